@@ -1,0 +1,118 @@
+/**
+ * One run: a design, a failure schedule and a seed in; the history, the violations, the
+ * metrics and the trace hash out. A run has phases (design.md §6):
+ *
+ *   0 ── chaos (faults fire) ── duration ── settle (every fault healed) ── settleEnd ── drain ── end
+ *
+ * Clients submit orders through chaos and settle and stop at the end of settle; the short
+ * drain lets in-flight acks and replication land before the final durable state is read.
+ * A design that throws, or loops past the event budget, fails the run (violation
+ * `model-error`) instead of crashing the caller.
+ */
+import { checkAll } from '../check/index.ts';
+import type { Violation } from '../check/invariant.ts';
+import type { History } from '../check/history.ts';
+import { installFaults } from '../faults/injector.ts';
+import type { Schedule } from '../faults/schedule.ts';
+import { validateTargets } from '../faults/schedule.ts';
+import { computeMetrics, type RunMetrics } from '../metrics/index.ts';
+import { EventBudgetExceeded, Simulator } from '../sim/simulator.ts';
+import { SECOND, type Micros } from '../sim/time.ts';
+import { DEFAULT_WORKLOAD, type Workload } from '../world/client.ts';
+import type { Design, ParamValues } from '../world/design.ts';
+import { resolveParams } from '../world/params.ts';
+import { ModelError, World } from '../world/world.ts';
+
+export interface SimulateOptions {
+  design: Design;
+  seed: number;
+  /** The failure schedule; default: no faults for 60 s, then 30 s of settle. */
+  schedule?: Schedule;
+  /** Raw parameter overrides (`--set`), validated against the design. */
+  params?: Record<string, unknown>;
+  workload?: Partial<Workload>;
+  /** Record the full text trace as well as its hash. */
+  recordTrace?: boolean;
+  /** Check only these invariants (default: all). */
+  invariants?: string[];
+  /** Event budget of the run (default 50 million). */
+  maxEvents?: number;
+  /** How long to let in-flight messages land after clients stop (default 2 s). */
+  drain?: Micros;
+}
+
+export interface RunResult {
+  design: string;
+  seed: number;
+  schedule: string;
+  params: ParamValues;
+  traceHash: string;
+  violations: Violation[];
+  metrics: RunMetrics & { events: number; messages: number };
+  history: History;
+  trace?: string[];
+}
+
+export const QUIET_SCHEDULE: Schedule = {
+  name: 'quiet',
+  description: 'no faults: the baseline',
+  duration: 60 * SECOND,
+  settle: 30 * SECOND,
+  faults: [],
+  source: '<built-in>',
+};
+
+export function simulate(options: SimulateOptions): RunResult {
+  const schedule = options.schedule ?? QUIET_SCHEDULE;
+  const params = resolveParams(options.design, options.params ?? {});
+  const workload: Workload = { ...DEFAULT_WORKLOAD, ...options.workload };
+  const sim = new Simulator({ seed: options.seed, recordTrace: options.recordTrace, maxEvents: options.maxEvents });
+  const world = new World(sim, options.design, params, workload);
+  validateTargets(schedule, world);
+
+  const healAt = schedule.duration;
+  const settleEndAt = healAt + schedule.settle;
+  const endAt = settleEndAt + (options.drain ?? 2 * SECOND);
+  const phase = (time: Micros, name: 'chaos' | 'heal' | 'drain' | 'end') =>
+    sim.at(time, () => world.history.record({ type: 'phase', time, phase: name }));
+
+  let failure: Violation | undefined;
+  try {
+    phase(0, 'chaos');
+    installFaults(world, schedule);
+    phase(healAt, 'heal');
+    sim.at(settleEndAt, () => {
+      world.stopClients();
+      world.history.record({ type: 'phase', time: settleEndAt, phase: 'drain' });
+    });
+    world.start();
+    sim.runUntil(endAt);
+    world.history.record({ type: 'phase', time: endAt, phase: 'end' });
+  } catch (error) {
+    if (!(error instanceof ModelError || error instanceof EventBudgetExceeded)) throw error;
+    failure = { invariant: 'model-error', time: sim.now, detail: error.message };
+  }
+
+  const history: History = {
+    events: world.history.events,
+    final: world.finalState(),
+    nodes: [...world.nodeIds],
+    healAt,
+    settleEndAt,
+    endAt,
+    clientTimeout: workload.timeout,
+    rtoTarget: world.topology.rtoTarget ?? 60 * SECOND,
+  };
+  const violations = failure ? [failure] : checkAll(history, options.invariants);
+  return {
+    design: options.design.name,
+    seed: options.seed,
+    schedule: schedule.name,
+    params,
+    traceHash: sim.trace.hash(),
+    violations,
+    metrics: { ...computeMetrics(history), events: sim.eventsRun, messages: world.network.messagesSent },
+    history,
+    trace: sim.trace.lines,
+  };
+}

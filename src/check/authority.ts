@@ -1,0 +1,45 @@
+/**
+ * Which node's durable log is the truth after the run: the authoritative node. `no-lost-ack`,
+ * `convergence` and the RPO metric all judge against it.
+ *
+ * Among the final nodes whose last declared role is `primary`, prefer those still running
+ * (`up` or `paused`), then the highest last epoch, then the latest primary declaration, then
+ * declaration order in `history.nodes`. If no node ends as primary, the node that most
+ * recently declared itself primary is authoritative (its disk survives a crash). If no node
+ * ever declared primary there is no authority (and `recovery` reports the unserved orders).
+ */
+import type { Micros } from '../sim/time.ts';
+import type { FinalNodeState, History } from './history.ts';
+
+export function authoritativeNode(history: History): FinalNodeState | undefined {
+  const lastPrimaryAt = new Map<string, Micros>();
+  for (const e of history.events) if (e.type === 'role' && e.role === 'primary') lastPrimaryAt.set(e.node, e.time);
+  const rank = (node: string): number => {
+    const i = history.nodes.indexOf(node);
+    return i < 0 ? history.nodes.length : i;
+  };
+  const claimants = history.final.filter((f) => f.lastRole === 'primary');
+  if (claimants.length > 0) {
+    return claimants.slice().sort((x, y) =>
+      Number(isRunning(y)) - Number(isRunning(x)) ||
+      (y.lastEpoch ?? -Infinity) - (x.lastEpoch ?? -Infinity) ||
+      (lastPrimaryAt.get(y.node) ?? -Infinity) - (lastPrimaryAt.get(x.node) ?? -Infinity) ||
+      rank(x.node) - rank(y.node) ||
+      compareStrings(x.node, y.node),
+    )[0];
+  }
+  let latest: { node: string; at: Micros } | undefined;
+  for (const [node, at] of lastPrimaryAt) {
+    const earlierInOrder = latest && at === latest.at && (rank(node) - rank(latest.node) || compareStrings(node, latest.node)) < 0;
+    if (!latest || at > latest.at || earlierInOrder) latest = { node, at };
+  }
+  return latest ? history.final.find((f) => f.node === latest.node) : undefined;
+}
+
+function isRunning(f: FinalNodeState): boolean {
+  return f.state === 'up' || f.state === 'paused';
+}
+
+function compareStrings(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,93 @@
+/**
+ * The history: every observable event of a run, in virtual-time order. It is the only thing
+ * invariants and metrics read (Jepsen's rule: a checker never looks inside the system under
+ * test), so a new design gets every invariant and metric for free.
+ *
+ * Client side, an order is invoked, then ends `ok` (acked), `fail` (definitely not done) or
+ * `info` (timed out: indeterminate, it may have taken effect). Node side, a design declares
+ * roles, sends acks (`ack-sent`, an external effect) and orders to the exchange. The world
+ * records faults, node state changes, fencing actions and VIP moves.
+ */
+import type { Micros } from '../sim/time.ts';
+
+export type NodeState = 'up' | 'paused' | 'crashed' | 'off';
+
+/** Roles a design may declare. `primary` is the one the invariants care about. */
+export type Role = 'primary' | 'standby' | 'candidate' | 'follower' | 'fenced' | 'witness' | 'down';
+
+export type HistoryEvent =
+  /** A client submits a new order (first attempt). */
+  | { type: 'invoke'; time: Micros; client: string; orderId: string }
+  /** The client received an ack; `latency` is from `invoke`, `attempt` counts from 1. */
+  | { type: 'ok'; time: Micros; client: string; orderId: string; node: string; latency: Micros; attempt: number }
+  /** The order definitely did not take effect (e.g. rejected while the market is closed). */
+  | { type: 'fail'; time: Micros; client: string; orderId: string; reason: string }
+  /** Every attempt timed out or was refused: indeterminate. */
+  | { type: 'info'; time: Micros; client: string; orderId: string; reason: string }
+  /** A node sent an ack to a client: an external effect of believing it is primary. */
+  | { type: 'ack-sent'; time: Micros; node: string; orderId: string }
+  /** A node declared a role with its epoch/term. */
+  | { type: 'role'; time: Micros; node: string; role: Role; epoch: number }
+  /** The exchange received an order from a node. */
+  | { type: 'exchange'; time: Micros; node: string; orderId: string; token: number | null; accepted: boolean; reason?: string }
+  /** A fault began or ended; `targets` are the resolved endpoints it acts on. */
+  | { type: 'fault-begin'; time: Micros; faultId: number; kind: string; targets: string[]; detail: string }
+  | { type: 'fault-end'; time: Micros; faultId: number; kind: string; targets: string[] }
+  /** A scheduled fault did not fire because its target resolved to nothing (e.g. no primary). */
+  | { type: 'fault-skipped'; time: Micros; faultId: number; kind: string; reason: string }
+  /** A node's process or power state changed. */
+  | { type: 'node-state'; time: Micros; node: string; state: NodeState; reason: string }
+  /** A fencing action (STONITH) requested by `node` against `target` finished. */
+  | { type: 'fence'; time: Micros; node: string; target: string; action: string; ok: boolean }
+  /** A node claimed the virtual IP. */
+  | { type: 'vip'; time: Micros; node: string }
+  /** A run phase began: chaos, heal, settle, drain. */
+  | { type: 'phase'; time: Micros; phase: 'chaos' | 'heal' | 'settle' | 'drain' | 'end' }
+  /** A free-form note from a design (shown in timelines, never read by invariants). */
+  | { type: 'note'; time: Micros; node: string; text: string };
+
+export type HistoryEventType = HistoryEvent['type'];
+export type EventOf<T extends HistoryEventType> = Extract<HistoryEvent, { type: T }>;
+
+/** The durable state of one node once the run is over (disk survives crashes, not failures). */
+export interface FinalNodeState {
+  node: string;
+  state: NodeState;
+  /** The order ids in the node's durable log, in log order. */
+  durableOrderIds: string[];
+  /** The last role the node declared (undefined if it never did), and its epoch. */
+  lastRole?: Role;
+  lastEpoch?: number;
+}
+
+/** What invariants and metrics read: the events, the final state and the run's frame. */
+export interface History {
+  events: HistoryEvent[];
+  final: FinalNodeState[];
+  /** The node ids of the design, in declaration order. */
+  nodes: string[];
+  /** End of chaos: every fault healed at this instant. */
+  healAt: Micros;
+  /** End of settle: liveness is judged here; clients stop submitting. */
+  settleEndAt: Micros;
+  /** End of the run (after a short drain for in-flight messages). */
+  endAt: Micros;
+  /** The client timeout: an order is available if acked within it. */
+  clientTimeout: Micros;
+  /** The design's recovery-time target. */
+  rtoTarget: Micros;
+}
+
+/** Appends events; `byType` lets checkers skip the client traffic they do not need. */
+export class HistoryRecorder {
+  readonly events: HistoryEvent[] = [];
+
+  record(event: HistoryEvent): void {
+    this.events.push(event);
+  }
+}
+
+/** Filters a history's events by type, keeping their order. */
+export function eventsOf<T extends HistoryEventType>(history: { events: HistoryEvent[] }, type: T): EventOf<T>[] {
+  return history.events.filter((e): e is EventOf<T> => e.type === type);
+}

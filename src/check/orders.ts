@@ -1,0 +1,85 @@
+/**
+ * The client's view of each order: when it was invoked and how it ended (`ok`, `fail`, `info`,
+ * or nothing yet), and whether it counts as served. Availability, outages and the `recovery`
+ * invariant all start from this view.
+ *
+ * An order is *served* when it was acked within the client timeout. Orders rejected with
+ * `fail` reason `market-closed` are neither served nor unserved (excluded), and so is an order
+ * still unanswered at the end of the run whose timeout had not yet expired by then.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { History } from './history.ts';
+
+/** The reason a client gives for an order refused because the market is closed. */
+export const MARKET_CLOSED = 'market-closed';
+
+/** `pending`: no ok, fail or info by the end of the run. */
+export type OrderOutcome = 'ok' | 'fail' | 'info' | 'pending';
+
+export interface OrderRecord {
+  orderId: string;
+  client: string;
+  invokeAt: Micros;
+  /** An `ok` wins over a `fail`/`info` (the client was acked); otherwise the first of those. */
+  outcome: OrderOutcome;
+  /** When the outcome arrived (undefined while pending). */
+  outcomeAt?: Micros;
+  /** For `ok`: the latency from invoke to ack, as the client measured it. */
+  latency?: Micros;
+  /** For `fail` and `info`: the client's reason. */
+  reason?: string;
+}
+
+export type Service = 'served' | 'unserved' | 'excluded';
+
+/**
+ * Every invoked order, sorted by invoke time then order id. Outcomes for order ids that were
+ * never invoked are ignored.
+ */
+export function orderRecords(history: History): OrderRecord[] {
+  const byId = new Map<string, OrderRecord>();
+  for (const e of history.events) {
+    if (e.type === 'invoke') {
+      if (!byId.has(e.orderId)) byId.set(e.orderId, { orderId: e.orderId, client: e.client, invokeAt: e.time, outcome: 'pending' });
+      continue;
+    }
+    if (e.type !== 'ok' && e.type !== 'fail' && e.type !== 'info') continue;
+    const order = byId.get(e.orderId);
+    if (!order || order.outcome === 'ok') continue;
+    if (e.type === 'ok') {
+      order.outcome = 'ok';
+      order.outcomeAt = e.time;
+      order.latency = e.latency;
+      order.reason = undefined;
+    } else if (order.outcome === 'pending') {
+      order.outcome = e.type;
+      order.outcomeAt = e.time;
+      order.reason = e.reason;
+    }
+  }
+  return [...byId.values()].sort(byInvokeThenId);
+}
+
+/** Whether an order was served within the client timeout, not served, or does not count. */
+export function serviceOf(order: OrderRecord, history: History): Service {
+  switch (order.outcome) {
+    case 'ok':
+      return order.latency! <= history.clientTimeout ? 'served' : 'unserved';
+    case 'fail':
+      return order.reason === MARKET_CLOSED ? 'excluded' : 'unserved';
+    case 'info':
+      return 'unserved';
+    case 'pending':
+      // Unanswered, but its timeout ran out inside the run: it was not served in time.
+      return order.invokeAt + history.clientTimeout <= history.endAt ? 'unserved' : 'excluded';
+  }
+}
+
+export function isMarketClosed(order: OrderRecord): boolean {
+  return order.outcome === 'fail' && order.reason === MARKET_CLOSED;
+}
+
+function byInvokeThenId(x: OrderRecord, y: OrderRecord): number {
+  if (x.invokeAt !== y.invokeAt) return x.invokeAt - y.invokeAt;
+  return x.orderId < y.orderId ? -1 : x.orderId > y.orderId ? 1 : 0;
+}

@@ -1,0 +1,147 @@
+/**
+ * Who believed it was primary, when, and where two beliefs overlapped (split brain).
+ *
+ * A node is primary from a `role` event declaring `primary` until its next `role` event with
+ * another role, a `node-state` event `crashed` or `off` (its volatile belief is gone; `paused`
+ * does not end it: a paused primary wakes up still believing), or the end of the run. A new
+ * `primary` declaration with a different epoch ends the old interval and starts a new one.
+ *
+ * Intervals are kept as positions in `history.events` as well as instants, so events at the
+ * same instant are ordered exactly as they were recorded (the history is in time order): an
+ * ack recorded just before the crash at the same microsecond is inside the interval, one
+ * recorded after it is not.
+ *
+ *   a: |====primary e1============crash
+ *   b:            |====primary e2==========...
+ *                 ^ belief overlap ^
+ *                      ^ effective: both acked / sent to the exchange in here
+ */
+import type { Micros } from '../sim/time.ts';
+import type { History } from './history.ts';
+
+export interface PrimaryInterval {
+  node: string;
+  epoch: number;
+  start: Micros;
+  /** When the belief ended (`history.endAt` when it never did). */
+  end: Micros;
+  /** Index in `history.events` of the declaring `role` event. */
+  startIndex: number;
+  /** Index of the event that ended it, or `history.events.length`. Exclusive. */
+  endIndex: number;
+}
+
+/** Two nodes believing they were primary at once. */
+export interface SplitBrainInterval {
+  /** The interval that began first (in recording order), and the one that overlapped it. */
+  first: PrimaryInterval;
+  second: PrimaryInterval;
+  /** The overlap of the two beliefs. */
+  belief: { start: Micros; end: Micros };
+  /**
+   * From the later of the two nodes' first external effects in the overlap to the earlier of
+   * their last ones (never negative: `end >= start`). Null when at most one node produced an
+   * effect in the overlap. `effective.start` is when split brain became real: the
+   * `single-primary` violation time.
+   */
+  effective: { start: Micros; end: Micros } | null;
+}
+
+/** Every primary interval, sorted by start (recording order). */
+export function primaryIntervals(history: History): PrimaryInterval[] {
+  const { events } = history;
+  const open = new Map<string, { epoch: number; startIndex: number }>();
+  const intervals: PrimaryInterval[] = [];
+  const close = (node: string, endIndex: number): void => {
+    const current = open.get(node);
+    if (!current) return;
+    open.delete(node);
+    const end = endIndex < events.length ? events[endIndex].time : history.endAt;
+    const start = events[current.startIndex].time;
+    intervals.push({ node, epoch: current.epoch, start, end, startIndex: current.startIndex, endIndex });
+  };
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.type === 'role') {
+      const current = open.get(e.node);
+      if (e.role === 'primary') {
+        if (current && current.epoch === e.epoch) continue;
+        close(e.node, i);
+        open.set(e.node, { epoch: e.epoch, startIndex: i });
+      } else {
+        close(e.node, i);
+      }
+    } else if (e.type === 'node-state' && (e.state === 'crashed' || e.state === 'off')) {
+      close(e.node, i);
+    }
+  }
+  for (const node of [...open.keys()].sort()) close(node, events.length);
+  return intervals.sort((x, y) => x.startIndex - y.startIndex);
+}
+
+/**
+ * Every pair of overlapping primary intervals of two different nodes, sorted by the overlap's
+ * start. A sweep over intervals sorted by start: O(k log k + pairs) for k intervals.
+ */
+export function splitBrainIntervals(history: History, intervals: PrimaryInterval[] = primaryIntervals(history)): SplitBrainInterval[] {
+  const effects = effectIndices(history);
+  const pairs: SplitBrainInterval[] = [];
+  let active: PrimaryInterval[] = [];
+  for (const next of intervals) {
+    active = active.filter((x) => x.endIndex > next.startIndex);
+    for (const earlier of active) {
+      if (earlier.node === next.node) continue;
+      pairs.push(overlap(history, effects, earlier, next));
+    }
+    active.push(next);
+  }
+  return pairs.sort((x, y) => x.second.startIndex - y.second.startIndex || x.first.startIndex - y.first.startIndex);
+}
+
+/** Indices of each node's external effects: acks sent and orders the exchange accepted. */
+export function effectIndices(history: History): Map<string, number[]> {
+  const byNode = new Map<string, number[]>();
+  history.events.forEach((e, i) => {
+    if (e.type === 'ack-sent' || (e.type === 'exchange' && e.accepted)) {
+      let list = byNode.get(e.node);
+      if (!list) byNode.set(e.node, (list = []));
+      list.push(i);
+    }
+  });
+  return byNode;
+}
+
+function overlap(history: History, effects: Map<string, number[]>, first: PrimaryInterval, second: PrimaryInterval): SplitBrainInterval {
+  const from = Math.max(first.startIndex, second.startIndex);
+  const to = Math.min(first.endIndex, second.endIndex);
+  const belief = { start: Math.max(first.start, second.start), end: Math.min(first.end, second.end) };
+  const a = effectSpan(history, effects.get(first.node), from, to);
+  const b = effectSpan(history, effects.get(second.node), from, to);
+  let effective: SplitBrainInterval['effective'] = null;
+  if (a && b) {
+    const start = Math.max(a.first, b.first);
+    effective = { start, end: Math.max(start, Math.min(a.last, b.last)) };
+  }
+  return { first, second, belief, effective };
+}
+
+/** First and last effect instants among `indices` within [from, to), or null if none. */
+function effectSpan(history: History, indices: number[] | undefined, from: number, to: number): { first: Micros; last: Micros } | null {
+  if (!indices) return null;
+  const lo = lowerBound(indices, from);
+  const hi = lowerBound(indices, to) - 1;
+  if (lo > hi) return null;
+  return { first: history.events[indices[lo]].time, last: history.events[indices[hi]].time };
+}
+
+/** The first position in ascending `xs` whose value is >= x. */
+export function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,33 @@
+/**
+ * `single-primary`: no two nodes are *effective* primaries at once. Two nodes merely believing
+ * they are primary (overlapping primary intervals) is split-brain belief, measured by the
+ * metrics but harmless on its own; it becomes a violation when both nodes produce an external
+ * effect (an ack to a client, or an order the exchange accepted) inside the overlap. The
+ * violation's time is the first instant at which both had done so.
+ */
+import { formatDuration, formatInstant } from '../sim/time.ts';
+import type { History } from './history.ts';
+import type { Invariant, Violation } from './invariant.ts';
+import { splitBrainIntervals, type SplitBrainInterval } from './primary-intervals.ts';
+
+export { primaryIntervals, splitBrainIntervals } from './primary-intervals.ts';
+
+export const singlePrimary: Invariant = {
+  name: 'single-primary',
+  description: 'no two nodes both act as primary (ack clients or reach the exchange) while both believe they are primary',
+  check(history: History): Violation[] {
+    const violations: Violation[] = [];
+    for (const pair of splitBrainIntervals(history)) {
+      if (pair.effective) violations.push({ invariant: 'single-primary', time: pair.effective.start, detail: describe(pair) });
+    }
+    return violations;
+  },
+};
+
+function describe({ first, second, belief, effective }: SplitBrainInterval): string {
+  return (
+    `${first.node} (epoch ${first.epoch}) and ${second.node} (epoch ${second.epoch}) both primary ` +
+    `from ${formatInstant(belief.start)} to ${formatInstant(belief.end)}, both producing effects ` +
+    `from ${formatInstant(effective!.start)} (effective for ${formatDuration(effective!.end - effective!.start)})`
+  );
+}

@@ -1,0 +1,19 @@
+/**
+ * hasim's library API: run a design under a failure schedule and check it, from your own code
+ * or your own vitest suite.
+ *
+ * ```ts
+ * import { simulate, loadDesign, parseSchedule } from 'hasim';
+ * const design = await loadDesign('raft');
+ * const result = simulate({ design, seed: 7, schedule: parseSchedule(yamlText, 'my.yaml') });
+ * expect(result.violations).toEqual([]);
+ * ```
+ */
+export { simulate, QUIET_SCHEDULE, type SimulateOptions, type RunResult } from './campaign/simulate.ts';
+export { loadDesign, loadScenario, designNames, scenarioNames } from './campaign/catalog.ts';
+export { parseSchedule, loadSchedule, scheduleToYaml, type Schedule } from './faults/schedule.ts';
+export { defineDesign, type Design, type Topology, type NodeSpec, type ParamSpec } from './world/design.ts';
+export type { Actor, NodeContext, Msg, OrderRequest } from './world/actor.ts';
+export type { History, HistoryEvent, Role } from './check/history.ts';
+export { InputError } from './sim/input-error.ts';
+export * from './sim/time.ts';

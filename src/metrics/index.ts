@@ -1,0 +1,114 @@
+/**
+ * Per-run metrics: one JSON-ready record computed from the history alone, with every time in
+ * milliseconds (design.md §8). The runner adds `events` and `messages`; campaigns aggregate
+ * these records with `quantiles.ts`.
+ *
+ * ```ts
+ * const metrics = computeMetrics(history);
+ * metrics.availability; // 0.9987: orders acked within the client timeout
+ * metrics.outages[0].rtoMs; // 2150: how long the clients saw the service down
+ * ```
+ */
+import type { History } from '../check/history.ts';
+import { orderRecords } from '../check/orders.ts';
+import { primaryIntervals } from '../check/primary-intervals.ts';
+import { toMs } from '../sim/time.ts';
+import { orderAvailability, uptimeFraction } from './availability.ts';
+import { runCounts } from './counts.ts';
+import { failoverCount, falseFailovers } from './false-failovers.ts';
+import { ackLatency, type AckLatency } from './latency.ts';
+import { findOutages, type Outage } from './outages.ts';
+import { recoveryPoint } from './rpo.ts';
+import { splitBrainTime } from './split-brain.ts';
+
+export interface OutageMetrics {
+  startMs: number;
+  endMs: number;
+  /** Duration: the recovery time the clients saw. */
+  rtoMs: number;
+  /** From the start to the first role change of any node within the outage. */
+  detectionMs: number | null;
+  /** From the start to the first primary declaration within the outage. */
+  failoverMs: number | null;
+  /** Still going when settle ended. */
+  open: boolean;
+}
+
+export interface RunMetrics {
+  /** Orders invoked. `orders = acked + failed + indeterminate + marketClosed`. */
+  orders: number;
+  acked: number;
+  /** Ended `fail`, except market-closed rejections. */
+  failed: number;
+  /** Ended `info` (timed out) or never answered. */
+  indeterminate: number;
+  /** Rejected because the market was closed: neither success nor failure. */
+  marketClosed: number;
+  /** Fraction of counted orders acked within the client timeout. */
+  availability: number;
+  /** 1 - outage time / [first invoke, settle end]. */
+  uptimeFraction: number;
+  outages: OutageMetrics[];
+  /** The longest outage (0 when none). */
+  rtoMaxMs: number;
+  /** Acked orders missing from the authoritative durable log. */
+  lostAcked: number;
+  /** Span of the lost orders' ack times. */
+  rpoMs: number;
+  /** Extra acceptances of an order id by the exchange. */
+  duplicates: number;
+  splitBrainMs: { belief: number; effective: number };
+  /** Promotions while another primary was alive and serving. */
+  falseFailovers: number;
+  /** Promotions after the first. */
+  failovers: number;
+  fencings: number;
+  fencingsOk: number;
+  ackLatency: AckLatency;
+  exchangeAccepted: number;
+  exchangeRejected: number;
+}
+
+export function computeMetrics(history: History): RunMetrics {
+  const records = orderRecords(history);
+  const outages = findOutages(history, records);
+  const intervals = primaryIntervals(history);
+  const counts = runCounts(history, records);
+  const { lostAcked, rpoMs } = recoveryPoint(history);
+  return {
+    orders: records.length,
+    acked: counts.acked,
+    failed: counts.failed,
+    indeterminate: counts.indeterminate,
+    marketClosed: counts.marketClosed,
+    availability: orderAvailability(history, records),
+    uptimeFraction: uptimeFraction(history, records, outages),
+    outages: outages.map(outageMetrics),
+    rtoMaxMs: outages.reduce((max, o) => Math.max(max, toMs(o.end - o.start)), 0),
+    lostAcked,
+    rpoMs,
+    duplicates: counts.duplicates,
+    splitBrainMs: splitBrainTime(history, intervals),
+    falseFailovers: falseFailovers(history, intervals),
+    failovers: failoverCount(intervals),
+    fencings: counts.fencings,
+    fencingsOk: counts.fencingsOk,
+    ackLatency: ackLatency(records),
+    exchangeAccepted: counts.exchangeAccepted,
+    exchangeRejected: counts.exchangeRejected,
+  };
+}
+
+function outageMetrics(o: Outage): OutageMetrics {
+  return {
+    startMs: toMs(o.start),
+    endMs: toMs(o.end),
+    rtoMs: toMs(o.end - o.start),
+    detectionMs: o.detectedAt === null ? null : toMs(o.detectedAt - o.start),
+    failoverMs: o.failoverAt === null ? null : toMs(o.failoverAt - o.start),
+    open: o.open,
+  };
+}
+
+export { findOutages, type Outage } from './outages.ts';
+export { quantiles, quantileSorted } from './quantiles.ts';

@@ -1,0 +1,19 @@
+/**
+ * Split-brain time: how long two nodes both believed they were primary (`belief`), and how
+ * long both were acting on it (`effective`: from the later of their first external effects in
+ * the overlap to the earlier of their last ones; see `check/primary-intervals.ts`). Summed over
+ * every overlapping pair of nodes, so three primaries at once count three pairs.
+ */
+import type { History } from '../check/history.ts';
+import { splitBrainIntervals, type PrimaryInterval } from '../check/primary-intervals.ts';
+import { toMs } from '../sim/time.ts';
+
+export function splitBrainTime(history: History, intervals?: PrimaryInterval[]): { belief: number; effective: number } {
+  let belief = 0;
+  let effective = 0;
+  for (const pair of splitBrainIntervals(history, intervals)) {
+    belief += pair.belief.end - pair.belief.start;
+    if (pair.effective) effective += pair.effective.end - pair.effective.start;
+  }
+  return { belief: toMs(belief), effective: toMs(effective) };
+}

@@ -1,0 +1,28 @@
+/**
+ * The machine-readable record of one run (design.md §8): the hasim version, the command line,
+ * the seed, schedule and parameters, the trace hash, the violations and the metrics. Times are
+ * in milliseconds. The history itself is included only when asked for (it is large).
+ */
+import { createRequire } from 'node:module';
+import type { RunResult } from '../campaign/simulate.ts';
+import { toMs } from '../sim/time.ts';
+import type { Design } from '../world/design.ts';
+import { displayParams } from '../world/params.ts';
+
+const require = createRequire(import.meta.url);
+export const HASIM_VERSION: string = (require('../../package.json') as { version: string }).version;
+
+export function runJson(result: RunResult, design: Design, command: string[], includeHistory = false): object {
+  return {
+    hasim: HASIM_VERSION,
+    command,
+    design: result.design,
+    schedule: result.schedule,
+    seed: result.seed,
+    params: displayParams(design.params, result.params),
+    traceHash: result.traceHash,
+    violations: result.violations.map((v) => ({ invariant: v.invariant, time: toMs(v.time), detail: v.detail })),
+    metrics: result.metrics,
+    ...(includeHistory ? { history: result.history } : {}),
+  };
+}

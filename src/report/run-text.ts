@@ -1,0 +1,93 @@
+/**
+ * The human report of one run: violations first (what broke, when), then the metrics, then a
+ * compact timeline of what matters for a failover: faults, role changes, node states, fencing,
+ * VIP moves, outages and violations. Client traffic is summarised, never listed.
+ */
+import type { RunResult } from '../campaign/simulate.ts';
+import type { HistoryEvent } from '../check/history.ts';
+import { formatInstant, MS } from '../sim/time.ts';
+
+export interface TextOptions {
+  /** The timeline keeps at most this many lines (the rest are counted). */
+  maxTimelineLines?: number;
+  /** The command that replays this run, printed at the end. */
+  replayCommand?: string;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(x >= 0.9999 && x < 1 ? 4 : 2)}%`;
+const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)}s` : `${x.toFixed(x < 10 ? 2 : 0)}ms`);
+
+export function runText(result: RunResult, options: TextOptions = {}): string {
+  const out: string[] = [];
+  const m = result.metrics;
+  out.push(`${result.design} under ${result.schedule}, seed ${result.seed}  (trace ${result.traceHash})`);
+  out.push('');
+  if (result.violations.length === 0) out.push('No invariant violated.');
+  else {
+    out.push(`VIOLATIONS (${result.violations.length})`);
+    for (const v of result.violations) out.push(`  ${formatInstant(v.time).padStart(9)}  ${v.invariant}: ${v.detail}`);
+  }
+  out.push('');
+  out.push('METRICS');
+  out.push(`  orders ${m.orders}, acked ${m.acked}, failed ${m.failed}, indeterminate ${m.indeterminate}${m.marketClosed ? `, refused while market closed ${m.marketClosed}` : ''}`);
+  out.push(`  availability ${pct(m.availability)} of orders acked within the client timeout; uptime ${pct(m.uptimeFraction)}`);
+  const outages = m.outages.map((o) => `${ms(o.rtoMs)} at ${(o.startMs / 1000).toFixed(3)}s${o.open ? ' (still open)' : ''}`);
+  out.push(`  outages ${m.outages.length}${outages.length ? ': ' + outages.slice(0, 5).join(', ') + (outages.length > 5 ? ', ...' : '') : ''}; RTO max ${ms(m.rtoMaxMs)}`);
+  out.push(`  lost acked orders ${m.lostAcked} (RPO ${ms(m.rpoMs)}), duplicate orders at the exchange ${m.duplicates}`);
+  out.push(`  split brain: belief ${ms(m.splitBrainMs.belief)}, effective ${ms(m.splitBrainMs.effective)}; failovers ${m.failovers}, false ${m.falseFailovers}; fencings ${m.fencings} (${m.fencingsOk} ok)`);
+  out.push(`  ack latency p50 ${ms(m.ackLatency.p50)}, p99 ${ms(m.ackLatency.p99)}, p99.9 ${ms(m.ackLatency.p999)}, max ${ms(m.ackLatency.max)}`);
+  out.push(`  ${m.events} events, ${m.messages} messages`);
+  out.push('');
+  out.push('TIMELINE');
+  const lines = timeline(result);
+  const max = options.maxTimelineLines ?? 60;
+  for (const line of lines.slice(0, max)) out.push('  ' + line);
+  if (lines.length > max) out.push(`  ... ${lines.length - max} more lines (use --json for all)`);
+  if (options.replayCommand) {
+    out.push('');
+    out.push(`replay: ${options.replayCommand}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Timeline lines in time order: faults, roles, states, fencing, VIP, outages, violations. */
+export function timeline(result: RunResult): string[] {
+  const entries: { time: number; order: number; text: string }[] = [];
+  result.history.events.forEach((e, i) => {
+    const text = describe(e);
+    if (text) entries.push({ time: e.time, order: i, text });
+  });
+  const n = result.history.events.length;
+  for (const o of result.metrics.outages) {
+    entries.push({ time: o.startMs * MS, order: n, text: `OUTAGE begins (clients unserved for ${ms(o.rtoMs)}${o.open ? ', still open at the end of settle' : ''})` });
+    if (!o.open) entries.push({ time: o.endMs * MS, order: n, text: 'OUTAGE ends' });
+  }
+  for (const v of result.violations) entries.push({ time: v.time, order: n + 1, text: `VIOLATION ${v.invariant}` });
+  entries.sort((a, b) => a.time - b.time || a.order - b.order);
+  return entries.map((e) => `${formatInstant(e.time).padStart(9)}  ${e.text}`);
+}
+
+function describe(e: HistoryEvent): string | undefined {
+  switch (e.type) {
+    case 'role':
+      return `${e.node} ${e.role} (epoch ${e.epoch})`;
+    case 'fault-begin':
+      return `fault ${e.kind} begins on ${e.targets.join(', ') || '-'}${e.detail ? ` (${e.detail})` : ''}`;
+    case 'fault-end':
+      return `fault ${e.kind} ends`;
+    case 'fault-skipped':
+      return `fault ${e.kind} skipped: ${e.reason}`;
+    case 'node-state':
+      return `${e.node} ${e.state} (${e.reason})`;
+    case 'fence':
+      return `${e.node} fenced ${e.target} (${e.action}): ${e.ok ? 'confirmed' : 'FAILED'}`;
+    case 'vip':
+      return `${e.node} takes the VIP`;
+    case 'phase':
+      return e.phase === 'heal' ? 'every fault healed; settle begins' : e.phase === 'drain' ? 'settle ends; clients stop' : undefined;
+    case 'note':
+      return `${e.node}: ${e.text}`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The event queue: a binary min-heap ordered by (time, insertion sequence), so events at the
+ * same instant run in the order they were scheduled. Cancelling marks the event and the loop
+ * skips it when it surfaces (lazy deletion keeps cancel O(1) and the heap free of searches).
+ */
+import type { Micros } from './time.ts';
+
+/** A scheduled event. `run(arg)` is called when it fires unless it was cancelled. */
+export interface SimEvent {
+  time: Micros;
+  seq: number;
+  cancelled: boolean;
+  run: (arg: any) => void;
+  arg: unknown;
+}
+
+export class EventQueue {
+  private heap: SimEvent[] = [];
+  private nextSeq = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(time: Micros, run: (arg: any) => void, arg?: unknown): SimEvent {
+    const event: SimEvent = { time, seq: this.nextSeq++, cancelled: false, run, arg };
+    const heap = this.heap;
+    let i = heap.length;
+    heap.push(event);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent];
+      if (p.time < time || (p.time === time && p.seq < event.seq)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = event;
+    return event;
+  }
+
+  /** The earliest event's time, or Infinity when empty. */
+  peekTime(): Micros {
+    return this.heap.length ? this.heap[0].time : Infinity;
+  }
+
+  pop(): SimEvent | undefined {
+    const heap = this.heap;
+    const n = heap.length;
+    if (n === 0) return undefined;
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (n > 1) {
+      const size = n - 1;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) break;
+        const r = l + 1;
+        let c = l;
+        let cv = heap[l];
+        if (r < size) {
+          const rv = heap[r];
+          if (rv.time < cv.time || (rv.time === cv.time && rv.seq < cv.seq)) {
+            c = r;
+            cv = rv;
+          }
+        }
+        if (last.time < cv.time || (last.time === cv.time && last.seq < cv.seq)) break;
+        heap[i] = cv;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Seeded randomness. A run has one root seed; every consumer draws from its own named stream
+ * derived from (seed, name), e.g. `net`, `fault`, `client:1`, `node:a`, so adding a node or a
+ * fault kind does not perturb the other streams. The generator is seedrandom's Alea (fast,
+ * 32-bit state mixing, identical on every platform).
+ */
+import seedrandom from 'seedrandom';
+
+export class Rng {
+  private readonly draw: () => number;
+
+  constructor(readonly seed: string) {
+    this.draw = seedrandom.alea(seed);
+  }
+
+  /** Derives the stream `name` of the run seeded with `rootSeed`. */
+  static stream(rootSeed: number | string, name: string): Rng {
+    return new Rng(`${rootSeed}/${name}`);
+  }
+
+  /** Uniform in [0, 1). */
+  float(): number {
+    return this.draw();
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.draw() * n);
+  }
+
+  /** Uniform integer in [min, max] inclusive. */
+  between(min: number, max: number): number {
+    return min + Math.floor(this.draw() * (max - min + 1));
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return p > 0 && this.draw() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new Error('Rng.pick from an empty list');
+    return items[this.int(items.length)];
+  }
+
+  /** A standard normal draw (Box-Muller; uses two uniforms). */
+  gaussian(): number {
+    const u = 1 - this.draw();
+    const v = this.draw();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+}

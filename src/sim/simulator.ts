@@ -1,0 +1,87 @@
+/**
+ * The simulator: a virtual clock, one event queue, named random streams and the trace. One
+ * run is single-threaded and never awaits anything real, so the same seed and inputs replay
+ * bit for bit. The loop is deliberately small:
+ *
+ *   while an event is due before `until`: pop it, advance the clock, run it.
+ */
+import { EventQueue, type SimEvent } from './queue.ts';
+import { Rng } from './rng.ts';
+import type { Micros } from './time.ts';
+import { Trace } from './trace.ts';
+
+/** Thrown when a run exceeds its event budget (a design that loops without end). */
+export class EventBudgetExceeded extends Error {
+  constructor(readonly budget: number, readonly time: Micros) {
+    super(`the run exceeded its budget of ${budget} events at t=${time}us`);
+    this.name = 'EventBudgetExceeded';
+  }
+}
+
+export interface SimOptions {
+  seed: number;
+  /** Record the full text trace (slower); the hash is always computed. */
+  recordTrace?: boolean;
+  /** Stop with EventBudgetExceeded after this many events (default 50 million). */
+  maxEvents?: number;
+}
+
+export class Simulator {
+  /** Virtual now, in µs. */
+  now: Micros = 0;
+  readonly seed: number;
+  readonly trace: Trace;
+  /** Events run so far (cancelled ones not counted). */
+  eventsRun = 0;
+  private readonly queue = new EventQueue();
+  private readonly streams = new Map<string, Rng>();
+  private readonly maxEvents: number;
+
+  constructor(options: SimOptions) {
+    this.seed = options.seed;
+    this.trace = new Trace(options.recordTrace ?? false);
+    this.maxEvents = options.maxEvents ?? 50_000_000;
+  }
+
+  /** The named random stream of this run (created on first use). */
+  rng(name: string): Rng {
+    let stream = this.streams.get(name);
+    if (!stream) {
+      stream = Rng.stream(this.seed, name);
+      this.streams.set(name, stream);
+    }
+    return stream;
+  }
+
+  /** Runs `run(arg)` at virtual time `time` (never in the past). */
+  at(time: Micros, run: (arg: any) => void, arg?: unknown): SimEvent {
+    return this.queue.push(time < this.now ? this.now : Math.round(time), run, arg);
+  }
+
+  /** Runs `run(arg)` after `delay`. */
+  after(delay: Micros, run: (arg: any) => void, arg?: unknown): SimEvent {
+    return this.queue.push(this.now + (delay > 0 ? Math.round(delay) : 0), run, arg);
+  }
+
+  cancel(event: SimEvent | undefined): void {
+    if (event) event.cancelled = true;
+  }
+
+  /** Runs every event due at or before `until`, then leaves the clock at `until`. */
+  runUntil(until: Micros): void {
+    const queue = this.queue;
+    while (queue.peekTime() <= until) {
+      const event = queue.pop()!;
+      if (event.cancelled) continue;
+      this.now = event.time;
+      if (++this.eventsRun > this.maxEvents) throw new EventBudgetExceeded(this.maxEvents, this.now);
+      event.run(event.arg);
+    }
+    if (until > this.now) this.now = until;
+  }
+
+  /** Pending events, cancelled ones included. */
+  get pending(): number {
+    return this.queue.size;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The process model: a design's node logic is an `Actor` with handlers, and it sees the world
+ * only through its `NodeContext`. A new Actor is created at every boot (first start, supervised
+ * restart, power-on), so volatile state is lost on a crash by construction; the disk survives.
+ *
+ * A process may have several threads: `threadOf(kind)` names the thread that handles a message
+ * or timer kind (default `main`). A `deadlock` fault stops some threads and leaves others
+ * running, e.g. a heartbeat thread that keeps beating while the order thread is stuck: the
+ * classic gray failure.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Rng } from '../sim/rng.ts';
+import type { Role } from '../check/history.ts';
+import type { Disk } from './disk.ts';
+
+/** A message between endpoints. `type` names it; the rest is the design's payload. */
+export interface Msg {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** An order request from a client, as a node receives it (message type `order`). */
+export interface OrderRequest extends Msg {
+  type: 'order';
+  orderId: string;
+  client: string;
+  attempt: number;
+}
+
+/** A timer handle; pass it to `cancelTimer`. */
+export interface TimerHandle {
+  readonly kind: string;
+}
+
+export type FenceAction = 'off' | 'reboot';
+
+export interface NodeContext {
+  /** This node's id. */
+  readonly id: string;
+  /** Every node id of the design (including this one), in declaration order. */
+  readonly nodes: readonly string[];
+  /** How many times this node has booted before (0 on the first start). */
+  readonly bootCount: number;
+  /** This node's local clock: virtual time plus its offset, drift and jumps. */
+  now(): Micros;
+  /** This node's seeded random stream (`node:<id>`). */
+  readonly rng: Rng;
+  /** The node's durable log (survives crashes, lost on disk failure). */
+  readonly disk: Disk;
+  /** Sends a message to an endpoint (node id, `exchange`, `client:N`, ...). */
+  send(to: string, msg: Msg): void;
+  /** Fires `onTimer(kind, data)` after `delay` of this node's local clock. */
+  setTimer(delay: Micros, kind: string, data?: unknown): TimerHandle;
+  cancelTimer(timer: TimerHandle | undefined): void;
+  /** Declares this node's role and epoch/term; invariants read it from the history. */
+  declareRole(role: Role, epoch: number): void;
+  /** Acks an order to its client: an external effect, recorded as `ack-sent`. */
+  ackOrder(order: OrderRequest): void;
+  /** Refuses an order (`not-primary`, `market-closed`, ...), optionally naming the leader. */
+  rejectOrder(order: OrderRequest, reason: string, leaderHint?: string): void;
+  /** Sends an order to the exchange, with a fencing token where the design has one. */
+  sendToExchange(orderId: string, token?: number): void;
+  /** Takes the virtual IP: gratuitous ARPs go out to the clients' segment. */
+  takeVip(): void;
+  /** Releases the virtual IP (a demoting node drops the address). */
+  releaseVip(): void;
+  /** Asks the power controller (IPMI) to fence `target`; `done(ok)` after confirmation or timeout. */
+  fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void;
+  /** Whether the exchange is in market hours (orders outside them are refused, not outages). */
+  marketOpen(): boolean;
+  /** Whether this node's market-data feed is up. */
+  feedUp(): boolean;
+  /** A free-form note for timelines and traces. */
+  note(text: string): void;
+}
+
+export interface Actor {
+  /** First boot. */
+  onStart?(): void;
+  /** A boot after a crash, reboot or power loss; defaults to `onStart`. */
+  onRecover?(): void;
+  onMessage(from: string, msg: Msg): void;
+  onTimer?(kind: string, data: unknown): void;
+  /** Which thread handles a message or timer kind; default `main`. */
+  threadOf?(kind: string): string;
+}

@@ -1,0 +1,169 @@
+/**
+ * Clients: open-loop order flow. Each client submits orders at its share of the total rate
+ * (Poisson arrivals from its own stream `client:N`), each with a unique id, through the
+ * design's routing. An attempt that gets no answer within `timeout` is retried with the *same*
+ * order id, possibly through another node (that is how duplicate orders reach the exchange);
+ * a refusal is retried after `retryBackoff`, following the leader hint if any.
+ *
+ * Outcomes go to the history: `ok` on the first ack, `fail` when the order was definitely not
+ * done (refused at every attempt, or market closed), `info` when an attempt timed out and no
+ * ack came: indeterminate, never assumed lost. An ack that arrives after `info` still counts as
+ * an ack (`ok` with its true latency).
+ */
+import type { Micros } from '../sim/time.ts';
+import type { SimEvent } from '../sim/queue.ts';
+import type { Rng } from '../sim/rng.ts';
+import type { Msg } from './actor.ts';
+import type { Endpoint } from './network.ts';
+import type { World } from './world.ts';
+
+export interface Workload {
+  /** Orders per second, all clients together. */
+  ordersPerSecond: number;
+  /** How many clients share that rate. */
+  clients: number;
+  /** Per-attempt timeout. */
+  timeout: Micros;
+  /** Attempts per order, the first included. */
+  maxAttempts: number;
+  /** Pause before retrying a refused attempt. */
+  retryBackoff: Micros;
+}
+
+export const DEFAULT_WORKLOAD: Workload = {
+  ordersPerSecond: 200,
+  clients: 2,
+  timeout: 1_000_000,
+  maxAttempts: 3,
+  retryBackoff: 20_000,
+};
+
+interface PendingOrder {
+  orderId: string;
+  invokedAt: Micros;
+  attempt: number;
+  target: string | undefined;
+  timer: SimEvent | undefined;
+  /** Some attempt timed out, so the order may have taken effect. */
+  uncertain: boolean;
+}
+
+export class Client implements Endpoint {
+  private readonly pending = new Map<string, PendingOrder>();
+  /** Orders that ended `info`: a late ack still counts. Value: invoke time. */
+  private readonly indeterminate = new Map<string, Micros>();
+  private readonly rng: Rng;
+  private nextOrder = 1;
+  private stopped = false;
+  private readonly meanGap: Micros;
+
+  constructor(
+    readonly id: string,
+    private readonly world: World,
+    private readonly workload: Workload,
+  ) {
+    this.rng = world.sim.rng(id);
+    this.meanGap = (1_000_000 * workload.clients) / workload.ordersPerSecond;
+  }
+
+  start(): void {
+    if (this.workload.ordersPerSecond > 0) this.world.sim.after(this.gap(), this.submit);
+  }
+
+  /** No new orders from now on (pending ones still finish). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private gap(): Micros {
+    return Math.max(1, Math.round(-this.meanGap * Math.log(1 - this.rng.float())));
+  }
+
+  private readonly submit = (): void => {
+    if (this.stopped) return;
+    const sim = this.world.sim;
+    const orderId = `${this.id.slice(7)}-${this.nextOrder++}`;
+    const order: PendingOrder = { orderId, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false };
+    this.pending.set(orderId, order);
+    this.world.history.record({ type: 'invoke', time: sim.now, client: this.id, orderId });
+    this.attempt(order);
+    sim.after(this.gap(), this.submit);
+  };
+
+  private attempt(order: PendingOrder): void {
+    const sim = this.world.sim;
+    order.attempt++;
+    order.target = this.world.routing.resolve(this.id);
+    if (order.target !== undefined) {
+      this.world.network.send(this.id, order.target, { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt });
+    }
+    order.timer = sim.after(this.workload.timeout, this.onTimeout, order);
+  }
+
+  private readonly onTimeout = (order: PendingOrder): void => {
+    if (this.pending.get(order.orderId) !== order) return;
+    order.uncertain = true;
+    this.world.routing.timedOut(this.id, order.target);
+    if (order.attempt < this.workload.maxAttempts) this.attempt(order);
+    else this.conclude(order, 'info', 'timed out');
+  };
+
+  receive(from: string, msg: Msg): void {
+    switch (msg.type) {
+      case 'ack':
+        this.onAck(from, msg.orderId as string, msg.attempt as number);
+        return;
+      case 'reject':
+        this.onReject(from, msg);
+        return;
+      case 'garp':
+        this.world.routing.garp(this.id, from);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onAck(node: string, orderId: string, attempt: number): void {
+    const sim = this.world.sim;
+    const order = this.pending.get(orderId);
+    if (order) {
+      sim.cancel(order.timer);
+      this.pending.delete(orderId);
+      this.world.history.record({ type: 'ok', time: sim.now, client: this.id, orderId, node, latency: sim.now - order.invokedAt, attempt });
+      return;
+    }
+    const invokedAt = this.indeterminate.get(orderId);
+    if (invokedAt !== undefined) {
+      this.indeterminate.delete(orderId);
+      this.world.history.record({ type: 'ok', time: sim.now, client: this.id, orderId, node, latency: sim.now - invokedAt, attempt });
+    }
+  }
+
+  private onReject(node: string, msg: Msg): void {
+    const order = this.pending.get(msg.orderId as string);
+    if (!order || order.attempt !== msg.attempt) return;
+    const sim = this.world.sim;
+    sim.cancel(order.timer);
+    const reason = msg.reason as string;
+    if (reason === 'market-closed') {
+      this.conclude(order, 'fail', reason);
+      return;
+    }
+    this.world.routing.redirect(this.id, msg.leaderHint as string | undefined, node);
+    if (order.attempt >= this.workload.maxAttempts) {
+      this.conclude(order, order.uncertain ? 'info' : 'fail', reason);
+      return;
+    }
+    order.timer = sim.after(this.workload.retryBackoff, () => {
+      if (this.pending.get(order.orderId) === order) this.attempt(order);
+    });
+  }
+
+  private conclude(order: PendingOrder, outcome: 'fail' | 'info', reason: string): void {
+    this.pending.delete(order.orderId);
+    const time = this.world.sim.now;
+    if (outcome === 'info') this.indeterminate.set(order.orderId, order.invokedAt);
+    this.world.history.record({ type: outcome, time, client: this.id, orderId: order.orderId, reason });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * A node's local clock: virtual time plus an offset, a drift rate (ppm) and jumps (an NTP step,
+ * a VM resumed with a stale clock). Lease-based designs compare local timestamps and are hurt
+ * by it; timers are monotonic (they measure elapsed local time, so drift stretches them but a
+ * jump does not fire them early).
+ */
+import type { Micros } from '../sim/time.ts';
+
+export class LocalClock {
+  /** Local reading at `anchorReal`. */
+  private anchorLocal: Micros = 0;
+  private anchorReal: Micros = 0;
+  private driftPpm = 0;
+
+  /** The local reading at virtual time `real`. */
+  read(real: Micros): Micros {
+    return Math.round(this.anchorLocal + (real - this.anchorReal) * (1 + this.driftPpm / 1e6));
+  }
+
+  /** Steps the clock by `delta` (positive: forward). */
+  jump(real: Micros, delta: Micros): void {
+    this.reanchor(real);
+    this.anchorLocal += delta;
+  }
+
+  /** Sets the drift rate in parts per million (positive: runs fast). */
+  setDrift(real: Micros, ppm: number): void {
+    this.reanchor(real);
+    this.driftPpm = ppm;
+  }
+
+  get drift(): number {
+    return this.driftPpm;
+  }
+
+  /** Virtual time that elapses while this clock measures `localDelay`. */
+  realDelay(localDelay: Micros): Micros {
+    return this.driftPpm === 0 ? localDelay : localDelay / (1 + this.driftPpm / 1e6);
+  }
+
+  private reanchor(real: Micros): void {
+    this.anchorLocal = this.read(real);
+    this.anchorReal = real;
+  }
+}

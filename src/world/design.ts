@@ -1,0 +1,92 @@
+/**
+ * What a design file in `models/` exports: its parameters (with the real system's defaults and
+ * their sources), its topology (nodes, racks, power, switches, datacenters, routing) and the
+ * Actor that runs on each node. `defineDesign` only types it; the world does the rest.
+ *
+ * ```ts
+ * export default defineDesign({
+ *   name: 'single', description: 'one server, no redundancy',
+ *   params: { fsyncLatency: { kind: 'duration', default: '200us', doc: '...', source: '...' } },
+ *   topology: () => ({ nodes: [{ id: 'a' }], routing: { kind: 'direct', targets: ['a'] } }),
+ *   createNode: (ctx, p) => new SingleServer(ctx, p),
+ * });
+ * ```
+ */
+import type { Micros } from '../sim/time.ts';
+import type { DistributionSpec } from '../sim/distributions.ts';
+import type { Actor, NodeContext } from './actor.ts';
+
+export type ParamSpec =
+  | { kind: 'duration'; default: string; doc: string; source: string }
+  | { kind: 'number'; default: number; min?: number; max?: number; unit?: string; doc: string; source: string }
+  | { kind: 'integer'; default: number; min?: number; max?: number; unit?: string; doc: string; source: string }
+  | { kind: 'boolean'; default: boolean; doc: string; source: string }
+  | { kind: 'enum'; default: string; values: readonly string[]; doc: string; source: string };
+
+export type ParamSpecs = Record<string, ParamSpec>;
+
+/** Resolved parameter values: durations in microseconds, the rest as declared. */
+export type ParamValues = Record<string, number | boolean | string>;
+
+/** A typed view of resolved values: `duration`, `number` and `integer` become numbers. */
+export type Resolved<S extends ParamSpecs> = {
+  [K in keyof S]: S[K] extends { kind: 'boolean' } ? boolean : S[K] extends { kind: 'enum' } ? string : number;
+};
+
+export interface NodeSpec {
+  id: string;
+  /** Rack (also the default power domain and switch). */
+  rack?: string;
+  /** Power domain (PDU / circuit); defaults to the rack. */
+  power?: string;
+  /** Access switch; defaults to `sw-<rack>`. */
+  switch?: string;
+  /** Datacenter; defaults to `dc1`. */
+  dc?: string;
+  /** Whether a crashed process is restarted by a supervisor, and after how long (default: not). */
+  supervisedRestart?: Micros;
+  /** Whether this node serves clients (false for a witness, a DCS member, a sentinel). */
+  serving?: boolean;
+}
+
+export type RoutingSpec =
+  /** Clients send to `targets[0]`; on timeout they try the next; a refusal's hint redirects. */
+  | { kind: 'direct'; targets: string[] }
+  /** A virtual IP moved by gratuitous ARP; clients cache the mapping for `arpCacheTtl`. */
+  | { kind: 'vip'; garpCount: number; garpInterval: Micros; arpCacheTtl: Micros };
+
+export interface Topology {
+  nodes: NodeSpec[];
+  routing: RoutingSpec;
+  /** Datacenter where clients and the exchange gateway sit (default `dc1`). */
+  clientDc?: string;
+  /** One-way latency between datacenters, e.g. `{ 'dc1>dc2': 8000 }` in µs (symmetric if one side given). */
+  interDcLatency?: Record<string, Micros>;
+  /** Whether the exchange rejects orders with a fencing token lower than one it has seen. */
+  exchangeChecksTokens?: boolean;
+  /** Whether the power controller (IPMI) sits on its own management network (default true). */
+  separateFenceNetwork?: boolean;
+  /** One-way latency of a link within a datacenter (default: lognormal, median 50us). */
+  linkLatency?: DistributionSpec;
+  /** fsync latency of every node's disk (default: lognormal, median 200us). */
+  fsyncLatency?: DistributionSpec;
+  /** How long a server takes to boot after a power-on or a fencing reboot (default 30 s). */
+  bootTime?: Micros;
+  /** The design's recovery-time target (default 60 s, the RTO of the HA requirements). */
+  rtoTarget?: Micros;
+}
+
+export interface Design<S extends ParamSpecs = ParamSpecs> {
+  /** The file stem, e.g. `hot-standby-naive`. */
+  name: string;
+  /** One line for `hasim list`. */
+  description: string;
+  params: S;
+  topology(params: Resolved<S>): Topology;
+  /** Creates the Actor for one boot of node `ctx.id`. */
+  createNode(ctx: NodeContext, params: Resolved<S>): Actor;
+}
+
+export function defineDesign<S extends ParamSpecs>(design: Design<S>): Design<S> {
+  return design;
+}

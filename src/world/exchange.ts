@@ -1,0 +1,72 @@
+/**
+ * The exchange: the external venue. It records every order it receives, from which node and
+ * with which fencing token. When the design uses tokens it rejects any token lower than the
+ * highest it has seen (a fencing token in the sense of Kleppmann's lock analysis). Outside
+ * market hours it rejects everything; nodes can see the session calendar and refuse orders
+ * themselves, which is not an outage.
+ *
+ * It also answers order-status queries (FIX OrderStatusRequest), which a new leader can use to
+ * reconcile orders whose fate it does not know, and `exchange-fence` raises the token floor.
+ */
+import type { Msg } from './actor.ts';
+import type { Endpoint } from './network.ts';
+import type { World } from './world.ts';
+
+export class Exchange implements Endpoint {
+  readonly id = 'exchange';
+  private closedCount = 0;
+  private highestToken = -Infinity;
+  private readonly accepted = new Set<string>();
+
+  constructor(
+    private readonly world: World,
+    readonly checksTokens: boolean,
+  ) {}
+
+  get open(): boolean {
+    return this.closedCount === 0;
+  }
+
+  close(): void {
+    this.closedCount++;
+  }
+
+  reopen(): void {
+    if (this.closedCount > 0) this.closedCount--;
+  }
+
+  receive(from: string, msg: Msg): void {
+    switch (msg.type) {
+      case 'exchange-order':
+        this.order(from, msg.orderId as string, msg.token as number | null);
+        return;
+      case 'exchange-fence':
+        this.raiseFloor(msg.token as number);
+        return;
+      case 'exchange-query': {
+        const orderId = msg.orderId as string;
+        this.world.network.send(this.id, from, { type: 'exchange-status', orderId, known: this.accepted.has(orderId), requestId: msg.requestId });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private order(node: string, orderId: string, token: number | null): void {
+    let reason: string | undefined;
+    if (!this.open) reason = 'market-closed';
+    else if (this.checksTokens && token !== null && token < this.highestToken) reason = 'stale-token';
+    else if (this.checksTokens && token === null) reason = 'missing-token';
+    const accepted = reason === undefined;
+    if (accepted) {
+      if (token !== null) this.raiseFloor(token);
+      this.accepted.add(orderId);
+    }
+    this.world.history.record({ type: 'exchange', time: this.world.sim.now, node, orderId, token, accepted, reason });
+  }
+
+  private raiseFloor(token: number): void {
+    if (this.checksTokens && token > this.highestToken) this.highestToken = token;
+  }
+}

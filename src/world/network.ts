@@ -1,0 +1,221 @@
+/**
+ * The network: endpoints (nodes, clients, the exchange, the power controller) attached through
+ * a NIC to an access switch in a datacenter. A message from a to b crosses
+ *
+ *     NIC(a) -> switch(a) -> [core / inter-DC link] -> switch(b) -> NIC(b)
+ *
+ * and is lost if any hop is down, if the ordered pair a->b is cut (partitions may be one-way),
+ * or by the link's loss probability. Latency is drawn per message from the link's
+ * distribution plus any added delay; links are FIFO like the TCP connections HA stacks use, so
+ * a message never overtakes an earlier one on the same link.
+ *
+ * Fault state is kept as counters, so overlapping faults compose and each heals its own part.
+ */
+import type { Sampler } from '../sim/distributions.ts';
+import type { Rng } from '../sim/rng.ts';
+import type { Simulator } from '../sim/simulator.ts';
+import type { Micros } from '../sim/time.ts';
+import type { Msg } from './actor.ts';
+
+export interface Endpoint {
+  readonly id: string;
+  receive(from: string, msg: Msg): void;
+}
+
+interface Attachment {
+  endpoint: Endpoint;
+  index: number;
+  switchId: string;
+  dc: string;
+}
+
+/** A time-limited impairment on one endpoint's traffic (both directions). */
+export interface Impairment {
+  endpoint: string;
+  extraLatency?: Sampler;
+  lossProbability?: number;
+  duplicateProbability?: number;
+}
+
+const KIND_SEND = 1;
+const KIND_DROP = 2;
+const KIND_DELIVER = 3;
+
+export class Network {
+  private readonly byId = new Map<string, Attachment>();
+  private readonly attachments: Attachment[] = [];
+  private nicDownCount: number[] = [];
+  private readonly switchDownCount = new Map<string, number>();
+  /** cutCount[from * n + to] > 0: messages from -> to are dropped. */
+  private cutCount = new Int32Array(0);
+  private lastDeliveryAt = new Float64Array(0);
+  private impairments: Impairment[] = [];
+  private readonly rng: Rng;
+  messagesSent = 0;
+  messagesDropped = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    /** One-way latency within a datacenter. */
+    private readonly localLatency: Sampler,
+    /** Extra one-way latency between two datacenters (µs), keyed `dcA>dcB`. */
+    private readonly interDcLatency: Record<string, Micros>,
+  ) {
+    this.rng = sim.rng('net');
+  }
+
+  attach(endpoint: Endpoint, switchId: string, dc: string): void {
+    if (this.byId.has(endpoint.id)) throw new Error(`endpoint ${endpoint.id} attached twice`);
+    const a: Attachment = { endpoint, index: this.attachments.length, switchId, dc };
+    this.byId.set(endpoint.id, a);
+    this.attachments.push(a);
+    this.nicDownCount.push(0);
+    const n = this.attachments.length;
+    this.cutCount = new Int32Array(n * n);
+    this.lastDeliveryAt = new Float64Array(n * n);
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  endpointIds(): string[] {
+    return this.attachments.map((a) => a.endpoint.id);
+  }
+
+  switchOf(id: string): string {
+    return this.get(id).switchId;
+  }
+
+  dcOf(id: string): string {
+    return this.get(id).dc;
+  }
+
+  /** Whether a message sent now from `from` to `to` would get through (ignoring random loss). */
+  connected(from: string, to: string): boolean {
+    const a = this.get(from);
+    const b = this.get(to);
+    return this.pathUp(a, b);
+  }
+
+  send(from: string, to: string, msg: Msg): void {
+    const a = this.byId.get(from);
+    const b = this.byId.get(to);
+    if (!a || !b) throw new Error(`send from ${from} to unknown endpoint ${to}`);
+    this.messagesSent++;
+    const trace = this.sim.trace;
+    const typeId = trace.id(msg.type);
+    if (!this.pathUp(a, b) || this.lost(from, to)) {
+      this.messagesDropped++;
+      trace.add(this.sim.now, KIND_DROP, a.index, b.index, typeId);
+      if (trace.recording) trace.line(this.sim.now, `drop ${from}->${to} ${msg.type}`);
+      return;
+    }
+    trace.add(this.sim.now, KIND_SEND, a.index, b.index, typeId);
+    this.schedule(a, b, msg);
+    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg);
+  }
+
+  private schedule(a: Attachment, b: Attachment, msg: Msg): void {
+    let latency = this.localLatency(this.rng);
+    if (a.dc !== b.dc) latency += this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
+    if (this.impairments.length) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
+    const link = a.index * this.attachments.length + b.index;
+    const at = Math.max(this.sim.now + Math.max(1, Math.round(latency)), this.lastDeliveryAt[link]);
+    this.lastDeliveryAt[link] = at;
+    this.sim.at(at, this.deliver, { a, b, msg });
+  }
+
+  private readonly deliver = (p: { a: Attachment; b: Attachment; msg: Msg }): void => {
+    // a link that went down while the message was in flight loses it
+    if (!this.pathUp(p.a, p.b)) {
+      this.messagesDropped++;
+      return;
+    }
+    const trace = this.sim.trace;
+    trace.add(this.sim.now, KIND_DELIVER, p.a.index, p.b.index, trace.id(p.msg.type));
+    if (trace.recording) trace.line(this.sim.now, `recv ${p.a.endpoint.id}->${p.b.endpoint.id} ${p.msg.type}`);
+    p.b.endpoint.receive(p.a.endpoint.id, p.msg);
+  };
+
+  private pathUp(a: Attachment, b: Attachment): boolean {
+    if (this.nicDownCount[a.index] || this.nicDownCount[b.index]) return false;
+    if (this.cutCount[a.index * this.attachments.length + b.index]) return false;
+    if (this.switchDownCount.size && (this.switchDownCount.get(a.switchId) || this.switchDownCount.get(b.switchId))) return false;
+    return true;
+  }
+
+  private lost(from: string, to: string): boolean {
+    if (!this.impairments.length) return false;
+    for (const imp of this.impairments) {
+      if (imp.lossProbability && (imp.endpoint === from || imp.endpoint === to) && this.rng.chance(imp.lossProbability)) return true;
+    }
+    return false;
+  }
+
+  private duplicated(from: string, to: string): boolean {
+    for (const imp of this.impairments) {
+      if (imp.duplicateProbability && (imp.endpoint === from || imp.endpoint === to) && this.rng.chance(imp.duplicateProbability)) return true;
+    }
+    return false;
+  }
+
+  private extraLatency(from: string, to: string): number {
+    let extra = 0;
+    for (const imp of this.impairments) {
+      if (imp.extraLatency && (imp.endpoint === from || imp.endpoint === to)) extra += imp.extraLatency(this.rng);
+    }
+    return extra;
+  }
+
+  // --- fault controls -------------------------------------------------------------------
+
+  nicDown(id: string): void {
+    this.nicDownCount[this.get(id).index]++;
+  }
+
+  nicUp(id: string): void {
+    const i = this.get(id).index;
+    if (this.nicDownCount[i] > 0) this.nicDownCount[i]--;
+  }
+
+  switchDown(switchId: string): void {
+    this.switchDownCount.set(switchId, (this.switchDownCount.get(switchId) ?? 0) + 1);
+  }
+
+  switchUp(switchId: string): void {
+    const n = (this.switchDownCount.get(switchId) ?? 0) - 1;
+    if (n > 0) this.switchDownCount.set(switchId, n);
+    else this.switchDownCount.delete(switchId);
+  }
+
+  /** Drops every message from `from` to `to` (one direction) until `uncut`. */
+  cut(from: string, to: string): void {
+    this.cutCount[this.get(from).index * this.attachments.length + this.get(to).index]++;
+  }
+
+  uncut(from: string, to: string): void {
+    const k = this.get(from).index * this.attachments.length + this.get(to).index;
+    if (this.cutCount[k] > 0) this.cutCount[k]--;
+  }
+
+  impair(impairment: Impairment): Impairment {
+    this.get(impairment.endpoint);
+    this.impairments.push(impairment);
+    return impairment;
+  }
+
+  unimpair(impairment: Impairment): void {
+    this.impairments = this.impairments.filter((i) => i !== impairment);
+  }
+
+  switches(): string[] {
+    return [...new Set(this.attachments.map((a) => a.switchId))];
+  }
+
+  private get(id: string): Attachment {
+    const a = this.byId.get(id);
+    if (!a) throw new Error(`unknown endpoint ${id}`);
+    return a;
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * A simulated server: its process (the design's Actor, recreated at every boot), its power and
+ * process state, its disk and its local clock. The node decides whether an event reaches the
+ * process:
+ *
+ *   crashed / off  -> dropped (the process is gone)
+ *   paused         -> held, delivered in order on resume (GC or VM stall)
+ *   deadlocked     -> held forever unless the event's thread still runs
+ *   leaking memory -> delivered late (the service slows down)
+ *
+ * Each boot gets a fresh context bound to that boot's incarnation, so timers and callbacks of
+ * a previous life can never act.
+ */
+import type { Role, NodeState } from '../check/history.ts';
+import type { Micros } from '../sim/time.ts';
+import type { SimEvent } from '../sim/queue.ts';
+import type { Actor, FenceAction, Msg, NodeContext, OrderRequest, TimerHandle } from './actor.ts';
+import type { ParamValues } from './design.ts';
+import type { Disk } from './disk.ts';
+import { LocalClock } from './clock.ts';
+import type { World } from './world.ts';
+
+const KIND_TIMER = 10;
+
+interface Timer extends TimerHandle {
+  event: SimEvent;
+}
+
+export class SimNode {
+  state: NodeState = 'off';
+  /** Bumped at every boot and every death; events carry the incarnation they belong to. */
+  incarnation = 0;
+  bootCount = 0;
+  actor: Actor | undefined;
+  readonly clock = new LocalClock();
+  /** Events held while paused, in arrival order. */
+  private held: (() => void)[] = [];
+  /** Threads still running under a deadlock (undefined: no deadlock). */
+  runningThreads: ReadonlySet<string> | undefined;
+  /** Extra processing delay per event (memory leak, swapping). */
+  slowdown: Micros = 0;
+  /** Power cuts in force (power-domain loss, fencing, manual power-off). */
+  powerCuts = 0;
+  /** Parameter overrides of a configuration error, applied at boot. */
+  configOverrides: ParamValues | undefined;
+  /** A configuration error that points the node at a wrong peer address. */
+  wrongPeer = false;
+  feedDownCount = 0;
+  /** A supervisor restarts a crashed process after this long (undefined: nobody does). */
+  supervisedRestart: Micros | undefined;
+  readonly index: number;
+  private pendingRestart: SimEvent | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly world: World,
+    readonly disk: Disk,
+    index: number,
+  ) {
+    this.index = index;
+  }
+
+  /** Starts the process (power must be on). */
+  boot(reason: string): void {
+    if (this.powerCuts > 0 || this.state === 'up' || this.state === 'paused') return;
+    this.incarnation++;
+    this.held = [];
+    this.runningThreads = undefined;
+    this.setState('up', reason);
+    const first = this.bootCount === 0;
+    const ctx = new BootContext(this, this.incarnation);
+    this.bootCount++;
+    this.actor = this.world.createActor(ctx, this.configOverrides);
+    this.dispatch('boot', () => (first ? this.actor!.onStart?.() : (this.actor!.onRecover ?? this.actor!.onStart)?.call(this.actor)));
+  }
+
+  /** kill -9: volatile state lost, disk kept; a supervisor restarts it after `restartAfter`. */
+  crashProcess(reason: string, restartAfter?: Micros): void {
+    if (this.state === 'off') return;
+    if (this.state !== 'crashed') this.die('crashed', reason);
+    const after = restartAfter ?? this.supervisedRestart;
+    if (after !== undefined) this.scheduleRestart(after);
+  }
+
+  scheduleRestart(after: Micros): void {
+    this.world.sim.cancel(this.pendingRestart);
+    this.pendingRestart = this.world.sim.after(after, () => {
+      this.pendingRestart = undefined;
+      if (this.state === 'crashed') this.boot('restarted');
+    });
+  }
+
+  powerOff(reason: string): void {
+    this.powerCuts++;
+    if (this.state !== 'off') this.die('off', reason);
+  }
+
+  /** Lifts one power cut; boots when none is left. */
+  powerOn(reason: string): void {
+    if (this.powerCuts > 0) this.powerCuts--;
+    if (this.powerCuts === 0 && this.state === 'off') {
+      this.state = 'crashed'; // powered but not yet booted
+      this.boot(reason);
+    }
+  }
+
+  pause(): void {
+    if (this.state === 'up') this.setState('paused', 'paused');
+  }
+
+  resume(): void {
+    if (this.state !== 'paused') return;
+    this.setState('up', 'resumed');
+    const held = this.held;
+    this.held = [];
+    for (const run of held) this.dispatchNow(run);
+  }
+
+  private die(state: 'crashed' | 'off', reason: string): void {
+    this.incarnation++;
+    this.held = [];
+    this.actor = undefined;
+    this.runningThreads = undefined;
+    this.disk.crash();
+    this.setState(state, reason);
+    this.world.roleLost(this.id);
+  }
+
+  private setState(state: NodeState, reason: string): void {
+    this.state = state;
+    this.world.recordNodeState(this.id, state, reason);
+  }
+
+  /** Delivers a message from the network to the process, subject to the node's state. */
+  receive(from: string, msg: Msg): void {
+    if (this.state === 'crashed' || this.state === 'off') return;
+    const incarnation = this.incarnation;
+    this.dispatch(msg.type, () => {
+      if (incarnation !== this.incarnation) return;
+      if (msg.type === 'fence-result') this.world.power.onResult(this, msg);
+      else this.actor?.onMessage(from, msg);
+    });
+  }
+
+  /** Runs `run` as the handling of an event of `kind`, or holds it. */
+  dispatch(kind: string, run: () => void): void {
+    if (this.state !== 'up' && this.state !== 'paused') return;
+    if (this.runningThreads) {
+      const thread = this.actor?.threadOf?.(kind) ?? 'main';
+      if (!this.runningThreads.has(thread)) return; // stuck forever (until restart)
+    }
+    if (this.slowdown > 0) {
+      const incarnation = this.incarnation;
+      this.world.sim.after(this.slowdown, () => {
+        if (incarnation === this.incarnation) this.dispatchNow(run);
+      });
+      return;
+    }
+    this.dispatchNow(run);
+  }
+
+  private dispatchNow(run: () => void): void {
+    if (this.state === 'paused') this.held.push(run);
+    else if (this.state === 'up') this.world.runGuarded(this, run);
+  }
+
+  setTimer(incarnation: number, delay: Micros, kind: string, data: unknown): Timer {
+    const sim = this.world.sim;
+    const real = this.clock.realDelay(Math.max(0, delay));
+    const timer = { kind } as Timer;
+    timer.event = sim.after(real, () => {
+      if (incarnation !== this.incarnation) return;
+      sim.trace.add(sim.now, KIND_TIMER, this.index, sim.trace.id(kind));
+      this.dispatch(kind, () => {
+        if (incarnation === this.incarnation) this.actor?.onTimer?.(kind, data);
+      });
+    });
+    return timer;
+  }
+}
+
+/** The context one boot of a node sees; inert once that boot's process is gone. */
+class BootContext implements NodeContext {
+  readonly id: string;
+  readonly nodes: readonly string[];
+  readonly bootCount: number;
+  readonly rng;
+  readonly disk: Disk;
+
+  constructor(
+    private readonly node: SimNode,
+    private readonly incarnation: number,
+  ) {
+    this.id = node.id;
+    this.nodes = node.world.nodeIds;
+    this.bootCount = node.bootCount;
+    this.rng = node.world.sim.rng(`node:${node.id}`);
+    this.disk = node.disk;
+  }
+
+  private get alive(): boolean {
+    return this.incarnation === this.node.incarnation && this.node.state === 'up';
+  }
+
+  now(): Micros {
+    return this.node.clock.read(this.node.world.sim.now);
+  }
+
+  send(to: string, msg: Msg): void {
+    if (!this.alive) return;
+    if (this.node.wrongPeer && this.node.world.isNode(to)) return; // configured with a wrong peer address
+    this.node.world.network.send(this.id, to, msg);
+  }
+
+  setTimer(delay: Micros, kind: string, data?: unknown): TimerHandle {
+    return this.node.setTimer(this.incarnation, delay, kind, data);
+  }
+
+  cancelTimer(timer: TimerHandle | undefined): void {
+    if (timer) this.node.world.sim.cancel((timer as Timer).event);
+  }
+
+  declareRole(role: Role, epoch: number): void {
+    if (this.alive) this.node.world.declareRole(this.id, role, epoch);
+  }
+
+  ackOrder(order: OrderRequest): void {
+    if (!this.alive) return;
+    this.node.world.recordAckSent(this.id, order.orderId);
+    this.node.world.network.send(this.id, order.client, { type: 'ack', orderId: order.orderId, attempt: order.attempt });
+  }
+
+  rejectOrder(order: OrderRequest, reason: string, leaderHint?: string): void {
+    if (!this.alive) return;
+    this.node.world.network.send(this.id, order.client, { type: 'reject', orderId: order.orderId, attempt: order.attempt, reason, leaderHint });
+  }
+
+  sendToExchange(orderId: string, token?: number): void {
+    if (this.alive) this.node.world.network.send(this.id, 'exchange', { type: 'exchange-order', orderId, token: token ?? null });
+  }
+
+  takeVip(): void {
+    if (this.alive) this.node.world.routing.claimVip(this.id);
+  }
+
+  releaseVip(): void {
+    if (this.alive) this.node.world.routing.releaseVip(this.id);
+  }
+
+  fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void {
+    if (!this.alive) return;
+    this.node.world.power.request(this.node, this.incarnation, target, action, timeout, done);
+  }
+
+  marketOpen(): boolean {
+    return this.node.world.exchange.open;
+  }
+
+  feedUp(): boolean {
+    return this.node.feedDownCount === 0;
+  }
+
+  note(text: string): void {
+    if (this.alive) this.node.world.note(this.id, text);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Design parameters: defaults from the design file, overrides from `--set name=value` or from
+ * a config-error fault, each validated against its spec. Durations resolve to microseconds.
+ */
+import { InputError, describeValue } from '../sim/input-error.ts';
+import { DURATION_EXPECTED, formatDuration, tryParseDuration } from '../sim/time.ts';
+import type { Design, ParamSpec, ParamSpecs, ParamValues } from './design.ts';
+
+/** What a spec expects, in words, for error messages and `hasim list --params`. */
+export function describeParam(spec: ParamSpec): string {
+  switch (spec.kind) {
+    case 'duration':
+      return DURATION_EXPECTED;
+    case 'boolean':
+      return 'true or false';
+    case 'enum':
+      return `one of ${spec.values.join(', ')}`;
+    default: {
+      const range = [spec.min !== undefined ? `>= ${spec.min}` : '', spec.max !== undefined ? `<= ${spec.max}` : ''].filter(Boolean).join(' and ');
+      return `${spec.kind === 'integer' ? 'an integer' : 'a number'}${range ? ' ' + range : ''}`;
+    }
+  }
+}
+
+/** Parses one value (a string from the command line, or a YAML scalar) against its spec. */
+export function parseParam(spec: ParamSpec, raw: unknown, source: string, field: string): number | boolean | string {
+  const fail = (): never => {
+    throw new InputError(source, field, describeParam(spec), describeValue(raw));
+  };
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  switch (spec.kind) {
+    case 'duration': {
+      if (typeof text !== 'string') return fail();
+      return tryParseDuration(text) ?? fail();
+    }
+    case 'boolean':
+      if (text === true || text === 'true' || text === 'on' || text === 'yes') return true;
+      if (text === false || text === 'false' || text === 'off' || text === 'no') return false;
+      return fail();
+    case 'enum':
+      return typeof text === 'string' && spec.values.includes(text) ? text : fail();
+    default: {
+      const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
+      if (!Number.isFinite(n)) return fail();
+      if (spec.kind === 'integer' && !Number.isInteger(n)) return fail();
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return fail();
+      return n;
+    }
+  }
+}
+
+/** The default values of a design's parameters. */
+export function defaultParams(specs: ParamSpecs): ParamValues {
+  const values: ParamValues = {};
+  for (const [name, spec] of Object.entries(specs)) values[name] = parseParam(spec, spec.default, 'design', name);
+  return values;
+}
+
+/** Defaults overridden by `overrides` (raw values), each checked; unknown names are errors. */
+export function resolveParams(design: Design, overrides: Record<string, unknown>, source = '--set'): ParamValues {
+  const values = defaultParams(design.params);
+  for (const [name, raw] of Object.entries(overrides)) {
+    const spec = design.params[name];
+    if (!spec) {
+      const known = Object.keys(design.params);
+      throw new InputError(source, name, `a parameter of ${design.name}${known.length ? ` (${known.join(', ')})` : ' (it has none)'}`);
+    }
+    values[name] = parseParam(spec, raw, source, name);
+  }
+  return values;
+}
+
+/** Parses `name=value` pairs from the command line. */
+export function parseSetFlags(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InputError('--set', pair, 'name=value');
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Parameter values for people and JSON: durations written with units (`1s`), the rest as is. */
+export function displayParams(specs: ParamSpecs, values: ParamValues): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(values)) {
+    out[name] = specs[name]?.kind === 'duration' ? formatDuration(value as number) : value;
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * How clients find the service.
+ *
+ * - `direct`: a client sends to its current guess (first of `targets`), moves to the next on a
+ *   timeout and follows a refusal's leader hint (Raft clients, smart drivers).
+ * - `vip`: a virtual IP. A node that takes it sends `garpCount` gratuitous ARPs, `garpInterval`
+ *   apart, to the clients' segment (they travel as messages, so a partition or loss stops them).
+ *   Each client caches IP -> node for `arpCacheTtl`; a stale cache keeps sending to the old
+ *   holder until a GARP arrives or the entry expires, then the client ARPs and the most recent
+ *   reachable claimant answers.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { RoutingSpec } from './design.ts';
+import type { World } from './world.ts';
+
+interface ArpEntry {
+  node: string;
+  expiresAt: Micros;
+}
+
+export class Routing {
+  /** Nodes holding the VIP, with the time they claimed it (several after a split brain). */
+  private readonly claims = new Map<string, Micros>();
+  private readonly arpCache = new Map<string, ArpEntry>();
+  private readonly directGuess = new Map<string, number>();
+
+  constructor(
+    private readonly world: World,
+    readonly spec: RoutingSpec,
+  ) {}
+
+  /** The node a client sends its next attempt to (undefined: no route). */
+  resolve(client: string): string | undefined {
+    if (this.spec.kind === 'direct') return this.spec.targets[this.directGuess.get(client) ?? 0];
+    const now = this.world.sim.now;
+    const cached = this.arpCache.get(client);
+    if (cached && cached.expiresAt > now) return cached.node;
+    const holder = this.arpLookup(client);
+    if (holder) this.arpCache.set(client, { node: holder, expiresAt: now + this.spec.arpCacheTtl });
+    else this.arpCache.delete(client);
+    return holder;
+  }
+
+  /** The attempt sent to `node` timed out: direct clients try the next target. */
+  timedOut(client: string, node: string | undefined): void {
+    if (this.spec.kind !== 'direct') return;
+    const targets = this.spec.targets;
+    const at = node === undefined ? -1 : targets.indexOf(node);
+    this.directGuess.set(client, (at + 1) % targets.length);
+  }
+
+  /** A refusal named the leader: direct clients go there next. */
+  redirect(client: string, leaderHint: string | undefined, refusedBy: string): void {
+    if (this.spec.kind !== 'direct') return;
+    const targets = this.spec.targets;
+    const hinted = leaderHint === undefined ? -1 : targets.indexOf(leaderHint);
+    this.directGuess.set(client, hinted >= 0 ? hinted : (targets.indexOf(refusedBy) + 1) % targets.length);
+  }
+
+  /** ARP who-has: the most recent claimant that is up and reachable from the client answers. */
+  private arpLookup(client: string): string | undefined {
+    let best: string | undefined;
+    let bestAt = -Infinity;
+    for (const [node, at] of this.claims) {
+      if (at > bestAt && this.world.node(node).state === 'up' && this.world.network.connected(node, client)) {
+        best = node;
+        bestAt = at;
+      }
+    }
+    return best;
+  }
+
+  claimVip(node: string): void {
+    if (this.spec.kind !== 'vip') return;
+    const sim = this.world.sim;
+    this.claims.set(node, sim.now);
+    this.world.history.record({ type: 'vip', time: sim.now, node });
+    const { garpCount, garpInterval } = this.spec;
+    for (let i = 0; i < garpCount; i++) {
+      sim.after(i * garpInterval, () => {
+        if (!this.claims.has(node) || this.world.node(node).state !== 'up') return;
+        for (const client of this.world.clientIds) this.world.network.send(node, client, { type: 'garp' });
+      });
+    }
+  }
+
+  releaseVip(node: string): void {
+    this.claims.delete(node);
+  }
+
+  /** A node lost its process or power: it no longer answers ARP (claims of a dead node lapse). */
+  nodeDown(node: string): void {
+    this.claims.delete(node);
+  }
+
+  /** A client received a gratuitous ARP from `node`. */
+  garp(client: string, node: string): void {
+    if (this.spec.kind !== 'vip') return;
+    this.arpCache.set(client, { node, expiresAt: this.world.sim.now + this.spec.arpCacheTtl });
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The world of one run: the design's nodes placed in racks, power domains, switches and
+ * datacenters; the network between them; the clients, the exchange, the routing and the power
+ * controller. Designs see it only through their NodeContext; faults act on it through the
+ * control methods below; everything observable goes to the history.
+ *
+ *   clients --(routing: direct | VIP)--> nodes <--> nodes        nodes --> exchange
+ *                                          ^
+ *                        power controller (IPMI, mgmt network)
+ */
+import { HistoryRecorder, type FinalNodeState, type NodeState, type Role } from '../check/history.ts';
+import { lognormalFromP99, sampler } from '../sim/distributions.ts';
+import type { Simulator } from '../sim/simulator.ts';
+import { SECOND, type Micros } from '../sim/time.ts';
+import type { Actor, FenceAction, NodeContext } from './actor.ts';
+import { Client, type Workload } from './client.ts';
+import type { Design, NodeSpec, ParamValues, Topology } from './design.ts';
+import { Disk } from './disk.ts';
+import { Exchange } from './exchange.ts';
+import { Network } from './network.ts';
+import { SimNode } from './node.ts';
+import { MgmtPort, PowerController } from './power.ts';
+import { Routing } from './routing.ts';
+
+/** A design threw: the run fails with its seed instead of crashing the campaign. */
+export class ModelError extends Error {
+  constructor(readonly node: string, readonly time: Micros, override readonly cause: unknown) {
+    super(`design code threw on node ${node} at t=${time}us: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'ModelError';
+  }
+}
+
+export interface Placement {
+  rack: string;
+  power: string;
+  switch: string;
+  dc: string;
+}
+
+const DEFAULT_LINK_LATENCY = lognormalFromP99(50, 250);
+const DEFAULT_FSYNC_LATENCY = lognormalFromP99(200, 2_000);
+
+export class World {
+  readonly history = new HistoryRecorder();
+  readonly network: Network;
+  readonly exchange: Exchange;
+  readonly routing: Routing;
+  readonly power: PowerController;
+  readonly nodeIds: readonly string[];
+  readonly clientIds: readonly string[];
+  readonly topology: Topology;
+  readonly placement = new Map<string, Placement>();
+  /** Nodes held off by a confirmed fence until rebooted or powered on. */
+  readonly fencedOff = new Set<string>();
+  private readonly nodes = new Map<string, SimNode>();
+  private readonly clients: Client[] = [];
+  private readonly roles = new Map<string, { role: Role; epoch: number }>();
+  private readonly domainDown = new Map<string, number>();
+
+  constructor(
+    readonly sim: Simulator,
+    readonly design: Design,
+    readonly params: ParamValues,
+    readonly workload: Workload,
+  ) {
+    this.topology = design.topology(params as never);
+    const t = this.topology;
+    this.network = new Network(sim, sampler(t.linkLatency ?? DEFAULT_LINK_LATENCY), t.interDcLatency ?? {});
+    this.exchange = new Exchange(this, t.exchangeChecksTokens ?? false);
+    this.routing = new Routing(this, t.routing);
+    this.power = new PowerController(this, t.separateFenceNetwork ?? true, t.bootTime ?? 30 * SECOND);
+    this.nodeIds = t.nodes.map((n) => n.id);
+    this.clientIds = Array.from({ length: workload.clients }, (_, i) => `client:${i + 1}`);
+    this.build(t.nodes);
+  }
+
+  private build(specs: NodeSpec[]): void {
+    const t = this.topology;
+    const fsync = sampler(t.fsyncLatency ?? DEFAULT_FSYNC_LATENCY);
+    const clientDc = t.clientDc ?? 'dc1';
+    specs.forEach((spec, index) => {
+      const rack = spec.rack ?? `rack-${spec.id}`;
+      const place: Placement = { rack, power: spec.power ?? rack, switch: spec.switch ?? `sw-${rack}`, dc: spec.dc ?? 'dc1' };
+      this.placement.set(spec.id, place);
+      const disk = new Disk(this.sim, fsync, this.sim.rng(`disk:${spec.id}`));
+      const node = new SimNode(spec.id, this, disk, index);
+      node.supervisedRestart = spec.supervisedRestart;
+      this.nodes.set(spec.id, node);
+      this.network.attach({ id: spec.id, receive: (from, msg) => node.receive(from, msg) }, place.switch, place.dc);
+      if (this.power.separateNetwork) this.network.attach(new MgmtPort(`mgmt:${spec.id}`, node), `mgmt-${place.dc}`, place.dc);
+    });
+    for (const id of this.clientIds) {
+      const client = new Client(id, this, this.workload);
+      this.clients.push(client);
+      this.network.attach(client, 'sw-clients', clientDc);
+    }
+    this.network.attach(this.exchange, 'sw-exchange', clientDc);
+    const mgmtDc = this.placement.get(this.nodeIds[0])?.dc ?? 'dc1';
+    this.network.attach(this.power, this.power.separateNetwork ? `mgmt-${mgmtDc}` : 'sw-mgmt', mgmtDc);
+  }
+
+  /** Boots every node and starts the clients. */
+  start(): void {
+    for (const node of this.nodes.values()) {
+      node.state = 'crashed';
+      node.boot('started');
+    }
+    for (const client of this.clients) client.start();
+  }
+
+  stopClients(): void {
+    for (const client of this.clients) client.stop();
+  }
+
+  createActor(ctx: NodeContext, overrides: ParamValues | undefined): Actor {
+    const params = overrides ? { ...this.params, ...overrides } : this.params;
+    return this.design.createNode(ctx, params as never);
+  }
+
+  /** Runs design code; an exception becomes a ModelError naming the node and time. */
+  runGuarded(node: SimNode, run: () => void): void {
+    try {
+      run();
+    } catch (cause) {
+      if (cause instanceof ModelError) throw cause;
+      throw new ModelError(node.id, this.sim.now, cause);
+    }
+  }
+
+  // --- lookups --------------------------------------------------------------------------
+
+  node(id: string): SimNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`unknown node ${id}`);
+    return node;
+  }
+
+  isNode(id: string): boolean {
+    return this.nodes.has(id);
+  }
+
+  /** The current declared role of a node (undefined after a crash until it declares again). */
+  roleOf(id: string): { role: Role; epoch: number } | undefined {
+    return this.roles.get(id);
+  }
+
+  /** Nodes that currently believe they are primary and are up or paused, highest epoch first. */
+  primaries(): string[] {
+    return this.nodeIds
+      .filter((id) => this.roles.get(id)?.role === 'primary' && this.isRunning(id))
+      .sort((a, b) => this.roles.get(b)!.epoch - this.roles.get(a)!.epoch);
+  }
+
+  /** Nodes that are running, serve clients and do not believe they are primary. */
+  standbys(): string[] {
+    const serving = new Set(this.topology.nodes.filter((n) => n.serving !== false).map((n) => n.id));
+    return this.nodeIds.filter((id) => serving.has(id) && this.isRunning(id) && this.roles.get(id)?.role !== 'primary');
+  }
+
+  isRunning(id: string): boolean {
+    const state = this.node(id).state;
+    return state === 'up' || state === 'paused';
+  }
+
+  nodesWhere(key: keyof Placement, value: string): string[] {
+    return this.nodeIds.filter((id) => this.placement.get(id)![key] === value);
+  }
+
+  valuesOf(key: keyof Placement): string[] {
+    return [...new Set(this.nodeIds.map((id) => this.placement.get(id)![key]))];
+  }
+
+  powerDomainDown(id: string): boolean {
+    return (this.domainDown.get(this.placement.get(id)!.power) ?? 0) > 0;
+  }
+
+  // --- what designs and the world record -----------------------------------------------
+
+  declareRole(node: string, role: Role, epoch: number): void {
+    const prev = this.roles.get(node);
+    if (prev && prev.role === role && prev.epoch === epoch) return;
+    this.roles.set(node, { role, epoch });
+    const sim = this.sim;
+    sim.trace.add(sim.now, 20, this.node(node).index, sim.trace.id(role), epoch);
+    this.history.record({ type: 'role', time: sim.now, node, role, epoch });
+  }
+
+  roleLost(node: string): void {
+    this.roles.delete(node);
+  }
+
+  recordAckSent(node: string, orderId: string): void {
+    this.history.record({ type: 'ack-sent', time: this.sim.now, node, orderId });
+  }
+
+  recordNodeState(node: string, state: NodeState, reason: string): void {
+    const sim = this.sim;
+    sim.trace.add(sim.now, 21, this.node(node).index, sim.trace.id(state));
+    if (state === 'off') this.routing.nodeDown(node);
+    this.history.record({ type: 'node-state', time: sim.now, node, state, reason });
+  }
+
+  recordFence(node: string, target: string, action: FenceAction, ok: boolean): void {
+    this.history.record({ type: 'fence', time: this.sim.now, node, target, action, ok });
+  }
+
+  note(node: string, text: string): void {
+    this.history.record({ type: 'note', time: this.sim.now, node, text });
+  }
+
+  // --- controls for faults ---------------------------------------------------------------
+
+  /** Cuts power to a domain (a PDU, a rack's circuit): its nodes go off, its switches down. */
+  powerDomainOff(domain: string): void {
+    this.domainDown.set(domain, (this.domainDown.get(domain) ?? 0) + 1);
+    for (const sw of this.switchesPoweredBy(domain)) this.network.switchDown(sw);
+    for (const id of this.nodesWhere('power', domain)) this.node(id).powerOff(`power domain ${domain} lost`);
+  }
+
+  powerDomainOn(domain: string): void {
+    const n = (this.domainDown.get(domain) ?? 0) - 1;
+    if (n > 0) this.domainDown.set(domain, n);
+    else this.domainDown.delete(domain);
+    if (n > 0) return;
+    for (const sw of this.switchesPoweredBy(domain)) this.network.switchUp(sw);
+    for (const id of this.nodesWhere('power', domain)) this.node(id).powerOn(`power domain ${domain} restored`);
+  }
+
+  /** A node's access switch is powered by the domain of the nodes in its rack. */
+  private switchesPoweredBy(domain: string): string[] {
+    return [...new Set(this.nodesWhere('power', domain).map((id) => this.placement.get(id)!.switch))];
+  }
+
+  /** The durable state every invariant reads at the end. */
+  finalState(): FinalNodeState[] {
+    return this.nodeIds.map((id) => {
+      const node = this.node(id);
+      const role = this.lastDeclared.get(id);
+      return {
+        node: id,
+        state: node.state,
+        durableOrderIds: node.disk.durableEntries().map((e) => e.orderId),
+        lastRole: role?.role,
+        lastEpoch: role?.epoch,
+      };
+    });
+  }
+
+  /** The last role each node declared, kept across crashes (for the final state). */
+  private get lastDeclared(): Map<string, { role: Role; epoch: number }> {
+    const last = new Map<string, { role: Role; epoch: number }>();
+    for (const e of this.history.events) if (e.type === 'role') last.set(e.node, { role: e.role, epoch: e.epoch });
+    return last;
+  }
+}
