@@ -12,7 +12,7 @@
  *     The violation's time is the instant the outage exceeded the target.
  */
 import { formatDuration, formatInstant } from '../sim/time.ts';
-import { findOutages, type Outage } from '../metrics/outages.ts';
+import { findOutages, type Outage } from './outages.ts';
 import { noHealthyNodePeriods, type Period } from './health.ts';
 import type { History } from './history.ts';
 import type { Invariant, Violation } from './invariant.ts';

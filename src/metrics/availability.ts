@@ -7,7 +7,7 @@
  */
 import type { History } from '../check/history.ts';
 import { serviceOf, type OrderRecord } from '../check/orders.ts';
-import type { Outage } from './outages.ts';
+import type { Outage } from '../check/outages.ts';
 
 /** Fraction of counted orders that were acked within the client timeout. */
 export function orderAvailability(history: History, records: readonly OrderRecord[]): number {

@@ -17,7 +17,7 @@ import { orderAvailability, uptimeFraction } from './availability.ts';
 import { runCounts } from './counts.ts';
 import { failoverCount, falseFailovers } from './false-failovers.ts';
 import { ackLatency, type AckLatency } from './latency.ts';
-import { findOutages, type Outage } from './outages.ts';
+import { findOutages, type Outage } from '../check/outages.ts';
 import { recoveryPoint } from './rpo.ts';
 import { splitBrainTime } from './split-brain.ts';
 
@@ -110,5 +110,5 @@ function outageMetrics(o: Outage): OutageMetrics {
   };
 }
 
-export { findOutages, type Outage } from './outages.ts';
+export { findOutages, type Outage } from '../check/outages.ts';
 export { quantiles, quantileSorted } from './quantiles.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orderRecords } from '../../src/check/orders.ts';
 import { orderAvailability, uptimeFraction } from '../../src/metrics/availability.ts';
-import { findOutages } from '../../src/metrics/outages.ts';
+import { findOutages } from '../../src/check/outages.ts';
 import { acked, fail, history, info, invoke, ms, ok, role } from '../check/helpers.ts';
 
 export const frame = { settleEndAt: ms(10_000), endAt: ms(11_000) };

@@ -12,9 +12,9 @@
  * the end; null when there is none.
  */
 import type { Micros } from '../sim/time.ts';
-import type { History } from '../check/history.ts';
-import { orderRecords, serviceOf, type OrderRecord } from '../check/orders.ts';
-import { lowerBound } from '../check/primary-intervals.ts';
+import type { History } from './history.ts';
+import { orderRecords, serviceOf, type OrderRecord } from './orders.ts';
+import { lowerBound } from './primary-intervals.ts';
 
 export interface Outage {
   start: Micros;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findOutages } from '../../src/metrics/outages.ts';
+import { findOutages } from '../../src/check/outages.ts';
 import { acked, fail, history, invoke, ms, role, unserved } from '../check/helpers.ts';
 
 const frame = { settleEndAt: ms(10_000), endAt: ms(11_000) };
