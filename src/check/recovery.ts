@@ -5,7 +5,7 @@
  *     `settleEndAt`: some order invoked at or after `healAt` is acked by then. Orders
  *     rejected because the market is closed do not count either way; with no other order
  *     invoked after `healAt` there is nothing to judge.
- * (b) Every outage (see `metrics/outages.ts`) lasts at most the design's `rtoTarget`, while a
+ * (b) Every outage (see `outages.ts`) lasts at most the design's `rtoTarget`, while a
  *     healthy standby exists. Approximation: an outage is excused if at some instant during
  *     it every node in `history.nodes` was unhealthy (not `up`, or the target of an active
  *     fault; see `health.ts`), and an outage still open at `settleEndAt` is left to (a).
