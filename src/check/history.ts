@@ -41,6 +41,10 @@ export type HistoryEvent =
   | { type: 'fence'; time: Micros; node: string; target: string; action: string; ok: boolean }
   /** A node claimed the virtual IP. */
   | { type: 'vip'; time: Micros; node: string }
+  /** The service's DNS record now points at `node`. */
+  | { type: 'dns'; time: Micros; node: string }
+  /** The load balancer marked a backend up or down. */
+  | { type: 'lb'; time: Micros; node: string; healthy: boolean }
   /** A run phase began: chaos, heal, settle, drain. */
   | { type: 'phase'; time: Micros; phase: 'chaos' | 'heal' | 'settle' | 'drain' | 'end' }
   /** A free-form note from a design (shown in timelines, never read by invariants). */

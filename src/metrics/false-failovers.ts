@@ -1,7 +1,8 @@
 /**
  * Failovers, and the false ones. A promotion is the start of a primary interval (a `primary`
  * declaration by a node not already primary in that epoch; see `check/primary-intervals.ts`).
- * Every promotion after the first is a failover. A promotion of node B is *false* when another
+ * Every promotion after the first is a failover, except a node re-declaring the same epoch
+ * after its own restart (it recovered in place; nothing failed over). A promotion of node B is *false* when another
  * node A was still primary at that moment and had produced an external effect (an ack or an
  * accepted exchange order) within the preceding client timeout: A was alive and serving, so
  * the failover was not needed and cost at least a moment of split-brain belief.
@@ -9,9 +10,16 @@
 import type { History } from '../check/history.ts';
 import { effectIndices, lowerBound, primaryIntervals, type PrimaryInterval } from '../check/primary-intervals.ts';
 
-/** Promotions after the first one. */
+/** Promotions after the first one that moved primaryship (another node or a new epoch). */
 export function failoverCount(intervals: readonly PrimaryInterval[]): number {
-  return Math.max(0, intervals.length - 1);
+  // intervals are in declaration order; the same node taking primaryship back after its own
+  // restart (same epoch) is a recovery in place, not a failover
+  let count = 0;
+  for (let i = 1; i < intervals.length; i++) {
+    const prev = intervals[i - 1];
+    if (intervals[i].node !== prev.node || intervals[i].epoch !== prev.epoch) count++;
+  }
+  return count;
 }
 
 /** Promotions made while another primary was alive and serving. */

@@ -8,6 +8,7 @@ import seedrandom from 'seedrandom';
 
 export class Rng {
   private readonly draw: () => number;
+  private spareGaussian: number | undefined;
 
   constructor(readonly seed: string) {
     this.draw = seedrandom.alea(seed);
@@ -43,10 +44,16 @@ export class Rng {
     return items[this.int(items.length)];
   }
 
-  /** A standard normal draw (Box-Muller; uses two uniforms). */
+  /** A standard normal draw (Box-Muller: two uniforms give two normals; the second is kept). */
   gaussian(): number {
-    const u = 1 - this.draw();
-    const v = this.draw();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    if (this.spareGaussian !== undefined) {
+      const spare = this.spareGaussian;
+      this.spareGaussian = undefined;
+      return spare;
+    }
+    const radius = Math.sqrt(-2 * Math.log(1 - this.draw()));
+    const angle = 2 * Math.PI * this.draw();
+    this.spareGaussian = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
   }
 }

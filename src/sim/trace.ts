@@ -44,14 +44,15 @@ export class Trace {
     return n;
   }
 
-  /** Mixes an entry: its time, a kind and up to three integers. */
+  /**
+   * Mixes an entry: its time, a kind (< 256) and up to three integers; `a` and `b` are small
+   * indices (< 4096), packed with the kind into one word to keep the hot path short.
+   */
   add(time: Micros, kind: number, a = 0, b = 0, c = 0): void {
     this.entries++;
-    this.mix(time % 0x100000000);
-    this.mix(Math.floor(time / 0x100000000));
-    this.mix(kind);
-    this.mix(a);
-    this.mix(b);
+    this.mix(time | 0);
+    if (time > 0x7fffffff) this.mix(Math.floor(time / 0x100000000));
+    this.mix(kind | (a << 8) | (b << 20));
     this.mix(c);
   }
 

@@ -43,6 +43,12 @@ export interface NodeContext {
   readonly bootCount: number;
   /** This node's local clock: virtual time plus its offset, drift and jumps. */
   now(): Micros;
+  /**
+   * This node's monotonic clock (CLOCK_MONOTONIC): elapsed local time that drifts with the
+   * local clock but never jumps, and keeps running while the process is paused. Timeouts and
+   * leases measure with it, as Go's and the JVM's duration clocks do.
+   */
+  monotonic(): Micros;
   /** This node's seeded random stream (`node:<id>`). */
   readonly rng: Rng;
   /** The node's durable log (survives crashes, lost on disk failure). */
@@ -64,6 +70,8 @@ export interface NodeContext {
   takeVip(): void;
   /** Releases the virtual IP (a demoting node drops the address). */
   releaseVip(): void;
+  /** Points the service's DNS record at `target` (DNS-failover designs). */
+  updateDns(target: string): void;
   /** Asks the power controller (IPMI) to fence `target`; `done(ok)` after confirmation or timeout. */
   fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void;
   /** Whether the exchange is in market hours (orders outside them are refused, not outages). */
@@ -83,4 +91,10 @@ export interface Actor {
   onTimer?(kind: string, data: unknown): void;
   /** Which thread handles a message or timer kind; default `main`. */
   threadOf?(kind: string): string;
+  /**
+   * The answer to a load balancer's or monitor's health check (message kind `health-check`,
+   * handled on the thread `threadOf('health-check')`); default: healthy while running. A check
+   * that tests the process but not the order path is a classic gray failure.
+   */
+  healthy?(): boolean;
 }

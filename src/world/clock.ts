@@ -11,16 +11,27 @@ export class LocalClock {
   private anchorLocal: Micros = 0;
   private anchorReal: Micros = 0;
   private driftPpm = 0;
+  /** Sum of every jump so far; the monotonic reading leaves them out. */
+  private jumpedTotal: Micros = 0;
 
   /** The local reading at virtual time `real`. */
   read(real: Micros): Micros {
     return Math.round(this.anchorLocal + (real - this.anchorReal) * (1 + this.driftPpm / 1e6));
   }
 
+  /**
+   * The monotonic reading at virtual time `real` (CLOCK_MONOTONIC): the local reading without
+   * its jumps. It runs at the drifting local rate, like the timers, but never steps.
+   */
+  monotonic(real: Micros): Micros {
+    return this.read(real) - this.jumpedTotal;
+  }
+
   /** Steps the clock by `delta` (positive: forward). */
   jump(real: Micros, delta: Micros): void {
     this.reanchor(real);
     this.anchorLocal += delta;
+    this.jumpedTotal += delta;
   }
 
   /** Sets the drift rate in parts per million (positive: runs fast). */

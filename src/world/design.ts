@@ -53,7 +53,20 @@ export type RoutingSpec =
   /** Clients send to `targets[0]`; on timeout they try the next; a refusal's hint redirects. */
   | { kind: 'direct'; targets: string[] }
   /** A virtual IP moved by gratuitous ARP; clients cache the mapping for `arpCacheTtl`. */
-  | { kind: 'vip'; garpCount: number; garpInterval: Micros; arpCacheTtl: Micros };
+  | { kind: 'vip'; garpCount: number; garpInterval: Micros; arpCacheTtl: Micros }
+  /**
+   * A DNS name: the record points at `initial` until a node calls `ctx.updateDns(target)`.
+   * Clients cache an answer for max(`ttl`, `clientMinCache`): resolvers and runtimes often
+   * cache longer than the TTL (a JVM caches 30 s by default).
+   */
+  | { kind: 'dns'; initial: string; ttl: Micros; clientMinCache: Micros }
+  /**
+   * A load balancer (endpoint `lb`) that health-checks `targets` every `healthCheckInterval`
+   * and forwards each order to the next healthy one (round robin); nodes answer the client
+   * directly. A target is marked down after `unhealthyThreshold` failed checks in a row and up
+   * after `healthyThreshold` good ones (HAProxy's `fall` and `rise`).
+   */
+  | { kind: 'lb'; targets: string[]; healthCheckInterval: Micros; healthCheckTimeout: Micros; unhealthyThreshold: number; healthyThreshold: number };
 
 export interface Topology {
   nodes: NodeSpec[];

@@ -6,7 +6,8 @@
  * themselves, which is not an outage.
  *
  * It also answers order-status queries (FIX OrderStatusRequest), which a new leader can use to
- * reconcile orders whose fate it does not know, and `exchange-fence` raises the token floor.
+ * reconcile orders whose fate it does not know, and `exchange-fence` raises the token floor (so
+ * does a query that carries a `token`).
  */
 import type { Msg } from './actor.ts';
 import type { Endpoint } from './network.ts';
@@ -44,6 +45,9 @@ export class Exchange implements Endpoint {
         this.raiseFloor(msg.token as number);
         return;
       case 'exchange-query': {
+        // a query may carry a fencing token: the floor rises before the answer, so an answer
+        // proves the fence is in place (a separate `exchange-fence` could be lost on its own)
+        if (typeof msg.token === 'number') this.raiseFloor(msg.token);
         const orderId = msg.orderId as string;
         this.world.network.send(this.id, from, { type: 'exchange-status', orderId, known: this.accepted.has(orderId), requestId: msg.requestId });
         return;

@@ -37,7 +37,14 @@ export interface Impairment {
   duplicateProbability?: number;
 }
 
-const KIND_SEND = 1;
+/** A message in flight. */
+interface Packet {
+  a: Attachment;
+  b: Attachment;
+  msg: Msg;
+  typeId: number;
+}
+
 const KIND_DROP = 2;
 const KIND_DELIVER = 3;
 
@@ -111,29 +118,28 @@ export class Network {
       if (trace.recording) trace.line(this.sim.now, `drop ${from}->${to} ${msg.type}`);
       return;
     }
-    trace.add(this.sim.now, KIND_SEND, a.index, b.index, typeId);
-    this.schedule(a, b, msg);
-    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg);
+    this.schedule(a, b, msg, typeId);
+    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, typeId);
   }
 
-  private schedule(a: Attachment, b: Attachment, msg: Msg): void {
+  private schedule(a: Attachment, b: Attachment, msg: Msg, typeId: number): void {
     let latency = this.localLatency(this.rng);
     if (a.dc !== b.dc) latency += this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
     if (this.impairments.length) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
     const link = a.index * this.attachments.length + b.index;
     const at = Math.max(this.sim.now + Math.max(1, Math.round(latency)), this.lastDeliveryAt[link]);
     this.lastDeliveryAt[link] = at;
-    this.sim.at(at, this.deliver, { a, b, msg });
+    this.sim.at(at, this.deliver, { a, b, msg, typeId });
   }
 
-  private readonly deliver = (p: { a: Attachment; b: Attachment; msg: Msg }): void => {
+  private readonly deliver = (p: Packet): void => {
     // a link that went down while the message was in flight loses it
     if (!this.pathUp(p.a, p.b)) {
       this.messagesDropped++;
       return;
     }
     const trace = this.sim.trace;
-    trace.add(this.sim.now, KIND_DELIVER, p.a.index, p.b.index, trace.id(p.msg.type));
+    trace.add(this.sim.now, KIND_DELIVER, p.a.index, p.b.index, p.typeId);
     if (trace.recording) trace.line(this.sim.now, `recv ${p.a.endpoint.id}->${p.b.endpoint.id} ${p.msg.type}`);
     p.b.endpoint.receive(p.a.endpoint.id, p.msg);
   };

@@ -134,12 +134,23 @@ export class SimNode {
   /** Delivers a message from the network to the process, subject to the node's state. */
   receive(from: string, msg: Msg): void {
     if (this.state === 'crashed' || this.state === 'off') return;
+    if (this.state === 'up' && this.runningThreads === undefined && this.slowdown === 0 && msg.type !== 'fence-result' && msg.type !== 'health-check') {
+      // the common case, without allocating a closure
+      this.world.runMessage(this, from, msg);
+      return;
+    }
     const incarnation = this.incarnation;
     this.dispatch(msg.type, () => {
       if (incarnation !== this.incarnation) return;
       if (msg.type === 'fence-result') this.world.power.onResult(this, msg);
+      else if (msg.type === 'health-check') this.answerHealthCheck(from, msg);
       else this.actor?.onMessage(from, msg);
     });
+  }
+
+  private answerHealthCheck(from: string, msg: Msg): void {
+    const healthy = this.actor?.healthy?.() ?? true;
+    this.world.network.send(this.id, from, { type: 'health-result', checkId: msg.checkId, healthy });
   }
 
   /** Runs `run` as the handling of an event of `kind`, or holds it. */
@@ -170,10 +181,12 @@ export class SimNode {
     const timer = { kind } as Timer;
     timer.event = sim.after(real, () => {
       if (incarnation !== this.incarnation) return;
-      sim.trace.add(sim.now, KIND_TIMER, this.index, sim.trace.id(kind));
-      this.dispatch(kind, () => {
+      sim.trace.add(sim.now, KIND_TIMER, this.index, 0, sim.trace.id(kind));
+      const fire = () => {
         if (incarnation === this.incarnation) this.actor?.onTimer?.(kind, data);
-      });
+      };
+      if (this.state === 'up' && this.runningThreads === undefined && this.slowdown === 0) this.world.runGuarded(this, fire);
+      else this.dispatch(kind, fire);
     });
     return timer;
   }
@@ -204,6 +217,10 @@ class BootContext implements NodeContext {
 
   now(): Micros {
     return this.node.clock.read(this.node.world.sim.now);
+  }
+
+  monotonic(): Micros {
+    return this.node.clock.monotonic(this.node.world.sim.now);
   }
 
   send(to: string, msg: Msg): void {
@@ -245,6 +262,10 @@ class BootContext implements NodeContext {
 
   releaseVip(): void {
     if (this.alive) this.node.world.routing.releaseVip(this.id);
+  }
+
+  updateDns(target: string): void {
+    if (this.alive) this.node.world.routing.updateDns(target);
   }
 
   fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void {

@@ -8,6 +8,9 @@
  *   Each client caches IP -> node for `arpCacheTtl`; a stale cache keeps sending to the old
  *   holder until a GARP arrives or the entry expires, then the client ARPs and the most recent
  *   reachable claimant answers.
+ * - `dns`: a DNS record a design updates (`ctx.updateDns`); each client caches the answer for
+ *   max(ttl, clientMinCache) and keeps using a dead address until the cache expires.
+ * - `lb`: clients send to the load balancer endpoint `lb` (see load-balancer.ts).
  */
 import type { Micros } from '../sim/time.ts';
 import type { RoutingSpec } from './design.ts';
@@ -23,20 +26,32 @@ export class Routing {
   private readonly claims = new Map<string, Micros>();
   private readonly arpCache = new Map<string, ArpEntry>();
   private readonly directGuess = new Map<string, number>();
+  private dnsRecord: string | undefined;
+  private readonly dnsCache = new Map<string, ArpEntry>();
 
   constructor(
     private readonly world: World,
     readonly spec: RoutingSpec,
-  ) {}
+  ) {
+    if (spec.kind === 'dns') this.dnsRecord = spec.initial;
+  }
 
-  /** The node a client sends its next attempt to (undefined: no route). */
+  /** The endpoint a client sends its next attempt to (undefined: no route). */
   resolve(client: string): string | undefined {
-    if (this.spec.kind === 'direct') return this.spec.targets[this.directGuess.get(client) ?? 0];
+    const spec = this.spec;
+    if (spec.kind === 'direct') return spec.targets[this.directGuess.get(client) ?? 0];
+    if (spec.kind === 'lb') return 'lb';
     const now = this.world.sim.now;
+    if (spec.kind === 'dns') {
+      const cached = this.dnsCache.get(client);
+      if (cached && cached.expiresAt > now) return cached.node;
+      if (this.dnsRecord !== undefined) this.dnsCache.set(client, { node: this.dnsRecord, expiresAt: now + Math.max(spec.ttl, spec.clientMinCache) });
+      return this.dnsRecord;
+    }
     const cached = this.arpCache.get(client);
     if (cached && cached.expiresAt > now) return cached.node;
     const holder = this.arpLookup(client);
-    if (holder) this.arpCache.set(client, { node: holder, expiresAt: now + this.spec.arpCacheTtl });
+    if (holder) this.arpCache.set(client, { node: holder, expiresAt: now + spec.arpCacheTtl });
     else this.arpCache.delete(client);
     return holder;
   }
@@ -91,6 +106,13 @@ export class Routing {
   /** A node lost its process or power: it no longer answers ARP (claims of a dead node lapse). */
   nodeDown(node: string): void {
     this.claims.delete(node);
+  }
+
+  /** Points the DNS record at `node` (visible to clients as their caches expire). */
+  updateDns(node: string): void {
+    if (this.spec.kind !== 'dns' || this.dnsRecord === node) return;
+    this.dnsRecord = node;
+    this.world.history.record({ type: 'dns', time: this.world.sim.now, node });
   }
 
   /** A client received a gratuitous ARP from `node`. */

@@ -12,11 +12,12 @@ import { HistoryRecorder, type FinalNodeState, type NodeState, type Role } from 
 import { lognormalFromP99, sampler } from '../sim/distributions.ts';
 import type { Simulator } from '../sim/simulator.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
-import type { Actor, FenceAction, NodeContext } from './actor.ts';
+import type { Actor, FenceAction, Msg, NodeContext } from './actor.ts';
 import { Client, type Workload } from './client.ts';
 import type { Design, NodeSpec, ParamValues, Topology } from './design.ts';
 import { Disk } from './disk.ts';
 import { Exchange } from './exchange.ts';
+import { LoadBalancer } from './load-balancer.ts';
 import { Network } from './network.ts';
 import { SimNode } from './node.ts';
 import { MgmtPort, PowerController } from './power.ts';
@@ -52,6 +53,8 @@ export class World {
   readonly placement = new Map<string, Placement>();
   /** Nodes held off by a confirmed fence until rebooted or powered on. */
   readonly fencedOff = new Set<string>();
+  /** The load balancer, when the design's routing is `lb`. */
+  loadBalancer: LoadBalancer | undefined;
   private readonly nodes = new Map<string, SimNode>();
   private readonly clients: Client[] = [];
   private readonly roles = new Map<string, { role: Role; epoch: number }>();
@@ -95,6 +98,10 @@ export class World {
       this.network.attach(client, 'sw-clients', clientDc);
     }
     this.network.attach(this.exchange, 'sw-exchange', clientDc);
+    if (t.routing.kind === 'lb') {
+      this.loadBalancer = new LoadBalancer(this, t.routing);
+      this.network.attach(this.loadBalancer, 'sw-lb', clientDc);
+    }
     const mgmtDc = this.placement.get(this.nodeIds[0])?.dc ?? 'dc1';
     this.network.attach(this.power, this.power.separateNetwork ? `mgmt-${mgmtDc}` : 'sw-mgmt', mgmtDc);
   }
@@ -105,6 +112,7 @@ export class World {
       node.state = 'crashed';
       node.boot('started');
     }
+    this.loadBalancer?.start();
     for (const client of this.clients) client.start();
   }
 
@@ -121,6 +129,16 @@ export class World {
   runGuarded(node: SimNode, run: () => void): void {
     try {
       run();
+    } catch (cause) {
+      if (cause instanceof ModelError) throw cause;
+      throw new ModelError(node.id, this.sim.now, cause);
+    }
+  }
+
+  /** Delivers a message to a node's running process (the hot path of every run). */
+  runMessage(node: SimNode, from: string, msg: Msg): void {
+    try {
+      node.actor!.onMessage(from, msg);
     } catch (cause) {
       if (cause instanceof ModelError) throw cause;
       throw new ModelError(node.id, this.sim.now, cause);

@@ -31,4 +31,9 @@ describe('failoverCount', () => {
     expect(failoverCount(primaryIntervals(h))).toBe(2);
     expect(failoverCount([])).toBe(0);
   });
+
+  it('does not count a node taking primaryship back in the same epoch after its own restart', () => {
+    const h = history([role(0, 'a', 'primary', 1), crash(10, 'a'), role(20, 'a', 'primary', 1)]);
+    expect(failoverCount(primaryIntervals(h))).toBe(0);
+  });
 });

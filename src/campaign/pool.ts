@@ -1,0 +1,162 @@
+/**
+ * A pool of worker threads that execute campaign jobs, one job per worker at a time. Workers
+ * load the TypeScript sources through tsx (`--import`, resolved to an absolute URL so it works
+ * from any directory, under vitest and from the `hasim` bin alike).
+ *
+ * A worker that dies while holding a job (a design calling `process.exit`, running out of
+ * memory, or overrunning `runTimeoutMs`) answers that job with `{ kind: 'died' }` and is
+ * replaced by a fresh one, so the campaign goes on. Jobs may carry a `group`: the pool avoids
+ * giving two jobs of one group to the same worker while another worker is free to take
+ * them (how `--check-determinism` runs a seed's two copies in different threads).
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Job, Reply } from './job.ts';
+
+export interface PoolOptions {
+  /** Number of worker threads (at least 1). */
+  size: number;
+  /** Terminate a worker whose job runs longer than this (default: never). */
+  runTimeoutMs?: number;
+}
+
+interface Task {
+  id: number;
+  job: Job;
+  group?: string;
+  resolve: (reply: Reply) => void;
+}
+
+interface Slot {
+  id: number;
+  worker: Worker;
+  task?: Task;
+  timer?: NodeJS.Timeout;
+  /** Why the worker is going away, when we know before its `exit` event. */
+  deathReason?: string;
+}
+
+const WORKER_URL = new URL('./worker.ts', import.meta.url);
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  /** Per group: which workers it has been given to, and how many of its jobs are unfinished. */
+  private readonly groups = new Map<string, { workers: Set<number>; pending: number }>();
+  private nextTaskId = 1;
+  private nextSlotId = 1;
+  private closed = false;
+  /** Workers started in all, replacements included. */
+  started = 0;
+
+  constructor(private readonly options: PoolOptions) {
+    if (!(options.size >= 1)) throw new RangeError(`a pool needs at least one worker, got ${options.size}`);
+    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Queues a job; resolves with its reply (or `died` if its worker died or the pool closed). */
+  run(job: Job, group?: string): Promise<Reply> {
+    if (this.closed) return Promise.resolve({ kind: 'died', detail: 'the pool is closed' });
+    return new Promise((resolve) => {
+      const task: Task = { id: this.nextTaskId++, job, group, resolve };
+      if (group) {
+        const g = this.groups.get(group) ?? { workers: new Set<number>(), pending: 0 };
+        g.pending++;
+        this.groups.set(group, g);
+      }
+      this.queue.push(task);
+      this.dispatch();
+    });
+  }
+
+  /** Terminates every worker; queued and running jobs answer `died: cancelled`. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const task of this.queue.splice(0)) task.resolve({ kind: 'died', detail: 'cancelled' });
+    await Promise.all(
+      this.slots.map((slot) => {
+        slot.deathReason = 'cancelled';
+        return slot.worker.terminate();
+      }),
+    );
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(WORKER_URL, { execArgv: ['--import', TSX_LOADER] });
+    const slot: Slot = { id: this.nextSlotId++, worker };
+    this.started++;
+    worker.on('message', (message: { id: number; reply: Reply }) => {
+      const task = slot.task;
+      if (!task || task.id !== message.id) return;
+      this.finish(slot, message.reply);
+      this.dispatch();
+    });
+    worker.on('error', (error) => {
+      slot.deathReason ??= `the worker crashed: ${error.message}`;
+    });
+    worker.on('exit', (code) => this.onExit(slot, code));
+    return slot;
+  }
+
+  private onExit(slot: Slot, code: number): void {
+    const reason = slot.deathReason ?? `the worker exited with code ${code} (process.exit in the design?)`;
+    if (slot.task) this.finish(slot, { kind: 'died', detail: reason });
+    const at = this.slots.indexOf(slot);
+    if (at < 0 || this.closed) return;
+    this.slots[at] = this.spawn();
+    this.dispatch();
+  }
+
+  private finish(slot: Slot, reply: Reply): void {
+    const task = slot.task!;
+    slot.task = undefined;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    if (task.group) {
+      const g = this.groups.get(task.group)!;
+      if (--g.pending === 0) this.groups.delete(task.group);
+    }
+    task.resolve(reply);
+  }
+
+  private dispatch(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (slot.task || slot.deathReason || this.queue.length === 0) continue;
+      const at = this.pick(slot);
+      if (at < 0) continue;
+      const [task] = this.queue.splice(at, 1);
+      if (task.group) this.groups.get(task.group)!.workers.add(slot.id);
+      slot.task = task;
+      if (this.options.runTimeoutMs !== undefined) {
+        slot.timer = setTimeout(() => {
+          slot.deathReason = `the run took longer than ${this.options.runTimeoutMs} ms of wall time`;
+          void slot.worker.terminate();
+        }, this.options.runTimeoutMs);
+      }
+      slot.worker.postMessage({ id: task.id, job: task.job });
+    }
+  }
+
+  /** The first queued task this worker may take: not one whose group it already served. */
+  private pick(slot: Slot): number {
+    if (this.slots.length === 1) return 0;
+    for (let i = 0; i < this.queue.length; i++) {
+      const group = this.queue[i].group;
+      if (!group || !this.groups.get(group)!.workers.has(slot.id)) return i;
+      if (this.allOthersGone(slot)) return i;
+    }
+    return -1;
+  }
+
+  private allOthersGone(slot: Slot): boolean {
+    return this.slots.every((s) => s === slot || s.deathReason !== undefined);
+  }
+}

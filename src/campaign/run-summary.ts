@@ -1,0 +1,172 @@
+/**
+ * What a worker sends back for one run: a compact RunSummary (the seed, the trace hash, the
+ * violations, the metrics as integers ready for histograms, and the coverage counters) and
+ * never the history, so a campaign's memory and messages stay small whatever the run length.
+ * The schedule rides along only when the run failed, for shrinking and replay.
+ *
+ * Coverage counts the interesting things that happened (design.md §6), read from the history:
+ * failovers, elections (a `candidate` role declared), fencing actions, stale-token rejections
+ * at the exchange, demotions (a primary declaring another role), and faults that fired.
+ */
+import type { HistoryEvent } from '../check/history.ts';
+import type { Schedule } from '../faults/schedule.ts';
+import type { RunResult } from './simulate.ts';
+import { Histogram, type HistogramState } from './histogram.ts';
+
+/** A violation as campaigns carry it: times in milliseconds. */
+export interface ViolationRecord {
+  invariant: string;
+  timeMs: number;
+  detail: string;
+}
+
+/** What one run covered: each counter is a count of occurrences in the run. */
+export interface RunCoverage {
+  failovers: number;
+  elections: number;
+  fencings: number;
+  staleTokenRejections: number;
+  demotions: number;
+  outages: number;
+  faultsFired: number;
+  faultsSkipped: number;
+  /** Faults that fired, by kind. */
+  faultKinds: Record<string, number>;
+}
+
+/** Per-run metrics scaled to integers (µs, parts per billion) so that sums are exact. */
+export interface RunSample {
+  orders: number;
+  acked: number;
+  /** (1 - availability) in parts per billion. */
+  unavailabilityPpb: number;
+  /** (1 - uptime fraction) in parts per billion. */
+  downtimePpb: number;
+  /** Each outage's RTO, detection and failover time, in µs (the latter two when known). */
+  outageRtoUs: number[];
+  outageDetectionUs: number[];
+  outageFailoverUs: number[];
+  openOutages: number;
+  lostAcked: number;
+  rpoUs: number;
+  duplicates: number;
+  splitBrainBeliefUs: number;
+  splitBrainEffectiveUs: number;
+  falseFailovers: number;
+  /** Ack latency of every acked order (µs), already bucketed. */
+  ackLatencyUs: HistogramState;
+  events: number;
+  messages: number;
+}
+
+/** Why a run failed in a way no invariant describes. */
+export const WORKER_DIED = 'worker-died';
+export const MODEL_ERROR = 'model-error';
+export const NONDETERMINISM = 'determinism';
+
+export interface RunSummary {
+  /** Position of the run in the campaign plan (global index). */
+  index: number;
+  seed: number;
+  scheduleName: string;
+  traceHash: string;
+  violations: ViolationRecord[];
+  /** Metrics and coverage; absent when the run never finished (its worker died). */
+  sample?: RunSample;
+  coverage?: RunCoverage;
+  /** How many nodes the design has (vacuity warnings need to know if failover is possible). */
+  nodes: number;
+  /** Parameters drawn by the random profile (`--set` form), empty under fixed schedules. */
+  drawnParams: Record<string, string>;
+  swarm?: { enabledKinds: string[]; intensity: number };
+  /** The schedule the run used: only when it failed. */
+  schedule?: Schedule;
+}
+
+const us = (ms: number) => Math.round(ms * 1000);
+const ppb = (fraction: number) => Math.round((1 - fraction) * 1e9);
+
+export function summarize(
+  result: RunResult,
+  index: number,
+  extras: { schedule: Schedule; drawnParams: Record<string, string>; swarm?: RunSummary['swarm'] },
+): RunSummary {
+  const m = result.metrics;
+  const latency = new Histogram();
+  for (const e of result.history.events) if (e.type === 'ok') latency.record(e.latency);
+  const failed = result.violations.length > 0;
+  return {
+    index,
+    seed: result.seed,
+    scheduleName: result.schedule,
+    traceHash: result.traceHash,
+    violations: result.violations.map((v) => ({ invariant: v.invariant, timeMs: v.time / 1000, detail: v.detail })),
+    sample: {
+      orders: m.orders,
+      acked: m.acked,
+      unavailabilityPpb: ppb(m.availability),
+      downtimePpb: ppb(m.uptimeFraction),
+      outageRtoUs: m.outages.map((o) => us(o.rtoMs)),
+      outageDetectionUs: m.outages.flatMap((o) => (o.detectionMs === null ? [] : [us(o.detectionMs)])),
+      outageFailoverUs: m.outages.flatMap((o) => (o.failoverMs === null ? [] : [us(o.failoverMs)])),
+      openOutages: m.outages.filter((o) => o.open).length,
+      lostAcked: m.lostAcked,
+      rpoUs: us(m.rpoMs),
+      duplicates: m.duplicates,
+      splitBrainBeliefUs: us(m.splitBrainMs.belief),
+      splitBrainEffectiveUs: us(m.splitBrainMs.effective),
+      falseFailovers: m.falseFailovers,
+      ackLatencyUs: latency.state(),
+      events: m.events,
+      messages: m.messages,
+    },
+    coverage: coverageOf(result.history.events, m.failovers, m.outages.length),
+    nodes: result.history.nodes.length,
+    drawnParams: extras.drawnParams,
+    ...(extras.swarm ? { swarm: extras.swarm } : {}),
+    ...(failed ? { schedule: extras.schedule } : {}),
+  };
+}
+
+/** Coverage counters of one run, in one pass over its history. */
+export function coverageOf(events: readonly HistoryEvent[], failovers: number, outages: number): RunCoverage {
+  const c: RunCoverage = { failovers, elections: 0, fencings: 0, staleTokenRejections: 0, demotions: 0, outages, faultsFired: 0, faultsSkipped: 0, faultKinds: {} };
+  const lastRole = new Map<string, string>();
+  for (const e of events) {
+    switch (e.type) {
+      case 'role':
+        if (e.role === 'candidate') c.elections++;
+        if (lastRole.get(e.node) === 'primary' && e.role !== 'primary') c.demotions++;
+        lastRole.set(e.node, e.role);
+        break;
+      case 'fence':
+        c.fencings++;
+        break;
+      case 'exchange':
+        if (!e.accepted && e.reason === 'stale-token') c.staleTokenRejections++;
+        break;
+      case 'fault-begin':
+        c.faultsFired++;
+        c.faultKinds[e.kind] = (c.faultKinds[e.kind] ?? 0) + 1;
+        break;
+      case 'fault-skipped':
+        c.faultsSkipped++;
+        break;
+    }
+  }
+  return c;
+}
+
+/** The summary of a run that never finished: its worker died, or it threw outside the model. */
+export function failedSummary(index: number, seed: number, scheduleName: string, invariant: string, detail: string, schedule?: Schedule, drawnParams: Record<string, string> = {}): RunSummary {
+  return {
+    index,
+    seed,
+    scheduleName,
+    traceHash: '',
+    violations: [{ invariant, timeMs: 0, detail }],
+    nodes: 0,
+    drawnParams,
+    ...(schedule ? { schedule } : {}),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Puts a schedule's faults into a run. Each fault begins at `at` and ends at `at + for`, or
+ * when chaos ends (`schedule.duration`) if it is permanent or would outlast it: then every
+ * fault heals, whatever its kind.
+ *
+ * A fault resolves its target when it fires (who is primary *now*), records `fault-begin`
+ * with the endpoints it acts on before applying its effects, and `fault-end` when it heals;
+ * a fault whose target names nothing at that moment (no primary) records `fault-skipped` and
+ * does nothing. Both go into the trace hash:
+ *
+ *   30 fault-begin   31 fault-end   32 fault-skipped     (fault id, kind, targets)
+ */
+import type { Micros } from '../sim/time.ts';
+import type { World } from '../world/world.ts';
+import type { Effect, FaultKind } from './kind.ts';
+import { faultKind } from './registry.ts';
+import { validateTargets, type FaultSpec, type Schedule } from './schedule.ts';
+import { formatTarget, resolveTarget } from './targets.ts';
+
+const TRACE_FAULT_BEGIN = 30;
+const TRACE_FAULT_END = 31;
+const TRACE_FAULT_SKIPPED = 32;
+
+/** Schedules every fault of `schedule` on the world's simulator (call before running). */
+export function installFaults(world: World, schedule: Schedule): void {
+  validateTargets(schedule, world);
+  for (const fault of schedule.faults) {
+    const kind = faultKind(fault.kind);
+    if (!kind) throw new Error(`unknown fault kind ${fault.kind}`);
+    const endsAt = fault.for === undefined ? schedule.duration : Math.min(fault.at + fault.for, schedule.duration);
+    world.sim.at(fault.at, () => fire(world, kind, fault, endsAt, schedule.source));
+  }
+}
+
+function fire(world: World, kind: FaultKind, fault: FaultSpec, endsAt: Micros, source: string): void {
+  const nodes = targetNodes(world, kind, fault);
+  if (nodes.length === 0 && kind.target !== 'none') {
+    return skip(world, fault, `target ${formatTarget(fault.target!)} names no node now`);
+  }
+  const planned = kind.plan({ world, fault, nodes, endsAt, at: { source, field: `faults[${fault.id}]` } });
+  if ('skip' in planned) return skip(world, fault, planned.skip);
+  const effect: Effect = planned;
+  const targets = effect.targets ?? nodes;
+  record(world, TRACE_FAULT_BEGIN, fault, targets);
+  world.history.record({ type: 'fault-begin', time: world.sim.now, faultId: fault.id, kind: fault.kind, targets, detail: effect.detail });
+  effect.begin();
+  world.sim.at(endsAt, () => {
+    record(world, TRACE_FAULT_END, fault, targets);
+    world.history.record({ type: 'fault-end', time: world.sim.now, faultId: fault.id, kind: fault.kind, targets });
+    effect.end?.();
+  });
+}
+
+function targetNodes(world: World, kind: FaultKind, fault: FaultSpec): string[] {
+  if (fault.target) return resolveTarget(world, fault.target);
+  return kind.target === 'optional' ? [...world.nodeIds] : [];
+}
+
+function skip(world: World, fault: FaultSpec, reason: string): void {
+  record(world, TRACE_FAULT_SKIPPED, fault, []);
+  world.history.record({ type: 'fault-skipped', time: world.sim.now, faultId: fault.id, kind: fault.kind, reason });
+}
+
+function record(world: World, code: number, fault: FaultSpec, targets: string[]): void {
+  const { sim } = world;
+  sim.trace.add(sim.now, code, fault.id, sim.trace.id(fault.kind), sim.trace.id(targets.join(',')));
+  if (sim.trace.recording) sim.trace.line(sim.now, `fault ${code === TRACE_FAULT_BEGIN ? 'begin' : code === TRACE_FAULT_END ? 'end' : 'skipped'} #${fault.id} ${fault.kind} ${targets.join(',')}`);
+}

@@ -1,0 +1,51 @@
+/**
+ * `partition`: the network splits into groups that cannot reach each other. Every ordered
+ * pair of endpoints in different groups is cut; with `oneWay: true` only messages *from* the
+ * first group to the others are lost (an asymmetric partition: the first group still hears
+ * everyone but nobody hears it). Endpoints no group names keep all their links, so clients
+ * still reach both sides unless a group names `clients`.
+ *
+ * ```yaml
+ * - { at: 30s, kind: partition, groups: [[primary], [others]], for: 20s }   # primary isolated from peers
+ * - { at: 30s, kind: partition, groups: [[dc:dc1], [dc:dc2]], for: 60s }   # cross-DC link lost
+ * ```
+ *
+ * The history names the first group as the fault's targets: the side that is cut off.
+ */
+import { InputError } from '../../sim/input-error.ts';
+import { pairsFrom } from '../controls.ts';
+import { boolean, groups, optional, required } from '../fields.ts';
+import { defineKind } from '../kind.ts';
+import { formatTarget, resolveGroups } from '../targets.ts';
+
+export default defineKind({
+  kind: 'partition',
+  description: 'network partition: groups of endpoints cannot reach each other (oneWay: asymmetric)',
+  example: '{ at: 30s, kind: partition, groups: [[primary], [others]], for: 20s }',
+  target: 'none',
+  fields: {
+    groups: required(groups, 'groups of endpoints: node ids, primary, standby, others, clients, exchange, rack:R, dc:D, switch:S, power:P'),
+    oneWay: optional(boolean, 'cut only messages from the first group to the others', false),
+  },
+  check: (fault, at) => {
+    const withOthers = fault.groups.filter((g) => g.some((m) => m.type === 'others')).length;
+    if (withOthers > 1) throw new InputError(at.source, `${at.field}.groups`, 'others in one group at most');
+  },
+  plan: ({ world, fault }) => {
+    const resolved = resolveGroups(world, fault.groups);
+    const empty = resolved.findIndex((g) => g.length === 0);
+    if (empty >= 0) return { skip: `group ${empty + 1} (${fault.groups[empty].map(formatTarget).join(', ')}) names no endpoint now` };
+    const pairs: [string, string][] = [];
+    resolved.forEach((from, g) =>
+      resolved.forEach((to, h) => {
+        if (g !== h && (!fault.oneWay || g === 0)) pairs.push(...pairsFrom(from, to));
+      }),
+    );
+    return {
+      targets: resolved[0],
+      detail: resolved.map((g) => g.join(', ')).join(fault.oneWay ? ' -x-> ' : ' | '),
+      begin: () => pairs.forEach(([a, b]) => world.network.cut(a, b)),
+      end: () => pairs.forEach(([a, b]) => world.network.uncut(a, b)),
+    };
+  },
+});

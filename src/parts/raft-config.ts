@@ -1,0 +1,90 @@
+/**
+ * Raft's settings and the messages its nodes exchange. The settings are etcd's (see
+ * `models/raft.ts` for the source of every default); the messages follow Figure 2 of the
+ * Raft paper (Ongaro & Ousterhout 2014), plus etcd's PreVote and two fields hasim needs:
+ * `sentAt` (the leader's monotonic send time, echoed back, so a leader knows how fresh its
+ * majority is) and `exchangeKnown` (how far every order is known to be at the exchange).
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Msg } from '../world/actor.ts';
+import type { DiskEntry } from '../world/disk.ts';
+
+export interface RaftConfig {
+  /** How often a leader sends AppendEntries to every follower, even when idle. */
+  heartbeatIntervalUs: Micros;
+  /** The base election timeout T: a follower campaigns after a random timeout in [T, 2T). */
+  electionTimeoutUs: Micros;
+  /** Whether a node first asks whether it could win (PreVote) before raising its term. */
+  preVote: boolean;
+  /** Whether a leader steps down without hearing from a majority for T, and whether nodes that
+   * heard from a leader within T ignore vote requests (etcd ties both to CheckQuorum). */
+  checkQuorum: boolean;
+  /** Most entries one AppendEntries carries. */
+  maxEntriesPerAppend: number;
+}
+
+/**
+ * How long a leader may act on a majority's last answers: T minus one heartbeat, a margin for
+ * clock drift between the leader and its voters (see the lease argument in `raft-node.ts`).
+ */
+export function leaseUs(config: RaftConfig): Micros {
+  return config.electionTimeoutUs - config.heartbeatIntervalUs;
+}
+
+/** The smallest majority of `nodes` voters. */
+export function majorityOf(nodes: number): number {
+  return Math.floor(nodes / 2) + 1;
+}
+
+/** A log entry: a client's order, or the no-op a new leader appends. */
+export interface RaftEntry extends DiskEntry {
+  orderId: string;
+  term: number;
+  /** True for a leader's no-op (its `orderId` is a label no client uses). */
+  noop?: boolean;
+}
+
+/** Leader -> follower: entries after (prevIndex, prevTerm), or none (a heartbeat). */
+export interface AppendEntries extends Msg {
+  type: 'raft-append';
+  term: number;
+  prevIndex: number;
+  prevTerm: number;
+  entries: readonly RaftEntry[];
+  /** The leader's commit index. */
+  commit: number;
+  /** Every order at or below this index is known to have been sent to the exchange. */
+  exchangeKnown: number;
+  /** The leader's monotonic clock when it sent this. */
+  sentAt: Micros;
+}
+
+/** Follower -> leader. */
+export interface AppendResponse extends Msg {
+  type: 'raft-append-response';
+  term: number;
+  success: boolean;
+  /** Highest index known to match the leader's log (success only). */
+  matchedIndex: number;
+  /** Highest index both matching and durable on this follower (success only). */
+  durableIndex: number;
+  /** On refusal: the prevIndex refused, and where the leader should look instead. */
+  rejectedIndex: number;
+  hintIndex: number;
+  /** The `sentAt` of the latest AppendEntries this follower accepted in `term`. */
+  sentAt: Micros;
+}
+
+/** Candidate -> voter (`raft-vote`), or a pre-candidate's poll (`raft-prevote`, term + 1). */
+export interface VoteRequest extends Msg {
+  type: 'raft-vote' | 'raft-prevote';
+  term: number;
+  lastIndex: number;
+  lastTerm: number;
+}
+
+export interface VoteResponse extends Msg {
+  type: 'raft-vote-response' | 'raft-prevote-response';
+  term: number;
+  granted: boolean;
+}

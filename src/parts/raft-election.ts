@@ -1,0 +1,162 @@
+/**
+ * Raft leader election (§5.2 of the paper) with etcd's additions: PreVote (the dissertation's
+ * §9.6) and, under CheckQuorum, leader stickiness ("a server that heard from a leader within
+ * the minimum election timeout ignores vote requests", paper §6; etcd's `inLease`).
+ *
+ *   follower --timeout--> [pre-candidate --majority of pre-votes-->] candidate --majority--> leader
+ *       ^                                                                 |
+ *       +--------------- a higher term, or a leader of this term ---------+
+ *
+ * The election timer measures the monotonic clock: a follower campaigns once it has not
+ * heard from a leader for its randomised timeout R, drawn uniformly in [T, 2T) at each
+ * transition (etcd's randomizedElectionTimeout). Hearing from the leader only moves the
+ * deadline; the one timer re-arms itself lazily when it fires early, so a steady stream of
+ * AppendEntries costs no timer operations.
+ *
+ * A vote is granted only once the vote (with the term) is durable (`disk.put` + fsync); the
+ * candidate counts its own vote only once that is durable too.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { TimerHandle } from '../world/actor.ts';
+import type { VoteRequest, VoteResponse } from './raft-config.ts';
+import type { RaftNode } from './raft-node.ts';
+
+export class Election {
+  /** The current randomised timeout R. */
+  private timeoutUs: Micros = 0;
+  /** Monotonic instant the timeout counts from (last transition, vote granted or leader heard). */
+  private since: Micros = 0;
+  private timer: TimerHandle | undefined;
+  /** Voters (other than this node) that granted this node's (pre-)vote in its current attempt. */
+  private readonly granted = new Set<string>();
+  /** Whether this candidate's vote for itself is durable. */
+  private ownVoteDurable = false;
+
+  constructor(private readonly node: RaftNode) {}
+
+  /** Restarts the countdown with a freshly drawn timeout (every role transition). */
+  restartTimer(): void {
+    const { ctx, config } = this.node;
+    this.timeoutUs = config.electionTimeoutUs + Math.floor(ctx.rng.float() * config.electionTimeoutUs);
+    this.since = ctx.monotonic();
+    ctx.cancelTimer(this.timer);
+    this.timer = ctx.setTimer(this.timeoutUs, 'raft-election');
+  }
+
+  /** The leader was heard (or a vote granted): the countdown starts again, lazily. */
+  postpone(): void {
+    this.since = this.node.ctx.monotonic();
+  }
+
+  stopTimer(): void {
+    this.node.ctx.cancelTimer(this.timer);
+    this.timer = undefined;
+  }
+
+  onTimer(): void {
+    const node = this.node;
+    this.timer = undefined;
+    if (node.role === 'leader') return;
+    const remaining = this.since + this.timeoutUs - node.ctx.monotonic();
+    if (remaining > 0) {
+      this.timer = node.ctx.setTimer(remaining, 'raft-election');
+      return;
+    }
+    if (node.config.preVote) this.startPreVote();
+    else this.startCampaign();
+  }
+
+  /**
+   * Under CheckQuorum, whether this node believes a leader is alive: it is the leader, or it
+   * heard from one (or booted) less than T ago. Such a node ignores vote requests, so a
+   * partitioned node cannot depose a working leader, and a leader's majority cannot vote for
+   * anyone else within T of answering it: the leader's lease rests on this.
+   */
+  inLease(): boolean {
+    const node = this.node;
+    if (!node.config.checkQuorum) return false;
+    return node.role === 'leader' || node.ctx.monotonic() - node.heardLeaderAt < node.config.electionTimeoutUs;
+  }
+
+  private startPreVote(): void {
+    const node = this.node;
+    node.becomePreCandidate();
+    this.granted.clear();
+    this.ownVoteDurable = true; // a pre-vote changes nothing durable
+    this.request('raft-prevote', node.term + 1);
+    this.checkWon();
+  }
+
+  /** Raises the term, votes for itself (counted once durable) and asks the others. */
+  private startCampaign(): void {
+    const node = this.node;
+    node.becomeCandidate();
+    this.granted.clear();
+    this.ownVoteDurable = false;
+    const term = node.term;
+    node.persistHardState(() => {
+      if (node.role !== 'candidate' || node.term !== term) return;
+      this.ownVoteDurable = true;
+      this.checkWon();
+    });
+    this.request('raft-vote', term);
+  }
+
+  private request(type: VoteRequest['type'], term: number): void {
+    const { ctx, log, peers } = this.node;
+    const msg: VoteRequest = { type, term, lastIndex: log.lastIndex, lastTerm: log.lastTerm };
+    for (const peer of peers) ctx.send(peer, msg);
+  }
+
+  onVoteRequest(from: string, m: VoteRequest): void {
+    const node = this.node;
+    if (m.term > node.term && this.inLease()) return; // etcd: ignored, no answer
+    const pre = m.type === 'raft-prevote';
+    if (m.term < node.term) return this.answer(from, pre, node.term, false);
+    if (pre) {
+      // a pre-vote changes nothing here: grant if a real vote in m.term could be granted
+      const canVote = m.term > node.term || node.votedFor === from || (node.votedFor === undefined && node.leaderId === undefined);
+      const grant = canVote && node.log.isUpToDate(m.lastTerm, m.lastIndex);
+      return this.answer(from, true, grant ? m.term : node.term, grant);
+    }
+    if (m.term > node.term) node.becomeFollower(m.term, undefined);
+    const canVote = node.votedFor === from || (node.votedFor === undefined && node.leaderId === undefined);
+    if (!canVote || !node.log.isUpToDate(m.lastTerm, m.lastIndex)) return this.answer(from, false, node.term, false);
+    node.votedFor = from;
+    this.postpone();
+    const term = node.term;
+    node.persistHardState(() => {
+      if (node.term === term && node.votedFor === from) this.answer(from, false, term, true);
+    });
+  }
+
+  onVoteResponse(from: string, m: VoteResponse): void {
+    const node = this.node;
+    if (m.type === 'raft-prevote-response') {
+      if (node.role !== 'pre-candidate') return;
+      if (m.granted && m.term === node.term + 1) {
+        this.granted.add(from);
+        this.checkWon();
+      } else if (!m.granted && m.term > node.term) {
+        node.becomeFollower(m.term, undefined);
+      }
+      return;
+    }
+    if (m.term > node.term) return node.becomeFollower(m.term, undefined);
+    if (node.role !== 'candidate' || m.term !== node.term || !m.granted) return;
+    this.granted.add(from);
+    this.checkWon();
+  }
+
+  private checkWon(): void {
+    const node = this.node;
+    if (!this.ownVoteDurable || this.granted.size + 1 < node.majority) return;
+    if (node.role === 'pre-candidate') this.startCampaign();
+    else if (node.role === 'candidate') node.becomeLeader();
+  }
+
+  private answer(to: string, pre: boolean, term: number, granted: boolean): void {
+    const msg: VoteResponse = { type: pre ? 'raft-prevote-response' : 'raft-vote-response', term, granted };
+    this.node.ctx.send(to, msg);
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Raft's replicated log on a node's disk, and the log rules of the paper's §5.3-§5.4:
+ *
+ *   index:  1     2     3     4          entries[i - 1] is index i; index 0 has term 0
+ *   term:   1     1     2     2
+ *           |<-- durableIndex -->|<- written, fsync pending
+ *
+ * - log matching: an AppendEntries is accepted only if the entry at prevIndex has prevTerm;
+ *   an existing entry that conflicts with a new one (same index, other term) is deleted with
+ *   everything after it, and entries already present are kept (a late or duplicated message
+ *   never truncates);
+ * - up-to-date (§5.4.1): a vote goes to a candidate whose last term is higher, or equal with a
+ *   log at least as long;
+ * - commit (§5.4.2): a leader commits by counting replicas only entries of its own term, and
+ *   with them everything before.
+ *
+ * The log also keeps an index orderId -> log index, so a retried order is found without a scan,
+ * and tracks which prefix is durable: fsyncs complete in order, so one FIFO of pending indices
+ * and one shared callback do, without a closure per entry.
+ */
+import type { Disk } from '../world/disk.ts';
+import type { RaftEntry } from './raft-config.ts';
+
+export class RaftLog {
+  /** Entries 1..durableIndex survive a crash. */
+  durableIndex: number;
+  /** Called whenever durableIndex grows. */
+  onDurable: (durableIndex: number) => void = () => {};
+  private readonly indexByOrder = new Map<string, number>();
+  /** Indices waiting for their fsync, in write order; 0 marks one truncated meanwhile. */
+  private pendingFsync: number[] = [];
+  private pendingHead = 0;
+
+  constructor(private readonly disk: Disk) {
+    const entries = disk.entries as readonly RaftEntry[];
+    for (let i = 0; i < entries.length; i++) if (!entries[i].noop) this.indexByOrder.set(entries[i].orderId, i + 1);
+    // a fresh process only sees what survived: all of it is durable
+    this.durableIndex = entries.length;
+  }
+
+  get lastIndex(): number {
+    return this.disk.length;
+  }
+
+  get lastTerm(): number {
+    return this.termAt(this.disk.length);
+  }
+
+  /** The term of the entry at `index` (0 for index 0, -1 past the end). */
+  termAt(index: number): number {
+    if (index === 0) return 0;
+    const entry = this.disk.entries[index - 1];
+    return entry === undefined ? -1 : (entry.term as number);
+  }
+
+  entryAt(index: number): RaftEntry {
+    return this.disk.entries[index - 1] as RaftEntry;
+  }
+
+  /** Entries from index `from` to `to` inclusive. */
+  slice(from: number, to: number): RaftEntry[] {
+    return this.disk.entries.slice(from - 1, to) as RaftEntry[];
+  }
+
+  /** The log index of an order, if the log holds it. */
+  indexOf(orderId: string): number | undefined {
+    return this.indexByOrder.get(orderId);
+  }
+
+  /** Whether the disk would refuse a write (failed or full): the process must stop. */
+  get refusesWrites(): boolean {
+    const disk = this.disk;
+    return disk.failed || disk.full || disk.length >= disk.capacityEntries;
+  }
+
+  /** Appends at the end; false (and nothing written) when the disk refuses. */
+  append(entry: RaftEntry): boolean {
+    if (this.refusesWrites) return false;
+    this.disk.append(entry, this.fsynced);
+    this.pendingFsync.push(this.disk.length);
+    if (!entry.noop) this.indexByOrder.set(entry.orderId, this.disk.length);
+    return true;
+  }
+
+  /** Deletes the entry at `index` and everything after it. */
+  truncateFrom(index: number): void {
+    const entries = this.disk.entries as readonly RaftEntry[];
+    for (let i = index; i <= entries.length; i++) {
+      const e = entries[i - 1];
+      if (!e.noop && this.indexByOrder.get(e.orderId) === i) this.indexByOrder.delete(e.orderId);
+    }
+    const pending = this.pendingFsync;
+    for (let k = pending.length - 1; k >= this.pendingHead && (pending[k] === 0 || pending[k] >= index); k--) pending[k] = 0;
+    this.disk.truncate(index - 1);
+    if (this.durableIndex >= index) this.durableIndex = index - 1;
+  }
+
+  /**
+   * Merges a leader's entries that follow `prevIndex` (already checked to match): skips those
+   * present, truncates at the first conflict, appends the rest. Returns false if the disk
+   * refused a write.
+   */
+  merge(prevIndex: number, entries: readonly RaftEntry[]): boolean {
+    let i = 0;
+    let index = prevIndex + 1;
+    const last = this.lastIndex;
+    while (i < entries.length && index <= last && this.termAt(index) === entries[i].term) {
+      i++;
+      index++;
+    }
+    if (i === entries.length) return true;
+    if (index <= last) this.truncateFrom(index);
+    for (; i < entries.length; i++) if (!this.append(entries[i])) return false;
+    return true;
+  }
+
+  /**
+   * Where a leader should retry after a refused (prevIndex, prevTerm): past our end, our last
+   * index; on a term conflict, just before the first entry of the conflicting term (skipping the
+   * whole term in one round trip, §5.3), but never below `floor` (entries known committed).
+   */
+  rejectHint(prevIndex: number, floor: number): number {
+    if (prevIndex > this.lastIndex) return this.lastIndex;
+    const conflictTerm = this.termAt(prevIndex);
+    let index = prevIndex - 1;
+    while (index > floor && this.termAt(index) === conflictTerm) index--;
+    return index;
+  }
+
+  /** §5.4.1: whether a log ending at (lastTerm, lastIndex) is at least as up-to-date as ours. */
+  isUpToDate(lastTerm: number, lastIndex: number): boolean {
+    return isAtLeastAsUpToDate(lastTerm, lastIndex, this.lastTerm, this.lastIndex);
+  }
+
+  private readonly fsynced = (ok: boolean): void => {
+    const index = this.pendingFsync[this.pendingHead++];
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pendingFsync.length) {
+      this.pendingFsync = this.pendingFsync.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+    if (ok && index > this.durableIndex) {
+      this.durableIndex = index;
+      this.onDurable(index);
+    }
+  };
+}
+
+/** §5.4.1, as a pure rule: (termA, indexA) is at least as up-to-date as (termB, indexB). */
+export function isAtLeastAsUpToDate(termA: number, indexA: number, termB: number, indexB: number): boolean {
+  return termA > termB || (termA === termB && indexA >= indexB);
+}
+
+/**
+ * §5.4.2, as a pure rule: the highest index a leader of `currentTerm` may commit, given the
+ * durable match index of every voter (itself included). It is the largest index stored on a
+ * majority, if that entry is of the current term; an older entry is committed only indirectly,
+ * by a later entry of the current term (Figure 8 of the paper shows why counting it is unsafe).
+ * `matchIndexes` is sorted in place (a reusable buffer, one slot per voter).
+ */
+export function commitIndexFor(
+  matchIndexes: Float64Array,
+  majority: number,
+  currentTerm: number,
+  termAt: (index: number) => number,
+  commitIndex: number,
+): number {
+  matchIndexes.sort();
+  const candidate = matchIndexes[matchIndexes.length - majority];
+  return candidate > commitIndex && termAt(candidate) === currentTerm ? candidate : commitIndex;
+}

@@ -1,0 +1,106 @@
+/**
+ * A load balancer in front of several active nodes (HAProxy / an L4 balancer). It health-checks
+ * every backend on an interval; a check unanswered within the timeout, or answered unhealthy,
+ * counts as a failure; `unhealthyThreshold` failures in a row take a backend out of rotation
+ * and `healthyThreshold` successes put it back (HAProxy's `fall` 3 / `rise` 2 by default).
+ * Orders are forwarded round robin to healthy backends, keeping the client's address, so the
+ * node answers the client directly. With no healthy backend the order is refused.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Msg } from './actor.ts';
+import type { Endpoint } from './network.ts';
+import type { World } from './world.ts';
+
+interface Backend {
+  node: string;
+  healthy: boolean;
+  failures: number;
+  successes: number;
+  /** The check awaiting an answer, if any. */
+  pendingCheck: number | undefined;
+}
+
+export interface LoadBalancerSpec {
+  targets: string[];
+  healthCheckInterval: Micros;
+  healthCheckTimeout: Micros;
+  unhealthyThreshold: number;
+  healthyThreshold: number;
+}
+
+export class LoadBalancer implements Endpoint {
+  readonly id = 'lb';
+  private readonly backends: Backend[];
+  private next = 0;
+  private nextCheck = 1;
+
+  constructor(
+    private readonly world: World,
+    private readonly spec: LoadBalancerSpec,
+  ) {
+    this.backends = spec.targets.map((node) => ({ node, healthy: true, failures: 0, successes: 0, pendingCheck: undefined }));
+  }
+
+  start(): void {
+    this.world.sim.after(this.spec.healthCheckInterval, this.checkAll);
+  }
+
+  private readonly checkAll = (): void => {
+    const sim = this.world.sim;
+    for (const backend of this.backends) {
+      const checkId = this.nextCheck++;
+      backend.pendingCheck = checkId;
+      this.world.network.send(this.id, backend.node, { type: 'health-check', checkId });
+      sim.after(this.spec.healthCheckTimeout, () => {
+        if (backend.pendingCheck === checkId) this.result(backend, false);
+      });
+    }
+    sim.after(this.spec.healthCheckInterval, this.checkAll);
+  };
+
+  private result(backend: Backend, healthy: boolean): void {
+    backend.pendingCheck = undefined;
+    if (healthy) {
+      backend.failures = 0;
+      backend.successes++;
+      if (!backend.healthy && backend.successes >= this.spec.healthyThreshold) this.mark(backend, true);
+    } else {
+      backend.successes = 0;
+      backend.failures++;
+      if (backend.healthy && backend.failures >= this.spec.unhealthyThreshold) this.mark(backend, false);
+    }
+  }
+
+  private mark(backend: Backend, healthy: boolean): void {
+    backend.healthy = healthy;
+    this.world.history.record({ type: 'lb', time: this.world.sim.now, node: backend.node, healthy });
+  }
+
+  receive(from: string, msg: Msg): void {
+    if (msg.type === 'health-result') {
+      const backend = this.backends.find((b) => b.node === from);
+      if (backend && backend.pendingCheck === msg.checkId) this.result(backend, msg.healthy === true);
+      return;
+    }
+    if (msg.type !== 'order') return;
+    const target = this.pick();
+    if (target) this.world.network.send(this.id, target, msg);
+    else this.world.network.send(this.id, from, { type: 'reject', orderId: msg.orderId, attempt: msg.attempt, reason: 'no-healthy-backend' });
+  }
+
+  private pick(): string | undefined {
+    for (let i = 0; i < this.backends.length; i++) {
+      const backend = this.backends[(this.next + i) % this.backends.length];
+      if (backend.healthy) {
+        this.next = (this.next + i + 1) % this.backends.length;
+        return backend.node;
+      }
+    }
+    return undefined;
+  }
+
+  /** Backends currently in rotation (for tests and reports). */
+  healthyBackends(): string[] {
+    return this.backends.filter((b) => b.healthy).map((b) => b.node);
+  }
+}
