@@ -11,7 +11,8 @@
 import { parseSchedule, scheduleToYaml, type Schedule } from '../faults/schedule.ts';
 import { Histogram, type HistogramState } from './histogram.ts';
 import type { ShrinkResult } from './job.ts';
-import type { RunSummary, ViolationRecord } from './run-summary.ts';
+import { INVARIANTS } from '../check/index.ts';
+import { MODEL_ERROR, NONDETERMINISM, WORKER_DIED, type RunSummary, type ViolationRecord } from './run-summary.ts';
 
 /** A failed run as the campaign keeps it. */
 export interface Failure {
@@ -163,7 +164,7 @@ export class Aggregate {
       seed: run.seed,
       scheduleName: run.scheduleName,
       invariants,
-      violation: run.violations[0],
+      violation: mostSevere(run.violations),
       traceHash: run.traceHash,
       drawnParams: run.drawnParams,
       ...(run.swarm ? { swarm: run.swarm } : {}),
@@ -187,6 +188,20 @@ export class Aggregate {
     if (!t) this.faultKinds.set(name, (t = tally()));
     return t;
   }
+}
+
+/**
+ * The violation a failure is known by (and shrinking preserves): a run that broke
+ * (model error, dead worker) first, then invariants in registry order (safety before
+ * liveness), then nondeterminism; the earliest violation of that invariant.
+ */
+export function mostSevere(violations: readonly ViolationRecord[]): ViolationRecord {
+  const order = [MODEL_ERROR, WORKER_DIED, ...INVARIANTS.keys(), NONDETERMINISM];
+  const rank = (v: ViolationRecord) => {
+    const at = order.indexOf(v.invariant);
+    return at < 0 ? order.length : at;
+  };
+  return violations.reduce((best, v) => (rank(v) < rank(best) || (rank(v) === rank(best) && v.timeMs < best.timeMs) ? v : best));
 }
 
 function count(t: Totals, total: keyof Totals, runs: keyof Totals, n: number): void {

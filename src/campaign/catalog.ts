@@ -72,3 +72,22 @@ export function scenarioPath(nameOrPath: string): string {
 export function loadScenario(nameOrPath: string): Schedule {
   return loadSchedule(scenarioPath(nameOrPath));
 }
+
+/** Bundled random fault profiles (`scenarios/random-*.yaml`). */
+export function profileNames(): string[] {
+  return stems(SCENARIOS_DIR, '.yaml').filter((n) => n.startsWith('random-'));
+}
+
+/** The file a random profile name (`random-default`, or just `default`) or path refers to. */
+export function profilePath(nameOrPath: string): string {
+  if (looksLikePath(nameOrPath)) {
+    const path = resolve(nameOrPath);
+    if (!existsSync(path)) throw new InputError(nameOrPath, '', 'an existing random profile file');
+    return path;
+  }
+  for (const stem of [nameOrPath, `random-${nameOrPath}`]) {
+    const path = join(SCENARIOS_DIR, `${stem}.yaml`);
+    if (stem.startsWith('random-') && existsSync(path)) return path;
+  }
+  throw new InputError('profile', nameOrPath, `a bundled random profile (${profileNames().join(', ') || 'none yet'}) or a path to a profile file`);
+}

@@ -6,11 +6,13 @@
  * from `simulate()` as a `model-error` violation; anything else it throws is caught here and
  * fails the run the same way, so one bad run never stops a campaign.
  */
+import { staticDesignView } from '../faults/design-view.ts';
 import { shrinkSchedule } from '../faults/shrink.ts';
 import { drawRun, loadProfile, type RandomProfile } from '../faults/random-profile.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import type { Design } from '../world/design.ts';
+import { resolveParams } from '../world/params.ts';
 import { loadDesign } from './catalog.ts';
 import type { Job, Reply, RunSpec, ShrinkJob, ShrinkResult, TraceJob } from './job.ts';
 import { failedSummary, MODEL_ERROR, summarize } from './run-summary.ts';
@@ -75,7 +77,8 @@ export class Executor {
     };
     const stillFails = (s: Schedule) => attempt(s)?.violations.some((v) => v.invariant === job.invariant) ?? false;
     if (!stillFails(job.schedule)) return null;
-    const shrunk = shrinkSchedule(job.schedule, stillFails, { maxRuns: job.maxRuns });
+    const view = staticDesignView(design, resolveParams(design, job.params));
+    const shrunk = shrinkSchedule(job.schedule, stillFails, { maxRuns: job.maxRuns, view });
     const replay = attempt(shrunk.schedule);
     const violation = replay?.violations.find((v) => v.invariant === job.invariant);
     if (!replay || !violation) return null;

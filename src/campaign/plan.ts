@@ -35,6 +35,8 @@ export interface Plan {
   schedules: Schedule[];
   /** Path of the random profile, when no fixed schedules are given. */
   profile?: string;
+  /** The profile as the user named it (what result files record). */
+  profileLabel?: string;
   seed: number;
   /** Seeds per variant and schedule. */
   runs: number;

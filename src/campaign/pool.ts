@@ -1,7 +1,8 @@
 /**
  * A pool of worker threads that execute campaign jobs, one job per worker at a time. Workers
- * load the TypeScript sources through tsx (`--import`, resolved to an absolute URL so it works
- * from any directory, under vitest and from the `hasim` bin alike).
+ * start from `worker-boot.mjs`, which registers tsx in the thread and loads `worker.ts`, so
+ * they run the TypeScript sources (and users' design files) under vitest, from the `hasim`
+ * bin and from any working directory alike.
  *
  * A worker that dies while holding a job (a design calling `process.exit`, running out of
  * memory, or overrunning `runTimeoutMs`) answers that job with `{ kind: 'died' }` and is
@@ -9,8 +10,6 @@
  * giving two jobs of one group to the same worker while another worker is free to take
  * them (how `--check-determinism` runs a seed's two copies in different threads).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Job, Reply } from './job.ts';
 
@@ -37,8 +36,7 @@ interface Slot {
   deathReason?: string;
 }
 
-const WORKER_URL = new URL('./worker.ts', import.meta.url);
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const WORKER_URL = new URL('./worker-boot.mjs', import.meta.url);
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -89,7 +87,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL, { execArgv: ['--import', TSX_LOADER] });
+    const worker = new Worker(WORKER_URL);
     const slot: Slot = { id: this.nextSlotId++, worker };
     this.started++;
     worker.on('message', (message: { id: number; reply: Reply }) => {

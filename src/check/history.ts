@@ -39,8 +39,8 @@ export type HistoryEvent =
   | { type: 'node-state'; time: Micros; node: string; state: NodeState; reason: string }
   /** A fencing action (STONITH) requested by `node` against `target` finished. */
   | { type: 'fence'; time: Micros; node: string; target: string; action: string; ok: boolean }
-  /** A node claimed the virtual IP. */
-  | { type: 'vip'; time: Micros; node: string }
+  /** A node claimed a virtual IP (`vip` names it when a design has several). */
+  | { type: 'vip'; time: Micros; node: string; vip?: string }
   /** The service's DNS record now points at `node`. */
   | { type: 'dns'; time: Micros; node: string }
   /** The load balancer marked a backend up or down. */

@@ -9,6 +9,7 @@ import { formatInstant } from '../sim/time.ts';
 import { authoritativeNode } from './authority.ts';
 import type { History } from './history.ts';
 import type { Invariant, Violation } from './invariant.ts';
+import { memoPerHistory } from './memo.ts';
 
 export interface LostAck {
   orderId: string;
@@ -20,7 +21,7 @@ export interface LostAck {
 const SHOWN_IDS = 5;
 
 /** Acked orders missing from the authoritative durable log, sorted by ack time then id. */
-export function lostAcks(history: History): LostAck[] {
+export const lostAcks = memoPerHistory(function lostAcks(history: History): LostAck[] {
   const authority = authoritativeNode(history);
   if (!authority) return [];
   const durable = new Set(authority.durableOrderIds);
@@ -31,7 +32,7 @@ export function lostAcks(history: History): LostAck[] {
   return [...ackAt]
     .map(([orderId, at]) => ({ orderId, ackAt: at }))
     .sort((x, y) => x.ackAt - y.ackAt || (x.orderId < y.orderId ? -1 : x.orderId > y.orderId ? 1 : 0));
-}
+});
 
 export const noLostAck: Invariant = {
   name: 'no-lost-ack',

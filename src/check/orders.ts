@@ -9,6 +9,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { History } from './history.ts';
+import { memoPerHistory } from './memo.ts';
 
 /** The reason a client gives for an order refused because the market is closed. */
 export const MARKET_CLOSED = 'market-closed';
@@ -36,7 +37,7 @@ export type Service = 'served' | 'unserved' | 'excluded';
  * Every invoked order, sorted by invoke time then order id. Outcomes for order ids that were
  * never invoked are ignored.
  */
-export function orderRecords(history: History): OrderRecord[] {
+export const orderRecords = memoPerHistory(function orderRecords(history: History): OrderRecord[] {
   const byId = new Map<string, OrderRecord>();
   for (const e of history.events) {
     if (e.type === 'invoke') {
@@ -58,7 +59,7 @@ export function orderRecords(history: History): OrderRecord[] {
     }
   }
   return [...byId.values()].sort(byInvokeThenId);
-}
+});
 
 /** Whether an order was served within the client timeout, not served, or does not count. */
 export function serviceOf(order: OrderRecord, history: History): Service {

@@ -18,6 +18,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { History } from './history.ts';
+import { memoPerHistory } from './memo.ts';
 
 export interface PrimaryInterval {
   node: string;
@@ -48,7 +49,7 @@ export interface SplitBrainInterval {
 }
 
 /** Every primary interval, sorted by start (recording order). */
-export function primaryIntervals(history: History): PrimaryInterval[] {
+export const primaryIntervals = memoPerHistory(function primaryIntervals(history: History): PrimaryInterval[] {
   const { events } = history;
   const open = new Map<string, { epoch: number; startIndex: number }>();
   const intervals: PrimaryInterval[] = [];
@@ -77,7 +78,7 @@ export function primaryIntervals(history: History): PrimaryInterval[] {
   }
   for (const node of [...open.keys()].sort()) close(node, events.length);
   return intervals.sort((x, y) => x.startIndex - y.startIndex);
-}
+});
 
 /**
  * Every pair of overlapping primary intervals of two different nodes, sorted by the overlap's
@@ -99,7 +100,7 @@ export function splitBrainIntervals(history: History, intervals: PrimaryInterval
 }
 
 /** Indices of each node's external effects: acks sent and orders the exchange accepted. */
-export function effectIndices(history: History): Map<string, number[]> {
+export const effectIndices = memoPerHistory(function effectIndices(history: History): Map<string, number[]> {
   const byNode = new Map<string, number[]>();
   history.events.forEach((e, i) => {
     if (e.type === 'ack-sent' || (e.type === 'exchange' && e.accepted)) {
@@ -109,7 +110,7 @@ export function effectIndices(history: History): Map<string, number[]> {
     }
   });
   return byNode;
-}
+});
 
 function overlap(history: History, effects: Map<string, number[]>, first: PrimaryInterval, second: PrimaryInterval): SplitBrainInterval {
   const from = Math.max(first.startIndex, second.startIndex);

@@ -103,7 +103,7 @@ export const signedDuration: FieldType<Micros> = {
     const negative = text.startsWith('-');
     const magnitude = negative ? text.slice(1) : text;
     const us = /^\d/.test(magnitude) ? tryParseDuration(magnitude) : undefined;
-    if (us === undefined) return fail(at, this.expected, raw);
+    if (us === undefined) return fail(at, signedDuration.expected, raw);
     if (us > MAX_DURATION) return fail(at, TOO_LONG, raw);
     return negative && us !== 0 ? -us : us;
   },
@@ -153,7 +153,7 @@ export const restartDelay: FieldType<RestartDelay> = {
   parse(raw, at) {
     if (raw === 'supervisor') return 'supervisor';
     const us = typeof raw === 'string' ? tryParseDuration(raw) : undefined;
-    if (us === undefined) return fail(at, this.expected, raw);
+    if (us === undefined) return fail(at, restartDelay.expected, raw);
     return us > MAX_DURATION ? fail(at, TOO_LONG, raw) : us;
   },
   write: (value) => (value === 'supervisor' ? value : writeDuration(value)),
@@ -210,7 +210,7 @@ const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 export const nameList: FieldType<string[]> = {
   expected: 'a list of names, such as [heartbeat]',
   parse(raw, at) {
-    if (!Array.isArray(raw)) fail(at, this.expected, raw);
+    if (!Array.isArray(raw)) fail(at, nameList.expected, raw);
     return raw.map((item, i) => (typeof item === 'string' && NAME.test(item) ? item : fail({ ...at, field: `${at.field}[${i}]` }, 'a name', item)));
   },
   write: (value) => [...value],
@@ -223,7 +223,7 @@ export const nameList: FieldType<string[]> = {
 export const groups: FieldType<MemberSpec[][]> = {
   expected: `a list of at least two groups, each a non-empty list of ${MEMBER_EXPECTED}`,
   parse(raw, at) {
-    if (!Array.isArray(raw) || raw.length < 2) fail(at, this.expected, raw);
+    if (!Array.isArray(raw) || raw.length < 2) fail(at, groups.expected, raw);
     return raw.map((group, g) => {
       const gat = { ...at, field: `${at.field}[${g}]` };
       if (!Array.isArray(group) || group.length === 0) fail(gat, `a non-empty list of ${MEMBER_EXPECTED}`, group);
@@ -239,7 +239,7 @@ export const groups: FieldType<MemberSpec[][]> = {
 export const endpointPair: FieldType<[MemberSpec, MemberSpec]> = {
   expected: `a list of two endpoints, each ${MEMBER_EXPECTED}`,
   parse(raw, at) {
-    if (!Array.isArray(raw) || raw.length !== 2) fail(at, this.expected, raw);
+    if (!Array.isArray(raw) || raw.length !== 2) fail(at, endpointPair.expected, raw);
     return [parseMember(raw[0], { ...at, field: `${at.field}[0]` }), parseMember(raw[1], { ...at, field: `${at.field}[1]` })];
   },
   write: (value) => value.map(formatTarget),
@@ -255,7 +255,7 @@ export type ParamOverrides = Record<string, string | number | boolean>;
 export const paramOverrides: FieldType<ParamOverrides> = {
   expected: 'a mapping of design parameters to values, such as { heartbeatTimeout: 10s }',
   parse(raw, at) {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0) fail(at, this.expected, raw);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0) fail(at, paramOverrides.expected, raw);
     const out: ParamOverrides = {};
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
       const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));

@@ -12,6 +12,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { World } from '../world/world.ts';
+import type { At } from './fields.ts';
 import type { Effect, FaultKind } from './kind.ts';
 import { faultKind } from './registry.ts';
 import { validateTargets, type FaultSpec, type Schedule } from './schedule.ts';
@@ -24,20 +25,21 @@ const TRACE_FAULT_SKIPPED = 32;
 /** Schedules every fault of `schedule` on the world's simulator (call before running). */
 export function installFaults(world: World, schedule: Schedule): void {
   validateTargets(schedule, world);
-  for (const fault of schedule.faults) {
+  schedule.faults.forEach((fault, index) => {
     const kind = faultKind(fault.kind);
     if (!kind) throw new Error(`unknown fault kind ${fault.kind}`);
     const endsAt = fault.for === undefined ? schedule.duration : Math.min(fault.at + fault.for, schedule.duration);
-    world.sim.at(fault.at, () => fire(world, kind, fault, endsAt, schedule.source));
-  }
+    const where = { source: schedule.source, field: `faults[${index}]` };
+    world.sim.at(fault.at, () => fire(world, kind, fault, endsAt, where));
+  });
 }
 
-function fire(world: World, kind: FaultKind, fault: FaultSpec, endsAt: Micros, source: string): void {
+function fire(world: World, kind: FaultKind, fault: FaultSpec, endsAt: Micros, where: At): void {
   const nodes = targetNodes(world, kind, fault);
   if (nodes.length === 0 && kind.target !== 'none') {
     return skip(world, fault, `target ${formatTarget(fault.target!)} names no node now`);
   }
-  const planned = kind.plan({ world, fault, nodes, endsAt, at: { source, field: `faults[${fault.id}]` } });
+  const planned = kind.plan({ world, fault, nodes, endsAt, where });
   if ('skip' in planned) return skip(world, fault, planned.skip);
   const effect: Effect = planned;
   const targets = effect.targets ?? nodes;

@@ -45,7 +45,7 @@ export interface FaultStart<F extends Fields = Fields> {
   /** When the fault will end (its `end` runs then). */
   endsAt: Micros;
   /** The schedule file and this fault's path (`faults[2]`), for errors found at fire time. */
-  at: At;
+  where: At;
 }
 
 export interface Effect {

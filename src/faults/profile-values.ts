@@ -8,6 +8,7 @@
  * delay: { values: [10ms, 100ms, 1s] }      # one of these, equally likely
  * delay: { min: 10ms, max: 500ms }          # uniform in the range (whole ms when both ends are)
  * probability: { min: 0.01, max: 0.3 }      # numbers: uniform, rounded to 3 decimals
+ * restartAfter: { values: [null, 5s] }     # null: leave an optional field out
  * ```
  *
  * A mapping with exactly the keys `min` and `max` is a range and one with exactly `values` a

@@ -18,7 +18,7 @@
  *     for: { uniform: { min: 1s, max: 20s } }
  *     fields:                 # the kind's own fields: a value, { values: [...] } or { min, max }
  *       groups: { values: [[[primary], [others]], [[standby], [others]]] }
- *       oneWay: { values: [false, true] }
+ *       oneWay: { values: [null, true] }   # null: leave the (optional) field out
  *   - kind: latency
  *     ratePerMinute: 0.5
  *     for: 10s
@@ -190,7 +190,9 @@ function parseKindFields(raw: unknown, kind: FaultKind, at: At): Record<string, 
       throw new InputError(at.source, `${at.field}.${name}`, names.length ? `a field of ${kind.kind} (${names.join(', ')})` : `nothing: ${kind.kind} has no fields of its own`);
     }
     const integer = spec.type.schema.type === 'integer';
-    out[name] = parseValueChoice(value, { ...at, field: `${at.field}.${name}` }, (v, vat) => void spec.type.parse(v, vat), integer);
+    // null in a choice leaves an optional field out (its default applies)
+    const check = (v: unknown, vat: At) => (v === null && !spec.required ? undefined : void spec.type.parse(v, vat));
+    out[name] = parseValueChoice(value, { ...at, field: `${at.field}.${name}` }, check, integer);
   }
   for (const [name, spec] of Object.entries(kind.fields)) {
     if (spec.required && out[name] === undefined) throw new InputError(at.source, `${at.field}.${name}`, `${spec.type.expected} (${kind.kind} requires ${name})`, 'nothing');

@@ -154,7 +154,7 @@ function applicableTo(fault: ProfileFault, view: StaticDesignView, source: strin
   for (const [name, choice] of Object.entries(fault.fields)) {
     const type = kind.fields[name].type;
     const ok = (raw: unknown): boolean => {
-      if (!type.members) return true;
+      if (!type.members || raw === null) return true;
       try {
         for (const [, member] of type.members(type.parse(raw, at))) checkMember(member, view, at, true);
         return true;
@@ -196,7 +196,10 @@ function drawArrivals(profile: RandomProfile, applicable: Applicable, intensity:
       const target = options[Math.floor(withinDraw * options.length)];
       if (target !== ALL_NODES) raw.target = target;
     }
-    for (const [name, choice] of applicable.fields) raw[name] = pickValue(choice, rng.float());
+    for (const [name, choice] of applicable.fields) {
+      const value = pickValue(choice, rng.float());
+      if (value !== null) raw[name] = value;
+    }
     out.push({ at, for: Math.min(forUs, profile.duration - at), raw, order });
   }
   return out;

@@ -6,22 +6,36 @@
  * `no-market-data`. A retried order id that is already in the log is acked again but not sent
  * to the exchange twice; a retry of an order still in flight waits for it.
  *
- * The replication policy is the design's: `replicate(entry, done)` calls `done(true)` when the
- * entry is safe enough to ack (async: at once; sync: when the standby has it), `done(false)`
- * when it cannot be (the order is refused).
+ * The replication policy is the design's: `replicate(entry, done, index)` calls `done(true)`
+ * when the entry is safe enough to ack (async: at once; sync: when the standby has it),
+ * `done(false)` when it cannot be (the order is refused). `index` is the entry's position in
+ * the local log, which log-shipping replication sends along. By default replication starts
+ * together with the local write (DRBD protocol C, SQL Server mirroring); with
+ * `replicateAfterLocal` it starts once the entry is durable locally (PostgreSQL's walsender
+ * ships flushed WAL; the HA document's `processOrder` replicates after `doProcessOrder`).
+ *
+ * `mayAct` is asked at the moment of every ack and exchange send, not when the order arrived:
+ * a lease can run out while an order waits for its replication, and an order finished after
+ * that must be refused (the classic lease bug is checking validity too early).
  */
 import type { NodeContext, Msg, OrderRequest } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 
+export type ReplicateFn = (entry: DiskEntry, done: (ok: boolean) => void, index: number) => void;
+
 export interface OrderServerOptions {
   /** Replication before the ack; default: none (local durability only). */
-  replicate?: (entry: DiskEntry, done: (ok: boolean) => void) => void;
+  replicate?: ReplicateFn;
+  /** Start replication only once the entry is durable locally (default: with the local write). */
+  replicateAfterLocal?: boolean;
   /** Fencing token sent with exchange orders (undefined: none). */
   token?: () => number | undefined;
   /** Who the primary is, for refusals. */
   leaderHint?: () => string | undefined;
   /** Whether the order path is fsynced before the ack (default true). */
   fsyncBeforeAck?: boolean;
+  /** Whether this node may produce external effects right now (e.g. it holds a valid lease). */
+  mayAct?: () => boolean;
 }
 
 export class OrderServer {
@@ -37,7 +51,7 @@ export class OrderServer {
     private readonly ctx: NodeContext,
     private readonly options: OrderServerOptions = {},
   ) {
-    for (const entry of ctx.disk.entries) this.known.add(entry.orderId);
+    this.relearnLog();
   }
 
   becomePrimary(epoch: number): void {
@@ -46,15 +60,42 @@ export class OrderServer {
     this.ctx.declareRole('primary', epoch);
   }
 
+  /**
+   * Stops acting as primary. Orders still waiting for durability or replication are refused
+   * now: an order finished after a demotion must not be acked.
+   */
   becomeStandby(epoch: number): void {
     this.primary = false;
     this.epoch = epoch;
     this.ctx.declareRole('standby', epoch);
+    this.abandonInFlight('not-primary');
   }
 
   /** Records an entry that arrived by replication, so a later retry is recognised. */
   learn(orderId: string): void {
     this.known.add(orderId);
+  }
+
+  /** Rebuilds the set of known order ids from the log (after a resync truncated it). */
+  relearnLog(): void {
+    this.known.clear();
+    for (const entry of this.ctx.disk.entries) this.known.add(entry.orderId);
+    for (const orderId of this.waiting.keys()) this.known.add(orderId);
+  }
+
+  /** Orders waiting for durability or replication. */
+  get inFlight(): number {
+    return this.waiting.size;
+  }
+
+  /** Refuses every order still in flight (they were neither acked nor sent to the exchange). */
+  abandonInFlight(reason: string): void {
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const [orderId, requests] of waiting) {
+      this.known.delete(orderId);
+      for (const r of requests) this.ctx.rejectOrder(r, reason, this.options.leaderHint?.());
+    }
   }
 
   /** Handles `order` messages; returns false for any other message. */
@@ -66,7 +107,7 @@ export class OrderServer {
 
   private onOrder(order: OrderRequest): void {
     const ctx = this.ctx;
-    if (!this.primary) return ctx.rejectOrder(order, 'not-primary', this.options.leaderHint?.());
+    if (!this.primary || this.options.mayAct?.() === false) return ctx.rejectOrder(order, 'not-primary', this.options.leaderHint?.());
     if (!ctx.marketOpen()) return ctx.rejectOrder(order, 'market-closed');
     if (!ctx.feedUp()) return ctx.rejectOrder(order, 'no-market-data');
     const inFlight = this.waiting.get(order.orderId);
@@ -78,36 +119,48 @@ export class OrderServer {
     this.known.add(order.orderId);
     this.waiting.set(order.orderId, [order]);
     const entry: DiskEntry = { orderId: order.orderId, term: this.epoch };
+    const index = ctx.disk.length;
+    const replicate = this.options.replicate;
+    const afterLocal = this.options.replicateAfterLocal === true;
     let local = this.options.fsyncBeforeAck === false;
-    let replicated = !this.options.replicate;
+    let replicated = !replicate;
     let refused = false;
     const maybeFinish = () => {
       if (refused || !local || !replicated) return;
       this.finish(order.orderId, true);
     };
+    const startReplication = () =>
+      replicate?.(entry, (ok) => {
+        if (!ok) {
+          if (!refused) this.finish(order.orderId, false);
+          refused = true;
+          return;
+        }
+        replicated = true;
+        maybeFinish();
+      }, index);
     ctx.disk.append(entry, (ok) => {
       if (!ok) {
         refused = true;
         return this.finish(order.orderId, false);
       }
       local = true;
+      if (afterLocal) startReplication();
       maybeFinish();
     });
-    this.options.replicate?.(entry, (ok) => {
-      if (!ok) {
-        if (!refused) this.finish(order.orderId, false);
-        refused = true;
-        return;
-      }
-      replicated = true;
-      maybeFinish();
-    });
+    if (!afterLocal) startReplication();
   }
 
   private finish(orderId: string, ok: boolean): void {
     const requests = this.waiting.get(orderId);
     if (!requests) return;
     this.waiting.delete(orderId);
+    if (ok && (!this.primary || this.options.mayAct?.() === false)) {
+      // demoted, or the lease ran out, while the order was in flight: no effect may follow
+      this.known.delete(orderId);
+      for (const r of requests) this.ctx.rejectOrder(r, 'not-primary', this.options.leaderHint?.());
+      return;
+    }
     if (!ok) {
       this.known.delete(orderId);
       for (const r of requests) this.ctx.rejectOrder(r, 'not-durable');

@@ -34,10 +34,13 @@ export class Election {
 
   constructor(private readonly node: RaftNode) {}
 
-  /** Restarts the countdown with a freshly drawn timeout (every role transition). */
-  restartTimer(): void {
+  /**
+   * Restarts the countdown with a freshly drawn timeout (every role transition); `advanceUs`
+   * counts as already elapsed (etcd's initial election tick advance).
+   */
+  restartTimer(advanceUs: Micros = 0): void {
     const { ctx, config } = this.node;
-    this.timeoutUs = config.electionTimeoutUs + Math.floor(ctx.rng.float() * config.electionTimeoutUs);
+    this.timeoutUs = config.electionTimeoutUs + Math.floor(ctx.rng.float() * config.electionTimeoutUs) - advanceUs;
     this.since = ctx.monotonic();
     ctx.cancelTimer(this.timer);
     this.timer = ctx.setTimer(this.timeoutUs, 'raft-election');

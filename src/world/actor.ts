@@ -66,10 +66,10 @@ export interface NodeContext {
   rejectOrder(order: OrderRequest, reason: string, leaderHint?: string): void;
   /** Sends an order to the exchange, with a fencing token where the design has one. */
   sendToExchange(orderId: string, token?: number): void;
-  /** Takes the virtual IP: gratuitous ARPs go out to the clients' segment. */
-  takeVip(): void;
-  /** Releases the virtual IP (a demoting node drops the address). */
-  releaseVip(): void;
+  /** Takes a virtual IP (default `vip`): gratuitous ARPs go out to the clients' segment. */
+  takeVip(vip?: string): void;
+  /** Releases a virtual IP (a demoting node drops the address). */
+  releaseVip(vip?: string): void;
   /** Points the service's DNS record at `target` (DNS-failover designs). */
   updateDns(target: string): void;
   /** Asks the power controller (IPMI) to fence `target`; `done(ok)` after confirmation or timeout. */

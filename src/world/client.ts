@@ -117,7 +117,7 @@ export class Client implements Endpoint {
         this.onReject(from, msg);
         return;
       case 'garp':
-        this.world.routing.garp(this.id, from);
+        this.world.routing.garp(this.id, from, msg.vip as string);
         return;
       default:
         return;

@@ -52,8 +52,11 @@ export interface NodeSpec {
 export type RoutingSpec =
   /** Clients send to `targets[0]`; on timeout they try the next; a refusal's hint redirects. */
   | { kind: 'direct'; targets: string[] }
-  /** A virtual IP moved by gratuitous ARP; clients cache the mapping for `arpCacheTtl`. */
-  | { kind: 'vip'; garpCount: number; garpInterval: Micros; arpCacheTtl: Micros }
+  /**
+   * Virtual IPs moved by gratuitous ARP; clients cache the mapping for `arpCacheTtl`. One VIP
+   * named `vip` unless `vips` names several (one per shard); clients are spread over them.
+   */
+  | { kind: 'vip'; garpCount: number; garpInterval: Micros; arpCacheTtl: Micros; vips?: string[] }
   /**
    * A DNS name: the record points at `initial` until a node calls `ctx.updateDns(target)`.
    * Clients cache an answer for max(`ttl`, `clientMinCache`): resolvers and runtimes often
@@ -81,6 +84,8 @@ export interface Topology {
   separateFenceNetwork?: boolean;
   /** One-way latency of a link within a datacenter (default: lognormal, median 50us). */
   linkLatency?: DistributionSpec;
+  /** At least this many clients (e.g. one per shard); the order rate is shared among them. */
+  minClients?: number;
   /** fsync latency of every node's disk (default: lognormal, median 200us). */
   fsyncLatency?: DistributionSpec;
   /** How long a server takes to boot after a power-on or a fencing reboot (default 30 s). */

@@ -51,6 +51,11 @@ export class Disk {
     return this.log.length;
   }
 
+  /** How many leading entries survive a crash (a replica acks this prefix without copying it). */
+  get durableLength(): number {
+    return this.durableCount;
+  }
+
   /** Entries that survive a crash. */
   durableEntries(): DiskEntry[] {
     return this.log.slice(0, this.durableCount);

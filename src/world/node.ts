@@ -256,12 +256,12 @@ class BootContext implements NodeContext {
     if (this.alive) this.node.world.network.send(this.id, 'exchange', { type: 'exchange-order', orderId, token: token ?? null });
   }
 
-  takeVip(): void {
-    if (this.alive) this.node.world.routing.claimVip(this.id);
+  takeVip(vip = 'vip'): void {
+    if (this.alive) this.node.world.routing.claimVip(this.id, vip);
   }
 
-  releaseVip(): void {
-    if (this.alive) this.node.world.routing.releaseVip(this.id);
+  releaseVip(vip = 'vip'): void {
+    if (this.alive) this.node.world.routing.releaseVip(this.id, vip);
   }
 
   updateDns(target: string): void {

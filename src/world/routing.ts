@@ -22,8 +22,8 @@ interface ArpEntry {
 }
 
 export class Routing {
-  /** Nodes holding the VIP, with the time they claimed it (several after a split brain). */
-  private readonly claims = new Map<string, Micros>();
+  /** Per VIP: the nodes holding it, with the time they claimed it (several after a split brain). */
+  private readonly claims = new Map<string, Map<string, Micros>>();
   private readonly arpCache = new Map<string, ArpEntry>();
   private readonly directGuess = new Map<string, number>();
   private dnsRecord: string | undefined;
@@ -34,6 +34,13 @@ export class Routing {
     readonly spec: RoutingSpec,
   ) {
     if (spec.kind === 'dns') this.dnsRecord = spec.initial;
+    if (spec.kind === 'vip') for (const vip of spec.vips ?? ['vip']) this.claims.set(vip, new Map());
+  }
+
+  /** The VIP a client uses: clients are spread over the design's VIPs (one per shard). */
+  vipOf(client: string): string {
+    const vips = this.spec.kind === 'vip' ? (this.spec.vips ?? ['vip']) : ['vip'];
+    return vips[this.world.clientIds.indexOf(client) % vips.length];
   }
 
   /** The endpoint a client sends its next attempt to (undefined: no route). */
@@ -76,7 +83,7 @@ export class Routing {
   private arpLookup(client: string): string | undefined {
     let best: string | undefined;
     let bestAt = -Infinity;
-    for (const [node, at] of this.claims) {
+    for (const [node, at] of this.claims.get(this.vipOf(client)) ?? []) {
       if (at > bestAt && this.world.node(node).state === 'up' && this.world.network.connected(node, client)) {
         best = node;
         bestAt = at;
@@ -85,27 +92,29 @@ export class Routing {
     return best;
   }
 
-  claimVip(node: string): void {
+  claimVip(node: string, vip: string): void {
     if (this.spec.kind !== 'vip') return;
+    const holders = this.claims.get(vip);
+    if (!holders) throw new Error(`design claims unknown VIP ${vip} (declared: ${[...this.claims.keys()].join(', ')})`);
     const sim = this.world.sim;
-    this.claims.set(node, sim.now);
-    this.world.history.record({ type: 'vip', time: sim.now, node });
+    holders.set(node, sim.now);
+    this.world.history.record({ type: 'vip', time: sim.now, node, vip });
     const { garpCount, garpInterval } = this.spec;
     for (let i = 0; i < garpCount; i++) {
       sim.after(i * garpInterval, () => {
-        if (!this.claims.has(node) || this.world.node(node).state !== 'up') return;
-        for (const client of this.world.clientIds) this.world.network.send(node, client, { type: 'garp' });
+        if (!holders.has(node) || this.world.node(node).state !== 'up') return;
+        for (const client of this.world.clientIds) this.world.network.send(node, client, { type: 'garp', vip });
       });
     }
   }
 
-  releaseVip(node: string): void {
-    this.claims.delete(node);
+  releaseVip(node: string, vip: string): void {
+    this.claims.get(vip)?.delete(node);
   }
 
-  /** A node lost its process or power: it no longer answers ARP (claims of a dead node lapse). */
+  /** A node lost its power: its addresses are gone (a process crash leaves them configured). */
   nodeDown(node: string): void {
-    this.claims.delete(node);
+    for (const holders of this.claims.values()) holders.delete(node);
   }
 
   /** Points the DNS record at `node` (visible to clients as their caches expire). */
@@ -115,9 +124,9 @@ export class Routing {
     this.world.history.record({ type: 'dns', time: this.world.sim.now, node });
   }
 
-  /** A client received a gratuitous ARP from `node`. */
-  garp(client: string, node: string): void {
-    if (this.spec.kind !== 'vip') return;
+  /** A client received a gratuitous ARP from `node` for `vip`. */
+  garp(client: string, node: string, vip: string): void {
+    if (this.spec.kind !== 'vip' || vip !== this.vipOf(client)) return;
     this.arpCache.set(client, { node, expiresAt: this.world.sim.now + this.spec.arpCacheTtl });
   }
 }

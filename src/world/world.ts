@@ -50,6 +50,8 @@ export class World {
   readonly nodeIds: readonly string[];
   readonly clientIds: readonly string[];
   readonly topology: Topology;
+  /** The workload, with at least the design's `minClients` clients. */
+  readonly workload: Workload;
   readonly placement = new Map<string, Placement>();
   /** Nodes held off by a confirmed fence until rebooted or powered on. */
   readonly fencedOff = new Set<string>();
@@ -64,7 +66,7 @@ export class World {
     readonly sim: Simulator,
     readonly design: Design,
     readonly params: ParamValues,
-    readonly workload: Workload,
+    workload: Workload,
   ) {
     this.topology = design.topology(params as never);
     const t = this.topology;
@@ -73,7 +75,9 @@ export class World {
     this.routing = new Routing(this, t.routing);
     this.power = new PowerController(this, t.separateFenceNetwork ?? true, t.bootTime ?? 30 * SECOND);
     this.nodeIds = t.nodes.map((n) => n.id);
-    this.clientIds = Array.from({ length: workload.clients }, (_, i) => `client:${i + 1}`);
+    const clients = Math.max(workload.clients, t.minClients ?? 0);
+    this.workload = { ...workload, clients };
+    this.clientIds = Array.from({ length: clients }, (_, i) => `client:${i + 1}`);
     this.build(t.nodes);
   }
 

@@ -23,8 +23,8 @@ export default defineKind({
   checkDesign: (fault, view, at) => {
     if (fault.set && view.design) resolveOverrides(fault.set, view.design, at);
   },
-  plan: ({ world, fault, nodes, at }) => {
-    const overrides = fault.set && resolveOverrides(fault.set, world.design, at);
+  plan: ({ world, fault, nodes, where }) => {
+    const overrides = fault.set && resolveOverrides(fault.set, world.design, where);
     const previous = new Map<string, ParamValues | undefined>();
     const describe = overrides ? Object.entries(fault.set!).map(([k, v]) => `${k}=${v}`).join(', ') : 'wrong peer address';
     return {

@@ -29,7 +29,7 @@ export default defineKind({
   },
   check: (fault, at) => {
     const withOthers = fault.groups.filter((g) => g.some((m) => m.type === 'others')).length;
-    if (withOthers > 1) throw new InputError(at.source, `${at.field}.groups`, 'others in one group at most');
+    if (withOthers > 1) throw new InputError(at.source, `${at.field}.groups`, 'others in at most one group');
   },
   plan: ({ world, fault }) => {
     const resolved = resolveGroups(world, fault.groups);
@@ -43,7 +43,9 @@ export default defineKind({
     );
     return {
       targets: resolved[0],
-      detail: resolved.map((g) => g.join(', ')).join(fault.oneWay ? ' -x-> ' : ' | '),
+      detail: fault.oneWay
+        ? `${resolved[0].join(', ')} -x-> ${resolved.slice(1).map((g) => g.join(', ')).join(' | ')}`
+        : resolved.map((g) => g.join(', ')).join(' | '),
       begin: () => pairs.forEach(([a, b]) => world.network.cut(a, b)),
       end: () => pairs.forEach(([a, b]) => world.network.uncut(a, b)),
     };

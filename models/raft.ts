@@ -1,0 +1,71 @@
+/**
+ * raft: a 3- or 5-node Raft cluster serving orders, as etcd (v3.5, etcd-io/raft) runs it.
+ *
+ * Stands for: any order service built on a Raft log (etcd, or an embedded etcd-io/raft), nodes
+ * n1..nN in separate racks. Clients talk to the nodes directly: a follower refuses with
+ * `not-primary` and names the leader; a client that times out tries the next node.
+ *
+ * Modelled (src/parts/raft-*.ts): leader election with randomised timeouts in [T, 2T); a
+ * candidate needs a majority of votes; optional PreVote; CheckQuorum with leader stickiness
+ * (a node that heard from a leader within T ignores vote requests); log replication with
+ * batching (every entry not yet sent to a follower goes in one AppendEntries); commit on a
+ * majority of durable copies, entries of the current term only (§5.4.2), a no-op at the start
+ * of each term; currentTerm and votedFor fsynced before a vote is answered; log appends
+ * fsynced before an AppendEntries is acknowledged, the leader counting itself only after its
+ * own fsync; clients acked only after commit; orders sent to the exchange by the leader that
+ * commits them, with the term as fencing token, and reconciled by order-status queries after a
+ * failover (see `raft-orders.ts`); a leader acts only within a lease from its majority's last
+ * answers (see `raft-node.ts`).
+ *
+ * Left out: snapshots and log compaction, membership changes (joint consensus, learners),
+ * ReadIndex and lease reads, leadership transfer, flow control beyond the batch size, and
+ * proposal forwarding (followers refuse instead of forwarding).
+ *
+ * Defaults and sources:
+ * - heartbeatInterval 100 ms, electionTimeout 1000 ms: etcd's `--heartbeat-interval=100` and
+ *   `--election-timeout=1000` (etcd docs, op-guide/configuration and tuning);
+ * - the timeout is drawn uniformly in [electionTimeout, 2 x electionTimeout): etcd raft's
+ *   `randomizedElectionTimeout` (raft.go, `resetRandomizedElectionTimeout`); for the paper's
+ *   150-300 ms (Raft paper §5.2 and §9.3) set `electionTimeout=150ms` with a shorter heartbeat;
+ * - checkQuorum true: etcd server always sets raft `Config.CheckQuorum` (etcdserver/raft.go);
+ * - preVote false: etcd raft's `Config.PreVote` default (note: the etcd server flag `--pre-vote`
+ *   defaults to true since v3.5; `--set preVote=true` models that);
+ * - maxEntriesPerAppend 1024: a stand-in for etcd's per-message byte budget (the server's
+ *   `MaxSizePerMsg` is 1 MiB, about a thousand order-sized entries).
+ */
+import { InputError } from '../src/sim/input-error.ts';
+import { defineDesign } from '../src/world/design.ts';
+import { RaftNode } from '../src/parts/raft-node.ts';
+
+export default defineDesign({
+  name: 'raft',
+  description: 'Raft (etcd): a 3- or 5-node cluster, commit on a majority, elections with randomised timeouts',
+  params: {
+    nodes: { kind: 'integer', default: 3, min: 3, max: 5, doc: 'cluster size (3 or 5)', source: 'etcd docs (faq): an odd size, 3 or 5 members recommended' },
+    heartbeatInterval: { kind: 'duration', default: '100ms', doc: 'leader -> follower AppendEntries period', source: 'etcd --heartbeat-interval (default 100 ms)' },
+    electionTimeout: { kind: 'duration', default: '1000ms', doc: 'base election timeout T; each timeout is drawn in [T, 2T)', source: 'etcd --election-timeout (default 1000 ms); etcd raft randomizedElectionTimeout in [T, 2T); Raft paper §9.3: 150-300 ms' },
+    preVote: { kind: 'boolean', default: false, doc: 'poll for a majority before raising the term', source: 'etcd raft Config.PreVote (default false); etcd server --pre-vote defaults true since v3.5' },
+    checkQuorum: { kind: 'boolean', default: true, doc: 'a leader without a majority for T steps down; nodes that heard a leader within T ignore votes', source: 'etcd server sets raft Config.CheckQuorum = true' },
+    maxEntriesPerAppend: { kind: 'integer', default: 1024, min: 1, doc: 'most entries per AppendEntries', source: 'stands in for etcd MaxSizePerMsg (1 MiB)' },
+  },
+  topology: (p) => {
+    if (p.nodes !== 3 && p.nodes !== 5) throw new InputError('--set', 'nodes', '3 or 5', String(p.nodes));
+    if (p.heartbeatInterval <= 0 || p.heartbeatInterval >= p.electionTimeout) {
+      throw new InputError('--set', 'heartbeatInterval', 'a positive duration shorter than electionTimeout');
+    }
+    const ids = Array.from({ length: p.nodes }, (_, i) => `n${i + 1}`);
+    return {
+      nodes: ids.map((id) => ({ id, rack: `rack-${id}` })),
+      routing: { kind: 'direct', targets: ids },
+      exchangeChecksTokens: true,
+    };
+  },
+  createNode: (ctx, p) =>
+    new RaftNode(ctx, {
+      heartbeatIntervalUs: p.heartbeatInterval,
+      electionTimeoutUs: p.electionTimeout,
+      preVote: p.preVote,
+      checkQuorum: p.checkQuorum,
+      maxEntriesPerAppend: p.maxEntriesPerAppend,
+    }),
+});

@@ -1,0 +1,251 @@
+/**
+ * One Raft server (Ongaro & Ousterhout 2014, with etcd's PreVote and CheckQuorum): its durable
+ * state (currentTerm and votedFor, written with fsync before any vote is answered; the log),
+ * its role, and the transitions between roles. The mechanisms live beside it, one per file:
+ * `raft-log.ts` (the log and its rules), `raft-election.ts`, `raft-replication.ts` and
+ * `raft-orders.ts` (the order path and the exchange).
+ *
+ * Roles are declared to the history with the term as epoch: `primary` for the leader,
+ * `candidate` for a (pre-)candidate, `follower` otherwise, `down` for a node that stopped.
+ *
+ * The leader's lease, on which its acks rest (see `raft-orders.ts`). A leader L of term t acts
+ * at monotonic instant x only if a majority answered AppendEntries that L sent at s >= x - lease,
+ * lease = T - heartbeat. Any other leader needs the votes of a majority, which shares a voter V
+ * with L's. V answered L in term t at some r >= s, so it voted for the other (in a later term)
+ * after r; under CheckQuorum V ignores vote requests until T after it last heard from a leader
+ * (or booted), and a candidate campaigns only T after that too; so the other leader exists no
+ * earlier than s + T > x. Clocks: every duration is measured on monotonic clocks (jumps do not
+ * matter), and the heartbeat's margin absorbs drift up to ~10 % at etcd's defaults. Without
+ * CheckQuorum voters do not wait, and the lease is only a heuristic.
+ *
+ * Disk failures: a write refused (disk failed or full) stops the node, as etcd panics on a WAL
+ * write error; it checks every second and starts again when the disk takes writes, unless its
+ * data is gone (a replaced disk), in which case it stays out: etcd will not rejoin a member
+ * whose data directory was lost without an operator's member remove/add.
+ */
+import type { Micros } from '../sim/time.ts';
+import { SECOND } from '../sim/time.ts';
+import type { Actor, Msg, NodeContext, OrderRequest } from '../world/actor.ts';
+import { majorityOf, type AppendEntries, type AppendResponse, type RaftConfig, type RaftEntry, type VoteRequest, type VoteResponse } from './raft-config.ts';
+import { Election } from './raft-election.ts';
+import { RaftLog } from './raft-log.ts';
+import { OrderPath, type ExchangeStatus } from './raft-orders.ts';
+import { Replication } from './raft-replication.ts';
+
+export type RaftRole = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
+
+/** The disk key of currentTerm and votedFor, written together. */
+const HARD_STATE_KEY = 'raft';
+/** How often a stopped node checks whether its disk takes writes again. */
+const HALT_CHECK_US: Micros = SECOND;
+
+interface HardState {
+  term: number;
+  votedFor: string | null;
+}
+
+export class RaftNode implements Actor {
+  term = 0;
+  votedFor: string | undefined;
+  role: RaftRole = 'follower';
+  leaderId: string | undefined;
+  commitIndex = 0;
+  /** Every order at or below this index is known to have been sent to the exchange. */
+  exchangeKnown = 0;
+  /** Monotonic instant this node last heard from a leader of its term, or booted. */
+  heardLeaderAt: Micros = 0;
+  /** Stopped after a disk error (see the header). */
+  halted = false;
+  readonly peers: readonly string[];
+  readonly majority: number;
+  log!: RaftLog;
+  election!: Election;
+  replication!: Replication;
+  orders!: OrderPath;
+
+  constructor(
+    readonly ctx: NodeContext,
+    readonly config: RaftConfig,
+  ) {
+    this.peers = ctx.nodes.filter((id) => id !== ctx.id);
+    this.majority = majorityOf(ctx.nodes.length);
+  }
+
+  onStart(): void {
+    this.boot();
+  }
+
+  onRecover(): void {
+    this.boot();
+  }
+
+  /** Reads the durable state and starts as a follower (also after a halt, in place). */
+  private boot(): void {
+    const ctx = this.ctx;
+    if (this.log) this.log.onDurable = () => {};
+    this.log = new RaftLog(ctx.disk);
+    this.election = new Election(this);
+    this.replication = new Replication(this);
+    this.orders = new OrderPath(this);
+    this.log.onDurable = (durableIndex) => this.replication.onDurable(durableIndex);
+    this.halted = false;
+    this.role = 'follower';
+    this.leaderId = undefined;
+    this.commitIndex = 0;
+    this.exchangeKnown = 0;
+    const hard = ctx.disk.get(HARD_STATE_KEY) as HardState | undefined;
+    if (hard === undefined && (ctx.bootCount > 0 || ctx.disk.failed)) {
+      return this.halt('its data is gone (disk lost): an operator must re-add the member');
+    }
+    this.term = hard?.term ?? 0;
+    this.votedFor = hard?.votedFor ?? undefined;
+    if (hard === undefined) this.persistHardState();
+    if (ctx.bootCount === 0) {
+      // a new cluster: nobody has answered a leader yet, and etcd fast-forwards the first
+      // election timeout (--initial-election-tick-advance) to elect a leader sooner
+      this.heardLeaderAt = -Infinity;
+      this.election.restartTimer(this.config.electionTimeoutUs - this.config.heartbeatIntervalUs);
+    } else {
+      // a restarted process waits T before voting, as if it had just heard a leader: a leader's
+      // lease may count on its answers from before the crash
+      this.heardLeaderAt = ctx.monotonic();
+      this.election.restartTimer();
+    }
+    ctx.declareRole('follower', this.term);
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    if (this.halted) return;
+    if (this.ctx.disk.failed) return this.halt('the disk failed');
+    switch (msg.type) {
+      case 'order':
+        return this.orders.onOrder(msg as OrderRequest);
+      case 'raft-append':
+        return this.replication.onAppend(from, msg as AppendEntries);
+      case 'raft-append-response':
+        return this.replication.onAppendResponse(from, msg as AppendResponse);
+      case 'raft-vote':
+      case 'raft-prevote':
+        return this.election.onVoteRequest(from, msg as VoteRequest);
+      case 'raft-vote-response':
+      case 'raft-prevote-response':
+        return this.election.onVoteResponse(from, msg as VoteResponse);
+      case 'exchange-status':
+        return this.orders.onExchangeStatus(msg as ExchangeStatus);
+      default:
+        return;
+    }
+  }
+
+  onTimer(kind: string): void {
+    if (this.halted) {
+      if (kind === 'raft-halt-check') this.checkDiskAgain();
+      return;
+    }
+    if (this.ctx.disk.failed) return this.halt('the disk failed');
+    switch (kind) {
+      case 'raft-election':
+        return this.election.onTimer();
+      case 'raft-heartbeat':
+        return this.replication.onHeartbeat();
+      case 'raft-check-quorum':
+        return this.replication.onCheckQuorum();
+      default:
+        return;
+    }
+  }
+
+  // --- transitions ------------------------------------------------------------------------
+
+  /** Steps down (or stays) as follower of `term`; a higher term forgets the vote, durably. */
+  becomeFollower(term: number, leader: string | undefined): void {
+    const wasLeader = this.role === 'leader';
+    if (term > this.term) {
+      this.term = term;
+      this.votedFor = undefined;
+      this.persistHardState();
+    }
+    this.role = 'follower';
+    this.leaderId = leader;
+    if (wasLeader) this.stopLeading();
+    this.election.restartTimer();
+    this.ctx.declareRole('follower', this.term);
+  }
+
+  becomePreCandidate(): void {
+    if (this.role === 'leader') this.stopLeading();
+    this.role = 'pre-candidate';
+    this.leaderId = undefined;
+    this.election.restartTimer();
+    this.ctx.declareRole('candidate', this.term);
+  }
+
+  /** Raises the term and votes for itself (the caller persists it). */
+  becomeCandidate(): void {
+    if (this.role === 'leader') this.stopLeading();
+    this.term++;
+    this.votedFor = this.ctx.id;
+    this.role = 'candidate';
+    this.leaderId = undefined;
+    this.election.restartTimer();
+    this.ctx.declareRole('candidate', this.term);
+  }
+
+  /** Won the election: declare, fence the exchange, append the no-op (§8) and replicate it. */
+  becomeLeader(): void {
+    this.role = 'leader';
+    this.leaderId = this.ctx.id;
+    this.election.stopTimer();
+    this.ctx.declareRole('primary', this.term);
+    this.replication.startLeading();
+    this.orders.startLeading();
+    const noop: RaftEntry = { orderId: `(no-op of term ${this.term})`, term: this.term, noop: true };
+    if (!this.appendAsLeader(noop)) return;
+    this.replication.broadcast();
+  }
+
+  private stopLeading(): void {
+    this.replication.stopLeading();
+    this.orders.stopLeading();
+  }
+
+  /** Appends to the leader's own log; a refused write stops the node. */
+  appendAsLeader(entry: RaftEntry): boolean {
+    if (this.log.append(entry)) return true;
+    this.halt('the disk refused a log write');
+    return false;
+  }
+
+  /** An AppendEntries of the current term arrived. */
+  heardFromLeader(): void {
+    this.heardLeaderAt = this.ctx.monotonic();
+    this.election.postpone();
+  }
+
+  persistHardState(done?: () => void): void {
+    const state: HardState = { term: this.term, votedFor: this.votedFor ?? null };
+    this.ctx.disk.put(HARD_STATE_KEY, state, done && ((ok) => ok && done()));
+  }
+
+  /** Stops taking part (see the header). */
+  halt(reason: string): void {
+    if (this.role === 'leader') this.stopLeading();
+    this.election.stopTimer();
+    this.halted = true;
+    this.role = 'follower';
+    this.leaderId = undefined;
+    this.ctx.note(`stopped: ${reason}`);
+    this.ctx.declareRole('down', this.term);
+    this.ctx.setTimer(HALT_CHECK_US, 'raft-halt-check');
+  }
+
+  private checkDiskAgain(): void {
+    const disk = this.ctx.disk;
+    const dataGone = disk.get(HARD_STATE_KEY) === undefined;
+    if (dataGone || disk.failed || disk.full) {
+      if (!dataGone) this.ctx.setTimer(HALT_CHECK_US, 'raft-halt-check');
+      return;
+    }
+    this.boot();
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * Raft log replication (§5.3) in etcd's shape: the leader keeps a Progress per follower, in
+ * `probe` (one AppendEntries at a time until the follower's log is found to match) or
+ * `replicate` (optimistic: new entries go out as soon as they are appended). An AppendEntries
+ * carries every entry not yet sent to that follower (up to `maxEntriesPerAppend`), so a flood
+ * of orders coalesces; entries are never re-sent one by one. Heartbeats are AppendEntries with
+ * no entries, every `heartbeatInterval`, and carry the commit index.
+ *
+ * A follower acknowledges only what is durable: it answers at once when nothing new needs an
+ * fsync (a heartbeat), otherwise after the fsync. The leader counts itself only once its own
+ * fsync is done, then commits by the current-term rule (`commitIndexFor`).
+ *
+ * Every answer echoes the `sentAt` of the latest AppendEntries the follower accepted: the
+ * leader's lease (`leaseValid`) and CheckQuorum read it.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { TimerHandle } from '../world/actor.ts';
+import { leaseUs, type AppendEntries, type AppendResponse, type RaftEntry } from './raft-config.ts';
+import { commitIndexFor } from './raft-log.ts';
+import type { RaftNode } from './raft-node.ts';
+
+const NO_ENTRIES: readonly RaftEntry[] = [];
+
+/** What the leader knows of one follower. */
+class Progress {
+  /** Next index to send. */
+  next = 1;
+  /** Highest index known durable and matching on the follower. */
+  match = 0;
+  /** Probe: the follower's match point is unknown; one AppendEntries in flight at a time. */
+  probing = true;
+  probeSent = false;
+  /** The leader's send time (monotonic) of the latest AppendEntries the follower answered. */
+  answeredSentAt: Micros = -Infinity;
+  /** When the leader last heard from it (monotonic), for CheckQuorum. */
+  heardAt: Micros = -Infinity;
+
+  constructor(readonly id: string) {}
+}
+
+export class Replication {
+  private progress: Progress[] = [];
+  private readonly byId = new Map<string, Progress>();
+  private heartbeatTimer: TimerHandle | undefined;
+  private checkQuorumTimer: TimerHandle | undefined;
+  private readonly matchScratch: Float64Array;
+  private readonly termAt = (index: number): number => this.node.log.termAt(index);
+  // follower side
+  /** Highest index known to match the current term's leader. */
+  private verifiedIndex = 0;
+  private verifiedTerm = -1;
+  private latestSentAt: Micros = 0;
+  /** An answer waits for an fsync. */
+  private answerPending = false;
+
+  constructor(private readonly node: RaftNode) {
+    this.matchScratch = new Float64Array(node.peers.length + 1);
+  }
+
+  // --- leader ---------------------------------------------------------------------------
+
+  startLeading(): void {
+    const { ctx, config, log, peers } = this.node;
+    this.progress = peers.map((id) => new Progress(id));
+    this.byId.clear();
+    for (const p of this.progress) {
+      p.next = log.lastIndex + 1;
+      this.byId.set(p.id, p);
+    }
+    this.heartbeatTimer = ctx.setTimer(config.heartbeatIntervalUs, 'raft-heartbeat');
+    if (config.checkQuorum) this.checkQuorumTimer = ctx.setTimer(config.electionTimeoutUs, 'raft-check-quorum');
+  }
+
+  stopLeading(): void {
+    const ctx = this.node.ctx;
+    ctx.cancelTimer(this.heartbeatTimer);
+    ctx.cancelTimer(this.checkQuorumTimer);
+    this.heartbeatTimer = this.checkQuorumTimer = undefined;
+    this.progress = [];
+    this.byId.clear();
+  }
+
+  /** New entries were appended: send them to every follower that is replicating. */
+  broadcast(): void {
+    for (const p of this.progress) if (!p.probing || !p.probeSent) this.sendAppend(p, false);
+  }
+
+  /**
+   * Whether a majority (this leader included) answered an AppendEntries sent less than the
+   * lease ago. Its voters then ignore vote requests for T after that send, so no other leader
+   * can exist yet: acting (acking a client, sending to the exchange) is safe.
+   */
+  leaseValid(): boolean {
+    const node = this.node;
+    let fresh = 1;
+    const since = node.ctx.monotonic() - leaseUs(node.config);
+    for (const p of this.progress) if (p.answeredSentAt >= since) fresh++;
+    return fresh >= node.majority;
+  }
+
+  onHeartbeat(): void {
+    const node = this.node;
+    this.heartbeatTimer = node.ctx.setTimer(node.config.heartbeatIntervalUs, 'raft-heartbeat');
+    for (const p of this.progress) this.sendAppend(p, true);
+    node.orders.onHeartbeat();
+  }
+
+  /** CheckQuorum: a leader that has not heard from a majority for T steps down. */
+  onCheckQuorum(): void {
+    const node = this.node;
+    const since = node.ctx.monotonic() - node.config.electionTimeoutUs;
+    let active = 1;
+    for (const p of this.progress) if (p.heardAt >= since) active++;
+    if (active < node.majority) {
+      node.ctx.note(`check-quorum: heard from ${active} of ${node.peers.length + 1} within the election timeout; stepping down`);
+      this.checkQuorumTimer = undefined;
+      node.becomeFollower(node.term, undefined);
+      return;
+    }
+    this.checkQuorumTimer = node.ctx.setTimer(node.config.electionTimeoutUs, 'raft-check-quorum');
+  }
+
+  private sendAppend(p: Progress, heartbeat: boolean): void {
+    const node = this.node;
+    const log = node.log;
+    const last = log.lastIndex;
+    // a probe already in flight is not repeated with its entries: an empty one finds the match
+    const withEntries = p.next <= last && !(p.probing && p.probeSent);
+    if (!withEntries && !heartbeat) return;
+    const entries = withEntries ? log.slice(p.next, Math.min(last, p.next + node.config.maxEntriesPerAppend - 1)) : NO_ENTRIES;
+    const prevIndex = p.next - 1;
+    const msg: AppendEntries = {
+      type: 'raft-append',
+      term: node.term,
+      prevIndex,
+      prevTerm: log.termAt(prevIndex),
+      entries,
+      commit: node.commitIndex,
+      exchangeKnown: node.orders.exchangeKnownToShare(),
+      sentAt: node.ctx.monotonic(),
+    };
+    node.ctx.send(p.id, msg);
+    if (p.probing) p.probeSent = true;
+    else p.next = prevIndex + entries.length + 1;
+  }
+
+  onAppendResponse(from: string, m: AppendResponse): void {
+    const node = this.node;
+    if (m.term > node.term) return node.becomeFollower(m.term, undefined);
+    if (node.role !== 'leader' || m.term !== node.term) return;
+    const p = this.byId.get(from);
+    if (!p) return;
+    p.heardAt = node.ctx.monotonic();
+    if (m.sentAt > p.answeredSentAt) p.answeredSentAt = m.sentAt;
+    if (m.success) {
+      if (m.durableIndex > p.match) p.match = m.durableIndex;
+      if (p.probing) {
+        p.probing = false;
+        p.probeSent = false;
+        p.next = m.matchedIndex + 1;
+      } else if (m.matchedIndex + 1 > p.next) {
+        p.next = m.matchedIndex + 1;
+      }
+      this.maybeCommit();
+      if (p.next <= node.log.lastIndex) this.sendAppend(p, false); // catching up, batch by batch
+    } else if (this.backOff(p, m.rejectedIndex, m.hintIndex)) {
+      this.sendAppend(p, true);
+    }
+    node.orders.applyCommitted();
+  }
+
+  /** A refusal: probe from where the follower's log can match. False if the refusal is stale. */
+  private backOff(p: Progress, rejectedIndex: number, hintIndex: number): boolean {
+    if (p.probing ? rejectedIndex !== p.next - 1 : rejectedIndex <= p.match) return false;
+    p.probing = true;
+    p.probeSent = false;
+    p.next = Math.max(p.match + 1, Math.min(rejectedIndex, hintIndex + 1));
+    return true;
+  }
+
+  /** Advances the commit index by the current-term rule, this leader counted once durable. */
+  maybeCommit(): void {
+    const node = this.node;
+    const scratch = this.matchScratch;
+    scratch[0] = node.log.durableIndex;
+    for (let i = 0; i < this.progress.length; i++) scratch[i + 1] = this.progress[i].match;
+    node.commitIndex = commitIndexFor(scratch, node.majority, node.term, this.termAt, node.commitIndex);
+  }
+
+  // --- follower -------------------------------------------------------------------------
+
+  onAppend(from: string, m: AppendEntries): void {
+    const node = this.node;
+    if (m.term < node.term) return this.answer(from, false, m.prevIndex, 0, m.sentAt); // a deposed leader learns the term
+    if (m.term > node.term || node.role !== 'follower') node.becomeFollower(m.term, from);
+    node.leaderId = from;
+    node.heardFromLeader();
+    if (this.verifiedTerm !== node.term) {
+      this.verifiedTerm = node.term;
+      this.verifiedIndex = 0;
+      this.answerPending = false;
+    }
+    if (m.sentAt > this.latestSentAt) this.latestSentAt = m.sentAt;
+    const log = node.log;
+    if (log.termAt(m.prevIndex) !== m.prevTerm) {
+      return this.answer(from, false, m.prevIndex, log.rejectHint(m.prevIndex, node.commitIndex), this.latestSentAt);
+    }
+    if (!log.merge(m.prevIndex, m.entries)) return node.halt('the disk refused a log write');
+    const matched = m.prevIndex + m.entries.length;
+    if (matched > this.verifiedIndex) this.verifiedIndex = matched;
+    const commit = Math.min(m.commit, this.verifiedIndex);
+    if (commit > node.commitIndex) node.commitIndex = commit;
+    node.orders.learnExchangeKnown(m.exchangeKnown);
+    if (log.durableIndex >= this.verifiedIndex) this.answer(from, true, 0, 0, this.latestSentAt);
+    else this.answerPending = true;
+  }
+
+  /** The log's durable prefix grew: the leader may commit; a follower may answer. */
+  onDurable(durableIndex: number): void {
+    const node = this.node;
+    if (node.role === 'leader') {
+      this.maybeCommit();
+      node.orders.applyCommitted();
+      return;
+    }
+    if (!this.answerPending || node.role !== 'follower' || node.leaderId === undefined || this.verifiedTerm !== node.term) return;
+    if (durableIndex >= this.verifiedIndex) this.answerPending = false;
+    this.answer(node.leaderId, true, 0, 0, this.latestSentAt);
+  }
+
+  private answer(to: string, success: boolean, rejectedIndex: number, hintIndex: number, sentAt: Micros): void {
+    const node = this.node;
+    const matched = success ? this.verifiedIndex : 0;
+    const msg: AppendResponse = {
+      type: 'raft-append-response',
+      term: node.term,
+      success,
+      matchedIndex: matched,
+      durableIndex: Math.min(matched, node.log.durableIndex),
+      rejectedIndex,
+      hintIndex,
+      sentAt,
+    };
+    node.ctx.send(to, msg);
+  }
+}
