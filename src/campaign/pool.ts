@@ -25,6 +25,7 @@ interface Task {
   job: Job;
   group?: string;
   resolve: (reply: Reply) => void;
+  reject: (error: Error) => void;
 }
 
 interface Slot {
@@ -32,6 +33,8 @@ interface Slot {
   worker: Worker;
   task?: Task;
   timer?: NodeJS.Timeout;
+  /** The worker loaded its code (a worker that dies before is a broken installation). */
+  ready: boolean;
   /** Why the worker is going away, when we know before its `exit` event. */
   deathReason?: string;
 }
@@ -46,6 +49,8 @@ export class WorkerPool {
   private nextTaskId = 1;
   private nextSlotId = 1;
   private closed = false;
+  /** Set when a worker could not even start: every job then fails with it. */
+  private broken: Error | undefined;
   /** Workers started in all, replacements included. */
   started = 0;
 
@@ -61,8 +66,9 @@ export class WorkerPool {
   /** Queues a job; resolves with its reply (or `died` if its worker died or the pool closed). */
   run(job: Job, group?: string): Promise<Reply> {
     if (this.closed) return Promise.resolve({ kind: 'died', detail: 'the pool is closed' });
-    return new Promise((resolve) => {
-      const task: Task = { id: this.nextTaskId++, job, group, resolve };
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise((resolve, reject) => {
+      const task: Task = { id: this.nextTaskId++, job, group, resolve, reject };
       if (group) {
         const g = this.groups.get(group) ?? { workers: new Set<number>(), pending: 0 };
         g.pending++;
@@ -88,9 +94,13 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(WORKER_URL);
-    const slot: Slot = { id: this.nextSlotId++, worker };
+    const slot: Slot = { id: this.nextSlotId++, worker, ready: false };
     this.started++;
-    worker.on('message', (message: { id: number; reply: Reply }) => {
+    worker.on('message', (message: { id: number; reply: Reply } | { ready: true }) => {
+      if ('ready' in message) {
+        slot.ready = true;
+        return;
+      }
       const task = slot.task;
       if (!task || task.id !== message.id) return;
       this.finish(slot, message.reply);
@@ -105,11 +115,24 @@ export class WorkerPool {
 
   private onExit(slot: Slot, code: number): void {
     const reason = slot.deathReason ?? `the worker exited with code ${code} (process.exit in the design?)`;
+    if (!slot.ready && !this.closed && slot.deathReason !== 'cancelled') return this.fail(new Error(`a campaign worker failed to start: ${reason}`));
     if (slot.task) this.finish(slot, { kind: 'died', detail: reason });
     const at = this.slots.indexOf(slot);
     if (at < 0 || this.closed) return;
     this.slots[at] = this.spawn();
     this.dispatch();
+  }
+
+  /** A worker that cannot start means no worker can: fail everything rather than respawn forever. */
+  private fail(error: Error): void {
+    this.broken = error;
+    const tasks = [...this.queue.splice(0), ...this.slots.flatMap((s) => (s.task ? [s.task] : []))];
+    for (const slot of this.slots) {
+      slot.task = undefined;
+      if (slot.timer) clearTimeout(slot.timer);
+    }
+    for (const task of tasks) task.reject(error);
+    void this.close();
   }
 
   private finish(slot: Slot, reply: Reply): void {

@@ -12,6 +12,7 @@ const executor = new Executor();
 const port = parentPort;
 if (!port) throw new Error('campaign/worker.ts must run in a worker thread');
 
+port.postMessage({ ready: true });
 port.on('message', async (message: { id: number; job: Job }) => {
   let reply: Reply;
   try {

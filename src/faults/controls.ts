@@ -34,13 +34,7 @@ export function release(owner: object, control: string): boolean {
 
 /** kill -9, and nobody restarts it (the fault restarts it when it ends). */
 export function killProcess(node: SimNode, reason: string): void {
-  const supervisor = node.supervisedRestart;
-  node.supervisedRestart = undefined;
-  try {
-    node.crashProcess(reason);
-  } finally {
-    node.supervisedRestart = supervisor;
-  }
+  node.crashProcess(reason, 'never');
 }
 
 /**
@@ -48,7 +42,7 @@ export function killProcess(node: SimNode, reason: string): void {
  * `supervisor` (a design without one leaves the process down).
  */
 export function killAndRestart(node: SimNode, reason: string, restartAfter: Micros | 'supervisor'): void {
-  node.crashProcess(reason, restartAfter === 'supervisor' ? undefined : restartAfter);
+  node.crashProcess(reason, restartAfter);
 }
 
 /** Starts a crashed process again now (no-op when it runs, or when the node has no power). */

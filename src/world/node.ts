@@ -74,11 +74,14 @@ export class SimNode {
     this.dispatch('boot', () => (first ? this.actor!.onStart?.() : (this.actor!.onRecover ?? this.actor!.onStart)?.call(this.actor)));
   }
 
-  /** kill -9: volatile state lost, disk kept; a supervisor restarts it after `restartAfter`. */
-  crashProcess(reason: string, restartAfter?: Micros): void {
+  /**
+   * kill -9: volatile state lost, disk kept. `restart` says who brings it back: after a given
+   * delay, the design's own `supervisor` (if it has one), or `never` (someone starts it later).
+   */
+  crashProcess(reason: string, restart: Micros | 'supervisor' | 'never' = 'supervisor'): void {
     if (this.state === 'off') return;
     if (this.state !== 'crashed') this.die('crashed', reason);
-    const after = restartAfter ?? this.supervisedRestart;
+    const after = restart === 'supervisor' ? this.supervisedRestart : restart === 'never' ? undefined : restart;
     if (after !== undefined) this.scheduleRestart(after);
   }
 
