@@ -53,6 +53,8 @@ export class StandbyReplica {
   /** The (primary, epoch) whose stream this replica applies. */
   source: { node: string; epoch: number } | undefined;
   private resyncing: { node: string; epoch: number; requestId: number } | undefined;
+  /** The newest primary epoch this replica has followed or asked to follow. */
+  private newestEpoch = -Infinity;
   private nextRequestId = 1;
   private active = true;
 
@@ -81,7 +83,7 @@ export class StandbyReplica {
   /** Follows `primary` at `epoch` (learned from a stream, a lease or a heartbeat): resyncs first. */
   follow(primary: string, epoch: number): void {
     if (!this.active || !this.options.catchUp || this.following(primary, epoch)) return;
-    if (this.source && epoch < this.source.epoch) return; // a deposed primary
+    if (epoch < this.newestEpoch) return; // a deposed primary
     if (this.resyncing && this.resyncing.node === primary && this.resyncing.epoch === epoch) return;
     this.requestResync(primary, epoch);
   }
@@ -134,6 +136,7 @@ export class StandbyReplica {
     if (!this.active || !r || r.node !== from || r.requestId !== msg.requestId) return;
     this.resyncing = undefined;
     this.source = { node: from, epoch: msg.epoch };
+    this.newestEpoch = Math.max(this.newestEpoch, msg.epoch);
     const disk = this.ctx.disk;
     disk.truncate(msg.keep);
     msg.entries.forEach((entry, i) => this.append(entry, i === msg.entries.length - 1));
@@ -157,6 +160,7 @@ export class StandbyReplica {
 
   private requestResync(primary: string, epoch: number): void {
     const requestId = this.nextRequestId++;
+    this.newestEpoch = Math.max(this.newestEpoch, epoch);
     this.resyncing = { node: primary, epoch, requestId };
     this.source = undefined;
     this.ctx.send(primary, resyncRequest(this.ctx, requestId));
