@@ -31,7 +31,9 @@
  * - preVote false: etcd raft's `Config.PreVote` default (note: the etcd server flag `--pre-vote`
  *   defaults to true since v3.5; `--set preVote=true` models that);
  * - maxEntriesPerAppend 1024: a stand-in for etcd's per-message byte budget (the server's
- *   `MaxSizePerMsg` is 1 MiB, about a thousand order-sized entries).
+ *   `MaxSizePerMsg` is 1 MiB, about a thousand order-sized entries);
+ * - restartSec 10 s: etcd's own systemd unit (contrib/systemd/etcd.service: `Restart=always`,
+ *   `RestartSec=10s`) restarts a crashed etcd, and one that stopped on a disk error.
  */
 import { InputError } from '../src/sim/input-error.ts';
 import { defineDesign } from '../src/world/design.ts';
@@ -47,6 +49,7 @@ export default defineDesign({
     preVote: { kind: 'boolean', default: false, doc: 'poll for a majority before raising the term', source: 'etcd raft Config.PreVote (default false); etcd server --pre-vote defaults true since v3.5' },
     checkQuorum: { kind: 'boolean', default: true, doc: 'a leader without a majority for T steps down; nodes that heard a leader within T ignore votes', source: 'etcd server sets raft Config.CheckQuorum = true' },
     maxEntriesPerAppend: { kind: 'integer', default: 1024, min: 1, doc: 'most entries per AppendEntries', source: 'stands in for etcd MaxSizePerMsg (1 MiB)' },
+    restartSec: { kind: 'duration', default: '10s', doc: 'the supervisor restarts a crashed or stopped etcd after this long', source: 'etcd contrib/systemd/etcd.service: Restart=always, RestartSec=10s' },
   },
   topology: (p) => {
     if (p.nodes !== 3 && p.nodes !== 5) throw new InputError('--set', 'nodes', '3 or 5', String(p.nodes));
@@ -55,7 +58,7 @@ export default defineDesign({
     }
     const ids = Array.from({ length: p.nodes }, (_, i) => `n${i + 1}`);
     return {
-      nodes: ids.map((id) => ({ id, rack: `rack-${id}` })),
+      nodes: ids.map((id) => ({ id, rack: `rack-${id}`, supervisedRestart: p.restartSec })),
       routing: { kind: 'direct', targets: ids },
       exchangeChecksTokens: true,
     };
@@ -67,5 +70,6 @@ export default defineDesign({
       preVote: p.preVote,
       checkQuorum: p.checkQuorum,
       maxEntriesPerAppend: p.maxEntriesPerAppend,
+      restartAfterHaltUs: p.restartSec,
     }),
 });

@@ -12,6 +12,9 @@
 export { simulate, QUIET_SCHEDULE, type SimulateOptions, type RunResult } from './campaign/simulate.ts';
 export { loadDesign, loadScenario, designNames, scenarioNames } from './campaign/catalog.ts';
 export { parseSchedule, loadSchedule, scheduleToYaml, type Schedule } from './faults/schedule.ts';
+export { parseProfile, loadProfile, drawRun, type RandomProfile, type DrawnRun } from './faults/random-profile.ts';
+export { shrinkSchedule, type ShrinkResult } from './faults/shrink.ts';
+export { scheduleArbitrary, type ScheduleArbitraryOptions } from './faults/arbitraries.ts';
 export { defineDesign, type Design, type Topology, type NodeSpec, type ParamSpec } from './world/design.ts';
 export type { Actor, NodeContext, Msg, OrderRequest } from './world/actor.ts';
 export type { History, HistoryEvent, Role } from './check/history.ts';

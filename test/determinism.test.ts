@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { traceHashOf } from './support/run-hash.ts';
 
 const SCRIPT = new URL('./support/run-hash.ts', import.meta.url);
+const WORKER_BOOT = new URL('./support/run-hash-boot.mjs', import.meta.url);
 const CASES: [string, string][] = [
   ['hot-standby-naive', 'partition-primary'],
   ['raft', 'primary-crash'],
@@ -18,7 +19,7 @@ const CASES: [string, string][] = [
 
 function inWorker(design: string, scenario: string, seed: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(SCRIPT, { workerData: { design, scenario, seed }, execArgv: ['--import', 'tsx'] });
+    const worker = new Worker(WORKER_BOOT, { workerData: { design, scenario, seed } });
     worker.once('message', resolve);
     worker.once('error', reject);
   });

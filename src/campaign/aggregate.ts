@@ -41,7 +41,7 @@ const TOTALS = [
 ] as const;
 export type Totals = Record<(typeof TOTALS)[number], number>;
 
-const COVERAGE = ['failovers', 'elections', 'fencings', 'staleTokenRejections', 'demotions', 'faultsFired', 'faultsSkipped'] as const;
+const COVERAGE = ['failovers', 'elections', 'fencings', 'staleTokenRejections', 'demotions', 'outages', 'faultsFired', 'faultsSkipped'] as const;
 export type CoverageCounter = (typeof COVERAGE)[number];
 /** Occurrences summed over runs, and the number of runs with at least one. */
 export interface Tally {

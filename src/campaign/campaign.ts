@@ -70,7 +70,9 @@ export interface CampaignResult {
   interrupted: boolean;
   /** Stopped after the first failure (`failFast`). */
   stoppedEarly: boolean;
+  /** Wall time of the whole campaign, and of its runs alone (without shrinking). */
   elapsedMs: number;
+  runsElapsedMs: number;
   workers: number;
 }
 
@@ -153,6 +155,7 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
   let cursor = 0;
   const limit = runner.size * 2;
   const abortion = aborted(signal);
+  let runsElapsedMs = 0;
   try {
     progress('runs', done.size, total);
     while (true) {
@@ -172,6 +175,7 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
       if (inflight.size === 0 || signal?.aborted) break;
       await Promise.race([...inflight, abortion]);
     }
+    runsElapsedMs = Date.now() - startedAt;
     if (inputError) throw inputError;
     if (!signal?.aborted) {
       const after = { plan, settings, runner, signal, onProgress: (n: number, of: number) => progress('shrink', n, of) };
@@ -190,6 +194,7 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
     interrupted: signal?.aborted ?? false,
     stoppedEarly,
     elapsedMs: Date.now() - startedAt,
+    runsElapsedMs,
     workers: options.workers > 0 ? runner.size : 0,
   };
 }

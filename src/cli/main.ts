@@ -7,6 +7,11 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../sim/input-error.ts';
 import { listCommand } from './list-command.ts';
 import { runCommand } from './run-command.ts';
+import { checkCommand } from './check-command.ts';
+import { compareCommand } from './compare-command.ts';
+import { sweepCommand } from './sweep-command.ts';
+import { mergeCommand } from './merge-command.ts';
+import { replayCommand } from './replay-command.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
 
 export const EXIT = { ok: 0, violation: 1, input: 2, internal: 3 } as const;
@@ -20,6 +25,11 @@ function program(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   listCommand(cli);
   runCommand(cli);
+  checkCommand(cli);
+  compareCommand(cli);
+  sweepCommand(cli);
+  mergeCommand(cli);
+  replayCommand(cli);
   return cli;
 }
 

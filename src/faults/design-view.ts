@@ -1,10 +1,11 @@
 /**
  * A design's names without a run: its node ids and where each node sits (rack, power domain,
- * switch, datacenter), read from `design.topology(params)` with the same defaults the World
- * uses. Random schedules are drawn, and shrunk schedules simplified, against this view, so
+ * switch, datacenter), read from `design.topology(params)` with the World's own placement
+ * defaults. Random schedules are drawn, and shrunk schedules simplified, against this view, so
  * neither needs to build a World. A test pins that it agrees with the World's own view.
  */
 import type { Design, ParamValues } from '../world/design.ts';
+import { placementOf } from '../world/world.ts';
 import type { DesignParamsView } from './kind.ts';
 import type { DesignView, Place } from './targets.ts';
 
@@ -18,12 +19,7 @@ export interface StaticDesignView extends DesignView {
 /** The view of `design` with resolved parameter values (they may shape the topology). */
 export function staticDesignView(design: Design, params: ParamValues): StaticDesignView {
   const topology = design.topology(params as never);
-  const placement = new Map<string, Record<Place, string>>();
-  for (const spec of topology.nodes) {
-    // the same defaults as World.build
-    const rack = spec.rack ?? `rack-${spec.id}`;
-    placement.set(spec.id, { rack, power: spec.power ?? rack, switch: spec.switch ?? `sw-${rack}`, dc: spec.dc ?? 'dc1' });
-  }
+  const placement = new Map<string, Record<Place, string>>(topology.nodes.map((spec) => [spec.id, placementOf(spec)]));
   const nodeIds = topology.nodes.map((n) => n.id);
   return {
     nodeIds,

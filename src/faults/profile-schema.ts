@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { DISTRIBUTION_KINDS } from '../sim/distributions.ts';
 import { duration, durationDistribution, type JsonSchema } from './fields.ts';
 import type { FaultKind } from './kind.ts';
-import { ALL_NODES, TARGET_PATTERNS } from './random-profile.ts';
+import { ALL_NODES, TARGET_PATTERNS } from './profile-values.ts';
 import { FAULT_KINDS } from './registry.ts';
 import { MEMBER_SCHEMA, TARGET_SCHEMA } from './targets.ts';
 

@@ -12,11 +12,22 @@
  * ```
  *
  * A mapping with exactly the keys `min` and `max` is a range and one with exactly `values` a
- * choice; to give a literal mapping with those keys, wrap it in `values: [...]`.
+ * choice; to give a literal mapping with those keys, wrap it in `values: [...]`. Targets are
+ * chosen the same way, with patterns (`node:*`) for names that depend on the design.
  */
 import { InputError, describeValue } from '../sim/input-error.ts';
 import { MS, type Micros } from '../sim/time.ts';
 import { signedDuration, writeDuration, type At } from './fields.ts';
+import type { Place } from './targets.ts';
+
+/** Target patterns of a profile: `node:*` is one of the design's node ids, `rack:*` one of its racks... */
+export const TARGET_PATTERNS: readonly ('node' | Place)[] = ['node', 'rack', 'dc', 'switch', 'power'];
+/** The target word of a profile meaning "no target: every node" (kinds whose target is optional). */
+export const ALL_NODES = 'all';
+
+export function isTargetPattern(text: string): boolean {
+  return text.endsWith(':*') && (TARGET_PATTERNS as readonly string[]).includes(text.slice(0, -2));
+}
 
 export type ValueChoice =
   /** Always this value (as a file spells it). */

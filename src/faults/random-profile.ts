@@ -32,18 +32,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import YAML from 'yaml';
 import { parseDurationDistribution, type DistributionSpec } from '../sim/distributions.ts';
-import { InputError, describeValue } from '../sim/input-error.ts';
+import { InputError } from '../sim/input-error.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
 import { fail, parseDurationField, type At } from './fields.ts';
 import type { FaultKind } from './kind.ts';
-import { parseValueChoice, type ValueChoice } from './profile-values.ts';
+import { ALL_NODES, TARGET_PATTERNS, isTargetPattern, parseValueChoice, type ValueChoice } from './profile-values.ts';
 import { faultKind, faultKindNames } from './registry.ts';
-import { DEFAULT_SETTLE } from './schedule.ts';
-import { parseTarget, type Place } from './targets.ts';
+import { DEFAULT_SETTLE, parseYaml } from './schedule.ts';
+import { parseTarget } from './targets.ts';
 
 export { drawRun, type DrawnRun } from './swarm.ts';
+export { ALL_NODES, TARGET_PATTERNS, isTargetPattern, type ValueChoice } from './profile-values.ts';
 
 export interface ProfileFault {
   kind: string;
@@ -80,9 +80,6 @@ export interface RandomProfile {
   /** Design parameters drawn per run, applied only when the design declares them. */
   params?: Record<string, ValueChoice>;
 }
-
-export const TARGET_PATTERNS: readonly ('node' | Place)[] = ['node', 'rack', 'dc', 'switch', 'power'];
-export const ALL_NODES = 'all';
 
 const TOP_LEVEL = ['name', 'description', 'duration', 'settle', 'maxConcurrentFaults', 'minHealthyTime', 'intensity', 'faults', 'params'];
 const FAULT_FIELDS = ['kind', 'ratePerMinute', 'for', 'targets', 'fields'];
@@ -168,16 +165,11 @@ function parseTargets(raw: unknown, kind: FaultKind, at: At): string[] {
   return raw.map((item, i) => {
     const itemAt = { ...at, field: `${at.field}[${i}]` };
     if (typeof item !== 'string') fail(itemAt, expected, item);
-    if (item === ALL_NODES && kind.target === 'optional') return item;
+    if (item === ALL_NODES) return kind.target === 'optional' ? item : fail(itemAt, `a target: ${kind.kind} acts on one target, ${ALL_NODES} (every node) is for kinds whose target is optional`, item);
     if (isTargetPattern(item)) return item;
     parseTarget(item, itemAt);
     return item;
   });
-}
-
-/** `node:*`, `rack:*`...: one of the design's nodes or places. */
-export function isTargetPattern(text: string): boolean {
-  return text.endsWith(':*') && (TARGET_PATTERNS as readonly string[]).includes(text.slice(0, -2));
 }
 
 function parseKindFields(raw: unknown, kind: FaultKind, at: At): Record<string, ValueChoice> {
@@ -222,18 +214,4 @@ function parseParamRanges(raw: unknown, at: At): Record<string, ValueChoice> {
 function mapping(raw: unknown, at: At, expected: string): Record<string, unknown> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(at, expected, raw);
   return raw as Record<string, unknown>;
-}
-
-function parseYaml(text: string, source: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error) {
-    const line = error.linePos?.[0]?.line;
-    throw new InputError(source, line === undefined ? '' : `line ${line}`, 'valid YAML', error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new InputError(source, '', 'valid YAML', error instanceof Error ? error.message : describeValue(error));
-  }
 }

@@ -115,7 +115,8 @@ export function validateTargets(s: Schedule, world: DesignView & { design?: Desi
   s.faults.forEach((fault, i) => checkFaultAgainst(fault, i, world, s.source));
 }
 
-function parseYaml(text: string, source: string): unknown {
+/** Parses YAML text of a user's file; a syntax error is an InputError naming the line. */
+export function parseYaml(text: string, source: string): unknown {
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {

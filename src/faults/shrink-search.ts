@@ -73,6 +73,6 @@ export function roundBetween(lo: Micros, hi: Micros): Micros {
   const half = (hi - lo) / 2;
   let step = NICE_STEPS[0];
   for (const s of NICE_STEPS) if (s <= half) step = s;
-  const probe = Math.round((lo + half) / step) * step;
+  const probe = Math.ceil((lo + half) / step - 0.5) * step; // ties go to the smaller value
   return Math.min(hi - 1, Math.max(lo + 1, probe));
 }

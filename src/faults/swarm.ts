@@ -5,14 +5,15 @@
  * intensity that scales their rates), then a schedule from it. Runs that leave a kind out
  * explore what the other kinds do undisturbed, so campaigns reach deeper combinations.
  *
- * Streams (design.md §6): the configuration comes from `swarm`, each kind's faults from
- * `schedule/<kind>` (sub-streams of `schedule`, so enabling one kind does not move another's
- * faults). Both derive from the seed alone and draw a fixed number of values per decision, so
- * the same seed gives the same configuration whatever the model does, and designs compared
- * under one seed see the same faults wherever their names allow.
+ * Streams (design.md §6): the configuration comes from sub-streams of `swarm`, each kind's
+ * faults from `schedule/<kind>`. Every decision has its own stream derived from the seed alone
+ * and draws a fixed number of values, so the same seed gives the same configuration whatever
+ * the model does; adding a kind or a parameter to a profile moves no other draw; and designs
+ * compared under one seed see the same faults wherever their names allow.
  *
- *   seed ─┬─ swarm ─────────── enabled kinds, intensity, design parameters
- *         └─ schedule/<kind> ─ Poisson arrivals, for, target, fields  ─┐
+ *   seed ─┬─ swarm/kind:<kind> ─ enabled? (p = 1/2)      swarm/fallback ─ the one kind if none
+ *         ├─ swarm/intensity ─── rate multiplier          swarm/param:<name> ─ a design parameter
+ *         └─ schedule/<kind> ─── Poisson arrivals, for, target, fields ─┐
  *                                   merge in time order, keeping maxConcurrentFaults and
  *                                   minHealthyTime ──> an ordinary Schedule (scheduleToYaml)
  */
@@ -25,8 +26,8 @@ import { parseParam, resolveParams } from '../world/params.ts';
 import { staticDesignView, type StaticDesignView } from './design-view.ts';
 import { parseFault } from './fault-spec.ts';
 import { writeDuration } from './fields.ts';
-import { pickValue, restrictChoice, type ValueChoice } from './profile-values.ts';
-import { ALL_NODES, isTargetPattern, type ProfileFault, type RandomProfile } from './random-profile.ts';
+import { ALL_NODES, isTargetPattern, pickValue, restrictChoice, type ValueChoice } from './profile-values.ts';
+import type { ProfileFault, RandomProfile } from './random-profile.ts';
 import { faultKind } from './registry.ts';
 import type { FaultSpec, Schedule } from './schedule.ts';
 import { checkMember, formatTarget, parseTarget, type Place } from './targets.ts';
@@ -61,11 +62,11 @@ interface Candidate {
  * ```
  */
 export function drawRun(profile: RandomProfile, design: Design, seed: number): DrawnRun {
-  const swarm = Rng.stream(seed, 'swarm');
-  const flagged = profile.faults.map(() => swarm.chance(0.5));
-  const fallback = swarm.float();
-  const intensityDraw = swarm.float();
-  const params = drawParams(profile, design, swarm);
+  const draw = (name: string) => Rng.stream(seed, `swarm/${name}`).float();
+  const flagged = profile.faults.map((f) => draw(`kind:${f.kind}`) < 0.5);
+  const fallback = draw('fallback');
+  const intensityDraw = draw('intensity');
+  const params = drawParams(profile, design, (name) => draw(`param:${name}`));
 
   const view = staticDesignView(design, resolveParams(design, params, profile.source));
   const applicable = profile.faults.map((f) => applicableTo(f, view, profile.source));
@@ -103,13 +104,13 @@ export function drawRun(profile: RandomProfile, design: Design, seed: number): D
   };
 }
 
-/** One uniform draw per profile parameter, always, so parameters a design lacks move nothing. */
-function drawParams(profile: RandomProfile, design: Design, swarm: Rng): Record<string, string> {
+/** The profile's parameters that the design declares, each drawn from its own stream. */
+function drawParams(profile: RandomProfile, design: Design, draw: (name: string) => number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, choice] of Object.entries(profile.params ?? {})) {
-    const u = swarm.float();
+    if (!Object.hasOwn(design.params, name)) continue;
     const spec = design.params[name];
-    if (!spec) continue;
+    const u = draw(name);
     const field = `params.${name}`;
     const check = (raw: unknown, suffix: string) => parseParam(spec, raw, profile.source, field + suffix);
     if ('values' in choice) choice.values.forEach((v, i) => check(v, `.values[${i}]`));

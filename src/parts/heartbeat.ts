@@ -134,9 +134,13 @@ export class SilenceDetector {
     private readonly options: SilenceDetectorOptions,
   ) {}
 
-  /** Starts beating; a peer not heard within `timeout` from now is lost. */
-  start(): void {
-    this.beat();
+  /**
+   * Starts beating, the first beat after `firstBeatDelay` (nodes that boot together do not
+   * beat in lockstep); a peer not heard within `timeout` from now is lost.
+   */
+  start(firstBeatDelay: Micros = 0): void {
+    if (firstBeatDelay > 0) this.ctx.setTimer(firstBeatDelay, 'hb-send');
+    else this.beat();
     for (const peer of this.options.peers) this.armCheck(peer);
   }
 

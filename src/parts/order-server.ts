@@ -36,6 +36,8 @@ export interface OrderServerOptions {
   fsyncBeforeAck?: boolean;
   /** Whether this node may produce external effects right now (e.g. it holds a valid lease). */
   mayAct?: () => boolean;
+  /** The local log refused a write (failed or full disk): a design may give up primaryship. */
+  onWriteFailed?: () => void;
 }
 
 export class OrderServer {
@@ -142,7 +144,9 @@ export class OrderServer {
     ctx.disk.append(entry, (ok) => {
       if (!ok) {
         refused = true;
-        return this.finish(order.orderId, false);
+        this.finish(order.orderId, false);
+        this.options.onWriteFailed?.();
+        return;
       }
       local = true;
       if (afterLocal) startReplication();

@@ -21,6 +21,8 @@ export interface RaftConfig {
   checkQuorum: boolean;
   /** Most entries one AppendEntries carries. */
   maxEntriesPerAppend: number;
+  /** A node stopped by a disk error tries again after this long (its supervisor's restart). */
+  restartAfterHaltUs: Micros;
 }
 
 /**

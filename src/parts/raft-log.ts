@@ -14,9 +14,10 @@
  * - commit (§5.4.2): a leader commits by counting replicas only entries of its own term, and
  *   with them everything before.
  *
- * The log also keeps an index orderId -> log index, so a retried order is found without a scan,
- * and tracks which prefix is durable: fsyncs complete in order, so one FIFO of pending indices
- * and one shared callback do, without a closure per entry.
+ * While its node leads, the log keeps an index orderId -> log index, so a retried order is
+ * found without a scan (followers skip that cost; a new leader builds it once). The log also
+ * tracks which prefix is durable: fsyncs complete in order, so one FIFO of pending indices and
+ * one shared callback do, without a closure per entry.
  */
 import type { Disk } from '../world/disk.ts';
 import type { RaftEntry } from './raft-config.ts';
@@ -26,16 +27,29 @@ export class RaftLog {
   durableIndex: number;
   /** Called whenever durableIndex grows. */
   onDurable: (durableIndex: number) => void = () => {};
+  /** orderId -> index, kept only while `indexing` (the node leads). */
   private readonly indexByOrder = new Map<string, number>();
+  private indexing = false;
   /** Indices waiting for their fsync, in write order; 0 marks one truncated meanwhile. */
   private pendingFsync: number[] = [];
   private pendingHead = 0;
 
   constructor(private readonly disk: Disk) {
-    const entries = disk.entries as readonly RaftEntry[];
-    for (let i = 0; i < entries.length; i++) if (!entries[i].noop) this.indexByOrder.set(entries[i].orderId, i + 1);
     // a fresh process only sees what survived: all of it is durable
-    this.durableIndex = entries.length;
+    this.durableIndex = disk.length;
+  }
+
+  /** Builds and then maintains the orderId index (on becoming leader). */
+  startIndexing(): void {
+    const entries = this.disk.entries as readonly RaftEntry[];
+    this.indexByOrder.clear();
+    for (let i = 0; i < entries.length; i++) if (!entries[i].noop) this.indexByOrder.set(entries[i].orderId, i + 1);
+    this.indexing = true;
+  }
+
+  stopIndexing(): void {
+    this.indexing = false;
+    this.indexByOrder.clear();
   }
 
   get lastIndex(): number {
@@ -62,7 +76,7 @@ export class RaftLog {
     return this.disk.entries.slice(from - 1, to) as RaftEntry[];
   }
 
-  /** The log index of an order, if the log holds it. */
+  /** The log index of an order, if the log holds it (only while indexing). */
   indexOf(orderId: string): number | undefined {
     return this.indexByOrder.get(orderId);
   }
@@ -78,14 +92,14 @@ export class RaftLog {
     if (this.refusesWrites) return false;
     this.disk.append(entry, this.fsynced);
     this.pendingFsync.push(this.disk.length);
-    if (!entry.noop) this.indexByOrder.set(entry.orderId, this.disk.length);
+    if (this.indexing && !entry.noop) this.indexByOrder.set(entry.orderId, this.disk.length);
     return true;
   }
 
   /** Deletes the entry at `index` and everything after it. */
   truncateFrom(index: number): void {
     const entries = this.disk.entries as readonly RaftEntry[];
-    for (let i = index; i <= entries.length; i++) {
+    for (let i = index; this.indexing && i <= entries.length; i++) {
       const e = entries[i - 1];
       if (!e.noop && this.indexByOrder.get(e.orderId) === i) this.indexByOrder.delete(e.orderId);
     }
@@ -164,7 +178,17 @@ export function commitIndexFor(
   termAt: (index: number) => number,
   commitIndex: number,
 ): number {
-  matchIndexes.sort();
-  const candidate = matchIndexes[matchIndexes.length - majority];
+  // insertion sort, descending: a handful of voters, and no call into the runtime's sort
+  const n = matchIndexes.length;
+  for (let i = 1; i < n; i++) {
+    const value = matchIndexes[i];
+    let j = i - 1;
+    while (j >= 0 && matchIndexes[j] < value) {
+      matchIndexes[j + 1] = matchIndexes[j];
+      j--;
+    }
+    matchIndexes[j + 1] = value;
+  }
+  const candidate = matchIndexes[majority - 1];
   return candidate > commitIndex && termAt(candidate) === currentTerm ? candidate : commitIndex;
 }

@@ -19,12 +19,12 @@
  * CheckQuorum voters do not wait, and the lease is only a heuristic.
  *
  * Disk failures: a write refused (disk failed or full) stops the node, as etcd panics on a WAL
- * write error; it checks every second and starts again when the disk takes writes, unless its
- * data is gone (a replaced disk), in which case it stays out: etcd will not rejoin a member
- * whose data directory was lost without an operator's member remove/add.
+ * write error; like etcd under its supervisor, it starts again `restartAfterHaltUs` later if
+ * the disk takes writes (checking again until it does), unless its data is gone (a replaced
+ * disk): etcd will not rejoin a member whose data directory was lost without an operator's
+ * member remove/add, which is not modelled.
  */
 import type { Micros } from '../sim/time.ts';
-import { SECOND } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../world/actor.ts';
 import { majorityOf, type AppendEntries, type AppendResponse, type RaftConfig, type RaftEntry, type VoteRequest, type VoteResponse } from './raft-config.ts';
 import { Election } from './raft-election.ts';
@@ -36,8 +36,6 @@ export type RaftRole = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
 
 /** The disk key of currentTerm and votedFor, written together. */
 const HARD_STATE_KEY = 'raft';
-/** How often a stopped node checks whether its disk takes writes again. */
-const HALT_CHECK_US: Micros = SECOND;
 
 interface HardState {
   term: number;
@@ -197,6 +195,7 @@ export class RaftNode implements Actor {
     this.leaderId = this.ctx.id;
     this.election.stopTimer();
     this.ctx.declareRole('primary', this.term);
+    this.log.startIndexing();
     this.replication.startLeading();
     this.orders.startLeading();
     const noop: RaftEntry = { orderId: `(no-op of term ${this.term})`, term: this.term, noop: true };
@@ -205,6 +204,7 @@ export class RaftNode implements Actor {
   }
 
   private stopLeading(): void {
+    this.log.stopIndexing();
     this.replication.stopLeading();
     this.orders.stopLeading();
   }
@@ -236,14 +236,14 @@ export class RaftNode implements Actor {
     this.leaderId = undefined;
     this.ctx.note(`stopped: ${reason}`);
     this.ctx.declareRole('down', this.term);
-    this.ctx.setTimer(HALT_CHECK_US, 'raft-halt-check');
+    this.ctx.setTimer(this.config.restartAfterHaltUs, 'raft-halt-check');
   }
 
   private checkDiskAgain(): void {
     const disk = this.ctx.disk;
     const dataGone = disk.get(HARD_STATE_KEY) === undefined;
     if (dataGone || disk.failed || disk.full) {
-      if (!dataGone) this.ctx.setTimer(HALT_CHECK_US, 'raft-halt-check');
+      if (!dataGone) this.ctx.setTimer(this.config.restartAfterHaltUs, 'raft-halt-check');
       return;
     }
     this.boot();

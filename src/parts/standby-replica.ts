@@ -111,8 +111,13 @@ export class StandbyReplica {
     return true;
   }
 
+  /** A failed or full disk takes no writes: the replica is diskless until it is fixed. */
+  private diskless(): boolean {
+    return this.ctx.disk.failed || this.ctx.disk.full;
+  }
+
   private onEntry(from: string, msg: ReplEntry): void {
-    if (!this.active) return;
+    if (!this.active || this.diskless()) return;
     const disk = this.ctx.disk;
     if (!this.options.catchUp) {
       disk.append(msg.entry);
@@ -133,7 +138,7 @@ export class StandbyReplica {
 
   private onResyncReply(from: string, msg: ResyncReply): void {
     const r = this.resyncing;
-    if (!this.active || !r || r.node !== from || r.requestId !== msg.requestId) return;
+    if (!this.active || !r || r.node !== from || r.requestId !== msg.requestId || this.diskless()) return;
     this.resyncing = undefined;
     this.source = { node: from, epoch: msg.epoch };
     this.newestEpoch = Math.max(this.newestEpoch, msg.epoch);
@@ -159,6 +164,13 @@ export class StandbyReplica {
   }
 
   private requestResync(primary: string, epoch: number): void {
+    if (this.diskless()) {
+      // nothing could be written: ask again later
+      this.resyncing = { node: primary, epoch, requestId: this.nextRequestId++ };
+      this.source = undefined;
+      this.ctx.setTimer(this.options.resyncRetry ?? 1_000_000, 'resync-retry', this.resyncing.requestId);
+      return;
+    }
     const requestId = this.nextRequestId++;
     this.newestEpoch = Math.max(this.newestEpoch, epoch);
     this.resyncing = { node: primary, epoch, requestId };

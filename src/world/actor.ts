@@ -74,6 +74,14 @@ export interface NodeContext {
   updateDns(target: string): void;
   /** Asks the power controller (IPMI) to fence `target`; `done(ok)` after confirmation or timeout. */
   fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void;
+  /**
+   * Arms (or re-arms) the host's watchdog device (Linux softdog, a BMC watchdog): unless armed
+   * again or disarmed (`undefined`, the magic close) within `timeout`, the host is reset:
+   * powered off and booted again after the boot time. The timer is the kernel's, so it keeps
+   * running while the process is paused or deadlocked, and a process crash leaves it armed
+   * (the device was never closed cleanly); a power loss clears it.
+   */
+  armWatchdog(timeout: Micros | undefined): void;
   /** Whether the exchange is in market hours (orders outside them are refused, not outages). */
   marketOpen(): boolean;
   /** Whether this node's market-data feed is up. */

@@ -80,6 +80,13 @@ export interface Topology {
   interDcLatency?: Record<string, Micros>;
   /** Whether the exchange rejects orders with a fencing token lower than one it has seen. */
   exchangeChecksTokens?: boolean;
+  /**
+   * What a token fences (default `global`): `global` compares it with every token seen (a
+   * leader's term fences all of an older leader's orders); `order` only with tokens seen for
+   * the same order id (a per-resource lock's token, as in Kleppmann's fencing of one resource:
+   * concurrent holders of different locks do not fence each other).
+   */
+  exchangeTokenScope?: 'global' | 'order';
   /** Whether the power controller (IPMI) sits on its own management network (default true). */
   separateFenceNetwork?: boolean;
   /** One-way latency of a link within a datacenter (default: lognormal, median 50us). */

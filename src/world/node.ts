@@ -50,6 +50,8 @@ export class SimNode {
   supervisedRestart: Micros | undefined;
   readonly index: number;
   private pendingRestart: SimEvent | undefined;
+  /** The armed watchdog's reset, if any (see `NodeContext.armWatchdog`). */
+  private watchdog: SimEvent | undefined;
 
   constructor(
     readonly id: string,
@@ -119,7 +121,22 @@ export class SimNode {
     for (const run of held) this.dispatchNow(run);
   }
 
+  /** Arms the host watchdog for `timeout` (undefined: disarms it). */
+  armWatchdog(timeout: Micros | undefined): void {
+    const sim = this.world.sim;
+    sim.cancel(this.watchdog);
+    this.watchdog = timeout === undefined ? undefined : sim.after(timeout, this.watchdogReset);
+  }
+
+  private readonly watchdogReset = (): void => {
+    this.watchdog = undefined;
+    if (this.powerCuts > 0) return;
+    this.powerOff('watchdog reset');
+    this.world.sim.after(this.world.topology.bootTime ?? 30_000_000, () => this.powerOn('booted after watchdog reset'));
+  };
+
   private die(state: 'crashed' | 'off', reason: string): void {
+    if (state === 'off') this.armWatchdog(undefined);
     this.incarnation++;
     this.held = [];
     this.actor = undefined;
@@ -274,6 +291,10 @@ class BootContext implements NodeContext {
   fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void {
     if (!this.alive) return;
     this.node.world.power.request(this.node, this.incarnation, target, action, timeout, done);
+  }
+
+  armWatchdog(timeout: Micros | undefined): void {
+    if (this.alive) this.node.armWatchdog(timeout);
   }
 
   marketOpen(): boolean {

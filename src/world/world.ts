@@ -38,6 +38,12 @@ export interface Placement {
   dc: string;
 }
 
+/** Where a node sits; unset fields default from its rack (its own rack `rack-<id>` by default). */
+export function placementOf(spec: NodeSpec): Placement {
+  const rack = spec.rack ?? `rack-${spec.id}`;
+  return { rack, power: spec.power ?? rack, switch: spec.switch ?? `sw-${rack}`, dc: spec.dc ?? 'dc1' };
+}
+
 const DEFAULT_LINK_LATENCY = lognormalFromP99(50, 250);
 const DEFAULT_FSYNC_LATENCY = lognormalFromP99(200, 2_000);
 
@@ -71,7 +77,7 @@ export class World {
     this.topology = design.topology(params as never);
     const t = this.topology;
     this.network = new Network(sim, sampler(t.linkLatency ?? DEFAULT_LINK_LATENCY), t.interDcLatency ?? {});
-    this.exchange = new Exchange(this, t.exchangeChecksTokens ?? false);
+    this.exchange = new Exchange(this, t.exchangeChecksTokens ?? false, t.exchangeTokenScope ?? 'global');
     this.routing = new Routing(this, t.routing);
     this.power = new PowerController(this, t.separateFenceNetwork ?? true, t.bootTime ?? 30 * SECOND);
     this.nodeIds = t.nodes.map((n) => n.id);
@@ -86,8 +92,7 @@ export class World {
     const fsync = sampler(t.fsyncLatency ?? DEFAULT_FSYNC_LATENCY);
     const clientDc = t.clientDc ?? 'dc1';
     specs.forEach((spec, index) => {
-      const rack = spec.rack ?? `rack-${spec.id}`;
-      const place: Placement = { rack, power: spec.power ?? rack, switch: spec.switch ?? `sw-${rack}`, dc: spec.dc ?? 'dc1' };
+      const place = placementOf(spec);
       this.placement.set(spec.id, place);
       const disk = new Disk(this.sim, fsync, this.sim.rng(`disk:${spec.id}`));
       const node = new SimNode(spec.id, this, disk, index);

@@ -1,0 +1,208 @@
+/**
+ * dns-failover: health-checked DNS failover, Amazon Route 53 style, in front of a primary and
+ * a secondary server: the HA document's §3 "DNS FAILOVER" (TTL 5 s, "Health Check -> Update
+ * DNS -> Clients resolve to new IP").
+ *
+ * Stands for: a Route 53 failover routing policy (PRIMARY record -> server `a` with an HTTP
+ * health check, SECONDARY record -> server `b`), record TTL 5 s, clients resolving the name
+ * through their stub resolver or runtime cache. Route 53 only changes answers; the failover
+ * hook that promotes the secondary (a CloudWatch alarm on the health check running a script,
+ * or the monitoring script of the document's "Health Check -> Update DNS") promotes `b` at
+ * the moment the record switches. Node `hc` is that health checker and hook; it serves nothing.
+ *
+ * Mechanisms modelled:
+ * - The health checker (src/parts/health-probe.ts, fixed rate) requests `a`'s health endpoint
+ *   every `requestInterval`; a request not answered within `connectTimeout` fails; after
+ *   `failureThreshold` failures in a row the endpoint is unhealthy: the record now answers
+ *   `b` and `b` is promoted (it stops applying `a`'s stream and acks orders itself). Route 53
+ *   uses the same threshold to mark the endpoint healthy again, and a failover record answers
+ *   with the primary whenever it is healthy (`failback`): the record returns to `a`, but
+ *   nothing demotes `b`.
+ * - Clients cache the answer for max(ttl, clientMinCache) and keep sending to the address they
+ *   cached, dead or not: failover completes only when their caches expire. RTO is therefore
+ *   about failureThreshold x requestInterval (detection) + the cache time.
+ * - No fencing: a primary that only the checker cannot reach (a partition between them) is
+ *   failed over while it is alive and still serving every client whose cache points at it:
+ *   two primaries acking orders (split brain) until those caches expire; a crashed `a` that
+ *   restarts believes it is primary again (its configuration says so).
+ * - Asynchronous replication of the order log from the primary to the secondary (the
+ *   document's §4), shipped once an order is durable locally: a primary crash loses what it
+ *   had acked but not yet shipped; orders acked on both sides of a split brain diverge.
+ * - The health endpoint answers on its own `health` thread: an order thread deadlocked behind
+ *   a healthy endpoint is never failed over (gray failure).
+ *
+ * Left out: Route 53's ~15 health checkers in several regions and its 18 % rule (one checker
+ * stands for them), health checks of the secondary, DNS propagation within Route 53 (seconds),
+ * resolvers that enforce a minimum TTL of their own (model them with `clientMinCache`),
+ * connection reuse (a client resolves afresh for every attempt once its cache has expired).
+ *
+ * Defaults and sources:
+ * - requestInterval 10 s: Route 53 "fast" health checks (RequestInterval 10; standard 30 s),
+ *   Route 53 Developer Guide, "Values that you specify when you create or update health checks".
+ * - failureThreshold 3: Route 53 FailureThreshold default 3 (same guide).
+ * - connectTimeout 4 s: Route 53 requires a TCP connection within four seconds (then a 2xx/3xx
+ *   within two seconds), "How Amazon Route 53 determines whether a health check is healthy".
+ * - ttl 5 s: the HA document ("TTL: 5 seconds (very low for fast failover)").
+ * - clientMinCache 0 s: clients honour the TTL. A JVM caches 30 s by default
+ *   (`networkaddress.cache.ttl`, java.security; forever under a security manager):
+ *   `--set clientMinCache=30s`.
+ * - failback true: Route 53 failover routing answers with the primary record whenever its
+ *   health check is healthy (Developer Guide, "Failover routing").
+ * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
+ */
+import { defineDesign, type Resolved } from '../src/world/design.ts';
+import { InputError } from '../src/sim/input-error.ts';
+import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
+import { OrderServer } from '../src/parts/order-server.ts';
+import { AsyncReplicator } from '../src/parts/async-replication.ts';
+import { StandbyReplica } from '../src/parts/standby-replica.ts';
+import { HealthProbe } from '../src/parts/health-probe.ts';
+
+const params = {
+  requestInterval: { kind: 'duration', default: '10s', doc: 'time between two health checks of the primary', source: 'Route 53 health check RequestInterval: 10 s (fast) or 30 s (standard)' },
+  failureThreshold: { kind: 'integer', default: 3, min: 1, max: 10, doc: 'checks in a row that must fail (or pass) to change the endpoint status', source: 'Route 53 health check FailureThreshold, default 3' },
+  connectTimeout: { kind: 'duration', default: '4s', doc: 'a health check not answered by then has failed', source: 'Route 53: TCP connection within 4 s, then a 2xx/3xx within 2 s' },
+  ttl: { kind: 'duration', default: '5s', doc: 'TTL of the service record', source: 'HA document §3: TTL 5 seconds' },
+  clientMinCache: { kind: 'duration', default: '0s', doc: 'clients cache an answer at least this long, whatever the TTL', source: 'JVM networkaddress.cache.ttl: 30 s by default (java.security); 0 = honour the TTL' },
+  failback: { kind: 'boolean', default: true, doc: 'the record returns to the primary once its health check passes again', source: 'Route 53 failover routing: the primary record is answered whenever it is healthy' },
+  restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=always, RestartSec=5s (common operator setting)' },
+} as const;
+
+type Params = Resolved<typeof params>;
+
+const PRIMARY = 'a';
+const SECONDARY = 'b';
+const CHECKER = 'hc';
+
+/** The DNS provider's health checker and the failover hook. */
+class HealthChecker implements Actor {
+  private readonly probe: HealthProbe;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly p: Params,
+  ) {
+    this.probe = new HealthProbe(ctx, {
+      target: PRIMARY,
+      intervalUs: p.requestInterval,
+      timeoutUs: p.connectTimeout,
+      loop: 'fixed-rate',
+      failureThreshold: p.failureThreshold,
+      successThreshold: p.failureThreshold,
+      firstCheckDelayUs: Math.floor(ctx.rng.float() * p.requestInterval),
+      onCheck: (ok, failures) => {
+        // the hook retries while the primary stays down (its first call is at `onDown`)
+        if (!ok && !this.probe.up && failures > p.failureThreshold) this.promoteSecondary();
+      },
+      onDown: () => {
+        ctx.note(`health check of ${PRIMARY} failed ${p.failureThreshold} times: failing over to ${SECONDARY}`);
+        ctx.updateDns(SECONDARY);
+        this.promoteSecondary();
+      },
+      onUp: () => {
+        if (this.p.failback) ctx.updateDns(PRIMARY);
+      },
+    });
+  }
+
+  onStart(): void {
+    this.probe.start();
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    this.probe.handle(from, msg);
+  }
+
+  onTimer(kind: string, data: unknown): void {
+    this.probe.onTimer(kind, data);
+  }
+
+  private promoteSecondary(): void {
+    this.ctx.send(SECONDARY, { type: 'promote' });
+  }
+}
+
+/** A trading server: `a` is configured primary, `b` secondary until promoted. */
+class TradingServer implements Actor {
+  private readonly peer: string;
+  private readonly server: OrderServer;
+  private readonly replica: StandbyReplica;
+  private sender: AsyncReplicator | undefined;
+  private epoch: number;
+
+  constructor(private readonly ctx: NodeContext) {
+    this.peer = ctx.id === PRIMARY ? SECONDARY : PRIMARY;
+    this.epoch = (ctx.disk.get('epoch') as number | undefined) ?? (ctx.id === PRIMARY ? 1 : 0);
+    this.server = new OrderServer(ctx, {
+      replicate: (entry, done, index) => (this.sender ? this.sender.replicate(entry, done, index) : done(false)),
+      replicateAfterLocal: true,
+    });
+    this.replica = new StandbyReplica(ctx, {
+      catchUp: true,
+      onAppended: (entry) => this.server.learn(entry.orderId),
+      onResynced: (_primary, epoch) => {
+        this.epoch = Math.max(this.epoch, epoch);
+        this.server.relearnLog();
+      },
+    });
+  }
+
+  onStart(): void {
+    // the primary by configuration, or a secondary whose promotion was written to disk
+    if (this.ctx.id === PRIMARY || this.ctx.disk.get('promoted') === true) this.actAsPrimary();
+    else this.server.becomeStandby(this.epoch);
+  }
+
+  threadOf(kind: string): string {
+    return kind === 'health-check' ? 'health' : 'main';
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    if (this.server.handle(msg)) return;
+    if (msg.type === 'promote') {
+      if (!this.server.primary) this.promote();
+      return;
+    }
+    if (!this.server.primary && this.replica.handle(from, msg)) return;
+    this.sender?.handle(from, msg);
+  }
+
+  onTimer(kind: string, data: unknown): void {
+    if (this.replica.onTimer(kind, data)) return;
+    this.sender?.onTimer(kind);
+  }
+
+  private promote(): void {
+    this.epoch += 1;
+    this.ctx.disk.put('epoch', this.epoch);
+    this.ctx.disk.put('promoted', true);
+    this.ctx.note('promoted by the failover hook');
+    this.actAsPrimary();
+  }
+
+  private actAsPrimary(): void {
+    this.replica.stop();
+    this.sender = new AsyncReplicator(this.ctx, { peer: this.peer, epoch: this.epoch, flushInterval: 0 });
+    this.server.becomePrimary(this.epoch);
+  }
+}
+
+export default defineDesign({
+  name: 'dns-failover',
+  description: 'health-checked DNS failover (Route 53 style): 10 s checks, 3 failures, TTL 5 s, async replication, no fencing',
+  params,
+  topology: (p) => {
+    for (const name of ['requestInterval', 'connectTimeout'] as const) {
+      if (p[name] <= 0) throw new InputError('--set', name, 'a positive duration');
+    }
+    return {
+      nodes: [
+        { id: PRIMARY, rack: 'r1', supervisedRestart: p.restartSec },
+        { id: SECONDARY, rack: 'r2', supervisedRestart: p.restartSec },
+        { id: CHECKER, rack: 'r3', serving: false },
+      ],
+      routing: { kind: 'dns', initial: PRIMARY, ttl: p.ttl, clientMinCache: p.clientMinCache },
+    };
+  },
+  createNode: (ctx, p) => (ctx.id === CHECKER ? new HealthChecker(ctx, p) : new TradingServer(ctx)),
+});

@@ -1,0 +1,315 @@
+/**
+ * hot-standby-stonith: a two-node Pacemaker/Corosync cluster with STONITH.
+ *
+ * Stands for: Pacemaker 2.1 on Corosync 3 (votequorum), two nodes `a` and `b` in different
+ * racks, the trading service and its virtual IP (ocf:heartbeat:IPaddr2) as one resource group,
+ * its order log on DRBD in protocol C (or PostgreSQL synchronous replication) with
+ * `fencing resource-and-stonith`, and one IPMI fence device per node (fence_ipmilan),
+ * reached over a separate management network unless `fenceNetwork=shared`.
+ *
+ * Mechanisms modelled:
+ * - membership (`corosync-membership.ts`): a node silent for `token` is suspected; the new
+ *   membership forms `consensus` later; `two_node` keeps quorum on each side of a split, and
+ *   `wait_for_all` (implied by two_node) withholds it after boot until the peer has been seen;
+ * - fencing (`stonith.ts`): a lost peer is unclean and must be fenced (`stonith-action`
+ *   reboot) before anything of its is touched: the survivor starts the resources (declares
+ *   primary, takes the VIP with IPaddr2's ARP burst) only after a *confirmed* fence; a failed
+ *   or timed-out fence (`stonith-timeout`) is retried and meanwhile nothing starts. Both sides
+ *   of a split race to fence each other; `pcmk_delay_base`/`pcmk_delay_max` add a (random)
+ *   delay, `priority-fencing-delay` makes the side that does not run the resources shoot
+ *   later so the active side wins;
+ * - synchronous replication (`sync-replication.ts`): an order is acked once both disks have
+ *   it; while the peer is lost, I/O freezes (DRBD's resource-and-stonith) until the fence is
+ *   confirmed, then the survivor continues alone;
+ * - the fenced node reboots (`bootTime`), rejoins as standby, resyncs (`resync.ts`: its
+ *   unacked divergent tail is discarded, as DRBD does) and is synchronous again;
+ * - a primary whose log disk fails or fills up stops the resources (a failed resource); the
+ *   peer, still in the membership, starts them without fencing since the stop succeeded,
+ *   and goes on alone while the peer's disk is out (DRBD Diskless);
+ * - a standby may take over alone only if it is UpToDate (the primary told it it had caught
+ *   up, since its last boot); when both nodes are up and neither runs the resources (cold
+ *   start, or both fenced in a fence race), the one with the newer data starts them (DRBD
+ *   compares generations), `a` on a tie (a location preference).
+ * - `stonithEnabled=false` (a dangerous, real setting): the survivor starts the resources as
+ *   soon as the peer leaves the membership, without fencing: split brain under a partition.
+ * Corosync, Pacemaker and the fencer are daemons beside the service: they run on the
+ * `heartbeat` thread, which a deadlock of the service leaves running.
+ *
+ * Left out: resource monitor operations and local restarts (a process crash here is a crash
+ * of the node's whole stack, which Pacemaker treats as a lost node); the multiple-active
+ * recovery after a split with stonith disabled; fence topologies with several levels;
+ * resource stickiness and failback policies beyond the tie-break above.
+ *
+ * Defaults and their sources:
+ * - token 3000 ms, tokenCoefficient 650 ms: corosync.conf(5) (Corosync 3): the effective
+ *   token is token + (nodes - 2) x token_coefficient, i.e. 3000 ms for two nodes.
+ * - consensus 0s = derived: corosync.conf(5): "automatically calculated at 1.2 * token"
+ *   (3600 ms here); a positive value overrides it.
+ * - twoNode true, waitForAll true: votequorum(5), the standard two-node setup (two_node: 1
+ *   enables wait_for_all by default).
+ * - stonithEnabled true, stonithTimeout 60 s, stonithAction reboot, stonithMaxAttempts 10:
+ *   Pacemaker Explained, cluster options (stonith-enabled, stonith-timeout, stonith-action,
+ *   stonith-max-attempts defaults).
+ * - pcmkDelayBase 0 s, pcmkDelayMax 0 s: Pacemaker Explained, fencing device options
+ *   (defaults 0s; Clusters from Scratch and the RHEL guides recommend a delay in two-node
+ *   clusters to avoid fence races).
+ * - priorityFencingDelay 0 s: Pacemaker Explained (2.0.4+), default 0 = disabled; the docs
+ *   advise "significantly greater than, safely twice, the maximum pcmk_delay_base/max".
+ * - fenceRetryInterval 5 s: hasim's approximation of the time before the scheduler retries a
+ *   failed fencing action (fence_ipmilan's own login timeouts are seconds).
+ * - fenceNetwork separate: IPMI on a dedicated management network, the recommended layout.
+ * - garpCount 5, garpInterval 200 ms: IPaddr2 `arp_count` 5 and `arp_interval` 200 ms.
+ * - arpCacheTtl 30 s: Linux base_reachable_time. bootTime 30 s: a fast server or VM reboot
+ *   (physical servers often take minutes to POST).
+ */
+import { defineDesign, type Resolved } from '../src/world/design.ts';
+import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
+import { MS, type Micros } from '../src/sim/time.ts';
+import { OrderServer } from '../src/parts/order-server.ts';
+import { SyncReplicator } from '../src/parts/sync-replication.ts';
+import { StandbyReplica } from '../src/parts/standby-replica.ts';
+import { CorosyncMembership, MEMBERSHIP_KINDS } from '../src/parts/corosync-membership.ts';
+import { HEARTBEAT_KINDS, HEARTBEAT_THREAD } from '../src/parts/heartbeat.ts';
+import { Stonith } from '../src/parts/stonith.ts';
+
+const params = {
+  token: { kind: 'duration', default: '3000ms', doc: 'totem token timeout: silence before a node is suspected', source: 'corosync.conf(5): token 3000 ms (Corosync 3)' },
+  tokenCoefficient: { kind: 'duration', default: '650ms', doc: 'added to token for every node beyond two', source: 'corosync.conf(5): token_coefficient 650 ms' },
+  consensus: { kind: 'duration', default: '0s', doc: 'time to agree on a new membership after a token loss (0s: 1.2 x token)', source: 'corosync.conf(5): defaults to 1.2 * token' },
+  twoNode: { kind: 'boolean', default: true, doc: 'each node of the pair keeps quorum alone', source: 'votequorum(5) two_node: 1 (standard two-node setup)' },
+  waitForAll: { kind: 'boolean', default: true, doc: 'after boot, no quorum until the peer has been seen once', source: 'votequorum(5): wait_for_all, enabled by two_node' },
+  stonithEnabled: { kind: 'boolean', default: true, doc: 'fence a lost peer before starting its resources', source: 'Pacemaker Explained: stonith-enabled default true' },
+  stonithTimeout: { kind: 'duration', default: '60s', doc: 'how long one fencing action may take', source: 'Pacemaker Explained: stonith-timeout default 60s' },
+  stonithAction: { kind: 'enum', default: 'reboot', values: ['reboot', 'off'], doc: 'what fencing does to the peer', source: 'Pacemaker Explained: stonith-action default reboot' },
+  stonithMaxAttempts: { kind: 'integer', default: 10, min: 1, doc: 'failed fencing attempts before giving up on a target', source: 'Pacemaker Explained: stonith-max-attempts default 10' },
+  pcmkDelayBase: { kind: 'duration', default: '0s', doc: 'static delay before fencing', source: 'Pacemaker Explained: pcmk_delay_base default 0s' },
+  pcmkDelayMax: { kind: 'duration', default: '0s', doc: 'fencing delay: base plus a random part, at most this', source: 'Pacemaker Explained: pcmk_delay_max default 0s' },
+  priorityFencingDelay: { kind: 'duration', default: '0s', doc: 'extra delay for fencing the node that runs the resources', source: 'Pacemaker Explained: priority-fencing-delay default 0 (disabled)' },
+  fenceRetryInterval: { kind: 'duration', default: '5s', doc: 'pause before retrying a failed fencing action', source: "hasim's approximation of Pacemaker's re-scheduling" },
+  fenceNetwork: { kind: 'enum', default: 'separate', values: ['separate', 'shared'], doc: 'IPMI on its own management network, or through the cluster switches', source: 'recommended layout: dedicated management network' },
+  garpCount: { kind: 'integer', default: 5, min: 1, doc: 'gratuitous ARPs sent when the VIP starts', source: 'ocf:heartbeat:IPaddr2 arp_count default 5' },
+  garpInterval: { kind: 'duration', default: '200ms', doc: 'interval between gratuitous ARPs', source: 'ocf:heartbeat:IPaddr2 arp_interval default 200 ms' },
+  arpCacheTtl: { kind: 'duration', default: '30s', doc: 'how long a client trusts an ARP entry', source: 'Linux neigh base_reachable_time_ms = 30000' },
+  bootTime: { kind: 'duration', default: '30s', doc: 'how long a fenced (rebooted) node takes to come back', source: 'assumption: a fast server or VM reboot' },
+} as const;
+
+type Params = Resolved<typeof params>;
+
+const NODES = ['a', 'b'] as const;
+const PEER: Record<string, string> = { a: 'b', b: 'a' };
+/** Beats sample the token's rotation this often: the resolution of loss detection. */
+const TOKEN_SAMPLE: Micros = 100 * MS;
+/** Nothing acks without the peer while the peer is in the membership; stalls only wait. */
+const STALL_CHECK: Micros = 10_000 * MS;
+const EPOCH_KEY = 'drbd.generation';
+
+/** What each node's beats carry: Pacemaker's view of it, and DRBD's data generation. */
+interface PeerView {
+  primary: boolean;
+  /** The node's disk takes writes (DRBD: not Diskless / Failed). */
+  diskOk: boolean;
+  epoch: number;
+  lastTerm: number;
+  length: number;
+}
+
+class PacemakerNode implements Actor {
+  private readonly peer: string;
+  private readonly membership: CorosyncMembership;
+  private readonly stonith: Stonith;
+  private readonly server: OrderServer;
+  private readonly replica: StandbyReplica;
+  private replicator: SyncReplicator | undefined;
+  private peerView: PeerView | undefined;
+  /** The peer left the membership and has not been fenced yet: nothing of its may move. */
+  private peerUnclean = false;
+  /** DRBD UpToDate: the primary said this standby holds every acked order (reset at boot). */
+  private upToDate = false;
+  /** The newest data generation seen on either node. */
+  private newestEpoch = 0;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly p: Params,
+  ) {
+    this.peer = PEER[ctx.id];
+    const token = p.token + Math.max(0, NODES.length - 2) * p.tokenCoefficient;
+    this.membership = new CorosyncMembership(ctx, {
+      peers: [this.peer],
+      token,
+      consensus: p.consensus > 0 ? p.consensus : Math.round(1.2 * token),
+      beatInterval: TOKEN_SAMPLE,
+      twoNode: p.twoNode,
+      waitForAll: p.waitForAll,
+      payload: () => this.view(),
+      onPeerState: (_peer, view) => this.onPeerView(view as unknown as PeerView),
+      onMemberLost: () => this.onPeerLost(),
+      onMemberJoined: () => this.decide(),
+    });
+    this.stonith = new Stonith(ctx, {
+      action: p.stonithAction as 'reboot' | 'off',
+      stonithTimeout: p.stonithTimeout,
+      pcmkDelayBase: p.pcmkDelayBase,
+      pcmkDelayMax: p.pcmkDelayMax,
+      priorityFencingDelay: p.priorityFencingDelay,
+      maxAttempts: p.stonithMaxAttempts,
+      retryInterval: p.fenceRetryInterval,
+      onFenced: () => this.onPeerFenced(),
+    });
+    this.replica = new StandbyReplica(ctx, {
+      catchUp: true,
+      onAppended: (entry) => this.server.learn(entry.orderId),
+      onResynced: (_primary, epoch) => {
+        this.server.relearnLog();
+        this.setEpoch(epoch); // DRBD: after a resync the secondary carries the primary's generation
+      },
+      onInSync: () => {
+        this.upToDate = true;
+      },
+    });
+    this.server = new OrderServer(ctx, {
+      replicate: (entry, done, index) => (this.replicator ? this.replicator.replicate(entry, done, index) : done(false)),
+      // the resource fails on an I/O error and is stopped here; the peer starts it (no fencing:
+      // the stop succeeded and this node is still in the membership)
+      onWriteFailed: () => this.stopResources('local disk failed'),
+    });
+  }
+
+  onStart(): void {
+    this.server.becomeStandby(this.epoch);
+    this.membership.start();
+  }
+
+  threadOf(kind: string): string {
+    const clusterStack = HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-attempt' || kind === 'fence-result';
+    return clusterStack ? HEARTBEAT_THREAD : 'main';
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    if (this.membership.handle(from, msg) || this.server.handle(msg)) return;
+    if (msg.type === 'repl-ack' || msg.type === 'resync-request') {
+      this.replicator?.handle(from, msg);
+      return;
+    }
+    if (!this.server.primary) this.replica.handle(from, msg);
+  }
+
+  onTimer(kind: string, data: unknown): void {
+    if (this.membership.onTimer(kind, data) || this.stonith.onTimer(kind, data) || this.replica.onTimer(kind, data)) return;
+    this.replicator?.onTimer(kind);
+  }
+
+  /** This node's data generation (durable). */
+  private get epoch(): number {
+    return (this.ctx.disk.get(EPOCH_KEY) as number | undefined) ?? 0;
+  }
+
+  private setEpoch(epoch: number): void {
+    if (epoch > this.epoch) this.ctx.disk.put(EPOCH_KEY, epoch);
+  }
+
+  /** A new generation, above every one seen. */
+  private nextEpoch(): number {
+    this.newestEpoch = Math.max(this.newestEpoch, this.epoch) + 1;
+    return this.newestEpoch;
+  }
+
+  private diskOk(): boolean {
+    return !this.ctx.disk.failed && !this.ctx.disk.full;
+  }
+
+  private view(): Record<string, unknown> {
+    const log = this.ctx.disk.entries;
+    if (!this.diskOk()) this.upToDate = false;
+    const v: PeerView = { primary: this.server.primary, diskOk: this.diskOk(), epoch: this.epoch, lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0, length: log.length };
+    return { ...v };
+  }
+
+  private onPeerView(view: PeerView): void {
+    this.peerView = view;
+    this.newestEpoch = Math.max(this.newestEpoch, view.epoch);
+    if (view.primary && !this.server.primary) this.replica.follow(this.peer, view.epoch);
+    // DRBD: a peer whose disk failed is Diskless; the primary goes on without it
+    if (!view.diskOk && this.server.primary && this.replicator?.mode === 'sync') this.replicator.continueAlone();
+    this.decide();
+  }
+
+  /**
+   * Both nodes in the membership, neither running the resources (cold start, or both came
+   * back after a fence race): the node with the newer data starts them.
+   */
+  private decide(): void {
+    const peer = this.peerView;
+    if (this.server.primary || this.peerUnclean || !peer || peer.primary || !this.diskOk()) return;
+    if (!this.membership.quorate() || !this.membership.members.has(this.peer)) return;
+    const mine = this.view() as unknown as PeerView;
+    const newer = Number(!peer.diskOk) || mine.epoch - peer.epoch || mine.lastTerm - peer.lastTerm || mine.length - peer.length;
+    if (newer > 0 || (newer === 0 && NODES.indexOf(this.ctx.id as 'a') < NODES.indexOf(this.peer as 'a'))) {
+      this.promote(this.nextEpoch(), !peer.diskOk);
+    }
+  }
+
+  private onPeerLost(): void {
+    const peerRanResources = this.peerView?.primary === true;
+    this.peerView = undefined;
+    if (!this.p.stonithEnabled) {
+      // no fencing: act on the membership alone
+      if (this.server.primary) this.replicator?.continueAlone();
+      else if (this.upToDate) this.promote(this.nextEpoch(), true);
+      return;
+    }
+    this.peerUnclean = true;
+    this.stonith.fence(this.peer, peerRanResources);
+  }
+
+  private onPeerFenced(): void {
+    this.peerUnclean = false;
+    if (this.server.primary) {
+      this.ctx.note(`peer ${this.peer} fenced: continuing alone`);
+      this.replicator?.continueAlone();
+    } else if (this.upToDate) {
+      this.promote(this.nextEpoch(), true);
+    } else {
+      this.ctx.note('peer fenced, but this node is not UpToDate: resources stay stopped');
+    }
+  }
+
+  /** Stops the resource group here (a failed resource): VIP released, no more acks. */
+  private stopResources(reason: string): void {
+    if (!this.server.primary) return;
+    this.ctx.note(`stopping resources: ${reason}`);
+    this.replicator?.stop();
+    this.replicator = undefined;
+    this.ctx.releaseVip();
+    this.server.becomeStandby(this.epoch);
+    this.replica.start();
+  }
+
+  /** Starts the resource group here: DRBD primary (new generation), the service, the VIP. */
+  private promote(epoch: number, peerFenced: boolean): void {
+    this.setEpoch(epoch);
+    this.replica.stop();
+    this.replicator = new SyncReplicator(this.ctx, {
+      peer: this.peer,
+      epoch,
+      startAlone: peerFenced,
+      stallTimeout: STALL_CHECK,
+      stallPolicy: 'block',
+    });
+    this.server.becomePrimary(epoch);
+    this.ctx.takeVip();
+  }
+}
+
+export default defineDesign({
+  name: 'hot-standby-stonith',
+  description: 'Pacemaker/Corosync two-node cluster: token 3 s, consensus 3.6 s, two_node quorum, STONITH (IPMI reboot) before failover, synchronous replication',
+  params,
+  topology: (p) => ({
+    nodes: NODES.map((id, i) => ({ id, rack: `r${i + 1}` })),
+    routing: { kind: 'vip', garpCount: p.garpCount, garpInterval: p.garpInterval, arpCacheTtl: p.arpCacheTtl },
+    separateFenceNetwork: p.fenceNetwork === 'separate',
+    bootTime: p.bootTime,
+  }),
+  createNode: (ctx, p) => new PacemakerNode(ctx, p),
+});

@@ -1,0 +1,258 @@
+/**
+ * keepalived-vrrp: two trading hosts sharing a virtual IP managed by keepalived 2.x (VRRPv2,
+ * RFC 3768) with a `vrrp_script` health check: the HA document's §3 "AUTOMATIC FAILOVER WITH
+ * KEEPALIVED".
+ *
+ * Stands for: keepalived 2.2 on two Linux hosts `a` and `b` in different racks, one
+ * `vrrp_instance` (`a` with the higher priority), `track_script` running the document's
+ * check_trading_service.sh (`pgrep -f trading_service` then `curl -f http://localhost:8080/health`),
+ * `notify_master` / `notify_backup` switching the trading service between active and standby.
+ *
+ * Mechanisms modelled (src/parts/vrrp.ts, src/parts/vrrp-script.ts):
+ * - VRRP adverts every `advert_int`; a BACKUP takes over when it has heard nothing for
+ *   Master_Down_Interval = 3 x advert_int + Skew_Time, Skew_Time = advert_int x (256 -
+ *   priority) / 256, both from the BACKUP's own priority (3.609 s for priority 100).
+ * - A MASTER that enters FAULT sends a priority-0 advert: the BACKUP takes over after Skew_Time.
+ *   A killed keepalived (kill -9, power loss) sends nothing: Master_Down_Interval.
+ * - Preemption: on by default, the returning higher-priority node takes the VIP back once its
+ *   down timer (started at boot) runs out; `nopreempt` leaves it BACKUP; `preemptDelay`
+ *   postpones preemption after startup or after first hearing a lower-priority master.
+ * - On entering MASTER: an advert, `garpMasterRepeat` gratuitous ARPs at once and as many again
+ *   `garpMasterDelay` later; a MASTER hearing a lower-priority MASTER re-asserts itself with an
+ *   advert and a burst of GARPs (how a split brain ends once the peers hear each other).
+ * - vrrp_script every `scriptInterval`, failing on a non-zero exit or after `scriptTimeout`;
+ *   `fall` / `rise`; `weight` 0 puts the instance in FAULT while failing, a negative weight
+ *   lowers its priority (a failover only if that drops it below the peer's), a positive one
+ *   raises it while succeeding.
+ * - The check runs in keepalived (thread `heartbeat`, which a deadlock of the service leaves
+ *   alive, since keepalived is its own process) and asks the service's health endpoint (thread
+ *   `health`). A deadlocked order thread whose health endpoint still answers is NOT detected:
+ *   the VIP stays on a host that serves nothing (gray failure). A stuck health endpoint makes
+ *   curl hang until the script timeout: FAULT, priority-0 advert, failover after Skew_Time.
+ * - notify_master makes the trading service active (`OrderServer` primary, async replication
+ *   to the peer); notify_backup makes it standby (`notifyBackup=standby`, the document's "or
+ *   keep in standby mode": it keeps running and receives the replication stream) or stops it
+ *   (`notifyBackup=stop`, become_backup.sh as written: the BACKUP's own check then fails
+ *   `pgrep`, so with weight 0 it sits in FAULT and never takes over, and with the document's
+ *   weight -20 both priorities drop alike and a dead service never fails over).
+ * - The document configures no notify_fault: a node in FAULT leaves its service as it was, so a
+ *   MASTER that faults keeps believing it is active while the VIP moves away.
+ * - No quorum, no fencing: a partition between the two hosts that leaves both reachable from
+ *   the clients makes both MASTER, each answering the clients whose ARP cache points at it
+ *   (VRRP's well-known split brain). When they hear each other again the lower priority steps
+ *   down; orders it acked meanwhile are lost when it resyncs from the winner.
+ * - The trading service's own state: asynchronous replication of the order log from the
+ *   active to the standby (the document's §4 / `asyncSendToSecondary`; keepalived itself moves
+ *   only the address), with a resync when a node comes back as standby.
+ * - Epochs: VRRP has none; the design numbers masterships (stored on disk, carried by the
+ *   replication stream) so the history and the replica can tell a new master from an old one.
+ *
+ * Process model: hasim runs one process per host, standing here for keepalived and the
+ * trading service together. `process-crash` kills both (kill -9: no priority-0 advert, the
+ * BACKUP takes over after Master_Down_Interval); a dead or stuck trading service under a live
+ * keepalived is a `deadlock` whose `threads` keep `heartbeat` (keepalived) running: without
+ * `health` the check fails (detected), with `health` it passes (gray failure). The run starts
+ * in steady state: the preferred MASTER holds the VIP at t = 0; a node that boots later starts
+ * as BACKUP and waits Master_Down_Interval, as keepalived does for `state MASTER` below 255.
+ *
+ * Left out: VRRP authentication, sync groups, VMACs, unicast vs multicast (both reach the same
+ * peer here), `garp_master_refresh` (0 by default), track_interface, the time notify scripts
+ * and a service start take, `init_fail`, VRRPv3 sub-second adverts.
+ *
+ * Defaults and sources:
+ * - priority 150 for `a`, backupPriority 100 for `b`: keepalived.conf(5) `priority` default
+ *   100; models.md's preferred master 150. (The document configures `priority 100` on its
+ *   MASTER and leaves the backup's unstated.)
+ * - advertInt 1 s: keepalived.conf(5) `advert_int` default 1; RFC 3768 §5.3.7.
+ * - nopreempt false, preemptDelay 0: keepalived.conf(5) (preempt is the default; `preempt_delay`
+ *   default 0).
+ * - garpMasterDelay 5 s, garpMasterRepeat 5: keepalived.conf(5) `garp_master_delay` (default 5)
+ *   and `garp_master_repeat` (default 5), sent back to back (`vrrp_garp_interval` default 0).
+ * - scriptInterval 1 s, fall 1, rise 1, weight 0: keepalived.conf(5) `vrrp_script` defaults
+ *   (interval 1 s; weight 0 = FAULT). The document's own config says `interval 2`, `weight -20`:
+ *   `--set scriptInterval=2s weight=-20` models it.
+ * - scriptTimeout 0 = the interval: keepalived kills a script still running at its next
+ *   interval (vrrp_script `timeout` unset; keepalived vrrp_track.c).
+ * - baseReachableTime 30 s: how long a client trusts an ARP entry without a GARP, Linux
+ *   `net.ipv4.neigh.default.base_reachable_time_ms` = 30000 (ip-sysctl.rst).
+ * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
+ * - notifyBackup standby: the document's become_backup.sh comment "(or keep in standby mode)",
+ *   the only reading under which the standby can hold replicated state.
+ */
+import { defineDesign, type Resolved } from '../src/world/design.ts';
+import { InputError } from '../src/sim/input-error.ts';
+import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
+import { OrderServer } from '../src/parts/order-server.ts';
+import { AsyncReplicator } from '../src/parts/async-replication.ts';
+import { StandbyReplica } from '../src/parts/standby-replica.ts';
+import { VRRP_KINDS, VRRP_THREAD, VrrpInstance } from '../src/parts/vrrp.ts';
+import { VRRP_SCRIPT_KINDS, VrrpScript } from '../src/parts/vrrp-script.ts';
+
+const params = {
+  priority: { kind: 'integer', default: 150, min: 1, max: 254, doc: "priority of `a`, the preferred MASTER", source: 'keepalived.conf(5) priority (default 100); models.md: master e.g. 150' },
+  backupPriority: { kind: 'integer', default: 100, min: 1, max: 254, doc: 'priority of `b`', source: 'keepalived.conf(5) priority, default 100' },
+  advertInt: { kind: 'duration', default: '1s', doc: 'VRRP advertisement interval (advert_int)', source: 'keepalived.conf(5) advert_int, default 1; RFC 3768 §5.3.7' },
+  nopreempt: { kind: 'boolean', default: false, doc: 'a returning higher-priority node does not take the VIP back', source: 'keepalived.conf(5) nopreempt (preempt is the default)' },
+  preemptDelay: { kind: 'duration', default: '0s', doc: 'delay before preempting after startup or after first hearing a lower-priority master (preempt_delay)', source: 'keepalived.conf(5) preempt_delay, default 0' },
+  garpMasterDelay: { kind: 'duration', default: '5s', doc: 'delay of the second burst of gratuitous ARPs after becoming MASTER (0: none)', source: 'keepalived.conf(5) garp_master_delay, default 5' },
+  garpMasterRepeat: { kind: 'integer', default: 5, min: 1, doc: 'gratuitous ARPs per burst', source: 'keepalived.conf(5) garp_master_repeat, default 5' },
+  scriptInterval: { kind: 'duration', default: '1s', doc: 'vrrp_script interval', source: 'keepalived.conf(5) vrrp_script interval, default 1 s (the HA document: 2)' },
+  scriptTimeout: { kind: 'duration', default: '0s', doc: 'vrrp_script timeout (0: the interval)', source: 'keepalived vrrp_script timeout: unset, a run still going at the next interval fails' },
+  fall: { kind: 'integer', default: 1, min: 1, doc: 'failed runs in a row to mark the script KO', source: 'keepalived.conf(5) vrrp_script fall, default 1' },
+  rise: { kind: 'integer', default: 1, min: 1, doc: 'successful runs in a row to mark it OK again', source: 'keepalived.conf(5) vrrp_script rise, default 1' },
+  weight: { kind: 'integer', default: 0, min: -253, max: 253, doc: '0: FAULT while the script fails; <0: lower the priority by |weight| while failing; >0: raise it while succeeding', source: 'keepalived.conf(5) vrrp_script weight, default 0 (the HA document: -20)' },
+  notifyBackup: { kind: 'enum', default: 'standby', values: ['standby', 'stop'], doc: 'what notify_backup does to the trading service', source: "HA document become_backup.sh: 'systemctl stop trading_service' (or keep in standby mode)" },
+  baseReachableTime: { kind: 'duration', default: '30s', doc: 'how long a client trusts an ARP entry without a gratuitous ARP', source: 'Linux net.ipv4.neigh.default.base_reachable_time_ms = 30000' },
+  restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=always, RestartSec=5s (common operator setting)' },
+} as const;
+
+type Params = Resolved<typeof params>;
+
+const PEER: Record<string, string> = { a: 'b', b: 'a' };
+/** The service's health endpoint answers on its own thread (an HTTP server thread). */
+const HEALTH_THREAD = 'health';
+const HEALTH_PROBE = 'svc-health-probe';
+/** How long the curl to localhost takes to reach the health endpoint. */
+const LOCALHOST_LATENCY_US = 100;
+
+class KeepalivedHost implements Actor {
+  private readonly peer: string;
+  private readonly server: OrderServer;
+  private readonly standby: StandbyReplica;
+  private readonly vrrp: VrrpInstance;
+  private readonly script: VrrpScript;
+  private sender: AsyncReplicator | undefined;
+  /** Whether the trading service process runs (pgrep finds it). */
+  private serviceRunning = true;
+  /** The highest mastership epoch this node knows of. */
+  private knownEpoch: number;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly p: Params,
+  ) {
+    this.peer = PEER[ctx.id];
+    this.knownEpoch = (ctx.disk.get('epoch') as number | undefined) ?? 0;
+    this.server = new OrderServer(ctx, { replicate: (entry, done, index) => this.replicate(entry, done, index), replicateAfterLocal: true });
+    this.standby = new StandbyReplica(ctx, {
+      catchUp: true,
+      onAppended: (entry) => this.server.learn(entry.orderId),
+      onResynced: (_primary, epoch) => {
+        this.knownEpoch = Math.max(this.knownEpoch, epoch);
+        this.server.relearnLog();
+      },
+    });
+    const base = ctx.id === 'a' ? p.priority : p.backupPriority;
+    const preferredMaster = p.priority >= p.backupPriority ? 'a' : 'b';
+    this.vrrp = new VrrpInstance(ctx, {
+      peers: [this.peer],
+      priority: base,
+      advertIntUs: p.advertInt,
+      preempt: !p.nopreempt,
+      preemptDelayUs: p.preemptDelay,
+      garpMasterDelayUs: p.garpMasterDelay,
+      startAsMaster: ctx.bootCount === 0 && ctx.id === preferredMaster,
+      // the daemons were started before the run: their timers have a random phase
+      firstAdvertDelayUs: Math.floor(ctx.rng.float() * p.advertInt),
+      onMaster: () => this.notifyMaster(),
+      onBackup: () => this.notifyBackup(),
+      onFault: () => ctx.note('keepalived: FAULT (no notify_fault configured)'),
+    });
+    this.script = new VrrpScript(ctx, {
+      intervalUs: p.scriptInterval,
+      timeoutUs: p.scriptTimeout > 0 ? p.scriptTimeout : p.scriptInterval,
+      fall: p.fall,
+      rise: p.rise,
+      check: (done) => this.checkTradingService(done),
+      onStatus: (ok) => this.trackScript(base, ok),
+    });
+    this.trackScript(base, true);
+  }
+
+  onStart(): void {
+    this.vrrp.start();
+    this.script.start(Math.floor(this.ctx.rng.float() * this.p.scriptInterval));
+  }
+
+  threadOf(kind: string): string {
+    if (VRRP_KINDS.has(kind) || VRRP_SCRIPT_KINDS.has(kind)) return VRRP_THREAD;
+    if (kind === HEALTH_PROBE || kind === 'health-check') return HEALTH_THREAD;
+    return 'main';
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    if (this.vrrp.handle(from, msg)) return;
+    if (msg.type === 'order' && !this.serviceRunning) return this.ctx.rejectOrder(msg as OrderRequest, 'connection-refused');
+    if (this.server.handle(msg)) return;
+    if (this.serviceRunning && this.standby.handle(from, msg)) return;
+    this.sender?.handle(from, msg);
+  }
+
+  onTimer(kind: string, data: unknown): void {
+    if (kind === HEALTH_PROBE) return (data as () => void)();
+    if (this.vrrp.onTimer(kind) || this.script.onTimer(kind, data) || this.standby.onTimer(kind, data)) return;
+    this.sender?.onTimer(kind);
+  }
+
+  /** check_trading_service.sh: pgrep, then curl the health endpoint (which may hang). */
+  private checkTradingService(done: (ok: boolean) => void): void {
+    if (!this.serviceRunning) return done(false);
+    this.ctx.setTimer(LOCALHOST_LATENCY_US, HEALTH_PROBE, () => done(true));
+  }
+
+  private trackScript(base: number, ok: boolean): void {
+    const weight = this.p.weight;
+    if (weight === 0) {
+      this.vrrp.setFault(!ok);
+      return;
+    }
+    this.vrrp.setPriority(base + (ok ? Math.max(weight, 0) : Math.min(weight, 0)));
+  }
+
+  /** become_master.sh: `systemctl start trading_service`; the service goes active. */
+  private notifyMaster(): void {
+    const epoch = this.knownEpoch + 1;
+    this.knownEpoch = epoch;
+    this.ctx.disk.put('epoch', epoch);
+    this.serviceRunning = true;
+    this.standby.stop();
+    this.sender = new AsyncReplicator(this.ctx, { peer: this.peer, epoch, flushInterval: 0 });
+    this.server.becomePrimary(epoch);
+  }
+
+  /** become_backup.sh: stop the service, or keep it running as a standby. */
+  private notifyBackup(): void {
+    this.sender = undefined;
+    this.server.becomeStandby(this.knownEpoch);
+    if (this.p.notifyBackup === 'stop') {
+      this.serviceRunning = false;
+      this.standby.stop();
+    } else {
+      this.standby.start();
+    }
+  }
+
+  private replicate(...args: Parameters<AsyncReplicator['replicate']>): void {
+    if (this.sender) this.sender.replicate(...args);
+    else args[1](false);
+  }
+}
+
+export default defineDesign({
+  name: 'keepalived-vrrp',
+  description: 'keepalived VRRPv2 with a vrrp_script health check: VIP by gratuitous ARP, preemption, async state replication, no quorum',
+  params,
+  topology: (p) => {
+    for (const name of ['advertInt', 'scriptInterval'] as const) {
+      if (p[name] <= 0) throw new InputError('--set', name, 'a positive duration');
+    }
+    return {
+      nodes: [
+        { id: 'a', rack: 'r1', supervisedRestart: p.restartSec },
+        { id: 'b', rack: 'r2', supervisedRestart: p.restartSec },
+      ],
+      routing: { kind: 'vip', garpCount: p.garpMasterRepeat, garpInterval: 0, arpCacheTtl: p.baseReachableTime },
+    };
+  },
+  createNode: (ctx, p) => new KeepalivedHost(ctx, p),
+});

@@ -1,0 +1,231 @@
+/**
+ * postgres-trigger-file: PostgreSQL streaming replication with a standby promoted by a trigger
+ * file that a monitoring script touches: the HA document's §3 "PostgreSQL Streaming
+ * Replication" (`recovery.conf` with `standby_mode = 'on'`, `trigger_file =
+ * '/tmp/postgresql.trigger.5432'`; "Failover: Create trigger file -> Secondary becomes primary").
+ *
+ * Stands for: PostgreSQL 9.6-12 (`trigger_file` in recovery.conf up to 11, `promote_trigger_file`
+ * in 12-15) on hosts `a` (primary) and `b` (standby), and a monitor host `monitor` running the
+ * usual shell loop `pg_isready -h a -t 3 || failures++; [ failures -ge 3 ] && ssh b touch
+ * $TRIGGER; sleep 5`. Clients connect with a libpq multi-host string (`host=a,b
+ * target_session_attrs=read-write`): they stay on the server that works, and move to the next
+ * host on a timeout or when a read-only standby refuses a write.
+ *
+ * Mechanisms modelled:
+ * - Asynchronous streaming replication (`wal_level = replica`, no `synchronous_standby_names`,
+ *   so `synchronous_commit` waits for the local WAL flush only): the walsender ships each
+ *   commit once it is flushed locally, after the client has been acked, and the standby applies
+ *   it in order (src/parts/async-replication.ts, standby-replica.ts; a standby that missed
+ *   WAL, e.g. across a partition, catches up from the primary as it would from retained WAL).
+ *   A primary crash loses every acked commit the standby had not received.
+ * - The monitor (src/parts/health-probe.ts, check-then-sleep) probes the primary every
+ *   `checkInterval`; a check not answered within `checkTimeout` fails; after `failedChecks`
+ *   failures in a row it touches the trigger file on the standby, and touches it again after
+ *   every further failure while the primary stays down (the file is on the standby's disk:
+ *   it survives a standby restart; the touch needs `b`'s sshd, not PostgreSQL).
+ * - The standby's startup process looks for the trigger file each time it waits for WAL, every
+ *   `walRetrieveRetryInterval` once the primary is gone (and at least as often while
+ *   streaming): promotion happens up to that long after the touch, primary alive or not. Promotion removes the trigger file, renames recovery.conf
+ *   (the standby is primary at every later start) and starts a new timeline (the epoch).
+ * - No fencing: the old primary is never told. A restarted `a` has no recovery.conf (no
+ *   standby.signal), so PostgreSQL starts it as a primary on its old timeline: two primaries,
+ *   and any client that reconnects through the host list lands on `a` first. A primary cut
+ *   off from the monitor but not from its clients is failed over while it keeps serving.
+ * - The health check answers on its own thread (the postmaster accepting connections, as
+ *   `pg_isready` tests): a stuck backend behind a live postmaster is not failed over.
+ *
+ * Left out: `pg_ctl promote` (immediate, by signal), the end-of-recovery checkpoint of a slow
+ * promotion, replication slots and WAL retention limits (`wal_keep_segments`: a standby too far
+ * behind would need a base backup), hot-standby read queries, pg_rewind and re-attaching the
+ * old primary as a standby (manual), `recovery_target_timeline`.
+ *
+ * Defaults and sources:
+ * - checkInterval 5 s, failedChecks 3: the monitor script's loop (the task's monitor: check
+ *   every 5 s, promote after 3 failed checks; the HA document gives no figures).
+ * - checkTimeout 3 s: pg_isready(1) `-t`/`--timeout` default 3 seconds.
+ * - walRetrieveRetryInterval 5 s: postgresql.conf `wal_retrieve_retry_interval` default 5s
+ *   (PostgreSQL 9.5+ docs, "Standby Servers"): how often the startup process retries WAL and
+ *   checks for the trigger file once streaming has failed.
+ * - restartSec 5 s: the service runs under systemd with `Restart=on-failure`, `RestartSec=5s`.
+ */
+import { defineDesign, type Resolved } from '../src/world/design.ts';
+import { InputError } from '../src/sim/input-error.ts';
+import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
+import { OrderServer } from '../src/parts/order-server.ts';
+import { AsyncReplicator } from '../src/parts/async-replication.ts';
+import { StandbyReplica } from '../src/parts/standby-replica.ts';
+import { HealthProbe } from '../src/parts/health-probe.ts';
+
+const params = {
+  checkInterval: { kind: 'duration', default: '5s', doc: "the monitor's sleep between two checks of the primary", source: 'monitor script loop (the HA document gives none)' },
+  checkTimeout: { kind: 'duration', default: '3s', doc: 'a check not answered by then has failed', source: 'pg_isready(1) --timeout, default 3 s' },
+  failedChecks: { kind: 'integer', default: 3, min: 1, doc: 'failed checks in a row before the monitor touches the trigger file', source: 'monitor script (the HA document gives none)' },
+  walRetrieveRetryInterval: { kind: 'duration', default: '5s', doc: 'how often the standby retries WAL and looks for the trigger file once the primary is gone', source: 'postgresql.conf wal_retrieve_retry_interval, default 5s' },
+  restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=on-failure, RestartSec=5s (common operator setting)' },
+} as const;
+
+type Params = Resolved<typeof params>;
+
+const PRIMARY = 'a';
+const STANDBY = 'b';
+const MONITOR = 'monitor';
+const TRIGGER_FILE = 'trigger_file';
+/** Where recovery.conf lives (present: start as a standby). */
+const RECOVERY_CONF = 'recovery.conf';
+
+/** The monitoring script on its own host. */
+class TriggerFileMonitor implements Actor {
+  private readonly probe: HealthProbe;
+  private readonly failedChecks: number;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    p: Params,
+  ) {
+    this.failedChecks = p.failedChecks;
+    this.probe = new HealthProbe(ctx, {
+      target: PRIMARY,
+      intervalUs: p.checkInterval,
+      timeoutUs: p.checkTimeout,
+      loop: 'sleep-after',
+      failureThreshold: p.failedChecks,
+      successThreshold: 1,
+      firstCheckDelayUs: Math.floor(ctx.rng.float() * p.checkInterval),
+      onCheck: (ok, failures) => {
+        if (!ok && failures >= p.failedChecks) this.touchTrigger(failures);
+      },
+      onDown: () => undefined,
+    });
+  }
+
+  onStart(): void {
+    this.probe.start();
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    this.probe.handle(from, msg);
+  }
+
+  onTimer(kind: string, data: unknown): void {
+    this.probe.onTimer(kind, data);
+  }
+
+  /** `ssh b touch /tmp/postgresql.trigger.5432` */
+  private touchTrigger(failures: number): void {
+    if (failures === this.failedChecks) this.ctx.note(`${PRIMARY} failed ${failures} checks in a row: touching the trigger file on ${STANDBY}`);
+    this.ctx.send(STANDBY, { type: 'touch-trigger' });
+  }
+}
+
+/** A PostgreSQL server: a primary, or a standby in recovery until promoted. */
+class PostgresServer implements Actor {
+  private readonly peer: string;
+  private readonly server: OrderServer;
+  private readonly walReceiver: StandbyReplica;
+  private walSender: AsyncReplicator | undefined;
+  /** The timeline: a promotion starts a new one. */
+  private timeline: number;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly p: Params,
+  ) {
+    this.peer = ctx.id === PRIMARY ? STANDBY : PRIMARY;
+    this.timeline = (ctx.disk.get('timeline') as number | undefined) ?? 1;
+    this.server = new OrderServer(ctx, {
+      replicate: (entry, done, index) => (this.walSender ? this.walSender.replicate(entry, done, index) : done(false)),
+      replicateAfterLocal: true,
+    });
+    this.walReceiver = new StandbyReplica(ctx, {
+      catchUp: true,
+      onAppended: (entry) => this.server.learn(entry.orderId),
+      onResynced: (_primary, timeline) => {
+        this.timeline = Math.max(this.timeline, timeline);
+        this.server.relearnLog();
+      },
+    });
+  }
+
+  onStart(): void {
+    const inRecovery = this.ctx.disk.get(RECOVERY_CONF) ?? this.ctx.id === STANDBY;
+    if (inRecovery) this.startStandby();
+    else this.startPrimary();
+  }
+
+  threadOf(kind: string): string {
+    if (kind === 'health-check') return 'health'; // the postmaster answers pg_isready
+    if (kind === 'touch-trigger') return 'sshd';
+    return 'main';
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    if (this.server.handle(msg)) return; // a standby refuses writes (read-only transaction)
+    if (msg.type === 'touch-trigger') {
+      this.ctx.disk.put(TRIGGER_FILE, true);
+      return;
+    }
+    if (!this.server.primary && this.walReceiver.handle(from, msg)) return;
+    this.walSender?.handle(from, msg);
+  }
+
+  onTimer(kind: string, data: unknown): void {
+    if (kind === 'check-trigger') return this.checkTrigger();
+    if (this.walReceiver.onTimer(kind, data)) return;
+    this.walSender?.onTimer(kind);
+  }
+
+  private startStandby(): void {
+    this.server.becomeStandby(this.timeline);
+    this.walReceiver.start();
+    // the startup process's WAL retry loop, with a phase of its own
+    this.ctx.setTimer(Math.floor(this.ctx.rng.float() * this.p.walRetrieveRetryInterval), 'check-trigger');
+  }
+
+  private startPrimary(): void {
+    this.walReceiver.stop();
+    this.walSender = new AsyncReplicator(this.ctx, { peer: this.peer, epoch: this.timeline, flushInterval: 0 });
+    this.server.becomePrimary(this.timeline);
+  }
+
+  /**
+   * The startup process looks for the trigger file whenever it waits for WAL: at least every
+   * 5 s while streaming (its hard-coded wait for streamed WAL) and every
+   * `wal_retrieve_retry_interval` once streaming has failed, so a live primary does not stop
+   * a promotion.
+   */
+  private checkTrigger(): void {
+    if (this.server.primary) return;
+    if (this.ctx.disk.get(TRIGGER_FILE) === true) return this.promote();
+    this.ctx.setTimer(this.p.walRetrieveRetryInterval, 'check-trigger');
+  }
+
+  private promote(): void {
+    this.timeline += 1;
+    const disk = this.ctx.disk;
+    disk.put(TRIGGER_FILE, false); // removed on promotion
+    disk.put(RECOVERY_CONF, false); // renamed to recovery.done
+    disk.put('timeline', this.timeline);
+    this.ctx.note(`trigger file found: promoted to timeline ${this.timeline}`);
+    this.startPrimary();
+  }
+}
+
+export default defineDesign({
+  name: 'postgres-trigger-file',
+  description: 'PostgreSQL async streaming replication, standby promoted by a trigger file a monitor touches; no fencing',
+  params,
+  topology: (p) => {
+    for (const name of ['checkTimeout', 'walRetrieveRetryInterval'] as const) {
+      if (p[name] <= 0) throw new InputError('--set', name, 'a positive duration');
+    }
+    return {
+      nodes: [
+        { id: PRIMARY, rack: 'r1', supervisedRestart: p.restartSec },
+        { id: STANDBY, rack: 'r2', supervisedRestart: p.restartSec },
+        { id: MONITOR, rack: 'r3', serving: false },
+      ],
+      routing: { kind: 'direct', targets: [PRIMARY, STANDBY] },
+    };
+  },
+  createNode: (ctx, p) => (ctx.id === MONITOR ? new TriggerFileMonitor(ctx, p) : new PostgresServer(ctx, p)),
+});

@@ -1,0 +1,100 @@
+/**
+ * `hasim check <design...>`: N runs per design (seeds S..S+N-1) under a random profile or
+ * fixed schedules, in a worker pool; a table of failed runs by invariant, metric quantiles
+ * across runs and coverage; each kept failure shrunk, written as a schedule file, and printed
+ * with its `hasim replay` command. Exit 1 when an invariant failed, 130 after Ctrl-C (the
+ * partial results are written and `--resume` continues them).
+ */
+import type { Command } from 'commander';
+import { check } from '../campaign/check.ts';
+import { campaignJson, DEFAULT_FAILURES_DIR, readCampaignFile, resumeStateOf } from '../report/campaign-json.ts';
+import { campaignText } from '../report/campaign-text.ts';
+import { parseSetFlags } from '../world/params.ts';
+import { commandLine, EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
+import { collect, parseSeed } from './options.ts';
+
+interface CheckFlags {
+  runs: string;
+  profile?: string;
+  scenario?: string[];
+  seed: string;
+  workers?: string;
+  shard?: string;
+  json?: string | true;
+  junit?: string;
+  failFast?: boolean;
+  maxFailures: string;
+  checkDeterminism?: boolean;
+  set: string[];
+  invariants?: string;
+  resume?: string;
+  shrinkRuns: string;
+  maxEvents?: string;
+  failuresDir: string;
+}
+
+/** Where an interrupted campaign's results go when no --json file was named. */
+const PARTIAL_FILE = 'hasim-check-partial.json';
+
+export function checkCommand(cli: Command): void {
+  cli
+    .command('check')
+    .description('run many randomized runs of designs and check every invariant')
+    .argument('<design...>', 'bundled design names (hasim list) or paths to design files')
+    .option('--runs <n>', 'seeds per design (and per schedule)', '100')
+    .option('--profile <profile>', 'random fault profile: a bundled name or a path (default random-default)')
+    .option('-s, --scenario <schedules...>', 'fixed schedules instead of a profile: every seed runs under each')
+    .option('--seed <n>', 'the first seed: runs use seed .. seed+runs-1', '1')
+    .option('--workers <n>', 'worker threads (default: every core; 0: in this thread)')
+    .option('--shard <i/n>', 'run only slice i of n (1-based): the runs whose index mod n is i-1')
+    .option('--json [file]', 'write the JSON result to FILE (or to stdout instead of the report)')
+    .option('--junit <file>', 'write JUnit XML to FILE')
+    .option('--fail-fast', 'stop after the first failed run')
+    .option('--max-failures <k>', 'failures kept in full, shrunk and written out', '20')
+    .option('--check-determinism', 'run every seed twice and fail it if the trace hashes differ')
+    .option('--set <name=value>', 'override a design parameter (repeatable)', collect, [])
+    .option('--invariants <list>', 'check only these invariants (comma-separated)')
+    .option('--resume <file>', 'continue an interrupted campaign from its JSON result file')
+    .option('--shrink-runs <n>', 'simulations allowed to shrink each failure (0: no shrinking)', '200')
+    .option('--max-events <n>', 'event budget per run (a design looping past it fails that run)')
+    .option('--failures-dir <dir>', 'where failing schedules are written', DEFAULT_FAILURES_DIR)
+    .action(async (designs: string[], flags: CheckFlags) => {
+      const resumeFile = flags.resume ? readCampaignFile(flags.resume) : undefined;
+      const progress = new ProgressBar();
+      const interrupt = interruptSignal();
+      let result;
+      try {
+        result = await check({
+          designs,
+          runs: parseCount(flags.runs, '--runs', 1),
+          seed: parseSeed(flags.seed),
+          profile: flags.profile,
+          schedules: flags.scenario,
+          params: parseSetFlags(flags.set),
+          invariants: parseList(flags.invariants),
+          workers: flags.workers === undefined ? undefined : parseCount(flags.workers, '--workers'),
+          shard: flags.shard,
+          failFast: flags.failFast,
+          maxFailures: parseCount(flags.maxFailures, '--max-failures'),
+          checkDeterminism: flags.checkDeterminism,
+          shrinkRuns: parseCount(flags.shrinkRuns, '--shrink-runs'),
+          maxEvents: flags.maxEvents === undefined ? undefined : parseCount(flags.maxEvents, '--max-events', 1),
+          resume: resumeFile ? resumeStateOf(resumeFile) : undefined,
+          signal: interrupt.signal,
+          onProgress: progress.update,
+        });
+      } finally {
+        progress.done();
+        interrupt.dispose();
+      }
+      const file = campaignJson(result, { kind: 'check', command: commandLine(), failuresDir: flags.failuresDir });
+      const json = result.interrupted && flags.json === undefined ? PARTIAL_FILE : flags.json;
+      writeFailureSchedules(file);
+      const toStdout = writeOutputs(file, { json, junit: flags.junit });
+      if (!toStdout) process.stdout.write(campaignText(file));
+      if (result.interrupted) {
+        process.stderr.write(`hasim: partial results in ${typeof json === 'string' ? json : 'the JSON above'}; continue with --resume\n`);
+        process.exitCode = EXIT_INTERRUPTED;
+      } else process.exitCode = file.designs.some((d) => d.failedRuns > 0) ? 1 : 0;
+    });
+}

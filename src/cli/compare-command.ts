@@ -1,0 +1,102 @@
+/**
+ * `hasim compare [design...]`: every design under the same seeds and schedules, one table
+ * (availability, RTO p50/p99, lost acked orders, split-brain runs, duplicate orders, false
+ * failovers, ack latency p99) as a box, CSV, Markdown or JSON. Without designs: every bundled
+ * design; without -s or --profile: a fixed set of bundled scenarios x 3 seeds. A comparison
+ * is not a verdict: failed invariants show in the table and the exit code stays 0.
+ */
+import type { Command } from 'commander';
+import { compare } from '../campaign/compare.ts';
+import { campaignJson } from '../report/campaign-json.ts';
+import { campaignCaption, compareTable } from '../report/compare-table.ts';
+import { parseFormat, renderTable } from '../report/table.ts';
+import { InputError } from '../sim/input-error.ts';
+import { commandLine, EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeOutputs } from './campaign-output.ts';
+import { collect, parseSeed } from './options.ts';
+
+export interface TableFlags {
+  scenario?: string[];
+  profile?: string;
+  runs?: string;
+  seed: string;
+  format: string;
+  set: string[];
+  workers?: string;
+  json?: string;
+  invariants?: string;
+  maxEvents?: string;
+}
+
+/** The flags compare and sweep share. */
+export function tableOptions(command: Command): Command {
+  return command
+    .option('-s, --scenario <schedules...>', 'schedules (bundled names or paths); default: a fixed set of bundled scenarios')
+    .option('--profile <profile>', 'a random fault profile instead of fixed schedules')
+    .option('--runs <n>', 'seeds per schedule (default 3), or runs under a profile (default 20)')
+    .option('--seed <n>', 'the first seed', '1')
+    .option('--format <format>', 'table, json, csv or md', 'table')
+    .option('--workers <n>', 'worker threads (default: every core; 0: in this thread)')
+    .option('--json <file>', 'also write the full JSON result to FILE')
+    .option('--invariants <list>', 'check only these invariants (comma-separated)')
+    .option('--max-events <n>', 'event budget per run');
+}
+
+/** The campaign inputs both commands read from their flags. */
+export function campaignFlags(flags: TableFlags, signal: AbortSignal, onProgress: ProgressBar['update']) {
+  return {
+    schedules: flags.scenario,
+    profile: flags.profile,
+    runs: flags.runs === undefined ? undefined : parseCount(flags.runs, '--runs', 1),
+    seed: parseSeed(flags.seed),
+    workers: flags.workers === undefined ? undefined : parseCount(flags.workers, '--workers'),
+    invariants: parseList(flags.invariants),
+    maxEvents: flags.maxEvents === undefined ? undefined : parseCount(flags.maxEvents, '--max-events', 1),
+    signal,
+    onProgress,
+  };
+}
+
+/** `--set design:name=value` (one design) or `--set name=value` (every design that has it). */
+export function parseDesignSets(pairs: readonly string[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InputError('--set', pair, 'design:name=value or name=value');
+    const key = pair.slice(0, eq).trim();
+    const colon = key.indexOf(':');
+    const [design, name] = colon < 0 ? ['*', key] : [key.slice(0, colon), key.slice(colon + 1)];
+    if (!design || !name) throw new InputError('--set', pair, 'design:name=value or name=value');
+    (out[design] ??= {})[name] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+export function compareCommand(cli: Command): void {
+  tableOptions(
+    cli
+      .command('compare')
+      .description('run several designs under the same seeds and schedules, and tabulate them')
+      .argument('[design...]', 'designs to compare (default: every bundled design)'),
+  )
+    .option('--set <design:name=value>', 'override a parameter of one design, or of every design that has it (repeatable)', collect, [])
+    .action(async (designs: string[], flags: TableFlags) => {
+      const format = parseFormat(flags.format);
+      const progress = new ProgressBar();
+      const interrupt = interruptSignal();
+      let result;
+      try {
+        result = await compare({ designs, params: parseDesignSets(flags.set), ...campaignFlags(flags, interrupt.signal, progress.update) });
+      } finally {
+        progress.done();
+        interrupt.dispose();
+      }
+      const file = campaignJson(result, { kind: 'compare', command: commandLine() });
+      if (flags.json) writeOutputs(file, { json: flags.json });
+      if (format === 'json') process.stdout.write(JSON.stringify(file, null, 2) + '\n');
+      else {
+        process.stdout.write(renderTable(compareTable(file), format));
+        if (format === 'table') process.stdout.write(campaignCaption(file) + '\n');
+      }
+      process.exitCode = result.interrupted ? EXIT_INTERRUPTED : 0;
+    });
+}

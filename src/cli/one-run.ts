@@ -1,0 +1,100 @@
+/**
+ * What `hasim run` and `hasim replay` share: turning their flags into one simulation (the
+ * design, a schedule file or a profile run drawn from the seed, `--set` overrides), writing the
+ * trace and the JSON, printing the text report, and the one-line command that replays the run.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadDesign, loadScenario, profilePath } from '../campaign/catalog.ts';
+import { simulate, type RunResult } from '../campaign/simulate.ts';
+import { drawRun, loadProfile } from '../faults/random-profile.ts';
+import { runText } from '../report/run-text.ts';
+import type { Schedule } from '../faults/schedule.ts';
+import { InputError } from '../sim/input-error.ts';
+import type { Design } from '../world/design.ts';
+import { parseSetFlags } from '../world/params.ts';
+import { collect, parseSeed } from './options.ts';
+
+export interface OneRunFlags {
+  scenario?: string;
+  profile?: string;
+  seed: string;
+  set: string[];
+  json?: string | true;
+  trace?: string;
+  history?: boolean;
+}
+
+export interface OneRun {
+  design: Design;
+  result: RunResult;
+  /** `hasim replay ...` reproducing this run, with its trace hash to check. */
+  replayCommand: string;
+}
+
+/** Declares the flags both commands take. */
+export function oneRunOptions(command: Command): Command {
+  return command
+    .argument('<design>', 'a bundled design name (hasim list) or a path to a design file')
+    .option('-s, --scenario <scenario>', 'a bundled scenario name or a path to a schedule file (default: no faults)')
+    .option('--profile <profile>', 'draw the schedule and parameters of this seed from a random profile (random-default, or a path)')
+    .option('--seed <n>', 'the root seed', '1')
+    .option('--set <name=value>', 'override a design parameter (repeatable)', collect, [])
+    .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the text report')
+    .option('--history', 'include the full history in the JSON')
+    .option('--trace <file>', 'write the full event trace to FILE');
+}
+
+/** Runs the simulation the flags describe. */
+export async function executeOneRun(designName: string, flags: OneRunFlags): Promise<OneRun> {
+  if (flags.scenario && flags.profile) throw new InputError('--profile', '', 'either -s/--scenario or --profile, not both');
+  const seed = parseSeed(flags.seed);
+  const overrides = parseSetFlags(flags.set);
+  const design = await loadDesign(designName);
+  let schedule: Schedule | undefined;
+  let params: Record<string, string> = overrides;
+  if (flags.scenario) schedule = loadScenario(flags.scenario);
+  else if (flags.profile) {
+    const drawn = drawRun(loadProfile(profilePath(flags.profile)), design, seed);
+    schedule = drawn.schedule;
+    params = { ...drawn.params, ...overrides };
+  }
+  const result = simulate({ design, seed, schedule, params, recordTrace: flags.trace !== undefined });
+  if (flags.trace) writeFileSync(flags.trace, (result.trace ?? []).join('\n') + '\n');
+  const replayCommand = replayCommandLine({ design: designName, seed, scenario: flags.scenario, profile: flags.profile, set: flags.set, traceHash: result.traceHash });
+  return { design, result, replayCommand };
+}
+
+/**
+ * The command that reproduces a run and checks it did: `hasim replay <design> [-s schedule |
+ * --profile P] --seed N [--set k=v ...] --expect-hash H`.
+ */
+export function replayCommandLine(run: { design: string; seed: number; scenario?: string; profile?: string; set?: readonly string[]; traceHash?: string }): string {
+  return [
+    'hasim replay',
+    quote(run.design),
+    run.scenario ? `-s ${quote(run.scenario)}` : '',
+    run.profile ? `--profile ${quote(run.profile)}` : '',
+    `--seed ${run.seed}`,
+    ...(run.set ?? []).map((s) => `--set ${quote(s)}`),
+    run.traceHash ? `--expect-hash ${run.traceHash}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Writes the JSON (to a file, or to stdout instead of the text) and the text report. */
+export function reportOneRun(run: OneRun, json: string | true | undefined, body: object, footer: string[] = []): void {
+  const text = JSON.stringify(body, null, 2) + '\n';
+  if (json === true) {
+    process.stdout.write(text);
+    return;
+  }
+  if (typeof json === 'string') writeFileSync(json, text);
+  process.stdout.write(runText(run.result, { replayCommand: run.replayCommand }) + footer.map((l) => l + '\n').join(''));
+}
+
+/** Shell-quotes a word when it needs it. */
+function quote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,51 @@
+/**
+ * `hasim sweep <design> --param name=v1,v2,...` (or `name=1s..5s:1s`): one design across
+ * values of a parameter under the same seeds and schedules; the trade-off table (RTO p50/p99
+ * against false failovers, availability, split brain, lost acks) as a box, CSV, Markdown or
+ * JSON. Exit 0 (a sweep measures; `hasim check` judges).
+ */
+import type { Command } from 'commander';
+import { parseSweepValues, sweep } from '../campaign/compare.ts';
+import { campaignJson } from '../report/campaign-json.ts';
+import { campaignCaption, sweepTable } from '../report/compare-table.ts';
+import { parseFormat, renderTable } from '../report/table.ts';
+import { InputError } from '../sim/input-error.ts';
+import { parseSetFlags } from '../world/params.ts';
+import { commandLine, EXIT_INTERRUPTED, interruptSignal, ProgressBar, writeOutputs } from './campaign-output.ts';
+import { campaignFlags, tableOptions, type TableFlags } from './compare-command.ts';
+import { collect } from './options.ts';
+
+export function sweepCommand(cli: Command): void {
+  tableOptions(
+    cli
+      .command('sweep')
+      .description('run one design across values of a parameter: the trade-off table')
+      .argument('<design>', 'a bundled design name or a path'),
+  )
+    .requiredOption('--param <name=values>', 'the parameter and its values: name=v1,v2,... or name=start..end:step (e.g. advertInt=500ms..3s:500ms)')
+    .option('--set <name=value>', 'fix another parameter for every value (repeatable)', collect, [])
+    .action(async (design: string, flags: TableFlags & { param: string }) => {
+      const format = parseFormat(flags.format);
+      const eq = flags.param.indexOf('=');
+      if (eq <= 0) throw new InputError('--param', '', 'name=v1,v2,... or name=start..end:step', JSON.stringify(flags.param));
+      const param = flags.param.slice(0, eq).trim();
+      const values = parseSweepValues(flags.param.slice(eq + 1));
+      const progress = new ProgressBar();
+      const interrupt = interruptSignal();
+      let result;
+      try {
+        result = await sweep({ design, param, values, params: parseSetFlags(flags.set), ...campaignFlags(flags, interrupt.signal, progress.update) });
+      } finally {
+        progress.done();
+        interrupt.dispose();
+      }
+      const file = campaignJson(result, { kind: 'sweep', command: commandLine() });
+      if (flags.json) writeOutputs(file, { json: flags.json });
+      if (format === 'json') process.stdout.write(JSON.stringify(file, null, 2) + '\n');
+      else {
+        process.stdout.write(renderTable(sweepTable(file, param), format));
+        if (format === 'table') process.stdout.write(`${file.designs[0]?.design ?? design}: ${campaignCaption(file)}\n`);
+      }
+      process.exitCode = result.interrupted ? EXIT_INTERRUPTED : 0;
+    });
+}

@@ -1,0 +1,110 @@
+/**
+ * Cluster membership as corosync's totem protocol and votequorum decide it, at the level of
+ * detail a failover needs. Members beat continuously (the token circulates); a member silent
+ * for `token` is suspected, and the new membership without it forms `consensus` later
+ * (corosync.conf(5): consensus defaults to 1.2 x token). Only then does Pacemaker learn the
+ * peer is gone and, the peer's state being unknown, schedule it for fencing. A member that is
+ * heard again joins the next membership.
+ *
+ * Quorum (votequorum(5)): with `twoNode` each node of a two-node cluster keeps quorum alone,
+ * which is why fencing is mandatory there; `waitForAll` (implied by two_node) withholds quorum
+ * after boot until every node has been seen once, so a node that boots alone does nothing.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Msg, NodeContext } from '../world/actor.ts';
+import { SilenceDetector } from './heartbeat.ts';
+
+export interface MembershipOptions {
+  peers: readonly string[];
+  /** `totem.token`: silence before a member is suspected. */
+  token: Micros;
+  /** `totem.consensus`: time to agree on the new membership after a token loss. */
+  consensus: Micros;
+  /** How often beats are sampled (the real token rotates much faster; this is resolution). */
+  beatInterval: Micros;
+  twoNode: boolean;
+  waitForAll: boolean;
+  /** What every beat carries (Pacemaker's view of the node: role, epoch, log). */
+  payload(): Record<string, unknown>;
+  /** Every beat from a peer, with its payload. */
+  onPeerState?(peer: string, payload: Record<string, unknown>): void;
+  onMemberLost(peer: string): void;
+  onMemberJoined?(peer: string): void;
+}
+
+export class CorosyncMembership {
+  /** Peers in the current membership. */
+  readonly members = new Set<string>();
+  private readonly seen = new Set<string>();
+  private readonly detector: SilenceDetector;
+  /** Peers whose loss is being agreed on (token lost, consensus running). */
+  private readonly leaving = new Set<string>();
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly options: MembershipOptions,
+  ) {
+    this.detector = new SilenceDetector(ctx, {
+      peers: options.peers,
+      beatInterval: options.beatInterval,
+      timeout: options.token,
+      payload: options.payload,
+      onHeard: (peer, payload, wasLost) => this.onHeard(peer, payload, wasLost),
+      onLost: (peer) => this.onTokenLost(peer),
+    });
+  }
+
+  /** Starts beating at a random phase of the beat interval (from the node's seeded stream). */
+  start(): void {
+    this.detector.start(Math.round(this.ctx.rng.float() * this.options.beatInterval));
+  }
+
+  /** Whether this node's partition has quorum (votequorum). */
+  quorate(): boolean {
+    const { peers, twoNode, waitForAll } = this.options;
+    if (waitForAll && this.seen.size < peers.length) return false;
+    if (twoNode && peers.length === 1) return true;
+    return this.members.size + 1 > (peers.length + 1) / 2;
+  }
+
+  handle(from: string, msg: Msg): boolean {
+    return this.detector.handle(from, msg);
+  }
+
+  onTimer(kind: string, data: unknown): boolean {
+    if (kind === 'cs-consensus') {
+      this.onConsensus(data as string);
+      return true;
+    }
+    return this.detector.onTimer(kind, data);
+  }
+
+  private onHeard(peer: string, payload: Record<string, unknown>, wasLost: boolean): void {
+    this.seen.add(peer);
+    if (wasLost && !this.leaving.has(peer) && !this.members.has(peer)) {
+      this.members.add(peer);
+      this.options.onMemberJoined?.(peer);
+    }
+    this.options.onPeerState?.(peer, payload);
+  }
+
+  private onTokenLost(peer: string): void {
+    if (!this.members.has(peer) || this.leaving.has(peer)) return;
+    this.leaving.add(peer);
+    this.ctx.setTimer(this.options.consensus, 'cs-consensus', peer);
+  }
+
+  /** The new membership is agreed: the peer is out, even if it beat again meanwhile. */
+  private onConsensus(peer: string): void {
+    this.leaving.delete(peer);
+    this.members.delete(peer);
+    this.options.onMemberLost(peer);
+    if (this.detector.alive(peer)) {
+      this.members.add(peer);
+      this.options.onMemberJoined?.(peer);
+    }
+  }
+}
+
+/** Thread kinds of the cluster stack (run on the heartbeat thread, beside the service). */
+export const MEMBERSHIP_KINDS: ReadonlySet<string> = new Set(['cs-consensus']);

@@ -1,0 +1,120 @@
+/**
+ * The client side of the DCS (`dcs.ts`), as Patroni's etcd client uses it: every request is
+ * retried across the members until `retryTimeout` has passed since it was issued, each attempt
+ * waiting `retryTimeout / members` (Patroni's `_calculate_timeouts` splits the retry budget
+ * evenly between the etcd nodes). A member that is not the leader answers with the leader's
+ * name (the client goes there at once) or with "no leader" (the client tries the next member
+ * after a short back-off). A request that runs out of time reports `undefined`: Patroni's
+ * `DCSError`.
+ *
+ * A watch asks the DCS leader to say when a key's value changes or the key goes away; it fires
+ * at most once and is replaced by the next watch.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+import type { DcsResult, DcsTxn } from './dcs.ts';
+
+/** Pause before retrying after a "no leader" answer (Patroni's Retry starts at 0.1 s). */
+const NO_LEADER_BACKOFF_US: Micros = 100_000;
+
+interface Pending {
+  txn: DcsTxn;
+  done: (result: DcsResult | undefined) => void;
+  deadlineUs: Micros;
+  member: number;
+  attempt: number;
+  timer: TimerHandle | undefined;
+}
+
+export class DcsClient {
+  private nextReqId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** The member that answered last (tried first). */
+  private preferred = 0;
+  private watchId = 0;
+  private onWatchFired: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly members: readonly string[],
+    private readonly retryTimeoutUs: Micros,
+  ) {}
+
+  /** Runs a transaction; `done(undefined)` if no member answered within the retry timeout. */
+  request(txn: DcsTxn, done: (result: DcsResult | undefined) => void): void {
+    const reqId = this.nextReqId++;
+    const p: Pending = { txn, done, deadlineUs: this.ctx.monotonic() + this.retryTimeoutUs, member: this.preferred, attempt: 0, timer: undefined };
+    this.pending.set(reqId, p);
+    this.attempt(reqId, p);
+  }
+
+  /** Watches `key` (whose value the caller last saw as `value`); `fired` once it differs. */
+  watch(key: string, value: unknown, fired: () => void): void {
+    this.watchId++;
+    this.onWatchFired = fired;
+    this.ctx.send(this.members[this.preferred], { type: 'dcs-watch', watchId: this.watchId, key, value });
+  }
+
+  cancelWatch(): void {
+    this.watchId++;
+    this.onWatchFired = undefined;
+  }
+
+  handle(_from: string, msg: Msg): boolean {
+    if (msg.type === 'dcs-watch-event') {
+      if (msg.watchId === this.watchId && this.onWatchFired) {
+        const fired = this.onWatchFired;
+        this.onWatchFired = undefined;
+        fired();
+      }
+      return true;
+    }
+    if (msg.type !== 'dcs-resp') return false;
+    const reqId = msg.reqId as number;
+    const p = this.pending.get(reqId);
+    if (!p) return true;
+    // a result from any attempt is a committed transaction; an error only counts for the current one
+    if (msg.result) {
+      this.finish(reqId, p, msg.result as DcsResult);
+      return true;
+    }
+    if (msg.attempt !== p.attempt) return true;
+    this.ctx.cancelTimer(p.timer);
+    const hinted = msg.leader === undefined ? -1 : this.members.indexOf(msg.leader as string);
+    if (hinted >= 0 && hinted !== p.member) {
+      p.member = hinted;
+      this.attempt(reqId, p);
+    } else {
+      p.member = (p.member + 1) % this.members.length;
+      p.timer = this.ctx.setTimer(NO_LEADER_BACKOFF_US, 'dcs-retry', reqId);
+    }
+    return true;
+  }
+
+  onTimer(kind: string, data: unknown): boolean {
+    if (kind !== 'dcs-attempt' && kind !== 'dcs-retry') return false;
+    const reqId = data as number;
+    const p = this.pending.get(reqId);
+    if (!p) return true;
+    if (kind === 'dcs-attempt') p.member = (p.member + 1) % this.members.length;
+    this.attempt(reqId, p);
+    return true;
+  }
+
+  private attempt(reqId: number, p: Pending): void {
+    const remaining = p.deadlineUs - this.ctx.monotonic();
+    if (remaining <= 0) return this.finish(reqId, p, undefined);
+    p.attempt++;
+    const perMember = Math.floor(this.retryTimeoutUs / this.members.length);
+    p.timer = this.ctx.setTimer(Math.min(perMember, remaining), 'dcs-attempt', reqId);
+    // the attempt number travels with the request so a late answer to an earlier attempt is recognised
+    this.ctx.send(this.members[p.member], { type: 'dcs-req', reqId, attempt: p.attempt, txn: p.txn });
+  }
+
+  private finish(reqId: number, p: Pending, result: DcsResult | undefined): void {
+    this.ctx.cancelTimer(p.timer);
+    this.pending.delete(reqId);
+    if (result) this.preferred = p.member;
+    p.done(result);
+  }
+}

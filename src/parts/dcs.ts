@@ -1,0 +1,493 @@
+/**
+ * An etcd-like distributed configuration store (DCS): a small key-value map with TTL keys,
+ * compare-and-set transactions and watches, replicated on a few members with majority quorum.
+ * Patroni keeps its leader key here; the store is deliberately small but keeps the properties
+ * Patroni relies on:
+ *
+ * - a write is acknowledged only once a majority has it durably (fsync), so a member cut off
+ *   from the majority can neither write nor answer reads (etcd's reads are linearizable: they
+ *   go through the leader and a quorum, here as an empty transaction);
+ * - a TTL key expires on the leader's clock, `ttl` after its last write; expiry is itself a
+ *   replicated delete, so a minority leader cannot expire anything either;
+ * - on a leader change every TTL is restarted at full length plus the election timeout, as
+ *   etcd v3's lessor does (`Promote(electionTimeout)` refreshes every lease): a DCS failover
+ *   extends Patroni's leader key;
+ * - a watch fires when the watched key's value changes or it is deleted (an expiry included).
+ *
+ * The replication is Raft collapsed to a single slot: the leader ships its whole (tiny) state
+ * with a revision, members vote for a candidate whose (term, revision) is at least theirs, a
+ * PreVote round keeps a rejoining member from disrupting a healthy leader, and a leader that
+ * has not heard from a majority for an election timeout steps down (CheckQuorum, on in etcd).
+ * Client operations are serialised on the leader, one replication round each; Patroni sends a
+ * few per 10 s loop, so throughput never matters.
+ *
+ *   client --dcs-req--> any member --(not leader: error + hint)--> client retries elsewhere
+ *                       leader --dcs-append--> followers --ack after fsync--> leader --dcs-resp--> client
+ *
+ * Defaults are etcd's: `--heartbeat-interval` 100 ms, `--election-timeout` 1000 ms.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+
+export interface DcsConfig {
+  /** The DCS members (node ids), this one included. */
+  members: readonly string[];
+  /** How often the leader sends appends, even idle (etcd `--heartbeat-interval`). */
+  heartbeatIntervalUs: Micros;
+  /** Base election timeout T; a follower campaigns after a random timeout in [T, 2T) (etcd `--election-timeout`). */
+  electionTimeoutUs: Micros;
+}
+
+/** A key as stored: its value, revisions, and TTL if it has one. */
+export interface DcsKey {
+  value: unknown;
+  /** Revision of the write that created the key (etcd `create_revision`). */
+  createRev: number;
+  /** Revision of its last write (etcd `mod_revision`). */
+  modRev: number;
+  ttlUs?: Micros;
+}
+
+/** The whole map. Never mutated: every write makes a new object, so messages may share it. */
+export type DcsKeys = Readonly<Record<string, DcsKey>>;
+
+/** An etcd v3 style transaction: if `compare` holds, apply `puts` and `deletes`. */
+export interface DcsTxn {
+  /** The key's value must be `value`; `value: undefined` means the key must be absent. */
+  compare?: { key: string; value: unknown };
+  puts?: { key: string; value: unknown; ttlUs?: Micros }[];
+  deletes?: string[];
+}
+
+/** A committed transaction's answer: whether the compare held, and the map after it. */
+export interface DcsResult {
+  ok: boolean;
+  rev: number;
+  keys: DcsKeys;
+}
+
+/** The replicated state: the map at a revision, tagged with the term of the leader that proposed it. */
+interface DcsState {
+  term: number;
+  rev: number;
+  keys: DcsKeys;
+}
+
+interface Request {
+  client: string;
+  reqId: number;
+  /** The client's attempt number, echoed back. */
+  attempt: number;
+  txn: DcsTxn;
+}
+
+interface Watcher {
+  watchId: number;
+  key: string;
+  value: unknown;
+}
+
+type Role = 'follower' | 'candidate' | 'leader';
+
+const EMPTY: DcsState = { term: 0, rev: 0, keys: {} };
+
+/** Applies a transaction to a map; returns whether the compare held and the new map. */
+export function applyTxn(keys: DcsKeys, txn: DcsTxn, rev: number): { ok: boolean; keys: DcsKeys } {
+  if (txn.compare && keys[txn.compare.key]?.value !== txn.compare.value) return { ok: false, keys };
+  if (!txn.puts?.length && !txn.deletes?.length) return { ok: true, keys };
+  const next: Record<string, DcsKey> = { ...keys };
+  for (const key of txn.deletes ?? []) delete next[key];
+  for (const put of txn.puts ?? []) {
+    next[put.key] = { value: put.value, createRev: keys[put.key]?.createRev ?? rev, modRev: rev, ttlUs: put.ttlUs };
+  }
+  return { ok: true, keys: next };
+}
+
+/** One DCS member (an etcd server). Route its messages and timers here. */
+export class DcsMember {
+  private role: Role = 'follower';
+  private term = 0;
+  private votedFor: string | undefined;
+  private leader: string | undefined;
+  /** The latest state this member accepted (the leader's: its latest proposal). */
+  private accepted: DcsState = EMPTY;
+  /** The latest accepted state known to be on disk: what acks report. */
+  private durable: { term: number; rev: number } = EMPTY;
+  /** Leader only: the latest committed state. */
+  private committed: DcsState = EMPTY;
+  /** Monotonic instant this member last heard from a leader (followers) or a majority (leader). */
+  private lastHeardUs = 0;
+  private electionDeadlineUs = 0;
+  private electionTimer: TimerHandle | undefined;
+  private readonly votes = new Set<string>();
+  private preVoting = false;
+  /** Leader: what each member last acknowledged, and when (monotonic). */
+  private readonly acked = new Map<string, { term: number; rev: number; at: Micros }>();
+  private readonly queue: Request[] = [];
+  /** Leader: the requests the in-flight proposal answers (undefined: none in flight). */
+  private inFlight: Request[] | undefined;
+  private inFlightResult: { ok: boolean }[] = [];
+  /** Leader: monotonic expiry instant of each TTL key. */
+  private readonly expiresAt = new Map<string, Micros>();
+  private expiryTimer: TimerHandle | undefined;
+  private readonly watchers = new Map<string, Watcher>();
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly config: DcsConfig,
+  ) {}
+
+  get majority(): number {
+    return Math.floor(this.config.members.length / 2) + 1;
+  }
+
+  /** Whether this member currently leads (for tests and notes). */
+  get isLeader(): boolean {
+    return this.role === 'leader';
+  }
+
+  /** Boot (first or after a crash): reload term, vote and state from disk. */
+  start(): void {
+    const durable = this.ctx.disk.get('dcs-term') as { term: number; votedFor?: string } | undefined;
+    this.term = durable?.term ?? 0;
+    this.votedFor = durable?.votedFor;
+    this.accepted = (this.ctx.disk.get('dcs-state') as DcsState | undefined) ?? EMPTY;
+    this.durable = this.accepted;
+    this.becomeFollower(this.term, undefined);
+    this.ctx.setTimer(this.config.heartbeatIntervalUs, 'dcs-heartbeat');
+  }
+
+  handle(from: string, msg: Msg): boolean {
+    switch (msg.type) {
+      case 'dcs-req':
+        this.onRequest({ client: from, reqId: msg.reqId as number, attempt: msg.attempt as number, txn: msg.txn as DcsTxn });
+        return true;
+      case 'dcs-watch':
+        this.onWatch(from, { watchId: msg.watchId as number, key: msg.key as string, value: msg.value });
+        return true;
+      case 'dcs-vote-req':
+        this.onVoteRequest(from, msg);
+        return true;
+      case 'dcs-vote':
+        this.onVote(from, msg);
+        return true;
+      case 'dcs-append':
+        this.onAppend(from, msg);
+        return true;
+      case 'dcs-append-ack':
+        this.onAppendAck(from, msg);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  onTimer(kind: string): boolean {
+    switch (kind) {
+      case 'dcs-heartbeat':
+        this.ctx.setTimer(this.config.heartbeatIntervalUs, 'dcs-heartbeat');
+        if (this.role === 'leader') this.heartbeat();
+        return true;
+      case 'dcs-election':
+        this.electionTimer = undefined;
+        this.onElectionTimer();
+        return true;
+      case 'dcs-expiry':
+        this.expiryTimer = undefined;
+        this.expireKeys();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // --- roles -------------------------------------------------------------------------------
+
+  private becomeFollower(term: number, leader: string | undefined): void {
+    const wasLeader = this.role === 'leader';
+    if (term > this.term) {
+      this.term = term;
+      this.votedFor = undefined;
+      this.persistTerm();
+    }
+    this.role = 'follower';
+    this.leader = leader;
+    this.preVoting = false;
+    if (wasLeader) this.stepDown();
+    this.resetElectionDeadline();
+  }
+
+  /** A former leader drops what only a leader holds; pending clients get an error and retry. */
+  private stepDown(): void {
+    for (const r of [...(this.inFlight ?? []), ...this.queue]) this.reply(r, { error: 'no-leader' });
+    this.inFlight = undefined;
+    this.queue.length = 0;
+    this.expiresAt.clear();
+    this.ctx.cancelTimer(this.expiryTimer);
+    this.expiryTimer = undefined;
+    this.watchers.clear();
+    this.ctx.note('dcs: stepped down');
+  }
+
+  private resetElectionDeadline(): void {
+    const t = this.config.electionTimeoutUs;
+    this.lastHeardUs = this.ctx.monotonic();
+    this.electionDeadlineUs = this.lastHeardUs + t + Math.floor(this.ctx.rng.float() * t);
+    if (!this.electionTimer) this.electionTimer = this.ctx.setTimer(this.electionDeadlineUs - this.lastHeardUs, 'dcs-election');
+  }
+
+  private onElectionTimer(): void {
+    const now = this.ctx.monotonic();
+    if (this.role === 'leader') {
+      // CheckQuorum: a leader that has not heard from a majority for an election timeout steps down
+      let recent = 1;
+      for (const [member, a] of this.acked) if (member !== this.ctx.id && now - a.at < this.config.electionTimeoutUs) recent++;
+      if (recent < this.majority) this.becomeFollower(this.term, undefined);
+      else this.electionTimer = this.ctx.setTimer(this.config.electionTimeoutUs, 'dcs-election');
+      return;
+    }
+    if (now < this.electionDeadlineUs) {
+      this.electionTimer = this.ctx.setTimer(this.electionDeadlineUs - now, 'dcs-election');
+      return;
+    }
+    this.leader = undefined;
+    this.campaign(true);
+    this.resetElectionDeadline();
+  }
+
+  /** PreVote (`preVote`), then a real election at term + 1. */
+  private campaign(preVote: boolean): void {
+    this.votes.clear();
+    this.votes.add(this.ctx.id);
+    this.preVoting = preVote;
+    if (!preVote) {
+      this.role = 'candidate';
+      this.term++;
+      this.votedFor = this.ctx.id;
+      this.persistTerm();
+    }
+    const request = { type: 'dcs-vote-req', term: preVote ? this.term + 1 : this.term, preVote, lastTerm: this.accepted.term, lastRev: this.accepted.rev };
+    for (const m of this.peers()) this.ctx.send(m, request);
+    if (this.votes.size >= this.majority) this.wonVote();
+  }
+
+  private onVoteRequest(from: string, msg: Msg): void {
+    const term = msg.term as number;
+    const upToDate = (msg.lastTerm as number) > this.accepted.term || ((msg.lastTerm as number) === this.accepted.term && (msg.lastRev as number) >= this.accepted.rev);
+    // leader stickiness: a member that hears from a live leader ignores campaigns
+    const heardLeader = this.role === 'leader' || (this.leader !== undefined && this.ctx.monotonic() - this.lastHeardUs < this.config.electionTimeoutUs);
+    if (msg.preVote) {
+      this.ctx.send(from, { type: 'dcs-vote', term, preVote: true, granted: term > this.term && upToDate && !heardLeader });
+      return;
+    }
+    if (heardLeader && term > this.term) return;
+    if (term > this.term) this.becomeFollower(term, undefined);
+    const granted = term === this.term && upToDate && (this.votedFor === undefined || this.votedFor === from);
+    if (!granted) {
+      this.ctx.send(from, { type: 'dcs-vote', term: this.term, preVote: false, granted: false });
+      return;
+    }
+    this.votedFor = from;
+    this.resetElectionDeadline();
+    this.ctx.disk.put('dcs-term', { term: this.term, votedFor: from }, (ok) => {
+      if (ok) this.ctx.send(from, { type: 'dcs-vote', term, preVote: false, granted: true });
+    });
+  }
+
+  private onVote(from: string, msg: Msg): void {
+    const term = msg.term as number;
+    if (msg.preVote) {
+      if (!this.preVoting || this.role !== 'follower' || term !== this.term + 1 || !msg.granted) return;
+    } else {
+      if (term > this.term) return this.becomeFollower(term, undefined);
+      if (this.role !== 'candidate' || term !== this.term || !msg.granted) return;
+    }
+    this.votes.add(from);
+    if (this.votes.size >= this.majority) this.wonVote();
+  }
+
+  private wonVote(): void {
+    if (this.preVoting) return this.campaign(false);
+    this.role = 'leader';
+    this.leader = this.ctx.id;
+    this.acked.clear();
+    this.ctx.note(`dcs: leader for term ${this.term}`);
+    // etcd's lessor.Promote: every lease restarts at its full TTL plus the election timeout
+    const now = this.ctx.monotonic();
+    for (const [key, k] of Object.entries(this.accepted.keys)) {
+      if (k.ttlUs !== undefined) this.expiresAt.set(key, now + this.config.electionTimeoutUs + k.ttlUs);
+    }
+    this.committed = this.accepted;
+    this.ctx.cancelTimer(this.electionTimer);
+    this.electionTimer = this.ctx.setTimer(this.config.electionTimeoutUs, 'dcs-election');
+    // a no-op of the new term commits everything before it (Raft §5.4.2)
+    this.propose([], []);
+  }
+
+  // --- replication -------------------------------------------------------------------------
+
+  private peers(): string[] {
+    return this.config.members.filter((m) => m !== this.ctx.id);
+  }
+
+  private persistTerm(): void {
+    this.ctx.disk.put('dcs-term', { term: this.term, votedFor: this.votedFor });
+  }
+
+  private heartbeat(): void {
+    const msg = { type: 'dcs-append', term: this.term, state: this.accepted };
+    for (const m of this.peers()) this.ctx.send(m, msg);
+  }
+
+  /** Proposes a new state (the requests' transactions applied in order) and ships it. */
+  private propose(requests: Request[], results: { ok: boolean }[], keys = this.committed.keys): void {
+    const state: DcsState = { term: this.term, rev: this.committed.rev + 1, keys };
+    this.accepted = state;
+    this.inFlight = requests;
+    this.inFlightResult = results;
+    this.persistState(state, () => {
+      if (this.role === 'leader' && this.term === state.term) this.recordAck(this.ctx.id, state.term, state.rev);
+    });
+    this.heartbeat();
+  }
+
+  private onAppend(from: string, msg: Msg): void {
+    const term = msg.term as number;
+    if (term < this.term) {
+      this.ctx.send(from, { type: 'dcs-append-ack', term: this.term, rev: -1 });
+      return;
+    }
+    if (term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(term, from);
+    else this.resetElectionDeadline();
+    const state = msg.state as DcsState;
+    if (state !== this.accepted && (state.term !== this.accepted.term || state.rev !== this.accepted.rev)) {
+      this.accepted = state;
+      this.persistState(state, () => this.ackDurable(from, term));
+    }
+    this.ackDurable(from, term);
+  }
+
+  /** Acks what is on disk, and only if it is this term's leader's state. */
+  private ackDurable(leader: string, term: number): void {
+    if (this.durable.term === term) this.ctx.send(leader, { type: 'dcs-append-ack', term, rev: this.durable.rev });
+  }
+
+  private persistState(state: DcsState, then: () => void): void {
+    this.ctx.disk.put('dcs-state', state, (ok) => {
+      if (!ok) return;
+      if (state.term > this.durable.term || (state.term === this.durable.term && state.rev > this.durable.rev)) this.durable = state;
+      then();
+    });
+  }
+
+  private onAppendAck(from: string, msg: Msg): void {
+    const term = msg.term as number;
+    if (term > this.term) return this.becomeFollower(term, undefined);
+    if (this.role !== 'leader' || term !== this.term) return;
+    this.recordAck(from, term, msg.rev as number);
+  }
+
+  private recordAck(member: string, term: number, rev: number): void {
+    this.acked.set(member, { term, rev, at: this.ctx.monotonic() });
+    if (!this.inFlight || this.accepted.rev === this.committed.rev) return;
+    let count = 0;
+    for (const a of this.acked.values()) if (a.term === this.term && a.rev >= this.accepted.rev) count++;
+    if (count >= this.majority) this.commit();
+  }
+
+  private commit(): void {
+    const requests = this.inFlight ?? [];
+    const results = this.inFlightResult;
+    const previous = this.committed.keys;
+    this.committed = this.accepted;
+    this.inFlight = undefined;
+    const keys = this.committed.keys;
+    this.trackExpiry(previous, keys);
+    requests.forEach((r, i) => this.reply(r, { result: { ok: results[i].ok, rev: this.committed.rev, keys } satisfies DcsResult }));
+    for (const [client, w] of this.watchers) this.checkWatch(client, w);
+    this.next();
+  }
+
+  /**
+   * Starts the next proposal: keys whose TTL has run out are deleted first (decided now, not
+   * when the expiry timer fired: a renewal may have committed since), then every queued
+   * request, applied in order, in one round.
+   */
+  private next(): void {
+    if (this.inFlight || this.role !== 'leader') return;
+    const now = this.ctx.monotonic();
+    const expired = [...this.expiresAt].filter(([, at]) => at <= now).map(([key]) => key);
+    if (expired.length === 0 && this.queue.length === 0) return;
+    if (expired.length) {
+      this.ctx.note(`dcs: ${expired.join(', ')} expired`);
+      this.queue.unshift({ client: '', reqId: -1, attempt: 0, txn: { deletes: expired } });
+    }
+    const requests = this.queue.splice(0);
+    let keys = this.committed.keys;
+    const rev = this.committed.rev + 1;
+    const results = requests.map((r) => {
+      const applied = applyTxn(keys, r.txn, rev);
+      keys = applied.keys;
+      return { ok: applied.ok };
+    });
+    this.propose(requests, results, keys);
+  }
+
+  // --- clients -----------------------------------------------------------------------------
+
+  private onRequest(r: Request): void {
+    if (this.role !== 'leader') {
+      const leader = this.leader !== undefined && this.ctx.monotonic() - this.lastHeardUs < this.config.electionTimeoutUs ? this.leader : undefined;
+      this.reply(r, leader ? { error: 'not-leader', leader } : { error: 'no-leader' });
+      return;
+    }
+    this.queue.push(r);
+    this.next();
+  }
+
+  private reply(r: Request, body: { error?: string; leader?: string; result?: DcsResult }): void {
+    if (r.client === '') return; // an internal request (expiry)
+    this.ctx.send(r.client, { type: 'dcs-resp', reqId: r.reqId, attempt: r.attempt, ...body });
+  }
+
+  private onWatch(client: string, w: Watcher): void {
+    if (this.role !== 'leader') return;
+    this.watchers.set(client, w);
+    this.checkWatch(client, w);
+  }
+
+  private checkWatch(client: string, w: Watcher): void {
+    if (this.committed.keys[w.key]?.value === w.value) return;
+    this.watchers.delete(client);
+    this.ctx.send(client, { type: 'dcs-watch-event', watchId: w.watchId });
+  }
+
+  // --- TTLs --------------------------------------------------------------------------------
+
+  /** Restarts the TTL of every key written by the last commit; forgets deleted keys. */
+  private trackExpiry(previous: DcsKeys, keys: DcsKeys): void {
+    const now = this.ctx.monotonic();
+    for (const key of this.expiresAt.keys()) if (!keys[key]) this.expiresAt.delete(key);
+    for (const [key, k] of Object.entries(keys)) {
+      if (previous[key]?.modRev === k.modRev) continue;
+      if (k.ttlUs === undefined) this.expiresAt.delete(key);
+      else this.expiresAt.set(key, now + k.ttlUs);
+    }
+    this.scheduleExpiry();
+  }
+
+  private scheduleExpiry(): void {
+    this.ctx.cancelTimer(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (this.role !== 'leader' || this.expiresAt.size === 0) return;
+    const first = Math.min(...this.expiresAt.values());
+    this.expiryTimer = this.ctx.setTimer(Math.max(0, first - this.ctx.monotonic()), 'dcs-expiry');
+  }
+
+  /** Expiry is a replicated delete, proposed like a client's transaction (see `next`). */
+  private expireKeys(): void {
+    if (this.role !== 'leader') return;
+    this.next();
+    if (!this.inFlight) this.scheduleExpiry();
+  }
+}

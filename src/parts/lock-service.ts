@@ -1,0 +1,372 @@
+/**
+ * A Redis-like store for per-resource locks and records: one single-threaded key-value server
+ * (`RedisServer`, an Actor), optionally with replicas, as the active-active design uses it.
+ *
+ * Commands (message `redis`, answered by `redis-reply` with the same `reqId`):
+ *
+ *   lock    SET key owner NX PX ms      granted unless a live key exists; with it, a fencing
+ *                                       token: a counter INCRed in the same script
+ *   get     GET order:<id>              whether the order's record exists
+ *   record  SET order:<id> <record>     the record, appended to the AOF; with `checkTokens` a
+ *                                       script refuses it when the stored record carries a
+ *                                       higher token (the storage side of Kleppmann's fencing)
+ *   unlock  compare-and-delete script   DEL key only if it still holds `owner` (Redis docs)
+ *
+ * Keys expire by the server's *wall clock* (`ctx.now()`): Redis stores expiry times as
+ * absolute Unix times, so a clock that jumps forward expires every lock early.
+ *
+ * Persistence is the append-only file with `appendfsync`: `always` fsyncs before replying;
+ * `everysec` (Redis's default AOF policy) replies at once and fsyncs the buffered writes once
+ * a second, so a crash loses up to a second of acknowledged records. (Real Redis hands each
+ * write to the kernel before replying, so a kill -9 loses at most one write and only a power
+ * loss loses the second; the simulated disk has no separate page cache, so any crash loses
+ * the buffer.) The order records are the log that `no-lost-ack` reads; locks are volatile (a
+ * restarted server comes back without them, as the Redlock page warns; most would have
+ * expired by then anyway) and the fencing counter is persisted with the AOF's fsync.
+ *
+ * Replication is asynchronous, as in Redis: the master replies first and streams each write to
+ * its replicas (`redis-repl`, with an offset); a replica applies them in order and asks for a
+ * full resync (`redis-psync` -> `redis-fullsync`) after a gap, a new master or `replTimeout` of
+ * silence. A full resync replaces the replica's data and rewrites its AOF: that is how a
+ * demoted master "discards its data when it rejoins". A replica refuses writes (READONLY).
+ * Sentinel (see `sentinel.ts`) pings every server and moves the master role with
+ * `redis-replicaof-no-one` and `redis-replicaof`. The master declares role `primary` and a
+ * replica `standby`, with Sentinel's configuration epoch.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Actor, Msg, NodeContext } from '../world/actor.ts';
+import type { DiskEntry } from '../world/disk.ts';
+
+export type AppendFsync = 'always' | 'everysec';
+
+/** A command from a client. */
+export interface RedisRequest extends Msg {
+  type: 'redis';
+  reqId: number;
+  op: 'lock' | 'get' | 'record' | 'unlock';
+  key?: string;
+  owner?: string;
+  /** Lock lease in microseconds (PX, in the server's clock). */
+  px?: Micros;
+  orderId?: string;
+  token?: number;
+}
+
+export interface RedisReply extends Msg {
+  type: 'redis-reply';
+  reqId: number;
+  ok: boolean;
+  /** For `lock`: the fencing token of the grant. */
+  token?: number;
+  /** For `get`: whether the record exists. */
+  found?: boolean;
+  /** Why not: `busy` (lock held), `READONLY` (a replica), `stale-token` (fenced record write). */
+  error?: 'busy' | 'READONLY' | 'stale-token';
+}
+
+type ReplOp =
+  | { k: 'lock'; key: string; owner: string; expiresAt: Micros; counter: number }
+  | { k: 'unlock'; key: string }
+  | { k: 'record'; orderId: string; token: number | undefined };
+
+interface ReplMsg extends Msg {
+  type: 'redis-repl';
+  replId: string;
+  /** The offset this op takes the stream to. */
+  offset: number;
+  op: ReplOp;
+}
+
+interface FullSync extends Msg {
+  type: 'redis-fullsync';
+  replId: string;
+  offset: number;
+  records: [string, number | undefined][];
+  locks: [string, string, Micros][];
+  counter: number;
+}
+
+/** What Sentinel's CONFIG REWRITE leaves in redis.conf: this server's role across restarts. */
+interface RedisConfig {
+  role: 'master' | 'replica';
+  master: string | undefined;
+  epoch: number;
+}
+
+export interface RedisServerOptions {
+  /** Role in the initial redis.conf (`replicaof <master>` for a replica). */
+  initialRole: 'master' | 'replica';
+  initialMaster?: string;
+  appendfsync: AppendFsync;
+  /** Refuse record writes carrying a lower token than the stored record's. */
+  checkTokens: boolean;
+  /** A replica with no stream traffic for this long reconnects (repl-timeout). */
+  replTimeout: Micros;
+  /** The master pings its replicas this often (repl-ping-replica-period). */
+  replPingPeriod: Micros;
+}
+
+const CONFIG_KEY = 'redis-config';
+const COUNTER_KEY = 'redis-fencing-counter';
+const EVERYSEC: Micros = 1_000_000;
+const PSYNC_RETRY: Micros = 1_000_000;
+
+export class RedisServer implements Actor {
+  private config: RedisConfig;
+  /** order id -> the token its record was written with. */
+  private records = new Map<string, number | undefined>();
+  private locks = new Map<string, { owner: string; expiresAt: Micros }>();
+  private counter = 0;
+  private aofBuffer: DiskEntry[] = [];
+  private counterDirty = false;
+  // replication, master side
+  private replId: string;
+  private offset = 0;
+  private readonly replicas = new Set<string>();
+  // replication, replica side
+  private following: { replId: string; offset: number } | undefined;
+  private lastFromMaster: Micros = 0;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly options: RedisServerOptions,
+  ) {
+    const saved = ctx.disk.get(CONFIG_KEY) as RedisConfig | undefined;
+    this.config = saved ?? { role: options.initialRole, master: options.initialMaster, epoch: 1 };
+    this.replId = `${ctx.id}:${ctx.bootCount}`;
+    // loading the AOF: records durable before the last crash, and the counter with them
+    for (const entry of ctx.disk.entries) this.records.set(entry.orderId, entry.token as number | undefined);
+    this.counter = (ctx.disk.get(COUNTER_KEY) as number | undefined) ?? 0;
+  }
+
+  onStart(): void {
+    this.declare();
+    if (this.options.appendfsync === 'everysec') this.ctx.setTimer(EVERYSEC, 'redis-aof-fsync');
+    this.ctx.setTimer(this.options.replPingPeriod, 'redis-repl-ping');
+    if (this.config.role === 'replica') this.psync();
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    switch (msg.type) {
+      case 'redis':
+        return this.command(from, msg as RedisRequest);
+      case 'redis-repl':
+        return this.applyStream(from, msg as ReplMsg);
+      case 'redis-repl-ping':
+        if (this.isFollowing(from, msg.replId as string)) this.lastFromMaster = this.ctx.monotonic();
+        return;
+      case 'redis-psync':
+        return this.answerPsync(from);
+      case 'redis-fullsync':
+        return this.applyFullSync(from, msg as FullSync);
+      case 'sentinel-ping':
+        this.ctx.send(from, {
+          type: 'sentinel-pong', seq: msg.seq, role: this.config.role, epoch: this.config.epoch,
+          master: this.config.master, offset: this.config.role === 'master' ? this.offset : (this.following?.offset ?? 0),
+        });
+        return;
+      case 'redis-replicaof-no-one':
+        return this.becomeMaster(msg.epoch as number);
+      case 'redis-replicaof':
+        return this.becomeReplica(msg.master as string, msg.epoch as number);
+      default:
+        return;
+    }
+  }
+
+  onTimer(kind: string): void {
+    switch (kind) {
+      case 'redis-aof-fsync':
+        this.fsyncAof();
+        this.ctx.setTimer(EVERYSEC, 'redis-aof-fsync');
+        return;
+      case 'redis-repl-ping':
+        this.ctx.setTimer(this.options.replPingPeriod, 'redis-repl-ping');
+        if (this.config.role === 'master') {
+          for (const r of this.replicas) this.ctx.send(r, { type: 'redis-repl-ping', replId: this.replId, offset: this.offset });
+        } else if (this.ctx.monotonic() - this.lastFromMaster > this.options.replTimeout) {
+          this.psync(); // MASTER <-> REPLICA sync: link timed out, reconnect
+        }
+        return;
+      case 'redis-psync-retry':
+        if (this.config.role === 'replica' && !this.following) this.psync();
+        return;
+      default:
+        return;
+    }
+  }
+
+  // --- commands -------------------------------------------------------------------------
+
+  private command(from: string, req: RedisRequest): void {
+    const reply = (fields: Omit<RedisReply, 'type' | 'reqId'>): void => this.ctx.send(from, { type: 'redis-reply', reqId: req.reqId, ...fields });
+    if (req.op === 'get') return reply({ ok: true, found: this.records.has(req.orderId!) });
+    if (this.config.role !== 'master') return reply({ ok: false, error: 'READONLY' });
+    switch (req.op) {
+      case 'lock': {
+        const held = this.locks.get(req.key!);
+        if (held && held.expiresAt > this.ctx.now()) return reply({ ok: false, error: 'busy' });
+        const expiresAt = this.ctx.now() + req.px!;
+        const token = ++this.counter;
+        this.locks.set(req.key!, { owner: req.owner!, expiresAt });
+        this.propagate({ k: 'lock', key: req.key!, owner: req.owner!, expiresAt, counter: this.counter });
+        if (this.options.appendfsync === 'always') {
+          this.ctx.disk.put(COUNTER_KEY, this.counter, () => reply({ ok: true, token }));
+        } else {
+          this.counterDirty = true;
+          reply({ ok: true, token });
+        }
+        return;
+      }
+      case 'unlock': {
+        const held = this.locks.get(req.key!);
+        if (held && held.owner === req.owner) {
+          this.locks.delete(req.key!);
+          this.propagate({ k: 'unlock', key: req.key! });
+        }
+        return reply({ ok: true });
+      }
+      case 'record': {
+        const orderId = req.orderId!;
+        const stored = this.records.get(orderId);
+        if (this.options.checkTokens && stored !== undefined && req.token !== undefined && req.token < stored) {
+          return reply({ ok: false, error: 'stale-token' });
+        }
+        this.storeRecord(orderId, req.token, () => reply({ ok: true }));
+        this.propagate({ k: 'record', orderId, token: req.token });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Sets the record and appends it to the AOF; `done` per the fsync policy. */
+  private storeRecord(orderId: string, token: number | undefined, done?: () => void): void {
+    const known = this.records.has(orderId);
+    this.records.set(orderId, token);
+    if (known) {
+      done?.(); // an overwrite: the log already holds the order
+      return;
+    }
+    const entry: DiskEntry = { orderId, token };
+    if (this.options.appendfsync === 'always') {
+      this.ctx.disk.append(entry, (ok) => ok && done?.());
+    } else {
+      this.aofBuffer.push(entry);
+      done?.();
+    }
+  }
+
+  /** appendfsync everysec: the background fsync of the last second's writes. */
+  private fsyncAof(): void {
+    const batch = this.aofBuffer;
+    this.aofBuffer = [];
+    for (const entry of batch) this.ctx.disk.append(entry);
+    if (this.counterDirty) {
+      this.counterDirty = false;
+      this.ctx.disk.put(COUNTER_KEY, this.counter);
+    }
+  }
+
+  // --- replication ----------------------------------------------------------------------
+
+  private propagate(op: ReplOp): void {
+    this.offset++;
+    for (const r of this.replicas) this.ctx.send(r, { type: 'redis-repl', replId: this.replId, offset: this.offset, op } satisfies ReplMsg);
+  }
+
+  private isFollowing(from: string, replId: string): boolean {
+    return this.config.role === 'replica' && from === this.config.master && this.following?.replId === replId;
+  }
+
+  private applyStream(from: string, msg: ReplMsg): void {
+    if (this.config.role !== 'replica' || from !== this.config.master) return;
+    if (!this.following) return; // waiting for a full sync
+    if (msg.replId !== this.following.replId || msg.offset !== this.following.offset + 1) return this.psync();
+    this.following.offset = msg.offset;
+    this.lastFromMaster = this.ctx.monotonic();
+    const op = msg.op;
+    if (op.k === 'lock') {
+      this.locks.set(op.key, { owner: op.owner, expiresAt: op.expiresAt });
+      this.counter = Math.max(this.counter, op.counter);
+      this.counterDirty = true;
+      if (this.options.appendfsync === 'always') this.ctx.disk.put(COUNTER_KEY, this.counter);
+    } else if (op.k === 'unlock') {
+      this.locks.delete(op.key);
+    } else {
+      this.storeRecord(op.orderId, op.token);
+    }
+  }
+
+  private psync(): void {
+    if (this.config.role !== 'replica' || !this.config.master) return;
+    this.following = undefined;
+    this.lastFromMaster = this.ctx.monotonic();
+    this.ctx.send(this.config.master, { type: 'redis-psync' });
+    this.ctx.setTimer(PSYNC_RETRY, 'redis-psync-retry');
+  }
+
+  private answerPsync(from: string): void {
+    if (this.config.role !== 'master') return;
+    this.replicas.add(from);
+    const sync: FullSync = {
+      type: 'redis-fullsync',
+      replId: this.replId,
+      offset: this.offset,
+      records: [...this.records],
+      locks: [...this.locks].map(([key, l]) => [key, l.owner, l.expiresAt]),
+      counter: this.counter,
+    };
+    this.ctx.send(from, sync);
+  }
+
+  /** A full resync: the replica's dataset and AOF are replaced by the master's. */
+  private applyFullSync(from: string, msg: FullSync): void {
+    if (this.config.role !== 'replica' || from !== this.config.master) return;
+    this.following = { replId: msg.replId, offset: msg.offset };
+    this.lastFromMaster = this.ctx.monotonic();
+    this.records = new Map(msg.records);
+    this.locks = new Map(msg.locks.map(([key, owner, expiresAt]) => [key, { owner, expiresAt }]));
+    this.counter = msg.counter;
+    this.aofBuffer = [];
+    const disk = this.ctx.disk;
+    disk.truncate(0);
+    for (const [orderId, token] of msg.records) disk.append({ orderId, token });
+    disk.put(COUNTER_KEY, this.counter);
+  }
+
+  // --- roles (moved by Sentinel) ----------------------------------------------------------
+
+  private becomeMaster(epoch: number): void {
+    if (epoch < this.config.epoch) return;
+    if (this.config.role === 'master' && epoch === this.config.epoch) return;
+    this.ctx.note(`REPLICAOF NO ONE (epoch ${epoch})`);
+    this.config = { role: 'master', master: undefined, epoch };
+    this.following = undefined;
+    this.replicas.clear();
+    this.replId = `${this.ctx.id}:${this.ctx.bootCount}:${epoch}`;
+    this.offset = 0;
+    this.saveConfig();
+    this.declare();
+  }
+
+  private becomeReplica(master: string, epoch: number): void {
+    if (epoch < this.config.epoch || master === this.ctx.id) return;
+    if (this.config.role === 'replica' && this.config.master === master && epoch === this.config.epoch) return;
+    this.ctx.note(`REPLICAOF ${master} (epoch ${epoch})`);
+    this.config = { role: 'replica', master, epoch };
+    this.replicas.clear();
+    this.saveConfig();
+    this.declare();
+    this.psync();
+  }
+
+  private saveConfig(): void {
+    this.ctx.disk.put(CONFIG_KEY, { ...this.config });
+  }
+
+  private declare(): void {
+    this.ctx.declareRole(this.config.role === 'master' ? 'primary' : 'standby', this.config.epoch);
+  }
+}

@@ -1,0 +1,458 @@
+/**
+ * Patroni's HA loop on one PostgreSQL node: every `loop_wait` (or at once when a watched leader
+ * key changes) the member refreshes its member key in the DCS, reads the cluster, and acts:
+ *
+ *   I hold the leader key  -> renew it (compare-and-set on my name, TTL `ttl`); failed: demote
+ *   someone else holds it  -> follow them (demote first if I run as primary)
+ *   nobody holds it        -> race for it if I am healthy enough (below), then promote
+ *   the DCS does not answer within `retry_timeout` -> a primary demotes (or, with
+ *                             failsafe_mode, keeps running if every member acknowledges it)
+ *
+ * "Healthy enough" (Patroni's `is_healthiest_node`): in synchronous mode only the primary and
+ * the standby named in the `/sync` key may race; a replica lagging the last leader optime in
+ * the DCS by more than `maximum_lag_on_failover` bytes may not; and a member asks every other
+ * member's REST API (2 s timeout) and stands back if one still runs as primary or has more WAL.
+ *
+ * Synchronous mode: the primary keeps `synchronous_standby_names` and the `/sync` key in step,
+ * always weakening the DCS first and strengthening it last, so whichever standby `/sync` names
+ * has every acknowledged commit. A new sync standby is published only once it is confirmed
+ * (Patroni re-checks after 2 s). With no candidate, `on` turns synchronous replication off and
+ * `strict` sets `'*'` (commits block until some standby connects). Before promoting, a member
+ * in synchronous mode first writes `/sync` naming only itself.
+ *
+ * Watchdog: armed for `ttl - safety_margin` before promotion and re-armed after every
+ * successful renewal; disarmed on demotion. It is the kernel's timer, so a paused Patroni gets
+ * its node reset before its key expires.
+ *
+ * Threads: the HA loop, the DCS client and the REST API (health checks, member status,
+ * POST /failsafe) run on thread `patroni`; PostgreSQL (orders, WAL) on `main`. A deadlock that
+ * leaves `patroni` running is PostgreSQL stuck under a live Patroni: the key stays renewed.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Actor, Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+import { DcsClient } from './dcs-client.ts';
+import type { DcsKeys } from './dcs.ts';
+import { OrderServer } from './order-server.ts';
+import { PostgresReplication, type PgReplicationConfig, type StandbyStatus } from './postgres-replication.ts';
+
+export type SynchronousMode = 'off' | 'on' | 'strict';
+
+export interface PatroniConfig {
+  /** The Patroni members (PostgreSQL nodes), this one included. */
+  members: readonly string[];
+  /** The member that initialises the cluster when the DCS has no `/initialize` key. */
+  bootstrapMember: string;
+  dcsMembers: readonly string[];
+  ttlUs: Micros;
+  loopWaitUs: Micros;
+  retryTimeoutUs: Micros;
+  maximumLagOnFailoverBytes: number;
+  /** WAL bytes one order generates (positions are counted in orders). */
+  walBytesPerOrder: number;
+  synchronousMode: SynchronousMode;
+  watchdog: boolean;
+  watchdogSafetyMarginUs: Micros;
+  failsafeMode: boolean;
+  replication: PgReplicationConfig;
+}
+
+/** Patroni's timeout for one REST call to another member (`fetch_node_status`: 2 s). */
+const REST_TIMEOUT_US: Micros = 2_000_000;
+/** Patroni sleeps this long before checking that a newly named sync standby is synchronous. */
+const SYNC_CONFIRM_US: Micros = 2_000_000;
+/** `pg_ctl promote` until the node leaves recovery and accepts writes (an estimate). */
+const PROMOTION_US: Micros = 500_000;
+
+interface SyncState {
+  leader: string;
+  standby: string | undefined;
+}
+
+interface MemberStatus {
+  node: string;
+  role: 'primary' | 'replica';
+  walBytes: number;
+}
+
+interface Query {
+  waiting: Set<string>;
+  answers: MemberStatus[];
+  ok: boolean;
+  done: (answers: MemberStatus[], allOk: boolean) => void;
+}
+
+const memberKey = (name: string) => `members/${name}`;
+
+export class PatroniNode implements Actor {
+  private readonly orders: OrderServer;
+  private readonly pg: PostgresReplication;
+  private readonly dcs: DcsClient;
+  /** What PostgreSQL runs as. */
+  private running: 'primary' | 'replica' = 'replica';
+  private promoting = false;
+  private epoch = 0;
+  /** A cycle is under way (its DCS calls and REST queries are outstanding). */
+  private busy = false;
+  private loopTimer: TimerHandle | undefined;
+  /** The last cluster view read from the DCS. */
+  private lastKeys: DcsKeys | undefined;
+  /** A primary's POST /failsafe, valid until (monotonic). */
+  private failsafeLeader: { name: string; untilUs: Micros } | undefined;
+  private readonly queries = new Map<number, Query>();
+  private nextQueryId = 1;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly config: PatroniConfig,
+  ) {
+    this.pg = new PostgresReplication(ctx, config.replication, {
+      learn: (orderId) => this.orders.learn(orderId),
+      relearn: () => this.orders.relearnLog(),
+    });
+    this.orders = new OrderServer(ctx, { replicate: this.pg.replicate, replicateAfterLocal: true });
+    this.dcs = new DcsClient(ctx, config.dcsMembers, config.retryTimeoutUs);
+  }
+
+  // --- Actor -------------------------------------------------------------------------------
+
+  onStart(): void {
+    // PostgreSQL starts read-only; only the HA loop decides to promote it
+    this.ctx.declareRole('standby', 0);
+    this.pg.start();
+    this.cycle();
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    if (this.orders.handle(msg) || this.pg.handle(from, msg) || this.dcs.handle(from, msg)) return;
+    switch (msg.type) {
+      case 'patroni-status':
+        this.ctx.send(from, { type: 'patroni-status-reply', queryId: msg.queryId, role: this.running, walBytes: this.walBytes() });
+        return;
+      case 'patroni-failsafe': {
+        // a running primary refuses another's failsafe claim; a replica takes it as a sign of life
+        const ok = this.running !== 'primary';
+        if (ok) this.failsafeLeader = { name: from, untilUs: this.ctx.monotonic() + this.config.ttlUs };
+        this.ctx.send(from, { type: 'patroni-failsafe-reply', queryId: msg.queryId, ok });
+        return;
+      }
+      case 'patroni-status-reply':
+      case 'patroni-failsafe-reply':
+        this.onQueryReply(from, msg);
+        return;
+      default:
+        return;
+    }
+  }
+
+  onTimer(kind: string, data: unknown): void {
+    if (this.pg.onTimer(kind, data) || this.dcs.onTimer(kind, data)) return;
+    switch (kind) {
+      case 'patroni-loop':
+        this.loopTimer = undefined;
+        this.cycle();
+        return;
+      case 'patroni-rest-timeout':
+        this.finishQuery(data as number);
+        return;
+      case 'patroni-promoted':
+        this.promoted(data as number);
+        return;
+      case 'patroni-sync-confirm':
+        this.confirmSync(data as { candidate: string; mark: number });
+        return;
+      default:
+        return;
+    }
+  }
+
+  threadOf(kind: string): string {
+    return kind.startsWith('patroni-') || kind.startsWith('dcs-') || kind === 'health-check' ? 'patroni' : 'main';
+  }
+
+  /** REST `GET /primary`: 200 only while PostgreSQL runs as primary (HAProxy's check). */
+  healthy(): boolean {
+    return this.running === 'primary';
+  }
+
+  // --- the loop ----------------------------------------------------------------------------
+
+  private walBytes(): number {
+    return this.pg.walPosition() * this.config.walBytesPerOrder;
+  }
+
+  private cycle(): void {
+    if (this.busy) return;
+    this.busy = true;
+    this.ctx.cancelTimer(this.loopTimer);
+    this.loopTimer = undefined;
+    this.dcs.cancelWatch();
+    // touch_member: the answer is also the cluster view the rest of the cycle acts on
+    const value = { role: this.running, walBytes: this.walBytes() };
+    this.dcs.request({ puts: [{ key: memberKey(this.ctx.id), value, ttlUs: this.config.ttlUs }] }, (r) => (r ? this.decide(r.keys) : this.onDcsError()));
+  }
+
+  private decide(keys: DcsKeys): void {
+    const me = this.ctx.id;
+    this.lastKeys = keys;
+    if (!keys.initialize) {
+      if (me !== this.config.bootstrapMember) return this.finish(keys);
+      const txn = { compare: { key: 'initialize', value: undefined }, puts: [{ key: 'initialize', value: me }, { key: 'leader', value: me, ttlUs: this.config.ttlUs }] };
+      return this.dcs.request(txn, (r) => {
+        if (!r) return this.onDcsError();
+        if (!r.ok) return this.finish(r.keys);
+        this.ctx.note('patroni: initialized a new cluster');
+        this.promote(r.keys, () => this.finish(r.keys));
+      });
+    }
+    const leader = keys.leader?.value as string | undefined;
+    if (leader === me) return this.renew(keys);
+    if (leader !== undefined) {
+      if (this.running === 'primary' || this.promoting) this.demote(`${leader} holds the leader key`);
+      this.pg.follow(leader);
+      return this.finish(keys);
+    }
+    this.race(keys);
+  }
+
+  /** update_leader: compare-and-set on my name; also publishes the optime (and /failsafe). */
+  private renew(keys: DcsKeys): void {
+    const me = this.ctx.id;
+    const puts: { key: string; value: unknown; ttlUs?: Micros }[] = [
+      { key: 'leader', value: me, ttlUs: this.config.ttlUs },
+      { key: 'optime', value: this.walBytes() },
+    ];
+    if (this.config.failsafeMode) puts.push({ key: 'failsafe', value: this.liveMembers(keys) });
+    this.dcs.request({ compare: { key: 'leader', value: me }, puts }, (r) => {
+      if (!r) return this.onDcsError();
+      if (!r.ok) {
+        this.demote('failed to update the leader key');
+        const holder = r.keys.leader?.value as string | undefined;
+        if (holder !== undefined) this.pg.follow(holder);
+        return this.finish(r.keys);
+      }
+      this.pingWatchdog();
+      if (this.running !== 'primary' && !this.promoting) return this.promote(r.keys, () => this.finish(r.keys));
+      if (this.running === 'primary' && this.config.synchronousMode !== 'off') return this.manageSync(r.keys);
+      this.finish(r.keys);
+    });
+  }
+
+  private race(keys: DcsKeys): void {
+    const me = this.ctx.id;
+    const failsafe = this.failsafeLeader;
+    if (failsafe && failsafe.name !== me && this.ctx.monotonic() < failsafe.untilUs) {
+      this.pg.follow(failsafe.name);
+      return this.finish(keys);
+    }
+    const eligible = this.raceEligible(keys);
+    if (!eligible.has(me)) return this.standBack(keys, 'not allowed to race for the leader key');
+    if (this.running !== 'primary') {
+      const lag = ((keys.optime?.value as number | undefined) ?? 0) - this.walBytes();
+      if (lag > this.config.maximumLagOnFailoverBytes) return this.standBack(keys, `lag ${lag} B > maximum_lag_on_failover`);
+    }
+    const others = this.liveMembers(keys).filter((m) => m !== me && eligible.has(m));
+    this.query(others, 'patroni-status', (answers) => {
+      const myWal = this.walBytes();
+      for (const a of answers) {
+        if (a.role === 'primary' && this.running !== 'primary') return this.standBack(keys, `${a.node} still runs as primary`);
+        if (a.walBytes > myWal) return this.standBack(keys, `${a.node} has more WAL`);
+      }
+      this.acquire();
+    });
+  }
+
+  /** Not the healthiest: a replica waits; a primary without the key demotes. */
+  private standBack(keys: DcsKeys, reason: string): void {
+    if (this.running === 'primary' || this.promoting) this.demote(`no leader key and ${reason}`);
+    else this.ctx.note(`patroni: not racing, ${reason}`);
+    this.finish(keys);
+  }
+
+  /** Who may take the leader key: everyone, or in synchronous mode the /sync leader and standby. */
+  private raceEligible(keys: DcsKeys): Set<string> {
+    let names: string[] = [...this.config.members];
+    if (this.config.synchronousMode !== 'off') {
+      const sync = keys.sync?.value as SyncState | undefined;
+      names = sync ? [sync.leader, ...(sync.standby ? [sync.standby] : [])] : [];
+    }
+    const failsafe = keys.failsafe?.value as string[] | undefined;
+    if (this.config.failsafeMode && failsafe) names = names.filter((n) => failsafe.includes(n));
+    return new Set(names);
+  }
+
+  private acquire(): void {
+    const me = this.ctx.id;
+    this.dcs.request({ compare: { key: 'leader', value: undefined }, puts: [{ key: 'leader', value: me, ttlUs: this.config.ttlUs }] }, (r) => {
+      if (!r) return this.onDcsError();
+      if (!r.ok) {
+        const holder = r.keys.leader?.value as string | undefined;
+        if (holder !== undefined && holder !== me) {
+          this.demote(`${holder} won the leader race`);
+          this.pg.follow(holder);
+        }
+        return this.finish(r.keys);
+      }
+      this.ctx.note('patroni: acquired the leader key');
+      this.promote(r.keys, () => this.finish(r.keys));
+    });
+  }
+
+  private onDcsError(): void {
+    if (this.running !== 'primary' && !this.promoting) return this.finish(undefined);
+    if (!this.config.failsafeMode) {
+      this.demote('DCS is not accessible');
+      return this.finish(undefined);
+    }
+    // DCS failsafe mode: keep running as primary if every member in /failsafe acknowledges it
+    const members = ((this.lastKeys?.failsafe?.value as string[] | undefined) ?? []).filter((m) => m !== this.ctx.id);
+    this.query(members, 'patroni-failsafe', (_answers, allOk) => {
+      if (allOk && this.running === 'primary') {
+        this.ctx.note('patroni: DCS unreachable, every member reached: continuing as primary (failsafe_mode)');
+        this.pingWatchdog();
+      } else {
+        this.demote('DCS is not accessible and not every member acknowledged failsafe');
+      }
+      this.finish(undefined);
+    });
+  }
+
+  private finish(keys: DcsKeys | undefined): void {
+    this.busy = false;
+    this.ctx.cancelTimer(this.loopTimer);
+    this.loopTimer = this.ctx.setTimer(this.config.loopWaitUs, 'patroni-loop');
+    // replicas wake up as soon as the leader key changes or expires (Patroni watches it)
+    if (keys && this.running !== 'primary' && !this.promoting) this.dcs.watch('leader', keys.leader?.value, () => this.cycle());
+  }
+
+  private liveMembers(keys: DcsKeys): string[] {
+    return this.config.members.filter((m) => keys[memberKey(m)] !== undefined);
+  }
+
+  // --- promotion and demotion --------------------------------------------------------------
+
+  /** Promotes PostgreSQL under the leader key in `keys`; `then` once the promotion is under way. */
+  private promote(keys: DcsKeys, then: () => void): void {
+    if (this.running === 'primary') {
+      // "acquired session lock as a leader": already primary, same timeline
+      this.pingWatchdog();
+      return then();
+    }
+    const epoch = keys.leader!.createRev;
+    const start = () => {
+      this.promoting = true;
+      if (this.config.watchdog) this.ctx.armWatchdog(this.watchdogTimeout());
+      this.pg.follow(undefined);
+      this.ctx.setTimer(PROMOTION_US, 'patroni-promoted', epoch);
+      then();
+    };
+    if (this.config.synchronousMode === 'off') return start();
+    // first make myself the only member allowed to fail over, then promote
+    this.writeSync(keys, undefined, start);
+  }
+
+  private promoted(epoch: number): void {
+    if (!this.promoting) return;
+    this.promoting = false;
+    this.running = 'primary';
+    this.epoch = epoch;
+    this.pg.startPrimary();
+    this.pg.setSyncStandbyNames(this.config.synchronousMode === 'strict' ? '*' : []);
+    this.orders.becomePrimary(epoch);
+    this.ctx.note(`patroni: promoted, timeline ${epoch}`);
+  }
+
+  private demote(reason: string): void {
+    if (this.running !== 'primary' && !this.promoting) return;
+    this.promoting = false;
+    this.running = 'replica';
+    this.ctx.armWatchdog(undefined);
+    this.pg.stopPrimary();
+    this.orders.becomeStandby(this.epoch);
+    this.ctx.note(`patroni: demoted, ${reason}`);
+  }
+
+  private watchdogTimeout(): Micros {
+    return this.config.ttlUs - this.config.watchdogSafetyMarginUs;
+  }
+
+  private pingWatchdog(): void {
+    if (this.config.watchdog && (this.running === 'primary' || this.promoting)) this.ctx.armWatchdog(this.watchdogTimeout());
+  }
+
+  // --- synchronous mode --------------------------------------------------------------------
+
+  private manageSync(keys: DcsKeys): void {
+    const sync = keys.sync?.value as SyncState | undefined;
+    const live = new Set(this.liveMembers(keys));
+    const streaming = this.pg.standbys().filter((s) => live.has(s.node));
+    const current = sync?.leader === this.ctx.id ? sync.standby : undefined;
+    if (current !== undefined && streaming.some((s) => s.node === current)) {
+      const names = this.pg.syncStandbyNames;
+      if (names === '*' || names.length !== 1 || names[0] !== current) this.pg.setSyncStandbyNames([current]);
+      return this.finish(keys);
+    }
+    const candidate = bestCandidate(streaming);
+    // weaken the DCS first: nobody is published as sync standby while the names change
+    this.writeSync(keys, undefined, () => {
+      if (!candidate) {
+        this.pg.setSyncStandbyNames(this.config.synchronousMode === 'strict' ? '*' : []);
+        return this.finish(keys);
+      }
+      this.pg.setSyncStandbyNames([candidate.node]);
+      this.ctx.setTimer(SYNC_CONFIRM_US, 'patroni-sync-confirm', { candidate: candidate.node, mark: this.pg.localFlushed });
+    });
+  }
+
+  /** Publishes the candidate once it has everything flushed when it was named (it is synchronous since). */
+  private confirmSync({ candidate, mark }: { candidate: string; mark: number }): void {
+    const keys = this.lastKeys!;
+    const names = this.pg.syncStandbyNames;
+    const status = this.pg.standbys().find((s) => s.node === candidate);
+    if (this.running !== 'primary' || names === '*' || names[0] !== candidate || !status || status.flush < mark) return this.finish(keys);
+    this.writeSync(keys, candidate, () => this.finish(keys));
+  }
+
+  private writeSync(keys: DcsKeys, standby: string | undefined, then: () => void): void {
+    const me = this.ctx.id;
+    const current = keys.sync?.value as SyncState | undefined;
+    if (current && current.leader === me && current.standby === standby) return then();
+    const value: SyncState = { leader: me, standby };
+    this.dcs.request({ compare: { key: 'leader', value: me }, puts: [{ key: 'sync', value }] }, (r) => {
+      if (!r) return this.onDcsError();
+      this.lastKeys = r.keys;
+      if (!r.ok) return this.finish(r.keys);
+      then();
+    });
+  }
+
+  // --- REST calls to other members ---------------------------------------------------------
+
+  private query(members: string[], type: string, done: (answers: MemberStatus[], allOk: boolean) => void): void {
+    if (members.length === 0) return done([], true);
+    const queryId = this.nextQueryId++;
+    this.queries.set(queryId, { waiting: new Set(members), answers: [], ok: true, done });
+    for (const m of members) this.ctx.send(m, { type, queryId });
+    this.ctx.setTimer(REST_TIMEOUT_US, 'patroni-rest-timeout', queryId);
+  }
+
+  private onQueryReply(from: string, msg: Msg): void {
+    const queryId = msg.queryId as number;
+    const q = this.queries.get(queryId);
+    if (!q || !q.waiting.delete(from)) return;
+    if (msg.type === 'patroni-failsafe-reply') q.ok &&= msg.ok === true;
+    else q.answers.push({ node: from, role: msg.role as 'primary' | 'replica', walBytes: msg.walBytes as number });
+    if (q.waiting.size === 0) this.finishQuery(queryId);
+  }
+
+  private finishQuery(queryId: number): void {
+    const q = this.queries.get(queryId);
+    if (!q) return;
+    this.queries.delete(queryId);
+    q.done(q.answers, q.ok && q.waiting.size === 0);
+  }
+}
+
+/** The streaming standby furthest ahead (ties: by name), Patroni's pick for sync standby. */
+function bestCandidate(standbys: StandbyStatus[]): StandbyStatus | undefined {
+  return standbys.slice().sort((a, b) => b.flush - a.flush || (a.node < b.node ? -1 : 1))[0];
+}

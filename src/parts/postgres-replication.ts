@@ -1,0 +1,405 @@
+/**
+ * PostgreSQL streaming replication: the walsender on the primary, the walreceiver on a
+ * standby, and synchronous commit. WAL is the node's log (one entry per order); positions are
+ * counted in entries (the design converts them to bytes for Patroni).
+ *
+ *   primary: commit -> WAL flushed locally -> walsender ships it -> [wait for the sync standby]
+ *   standby: walreceiver writes it (reply if asked) -> flushes it (reply) -> replays it (reply if asked)
+ *
+ * As in PostgreSQL:
+ * - the walsender ships only WAL already flushed locally (`replicateAfterLocal`);
+ * - `synchronous_commit` decides how far the synchronous standby must have the commit before
+ *   the commit returns: `local` (not at all), `remote_write` (written, not yet fsynced),
+ *   `on` (flushed), `remote_apply` (replayed); with `synchronous_standby_names` empty every
+ *   level behaves like `local`. A commit waits for the standby *named* there (`'*'`: any
+ *   connected standby), for ever; changing the names re-evaluates the waiters, and emptying
+ *   them releases them all (SyncRepUpdateSyncStandbysDefined);
+ * - the walsender drops a standby it has not heard from for `wal_sender_timeout`; the standby
+ *   sends a status reply every `wal_receiver_status_interval` and retries a failed connection
+ *   every `wal_retrieve_retry_interval`;
+ * - a standby (re)connects with its timeline history; the primary streams from the end of
+ *   their common history. A standby whose WAL forked off (a former primary, or one that got
+ *   ahead of the promoted node) is rewound to the fork point first: pg_rewind, which Patroni
+ *   runs with `use_pg_rewind: true`.
+ *
+ * A timeline is identified by the `term` of its entries (the design's epoch: unique per
+ * promotion), so two logs agree up to the end of their common (term, start, end) runs.
+ * Left out: cascading replication, replication slots (a standby too far behind would need a
+ * base backup), WAL segment recycling, quorum commit (`ANY n`).
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+import type { DiskEntry } from '../world/disk.ts';
+import type { ReplicateFn } from './order-server.ts';
+
+export type SynchronousCommit = 'local' | 'remote_write' | 'on' | 'remote_apply';
+export const SYNCHRONOUS_COMMIT_LEVELS: readonly SynchronousCommit[] = ['local', 'remote_write', 'on', 'remote_apply'];
+
+export interface PgReplicationConfig {
+  synchronousCommit: SynchronousCommit;
+  /** The walsender drops a standby silent for this long (`wal_sender_timeout`, default 60 s). */
+  walSenderTimeoutUs: Micros;
+  /** A standby reports its positions at least this often (`wal_receiver_status_interval`, 10 s). */
+  walReceiverStatusIntervalUs: Micros;
+  /** A standby retries a failed connection after this long (`wal_retrieve_retry_interval`, 5 s). */
+  walRetrieveRetryIntervalUs: Micros;
+}
+
+/** One walsender as `pg_stat_replication` shows it. */
+export interface StandbyStatus {
+  node: string;
+  write: number;
+  flush: number;
+  apply: number;
+}
+
+interface WalSender extends StandbyStatus {
+  streamId: number;
+  sentUpTo: number;
+  lastReplyUs: Micros;
+}
+
+/** A run of consecutive entries of one timeline: [start, end). */
+export interface TimelineRun {
+  term: number;
+  start: number;
+  end: number;
+}
+
+/** Most entries per WAL message while a standby catches up. */
+const CHUNK = 1000;
+/** Replay lags the flush by about this much (only `remote_apply` can see it). */
+const APPLY_DELAY_US: Micros = 50;
+
+export function timelineRuns(entries: readonly DiskEntry[]): TimelineRun[] {
+  const runs: TimelineRun[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const term = entries[i].term ?? 0;
+    const last = runs[runs.length - 1];
+    if (last && last.term === term) last.end = i + 1;
+    else runs.push({ term, start: i, end: i + 1 });
+  }
+  return runs;
+}
+
+/** How many leading entries two logs share, from their timeline runs. */
+export function commonPrefix(a: readonly TimelineRun[], b: readonly TimelineRun[]): number {
+  let common = 0;
+  for (let k = 0; k < Math.min(a.length, b.length); k++) {
+    if (a[k].term !== b[k].term || a[k].start !== b[k].start) return common;
+    common = Math.min(a[k].end, b[k].end);
+    if (a[k].end !== b[k].end) return common;
+  }
+  return common;
+}
+
+export interface ReplicationHooks {
+  /** An entry arrived by replication (so a retried order is recognised after a promotion). */
+  learn(orderId: string): void;
+  /** The log was rewound: forget what is gone. */
+  relearn(): void;
+}
+
+export class PostgresReplication {
+  /** Entries of the local WAL known flushed to disk. */
+  private flushed = 0;
+  private isPrimary = false;
+  // primary side
+  private readonly senders = new Map<string, WalSender>();
+  private syncNames: readonly string[] | '*' = [];
+  private readonly waiters: { index: number; done: (ok: boolean) => void }[] = [];
+  private waitersHead = 0;
+  private nextStreamId = 1;
+  // standby side
+  private upstream: string | undefined;
+  /** The stream being received (0: not streaming). */
+  private streamId = 0;
+  private received = 0;
+  private applied = 0;
+  private retryTimer: TimerHandle | undefined;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly config: PgReplicationConfig,
+    private readonly hooks: ReplicationHooks,
+  ) {
+    this.flushed = this.received = this.applied = ctx.disk.length;
+  }
+
+  /** Starts the standby's status timer; call at boot. */
+  start(): void {
+    this.ctx.setTimer(this.config.walReceiverStatusIntervalUs, 'pg-status');
+  }
+
+  /** The WAL position (entries): the insert position on a primary, the received one on a standby. */
+  walPosition(): number {
+    return this.ctx.disk.length;
+  }
+
+  get localFlushed(): number {
+    return this.flushed;
+  }
+
+  // --- primary -----------------------------------------------------------------------------
+
+  /** The node now runs as primary: stop receiving, start sending. */
+  startPrimary(): void {
+    this.follow(undefined);
+    this.isPrimary = true;
+    this.senders.clear();
+    this.clearWaiters();
+  }
+
+  /** The node stops being primary: walsenders exit, waiting commits are abandoned. */
+  stopPrimary(): void {
+    this.isPrimary = false;
+    this.senders.clear();
+    this.clearWaiters();
+  }
+
+  /** `synchronous_standby_names`: [] (async), named standbys, or '*' (any standby). */
+  setSyncStandbyNames(names: readonly string[] | '*'): void {
+    this.syncNames = names;
+    this.release();
+  }
+
+  get syncStandbyNames(): readonly string[] | '*' {
+    return this.syncNames;
+  }
+
+  /** `pg_stat_replication`: the standbys whose walsender is alive. */
+  standbys(): StandbyStatus[] {
+    this.dropSilent();
+    return [...this.senders.values()].map(({ node, write, flush, apply }) => ({ node, write, flush, apply }));
+  }
+
+  /** The replication policy for OrderServer (with `replicateAfterLocal: true`). */
+  readonly replicate: ReplicateFn = (entry, done, index) => {
+    if (this.ctx.disk.entries[index] === entry && index + 1 > this.flushed) this.flushed = index + 1;
+    this.dropSilent();
+    for (const s of this.senders.values()) this.pump(s);
+    if (!this.needsSyncStandby()) return done(true);
+    this.waiters.push({ index, done });
+    this.release();
+  };
+
+  private needsSyncStandby(): boolean {
+    return this.config.synchronousCommit !== 'local' && (this.syncNames === '*' || this.syncNames.length > 0);
+  }
+
+  private position(s: StandbyStatus): number {
+    switch (this.config.synchronousCommit) {
+      case 'remote_write':
+        return s.write;
+      case 'remote_apply':
+        return s.apply;
+      default:
+        return s.flush;
+    }
+  }
+
+  /** Releases the waiting commits the synchronous standby now has. */
+  private release(): void {
+    if (this.waitersHead >= this.waiters.length) return;
+    const sync = this.needsSyncStandby();
+    let reached = Infinity;
+    if (sync) {
+      reached = 0;
+      for (const s of this.senders.values()) {
+        if (this.syncNames === '*' || this.syncNames.includes(s.node)) reached = Math.max(reached, this.position(s));
+      }
+    }
+    while (this.waitersHead < this.waiters.length && this.waiters[this.waitersHead].index < reached) {
+      this.waiters[this.waitersHead++].done(true);
+    }
+    if (this.waitersHead === this.waiters.length) this.clearWaiters();
+  }
+
+  private clearWaiters(): void {
+    this.waiters.length = 0;
+    this.waitersHead = 0;
+  }
+
+  private dropSilent(): void {
+    const now = this.ctx.monotonic();
+    for (const [node, s] of this.senders) {
+      if (now - s.lastReplyUs > this.config.walSenderTimeoutUs) {
+        this.senders.delete(node);
+        this.ctx.note(`postgres: walsender to ${node} timed out`);
+      }
+    }
+  }
+
+  private pump(s: WalSender): void {
+    const log = this.ctx.disk.entries;
+    const end = Math.min(this.flushed, log.length);
+    const wantWrite = this.config.synchronousCommit === 'remote_write';
+    const wantApply = this.config.synchronousCommit === 'remote_apply';
+    while (s.sentUpTo < end) {
+      const n = Math.min(end - s.sentUpTo, CHUNK);
+      const entries = log.slice(s.sentUpTo, s.sentUpTo + n);
+      this.ctx.send(s.node, { type: 'pg-wal', streamId: s.streamId, start: s.sentUpTo, entries, wantWrite, wantApply });
+      s.sentUpTo += n;
+    }
+  }
+
+  private onConnect(from: string, msg: Msg): void {
+    if (!this.isPrimary) {
+      this.ctx.send(from, { type: 'pg-refuse', streamId: 0 });
+      return;
+    }
+    const common = commonPrefix(timelineRuns(this.ctx.disk.entries), msg.runs as TimelineRun[]);
+    const s: WalSender = {
+      node: from,
+      streamId: this.nextStreamId++,
+      sentUpTo: common,
+      write: common,
+      flush: Math.min(common, msg.flushed as number),
+      apply: Math.min(common, msg.applied as number),
+      lastReplyUs: this.ctx.monotonic(),
+    };
+    this.senders.set(from, s);
+    this.ctx.send(from, { type: 'pg-start', streamId: s.streamId, from: common });
+    this.pump(s);
+  }
+
+  private onReply(from: string, msg: Msg): void {
+    const s = this.senders.get(from);
+    if (!this.isPrimary || !s || s.streamId !== msg.streamId) {
+      // no walsender for this stream (it timed out, or we restarted): the standby must reconnect
+      this.ctx.send(from, { type: 'pg-refuse', streamId: msg.streamId });
+      return;
+    }
+    s.write = Math.max(s.write, msg.write as number);
+    s.flush = Math.max(s.flush, msg.flush as number);
+    s.apply = Math.max(s.apply, msg.apply as number);
+    s.lastReplyUs = this.ctx.monotonic();
+    if (msg.status) this.ctx.send(from, { type: 'pg-keepalive', streamId: s.streamId, sentUpTo: s.sentUpTo });
+    this.release();
+  }
+
+  // --- standby -----------------------------------------------------------------------------
+
+  /** Points the walreceiver at `primary` (`primary_conninfo`); undefined stops it. */
+  follow(primary: string | undefined): void {
+    if (primary === this.upstream) return;
+    this.upstream = primary;
+    this.streamId = 0;
+    this.connect();
+  }
+
+  get following(): string | undefined {
+    return this.upstream;
+  }
+
+  get streaming(): boolean {
+    return this.streamId !== 0;
+  }
+
+  private connect(): void {
+    this.streamId = 0;
+    this.ctx.cancelTimer(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.upstream === undefined) return;
+    const entries = this.ctx.disk.entries;
+    this.ctx.send(this.upstream, { type: 'pg-connect', runs: timelineRuns(entries), flushed: this.flushed, applied: this.applied });
+    this.retryTimer = this.ctx.setTimer(this.config.walRetrieveRetryIntervalUs, 'pg-retry');
+  }
+
+  private onStart(from: string, msg: Msg): void {
+    // the latest start wins: it belongs to the walsender the primary keeps for us
+    if (from !== this.upstream) return;
+    this.ctx.cancelTimer(this.retryTimer);
+    this.retryTimer = undefined;
+    const at = msg.from as number;
+    if (at < this.ctx.disk.length) {
+      this.ctx.note(`pg_rewind: WAL after entry ${at} discarded (forked off ${from}'s timeline)`);
+      this.ctx.disk.truncate(at);
+      this.hooks.relearn();
+    }
+    this.received = at;
+    this.flushed = Math.min(this.flushed, at);
+    this.applied = Math.min(this.applied, at);
+    this.streamId = msg.streamId as number;
+  }
+
+  private onWal(from: string, msg: Msg): void {
+    if (from !== this.upstream || msg.streamId !== this.streamId || this.streamId === 0) return;
+    if ((msg.start as number) !== this.received) return this.connect(); // a gap: WAL was lost on the way
+    const disk = this.ctx.disk;
+    const wantApply = msg.wantApply === true;
+    for (const entry of msg.entries as DiskEntry[]) {
+      const index = disk.length;
+      disk.append(entry, (ok) => this.onFlushed(index, entry, ok, wantApply));
+      this.hooks.learn(entry.orderId);
+    }
+    this.received = disk.length;
+    if (msg.wantWrite) this.reply(false);
+  }
+
+  private onFlushed(index: number, entry: DiskEntry, ok: boolean, wantApply: boolean): void {
+    // an entry rewound away meanwhile no longer counts
+    if (!ok || this.ctx.disk.entries[index] !== entry) return;
+    if (index + 1 > this.flushed) this.flushed = index + 1;
+    if (this.isPrimary) return;
+    if (wantApply) {
+      this.ctx.setTimer(APPLY_DELAY_US, 'pg-apply', { index, entry });
+    } else {
+      this.applied = Math.max(this.applied, this.flushed);
+    }
+    this.reply(false);
+  }
+
+  private reply(status: boolean): void {
+    if (this.upstream === undefined || this.streamId === 0) return;
+    this.ctx.send(this.upstream, { type: 'pg-reply', streamId: this.streamId, write: this.received, flush: this.flushed, apply: this.applied, status });
+  }
+
+  handle(from: string, msg: Msg): boolean {
+    switch (msg.type) {
+      case 'pg-connect':
+        this.onConnect(from, msg);
+        return true;
+      case 'pg-reply':
+        this.onReply(from, msg);
+        return true;
+      case 'pg-start':
+        this.onStart(from, msg);
+        return true;
+      case 'pg-wal':
+        this.onWal(from, msg);
+        return true;
+      case 'pg-keepalive':
+        // WAL sent before the keepalive arrives before it (links are FIFO): a shortfall was lost
+        if (from === this.upstream && msg.streamId === this.streamId && (msg.sentUpTo as number) > this.received) this.connect();
+        return true;
+      case 'pg-refuse':
+        if (from === this.upstream && msg.streamId === this.streamId && this.streamId !== 0) this.connect();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  onTimer(kind: string, data: unknown): boolean {
+    switch (kind) {
+      case 'pg-status':
+        this.ctx.setTimer(this.config.walReceiverStatusIntervalUs, 'pg-status');
+        if (this.streamId !== 0) this.reply(true);
+        return true;
+      case 'pg-retry':
+        this.retryTimer = undefined;
+        if (this.streamId === 0) this.connect();
+        return true;
+      case 'pg-apply': {
+        const { index, entry } = data as { index: number; entry: DiskEntry };
+        if (this.ctx.disk.entries[index] !== entry || this.isPrimary) return true;
+        this.applied = Math.max(this.applied, index + 1);
+        this.reply(false);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * STONITH ("shoot the other node in the head") with Pacemaker's semantics, over the world's
+ * power controller (`ctx.fence`, IPMI). A node that lost its peer asks for the peer to be
+ * fenced; only a *confirmed* fence lets the cluster start the peer's resources elsewhere
+ * (`onFenced`). A fence that fails (the BMC unreachable, the management network down, the
+ * target's power domain dead) or does not answer within `stonithTimeout` is retried, and
+ * until one succeeds the resources stay where they were: blocked, never started twice. After
+ * `maxAttempts` failures it gives up (`stonith-max-attempts`), leaving the cluster blocked
+ * until an operator steps in.
+ *
+ * Before the first attempt it waits `pcmk_delay_base` plus a random part such that the sum
+ * stays below `pcmk_delay_max` (drawn from the node's seeded stream), and, when the target
+ * runs the resources, `priority-fencing-delay` on top: in a fence race of a two-node cluster
+ * the node that runs nothing shoots later, so the active node usually survives.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { FenceAction, NodeContext } from '../world/actor.ts';
+
+export interface StonithOptions {
+  /** `stonith-action`: reboot (the fenced node comes back after booting) or off. */
+  action: FenceAction;
+  /** `stonith-timeout`: how long one fencing attempt may take before it counts as failed. */
+  stonithTimeout: Micros;
+  /** `pcmk_delay_base`: a static delay before fencing. */
+  pcmkDelayBase: Micros;
+  /** `pcmk_delay_max`: base plus a random delay stays below this (0: no random part). */
+  pcmkDelayMax: Micros;
+  /** `priority-fencing-delay`: extra delay when the target runs the resources. */
+  priorityFencingDelay: Micros;
+  /** `stonith-max-attempts`: failures before giving up on a target. */
+  maxAttempts: number;
+  /** Pause between a failed attempt and the next (the scheduler's next transition). */
+  retryInterval: Micros;
+  /** The target is confirmed down: its resources may start elsewhere. */
+  onFenced(target: string): void;
+  /** Every attempt failed: the cluster stays blocked. */
+  onGaveUp?(target: string): void;
+}
+
+export class Stonith {
+  /** Targets being fenced, with the attempts made so far. */
+  private readonly inProgress = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly options: StonithOptions,
+  ) {}
+
+  /** Whether a fence of `target` is pending or running. */
+  fencing(target: string): boolean {
+    return this.inProgress.has(target);
+  }
+
+  /** Fences `target` after the configured delays (no-op if already under way). */
+  fence(target: string, targetRunsResources: boolean): void {
+    if (this.inProgress.has(target)) return;
+    this.inProgress.set(target, 0);
+    const delay = this.randomDelay() + (targetRunsResources ? this.options.priorityFencingDelay : 0);
+    this.ctx.note(`stonith: fencing ${target} in ${Math.round(delay / 1000)} ms`);
+    this.ctx.setTimer(delay, 'stonith-attempt', target);
+  }
+
+  onTimer(kind: string, data: unknown): boolean {
+    if (kind !== 'stonith-attempt') return false;
+    const target = data as string;
+    if (this.inProgress.has(target)) this.attempt(target);
+    return true;
+  }
+
+  private attempt(target: string): void {
+    const { action, stonithTimeout } = this.options;
+    this.ctx.fence(target, action, stonithTimeout, (ok) => {
+      if (ok) {
+        this.inProgress.delete(target);
+        this.options.onFenced(target);
+        return;
+      }
+      const attempts = (this.inProgress.get(target) ?? 0) + 1;
+      if (attempts >= this.options.maxAttempts) {
+        this.inProgress.delete(target);
+        this.ctx.note(`stonith: giving up on ${target} after ${attempts} failed attempts`);
+        this.options.onGaveUp?.(target);
+        return;
+      }
+      this.inProgress.set(target, attempts);
+      this.ctx.setTimer(this.options.retryInterval, 'stonith-attempt', target);
+    });
+  }
+
+  /** pcmk_delay_base plus a random part, the sum kept below pcmk_delay_max. */
+  private randomDelay(): Micros {
+    const { pcmkDelayBase: base, pcmkDelayMax: max } = this.options;
+    if (max <= base) return base;
+    return base + Math.round(this.ctx.rng.float() * (max - base));
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * One VRRPv2 virtual router instance (RFC 3768), as keepalived 2.x runs it: the state machine
+ * that decides which node holds a virtual IP. It knows nothing of the service behind the
+ * address; `onMaster` / `onBackup` / `onFault` are keepalived's notify scripts.
+ *
+ *            advert prio >= mine, or nopreempt, or preempt_delay running: reset the down timer
+ *           +------+
+ *           v      |          Master_Down_Timer fires
+ *   start --> BACKUP ---------------------------------> MASTER --(every advert_int)--> advert
+ *             ^   ^  priority-0 advert: timer = Skew_Time  |
+ *             |   +----------------------------------------+ higher-priority advert (or equal
+ *             |                                              priority from a higher address)
+ *             +-- leave FAULT <--- FAULT <-- setFault(true) (a MASTER sends a priority-0 advert)
+ *
+ * Timing (RFC 3768 §6.1, keepalived's `VRRP_TIMER_SKEW`):
+ *   Skew_Time            = advert_int x (256 - priority) / 256
+ *   Master_Down_Interval = 3 x advert_int + Skew_Time
+ * so a backup of priority 100 with advert_int 1 s takes over 3.609375 s after the last advert
+ * it heard, and 0.609375 s after a priority-0 advert.
+ *
+ * A backup that hears a lower-priority advert with preemption on discards it (its down timer
+ * keeps running, so it takes over Master_Down_Interval after the last advert it accepted);
+ * with `preempt_delay` it accepts them until the delay, started at startup or at the first such
+ * advert, has passed (keepalived `vrrp_state_backup`). A master that hears a lower-priority
+ * advert answers with its own advert and a burst of gratuitous ARPs (keepalived
+ * `vrrp_state_master_rx`, `vrrp_garp_lower_prio_repeat`), which is how a split brain heals once
+ * the peers hear each other again. There is no quorum: two nodes that cannot hear each other
+ * are both MASTER, VRRP's well-known split brain.
+ *
+ * Everything runs on the `heartbeat` thread: keepalived is its own process, so a deadlock of
+ * the service it watches does not stop its adverts. Times are read from the monotonic clock.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+
+export type VrrpState = 'BACKUP' | 'MASTER' | 'FAULT';
+
+/** The keepalived thread: VRRP and its track scripts. */
+export const VRRP_THREAD = 'heartbeat';
+
+/** Message and timer kinds of this part (all on `VRRP_THREAD`). */
+export const VRRP_KINDS: ReadonlySet<string> = new Set(['vrrp-advert', 'vrrp-adver-timer', 'vrrp-down-timer', 'vrrp-garp-delay']);
+
+/** A VRRP advertisement: the sender's priority (0: it is leaving the MASTER state). */
+export interface VrrpAdvert extends Msg {
+  type: 'vrrp-advert';
+  priority: number;
+}
+
+export interface VrrpOptions {
+  /** The other routers of this virtual router (multicast group members or `unicast_peer`). */
+  peers: readonly string[];
+  /** The priority this instance starts with (1..254; 255 = address owner). */
+  priority: number;
+  /** `advert_int`. */
+  advertIntUs: Micros;
+  /** `preempt` (keepalived's default) or `nopreempt`. */
+  preempt: boolean;
+  /** `preempt_delay` (0: none). */
+  preemptDelayUs: Micros;
+  /** `garp_master_delay`: the second burst of gratuitous ARPs after becoming MASTER (0: none). */
+  garpMasterDelayUs: Micros;
+  /** Enter MASTER at once instead of waiting Master_Down_Interval as BACKUP. */
+  startAsMaster: boolean;
+  /** With `startAsMaster`: when the first periodic advert goes out (the daemon's phase, < advert_int). */
+  firstAdvertDelayUs?: Micros;
+  /** notify_master: this node now holds the virtual IP. */
+  onMaster(): void;
+  /** notify_backup. */
+  onBackup(): void;
+  /** notify_fault. */
+  onFault(): void;
+}
+
+export class VrrpInstance {
+  state: VrrpState = 'BACKUP';
+  private effectivePriority: number;
+  private faulty = false;
+  private started = false;
+  private downTimer: TimerHandle | undefined;
+  private adverTimer: TimerHandle | undefined;
+  private garpTimer: TimerHandle | undefined;
+  /** Monotonic time from which a lower-priority master may be preempted (undefined: delay not started). */
+  private preemptAt: Micros | undefined;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly options: VrrpOptions,
+  ) {
+    this.effectivePriority = options.priority;
+  }
+
+  get priority(): number {
+    return this.effectivePriority;
+  }
+
+  /** Skew_Time for the current priority. */
+  skewTime(): Micros {
+    return Math.round((this.options.advertIntUs * (256 - this.effectivePriority)) / 256);
+  }
+
+  /** Master_Down_Interval for the current priority. */
+  masterDownInterval(): Micros {
+    return 3 * this.options.advertIntUs + this.skewTime();
+  }
+
+  start(): void {
+    this.started = true;
+    if (this.faulty) return this.enterFault();
+    if (this.options.startAsMaster) return this.becomeMaster(this.options.firstAdvertDelayUs);
+    this.enterBackup();
+  }
+
+  /** A track script changed the effective priority (clamped to 1..254 as keepalived does). */
+  setPriority(priority: number): void {
+    this.effectivePriority = Math.min(254, Math.max(1, priority));
+  }
+
+  /** A track script with weight 0 failed (true) or recovered (false). */
+  setFault(faulty: boolean): void {
+    if (this.faulty === faulty) return;
+    this.faulty = faulty;
+    if (!this.started) return;
+    if (faulty) this.enterFault();
+    else if (this.state === 'FAULT') this.enterBackup(); // keepalived leaves FAULT to BACKUP unless it owns the address
+  }
+
+  handle(from: string, msg: Msg): boolean {
+    if (msg.type !== 'vrrp-advert') return false;
+    if (this.started && this.options.peers.includes(from)) this.onAdvert(from, (msg as VrrpAdvert).priority);
+    return true;
+  }
+
+  onTimer(kind: string): boolean {
+    switch (kind) {
+      case 'vrrp-down-timer':
+        this.downTimer = undefined;
+        if (this.state === 'BACKUP') this.becomeMaster();
+        return true;
+      case 'vrrp-adver-timer':
+        this.adverTimer = undefined;
+        if (this.state === 'MASTER') {
+          this.sendAdvert(this.effectivePriority);
+          this.adverTimer = this.ctx.setTimer(this.options.advertIntUs, 'vrrp-adver-timer');
+        }
+        return true;
+      case 'vrrp-garp-delay':
+        this.garpTimer = undefined;
+        if (this.state === 'MASTER') this.ctx.takeVip(); // the second set of gratuitous ARPs
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private onAdvert(from: string, priority: number): void {
+    if (this.state === 'BACKUP') return this.backupReceives(priority);
+    if (this.state === 'MASTER') return this.masterReceives(from, priority);
+    // FAULT: adverts are ignored until the fault clears
+  }
+
+  private backupReceives(priority: number): void {
+    const mine = this.effectivePriority;
+    const now = this.ctx.monotonic();
+    if (priority === 0) return this.armDownTimer(this.skewTime());
+    const delayRunning = this.options.preemptDelayUs > 0 && (this.preemptAt === undefined || this.preemptAt > now);
+    if (!this.options.preempt || priority >= mine || delayRunning) {
+      this.armDownTimer(this.masterDownInterval());
+      if (this.options.preemptDelayUs > 0) {
+        if (priority >= mine) this.preemptAt = undefined;
+        else this.preemptAt ??= now + this.options.preemptDelayUs;
+      }
+    }
+    // otherwise: a lower-priority master we may preempt; the advert is discarded and the down
+    // timer runs out Master_Down_Interval after the last advert we accepted
+  }
+
+  private masterReceives(from: string, priority: number): void {
+    const mine = this.effectivePriority;
+    if (priority === 0) return this.sendAdvert(mine);
+    const theirsWins = priority > mine || (priority === mine && this.rankOf(from) > this.rankOf(this.ctx.id));
+    if (theirsWins) return this.enterBackup();
+    // a lower-priority master: re-assert ourselves and refresh the clients' ARP caches
+    this.sendAdvert(mine);
+    this.ctx.takeVip();
+  }
+
+  /** Stands in for the primary IP address: on equal priority the higher one wins (RFC 3768 §6.4.3). */
+  private rankOf(node: string): number {
+    return this.ctx.nodes.indexOf(node);
+  }
+
+  private becomeMaster(firstAdvertDelay: Micros = this.options.advertIntUs): void {
+    this.cancelTimers();
+    this.state = 'MASTER';
+    // the advert goes first so an old master drops the address before our ARPs arrive
+    this.sendAdvert(this.effectivePriority);
+    this.ctx.takeVip();
+    if (this.options.garpMasterDelayUs > 0) this.garpTimer = this.ctx.setTimer(this.options.garpMasterDelayUs, 'vrrp-garp-delay');
+    this.adverTimer = this.ctx.setTimer(firstAdvertDelay, 'vrrp-adver-timer');
+    this.options.onMaster();
+  }
+
+  private enterBackup(): void {
+    const wasMaster = this.state === 'MASTER';
+    this.cancelTimers();
+    if (wasMaster) this.ctx.releaseVip();
+    this.state = 'BACKUP';
+    // keepalived clears the preempt delay when a master steps down and restarts it at startup
+    // and when leaving FAULT
+    this.preemptAt = !wasMaster && this.options.preemptDelayUs > 0 ? this.ctx.monotonic() + this.options.preemptDelayUs : undefined;
+    this.armDownTimer(this.masterDownInterval());
+    this.options.onBackup();
+  }
+
+  private enterFault(): void {
+    if (this.state === 'MASTER') {
+      this.sendAdvert(0); // keepalived vrrp_state_leave_master: priority 0 so a backup takes over after Skew_Time
+      this.ctx.releaseVip();
+    }
+    this.cancelTimers();
+    this.state = 'FAULT';
+    this.options.onFault();
+  }
+
+  private armDownTimer(delay: Micros): void {
+    this.ctx.cancelTimer(this.downTimer);
+    this.downTimer = this.ctx.setTimer(delay, 'vrrp-down-timer');
+  }
+
+  private cancelTimers(): void {
+    this.ctx.cancelTimer(this.downTimer);
+    this.ctx.cancelTimer(this.adverTimer);
+    this.ctx.cancelTimer(this.garpTimer);
+    this.downTimer = this.adverTimer = this.garpTimer = undefined;
+  }
+
+  private sendAdvert(priority: number): void {
+    const advert: VrrpAdvert = { type: 'vrrp-advert', priority };
+    for (const peer of this.options.peers) this.ctx.send(peer, advert);
+  }
+}
