@@ -37,10 +37,12 @@
  *   weight -20 both priorities drop alike and a dead service never fails over).
  * - The document configures no notify_fault: a node in FAULT leaves its service as it was, so a
  *   MASTER that faults keeps believing it is active while the VIP moves away.
- * - No quorum, no fencing: a partition between the two hosts that leaves both reachable from
- *   the clients makes both MASTER, each answering the clients whose ARP cache points at it
- *   (VRRP's well-known split brain). When they hear each other again the lower priority steps
- *   down; orders it acked meanwhile are lost when it resyncs from the winner.
+ * - No quorum, no fencing: a partition between the two hosts makes both MASTER (VRRP's
+ *   well-known split brain). Each serves the clients whose ARP cache points at it: clients
+ *   follow the last gratuitous ARP they heard, so on one shared segment they all move to the
+ *   new MASTER, while clients cut off from it (a split between switches) stay with the old one
+ *   and both ack orders. When the hosts hear each other again the lower priority steps down;
+ *   orders it acked meanwhile are lost when it resyncs from the winner.
  * - The trading service's own state: asynchronous replication of the order log from the
  *   active to the standby (the document's §4 / `asyncSendToSecondary`; keepalived itself moves
  *   only the address), with a resync when a node comes back as standby.
@@ -55,9 +57,13 @@
  * in steady state: the preferred MASTER holds the VIP at t = 0; a node that boots later starts
  * as BACKUP and waits Master_Down_Interval, as keepalived does for `state MASTER` below 255.
  *
- * Left out: VRRP authentication, sync groups, VMACs, unicast vs multicast (both reach the same
- * peer here), `garp_master_refresh` (0 by default), track_interface, the time notify scripts
- * and a service start take, `init_fail`, VRRPv3 sub-second adverts.
+ * Left out: interface tracking (keepalived puts an instance in FAULT when its own interface
+ * loses carrier; hasim's processes cannot see their NIC, so a NIC or switch failure looks like
+ * a partition to keepalived: the cut-off MASTER stays MASTER and wins back on reconnection);
+ * a graceful `systemctl stop keepalived` (it also sends priority 0; hasim has no graceful-stop
+ * fault); VRRP authentication, sync groups, VMACs, unicast vs multicast (both reach the same
+ * peer here); `garp_master_refresh` (0 by default); the time notify scripts and a service start
+ * take; `init_fail`; VRRPv3 sub-second adverts.
  *
  * Defaults and sources:
  * - priority 150 for `a`, backupPriority 100 for `b`: keepalived.conf(5) `priority` default
@@ -71,8 +77,8 @@
  * - scriptInterval 1 s, fall 1, rise 1, weight 0: keepalived.conf(5) `vrrp_script` defaults
  *   (interval 1 s; weight 0 = FAULT). The document's own config says `interval 2`, `weight -20`:
  *   `--set scriptInterval=2s weight=-20` models it.
- * - scriptTimeout 0 = the interval: keepalived kills a script still running at its next
- *   interval (vrrp_script `timeout` unset; keepalived vrrp_track.c).
+ * - scriptTimeout 0 = the interval: with `timeout` unset keepalived waits for a script as long
+ *   as its interval (vrrp_script child timeout = interval in keepalived's vrrp_track.c).
  * - baseReachableTime 30 s: how long a client trusts an ARP entry without a GARP, Linux
  *   `net.ipv4.neigh.default.base_reachable_time_ms` = 30000 (ip-sysctl.rst).
  * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).

@@ -19,7 +19,7 @@ import { designNames, loadDesign, scenarioNames } from './catalog.ts';
 import { campaign, type CampaignInput } from './check.ts';
 
 /** The scenarios compare and sweep use by default, those of them that are bundled. */
-export const DEFAULT_COMPARE_SCENARIOS = ['primary-crash', 'server-crash', 'partition-primary', 'partition-one-way', 'gc-pause', 'packet-loss', 'nic-failure'];
+export const DEFAULT_COMPARE_SCENARIOS = ['primary-crash', 'server-crash', 'partition-primary', 'partition-one-way', 'gc-pause', 'packet-loss'];
 /** Seeds per scenario by default (fixed schedules) or runs under a profile. */
 export const DEFAULT_COMPARE_RUNS = 3;
 export const DEFAULT_PROFILE_RUNS = 20;

@@ -26,8 +26,11 @@ export type HistoryEvent =
   | { type: 'info'; time: Micros; client: string; orderId: string; reason: string }
   /** A node sent an ack to a client: an external effect of believing it is primary. */
   | { type: 'ack-sent'; time: Micros; node: string; orderId: string }
-  /** A node declared a role with its epoch/term. */
-  | { type: 'role'; time: Micros; node: string; role: Role; epoch: number }
+  /**
+   * A node declared a role with its epoch/term. `scope` names the part of the service the role
+   * is about (a shard, in designs with one primary per shard); absent: the whole service.
+   */
+  | { type: 'role'; time: Micros; node: string; role: Role; epoch: number; scope?: string }
   /** The exchange received an order from a node. */
   | { type: 'exchange'; time: Micros; node: string; orderId: string; token: number | null; accepted: boolean; reason?: string }
   /** A fault began or ended; `targets` are the resolved endpoints it acts on. */
@@ -62,6 +65,8 @@ export interface FinalNodeState {
   /** The last role the node declared (undefined if it never did), and its epoch. */
   lastRole?: Role;
   lastEpoch?: number;
+  /** The last role declared in each named scope (a shard), when the design has scopes. */
+  lastRoleByScope?: Record<string, { role: Role; epoch: number }>;
 }
 
 /** What invariants and metrics read: the events, the final state and the run's frame. */

@@ -1,13 +1,14 @@
 /**
  * The tables of `hasim compare` (one row per design) and `hasim sweep` (one row per parameter
  * value), built from the result file: availability, RTO p50/p99, lost acked orders, split
- * brain, duplicate orders, false failovers and ack latency, plus the failed runs. Rendered as a
+ * brain, duplicate orders, false failovers and ack latency, plus the failed runs and which
+ * invariants they broke. Rendered as a
  * box, CSV or Markdown by `table.ts`.
  */
 import type { CampaignFile, DesignReport } from './campaign-json.ts';
 import { fmt, type Tabular } from './table.ts';
 
-const RUN_COLUMNS = ['runs', 'failed runs'];
+const RUN_COLUMNS = ['runs', 'failed runs', 'invariants broken'];
 
 export function compareTable(file: CampaignFile): Tabular {
   return {
@@ -48,8 +49,8 @@ export function sweepTable(file: CampaignFile, param: string): Tabular {
 function runCells(d: DesignReport): (string | number)[] {
   const broken = Object.entries(d.violations)
     .filter(([, n]) => n > 0)
-    .map(([name, n]) => `${name} ${n}`);
-  return [d.runs, d.failedRuns === 0 ? '0' : `${d.failedRuns}: ${broken.join(', ')}`];
+    .map(([name]) => name);
+  return [d.runs, d.failedRuns, broken.join(' ') || '-'];
 }
 
 /** One line saying what the table was run on. */

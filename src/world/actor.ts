@@ -58,8 +58,13 @@ export interface NodeContext {
   /** Fires `onTimer(kind, data)` after `delay` of this node's local clock. */
   setTimer(delay: Micros, kind: string, data?: unknown): TimerHandle;
   cancelTimer(timer: TimerHandle | undefined): void;
-  /** Declares this node's role and epoch/term; invariants read it from the history. */
-  declareRole(role: Role, epoch: number): void;
+  /**
+   * Declares this node's role and epoch/term; invariants read it from the history. `scope`
+   * names the part of the service the role is about when a design runs several at once (a
+   * shard: each shard has its own primary); invariants then apply per scope. Default: the
+   * whole service.
+   */
+  declareRole(role: Role, epoch: number, scope?: string): void;
   /** Acks an order to its client: an external effect, recorded as `ack-sent`. */
   ackOrder(order: OrderRequest): void;
   /** Refuses an order (`not-primary`, `market-closed`, ...), optionally naming the leader. */

@@ -257,8 +257,8 @@ class BootContext implements NodeContext {
     if (timer) this.node.world.sim.cancel((timer as Timer).event);
   }
 
-  declareRole(role: Role, epoch: number): void {
-    if (this.alive) this.node.world.declareRole(this.id, role, epoch);
+  declareRole(role: Role, epoch: number, scope?: string): void {
+    if (this.alive) this.node.world.declareRole(this.id, role, epoch, scope);
   }
 
   ackOrder(order: OrderRequest): void {

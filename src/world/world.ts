@@ -65,7 +65,8 @@ export class World {
   loadBalancer: LoadBalancer | undefined;
   private readonly nodes = new Map<string, SimNode>();
   private readonly clients: Client[] = [];
-  private readonly roles = new Map<string, { role: Role; epoch: number }>();
+  /** Per node, per scope (`''`: the whole service; else e.g. a shard): its current role. */
+  private readonly roles = new Map<string, Map<string, { role: Role; epoch: number }>>();
   private readonly domainDown = new Map<string, number>();
 
   constructor(
@@ -166,22 +167,29 @@ export class World {
     return this.nodes.has(id);
   }
 
-  /** The current declared role of a node (undefined after a crash until it declares again). */
-  roleOf(id: string): { role: Role; epoch: number } | undefined {
-    return this.roles.get(id);
+  /** The current declared role of a node in `scope` (undefined after a crash until it declares again). */
+  roleOf(id: string, scope = ''): { role: Role; epoch: number } | undefined {
+    return this.roles.get(id)?.get(scope);
   }
 
-  /** Nodes that currently believe they are primary and are up or paused, highest epoch first. */
+  /** The highest epoch in which a node currently believes it is primary, in any scope. */
+  private primaryEpoch(id: string): number | undefined {
+    let epoch: number | undefined;
+    for (const r of this.roles.get(id)?.values() ?? []) if (r.role === 'primary' && (epoch === undefined || r.epoch > epoch)) epoch = r.epoch;
+    return epoch;
+  }
+
+  /** Nodes that currently believe they are primary (in any scope) and are up or paused, highest epoch first. */
   primaries(): string[] {
     return this.nodeIds
-      .filter((id) => this.roles.get(id)?.role === 'primary' && this.isRunning(id))
-      .sort((a, b) => this.roles.get(b)!.epoch - this.roles.get(a)!.epoch);
+      .filter((id) => this.primaryEpoch(id) !== undefined && this.isRunning(id))
+      .sort((a, b) => this.primaryEpoch(b)! - this.primaryEpoch(a)!);
   }
 
-  /** Nodes that are running, serve clients and do not believe they are primary. */
+  /** Nodes that are running, serve clients and do not believe they are primary in any scope. */
   standbys(): string[] {
     const serving = new Set(this.topology.nodes.filter((n) => n.serving !== false).map((n) => n.id));
-    return this.nodeIds.filter((id) => serving.has(id) && this.isRunning(id) && this.roles.get(id)?.role !== 'primary');
+    return this.nodeIds.filter((id) => serving.has(id) && this.isRunning(id) && this.primaryEpoch(id) === undefined);
   }
 
   isRunning(id: string): boolean {
@@ -203,13 +211,16 @@ export class World {
 
   // --- what designs and the world record -----------------------------------------------
 
-  declareRole(node: string, role: Role, epoch: number): void {
-    const prev = this.roles.get(node);
+  /** Records a role declaration; `scope` names the part of the service it is about (a shard). */
+  declareRole(node: string, role: Role, epoch: number, scope = ''): void {
+    let scopes = this.roles.get(node);
+    if (!scopes) this.roles.set(node, (scopes = new Map()));
+    const prev = scopes.get(scope);
     if (prev && prev.role === role && prev.epoch === epoch) return;
-    this.roles.set(node, { role, epoch });
+    scopes.set(scope, { role, epoch });
     const sim = this.sim;
-    sim.trace.add(sim.now, 20, this.node(node).index, sim.trace.id(role), epoch);
-    this.history.record({ type: 'role', time: sim.now, node, role, epoch });
+    sim.trace.add(sim.now, 20, this.node(node).index, sim.trace.id(scope === '' ? role : `${role}@${scope}`), epoch);
+    this.history.record(scope === '' ? { type: 'role', time: sim.now, node, role, epoch } : { type: 'role', time: sim.now, node, role, epoch, scope });
   }
 
   roleLost(node: string): void {
@@ -260,23 +271,33 @@ export class World {
 
   /** The durable state every invariant reads at the end. */
   finalState(): FinalNodeState[] {
+    const last = this.lastDeclared();
     return this.nodeIds.map((id) => {
       const node = this.node(id);
-      const role = this.lastDeclared.get(id);
-      return {
+      const byScope = last.get(id);
+      const role = byScope?.get('');
+      const final: FinalNodeState = {
         node: id,
         state: node.state,
         durableOrderIds: node.disk.durableEntries().map((e) => e.orderId),
         lastRole: role?.role,
         lastEpoch: role?.epoch,
       };
+      const scoped = [...(byScope ?? [])].filter(([scope]) => scope !== '');
+      if (scoped.length > 0) final.lastRoleByScope = Object.fromEntries(scoped);
+      return final;
     });
   }
 
-  /** The last role each node declared, kept across crashes (for the final state). */
-  private get lastDeclared(): Map<string, { role: Role; epoch: number }> {
-    const last = new Map<string, { role: Role; epoch: number }>();
-    for (const e of this.history.events) if (e.type === 'role') last.set(e.node, { role: e.role, epoch: e.epoch });
+  /** The last role each node declared in each scope, kept across crashes (for the final state). */
+  private lastDeclared(): Map<string, Map<string, { role: Role; epoch: number }>> {
+    const last = new Map<string, Map<string, { role: Role; epoch: number }>>();
+    for (const e of this.history.events) {
+      if (e.type !== 'role') continue;
+      let scopes = last.get(e.node);
+      if (!scopes) last.set(e.node, (scopes = new Map()));
+      scopes.set(e.scope ?? '', { role: e.role, epoch: e.epoch });
+    }
     return last;
   }
 }

@@ -38,7 +38,7 @@ describe('compare', () => {
       ['misbehaving', 3],
       ['nondeterministic', 3],
     ]);
-    expect(table.columns).toEqual(['design', 'runs', 'failed runs', 'availability', 'RTO p50', 'RTO p99', 'lost acked (runs)', 'split-brain runs', 'duplicate orders', 'false failovers', 'ack p99']);
+    expect(table.columns).toEqual(['design', 'runs', 'failed runs', 'invariants broken', 'availability', 'RTO p50', 'RTO p99', 'lost acked (runs)', 'split-brain runs', 'duplicate orders', 'false failovers', 'ack p99']);
   });
 
   it('refuses a --set for a design not compared or a parameter no design has', async () => {

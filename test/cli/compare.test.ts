@@ -15,12 +15,12 @@ describe('hasim compare', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('design,runs,failed runs,availability,RTO p50,RTO p99,lost acked (runs),split-brain runs,duplicate orders,false failovers,ack p99');
+    expect(lines[0]).toBe('design,runs,failed runs,invariants broken,availability,RTO p50,RTO p99,lost acked (runs),split-brain runs,duplicate orders,false failovers,ack p99');
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([
       ['misbehaving', '2'],
       ['nondeterministic', '2'],
     ]);
-    expect(lines[1]).toMatch(/,"?2: [^,]*single-primary 2/);
+    expect(lines[1]).toMatch(/^misbehaving,2,2,[^,]*single-primary/);
   });
 
   it('prints JSON with one entry per design', async () => {
@@ -44,9 +44,9 @@ describe('hasim sweep', () => {
     const r = await hasim(['sweep', DESIGN, '--param', 'badFraction=0..1:0.5', '-s', SHORT, '--runs', '2', '--workers', '0', '--format', 'md', '--set', 'mode=split']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('| badFraction | runs | failed runs | RTO p50 | RTO p99 | false failovers | availability | split-brain runs | lost acked (runs) | ack p99 |');
+    expect(lines[0]).toBe('| badFraction | runs | failed runs | invariants broken | RTO p50 | RTO p99 | false failovers | availability | split-brain runs | lost acked (runs) | ack p99 |');
     expect(lines.slice(2).map((l) => l.split(' | ')[0])).toEqual(['| 0', '| 0.5', '| 1']);
-    expect(lines[4]).toMatch(/^\| 1 \| 2 \| 2: /);
+    expect(lines[4]).toMatch(/^\| 1 \| 2 \| 2 \| [^|]*single-primary/);
   });
 
   it('exits 2 with one line for a parameter the design does not have', async () => {

@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
 import { parseSchedule, type Schedule } from '../../src/faults/schedule.ts';
+import { InputError } from '../../src/sim/input-error.ts';
 import type { Micros } from '../../src/sim/time.ts';
 import dnsFailover from '../../models/dns-failover.ts';
 
@@ -129,5 +130,12 @@ describe('dns-failover: what the health check sees', () => {
   it('a whole-process hang (health endpoint included) is failed over like a crash', () => {
     const r = run(['{ at: 10s, kind: deadlock, target: a, threads: [], for: 45s }']);
     expect(dnsChanges(r)[0]?.node).toBe('b');
+  });
+});
+
+describe('parameters', () => {
+  it('refuses values the real system would not take', () => {
+    expect(() => run([], { requestInterval: '0s' })).toThrow(InputError);
+    expect(() => run([], { failureThreshold: 11 })).toThrow(InputError); // Route 53 allows 1-10
   });
 });

@@ -16,6 +16,7 @@ import { DEFAULT_WORKLOAD } from '../../src/world/client.ts';
 import { resolveParams } from '../../src/world/params.ts';
 import { World } from '../../src/world/world.ts';
 import { parseSchedule, type Schedule } from '../../src/faults/schedule.ts';
+import { InputError } from '../../src/sim/input-error.ts';
 import type { Micros } from '../../src/sim/time.ts';
 import keepalived from '../../models/keepalived-vrrp.ts';
 
@@ -207,5 +208,12 @@ describe('keepalived-vrrp: determinism', () => {
   it('the same seed gives the same trace hash', () => {
     const lines = ['{ at: 5s, kind: crash, target: a, for: 5s }'];
     expect(run(lines, {}, 7, '15s').traceHash).toBe(run(lines, {}, 7, '15s').traceHash);
+  });
+});
+
+describe('parameters', () => {
+  it('refuses values the real system would not take', () => {
+    expect(() => run([], { advertInt: '0s' })).toThrow(InputError);
+    expect(() => run([], { notifyBackup: 'restart' })).toThrow(InputError);
   });
 });

@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
 import { parseSchedule, type Schedule } from '../../src/faults/schedule.ts';
+import { InputError } from '../../src/sim/input-error.ts';
 import type { Micros } from '../../src/sim/time.ts';
 import postgres from '../../models/postgres-trigger-file.ts';
 
@@ -109,5 +110,12 @@ describe('postgres-trigger-file: no fencing', () => {
     const r = run(['{ at: 10s, kind: deadlock, target: a, threads: [health], for: 40s }']);
     expect(promotions(r, 'b')).toEqual([]);
     expect(r.metrics.rtoMaxMs).toBeGreaterThan(39_000);
+  });
+});
+
+describe('parameters', () => {
+  it('refuses values the real system would not take', () => {
+    expect(() => run([], { walRetrieveRetryInterval: '0s' })).toThrow(InputError);
+    expect(() => run([], { failedChecks: 0 })).toThrow(InputError);
   });
 });

@@ -26,7 +26,7 @@ export interface Harness {
   world: World;
   /** The current actor of a node (a new one after every boot). */
   actor<T extends Actor>(id: string): T;
-  /** Runs the simulation up to virtual time `until`. */
+  /** Runs the simulation up to virtual time `until` (booting the nodes on the first call). */
   runUntil(until: Micros): void;
 }
 
@@ -46,11 +46,15 @@ export function harness(nodes: string[], createNode: (ctx: NodeContext) => Actor
   });
   const sim = new Simulator({ seed: options.seed ?? 1 });
   const world = new World(sim, design, {}, { ...DEFAULT_WORKLOAD, ordersPerSecond: options.ordersPerSecond ?? 0 });
-  world.start();
+  let started = false;
   return {
     sim,
     world,
     actor: <T extends Actor>(id: string) => world.node(id).actor as T,
-    runUntil: (until) => sim.runUntil(until),
+    runUntil: (until) => {
+      if (!started) world.start();
+      started = true;
+      sim.runUntil(until);
+    },
   };
 }

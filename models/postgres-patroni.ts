@@ -1,0 +1,134 @@
+/**
+ * postgres-patroni: PostgreSQL 16 streaming replication managed by Patroni 3.x, with an
+ * etcd-like DCS and HAProxy in front.
+ *
+ *   clients -> HAProxy (GET /primary on each node's Patroni REST API) -> the primary
+ *   pg1, pg2, pg3: PostgreSQL + Patroni          dcs1, dcs2, dcs3: etcd (majority quorum)
+ *
+ * Modelled (src/parts/patroni-ha-loop.ts, postgres-replication.ts, dcs.ts, dcs-client.ts):
+ * - the DCS leader key with TTL `ttl`, renewed by compare-and-set every `loopWait`; replicas
+ *   watch it and race as soon as it expires; the DCS is itself a replicated service (3 members,
+ *   majority quorum, leader election, TTLs on the DCS leader's clock) that can be partitioned
+ *   or crash; DCS calls retry across members for `retryTimeout`;
+ * - the leader race: maximum_lag_on_failover against the optime the leader last published,
+ *   REST checks of the other members (a live primary or a member with more WAL wins), and in
+ *   synchronous mode only the `/sync` standby may race;
+ * - demotion when the key cannot be renewed (DCS unreachable for `retryTimeout`, or the key is
+ *   gone or someone else's); failsafe_mode (keep running if every member answers
+ *   POST /failsafe); the watchdog (node reset `ttl - safetyMargin` after the last keepalive,
+ *   even while the process is paused);
+ * - streaming replication of flushed WAL, `synchronous_commit` levels, `synchronousMode`
+ *   off / on / strict with the `/sync` key, wal_sender_timeout, and pg_rewind of a former
+ *   primary (or a too-far-ahead replica) when it rejoins under a new leader;
+ * - HAProxy health checks: only the node running as primary answers `GET /primary` with 200.
+ *
+ * Left out: Patroni's REST-driven switchover and pause mode, replica imaging (a rejoining node
+ * always rewinds), tags (nofailover, nosync), check_timeline, quorum commit
+ * (`synchronous_mode: quorum`), synchronous_node_count above 1, cascading replication,
+ * PostgreSQL's restart times (promotion takes an estimated 500 ms, demotion is instant), and
+ * etcd lease keep-alives (renewal rewrites the key through consensus, as etcd v2 did).
+ * The first member (pg1) initialises the cluster, as when an operator starts it first.
+ * Positions are counted in orders and converted with `walBytesPerOrder`.
+ *
+ * Known results it reproduces (see test/models/postgres-patroni*.test.ts):
+ * - after a primary crash a replica takes over between ttl - loop_wait and ttl (+ one loop) later;
+ * - with synchronousMode off a failover can lose acknowledged commits, up to
+ *   maximum_lag_on_failover (Patroni docs, "Replication modes: asynchronous mode durability");
+ *   with on / strict and synchronous_commit on it loses none;
+ * - a primary cut off from the DCS demotes within loop_wait + retry_timeout < ttl, before any
+ *   replica can take the key (no split brain);
+ * - a primary paused for longer than ttl without a watchdog resumes as primary until its next
+ *   loop and acks writes alongside the new primary; with the watchdog it is reset first
+ *   (Patroni docs, "Watchdog support").
+ *
+ * Sources of the defaults:
+ * - ttl 30 s, loop_wait 10 s, retry_timeout 10 s, maximum_lag_on_failover 1048576 B,
+ *   synchronous_mode false, synchronous_mode_strict false, synchronous_node_count 1,
+ *   failsafe_mode false: Patroni 3.x docs, "Dynamic configuration settings";
+ * - watchdog: Patroni docs, "Watchdog support" (mode automatic is the default but does nothing
+ *   without a watchdog device, hence `watchdog` false); safety_margin 5 s;
+ * - synchronous_commit on, wal_sender_timeout 60 s, wal_receiver_status_interval 10 s,
+ *   wal_retrieve_retry_interval 5 s: PostgreSQL 16 docs, "Server configuration: replication"
+ *   and "synchronous_commit";
+ * - HAProxy inter 3 s, fall 3, rise 2: the haproxy.cfg shipped with Patroni
+ *   (`default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions`, check of
+ *   `/primary` on port 8008); the check timeout is `inter` (HAProxy's default without
+ *   `timeout check`);
+ * - etcd heartbeat-interval 100 ms, election-timeout 1000 ms: etcd docs, "Tuning";
+ * - walBytesPerOrder 200 B: an estimate of the WAL one small INSERT with an index writes.
+ */
+import { defineDesign } from '../src/world/design.ts';
+import { DcsMember } from '../src/parts/dcs.ts';
+import { PatroniNode, type SynchronousMode } from '../src/parts/patroni-ha-loop.ts';
+import { SYNCHRONOUS_COMMIT_LEVELS, type SynchronousCommit } from '../src/parts/postgres-replication.ts';
+
+const PG_NODES = ['pg1', 'pg2', 'pg3'];
+const DCS_NODES = ['dcs1', 'dcs2', 'dcs3'];
+const PATRONI = 'Patroni 3.x docs, Dynamic configuration settings';
+
+export default defineDesign({
+  name: 'postgres-patroni',
+  description: 'PostgreSQL streaming replication managed by Patroni (etcd DCS, HAProxy on GET /primary)',
+  params: {
+    ttl: { kind: 'duration', default: '30s', doc: 'TTL of the leader key: how long before a failover starts', source: `${PATRONI}: ttl` },
+    loopWait: { kind: 'duration', default: '10s', doc: 'sleep between two runs of the HA loop', source: `${PATRONI}: loop_wait` },
+    retryTimeout: { kind: 'duration', default: '10s', doc: 'how long DCS operations are retried before the leader demotes', source: `${PATRONI}: retry_timeout` },
+    maximumLagOnFailover: { kind: 'integer', default: 1_048_576, min: 0, unit: 'B', doc: 'most WAL bytes a replica may lag the last leader optime and still race', source: `${PATRONI}: maximum_lag_on_failover` },
+    synchronousMode: { kind: 'enum', default: 'off', values: ['off', 'on', 'strict'], doc: 'off: async; on: a sync standby, turned off when none is available; strict: writes block without one', source: `${PATRONI}: synchronous_mode, synchronous_mode_strict` },
+    synchronousNodeCount: { kind: 'integer', default: 1, min: 1, max: 1, doc: 'synchronous standbys (only 1 is modelled)', source: `${PATRONI}: synchronous_node_count` },
+    synchronousCommit: { kind: 'enum', default: 'on', values: SYNCHRONOUS_COMMIT_LEVELS, doc: 'how far the sync standby must have a commit before it returns: local, remote_write, on (flushed), remote_apply', source: 'PostgreSQL 16 docs, synchronous_commit' },
+    watchdog: { kind: 'boolean', default: false, doc: 'a watchdog device is active (softdog loaded, watchdog.mode automatic or required)', source: 'Patroni docs, Watchdog support (mode automatic does nothing without /dev/watchdog)' },
+    safetyMargin: { kind: 'duration', default: '5s', doc: 'the watchdog fires this long before the leader key would expire', source: 'Patroni docs, YAML configuration: watchdog.safety_margin' },
+    failsafeMode: { kind: 'boolean', default: false, doc: 'keep the primary running while the DCS is down if it reaches every member', source: `${PATRONI}: failsafe_mode; Patroni docs, DCS Failsafe Mode` },
+    walSenderTimeout: { kind: 'duration', default: '60s', doc: 'the primary drops a standby silent this long', source: 'PostgreSQL 16 docs: wal_sender_timeout' },
+    walReceiverStatusInterval: { kind: 'duration', default: '10s', doc: 'a standby reports its positions at least this often', source: 'PostgreSQL 16 docs: wal_receiver_status_interval' },
+    walRetrieveRetryInterval: { kind: 'duration', default: '5s', doc: 'a standby retries a failed replication connection after this long', source: 'PostgreSQL 16 docs: wal_retrieve_retry_interval' },
+    haproxyInter: { kind: 'duration', default: '3s', doc: 'HAProxy health-check interval (and check timeout)', source: "Patroni's sample haproxy.cfg: default-server inter 3s" },
+    haproxyFall: { kind: 'integer', default: 3, min: 1, doc: 'failed checks before HAProxy takes a node out', source: "Patroni's sample haproxy.cfg: fall 3" },
+    haproxyRise: { kind: 'integer', default: 2, min: 1, doc: 'good checks before HAProxy puts a node back', source: "Patroni's sample haproxy.cfg: rise 2" },
+    etcdHeartbeatInterval: { kind: 'duration', default: '100ms', doc: 'DCS leader heartbeat interval', source: 'etcd docs, Tuning: --heartbeat-interval' },
+    etcdElectionTimeout: { kind: 'duration', default: '1000ms', doc: 'DCS election timeout', source: 'etcd docs, Tuning: --election-timeout' },
+    walBytesPerOrder: { kind: 'integer', default: 200, min: 1, unit: 'B', doc: 'WAL generated by one order (converts positions to bytes)', source: 'estimate: one small INSERT with an index' },
+  },
+  topology: (p) => ({
+    nodes: [...PG_NODES.map((id) => ({ id })), ...DCS_NODES.map((id) => ({ id, serving: false }))],
+    routing: {
+      kind: 'lb',
+      targets: PG_NODES,
+      healthCheckInterval: p.haproxyInter,
+      healthCheckTimeout: p.haproxyInter,
+      unhealthyThreshold: p.haproxyFall,
+      healthyThreshold: p.haproxyRise,
+    },
+  }),
+  createNode: (ctx, p) => {
+    if (DCS_NODES.includes(ctx.id)) {
+      const member = new DcsMember(ctx, { members: DCS_NODES, heartbeatIntervalUs: p.etcdHeartbeatInterval, electionTimeoutUs: p.etcdElectionTimeout });
+      return {
+        onStart: () => member.start(),
+        onMessage: (from, msg) => void member.handle(from, msg),
+        onTimer: (kind) => void member.onTimer(kind),
+      };
+    }
+    return new PatroniNode(ctx, {
+      members: PG_NODES,
+      bootstrapMember: PG_NODES[0],
+      dcsMembers: DCS_NODES,
+      ttlUs: p.ttl,
+      loopWaitUs: p.loopWait,
+      retryTimeoutUs: p.retryTimeout,
+      maximumLagOnFailoverBytes: p.maximumLagOnFailover,
+      walBytesPerOrder: p.walBytesPerOrder,
+      synchronousMode: p.synchronousMode as SynchronousMode,
+      watchdog: p.watchdog,
+      watchdogSafetyMarginUs: Math.min(p.safetyMargin, p.ttl - 1_000_000),
+      failsafeMode: p.failsafeMode,
+      replication: {
+        synchronousCommit: p.synchronousCommit as SynchronousCommit,
+        walSenderTimeoutUs: p.walSenderTimeout,
+        walReceiverStatusIntervalUs: p.walReceiverStatusInterval,
+        walRetrieveRetryIntervalUs: p.walRetrieveRetryInterval,
+      },
+    });
+  },
+});

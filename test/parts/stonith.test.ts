@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { Stonith, type StonithOptions } from '../../src/parts/stonith.ts';
+import type { Actor, NodeContext } from '../../src/world/actor.ts';
+import { harness, SECOND } from './harness.ts';
+
+/** `a` fences `b` at 1 s; fence events and `onFenced` are logged. */
+function fencer(options: Partial<StonithOptions> = {}, targetRunsResources = false, seed = 1) {
+  const fenced: number[] = [];
+  const gaveUp: number[] = [];
+  const h = harness(
+    ['a', 'b'],
+    (ctx: NodeContext): Actor => {
+      const stonith = new Stonith(ctx, {
+        action: 'reboot',
+        stonithTimeout: 60 * SECOND,
+        pcmkDelayBase: 0,
+        pcmkDelayMax: 0,
+        priorityFencingDelay: 0,
+        maxAttempts: 10,
+        retryInterval: 5 * SECOND,
+        onFenced: () => fenced.push(h.sim.now),
+        onGaveUp: () => gaveUp.push(h.sim.now),
+        ...options,
+      });
+      return {
+        onStart: () => {
+          if (ctx.id === 'a' && ctx.bootCount === 0) ctx.setTimer(SECOND, 'go');
+        },
+        onMessage: () => {},
+        onTimer: (kind: string, data: unknown) => {
+          if (kind === 'go') stonith.fence('b', targetRunsResources);
+          else stonith.onTimer(kind, data);
+        },
+      };
+    },
+    { seed, topology: { bootTime: 30 * SECOND } },
+  );
+  const fenceEvents = () => h.world.history.events.filter((e) => e.type === 'fence');
+  return { h, fenced, gaveUp, fenceEvents };
+}
+
+describe('STONITH (Pacemaker semantics over IPMI)', () => {
+  it('confirms the fence, powers the target off and reboots it after the boot time', () => {
+    const { h, fenced } = fencer();
+    h.runUntil(40 * SECOND);
+    expect(fenced).toHaveLength(1);
+    expect(fenced[0] - SECOND).toBeLessThan(1000); // two hops on the management network
+    const states = h.world.history.events.filter((e) => e.type === 'node-state' && e.node === 'b').map((e) => (e as { state: string }).state);
+    expect(states).toEqual(['up', 'off', 'up']);
+  });
+
+  it('waits pcmk_delay_base plus a random part below pcmk_delay_max, and priority-fencing-delay when the target runs the resources', () => {
+    const delays = [1, 2, 3, 4, 5].map((seed) => {
+      const { h, fenced } = fencer({ pcmkDelayBase: 2 * SECOND, pcmkDelayMax: 5 * SECOND }, false, seed);
+      h.runUntil(20 * SECOND);
+      return fenced[0] - SECOND;
+    });
+    for (const d of delays) {
+      expect(d).toBeGreaterThanOrEqual(2 * SECOND);
+      expect(d).toBeLessThanOrEqual(5 * SECOND + 1000);
+    }
+    expect(new Set(delays.map((d) => Math.round(d / 1000))).size).toBeGreaterThan(1); // random
+
+    const { h, fenced } = fencer({ priorityFencingDelay: 10 * SECOND }, true);
+    h.runUntil(20 * SECOND);
+    expect(fenced[0] - SECOND).toBeGreaterThanOrEqual(10 * SECOND);
+  });
+
+  it('a fence that cannot be confirmed (the target\'s BMC has no power) blocks and is retried until it succeeds', () => {
+    const { h, fenced, fenceEvents } = fencer();
+    const rack = h.world.placement.get('b')!.power;
+    h.sim.at(SECOND / 2, () => h.world.powerDomainOff(rack));
+    h.sim.at(18 * SECOND, () => h.world.powerDomainOn(rack));
+    h.runUntil(30 * SECOND);
+    const attempts = fenceEvents();
+    // attempts at 1 s, 6 s, 11 s, 16 s fail; the one at 21 s succeeds
+    expect(attempts.map((e) => (e as { ok: boolean }).ok)).toEqual([false, false, false, false, true]);
+    expect(fenced).toHaveLength(1);
+    expect(fenced[0]).toBeGreaterThanOrEqual(21 * SECOND);
+  });
+
+  it('gives up after stonith-max-attempts failures', () => {
+    const { h, fenced, gaveUp } = fencer({ maxAttempts: 3 });
+    h.sim.at(SECOND / 2, () => h.world.powerDomainOff(h.world.placement.get('b')!.power));
+    h.runUntil(60 * SECOND);
+    expect(fenced).toEqual([]);
+    expect(gaveUp).toHaveLength(1);
+  });
+});
