@@ -78,3 +78,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+console.log('');
+await (await import('./campaign.ts')).benchCampaign();

@@ -96,7 +96,6 @@ class HotStandbyService implements Actor {
       peer,
       interval: p.heartbeatInterval,
       answerTimeout: p.heartbeatTimeout,
-      missesToSuspect: 1,
       onVerdict: (peerAlive) => {
         // if (role_ == Role::SECONDARY && !peer_alive) promoteToePrimary();
         if (this.role === 'SECONDARY' && !peerAlive) this.promoteToPrimary();

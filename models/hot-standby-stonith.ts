@@ -36,7 +36,8 @@
  * `heartbeat` thread, which a deadlock of the service leaves running.
  *
  * Left out: resource monitor operations and local restarts (a process crash here is a crash
- * of the node's whole stack, which Pacemaker treats as a lost node); the multiple-active
+ * of the node's whole stack, which Pacemaker treats as a lost node), so a deadlocked service
+ * under a healthy cluster stack is a gray failure here too; the multiple-active
  * recovery after a split with stonith disabled; fence topologies with several levels;
  * resource stickiness and failback policies beyond the tie-break above.
  *
@@ -95,7 +96,8 @@ const params = {
 
 type Params = Resolved<typeof params>;
 
-const NODES = ['a', 'b'] as const;
+/** In order of preference: on a tie the first starts the resources (a location constraint). */
+const NODES: readonly string[] = ['a', 'b'];
 const PEER: Record<string, string> = { a: 'b', b: 'a' };
 /** Beats sample the token's rotation this often: the resolution of loss detection. */
 const TOKEN_SAMPLE: Micros = 100 * MS;
@@ -178,6 +180,10 @@ class PacemakerNode implements Actor {
   onStart(): void {
     this.server.becomeStandby(this.epoch);
     this.membership.start();
+    // A run begins with the cluster formed and the resources on the preferred node; its peer
+    // is not UpToDate until its first resync, so acks need not wait for it meanwhile.
+    // After a reboot, wait_for_all holds everything until the peer is seen, then `decide`.
+    if (this.ctx.bootCount === 0 && this.ctx.id === NODES[0]) this.promote(this.nextEpoch(), true);
   }
 
   threadOf(kind: string): string {
@@ -244,7 +250,7 @@ class PacemakerNode implements Actor {
     if (!this.membership.quorate() || !this.membership.members.has(this.peer)) return;
     const mine = this.view() as unknown as PeerView;
     const newer = Number(!peer.diskOk) || mine.epoch - peer.epoch || mine.lastTerm - peer.lastTerm || mine.length - peer.length;
-    if (newer > 0 || (newer === 0 && NODES.indexOf(this.ctx.id as 'a') < NODES.indexOf(this.peer as 'a'))) {
+    if (newer > 0 || (newer === 0 && NODES.indexOf(this.ctx.id) < NODES.indexOf(this.peer))) {
       this.promote(this.nextEpoch(), !peer.diskOk);
     }
   }
@@ -285,14 +291,17 @@ class PacemakerNode implements Actor {
     this.replica.start();
   }
 
-  /** Starts the resource group here: DRBD primary (new generation), the service, the VIP. */
-  private promote(epoch: number, peerFenced: boolean): void {
+  /**
+   * Starts the resource group here: DRBD primary (new generation), the service, the VIP.
+   * `peerOut`: the peer is fenced or diskless, so acks cannot wait for it.
+   */
+  private promote(epoch: number, peerOut: boolean): void {
     this.setEpoch(epoch);
     this.replica.stop();
     this.replicator = new SyncReplicator(this.ctx, {
       peer: this.peer,
       epoch,
-      startAlone: peerFenced,
+      startAlone: peerOut,
       stallTimeout: STALL_CHECK,
       stallPolicy: 'block',
     });

@@ -147,7 +147,7 @@ class PostgresServer implements Actor {
   }
 
   onStart(): void {
-    const inRecovery = this.ctx.disk.get(RECOVERY_CONF) ?? this.ctx.id === STANDBY;
+    const inRecovery = this.ctx.disk.get(RECOVERY_CONF) ?? (this.ctx.id === STANDBY);
     if (inRecovery) this.startStandby();
     else this.startPrimary();
   }

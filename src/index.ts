@@ -11,6 +11,7 @@
  */
 export { simulate, QUIET_SCHEDULE, type SimulateOptions, type RunResult } from './campaign/simulate.ts';
 export { loadDesign, loadScenario, designNames, scenarioNames } from './campaign/catalog.ts';
+export { check, type CheckOptions } from './campaign/check.ts';
 export { parseSchedule, loadSchedule, scheduleToYaml, type Schedule } from './faults/schedule.ts';
 export { parseProfile, loadProfile, drawRun, type RandomProfile, type DrawnRun } from './faults/random-profile.ts';
 export { shrinkSchedule, type ShrinkResult } from './faults/shrink.ts';

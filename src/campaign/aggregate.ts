@@ -175,7 +175,7 @@ export class Aggregate {
   /** Keeps a failure if it is among the `maxFailures` lowest plan indices. */
   private keep(failure: Failure): void {
     const list = this.failures;
-    if (list.length >= this.maxFailures && failure.index > list[list.length - 1].index) return;
+    if (this.maxFailures === 0 || (list.length >= this.maxFailures && failure.index > list[list.length - 1].index)) return;
     let at = list.length;
     while (at > 0 && list[at - 1].index > failure.index) at--;
     if (list[at - 1]?.index === failure.index) return;

@@ -114,12 +114,16 @@ function toInteger(value: number): number {
 /** The bucket of a non-negative integer. */
 export function bucketOf(v: number): number {
   if (v < LINEAR_LIMIT) return v;
-  const exponent = Math.floor(Math.log2(v));
-  // log2 can be off by one right at a power of two: correct it with exact arithmetic.
-  const e = 2 ** exponent > v ? exponent - 1 : 2 ** (exponent + 1) <= v ? exponent + 1 : exponent;
+  const e = v < 0x1_0000_0000 ? 31 - Math.clz32(v) : exponentOf(v);
   const width = 2 ** (e - SUB_BITS);
   const sub = Math.floor(v / width) - SUB_COUNT;
   return LINEAR_LIMIT + (e - SUB_BITS - 1) * SUB_COUNT + sub;
+}
+
+/** floor(log2(v)) for large v; log2 can be off by one right at a power of two, so correct it exactly. */
+function exponentOf(v: number): number {
+  const guess = Math.floor(Math.log2(v));
+  return 2 ** guess > v ? guess - 1 : 2 ** (guess + 1) <= v ? guess + 1 : guess;
 }
 
 /** The [low, high] integer range of a bucket. */

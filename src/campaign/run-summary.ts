@@ -93,7 +93,7 @@ export function summarize(
 ): RunSummary {
   const m = result.metrics;
   const latency = new Histogram();
-  for (const e of result.history.events) if (e.type === 'ok') latency.record(e.latency);
+  const coverage = coverageOf(result.history.events, m.failovers, m.outages.length, latency);
   const failed = result.violations.length > 0;
   return {
     index,
@@ -120,7 +120,7 @@ export function summarize(
       events: m.events,
       messages: m.messages,
     },
-    coverage: coverageOf(result.history.events, m.failovers, m.outages.length),
+    coverage,
     nodes: result.history.nodes.length,
     drawnParams: extras.drawnParams,
     ...(extras.swarm ? { swarm: extras.swarm } : {}),
@@ -128,12 +128,15 @@ export function summarize(
   };
 }
 
-/** Coverage counters of one run, in one pass over its history. */
-export function coverageOf(events: readonly HistoryEvent[], failovers: number, outages: number): RunCoverage {
+/** Coverage counters of one run, in one pass over its history (recording ack latencies on the way). */
+export function coverageOf(events: readonly HistoryEvent[], failovers: number, outages: number, ackLatency?: Histogram): RunCoverage {
   const c: RunCoverage = { failovers, elections: 0, fencings: 0, staleTokenRejections: 0, demotions: 0, outages, faultsFired: 0, faultsSkipped: 0, faultKinds: {} };
   const lastRole = new Map<string, string>();
   for (const e of events) {
     switch (e.type) {
+      case 'ok':
+        ackLatency?.record(e.latency);
+        break;
       case 'role':
         if (e.role === 'candidate') c.elections++;
         if (lastRole.get(e.node) === 'primary' && e.role !== 'primary') c.demotions++;

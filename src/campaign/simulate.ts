@@ -21,6 +21,7 @@ import { SECOND, type Micros } from '../sim/time.ts';
 import { DEFAULT_WORKLOAD, type Workload } from '../world/client.ts';
 import type { Design, ParamValues } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
+import { MessageLog } from '../world/message-log.ts';
 import { ModelError, World } from '../world/world.ts';
 
 export interface SimulateOptions {
@@ -33,6 +34,8 @@ export interface SimulateOptions {
   workload?: Partial<Workload>;
   /** Record the full text trace as well as its hash. */
   recordTrace?: boolean;
+  /** Log every network message with its send and arrival times (for the HTML report). */
+  recordMessages?: boolean;
   /** Check only these invariants (default: all). */
   invariants?: string[];
   /** Event budget of the run (default 50 million). */
@@ -51,6 +54,8 @@ export interface RunResult {
   metrics: RunMetrics & { events: number; messages: number };
   history: History;
   trace?: string[];
+  /** Every network message, when `recordMessages` was set. */
+  messages?: MessageLog;
 }
 
 export const QUIET_SCHEDULE: Schedule = {
@@ -69,6 +74,7 @@ export function simulate(options: SimulateOptions): RunResult {
   const sim = new Simulator({ seed: options.seed, recordTrace: options.recordTrace, maxEvents: options.maxEvents });
   const world = new World(sim, options.design, params, workload);
   validateTargets(schedule, world);
+  if (options.recordMessages) world.network.messageLog = new MessageLog();
 
   const healAt = schedule.duration;
   const settleEndAt = healAt + schedule.settle;
@@ -114,5 +120,6 @@ export function simulate(options: SimulateOptions): RunResult {
     metrics: { ...computeMetrics(history), events: sim.eventsRun, messages: world.network.messagesSent },
     history,
     trace: sim.trace.lines,
+    ...(world.network.messageLog ? { messages: world.network.messageLog } : {}),
   };
 }

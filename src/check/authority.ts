@@ -7,22 +7,28 @@
  * declaration order in `history.nodes`. If no node ends as primary, the node that most
  * recently declared itself primary is authoritative (its disk survives a crash). If no node
  * ever declared primary there is no authority (and `recovery` reports the unserved orders).
+ *
+ * With scopes (a shard each; see `scopes.ts`) each scope has its own authority, chosen the same
+ * way from the roles declared in that scope; the default scope `''` is the whole service.
  */
 import type { Micros } from '../sim/time.ts';
-import type { FinalNodeState, History } from './history.ts';
+import type { FinalNodeState, History, Role } from './history.ts';
+import { scopeOf } from './scopes.ts';
 
-export function authoritativeNode(history: History): FinalNodeState | undefined {
+export function authoritativeNode(history: History, scope = ''): FinalNodeState | undefined {
   const lastPrimaryAt = new Map<string, Micros>();
-  for (const e of history.events) if (e.type === 'role' && e.role === 'primary') lastPrimaryAt.set(e.node, e.time);
+  for (const e of history.events) if (e.type === 'role' && e.role === 'primary' && scopeOf(e) === scope) lastPrimaryAt.set(e.node, e.time);
+  const last = (f: FinalNodeState): { role?: Role; epoch?: number } =>
+    scope === '' ? { role: f.lastRole, epoch: f.lastEpoch } : (f.lastRoleByScope?.[scope] ?? {});
   const rank = (node: string): number => {
     const i = history.nodes.indexOf(node);
     return i < 0 ? history.nodes.length : i;
   };
-  const claimants = history.final.filter((f) => f.lastRole === 'primary');
+  const claimants = history.final.filter((f) => last(f).role === 'primary');
   if (claimants.length > 0) {
     return claimants.slice().sort((x, y) =>
       Number(isRunning(y)) - Number(isRunning(x)) ||
-      (y.lastEpoch ?? -Infinity) - (x.lastEpoch ?? -Infinity) ||
+      (last(y).epoch ?? -Infinity) - (last(x).epoch ?? -Infinity) ||
       (lastPrimaryAt.get(y.node) ?? -Infinity) - (lastPrimaryAt.get(x.node) ?? -Infinity) ||
       rank(x.node) - rank(y.node) ||
       compareStrings(x.node, y.node),

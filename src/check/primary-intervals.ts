@@ -6,6 +6,10 @@
  * does not end it: a paused primary wakes up still believing), or the end of the run. A new
  * `primary` declaration with a different epoch ends the old interval and starts a new one.
  *
+ * Roles are per scope (see `scopes.ts`): a role event ends or starts only the interval of its
+ * own scope, a crash ends all of the node's, and only intervals of the same scope can overlap
+ * into a split brain (two shards' primaries are not one).
+ *
  * Intervals are kept as positions in `history.events` as well as instants, so events at the
  * same instant are ordered exactly as they were recorded (the history is in time order): an
  * ack recorded just before the crash at the same microsecond is inside the interval, one
@@ -19,10 +23,13 @@
 import type { Micros } from '../sim/time.ts';
 import type { History } from './history.ts';
 import { memoPerHistory } from './memo.ts';
+import { scopeOf } from './scopes.ts';
 
 export interface PrimaryInterval {
   node: string;
   epoch: number;
+  /** The scope the node was primary of (`''`: the whole service). */
+  scope: string;
   start: Micros;
   /** When the belief ended (`history.endAt` when it never did). */
   end: Micros;
@@ -51,38 +58,46 @@ export interface SplitBrainInterval {
 /** Every primary interval, sorted by start (recording order). */
 export const primaryIntervals = memoPerHistory(function primaryIntervals(history: History): PrimaryInterval[] {
   const { events } = history;
-  const open = new Map<string, { epoch: number; startIndex: number }>();
+  /** Open intervals per node, per scope. */
+  const open = new Map<string, Map<string, { epoch: number; startIndex: number }>>();
   const intervals: PrimaryInterval[] = [];
-  const close = (node: string, endIndex: number): void => {
-    const current = open.get(node);
+  const close = (node: string, scope: string, endIndex: number): void => {
+    const current = open.get(node)?.get(scope);
     if (!current) return;
-    open.delete(node);
+    open.get(node)!.delete(scope);
     const end = endIndex < events.length ? events[endIndex].time : history.endAt;
     const start = events[current.startIndex].time;
-    intervals.push({ node, epoch: current.epoch, start, end, startIndex: current.startIndex, endIndex });
+    intervals.push({ node, epoch: current.epoch, scope, start, end, startIndex: current.startIndex, endIndex });
+  };
+  const closeAll = (node: string, endIndex: number): void => {
+    for (const scope of [...(open.get(node)?.keys() ?? [])].sort()) close(node, scope, endIndex);
   };
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e.type === 'role') {
-      const current = open.get(e.node);
+      const scope = scopeOf(e);
+      const current = open.get(e.node)?.get(scope);
       if (e.role === 'primary') {
         if (current && current.epoch === e.epoch) continue;
-        close(e.node, i);
-        open.set(e.node, { epoch: e.epoch, startIndex: i });
+        close(e.node, scope, i);
+        let scopes = open.get(e.node);
+        if (!scopes) open.set(e.node, (scopes = new Map()));
+        scopes.set(scope, { epoch: e.epoch, startIndex: i });
       } else {
-        close(e.node, i);
+        close(e.node, scope, i);
       }
     } else if (e.type === 'node-state' && (e.state === 'crashed' || e.state === 'off')) {
-      close(e.node, i);
+      closeAll(e.node, i);
     }
   }
-  for (const node of [...open.keys()].sort()) close(node, events.length);
+  for (const node of [...open.keys()].sort()) closeAll(node, events.length);
   return intervals.sort((x, y) => x.startIndex - y.startIndex);
 });
 
 /**
- * Every pair of overlapping primary intervals of two different nodes, sorted by the overlap's
- * start. A sweep over intervals sorted by start: O(k log k + pairs) for k intervals.
+ * Every pair of overlapping primary intervals of two different nodes in the same scope, sorted
+ * by the overlap's start. A sweep over intervals sorted by start: O(k log k + pairs) for k
+ * intervals.
  */
 export function splitBrainIntervals(history: History, intervals: PrimaryInterval[] = primaryIntervals(history)): SplitBrainInterval[] {
   const effects = effectIndices(history);
@@ -91,7 +106,7 @@ export function splitBrainIntervals(history: History, intervals: PrimaryInterval
   for (const next of intervals) {
     active = active.filter((x) => x.endIndex > next.startIndex);
     for (const earlier of active) {
-      if (earlier.node === next.node) continue;
+      if (earlier.node === next.node || earlier.scope !== next.scope) continue;
       pairs.push(overlap(history, effects, earlier, next));
     }
     active.push(next);

@@ -101,15 +101,13 @@ export function writeText(path: string, text: string): void {
 /** Writes each kept failure's schedule (shrunk when it could be) where its replay command says. */
 export function writeFailureSchedules(file: CampaignFile): number {
   let written = 0;
-  file.designs.forEach((design, i) => {
-    design.failures.forEach((failure, j) => {
-      const state = file.state[i].failures[j];
-      const yaml = state?.shrunk?.schedule ?? state?.schedule;
-      if (!failure.scheduleFile || !yaml) return;
-      writeText(failure.scheduleFile, yaml);
+  for (const design of file.designs) {
+    for (const failure of design.failures) {
+      if (!failure.scheduleFile || !failure.scheduleYaml) continue;
+      writeText(failure.scheduleFile, failure.scheduleYaml);
       written++;
-    });
-  });
+    }
+  }
   return written;
 }
 

@@ -13,11 +13,14 @@ import { effectIndices, lowerBound, primaryIntervals, type PrimaryInterval } fro
 /** Promotions after the first one that moved primaryship (another node or a new epoch). */
 export function failoverCount(intervals: readonly PrimaryInterval[]): number {
   // intervals are in declaration order; the same node taking primaryship back after its own
-  // restart (same epoch) is a recovery in place, not a failover
+  // restart (same epoch) is a recovery in place, not a failover. Counted per scope: each shard
+  // has its own primaries (see check/scopes.ts).
   let count = 0;
-  for (let i = 1; i < intervals.length; i++) {
-    const prev = intervals[i - 1];
-    if (intervals[i].node !== prev.node || intervals[i].epoch !== prev.epoch) count++;
+  const previous = new Map<string, PrimaryInterval>();
+  for (const interval of intervals) {
+    const prev = previous.get(interval.scope);
+    if (prev && (interval.node !== prev.node || interval.epoch !== prev.epoch)) count++;
+    previous.set(interval.scope, interval);
   }
   return count;
 }
@@ -33,7 +36,7 @@ export function falseFailovers(history: History, intervals: readonly PrimaryInte
     const since = events[at].time - history.clientTimeout;
     active = active.filter((x) => x.endIndex > at);
     const serving = active.some((old) => {
-      if (old.node === promoted.node) return false;
+      if (old.node === promoted.node || old.scope !== promoted.scope) return false;
       const own = effects.get(old.node) ?? [];
       const last = lowerBound(own, at) - 1; // the old primary's last effect before the promotion
       return last >= 0 && own[last] >= old.startIndex && events[own[last]].time >= since;

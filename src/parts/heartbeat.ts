@@ -2,8 +2,9 @@
  * Heartbeat failure detection between peers, on its own `heartbeat` thread. Two detectors:
  *
  * - `PingMonitor`: the HA document's `monitorPeer` loop. Send one ping, wait up to
- *   `answerTimeout` for its answer, report the verdict, sleep `interval`, repeat. With
- *   `missesToSuspect: 1` a single unanswered ping condemns the peer: the document's rule.
+ *   `answerTimeout` for its answer, report the verdict (with the count of consecutive
+ *   misses), sleep `interval`, repeat. The design decides how many misses condemn the peer;
+ *   the document's code acts on the first.
  *
  *       ping --answer?--> verdict --sleep interval--> ping ...
  *
@@ -43,9 +44,7 @@ export interface PingMonitorOptions {
   interval: Micros;
   /** How long one ping waits for its answer. */
   answerTimeout: Micros;
-  /** Consecutive unanswered pings before `onSuspect` (the document's loop: 1). */
-  missesToSuspect: number;
-  /** Called after every check, answered or not. */
+  /** Called after every check, answered or not, with the count of consecutive misses. */
   onVerdict(answered: boolean, consecutiveMisses: number): void;
 }
 

@@ -31,7 +31,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import { DcsClient } from './dcs-client.ts';
-import type { DcsKeys } from './dcs.ts';
+import type { DcsKeys, DcsResult, DcsTxn } from './dcs.ts';
 import { OrderServer } from './order-server.ts';
 import { PostgresReplication, type PgReplicationConfig, type StandbyStatus } from './postgres-replication.ts';
 
@@ -188,16 +188,15 @@ export class PatroniNode implements Actor {
     this.dcs.cancelWatch();
     // touch_member: the answer is also the cluster view the rest of the cycle acts on
     const value = { role: this.running, walBytes: this.walBytes() };
-    this.dcs.request({ puts: [{ key: memberKey(this.ctx.id), value, ttlUs: this.config.ttlUs }] }, (r) => (r ? this.decide(r.keys) : this.onDcsError()));
+    this.dcsCall({ puts: [{ key: memberKey(this.ctx.id), value, ttlUs: this.config.ttlUs }] }, (r) => (r ? this.decide(r.keys) : this.onDcsError()));
   }
 
   private decide(keys: DcsKeys): void {
     const me = this.ctx.id;
-    this.lastKeys = keys;
     if (!keys.initialize) {
       if (me !== this.config.bootstrapMember) return this.finish(keys);
       const txn = { compare: { key: 'initialize', value: undefined }, puts: [{ key: 'initialize', value: me }, { key: 'leader', value: me, ttlUs: this.config.ttlUs }] };
-      return this.dcs.request(txn, (r) => {
+      return this.dcsCall(txn, (r) => {
         if (!r) return this.onDcsError();
         if (!r.ok) return this.finish(r.keys);
         this.ctx.note('patroni: initialized a new cluster');
@@ -222,7 +221,7 @@ export class PatroniNode implements Actor {
       { key: 'optime', value: this.walBytes() },
     ];
     if (this.config.failsafeMode) puts.push({ key: 'failsafe', value: this.liveMembers(keys) });
-    this.dcs.request({ compare: { key: 'leader', value: me }, puts }, (r) => {
+    this.dcsCall({ compare: { key: 'leader', value: me }, puts }, (r) => {
       if (!r) return this.onDcsError();
       if (!r.ok) {
         this.demote('failed to update the leader key');
@@ -282,7 +281,7 @@ export class PatroniNode implements Actor {
 
   private acquire(): void {
     const me = this.ctx.id;
-    this.dcs.request({ compare: { key: 'leader', value: undefined }, puts: [{ key: 'leader', value: me, ttlUs: this.config.ttlUs }] }, (r) => {
+    this.dcsCall({ compare: { key: 'leader', value: undefined }, puts: [{ key: 'leader', value: me, ttlUs: this.config.ttlUs }] }, (r) => {
       if (!r) return this.onDcsError();
       if (!r.ok) {
         const holder = r.keys.leader?.value as string | undefined;
@@ -322,6 +321,14 @@ export class PatroniNode implements Actor {
     this.loopTimer = this.ctx.setTimer(this.config.loopWaitUs, 'patroni-loop');
     // replicas wake up as soon as the leader key changes or expires (Patroni watches it)
     if (keys && this.running !== 'primary' && !this.promoting) this.dcs.watch('leader', keys.leader?.value, () => this.cycle());
+  }
+
+  /** A DCS transaction; every answer refreshes the cluster view. */
+  private dcsCall(txn: DcsTxn, done: (result: DcsResult | undefined) => void): void {
+    this.dcs.request(txn, (r) => {
+      if (r) this.lastKeys = r.keys;
+      done(r);
+    });
   }
 
   private liveMembers(keys: DcsKeys): string[] {
@@ -417,9 +424,8 @@ export class PatroniNode implements Actor {
     const current = keys.sync?.value as SyncState | undefined;
     if (current && current.leader === me && current.standby === standby) return then();
     const value: SyncState = { leader: me, standby };
-    this.dcs.request({ compare: { key: 'leader', value: me }, puts: [{ key: 'sync', value }] }, (r) => {
+    this.dcsCall({ compare: { key: 'leader', value: me }, puts: [{ key: 'sync', value }] }, (r) => {
       if (!r) return this.onDcsError();
-      this.lastKeys = r.keys;
       if (!r.ok) return this.finish(r.keys);
       then();
     });

@@ -29,7 +29,7 @@ import type { Actor, Msg, NodeContext, OrderRequest } from '../world/actor.ts';
 import { majorityOf, type AppendEntries, type AppendResponse, type RaftConfig, type RaftEntry, type VoteRequest, type VoteResponse } from './raft-config.ts';
 import { Election } from './raft-election.ts';
 import { RaftLog } from './raft-log.ts';
-import { OrderPath, type ExchangeStatus } from './raft-orders.ts';
+import { OrderPath, type ExchangeMassStatus } from './raft-orders.ts';
 import { Replication } from './raft-replication.ts';
 
 export type RaftRole = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
@@ -128,8 +128,8 @@ export class RaftNode implements Actor {
       case 'raft-vote-response':
       case 'raft-prevote-response':
         return this.election.onVoteResponse(from, msg as VoteResponse);
-      case 'exchange-status':
-        return this.orders.onExchangeStatus(msg as ExchangeStatus);
+      case 'exchange-mass-status':
+        return this.orders.onMassStatus(msg as ExchangeMassStatus);
       default:
         return;
     }

@@ -1,5 +1,7 @@
 /**
- * The order path of a Raft leader, and how it keeps the exchange free of duplicates.
+ * The order path of a Raft leader, and how it keeps the exchange in step with the committed
+ * log: every committed order reaches the exchange exactly once, across failovers, lost
+ * messages and exchange disconnects.
  *
  * An order is appended to the leader's log as {orderId, term} and replicated; once committed
  * the leader acks the client and, in the same handler (so atomically in the simulation), sends
@@ -12,55 +14,57 @@
  * pause with its followers' answers still queued cannot act once another leader may exist.
  * Committing is plain Raft; only the effects wait.
  *
- * Which orders reach the exchange exactly once. A leader sends an order itself only if the
- * entry is of its own term: no other node ever holds an entry of that term, so nobody else can
- * have sent it. Entries of earlier terms that a new leader commits (through its no-op) are
- * uncertain: the old leader may or may not have sent them before it died. The new leader
- * reconciles, as a trading system does after a failover with FIX OrderStatusRequest:
+ * Reconciliation. Only the leader that commits an entry of its own term can know it sent it:
+ * for entries of earlier terms that a new leader commits (through its no-op), the old leader
+ * may or may not have sent them before it died. And a sent order can still be lost on the way
+ * (an exchange disconnect, a lost message) or refused (a stale token). So, like a trading
+ * system after a failover (FIX OrderMassStatusRequest), the leader asks:
  *
  *   1. on election it raises the exchange's token floor to its term (`exchange-fence`), so a
- *      deposed leader's late order, stamped with an older term, is rejected from then on;
- *   2. once its no-op is committed, it queries every uncertain entry (`exchange-query`, which
- *      carries the token again, so an answer proves the fence is in place even if the separate
- *      fence message was lost), and sends only the orders the exchange does not know;
- *   3. each send is followed by a fresh query on the same FIFO link, whose answer says whether
- *      the order landed; answers to superseded queries are ignored (a retry of a lost query
- *      must not trigger a second send).
+ *      deposed leader's late order, stamped with an older term, is refused from then on;
+ *   2. every heartbeat it asks the exchange which committed orders above `confirmed` it does
+ *      not have (`exchange-mass-query`, carrying the token again, so an answer proves the fence
+ *      even if the fence message was lost), and sends exactly those;
+ *   3. then it asks again at once: the link is FIFO, so that answer reflects the sends. Only
+ *      the answer to the latest question counts (acting on a superseded one could send twice),
+ *      and a question is repeated only after an election timeout without an answer.
  *
- * "Uncertain" starts above `exchangeKnown`: leaders share in every AppendEntries how far all
- * orders are known to be at the exchange, so a new leader reconciles only the tail.
+ * `confirmed` (every order at or below it is at the exchange) travels in AppendEntries, so a
+ * new leader asks only about the tail.
  */
+import type { Micros } from '../sim/time.ts';
 import type { Msg, OrderRequest } from '../world/actor.ts';
 import type { RaftNode } from './raft-node.ts';
 
-/** The exchange's answer to an `exchange-query`. */
-export interface ExchangeStatus extends Msg {
-  type: 'exchange-status';
-  orderId: string;
-  known: boolean;
+/** The exchange's answer to an `exchange-mass-query`. */
+export interface ExchangeMassStatus extends Msg {
+  type: 'exchange-mass-status';
+  /** The queried ids the exchange has not accepted, in query order. */
+  unknown: string[];
   requestId: number;
 }
 
-/** An uncertain entry being reconciled; only the answer to `requestId` counts. */
-interface Uncertain {
-  index: number;
+/** The question in flight: ids above `confirmed` up to `upTo`. */
+interface Question {
   requestId: number;
+  upTo: number;
+  askedAt: Micros;
 }
 
-/** Query ids are unique across this node's boots: an answer meant for a previous life is ignored. */
+/** Question ids are unique across this node's boots: an answer meant for a previous life is ignored. */
 const REQUESTS_PER_BOOT = 1_000_000_000;
 
 export class OrderPath {
   /** Entries up to here have had their effects (acks, own-term sends) on this leader. */
   private applied = 0;
+  /** Every order at or below this index is known to be at the exchange. */
+  private confirmed = 0;
   /** Requests waiting for their entry to commit, by order id. */
   private readonly waiting = new Map<string, OrderRequest | OrderRequest[]>();
   /** Retries of committed orders waiting for the lease to be confirmed. */
   private waitingForLease: OrderRequest[] = [];
-  private readonly uncertain = new Map<string, Uncertain>();
-  private reconciled = false;
+  private question: Question | undefined;
   private nextRequestId: number;
-  private lastQueryAt = 0;
 
   constructor(private readonly node: RaftNode) {
     this.nextRequestId = node.ctx.bootCount * REQUESTS_PER_BOOT + 1;
@@ -69,7 +73,8 @@ export class OrderPath {
   startLeading(): void {
     const node = this.node;
     this.applied = node.commitIndex;
-    this.reconciled = false;
+    this.confirmed = Math.min(node.exchangeKnown, node.commitIndex);
+    this.question = undefined;
     node.ctx.send('exchange', { type: 'exchange-fence', token: node.term });
   }
 
@@ -78,8 +83,8 @@ export class OrderPath {
     // leader, so the clients' timeouts (indeterminate outcomes) are the truth
     this.waiting.clear();
     this.waitingForLease = [];
-    this.uncertain.clear();
-    this.reconciled = false;
+    this.question = undefined;
+    if (this.confirmed > this.node.exchangeKnown) this.node.exchangeKnown = this.confirmed;
   }
 
   onOrder(order: OrderRequest): void {
@@ -119,10 +124,7 @@ export class OrderPath {
     while (this.applied < node.commitIndex) {
       const index = ++this.applied;
       const entry = log.entryAt(index);
-      if (entry.noop) {
-        if (entry.term === term) this.reconcile(index);
-        continue;
-      }
+      if (entry.noop) continue;
       if (entry.term === term) ctx.sendToExchange(entry.orderId, term);
       const requests = this.waiting.get(entry.orderId);
       if (requests === undefined) continue;
@@ -138,53 +140,54 @@ export class OrderPath {
 
   // --- reconciliation with the exchange -------------------------------------------------
 
-  /** Our no-op at `noopIndex` is committed: resolve every earlier entry not known to be sent. */
-  private reconcile(noopIndex: number): void {
-    const log = this.node.log;
-    for (let index = this.node.exchangeKnown + 1; index < noopIndex; index++) {
+  /** Asks about the unconfirmed tail, unless a question is still fresh. */
+  onHeartbeat(): void {
+    const node = this.node;
+    if (this.question && node.ctx.monotonic() - this.question.askedAt < node.config.electionTimeoutUs) return;
+    this.ask();
+  }
+
+  private ask(): void {
+    const node = this.node;
+    const { log } = node;
+    const orderIds: string[] = [];
+    for (let index = this.confirmed + 1; index <= this.applied; index++) {
       const entry = log.entryAt(index);
-      if (entry.noop) continue;
-      const item: Uncertain = { index, requestId: 0 };
-      this.uncertain.set(entry.orderId, item);
-      this.query(entry.orderId, item);
+      if (!entry.noop) orderIds.push(entry.orderId);
     }
-    if (this.uncertain.size === 0) this.reconciled = true;
-    else this.node.ctx.note(`reconciling ${this.uncertain.size} order(s) of earlier terms with the exchange`);
-  }
-
-  private query(orderId: string, item: Uncertain): void {
-    const node = this.node;
-    item.requestId = this.nextRequestId++;
-    this.lastQueryAt = node.ctx.monotonic();
-    node.ctx.send('exchange', { type: 'exchange-query', orderId, requestId: item.requestId, token: node.term });
-  }
-
-  onExchangeStatus(m: ExchangeStatus): void {
-    const node = this.node;
-    if (node.role !== 'leader') return;
-    const item = this.uncertain.get(m.orderId);
-    if (item === undefined || item.requestId !== m.requestId) return;
-    if (m.known) {
-      this.uncertain.delete(m.orderId);
-      if (this.uncertain.size === 0) this.reconciled = true;
+    if (orderIds.length === 0) {
+      this.confirmed = this.applied;
+      this.question = undefined;
       return;
     }
-    if (!node.ctx.marketOpen()) return; // asked again at the next retry
-    node.ctx.sendToExchange(m.orderId, node.term);
-    this.query(m.orderId, item);
+    const requestId = this.nextRequestId++;
+    this.question = { requestId, upTo: this.applied, askedAt: node.ctx.monotonic() };
+    node.ctx.send('exchange', { type: 'exchange-mass-query', orderIds, requestId, token: node.term });
   }
 
-  /** Lost queries (or answers) are asked again every election timeout. */
-  onHeartbeat(): void {
-    if (this.uncertain.size === 0) return;
+  onMassStatus(m: ExchangeMassStatus): void {
     const node = this.node;
-    if (node.ctx.monotonic() - this.lastQueryAt < node.config.electionTimeoutUs) return;
-    for (const [orderId, item] of this.uncertain) this.query(orderId, item);
+    const question = this.question;
+    if (node.role !== 'leader' || question === undefined || m.requestId !== question.requestId) return;
+    this.question = undefined;
+    if (m.unknown.length === 0) {
+      if (question.upTo > this.confirmed) this.confirmed = question.upTo;
+      return;
+    }
+    // everything before the first missing order is there
+    let firstMissing = question.upTo;
+    for (const id of m.unknown) firstMissing = Math.min(firstMissing, node.log.indexOf(id) ?? firstMissing);
+    if (firstMissing - 1 > this.confirmed) this.confirmed = firstMissing - 1;
+    // sending is acting: only with the lease and in market hours (else the next heartbeat asks again)
+    if (!node.ctx.marketOpen() || !node.replication.leaseValid()) return;
+    node.ctx.note(`the exchange lacks ${m.unknown.length} committed order(s): sending them`);
+    // disabled
+    this.ask();
   }
 
   /** How far every order is known to be at the exchange, for AppendEntries. */
   exchangeKnownToShare(): number {
-    return this.reconciled && this.applied > this.node.exchangeKnown ? this.applied : this.node.exchangeKnown;
+    return this.node.role === 'leader' ? this.confirmed : this.node.exchangeKnown;
   }
 
   /** A follower learns it from its leader. */

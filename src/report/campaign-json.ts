@@ -17,6 +17,7 @@ import type { CampaignResult } from '../campaign/campaign.ts';
 import { describePlan, type PlanDescription, type ResumeState } from '../campaign/check.ts';
 import type { Variant } from '../campaign/plan.ts';
 import { INVARIANTS } from '../check/index.ts';
+import { scheduleToYaml } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import { campaignCoverage, campaignMetrics, vacuityWarnings, type CampaignCoverage, type CampaignMetrics } from './campaign-metrics.ts';
 import { HASIM_VERSION } from './run-json.ts';
@@ -36,7 +37,8 @@ export interface FailureReport {
   /** Parameters the run used beyond the defaults: drawn by the profile, then `--set`. */
   params: Record<string, string>;
   swarm?: { enabledKinds: string[]; intensity: number };
-  /** Where the (shrunk, when it could be) schedule is written, and the command replaying it. */
+  /** The schedule to replay (shrunk, when it could be) as YAML, where it is written, and the command replaying it. */
+  scheduleYaml: string | null;
   scheduleFile: string | null;
   replay: string;
   shrunk: { faults: number; runs: number; steps: string[]; traceHash: string; detail: string } | null;
@@ -180,20 +182,25 @@ function failureReport(variant: Variant, f: Failure, dir: string, fixedSchedules
     traceHash: f.traceHash,
     params,
     ...(f.swarm ? { swarm: f.swarm } : {}),
+    scheduleYaml: schedule ? scheduleToYaml(schedule) : null,
     scheduleFile,
-    replay: replayCommand(variant.design, f.seed, scheduleFile, params),
+    replay: replayCommand(variant.design, f.seed, scheduleFile, params, f.shrunk?.traceHash ?? f.traceHash),
     shrunk: f.shrunk ? { faults: f.shrunk.schedule.faults.length, runs: f.shrunk.runs, steps: f.shrunk.steps, traceHash: f.shrunk.traceHash, detail: f.shrunk.detail } : null,
     ...(f.divergence ? { divergence: f.divergence } : {}),
   };
 }
 
-/** `hasim replay <design> --seed N -s <file> --set k=v ...`, parameters sorted by name. */
-export function replayCommand(design: string, seed: number, scheduleFile: string | null, params: Record<string, string>): string {
+/**
+ * `hasim replay <design> --seed N -s <file> --set k=v ... --expect-hash H`, parameters sorted by
+ * name; with the hash, replay itself checks that it reproduced the run exactly.
+ */
+export function replayCommand(design: string, seed: number, scheduleFile: string | null, params: Record<string, string>, expectHash?: string): string {
   const quote = (s: string) => (/^[A-Za-z0-9._\/:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const sets = Object.keys(params)
     .sort()
     .map((k) => `--set ${quote(`${k}=${params[k]}`)}`);
-  return ['hasim replay', quote(design), `--seed ${seed}`, ...(scheduleFile ? [`-s ${quote(scheduleFile)}`] : []), ...sets].join(' ');
+  const hash = expectHash ? [`--expect-hash ${expectHash}`] : [];
+  return ['hasim replay', quote(design), `--seed ${seed}`, ...(scheduleFile ? [`-s ${quote(scheduleFile)}`] : []), ...sets, ...hash].join(' ');
 }
 
 /** Reads a result file for `merge` or `--resume`; anything else is an InputError naming it. */

@@ -54,7 +54,7 @@ export function runText(result: RunResult, options: TextOptions = {}): string {
 export function timeline(result: RunResult): string[] {
   const entries: { time: number; order: number; text: string }[] = [];
   result.history.events.forEach((e, i) => {
-    const text = describe(e);
+    const text = describeEvent(e);
     if (text) entries.push({ time: e.time, order: i, text });
   });
   const n = result.history.events.length;
@@ -67,7 +67,8 @@ export function timeline(result: RunResult): string[] {
   return entries.map((e) => `${formatInstant(e.time).padStart(9)}  ${e.text}`);
 }
 
-function describe(e: HistoryEvent): string | undefined {
+/** One timeline line's text for an event, or undefined for client traffic (the HTML report reuses it). */
+export function describeEvent(e: HistoryEvent): string | undefined {
   switch (e.type) {
     case 'role':
       return `${e.node} ${e.role} (epoch ${e.epoch})`;

@@ -70,7 +70,8 @@ export class Disk {
     this.log.push(entry);
     const index = this.log.length;
     this.afterFsync(() => {
-      if (index > this.durableCount) this.durableCount = Math.min(index, this.log.length);
+      // after a truncate another entry may sit at this position: its own fsync makes it durable
+      if (index > this.durableCount && this.log[index - 1] === entry) this.durableCount = index;
     }, done);
   }
 

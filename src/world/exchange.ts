@@ -6,9 +6,10 @@
  * Outside market hours it rejects everything; nodes can see the session calendar and refuse
  * orders themselves, which is not an outage.
  *
- * It also answers order-status queries (FIX OrderStatusRequest), which a new leader can use to
- * reconcile orders whose fate it does not know, and `exchange-fence` raises the token floor (so
- * does a query that carries a `token`).
+ * It also answers order-status queries (FIX OrderStatusRequest, and OrderMassStatusRequest for
+ * a list of ids: `exchange-mass-query` -> `exchange-mass-status` with the ids it does not have),
+ * which a new leader can use to reconcile orders whose fate it does not know, and
+ * `exchange-fence` raises the token floor (so does a query that carries a `token`).
  */
 import type { Msg } from './actor.ts';
 import type { Endpoint } from './network.ts';
@@ -60,6 +61,14 @@ export class Exchange implements Endpoint {
         const orderId = msg.orderId as string;
         if (typeof msg.token === 'number') this.raiseFloor(msg.token, orderId);
         this.world.network.send(this.id, from, { type: 'exchange-status', orderId, known: this.accepted.has(orderId), requestId: msg.requestId });
+        return;
+      }
+      case 'exchange-mass-query': {
+        // FIX OrderMassStatusRequest: which of these orders the exchange does not have; a token
+        // raises the (global) floor first, as for a single query
+        if (typeof msg.token === 'number') this.raiseFloor(msg.token);
+        const unknown = (msg.orderIds as string[]).filter((id) => !this.accepted.has(id));
+        this.world.network.send(this.id, from, { type: 'exchange-mass-status', unknown, requestId: msg.requestId });
         return;
       }
       default:

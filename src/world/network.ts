@@ -16,6 +16,7 @@ import type { Rng } from '../sim/rng.ts';
 import type { Simulator } from '../sim/simulator.ts';
 import type { Micros } from '../sim/time.ts';
 import type { Msg } from './actor.ts';
+import { MessageFate, type MessageLog } from './message-log.ts';
 
 export interface Endpoint {
   readonly id: string;
@@ -43,6 +44,7 @@ interface Packet {
   b: Attachment;
   msg: Msg;
   typeId: number;
+  sentAt: Micros;
 }
 
 const KIND_DROP = 2;
@@ -60,6 +62,8 @@ export class Network {
   private readonly rng: Rng;
   messagesSent = 0;
   messagesDropped = 0;
+  /** Set to log every message with its send and arrival times (the HTML report's message diagram). */
+  messageLog: MessageLog | undefined;
 
   constructor(
     private readonly sim: Simulator,
@@ -116,6 +120,7 @@ export class Network {
       this.messagesDropped++;
       trace.add(this.sim.now, KIND_DROP, a.index, b.index, typeId);
       if (trace.recording) trace.line(this.sim.now, `drop ${from}->${to} ${msg.type}`);
+      this.messageLog?.record(this.sim.now, this.sim.now, from, to, msg.type, MessageFate.Dropped);
       return;
     }
     this.schedule(a, b, msg, typeId);
@@ -129,18 +134,20 @@ export class Network {
     const link = a.index * this.attachments.length + b.index;
     const at = Math.max(this.sim.now + Math.max(1, Math.round(latency)), this.lastDeliveryAt[link]);
     this.lastDeliveryAt[link] = at;
-    this.sim.at(at, this.deliver, { a, b, msg, typeId });
+    this.sim.at(at, this.deliver, { a, b, msg, typeId, sentAt: this.sim.now });
   }
 
   private readonly deliver = (p: Packet): void => {
     // a link that went down while the message was in flight loses it
     if (!this.pathUp(p.a, p.b)) {
       this.messagesDropped++;
+      this.messageLog?.record(p.sentAt, this.sim.now, p.a.endpoint.id, p.b.endpoint.id, p.msg.type, MessageFate.LostInFlight);
       return;
     }
     const trace = this.sim.trace;
     trace.add(this.sim.now, KIND_DELIVER, p.a.index, p.b.index, p.typeId);
     if (trace.recording) trace.line(this.sim.now, `recv ${p.a.endpoint.id}->${p.b.endpoint.id} ${p.msg.type}`);
+    this.messageLog?.record(p.sentAt, this.sim.now, p.a.endpoint.id, p.b.endpoint.id, p.msg.type, MessageFate.Delivered);
     p.b.endpoint.receive(p.a.endpoint.id, p.msg);
   };
 

@@ -75,6 +75,12 @@ describe('Aggregate', () => {
     expect(a.totals.measuredRuns).toBe(4);
   });
 
+  it('keeps no failure at all with maxFailures 0, and still counts them', () => {
+    const a = new Aggregate(0);
+    for (const i of [0, 3, 6]) a.add(summary(i));
+    expect([a.failedRuns, a.failures.length]).toEqual([3, 0]);
+  });
+
   it('knows a failure by its most severe violation: a broken run, then safety before liveness', () => {
     const v = (invariant: string, timeMs: number) => ({ invariant, timeMs, detail: '' });
     expect(mostSevere([v('recovery', 1), v('single-primary', 9)]).invariant).toBe('single-primary');

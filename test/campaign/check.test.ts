@@ -56,7 +56,8 @@ describe('a campaign', () => {
       const replay = simulate({ design, seed: f.seed, schedule: shrunk, params: f.params, workload: BASE.workload });
       expect(replay.traceHash).toBe(f.shrunk!.traceHash);
       expect(replay.violations.map((v) => v.invariant)).toContain(f.invariant);
-      expect(f.replay).toBe(`hasim replay ${DESIGN} --seed ${f.seed} -s hasim-failures/misbehaving-seed${f.seed}.yaml ${Object.keys(f.params).sort().map((k) => `--set ${k}=${f.params[k]}`).join(' ')}`);
+      const sets = Object.keys(f.params).sort().map((k) => `--set ${k}=${f.params[k]}`);
+      expect(f.replay).toBe(`hasim replay ${DESIGN} --seed ${f.seed} -s hasim-failures/misbehaving-seed${f.seed}.yaml ${sets.join(' ')} --expect-hash ${f.shrunk!.traceHash}`);
     }
   });
 

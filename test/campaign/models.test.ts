@@ -49,7 +49,10 @@ describe.runIf(has('hot-standby-naive'))('hot-standby-naive', () => {
     const [report] = campaignJson(result, { kind: 'check', command: [], failuresDir: dir }).designs;
     writeFileSync(report.failures[0].scheduleFile!, scheduleToYaml(shrunk.schedule));
     const args = report.failures[0].replay.split(' ').slice(1);
+    expect(args).toContain('--expect-hash');
     const run = await hasim(args);
-    expect(run.stdout).toContain(shrunk.traceHash);
+    expect(run.code).toBe(1); // it reproduces the violation...
+    expect(run.stdout).toContain(shrunk.traceHash); // ...with the very same trace
+    expect(run.stdout).toContain('single-primary');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { authoritativeNode } from '../../src/check/authority.ts';
 import { lostAcks, noLostAck } from '../../src/check/no-lost-ack.ts';
-import { acked, final, history, ms, role } from './helpers.ts';
+import type { FinalNodeState, HistoryEvent, Role } from '../../src/check/history.ts';
+import { acked, crash, final, history, ms, role } from './helpers.ts';
 
 const served = [role(0, 'a', 'primary', 1), acked('o1', 10, 'a'), acked('o2', 20, 'a'), acked('o3', 30, 'a')];
 
@@ -67,5 +68,41 @@ describe('authoritativeNode', () => {
 
   it('is undefined when no node ever declared primary', () => {
     expect(authoritativeNode(history([role(0, 'a', 'standby')], { final: [final('a', 'up', [], 'standby', 1)] }))).toBeUndefined();
+  });
+});
+
+describe('no-lost-ack with scopes (one authority per shard)', () => {
+  const scoped = (atMs: number, node: string, r: Role, epoch: number, scope: string): HistoryEvent => ({ ...role(atMs, node, r, epoch), scope } as HistoryEvent);
+  const shards = (s1: FinalNodeState, s2: FinalNodeState, spare: FinalNodeState) => ({ nodes: ['a1', 'a2', 's'], final: [s1, s2, spare] });
+  const withScopes = (f: FinalNodeState, roles: Record<string, { role: Role; epoch: number }>): FinalNodeState => ({ ...f, lastRoleByScope: roles });
+  const events = [
+    scoped(0, 'a1', 'primary', 1, 'shard1'), scoped(0, 'a2', 'primary', 1, 'shard2'),
+    scoped(0, 's', 'standby', 1, 'shard1'), scoped(0, 's', 'standby', 1, 'shard2'),
+    acked('x1', 10, 'a1'), acked('y1', 11, 'a2'), acked('y2', 20, 'a2'),
+    crash(30, 'a2'), scoped(33, 's', 'primary', 2, 'shard2'), acked('y3', 40, 's'),
+  ];
+
+  it('judges each order against the log of its own shard', () => {
+    const h = history(events, shards(
+      withScopes(final('a1', 'up', ['x1']), { shard1: { role: 'primary', epoch: 1 } }),
+      withScopes(final('a2', 'crashed', ['y1', 'y2']), { shard2: { role: 'primary', epoch: 1 } }),
+      withScopes(final('s', 'up', ['x1', 'y1', 'y2', 'y3']), { shard1: { role: 'standby', epoch: 1 }, shard2: { role: 'primary', epoch: 2 } }),
+    ));
+    expect(authoritativeNode(h, 'shard1')?.node).toBe('a1');
+    expect(authoritativeNode(h, 'shard2')?.node).toBe('s');
+    expect(authoritativeNode(h)).toBeUndefined();
+    expect(noLostAck.check(h)).toEqual([]);
+  });
+
+  it('reports an order its shard failed over without, naming the shard', () => {
+    const h = history(events, shards(
+      withScopes(final('a1', 'up', ['x1']), { shard1: { role: 'primary', epoch: 1 } }),
+      withScopes(final('a2', 'crashed', ['y1', 'y2']), { shard2: { role: 'primary', epoch: 1 } }),
+      withScopes(final('s', 'up', ['x1', 'y1', 'y3']), { shard1: { role: 'standby', epoch: 1 }, shard2: { role: 'primary', epoch: 2 } }),
+    ));
+    expect(lostAcks(h)).toEqual([{ orderId: 'y2', ackAt: ms(22), scope: 'shard2' }]);
+    const violations = noLostAck.check(h);
+    expect(violations).toHaveLength(1);
+    expect(violations[0].detail).toMatch(/^shard2: 1 acked order\(s\) missing from the durable log of s \(up, epoch 2\): y2/);
   });
 });

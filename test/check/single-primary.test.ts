@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { primaryIntervals, singlePrimary, splitBrainIntervals } from '../../src/check/single-primary.ts';
+import type { HistoryEvent, Role } from '../../src/check/history.ts';
 import { ackSent, acked, crash, exchange, history, ms, nodeState, role } from './helpers.ts';
 
 describe('primaryIntervals', () => {
@@ -106,5 +107,39 @@ describe('single-primary', () => {
       { nodes: ['a', 'b', 'c'] },
     );
     expect(singlePrimary.check(h).map((v) => v.time)).toEqual([ms(31), ms(32), ms(32)]);
+  });
+});
+
+describe('single-primary with scopes (one primary per shard)', () => {
+  const scoped = (atMs: number, node: string, r: Role, epoch: number, scope: string): HistoryEvent => ({ ...role(atMs, node, r, epoch), scope } as HistoryEvent);
+
+  it('does not count primaries of different shards as a split brain', () => {
+    const h = history(
+      [scoped(0, 'a1', 'primary', 1, 'shard1'), scoped(0, 'a2', 'primary', 1, 'shard2'), ackSent(10, 'a1', 'o1'), ackSent(11, 'a2', 'o2')],
+      { nodes: ['a1', 'a2', 's'] },
+    );
+    expect(singlePrimary.check(h)).toEqual([]);
+    expect(splitBrainIntervals(h)).toEqual([]);
+  });
+
+  it('catches two primaries of the same shard, both acting', () => {
+    const h = history(
+      [
+        scoped(0, 'a1', 'primary', 1, 'shard1'), scoped(0, 'a2', 'primary', 1, 'shard2'),
+        scoped(100, 's', 'primary', 2, 'shard1'), ackSent(150, 's', 'o1'), ackSent(160, 'a1', 'o2'), ackSent(170, 'a2', 'o3'),
+      ],
+      { nodes: ['a1', 'a2', 's'] },
+    );
+    const violations = singlePrimary.check(h);
+    expect(violations.map((v) => v.time)).toEqual([ms(160)]);
+    expect(violations[0].detail).toContain('a1 (epoch 1) and s (epoch 2)');
+  });
+
+  it('ends only the interval of the scope a role names, and every interval at a crash', () => {
+    const h = history(
+      [scoped(0, 's', 'primary', 2, 'shard1'), scoped(10, 's', 'primary', 2, 'shard2'), scoped(20, 's', 'standby', 2, 'shard1'), crash(30, 's')],
+      { nodes: ['s'] },
+    );
+    expect(primaryIntervals(h).map((i) => [i.scope, i.start, i.end])).toEqual([['shard1', 0, ms(20)], ['shard2', ms(10), ms(30)]]);
   });
 });

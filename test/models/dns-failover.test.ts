@@ -95,6 +95,8 @@ describe('dns-failover: the failover window (Route 53 RequestInterval x FailureT
 
 describe('dns-failover: no fencing', () => {
   it('split brain: the checker loses the primary, the clients do not; the old primary keeps acking until their caches expire', () => {
+    // DNS failover only changes answers (Route 53 Developer Guide: health checks decide which
+    // record is returned); a primary reachable by clients but not by the checker is not stopped.
     const r = run(['{ at: 10s, kind: partition, groups: [[hc], [a]], for: 45s }']);
     const [change] = dnsChanges(r);
     expect(change.node).toBe('b');
@@ -122,6 +124,8 @@ describe('dns-failover: no fencing', () => {
 
 describe('dns-failover: what the health check sees', () => {
   it('gray failure: an order thread deadlocked behind a healthy /health endpoint is never failed over', () => {
+    // Route 53 HTTP checks judge the status code of the health path only (Developer Guide,
+    // "How Amazon Route 53 determines whether a health check is healthy").
     const r = run(['{ at: 10s, kind: deadlock, target: a, threads: [health], for: 40s }']);
     expect(dnsChanges(r)).toEqual([]);
     expect(outageAfter(r, 10 * SECOND).rtoMs).toBeGreaterThan(39_000);

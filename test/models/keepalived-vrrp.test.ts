@@ -119,6 +119,8 @@ describe('keepalived-vrrp: preemption (keepalived.conf(5) preempt, nopreempt, pr
   const crashA = '{ at: 10s, kind: crash, target: a, for: 10s }'; // a boots again at 20 s
 
   it('preempt (the default): the returning higher-priority node takes the VIP back after its own Master_Down_Interval', () => {
+    // keepalived starts `state MASTER` below priority 255 as BACKUP and waits "between 3 and 4
+    // advert intervals" (keepalived.conf(5)); it discards b's lower-priority adverts meanwhile.
     const r = run([crashA]);
     const back = promotions(r, 'a')[1];
     expect(back - 20 * SECOND).toBeGreaterThanOrEqual(MASTER_DOWN_A);
@@ -198,6 +200,9 @@ describe('keepalived-vrrp: no quorum, so partitions split the brain', () => {
   });
 
   it('a VM stall of the MASTER longer than Master_Down_Interval: on resume it still believes it is MASTER and sends retried orders to the exchange again', () => {
+    // The process-pause hazard (Kleppmann, "How to do distributed locking", 2016): the paused
+    // MASTER cannot know it was replaced, and works off the orders queued during the stall,
+    // which the clients meanwhile retried through b.
     const r = run(['{ at: 10s, kind: pause, target: a, for: 6s }']);
     expect(promotions(r, 'b')).toHaveLength(1);
     expect(invariantsViolated(r)).toContain('no-duplicate-order');

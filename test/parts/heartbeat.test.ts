@@ -13,8 +13,7 @@ function pingPair(options: { interval?: number; answerTimeout?: number } = {}) {
             peer: 'b',
             interval: options.interval ?? SECOND,
             answerTimeout: options.answerTimeout ?? SECOND,
-            missesToSuspect: 1,
-            onVerdict: (answered) => verdicts.push({ at: h.sim.now, answered }),
+                  onVerdict: (answered) => verdicts.push({ at: h.sim.now, answered }),
           })
         : undefined;
     return {

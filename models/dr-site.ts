@@ -1,0 +1,383 @@
+/**
+ * dr-site: a primary datacenter with a local HA pair and a disaster-recovery site, the HA
+ * document's §6 "DR ARCHITECTURE" (Primary DC NYC -> DR site Chicago) with its
+ * `dr_failover.sh`: detect the primary DC's failure, promote the DR site, update DNS.
+ *
+ *        clients + exchange gateway (dc-clients, the primary DC's metro)
+ *          | DNS (TTL)           \____________ 8 ms ____________
+ *   dc1:  p1 (primary) --local sync--> p2            dc2:  d1 (DR standby) [d2]
+ *          \__________________ DR stream / log shipping / snapshots ___^
+ *
+ * Stands for: a trading service in two datacenters: in dc1 a primary and a local hot standby
+ * (the document's hot-standby pair), in dc2 one or two DR standbys, replicated across ~8 ms
+ * of fibre, with DNS (Route 53) pointing clients at the primary.
+ *
+ * Mechanisms modelled:
+ * - every node beats to every other every `heartbeatInterval` (heartbeat thread,
+ *   `heartbeat.ts`); beats carry role and epoch, so a node learns who is primary;
+ * - local HA: the primary replicates to the other node of its own site, synchronously by
+ *   default (`sync-replication.ts`, falling back to async after `syncStallTimeout`) or
+ *   asynchronously; that standby promotes itself when the primary is silent for `deadTime`
+ *   (no fencing, like the document's pair) and points DNS at itself;
+ * - DR replication per `mode` (`async-replication.ts`): `real-time` streams every entry at
+ *   once (RPO: what is in flight, ~ms); `log-shipping` ships the log every
+ *   `logShippingInterval` (RPO up to the interval); `snapshots` ships the state every
+ *   `snapshotInterval` (RPO up to the interval). A standby applies what arrives in order and
+ *   resyncs on a gap or a new primary (`standby-replica.ts`, `resync.ts`);
+ * - DR promotion (the runbook): when no node of the primary's site has been heard for
+ *   `drDetectionTimeout`, the first DR node starts `dr_failover.sh`; `promotionDelay` later
+ *   (the script's or the operator's time) it checks once more that the site is still silent,
+ *   promotes itself at a new epoch and updates DNS; clients follow as their cached answer
+ *   expires (`dnsTtl`, at least `clientMinCache`). Silence is all the DR site sees, so a
+ *   cross-DC partition looks exactly like a DC loss: without `confirmDcDown` the DR site
+ *   promotes while dc1 still serves the clients that have not re-resolved: a split brain.
+ *   With `confirmDcDown` the runbook first asks an observer beside the clients (the operator
+ *   phoning the primary DC; a third-site monitor) whether dc1 answers it, and promotes only if
+ *   not;
+ * - a node that restarts comes back as standby, follows the newest primary it hears, and
+ *   resumes as primary only if it was the primary and hears no newer one within `deadTime`;
+ *   after a DR promotion the returning dc1 nodes follow the DR site (no automatic failback)
+ *   and resync, dropping what they acked that the DR site never got; a primary that hears a
+ *   newer one steps down the same way.
+ *
+ * Where the clients are: trading clients are colocated with the venue, not in either DC; we
+ * place them (and the exchange gateway) at a third location, `dc-clients`, `clientLatency`
+ * from dc1 (the same metro) and `interDcLatency` from dc2 (like dc1 itself). A DC loss then
+ * takes the service away from the clients without taking the clients away.
+ *
+ * Left out: the document's separate market-data, OMS and risk services (one order service
+ * stands for them); restoring a snapshot onto cold hardware (the document's "RTO: Hours" for
+ * snapshots; add it to `promotionDelay`); Route 53's own health checks (the DR runbook updates
+ * the record); fencing of the old primary DC.
+ *
+ * Defaults and their sources:
+ * - mode real-time: the document's first DR strategy ("Real-time State Replication ... RPO 0
+ *   seconds, RTO 1-5 minutes"); logShippingInterval 60 s: PostgreSQL's guidance for
+ *   archive_timeout ("settings of a minute or so are usually reasonable"); snapshotInterval
+ *   1 h: the document's "Hourly/Daily snapshots ... RPO 1 hour - 1 day" (and Redis'
+ *   `save 3600 1`).
+ * - drStandbys 1: the document's DR site shows one standby of each service.
+ * - localReplication sync: the document's §3 "Primary DB -> Secondary DB (sync replication)";
+ *   syncStallTimeout 10 s: MySQL rpl_semi_sync_master_timeout (10000 ms).
+ * - heartbeatInterval 1 s: the document's monitorPeer loop; deadTime 3 s: corosync's default
+ *   token timeout (3000 ms).
+ * - drDetectionTimeout 30 s: Route 53 health checks at the fast 10 s interval with the default
+ *   failure threshold 3; promotionDelay 30 s: the scripted `dr_failover.sh` (promote, start
+ *   three services, change the Route 53 record); an operator following a runbook by hand is
+ *   more like 5 min.
+ * - confirmDcDown false: `dr_failover.sh` checks nothing before promoting.
+ * - dnsTtl 5 s: the document's DNS failover ("TTL: 5 seconds"); AWS recommends 60 s or less for
+ *   records with health checks. clientMinCache 0: native clients (glibc getaddrinfo, no
+ *   cache) honour the TTL; a JVM caches 30 s (`networkaddress.cache.ttl`).
+ * - interDcLatency 8 ms: models.md (NYC-Chicago fibre is 6.5-8 ms one way); clientLatency
+ *   250 us: an assumption, two datacenters in one metro area.
+ * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s`, as for the other designs.
+ */
+import { defineDesign, type NodeSpec, type Resolved } from '../src/world/design.ts';
+import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
+import type { Micros } from '../src/sim/time.ts';
+import { OrderServer, type ReplicateFn } from '../src/parts/order-server.ts';
+import { AsyncReplicator } from '../src/parts/async-replication.ts';
+import { SyncReplicator } from '../src/parts/sync-replication.ts';
+import { StandbyReplica } from '../src/parts/standby-replica.ts';
+import { SilenceDetector, heartbeatThreadOf } from '../src/parts/heartbeat.ts';
+
+const params = {
+  mode: { kind: 'enum', default: 'real-time', values: ['real-time', 'log-shipping', 'snapshots'], doc: 'how the DR site is fed', source: 'HA document §6: real-time replication, periodic snapshots, transaction log shipping' },
+  logShippingInterval: { kind: 'duration', default: '60s', doc: 'log-shipping mode: the log is shipped this often', source: 'PostgreSQL docs, archive_timeout: "a minute or so is usually reasonable"' },
+  snapshotInterval: { kind: 'duration', default: '1h', doc: 'snapshots mode: a snapshot is shipped this often', source: 'HA document §6: hourly/daily snapshots; Redis save 3600 1' },
+  drStandbys: { kind: 'integer', default: 1, min: 1, max: 2, doc: 'standbys at the DR site', source: 'HA document §6 DR architecture: one standby of each service' },
+  localReplication: { kind: 'enum', default: 'sync', values: ['sync', 'async'], doc: 'replication to the standby in the same DC', source: 'HA document §3: Primary DB -> Secondary DB (sync replication)' },
+  syncStallTimeout: { kind: 'duration', default: '10s', doc: 'sync: wait this long for the local standby, then continue async', source: 'MySQL rpl_semi_sync_master_timeout = 10000 ms' },
+  heartbeatInterval: { kind: 'duration', default: '1s', doc: 'heartbeat period between all nodes', source: 'HA document: monitorPeer sleeps 1 s' },
+  deadTime: { kind: 'duration', default: '3s', doc: 'local failover: silence after which the primary is lost', source: 'corosync token timeout default 3000 ms' },
+  drDetectionTimeout: { kind: 'duration', default: '30s', doc: 'silence of the whole primary DC before the DR runbook starts', source: 'Route 53 health checks: 10 s interval x failure threshold 3' },
+  promotionDelay: { kind: 'duration', default: '30s', doc: 'time the DR runbook takes before promoting (scripted; ~5min by hand)', source: 'HA document dr_failover.sh (promote, start services, Route 53 change)' },
+  confirmDcDown: { kind: 'boolean', default: false, doc: 'promote only if an observer beside the clients cannot reach the primary DC either', source: 'HA document: dr_failover.sh checks nothing (false)' },
+  dnsTtl: { kind: 'duration', default: '5s', doc: 'TTL of the service record', source: 'HA document §3 DNS failover: TTL 5 seconds; AWS: 60 s or less with health checks' },
+  clientMinCache: { kind: 'duration', default: '0s', doc: 'clients cache an answer at least this long', source: 'glibc getaddrinfo does not cache; a JVM caches 30 s' },
+  interDcLatency: { kind: 'duration', default: '8ms', doc: 'one-way latency dc1 <-> dc2 (and clients <-> dc2)', source: 'models.md: ~8 ms NYC-Chicago (fibre 6.5-8 ms one way)' },
+  clientLatency: { kind: 'duration', default: '250us', doc: 'one-way latency clients <-> dc1 (same metro)', source: 'assumption: two datacenters in one metro area' },
+  restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=always, RestartSec=5s (common operator setting)' },
+} as const;
+
+type Params = Resolved<typeof params>;
+
+const MONITOR = 'monitor';
+const EPOCH_KEY = 'dr-epoch';
+const PRIMARY_KEY = 'dr-primary';
+/** How long the runbook waits for the observer's answer before it gives up this round. */
+const CONFIRM_TIMEOUT: Micros = 5_000_000;
+
+function sites(p: Params): Record<'dc1' | 'dc2', string[]> {
+  return { dc1: ['p1', 'p2'], dc2: p.drStandbys === 2 ? ['d1', 'd2'] : ['d1'] };
+}
+const siteOf = (node: string): 'dc1' | 'dc2' => (node.startsWith('p') ? 'dc1' : 'dc2');
+
+interface Beat extends Record<string, unknown> {
+  primary: boolean;
+  epoch: number;
+}
+
+class DrNode implements Actor {
+  private readonly site: 'dc1' | 'dc2';
+  private readonly sites: Record<'dc1' | 'dc2', string[]>;
+  private readonly order: string[];
+  private readonly server: OrderServer;
+  private readonly replica: StandbyReplica;
+  private readonly detector: SilenceDetector;
+  private primary = false;
+  private epoch: number;
+  /** The newest primary this node knows of. */
+  private known: { node: string; epoch: number };
+  private readonly lastHeard = new Map<string, Micros>();
+  private bootAt: Micros = 0;
+  private replicators = new Map<string, AsyncReplicator | SyncReplicator>();
+  private localPeer: string | undefined;
+  /** The DR runbook in progress. */
+  private runbook: { startedAt: Micros; confirmSentAt?: Micros } | undefined;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly p: Params,
+  ) {
+    this.site = siteOf(ctx.id);
+    this.sites = sites(p);
+    this.order = [...this.sites.dc1, ...this.sites.dc2];
+    this.epoch = (ctx.disk.get(EPOCH_KEY) as number | undefined) ?? 1;
+    this.known = (ctx.disk.get(PRIMARY_KEY) as { node: string; epoch: number } | undefined) ?? { node: 'p1', epoch: 1 };
+    this.server = new OrderServer(ctx, { replicate: this.replicate });
+    this.replica = new StandbyReplica(ctx, {
+      catchUp: true,
+      onAppended: (entry) => this.server.learn(entry.orderId),
+      onResynced: () => this.server.relearnLog(),
+    });
+    const peers = this.order.filter((n) => n !== ctx.id);
+    this.detector = new SilenceDetector(ctx, {
+      peers: p.confirmDcDown ? [...peers, MONITOR] : peers,
+      beatInterval: p.heartbeatInterval,
+      timeout: p.deadTime,
+      payload: (): Beat => ({ primary: this.primary, epoch: this.epoch }),
+      onHeard: (peer, beat) => this.heard(peer, beat as Beat),
+      onLost: () => {},
+    });
+  }
+
+  onStart(): void {
+    this.bootAt = this.ctx.monotonic();
+    if (this.ctx.id === this.known.node && this.ctx.bootCount === 0) this.becomePrimary(this.epoch);
+    else this.server.becomeStandby(this.epoch);
+    this.detector.start();
+    this.ctx.setTimer(this.p.heartbeatInterval, 'dr-tick');
+  }
+
+  threadOf(kind: string): string {
+    return heartbeatThreadOf(kind);
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    if (this.detector.handle(from, msg) || this.server.handle(msg)) return;
+    if (msg.type === 'dr-confirm-reply') return this.confirmed(msg.alive as string[]);
+    if (this.primary) this.replicators.get(from)?.handle(from, msg);
+    else this.replica.handle(from, msg);
+  }
+
+  onTimer(kind: string, data: unknown): void {
+    if (this.detector.onTimer(kind, data) || this.replica.onTimer(kind, data)) return;
+    if (kind === 'dr-tick') {
+      this.ctx.setTimer(this.p.heartbeatInterval, 'dr-tick');
+      return this.tick();
+    }
+    for (const r of this.replicators.values()) if (r.onTimer(kind)) return;
+  }
+
+  // --- who is primary ---------------------------------------------------------------------
+
+  private heard(peer: string, beat: Beat): void {
+    this.lastHeard.set(peer, this.ctx.monotonic());
+    if (!beat.primary || peer === MONITOR) return;
+    if (beat.epoch > this.known.epoch || (beat.epoch === this.known.epoch && peer !== this.known.node && this.ranks(peer, this.known.node))) {
+      this.remember(peer, beat.epoch);
+    }
+    if (this.primary && peer !== this.ctx.id && (beat.epoch > this.epoch || (beat.epoch === this.epoch && this.ranks(peer, this.ctx.id)))) {
+      this.stepDown(peer, beat.epoch);
+    }
+    if (!this.primary && peer === this.known.node) this.replica.follow(peer, beat.epoch);
+  }
+
+  /** Whether `a` wins a tie of epochs against `b` (dc1 first, then declaration order). */
+  private ranks(a: string, b: string): boolean {
+    return this.order.indexOf(a) < this.order.indexOf(b);
+  }
+
+  private remember(node: string, epoch: number): void {
+    this.known = { node, epoch };
+    this.ctx.disk.put(PRIMARY_KEY, { ...this.known });
+  }
+
+  private silentFor(node: string): Micros {
+    return this.ctx.monotonic() - (this.lastHeard.get(node) ?? this.bootAt);
+  }
+
+  /** The first node of `site` (other than `except`) that is this node or was heard recently. */
+  private firstLive(site: 'dc1' | 'dc2', except?: string): string | undefined {
+    return this.sites[site].find((n) => n !== except && (n === this.ctx.id || this.silentFor(n) < this.p.deadTime));
+  }
+
+  private tick(): void {
+    if (this.primary) return;
+    const { node: primary } = this.known;
+    if (primary === this.ctx.id) {
+      // restarted as the last primary: resume unless someone newer showed up meanwhile
+      if (this.ctx.monotonic() - this.bootAt >= this.p.deadTime) this.promote(this.epoch, 'resuming as primary after a restart');
+      return;
+    }
+    const primarySite = siteOf(primary);
+    if (primarySite === this.site) {
+      if (this.silentFor(primary) >= this.p.deadTime && this.firstLive(this.site, primary) === this.ctx.id) {
+        this.promote(Math.max(this.known.epoch, this.epoch) + 1, `local failover: ${primary} silent for ${this.p.deadTime / 1e6} s`);
+      }
+      return;
+    }
+    this.drRunbook(primarySite);
+  }
+
+  /** dr_failover.sh, run by the first DR node once the primary's whole site is silent. */
+  private drRunbook(primarySite: 'dc1' | 'dc2'): void {
+    const siteSilence = Math.min(...this.sites[primarySite].map((n) => this.silentFor(n)));
+    const now = this.ctx.monotonic();
+    if (siteSilence < this.p.drDetectionTimeout || this.firstLive(this.site) !== this.ctx.id) {
+      if (this.runbook) this.ctx.note(`${primarySite} heard again: DR runbook aborted`);
+      this.runbook = undefined;
+      return;
+    }
+    if (!this.runbook) {
+      this.ctx.note(`${primarySite} silent for ${Math.round(siteSilence / 1e6)} s: DR runbook started`);
+      this.runbook = { startedAt: now };
+      return;
+    }
+    if (now - this.runbook.startedAt < this.p.promotionDelay) return;
+    if (!this.p.confirmDcDown) return this.promote(Math.max(this.known.epoch, this.epoch) + 1, 'DR promotion (dr_failover.sh)');
+    const sentAt = this.runbook.confirmSentAt;
+    if (sentAt === undefined || now - sentAt > CONFIRM_TIMEOUT) {
+      if (sentAt !== undefined) this.ctx.note('no answer from the observer: not promoting yet');
+      this.runbook.confirmSentAt = now;
+      this.ctx.send(MONITOR, { type: 'dr-confirm', site: primarySite });
+    }
+  }
+
+  private confirmed(alive: string[]): void {
+    if (!this.runbook || this.primary) return;
+    this.runbook.confirmSentAt = undefined;
+    if (alive.length > 0) {
+      this.ctx.note(`the observer still reaches ${alive.join(', ')}: a partition, not a DC loss; not promoting`);
+      this.runbook.startedAt = this.ctx.monotonic(); // check again after another delay
+      return;
+    }
+    this.promote(Math.max(this.known.epoch, this.epoch) + 1, 'DR promotion (dr_failover.sh, DC loss confirmed)');
+  }
+
+  // --- roles ------------------------------------------------------------------------------
+
+  private promote(epoch: number, why: string): void {
+    this.ctx.note(`${why}: primary at epoch ${epoch}`);
+    this.runbook = undefined;
+    this.epoch = epoch;
+    this.ctx.disk.put(EPOCH_KEY, epoch);
+    this.remember(this.ctx.id, epoch);
+    this.becomePrimary(epoch);
+  }
+
+  private becomePrimary(epoch: number): void {
+    this.primary = true;
+    this.replica.stop();
+    this.replicators = new Map();
+    this.localPeer = this.sites[this.site].find((n) => n !== this.ctx.id);
+    const p = this.p;
+    if (this.localPeer) {
+      this.replicators.set(this.localPeer, p.localReplication === 'sync'
+        ? new SyncReplicator(this.ctx, { peer: this.localPeer, epoch, startAlone: false, stallTimeout: p.syncStallTimeout, stallPolicy: 'async-after-timeout' })
+        : new AsyncReplicator(this.ctx, { peer: this.localPeer, epoch, flushInterval: 0 }));
+    }
+    const drInterval = p.mode === 'real-time' ? 0 : p.mode === 'log-shipping' ? p.logShippingInterval : p.snapshotInterval;
+    for (const remote of this.sites[this.site === 'dc1' ? 'dc2' : 'dc1']) {
+      this.replicators.set(remote, new AsyncReplicator(this.ctx, { peer: remote, epoch, flushInterval: drInterval }));
+    }
+    this.server.becomePrimary(epoch);
+    this.ctx.updateDns(this.ctx.id);
+  }
+
+  private stepDown(to: string, epoch: number): void {
+    this.ctx.note(`${to} is primary at epoch ${epoch}: stepping down`);
+    this.primary = false;
+    for (const r of this.replicators.values()) if (r instanceof SyncReplicator) r.stop();
+    this.replicators = new Map();
+    this.epoch = epoch;
+    this.ctx.disk.put(EPOCH_KEY, epoch);
+    this.server.becomeStandby(epoch);
+    this.replica.start();
+    this.replica.follow(to, epoch);
+  }
+
+  /** Local replication decides the ack; the DR site is always fed asynchronously. */
+  private readonly replicate: ReplicateFn = (entry, done, index) => {
+    let acked = false;
+    for (const [peer, r] of this.replicators) {
+      if (peer === this.localPeer) r.replicate(entry, done, index);
+      else r.replicate(entry, () => {}, index);
+      acked ||= peer === this.localPeer;
+    }
+    if (!acked) done(true);
+  };
+}
+
+/** An observer beside the clients: answers whether it still hears a site's nodes. */
+class Observer implements Actor {
+  private readonly detector: SilenceDetector;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly p: Params,
+  ) {
+    const all = [...sites(p).dc1, ...sites(p).dc2];
+    this.detector = new SilenceDetector(ctx, { peers: all, beatInterval: p.heartbeatInterval, timeout: p.deadTime, onLost: () => {} });
+  }
+
+  onStart(): void {
+    this.ctx.declareRole('witness', 1);
+    this.detector.start();
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    if (this.detector.handle(from, msg)) return;
+    if (msg.type === 'dr-confirm') {
+      const site = msg.site as 'dc1' | 'dc2';
+      this.ctx.send(from, { type: 'dr-confirm-reply', site, alive: sites(this.p)[site].filter((n) => this.detector.alive(n)) });
+    }
+  }
+
+  onTimer(kind: string, data: unknown): void {
+    this.detector.onTimer(kind, data);
+  }
+}
+
+export default defineDesign({
+  name: 'dr-site',
+  description: 'primary DC with a local HA pair + DR site ~8 ms away (real-time, log shipping or snapshots); DR promotion after detection + runbook delay; DNS',
+  params,
+  topology: (p) => {
+    const s = sites(p);
+    const nodes: NodeSpec[] = [
+      ...s.dc1.map((id, i) => ({ id, dc: 'dc1', rack: `dc1-r${i + 1}`, supervisedRestart: p.restartSec })),
+      ...s.dc2.map((id, i) => ({ id, dc: 'dc2', rack: `dc2-r${i + 1}`, supervisedRestart: p.restartSec })),
+    ];
+    if (p.confirmDcDown) nodes.push({ id: MONITOR, dc: 'dc-clients', rack: 'observer', serving: false });
+    return {
+      nodes,
+      routing: { kind: 'dns', initial: 'p1', ttl: p.dnsTtl, clientMinCache: p.clientMinCache },
+      clientDc: 'dc-clients',
+      interDcLatency: { 'dc1>dc2': p.interDcLatency, 'dc2>dc-clients': p.interDcLatency, 'dc1>dc-clients': p.clientLatency },
+    };
+  },
+  createNode: (ctx, p) => (ctx.id === MONITOR ? new Observer(ctx, p) : new DrNode(ctx, p)),
+});

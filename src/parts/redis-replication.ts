@@ -1,0 +1,386 @@
+/**
+ * A Redis 7 server: master or replica, asynchronous replication, and the commands Sentinel
+ * sends it (PING, INFO, REPLICAOF). The dataset is the node's log, one entry per order; the
+ * replication offset counts entries (Redis counts bytes of the replication stream).
+ *
+ *   master: write -> dataset -> ack the client -> stream to replicas (async)
+ *   replica: applies the stream; REPLCONF ACK <offset> every second (replicationCron)
+ *
+ * As in Redis:
+ * - a replica (re)connects with PSYNC <replid> <offset>; the master continues the stream if it
+ *   knows that history (its replid, or its previous replid up to the offset where it was
+ *   promoted: PSYNC2), else answers FULLRESYNC and the replica *discards its dataset* and loads
+ *   the master's. A demoted master that accepted writes after the fork always full-resyncs:
+ *   that is how its acknowledged writes are lost;
+ * - WAIT numreplicas timeout blocks the client until that many replicas acked its offset (the
+ *   master asks with REPLCONF GETACK) or the timeout passes, then returns the count either
+ *   way: the application acks the order regardless, so WAIT is best effort, not a guarantee;
+ * - min-replicas-to-write N refuses writes (NOREPLICAS) unless N replicas acked within
+ *   min-replicas-max-lag seconds (whole seconds, as Redis compares unixtime);
+ * - a replica answers writes with READONLY (naming its master, which a Sentinel-aware client
+ *   then asks for); a replica considers its link down after repl-timeout without data or a
+ *   ping (the master pings every repl-ping-replica-period) and keeps retrying every second.
+ *
+ * The dataset is written to the log at once and acked without waiting for fsync (appendonly
+ * yes, appendfsync everysec). REPLICAOF is persisted (Sentinel sends CONFIG REWRITE with it),
+ * so a restarted node comes back in its last role. Left out: chained replicas, the backlog
+ * size limit (a continuation always finds its history), diskless sync timing, RDB transfer time.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Actor, Msg, NodeContext, OrderRequest, TimerHandle } from '../world/actor.ts';
+import type { DiskEntry } from '../world/disk.ts';
+import { OrderServer } from './order-server.ts';
+
+export interface RedisConfig {
+  /** The master when no REPLICAOF was ever persisted (the initial topology). */
+  initialMaster: string;
+  /** `replica-priority` (lower is preferred by Sentinel; 0: never promoted). */
+  replicaPriority: number;
+  /** `min-replicas-to-write` (0: off). */
+  minReplicasToWrite: number;
+  /** `min-replicas-max-lag`. */
+  minReplicasMaxLagUs: Micros;
+  /** The application's `WAIT numreplicas timeout` after each write (0 replicas: no WAIT). */
+  waitReplicas: number;
+  waitTimeoutUs: Micros;
+  /** `repl-timeout`. */
+  replTimeoutUs: Micros;
+  /** `repl-ping-replica-period`. */
+  replPingReplicaPeriodUs: Micros;
+}
+
+/** What INFO reports, as Sentinel reads it. */
+export interface RedisInfo {
+  role: 'master' | 'slave';
+  masterHost: string | undefined;
+  linkUp: boolean;
+  /** How long the master link has been down (0 when up). */
+  linkDownUs: Micros;
+  offset: number;
+  priority: number;
+  runId: string;
+}
+
+/** replicationCron runs once a second. */
+const CRON_US: Micros = 1_000_000;
+
+interface ReplicaLink {
+  ackOffset: number;
+  lastAckUs: Micros;
+  sentUpTo: number;
+}
+
+interface Waiter {
+  offset: number;
+  done: (ok: boolean) => void;
+  deadlineUs: Micros;
+}
+
+interface PersistedConfig {
+  replicaof: string | null;
+  epoch: number;
+}
+
+export function randomRunId(ctx: NodeContext): string {
+  let id = '';
+  for (let i = 0; i < 40; i++) id += '0123456789abcdef'[ctx.rng.int(16)];
+  return id;
+}
+
+export class RedisServer implements Actor {
+  private readonly orders: OrderServer;
+  private role: 'master' | 'replica' = 'master';
+  private masterHost: string | undefined;
+  private epoch = 0;
+  private readonly runId: string;
+  private replid: string;
+  private replid2 = '';
+  private secondReplOffset = -1;
+  // master side
+  private readonly replicas = new Map<string, ReplicaLink>();
+  private waiters: Waiter[] = [];
+  /** One timer, always for the oldest waiter's deadline. */
+  private waitTimer: TimerHandle | undefined;
+  // replica side
+  private linkUp = false;
+  private lastIoUs = 0;
+  private linkDownSinceUs = 0;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly config: RedisConfig,
+  ) {
+    this.runId = randomRunId(ctx);
+    this.replid = randomRunId(ctx);
+    this.orders = new OrderServer(ctx, {
+      replicate: (entry, done, index) => this.propagate(entry, done, index),
+      fsyncBeforeAck: false,
+      leaderHint: () => this.masterHost,
+    });
+  }
+
+  onStart(): void {
+    const conf = this.ctx.disk.get('redis-conf') as PersistedConfig | undefined;
+    const replicaof = conf ? conf.replicaof : this.ctx.id === this.config.initialMaster ? null : this.config.initialMaster;
+    this.epoch = conf?.epoch ?? 0;
+    this.linkDownSinceUs = this.ctx.monotonic();
+    if (replicaof === null) this.becomeMaster(this.epoch);
+    else this.becomeReplica(replicaof, this.epoch);
+    this.ctx.setTimer(CRON_US, 'redis-cron');
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    switch (msg.type) {
+      case 'order':
+        return this.onOrder(msg as OrderRequest);
+      case 'sentinel-ping':
+        return this.ctx.send(from, { type: 'sentinel-pong' });
+      case 'sentinel-info':
+        return this.ctx.send(from, { type: 'sentinel-info-reply', info: this.info() });
+      case 'sentinel-replicaof':
+        return this.onReplicaOf(msg.master as string | null, msg.epoch as number);
+      case 'psync':
+        return this.onPsync(from, msg.replid as string, msg.offset as number);
+      case 'replconf-ack':
+        return this.onAck(from, msg.offset as number);
+      case 'repl-continue':
+      case 'repl-fullresync':
+      case 'repl-data':
+      case 'repl-ping':
+      case 'repl-getack':
+        return this.onFromMaster(from, msg);
+      default:
+        return;
+    }
+  }
+
+  onTimer(kind: string): void {
+    if (kind === 'redis-wait') {
+      this.waitTimer = undefined;
+      this.checkWaiters();
+      this.armWaitTimer();
+      return;
+    }
+    if (kind !== 'redis-cron') return;
+    this.ctx.setTimer(CRON_US, 'redis-cron');
+    this.cron();
+  }
+
+  info(): RedisInfo {
+    const now = this.ctx.monotonic();
+    return {
+      role: this.role === 'master' ? 'master' : 'slave',
+      masterHost: this.masterHost,
+      linkUp: this.linkUp,
+      linkDownUs: this.role === 'replica' && !this.linkUp ? now - this.linkDownSinceUs : 0,
+      offset: this.ctx.disk.length,
+      priority: this.config.replicaPriority,
+      runId: this.runId,
+    };
+  }
+
+  // --- roles -------------------------------------------------------------------------------
+
+  /** REPLICAOF NO ONE / REPLICAOF host, as Sentinel sends them (with CONFIG REWRITE). */
+  private onReplicaOf(master: string | null, epoch: number): void {
+    this.ctx.disk.put('redis-conf', { replicaof: master, epoch } satisfies PersistedConfig);
+    if (master === null) {
+      if (this.role === 'master') return;
+      // PSYNC2: remember the old history so the other replicas can continue from it
+      this.replid2 = this.replid;
+      this.secondReplOffset = this.ctx.disk.length;
+      this.replid = randomRunId(this.ctx);
+      this.becomeMaster(epoch);
+      this.ctx.note(`redis: promoted to master (REPLICAOF NO ONE), epoch ${epoch}`);
+    } else if (this.role === 'master' || master !== this.masterHost) {
+      this.ctx.note(`redis: now a replica of ${master}`);
+      this.becomeReplica(master, epoch);
+    }
+  }
+
+  private becomeMaster(epoch: number): void {
+    this.role = 'master';
+    this.masterHost = undefined;
+    this.linkUp = false;
+    this.epoch = epoch;
+    this.replicas.clear();
+    this.orders.becomePrimary(epoch);
+  }
+
+  private becomeReplica(master: string, epoch: number): void {
+    this.role = 'replica';
+    this.masterHost = master;
+    this.epoch = epoch;
+    this.replicas.clear();
+    // blocked WAITs end, but a demoted master acks nothing more (OrderServer refuses them)
+    this.orders.becomeStandby(epoch);
+    this.releaseWaiters(true);
+    this.markLinkDown();
+    this.connect();
+  }
+
+  // --- clients -----------------------------------------------------------------------------
+
+  private onOrder(order: OrderRequest): void {
+    if (this.role === 'replica') return this.ctx.rejectOrder(order, 'readonly', this.masterHost);
+    if (this.config.minReplicasToWrite > 0 && this.goodReplicas() < this.config.minReplicasToWrite) {
+      return this.ctx.rejectOrder(order, 'noreplicas');
+    }
+    this.orders.handle(order);
+  }
+
+  /** Replicas whose last ack is at most min-replicas-max-lag whole seconds old. */
+  private goodReplicas(): number {
+    const nowS = Math.floor(this.ctx.monotonic() / 1_000_000);
+    const maxLagS = Math.floor(this.config.minReplicasMaxLagUs / 1_000_000);
+    let good = 0;
+    for (const r of this.replicas.values()) if (nowS - Math.floor(r.lastAckUs / 1_000_000) <= maxLagS) good++;
+    return good;
+  }
+
+  /** Streams a write to the replicas; with WAIT, holds the ack until enough acked or the timeout. */
+  private propagate(_entry: DiskEntry, done: (ok: boolean) => void, index: number): void {
+    for (const [node, r] of this.replicas) this.pump(node, r);
+    if (this.config.waitReplicas <= 0) return done(true);
+    this.waiters.push({ offset: index + 1, done, deadlineUs: this.ctx.monotonic() + this.config.waitTimeoutUs });
+    this.armWaitTimer();
+    for (const node of this.replicas.keys()) this.ctx.send(node, { type: 'repl-getack' });
+    this.checkWaiters();
+  }
+
+  private checkWaiters(): void {
+    const now = this.ctx.monotonic();
+    let i = 0;
+    for (; i < this.waiters.length; i++) {
+      const w = this.waiters[i];
+      let acked = 0;
+      for (const r of this.replicas.values()) if (r.ackOffset >= w.offset) acked++;
+      // WAIT returns the count reached when enough acked or on timeout: the ack happens either way
+      if (acked < this.config.waitReplicas && now < w.deadlineUs) break;
+      w.done(true);
+    }
+    if (i > 0) this.waiters = this.waiters.slice(i);
+  }
+
+  private armWaitTimer(): void {
+    if (this.waitTimer || this.waiters.length === 0) return;
+    this.waitTimer = this.ctx.setTimer(Math.max(0, this.waiters[0].deadlineUs - this.ctx.monotonic()), 'redis-wait');
+  }
+
+  private releaseWaiters(ok: boolean): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.done(ok);
+  }
+
+  // --- master side of replication ----------------------------------------------------------
+
+  private onPsync(from: string, replid: string, offset: number): void {
+    if (this.role !== 'master') return this.ctx.send(from, { type: 'repl-refused' });
+    const log = this.ctx.disk.entries;
+    const knows = replid === this.replid || (replid === this.replid2 && offset <= this.secondReplOffset);
+    const now = this.ctx.monotonic();
+    if (knows && offset <= log.length) {
+      this.replicas.set(from, { ackOffset: offset, lastAckUs: now, sentUpTo: offset });
+      this.ctx.send(from, { type: 'repl-continue', replid: this.replid, from: offset });
+    } else {
+      this.replicas.set(from, { ackOffset: 0, lastAckUs: now, sentUpTo: log.length });
+      this.ctx.send(from, { type: 'repl-fullresync', replid: this.replid, entries: log.slice() });
+    }
+    this.pump(from, this.replicas.get(from)!);
+  }
+
+  private pump(node: string, r: ReplicaLink): void {
+    const log = this.ctx.disk.entries;
+    if (r.sentUpTo >= log.length) return;
+    this.ctx.send(node, { type: 'repl-data', start: r.sentUpTo, entries: log.slice(r.sentUpTo) });
+    r.sentUpTo = log.length;
+  }
+
+  private onAck(from: string, offset: number): void {
+    const r = this.replicas.get(from);
+    if (this.role !== 'master' || !r) return;
+    r.ackOffset = Math.max(r.ackOffset, offset);
+    r.lastAckUs = this.ctx.monotonic();
+    if (this.waiters.length) this.checkWaiters();
+  }
+
+  // --- replica side ------------------------------------------------------------------------
+
+  private connect(): void {
+    if (this.role !== 'replica' || this.masterHost === undefined) return;
+    this.ctx.send(this.masterHost, { type: 'psync', replid: this.replid, offset: this.ctx.disk.length });
+  }
+
+  private markLinkDown(): void {
+    if (this.linkUp || this.linkDownSinceUs === 0) this.linkDownSinceUs = this.ctx.monotonic();
+    this.linkUp = false;
+  }
+
+  private onFromMaster(from: string, msg: Msg): void {
+    if (this.role !== 'replica' || from !== this.masterHost) return;
+    const disk = this.ctx.disk;
+    switch (msg.type) {
+      case 'repl-continue':
+        if (msg.replid !== this.replid) {
+          this.replid2 = this.replid;
+          this.replid = msg.replid as string;
+        }
+        break;
+      case 'repl-fullresync': {
+        const entries = msg.entries as DiskEntry[];
+        if (disk.length > 0) this.ctx.note(`redis: full resync from ${from}, local dataset of ${disk.length} entries discarded`);
+        disk.truncate(0);
+        for (const e of entries) disk.append(e);
+        this.orders.relearnLog();
+        this.replid = msg.replid as string;
+        this.replid2 = '';
+        break;
+      }
+      case 'repl-data': {
+        if (!this.linkUp) return;
+        if ((msg.start as number) !== disk.length) {
+          // part of the stream was lost: resynchronise
+          this.markLinkDown();
+          return this.connect();
+        }
+        for (const e of msg.entries as DiskEntry[]) {
+          disk.append(e);
+          this.orders.learn(e.orderId);
+        }
+        break;
+      }
+      case 'repl-getack':
+        this.ctx.send(from, { type: 'replconf-ack', offset: disk.length });
+        break;
+      default:
+        break;
+    }
+    if (msg.type === 'repl-continue' || msg.type === 'repl-fullresync') this.linkUp = true;
+    this.lastIoUs = this.ctx.monotonic();
+  }
+
+  private cron(): void {
+    const now = this.ctx.monotonic();
+    if (this.role === 'replica') {
+      if (this.linkUp && now - this.lastIoUs > this.config.replTimeoutUs) {
+        this.ctx.note('redis: MASTER timeout, link down');
+        this.markLinkDown();
+      }
+      if (this.linkUp) this.ctx.send(this.masterHost!, { type: 'replconf-ack', offset: this.ctx.disk.length });
+      else this.connect();
+      return;
+    }
+    if (this.waiters.length) this.checkWaiters();
+    for (const [node, r] of this.replicas) {
+      if (now - r.lastAckUs > this.config.replTimeoutUs) {
+        this.replicas.delete(node);
+        this.ctx.note(`redis: replica ${node} timed out`);
+      }
+    }
+    // repl-ping-replica-period: a master pings its replicas so their link stays up when idle
+    if (Math.floor(now / this.config.replPingReplicaPeriodUs) !== Math.floor((now - CRON_US) / this.config.replPingReplicaPeriodUs)) {
+      for (const node of this.replicas.keys()) this.ctx.send(node, { type: 'repl-ping' });
+    }
+  }
+}

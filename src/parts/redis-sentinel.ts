@@ -1,0 +1,554 @@
+/**
+ * Redis Sentinel 7 (sentinel.c) monitoring one master ("mymaster") and its replicas.
+ *
+ *   every tick (10-19 Hz): PING each instance every 1 s, INFO every 10 s (1 s for replicas while
+ *   the master is ODOWN or failing over), hello to the other Sentinels every 2 s
+ *   no valid reply for down-after-milliseconds since the first unanswered PING -> SDOWN
+ *   SDOWN here + `is-master-down-by-addr` replies -> quorum Sentinels agree -> ODOWN
+ *   ODOWN -> new epoch, ask for votes; a majority (and at least quorum) elects one leader
+ *   leader: pick a replica (replica-priority, then offset, then run id) -> REPLICAOF NO ONE ->
+ *   INFO shows it master -> REPLICAOF new to the other replicas -> +switch-master
+ *   the others learn the new master, with its config epoch, from hello messages
+ *
+ * A node that reports itself master while the configuration says replica (the old master,
+ * back after a partition or a restart) is sent REPLICAOF the current master once it has looked
+ * sane for 8 s: it then full-resyncs and loses what it accepted meanwhile.
+ *
+ * Times are compared on the wall clock (`mstime()`), so a clock jump looks like time passing;
+ * that is what TILT is for: a tick more than 2 s after the previous one (or before it) enters
+ * TILT for 30 s, during which the Sentinel keeps monitoring but neither marks anything down,
+ * reports the master down to others, nor acts on INFO. A long pause of the Sentinel does the
+ * same. A Sentinel that voted for another in an epoch, or whose failover was aborted, waits
+ * 2 x failover-timeout before starting its own failover of that master.
+ *
+ * Left out: discovery of replicas and Sentinels (both lists are configured), hello messages
+ * travelling through the Redis instances' pub/sub (they go Sentinel to Sentinel), scripts,
+ * SENTINEL commands for clients, TCP link state (a dead link is seen only as unanswered PINGs),
+ * and a master reporting itself replica.
+ */
+import type { Micros } from '../sim/time.ts';
+import type { Actor, Msg, NodeContext } from '../world/actor.ts';
+import { randomRunId, type RedisInfo } from './redis-replication.ts';
+
+export interface SentinelConfig {
+  /** The monitored Redis nodes (master and replicas). */
+  redisNodes: readonly string[];
+  /** Every Sentinel, this one included. */
+  sentinels: readonly string[];
+  initialMaster: string;
+  quorum: number;
+  downAfterUs: Micros;
+  failoverTimeoutUs: Micros;
+  parallelSyncs: number;
+}
+
+const S = 1_000_000;
+const PING_PERIOD = 1 * S;
+const INFO_PERIOD = 10 * S;
+const HELLO_PERIOD = 2 * S;
+const ASK_PERIOD = 1 * S;
+const TILT_TRIGGER = 2 * S;
+const TILT_PERIOD = 30 * S;
+const MAX_DESYNC = 1 * S;
+const ELECTION_TIMEOUT = 10 * S;
+const SLAVE_RECONF_TIMEOUT = 10 * S;
+/** sentinel.c: hz is CONFIG_DEFAULT_HZ plus a random part, redrawn every tick, to desynchronise Sentinels. */
+const DEFAULT_HZ = 10;
+
+type FailoverState = 'none' | 'wait-start' | 'select-slave' | 'send-slaveof-noone' | 'wait-promotion' | 'reconf-slaves' | 'update-config';
+
+interface Link {
+  node: string;
+  /** Send time of the oldest unanswered PING (0: none). */
+  actPingUs: Micros;
+  lastPingUs: Micros;
+  lastPongUs: Micros;
+  lastAvailUs: Micros;
+  sdown: boolean;
+  sdownSinceUs: Micros;
+}
+
+interface Instance extends Link {
+  info: RedisInfo | undefined;
+  infoRefreshUs: Micros;
+  lastInfoSentUs: Micros;
+  roleReportedUs: Micros;
+  reconf: 'none' | 'sent' | 'inprog' | 'done';
+  reconfSentUs: Micros;
+}
+
+interface Peer extends Link {
+  masterDown: boolean;
+  leader: string | undefined;
+  leaderEpoch: number;
+  lastMasterDownReplyUs: Micros;
+  lastAskUs: Micros;
+  lastHelloUs: Micros;
+}
+
+interface Persisted {
+  myId: string;
+  currentEpoch: number;
+  masterAddr: string;
+  configEpoch: number;
+  leader: string | undefined;
+  leaderEpoch: number;
+}
+
+export class Sentinel implements Actor {
+  private conf!: Persisted;
+  private readonly instances = new Map<string, Instance>();
+  private readonly peers = new Map<string, Peer>();
+  private tilt = false;
+  private tiltStartUs = 0;
+  private previousTickUs: Micros | undefined;
+  private odown = false;
+  private failoverState: FailoverState = 'none';
+  private failoverEpoch = 0;
+  /** When the last failover of this master started (or a vote for another was cast); -Infinity: never. */
+  private failoverStartUs = -Infinity;
+  private stateChangeUs = 0;
+  private promoted: string | undefined;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly config: SentinelConfig,
+  ) {}
+
+  onStart(): void {
+    const saved = this.ctx.disk.get('sentinel-conf') as Persisted | undefined;
+    this.conf = saved ? { ...saved } : { myId: randomRunId(this.ctx), currentEpoch: 0, masterAddr: this.config.initialMaster, configEpoch: 0, leader: undefined, leaderEpoch: 0 };
+    this.save();
+    const now = this.ctx.now();
+    for (const node of this.config.redisNodes) this.instances.set(node, this.freshInstance(node, now));
+    for (const node of this.config.sentinels) {
+      if (node === this.ctx.id) continue;
+      this.peers.set(node, { ...this.freshLink(node, now), masterDown: false, leader: undefined, leaderEpoch: 0, lastMasterDownReplyUs: 0, lastAskUs: 0, lastHelloUs: 0 });
+    }
+    this.scheduleTick();
+  }
+
+  onMessage(from: string, msg: Msg): void {
+    const now = this.ctx.now();
+    switch (msg.type) {
+      case 'sentinel-ping':
+        return this.ctx.send(from, { type: 'sentinel-pong' });
+      case 'sentinel-pong': {
+        const link = this.instances.get(from) ?? this.peers.get(from);
+        if (link) {
+          link.lastPongUs = link.lastAvailUs = now;
+          link.actPingUs = 0;
+        }
+        return;
+      }
+      case 'sentinel-info-reply':
+        return this.onInfo(from, msg.info as RedisInfo, now);
+      case 'sentinel-hello':
+        return this.onHello(msg);
+      case 'is-master-down':
+        return this.onIsMasterDown(from, msg, now);
+      case 'is-master-down-reply': {
+        const peer = this.peers.get(from);
+        if (!peer) return;
+        peer.lastMasterDownReplyUs = now;
+        peer.masterDown = msg.down === true;
+        if (msg.leader !== '*') {
+          peer.leader = msg.leader as string;
+          peer.leaderEpoch = msg.leaderEpoch as number;
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  onTimer(kind: string): void {
+    if (kind !== 'sentinel-tick') return;
+    this.tick();
+    this.scheduleTick();
+  }
+
+  private scheduleTick(): void {
+    const hz = DEFAULT_HZ + this.ctx.rng.int(DEFAULT_HZ);
+    this.ctx.setTimer(Math.round(S / hz), 'sentinel-tick');
+  }
+
+  private freshLink(node: string, now: Micros): Link {
+    // createInstanceLink: a new link counts as pinged now, so a dead instance goes SDOWN after down-after
+    return { node, actPingUs: now, lastPingUs: 0, lastPongUs: now, lastAvailUs: now, sdown: false, sdownSinceUs: 0 };
+  }
+
+  private freshInstance(node: string, now: Micros): Instance {
+    return { ...this.freshLink(node, now), info: undefined, infoRefreshUs: 0, lastInfoSentUs: 0, roleReportedUs: now, reconf: 'none', reconfSentUs: 0 };
+  }
+
+  private save(): void {
+    this.ctx.disk.put('sentinel-conf', { ...this.conf });
+  }
+
+  private get master(): Instance {
+    return this.instances.get(this.conf.masterAddr)!;
+  }
+
+  private get failoverInProgress(): boolean {
+    return this.failoverState !== 'none';
+  }
+
+  // --- the timer ---------------------------------------------------------------------------
+
+  private tick(): void {
+    const now = this.ctx.now();
+    if (this.previousTickUs !== undefined) {
+      const delta = now - this.previousTickUs;
+      if (delta < 0 || delta > TILT_TRIGGER) {
+        this.tilt = true;
+        this.tiltStartUs = now;
+        this.ctx.note(`sentinel: +tilt #tilt mode entered (timer delta ${Math.round(delta / 1000)} ms)`);
+      }
+    }
+    this.previousTickUs = now;
+    if (this.tilt && now - this.tiltStartUs >= TILT_PERIOD) {
+      this.tilt = false;
+      this.ctx.note('sentinel: -tilt #tilt mode exited');
+    }
+    if (!this.tilt) this.act(now);
+    this.sendPeriodicCommands(now);
+  }
+
+  private act(now: Micros): void {
+    for (const inst of this.instances.values()) this.checkSubjectivelyDown(inst, inst.node === this.conf.masterAddr ? 'master' : 'slave', now);
+    for (const peer of this.peers.values()) this.checkSubjectivelyDown(peer, 'sentinel', now);
+    this.checkObjectivelyDown(now);
+    if (this.startFailoverIfNeeded(now)) this.askMasterState(true, now);
+    this.failoverStateMachine(now);
+    this.askMasterState(false, now);
+    if (this.failoverState === 'update-config') this.switchMaster(this.promoted!, now);
+  }
+
+  private sendPeriodicCommands(now: Micros): void {
+    const fastInfo = this.odown || this.failoverInProgress;
+    for (const inst of this.instances.values()) {
+      const replica = inst.node !== this.conf.masterAddr;
+      const infoPeriod = replica && (fastInfo || (inst.info?.linkDownUs ?? 0) > 0) ? S : INFO_PERIOD;
+      if (now - inst.infoRefreshUs > infoPeriod && now - inst.lastInfoSentUs > infoPeriod) {
+        inst.lastInfoSentUs = now;
+        this.ctx.send(inst.node, { type: 'sentinel-info' });
+      }
+      this.maybePing(inst, now);
+    }
+    for (const peer of this.peers.values()) {
+      this.maybePing(peer, now);
+      if (now - peer.lastHelloUs > HELLO_PERIOD) this.sendHello(peer, now);
+    }
+  }
+
+  private maybePing(link: Link, now: Micros): void {
+    const period = Math.min(this.config.downAfterUs, PING_PERIOD);
+    if (now - link.lastPongUs > period && now - link.lastPingUs > period / 2) {
+      if (link.actPingUs === 0) link.actPingUs = now;
+      link.lastPingUs = now;
+      this.ctx.send(link.node, { type: 'sentinel-ping' });
+    }
+  }
+
+  private sendHello(peer: Peer, now: Micros): void {
+    peer.lastHelloUs = now;
+    const reconfiguring = this.failoverState === 'reconf-slaves' || this.failoverState === 'update-config';
+    const master = reconfiguring && this.promoted ? this.promoted : this.conf.masterAddr;
+    this.ctx.send(peer.node, { type: 'sentinel-hello', runId: this.conf.myId, currentEpoch: this.conf.currentEpoch, master, configEpoch: this.conf.configEpoch });
+  }
+
+  // --- down detection ----------------------------------------------------------------------
+
+  private checkSubjectivelyDown(link: Link, kind: string, now: Micros): void {
+    const elapsed = link.actPingUs ? now - link.actPingUs : 0;
+    if (elapsed > this.config.downAfterUs) {
+      if (!link.sdown) {
+        link.sdown = true;
+        link.sdownSinceUs = now;
+        this.ctx.note(`sentinel: +sdown ${kind} ${link.node}`);
+      }
+    } else if (link.sdown) {
+      link.sdown = false;
+      this.ctx.note(`sentinel: -sdown ${kind} ${link.node}`);
+    }
+  }
+
+  private checkObjectivelyDown(now: Micros): void {
+    let votes = 0;
+    if (this.master.sdown) {
+      votes = 1;
+      for (const peer of this.peers.values()) if (peer.masterDown) votes++;
+    }
+    const odown = votes >= this.config.quorum;
+    if (odown && !this.odown) this.ctx.note(`sentinel: +odown master ${this.conf.masterAddr} #quorum ${votes}/${this.config.quorum}`);
+    if (!odown && this.odown) this.ctx.note(`sentinel: -odown master ${this.conf.masterAddr}`);
+    this.odown = odown;
+    void now;
+  }
+
+  private askMasterState(forced: boolean, now: Micros): void {
+    for (const peer of this.peers.values()) {
+      if (now - peer.lastMasterDownReplyUs > 5 * ASK_PERIOD) {
+        peer.masterDown = false;
+        peer.leader = undefined;
+      }
+      if (!this.master.sdown) continue;
+      if (!forced && (now - peer.lastMasterDownReplyUs < ASK_PERIOD || now - peer.lastAskUs < ASK_PERIOD)) continue;
+      peer.lastAskUs = now;
+      const runId = this.failoverInProgress ? this.conf.myId : '*';
+      this.ctx.send(peer.node, { type: 'is-master-down', master: this.conf.masterAddr, epoch: this.conf.currentEpoch, runId });
+    }
+  }
+
+  private onIsMasterDown(from: string, msg: Msg, now: Micros): void {
+    const ours = msg.master === this.conf.masterAddr;
+    const down = !this.tilt && ours && this.master.sdown;
+    let leader: string | undefined;
+    if (ours && msg.runId !== '*') leader = this.voteLeader(msg.epoch as number, msg.runId as string, now);
+    this.ctx.send(from, { type: 'is-master-down-reply', down, leader: leader ?? '*', leaderEpoch: this.conf.leaderEpoch });
+  }
+
+  /** sentinelVoteLeader: one vote per epoch, to the first who asks. */
+  private voteLeader(epoch: number, runId: string, now: Micros): string | undefined {
+    if (epoch > this.conf.currentEpoch) {
+      this.conf.currentEpoch = epoch;
+      this.ctx.note(`sentinel: +new-epoch ${epoch}`);
+    }
+    if (this.conf.leaderEpoch < epoch && this.conf.currentEpoch <= epoch) {
+      this.conf.leader = runId;
+      this.conf.leaderEpoch = this.conf.currentEpoch;
+      this.ctx.note(`sentinel: +vote-for-leader ${runId.slice(0, 8)} ${epoch}`);
+      // having voted for another, do not start a failover of our own for a while
+      if (runId !== this.conf.myId) this.failoverStartUs = now + this.ctx.rng.int(MAX_DESYNC);
+    }
+    this.save();
+    return this.conf.leader;
+  }
+
+  // --- failover ----------------------------------------------------------------------------
+
+  private startFailoverIfNeeded(now: Micros): boolean {
+    if (!this.odown || this.failoverInProgress) return false;
+    if (now - this.failoverStartUs < 2 * this.config.failoverTimeoutUs) return false;
+    this.failoverState = 'wait-start';
+    this.failoverEpoch = ++this.conf.currentEpoch;
+    this.save();
+    this.failoverStartUs = now + this.ctx.rng.int(MAX_DESYNC);
+    this.stateChangeUs = now;
+    this.ctx.note(`sentinel: +new-epoch ${this.failoverEpoch}; +try-failover master ${this.conf.masterAddr}`);
+    return true;
+  }
+
+  private abortFailover(reason: string, now: Micros): void {
+    this.ctx.note(`sentinel: -failover-abort-${reason}`);
+    this.failoverState = 'none';
+    this.stateChangeUs = now;
+    this.promoted = undefined;
+    for (const inst of this.instances.values()) inst.reconf = 'none';
+  }
+
+  private failoverStateMachine(now: Micros): void {
+    switch (this.failoverState) {
+      case 'wait-start': {
+        if (this.getLeader(this.failoverEpoch, now) !== this.conf.myId) {
+          if (now - this.failoverStartUs > Math.min(ELECTION_TIMEOUT, this.config.failoverTimeoutUs)) this.abortFailover('not-elected', now);
+          return;
+        }
+        this.ctx.note(`sentinel: +elected-leader master ${this.conf.masterAddr} epoch ${this.failoverEpoch}`);
+        this.failoverState = 'select-slave';
+        this.stateChangeUs = now;
+        return;
+      }
+      case 'select-slave': {
+        const chosen = this.selectSlave(now);
+        if (!chosen) return this.abortFailover('no-good-slave', now);
+        this.ctx.note(`sentinel: +selected-slave ${chosen}`);
+        this.promoted = chosen;
+        this.failoverState = 'send-slaveof-noone';
+        this.stateChangeUs = now;
+        return;
+      }
+      case 'send-slaveof-noone': {
+        const p = this.instances.get(this.promoted!)!;
+        if (p.sdown) {
+          if (now - this.stateChangeUs > this.config.failoverTimeoutUs) this.abortFailover('slave-timeout', now);
+          return;
+        }
+        this.ctx.send(p.node, { type: 'sentinel-replicaof', master: null, epoch: this.failoverEpoch });
+        this.ctx.note(`sentinel: +failover-state-wait-promotion ${p.node}`);
+        this.failoverState = 'wait-promotion';
+        this.stateChangeUs = now;
+        return;
+      }
+      case 'wait-promotion':
+        if (now - this.stateChangeUs > this.config.failoverTimeoutUs) this.abortFailover('slave-timeout', now);
+        return;
+      case 'reconf-slaves':
+        this.reconfNextSlave(now);
+        this.detectFailoverEnd(now);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Instances other than the master and the promoted one: the replicas to reconfigure. */
+  private otherReplicas(): Instance[] {
+    return [...this.instances.values()].filter((i) => i.node !== this.conf.masterAddr && i.node !== this.promoted);
+  }
+
+  private selectSlave(now: Micros): string | undefined {
+    const master = this.master;
+    const maxMasterDownUs = (master.sdown ? now - master.sdownSinceUs : 0) + this.config.downAfterUs * 10;
+    const infoValidityUs = master.sdown ? 3 * S : 3 * INFO_PERIOD;
+    const candidates = [...this.instances.values()].filter((i) => {
+      const info = i.info;
+      return (
+        i.node !== this.conf.masterAddr && info !== undefined && info.role === 'slave' && !i.sdown &&
+        now - i.lastAvailUs <= 5 * PING_PERIOD && info.priority !== 0 &&
+        now - i.infoRefreshUs <= infoValidityUs && info.linkDownUs <= maxMasterDownUs
+      );
+    });
+    candidates.sort((a, b) => a.info!.priority - b.info!.priority || b.info!.offset - a.info!.offset || (a.info!.runId < b.info!.runId ? -1 : 1));
+    return candidates[0]?.node;
+  }
+
+  private reconfNextSlave(now: Micros): void {
+    let inProgress = this.otherReplicas().filter((i) => i.reconf === 'sent' || i.reconf === 'inprog').length;
+    for (const inst of this.otherReplicas()) {
+      if (inst.reconf === 'done') continue;
+      if ((inst.reconf === 'sent' || inst.reconf === 'inprog') && now - inst.reconfSentUs > SLAVE_RECONF_TIMEOUT) {
+        this.ctx.note(`sentinel: -slave-reconf-sent-timeout ${inst.node}`);
+        inst.reconf = 'done';
+        continue;
+      }
+      if (inProgress >= this.config.parallelSyncs) break;
+      if (inst.reconf !== 'none' || inst.sdown) continue;
+      this.ctx.send(inst.node, { type: 'sentinel-replicaof', master: this.promoted, epoch: this.failoverEpoch });
+      this.ctx.note(`sentinel: +slave-reconf-sent ${inst.node}`);
+      inst.reconf = 'sent';
+      inst.reconfSentUs = now;
+      inProgress++;
+    }
+  }
+
+  private detectFailoverEnd(now: Micros): void {
+    if (this.instances.get(this.promoted!)!.sdown) return;
+    let pending = this.otherReplicas().filter((i) => i.reconf !== 'done' && !i.sdown).length;
+    const timedOut = now - this.stateChangeUs > this.config.failoverTimeoutUs;
+    if (timedOut) pending = 0;
+    if (pending > 0) return;
+    this.ctx.note(`sentinel: +failover-end${timedOut ? ' (timeout)' : ''}`);
+    this.failoverState = 'update-config';
+    if (timedOut) {
+      for (const inst of this.otherReplicas()) {
+        if (inst.reconf !== 'done') this.ctx.send(inst.node, { type: 'sentinel-replicaof', master: this.promoted, epoch: this.failoverEpoch });
+      }
+    }
+  }
+
+  /** sentinelGetLeader: the runid with an absolute majority of votes (and at least quorum). */
+  private getLeader(epoch: number, now: Micros): string | undefined {
+    const votes = new Map<string, number>();
+    for (const peer of this.peers.values()) {
+      if (peer.leader !== undefined && peer.leaderEpoch === this.conf.currentEpoch) votes.set(peer.leader, (votes.get(peer.leader) ?? 0) + 1);
+    }
+    const best = (): [string | undefined, number] => {
+      let winner: string | undefined;
+      let max = 0;
+      for (const [runId, n] of [...votes].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        if (n > max) [winner, max] = [runId, n];
+      }
+      return [winner, max];
+    };
+    let [winner] = best();
+    const myVote = this.voteLeader(epoch, winner ?? this.conf.myId, now);
+    if (myVote !== undefined && this.conf.leaderEpoch === epoch) votes.set(myVote, (votes.get(myVote) ?? 0) + 1);
+    let max: number;
+    [winner, max] = best();
+    const voters = this.peers.size + 1;
+    if (winner !== undefined && (max < Math.floor(voters / 2) + 1 || max < this.config.quorum)) return undefined;
+    return winner;
+  }
+
+  /** +switch-master: the promoted replica is the master; every other node is its replica. */
+  private switchMaster(to: string, now: Micros): void {
+    this.ctx.note(`sentinel: +switch-master mymaster ${this.conf.masterAddr} ${to}`);
+    this.conf.masterAddr = to;
+    this.save();
+    this.odown = false;
+    this.failoverState = 'none';
+    this.failoverStartUs = -Infinity;
+    this.promoted = undefined;
+    for (const node of this.config.redisNodes) this.instances.set(node, this.freshInstance(node, now));
+  }
+
+  private onHello(msg: Msg): void {
+    const now = this.ctx.now();
+    if ((msg.currentEpoch as number) > this.conf.currentEpoch) {
+      this.conf.currentEpoch = msg.currentEpoch as number;
+      this.save();
+    }
+    if ((msg.configEpoch as number) <= this.conf.configEpoch) return;
+    this.conf.configEpoch = msg.configEpoch as number;
+    this.save();
+    const master = msg.master as string;
+    if (master !== this.conf.masterAddr) {
+      this.ctx.note(`sentinel: +config-update-from sentinel ${(msg.runId as string).slice(0, 8)}`);
+      this.switchMaster(master, now);
+    }
+  }
+
+  // --- INFO --------------------------------------------------------------------------------
+
+  private onInfo(from: string, info: RedisInfo, now: Micros): void {
+    const inst = this.instances.get(from);
+    if (!inst) return;
+    inst.infoRefreshUs = now;
+    if (inst.info?.role !== info.role) inst.roleReportedUs = now;
+    inst.info = info;
+    if (this.tilt || from === this.conf.masterAddr) return;
+    const wait = 4 * HELLO_PERIOD;
+    if (info.role === 'master') {
+      if (this.failoverState === 'wait-promotion' && from === this.promoted) {
+        this.conf.configEpoch = this.failoverEpoch;
+        this.save();
+        this.ctx.note(`sentinel: +promoted-slave ${from}; +failover-state-reconf-slaves`);
+        this.failoverState = 'reconf-slaves';
+        this.stateChangeUs = now;
+        for (const peer of this.peers.values()) this.sendHello(peer, now);
+      } else if (from !== this.promoted && this.masterLooksSane(now) && this.noDownFor(inst, wait, now) && now - inst.roleReportedUs > wait) {
+        // a replica turned master (the old master is back): force our view
+        this.ctx.send(from, { type: 'sentinel-replicaof', master: this.conf.masterAddr, epoch: this.conf.configEpoch });
+        this.ctx.note(`sentinel: +convert-to-slave ${from}`);
+      }
+      return;
+    }
+    if (this.failoverState === 'reconf-slaves' && from !== this.promoted) {
+      if (inst.reconf === 'sent' && info.masterHost === this.promoted) {
+        inst.reconf = 'inprog';
+        this.ctx.note(`sentinel: +slave-reconf-inprog ${from}`);
+      }
+      if (inst.reconf === 'inprog' && info.linkUp) {
+        inst.reconf = 'done';
+        this.ctx.note(`sentinel: +slave-reconf-done ${from}`);
+      }
+      return;
+    }
+    if (info.masterHost !== this.conf.masterAddr && !this.failoverInProgress && this.masterLooksSane(now) && now - inst.roleReportedUs > wait) {
+      this.ctx.send(from, { type: 'sentinel-replicaof', master: this.conf.masterAddr, epoch: this.conf.configEpoch });
+      this.ctx.note(`sentinel: +fix-slave-config ${from}`);
+    }
+  }
+
+  private masterLooksSane(now: Micros): boolean {
+    const m = this.master;
+    return !m.sdown && !this.odown && m.info?.role === 'master' && now - m.infoRefreshUs < 2 * INFO_PERIOD;
+  }
+
+  private noDownFor(inst: Instance, us: Micros, now: Micros): boolean {
+    return !inst.sdown && (inst.sdownSinceUs === 0 || now - inst.sdownSinceUs > us);
+  }
+}
