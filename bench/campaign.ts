@@ -33,19 +33,37 @@ function profileWith(duration: string, settle: string): string {
   return path;
 }
 
-async function bareLoop(design: string, profile: string, runs: number): Promise<number> {
+/** CPU seconds of this process, every thread included (so workers count too). */
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+interface Speed {
+  /** Runs per wall-clock second. */
+  overall: number;
+  /** Runs per wall-clock second between the first and the last completed run (no start-up). */
+  steady: number;
+  /** CPU seconds per run, all threads: what the load of a shared machine does not change. */
+  cpuPerRun: number;
+}
+
+async function bareLoop(design: string, profile: string, runs: number): Promise<Speed> {
   const d = await loadDesign(design);
   const p = loadProfile(profile);
   const start = performance.now();
+  const cpu = cpuSeconds();
   for (let seed = 1; seed <= runs; seed++) {
     const drawn = drawRun(p, d, seed);
     simulate({ design: d, seed, schedule: drawn.schedule, params: drawn.params });
   }
-  return runs / ((performance.now() - start) / 1000);
+  const rate = runs / ((performance.now() - start) / 1000);
+  return { overall: rate, steady: rate, cpuPerRun: (cpuSeconds() - cpu) / runs };
 }
 
 /** Runs per second through check(): overall (with worker start-up) and in the steady state. */
-async function campaignSpeed(design: string, profile: string, runs: number, workers: number): Promise<{ overall: number; steady: number }> {
+async function campaignSpeed(design: string, profile: string, runs: number, workers: number): Promise<Speed> {
+  const cpu = cpuSeconds();
   let first: { done: number; at: number } | undefined;
   let last: { done: number; at: number } | undefined;
   const result = await check({
@@ -59,7 +77,7 @@ async function campaignSpeed(design: string, profile: string, runs: number, work
   });
   const overall = runs / (result.runsElapsedMs / 1000);
   const steady = first && last && last.at > first.at ? (last.done - first.done) / ((last.at - first.at) / 1000) : overall;
-  return { overall, steady };
+  return { overall, steady, cpuPerRun: (cpuSeconds() - cpu) / runs };
 }
 
 async function memory(runs: number): Promise<void> {
@@ -81,29 +99,36 @@ async function memory(runs: number): Promise<void> {
   console.log(`  growth from 1,000 to ${runs.toLocaleString('en-US')} runs: ${growth.toFixed(1)} MB (goal <= 50 MB)`);
 }
 
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
 export async function benchCampaign(argv: string[] = []): Promise<void> {
   const flag = (name: string) => argv.indexOf(name);
   const runs = flag('--runs') >= 0 ? Number(argv[flag('--runs') + 1]) : 60;
   const rounds = flag('--rounds') >= 0 ? Number(argv[flag('--rounds') + 1]) : 2;
   const profile = profileWith('45s', '15s');
   await bareLoop('raft', profile, 3); // warm up the JIT and tsx's cache
-  // Interleaved rounds, best of each: a busy machine only ever makes a measurement slower.
-  let bare = 0;
-  let one = { overall: 0, steady: 0 };
-  let two = { overall: 0, steady: 0 };
-  const best = (a: typeof one, b: typeof one) => ({ overall: Math.max(a.overall, b.overall), steady: Math.max(a.steady, b.steady) });
+  // Interleaved rounds, best of each: a busy machine only ever makes a measurement worse.
+  const best = (a: Speed | undefined, b: Speed): Speed =>
+    a ? { overall: Math.max(a.overall, b.overall), steady: Math.max(a.steady, b.steady), cpuPerRun: Math.min(a.cpuPerRun, b.cpuPerRun) } : b;
+  let bare: Speed | undefined;
+  let one: Speed | undefined;
+  let two: Speed | undefined;
   for (let round = 0; round < rounds; round++) {
-    bare = Math.max(bare, await bareLoop('raft', profile, runs));
+    bare = best(bare, await bareLoop('raft', profile, runs));
     one = best(one, await campaignSpeed('raft', profile, runs, 1));
     two = best(two, await campaignSpeed('raft', profile, runs, 2));
   }
+  const b = bare!;
+  const w1 = one!;
+  const w2 = two!;
   const f = (x: number) => x.toFixed(1).padStart(6);
+  const cpu = (s: Speed) => `${(s.cpuPerRun * 1000).toFixed(0)} ms CPU/run`;
   console.log(`campaign: check raft, ${runs} runs of 60 s simulated at 200 orders/s (random-default, 45 s chaos + 15 s settle), best of ${rounds}`);
-  console.log(`  bare simulate() loop, 1 thread: ${f(bare)} runs/s`);
-  console.log(`  check, 1 worker:                ${f(one.overall)} runs/s (steady ${f(one.steady)})`);
-  console.log(`  check, 2 workers:               ${f(two.overall)} runs/s (steady ${f(two.steady)})  (goal >= 60)`);
-  console.log(`  2-worker speed-up:              ${(two.overall / one.overall).toFixed(2)}x (steady ${(two.steady / one.steady).toFixed(2)}x)  (goal >= 1.8x)`);
-  console.log(`  campaign overhead, 1 worker:    ${((1 - one.overall / bare) * 100).toFixed(1)} % (steady ${((1 - one.steady / bare) * 100).toFixed(1)} %)  (goal < 10 %)`);
+  console.log(`  bare simulate() loop, 1 thread: ${f(b.overall)} runs/s                 ${cpu(b)}`);
+  console.log(`  check, 1 worker:                ${f(w1.overall)} runs/s (steady ${f(w1.steady)})  ${cpu(w1)}`);
+  console.log(`  check, 2 workers:               ${f(w2.overall)} runs/s (steady ${f(w2.steady)})  ${cpu(w2)}  (goal >= 60 runs/s)`);
+  console.log(`  2-worker speed-up:              ${(w2.overall / w1.overall).toFixed(2)}x (steady ${(w2.steady / w1.steady).toFixed(2)}x)  (goal >= 1.8x)`);
+  console.log(`  campaign overhead, 1 worker:    ${pct(1 - w1.overall / b.overall)} wall (steady ${pct(1 - w1.steady / b.overall)}), ${pct(w1.cpuPerRun / b.cpuPerRun - 1)} CPU  (goal < 10 %)`);
   const memoryAt = flag('--memory');
   if (memoryAt >= 0) {
     const n = Number(argv[memoryAt + 1]);

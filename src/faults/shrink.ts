@@ -188,6 +188,7 @@ class Shrinker {
       case 'primary':
       case 'others':
       case 'clients':
+      case 'client':
       case 'exchange':
         return [];
       case 'standby':

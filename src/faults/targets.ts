@@ -6,7 +6,8 @@
  * fire time: the highest-epoch primary, the first standby), `any` (a seeded choice among the
  * design's nodes), or every node of a place: `rack:R`, `dc:D`, `switch:S`, `power:P`.
  * A partition group or a link end (a *member*) may also name `others` (every design node not
- * named in another group), `clients` (every client endpoint) and `exchange`.
+ * named in another group), `clients` (every client endpoint), one client `client:N` (clients
+ * are numbered from 1; one that the workload does not have names nothing) and `exchange`.
  *
  * Names are checked twice: their syntax when the file is parsed, and whether they exist when
  * the schedule meets a design (`checkMember`), so `rack:zz` fails before the run starts.
@@ -25,7 +26,7 @@ export type TargetSpec =
   | { type: 'node'; node: string }
   | { type: Place; name: string };
 
-export type MemberSpec = TargetSpec | { type: 'others' } | { type: 'clients' } | { type: 'exchange' };
+export type MemberSpec = TargetSpec | { type: 'others' } | { type: 'clients' } | { type: 'client'; client: string } | { type: 'exchange' };
 
 /** What a design offers to check names against (a World is one). */
 export interface DesignView {
@@ -37,9 +38,10 @@ const ROLES = ['primary', 'standby', 'any'] as const;
 const GROUP_WORDS = ['others', 'clients', 'exchange'] as const;
 const ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const PLACE_FORMS = 'rack:R, dc:D, switch:S, power:P';
+const CLIENT = /^client:[1-9][0-9]*$/;
 
 export const TARGET_EXPECTED = `a target: a node id or ${ROLES.join(', ')}, ${PLACE_FORMS}`;
-export const MEMBER_EXPECTED = `a node id or ${ROLES.join(', ')}, ${GROUP_WORDS.join(', ')}, ${PLACE_FORMS}`;
+export const MEMBER_EXPECTED = `a node id or ${ROLES.join(', ')}, ${GROUP_WORDS.join(', ')}, client:N, ${PLACE_FORMS}`;
 
 export const TARGET_REF: JsonSchema = { $ref: '#/definitions/target' };
 export const MEMBER_REF: JsonSchema = { $ref: '#/definitions/member' };
@@ -50,12 +52,12 @@ export const TARGET_SCHEMA: JsonSchema = {
 };
 export const MEMBER_SCHEMA: JsonSchema = {
   description: MEMBER_EXPECTED,
-  anyOf: [{ enum: [...ROLES, ...GROUP_WORDS] }, { type: 'string', pattern: PLACE_PATTERN }, { type: 'string', pattern: ID.source }],
+  anyOf: [{ enum: [...ROLES, ...GROUP_WORDS] }, { type: 'string', pattern: CLIENT.source }, { type: 'string', pattern: PLACE_PATTERN }, { type: 'string', pattern: ID.source }],
 };
 
 export function parseTarget(raw: unknown, at: At): TargetSpec {
   const spec = parseName(raw);
-  if (!spec || (GROUP_WORDS as readonly string[]).includes(spec.type)) throw new InputError(at.source, at.field, TARGET_EXPECTED, describeValue(raw));
+  if (!spec || spec.type === 'client' || (GROUP_WORDS as readonly string[]).includes(spec.type)) throw new InputError(at.source, at.field, TARGET_EXPECTED, describeValue(raw));
   return spec as TargetSpec;
 }
 
@@ -68,6 +70,7 @@ export function parseMember(raw: unknown, at: At): MemberSpec {
 function parseName(raw: unknown): MemberSpec | undefined {
   if (typeof raw !== 'string') return undefined;
   if ((ROLES as readonly string[]).includes(raw) || (GROUP_WORDS as readonly string[]).includes(raw)) return { type: raw } as MemberSpec;
+  if (CLIENT.test(raw)) return { type: 'client', client: raw };
   const colon = raw.indexOf(':');
   if (colon < 0) return ID.test(raw) ? { type: 'node', node: raw } : undefined;
   const place = raw.slice(0, colon) as Place;
@@ -78,6 +81,7 @@ function parseName(raw: unknown): MemberSpec | undefined {
 /** The name as a file spells it: `primary`, `a`, `rack:r1`. */
 export function formatTarget(spec: MemberSpec): string {
   if (spec.type === 'node') return spec.node;
+  if (spec.type === 'client') return spec.client;
   if ('name' in spec) return `${spec.type}:${spec.name}`;
   return spec.type;
 }
@@ -141,6 +145,8 @@ function resolveMember(world: World, spec: MemberSpec): string[] {
       return []; // filled in once every other group is known
     case 'clients':
       return [...world.clientIds];
+    case 'client':
+      return world.clientIds.includes(spec.client) ? [spec.client] : [];
     case 'exchange':
       return [world.exchange.id];
     default:

@@ -45,6 +45,21 @@ describe('network faults', () => {
     expect(world.network.connected('client:1', 'a')).toBe(true);
   });
 
+  it('partition groups may name a single client, which then reaches only its own side', () => {
+    const { world } = worldWith('  - { at: 1s, kind: partition, groups: [[a, "client:1"], [others]], for: 2s }');
+    world.sim.runUntil(at(2));
+    expect(world.network.connected('client:1', 'a')).toBe(true);
+    expect(world.network.connected('client:1', 'b')).toBe(false);
+    expect(world.network.connected('b', 'client:1')).toBe(false);
+    expect(world.network.connected('a', 'b')).toBe(false);
+  });
+
+  it('a client the workload does not have names nothing, so the partition is skipped', () => {
+    const { world } = worldWith('  - { at: 1s, kind: partition, groups: [["client:9"], [others]], for: 2s }');
+    world.sim.runUntil(at(2));
+    expect(faultEvents(world)).toContain('1s skipped 0 partition');
+  });
+
   it('partition is skipped when a group names no endpoint at that moment', () => {
     const { world } = worldWith('  - { at: 1s, kind: crash, target: b, for: 5s }\n  - { at: 2s, kind: partition, groups: [[primary], [standby]], for: 1s }');
     world.sim.runUntil(at(3));
