@@ -46,12 +46,9 @@
  *   sleep-based loops. 0 sends each order as soon as it is handed over.
  * - assignVipOnStart true: the document's deployment, where the initial primary holds the VIP.
  */
-import { defineDesign, type Resolved } from '../src/world/design.ts';
-import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
-import { OrderServer } from '../src/parts/order-server.ts';
-import { PingMonitor, answerPing, heartbeatThreadOf } from '../src/parts/heartbeat.ts';
+import { defineDesign } from '../src/world/design.ts';
 import { AsyncReplicator } from '../src/parts/async-replication.ts';
-import { StandbyReplica } from '../src/parts/standby-replica.ts';
+import { HotStandbyService } from '../src/parts/hot-standby-service.ts';
 
 const params = {
   heartbeatInterval: { kind: 'duration', default: '1s', doc: 'sleep between two heartbeats of monitorPeer', source: 'HA document: sleep_for(std::chrono::seconds(1)) in monitorPeer' },
@@ -64,83 +61,6 @@ const params = {
   assignVipOnStart: { kind: 'boolean', default: true, doc: 'the configured primary takes the VIP whenever its service starts', source: 'HA document deployment: the initial primary holds the VIP' },
 } as const;
 
-type Params = Resolved<typeof params>;
-
-/** The document's `Role` enum and the configured initial role of each node. */
-type Role = 'PRIMARY' | 'SECONDARY';
-const CONFIGURED_ROLE: Record<string, Role> = { a: 'PRIMARY', b: 'SECONDARY' };
-const PEER: Record<string, string> = { a: 'b', b: 'a' };
-/** The design has no epochs; every declaration carries this one. */
-const EPOCH = 1;
-
-class HotStandbyService implements Actor {
-  private role: Role;
-  private isPrimary: boolean;
-  private readonly server: OrderServer;
-  private readonly sender: AsyncReplicator;
-  private readonly secondary: StandbyReplica;
-  private readonly monitor: PingMonitor;
-
-  constructor(
-    private readonly ctx: NodeContext,
-    private readonly p: Params,
-  ) {
-    const peer = PEER[ctx.id];
-    // HotStandbyService(initial_role, peer_addr): role_ and is_primary_ from the configuration
-    this.role = CONFIGURED_ROLE[ctx.id];
-    this.isPrimary = this.role === 'PRIMARY';
-    this.sender = new AsyncReplicator(ctx, { peer, epoch: EPOCH, flushInterval: p.replicationFlushInterval });
-    this.server = new OrderServer(ctx, { replicate: this.sender.replicate, replicateAfterLocal: true });
-    this.secondary = new StandbyReplica(ctx, { catchUp: false, onAppended: (e) => this.server.learn(e.orderId) });
-    this.monitor = new PingMonitor(ctx, {
-      peer,
-      interval: p.heartbeatInterval,
-      answerTimeout: p.heartbeatTimeout,
-      onVerdict: (peerAlive) => {
-        // if (role_ == Role::SECONDARY && !peer_alive) promoteToePrimary();
-        if (this.role === 'SECONDARY' && !peerAlive) this.promoteToPrimary();
-      },
-    });
-  }
-
-  onStart(): void {
-    if (this.isPrimary) {
-      this.server.becomePrimary(EPOCH);
-      if (this.p.assignVipOnStart) this.ctx.takeVip();
-    } else {
-      this.server.becomeStandby(EPOCH);
-    }
-    this.monitor.start(); // heartbeat_thread_ = std::thread(monitorPeer)
-  }
-
-  threadOf(kind: string): string {
-    return heartbeatThreadOf(kind);
-  }
-
-  onMessage(from: string, msg: Msg): void {
-    if (answerPing(this.ctx, from, msg) || this.monitor.handle(from, msg)) return;
-    if (this.server.handle(msg)) return; // processOrder: "Not primary" unless is_primary_
-    if (msg.type === 'repl-entry') {
-      if (!this.isPrimary) this.secondary.handle(from, msg);
-      return;
-    }
-    this.sender.handle(from, msg);
-  }
-
-  onTimer(kind: string, data: unknown): void {
-    if (this.monitor.onTimer(kind, data)) return;
-    this.sender.onTimer(kind);
-  }
-
-  private promoteToPrimary(): void {
-    this.ctx.note('Primary failed, promoting to primary');
-    this.isPrimary = true;
-    this.role = 'PRIMARY';
-    this.server.becomePrimary(EPOCH);
-    this.ctx.takeVip(); // assignVirtualIP: ip addr add + arping -c 3
-  }
-}
-
 export default defineDesign({
   name: 'hot-standby-naive',
   description: "the HA document's HotStandbyService as written: 1 s heartbeat, self-promotion on one miss, VIP, async replication, no fencing",
@@ -152,5 +72,10 @@ export default defineDesign({
     ],
     routing: { kind: 'vip', garpCount: p.garpCount, garpInterval: p.garpInterval, arpCacheTtl: p.arpCacheTtl },
   }),
-  createNode: (ctx, p) => new HotStandbyService(ctx, p),
+  createNode: (ctx, p) =>
+    new HotStandbyService(ctx, {
+      ...p,
+      secondaryAcks: false,
+      replicator: (node, peer, epoch) => new AsyncReplicator(node, { peer, epoch, flushInterval: p.replicationFlushInterval }),
+    }),
 });

@@ -13,6 +13,8 @@
  * - the leader race: maximum_lag_on_failover against the optime the leader last published,
  *   REST checks of the other members (a live primary or a member with more WAL wins), and in
  *   synchronous mode only the `/sync` standby may race;
+ * - a primary whose data disk fails: PostgreSQL stops (PANIC), Patroni keeps the key for up to
+ *   primary_start_timeout and releases it at once when the disk comes back empty;
  * - demotion when the key cannot be renewed (DCS unreachable for `retryTimeout`, or the key is
  *   gone or someone else's); failsafe_mode (keep running if every member answers
  *   POST /failsafe); the watchdog (node reset `ttl - safetyMargin` after the last keepalive,
@@ -44,7 +46,7 @@
  * Sources of the defaults:
  * - ttl 30 s, loop_wait 10 s, retry_timeout 10 s, maximum_lag_on_failover 1048576 B,
  *   synchronous_mode false, synchronous_mode_strict false, synchronous_node_count 1,
- *   failsafe_mode false: Patroni 3.x docs, "Dynamic configuration settings";
+ *   primary_start_timeout 300 s, failsafe_mode false: Patroni 3.x docs, "Dynamic configuration settings";
  * - watchdog: Patroni docs, "Watchdog support" (mode automatic is the default but does nothing
  *   without a watchdog device, hence `watchdog` false); safety_margin 5 s;
  * - synchronous_commit on, wal_sender_timeout 60 s, wal_receiver_status_interval 10 s,
@@ -79,6 +81,7 @@ export default defineDesign({
     synchronousCommit: { kind: 'enum', default: 'on', values: SYNCHRONOUS_COMMIT_LEVELS, doc: 'how far the sync standby must have a commit before it returns: local, remote_write, on (flushed), remote_apply', source: 'PostgreSQL 16 docs, synchronous_commit' },
     watchdog: { kind: 'boolean', default: false, doc: 'a watchdog device is active (softdog loaded, watchdog.mode automatic or required)', source: 'Patroni docs, Watchdog support (mode automatic does nothing without /dev/watchdog)' },
     safetyMargin: { kind: 'duration', default: '5s', doc: 'the watchdog fires this long before the leader key would expire', source: 'Patroni docs, YAML configuration: watchdog.safety_margin' },
+    primaryStartTimeout: { kind: 'duration', default: '300s', doc: 'how long the leader keeps its key while its PostgreSQL is down and restarting', source: `${PATRONI}: primary_start_timeout (master_start_timeout before 3.0)` },
     failsafeMode: { kind: 'boolean', default: false, doc: 'keep the primary running while the DCS is down if it reaches every member', source: `${PATRONI}: failsafe_mode; Patroni docs, DCS Failsafe Mode` },
     walSenderTimeout: { kind: 'duration', default: '60s', doc: 'the primary drops a standby silent this long', source: 'PostgreSQL 16 docs: wal_sender_timeout' },
     walReceiverStatusInterval: { kind: 'duration', default: '10s', doc: 'a standby reports its positions at least this often', source: 'PostgreSQL 16 docs: wal_receiver_status_interval' },
@@ -123,6 +126,7 @@ export default defineDesign({
       watchdog: p.watchdog,
       watchdogSafetyMarginUs: Math.min(p.safetyMargin, p.ttl - 1_000_000),
       failsafeMode: p.failsafeMode,
+      primaryStartTimeoutUs: p.primaryStartTimeout,
       replication: {
         synchronousCommit: p.synchronousCommit as SynchronousCommit,
         walSenderTimeoutUs: p.walSenderTimeout,

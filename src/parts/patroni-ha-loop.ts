@@ -53,6 +53,8 @@ export interface PatroniConfig {
   watchdog: boolean;
   watchdogSafetyMarginUs: Micros;
   failsafeMode: boolean;
+  /** How long the leader keeps its key while PostgreSQL is down and being restarted. */
+  primaryStartTimeoutUs: Micros;
   replication: PgReplicationConfig;
 }
 
@@ -98,6 +100,10 @@ export class PatroniNode implements Actor {
   private lastKeys: DcsKeys | undefined;
   /** A primary's POST /failsafe, valid until (monotonic). */
   private failsafeLeader: { name: string; untilUs: Micros } | undefined;
+  /** PostgreSQL crashed on the leader (an I/O error): since when (monotonic); undefined: not down. */
+  private pgDownSinceUs: Micros | undefined;
+  /** The data directory was lost with a failed disk: the empty one put in after holds nothing. */
+  private dataLost = false;
   private readonly queries = new Map<number, Query>();
   private nextQueryId = 1;
 
@@ -123,6 +129,7 @@ export class PatroniNode implements Actor {
   }
 
   onMessage(from: string, msg: Msg): void {
+    if (msg.type === 'order' && this.running === 'primary') this.checkDisk();
     if (this.orders.handle(msg) || this.pg.handle(from, msg) || this.dcs.handle(from, msg)) return;
     switch (msg.type) {
       case 'patroni-status':
@@ -183,6 +190,7 @@ export class PatroniNode implements Actor {
   private cycle(): void {
     if (this.busy) return;
     this.busy = true;
+    this.checkDisk();
     this.ctx.cancelTimer(this.loopTimer);
     this.loopTimer = undefined;
     this.dcs.cancelWatch();
@@ -204,7 +212,7 @@ export class PatroniNode implements Actor {
       });
     }
     const leader = keys.leader?.value as string | undefined;
-    if (leader === me) return this.renew(keys);
+    if (leader === me) return this.pgDownSinceUs === undefined ? this.renew(keys) : this.recoverPrimary(keys);
     if (leader !== undefined) {
       if (this.running === 'primary' || this.promoting) this.demote(`${leader} holds the leader key`);
       this.pg.follow(leader);
@@ -234,6 +242,41 @@ export class PatroniNode implements Actor {
       if (this.running === 'primary' && this.config.synchronousMode !== 'off') return this.manageSync(r.keys);
       this.finish(r.keys);
     });
+  }
+
+  /** A failed data disk makes PostgreSQL PANIC: the primary stops, Patroni keeps the key for now. */
+  private checkDisk(): void {
+    if (!this.ctx.disk.failed) return;
+    this.dataLost = true;
+    if (this.running !== 'primary' && !this.promoting) return;
+    this.demote('PostgreSQL crashed: I/O error on the data directory');
+    this.pgDownSinceUs = this.ctx.monotonic();
+  }
+
+  /**
+   * The leader's PostgreSQL is down. Patroni keeps the key while it tries to start it again, for
+   * at most primary_start_timeout; it releases the key at once if the data directory is empty
+   * (a replaced disk), so a replica can take over; if PostgreSQL starts, it is primary again.
+   */
+  private recoverPrimary(keys: DcsKeys): void {
+    const me = this.ctx.id;
+    const disk = this.ctx.disk;
+    const emptyDataDir = !disk.failed && this.dataLost && disk.length === 0;
+    if (!disk.failed && !emptyDataDir) {
+      this.pgDownSinceUs = undefined;
+      return this.renew(keys);
+    }
+    const timedOut = this.ctx.monotonic() - this.pgDownSinceUs! > this.config.primaryStartTimeoutUs;
+    if (emptyDataDir || timedOut) {
+      return this.dcsCall({ compare: { key: 'leader', value: me }, deletes: ['leader'] }, (r) => {
+        if (!r) return this.finish(undefined);
+        this.ctx.note(`patroni: released the leader key, ${emptyDataDir ? 'data directory empty' : 'PostgreSQL did not start within primary_start_timeout'}`);
+        this.pgDownSinceUs = undefined;
+        this.dataLost = false;
+        this.finish(r.keys);
+      });
+    }
+    this.dcsCall({ compare: { key: 'leader', value: me }, puts: [{ key: 'leader', value: me, ttlUs: this.config.ttlUs }] }, (r) => this.finish(r?.keys));
   }
 
   private race(keys: DcsKeys): void {

@@ -48,7 +48,7 @@ export class RaftNode implements Actor {
   role: RaftRole = 'follower';
   leaderId: string | undefined;
   commitIndex = 0;
-  /** Every order at or below this index is known to have been sent to the exchange. */
+  /** Every order at or below this index is known to be at the exchange (its leader asked it). */
   exchangeKnown = 0;
   /** Monotonic instant this node last heard from a leader of its term, or booted. */
   heardLeaderAt: Micros = 0;
@@ -70,15 +70,18 @@ export class RaftNode implements Actor {
   }
 
   onStart(): void {
-    this.boot();
+    this.boot(this.ctx.bootCount === 0);
   }
 
   onRecover(): void {
-    this.boot();
+    this.boot(false);
   }
 
-  /** Reads the durable state and starts as a follower (also after a halt, in place). */
-  private boot(): void {
+  /**
+   * Reads the durable state and starts as a follower; `newCluster` on the very first start
+   * only (not after a crash, nor after a halt, which restarts in place).
+   */
+  private boot(newCluster: boolean): void {
     const ctx = this.ctx;
     if (this.log) this.log.onDurable = () => {};
     this.log = new RaftLog(ctx.disk);
@@ -98,14 +101,14 @@ export class RaftNode implements Actor {
     this.term = hard?.term ?? 0;
     this.votedFor = hard?.votedFor ?? undefined;
     if (hard === undefined) this.persistHardState();
-    if (ctx.bootCount === 0) {
+    if (newCluster) {
       // a new cluster: nobody has answered a leader yet, and etcd fast-forwards the first
       // election timeout (--initial-election-tick-advance) to elect a leader sooner
       this.heardLeaderAt = -Infinity;
       this.election.restartTimer(this.config.electionTimeoutUs - this.config.heartbeatIntervalUs);
     } else {
       // a restarted process waits T before voting, as if it had just heard a leader: a leader's
-      // lease may count on its answers from before the crash
+      // lease may count on its answers from before the restart
       this.heardLeaderAt = ctx.monotonic();
       this.election.restartTimer();
     }
@@ -246,6 +249,6 @@ export class RaftNode implements Actor {
       if (!dataGone) this.ctx.setTimer(this.config.restartAfterHaltUs, 'raft-halt-check');
       return;
     }
-    this.boot();
+    this.boot(false);
   }
 }

@@ -25,9 +25,9 @@
  *   2. every heartbeat it asks the exchange which committed orders above `confirmed` it does
  *      not have (`exchange-mass-query`, carrying the token again, so an answer proves the fence
  *      even if the fence message was lost), and sends exactly those;
- *   3. then it asks again at once: the link is FIFO, so that answer reflects the sends. Only
- *      the answer to the latest question counts (acting on a superseded one could send twice),
- *      and a question is repeated only after an election timeout without an answer.
+ *   3. it asks again at the next heartbeat: the link is FIFO, so that answer reflects the sends.
+ *      Only the answer to the latest question counts (acting on a superseded one could send
+ *      twice), and a question is repeated only after an election timeout without an answer.
  *
  * `confirmed` (every order at or below it is at the exchange) travels in AppendEntries, so a
  * new leader asks only about the tail.
@@ -181,8 +181,8 @@ export class OrderPath {
     // sending is acting: only with the lease and in market hours (else the next heartbeat asks again)
     if (!node.ctx.marketOpen() || !node.replication.leaseValid()) return;
     node.ctx.note(`the exchange lacks ${m.unknown.length} committed order(s): sending them`);
-    // disabled
-    this.ask();
+    for (const id of m.unknown) node.ctx.sendToExchange(id, node.term);
+    // the next heartbeat asks again; asking at once could spin if the exchange keeps refusing
   }
 
   /** How far every order is known to be at the exchange, for AppendEntries. */

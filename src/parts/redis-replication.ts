@@ -21,8 +21,10 @@
  *   then asks for); a replica considers its link down after repl-timeout without data or a
  *   ping (the master pings every repl-ping-replica-period) and keeps retrying every second.
  *
- * The dataset is written to the log at once and acked without waiting for fsync (appendonly
- * yes, appendfsync everysec). REPLICAOF is persisted (Sentinel sends CONFIG REWRITE with it),
+ * The dataset lives in memory and is appended to the AOF (the node's log) at once, acked
+ * without waiting for fsync (appendonly yes, appendfsync everysec). A master whose AOF cannot
+ * be written (disk failed or full) refuses writes with MISCONF until it can, and then rewrites
+ * the AOF from memory. REPLICAOF is persisted (Sentinel sends CONFIG REWRITE with it),
  * so a restarted node comes back in its last role. Left out: chained replicas, the backlog
  * size limit (a continuation always finds its history), diskless sync timing, RDB transfer time.
  */
@@ -101,6 +103,8 @@ export class RedisServer implements Actor {
   private waiters: Waiter[] = [];
   /** One timer, always for the oldest waiter's deadline. */
   private waitTimer: TimerHandle | undefined;
+  /** The dataset in memory; the offset is its length. The AOF on disk follows it. */
+  private dataset: DiskEntry[] = [];
   // replica side
   private linkUp = false;
   private lastIoUs = 0;
@@ -123,6 +127,7 @@ export class RedisServer implements Actor {
     const conf = this.ctx.disk.get('redis-conf') as PersistedConfig | undefined;
     const replicaof = conf ? conf.replicaof : this.ctx.id === this.config.initialMaster ? null : this.config.initialMaster;
     this.epoch = conf?.epoch ?? 0;
+    this.dataset = this.ctx.disk.entries.slice(); // loaded from the AOF
     this.linkDownSinceUs = this.ctx.monotonic();
     if (replicaof === null) this.becomeMaster(this.epoch);
     else this.becomeReplica(replicaof, this.epoch);
@@ -173,7 +178,7 @@ export class RedisServer implements Actor {
       masterHost: this.masterHost,
       linkUp: this.linkUp,
       linkDownUs: this.role === 'replica' && !this.linkUp ? now - this.linkDownSinceUs : 0,
-      offset: this.ctx.disk.length,
+      offset: this.dataset.length,
       priority: this.config.replicaPriority,
       runId: this.runId,
     };
@@ -188,7 +193,7 @@ export class RedisServer implements Actor {
       if (this.role === 'master') return;
       // PSYNC2: remember the old history so the other replicas can continue from it
       this.replid2 = this.replid;
-      this.secondReplOffset = this.ctx.disk.length;
+      this.secondReplOffset = this.dataset.length;
       this.replid = randomRunId(this.ctx);
       this.becomeMaster(epoch);
       this.ctx.note(`redis: promoted to master (REPLICAOF NO ONE), epoch ${epoch}`);
@@ -226,6 +231,7 @@ export class RedisServer implements Actor {
     if (this.config.minReplicasToWrite > 0 && this.goodReplicas() < this.config.minReplicasToWrite) {
       return this.ctx.rejectOrder(order, 'noreplicas');
     }
+    if (!this.aofWritable()) return this.ctx.rejectOrder(order, 'misconf');
     this.orders.handle(order);
   }
 
@@ -238,8 +244,15 @@ export class RedisServer implements Actor {
     return good;
   }
 
-  /** Streams a write to the replicas; with WAIT, holds the ack until enough acked or the timeout. */
-  private propagate(_entry: DiskEntry, done: (ok: boolean) => void, index: number): void {
+  /** Whether the AOF accepts writes and is in step with memory (else writes get MISCONF). */
+  private aofWritable(): boolean {
+    const disk = this.ctx.disk;
+    return !disk.failed && !disk.full && disk.length === this.dataset.length;
+  }
+
+  /** Applies a write to memory and streams it to the replicas; with WAIT, holds the ack until enough acked or the timeout. */
+  private propagate(entry: DiskEntry, done: (ok: boolean) => void, index: number): void {
+    this.dataset[index] = entry;
     for (const [node, r] of this.replicas) this.pump(node, r);
     if (this.config.waitReplicas <= 0) return done(true);
     this.waiters.push({ offset: index + 1, done, deadlineUs: this.ctx.monotonic() + this.config.waitTimeoutUs });
@@ -277,7 +290,7 @@ export class RedisServer implements Actor {
 
   private onPsync(from: string, replid: string, offset: number): void {
     if (this.role !== 'master') return this.ctx.send(from, { type: 'repl-refused' });
-    const log = this.ctx.disk.entries;
+    const log = this.dataset;
     const knows = replid === this.replid || (replid === this.replid2 && offset <= this.secondReplOffset);
     const now = this.ctx.monotonic();
     if (knows && offset <= log.length) {
@@ -291,7 +304,7 @@ export class RedisServer implements Actor {
   }
 
   private pump(node: string, r: ReplicaLink): void {
-    const log = this.ctx.disk.entries;
+    const log = this.dataset;
     if (r.sentUpTo >= log.length) return;
     this.ctx.send(node, { type: 'repl-data', start: r.sentUpTo, entries: log.slice(r.sentUpTo) });
     r.sentUpTo = log.length;
@@ -309,7 +322,7 @@ export class RedisServer implements Actor {
 
   private connect(): void {
     if (this.role !== 'replica' || this.masterHost === undefined) return;
-    this.ctx.send(this.masterHost, { type: 'psync', replid: this.replid, offset: this.ctx.disk.length });
+    this.ctx.send(this.masterHost, { type: 'psync', replid: this.replid, offset: this.dataset.length });
   }
 
   private markLinkDown(): void {
@@ -329,7 +342,8 @@ export class RedisServer implements Actor {
         break;
       case 'repl-fullresync': {
         const entries = msg.entries as DiskEntry[];
-        if (disk.length > 0) this.ctx.note(`redis: full resync from ${from}, local dataset of ${disk.length} entries discarded`);
+        if (this.dataset.length > 0) this.ctx.note(`redis: full resync from ${from}, local dataset of ${this.dataset.length} entries discarded`);
+        this.dataset = entries.slice();
         disk.truncate(0);
         for (const e of entries) disk.append(e);
         this.orders.relearnLog();
@@ -339,19 +353,20 @@ export class RedisServer implements Actor {
       }
       case 'repl-data': {
         if (!this.linkUp) return;
-        if ((msg.start as number) !== disk.length) {
+        if ((msg.start as number) !== this.dataset.length) {
           // part of the stream was lost: resynchronise
           this.markLinkDown();
           return this.connect();
         }
         for (const e of msg.entries as DiskEntry[]) {
-          disk.append(e);
+          this.dataset.push(e);
+          if (disk.length === this.dataset.length - 1) disk.append(e);
           this.orders.learn(e.orderId);
         }
         break;
       }
       case 'repl-getack':
-        this.ctx.send(from, { type: 'replconf-ack', offset: disk.length });
+        this.ctx.send(from, { type: 'replconf-ack', offset: this.dataset.length });
         break;
       default:
         break;
@@ -360,14 +375,24 @@ export class RedisServer implements Actor {
     this.lastIoUs = this.ctx.monotonic();
   }
 
+  /** BGREWRITEAOF once the disk works again: the AOF is rebuilt from memory. */
+  private rewriteAofIfBehind(): void {
+    const disk = this.ctx.disk;
+    if (disk.failed || disk.full || disk.length === this.dataset.length) return;
+    this.ctx.note(`redis: AOF rewritten from memory (${this.dataset.length} entries)`);
+    disk.truncate(0);
+    for (const e of this.dataset) disk.append(e);
+  }
+
   private cron(): void {
     const now = this.ctx.monotonic();
+    this.rewriteAofIfBehind();
     if (this.role === 'replica') {
       if (this.linkUp && now - this.lastIoUs > this.config.replTimeoutUs) {
         this.ctx.note('redis: MASTER timeout, link down');
         this.markLinkDown();
       }
-      if (this.linkUp) this.ctx.send(this.masterHost!, { type: 'replconf-ack', offset: this.ctx.disk.length });
+      if (this.linkUp) this.ctx.send(this.masterHost!, { type: 'replconf-ack', offset: this.dataset.length });
       else this.connect();
       return;
     }

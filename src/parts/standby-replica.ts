@@ -39,6 +39,11 @@ export interface ReplInSync extends Msg {
 export interface StandbyReplicaOptions {
   /** Check positions and epochs and resync when needed (false: append whatever arrives). */
   catchUp: boolean;
+  /**
+   * Without `catchUp`, still ack each append once durable (the sender's synchronous
+   * replication needs the ack); with `catchUp` acks are always sent.
+   */
+  ackAppends?: boolean;
   /** Resend an unanswered resync request after this long (default 1 s). */
   resyncRetry?: Micros;
   /** An entry was appended (e.g. `OrderServer.learn`, so a retried order is recognised). */
@@ -120,7 +125,9 @@ export class StandbyReplica {
     if (!this.active || this.diskless()) return;
     const disk = this.ctx.disk;
     if (!this.options.catchUp) {
-      disk.append(msg.entry);
+      disk.append(msg.entry, (ok) => {
+        if (ok && this.options.ackAppends) this.ctx.send(from, { type: 'repl-ack', epoch: msg.epoch, durableLength: disk.durableLength } satisfies ReplAck);
+      });
       this.options.onAppended?.(msg.entry);
       return;
     }

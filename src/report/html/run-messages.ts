@@ -18,6 +18,8 @@ export interface MessageWindow {
   label: string;
   startUs: Micros;
   endUs: Micros;
+  /** The instant the window is about (the diagram opens zoomed in around it). */
+  focusUs: Micros;
   /**
    * `[sentUs - startUs, endUs - sentUs, from, to, type, fate]` sextuples, flattened, in send
    * order: `from`/`to` index `MessageData.endpoints`, `type` indexes `types`, `fate` is a
@@ -51,14 +53,15 @@ const INITIAL_SPAN: Micros = 2_000_000;
 const MIN_SPAN: Micros = 1_000;
 
 export function messageData(log: MessageLog, nodes: string[], endAt: Micros, chosen: { startUs: Micros; endUs: Micros }[], focus: Focus[]): MessageData {
-  const picked: { label: string; startUs: Micros; endUs: Micros; cap: number }[] = [];
+  const picked: { label: string; startUs: Micros; endUs: Micros; focusUs: Micros; cap: number }[] = [];
   for (const w of chosen.slice(0, MAX_WINDOWS)) {
-    picked.push({ label: `chosen: ${seconds(w.startUs)} to ${seconds(w.endUs)}`, startUs: Math.max(0, w.startUs), endUs: Math.min(endAt, w.endUs), cap: MAX_CHOSEN_MESSAGES });
+    const startUs = Math.max(0, Math.min(w.startUs, endAt));
+    picked.push({ label: `chosen: ${seconds(w.startUs)} to ${seconds(w.endUs)}`, startUs, endUs: Math.max(startUs, Math.min(endAt, w.endUs)), focusUs: startUs, cap: MAX_CHOSEN_MESSAGES });
   }
   for (const f of focus) {
     if (picked.length >= MAX_WINDOWS) break;
     if (picked.some((w) => f.timeUs >= w.startUs && f.timeUs <= w.endUs)) continue;
-    picked.push({ label: f.label, ...windowAround(log, f.timeUs, endAt), cap: MAX_WINDOW_MESSAGES });
+    picked.push({ label: f.label, ...windowAround(log, f.timeUs, endAt), focusUs: f.timeUs, cap: MAX_WINDOW_MESSAGES });
   }
 
   const endpointIndex = new Map<string, number>();
@@ -75,7 +78,7 @@ export function messageData(log: MessageLog, nodes: string[], endAt: Micros, cho
       const m = log.entry(i);
       messages.push(m.sentAt - w.startUs, m.endAt - m.sentAt, intern(endpointIndex, m.from), intern(endpointIndex, m.to), intern(typeIndex, m.type), m.fate);
     }
-    return { label: w.label, startUs: w.startUs, endUs: w.endUs, messages, omitted: Math.max(0, indices.length - w.cap) };
+    return { label: w.label, startUs: w.startUs, endUs: w.endUs, focusUs: w.focusUs, messages, omitted: Math.max(0, indices.length - w.cap) };
   });
 
   // Lanes in a reading order: nodes as the design declares them, the exchange, clients, the rest.

@@ -23,6 +23,7 @@
   const LIGHT_ROLES = { standby: true, follower: true, witness: true, mixed: true };
   const CATEGORIES = ['heartbeat', 'replication', 'vote', 'fencing', 'order', 'other'];
   const MAX_DRAWN_MESSAGES = 5000;
+  const INITIAL_MESSAGES = 150;
 
   const el = (id) => document.getElementById(id);
   const r2 = (x) => Math.round(x * 100) / 100;
@@ -230,7 +231,8 @@
       if (!visible(us, us)) continue;
       const x = r2(xOf(us));
       out += `<line class="phase" x1="${x}" y1="${top}" x2="${x}" y2="${bottom}"/>`;
-      if (labels) out += `<text class="muted" x="${x + 3}" y="${bottom - 3}">${label}</text>`;
+      const nearEnd = x > LEFT + plotWidth() - 70;
+      if (labels) out += `<text class="muted" x="${nearEnd ? x - 3 : x + 3}" y="${bottom - 3}"${nearEnd ? ' text-anchor="end"' : ''}>${label}</text>`;
     }
     return out;
   }
@@ -400,8 +402,11 @@
     el('window-select').value = String(i);
     const w = msg.windows[i];
     mzoom = new ui.Zoom(w.startUs, Math.max(w.endUs, w.startUs + 1), 5, renderMessages);
-    if (focusUs !== undefined) mzoom.set(focusUs - (w.endUs - w.startUs) / 8, focusUs + (w.endUs - w.startUs) / 8);
-    else renderMessages();
+    // Open zoomed in so that about INITIAL_MESSAGES arrows show around the window's instant.
+    const count = w.messages.length / 6;
+    const span = Math.max(2000, (w.endUs - w.startUs) * Math.min(1, INITIAL_MESSAGES / Math.max(1, count)));
+    const at = focusUs === undefined ? w.focusUs : focusUs;
+    mzoom.set(at - span / 4, at + (3 * span) / 4);
     renderTimeline();
   }
 
@@ -421,6 +426,7 @@
     const H = AXIS_H + 12 + lanes.length * LANE_H;
     const laneY = (endpointIndex) => yOfLane[endpointIndex];
     let bg = '';
+    let labels = '';
     lanes.forEach((e) => {
       const li = laneIndex[e];
       const y = laneY(msg.endpoints.indexOf(e));
@@ -433,7 +439,8 @@
           bg += `<rect class="lane-bg-${name}" x="${r2(x)}" y="${y - LANE_H / 2 + 2}" width="${r2(Math.max(1, mcx(states[i + 1]) - x))}" height="${LANE_H - 4}"><title>${esc(e)} ${name}</title></rect>`;
         }
       }
-      bg += `<line class="lane-line" x1="${LEFT}" x2="${LEFT + plotWidth()}" y1="${y}" y2="${y}"/><text class="lane-label" x="8" y="${y + 4}">${esc(e)}</text>`;
+      bg += `<line class="lane-line" x1="${LEFT}" x2="${LEFT + plotWidth()}" y1="${y}" y2="${y}"/>`;
+      labels += `<text class="lane-label" x="8" y="${y + 4}">${esc(e)}</text>`;
     });
     for (const f of data.faults) {
       if (f.endUs < mzoom.start || f.startUs > mzoom.end) continue;
@@ -472,7 +479,7 @@
     const markers = CATEGORIES.map((c) => `<marker id="arrow-${c}" viewBox="0 0 8 8" refX="7.5" refY="4" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0L8 4L0 8Z" class="arrowhead-${c}"/></marker>`).join('');
     const vlines = data.violations.map((v, i) => (v.timeUs < mzoom.start || v.timeUs > mzoom.end ? '' : `<line class="violation-line${highlight.kind === 'violation' && highlight.index === i ? ' hl' : ''}" x1="${r2(mxOf(v.timeUs))}" x2="${r2(mxOf(v.timeUs))}" y1="${AXIS_H}" y2="${H}" data-violation="${i}"><title>${esc(v.invariant + ' at ' + ui.fmtTime(v.timeUs))}</title></line>`)).join('');
     const note = w.omitted ? `<text class="muted" x="${LEFT}" y="${H + 14}">${w.omitted} more messages in this window were not embedded (the window holds too many).</text>` : drawn < inView ? `<text class="muted" x="${LEFT}" y="${H + 14}">showing ${drawn} of ${inView} messages: zoom in to see all</text>` : '';
-    messagesBox.innerHTML = `${svgOpen('messages', H + 20, mzoom.start, mzoom.end)}<defs>${markers}<clipPath id="clip-messages"><rect x="${LEFT}" y="0" width="${plotWidth()}" height="${H}"/></clipPath></defs>${axis(H, mzoom.start, mzoom.end, mxOf, true)}<g clip-path="url(#clip-messages)">${bg}${arrows}${vlines}</g>${note}</svg>`;
+    messagesBox.innerHTML = `${svgOpen('messages', H + 20, mzoom.start, mzoom.end)}<defs>${markers}<clipPath id="clip-messages"><rect x="${LEFT}" y="0" width="${plotWidth()}" height="${H}"/></clipPath></defs>${axis(H, mzoom.start, mzoom.end, mxOf, true)}${labels}<g clip-path="url(#clip-messages)">${bg}${arrows}${vlines}</g>${note}</svg>`;
     const span = mzoom.end - mzoom.start;
     el('messages-range').textContent = `${ui.fmtTime(mzoom.start, span)} – ${ui.fmtTime(mzoom.end, span)} (${ui.fmtDuration(span)}), ${inView} messages`;
   }

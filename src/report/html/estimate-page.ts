@@ -1,0 +1,119 @@
+/**
+ * The HTML report of a long-horizon availability estimate (`hasim estimate --html FILE`, once
+ * that command exists): per design, availability with its confidence interval on a nines axis
+ * next to the ideal one (component failures alone, every failover instant and perfect); the
+ * downtime per year, real against ideal, against the budget (52 min/yr, four nines); outages
+ * per year, RTO, and the yearly probabilities of losing acked data or of a split brain.
+ *
+ * `src/estimate` does not exist yet, so the input is this file's own documented type, shaped
+ * after design.md §8 (`estimate` JSON); the estimate command maps its result onto it.
+ *
+ * ```ts
+ * estimateHtml({ designs: [{ design: 'raft', availability: { mean: 0.99995, low: 0.99991, high: 0.99998, confidence: 0.95 },
+ *   idealAvailability: 0.999995, downtimeMinutesPerYear: 26.3, outagesPerYear: 4.1 }] });
+ * ```
+ */
+import { fmt } from '../table.ts';
+import { esc, facts, htmlDocument, table, copyable } from './document.ts';
+import { barChart, intervalChart, nines } from './svg-charts.ts';
+
+/** Minutes in a (365-day) year. */
+const MINUTES_PER_YEAR = 525_600;
+/** The HA requirement's downtime budget: 99.99 % is 52.56 min/yr. */
+export const DEFAULT_DOWNTIME_BUDGET_MIN_PER_YEAR = 52;
+
+export interface EstimateReportInput {
+  /** hasim version and command line, shown in the header when given. */
+  hasim?: string;
+  command?: string[];
+  /** Simulated years per design, and the seed, when known. */
+  horizonYears?: number;
+  seed?: number;
+  /** Downtime budget per year in minutes (default 52). */
+  downtimeBudgetMinutesPerYear?: number;
+  designs: EstimateDesign[];
+}
+
+export interface EstimateDesign {
+  design: string;
+  /** Availability (time-based fraction) with its confidence interval. */
+  availability: { mean: number; low: number; high: number; confidence: number };
+  /**
+   * Availability from component reliability alone, as if failover were instant and perfect
+   * (the closed-form / Markov figure); null or absent when not computed.
+   */
+  idealAvailability?: number | null;
+  downtimeMinutesPerYear: number;
+  outagesPerYear: number;
+  /** RTO quantiles over the simulated incidents, in ms. */
+  rto?: { p50: number | null; p99: number | null; max?: number | null };
+  pDataLossPerYear?: number;
+  pSplitBrainPerYear?: number;
+}
+
+export function estimateHtml(input: EstimateReportInput): string {
+  const budget = input.downtimeBudgetMinutesPerYear ?? DEFAULT_DOWNTIME_BUDGET_MIN_PER_YEAR;
+  const d = input.designs;
+  const names = d.map((x) => x.design);
+  const count = (v: number) => `${+v.toFixed(2)}`;
+  const prob = (v: number) => (v === 0 ? '0' : v < 0.001 ? v.toExponential(1) : `${+(v * 100).toFixed(2)}%`);
+  const minutes = (v: number) => `${+v.toFixed(1)} min`;
+  const idealDowntime = (x: EstimateDesign) => (x.idealAvailability == null ? null : (1 - x.idealAvailability) * MINUTES_PER_YEAR);
+  const over = d.filter((x) => x.downtimeMinutesPerYear > budget).map((x) => x.design);
+  const verdict = over.length
+    ? `<p class="verdict bad">over the ${budget} min/yr budget: ${esc(over.join(', '))}</p>`
+    : `<p class="verdict ok">every design within the ${budget} min/yr budget</p>`;
+  const header = `<header><h1>hasim estimate <span class="sub">${esc(names.join(', '))}</span></h1>${verdict}${facts([
+    ...(input.horizonYears !== undefined ? ([['horizon', `${input.horizonYears} years per design`]] as [string, string][]) : []),
+    ...(input.seed !== undefined ? ([['seed', String(input.seed)]] as [string, string][]) : []),
+    ['downtime budget', `${budget} min/yr`],
+    ...(input.hasim ? ([['hasim', input.hasim]] as [string, string][]) : []),
+  ])}${input.command ? `<h2 class="inline">Command</h2>${copyable(input.command.join(' '), 'command-line')}` : ''}</header>`;
+  const charts = [
+    intervalChart({
+      title: 'Availability: estimate with its interval, and the ideal',
+      rows: d.map((x) => ({ label: x.design, mean: x.availability.mean, low: x.availability.low, high: x.availability.high, ideal: x.idealAvailability ?? null })),
+      format: fmt.pct,
+      note: `Intervals at ${d.length ? `${Math.round(d[0].availability.confidence * 100)}%` : '-'} confidence; the axis counts nines (99% = 2, 99.99% = 4).`,
+    }),
+    barChart({
+      title: 'Downtime per year against the budget',
+      categories: names,
+      series: [
+        { name: 'real', values: d.map((x) => x.downtimeMinutesPerYear) },
+        { name: 'ideal', values: d.map(idealDowntime) },
+      ],
+      format: minutes,
+      target: { value: budget, label: `budget ${budget} min/yr` },
+    }),
+    barChart({ title: 'Outages per year', categories: names, series: [{ name: 'outages', values: d.map((x) => x.outagesPerYear) }], format: count }),
+    barChart({ title: 'RTO over incidents', categories: names, series: [{ name: 'p50', values: d.map((x) => x.rto?.p50 ?? null) }, { name: 'p99', values: d.map((x) => x.rto?.p99 ?? null) }], format: fmt.ms }),
+    barChart({
+      title: 'Probability per year',
+      categories: names,
+      series: [
+        { name: 'data loss', values: d.map((x) => x.pDataLossPerYear ?? null) },
+        { name: 'split brain', values: d.map((x) => x.pSplitBrainPerYear ?? null) },
+      ],
+      format: prob,
+    }),
+  ];
+  const rows = d.map((x) => [
+    x.design,
+    fmt.pct(x.availability.mean),
+    `${fmt.pct(x.availability.low)} – ${fmt.pct(x.availability.high)}`,
+    nines(x.availability.mean).toFixed(2),
+    x.idealAvailability == null ? '-' : fmt.pct(x.idealAvailability),
+    minutes(x.downtimeMinutesPerYear),
+    count(x.outagesPerYear),
+    fmt.ms(x.rto?.p99 ?? null),
+    x.pDataLossPerYear === undefined ? '-' : prob(x.pDataLossPerYear),
+    x.pSplitBrainPerYear === undefined ? '-' : prob(x.pSplitBrainPerYear),
+  ]);
+  const body = [
+    header,
+    `<section><h2>By design</h2><div class="charts">${charts.join('')}</div></section>`,
+    `<section><h2>Table</h2>${table(['design', 'availability', 'interval', 'nines', 'ideal', 'downtime/yr', 'outages/yr', 'RTO p99', 'P(data loss)/yr', 'P(split brain)/yr'], rows)}</section>`,
+  ].join('\n');
+  return htmlDocument({ title: `hasim estimate: ${names.join(', ')}`, page: 'estimate', body, scripts: ['common.js'] });
+}
