@@ -59,6 +59,7 @@
  * - etcd heartbeat-interval 100 ms, election-timeout 1000 ms: etcd docs, "Tuning";
  * - walBytesPerOrder 200 B: an estimate of the WAL one small INSERT with an index writes.
  */
+import { MS, SECOND } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
 import { DcsMember } from '../src/parts/dcs.ts';
 import { PatroniNode, type SynchronousMode } from '../src/parts/patroni-ha-loop.ts';
@@ -72,9 +73,9 @@ export default defineDesign({
   name: 'postgres-patroni',
   description: 'PostgreSQL streaming replication managed by Patroni (etcd DCS, HAProxy on GET /primary)',
   params: {
-    ttl: { kind: 'duration', default: '30s', doc: 'TTL of the leader key: how long before a failover starts', source: `${PATRONI}: ttl` },
-    loopWait: { kind: 'duration', default: '10s', doc: 'sleep between two runs of the HA loop', source: `${PATRONI}: loop_wait` },
-    retryTimeout: { kind: 'duration', default: '10s', doc: 'how long DCS operations are retried before the leader demotes', source: `${PATRONI}: retry_timeout` },
+    ttl: { kind: 'duration', default: '30s', doc: 'TTL of the leader key: how long before a failover starts (Patroni raises values below 20s to 20s)', source: `${PATRONI}: ttl` },
+    loopWait: { kind: 'duration', default: '10s', doc: 'sleep between two runs of the HA loop (at least 1s)', source: `${PATRONI}: loop_wait` },
+    retryTimeout: { kind: 'duration', default: '10s', doc: 'how long DCS operations are retried before the leader demotes (at least 3s)', source: `${PATRONI}: retry_timeout` },
     maximumLagOnFailover: { kind: 'integer', default: 1_048_576, min: 0, unit: 'B', doc: 'most WAL bytes a replica may lag the last leader optime and still race', source: `${PATRONI}: maximum_lag_on_failover` },
     synchronousMode: { kind: 'enum', default: 'off', values: ['off', 'on', 'strict'], doc: 'off: async; on: a sync standby, turned off when none is available; strict: writes block without one', source: `${PATRONI}: synchronous_mode, synchronous_mode_strict` },
     synchronousNodeCount: { kind: 'integer', default: 1, min: 1, max: 1, doc: 'synchronous standbys (only 1 is modelled)', source: `${PATRONI}: synchronous_node_count` },
@@ -83,8 +84,8 @@ export default defineDesign({
     safetyMargin: { kind: 'duration', default: '5s', doc: 'the watchdog fires this long before the leader key would expire', source: 'Patroni docs, YAML configuration: watchdog.safety_margin' },
     primaryStartTimeout: { kind: 'duration', default: '300s', doc: 'how long the leader keeps its key while its PostgreSQL is down and restarting', source: `${PATRONI}: primary_start_timeout (master_start_timeout before 3.0)` },
     failsafeMode: { kind: 'boolean', default: false, doc: 'keep the primary running while the DCS is down if it reaches every member', source: `${PATRONI}: failsafe_mode; Patroni docs, DCS Failsafe Mode` },
-    walSenderTimeout: { kind: 'duration', default: '60s', doc: 'the primary drops a standby silent this long', source: 'PostgreSQL 16 docs: wal_sender_timeout' },
-    walReceiverStatusInterval: { kind: 'duration', default: '10s', doc: 'a standby reports its positions at least this often', source: 'PostgreSQL 16 docs: wal_receiver_status_interval' },
+    walSenderTimeout: { kind: 'duration', default: '60s', doc: 'the primary drops a standby silent this long (0s: never)', source: 'PostgreSQL 16 docs: wal_sender_timeout' },
+    walReceiverStatusInterval: { kind: 'duration', default: '10s', doc: 'a standby reports its positions at least this often (0s: only as WAL arrives)', source: 'PostgreSQL 16 docs: wal_receiver_status_interval' },
     walRetrieveRetryInterval: { kind: 'duration', default: '5s', doc: 'a standby retries a failed replication connection after this long', source: 'PostgreSQL 16 docs: wal_retrieve_retry_interval' },
     haproxyInter: { kind: 'duration', default: '3s', doc: 'HAProxy health-check interval (and check timeout)', source: "Patroni's sample haproxy.cfg: default-server inter 3s" },
     haproxyFall: { kind: 'integer', default: 3, min: 1, doc: 'failed checks before HAProxy takes a node out', source: "Patroni's sample haproxy.cfg: fall 3" },
@@ -98,15 +99,15 @@ export default defineDesign({
     routing: {
       kind: 'lb',
       targets: PG_NODES,
-      healthCheckInterval: p.haproxyInter,
-      healthCheckTimeout: p.haproxyInter,
+      healthCheckInterval: Math.max(p.haproxyInter, MS),
+      healthCheckTimeout: Math.max(p.haproxyInter, MS),
       unhealthyThreshold: p.haproxyFall,
       healthyThreshold: p.haproxyRise,
     },
   }),
   createNode: (ctx, p) => {
     if (DCS_NODES.includes(ctx.id)) {
-      const member = new DcsMember(ctx, { members: DCS_NODES, heartbeatIntervalUs: p.etcdHeartbeatInterval, electionTimeoutUs: p.etcdElectionTimeout });
+      const member = new DcsMember(ctx, { members: DCS_NODES, heartbeatIntervalUs: Math.max(p.etcdHeartbeatInterval, MS), electionTimeoutUs: Math.max(p.etcdElectionTimeout, MS) });
       return {
         onStart: () => member.start(),
         onMessage: (from, msg) => void member.handle(from, msg),
@@ -117,21 +118,22 @@ export default defineDesign({
       members: PG_NODES,
       bootstrapMember: PG_NODES[0],
       dcsMembers: DCS_NODES,
-      ttlUs: p.ttl,
-      loopWaitUs: p.loopWait,
-      retryTimeoutUs: p.retryTimeout,
+      // Patroni's own minimums (values below are raised to them)
+      ttlUs: Math.max(p.ttl, 20 * SECOND),
+      loopWaitUs: Math.max(p.loopWait, SECOND),
+      retryTimeoutUs: Math.max(p.retryTimeout, 3 * SECOND),
       maximumLagOnFailoverBytes: p.maximumLagOnFailover,
       walBytesPerOrder: p.walBytesPerOrder,
       synchronousMode: p.synchronousMode as SynchronousMode,
       watchdog: p.watchdog,
-      watchdogSafetyMarginUs: Math.min(p.safetyMargin, p.ttl - 1_000_000),
+      watchdogSafetyMarginUs: Math.min(p.safetyMargin, Math.max(p.ttl, 20 * SECOND) - SECOND),
       failsafeMode: p.failsafeMode,
       primaryStartTimeoutUs: p.primaryStartTimeout,
       replication: {
         synchronousCommit: p.synchronousCommit as SynchronousCommit,
         walSenderTimeoutUs: p.walSenderTimeout,
         walReceiverStatusIntervalUs: p.walReceiverStatusInterval,
-        walRetrieveRetryIntervalUs: p.walRetrieveRetryInterval,
+        walRetrieveRetryIntervalUs: Math.max(p.walRetrieveRetryInterval, MS),
       },
     });
   },

@@ -13,8 +13,9 @@
  * of each term; currentTerm and votedFor fsynced before a vote is answered; log appends
  * fsynced before an AppendEntries is acknowledged, the leader counting itself only after its
  * own fsync; clients acked only after commit; orders sent to the exchange by the leader that
- * commits them, with the term as fencing token, and reconciled by order-status queries after a
- * failover (see `raft-orders.ts`); a leader acts only within a lease from its majority's last
+ * commits them, with the term as fencing token, and reconciled by (mass) order-status queries,
+ * so that each committed order reaches the exchange exactly once across failovers and lost
+ * messages (see `raft-orders.ts`); a leader acts only within a lease from its majority's last
  * answers (see `raft-node.ts`).
  *
  * Left out: snapshots and log compaction, membership changes (joint consensus, learners),

@@ -109,8 +109,10 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
     options.onProgress?.({ phase, done: doneCount, total: totalCount, failedRuns: failedRuns(), elapsedMs: Date.now() - startedAt });
 
   let inputError: InputError | undefined;
+  /** A failure of hasim itself (a worker that cannot start): the campaign stops and throws it. */
+  let fatal: unknown;
   let stoppedEarly = false;
-  const stop = () => signal?.aborted || inputError !== undefined || stoppedEarly;
+  const stop = () => signal?.aborted || inputError !== undefined || fatal !== undefined || stoppedEarly;
 
   const spec = (run: PlannedRun): RunSpec => {
     const variant = plan.variants[run.variant];
@@ -162,20 +164,27 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
       while (!stop() && inflight.size < limit && cursor < total) {
         const position = cursor++;
         if (done.has(position)) continue;
-        const task: Promise<void> = execute(position).then((summary) => {
-          inflight.delete(task);
-          if (!summary || signal?.aborted) return;
-          aggregates[runAt(plan, position).variant].add(summary);
-          done.add(position);
-          if (options.failFast && summary.violations.length > 0) stoppedEarly = true;
-          progress('runs', done.size, total);
-        });
+        const task: Promise<void> = execute(position).then(
+          (summary) => {
+            inflight.delete(task);
+            if (!summary || signal?.aborted) return;
+            aggregates[runAt(plan, position).variant].add(summary);
+            done.add(position);
+            if (options.failFast && summary.violations.length > 0) stoppedEarly = true;
+            progress('runs', done.size, total);
+          },
+          (error: unknown) => {
+            inflight.delete(task);
+            fatal ??= error;
+          },
+        );
         inflight.add(task);
       }
-      if (inflight.size === 0 || signal?.aborted) break;
+      if (inflight.size === 0 || signal?.aborted || fatal !== undefined) break;
       await Promise.race([...inflight, abortion]);
     }
     runsElapsedMs = Date.now() - startedAt;
+    if (fatal !== undefined) throw fatal;
     if (inputError) throw inputError;
     if (!signal?.aborted) {
       const after = { plan, settings, runner, signal, onProgress: (n: number, of: number) => progress('shrink', n, of) };

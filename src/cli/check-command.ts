@@ -9,6 +9,8 @@ import type { Command } from 'commander';
 import { check } from '../campaign/check.ts';
 import { campaignJson, DEFAULT_FAILURES_DIR, readCampaignFile, resumeStateOf } from '../report/campaign-json.ts';
 import { campaignText } from '../report/campaign-text.ts';
+import { checkHtml } from '../report/html/check-page.ts';
+import { writeHtml } from '../report/html/write.ts';
 import { parseSetFlags } from '../world/params.ts';
 import { commandLine, EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
 import { collect, parseSeed } from './options.ts';
@@ -30,7 +32,9 @@ interface CheckFlags {
   resume?: string;
   shrinkRuns: string;
   maxEvents?: string;
+  runTimeout?: string;
   failuresDir: string;
+  html?: string;
 }
 
 /** Where an interrupted campaign's results go when no --json file was named. */
@@ -49,6 +53,7 @@ export function checkCommand(cli: Command): void {
     .option('--shard <i/n>', 'run only slice i of n (1-based): the runs whose index mod n is i-1')
     .option('--json [file]', 'write the JSON result to FILE (or to stdout instead of the report)')
     .option('--junit <file>', 'write JUnit XML to FILE')
+    .option('--html <file>', 'write a self-contained HTML report (failures, distributions, coverage) to FILE')
     .option('--fail-fast', 'stop after the first failed run')
     .option('--max-failures <k>', 'failures kept in full, shrunk and written out', '20')
     .option('--check-determinism', 'run every seed twice and fail it if the trace hashes differ')
@@ -57,6 +62,7 @@ export function checkCommand(cli: Command): void {
     .option('--resume <file>', 'continue an interrupted campaign from its JSON result file')
     .option('--shrink-runs <n>', 'simulations allowed to shrink each failure (0: no shrinking)', '200')
     .option('--max-events <n>', 'event budget per run (a design looping past it fails that run)')
+    .option('--run-timeout <seconds>', 'kill a worker whose run takes longer than this wall time (the run fails as worker-died)')
     .option('--failures-dir <dir>', 'where failing schedules are written', DEFAULT_FAILURES_DIR)
     .action(async (designs: string[], flags: CheckFlags) => {
       const resumeFile = flags.resume ? readCampaignFile(flags.resume) : undefined;
@@ -79,6 +85,7 @@ export function checkCommand(cli: Command): void {
           checkDeterminism: flags.checkDeterminism,
           shrinkRuns: parseCount(flags.shrinkRuns, '--shrink-runs'),
           maxEvents: flags.maxEvents === undefined ? undefined : parseCount(flags.maxEvents, '--max-events', 1),
+          runTimeoutMs: flags.runTimeout === undefined ? undefined : parseCount(flags.runTimeout, '--run-timeout', 1) * 1000,
           resume: resumeFile ? resumeStateOf(resumeFile) : undefined,
           signal: interrupt.signal,
           onProgress: progress.update,
@@ -91,6 +98,7 @@ export function checkCommand(cli: Command): void {
       const json = result.interrupted && flags.json === undefined ? PARTIAL_FILE : flags.json;
       writeFailureSchedules(file);
       const toStdout = writeOutputs(file, { json, junit: flags.junit });
+      if (flags.html) writeHtml(flags.html, checkHtml(file));
       if (!toStdout) process.stdout.write(campaignText(file));
       if (result.interrupted) {
         process.stderr.write(`hasim: partial results in ${typeof json === 'string' ? json : 'the JSON above'}; continue with --resume\n`);

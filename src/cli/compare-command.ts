@@ -9,6 +9,8 @@ import type { Command } from 'commander';
 import { compare } from '../campaign/compare.ts';
 import { campaignJson } from '../report/campaign-json.ts';
 import { campaignCaption, compareTable } from '../report/compare-table.ts';
+import { compareHtml } from '../report/html/compare-page.ts';
+import { writeHtml } from '../report/html/write.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
 import { commandLine, EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeOutputs } from './campaign-output.ts';
@@ -25,6 +27,7 @@ export interface TableFlags {
   json?: string;
   invariants?: string;
   maxEvents?: string;
+  html?: string;
 }
 
 /** The flags compare and sweep share. */
@@ -37,6 +40,7 @@ export function tableOptions(command: Command): Command {
     .option('--format <format>', 'table, json, csv or md', 'table')
     .option('--workers <n>', 'worker threads (default: every core; 0: in this thread)')
     .option('--json <file>', 'also write the full JSON result to FILE')
+    .option('--html <file>', 'write a self-contained HTML report (charts of the table) to FILE')
     .option('--invariants <list>', 'check only these invariants (comma-separated)')
     .option('--max-events <n>', 'event budget per run');
 }
@@ -92,6 +96,7 @@ export function compareCommand(cli: Command): void {
       }
       const file = campaignJson(result, { kind: 'compare', command: commandLine() });
       if (flags.json) writeOutputs(file, { json: flags.json });
+      if (flags.html) writeHtml(flags.html, compareHtml(file));
       if (format === 'json') process.stdout.write(JSON.stringify(file, null, 2) + '\n');
       else {
         process.stdout.write(renderTable(compareTable(file), format));

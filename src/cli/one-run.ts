@@ -1,14 +1,16 @@
 /**
  * What `hasim run` and `hasim replay` share: turning their flags into one simulation (the
  * design, a schedule file or a profile run drawn from the seed, `--set` overrides), writing the
- * trace and the JSON, printing the text report, and the one-line command that replays the run.
+ * trace, the JSON and the HTML report, printing the text report, and the one-line command that replays the run.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadDesign, loadScenario, profilePath } from '../campaign/catalog.ts';
-import { simulate, type RunResult } from '../campaign/simulate.ts';
+import { QUIET_SCHEDULE, simulate, type RunResult } from '../campaign/simulate.ts';
 import { drawRun, loadProfile } from '../faults/random-profile.ts';
 import { runText } from '../report/run-text.ts';
+import { runHtml } from '../report/html/run-page.ts';
+import { parseHtmlWindow, writeHtml } from '../report/html/write.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import type { Design } from '../world/design.ts';
@@ -23,6 +25,8 @@ export interface OneRunFlags {
   json?: string | true;
   trace?: string;
   history?: boolean;
+  html?: string;
+  htmlWindow?: string[];
 }
 
 export interface OneRun {
@@ -42,7 +46,9 @@ export function oneRunOptions(command: Command): Command {
     .option('--set <name=value>', 'override a design parameter (repeatable)', collect, [])
     .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the text report')
     .option('--history', 'include the full history in the JSON')
-    .option('--trace <file>', 'write the full event trace to FILE');
+    .option('--trace <file>', 'write the full event trace to FILE')
+    .option('--html <file>', 'write a self-contained HTML report (timeline, charts, message diagram) to FILE')
+    .option('--html-window <from..to>', 'a window of the HTML message diagram, e.g. 30s..32s (repeatable; the first is shown first)', collect, []);
 }
 
 /** Runs the simulation the flags describe. */
@@ -59,9 +65,11 @@ export async function executeOneRun(designName: string, flags: OneRunFlags): Pro
     schedule = drawn.schedule;
     params = { ...drawn.params, ...overrides };
   }
-  const result = simulate({ design, seed, schedule, params, recordTrace: flags.trace !== undefined });
+  const htmlWindows = (flags.htmlWindow ?? []).map(parseHtmlWindow);
+  const result = simulate({ design, seed, schedule, params, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined });
   if (flags.trace) writeFileSync(flags.trace, (result.trace ?? []).join('\n') + '\n');
   const replayCommand = replayCommandLine({ design: designName, seed, scenario: flags.scenario, profile: flags.profile, set: flags.set, traceHash: result.traceHash });
+  if (flags.html) writeHtml(flags.html, runHtml(result, { schedule: schedule ?? QUIET_SCHEDULE, paramSpecs: design.params, replayCommand, messageWindows: htmlWindows }));
   return { design, result, replayCommand };
 }
 

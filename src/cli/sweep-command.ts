@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import { parseSweepValues, sweep } from '../campaign/compare.ts';
 import { campaignJson } from '../report/campaign-json.ts';
 import { campaignCaption, sweepTable } from '../report/compare-table.ts';
+import { sweepHtml } from '../report/html/compare-page.ts';
+import { writeHtml } from '../report/html/write.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
 import { parseSetFlags } from '../world/params.ts';
@@ -41,6 +43,7 @@ export function sweepCommand(cli: Command): void {
       }
       const file = campaignJson(result, { kind: 'sweep', command: commandLine() });
       if (flags.json) writeOutputs(file, { json: flags.json });
+      if (flags.html) writeHtml(flags.html, sweepHtml(file, param));
       if (format === 'json') process.stdout.write(JSON.stringify(file, null, 2) + '\n');
       else {
         process.stdout.write(renderTable(sweepTable(file, param), format));

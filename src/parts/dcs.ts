@@ -163,7 +163,7 @@ export class DcsMember {
         this.onRequest({ client: from, reqId: msg.reqId as number, attempt: msg.attempt as number, txn: msg.txn as DcsTxn });
         return true;
       case 'dcs-watch':
-        this.onWatch(from, { watchId: msg.watchId as number, key: msg.key as string, value: msg.value });
+        this.onWatch((msg.watcher as string | undefined) ?? from, msg);
         return true;
       case 'dcs-vote-req':
         this.onVoteRequest(from, msg);
@@ -450,8 +450,13 @@ export class DcsMember {
     this.ctx.send(r.client, { type: 'dcs-resp', reqId: r.reqId, attempt: r.attempt, ...body });
   }
 
-  private onWatch(client: string, w: Watcher): void {
-    if (this.role !== 'leader') return;
+  /** Watches are served by the leader; a follower passes them on (etcd proxies them too). */
+  private onWatch(client: string, msg: Msg): void {
+    if (this.role !== 'leader') {
+      if (this.leader !== undefined && msg.watcher === undefined) this.ctx.send(this.leader, { ...msg, watcher: client });
+      return;
+    }
+    const w: Watcher = { watchId: msg.watchId as number, key: msg.key as string, value: msg.value };
     this.watchers.set(client, w);
     this.checkWatch(client, w);
   }

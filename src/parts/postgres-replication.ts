@@ -37,9 +37,9 @@ export const SYNCHRONOUS_COMMIT_LEVELS: readonly SynchronousCommit[] = ['local',
 
 export interface PgReplicationConfig {
   synchronousCommit: SynchronousCommit;
-  /** The walsender drops a standby silent for this long (`wal_sender_timeout`, default 60 s). */
+  /** The walsender drops a standby silent for this long (`wal_sender_timeout`, default 60 s; 0: never). */
   walSenderTimeoutUs: Micros;
-  /** A standby reports its positions at least this often (`wal_receiver_status_interval`, 10 s). */
+  /** A standby reports its positions at least this often (`wal_receiver_status_interval`, 10 s; 0: only as WAL arrives). */
   walReceiverStatusIntervalUs: Micros;
   /** A standby retries a failed connection after this long (`wal_retrieve_retry_interval`, 5 s). */
   walRetrieveRetryIntervalUs: Micros;
@@ -128,7 +128,7 @@ export class PostgresReplication {
 
   /** Starts the standby's status timer; call at boot. */
   start(): void {
-    this.ctx.setTimer(this.config.walReceiverStatusIntervalUs, 'pg-status');
+    if (this.config.walReceiverStatusIntervalUs > 0) this.ctx.setTimer(this.config.walReceiverStatusIntervalUs, 'pg-status');
   }
 
   /** The WAL position (entries): the insert position on a primary, the received one on a standby. */
@@ -221,6 +221,7 @@ export class PostgresReplication {
   }
 
   private dropSilent(): void {
+    if (this.config.walSenderTimeoutUs <= 0) return;
     const now = this.ctx.monotonic();
     for (const [node, s] of this.senders) {
       if (now - s.lastReplyUs > this.config.walSenderTimeoutUs) {

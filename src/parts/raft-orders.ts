@@ -29,8 +29,13 @@
  *      Only the answer to the latest question counts (acting on a superseded one could send
  *      twice), and a question is repeated only after an election timeout without an answer.
  *
- * `confirmed` (every order at or below it is at the exchange) travels in AppendEntries, so a
- * new leader asks only about the tail.
+ * Why this never sends an order twice: the leader sends only what the latest answer says the
+ * exchange lacks. Any earlier send of its own went out before that question on the same FIFO
+ * link, so the answer reflects it; another (deposed) leader's send either arrived before the
+ * question, and the answer says the exchange has it, or after, when the floor the question
+ * raised makes the exchange refuse it. And why none is lost: an order is `confirmed` only once
+ * an answer shows it at the exchange; `confirmed` (every order at or below it is there)
+ * travels in AppendEntries, so a new leader asks only about the tail.
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, OrderRequest } from '../world/actor.ts';

@@ -132,6 +132,13 @@ describe('a campaign', () => {
     expect(a.totals.measuredRuns).toBe(10 - a.failedRuns);
   });
 
+  it('kills a worker whose run outlives the wall-clock run timeout, failing that run (worker-died)', async () => {
+    const result = await check({ designs: [DESIGN], params: { mode: 'hang', badFraction: '1' }, runs: 2, schedules: [SHORT], workers: 1, runTimeoutMs: 1500 });
+    const a = result.aggregates[0];
+    expect(Object.fromEntries(a.violations)).toEqual({ 'worker-died': 2 });
+    expect(a.failures[0].violation.detail).toMatch(/longer than 1500 ms/);
+  });
+
   it('stops after the first failure with failFast', async () => {
     const result = await check({ ...BASE, workers: 0, failFast: true, shrinkRuns: 0 });
     expect(result.stoppedEarly).toBe(true);

@@ -72,7 +72,7 @@ function failures(d: DesignReport, states: { seed: number; schedule?: string; sh
   const out: string[] = [];
   let n = 0;
   for (const [invariant, list] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    out.push(`<details class="group" open><summary>${esc(invariant)} (${list.length} kept)</summary>`);
+    out.push(`<details class="group"${list.length <= 5 ? ' open' : ''}><summary>${esc(invariant)} (${list.length} kept)</summary>`);
     for (const f of list) {
       const yaml = f.scheduleYaml ?? states.find((s) => s.seed === f.seed)?.shrunk?.schedule ?? states.find((s) => s.seed === f.seed)?.schedule ?? null;
       const id = `replay-${d.label.replace(/[^A-Za-z0-9_-]/g, '_')}-${n++}`;
@@ -109,11 +109,11 @@ function distributions(d: DesignReport, h: Histograms): string {
   hist('rpoUs', 'RPO per run (time span of lost acked orders)', (us) => us / 1000, ms);
   charts.push(
     barChart({
-      title: 'Lost acked orders',
-      categories: ['runs with lost orders', 'runs without', 'lost orders (total)'],
-      series: [{ name: 'count', values: [m.lostAcked.runs, m.measuredRuns - m.lostAcked.runs, m.lostAcked.total] }],
+      title: 'Runs that lost acked orders',
+      categories: ['lost some', 'lost none'],
+      series: [{ name: 'runs', values: [m.lostAcked.runs, m.measuredRuns - m.lostAcked.runs] }],
       format: (v) => String(Math.round(v)),
-      note: 'The campaign keeps the total and the runs affected; per-run counts are in each failure.',
+      note: `${m.lostAcked.total} acked orders lost in all (the campaign keeps the total and the runs affected; each failure below says how many it lost).`,
     }),
   );
   return `<div class="charts">${charts.join('')}</div>`;

@@ -44,17 +44,18 @@ function header(file: CampaignFile, title: string): string {
 /** One bar chart per metric, one bar (or pair) per design or value. */
 function charts(designs: DesignReport[], label: (d: DesignReport) => string): string {
   const categories = designs.map(label);
-  const series = (name: string, f: (d: DesignReport) => number | null) => ({ name, values: designs.map(f) });
+  const series = (name: string, f: (d: DesignReport) => number | null, label?: (d: DesignReport) => string) => ({ name, values: designs.map(f), ...(label ? { labels: designs.map(label) } : {}) });
+  const inRuns = (t: { total: number; runs: number }) => (t.total ? `${t.total} in ${t.runs} run${t.runs === 1 ? '' : 's'}` : '0');
   const count = (v: number) => String(Math.round(v));
   return `<div class="charts">${[
     barChart({ title: 'Availability (mean and worst run; nines axis)', categories, series: [series('mean', (d) => d.metrics.availability.mean), series('worst run', (d) => d.metrics.availability.min)], format: fmt.pct, scale: 'nines' }),
     barChart({ title: 'RTO per outage', categories, series: [series('p50', (d) => d.metrics.rtoMs.p50), series('p99', (d) => d.metrics.rtoMs.p99)], format: fmt.ms }),
-    barChart({ title: 'Lost acked orders', categories, series: [series('orders', (d) => d.metrics.lostAcked.total), series('runs', (d) => d.metrics.lostAcked.runs)], format: count }),
+    barChart({ title: 'Lost acked orders', categories, series: [series('orders', (d) => d.metrics.lostAcked.total, (d) => inRuns(d.metrics.lostAcked))], format: count }),
     barChart({ title: 'Split-brain runs', categories, series: [series('effective', (d) => d.metrics.splitBrainRuns.effective), series('belief', (d) => d.metrics.splitBrainRuns.belief)], format: count }),
-    barChart({ title: 'Duplicate orders at the exchange', categories, series: [series('orders', (d) => d.metrics.duplicates.total)], format: count }),
-    barChart({ title: 'False failovers', categories, series: [series('failovers', (d) => d.metrics.falseFailovers.total), series('runs', (d) => d.metrics.falseFailovers.runs)], format: count }),
+    barChart({ title: 'Duplicate orders at the exchange', categories, series: [series('orders', (d) => d.metrics.duplicates.total, (d) => inRuns(d.metrics.duplicates))], format: count }),
+    barChart({ title: 'False failovers', categories, series: [series('failovers', (d) => d.metrics.falseFailovers.total, (d) => inRuns(d.metrics.falseFailovers))], format: count }),
     barChart({ title: 'Ack latency p99', categories, series: [series('p99', (d) => d.metrics.ackLatencyMs.p99)], format: fmt.ms }),
-    barChart({ title: 'Failed runs', categories, series: [series('failed', (d) => d.failedRuns), series('runs', (d) => d.runs)], format: count }),
+    barChart({ title: 'Failed runs', categories, series: [series('failed', (d) => d.failedRuns, (d) => `${d.failedRuns} of ${d.runs}`)], format: count }),
   ].join('')}</div>`;
 }
 

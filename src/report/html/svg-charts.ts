@@ -17,8 +17,10 @@ export type Scale = 'linear' | 'log' | 'nines';
 export interface BarChart {
   title: string;
   categories: string[];
-  series: { name: string; values: (number | null)[] }[];
+  /** `labels` replace the value written at the end of each bar (e.g. `15 in 9 runs`). */
+  series: { name: string; values: (number | null)[]; labels?: string[] }[];
   format: (value: number) => string;
+  /** Default: logarithmic when the positive values span more than two decades, else linear. */
   scale?: Scale;
   /** A reference line, e.g. the downtime budget. */
   target?: { value: number; label: string };
@@ -70,6 +72,13 @@ export function niceMax(x: number): number {
   return [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((k) => k * pow >= x * (1 - 1e-12))! * pow;
 }
 
+/** A round step (1, 2, 2.5 or 5 times a power of ten) at least `x`. */
+function niceStep(x: number): number {
+  if (!(x > 0)) return 1;
+  const pow = 10 ** Math.floor(Math.log10(x));
+  return [1, 2, 2.5, 5, 10].find((k) => k * pow >= x * (1 - 1e-12))! * pow;
+}
+
 function makeAxis(scale: Scale, values: number[], format: (v: number) => string): Axis {
   const finite = values.filter((v) => Number.isFinite(v));
   if (scale === 'log') {
@@ -85,11 +94,15 @@ function makeAxis(scale: Scale, values: number[], format: (v: number) => string)
     const lo = Math.max(0, Math.floor(Math.min(...ns, 9)) - (ns.length ? 0 : 1));
     const hi = Math.max(lo + 1, Math.ceil(Math.max(...ns, lo + 1)));
     const ticks = [];
-    for (let k = lo; k <= hi; k++) ticks.push({ value: 1 - 10 ** -k, label: k === 0 ? '0%' : format(1 - 10 ** -k) });
+    for (let k = lo; k <= hi; k++) ticks.push({ value: 1 - 10 ** -k, label: `${+(100 - 100 * 10 ** -k).toFixed(k)}%` });
     return { at: (v) => (nines(v, hi) - lo) / (hi - lo), ticks };
   }
-  const max = niceMax(Math.max(0, ...finite));
-  return { at: (v) => v / max, ticks: [0, 0.25, 0.5, 0.75, 1].map((k) => ({ value: k * max, label: format(k * max) })) };
+  const top = Math.max(0, ...finite);
+  const step = niceStep(top / 4);
+  const max = Math.max(step, Math.ceil(top / step - 1e-9) * step);
+  const ticks = [];
+  for (let v = 0; v <= max + step / 2; v += step) ticks.push({ value: v, label: format(v) });
+  return { at: (v) => v / max, ticks };
 }
 
 function frame(title: string, height: number, body: string, note: string | undefined, kind: string): string {
@@ -108,9 +121,11 @@ export function barChart(c: BarChart): string {
   const barH = 12;
   const groupH = c.series.length * (barH + 2) + 10;
   const top = c.series.length > 1 ? 34 : 20;
-  const height = top + c.categories.length * groupH + 8;
+  const height = top + c.categories.length * groupH + (c.target ? 22 : 8);
   const all = c.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const axis = makeAxis(c.scale ?? 'linear', c.target ? [...all, c.target.value] : all, c.format);
+  const positive = all.filter((v) => v > 0);
+  const scale = c.scale ?? (positive.length && Math.max(...positive) > 100 * Math.min(...positive) ? 'log' : 'linear');
+  const axis = makeAxis(scale, c.target ? [...all, c.target.value] : all, c.format);
   const x = (v: number) => left + Math.max(0, Math.min(1, axis.at(v))) * plot;
   let body = c.series.length > 1 ? legend(c.series.map((s) => s.name), left, 14) : '';
   for (const t of axis.ticks) body += `<line class="lane-line" x1="${r2(x(t.value))}" x2="${r2(x(t.value))}" y1="${top - 4}" y2="${height - 6}"/><text class="muted" x="${r2(x(t.value))}" y="${top - 6}" text-anchor="middle">${esc(t.label)}</text>`;
@@ -126,7 +141,8 @@ export function barChart(c: BarChart): string {
         return;
       }
       const w = Math.max(1, x(v) - left);
-      body += `<rect class="bar s${k}" x="${left}" y="${y}" width="${r2(w)}" height="${barH}" ${attrs}><title>${esc(`${category} ${s.name}: ${c.format(v)}`)}</title></rect><text x="${r2(left + w + 4)}" y="${y + 10}">${esc(c.format(v))}</text>`;
+      const label = s.labels?.[i] ?? c.format(v);
+      body += `<rect class="bar s${k}" x="${left}" y="${y}" width="${r2(w)}" height="${barH}" ${attrs}><title>${esc(`${category} ${s.name}: ${label}`)}</title></rect><text x="${r2(left + w + 4)}" y="${y + 10}">${esc(label)}</text>`;
     });
   });
   if (c.target) {
@@ -140,8 +156,8 @@ export function barChart(c: BarChart): string {
 export function histogramChart(c: HistogramChart): string {
   const height = 190;
   const left = 46;
-  const zeroW = c.zeros ? 34 : 0;
-  const plotLeft = left + zeroW;
+  const zeroW = c.zeros ? 30 : 0;
+  const plotLeft = left + zeroW + (c.zeros ? 22 : 6);
   const plot = W - plotLeft - 16;
   const top = 12;
   const bottom = height - 30;
@@ -154,7 +170,7 @@ export function histogramChart(c: HistogramChart): string {
   let body = '';
   for (const k of [0, 0.5, 1]) body += `<line class="lane-line" x1="${left}" x2="${W - 16}" y1="${r2(y(k * maxCount))}" y2="${r2(y(k * maxCount))}"/><text class="muted" x="${left - 4}" y="${r2(y(k * maxCount) + 4)}" text-anchor="end">${Math.round(k * maxCount)}</text>`;
   for (const t of axis.ticks) body += `<text class="muted" x="${r2(x(t.value))}" y="${bottom + 14}" text-anchor="middle">${esc(t.label)}</text>`;
-  if (c.zeros) body += `<rect class="bar s1" x="${left + 4}" y="${r2(y(c.zeros))}" width="${zeroW - 8}" height="${r2(bottom - y(c.zeros))}" data-low="0" data-high="0" data-count="${c.zeros}"><title>0: ${c.zeros}</title></rect><text class="muted" x="${left + zeroW / 2}" y="${bottom + 14}" text-anchor="middle">0</text>`;
+  if (c.zeros) body += `<rect class="bar s1" x="${left + 4}" y="${r2(y(c.zeros))}" width="${zeroW - 8}" height="${r2(bottom - y(c.zeros))}" data-low="0" data-high="0" data-count="${c.zeros}"><title>0: ${c.zeros}</title></rect><text class="muted" x="${left + 4 + (zeroW - 8) / 2}" y="${bottom + 14}" text-anchor="middle">0</text>`;
   for (const b of c.bins) {
     const x0 = x(b.low);
     body += `<rect class="bar" x="${r2(x0)}" y="${r2(y(b.count))}" width="${r2(Math.max(1, x(b.high) - x0 - 1))}" height="${r2(bottom - y(b.count))}" data-low="${b.low}" data-high="${b.high}" data-count="${b.count}"><title>${esc(`${c.format(b.low)}–${c.format(b.high)}: ${b.count}`)}</title></rect>`;
@@ -182,12 +198,19 @@ export function curveChart(c: CurveChart): string {
     body += `<text class="muted" x="${r2(x(k * xMax))}" y="${bottom + 14}" text-anchor="middle">${esc(c.xFormat(k * xMax))}</text>`;
   }
   body += `<text class="muted" x="${(left + W - right) / 2}" y="${height - 6}" text-anchor="middle">${esc(c.xLabel)}</text><text class="muted" x="12" y="${(top + bottom) / 2}" transform="rotate(-90 12 ${(top + bottom) / 2})" text-anchor="middle">${esc(c.yLabel)}</text>`;
+  const taken = new Set<string>();
   c.series.forEach((s, k) => {
     const pts = s.points.filter((p) => p.y !== null);
     body += `<path class="curve s${k}" d="${pts.map((p, i) => `${i ? 'L' : 'M'}${r2(x(p.x))} ${r2(y(p.y!))}`).join('')}"/>`;
     for (const p of pts) {
       body += `<circle class="dot s${k}" cx="${r2(x(p.x))}" cy="${r2(y(p.y!))}" r="4" data-series="${esc(s.name)}" data-label="${esc(p.label)}" data-x="${p.x}" data-y="${p.y}"><title>${esc(`${p.label}: ${c.xLabel} ${c.xFormat(p.x)}, ${s.name} ${c.yFormat(p.y!)}`)}</title></circle>`;
-      if (k === 0) body += `<text x="${r2(x(p.x) + 6)}" y="${r2(y(p.y!) - 6)}">${esc(p.label)}</text>`;
+      if (k !== c.series.length - 1) continue;
+      // Label the last series' points; a label whose spot is taken moves down a line.
+      const nearEnd = x(p.x) > W - right - 50;
+      let ly = y(p.y!) - 7;
+      while (taken.has(`${Math.round(x(p.x) / 40)}:${Math.round(ly / 12)}`)) ly += 12;
+      taken.add(`${Math.round(x(p.x) / 40)}:${Math.round(ly / 12)}`);
+      body += `<text x="${r2(x(p.x) + (nearEnd ? -7 : 7))}" y="${r2(ly)}"${nearEnd ? ' text-anchor="end"' : ''}>${esc(p.label)}</text>`;
     }
   });
   return frame(c.title, height, body, c.note, 'curve');
@@ -196,7 +219,7 @@ export function curveChart(c: CurveChart): string {
 /** Availability intervals on a nines axis: a whisker from low to high, the mean, and the ideal. */
 export function intervalChart(c: IntervalChart): string {
   const left = Math.min(220, 12 + Math.max(40, ...c.rows.map((r) => r.label.length * 6.4)));
-  const plot = W - left - 24;
+  const plot = W - left - 44;
   const top = 34;
   const rowH = 28;
   const height = top + c.rows.length * rowH + 10;

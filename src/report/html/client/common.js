@@ -164,6 +164,7 @@
   }
 
   window.hasimUi = { esc: esc, fmtTime: fmtTime, fmtDuration: fmtDuration, ticks: ticks, tickLabel: tickLabel, niceMax: niceMax, Zoom: Zoom, attachZoom: attachZoom, wireCopyButtons: wireCopyButtons };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', function () { wireCopyButtons(); });
-  else wireCopyButtons();
+  wireCopyButtons();
+  // Pages without data to draw are ready now; the run page says so once it has drawn.
+  if (!document.getElementById('hasim-data')) document.body.setAttribute('data-ready', 'true');
 })();

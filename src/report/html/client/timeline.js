@@ -74,6 +74,21 @@
   const laneIndex = {};
   data.nodes.forEach((n, i) => (laneIndex[n] = i));
 
+  /** Sorted [start, end] intervals merged where they overlap: shading drawn once, not stacked. */
+  function union(intervals) {
+    const sorted = intervals.slice().sort((a, b) => a[0] - b[0]);
+    const out = [];
+    for (const [s, e] of sorted) {
+      const last = out[out.length - 1];
+      if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+      else out.push([s, e]);
+    }
+    return out;
+  }
+  const faultSpans = union(data.faults.map((f) => [f.startUs, f.endUs]));
+  const outageSpans = union(data.outages.map((o) => [o.startUs, o.endUs]));
+  const targetSpans = data.nodes.map((n) => union(data.faults.filter((f) => f.targets.indexOf(n) >= 0).map((f) => [f.startUs, f.endUs])));
+
   // ---- the timeline --------------------------------------------------------------------------
   function defs() {
     return `<defs>
@@ -154,20 +169,14 @@
   }
 
   function faultShapes() {
-    let shade = '';
+    const shade = shadeRects(faultSpans, 'fault-shade', layout.faults.y + layout.faults.h, layout.split.y + layout.split.h);
     let targets = '';
+    layout.lanes.forEach((lane, li) => (targets += shadeRects(targetSpans[li], 'fault-target', lane.top, lane.bottom)));
     let bars = '';
     data.faults.forEach((f, i) => {
       if (!visible(f.startUs, f.endUs)) return;
       const x = cx(f.startUs);
       const w = Math.max(2, cx(f.endUs) - x);
-      shade += `<rect class="fault-shade" x="${r2(x)}" y="${layout.faults.y + layout.faults.h}" width="${r2(w)}" height="${layout.split.y + layout.split.h - layout.faults.y - layout.faults.h}"/>`;
-      for (const target of f.targets) {
-        const li = laneIndex[target];
-        if (li === undefined) continue;
-        const lane = layout.lanes[li];
-        targets += `<rect class="fault-target" x="${r2(x)}" y="${lane.top}" width="${r2(w)}" height="${lane.bottom - lane.top}"/>`;
-      }
       const y = layout.faults.y + Math.min(f.row, faultRows - 1) * FAULT_ROW_H;
       const label = `${f.kind} ${f.targets.join(',')}`;
       const text = w > label.length * 5.6 + 8 ? label : w > f.kind.length * 5.6 + 8 ? f.kind : '';
@@ -227,12 +236,14 @@
 
   function phaseLines(top, bottom, labels) {
     let out = '';
-    for (const [us, label] of [[data.healUs, 'heal'], [data.settleEndUs, 'settle end']]) {
+    // Labels of lines closer than a label's width would overlap: the later one is kept.
+    const crowded = Math.abs(xOf(data.settleEndUs) - xOf(data.healUs)) < 70;
+    for (const [us, label] of [[data.healUs, crowded ? '' : 'heal'], [data.settleEndUs, 'settle end']]) {
       if (!visible(us, us)) continue;
       const x = r2(xOf(us));
       out += `<line class="phase" x1="${x}" y1="${top}" x2="${x}" y2="${bottom}"/>`;
       const nearEnd = x > LEFT + plotWidth() - 70;
-      if (labels) out += `<text class="muted" x="${nearEnd ? x - 3 : x + 3}" y="${bottom - 3}"${nearEnd ? ' text-anchor="end"' : ''}>${label}</text>`;
+      if (labels && label) out += `<text class="muted" x="${nearEnd ? x - 3 : x + 3}" y="${bottom - 3}"${nearEnd ? ' text-anchor="end"' : ''}>${label}</text>`;
     }
     return out;
   }
@@ -298,20 +309,18 @@
     return out;
   }
 
-  function shading(top, bottom) {
+  /** One rect per merged interval in view, at least 2 px wide. */
+  function shadeRects(spans, cls, top, bottom) {
     let out = '';
-    for (const f of data.faults) {
-      if (!visible(f.startUs, f.endUs)) continue;
-      const x = cx(f.startUs);
-      out += `<rect class="fault-shade" x="${r2(x)}" y="${top}" width="${r2(Math.max(2, cx(f.endUs) - x))}" height="${bottom - top}"/>`;
-    }
-    for (const o of data.outages) {
-      if (!visible(o.startUs, o.endUs)) continue;
-      const x = cx(o.startUs);
-      out += `<rect class="outage-shade" x="${r2(x)}" y="${top}" width="${r2(Math.max(2, cx(o.endUs) - x))}" height="${bottom - top}"/>`;
+    for (const [s, e] of spans) {
+      if (!visible(s, e)) continue;
+      const x = cx(s);
+      out += `<rect class="${cls}" x="${r2(x)}" y="${top}" width="${r2(Math.max(2, cx(e) - x))}" height="${bottom - top}"/>`;
     }
     return out;
   }
+
+  const shading = (top, bottom) => shadeRects(faultSpans, 'fault-shade', top, bottom) + shadeRects(outageSpans, 'outage-shade', top, bottom);
 
   function renderSeries(cols) {
     const H = 130;
@@ -442,10 +451,10 @@
       bg += `<line class="lane-line" x1="${LEFT}" x2="${LEFT + plotWidth()}" y1="${y}" y2="${y}"/>`;
       labels += `<text class="lane-label" x="8" y="${y + 4}">${esc(e)}</text>`;
     });
-    for (const f of data.faults) {
-      if (f.endUs < mzoom.start || f.startUs > mzoom.end) continue;
-      const x = mcx(f.startUs);
-      bg += `<rect class="fault-shade" x="${r2(x)}" y="${AXIS_H}" width="${r2(Math.max(2, mcx(f.endUs) - x))}" height="${H - AXIS_H}"><title>${esc(f.kind + ' on ' + f.targets.join(', '))}</title></rect>`;
+    for (const [s, e] of faultSpans) {
+      if (e < mzoom.start || s > mzoom.end) continue;
+      const x = mcx(s);
+      bg += `<rect class="fault-shade" x="${r2(x)}" y="${AXIS_H}" width="${r2(Math.max(2, mcx(e) - x))}" height="${H - AXIS_H}"/>`;
     }
     let arrows = '';
     let drawn = 0;

@@ -1,0 +1,265 @@
+/**
+ * The component sampler: draws every failure and repair of a plant's components over a span
+ * of years, event by event (a semi-Markov process: one pending time per node unit and per
+ * shared element, so a year costs a few dozen events, not 10^8 heartbeats), and cuts the
+ * result into *incidents*.
+ *
+ * Per node unit: each component type keeps a remaining life, drawn from its TTF when new and
+ * spent only while the node is up, at the node's ageing speed (1 when serving; the standby
+ * factor when idle, see `plant.ts`). The first component to run out takes the node down; its
+ * repair starts at once when it needs no crew, else when a crew is free (FIFO); the repaired
+ * component is new. Shared elements alternate up (TTF) and down (TTR) on their own.
+ *
+ * An incident opens at the first failure while everything is healthy and closes once
+ * everything has been healthy for `settleSeconds` without a new failure: failures closer
+ * together than that belong to one incident (their protocol effects may interact), and
+ * outside incidents the plant is healthy by construction. Each incident carries its change
+ * points (offset, element, down/up), its structural downtime (time the structure function
+ * was false) and a class key that says what happened in which order, and with which timing
+ * where timing matters (gaps up to `settleSeconds`; longer gaps are fast-forwarded by the
+ * incident simulation and only their length, not their shape, counts).
+ */
+import { sampler, type Sampler } from '../sim/distributions.ts';
+import type { Rng } from '../sim/rng.ts';
+import { agingSpeeds, type Plant } from './plant.ts';
+
+export interface Incident {
+  /** Seconds from the span start. */
+  start: number;
+  /** Per change point: seconds from `start`, the element index, and whether it went down. */
+  offsets: number[];
+  elements: number[];
+  downs: boolean[];
+  /** Seconds the structure function was false within the incident. */
+  structuralDown: number;
+  /** Seconds from the first change to the last. */
+  length: number;
+  /** The incident's class (what happened in which order, see `className`), hashed. */
+  key: number;
+}
+
+export interface SpanTotals {
+  incidents: number;
+  structuralDown: number;
+  /** Seconds actually covered (the last incident may run past the nominal span). */
+  seconds: number;
+}
+
+/** Element names, indexed as the sampler numbers them: node components, then shared elements. */
+export function elementNames(plant: Plant): string[] {
+  const names = plant.nodes.flatMap((node) => plant.nodeComponents.map((c) => `${node}.${c.type}`));
+  return [...names, ...plant.shared.map((s) => s.id)];
+}
+
+const MICROS_PER_SECOND = 1e6;
+
+export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settleSeconds: number, onIncident: (incident: Incident) => void): SpanTotals {
+  const n = plant.nodes.length;
+  const comps = plant.nodeComponents;
+  const m = comps.length;
+  const ttf: Sampler[] = comps.map((c) => sampler(c.ttf));
+  const ttr: Sampler[] = comps.map((c) => sampler(c.ttr));
+  const drawTtf = (k: number) => ttf[k](rng) / MICROS_PER_SECOND;
+  const drawTtr = (k: number) => ttr[k](rng) / MICROS_PER_SECOND;
+  const shared = plant.shared;
+  const sharedTtf = shared.map((s) => sampler(s.reliability.ttf));
+  const sharedTtr = shared.map((s) => sampler(s.reliability.ttr));
+
+  const full = (1 << n) - 1;
+  const status = new Int32Array(n); // 0 up, else 1 + the component keeping it down
+  const life = new Float64Array(n * m);
+  const lastUpdate = new Float64Array(n);
+  const speed = new Float64Array(n).fill(1);
+  const nextSpeed = new Float64Array(n);
+  const nodeNext = new Float64Array(n);
+  const failCause = new Int32Array(n);
+  const waiting: number[] = [];
+  let busyCrews = 0;
+  const sharedDown = new Uint8Array(shared.length);
+  const sharedNext = new Float64Array(shared.length);
+  let upMask = full;
+  let outMask = 0;
+  let t = 0;
+
+  const schedule = (i: number): void => {
+    let best = 0;
+    for (let k = 1; k < m; k++) if (life[i * m + k] < life[i * m + best]) best = k;
+    failCause[i] = best;
+    nodeNext[i] = speed[i] > 0 && m > 0 ? lastUpdate[i] + life[i * m + best] / speed[i] : Infinity;
+  };
+  const advance = (i: number): void => {
+    const spent = (t - lastUpdate[i]) * speed[i];
+    if (spent > 0) for (let k = 0; k < m; k++) life[i * m + k] -= spent;
+    lastUpdate[i] = t;
+  };
+  const updateSpeeds = (): void => {
+    if (plant.idleAging === 1) return;
+    agingSpeeds(plant, upMask, nextSpeed);
+    for (let i = 0; i < n; i++) {
+      if (nextSpeed[i] === speed[i]) continue;
+      if (status[i] === 0) advance(i);
+      speed[i] = nextSpeed[i];
+      if (status[i] === 0) schedule(i);
+    }
+  };
+
+  for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) life[i * m + k] = drawTtf(k);
+  updateSpeeds();
+  for (let i = 0; i < n; i++) schedule(i);
+  for (let j = 0; j < shared.length; j++) sharedNext[j] = sharedTtf[j](rng) / MICROS_PER_SECOND;
+
+  // the open incident
+  let open = false;
+  let start = 0;
+  let offsets: number[] = [];
+  let elements: number[] = [];
+  let downs: boolean[] = [];
+  let structuralDown = 0;
+  let structUp = true;
+  let downSince = 0;
+  let closeAt = Infinity;
+  const totals: SpanTotals = { incidents: 0, structuralDown: 0, seconds: spanSeconds };
+
+  const change = (element: number, down: boolean): void => {
+    if (!open) {
+      open = true;
+      start = t;
+      offsets = [];
+      elements = [];
+      downs = [];
+      structuralDown = 0;
+    }
+    offsets.push(t - start);
+    elements.push(element);
+    downs.push(down);
+  };
+  const finish = (): void => {
+    const incident: Incident = { start, offsets, elements, downs, structuralDown, length: offsets[offsets.length - 1], key: classHash(offsets, elements, downs, settleSeconds) };
+    totals.incidents++;
+    totals.structuralDown += structuralDown;
+    open = false;
+    onIncident(incident);
+  };
+
+  for (;;) {
+    let next = Infinity;
+    let who = -1;
+    for (let i = 0; i < n; i++) {
+      if (nodeNext[i] < next) {
+        next = nodeNext[i];
+        who = i;
+      }
+    }
+    for (let j = 0; j < shared.length; j++) {
+      if (sharedNext[j] < next) {
+        next = sharedNext[j];
+        who = n + j;
+      }
+    }
+    if (open && closeAt <= next) {
+      finish();
+      totals.seconds = Math.max(spanSeconds, closeAt);
+    }
+    if (!open && next >= spanSeconds) break;
+    t = next;
+    if (who < n) {
+      const i = who;
+      if (status[i] === 0) {
+        advance(i);
+        const k = failCause[i];
+        life[i * m + k] = drawTtf(k);
+        status[i] = k + 1;
+        upMask &= ~(1 << i);
+        change(i * m + k, true);
+        if (!comps[k].crew) nodeNext[i] = t + drawTtr(k);
+        else if (busyCrews < plant.crews) {
+          busyCrews++;
+          nodeNext[i] = t + drawTtr(k);
+        } else {
+          waiting.push(i);
+          nodeNext[i] = Infinity;
+        }
+      } else {
+        const k = status[i] - 1;
+        status[i] = 0;
+        upMask |= 1 << i;
+        lastUpdate[i] = t;
+        change(i * m + k, false);
+        if (comps[k].crew) {
+          busyCrews--;
+          const j = waiting.shift();
+          if (j !== undefined) {
+            busyCrews++;
+            nodeNext[j] = t + drawTtr(status[j] - 1);
+          }
+        }
+        schedule(i);
+      }
+      updateSpeeds();
+    } else {
+      const j = who - n;
+      sharedDown[j] ^= 1;
+      sharedNext[j] = t + (sharedDown[j] ? sharedTtr[j](rng) : sharedTtf[j](rng)) / MICROS_PER_SECOND;
+      outMask = 0;
+      for (let s = 0; s < shared.length; s++) if (sharedDown[s]) outMask |= shared[s].mask;
+      change(n * m + j, sharedDown[j] === 1);
+    }
+    const up = plant.table[upMask & ~outMask] === 1;
+    if (up !== structUp) {
+      if (up) structuralDown += t - downSince;
+      else downSince = t;
+      structUp = up;
+    }
+    closeAt = upMask === full && outMask === 0 ? t + settleSeconds : Infinity;
+  }
+  return totals;
+}
+
+/**
+ * What happened, in order: `a.server- L a.server+`, `b.gcPause- ~-1 b.gcPause+`. After each
+ * change but the first, the gap since the previous one: `L` when longer than the settle time
+ * (it is fast-forwarded), else its binary order of magnitude in seconds (`~-1`: 0.5 s to 1 s).
+ * The sampler works with a 53-bit hash of the same tokens (`classHash`) and names a class
+ * only when a caller asks (`className`).
+ */
+export function className(names: readonly string[], incident: Incident, settleSeconds: number): string {
+  const { offsets, elements, downs } = incident;
+  const limit = Math.min(offsets.length, KEY_CHANGES);
+  let key = '';
+  for (let c = 0; c < limit; c++) {
+    if (c > 0) key += gapToken(offsets[c] - offsets[c - 1], settleSeconds) === GAP_LONG ? 'L ' : `~${gapToken(offsets[c] - offsets[c - 1], settleSeconds)} `;
+    key += names[elements[c]] + (downs[c] ? '-' : '+');
+    if (c < limit - 1) key += ' ';
+  }
+  if (offsets.length > limit) key += ` +${offsets.length - limit} more`;
+  return key;
+}
+
+const KEY_CHANGES = 8;
+const GAP_LONG = 1000;
+
+function gapToken(gap: number, settleSeconds: number): number {
+  return gap > settleSeconds ? GAP_LONG : Math.max(-4, Math.floor(Math.log2(Math.max(gap, 1e-9))));
+}
+
+/** A 53-bit hash of the class tokens (two 32-bit FNV lanes), equal for equal class names. */
+function classHash(offsets: number[], elements: number[], downs: boolean[], settleSeconds: number): number {
+  const limit = Math.min(offsets.length, KEY_CHANGES);
+  lane.lo = 0x811c9dc5;
+  lane.hi = 0x01000193;
+  for (let c = 0; c < limit; c++) {
+    if (c > 0) mix(gapToken(offsets[c] - offsets[c - 1], settleSeconds) + 0x10000);
+    mix(elements[c] * 2 + (downs[c] ? 1 : 0));
+  }
+  mix(Math.min(offsets.length, KEY_CHANGES + 1));
+  return (lane.hi >>> 0) * 0x200000 + ((lane.lo >>> 0) & 0x1fffff);
+}
+
+// module-level so the hot path creates no closure per incident
+const lane = { lo: 0, hi: 0 };
+function mix(word: number): void {
+  lane.lo = Math.imul(lane.lo ^ word, 0x01000193);
+  let h = Math.imul(lane.hi ^ word, 0x5bd1e995);
+  h ^= h >>> 15;
+  lane.hi = h;
+}

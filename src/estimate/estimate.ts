@@ -1,0 +1,243 @@
+/**
+ * `hasim estimate` as a function: availability, RTO, RPO, data-loss and split-brain rates of
+ * designs over many simulated years of component failures, each incident simulated with the
+ * design's real protocol, beside the ideal (structural) availability of the same data.
+ *
+ * ```ts
+ * const data = loadReliability('scenarios/reliability/p1.yaml');
+ * const [stonith] = await estimate({ designs: ['hot-standby-stonith'], reliability: data, years: 1000 });
+ * stonith.availability; // { mean: 0.99984, low: ..., high: ..., confidence: 0.95 }
+ * ```
+ *
+ * Why fast-forwarding is exact. Outside incidents every component is up and has been for at
+ * least `settle` (`components.ts`); the protocol then sits in its healthy steady state: the
+ * service is up, and nothing that happens there (heartbeats, orders acked and replicated)
+ * enters the metrics. That state is a regeneration point: what an incident does depends on
+ * the incident (which components fail, when, for how long: drawn by the sampler) and on the
+ * protocol's own randomness, not on how long the quiet period before it lasted, because a
+ * design in that state forgets its past (timers restart every period, logs are in sync).
+ * So the long run is, exactly, the sampler's quiet time (availability 1, no losses) plus the
+ * incidents, each simulated from a fresh world brought to the healthy steady state (warm-up),
+ * and the simulation of 10^13 quiet heartbeats can be skipped. Failures closer together than
+ * `settle` are one incident and simulated together, so interactions are never lost.
+ * What is approximated, and where: the healthy state reached after `warmup` stands for the
+ * one reached after hours (designs must settle within it; phases of periodic timers are
+ * randomised); an incident starts with the design's preferred primary (nodes of one type
+ * fail alike, so which node is primary is a relabelling); within an incident, gaps longer
+ * than `settle` are fast-forwarded the same way (`incident-sim.ts`); clients submit
+ * `incidentOrdersPerSecond` orders (outages are resolved to about one inter-order gap; lost
+ * orders are scaled to `ordersPerSecond`).
+ *
+ * Sampling. With more incidents than `simulations`, each class of incident is simulated with
+ * a known probability and weighted (`sampling.ts`); structural downtime is still counted for
+ * every incident, and intervals include the sampling error. Chunks (independent
+ * replications of years/chunks years each) are the batches of the intervals.
+ */
+import { YEAR, SECOND } from '../sim/time.ts';
+import { loadDesign } from '../campaign/catalog.ts';
+import { resolveParams } from '../world/params.ts';
+import type { ChunkJob, ChunkResult, SimulatedIncident } from './chunk.ts';
+import { estimateSpecOf } from './declarations.ts';
+import { IdealTooLarge, idealAvailability, type IdealResult } from './ideal.ts';
+import { buildPlant } from './plant.ts';
+import { runChunks } from './pool.ts';
+import type { ReliabilityData } from './reliability.ts';
+import { inclusionProbabilities } from './sampling.ts';
+import { batchMeans, weightedPoisson, weightedQuantile, type Interval } from './statistics.ts';
+import { formatStructure } from './structure.ts';
+
+export interface EstimateOptions {
+  designs: string[];
+  reliability: ReliabilityData;
+  years: number;
+  /** Confidence level of every interval (default 0.95). */
+  confidence?: number;
+  /** Worker threads (0: this thread; default 0). */
+  workers?: number;
+  seed?: number;
+  /** Protocol simulations per design, expected (default 3000; Infinity: every incident). */
+  simulations?: number;
+  /** `--set` overrides per design name (`*`: every design that has the parameter). */
+  params?: Record<string, Record<string, string>>;
+  /** The real order rate lost orders are reported at (default 200/s). */
+  ordersPerSecond?: number;
+  /** Order rate inside incident simulations (default 10/s). */
+  incidentOrdersPerSecond?: number;
+  /** Called as chunks finish: (done, total) over every pass of every design. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RareEventRate {
+  /** Probability of at least one such event in a year. */
+  perYear: number;
+  low: number;
+  high: number;
+  /** Simulated incidents that showed it. */
+  events: number;
+  /** Fewer than 10 events: the figure rests on too few to be more than an order of magnitude. */
+  fewEvents: boolean;
+}
+
+export interface ClassBreakdown {
+  name: string;
+  incidentsPerYear: number;
+  simulated: number;
+  /** Protocol downtime beyond the structural, minutes a year (weighted). */
+  excessMinutesPerYear: number;
+}
+
+export interface DesignEstimate {
+  design: string;
+  structure: string;
+  structureOrigin: string;
+  years: number;
+  availability: { mean: number; low: number; high: number; confidence: number };
+  nines: number;
+  downtimeMinutesPerYear: { mean: number; low: number; high: number };
+  outagesPerYear: { mean: number; low: number; high: number };
+  /** RTO quantiles over outages, ms. */
+  rto: { p50: number; p99: number; max: number; outagesSimulated: number };
+  lostAckedPerYear: { mean: number; low: number; high: number };
+  /** Span of lost acks in one incident, ms: the worst and the 99th percentile among loss incidents. */
+  rpo: { p99Ms: number; maxMs: number };
+  pDataLossPerYear: RareEventRate;
+  pSplitBrainPerYear: RareEventRate;
+  falseFailoversPerYear: number;
+  ideal: (IdealResult & { note?: string }) | { availability: null; note: string };
+  /** The structural downtime of the drawn history (checks the ideal), and the protocol's cost. */
+  structuralDowntimeMinutesPerYear: { mean: number; low: number; high: number };
+  protocolCostMinutesPerYear: { mean: number; low: number; high: number };
+  incidents: { total: number; perYear: number; simulated: number; unrecovered: number; modelErrors: number; events: number };
+  classes: ClassBreakdown[];
+}
+
+export const MINUTES_PER_YEAR = YEAR / (60 * SECOND);
+export const DEFAULT_SIMULATIONS = 3000;
+const FEW_EVENTS = 10;
+
+export async function estimate(options: EstimateOptions): Promise<DesignEstimate[]> {
+  const years = options.years;
+  const chunks = Math.min(100, Math.max(1, Math.ceil(years)));
+  const seed = options.seed ?? 1;
+  const passes = options.designs.length * 2 * chunks;
+  let done = 0;
+  const progress = () => options.onProgress?.(++done, passes);
+  const out: DesignEstimate[] = [];
+  for (const name of options.designs) {
+    const params = { ...(options.params?.['*'] ?? {}), ...(options.params?.[name] ?? {}) };
+    const base = { design: name, params, reliability: options.reliability, seed, spanYears: years / chunks, ordersPerSecond: options.incidentOrdersPerSecond ?? 10 };
+    const counted = await runChunks(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'count', chunk })), options.workers ?? 0, progress);
+    const counts = new Map<number, number>();
+    const names = new Map<number, string>();
+    for (const r of counted) for (const c of r.classes!) {
+      counts.set(c.key, (counts.get(c.key) ?? 0) + c.count);
+      names.set(c.key, c.name);
+    }
+    const pi = inclusionProbabilities(counts, options.simulations ?? DEFAULT_SIMULATIONS);
+    const inclusion = [...pi.entries()];
+    const simulated = await runChunks(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'simulate', chunk, inclusion })), options.workers ?? 0, progress);
+    out.push(await summarise(name, params, options, simulated, counts, names));
+  }
+  return out;
+}
+
+async function summarise(
+  name: string,
+  params: Record<string, string>,
+  options: EstimateOptions,
+  chunks: ChunkResult[],
+  counts: Map<number, number>,
+  names: Map<number, string>,
+): Promise<DesignEstimate> {
+  const confidence = options.confidence ?? 0.95;
+  const design = await loadDesign(name);
+  const resolved = resolveParams(design, params);
+  const spec = estimateSpecOf(design, resolved);
+  const plant = buildPlant(design, resolved, options.reliability, spec);
+  const lossScale = (options.ordersPerSecond ?? 200) / (options.incidentOrdersPerSecond ?? 10);
+  const totalYears = chunks.reduce((s, c) => s + c.seconds, 0) / (YEAR / SECOND);
+  const all: SimulatedIncident[] = chunks.flatMap((c) => c.simulated!);
+  const perChunk = (f: (i: SimulatedIncident) => number, base: (c: ChunkResult) => number = () => 0) =>
+    chunks.map((c) => (base(c) + c.simulated!.reduce((s, i) => s + i.weight * f(i), 0)) / (c.seconds / (YEAR / SECOND)));
+  const minutes = (xs: number[]) => xs.map((x) => x / 60);
+  const ci = (xs: number[]) => {
+    const b = batchMeans(xs, confidence);
+    return { mean: b.mean, low: b.low, high: b.high };
+  };
+
+  const downtime = ci(minutes(perChunk((i) => i.downtimeSeconds - i.structuralDownSeconds, (c) => c.structuralDownSeconds)));
+  const unavailability = downtime.mean / MINUTES_PER_YEAR;
+  const maxWeight = all.reduce((m, i) => Math.max(m, i.weight), 1);
+  const rare = (hit: (i: SimulatedIncident) => boolean): RareEventRate => {
+    const events = all.filter(hit);
+    const total = events.reduce((s, i) => s + i.weight, 0);
+    const interval: Interval = weightedPoisson(events.map((i) => i.weight), maxWeight, confidence);
+    const p = (rate: number) => 1 - Math.exp(-rate / totalYears);
+    return { perYear: p(total), low: p(interval.low), high: p(interval.high), events: events.length, fewEvents: events.length < FEW_EVENTS };
+  };
+  const outages = all.flatMap((i) => i.outageSeconds.map((s) => ({ ms: s * 1000, w: i.weight })));
+  const lossRpo = all.filter((i) => i.lostAcked > 0);
+  return {
+    design: name,
+    structure: formatStructure(spec.structure),
+    structureOrigin: spec.origin,
+    years: totalYears,
+    availability: { mean: 1 - unavailability, low: 1 - downtime.high / MINUTES_PER_YEAR, high: 1 - downtime.low / MINUTES_PER_YEAR, confidence },
+    nines: unavailability > 0 ? -Math.log10(unavailability) : Infinity,
+    downtimeMinutesPerYear: downtime,
+    outagesPerYear: ci(perChunk((i) => i.outageSeconds.length)),
+    rto: {
+      p50: weightedQuantile(outages.map((o) => o.ms), outages.map((o) => o.w), 0.5),
+      p99: weightedQuantile(outages.map((o) => o.ms), outages.map((o) => o.w), 0.99),
+      max: outages.reduce((m, o) => Math.max(m, o.ms), 0),
+      outagesSimulated: outages.length,
+    },
+    lostAckedPerYear: ci(perChunk((i) => i.lostAcked * lossScale)),
+    rpo: { p99Ms: weightedQuantile(lossRpo.map((i) => i.rpoMs), lossRpo.map((i) => i.weight), 0.99) || 0, maxMs: lossRpo.reduce((m, i) => Math.max(m, i.rpoMs), 0) },
+    pDataLossPerYear: rare((i) => i.lostAcked > 0),
+    pSplitBrainPerYear: rare((i) => i.splitBrainMs > 0),
+    falseFailoversPerYear: all.reduce((s, i) => s + i.weight * i.falseFailovers, 0) / totalYears,
+    ideal: ideal(plant),
+    structuralDowntimeMinutesPerYear: ci(minutes(perChunk(() => 0, (c) => c.structuralDownSeconds))),
+    protocolCostMinutesPerYear: ci(minutes(perChunk((i) => i.downtimeSeconds - i.structuralDownSeconds))),
+    incidents: {
+      total: chunks.reduce((s, c) => s + c.incidents, 0),
+      perYear: chunks.reduce((s, c) => s + c.incidents, 0) / totalYears,
+      simulated: all.length,
+      unrecovered: all.filter((i) => i.unrecovered).length,
+      modelErrors: all.filter((i) => i.modelError !== undefined).length,
+      events: all.reduce((s, i) => s + i.events, 0),
+    },
+    classes: breakdown(all, counts, names, totalYears),
+  };
+}
+
+function ideal(plant: ReturnType<typeof buildPlant>): DesignEstimate['ideal'] {
+  try {
+    const result = idealAvailability(plant);
+    return result.exact ? result : { ...result, note: 'approximate: the CTMC takes the non-exponential times as exponential with the same means' };
+  } catch (error) {
+    if (error instanceof IdealTooLarge) return { availability: null, note: error.message };
+    throw error;
+  }
+}
+
+/** The classes that cost the most protocol downtime, worst first. */
+function breakdown(all: SimulatedIncident[], counts: Map<number, number>, names: Map<number, string>, years: number): ClassBreakdown[] {
+  const byClass = new Map<number, { simulated: number; excess: number }>();
+  for (const i of all) {
+    const c = byClass.get(i.key) ?? { simulated: 0, excess: 0 };
+    c.simulated++;
+    c.excess += i.weight * (i.downtimeSeconds - i.structuralDownSeconds);
+    byClass.set(i.key, c);
+  }
+  return [...counts.entries()]
+    .map(([key, count]) => ({
+      name: names.get(key) ?? String(key),
+      incidentsPerYear: count / years,
+      simulated: byClass.get(key)?.simulated ?? 0,
+      excessMinutesPerYear: (byClass.get(key)?.excess ?? 0) / 60 / years,
+    }))
+    .sort((a, b) => b.excessMinutesPerYear - a.excessMinutesPerYear || b.incidentsPerYear - a.incidentsPerYear)
+    .slice(0, 20);
+}
