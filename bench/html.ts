@@ -25,7 +25,7 @@ description: a primary crash, a partition and a GC pause in 9 minutes, then 1 mi
 duration: 9m
 settle: 1m
 faults:
-  - { at: 60s, kind: process-crash, target: primary, restartAfter: 10s }
+  - { at: 60s, kind: process-crash, target: primary, restartAfter: 10s, for: 20s }
   - { at: 4m, kind: partition, groups: [[primary], [others]], for: 20s }
   - { at: 7m, kind: pause, target: primary, for: 5s }
 `;

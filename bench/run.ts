@@ -80,3 +80,5 @@ async function main(): Promise<void> {
 await main();
 console.log('');
 await (await import('./campaign.ts')).benchCampaign();
+console.log('');
+await (await import('./html.ts')).benchHtml();

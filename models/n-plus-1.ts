@@ -55,7 +55,7 @@
  *   (arping -c 3, arping(8), Linux base_reachable_time_ms, systemd RestartSec=5s).
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
-import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
+import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
 import type { DiskEntry } from '../src/world/disk.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { AsyncReplicator } from '../src/parts/async-replication.ts';
@@ -247,7 +247,7 @@ class Spare implements Actor {
     if (this.detector.handle(from, msg)) return;
     if (msg.type === 'order') {
       if (this.serving) this.serving.server.handle(msg);
-      else this.ctx.rejectOrder(msg as never, 'not-primary');
+      else this.ctx.rejectOrder(msg as OrderRequest, 'not-primary');
       return;
     }
     if (msg.type === 'nplus1-handback-request') return this.handBack(from, msg.shard as string);

@@ -8,7 +8,8 @@
  * Modelled (src/parts/redis-replication.ts, redis-sentinel.ts): asynchronous replication with
  * REPLCONF ACK every second, PSYNC continuation and full resync (a demoted master discards its
  * dataset), WAIT as the application uses it (best effort: the order is acked whatever WAIT
- * returns), min-replicas-to-write / min-replicas-max-lag, repl-timeout; Sentinel's PING / INFO /
+ * returns), min-replicas-to-write / min-replicas-max-lag, repl-timeout, MISCONF while the AOF
+ * cannot be written (and its rewrite from memory after); Sentinel's PING / INFO /
  * hello periods, SDOWN after down-after-milliseconds, ODOWN at quorum, leader election by epoch
  * votes (majority and at least quorum), replica selection (replica-priority, offset, run id),
  * REPLICAOF NO ONE, reconfiguration of the replicas (parallel-syncs), +switch-master, the

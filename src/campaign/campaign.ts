@@ -102,7 +102,7 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
   const done = new RangeSet(options.resume?.done ?? []);
   const total = positions(plan);
   const pending = total - done.size;
-  const runner: Runner = options.workers > 0 && pending > 0 ? new WorkerPool({ size: Math.min(options.workers, pending), runTimeoutMs: options.runTimeoutMs }) : new InProcessRunner(local);
+  const runner: Runner = options.workers > 0 && pending > 0 ? new WorkerPool({ size: Math.min(options.workers, settings.checkDeterminism ? 2 * pending : pending), runTimeoutMs: options.runTimeoutMs }) : new InProcessRunner(local);
   const signal = options.signal;
   const failedRuns = () => aggregates.reduce((n, a) => n + a.failedRuns, 0);
   const progress = (phase: Progress['phase'], doneCount: number, totalCount: number) =>

@@ -60,7 +60,7 @@ export interface CampaignInput {
   /** Event budget per run (default: the simulator's 50 million). */
   maxEvents?: number;
   workload?: Partial<Workload>;
-  /** Kill a worker whose run takes longer than this much wall time. */
+  /** Kill a worker whose run takes longer than this much wall time (worker threads only). */
   runTimeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
@@ -99,9 +99,7 @@ export async function check(options: CheckOptions): Promise<CampaignResult> {
 /** Validates the inputs, builds the plan and runs it: the engine of check, compare and sweep. */
 export async function campaign(variantInputs: VariantInput[], input: CampaignInput): Promise<CampaignResult> {
   const { plan, settings, inlineDesigns } = await prepareCampaign(variantInputs, input);
-  if (input.resume && JSON.stringify(input.resume.plan) !== JSON.stringify(describePlan(plan, settings))) {
-    throw new InputError('--resume', '', 'a result file of the same campaign (same designs, seeds, schedules or profile, shard, parameters and options)');
-  }
+  if (input.resume) checkSamePlan(input.resume.plan, describePlan(plan, settings));
   return runCampaign(plan, settings, {
     workers: input.workers ?? availableParallelism(),
     failFast: input.failFast,
@@ -193,6 +191,15 @@ export function describePlan(plan: Plan, settings: CampaignSettings) {
     maxEvents: settings.maxEvents ?? null,
     workload: settings.workload ? sorted(settings.workload as Record<string, unknown>) : null,
   };
+}
+
+/** A resumed campaign must be the same campaign: names the first field that differs. */
+function checkSamePlan(previous: PlanDescription, current: PlanDescription): void {
+  for (const key of Object.keys(current) as (keyof PlanDescription)[]) {
+    const was = JSON.stringify(previous?.[key] ?? null);
+    const now = JSON.stringify(current[key]);
+    if (was !== now) throw new InputError('--resume', `plan.${key}`, `the same as this campaign's (${now}): resume with the flags of the interrupted run`, was);
+  }
 }
 
 function sorted<T>(record: Record<string, T>): Record<string, T> {

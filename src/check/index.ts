@@ -23,6 +23,7 @@ import { singlePrimary } from './single-primary.ts';
 
 export type { Invariant, Violation } from './invariant.ts';
 export { authoritativeNode } from './authority.ts';
+export { roleScopes, orderScopes } from './scopes.ts';
 export { primaryIntervals, splitBrainIntervals, type PrimaryInterval, type SplitBrainInterval } from './primary-intervals.ts';
 export { lostAcks, type LostAck } from './no-lost-ack.ts';
 export { duplicateAcceptances, type DuplicateAcceptance } from './no-duplicate-order.ts';

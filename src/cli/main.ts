@@ -12,6 +12,7 @@ import { compareCommand } from './compare-command.ts';
 import { sweepCommand } from './sweep-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { replayCommand } from './replay-command.ts';
+import { estimateCommand } from './estimate-command.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
 
 export const EXIT = { ok: 0, violation: 1, input: 2, internal: 3 } as const;
@@ -30,6 +31,7 @@ function program(): Command {
   sweepCommand(cli);
   mergeCommand(cli);
   replayCommand(cli);
+  estimateCommand(cli);
   return cli;
 }
 

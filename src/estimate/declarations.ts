@@ -32,7 +32,7 @@ export interface DesignWithEstimate {
   estimate?: EstimateSpec | ((params: ParamValues) => EstimateSpec);
 }
 
-export const DEFAULT_WARMUP: Micros = 20 * SECOND;
+export const DEFAULT_WARMUP: Micros = 10 * SECOND;
 export const DEFAULT_SETTLE: Micros = 30 * SECOND;
 
 const pair = (a: string, b: string): EstimateSpec => ({ structure: { atLeast: 1, of: [a, b] }, standby: { need: 1, of: [a, b] } });
@@ -42,7 +42,7 @@ const BUNDLED: Record<string, (p: ParamValues, t: Topology) => EstimateSpec> = {
   single: () => ({ structure: 'a' }),
   'hot-standby-naive': () => pair('a', 'b'),
   'hot-standby-sync': () => pair('a', 'b'),
-  'hot-standby-stonith': () => ({ ...pair('a', 'b'), settle: 45 * SECOND }),
+  'hot-standby-stonith': () => pair('a', 'b'),
   'keepalived-vrrp': () => pair('a', 'b'),
   'hot-standby-witness': () => ({
     structure: { all: [{ atLeast: 1, of: ['a', 'b'] }, { atLeast: 2, of: ['a', 'b', 'w'] }] },

@@ -33,6 +33,7 @@
  * every incident, and intervals include the sampling error. Chunks (independent
  * replications of years/chunks years each) are the batches of the intervals.
  */
+import { InputError } from '../sim/input-error.ts';
 import { YEAR, SECOND } from '../sim/time.ts';
 import { loadDesign } from '../campaign/catalog.ts';
 import { resolveParams } from '../world/params.ts';
@@ -40,7 +41,7 @@ import type { ChunkJob, ChunkResult, SimulatedIncident } from './chunk.ts';
 import { estimateSpecOf } from './declarations.ts';
 import { IdealTooLarge, idealAvailability, type IdealResult } from './ideal.ts';
 import { buildPlant } from './plant.ts';
-import { runChunks } from './pool.ts';
+import { ChunkPool } from './pool.ts';
 import type { ReliabilityData } from './reliability.ts';
 import { inclusionProbabilities } from './sampling.ts';
 import { batchMeans, weightedPoisson, weightedQuantile, type Interval } from './statistics.ts';
@@ -55,7 +56,7 @@ export interface EstimateOptions {
   /** Worker threads (0: this thread; default 0). */
   workers?: number;
   seed?: number;
-  /** Protocol simulations per design, expected (default 3000; Infinity: every incident). */
+  /** Protocol simulations per design, expected (default 1000; Infinity: every incident). */
   simulations?: number;
   /** `--set` overrides per design name (`*`: every design that has the parameter). */
   params?: Record<string, Record<string, string>>;
@@ -112,21 +113,33 @@ export interface DesignEstimate {
 }
 
 export const MINUTES_PER_YEAR = YEAR / (60 * SECOND);
-export const DEFAULT_SIMULATIONS = 3000;
+export const DEFAULT_SIMULATIONS = 1000;
 const FEW_EVENTS = 10;
 
 export async function estimate(options: EstimateOptions): Promise<DesignEstimate[]> {
   const years = options.years;
+  if (!(years > 0) || !Number.isFinite(years)) throw new InputError('--years', '', 'a positive number of years', String(years));
   const chunks = Math.min(100, Math.max(1, Math.ceil(years)));
-  const seed = options.seed ?? 1;
   const passes = options.designs.length * 2 * chunks;
   let done = 0;
   const progress = () => options.onProgress?.(++done, passes);
   const out: DesignEstimate[] = [];
-  for (const name of options.designs) {
+  const pool = new ChunkPool(options.workers ?? 0);
+  try {
+    for (const name of options.designs) out.push(await estimateOne(name, options, pool, chunks, progress));
+  } finally {
+    await pool.close();
+  }
+  return out;
+}
+
+async function estimateOne(name: string, options: EstimateOptions, pool: ChunkPool, chunks: number, progress: () => void): Promise<DesignEstimate> {
+  const years = options.years;
+  const seed = options.seed ?? 1;
+  {
     const params = { ...(options.params?.['*'] ?? {}), ...(options.params?.[name] ?? {}) };
     const base = { design: name, params, reliability: options.reliability, seed, spanYears: years / chunks, ordersPerSecond: options.incidentOrdersPerSecond ?? 10 };
-    const counted = await runChunks(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'count', chunk })), options.workers ?? 0, progress);
+    const counted = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'count', chunk })), progress);
     const counts = new Map<number, number>();
     const names = new Map<number, string>();
     for (const r of counted) for (const c of r.classes!) {
@@ -135,10 +148,9 @@ export async function estimate(options: EstimateOptions): Promise<DesignEstimate
     }
     const pi = inclusionProbabilities(counts, options.simulations ?? DEFAULT_SIMULATIONS);
     const inclusion = [...pi.entries()];
-    const simulated = await runChunks(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'simulate', chunk, inclusion })), options.workers ?? 0, progress);
-    out.push(await summarise(name, params, options, simulated, counts, names));
+    const simulated = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'simulate', chunk, inclusion })), progress);
+    return summarise(name, params, options, simulated, counts, names);
   }
-  return out;
 }
 
 async function summarise(
@@ -160,18 +172,20 @@ async function summarise(
   const perChunk = (f: (i: SimulatedIncident) => number, base: (c: ChunkResult) => number = () => 0) =>
     chunks.map((c) => (base(c) + c.simulated!.reduce((s, i) => s + i.weight * f(i), 0)) / (c.seconds / (YEAR / SECOND)));
   const minutes = (xs: number[]) => xs.map((x) => x / 60);
-  const ci = (xs: number[]) => {
+  const ci = (xs: number[], floor = -Infinity) => {
     const b = batchMeans(xs, confidence);
-    return { mean: b.mean, low: b.low, high: b.high };
+    return { mean: b.mean, low: Math.max(floor, b.low), high: b.high };
   };
 
-  const downtime = ci(minutes(perChunk((i) => i.downtimeSeconds - i.structuralDownSeconds, (c) => c.structuralDownSeconds)));
+  const downtime = ci(minutes(perChunk((i) => i.downtimeSeconds - i.structuralDownSeconds, (c) => c.structuralDownSeconds)), 0);
   const unavailability = downtime.mean / MINUTES_PER_YEAR;
-  const maxWeight = all.reduce((m, i) => Math.max(m, i.weight), 1);
+  // Fay-Feuer's w_M: the largest weight among the events seen; with none, the mean weight
+  // (a loss hidden in an unsimulated incident would stand for that many, on average)
+  const meanWeight = all.length ? chunks.reduce((s, c) => s + c.incidents, 0) / all.length : 1;
   const rare = (hit: (i: SimulatedIncident) => boolean): RareEventRate => {
     const events = all.filter(hit);
     const total = events.reduce((s, i) => s + i.weight, 0);
-    const interval: Interval = weightedPoisson(events.map((i) => i.weight), maxWeight, confidence);
+    const interval: Interval = weightedPoisson(events.map((i) => i.weight), events.length ? 0 : meanWeight, confidence);
     const p = (rate: number) => 1 - Math.exp(-rate / totalYears);
     return { perYear: p(total), low: p(interval.low), high: p(interval.high), events: events.length, fewEvents: events.length < FEW_EVENTS };
   };
@@ -185,20 +199,20 @@ async function summarise(
     availability: { mean: 1 - unavailability, low: 1 - downtime.high / MINUTES_PER_YEAR, high: 1 - downtime.low / MINUTES_PER_YEAR, confidence },
     nines: unavailability > 0 ? -Math.log10(unavailability) : Infinity,
     downtimeMinutesPerYear: downtime,
-    outagesPerYear: ci(perChunk((i) => i.outageSeconds.length)),
+    outagesPerYear: ci(perChunk((i) => i.outageSeconds.length), 0),
     rto: {
       p50: weightedQuantile(outages.map((o) => o.ms), outages.map((o) => o.w), 0.5),
       p99: weightedQuantile(outages.map((o) => o.ms), outages.map((o) => o.w), 0.99),
       max: outages.reduce((m, o) => Math.max(m, o.ms), 0),
       outagesSimulated: outages.length,
     },
-    lostAckedPerYear: ci(perChunk((i) => i.lostAcked * lossScale)),
+    lostAckedPerYear: ci(perChunk((i) => i.lostAcked * lossScale), 0),
     rpo: { p99Ms: weightedQuantile(lossRpo.map((i) => i.rpoMs), lossRpo.map((i) => i.weight), 0.99) || 0, maxMs: lossRpo.reduce((m, i) => Math.max(m, i.rpoMs), 0) },
     pDataLossPerYear: rare((i) => i.lostAcked > 0),
     pSplitBrainPerYear: rare((i) => i.splitBrainMs > 0),
     falseFailoversPerYear: all.reduce((s, i) => s + i.weight * i.falseFailovers, 0) / totalYears,
     ideal: ideal(plant),
-    structuralDowntimeMinutesPerYear: ci(minutes(perChunk(() => 0, (c) => c.structuralDownSeconds))),
+    structuralDowntimeMinutesPerYear: ci(minutes(perChunk(() => 0, (c) => c.structuralDownSeconds)), 0),
     protocolCostMinutesPerYear: ci(minutes(perChunk((i) => i.downtimeSeconds - i.structuralDownSeconds))),
     incidents: {
       total: chunks.reduce((s, c) => s + c.incidents, 0),

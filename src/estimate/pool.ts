@@ -1,8 +1,9 @@
 /**
- * Runs chunk jobs: in this thread (`workers: 0`) or on a small pool of worker threads, one
- * job per worker at a time, results returned in job order whatever order they finish in.
+ * Runs chunk jobs: in this thread (`workers: 0`) or on a small pool of worker threads kept
+ * for the whole estimate, one job per worker at a time, results returned in job order
+ * whatever order they finish in.
  *
- * (The campaign pool, `src/campaign/pool.ts`, speaks campaign jobs only; this one is a thin
+ * (The campaign pool, `src/campaign/pool.ts`, speaks campaign jobs only; this is a thin
  * sibling for estimate chunks. A worker that dies fails the estimate: chunks run the
  * bundled designs' code, which does not exit.)
  */
@@ -14,45 +15,79 @@ const WORKER_URL = new URL('./worker-boot.mjs', import.meta.url);
 
 type Reply = { id: number; result: ChunkResult } | { id: number; error: string; input?: { source: string; field: string; expected: string; found?: string } };
 
-export async function runChunks(jobs: readonly ChunkJob[], workers: number, onDone?: (done: number) => void): Promise<ChunkResult[]> {
-  const results: ChunkResult[] = new Array(jobs.length);
-  let done = 0;
-  if (workers <= 0) {
-    for (let i = 0; i < jobs.length; i++) {
-      results[i] = await runChunk(jobs[i]);
-      onDone?.(++done);
+interface Pending {
+  resolve: (result: ChunkResult) => void;
+  reject: (error: Error) => void;
+}
+
+export class ChunkPool {
+  private readonly threads: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { id: number; job: ChunkJob }[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  constructor(readonly workers: number) {
+    for (let i = 0; i < workers; i++) {
+      const worker = new Worker(WORKER_URL);
+      worker.on('message', (reply: Reply) => this.onReply(worker, reply));
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => {
+        if (this.threads.includes(worker)) this.fail(new Error(`an estimate worker exited with code ${code}`));
+      });
+      this.threads.push(worker);
+      this.idle.push(worker);
     }
-    return results;
   }
-  const threads = Array.from({ length: Math.min(workers, jobs.length) }, () => new Worker(WORKER_URL));
-  let next = 0;
-  try {
-    await Promise.all(
-      threads.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = () => {
-              if (next >= jobs.length) return resolve();
-              const id = next++;
-              worker.postMessage({ id, job: jobs[id] });
-            };
-            worker.on('message', (reply: Reply) => {
-              if ('error' in reply) {
-                const i = reply.input;
-                return reject(i ? new InputError(i.source, i.field, i.expected, i.found) : new Error(`estimate worker: ${reply.error}`));
-              }
-              results[reply.id] = reply.result;
-              onDone?.(++done);
-              feed();
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => (next < jobs.length || done < jobs.length ? reject(new Error(`an estimate worker exited with code ${code}`)) : undefined));
-            feed();
-          }),
-      ),
-    );
-  } finally {
+
+  /** Runs every job; `onDone` after each. */
+  async runAll(jobs: readonly ChunkJob[], onDone?: () => void): Promise<ChunkResult[]> {
+    if (this.workers === 0) {
+      const results: ChunkResult[] = [];
+      for (const job of jobs) {
+        results.push(await runChunk(job));
+        onDone?.();
+      }
+      return results;
+    }
+    return Promise.all(jobs.map((job) => this.run(job).then((r) => (onDone?.(), r))));
+  }
+
+  private run(job: ChunkJob): Promise<ChunkResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject });
+      this.queue.push({ id, job });
+      this.feed();
+    });
+  }
+
+  private feed(): void {
+    while (this.idle.length && this.queue.length) this.idle.pop()!.postMessage(this.queue.shift());
+  }
+
+  private onReply(worker: Worker, reply: Reply): void {
+    const p = this.pending.get(reply.id);
+    this.pending.delete(reply.id);
+    this.idle.push(worker);
+    this.feed();
+    if (!p) return;
+    if ('error' in reply) {
+      const i = reply.input;
+      p.reject(i ? new InputError(i.source, i.field, i.expected, i.found) : new Error(`estimate worker: ${reply.error}`));
+    } else p.resolve(reply.result);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+
+  async close(): Promise<void> {
+    const threads = this.threads.splice(0);
     await Promise.all(threads.map((w) => w.terminate()));
   }
-  return results;
 }

@@ -14,32 +14,37 @@
  * simulation outcomes are seen (here: from the class counts of a first, counting pass) and
  * positive. With an unlimited budget every pi_c is 1 and every incident is simulated.
  *
- * Allocation: expected simulations per class proportional to sqrt(count) (a compromise
- * between equal and proportional allocation: frequent classes are measured well, rare ones,
- * where split brain and data loss hide, are not starved), capped at the count (water-filling:
- * what a capped class does not use goes to the others).
+ * Allocation: first one expected simulation per class (rare classes, where split brain and
+ * data loss hide, are then simulated whole), then the rest of the budget in proportion to
+ * sqrt(count) (between equal and proportional allocation: frequent classes are measured
+ * well), capped at the count (water-filling: what a capped class does not use goes to the
+ * others).
  */
 
 /** pi per class (by class hash) so that the expected number of simulations is `budget`. */
 export function inclusionProbabilities(counts: ReadonlyMap<number, number>, budget: number): Map<number, number> {
-  const pi = new Map<number, number>();
-  let open = [...counts.entries()].filter(([, n]) => n > 0);
-  let remaining = budget;
-  while (open.length > 0) {
+  const classes = [...counts.entries()].filter(([, n]) => n > 0);
+  // first every class gets up to one simulation (fewer when there are more classes than budget)
+  const floor = Math.min(1, budget / Math.max(1, classes.length));
+  const given = new Map(classes.map(([key, n]) => [key, Math.min(n, floor)]));
+  let remaining = budget - [...given.values()].reduce((a, b) => a + b, 0);
+  // then the rest in proportion to sqrt(count), capped at the count (water-filling)
+  let open = classes.filter(([key, n]) => given.get(key)! < n);
+  while (open.length > 0 && remaining > 1e-9) {
     const weight = open.reduce((s, [, n]) => s + Math.sqrt(n), 0);
     const share = (n: number) => (remaining * Math.sqrt(n)) / weight;
-    const capped = open.filter(([, n]) => share(n) >= n);
+    const capped = open.filter(([key, n]) => given.get(key)! + share(n) >= n);
     if (capped.length === 0) {
-      for (const [key, n] of open) pi.set(key, share(n) / n);
+      for (const [key, n] of open) given.set(key, given.get(key)! + share(n));
       break;
     }
     for (const [key, n] of capped) {
-      pi.set(key, 1);
-      remaining -= n;
+      remaining -= n - given.get(key)!;
+      given.set(key, n);
     }
-    open = open.filter(([key]) => !pi.has(key));
+    open = open.filter(([key, n]) => given.get(key)! < n);
   }
-  return pi;
+  return new Map(classes.map(([key, n]) => [key, Math.min(1, given.get(key)! / n)]));
 }
 
 /** A deterministic 53-bit seed for incident `ordinal` of chunk `chunk` under the root seed. */

@@ -7,8 +7,8 @@
  * be continued or combined into exactly what one whole run gives.
  *
  * Fields that depend on how the campaign ran rather than what it found (`command`,
- * `elapsedMs`, `runsPerSecond`, `workers`) are the only ones that differ between a whole run
- * and merged shards.
+ * `elapsedMs`, `runsElapsedMs`, `runsPerSecond`, `workers`) are the only ones that differ
+ * between a whole run and merged shards (or a resumed one).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -15,6 +15,13 @@ import type { Msg } from './actor.ts';
 import type { Endpoint } from './network.ts';
 import type { World } from './world.ts';
 
+/** Marks an order message the exchange has received (cheaper than a WeakSet of them). */
+const RECEIVED = Symbol('received');
+
+interface OrderMessage extends Msg {
+  [RECEIVED]?: boolean;
+}
+
 export class Exchange implements Endpoint {
   readonly id = 'exchange';
   private closedCount = 0;
@@ -22,8 +29,6 @@ export class Exchange implements Endpoint {
   /** With `tokenScope` `order`: the highest token seen per order id. */
   private readonly orderFloors = new Map<string, number>();
   private readonly accepted = new Set<string>();
-  /** Order messages already received: a copy the network delivers twice is dropped. */
-  private readonly received = new WeakSet<Msg>();
 
   constructor(
     private readonly world: World,
@@ -48,8 +53,8 @@ export class Exchange implements Endpoint {
       case 'exchange-order':
         // a copy of the same message (the `duplicate` fault) carries the same FIX MsgSeqNum,
         // which the session layer discards: a duplicate order here is one a design sent twice
-        if (this.received.has(msg)) return;
-        this.received.add(msg);
+        if ((msg as OrderMessage)[RECEIVED]) return;
+        (msg as OrderMessage)[RECEIVED] = true;
         this.order(from, msg.orderId as string, msg.token as number | null);
         return;
       case 'exchange-fence':

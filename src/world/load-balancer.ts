@@ -5,6 +5,9 @@
  * and `healthyThreshold` successes put it back (HAProxy's `fall` 3 / `rise` 2 by default).
  * Orders are forwarded round robin to healthy backends, keeping the client's address, so the
  * node answers the client directly. With no healthy backend the order is refused.
+ *
+ * At start every backend is up but unproven, as with HAProxy's default `init-state up`: the
+ * first failed check takes it out at once, before the usual `fall` count applies.
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg } from './actor.ts';
@@ -38,7 +41,9 @@ export class LoadBalancer implements Endpoint {
     private readonly world: World,
     private readonly spec: LoadBalancerSpec,
   ) {
-    this.backends = spec.targets.map((node) => ({ node, healthy: true, failures: 0, successes: 0, pendingCheck: undefined }));
+    // one failure short of `fall`: an unproven backend goes down on its first failed check
+    const failures = Math.max(0, spec.unhealthyThreshold - 1);
+    this.backends = spec.targets.map((node) => ({ node, healthy: true, failures, successes: 0, pendingCheck: undefined }));
   }
 
   start(): void {

@@ -118,6 +118,31 @@ describe.skipIf(!HAS_CHROMIUM)('the run report in chromium', () => {
     expect(await viewOf(page, 'timeline-svg')).toEqual(view);
   });
 
+  it('zooms around the pointer with the wheel and pans by dragging', async () => {
+    const box = await page.$eval('#timeline', (d) => {
+      d.scrollIntoView({ block: 'center' });
+      const r = d.getBoundingClientRect();
+      return { left: r.left, top: r.top };
+    });
+    const full = await viewOf(page, 'timeline-svg');
+    const px = full.left + full.width * 0.25;
+    const under = full.startUs + ((px - full.left) / full.width) * (full.endUs - full.startUs);
+    await page.mouse.move(box.left + px, box.top + 60);
+    await page.mouse.wheel(0, -400);
+    const zoomed = await viewOf(page, 'timeline-svg');
+    expect(zoomed.endUs - zoomed.startUs).toBeLessThan((full.endUs - full.startUs) * 0.6);
+    // The instant under the pointer stays under it (to a pixel: the pointer sits on whole pixels).
+    const usPerPixel = (zoomed.endUs - zoomed.startUs) / zoomed.width;
+    expect(Math.abs(zoomed.startUs + (px - zoomed.left) * usPerPixel - under)).toBeLessThan(2 * usPerPixel);
+    await page.mouse.down();
+    await page.mouse.move(box.left + px - 100, box.top + 60, { steps: 4 });
+    await page.mouse.up();
+    const panned = await viewOf(page, 'timeline-svg');
+    expect(Math.abs(panned.startUs - zoomed.startUs - 100 * usPerPixel)).toBeLessThan(2 * usPerPixel);
+    expect(await viewOf(page, 'latency-svg')).toEqual(panned);
+    await page.click('button[data-zoom="all"]');
+  });
+
   it('zooms to a violation clicked in the list, highlights it and scrolls it into view', async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     const v = result.violations[0];

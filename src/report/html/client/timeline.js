@@ -1,49 +1,25 @@
 /*
- * The run page's drawing (inlined into the page): reads the embedded run data and draws the
- * timeline (node lanes with process state and role, faults, outages, split brain, violations,
- * markers), the throughput and ack-latency charts beneath it on the same time axis, and the
- * Lamport message diagram of the selected window on its own axis. Zoom and pan redraw only
- * what is visible; segments narrower than a pixel are merged, but every fault, outage,
- * split-brain interval and violation is always drawn (at least a pixel wide).
- *
- * SVG elements carry their virtual times (`data-start-us`, `data-time-us`, ...) and each SVG
- * its mapping (`data-view-start-us`, `data-view-end-us`, `data-plot-left`,
- * `data-plot-width`), so tests can check positions against the history.
+ * The run page's timeline (inlined after run-view.js): one lane per node with its process state
+ * and role rows, faults stacked above, outages and split brain below, violations as lines across
+ * everything, point markers (fencing, VIP, notes); and beneath, order throughput and ack latency
+ * on the same time axis, shaded during faults and outages. Zoom and pan redraw only what is
+ * visible: segments narrower than a pixel are merged and the charts draw a column per two
+ * pixels, but every fault, outage, split-brain interval and violation is drawn, at least 1-2 px
+ * wide.
  */
 (function () {
   'use strict';
-  const ui = window.hasimUi;
-  const esc = ui.esc;
-  const data = JSON.parse(document.getElementById('hasim-data').textContent);
-  const LEFT = 150;
-  const RIGHT = 16;
-  const AXIS_H = 24;
+  const run = window.hasimRun;
+  const { ui, esc, data, LEFT, AXIS_H, el, r2, timelineBox, plotWidth, zoom, xOf, cx, visible, highlight, state, laneIndex, faultSpans, targetSpans, svgOpen, axis, shadeRects, shading, highlightedInterval } = run;
   const ROLE_COLORS = { primary: '#1f5fbf', standby: '#9cc3ea', candidate: '#9c5fb5', follower: '#c3cad3', fenced: '#8c564b', witness: '#76b7b2', down: '#7f7f7f' };
   const EXTRA_COLORS = ['#59a14f', '#edc948', '#ff9da7', '#9c755f', '#bab0ac'];
   const LIGHT_ROLES = { standby: true, follower: true, witness: true, mixed: true };
-  const CATEGORIES = ['heartbeat', 'replication', 'vote', 'fencing', 'order', 'other'];
-  const MAX_DRAWN_MESSAGES = 5000;
-  const INITIAL_MESSAGES = 150;
-
-  const el = (id) => document.getElementById(id);
-  const r2 = (x) => Math.round(x * 100) / 100;
-  const timelineBox = el('timeline');
-  const highlight = { kind: null, index: -1 };
-  const hiddenCategories = {};
-  let windowIndex = 0;
 
   const roleColor = (() => {
     let extra = 0;
     const colors = data.lanes.roles.map((name) => (name === 'mixed' ? 'url(#hatch-mixed)' : ROLE_COLORS[name] || EXTRA_COLORS[extra++ % EXTRA_COLORS.length]));
     return (i) => colors[i];
   })();
-
-  const plotWidth = () => Math.max(240, timelineBox.clientWidth - LEFT - RIGHT);
-  const zoom = new ui.Zoom(0, Math.max(1, data.endUs), 20, () => renderTimelineAndCharts());
-  const xOf = (us) => LEFT + ((us - zoom.start) / (zoom.end - zoom.start)) * plotWidth();
-  /** x clamped just outside the plot, so shapes partly in view do not get huge coordinates. */
-  const cx = (us) => Math.max(LEFT - 2, Math.min(LEFT + plotWidth() + 2, xOf(us)));
-  const visible = (start, end) => end >= zoom.start && start <= zoom.end;
 
   // ---- layout of the timeline rows (independent of zoom) -----------------------------------
   const FAULT_ROW_H = 16;
@@ -71,23 +47,6 @@
     y += 20;
     return { faults, lanes, service, split, height: y };
   })();
-  const laneIndex = {};
-  data.nodes.forEach((n, i) => (laneIndex[n] = i));
-
-  /** Sorted [start, end] intervals merged where they overlap: shading drawn once, not stacked. */
-  function union(intervals) {
-    const sorted = intervals.slice().sort((a, b) => a[0] - b[0]);
-    const out = [];
-    for (const [s, e] of sorted) {
-      const last = out[out.length - 1];
-      if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-      else out.push([s, e]);
-    }
-    return out;
-  }
-  const faultSpans = union(data.faults.map((f) => [f.startUs, f.endUs]));
-  const outageSpans = union(data.outages.map((o) => [o.startUs, o.endUs]));
-  const targetSpans = data.nodes.map((n) => union(data.faults.filter((f) => f.targets.indexOf(n) >= 0).map((f) => [f.startUs, f.endUs])));
 
   // ---- the timeline --------------------------------------------------------------------------
   function defs() {
@@ -97,21 +56,6 @@
 <clipPath id="clip-timeline"><rect x="${LEFT}" y="0" width="${plotWidth()}" height="${layout.height}"/></clipPath>
 <clipPath id="clip-series"><rect x="${LEFT}" y="0" width="${plotWidth()}" height="400"/></clipPath>
 </defs>`;
-  }
-
-  function svgOpen(id, height, start, end) {
-    return `<svg id="${id}-svg" xmlns="http://www.w3.org/2000/svg" width="${LEFT + plotWidth() + RIGHT}" height="${height}" viewBox="0 0 ${LEFT + plotWidth() + RIGHT} ${height}" data-view-start-us="${start}" data-view-end-us="${end}" data-plot-left="${LEFT}" data-plot-width="${plotWidth()}">`;
-  }
-
-  function axis(height, start, end, xf, withLabels) {
-    const t = ui.ticks(start, end, plotWidth());
-    let out = '<g class="axis">';
-    for (const v of t.values) {
-      const x = r2(xf(v));
-      out += `<line x1="${x}" y1="${withLabels ? AXIS_H - 6 : 0}" x2="${x}" y2="${height}"/>`;
-      if (withLabels) out += `<text x="${x}" y="${AXIS_H - 10}" text-anchor="middle">${ui.tickLabel(v, t.step)}</text>`;
-    }
-    return out + '</g>';
   }
 
   /** Rects of one row's segments; runs of segments under a pixel become one hatched rect. */
@@ -254,7 +198,7 @@
     data.messages.windows.forEach((w, i) => {
       if (!visible(w.startUs, w.endUs)) return;
       const x = cx(w.startUs);
-      out += `<rect class="window-band${i === windowIndex ? ' selected' : ''}" x="${r2(x)}" y="${AXIS_H - 5}" width="${r2(Math.max(3, cx(w.endUs) - x))}" height="4" data-click="window" data-index="${i}"><title>message window: ${esc(w.label)}</title></rect>`;
+      out += `<rect class="window-band${i === state.windowIndex ? ' selected' : ''}" x="${r2(x)}" y="${AXIS_H - 5}" width="${r2(Math.max(3, cx(w.endUs) - x))}" height="4" data-click="window" data-index="${i}"><title>message window: ${esc(w.label)}</title></rect>`;
     });
     return out;
   }
@@ -310,18 +254,6 @@
   }
 
   /** One rect per merged interval in view, at least 2 px wide. */
-  function shadeRects(spans, cls, top, bottom) {
-    let out = '';
-    for (const [s, e] of spans) {
-      if (!visible(s, e)) continue;
-      const x = cx(s);
-      out += `<rect class="${cls}" x="${r2(x)}" y="${top}" width="${r2(Math.max(2, cx(e) - x))}" height="${bottom - top}"/>`;
-    }
-    return out;
-  }
-
-  const shading = (top, bottom) => shadeRects(faultSpans, 'fault-shade', top, bottom) + shadeRects(outageSpans, 'outage-shade', top, bottom);
-
   function renderSeries(cols) {
     const H = 130;
     const top = 8;
@@ -398,190 +330,5 @@
     el('timeline-legend').innerHTML = ['<b>state</b>', ...states, '<b>role</b>', ...roles, item('var(--fault)', 'fault'), item('var(--outage)', 'outage'), item('var(--belief)', 'split brain (belief)'), item('var(--effective)', 'split brain (effective)'), item('var(--bad)', 'violation'), item('#4e9a5b', 'acked/s'), item('var(--accent)', 'mean latency'), item('#e08a2b', 'max latency')].join('');
   }
 
-  // ---- the message diagram ---------------------------------------------------------------------
-  const messagesBox = el('messages');
-  const msg = data.messages;
-  let mzoom = null;
-  const mxOf = (us) => LEFT + ((us - mzoom.start) / (mzoom.end - mzoom.start)) * plotWidth();
-  const mcx = (us) => Math.max(LEFT - 2, Math.min(LEFT + plotWidth() + 2, mxOf(us)));
-
-  function selectWindow(i, focusUs) {
-    if (!msg || !msg.windows[i]) return;
-    windowIndex = i;
-    el('window-select').value = String(i);
-    const w = msg.windows[i];
-    mzoom = new ui.Zoom(w.startUs, Math.max(w.endUs, w.startUs + 1), 5, renderMessages);
-    // Open zoomed in so that about INITIAL_MESSAGES arrows show around the window's instant.
-    const count = w.messages.length / 6;
-    const span = Math.max(2000, (w.endUs - w.startUs) * Math.min(1, INITIAL_MESSAGES / Math.max(1, count)));
-    const at = focusUs === undefined ? w.focusUs : focusUs;
-    mzoom.set(at - span / 4, at + (3 * span) / 4);
-    renderTimeline();
-  }
-
-  function renderMessages() {
-    if (!msg || !mzoom) return;
-    const w = msg.windows[windowIndex];
-    const used = {};
-    data.nodes.forEach((n) => (used[n] = true));
-    for (let k = 0; k < w.messages.length; k += 6) {
-      used[msg.endpoints[w.messages[k + 2]]] = true;
-      used[msg.endpoints[w.messages[k + 3]]] = true;
-    }
-    const lanes = msg.endpoints.filter((e) => used[e]);
-    const LANE_H = 26;
-    const yOfLane = {};
-    lanes.forEach((e, i) => (yOfLane[msg.endpoints.indexOf(e)] = AXIS_H + 12 + i * LANE_H));
-    const H = AXIS_H + 12 + lanes.length * LANE_H;
-    const laneY = (endpointIndex) => yOfLane[endpointIndex];
-    let bg = '';
-    let labels = '';
-    lanes.forEach((e) => {
-      const li = laneIndex[e];
-      const y = laneY(msg.endpoints.indexOf(e));
-      if (li !== undefined) {
-        const states = data.lanes.lanes[li].states;
-        for (let i = 0; i < states.length; i += 3) {
-          const name = data.lanes.states[states[i + 2]];
-          if (name === 'up' || states[i + 1] < mzoom.start || states[i] > mzoom.end) continue;
-          const x = mcx(states[i]);
-          bg += `<rect class="lane-bg-${name}" x="${r2(x)}" y="${y - LANE_H / 2 + 2}" width="${r2(Math.max(1, mcx(states[i + 1]) - x))}" height="${LANE_H - 4}"><title>${esc(e)} ${name}</title></rect>`;
-        }
-      }
-      bg += `<line class="lane-line" x1="${LEFT}" x2="${LEFT + plotWidth()}" y1="${y}" y2="${y}"/>`;
-      labels += `<text class="lane-label" x="8" y="${y + 4}">${esc(e)}</text>`;
-    });
-    for (const [s, e] of faultSpans) {
-      if (e < mzoom.start || s > mzoom.end) continue;
-      const x = mcx(s);
-      bg += `<rect class="fault-shade" x="${r2(x)}" y="${AXIS_H}" width="${r2(Math.max(2, mcx(e) - x))}" height="${H - AXIS_H}"/>`;
-    }
-    let arrows = '';
-    let drawn = 0;
-    let inView = 0;
-    for (let k = 0; k < w.messages.length; k += 6) {
-      const sent = w.startUs + w.messages[k];
-      const end = sent + w.messages[k + 1];
-      if (end < mzoom.start || sent > mzoom.end) continue;
-      const type = msg.types[w.messages[k + 4]];
-      if (hiddenCategories[type.category]) continue;
-      inView++;
-      if (drawn >= MAX_DRAWN_MESSAGES) continue;
-      drawn++;
-      const from = msg.endpoints[w.messages[k + 2]];
-      const to = msg.endpoints[w.messages[k + 3]];
-      const fate = w.messages[k + 5];
-      const x1 = r2(mxOf(sent));
-      const y1 = laneY(w.messages[k + 2]);
-      const y2 = laneY(w.messages[k + 3]);
-      const what = fate === 0 ? `arrived ${ui.fmtTime(end, 1)} (${ui.fmtDuration(end - sent)})` : fate === 1 ? 'DROPPED when sent' : `LOST in flight at ${ui.fmtTime(end, 1)}`;
-      const title = `<title>${esc(`${type.name} ${from} → ${to}, sent ${ui.fmtTime(sent, 1)}, ${what}`)}</title>`;
-      const attrs = `data-type="${esc(type.name)}" data-from="${esc(from)}" data-to="${esc(to)}" data-sent-us="${sent}" data-end-us="${end}" data-fate="${fate}"`;
-      if (fate === 0) {
-        arrows += `<line class="msg msg-${type.category}" x1="${x1}" y1="${y1}" x2="${r2(mxOf(end))}" y2="${y2}" marker-end="url(#arrow-${type.category})" ${attrs}>${title}</line>`;
-      } else {
-        const xe = fate === 1 ? x1 + 10 : r2(mxOf(end));
-        const ye = r2(y1 + (y2 - y1) * (fate === 1 ? 0.3 : 0.5));
-        arrows += `<g ${attrs}><line class="msg msg-${type.category}${fate === 2 ? ' msg-lost' : ''}" x1="${x1}" y1="${y1}" x2="${xe}" y2="${ye}">${title}</line><path class="msg-x" d="M${xe - 3} ${ye - 3}L${xe + 3} ${ye + 3}M${xe - 3} ${ye + 3}L${xe + 3} ${ye - 3}">${title}</path></g>`;
-      }
-    }
-    const markers = CATEGORIES.map((c) => `<marker id="arrow-${c}" viewBox="0 0 8 8" refX="7.5" refY="4" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0L8 4L0 8Z" class="arrowhead-${c}"/></marker>`).join('');
-    const vlines = data.violations.map((v, i) => (v.timeUs < mzoom.start || v.timeUs > mzoom.end ? '' : `<line class="violation-line${highlight.kind === 'violation' && highlight.index === i ? ' hl' : ''}" x1="${r2(mxOf(v.timeUs))}" x2="${r2(mxOf(v.timeUs))}" y1="${AXIS_H}" y2="${H}" data-violation="${i}"><title>${esc(v.invariant + ' at ' + ui.fmtTime(v.timeUs))}</title></line>`)).join('');
-    const note = w.omitted ? `<text class="muted" x="${LEFT}" y="${H + 14}">${w.omitted} more messages in this window were not embedded (the window holds too many).</text>` : drawn < inView ? `<text class="muted" x="${LEFT}" y="${H + 14}">showing ${drawn} of ${inView} messages: zoom in to see all</text>` : '';
-    messagesBox.innerHTML = `${svgOpen('messages', H + 20, mzoom.start, mzoom.end)}<defs>${markers}<clipPath id="clip-messages"><rect x="${LEFT}" y="0" width="${plotWidth()}" height="${H}"/></clipPath></defs>${axis(H, mzoom.start, mzoom.end, mxOf, true)}${labels}<g clip-path="url(#clip-messages)">${bg}${arrows}${vlines}</g>${note}</svg>`;
-    const span = mzoom.end - mzoom.start;
-    el('messages-range').textContent = `${ui.fmtTime(mzoom.start, span)} – ${ui.fmtTime(mzoom.end, span)} (${ui.fmtDuration(span)}), ${inView} messages`;
-  }
-
-  function messagesLegend() {
-    if (!msg) return;
-    const counts = {};
-    for (const t of msg.types) (counts[t.category] = counts[t.category] || []).push(t.name);
-    el('messages-legend').innerHTML = CATEGORIES.filter((c) => counts[c]).map((c) => `<label title="${esc(counts[c].join(', '))}"><input type="checkbox" data-category="${c}" checked><i class="lg-${c}"></i>${c} (${esc(counts[c].join(', '))})</label>`).join('') + '<span>× dropped / lost</span>';
-    el('messages-legend').addEventListener('change', (ev) => {
-      const c = ev.target.getAttribute('data-category');
-      if (!c) return;
-      hiddenCategories[c] = !ev.target.checked;
-      renderMessages();
-    });
-  }
-
-  // ---- jumping to a violation, fault, outage or split brain ---------------------------------------
-  function highlightedInterval() {
-    const i = highlight.index;
-    switch (highlight.kind) {
-      case 'violation': return [data.violations[i].timeUs, data.violations[i].timeUs];
-      case 'fault': return [data.faults[i].startUs, data.faults[i].endUs];
-      case 'outage': return [data.outages[i].startUs, data.outages[i].endUs];
-      case 'split': return [data.splitBrain[i].beliefStartUs, data.splitBrain[i].beliefEndUs];
-      default: return null;
-    }
-  }
-
-  function jump(kind, index) {
-    highlight.kind = kind;
-    highlight.index = index;
-    const [s, e] = highlightedInterval();
-    if (kind === 'violation') {
-      const span = Math.min(data.endUs, Math.max(2e6, Math.min(3e7, data.endUs / 10)));
-      zoom.set(s - 0.6 * span, s + 0.4 * span);
-    } else {
-      const pad = Math.max((e - s) * 0.25, 5e5);
-      zoom.set(s - pad, e + pad);
-    }
-    if (msg) {
-      const w = msg.windows.findIndex((win) => s >= win.startUs && s <= win.endUs);
-      if (w >= 0) selectWindow(w, kind === 'violation' ? s : undefined);
-      else renderMessages();
-    }
-    document.querySelectorAll('button.jump.active').forEach((b) => b.classList.remove('active'));
-    const button = document.querySelector(`button.jump[data-jump="${kind}"][data-index="${index}"]`);
-    if (button) button.classList.add('active');
-    const target = kind === 'violation' ? el(`violation-marker-${index}`) : timelineBox;
-    if (target) target.scrollIntoView({ block: 'center' });
-  }
-
-  document.querySelectorAll('button.jump').forEach((b) => b.addEventListener('click', () => jump(b.getAttribute('data-jump'), Number(b.getAttribute('data-index')))));
-  timelineBox.addEventListener('click', (ev) => {
-    const t = ev.target.closest && ev.target.closest('[data-click]');
-    if (!t) return;
-    const kind = t.getAttribute('data-click');
-    const index = Number(t.getAttribute('data-index'));
-    if (kind === 'window') selectWindow(index);
-    else jump(kind, index);
-  });
-  document.querySelectorAll('[data-zoom]').forEach((b) => b.addEventListener('click', () => {
-    const a = b.getAttribute('data-zoom');
-    const span = zoom.end - zoom.start;
-    if (a === 'in') zoom.zoomAt(0.5);
-    else if (a === 'out') zoom.zoomAt(2);
-    else if (a === 'left') zoom.pan(-span / 3);
-    else if (a === 'right') zoom.pan(span / 3);
-    else zoom.reset();
-  }));
-  document.querySelectorAll('[data-mzoom]').forEach((b) => b.addEventListener('click', () => {
-    if (!mzoom) return;
-    const a = b.getAttribute('data-mzoom');
-    if (a === 'in') mzoom.zoomAt(0.5);
-    else if (a === 'out') mzoom.zoomAt(2);
-    else mzoom.reset();
-  }));
-  ['timeline', 'throughput', 'latency'].forEach((id) => ui.attachZoom(el(id), zoom, LEFT, plotWidth));
-  if (msg) {
-    ui.attachZoom(messagesBox, { get start() { return mzoom.start; }, get end() { return mzoom.end; }, set: (a, b) => mzoom.set(a, b), pan: (d) => mzoom.pan(d), zoomAt: (f, at) => mzoom.zoomAt(f, at) }, LEFT, plotWidth);
-    el('window-select').addEventListener('change', (ev) => selectWindow(Number(ev.target.value)));
-  }
-  let lastWidth = timelineBox.clientWidth;
-  window.addEventListener('resize', () => {
-    if (timelineBox.clientWidth === lastWidth) return;
-    lastWidth = timelineBox.clientWidth;
-    renderTimelineAndCharts();
-    renderMessages();
-  });
-
-  legend();
-  messagesLegend();
-  renderTimelineAndCharts();
-  if (msg && msg.windows.length) selectWindow(0);
-  document.body.setAttribute('data-ready', 'true');
+  Object.assign(run, { renderTimeline, renderTimelineAndCharts, legend });
 })();

@@ -1,0 +1,94 @@
+/**
+ * How an estimate is shown: one column per design, side by side (cli-table3 box, CSV or
+ * Markdown via `report/table.ts`), a few lines of notes (which figures rest on too few events,
+ * which ideals are approximate, what was sampled), and the JSON record of design.md §8.
+ */
+import { fmt, type Tabular } from '../report/table.ts';
+import type { ReliabilityData } from './reliability.ts';
+import type { DesignEstimate, RareEventRate } from './estimate.ts';
+
+const num = (x: number, digits = 1) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
+const range = (r: { mean: number; low: number; high: number }, digits = 1) =>
+  Number.isFinite(r.low) ? `${num(r.mean, digits)} [${num(r.low, digits)}, ${num(r.high, digits)}]` : num(r.mean, digits);
+const pct = (x: number) => `${(x * 100).toFixed(5)}%`;
+const prob = (r: RareEventRate) => `${sci(r.perYear)} [${sci(r.low)}, ${sci(r.high)}]${r.fewEvents ? ` (${r.events} ev.)` : ''}`;
+function sci(x: number): string {
+  if (x === 0) return '0';
+  if (x >= 0.01) return x.toFixed(3);
+  return x.toExponential(1);
+}
+
+export function estimateTable(results: readonly DesignEstimate[]): Tabular {
+  const confidence = Math.round((results[0]?.availability.confidence ?? 0.95) * 100);
+  const row = (label: string, cell: (r: DesignEstimate) => string | number): (string | number)[] => [label, ...results.map(cell)];
+  return {
+    columns: ['', ...results.map((r) => r.design)],
+    rows: [
+      row('structure (needed up)', (r) => r.structure),
+      row(`availability [${confidence}% CI]`, (r) => `${pct(r.availability.mean)} [${pct(r.availability.low)}, ${pct(r.availability.high)}]`),
+      row('nines', (r) => num(r.nines, 2)),
+      row('downtime min/yr', (r) => range(r.downtimeMinutesPerYear)),
+      row('ideal (perfect failover) min/yr', (r) => (r.ideal.availability === null ? 'n/a' : `${num(r.ideal.downtimeMinutesPerYear, 2)}${r.ideal.exact ? '' : ' ~'}`)),
+      row('  structural, drawn history', (r) => range(r.structuralDowntimeMinutesPerYear)),
+      row('  protocol cost min/yr', (r) => range(r.protocolCostMinutesPerYear)),
+      row('outages/yr', (r) => range(r.outagesPerYear, 2)),
+      row('RTO p50 / p99 / max', (r) => `${fmt.ms(r.rto.p50)} / ${fmt.ms(r.rto.p99)} / ${fmt.ms(r.rto.max)}`),
+      row('acked orders lost/yr', (r) => range(r.lostAckedPerYear)),
+      row('RPO p99 / max', (r) => `${fmt.ms(r.rpo.p99Ms)} / ${fmt.ms(r.rpo.maxMs)}`),
+      row('P(data loss) per year', (r) => prob(r.pDataLossPerYear)),
+      row('P(split brain) per year', (r) => prob(r.pSplitBrainPerYear)),
+      row('false failovers/yr', (r) => num(r.falseFailoversPerYear, 2)),
+      row('incidents/yr (simulated)', (r) => `${num(r.incidents.perYear, 1)} (${r.incidents.simulated.toLocaleString('en-US')} of ${r.incidents.total.toLocaleString('en-US')})`),
+    ],
+  };
+}
+
+/** Lines under the table: the caveats a reader must see. */
+export function estimateNotes(results: readonly DesignEstimate[], data: ReliabilityData): string[] {
+  const notes: string[] = [];
+  const years = results[0]?.years ?? 0;
+  notes.push(`${num(years, 0)} simulated years per design under ${data.name}; a year is 365 days; intervals are ${Math.round((results[0]?.availability.confidence ?? 0.95) * 100)}% (batch means over independent chunks; Fay-Feuer/Garwood for rare events).`);
+  for (const r of results) {
+    const few = [r.pDataLossPerYear.fewEvents ? 'data loss' : '', r.pSplitBrainPerYear.fewEvents ? 'split brain' : ''].filter(Boolean);
+    if (few.length) notes.push(`${r.design}: P(${few.join('), P(')}) rests on fewer than 10 simulated events: read it as an order of magnitude (the upper bound is what the data supports).`);
+    if (r.ideal.availability === null) notes.push(`${r.design}: ideal not computed: ${r.ideal.note}.`);
+    else if (!r.ideal.exact) notes.push(`${r.design}: ideal marked ~ is approximate (non-exponential times in a CTMC taken as exponential with the same means).`);
+    if (r.incidents.simulated < r.incidents.total) notes.push(`${r.design}: ${r.incidents.simulated.toLocaleString('en-US')} of ${r.incidents.total.toLocaleString('en-US')} incidents simulated (stratified by class, weighted; raise --simulations for tighter figures).`);
+    if (r.incidents.unrecovered) notes.push(`${r.design}: ${r.incidents.unrecovered} simulated incidents did not recover within settle after the last repair (counted up to the window end).`);
+    if (r.incidents.modelErrors) notes.push(`${r.design}: ${r.incidents.modelErrors} incident simulations failed with a model error (counted at their structural downtime).`);
+    if (r.structureOrigin === 'derived') notes.push(`${r.design}: structure derived from the topology (1 serving node); declare \`estimate\` on the design to be precise.`);
+    const worst = r.classes.filter((c) => c.excessMinutesPerYear > 0.01).slice(0, 3);
+    if (worst.length) notes.push(`${r.design}: costliest incidents: ${worst.map((c) => `${c.name} (${num(c.incidentsPerYear, 3)}/yr, +${num(c.excessMinutesPerYear, 1)} min/yr)`).join('; ')}.`);
+  }
+  return notes;
+}
+
+export interface EstimateJsonMeta {
+  version: string;
+  command: string[];
+  seed: number;
+  years: number;
+  simulations: number | 'all';
+  workers: number;
+  ordersPerSecond: number;
+  incidentOrdersPerSecond: number;
+}
+
+/** The machine-readable record (design.md §8): times in ms unless a name says otherwise. */
+export function estimateJson(results: readonly DesignEstimate[], data: ReliabilityData, meta: EstimateJsonMeta): object {
+  return {
+    hasim: meta.version,
+    command: meta.command,
+    kind: 'estimate',
+    seed: meta.seed,
+    parameters: {
+      years: meta.years,
+      simulations: meta.simulations,
+      workers: meta.workers,
+      ordersPerSecond: meta.ordersPerSecond,
+      incidentOrdersPerSecond: meta.incidentOrdersPerSecond,
+      reliability: { name: data.name, source: data.source },
+    },
+    designs: results,
+  };
+}
