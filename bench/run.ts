@@ -82,3 +82,5 @@ console.log('');
 await (await import('./campaign.ts')).benchCampaign();
 console.log('');
 await (await import('./html.ts')).benchHtml();
+console.log('');
+await (await import('./estimate.ts')).benchEstimate();

@@ -29,8 +29,8 @@
  *   `randomizedElectionTimeout` (raft.go, `resetRandomizedElectionTimeout`); for the paper's
  *   150-300 ms (Raft paper §5.2 and §9.3) set `electionTimeout=150ms` with a shorter heartbeat;
  * - checkQuorum true: etcd server always sets raft `Config.CheckQuorum` (etcdserver/raft.go);
- * - preVote false: etcd raft's `Config.PreVote` default (note: the etcd server flag `--pre-vote`
- *   defaults to true since v3.5; `--set preVote=true` models that);
+ * - preVote true: the etcd server's `--pre-vote` flag, default true since v3.5 (the bare raft
+ *   library's `Config.PreVote` defaults to false: `--set preVote=false` models that);
  * - maxEntriesPerAppend 1024: a stand-in for etcd's per-message byte budget (the server's
  *   `MaxSizePerMsg` is 1 MiB, about a thousand order-sized entries);
  * - restartSec 10 s: etcd's own systemd unit (contrib/systemd/etcd.service: `Restart=always`,
@@ -47,7 +47,7 @@ export default defineDesign({
     nodes: { kind: 'integer', default: 3, min: 3, max: 5, doc: 'cluster size (3 or 5)', source: 'etcd docs (faq): an odd size, 3 or 5 members recommended' },
     heartbeatInterval: { kind: 'duration', default: '100ms', doc: 'leader -> follower AppendEntries period', source: 'etcd --heartbeat-interval (default 100 ms)' },
     electionTimeout: { kind: 'duration', default: '1000ms', doc: 'base election timeout T; each timeout is drawn in [T, 2T)', source: 'etcd --election-timeout (default 1000 ms); etcd raft randomizedElectionTimeout in [T, 2T); Raft paper §9.3: 150-300 ms' },
-    preVote: { kind: 'boolean', default: false, doc: 'poll for a majority before raising the term', source: 'etcd raft Config.PreVote (default false); etcd server --pre-vote defaults true since v3.5' },
+    preVote: { kind: 'boolean', default: true, doc: 'poll for a majority before raising the term', source: 'etcd server --pre-vote, default true since v3.5 (etcd raft library Config.PreVote defaults to false)' },
     checkQuorum: { kind: 'boolean', default: true, doc: 'a leader without a majority for T steps down; nodes that heard a leader within T ignore votes', source: 'etcd server sets raft Config.CheckQuorum = true' },
     maxEntriesPerAppend: { kind: 'integer', default: 1024, min: 1, doc: 'most entries per AppendEntries', source: 'stands in for etcd MaxSizePerMsg (1 MiB)' },
     restartSec: { kind: 'duration', default: '10s', doc: 'the supervisor restarts a crashed or stopped etcd after this long', source: 'etcd contrib/systemd/etcd.service: Restart=always, RestartSec=10s' },

@@ -13,6 +13,8 @@ import { DEFAULT_SIMULATIONS, estimate, MINUTES_PER_YEAR } from '../estimate/est
 import { loadReliability } from '../estimate/reliability.ts';
 import { estimateJson, estimateNotes, estimateTable } from '../estimate/report.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
+import { estimateHtml, estimateReportInput } from '../report/html/estimate-page.ts';
+import { writeHtml } from '../report/html/write.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
 import { commandLine, parseCount } from './campaign-output.ts';
@@ -31,6 +33,7 @@ interface EstimateFlags {
   set: string[];
   ordersPerSecond: string;
   incidentOrdersPerSecond: string;
+  html?: string;
 }
 
 const CONVENTIONS = `
@@ -80,6 +83,7 @@ export function estimateCommand(cli: Command): void {
     .option('--incident-orders-per-second <n>', 'order rate inside incident simulations', '10')
     .option('--format <format>', 'table, json, csv or md', 'table')
     .option('--json <file>', 'also write the JSON result to FILE')
+    .option('--html <file>', 'write a self-contained HTML report (availability intervals, downtime against the budget) to FILE')
     .addHelpText('after', CONVENTIONS)
     .action(async (designs: string[], flags: EstimateFlags) => {
       const format = parseFormat(flags.format);
@@ -106,6 +110,7 @@ export function estimateCommand(cli: Command): void {
         mkdirSync(dirname(flags.json), { recursive: true });
         writeFileSync(flags.json, JSON.stringify(json, null, 2) + '\n');
       }
+      if (flags.html) writeHtml(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes: estimateNotes(results, data) })));
       if (format === 'json') process.stdout.write(JSON.stringify(json, null, 2) + '\n');
       else {
         process.stdout.write(renderTable(estimateTable(results), format));

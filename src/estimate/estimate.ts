@@ -133,24 +133,30 @@ export async function estimate(options: EstimateOptions): Promise<DesignEstimate
   return out;
 }
 
+/** The two passes over one design's chunks: count the classes, then simulate a weighted sample. */
 async function estimateOne(name: string, options: EstimateOptions, pool: ChunkPool, chunks: number, progress: () => void): Promise<DesignEstimate> {
-  const years = options.years;
-  const seed = options.seed ?? 1;
-  {
-    const params = { ...(options.params?.['*'] ?? {}), ...(options.params?.[name] ?? {}) };
-    const base = { design: name, params, reliability: options.reliability, seed, spanYears: years / chunks, ordersPerSecond: options.incidentOrdersPerSecond ?? 10 };
-    const counted = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'count', chunk })), progress);
-    const counts = new Map<number, number>();
-    const names = new Map<number, string>();
-    for (const r of counted) for (const c of r.classes!) {
-      counts.set(c.key, (counts.get(c.key) ?? 0) + c.count);
-      names.set(c.key, c.name);
-    }
-    const pi = inclusionProbabilities(counts, options.simulations ?? DEFAULT_SIMULATIONS);
-    const inclusion = [...pi.entries()];
-    const simulated = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'simulate', chunk, inclusion })), progress);
-    return summarise(name, params, options, simulated, counts, names);
+  const design = await loadDesign(name);
+  // `--set name=value` applies to every design that has the parameter, `design:name=value` to one
+  const shared = Object.entries(options.params?.['*'] ?? {}).filter(([key]) => key in design.params);
+  const params = { ...Object.fromEntries(shared), ...(options.params?.[name] ?? {}) };
+  const base = {
+    design: name,
+    params,
+    reliability: options.reliability,
+    seed: options.seed ?? 1,
+    spanYears: options.years / chunks,
+    ordersPerSecond: options.incidentOrdersPerSecond ?? 10,
+  };
+  const counted = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'count', chunk })), progress);
+  const counts = new Map<number, number>();
+  const names = new Map<number, string>();
+  for (const c of counted.flatMap((r) => r.classes!)) {
+    counts.set(c.key, (counts.get(c.key) ?? 0) + c.count);
+    names.set(c.key, c.name);
   }
+  const inclusion = [...inclusionProbabilities(counts, options.simulations ?? DEFAULT_SIMULATIONS).entries()];
+  const simulated = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'simulate', chunk, inclusion })), progress);
+  return summarise(name, params, options, simulated, counts, names);
 }
 
 async function summarise(

@@ -2,8 +2,8 @@
  * The campaign and estimate reports in a real browser: `check` lists every kept failure under
  * its invariant with its schedule and replay command, and draws the metric histograms and
  * coverage; `compare` draws one bar per design in each chart; `sweep` draws its trade-off
- * curve with one point per value; `estimate` (synthetic data: the command does not exist yet)
- * draws each design's interval and the downtime budget. No page logs an error or fetches
+ * curve with one point per value; `estimate` draws each design's interval and the downtime
+ * budget (synthetic data covering the cases, and `estimate()`'s own results mapped onto it). No page logs an error or fetches
  * anything; each is screenshotted. The pages are static SVG, byte-identical for the same input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,10 @@ import { parseSchedule } from '../../src/faults/schedule.ts';
 import { campaignJson, type CampaignFile } from '../../src/report/campaign-json.ts';
 import { checkHtml } from '../../src/report/html/check-page.ts';
 import { compareHtml, sweepHtml } from '../../src/report/html/compare-page.ts';
-import { estimateHtml, type EstimateReportInput } from '../../src/report/html/estimate-page.ts';
+import { estimate } from '../../src/estimate/estimate.ts';
+import { loadReliability } from '../../src/estimate/reliability.ts';
+import { estimateNotes } from '../../src/estimate/report.ts';
+import { estimateHtml, estimateReportInput, type EstimateReportInput } from '../../src/report/html/estimate-page.ts';
 import { HAS_CHROMIUM, launch, openReport, OUT_DIR, SKIP_REASON, writeReport } from './html-browser.ts';
 
 const PARTITION = parseSchedule('name: short-partition\nduration: 4s\nsettle: 3s\nfaults:\n  - { at: 1s, kind: partition, groups: [[primary], [others]], for: 1500ms }\n', '<test>');
@@ -54,6 +57,16 @@ describe('the campaign and estimate pages', () => {
     expect(checkHtml(slower)).toBe(checkHtml(checked));
     expect(compareHtml(slower)).toBe(compareHtml(checked));
     expect(estimateHtml(ESTIMATE)).toBe(estimateHtml(structuredClone(ESTIMATE)));
+  });
+
+  it('the estimate page maps estimate() results, ideal and notes included', async () => {
+    const data = loadReliability(new URL('../../scenarios/reliability/exponential-simple.yaml', import.meta.url).pathname);
+    const results = await estimate({ designs: ['raft'], reliability: data, years: 4, workers: 0, simulations: 8 });
+    const input = estimateReportInput(results, { horizonYears: 4, notes: estimateNotes(results, data) });
+    expect(input.designs[0]).toMatchObject({ design: 'raft', availability: results[0].availability, idealAvailability: results[0].ideal.availability, downtimeMinutesPerYear: results[0].downtimeMinutesPerYear.mean });
+    const html = estimateHtml(input);
+    expect(html).toContain('data-category="raft"');
+    expect(html).toContain('<h2>Notes</h2>');
   });
 
   it('the check page holds every kept failure with its replay command and schedule', () => {

@@ -1,18 +1,20 @@
 /**
- * The HTML report of a long-horizon availability estimate (`hasim estimate --html FILE`, once
- * that command exists): per design, availability with its confidence interval on a nines axis
+ * The HTML report of a long-horizon availability estimate (`hasim estimate --html FILE`): per
+ * design, availability with its confidence interval on a nines axis
  * next to the ideal one (component failures alone, every failover instant and perfect); the
  * downtime per year, real against ideal, against the budget (52 min/yr, four nines); outages
  * per year, RTO, and the yearly probabilities of losing acked data or of a split brain.
  *
- * `src/estimate` does not exist yet, so the input is this file's own documented type, shaped
- * after design.md §8 (`estimate` JSON); the estimate command maps its result onto it.
+ * The page takes this file's own documented input type, shaped after design.md §8 (`estimate`
+ * JSON), so it can be drawn from any source; `estimateReportInput` maps `estimate()`'s results
+ * onto it.
  *
  * ```ts
  * estimateHtml({ designs: [{ design: 'raft', availability: { mean: 0.99995, low: 0.99991, high: 0.99998, confidence: 0.95 },
  *   idealAvailability: 0.999995, downtimeMinutesPerYear: 26.3, outagesPerYear: 4.1 }] });
  * ```
  */
+import type { DesignEstimate } from '../../estimate/estimate.ts';
 import { fmt } from '../table.ts';
 import { esc, facts, htmlDocument, table, copyable } from './document.ts';
 import { barChart, intervalChart, nines } from './svg-charts.ts';
@@ -32,6 +34,8 @@ export interface EstimateReportInput {
   /** Downtime budget per year in minutes (default 52). */
   downtimeBudgetMinutesPerYear?: number;
   designs: EstimateDesign[];
+  /** Caveats a reader must see (figures resting on few events, approximate ideals...). */
+  notes?: string[];
 }
 
 export interface EstimateDesign {
@@ -44,6 +48,8 @@ export interface EstimateDesign {
    */
   idealAvailability?: number | null;
   downtimeMinutesPerYear: number;
+  /** Its confidence interval, when known. */
+  downtimeIntervalMinutesPerYear?: { low: number; high: number };
   outagesPerYear: number;
   /** RTO quantiles over the simulated incidents, in ms. */
   rto?: { p50: number | null; p99: number | null; max?: number | null };
@@ -104,7 +110,7 @@ export function estimateHtml(input: EstimateReportInput): string {
     `${fmt.pct(x.availability.low)} – ${fmt.pct(x.availability.high)}`,
     nines(x.availability.mean).toFixed(2),
     x.idealAvailability == null ? '-' : fmt.pct(x.idealAvailability),
-    minutes(x.downtimeMinutesPerYear),
+    `${minutes(x.downtimeMinutesPerYear)}${x.downtimeIntervalMinutesPerYear ? ` [${+x.downtimeIntervalMinutesPerYear.low.toFixed(1)}, ${+x.downtimeIntervalMinutesPerYear.high.toFixed(1)}]` : ''}`,
     count(x.outagesPerYear),
     fmt.ms(x.rto?.p99 ?? null),
     x.pDataLossPerYear === undefined ? '-' : prob(x.pDataLossPerYear),
@@ -113,7 +119,26 @@ export function estimateHtml(input: EstimateReportInput): string {
   const body = [
     header,
     `<section><h2>By design</h2><div class="charts">${charts.join('')}</div></section>`,
+    input.notes?.length ? `<section><h2>Notes</h2><ul class="notes">${input.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>` : '',
     `<section><h2>Table</h2>${table(['design', 'availability', 'interval', 'nines', 'ideal', 'downtime/yr', 'outages/yr', 'RTO p99', 'P(data loss)/yr', 'P(split brain)/yr'], rows)}</section>`,
   ].join('\n');
   return htmlDocument({ title: `hasim estimate: ${names.join(', ')}`, page: 'estimate', body, scripts: ['common.js'] });
+}
+
+/** The page's input from `estimate()`'s results, with what the command knows about the run. */
+export function estimateReportInput(results: readonly DesignEstimate[], meta: Omit<EstimateReportInput, 'designs'> = {}): EstimateReportInput {
+  return {
+    ...meta,
+    designs: results.map((r) => ({
+      design: r.design,
+      availability: r.availability,
+      idealAvailability: r.ideal.availability,
+      downtimeMinutesPerYear: r.downtimeMinutesPerYear.mean,
+      ...(Number.isFinite(r.downtimeMinutesPerYear.low) ? { downtimeIntervalMinutesPerYear: { low: r.downtimeMinutesPerYear.low, high: r.downtimeMinutesPerYear.high } } : {}),
+      outagesPerYear: r.outagesPerYear.mean,
+      rto: r.rto.outagesSimulated ? { p50: r.rto.p50, p99: r.rto.p99, max: r.rto.max } : { p50: null, p99: null },
+      pDataLossPerYear: r.pDataLossPerYear.perYear,
+      pSplitBrainPerYear: r.pSplitBrainPerYear.perYear,
+    })),
+  };
 }

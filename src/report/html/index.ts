@@ -8,4 +8,4 @@ export { runHtml, type RunPageOptions } from './run-page.ts';
 export { runData, type RunData } from './run-data.ts';
 export { checkHtml } from './check-page.ts';
 export { compareHtml, sweepHtml } from './compare-page.ts';
-export { estimateHtml, type EstimateReportInput, type EstimateDesign } from './estimate-page.ts';
+export { estimateHtml, estimateReportInput, type EstimateReportInput, type EstimateDesign } from './estimate-page.ts';

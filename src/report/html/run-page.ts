@@ -4,7 +4,8 @@
  * violations (click one to zoom the timeline to it); the timeline itself (node lanes with state
  * and role, faults, outages, split brain, violations; throughput and ack latency beneath; zoom
  * and pan in sync); and the Lamport message diagram of a chosen window. The static parts are
- * written here; the scripts in `client/` (run-view, timeline, messages, run-main) draw the SVG from the embedded data.
+ * written here; the scripts in `client/` (run-view, timeline, messages, run-main) draw the SVG
+ * from the embedded data.
  *
  * ```ts
  * const result = simulate({ design, seed: 7, schedule, recordMessages: true });

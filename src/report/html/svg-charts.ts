@@ -90,15 +90,17 @@ function makeAxis(scale: Scale, values: number[], format: (v: number) => string)
     return { at: (v) => (v > 0 ? (Math.log10(v) - lo) / (hi - lo) : 0), ticks };
   }
   if (scale === 'nines') {
-    const ns = finite.map((v) => nines(v));
-    const lo = Math.max(0, Math.floor(Math.min(...ns, 9)) - (ns.length ? 0 : 1));
-    const hi = Math.max(lo + 1, Math.ceil(Math.max(...ns, lo + 1)));
+    // A perfect 100% has infinitely many nines: it sits one nine past the best finite value.
+    const ns = finite.filter((v) => v < 1).map((v) => nines(v));
+    const lo = Math.max(0, Math.floor(Math.min(...ns, 9)));
+    const hi = Math.max(lo + 1, Math.ceil(Math.max(...ns, lo)) + (finite.some((v) => v >= 1) ? 1 : 0));
     const ticks = [];
     for (let k = lo; k <= hi; k++) ticks.push({ value: 1 - 10 ** -k, label: `${+(100 - 100 * 10 ** -k).toFixed(k)}%` });
     return { at: (v) => (nines(v, hi) - lo) / (hi - lo), ticks };
   }
   const top = Math.max(0, ...finite);
-  const step = niceStep(top / 4);
+  // Counts get whole ticks: no axis of runs reads 0, 0.25, 0.5.
+  const step = finite.every(Number.isInteger) ? Math.max(1, niceStep(top / 4)) : niceStep(top / 4);
   const max = Math.max(step, Math.ceil(top / step - 1e-9) * step);
   const ticks = [];
   for (let v = 0; v <= max + step / 2; v += step) ticks.push({ value: v, label: format(v) });
@@ -188,15 +190,13 @@ export function curveChart(c: CurveChart): string {
   const bottom = height - 40;
   const xs = c.series.flatMap((s) => s.points.map((p) => p.x));
   const ys = c.series.flatMap((s) => s.points.map((p) => p.y).filter((v): v is number => v !== null));
-  const xMax = niceMax(Math.max(...xs, 0) || 1);
-  const yMax = niceMax(Math.max(...ys, 0) || 1);
-  const x = (v: number) => left + (v / xMax) * (W - left - right);
-  const y = (v: number) => bottom - (v / yMax) * (bottom - top);
+  const xAxis = makeAxis('linear', xs.length ? xs : [1], c.xFormat);
+  const yAxis = makeAxis('linear', ys.length ? ys : [1], c.yFormat);
+  const x = (v: number) => left + xAxis.at(v) * (W - left - right);
+  const y = (v: number) => bottom - yAxis.at(v) * (bottom - top);
   let body = legend(c.series.map((s) => s.name), left, 14);
-  for (const k of [0, 0.25, 0.5, 0.75, 1]) {
-    body += `<line class="lane-line" x1="${left}" x2="${W - right}" y1="${r2(y(k * yMax))}" y2="${r2(y(k * yMax))}"/><text class="muted" x="${left - 4}" y="${r2(y(k * yMax) + 4)}" text-anchor="end">${esc(c.yFormat(k * yMax))}</text>`;
-    body += `<text class="muted" x="${r2(x(k * xMax))}" y="${bottom + 14}" text-anchor="middle">${esc(c.xFormat(k * xMax))}</text>`;
-  }
+  for (const t of yAxis.ticks) body += `<line class="lane-line" x1="${left}" x2="${W - right}" y1="${r2(y(t.value))}" y2="${r2(y(t.value))}"/><text class="muted" x="${left - 4}" y="${r2(y(t.value) + 4)}" text-anchor="end">${esc(t.label)}</text>`;
+  for (const t of xAxis.ticks) body += `<text class="muted" x="${r2(x(t.value))}" y="${bottom + 14}" text-anchor="middle">${esc(t.label)}</text>`;
   body += `<text class="muted" x="${(left + W - right) / 2}" y="${height - 6}" text-anchor="middle">${esc(c.xLabel)}</text><text class="muted" x="12" y="${(top + bottom) / 2}" transform="rotate(-90 12 ${(top + bottom) / 2})" text-anchor="middle">${esc(c.yLabel)}</text>`;
   const taken = new Set<string>();
   c.series.forEach((s, k) => {
