@@ -43,13 +43,29 @@ interface PendingOrder {
   invokedAt: Micros;
   attempt: number;
   target: string | undefined;
+  /** A pending retry after a refusal. */
   timer: SimEvent | undefined;
   /** Some attempt timed out, so the order may have taken effect. */
   uncertain: boolean;
 }
 
+/** An attempt's deadline; stale once the order has moved on to another attempt or ended. */
+interface Deadline {
+  order: PendingOrder;
+  attempt: number;
+  at: Micros;
+}
+
 export class Client implements Endpoint {
   private readonly pending = new Map<string, PendingOrder>();
+  /**
+   * Attempt deadlines in the order they were set. The timeout is the same for every attempt,
+   * so deadlines come in time order and one timer (for the head) serves them all: a run does
+   * not push and cancel a heap event per order.
+   */
+  private deadlines: Deadline[] = [];
+  private deadlineHead = 0;
+  private deadlineTimer: SimEvent | undefined;
   /** Orders that ended `info`: a late ack still counts. Value: invoke time. */
   private readonly indeterminate = new Map<string, Micros>();
   private readonly rng: Rng;
@@ -97,16 +113,39 @@ export class Client implements Endpoint {
     if (order.target !== undefined) {
       this.world.network.send(this.id, order.target, { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt });
     }
-    order.timer = sim.after(this.workload.timeout, this.onTimeout, order);
+    this.deadlines.push({ order, attempt: order.attempt, at: sim.now + this.workload.timeout });
+    if (!this.deadlineTimer) this.armDeadlineTimer();
   }
 
-  private readonly onTimeout = (order: PendingOrder): void => {
-    if (this.pending.get(order.orderId) !== order) return;
+  private armDeadlineTimer(): void {
+    while (this.deadlineHead < this.deadlines.length && !this.live(this.deadlines[this.deadlineHead])) this.deadlineHead++;
+    if (this.deadlineHead > 1024 && this.deadlineHead * 2 > this.deadlines.length) {
+      this.deadlines = this.deadlines.slice(this.deadlineHead);
+      this.deadlineHead = 0;
+    }
+    const head = this.deadlines[this.deadlineHead];
+    this.deadlineTimer = head ? this.world.sim.at(head.at, this.onDeadline) : undefined;
+  }
+
+  private live(d: Deadline): boolean {
+    return this.pending.get(d.order.orderId) === d.order && d.order.attempt === d.attempt && d.order.timer === undefined;
+  }
+
+  private readonly onDeadline = (): void => {
+    const now = this.world.sim.now;
+    while (this.deadlineHead < this.deadlines.length && this.deadlines[this.deadlineHead].at <= now) {
+      const d = this.deadlines[this.deadlineHead++];
+      if (this.live(d)) this.onTimeout(d.order);
+    }
+    this.armDeadlineTimer();
+  };
+
+  private onTimeout(order: PendingOrder): void {
     order.uncertain = true;
     this.world.routing.timedOut(this.id, order.target);
     if (order.attempt < this.workload.maxAttempts) this.attempt(order);
     else this.conclude(order, 'info', 'timed out');
-  };
+  }
 
   receive(from: string, msg: Msg): void {
     switch (msg.type) {
@@ -156,6 +195,7 @@ export class Client implements Endpoint {
       return;
     }
     order.timer = sim.after(this.workload.retryBackoff, () => {
+      order.timer = undefined;
       if (this.pending.get(order.orderId) === order) this.attempt(order);
     });
   }

@@ -72,3 +72,24 @@ describe('distributions', () => {
     expect(() => parseDurationDistribution({ weibull: { shape: -1, scale: '1h' } }, 'f', 'd')).toThrow(/d\.weibull\.shape/);
   });
 });
+
+describe('inverse normal', () => {
+  it('matches known quantiles of the standard normal', async () => {
+    const { inverseNormal } = await import('../../src/sim/distributions.ts');
+    expect(inverseNormal(0.5)).toBeCloseTo(0, 9);
+    expect(inverseNormal(0.975)).toBeCloseTo(1.959963985, 7);
+    expect(inverseNormal(0.01)).toBeCloseTo(-2.326347874, 7);
+    expect(inverseNormal(1e-6)).toBeCloseTo(-4.753424309, 6);
+  });
+
+  it('lognormal draws keep their median and their p99.9 tail', () => {
+    const draw = sampler({ lognormal: { median: 200, sigma: 1 } });
+    const rng = Rng.stream(5, 'tail');
+    const xs = Array.from({ length: 100_000 }, () => draw(rng)).sort((a, b) => a - b);
+    expect(xs[50_000] / 200).toBeGreaterThan(0.98);
+    expect(xs[50_000] / 200).toBeLessThan(1.02);
+    const p999 = 200 * Math.exp(3.090232306); // exp(mu + sigma * z_0.999)
+    expect(xs[99_900] / p999).toBeGreaterThan(0.9);
+    expect(xs[99_900] / p999).toBeLessThan(1.1);
+  });
+});
