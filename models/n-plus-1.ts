@@ -30,6 +30,10 @@
  *   log, and the active rewrites its log with it and takes the shard back at a new epoch
  *   (Pacemaker with resource-stickiness 0 moves a resource back to its preferred node). If
  *   nobody took its shard over it resumes it at its old epoch;
+ * - an active whose log disk fails or fills up stops serving (a failed resource, as PostgreSQL
+ *   panics on an fsync error) and tells the spare, which takes the shard over at once; once
+ *   its disk takes writes again it asks for the shard back like a repaired active (and adopts
+ *   the spare's copy, or, if the spare never took the shard and its own log survived, resumes);
  * - no fencing and no quorum: an active cut off from the spare but not from its clients keeps
  *   serving while the spare takes its shard over, a split brain within that shard (caught by
  *   `single-primary`, which compares primaries of the same shard only); when they hear each
@@ -86,10 +90,11 @@ const activeOf = (shard: string): string => `a${shard.slice(5)}`;
 
 /** What every heartbeat carries. */
 interface Beat extends Record<string, unknown> {
-  /** For an active: its shard, role and epoch. */
+  /** For an active: its shard, role and epoch, and whether its log disk failed. */
   shard?: string;
   primary?: boolean;
   epoch?: number;
+  failed?: boolean;
   /** For the spare: the shard it serves (if any) and the newest epoch it knows per shard. */
   serving?: string | null;
   epochs?: Record<string, number>;
@@ -104,9 +109,12 @@ class ShardActive implements Actor {
   private epoch: number;
   /**
    * primary; rejoining (after a restart, until it knows who serves the shard); standby (the
-   * spare serves the shard: asking for it back); adopting (writing the spare's copy).
+   * spare serves the shard: asking for it back); adopting (writing the spare's copy); failed
+   * (the log disk refused a write: waiting for it to take writes again).
    */
-  private state: 'primary' | 'rejoining' | 'standby' | 'adopting' = 'rejoining';
+  private state: 'primary' | 'rejoining' | 'standby' | 'adopting' | 'failed' = 'rejoining';
+  /** The disk failed and took the log with it: take the spare's copy, whoever serves. */
+  private logLost = false;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -114,12 +122,15 @@ class ShardActive implements Actor {
   ) {
     this.shard = shardOf(ctx.id);
     this.epoch = (ctx.disk.get(EPOCH_KEY) as number | undefined) ?? 1;
-    this.server = new OrderServer(scopedContext(ctx, this.shard), { replicate: (entry, done, index) => this.replicator!.replicate(entry, done, index) });
+    this.server = new OrderServer(scopedContext(ctx, this.shard), {
+      replicate: (entry, done, index) => this.replicator!.replicate(entry, done, index),
+      onWriteFailed: () => this.diskFailed(),
+    });
     this.detector = new SilenceDetector(ctx, {
       peers: [SPARE],
       beatInterval: p.heartbeatInterval,
       timeout: p.deadTime,
-      payload: (): Beat => ({ shard: this.shard, primary: this.state === 'primary', epoch: this.epoch }),
+      payload: (): Beat => ({ shard: this.shard, primary: this.state === 'primary', epoch: this.epoch, failed: this.state === 'failed' }),
       onHeard: (_peer, beat) => this.heardSpare(beat as Beat),
       onLost: () => {
         // nobody can have taken the shard over without the spare: a rejoining active resumes
@@ -158,7 +169,11 @@ class ShardActive implements Actor {
   private heardSpare(beat: Beat): void {
     const spareEpoch = beat.epochs?.[this.shard] ?? 0;
     const spareServesMine = beat.serving === this.shard && spareEpoch > this.epoch;
-    if (this.state === 'primary' && spareServesMine) this.stepDown(spareEpoch);
+    if (this.state === 'primary' && spareServesMine) this.stepDown(spareEpoch, `the spare serves ${this.shard} at epoch ${spareEpoch}`);
+    if (this.state === 'failed' && !this.ctx.disk.failed && !this.ctx.disk.full) {
+      this.ctx.note('log disk takes writes again');
+      this.state = spareServesMine || this.logLost ? 'standby' : 'rejoining';
+    }
     if (this.state === 'rejoining') {
       if (spareServesMine) this.state = 'standby';
       else this.resume(Math.max(this.epoch, spareEpoch));
@@ -174,8 +189,17 @@ class ShardActive implements Actor {
     this.becomePrimary(epoch);
   }
 
-  private stepDown(epoch: number): void {
-    this.ctx.note(`the spare serves ${this.shard} at epoch ${epoch}: stepping down`);
+  /** The log refused a write: stop serving and hand the shard to the spare now. */
+  private diskFailed(): void {
+    if (this.state !== 'primary') return;
+    this.logLost ||= this.ctx.disk.failed;
+    this.stepDown(this.epoch, 'the log disk refuses writes');
+    this.state = 'failed';
+    this.ctx.send(SPARE, { type: 'nplus1-failed', shard: this.shard });
+  }
+
+  private stepDown(epoch: number, why: string): void {
+    this.ctx.note(`${why}: stepping down`);
     this.state = 'standby';
     this.epoch = epoch;
     this.replicator = undefined;
@@ -190,16 +214,21 @@ class ShardActive implements Actor {
     const disk = this.ctx.disk;
     disk.truncate(0);
     const epoch = Math.max(this.epoch, log.epoch) + 1;
-    const promote = () => {
+    const promote = (ok: boolean) => {
       if (this.state !== 'adopting') return;
+      if (!ok) {
+        this.state = 'failed';
+        return;
+      }
+      this.logLost = false;
       this.server.relearnLog();
       this.epoch = epoch;
       disk.put(EPOCH_KEY, epoch);
       this.ctx.note(`took ${this.shard} back at epoch ${epoch} (${log.entries.length} orders)`);
       this.becomePrimary(epoch);
     };
-    if (log.entries.length === 0) return promote();
-    log.entries.forEach((entry, i) => disk.append({ orderId: entry.orderId, term: entry.term }, i === log.entries.length - 1 ? (ok) => ok && promote() : undefined));
+    if (log.entries.length === 0) return promote(!disk.failed && !disk.full);
+    log.entries.forEach((entry, i) => disk.append({ orderId: entry.orderId, term: entry.term }, i === log.entries.length - 1 ? promote : undefined));
   }
 
   private becomePrimary(epoch: number): void {
@@ -217,6 +246,8 @@ class Spare implements Actor {
   private readonly log: SharedStandby;
   private readonly detector: SilenceDetector;
   private serving: { shard: string; server: OrderServer } | undefined;
+  /** Shards known to be down while the spare serves another (noted once). */
+  private readonly uncovered = new Set<string>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -229,7 +260,11 @@ class Spare implements Actor {
       beatInterval: p.heartbeatInterval,
       timeout: p.deadTime,
       payload: (): Beat => ({ serving: this.serving?.shard ?? null, epochs: this.log.epochs() }),
-      onHeard: (peer, beat) => this.log.sawEpoch(shardOf(peer), (beat as Beat).epoch ?? 0),
+      onHeard: (peer, beat) => {
+        this.log.sawEpoch(shardOf(peer), (beat as Beat).epoch ?? 0);
+        if ((beat as Beat).failed) this.lost(shardOf(peer)); // its failure notice may have been lost
+        else this.uncovered.delete(shardOf(peer));
+      },
       onLost: (peer) => this.lost(shardOf(peer)),
     });
   }
@@ -251,6 +286,7 @@ class Spare implements Actor {
       return;
     }
     if (msg.type === 'nplus1-handback-request') return this.handBack(from, msg.shard as string);
+    if (msg.type === 'nplus1-failed') return this.lost(msg.shard as string);
     this.log.handle(from, msg, this.serving?.shard);
   }
 
@@ -260,8 +296,10 @@ class Spare implements Actor {
   }
 
   private lost(shard: string): void {
+    if (this.serving?.shard === shard) return;
     if (this.serving) {
-      if (this.serving.shard !== shard) this.ctx.note(`${shard} lost while the spare serves ${this.serving.shard}: ${shard} is down until repaired`);
+      if (!this.uncovered.has(shard)) this.ctx.note(`${shard} lost while the spare serves ${this.serving.shard}: ${shard} is down until repaired`);
+      this.uncovered.add(shard);
       return;
     }
     const epoch = this.log.epochOf(shard) + 1;

@@ -22,7 +22,10 @@
  * loss loses the second; the simulated disk has no separate page cache, so any crash loses
  * the buffer.) The order records are the log that `no-lost-ack` reads; locks are volatile (a
  * restarted server comes back without them, as the Redlock page warns; most would have
- * expired by then anyway) and the fencing counter is persisted with the AOF's fsync.
+ * expired by then anyway) and the fencing counter is persisted with the AOF's fsync. When the
+ * AOF cannot be written (a failed or full disk) the server refuses every write (`MISCONF`, as
+ * Redis does after an AOF write error) and, once the disk takes writes again, rewrites the AOF
+ * from memory (BGREWRITEAOF), so nothing it acknowledged is lost with the old file.
  *
  * Replication is asynchronous, as in Redis: the master replies first and streams each write to
  * its replicas (`redis-repl`, with an offset); a replica applies them in order and asks for a
@@ -60,8 +63,11 @@ export interface RedisReply extends Msg {
   token?: number;
   /** For `get`: whether the record exists. */
   found?: boolean;
-  /** Why not: `busy` (lock held), `READONLY` (a replica), `stale-token` (fenced record write). */
-  error?: 'busy' | 'READONLY' | 'stale-token';
+  /**
+   * Why not: `busy` (lock held), `READONLY` (a replica), `stale-token` (fenced record write),
+   * `MISCONF` (the AOF cannot be written: writes are refused until it can).
+   */
+  error?: 'busy' | 'READONLY' | 'stale-token' | 'MISCONF';
 }
 
 type ReplOp =
@@ -119,6 +125,8 @@ export class RedisServer implements Actor {
   private counter = 0;
   private aofBuffer: DiskEntry[] = [];
   private counterDirty = false;
+  /** The last AOF write failed: writes are refused until a rewrite succeeds. */
+  private aofError = false;
   // replication, master side
   private replId: string;
   private offset = 0;
@@ -141,7 +149,8 @@ export class RedisServer implements Actor {
 
   onStart(): void {
     this.declare();
-    if (this.options.appendfsync === 'everysec') this.ctx.setTimer(EVERYSEC, 'redis-aof-fsync');
+    // everysec: the background fsync every second; always: a retry loop for a failed AOF
+    this.ctx.setTimer(EVERYSEC, this.options.appendfsync === 'everysec' ? 'redis-aof-fsync' : 'redis-aof-retry');
     this.ctx.setTimer(this.options.replPingPeriod, 'redis-repl-ping');
     if (this.config.role === 'replica') this.psync();
   }
@@ -180,6 +189,10 @@ export class RedisServer implements Actor {
         this.fsyncAof();
         this.ctx.setTimer(EVERYSEC, 'redis-aof-fsync');
         return;
+      case 'redis-aof-retry':
+        if (this.aofError) this.rewriteAof();
+        this.ctx.setTimer(EVERYSEC, 'redis-aof-retry');
+        return;
       case 'redis-repl-ping':
         this.ctx.setTimer(this.options.replPingPeriod, 'redis-repl-ping');
         if (this.config.role === 'master') {
@@ -202,6 +215,7 @@ export class RedisServer implements Actor {
     const reply = (fields: Omit<RedisReply, 'type' | 'reqId'>): void => this.ctx.send(from, { type: 'redis-reply', reqId: req.reqId, ...fields });
     if (req.op === 'get') return reply({ ok: true, found: this.records.has(req.orderId!) });
     if (this.config.role !== 'master') return reply({ ok: false, error: 'READONLY' });
+    if (this.aofError) return reply({ ok: false, error: 'MISCONF' });
     switch (req.op) {
       case 'lock': {
         const held = this.locks.get(req.key!);
@@ -211,7 +225,12 @@ export class RedisServer implements Actor {
         this.locks.set(req.key!, { owner: req.owner!, expiresAt });
         this.propagate({ k: 'lock', key: req.key!, owner: req.owner!, expiresAt, counter: this.counter });
         if (this.options.appendfsync === 'always') {
-          this.ctx.disk.put(COUNTER_KEY, this.counter, () => reply({ ok: true, token }));
+          this.ctx.disk.put(COUNTER_KEY, this.counter, (ok) => {
+            if (ok) return reply({ ok: true, token });
+            this.aofError = true;
+            if (this.locks.get(req.key!)?.owner === req.owner) this.locks.delete(req.key!);
+            reply({ ok: false, error: 'MISCONF' });
+          });
         } else {
           this.counterDirty = true;
           reply({ ok: true, token });
@@ -232,7 +251,7 @@ export class RedisServer implements Actor {
         if (this.options.checkTokens && stored !== undefined && req.token !== undefined && req.token < stored) {
           return reply({ ok: false, error: 'stale-token' });
         }
-        this.storeRecord(orderId, req.token, () => reply({ ok: true }));
+        this.storeRecord(orderId, req.token, (ok) => reply(ok ? { ok: true } : { ok: false, error: 'MISCONF' }));
         this.propagate({ k: 'record', orderId, token: req.token });
         return;
       }
@@ -242,31 +261,50 @@ export class RedisServer implements Actor {
   }
 
   /** Sets the record and appends it to the AOF; `done` per the fsync policy. */
-  private storeRecord(orderId: string, token: number | undefined, done?: () => void): void {
+  private storeRecord(orderId: string, token: number | undefined, done?: (ok: boolean) => void): void {
     const known = this.records.has(orderId);
     this.records.set(orderId, token);
     if (known) {
-      done?.(); // an overwrite: the log already holds the order
+      done?.(true); // an overwrite: the log already holds the order
       return;
     }
     const entry: DiskEntry = { orderId, token };
     if (this.options.appendfsync === 'always') {
-      this.ctx.disk.append(entry, (ok) => ok && done?.());
+      this.ctx.disk.append(entry, (ok) => {
+        if (!ok) this.aofError = true;
+        done?.(ok);
+      });
     } else {
       this.aofBuffer.push(entry);
-      done?.();
+      done?.(true);
     }
   }
 
   /** appendfsync everysec: the background fsync of the last second's writes. */
   private fsyncAof(): void {
+    if (this.aofError) return this.rewriteAof();
     const batch = this.aofBuffer;
     this.aofBuffer = [];
-    for (const entry of batch) this.ctx.disk.append(entry);
+    for (const entry of batch) this.ctx.disk.append(entry, this.onAofWrite);
     if (this.counterDirty) {
       this.counterDirty = false;
       this.ctx.disk.put(COUNTER_KEY, this.counter);
     }
+  }
+
+  private readonly onAofWrite = (ok: boolean): void => {
+    if (!ok) this.aofError = true;
+  };
+
+  /** BGREWRITEAOF once the disk takes writes again: the whole dataset from memory. */
+  private rewriteAof(): void {
+    const disk = this.ctx.disk;
+    if (disk.failed || disk.full) return;
+    this.aofError = false;
+    this.aofBuffer = [];
+    disk.truncate(0);
+    for (const [orderId, token] of this.records) disk.append({ orderId, token }, this.onAofWrite);
+    disk.put(COUNTER_KEY, this.counter);
   }
 
   // --- replication ----------------------------------------------------------------------
