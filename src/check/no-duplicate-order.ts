@@ -8,6 +8,7 @@ import type { Micros } from '../sim/time.ts';
 import { formatInstant } from '../sim/time.ts';
 import type { History } from './history.ts';
 import type { Invariant, Violation } from './invariant.ts';
+import { memoPerHistory } from './memo.ts';
 
 export interface DuplicateAcceptance {
   orderId: string;
@@ -18,17 +19,24 @@ export interface DuplicateAcceptance {
 }
 
 /** Every acceptance of an order id after its first, in history order. */
-export function duplicateAcceptances(history: History): DuplicateAcceptance[] {
-  const firstAccepted = new Map<string, { node: string; time: Micros }>();
+export const duplicateAcceptances = memoPerHistory(function duplicateAcceptances(history: History): DuplicateAcceptance[] {
+  // the index of each order's first acceptance: no object per order on the common path
+  const firstAccepted = new Map<string, number>();
   const duplicates: DuplicateAcceptance[] = [];
-  for (const e of history.events) {
+  const events = history.events;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
     if (e.type !== 'exchange' || !e.accepted) continue;
     const first = firstAccepted.get(e.orderId);
-    if (first) duplicates.push({ orderId: e.orderId, first, again: { node: e.node, time: e.time } });
-    else firstAccepted.set(e.orderId, { node: e.node, time: e.time });
+    if (first === undefined) {
+      firstAccepted.set(e.orderId, i);
+      continue;
+    }
+    const f = events[first] as typeof e;
+    duplicates.push({ orderId: e.orderId, first: { node: f.node, time: f.time }, again: { node: e.node, time: e.time } });
   }
   return duplicates;
-}
+});
 
 export const noDuplicateOrder: Invariant = {
   name: 'no-duplicate-order',

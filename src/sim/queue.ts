@@ -23,7 +23,16 @@ export class EventQueue {
   }
 
   push(time: Micros, run: (arg: any) => void, arg?: unknown): SimEvent {
-    const event: SimEvent = { time, seq: this.nextSeq++, cancelled: false, run, arg };
+    return this.insert({ time, seq: 0, cancelled: false, run, arg });
+  }
+
+  /**
+   * Inserts a caller-built event (its `time`, `run` and `arg` set; `seq` is assigned here), so
+   * a hot caller can make its payload the event itself and allocate one object, not two.
+   */
+  insert<E extends SimEvent>(event: E): E {
+    const time = event.time;
+    event.seq = this.nextSeq++;
     const heap = this.heap;
     let i = heap.length;
     heap.push(event);

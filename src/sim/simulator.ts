@@ -6,6 +6,7 @@
  *   while an event is due before `until`: pop it, advance the clock, run it.
  */
 import { EventQueue, type SimEvent } from './queue.ts';
+export type { SimEvent } from './queue.ts';
 import { Rng } from './rng.ts';
 import type { Micros } from './time.ts';
 import { Trace } from './trace.ts';
@@ -61,6 +62,12 @@ export class Simulator {
   /** Runs `run(arg)` after `delay`. */
   after(delay: Micros, run: (arg: any) => void, arg?: unknown): SimEvent {
     return this.queue.push(this.now + (delay > 0 ? Math.round(delay) : 0), run, arg);
+  }
+
+  /** Schedules a caller-built event at `event.time` (clamped to now); see EventQueue.insert. */
+  schedule<E extends SimEvent>(event: E): E {
+    if (event.time < this.now) event.time = this.now;
+    return this.queue.insert(event);
   }
 
   cancel(event: SimEvent | undefined): void {

@@ -13,7 +13,7 @@
  */
 import type { Sampler } from '../sim/distributions.ts';
 import type { Rng } from '../sim/rng.ts';
-import type { Simulator } from '../sim/simulator.ts';
+import type { SimEvent, Simulator } from '../sim/simulator.ts';
 import type { Micros } from '../sim/time.ts';
 import type { Msg } from './actor.ts';
 import { MessageFate, type MessageLog } from './message-log.ts';
@@ -39,7 +39,8 @@ export interface Impairment {
 }
 
 /** A message in flight. */
-interface Packet {
+/** A message in flight: its own heap event (`run` delivers it, `arg` is the packet itself). */
+interface Packet extends SimEvent {
   a: Attachment;
   b: Attachment;
   msg: Msg;
@@ -134,7 +135,9 @@ export class Network {
     const link = a.index * this.attachments.length + b.index;
     const at = Math.max(this.sim.now + Math.max(1, Math.round(latency)), this.lastDeliveryAt[link]);
     this.lastDeliveryAt[link] = at;
-    this.sim.at(at, this.deliver, { a, b, msg, typeId, sentAt: this.sim.now });
+    const packet: Packet = { time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId, sentAt: this.sim.now };
+    packet.arg = packet;
+    this.sim.schedule(packet);
   }
 
   private readonly deliver = (p: Packet): void => {
