@@ -5,6 +5,7 @@
  */
 import type { RunResult } from '../campaign/simulate.ts';
 import type { HistoryEvent } from '../check/history.ts';
+import type { Violation } from '../check/invariant.ts';
 import { formatInstant, MS } from '../sim/time.ts';
 
 export interface TextOptions {
@@ -24,8 +25,11 @@ export function runText(result: RunResult, options: TextOptions = {}): string {
   out.push('');
   if (result.violations.length === 0) out.push('No invariant violated.');
   else {
-    out.push(`VIOLATIONS (${result.violations.length})`);
-    for (const v of result.violations) out.push(`  ${formatInstant(v.time).padStart(9)}  ${v.invariant}: ${v.detail}`);
+    out.push(`VIOLATIONS (${result.violations.length}; the first of each invariant)`);
+    for (const { first, count } of firstOfEach(result.violations)) {
+      const more = count > 1 ? `  [+${count - 1} more]` : '';
+      out.push(`  ${formatInstant(first.time).padStart(9)}  ${first.invariant}: ${first.detail}${more}`);
+    }
   }
   out.push('');
   out.push('METRICS');
@@ -50,6 +54,20 @@ export function runText(result: RunResult, options: TextOptions = {}): string {
   return out.join('\n') + '\n';
 }
 
+/** The earliest violation of each invariant, with how many there were, in time order. */
+function firstOfEach(violations: readonly Violation[]): { first: Violation; count: number }[] {
+  const byInvariant = new Map<string, { first: Violation; count: number }>();
+  for (const v of violations) {
+    const seen = byInvariant.get(v.invariant);
+    if (!seen) byInvariant.set(v.invariant, { first: v, count: 1 });
+    else {
+      seen.count++;
+      if (v.time < seen.first.time) seen.first = v;
+    }
+  }
+  return [...byInvariant.values()].sort((a, b) => a.first.time - b.first.time || (a.first.invariant < b.first.invariant ? -1 : 1));
+}
+
 /** Timeline lines in time order: faults, roles, states, fencing, VIP, outages, violations. */
 export function timeline(result: RunResult): string[] {
   const entries: { time: number; order: number; text: string }[] = [];
@@ -62,7 +80,9 @@ export function timeline(result: RunResult): string[] {
     entries.push({ time: o.startMs * MS, order: n, text: `OUTAGE begins (clients unserved for ${ms(o.rtoMs)}${o.open ? ', still open at the end of settle' : ''})` });
     if (!o.open) entries.push({ time: o.endMs * MS, order: n, text: 'OUTAGE ends' });
   }
-  for (const v of result.violations) entries.push({ time: v.time, order: n + 1, text: `VIOLATION ${v.invariant}` });
+  for (const { first, count } of firstOfEach(result.violations)) {
+    entries.push({ time: first.time, order: n + 1, text: `VIOLATION ${first.invariant}${count > 1 ? ` (first of ${count})` : ''}` });
+  }
   entries.sort((a, b) => a.time - b.time || a.order - b.order);
   return entries.map((e) => `${formatInstant(e.time).padStart(9)}  ${e.text}`);
 }
