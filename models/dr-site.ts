@@ -22,8 +22,10 @@
  * - DR replication per `mode` (`async-replication.ts`): `real-time` streams every entry at
  *   once (RPO: what is in flight, ~ms); `log-shipping` ships the log every
  *   `logShippingInterval` (RPO up to the interval); `snapshots` ships the state every
- *   `snapshotInterval` (RPO up to the interval). A standby applies what arrives in order and
- *   resyncs on a gap or a new primary (`standby-replica.ts`, `resync.ts`);
+ *   `snapshotInterval` (RPO up to the interval; modelled as shipping what the log gained
+ *   since the last snapshot, the same state for an append-only order log). A standby applies
+ *   what arrives in order and resyncs on a gap or a new primary (`standby-replica.ts`,
+ *   `resync.ts`);
  * - DR promotion (the runbook): when no node of the primary's site has been heard for
  *   `drDetectionTimeout`, the first DR node starts `dr_failover.sh`; `promotionDelay` later
  *   (the script's or the operator's time) it checks once more that the site is still silent,
@@ -34,11 +36,14 @@
  *   With `confirmDcDown` the runbook first asks an observer beside the clients (the operator
  *   phoning the primary DC; a third-site monitor) whether dc1 answers it, and promotes only if
  *   not;
+ * - a primary whose log disk fails or fills up resigns (a failed resource) and the local
+ *   standby takes over at once; it rejoins as a standby and resyncs once its disk works;
  * - a node that restarts comes back as standby, follows the newest primary it hears, and
  *   resumes as primary only if it was the primary and hears no newer one within `deadTime`;
  *   after a DR promotion the returning dc1 nodes follow the DR site (no automatic failback)
  *   and resync, dropping what they acked that the DR site never got; a primary that hears a
- *   newer one steps down the same way.
+ *   newer one steps down the same way, and one that hears an older one claim the service
+ *   points the DNS record back at itself.
  *
  * Where the clients are: trading clients are colocated with the venue, not in either DC; we
  * place them (and the exchange gateway) at a third location, `dc-clients`, `clientLatency`
@@ -117,6 +122,8 @@ const siteOf = (node: string): 'dc1' | 'dc2' => (node.startsWith('p') ? 'dc1' : 
 interface Beat extends Record<string, unknown> {
   primary: boolean;
   epoch: number;
+  /** The sender resigned as primary (its disk failed): its standby may take over now. */
+  resigned: boolean;
 }
 
 class DrNode implements Actor {
@@ -131,6 +138,10 @@ class DrNode implements Actor {
   /** The newest primary this node knows of. */
   private known: { node: string; epoch: number };
   private readonly lastHeard = new Map<string, Micros>();
+  /** Peers whose last beat said they resigned as primary. */
+  private readonly resigned = new Set<string>();
+  /** This node resigned as primary (its disk failed) and has not been promoted since. */
+  private hasResigned = false;
   private bootAt: Micros = 0;
   private replicators = new Map<string, AsyncReplicator | SyncReplicator>();
   private localPeer: string | undefined;
@@ -146,7 +157,7 @@ class DrNode implements Actor {
     this.order = [...this.sites.dc1, ...this.sites.dc2];
     this.epoch = (ctx.disk.get(EPOCH_KEY) as number | undefined) ?? 1;
     this.known = (ctx.disk.get(PRIMARY_KEY) as { node: string; epoch: number } | undefined) ?? { node: 'p1', epoch: 1 };
-    this.server = new OrderServer(ctx, { replicate: this.replicate });
+    this.server = new OrderServer(ctx, { replicate: this.replicate, onWriteFailed: () => this.resign() });
     this.replica = new StandbyReplica(ctx, {
       catchUp: true,
       onAppended: (entry) => this.server.learn(entry.orderId),
@@ -157,7 +168,7 @@ class DrNode implements Actor {
       peers: p.confirmDcDown ? [...peers, MONITOR] : peers,
       beatInterval: p.heartbeatInterval,
       timeout: p.deadTime,
-      payload: (): Beat => ({ primary: this.primary, epoch: this.epoch }),
+      payload: (): Beat => ({ primary: this.primary, epoch: this.epoch, resigned: this.hasResigned }),
       onHeard: (peer, beat) => this.heard(peer, beat as Beat),
       onLost: () => {},
     });
@@ -188,19 +199,26 @@ class DrNode implements Actor {
       this.ctx.setTimer(this.p.heartbeatInterval, 'dr-tick');
       return this.tick();
     }
-    for (const r of this.replicators.values()) if (r.onTimer(kind)) return;
+    // every DR stream arms its own `repl-flush` for the same instant: flush them all together
+    for (const r of this.replicators.values()) r.onTimer(kind);
   }
 
   // --- who is primary ---------------------------------------------------------------------
 
   private heard(peer: string, beat: Beat): void {
     this.lastHeard.set(peer, this.ctx.monotonic());
-    if (!beat.primary || peer === MONITOR) return;
+    if (peer === MONITOR) return;
+    if (beat.resigned) this.resigned.add(peer);
+    else this.resigned.delete(peer);
+    if (!beat.primary) return;
     if (beat.epoch > this.known.epoch || (beat.epoch === this.known.epoch && peer !== this.known.node && this.ranks(peer, this.known.node))) {
       this.remember(peer, beat.epoch);
     }
-    if (this.primary && peer !== this.ctx.id && (beat.epoch > this.epoch || (beat.epoch === this.epoch && this.ranks(peer, this.ctx.id)))) {
+    if (this.primary && (beat.epoch > this.epoch || (beat.epoch === this.epoch && this.ranks(peer, this.ctx.id)))) {
       this.stepDown(peer, beat.epoch);
+    } else if (this.primary) {
+      // a stale primary claims the service (and may have moved the record): point it back here
+      this.ctx.updateDns(this.ctx.id);
     }
     if (!this.primary && peer === this.known.node) this.replica.follow(peer, beat.epoch);
   }
@@ -229,13 +247,15 @@ class DrNode implements Actor {
     const { node: primary } = this.known;
     if (primary === this.ctx.id) {
       // restarted as the last primary: resume unless someone newer showed up meanwhile
-      if (this.ctx.monotonic() - this.bootAt >= this.p.deadTime) this.promote(this.epoch, 'resuming as primary after a restart');
+      if (!this.hasResigned && this.ctx.monotonic() - this.bootAt >= this.p.deadTime) this.promote(this.epoch, 'resuming as primary after a restart');
       return;
     }
     const primarySite = siteOf(primary);
     if (primarySite === this.site) {
-      if (this.silentFor(primary) >= this.p.deadTime && this.firstLive(this.site, primary) === this.ctx.id) {
-        this.promote(Math.max(this.known.epoch, this.epoch) + 1, `local failover: ${primary} silent for ${this.p.deadTime / 1e6} s`);
+      const silent = this.silentFor(primary) >= this.p.deadTime;
+      if ((silent || this.resigned.has(primary)) && this.firstLive(this.site, primary) === this.ctx.id) {
+        const why = silent ? `${primary} silent for ${this.p.deadTime / 1e6} s` : `${primary} resigned`;
+        this.promote(Math.max(this.known.epoch, this.epoch) + 1, `local failover: ${why}`);
       }
       return;
     }
@@ -282,6 +302,7 @@ class DrNode implements Actor {
   private promote(epoch: number, why: string): void {
     this.ctx.note(`${why}: primary at epoch ${epoch}`);
     this.runbook = undefined;
+    this.hasResigned = false;
     this.epoch = epoch;
     this.ctx.disk.put(EPOCH_KEY, epoch);
     this.remember(this.ctx.id, epoch);
@@ -305,6 +326,18 @@ class DrNode implements Actor {
     }
     this.server.becomePrimary(epoch);
     this.ctx.updateDns(this.ctx.id);
+  }
+
+  /** The log refused a write (failed or full disk): stop, and let the local standby take over. */
+  private resign(): void {
+    if (!this.primary) return;
+    this.ctx.note('the log disk refuses writes: resigning as primary');
+    this.hasResigned = true;
+    this.primary = false;
+    for (const r of this.replicators.values()) if (r instanceof SyncReplicator) r.stop();
+    this.replicators = new Map();
+    this.server.becomeStandby(this.epoch);
+    this.replica.start();
   }
 
   private stepDown(to: string, epoch: number): void {

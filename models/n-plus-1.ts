@@ -202,6 +202,7 @@ class ShardActive implements Actor {
     this.ctx.note(`${why}: stepping down`);
     this.state = 'standby';
     this.epoch = epoch;
+    if (this.replicator instanceof SyncReplicator) this.replicator.stop();
     this.replicator = undefined;
     this.server.becomeStandby(epoch);
     this.ctx.releaseVip(this.shard);

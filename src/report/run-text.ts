@@ -91,7 +91,7 @@ export function timeline(result: RunResult): string[] {
 export function describeEvent(e: HistoryEvent): string | undefined {
   switch (e.type) {
     case 'role':
-      return `${e.node} ${e.role} (epoch ${e.epoch})`;
+      return `${e.node} ${e.role}${e.scope ? ` of ${e.scope}` : ''} (epoch ${e.epoch})`;
     case 'fault-begin':
       return `fault ${e.kind} begins on ${e.targets.join(', ') || '-'}${e.detail ? ` (${e.detail})` : ''}`;
     case 'fault-end':

@@ -51,6 +51,16 @@ describe('dr-site: a quiet run', () => {
   });
 });
 
+describe('dr-site: two DR standbys', () => {
+  it('feeds both, and after a DC loss the promoted one replicates to the other like a local pair', () => {
+    const r = run(['{ at: 20s, kind: dc-down, target: dc:dc1 }'], { drStandbys: 2, drDetectionTimeout: '10s', promotionDelay: '10s' }, '60s');
+    expect(promotions(r).filter((p) => p.time > 0).map((p) => p.node)).toEqual(['d1']);
+    const logs = Object.fromEntries(r.history.final.map((f) => [f.node, f.durableOrderIds]));
+    expect(logs.d2).toEqual(logs.d1);
+    expect(violated(r, 'convergence')).toEqual([]);
+  });
+});
+
 describe('dr-site: losing the primary datacenter', () => {
   const dcLoss = '{ at: 20s, kind: dc-down, target: dc:dc1 }';
 
@@ -116,6 +126,13 @@ describe('dr-site: a failure inside the primary datacenter', () => {
     expect(local.time - 20 * SECOND).toBeLessThanOrEqual(3.1 * SECOND);
     expect(dnsChanges(r)).toEqual([{ node: 'p2', time: local.time }]);
     expect(promotions(r).some((p) => p.node === 'd1')).toBe(false);
+    expect(r.violations).toEqual([]);
+  });
+
+  it('a primary whose log disk fails resigns and the local standby takes over, losing nothing', () => {
+    const r = run(['{ at: 20s, kind: disk-fail, target: p1, for: 30s }'], {}, '60s');
+    const [local] = promotions(r).filter((p) => p.node === 'p2');
+    expect(local.time - 20 * SECOND).toBeLessThanOrEqual(2.1 * SECOND); // the next heartbeat tick
     expect(r.violations).toEqual([]);
   });
 });

@@ -108,6 +108,20 @@ describe('n-plus-1: a second failure while the spare is in use', () => {
   });
 });
 
+describe('n-plus-1: an active whose log disk fails', () => {
+  // A failed resource moves at once (Pacemaker's monitor failure), instead of a gray failure
+  // that only heartbeats would never notice: the active stops on the I/O error (as PostgreSQL
+  // panics on a failed fsync) and the spare, which holds its shard's log, takes over.
+  it('hands its shard to the spare at once and takes it back once the disk is replaced, losing nothing', () => {
+    const r = run(['{ at: 20s, kind: disk-fail, target: a1, for: 40s }']);
+    const takeover = primaryDeclarations(r).find((d) => d.node === 's')!;
+    expect(takeover.scope).toBe('shard1');
+    expect(takeover.time - 20 * SECOND).toBeLessThan(10_000);
+    expect(primaryDeclarations(r).find((d) => d.node === 'a1' && d.time > 60 * SECOND)).toMatchObject({ epoch: 3 });
+    expect(r.violations).toEqual([]);
+  });
+});
+
 describe('n-plus-1: an active cut off from the spare (no fencing)', () => {
   it('both believe they are primary of the shard, and the acks only the active had are lost', () => {
     const r = run(['{ at: 20s, kind: partition, groups: [[a2], [s]], for: 15s }'], {}, '60s');
