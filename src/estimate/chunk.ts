@@ -20,7 +20,7 @@ import type { Design } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import { className, drawIncidents, elementNames, type Incident } from './components.ts';
 import { estimateSpecOf } from './declarations.ts';
-import { simulateIncident } from './incident-sim.ts';
+import { simulateIncident, type IncidentOutcome } from './incident-sim.ts';
 import { buildPlant } from './plant.ts';
 import type { ReliabilityData } from './reliability.ts';
 import { incidentSeed } from './sampling.ts';
@@ -47,21 +47,11 @@ export interface ClassCount {
   structuralDownSeconds: number;
 }
 
-export interface SimulatedIncident {
+export interface SimulatedIncident extends IncidentOutcome {
   key: number;
   /** 1/pi: how many incidents of its class this one stands for. */
   weight: number;
   structuralDownSeconds: number;
-  downtimeSeconds: number;
-  outageSeconds: number[];
-  lostAcked: number;
-  rpoMs: number;
-  splitBrainMs: number;
-  splitBrainBeliefMs: number;
-  falseFailovers: number;
-  unrecovered: boolean;
-  modelError?: string;
-  events: number;
 }
 
 export interface ChunkResult {
