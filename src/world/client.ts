@@ -70,6 +70,8 @@ export class Client implements Endpoint {
   private readonly indeterminate = new Map<string, Micros>();
   private readonly rng: Rng;
   private nextOrder = 1;
+  /** `client:3` numbers its orders `3-1`, `3-2`, ... */
+  private readonly orderIdPrefix: string;
   private stopped = false;
   private readonly meanGap: Micros;
 
@@ -79,6 +81,7 @@ export class Client implements Endpoint {
     private readonly workload: Workload,
   ) {
     this.rng = world.sim.rng(id);
+    this.orderIdPrefix = `${id.slice(id.indexOf(':') + 1)}-`;
     this.meanGap = (1_000_000 * workload.clients) / workload.ordersPerSecond;
   }
 
@@ -98,7 +101,7 @@ export class Client implements Endpoint {
   private readonly submit = (): void => {
     if (this.stopped) return;
     const sim = this.world.sim;
-    const orderId = `${this.id.slice(7)}-${this.nextOrder++}`;
+    const orderId = this.orderIdPrefix + this.nextOrder++;
     const order: PendingOrder = { orderId, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false };
     this.pending.set(orderId, order);
     this.world.history.record({ type: 'invoke', time: sim.now, client: this.id, orderId });

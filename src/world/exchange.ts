@@ -15,13 +15,6 @@ import type { Msg } from './actor.ts';
 import type { Endpoint } from './network.ts';
 import type { World } from './world.ts';
 
-/** Marks an order message the exchange has received (cheaper than a WeakSet of them). */
-const RECEIVED = Symbol('received');
-
-interface OrderMessage extends Msg {
-  [RECEIVED]?: boolean;
-}
-
 export class Exchange implements Endpoint {
   readonly id = 'exchange';
   private closedCount = 0;
@@ -48,13 +41,12 @@ export class Exchange implements Endpoint {
     if (this.closedCount > 0) this.closedCount--;
   }
 
-  receive(from: string, msg: Msg): void {
+  receive(from: string, msg: Msg, copy = false): void {
     switch (msg.type) {
       case 'exchange-order':
         // a copy of the same message (the `duplicate` fault) carries the same FIX MsgSeqNum,
         // which the session layer discards: a duplicate order here is one a design sent twice
-        if ((msg as OrderMessage)[RECEIVED]) return;
-        (msg as OrderMessage)[RECEIVED] = true;
+        if (copy) return;
         this.order(from, msg.orderId as string, msg.token as number | null);
         return;
       case 'exchange-fence':

@@ -20,7 +20,8 @@ import { MessageFate, type MessageLog } from './message-log.ts';
 
 export interface Endpoint {
   readonly id: string;
-  receive(from: string, msg: Msg): void;
+  /** `copy`: this delivery is a second copy made by a `duplicate` fault. */
+  receive(from: string, msg: Msg, copy?: boolean): void;
 }
 
 interface Attachment {
@@ -46,6 +47,8 @@ interface Packet extends SimEvent {
   msg: Msg;
   typeId: number;
   sentAt: Micros;
+  /** A second copy made by a `duplicate` fault. */
+  copy: boolean;
 }
 
 const KIND_DROP = 2;
@@ -125,17 +128,17 @@ export class Network {
       return;
     }
     this.schedule(a, b, msg, typeId);
-    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, typeId);
+    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, typeId, true);
   }
 
-  private schedule(a: Attachment, b: Attachment, msg: Msg, typeId: number): void {
+  private schedule(a: Attachment, b: Attachment, msg: Msg, typeId: number, copy = false): void {
     let latency = this.localLatency(this.rng);
     if (a.dc !== b.dc) latency += this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
     if (this.impairments.length) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
     const link = a.index * this.attachments.length + b.index;
     const at = Math.max(this.sim.now + Math.max(1, Math.round(latency)), this.lastDeliveryAt[link]);
     this.lastDeliveryAt[link] = at;
-    const packet: Packet = { time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId, sentAt: this.sim.now };
+    const packet: Packet = { time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId, sentAt: this.sim.now, copy };
     packet.arg = packet;
     this.sim.schedule(packet);
   }
@@ -151,7 +154,7 @@ export class Network {
     trace.add(this.sim.now, KIND_DELIVER, p.a.index, p.b.index, p.typeId);
     if (trace.recording) trace.line(this.sim.now, `recv ${p.a.endpoint.id}->${p.b.endpoint.id} ${p.msg.type}`);
     this.messageLog?.record(p.sentAt, this.sim.now, p.a.endpoint.id, p.b.endpoint.id, p.msg.type, MessageFate.Delivered);
-    p.b.endpoint.receive(p.a.endpoint.id, p.msg);
+    p.b.endpoint.receive(p.a.endpoint.id, p.msg, p.copy);
   };
 
   private pathUp(a: Attachment, b: Attachment): boolean {
