@@ -7,6 +7,12 @@
  * order and ends at the invoke of the next served one. An outage with no served order after
  * it ends at `settleEndAt` and is `open`. Its duration is the RTO the clients saw.
  *
+ * A closed stretch shorter than `MIN_OUTAGE` (100 ms) is a blip, not an outage: one order lost
+ * to packet loss between two served ones says nothing about recovery. Blips still count
+ * against order availability; they are left out of the outage list, RTO and uptime. 100 ms is
+ * below the fastest failure detection of any real design (the Raft paper's shortest election
+ * timeout is 150 ms), so no failover is ever mistaken for a blip.
+ *
  * Within an outage, `detectedAt` is the first `role` event of any node (something reacted) and
  * `failoverAt` the first `primary` declaration, both at or after the start and no later than
  * the end; null when there is none.
@@ -29,6 +35,9 @@ export interface Outage {
   failoverAt: Micros | null;
 }
 
+/** Unserved stretches shorter than this are blips, not outages. */
+export const MIN_OUTAGE: Micros = 100_000;
+
 /** Every outage of the run, in time order. */
 export function findOutages(history: History, records: OrderRecord[] = orderRecords(history)): Outage[] {
   const roleAt: Micros[] = [];
@@ -46,6 +55,7 @@ export function findOutages(history: History, records: OrderRecord[] = orderReco
   };
   const outages: Outage[] = [];
   const close = (start: Micros, end: Micros, open: boolean, unservedOrders: number): void => {
+    if (!open && end - start < MIN_OUTAGE) return;
     outages.push({ start, end, open, unservedOrders, detectedAt: firstWithin(roleAt, start, end), failoverAt: firstWithin(primaryAt, start, end) });
   };
 

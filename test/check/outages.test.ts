@@ -31,6 +31,15 @@ describe('findOutages', () => {
     expect(findOutages(h).map((o) => [o.start, o.end])).toEqual([[ms(1_000), ms(3_000)]]);
   });
 
+  it('treats an unserved stretch shorter than 100 ms between served orders as a blip, not an outage', () => {
+    const h = history([
+      acked('o1', 0, 'a'), ...unserved('o2', 1_000), acked('o3', 1_005, 'a'),
+      ...unserved('o4', 2_000), acked('o5', 2_099, 'a'),
+      ...unserved('o6', 3_000), acked('o7', 3_100, 'a'),
+    ], frame);
+    expect(findOutages(h).map((o) => [o.start, o.end])).toEqual([[ms(3_000), ms(3_100)]]);
+  });
+
   it('ignores role changes after the outage ended', () => {
     const h = history([...unserved('o1', 0), acked('o2', 1_000, 'a'), role(1_500, 'a', 'primary', 1)], frame);
     expect(findOutages(h)[0]).toMatchObject({ start: 0, end: ms(1_000), detectedAt: null, failoverAt: null });
