@@ -65,7 +65,7 @@ describe('the data of a large run', () => {
     expect(begins.length).toBe(300);
     expect(data.faults.map((f) => [f.id, f.startUs])).toEqual(begins.map((b) => [b.faultId, b.time]));
     expect(data.outages.length).toBe(findOutages(result.history).length);
-    expect(data.outages.length).toBeGreaterThanOrEqual(100);
+    expect(data.outages.length).toBeGreaterThanOrEqual(90); // ~one per crash cycle; a few recover within a blip (< 100 ms)
     expect(data.splitBrain.length).toBeGreaterThan(50);
     expect(data.violations.map((v) => v.timeUs)).toEqual(result.violations.map((v) => v.time));
   });
