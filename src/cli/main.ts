@@ -22,8 +22,11 @@ function program(): Command {
     .description('Deterministic simulator for verifying high-availability failover designs')
     .version(HASIM_VERSION)
     .exitOverride()
-    .showHelpAfterError('(run hasim --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // one line, like every other input error: `hasim: error: unknown option '--x' (see hasim --help)`
+      outputError: (s, write) => write(`hasim: ${s.trim()} (see hasim --help)\n`),
+    });
   listCommand(cli);
   runCommand(cli);
   checkCommand(cli);
