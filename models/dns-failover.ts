@@ -53,9 +53,7 @@
 import { defineDesign, type Resolved } from '../src/world/design.ts';
 import { InputError } from '../src/sim/input-error.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
-import { OrderServer } from '../src/parts/order-server.ts';
-import { AsyncReplicator } from '../src/parts/async-replication.ts';
-import { StandbyReplica } from '../src/parts/standby-replica.ts';
+import { AsyncPairNode } from '../src/parts/async-pair.ts';
 import { HealthProbe } from '../src/parts/health-probe.ts';
 
 const params = {
@@ -124,33 +122,17 @@ class HealthChecker implements Actor {
 
 /** A trading server: `a` is configured primary, `b` secondary until promoted. */
 class TradingServer implements Actor {
-  private readonly peer: string;
-  private readonly server: OrderServer;
-  private readonly replica: StandbyReplica;
-  private sender: AsyncReplicator | undefined;
-  private epoch: number;
+  private readonly pair: AsyncPairNode;
 
   constructor(private readonly ctx: NodeContext) {
-    this.peer = ctx.id === PRIMARY ? SECONDARY : PRIMARY;
-    this.epoch = (ctx.disk.get('epoch') as number | undefined) ?? (ctx.id === PRIMARY ? 1 : 0);
-    this.server = new OrderServer(ctx, {
-      replicate: (entry, done, index) => (this.sender ? this.sender.replicate(entry, done, index) : done(false)),
-      replicateAfterLocal: true,
-    });
-    this.replica = new StandbyReplica(ctx, {
-      catchUp: true,
-      onAppended: (entry) => this.server.learn(entry.orderId),
-      onResynced: (_primary, epoch) => {
-        this.epoch = Math.max(this.epoch, epoch);
-        this.server.relearnLog();
-      },
-    });
+    const peer = ctx.id === PRIMARY ? SECONDARY : PRIMARY;
+    this.pair = new AsyncPairNode(ctx, peer, (ctx.disk.get('epoch') as number | undefined) ?? (ctx.id === PRIMARY ? 1 : 0));
   }
 
   onStart(): void {
     // the primary by configuration, or a secondary whose promotion was written to disk
-    if (this.ctx.id === PRIMARY || this.ctx.disk.get('promoted') === true) this.actAsPrimary();
-    else this.server.becomeStandby(this.epoch);
+    if (this.ctx.id === PRIMARY || this.ctx.disk.get('promoted') === true) this.pair.becomePrimary();
+    else this.pair.becomeStandby();
   }
 
   threadOf(kind: string): string {
@@ -158,32 +140,20 @@ class TradingServer implements Actor {
   }
 
   onMessage(from: string, msg: Msg): void {
-    if (this.server.handle(msg)) return;
-    if (msg.type === 'promote') {
-      if (!this.server.primary) this.promote();
-      return;
-    }
-    if (!this.server.primary && this.replica.handle(from, msg)) return;
-    this.sender?.handle(from, msg);
+    if (this.pair.handle(from, msg)) return;
+    if (msg.type === 'promote' && !this.pair.primary) this.promote();
   }
 
   onTimer(kind: string, data: unknown): void {
-    if (this.replica.onTimer(kind, data)) return;
-    this.sender?.onTimer(kind);
+    this.pair.onTimer(kind, data);
   }
 
   private promote(): void {
-    this.epoch += 1;
-    this.ctx.disk.put('epoch', this.epoch);
+    this.pair.epoch += 1;
+    this.ctx.disk.put('epoch', this.pair.epoch);
     this.ctx.disk.put('promoted', true);
     this.ctx.note('promoted by the failover hook');
-    this.actAsPrimary();
-  }
-
-  private actAsPrimary(): void {
-    this.replica.stop();
-    this.sender = new AsyncReplicator(this.ctx, { peer: this.peer, epoch: this.epoch, flushInterval: 0 });
-    this.server.becomePrimary(this.epoch);
+    this.pair.becomePrimary();
   }
 }
 

@@ -51,9 +51,7 @@
 import { defineDesign, type Resolved } from '../src/world/design.ts';
 import { InputError } from '../src/sim/input-error.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
-import { OrderServer } from '../src/parts/order-server.ts';
-import { AsyncReplicator } from '../src/parts/async-replication.ts';
-import { StandbyReplica } from '../src/parts/standby-replica.ts';
+import { AsyncPairNode } from '../src/parts/async-pair.ts';
 import { HealthProbe } from '../src/parts/health-probe.ts';
 
 const params = {
@@ -119,31 +117,15 @@ class TriggerFileMonitor implements Actor {
 
 /** A PostgreSQL server: a primary, or a standby in recovery until promoted. */
 class PostgresServer implements Actor {
-  private readonly peer: string;
-  private readonly server: OrderServer;
-  private readonly walReceiver: StandbyReplica;
-  private walSender: AsyncReplicator | undefined;
-  /** The timeline: a promotion starts a new one. */
-  private timeline: number;
+  /** The order path, the WAL receiver and, once primary, the WAL sender; its epoch is the timeline. */
+  private readonly pair: AsyncPairNode;
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly p: Params,
   ) {
-    this.peer = ctx.id === PRIMARY ? STANDBY : PRIMARY;
-    this.timeline = (ctx.disk.get('timeline') as number | undefined) ?? 1;
-    this.server = new OrderServer(ctx, {
-      replicate: (entry, done, index) => (this.walSender ? this.walSender.replicate(entry, done, index) : done(false)),
-      replicateAfterLocal: true,
-    });
-    this.walReceiver = new StandbyReplica(ctx, {
-      catchUp: true,
-      onAppended: (entry) => this.server.learn(entry.orderId),
-      onResynced: (_primary, timeline) => {
-        this.timeline = Math.max(this.timeline, timeline);
-        this.server.relearnLog();
-      },
-    });
+    const peer = ctx.id === PRIMARY ? STANDBY : PRIMARY;
+    this.pair = new AsyncPairNode(ctx, peer, (ctx.disk.get('timeline') as number | undefined) ?? 1);
   }
 
   onStart(): void {
@@ -159,32 +141,23 @@ class PostgresServer implements Actor {
   }
 
   onMessage(from: string, msg: Msg): void {
-    if (this.server.handle(msg)) return; // a standby refuses writes (read-only transaction)
-    if (msg.type === 'touch-trigger') {
-      this.ctx.disk.put(TRIGGER_FILE, true);
-      return;
-    }
-    if (!this.server.primary && this.walReceiver.handle(from, msg)) return;
-    this.walSender?.handle(from, msg);
+    if (this.pair.handle(from, msg)) return; // a standby refuses writes (read-only transaction)
+    if (msg.type === 'touch-trigger') this.ctx.disk.put(TRIGGER_FILE, true);
   }
 
   onTimer(kind: string, data: unknown): void {
     if (kind === 'check-trigger') return this.checkTrigger();
-    if (this.walReceiver.onTimer(kind, data)) return;
-    this.walSender?.onTimer(kind);
+    this.pair.onTimer(kind, data);
   }
 
   private startStandby(): void {
-    this.server.becomeStandby(this.timeline);
-    this.walReceiver.start();
+    this.pair.becomeStandby();
     // the startup process's WAL retry loop, with a phase of its own
     this.ctx.setTimer(Math.floor(this.ctx.rng.float() * this.p.walRetrieveRetryInterval), 'check-trigger');
   }
 
   private startPrimary(): void {
-    this.walReceiver.stop();
-    this.walSender = new AsyncReplicator(this.ctx, { peer: this.peer, epoch: this.timeline, flushInterval: 0 });
-    this.server.becomePrimary(this.timeline);
+    this.pair.becomePrimary();
   }
 
   /**
@@ -194,18 +167,18 @@ class PostgresServer implements Actor {
    * a promotion.
    */
   private checkTrigger(): void {
-    if (this.server.primary) return;
+    if (this.pair.primary) return;
     if (this.ctx.disk.get(TRIGGER_FILE) === true) return this.promote();
     this.ctx.setTimer(this.p.walRetrieveRetryInterval, 'check-trigger');
   }
 
   private promote(): void {
-    this.timeline += 1;
+    const timeline = ++this.pair.epoch;
     const disk = this.ctx.disk;
     disk.put(TRIGGER_FILE, false); // removed on promotion
     disk.put(RECOVERY_CONF, false); // renamed to recovery.done
-    disk.put('timeline', this.timeline);
-    this.ctx.note(`trigger file found: promoted to timeline ${this.timeline}`);
+    disk.put('timeline', timeline);
+    this.ctx.note(`trigger file found: promoted to timeline ${timeline}`);
     this.startPrimary();
   }
 }
