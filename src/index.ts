@@ -22,3 +22,4 @@ export type { History, HistoryEvent, Role } from './check/history.ts';
 export { estimate, type EstimateOptions, type DesignEstimate } from './estimate/estimate.ts';
 export { InputError } from './sim/input-error.ts';
 export * from './sim/time.ts';
+export { OrderServer, type OrderServerOptions } from './parts/order-server.ts';

@@ -53,7 +53,7 @@ export async function loadDesign(nameOrPath: string): Promise<Design> {
   try {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
-    throw new InputError(nameOrPath, '', 'a design module that loads', error instanceof Error ? error.message.split('\n')[0] : String(error));
+    throw new InputError(nameOrPath, '', 'a design module that loads as an ES module (its package.json needs "type": "module", or name it .mts)', error instanceof Error ? error.message.split('\n')[0] : String(error));
   }
   const design = module.default as Design | undefined;
   if (!design || typeof design !== 'object' || typeof design.createNode !== 'function' || typeof design.topology !== 'function') {
