@@ -51,15 +51,14 @@
  * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
-import { InputError } from '../src/sim/input-error.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { AsyncPairNode } from '../src/parts/async-pair.ts';
 import { HealthProbe } from '../src/parts/health-probe.ts';
 
 const params = {
-  requestInterval: { kind: 'duration', default: '10s', doc: 'time between two health checks of the primary', source: 'Route 53 health check RequestInterval: 10 s (fast) or 30 s (standard)' },
+  requestInterval: { kind: 'duration', positive: true, default: '10s', doc: 'time between two health checks of the primary', source: 'Route 53 health check RequestInterval: 10 s (fast) or 30 s (standard)' },
   failureThreshold: { kind: 'integer', default: 3, min: 1, max: 10, doc: 'checks in a row that must fail (or pass) to change the endpoint status', source: 'Route 53 health check FailureThreshold, default 3' },
-  connectTimeout: { kind: 'duration', default: '4s', doc: 'a health check not answered by then has failed', source: 'Route 53: TCP connection within 4 s, then a 2xx/3xx within 2 s' },
+  connectTimeout: { kind: 'duration', positive: true, default: '4s', doc: 'a health check not answered by then has failed', source: 'Route 53: TCP connection within 4 s, then a 2xx/3xx within 2 s' },
   ttl: { kind: 'duration', default: '5s', doc: 'TTL of the service record', source: 'HA document §3: TTL 5 seconds' },
   clientMinCache: { kind: 'duration', default: '0s', doc: 'clients cache an answer at least this long, whatever the TTL', source: 'JVM networkaddress.cache.ttl: 30 s by default (java.security); 0 = honour the TTL' },
   failback: { kind: 'boolean', default: true, doc: 'the record returns to the primary once its health check passes again', source: 'Route 53 failover routing: the primary record is answered whenever it is healthy' },
@@ -162,9 +161,6 @@ export default defineDesign({
   description: 'health-checked DNS failover (Route 53 style): 10 s checks, 3 failures, TTL 5 s, async replication, no fencing',
   params,
   topology: (p) => {
-    for (const name of ['requestInterval', 'connectTimeout'] as const) {
-      if (p[name] <= 0) throw new InputError('--set', name, 'a positive duration');
-    }
     return {
       nodes: [
         { id: PRIMARY, rack: 'r1', supervisedRestart: p.restartSec },

@@ -86,7 +86,6 @@
  *   the only reading under which the standby can hold replicated state.
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
-import { InputError } from '../src/sim/input-error.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { AsyncReplicator } from '../src/parts/async-replication.ts';
@@ -97,12 +96,12 @@ import { VRRP_SCRIPT_KINDS, VrrpScript } from '../src/parts/vrrp-script.ts';
 const params = {
   priority: { kind: 'integer', default: 150, min: 1, max: 254, doc: "priority of `a`, the preferred MASTER", source: 'keepalived.conf(5) priority (default 100); models.md: master e.g. 150' },
   backupPriority: { kind: 'integer', default: 100, min: 1, max: 254, doc: 'priority of `b`', source: 'keepalived.conf(5) priority, default 100' },
-  advertInt: { kind: 'duration', default: '1s', doc: 'VRRP advertisement interval (advert_int)', source: 'keepalived.conf(5) advert_int, default 1; RFC 3768 §5.3.7' },
+  advertInt: { kind: 'duration', positive: true, default: '1s', doc: 'VRRP advertisement interval (advert_int)', source: 'keepalived.conf(5) advert_int, default 1; RFC 3768 §5.3.7' },
   nopreempt: { kind: 'boolean', default: false, doc: 'a returning higher-priority node does not take the VIP back', source: 'keepalived.conf(5) nopreempt (preempt is the default)' },
   preemptDelay: { kind: 'duration', default: '0s', doc: 'delay before preempting after startup or after first hearing a lower-priority master (preempt_delay)', source: 'keepalived.conf(5) preempt_delay, default 0' },
   garpMasterDelay: { kind: 'duration', default: '5s', doc: 'delay of the second burst of gratuitous ARPs after becoming MASTER (0: none)', source: 'keepalived.conf(5) garp_master_delay, default 5' },
   garpMasterRepeat: { kind: 'integer', default: 5, min: 1, doc: 'gratuitous ARPs per burst', source: 'keepalived.conf(5) garp_master_repeat, default 5' },
-  scriptInterval: { kind: 'duration', default: '1s', doc: 'vrrp_script interval', source: 'keepalived.conf(5) vrrp_script interval, default 1 s (the HA document: 2)' },
+  scriptInterval: { kind: 'duration', positive: true, default: '1s', doc: 'vrrp_script interval', source: 'keepalived.conf(5) vrrp_script interval, default 1 s (the HA document: 2)' },
   scriptTimeout: { kind: 'duration', default: '0s', doc: 'vrrp_script timeout (0: the interval)', source: 'keepalived vrrp_script timeout: unset, a run still going at the next interval fails' },
   fall: { kind: 'integer', default: 1, min: 1, doc: 'failed runs in a row to mark the script KO', source: 'keepalived.conf(5) vrrp_script fall, default 1' },
   rise: { kind: 'integer', default: 1, min: 1, doc: 'successful runs in a row to mark it OK again', source: 'keepalived.conf(5) vrrp_script rise, default 1' },
@@ -249,9 +248,6 @@ export default defineDesign({
   description: 'keepalived VRRPv2 with a vrrp_script health check: VIP by gratuitous ARP, preemption, async state replication, no quorum',
   params,
   topology: (p) => {
-    for (const name of ['advertInt', 'scriptInterval'] as const) {
-      if (p[name] <= 0) throw new InputError('--set', name, 'a positive duration');
-    }
     return {
       nodes: [
         { id: 'a', rack: 'r1', supervisedRestart: p.restartSec },

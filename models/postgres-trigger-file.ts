@@ -49,16 +49,15 @@
  * - restartSec 5 s: the service runs under systemd with `Restart=on-failure`, `RestartSec=5s`.
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
-import { InputError } from '../src/sim/input-error.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { AsyncPairNode } from '../src/parts/async-pair.ts';
 import { HealthProbe } from '../src/parts/health-probe.ts';
 
 const params = {
   checkInterval: { kind: 'duration', default: '5s', doc: "the monitor's sleep between two checks of the primary", source: 'monitor script loop (the HA document gives none)' },
-  checkTimeout: { kind: 'duration', default: '3s', doc: 'a check not answered by then has failed', source: 'pg_isready(1) --timeout, default 3 s' },
+  checkTimeout: { kind: 'duration', positive: true, default: '3s', doc: 'a check not answered by then has failed', source: 'pg_isready(1) --timeout, default 3 s' },
   failedChecks: { kind: 'integer', default: 3, min: 1, doc: 'failed checks in a row before the monitor touches the trigger file', source: 'monitor script (the HA document gives none)' },
-  walRetrieveRetryInterval: { kind: 'duration', default: '5s', doc: 'how often the standby retries WAL and looks for the trigger file once the primary is gone', source: 'postgresql.conf wal_retrieve_retry_interval, default 5s' },
+  walRetrieveRetryInterval: { kind: 'duration', positive: true, default: '5s', doc: 'how often the standby retries WAL and looks for the trigger file once the primary is gone', source: 'postgresql.conf wal_retrieve_retry_interval, default 5s' },
   restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=on-failure, RestartSec=5s (common operator setting)' },
 } as const;
 
@@ -188,9 +187,6 @@ export default defineDesign({
   description: 'PostgreSQL async streaming replication, standby promoted by a trigger file a monitor touches; no fencing',
   params,
   topology: (p) => {
-    for (const name of ['checkTimeout', 'walRetrieveRetryInterval'] as const) {
-      if (p[name] <= 0) throw new InputError('--set', name, 'a positive duration');
-    }
     return {
       nodes: [
         { id: PRIMARY, rack: 'r1', supervisedRestart: p.restartSec },

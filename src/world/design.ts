@@ -17,7 +17,8 @@ import type { DistributionSpec } from '../sim/distributions.ts';
 import type { Actor, NodeContext } from './actor.ts';
 
 export type ParamSpec =
-  | { kind: 'duration'; default: string; doc: string; source: string }
+  /** `positive`: zero is refused too (an interval or a timeout of 0 makes no sense). */
+  | { kind: 'duration'; default: string; positive?: boolean; doc: string; source: string }
   | { kind: 'number'; default: number; min?: number; max?: number; unit?: string; doc: string; source: string }
   | { kind: 'integer'; default: number; min?: number; max?: number; unit?: string; doc: string; source: string }
   | { kind: 'boolean'; default: boolean; doc: string; source: string }

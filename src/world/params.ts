@@ -10,7 +10,7 @@ import type { Design, ParamSpec, ParamSpecs, ParamValues } from './design.ts';
 export function describeParam(spec: ParamSpec): string {
   switch (spec.kind) {
     case 'duration':
-      return DURATION_EXPECTED;
+      return spec.positive ? DURATION_EXPECTED.replace('non-negative', 'positive') : DURATION_EXPECTED;
     case 'boolean':
       return 'true or false';
     case 'enum':
@@ -31,7 +31,8 @@ export function parseParam(spec: ParamSpec, raw: unknown, source: string, field:
   switch (spec.kind) {
     case 'duration': {
       if (typeof text !== 'string') return fail();
-      return tryParseDuration(text) ?? fail();
+      const us = tryParseDuration(text);
+      return us === undefined || (spec.positive && us === 0) ? fail() : us;
     }
     case 'boolean':
       if (text === true || text === 'true' || text === 'on' || text === 'yes') return true;
