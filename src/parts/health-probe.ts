@@ -20,6 +20,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext } from '../world/actor.ts';
+import { RiseFall } from '../world/rise-fall.ts';
 
 /** Timer kinds of this part. */
 export const HEALTH_PROBE_KINDS: ReadonlySet<string> = new Set(['probe-next', 'probe-timeout']);
@@ -47,17 +48,21 @@ export interface HealthProbeOptions {
 }
 
 export class HealthProbe {
-  /** The monitor's verdict; targets start healthy. */
-  up = true;
   private nextCheckId = 1;
   private awaiting: number | undefined;
-  private failures = 0;
-  private successes = 0;
+  private readonly checks: RiseFall;
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly options: HealthProbeOptions,
-  ) {}
+  ) {
+    this.checks = new RiseFall(options.successThreshold, options.failureThreshold);
+  }
+
+  /** The monitor's verdict; targets start healthy. */
+  get up(): boolean {
+    return this.checks.up;
+  }
 
   start(): void {
     this.ctx.setTimer(this.options.firstCheckDelayUs ?? this.options.intervalUs, 'probe-next');
@@ -93,21 +98,10 @@ export class HealthProbe {
 
   private verdict(ok: boolean): void {
     this.awaiting = undefined;
-    if (ok) {
-      this.failures = 0;
-      this.successes++;
-    } else {
-      this.successes = 0;
-      this.failures++;
-    }
-    this.options.onCheck?.(ok, this.failures);
-    if (this.up && !ok && this.failures >= this.options.failureThreshold) {
-      this.up = false;
-      this.options.onDown();
-    } else if (!this.up && ok && this.successes >= this.options.successThreshold) {
-      this.up = true;
-      this.options.onUp?.();
-    }
+    const changed = this.checks.record(ok);
+    this.options.onCheck?.(ok, this.checks.failures);
+    if (changed === false) this.options.onDown();
+    else if (changed === true) this.options.onUp?.();
     if (this.options.loop === 'sleep-after') this.ctx.setTimer(this.options.intervalUs, 'probe-next');
   }
 }

@@ -14,6 +14,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { NodeContext } from '../world/actor.ts';
+import { RiseFall } from '../world/rise-fall.ts';
 
 /** Timer kinds of this part (run them on the keepalived thread). */
 export const VRRP_SCRIPT_KINDS: ReadonlySet<string> = new Set(['vrrp-script-run', 'vrrp-script-timeout']);
@@ -34,17 +35,21 @@ export interface VrrpScriptOptions {
 }
 
 export class VrrpScript {
-  /** The status the instance sees; a script starts OK (keepalived without `init_fail`). */
-  ok = true;
   private run = 0;
   private pending: number | undefined;
-  private successes = 0;
-  private failures = 0;
+  private readonly checks: RiseFall;
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly options: VrrpScriptOptions,
-  ) {}
+  ) {
+    this.checks = new RiseFall(options.rise, options.fall);
+  }
+
+  /** The status the instance sees; a script starts OK (keepalived without `init_fail`). */
+  get ok(): boolean {
+    return this.checks.up;
+  }
 
   /** Schedules the first run `firstRunDelay` from now (default one interval). */
   start(firstRunDelay: Micros = this.options.intervalUs): void {
@@ -76,19 +81,7 @@ export class VrrpScript {
 
   private result(ok: boolean): void {
     this.pending = undefined;
-    if (ok) {
-      this.failures = 0;
-      this.successes++;
-      if (!this.ok && this.successes >= this.options.rise) this.setStatus(true);
-    } else {
-      this.successes = 0;
-      this.failures++;
-      if (this.ok && this.failures >= this.options.fall) this.setStatus(false);
-    }
-  }
-
-  private setStatus(ok: boolean): void {
-    this.ok = ok;
-    this.options.onStatus(ok);
+    const changed = this.checks.record(ok);
+    if (changed !== undefined) this.options.onStatus(changed);
   }
 }

@@ -12,13 +12,12 @@
 import type { Micros } from '../sim/time.ts';
 import type { Msg } from './actor.ts';
 import type { Endpoint } from './network.ts';
+import { RiseFall } from './rise-fall.ts';
 import type { World } from './world.ts';
 
 interface Backend {
   node: string;
-  healthy: boolean;
-  failures: number;
-  successes: number;
+  checks: RiseFall;
   /** The check awaiting an answer, if any. */
   pendingCheck: number | undefined;
 }
@@ -43,7 +42,7 @@ export class LoadBalancer implements Endpoint {
   ) {
     // one failure short of `fall`: an unproven backend goes down on its first failed check
     const failures = Math.max(0, spec.unhealthyThreshold - 1);
-    this.backends = spec.targets.map((node) => ({ node, healthy: true, failures, successes: 0, pendingCheck: undefined }));
+    this.backends = spec.targets.map((node) => ({ node, checks: new RiseFall(spec.healthyThreshold, spec.unhealthyThreshold, failures), pendingCheck: undefined }));
   }
 
   start(): void {
@@ -65,21 +64,10 @@ export class LoadBalancer implements Endpoint {
 
   private result(backend: Backend, healthy: boolean): void {
     backend.pendingCheck = undefined;
-    if (healthy) {
-      backend.failures = 0;
-      backend.successes++;
-      if (!backend.healthy && backend.successes >= this.spec.healthyThreshold) this.mark(backend, true);
-    } else {
-      backend.successes = 0;
-      backend.failures++;
-      if (backend.healthy && backend.failures >= this.spec.unhealthyThreshold) this.mark(backend, false);
-    }
+    const changed = backend.checks.record(healthy);
+    if (changed !== undefined) this.world.history.record({ type: 'lb', time: this.world.sim.now, node: backend.node, healthy: changed });
   }
 
-  private mark(backend: Backend, healthy: boolean): void {
-    backend.healthy = healthy;
-    this.world.history.record({ type: 'lb', time: this.world.sim.now, node: backend.node, healthy });
-  }
 
   receive(from: string, msg: Msg): void {
     if (msg.type === 'health-result') {
@@ -96,7 +84,7 @@ export class LoadBalancer implements Endpoint {
   private pick(): string | undefined {
     for (let i = 0; i < this.backends.length; i++) {
       const backend = this.backends[(this.next + i) % this.backends.length];
-      if (backend.healthy) {
+      if (backend.checks.up) {
         this.next = (this.next + i + 1) % this.backends.length;
         return backend.node;
       }
@@ -106,6 +94,6 @@ export class LoadBalancer implements Endpoint {
 
   /** Backends currently in rotation (for tests and reports). */
   healthyBackends(): string[] {
-    return this.backends.filter((b) => b.healthy).map((b) => b.node);
+    return this.backends.filter((b) => b.checks.up).map((b) => b.node);
   }
 }
