@@ -20,15 +20,15 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
 import { duplicateAcceptances } from '../../src/check/no-duplicate-order.ts';
-import { parseSchedule, type Schedule } from '../../src/faults/schedule.ts';
+import type { Schedule } from '../../src/faults/schedule.ts';
 import type { Workload } from '../../src/world/client.ts';
 import design from '../../models/active-active-lock.ts';
+import { faultSchedule } from './fault-schedule.ts';
 
 const SECOND = 1_000_000;
 
 function schedule(faultLines: string[], duration = '60s', settle = '30s'): Schedule {
-  const faults = faultLines.length ? `faults:\n${faultLines.map((l) => `  - ${l}`).join('\n')}` : 'faults: []';
-  return parseSchedule(`name: t\nduration: ${duration}\nsettle: ${settle}\n${faults}\n`, '<test>');
+  return faultSchedule(faultLines, duration, settle);
 }
 
 function run(faultLines: string[], params: Record<string, unknown> = {}, workload?: Partial<Workload>): RunResult {

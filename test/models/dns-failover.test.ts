@@ -11,17 +11,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
-import { parseSchedule, type Schedule } from '../../src/faults/schedule.ts';
+import type { Schedule } from '../../src/faults/schedule.ts';
 import { InputError } from '../../src/sim/input-error.ts';
 import type { Micros } from '../../src/sim/time.ts';
 import dnsFailover from '../../models/dns-failover.ts';
+import { faultSchedule } from './fault-schedule.ts';
 
 const SECOND = 1_000_000;
 const MS = 1_000;
 
 function schedule(faultLines: string[], duration = '60s', settle = '20s'): Schedule {
-  const faults = faultLines.length ? `faults:\n${faultLines.map((l) => `  - ${l}`).join('\n')}` : 'faults: []';
-  return parseSchedule(`name: t\nduration: ${duration}\nsettle: ${settle}\n${faults}\n`, '<test>');
+  return faultSchedule(faultLines, duration, settle);
 }
 
 function run(faultLines: string[], params: Record<string, unknown> = {}, seed = 1, duration?: string): RunResult {

@@ -15,10 +15,11 @@ import { Simulator } from '../../src/sim/simulator.ts';
 import { DEFAULT_WORKLOAD } from '../../src/world/client.ts';
 import { resolveParams } from '../../src/world/params.ts';
 import { World } from '../../src/world/world.ts';
-import { parseSchedule, type Schedule } from '../../src/faults/schedule.ts';
+import type { Schedule } from '../../src/faults/schedule.ts';
 import { InputError } from '../../src/sim/input-error.ts';
 import type { Micros } from '../../src/sim/time.ts';
 import keepalived from '../../models/keepalived-vrrp.ts';
+import { faultSchedule } from './fault-schedule.ts';
 
 const SECOND = 1_000_000;
 const MS = 1_000;
@@ -27,8 +28,7 @@ const MASTER_DOWN_B = 3 * SECOND + SKEW_B;
 const MASTER_DOWN_A = 3 * SECOND + 414_062.5;
 
 function schedule(faultLines: string[], duration = '40s', settle = '15s'): Schedule {
-  const faults = faultLines.length ? `faults:\n${faultLines.map((l) => `  - ${l}`).join('\n')}` : 'faults: []';
-  return parseSchedule(`name: t\nduration: ${duration}\nsettle: ${settle}\n${faults}\n`, '<test>');
+  return faultSchedule(faultLines, duration, settle);
 }
 
 function run(faultLines: string[], params: Record<string, unknown> = {}, seed = 1, duration?: string): RunResult {
