@@ -8,7 +8,7 @@
  * failovers, elections (a `candidate` role declared), fencing actions, stale-token rejections
  * at the exchange, demotions (a primary declaring another role), and faults that fired.
  */
-import type { HistoryEvent } from '../check/history.ts';
+import type { HistoryEvent } from '../history/history.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import type { RunResult } from './simulate.ts';
 import { Histogram, type HistogramState } from './histogram.ts';

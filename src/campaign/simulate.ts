@@ -11,7 +11,7 @@
  */
 import { checkAll } from '../check/index.ts';
 import type { Violation } from '../check/invariant.ts';
-import type { History } from '../check/history.ts';
+import type { History } from '../history/history.ts';
 import { installFaults } from '../faults/injector.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import { validateTargets } from '../faults/schedule.ts';

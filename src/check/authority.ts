@@ -12,7 +12,7 @@
  * way from the roles declared in that scope; the default scope `''` is the whole service.
  */
 import type { Micros } from '../sim/time.ts';
-import type { FinalNodeState, History, Role } from './history.ts';
+import type { FinalNodeState, History, Role } from '../history/history.ts';
 import { scopeOf } from './scopes.ts';
 
 export function authoritativeNode(history: History, scope = ''): FinalNodeState | undefined {

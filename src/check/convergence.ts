@@ -12,7 +12,7 @@
  * scope and are left out of that comparison.
  */
 import { authoritativeNode } from './authority.ts';
-import type { FinalNodeState, History } from './history.ts';
+import type { FinalNodeState, History } from '../history/history.ts';
 import type { Invariant, Violation } from './invariant.ts';
 import { orderScopes, roleScopes, scopeOf } from './scopes.ts';
 

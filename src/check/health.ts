@@ -10,7 +10,7 @@
  * non-serving nodes count like any node in `history.nodes`.
  */
 import type { Micros } from '../sim/time.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 
 export interface Period {
   start: Micros;

@@ -14,7 +14,7 @@
  */
 import { InputError } from '../sim/input-error.ts';
 import { convergence } from './convergence.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 import type { Invariant, Violation } from './invariant.ts';
 import { noDuplicateOrder } from './no-duplicate-order.ts';
 import { noLostAck } from './no-lost-ack.ts';

@@ -4,7 +4,7 @@
  * internals), so every design gets all of them for free. `index.ts` keeps the registry.
  */
 import type { Micros } from '../sim/time.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 
 /** One place where an invariant does not hold. */
 export interface Violation {

@@ -3,7 +3,7 @@
  * (order records, primary intervals, effects, lost acks). Each is computed once per history
  * and shared; callers must treat the results as read-only.
  */
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 
 /** Wraps `compute` so it runs once per history object. */
 export function memoPerHistory<T>(compute: (history: History) => T): (history: History) => T {

@@ -6,7 +6,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import { formatInstant } from '../sim/time.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 import type { Invariant, Violation } from './invariant.ts';
 import { memoPerHistory } from './memo.ts';
 

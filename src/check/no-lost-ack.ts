@@ -8,7 +8,7 @@
 import type { Micros } from '../sim/time.ts';
 import { formatInstant } from '../sim/time.ts';
 import { authoritativeNode } from './authority.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 import type { Invariant, Violation } from './invariant.ts';
 import { memoPerHistory } from './memo.ts';
 import { hasScopes, orderScopes } from './scopes.ts';

@@ -8,7 +8,7 @@
  * still unanswered at the end of the run whose timeout had not yet expired by then.
  */
 import type { Micros } from '../sim/time.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 import { memoPerHistory } from './memo.ts';
 
 /** The reason a client gives for an order refused because the market is closed. */

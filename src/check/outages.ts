@@ -18,7 +18,7 @@
  * the end; null when there is none.
  */
 import type { Micros } from '../sim/time.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 import { orderRecords, serviceOf, type OrderRecord } from './orders.ts';
 import { lowerBound } from './primary-intervals.ts';
 

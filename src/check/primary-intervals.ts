@@ -21,7 +21,7 @@
  *                      ^ effective: both acked / sent to the exchange in here
  */
 import type { Micros } from '../sim/time.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 import { memoPerHistory } from './memo.ts';
 import { scopeOf } from './scopes.ts';
 

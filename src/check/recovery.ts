@@ -14,7 +14,7 @@
 import { formatDuration, formatInstant } from '../sim/time.ts';
 import { findOutages, type Outage } from './outages.ts';
 import { noHealthyNodePeriods, type Period } from './health.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 import type { Invariant, Violation } from './invariant.ts';
 import { isMarketClosed, orderRecords, type OrderRecord } from './orders.ts';
 

@@ -13,7 +13,7 @@
  * several). An effect by a node primary in no scope (a late ack after a demotion) counts for the
  * last scope it was primary in; an order with no effect at all has no scope.
  */
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 import { memoPerHistory } from './memo.ts';
 
 /** The scope of a `role` event (`''`: the whole service). */

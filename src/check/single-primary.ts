@@ -6,7 +6,7 @@
  * violation's time is the first instant at which both had done so.
  */
 import { formatDuration, formatInstant } from '../sim/time.ts';
-import type { History } from './history.ts';
+import type { History } from '../history/history.ts';
 import type { Invariant, Violation } from './invariant.ts';
 import { splitBrainIntervals, type SplitBrainInterval } from './primary-intervals.ts';
 

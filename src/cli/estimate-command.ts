@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_SIMULATIONS, estimate, MINUTES_PER_YEAR } from '../estimate/estimate.ts';
 import { loadReliability } from '../estimate/reliability.ts';
-import { estimateJson, estimateNotes, estimateTable } from '../estimate/report.ts';
+import { estimateJson, estimateNotes, estimateTable } from '../report/estimate-report.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
 import { estimateHtml, estimateReportInput } from '../report/html/estimate-page.ts';
 import { writeHtml } from '../report/html/write.ts';

@@ -5,7 +5,7 @@
  * Exit 1 when an invariant failed, as `hasim check` would have.
  */
 import type { Command } from 'commander';
-import { mergeCampaignFiles } from '../campaign/merge.ts';
+import { mergeCampaignFiles } from '../report/campaign-merge.ts';
 import { readCampaignFile } from '../report/campaign-json.ts';
 import { campaignText } from '../report/campaign-text.ts';
 import { commandLine, writeFailureSchedules, writeOutputs } from './campaign-output.ts';

@@ -21,7 +21,7 @@
  */
 import { acquire, killAndRestart, release, startProcess } from '../faults/controls.ts';
 import { computeMetrics } from '../metrics/index.ts';
-import type { History } from '../check/history.ts';
+import type { History } from '../history/history.ts';
 import { EventBudgetExceeded, Simulator } from '../sim/simulator.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
 import { DEFAULT_WORKLOAD, type Workload } from '../world/client.ts';

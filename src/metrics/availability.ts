@@ -5,7 +5,7 @@
  * Time-based: the fraction of the measured window [first invoke, `settleEndAt`] not covered by
  * an outage (see `outages.ts`). Both are 1 when there is nothing to measure.
  */
-import type { History } from '../check/history.ts';
+import type { History } from '../history/history.ts';
 import { serviceOf, type OrderRecord } from '../check/orders.ts';
 import type { Outage } from '../check/outages.ts';
 

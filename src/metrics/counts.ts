@@ -4,7 +4,7 @@
  * `orders = acked + failed + indeterminate + marketClosed`, where `failed` excludes market-closed
  * rejections and `indeterminate` includes orders with no answer at all by the end of the run.
  */
-import type { History } from '../check/history.ts';
+import type { History } from '../history/history.ts';
 import { duplicateAcceptances } from '../check/no-duplicate-order.ts';
 import { isMarketClosed, type OrderRecord } from '../check/orders.ts';
 

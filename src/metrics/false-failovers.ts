@@ -7,7 +7,7 @@
  * accepted exchange order) within the preceding client timeout: A was alive and serving, so
  * the failover was not needed and cost at least a moment of split-brain belief.
  */
-import type { History } from '../check/history.ts';
+import type { History } from '../history/history.ts';
 import { effectIndices, lowerBound, primaryIntervals, type PrimaryInterval } from '../check/primary-intervals.ts';
 
 /** Promotions after the first one that moved primaryship (another node or a new epoch). */

@@ -9,7 +9,7 @@
  * metrics.outages[0].rtoMs; // 2150: how long the clients saw the service down
  * ```
  */
-import type { History } from '../check/history.ts';
+import type { History } from '../history/history.ts';
 import { orderRecords } from '../check/orders.ts';
 import { primaryIntervals } from '../check/primary-intervals.ts';
 import { toMs } from '../sim/time.ts';

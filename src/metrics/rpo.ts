@@ -4,7 +4,7 @@
  * `rpoMs` is the time span their acks cover, from the earliest to the latest (0 for one lost
  * order or none).
  */
-import type { History } from '../check/history.ts';
+import type { History } from '../history/history.ts';
 import { lostAcks } from '../check/no-lost-ack.ts';
 import { toMs } from '../sim/time.ts';
 

@@ -4,7 +4,7 @@
  * the overlap to the earlier of their last ones; see `check/primary-intervals.ts`). Summed over
  * every overlapping pair of nodes, so three primaries at once count three pairs.
  */
-import type { History } from '../check/history.ts';
+import type { History } from '../history/history.ts';
 import { splitBrainIntervals, type PrimaryInterval } from '../check/primary-intervals.ts';
 import { toMs } from '../sim/time.ts';
 

@@ -4,7 +4,7 @@
  * `new OrderServer(scopedContext(ctx, 'shard2'))` declares `primary` of shard2, not of the whole
  * service. Everything else is the node's own context.
  */
-import type { Role } from '../check/history.ts';
+import type { Role } from '../history/history.ts';
 import type { NodeContext } from '../world/actor.ts';
 
 export function scopedContext(ctx: NodeContext, scope: string): NodeContext {

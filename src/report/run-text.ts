@@ -4,7 +4,7 @@
  * VIP moves, outages and violations. Client traffic is summarised, never listed.
  */
 import type { RunResult } from '../campaign/simulate.ts';
-import type { HistoryEvent } from '../check/history.ts';
+import type { HistoryEvent } from '../history/history.ts';
 import type { Violation } from '../check/invariant.ts';
 import { formatInstant, MS } from '../sim/time.ts';
 

@@ -10,7 +10,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Rng } from '../sim/rng.ts';
-import type { Role } from '../check/history.ts';
+import type { Role } from '../history/history.ts';
 import type { Disk } from './disk.ts';
 
 /** A message between endpoints. `type` names it; the rest is the design's payload. */

@@ -11,7 +11,7 @@
  * Each boot gets a fresh context bound to that boot's incarnation, so timers and callbacks of
  * a previous life can never act.
  */
-import type { Role, NodeState } from '../check/history.ts';
+import type { Role, NodeState } from '../history/history.ts';
 import type { Micros } from '../sim/time.ts';
 import type { SimEvent } from '../sim/queue.ts';
 import type { Actor, FenceAction, Msg, NodeContext, OrderRequest, TimerHandle } from './actor.ts';

@@ -8,7 +8,7 @@
  *                                          ^
  *                        power controller (IPMI, mgmt network)
  */
-import { HistoryRecorder, type FinalNodeState, type NodeState, type Role } from '../check/history.ts';
+import { HistoryRecorder, type FinalNodeState, type NodeState, type Role } from '../history/history.ts';
 import { lognormalFromP99, sampler } from '../sim/distributions.ts';
 import type { Simulator } from '../sim/simulator.ts';
 import { SECOND, type Micros } from '../sim/time.ts';

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { campaign, check, type CheckOptions } from '../../src/campaign/check.ts';
 import { loadDesign } from '../../src/campaign/catalog.ts';
-import { mergeCampaignFiles } from '../../src/campaign/merge.ts';
+import { mergeCampaignFiles } from '../../src/report/campaign-merge.ts';
 import { simulate } from '../../src/campaign/simulate.ts';
 import { parseSchedule } from '../../src/faults/schedule.ts';
 import { campaignJson, resumeStateOf, type CampaignFile } from '../../src/report/campaign-json.ts';

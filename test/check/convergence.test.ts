@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { convergence } from '../../src/check/convergence.ts';
-import type { FinalNodeState, HistoryEvent, Role } from '../../src/check/history.ts';
+import type { FinalNodeState, HistoryEvent, Role } from '../../src/history/history.ts';
 import { acked, final, history, ms, role } from './helpers.ts';
 
 const declared = [role(0, 'a', 'primary', 1)];

@@ -3,7 +3,7 @@
  * is in milliseconds (converted to the history's microseconds); `history()` sorts events by
  * time, keeping the order given for events at the same instant (that is recording order).
  */
-import type { FinalNodeState, History, HistoryEvent, NodeState, Role } from '../../src/check/history.ts';
+import type { FinalNodeState, History, HistoryEvent, NodeState, Role } from '../../src/history/history.ts';
 import { MS, type Micros } from '../../src/sim/time.ts';
 
 export const ms = (millis: number): Micros => Math.round(millis * MS);

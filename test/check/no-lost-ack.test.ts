@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authoritativeNode } from '../../src/check/authority.ts';
 import { lostAcks, noLostAck } from '../../src/check/no-lost-ack.ts';
-import type { FinalNodeState, HistoryEvent, Role } from '../../src/check/history.ts';
+import type { FinalNodeState, HistoryEvent, Role } from '../../src/history/history.ts';
 import { acked, crash, final, history, ms, role } from './helpers.ts';
 
 const served = [role(0, 'a', 'primary', 1), acked('o1', 10, 'a'), acked('o2', 20, 'a'), acked('o3', 30, 'a')];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recovery } from '../../src/check/recovery.ts';
-import type { HistoryEvent } from '../../src/check/history.ts';
+import type { HistoryEvent } from '../../src/history/history.ts';
 import { acked, crash, fail, faultBegin, faultEnd, history, invoke, ms, ok, role, unserved } from './helpers.ts';
 
 const frame = { healAt: ms(10_000), settleEndAt: ms(20_000), endAt: ms(21_000) };

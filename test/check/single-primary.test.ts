@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { primaryIntervals, singlePrimary, splitBrainIntervals } from '../../src/check/single-primary.ts';
-import type { HistoryEvent, Role } from '../../src/check/history.ts';
+import type { HistoryEvent, Role } from '../../src/history/history.ts';
 import { ackSent, acked, crash, exchange, history, ms, nodeState, role } from './helpers.ts';
 
 describe('primaryIntervals', () => {

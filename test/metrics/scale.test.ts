@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkAll } from '../../src/check/index.ts';
-import type { HistoryEvent } from '../../src/check/history.ts';
+import type { HistoryEvent } from '../../src/history/history.ts';
 import { computeMetrics } from '../../src/metrics/index.ts';
 import { final, history, ms } from '../check/helpers.ts';
 

@@ -3,7 +3,7 @@
  * Schedules are short (tens of seconds of virtual time) so each run takes well under a second.
  */
 import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
-import type { HistoryEvent, Role } from '../../src/check/history.ts';
+import type { HistoryEvent, Role } from '../../src/history/history.ts';
 import { parseSchedule, type Schedule } from '../../src/faults/schedule.ts';
 import { SECOND, type Micros } from '../../src/sim/time.ts';
 import type { Design } from '../../src/world/design.ts';

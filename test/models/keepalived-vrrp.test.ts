@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
-import type { History } from '../../src/check/history.ts';
+import type { History } from '../../src/history/history.ts';
 import { checkAll } from '../../src/check/index.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import { DEFAULT_WORKLOAD } from '../../src/world/client.ts';

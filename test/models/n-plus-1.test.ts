@@ -19,7 +19,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
-import type { HistoryEvent } from '../../src/check/history.ts';
+import type { HistoryEvent } from '../../src/history/history.ts';
 import { singlePrimary } from '../../src/check/single-primary.ts';
 import type { Schedule } from '../../src/faults/schedule.ts';
 import design from '../../models/n-plus-1.ts';

@@ -4,7 +4,7 @@
  * pg1 always initialises the cluster, so schedules can name it as the first primary.
  */
 import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
-import type { HistoryEvent } from '../../src/check/history.ts';
+import type { HistoryEvent } from '../../src/history/history.ts';
 import { parseSchedule } from '../../src/faults/schedule.ts';
 import type { Micros } from '../../src/sim/time.ts';
 import patroni from '../../models/postgres-patroni.ts';

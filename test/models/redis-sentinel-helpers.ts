@@ -5,7 +5,7 @@
  * sentinelN.
  */
 import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
-import type { HistoryEvent } from '../../src/check/history.ts';
+import type { HistoryEvent } from '../../src/history/history.ts';
 import { parseSchedule } from '../../src/faults/schedule.ts';
 import type { Micros } from '../../src/sim/time.ts';
 import type { Workload } from '../../src/world/client.ts';

@@ -16,7 +16,7 @@ import { checkHtml } from '../../src/report/html/check-page.ts';
 import { compareHtml, sweepHtml } from '../../src/report/html/compare-page.ts';
 import { estimate } from '../../src/estimate/estimate.ts';
 import { loadReliability } from '../../src/estimate/reliability.ts';
-import { estimateNotes } from '../../src/estimate/report.ts';
+import { estimateNotes } from '../../src/report/estimate-report.ts';
 import { estimateHtml, estimateReportInput, type EstimateReportInput } from '../../src/report/html/estimate-page.ts';
 import { HAS_CHROMIUM, launch, openReport, OUT_DIR, SKIP_REASON, writeReport } from './html-browser.ts';
 

@@ -1,6 +1,6 @@
 /** The world's building blocks: disks, clocks, node states, clients and routing. */
 import { describe, expect, it } from 'vitest';
-import { eventsOf } from '../../src/check/history.ts';
+import { eventsOf } from '../../src/history/history.ts';
 import { Rng } from '../../src/sim/rng.ts';
 import { Simulator } from '../../src/sim/simulator.ts';
 import { MS, SECOND } from '../../src/sim/time.ts';

@@ -11,7 +11,7 @@
  * `MAX_MARKERS` are thinned per node and kind (each kept marker counts the ones it stands for).
  * Faults, outages and violations are not lanes and are never thinned.
  */
-import type { History, HistoryEvent } from '../../check/history.ts';
+import type { History, HistoryEvent } from '../../history/history.ts';
 import { scopeOf } from '../../check/scopes.ts';
 import type { Micros } from '../../sim/time.ts';
 import { describeEvent } from '../run-text.ts';

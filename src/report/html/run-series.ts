@@ -7,7 +7,7 @@
  * Each order counts once, in the bin of its outcome: acked (`ok`, with its latency), or failed
  * (`fail` or `info`: refused, or timed out); market-closed refusals are not failures.
  */
-import type { History } from '../../check/history.ts';
+import type { History } from '../../history/history.ts';
 import { MARKET_CLOSED, orderRecords } from '../../check/orders.ts';
 import type { Micros } from '../../sim/time.ts';
 

@@ -3,9 +3,9 @@
  * Markdown via `report/table.ts`), a few lines of notes (which figures rest on too few events,
  * which ideals are approximate, what was sampled), and the JSON record of design.md §8.
  */
-import { fmt, type Tabular } from '../report/table.ts';
-import type { ReliabilityData } from './reliability.ts';
-import type { DesignEstimate, RareEventRate } from './estimate.ts';
+import { fmt, type Tabular } from './table.ts';
+import type { ReliabilityData } from '../estimate/reliability.ts';
+import type { DesignEstimate, RareEventRate } from '../estimate/estimate.ts';
 
 const num = (x: number, digits = 1) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
 const range = (r: { mean: number; low: number; high: number }, digits = 1) =>

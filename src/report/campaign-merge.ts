@@ -9,9 +9,9 @@
  * InputError naming the file.
  */
 import { dirname } from 'node:path';
-import { buildCampaignFile, type CampaignFile } from '../report/campaign-json.ts';
+import { buildCampaignFile, type CampaignFile } from './campaign-json.ts';
 import { InputError } from '../sim/input-error.ts';
-import { Aggregate } from './aggregate.ts';
+import { Aggregate } from '../campaign/aggregate.ts';
 
 export interface NamedFile {
   path: string;
