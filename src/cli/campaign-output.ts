@@ -10,6 +10,7 @@ import type { Progress } from '../campaign/campaign.ts';
 import type { CampaignFile } from '../report/campaign-json.ts';
 import { junitXml } from '../report/junit.ts';
 import { InputError } from '../sim/input-error.ts';
+import { out, err } from './io.ts';
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
@@ -27,8 +28,6 @@ export function parseList(raw: string | undefined): string[] | undefined {
   return items.length ? items : undefined;
 }
 
-/** The command line as result files record it. */
-export const commandLine = (): string[] => ['hasim', ...process.argv.slice(2)];
 
 /**
  * A progress line on stderr (runs/s, ETA, failures so far), redrawn at most ten times a
@@ -85,7 +84,7 @@ function formatSeconds(s: number): string {
 export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const onSigint = () => {
-    process.stderr.write('\nhasim: interrupted; writing partial results (Ctrl-C again to quit at once)\n');
+    err('\nhasim: interrupted; writing partial results (Ctrl-C again to quit at once)\n');
     controller.abort();
     process.removeListener('SIGINT', onSigint);
   };
@@ -125,7 +124,7 @@ export function writeOutputs(file: CampaignFile, flags: OutputFlags): boolean {
   if (typeof flags.json === 'string') writeText(flags.json, json);
   if (flags.junit) writeText(flags.junit, junitXml(file));
   if (flags.json === true) {
-    process.stdout.write(json);
+    out(json);
     return true;
   }
   return false;

@@ -12,8 +12,9 @@ import { campaignText } from '../report/campaign-text.ts';
 import { checkHtml } from '../report/html/check-page.ts';
 import { writeHtml } from '../report/html/write.ts';
 import { parseSetFlags } from '../world/params.ts';
-import { commandLine, EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
+import { EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
 import { collect, parseSeed } from './options.ts';
+import { out, err, exitWith, commandLine } from './io.ts';
 
 interface CheckFlags {
   runs: string;
@@ -99,10 +100,10 @@ export function checkCommand(cli: Command): void {
       writeFailureSchedules(file);
       const toStdout = writeOutputs(file, { json, junit: flags.junit });
       if (flags.html) writeHtml(flags.html, checkHtml(file));
-      if (!toStdout) process.stdout.write(campaignText(file));
+      if (!toStdout) out(campaignText(file));
       if (result.interrupted) {
-        process.stderr.write(`hasim: partial results in ${typeof json === 'string' ? json : 'the JSON above'}; continue with --resume\n`);
-        process.exitCode = EXIT_INTERRUPTED;
-      } else process.exitCode = file.designs.some((d) => d.failedRuns > 0) ? 1 : 0;
+        err(`hasim: partial results in ${typeof json === 'string' ? json : 'the JSON above'}; continue with --resume\n`);
+        exitWith(EXIT_INTERRUPTED);
+      } else exitWith(file.designs.some((d) => d.failedRuns > 0) ? 1 : 0);
     });
 }

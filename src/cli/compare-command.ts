@@ -13,8 +13,9 @@ import { compareHtml } from '../report/html/compare-page.ts';
 import { writeHtml } from '../report/html/write.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
-import { commandLine, EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeOutputs } from './campaign-output.ts';
+import { EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeOutputs } from './campaign-output.ts';
 import { collect, parseSeed } from './options.ts';
+import { out, exitWith, commandLine } from './io.ts';
 
 export interface TableFlags {
   scenario?: string[];
@@ -97,11 +98,11 @@ export function compareCommand(cli: Command): void {
       const file = campaignJson(result, { kind: 'compare', command: commandLine() });
       if (flags.json) writeOutputs(file, { json: flags.json });
       if (flags.html) writeHtml(flags.html, compareHtml(file));
-      if (format === 'json') process.stdout.write(JSON.stringify(file, null, 2) + '\n');
+      if (format === 'json') out(JSON.stringify(file, null, 2) + '\n');
       else {
-        process.stdout.write(renderTable(compareTable(file), format));
-        if (format === 'table') process.stdout.write(campaignCaption(file) + '\n');
+        out(renderTable(compareTable(file), format));
+        if (format === 'table') out(campaignCaption(file) + '\n');
       }
-      process.exitCode = result.interrupted ? EXIT_INTERRUPTED : 0;
+      exitWith(result.interrupted ? EXIT_INTERRUPTED : 0);
     });
 }

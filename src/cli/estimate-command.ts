@@ -17,9 +17,10 @@ import { estimateHtml, estimateReportInput } from '../report/html/estimate-page.
 import { writeHtml } from '../report/html/write.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
-import { commandLine, parseCount } from './campaign-output.ts';
+import { parseCount } from './campaign-output.ts';
 import { parseDesignSets } from './compare-command.ts';
 import { collect, parseSeed } from './options.ts';
+import { out, exitWith, commandLine } from './io.ts';
 
 interface EstimateFlags {
   reliability?: string;
@@ -111,11 +112,11 @@ export function estimateCommand(cli: Command): void {
         writeFileSync(flags.json, JSON.stringify(json, null, 2) + '\n');
       }
       if (flags.html) writeHtml(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes: estimateNotes(results, data) })));
-      if (format === 'json') process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+      if (format === 'json') out(JSON.stringify(json, null, 2) + '\n');
       else {
-        process.stdout.write(renderTable(estimateTable(results), format));
-        if (format === 'table') process.stdout.write(estimateNotes(results, data).map((n) => `- ${n}`).join('\n') + '\n');
+        out(renderTable(estimateTable(results), format));
+        if (format === 'table') out(estimateNotes(results, data).map((n) => `- ${n}`).join('\n') + '\n');
       }
-      process.exitCode = 0;
+      exitWith(0);
     });
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { designNames, loadDesign, loadScenario, scenarioNames } from '../campaign/catalog.ts';
 import { describeParam } from '../world/params.ts';
+import { out } from './io.ts';
 
 export function listCommand(cli: Command): void {
   cli
@@ -21,7 +22,7 @@ export function listCommand(cli: Command): void {
           lines.push(`      source: ${spec.source}`);
         }
         if (Object.keys(design.params).length === 0) lines.push('  (no parameters)');
-        process.stdout.write(lines.join('\n') + '\n');
+        out(lines.join('\n') + '\n');
         return;
       }
       const lines = ['DESIGNS'];
@@ -34,6 +35,6 @@ export function listCommand(cli: Command): void {
         const s = loadScenario(name);
         lines.push(`  ${name.padEnd(22)} ${s.description}`);
       }
-      process.stdout.write(lines.join('\n') + '\n');
+      out(lines.join('\n') + '\n');
     });
 }

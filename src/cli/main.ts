@@ -1,7 +1,9 @@
 /**
- * The `hasim` command. Exit codes (design.md §6): 0 fine, 1 an invariant failed, 2 bad input or
- * usage, 3 internal error. A user's mistake is one line on stderr naming the file, the field and
- * what was expected; never a stack trace.
+ * The `hasim` command line. Exit codes (design.md §6): 0 fine, 1 an invariant failed, 2 bad
+ * input or usage, 3 internal error, 130/143 after SIGINT/SIGTERM (partial results saved).
+ * A user's mistake is one line on stderr naming the file, the field or the flag and what was
+ * expected; never a stack trace. `main` runs the whole CLI against any streams (the tests run
+ * it in-process); `hasim.ts` is the binary's entry.
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../sim/input-error.ts';
@@ -14,18 +16,20 @@ import { mergeCommand } from './merge-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { estimateCommand } from './estimate-command.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
+import { err, out, processIo, withIo, type CliIo } from './io.ts';
 
-export const EXIT = { ok: 0, violation: 1, input: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, violation: 1, input: 2, internal: 3, interrupted: 130, terminated: 143 } as const;
 
-function program(): Command {
+export function program(): Command {
   const cli = new Command('hasim')
     .description('Deterministic simulator for verifying high-availability failover designs')
     .version(HASIM_VERSION)
     .exitOverride()
     .configureOutput({
-      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => out(s),
+      writeErr: (s) => err(s),
       // one line, like every other input error: `hasim: error: unknown option '--x' (see hasim --help)`
-      outputError: (s, write) => write(`hasim: ${s.trim()} (see hasim --help)\n`),
+      outputError: (s, write) => write(`hasim: ${s.trim().replace(/\s*\n\s*/g, ' ')} (see hasim --help)\n`),
     });
   listCommand(cli);
   runCommand(cli);
@@ -35,26 +39,35 @@ function program(): Command {
   mergeCommand(cli);
   replayCommand(cli);
   estimateCommand(cli);
+  // Subcommands print errors and help through the same streams, and never exit the process.
+  for (const command of cli.commands) command.exitOverride().configureOutput(cli.configureOutput());
   return cli;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  try {
-    await program().parseAsync(argv, { from: 'user' });
-    return Number(process.exitCode ?? EXIT.ok);
-  } catch (error) {
-    if (error instanceof InputError) {
-      process.stderr.write(`hasim: ${error.message}\n`);
-      return EXIT.input;
+/** Runs `hasim <argv>` with `io` as its streams; resolves with the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo(argv)): Promise<number> {
+  let failed: number | undefined;
+  const code = await withIo({ ...io, argv }, async () => {
+    try {
+      await program().parseAsync([...argv], { from: 'user' });
+    } catch (error) {
+      failed = exitCodeOf(error);
     }
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
-      return EXIT.input;
-    }
-    process.stderr.write(`hasim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT.internal;
-  }
+  });
+  return failed ?? code;
 }
 
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+function exitCodeOf(error: unknown): number {
+  if (error instanceof InputError) {
+    err(`hasim: ${oneLine(error.message)}\n`);
+    return EXIT.input;
+  }
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+    return EXIT.input;
+  }
+  err(`hasim: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.internal;
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');

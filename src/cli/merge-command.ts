@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { mergeCampaignFiles } from '../report/campaign-merge.ts';
 import { readCampaignFile } from '../report/campaign-json.ts';
 import { campaignText } from '../report/campaign-text.ts';
-import { commandLine, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
+import { writeFailureSchedules, writeOutputs } from './campaign-output.ts';
+import { out, exitWith, commandLine } from './io.ts';
 
 export function mergeCommand(cli: Command): void {
   cli
@@ -22,7 +23,7 @@ export function mergeCommand(cli: Command): void {
       const files = paths.map((path) => ({ path, file: readCampaignFile(path) }));
       const merged = mergeCampaignFiles(files, { command: commandLine(), failuresDir: flags.failuresDir });
       writeFailureSchedules(merged);
-      if (!writeOutputs(merged, flags)) process.stdout.write(campaignText(merged));
-      process.exitCode = merged.designs.some((d) => d.failedRuns > 0) ? 1 : 0;
+      if (!writeOutputs(merged, flags)) out(campaignText(merged));
+      exitWith(merged.designs.some((d) => d.failedRuns > 0) ? 1 : 0);
     });
 }

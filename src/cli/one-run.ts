@@ -16,6 +16,7 @@ import { InputError } from '../sim/input-error.ts';
 import type { Design } from '../world/design.ts';
 import { parseSetFlags } from '../world/params.ts';
 import { collect, parseSeed } from './options.ts';
+import { out } from './io.ts';
 
 export interface OneRunFlags {
   scenario?: string;
@@ -95,11 +96,11 @@ export function replayCommandLine(run: { design: string; seed: number; scenario?
 export function reportOneRun(run: OneRun, json: string | true | undefined, body: object, footer: string[] = []): void {
   const text = JSON.stringify(body, null, 2) + '\n';
   if (json === true) {
-    process.stdout.write(text);
+    out(text);
     return;
   }
   if (typeof json === 'string') writeFileSync(json, text);
-  process.stdout.write(runText(run.result, { replayCommand: run.replayCommand }) + footer.map((l) => l + '\n').join(''));
+  out(runText(run.result, { replayCommand: run.replayCommand }) + footer.map((l) => l + '\n').join(''));
 }
 
 /** Shell-quotes a word when it needs it. */

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { runJson } from '../report/run-json.ts';
 import { InputError } from '../sim/input-error.ts';
 import { executeOneRun, oneRunOptions, reportOneRun, type OneRunFlags } from './one-run.ts';
+import { err, exitWith, commandLine } from './io.ts';
 
 interface ReplayFlags extends OneRunFlags {
   expectHash?: string;
@@ -26,12 +27,12 @@ export function replayCommand(cli: Command): void {
       const run = await executeOneRun(designName, flags);
       const hash = run.result.traceHash;
       const matches = expected === undefined ? undefined : hash === expected;
-      const argv = ['hasim', ...process.argv.slice(2)];
+      const argv = commandLine();
       const body = { ...runJson(run.result, run.design, argv, flags.history ?? false), ...(expected === undefined ? {} : { expectedHash: expected, reproduced: matches }) };
       const verdict =
         matches === undefined ? `trace hash ${hash}` : matches ? `trace hash ${hash}: reproduced` : `trace hash ${hash} differs from the expected ${expected}: NOT reproduced`;
       reportOneRun(run, flags.json, body, [verdict]);
-      if (flags.json === true && matches !== undefined) process.stderr.write(verdict + '\n');
-      process.exitCode = matches === undefined ? (run.result.violations.length ? 1 : 0) : matches ? 0 : 1;
+      if (flags.json === true && matches !== undefined) err(verdict + '\n');
+      exitWith(matches === undefined ? (run.result.violations.length ? 1 : 0) : matches ? 0 : 1);
     });
 }

@@ -13,9 +13,10 @@ import { writeHtml } from '../report/html/write.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
 import { parseSetFlags } from '../world/params.ts';
-import { commandLine, EXIT_INTERRUPTED, interruptSignal, ProgressBar, writeOutputs } from './campaign-output.ts';
+import { EXIT_INTERRUPTED, interruptSignal, ProgressBar, writeOutputs } from './campaign-output.ts';
 import { campaignFlags, tableOptions, type TableFlags } from './compare-command.ts';
 import { collect } from './options.ts';
+import { out, exitWith, commandLine } from './io.ts';
 
 export function sweepCommand(cli: Command): void {
   tableOptions(
@@ -44,11 +45,11 @@ export function sweepCommand(cli: Command): void {
       const file = campaignJson(result, { kind: 'sweep', command: commandLine() });
       if (flags.json) writeOutputs(file, { json: flags.json });
       if (flags.html) writeHtml(flags.html, sweepHtml(file, param));
-      if (format === 'json') process.stdout.write(JSON.stringify(file, null, 2) + '\n');
+      if (format === 'json') out(JSON.stringify(file, null, 2) + '\n');
       else {
-        process.stdout.write(renderTable(sweepTable(file, param), format));
-        if (format === 'table') process.stdout.write(`${file.designs[0]?.design ?? design}: ${campaignCaption(file)}\n`);
+        out(renderTable(sweepTable(file, param), format));
+        if (format === 'table') out(`${file.designs[0]?.design ?? design}: ${campaignCaption(file)}\n`);
       }
-      process.exitCode = result.interrupted ? EXIT_INTERRUPTED : 0;
+      exitWith(result.interrupted ? EXIT_INTERRUPTED : 0);
     });
 }
