@@ -1,9 +1,12 @@
 /**
  * `hasim list`: the bundled designs and scenarios with one line each; `--params <design>`
- * lists a design's parameters with their defaults, units and sources.
+ * lists a design's parameters with their defaults, units and sources; `--probes [design]` the
+ * probes (moments a trigger can fire on, counted for coverage), one line each.
  */
 import type { Command } from 'commander';
 import { designNames, loadDesign, loadScenario, scenarioNames } from '../campaign/catalog.ts';
+import { designProbes } from '../campaign/design-probes.ts';
+import { allProbes, type Probe } from '../world/probes.ts';
 import { describeParam } from '../world/params.ts';
 import { out } from './io.ts';
 
@@ -12,7 +15,22 @@ export function listCommand(cli: Command): void {
     .command('list')
     .description('list the bundled designs and scenarios, or a design\'s parameters')
     .option('--params <design>', 'list the parameters of a design (name or path)')
-    .action(async (opts: { params?: string }) => {
+    .option('--probes [design]', 'list the probes of a design (name or path), or of every bundled design')
+    .action(async (opts: { params?: string; probes?: string | boolean }) => {
+      if (opts.probes !== undefined) {
+        let probes: readonly Probe[];
+        if (typeof opts.probes === 'string') {
+          await loadDesign(opts.probes);
+          probes = designProbes(opts.probes);
+        } else {
+          for (const name of designNames()) await loadDesign(name);
+          probes = allProbes();
+        }
+        const width = Math.max(0, ...probes.map((p) => p.name.length)) + 2;
+        const lines = probes.map((p) => `  ${p.name.padEnd(width)}${p.doc}${p.recorded ? ' [recorded]' : ''}`);
+        process.stdout.write((lines.length ? lines.join('\n') : '  (no probes)') + '\n');
+        return;
+      }
       if (opts.params) {
         const design = await loadDesign(opts.params);
         const lines = [`${design.name}: ${design.description}`, ''];

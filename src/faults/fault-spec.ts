@@ -1,7 +1,8 @@
 /**
  * One fault of a schedule: parsed from a file's mapping by its kind's field declarations,
  * written back the same way, and checked against a design. The common fields are `kind`,
- * `at`, `for` (absent: until chaos ends) and `target`; the rest belong to the kind.
+ * `at`, `when` (a probe trigger, trigger.ts), `for` (absent: until chaos ends) and `target`;
+ * the rest belong to the kind.
  *
  * ```yaml
  * - { at: 30s, kind: latency, target: primary, delay: 100ms, for: 20s }
@@ -13,11 +14,12 @@ import { fail, parseDurationField, writeDuration, type At } from './fields.ts';
 import type { DesignParamsView, FaultKind } from './kind.ts';
 import { faultKind, faultKindNames } from './registry.ts';
 import type { FaultSpec } from './schedule.ts';
+import { checkTriggerProbe, parseTrigger, writeTrigger } from './trigger.ts';
 import { checkMember, formatTarget, parseTarget, type DesignView } from './targets.ts';
 
 /** The fields a fault of `kind` may have, in the order a file lists them. */
 export function fieldNamesOf(kind: FaultKind): string[] {
-  return ['at', 'kind', ...(kind.target === 'none' ? [] : ['target']), ...Object.keys(kind.fields), 'for'];
+  return ['at', 'when', 'kind', ...(kind.target === 'none' ? [] : ['target']), ...Object.keys(kind.fields), 'for'];
 }
 
 /** Parses `faults[index]`; `duration` is the schedule's end of chaos (`at` must come before it). */
@@ -36,13 +38,14 @@ export function parseFault(raw: unknown, index: number, duration: Micros, source
     if (!allowed.includes(name)) throw new InputError(source, `${path}.${name}`, `a field of ${kind.kind} (${allowed.join(', ')})`);
   }
 
-  if (fields.at === undefined) fail(at('at'), 'a start time such as 30s', undefined);
-  const fault: FaultSpec = { id: index, at: parseDurationField(fields.at, at('at')), kind: kind.kind };
+  if (fields.at === undefined && fields.when === undefined) fail(at('at'), 'a start time such as 30s (or a trigger in when)', undefined);
+  const fault: FaultSpec = { id: index, at: fields.at === undefined ? 0 : parseDurationField(fields.at, at('at')), kind: kind.kind };
   if (fault.at >= duration) fail(at('at'), `a start before the end of chaos (duration ${writeDuration(duration)})`, fields.at);
+  if (fields.when !== undefined) fault.when = parseTrigger(fields.when, at('when'));
   if (fields.for !== undefined) fault.for = parseDurationField(fields.for, at('for'));
 
   if (fields.target !== undefined) fault.target = parseTarget(fields.target, at('target'));
-  else if (kind.target === 'required') fail(at('target'), `a target for ${kind.kind}: a node id or primary, standby, any, rack:R, dc:D, switch:S, power:P`, undefined);
+  else if (kind.target === 'required' && fault.when === undefined) fail(at('target'), `a target for ${kind.kind}: a node id or primary, standby, any, rack:R, dc:D, switch:S, power:P`, undefined);
 
   for (const [name, spec] of Object.entries(kind.fields)) {
     const value = fields[name];
@@ -57,7 +60,10 @@ export function parseFault(raw: unknown, index: number, duration: Micros, source
 export function writeFault(fault: FaultSpec): Record<string, unknown> {
   const kind = faultKind(fault.kind);
   if (!kind) throw new Error(`unknown fault kind ${fault.kind}`);
-  const out: Record<string, unknown> = { at: writeDuration(fault.at), kind: fault.kind };
+  const out: Record<string, unknown> = {};
+  if (!fault.when || fault.at !== 0) out.at = writeDuration(fault.at);
+  if (fault.when) out.when = writeTrigger(fault.when);
+  out.kind = fault.kind;
   if (fault.target) out.target = formatTarget(fault.target);
   for (const [name, spec] of Object.entries(kind.fields)) {
     if (fault[name] !== undefined) out[name] = spec.type.write(fault[name]);
@@ -72,6 +78,10 @@ export function checkFaultAgainst(fault: FaultSpec, index: number, design: Desig
   const kind = faultKind(fault.kind);
   if (!kind) throw new InputError(source, `${path}.kind`, `a fault kind (${faultKindNames().join(', ')})`, describeValue(fault.kind));
   if (fault.target) checkMember(fault.target, design, { source, field: `${path}.target` }, false);
+  if (fault.when) {
+    checkTriggerProbe(fault.when, { source, field: `${path}.when` });
+    if (fault.when.node) checkMember(fault.when.node, design, { source, field: `${path}.when.node` }, false);
+  }
   for (const [name, spec] of Object.entries(kind.fields)) {
     if (fault[name] === undefined || !spec.type.members) continue;
     for (const [suffix, member] of spec.type.members(fault[name])) checkMember(member, design, { source, field: `${path}.${name}${suffix}` }, true);

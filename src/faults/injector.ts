@@ -6,7 +6,9 @@
  * A fault resolves its target when it fires (who is primary *now*), records `fault-begin`
  * with the endpoints it acts on before applying its effects, and `fault-end` when it heals;
  * a fault whose target names nothing at that moment (no primary) records `fault-skipped` and
- * does nothing. Both go into the trace hash:
+ * does nothing. A fault with a trigger (`when:`, trigger.ts) is armed at `at` and fires each
+ * time its probe matches, on the probe's node unless it names a target. All go into the
+ * trace hash:
  *
  *   30 fault-begin   31 fault-end   32 fault-skipped     (fault id, kind, targets)
  */
@@ -17,6 +19,7 @@ import type { Effect, FaultKind } from './kind.ts';
 import { faultKind } from './registry.ts';
 import { validateTargets, type FaultSpec, type Schedule } from './schedule.ts';
 import { formatTarget, resolveTarget } from './targets.ts';
+import { armTrigger } from './trigger.ts';
 
 const TRACE_FAULT_BEGIN = 30;
 const TRACE_FAULT_END = 31;
@@ -28,14 +31,26 @@ export function installFaults(world: World, schedule: Schedule): void {
   schedule.faults.forEach((fault, index) => {
     const kind = faultKind(fault.kind);
     if (!kind) throw new Error(`unknown fault kind ${fault.kind}`);
-    const endsAt = fault.for === undefined ? schedule.duration : Math.min(fault.at + fault.for, schedule.duration);
     const where = { source: schedule.source, field: `faults[${index}]` };
-    world.sim.at(fault.at, () => fire(world, kind, fault, endsAt, where));
+    const endOf = (start: Micros) => (fault.for === undefined ? schedule.duration : Math.min(start + fault.for, schedule.duration));
+    const trigger = fault.when;
+    if (trigger === undefined) {
+      world.sim.at(fault.at, () => fire(world, kind, fault, endOf(fault.at), where));
+      return;
+    }
+    // armed at `at`; each firing acts on the probe's node unless the fault names a target
+    world.sim.at(fault.at, () =>
+      armTrigger(world, trigger, schedule.duration, (node) => {
+        const endsAt = endOf(world.sim.now);
+        fire(world, kind, fault, endsAt, where, kind.target === 'none' || fault.target ? undefined : node);
+        return endsAt;
+      }),
+    );
   });
 }
 
-function fire(world: World, kind: FaultKind, fault: FaultSpec, endsAt: Micros, where: At): void {
-  const nodes = targetNodes(world, kind, fault);
+function fire(world: World, kind: FaultKind, fault: FaultSpec, endsAt: Micros, where: At, probeNode?: string): void {
+  const nodes = probeNode === undefined ? targetNodes(world, kind, fault) : [probeNode];
   if (nodes.length === 0 && kind.target !== 'none') {
     return skip(world, fault, `target ${formatTarget(fault.target!)} names no node now`);
   }

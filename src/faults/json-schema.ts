@@ -12,6 +12,7 @@ import { duration, type JsonSchema } from './fields.ts';
 import type { FaultKind } from './kind.ts';
 import { FAULT_KINDS } from './registry.ts';
 import { MEMBER_SCHEMA, TARGET_REF, TARGET_SCHEMA } from './targets.ts';
+import { TRIGGER_SCHEMA } from './trigger.ts';
 
 export function scheduleJsonSchema(): JsonSchema {
   return {
@@ -28,26 +29,29 @@ export function scheduleJsonSchema(): JsonSchema {
       settle: { ...duration.schema, description: 'time to recover after chaos before liveness is judged', default: '60s' },
       faults: { type: 'array', items: { oneOf: FAULT_KINDS.map(kindSchema) } },
     },
-    definitions: { target: TARGET_SCHEMA, member: MEMBER_SCHEMA },
+    definitions: { target: TARGET_SCHEMA, member: MEMBER_SCHEMA, trigger: TRIGGER_SCHEMA },
   };
 }
 
 function kindSchema(kind: FaultKind): JsonSchema {
   const properties: Record<string, JsonSchema> = {
-    at: { ...duration.schema, description: 'when the fault begins, from the start of the run' },
+    at: { ...duration.schema, description: 'when the fault begins, from the start of the run (with when: when the trigger is armed, default 0s)' },
+    when: { $ref: '#/definitions/trigger' },
     kind: { const: kind.kind },
   };
-  const required = ['at', 'kind'];
+  const required = ['kind'];
+  // a fixed time needs `at` (and a required target); a trigger may act on the probe's node
+  const timed = ['at'];
   if (kind.target !== 'none') {
-    properties.target = { ...TARGET_REF, description: kind.target === 'optional' ? 'what fails (default: every node)' : 'what fails' };
-    if (kind.target === 'required') required.push('target');
+    properties.target = { ...TARGET_REF, description: kind.target === 'optional' ? 'what fails (default: every node; with when: the probe\'s node)' : 'what fails (with when: default the probe\'s node)' };
+    if (kind.target === 'required') timed.push('target');
   }
   for (const [name, spec] of Object.entries(kind.fields)) {
     properties[name] = { ...spec.type.schema, description: spec.doc, ...(spec.default === undefined ? {} : { default: spec.default }) };
     if (spec.required) required.push(name);
   }
   properties.for = { ...duration.schema, description: 'how long it lasts (default: until the end of chaos)' };
-  return { title: kind.kind, description: kind.description, type: 'object', additionalProperties: false, required, properties };
+  return { title: kind.kind, description: kind.description, type: 'object', additionalProperties: false, required, anyOf: [{ required: timed }, { required: ['when'] }], properties };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

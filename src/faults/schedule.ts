@@ -26,13 +26,17 @@ import { checkFaultAgainst, parseFault, writeFault } from './fault-spec.ts';
 import { fail, parseDurationField, writeDuration } from './fields.ts';
 import type { DesignParamsView } from './kind.ts';
 import type { DesignView, TargetSpec } from './targets.ts';
+import type { TriggerSpec } from './trigger.ts';
 
 export type { TargetSpec } from './targets.ts';
 
 export interface FaultSpec {
   /** The fault's index in the schedule; history events carry it as `faultId`. */
   id: number;
+  /** When it begins; with `when`, when its trigger is armed. */
   at: Micros;
+  /** Fire when a probe happens instead of at `at` (see trigger.ts). */
+  when?: TriggerSpec;
   /** How long it lasts; undefined: until the end of chaos (the heal phase). */
   for?: Micros;
   kind: string;

@@ -8,7 +8,8 @@
  *      their complements;
  *   2. move every fault earlier together (their relative timing is often the bug);
  *   3. per fault: simpler targets (`any`, a node id, `standby` -> `primary`; `rack:R` -> one of
- *      its nodes), optional fields dropped, `for` shortened, `at` moved earlier;
+ *      its nodes), optional fields dropped, a trigger's options back to their defaults, `for`
+ *      shortened, `at` moved earlier (for a triggered fault: armed earlier);
  *   4. `duration` cut to just past the last fault's end (settle is kept).
  * Passes 2-4 repeat while they find something, within the run budget.
  *
@@ -77,6 +78,7 @@ export function shrinkSchedule(schedule: Schedule, stillFails: (candidate: Sched
     for (let i = 0; i < shrinker.current.faults.length; i++) {
       shrinker.simplifyTargets(i);
       shrinker.dropOptionalFields(i);
+      shrinker.simplifyTrigger(i);
       shrinker.shortenFor(i);
       shrinker.moveEarlier(i);
     }
@@ -208,6 +210,19 @@ class Shrinker {
       if (spec.required || this.current.faults[i][name] === undefined) continue;
       const { [name]: _dropped, ...rest } = this.current.faults[i];
       this.attempt(this.withFaults(this.current.faults.map((f, j) => (j === i ? (rest as FaultSpec) : f))), `${this.label(i)}: dropped ${name}`);
+    }
+  }
+
+  /** A trigger's options back to their defaults, one at a time (`nth: 3` -> first emission). */
+  simplifyTrigger(i: number): void {
+    const defaults = { nth: 1, after: 0, times: 1 } as const;
+    for (const option of ['node', 'nth', 'after', 'times'] as const) {
+      const when = this.current.faults[i].when;
+      if (!when || when[option] === undefined || (option !== 'node' && when[option] === defaults[option])) continue;
+      const simpler = { ...when };
+      if (option === 'node') delete simpler.node;
+      else simpler[option] = defaults[option];
+      this.attempt(this.withFault(i, { when: simpler }), `${this.label(i)}: when.${option} back to its default`);
     }
   }
 

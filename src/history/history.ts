@@ -51,7 +51,12 @@ export type HistoryEvent =
   /** A run phase began: chaos, heal, settle, drain. */
   | { type: 'phase'; time: Micros; phase: 'chaos' | 'heal' | 'settle' | 'drain' | 'end' }
   /** A free-form note from a design (shown in timelines, never read by invariants). */
-  | { type: 'note'; time: Micros; node: string; text: string };
+  | { type: 'note'; time: Micros; node: string; text: string }
+  /**
+   * A recorded probe fired on `node` (see world/probes.ts): `lock.acquired` with the lock key
+   * as `subject`, `commit.visible-unacked` with the order id. Only probes declared `recorded`.
+   */
+  | { type: 'probe'; time: Micros; node: string; probe: string; subject?: string };
 
 export type HistoryEventType = HistoryEvent['type'];
 export type EventOf<T extends HistoryEventType> = Extract<HistoryEvent, { type: T }>;

@@ -12,7 +12,11 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+import { defineProbe } from '../world/probes.ts';
 import type { RedisReply, RedisRequest } from './lock-service.ts';
+
+export const LOCK_ACQUIRED = defineProbe(import.meta.url, 'lock.acquired', 'a client got a lock it asked for (SET NX PX granted): it now believes it holds it', { recorded: true });
+export const LOCK_RELEASED = defineProbe(import.meta.url, 'lock.released', 'a client let go of a lock (sent the compare-and-delete release)', { recorded: true });
 
 /** A command without its envelope. */
 export interface RedisCall {
@@ -79,7 +83,10 @@ export class RedisClient {
     const startedAt = this.ctx.monotonic();
     const attempt = (): void =>
       this.call({ op: 'lock', key, owner, px: lock.lease }, (reply) => {
-        if (reply?.ok) return done({ granted: true, token: reply.token! });
+        if (reply?.ok) {
+          this.ctx.probe(LOCK_ACQUIRED, key);
+          return done({ granted: true, token: reply.token! });
+        }
         if (reply?.error !== 'busy') return done({ granted: false, reason: 'store-unavailable' });
         if (this.ctx.monotonic() - startedAt + lock.retryInterval > lock.waitTimeout) return done({ granted: false, reason: 'lock-timeout' });
         const retryId = this.nextRetryId++;
@@ -91,6 +98,7 @@ export class RedisClient {
 
   /** The release script: `if GET key == owner then DEL key`. Fire and forget. */
   release(key: string, owner: string): void {
+    this.ctx.probe(LOCK_RELEASED, key);
     this.call({ op: 'unlock', key, owner }, () => {});
   }
 

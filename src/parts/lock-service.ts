@@ -39,6 +39,15 @@
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
+import { defineProbe } from '../world/probes.ts';
+
+export const LOCK_GRANTED = defineProbe(import.meta.url, 'lock.granted', 'the lock server granted a lock (on the master, before the write reaches any replica)');
+export const LOCK_EXPIRED = defineProbe(import.meta.url, 'lock.expired', 'the lock server granted a lock whose previous holder never released it: its lease ran out while held', { neverAtRisk: 'no lock ever expired while held' });
+export const LOCK_LOST = defineProbe(import.meta.url, 'lock.lost', 'a holder released a lock that was no longer its own (it expired or was lost in a failover while held)');
+export const STORE_RECORD = defineProbe(import.meta.url, 'store.record', 'the store wrote an order record (on the master)');
+export const REPL_SENT = defineProbe(import.meta.url, 'repl.sent', 'the Redis master streamed a write to its replicas');
+export const REDIS_PROMOTED = defineProbe(import.meta.url, 'redis.promoted', 'a Redis replica became master (REPLICAOF NO ONE)');
+export const REDIS_DEMOTED = defineProbe(import.meta.url, 'redis.demoted', 'a Redis master became a replica (REPLICAOF): it will resync and drop what it accepted');
 
 export type AppendFsync = 'always' | 'everysec';
 
@@ -220,6 +229,8 @@ export class RedisServer implements Actor {
       case 'lock': {
         const held = this.locks.get(req.key!);
         if (held && held.expiresAt > this.ctx.now()) return reply({ ok: false, error: 'busy' });
+        if (held) this.ctx.probe(LOCK_EXPIRED, req.key);
+        this.ctx.probe(LOCK_GRANTED, req.key);
         const expiresAt = this.ctx.now() + req.px!;
         const token = ++this.counter;
         this.locks.set(req.key!, { owner: req.owner!, expiresAt });
@@ -242,6 +253,8 @@ export class RedisServer implements Actor {
         if (held && held.owner === req.owner) {
           this.locks.delete(req.key!);
           this.propagate({ k: 'unlock', key: req.key! });
+        } else {
+          this.ctx.probe(LOCK_LOST, req.key);
         }
         return reply({ ok: true });
       }
@@ -251,6 +264,7 @@ export class RedisServer implements Actor {
         if (this.options.checkTokens && stored !== undefined && req.token !== undefined && req.token < stored) {
           return reply({ ok: false, error: 'stale-token' });
         }
+        this.ctx.probe(STORE_RECORD, orderId);
         this.storeRecord(orderId, req.token, (ok) => reply(ok ? { ok: true } : { ok: false, error: 'MISCONF' }));
         this.propagate({ k: 'record', orderId, token: req.token });
         return;
@@ -311,6 +325,7 @@ export class RedisServer implements Actor {
 
   private propagate(op: ReplOp): void {
     this.offset++;
+    if (this.replicas.size > 0) this.ctx.probe(REPL_SENT);
     for (const r of this.replicas) this.ctx.send(r, { type: 'redis-repl', replId: this.replId, offset: this.offset, op } satisfies ReplMsg);
   }
 
@@ -380,6 +395,7 @@ export class RedisServer implements Actor {
     if (epoch < this.config.epoch) return;
     if (this.config.role === 'master' && epoch === this.config.epoch) return;
     this.ctx.note(`REPLICAOF NO ONE (epoch ${epoch})`);
+    this.ctx.probe(REDIS_PROMOTED);
     this.config = { role: 'master', master: undefined, epoch };
     this.following = undefined;
     this.replicas.clear();
@@ -393,6 +409,7 @@ export class RedisServer implements Actor {
     if (epoch < this.config.epoch || master === this.ctx.id) return;
     if (this.config.role === 'replica' && this.config.master === master && epoch === this.config.epoch) return;
     this.ctx.note(`REPLICAOF ${master} (epoch ${epoch})`);
+    if (this.config.role === 'master') this.ctx.probe(REDIS_DEMOTED);
     this.config = { role: 'replica', master, epoch };
     this.replicas.clear();
     this.saveConfig();

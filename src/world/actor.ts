@@ -12,6 +12,7 @@ import type { Micros } from '../sim/time.ts';
 import type { Rng } from '../sim/rng.ts';
 import type { Role } from '../history/history.ts';
 import type { Disk } from './disk.ts';
+import type { Probe } from './probes.ts';
 
 /** A message between endpoints. `type` names it; the rest is the design's payload. */
 export interface Msg {
@@ -93,6 +94,12 @@ export interface NodeContext {
   feedUp(): boolean;
   /** A free-form note for timelines and traces. */
   note(text: string): void;
+  /**
+   * Marks a moment that matters (`lock.acquired`, `commit.waiting`): counted for coverage,
+   * heard by triggered faults, recorded in the history when the probe says so. `subject`
+   * names what it is about (a lock key, an order id). Cheap: a counter when nothing listens.
+   */
+  probe(probe: Probe, subject?: string): void;
 }
 
 export interface Actor {

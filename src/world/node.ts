@@ -17,6 +17,7 @@ import type { SimEvent } from '../sim/queue.ts';
 import type { Actor, FenceAction, Msg, NodeContext, OrderRequest, TimerHandle } from './actor.ts';
 import type { ParamValues } from './design.ts';
 import type { Disk } from './disk.ts';
+import type { Probe } from './probes.ts';
 import { LocalClock } from './clock.ts';
 import type { World } from './world.ts';
 
@@ -307,5 +308,9 @@ class BootContext implements NodeContext {
 
   note(text: string): void {
     if (this.alive) this.node.world.note(this.id, text);
+  }
+
+  probe(probe: Probe, subject?: string): void {
+    if (this.alive) this.node.world.probes.emit(probe, this.id, subject);
   }
 }

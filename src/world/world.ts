@@ -19,6 +19,7 @@ import { Disk } from './disk.ts';
 import { Exchange } from './exchange.ts';
 import { LoadBalancer } from './load-balancer.ts';
 import { Network } from './network.ts';
+import { ProbeBus } from './probes.ts';
 import { SimNode } from './node.ts';
 import { MgmtPort, PowerController } from './power.ts';
 import { Routing } from './routing.ts';
@@ -49,6 +50,8 @@ const DEFAULT_FSYNC_LATENCY = lognormalFromP99(200, 2_000);
 
 export class World {
   readonly history = new HistoryRecorder();
+  /** Probe counters and the listeners of triggered faults. */
+  readonly probes: ProbeBus;
   readonly network: Network;
   readonly exchange: Exchange;
   readonly routing: Routing;
@@ -75,6 +78,7 @@ export class World {
     readonly params: ParamValues,
     workload: Workload,
   ) {
+    this.probes = new ProbeBus(this.history, () => sim.now);
     this.topology = design.topology(params as never);
     const t = this.topology;
     this.network = new Network(sim, sampler(t.linkLatency ?? DEFAULT_LINK_LATENCY), t.interDcLatency ?? {});

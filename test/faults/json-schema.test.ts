@@ -16,8 +16,9 @@ describe('the schedule JSON Schema', () => {
     const variants = schema.properties.faults.items.oneOf;
     expect(variants.map((v) => v.title)).toEqual(FAULT_KINDS.map((k) => k.kind));
     const latency = variants.find((v) => v.title === 'latency')!;
-    expect(latency.required).toEqual(['at', 'kind', 'target', 'delay']);
-    expect(Object.keys(latency.properties)).toEqual(['at', 'kind', 'target', 'delay', 'for']);
+    expect(latency.required).toEqual(['kind', 'delay']);
+    expect((latency as unknown as { anyOf: unknown }).anyOf).toEqual([{ required: ['at', 'target'] }, { required: ['when'] }]);
+    expect(Object.keys(latency.properties)).toEqual(['at', 'when', 'kind', 'target', 'delay', 'for']);
     const partition = variants.find((v) => v.title === 'partition')!;
     expect(partition.properties).not.toHaveProperty('target');
   });

@@ -63,7 +63,7 @@ faults:
     ['unknown kind', 'duration: 10s\nfaults:\n  - { at: 1s, kind: meteor, target: a }', 'faults[0].kind', /a fault kind \(crash, nic-down, .*dc-down\)/],
     ['missing kind', 'duration: 10s\nfaults:\n  - { at: 1s, target: a }', 'faults[0].kind', /a fault kind/],
     ['missing at', 'duration: 10s\nfaults:\n  - { kind: crash, target: a }', 'faults[0].at', /start time/],
-    ['unknown field of a kind', 'duration: 10s\nfaults:\n  - { at: 1s, kind: crash, target: a, delay: 5ms }', 'faults[0].delay', /a field of crash \(at, kind, target, for\)/],
+    ['unknown field of a kind', 'duration: 10s\nfaults:\n  - { at: 1s, kind: crash, target: a, delay: 5ms }', 'faults[0].delay', /a field of crash \(at, when, kind, target, for\)/],
     ['target on a kind without one', 'duration: 10s\nfaults:\n  - { at: 1s, kind: market-close, target: a }', 'faults[0].target', /a field of market-close/],
     ['missing required field', 'duration: 10s\nfaults:\n  - { at: 1s, kind: latency, target: a }', 'faults[0].delay', /latency requires delay/],
     ['missing required target', 'duration: 10s\nfaults:\n  - { at: 1s, kind: crash }', 'faults[0].target', /a target for crash/],

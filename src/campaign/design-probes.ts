@@ -1,0 +1,43 @@
+/**
+ * Which probes a design can emit: those declared by the modules its file imports, directly or
+ * through other modules (the parts it composes). Found by following the design file's static
+ * relative imports (and `hasim` / `hasim/src/...`), so a design needs to declare nothing: a
+ * part that emits a probe brings it along. The modules must be loaded (`loadDesign` first) for
+ * their probes to be declared.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { allProbes, type Probe } from '../world/probes.ts';
+import { PACKAGE_ROOT, designPath } from './catalog.ts';
+
+const IMPORT = /(?:^|[\s;])(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/** The probes of a design (name or path), in declaration order. */
+export function designProbes(nameOrPath: string): Probe[] {
+  const modules = new Set([...importedFiles(designPath(nameOrPath))].map((f) => pathToFileURL(f).href));
+  return allProbes().filter((p) => modules.has(p.module));
+}
+
+function importedFiles(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [resolve(entry)];
+  while (stack.length > 0) {
+    const file = stack.pop()!;
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(IMPORT)) {
+      const target = resolveSpecifier(file, match[1] ?? match[2]);
+      if (target !== undefined && !seen.has(target)) stack.push(target);
+    }
+  }
+  return seen;
+}
+
+function resolveSpecifier(from: string, specifier: string): string | undefined {
+  if (specifier.startsWith('./') || specifier.startsWith('../')) return resolve(dirname(from), specifier);
+  if (specifier === 'hasim') return join(PACKAGE_ROOT, 'src/index.ts');
+  if (specifier.startsWith('hasim/')) return join(PACKAGE_ROOT, specifier.slice('hasim/'.length));
+  return undefined;
+}

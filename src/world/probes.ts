@@ -1,0 +1,118 @@
+/**
+ * Probes: named moments a part marks where something interesting happens (FoundationDB's
+ * `CODE_PROBE`, the VOPR's coverage marks): `lock.acquired`, `commit.waiting`,
+ * `promote.begin`. They serve three readers:
+ *
+ * - coverage: every emission bumps a counter, so a campaign can say which mechanisms ran and
+ *   warn about the ones that never did;
+ * - triggers: a schedule's fault may fire `when:` a probe happens (on a node, the Nth time,
+ *   after a delay), so a fault lands at the worst moment instead of at a guessed time;
+ * - the history: a probe declared `recorded` also goes into the history as a `probe` event
+ *   with its node and subject (a lock key, an order id), for the few metrics that need the
+ *   moment itself (overlapping lock holders, visible-but-unacknowledged commits).
+ *
+ * Each probe is declared once, at module level in the part that emits it, with one line of
+ * documentation (`hasim list --probes` prints it):
+ *
+ * ```ts
+ * export const LOCK_ACQUIRED = defineProbe(import.meta.url, 'lock.acquired', 'a client was granted a lock (SET NX PX succeeded)', { recorded: true });
+ * ...
+ * this.ctx.probe(LOCK_ACQUIRED, key);
+ * ```
+ *
+ * Emitting is cheap: an array increment when nothing listens, no allocation unless the probe
+ * is recorded. Probes never enter the trace hash (they observe; a triggered fault that fires
+ * does enter it, through its `fault-begin`).
+ */
+import type { HistoryRecorder } from '../history/history.ts';
+import type { Micros } from '../sim/time.ts';
+
+export interface ProbeOptions {
+  /** Also record each emission in the history (for metrics that need the moment). */
+  recorded?: boolean;
+  /**
+   * What a campaign in which this probe never fired did not put at risk, in a few words
+   * (`no lock ever expired while held`): printed as a vacuity warning.
+   */
+  neverAtRisk?: string;
+}
+
+export interface Probe {
+  /** Index into a bus's counters. */
+  readonly id: number;
+  /** `lock.acquired`: a dotted name, the mechanism first. */
+  readonly name: string;
+  /** One line: what happened when it fires. */
+  readonly doc: string;
+  /** The module that declared it (its file URL), so a design's probes can be listed. */
+  readonly module: string;
+  readonly recorded: boolean;
+  readonly neverAtRisk: string | undefined;
+}
+
+const NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+const registry: Probe[] = [];
+const byName = new Map<string, Probe>();
+
+/** Declares a probe; each name once (a second declaration from another module is a bug). */
+export function defineProbe(module: string, name: string, doc: string, options: ProbeOptions = {}): Probe {
+  if (!NAME.test(name)) throw new Error(`probe name ${name} must be dotted lowercase words, such as lock.acquired`);
+  const known = byName.get(name);
+  if (known) {
+    if (known.module !== module) throw new Error(`probe ${name} is declared twice (${known.module} and ${module})`);
+    return known;
+  }
+  const probe: Probe = { id: registry.length, name, doc, module, recorded: options.recorded ?? false, neverAtRisk: options.neverAtRisk };
+  registry.push(probe);
+  byName.set(name, probe);
+  return probe;
+}
+
+/** Every probe declared by the modules loaded so far, in declaration order. */
+export function allProbes(): readonly Probe[] {
+  return registry;
+}
+
+export function probeNamed(name: string): Probe | undefined {
+  return byName.get(name);
+}
+
+/** Called when a probe fires: the node it fired on and its subject (a key, an order id), if any. */
+export type ProbeListener = (node: string, subject: string | undefined) => void;
+
+/** One run's probe counters and listeners. */
+export class ProbeBus {
+  private readonly counts: number[] = [];
+  private readonly listeners: (ProbeListener[] | undefined)[] = [];
+
+  constructor(
+    private readonly history: HistoryRecorder,
+    private readonly now: () => Micros,
+  ) {}
+
+  emit(probe: Probe, node: string, subject?: string): void {
+    this.counts[probe.id] = (this.counts[probe.id] ?? 0) + 1;
+    if (probe.recorded) {
+      this.history.record(subject === undefined ? { type: 'probe', time: this.now(), node, probe: probe.name } : { type: 'probe', time: this.now(), node, probe: probe.name, subject });
+    }
+    const listeners = this.listeners[probe.id];
+    if (listeners !== undefined) for (let i = 0; i < listeners.length; i++) listeners[i](node, subject);
+  }
+
+  /** Calls `listener` at every later emission of `probe`; returns the function that stops it. */
+  listen(probe: Probe, listener: ProbeListener): () => void {
+    const list = (this.listeners[probe.id] ??= []);
+    list.push(listener);
+    return () => {
+      const at = list.indexOf(listener);
+      if (at >= 0) list.splice(at, 1);
+    };
+  }
+
+  /** How often each probe fired, by name (only those that fired), in declaration order. */
+  counters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (let id = 0; id < this.counts.length; id++) if (this.counts[id]) out[registry[id].name] = this.counts[id];
+    return out;
+  }
+}
