@@ -28,7 +28,7 @@ export function listCommand(cli: Command): void {
         }
         const width = Math.max(0, ...probes.map((p) => p.name.length)) + 2;
         const lines = probes.map((p) => `  ${p.name.padEnd(width)}${p.doc}${p.recorded ? ' [recorded]' : ''}`);
-        process.stdout.write((lines.length ? lines.join('\n') : '  (no probes)') + '\n');
+        out((lines.length ? lines.join('\n') : '  (no probes)') + '\n');
         return;
       }
       if (opts.params) {
