@@ -1,9 +1,11 @@
 /**
- * redis-sentinel: a Redis 7 master with two replicas and three Sentinels, as in the Sentinel
- * docs' "three boxes" example: each box (rack) runs one Redis and one Sentinel.
+ * redis-sentinel: a Redis 7 master with replicas and Sentinels, by default two replicas and
+ * three Sentinels as in the Sentinel docs' "three boxes" example: box N (a rack) runs redisN and
+ * sentinelN (`redisNodes` and `sentinels` set other counts; boxes beyond one count hold only the
+ * other kind).
  *
  *   box1: redis1 (master) + sentinel1    box2: redis2 + sentinel2    box3: redis3 + sentinel3
- *   clients -> the master they know; a replica answers READONLY naming its master
+ *   clients -> ask a Sentinel for the master (redis-py, Jedis) or probe the nodes (`client`)
  *
  * Modelled (src/parts/redis-replication.ts, redis-sentinel.ts): asynchronous replication with
  * REPLCONF ACK every second, PSYNC continuation and full resync (a demoted master discards its
@@ -15,10 +17,19 @@
  * REPLICAOF NO ONE, reconfiguration of the replicas (parallel-syncs), +switch-master, the
  * conversion of a returning old master, failover-timeout and its 2x retry delay, and TILT.
  *
- * Clients: a Sentinel-aware client asks the Sentinels for the master only when its connection
- * fails or it gets an error (redis-py's SentinelConnectionPool); here it keeps sending to the
- * node it knows, tries the next node on a timeout, and follows the master a READONLY reply
- * names. So a client that still reaches an isolated old master keeps writing to it.
+ * Clients (`client`):
+ * - `redis-py` (default): asks the Sentinels in turn for the master (`discover_master`, skipping
+ *   an answer whose master that Sentinel sees SDOWN/ODOWN) and asks again after any timeout or
+ *   READONLY error (redis/sentinel.py, SentinelConnectionPool / SentinelManagedConnection);
+ * - `jedis`: asks once, then follows the `+switch-master` messages it subscribes to on every
+ *   Sentinel and keeps the master it knows on errors (JedisSentinelPool, MasterListener);
+ * - `probe`: no Sentinel: sends to the node it knows, tries the next node on a timeout and
+ *   follows the master a READONLY reply names (the behaviour before clients asked Sentinel).
+ * In every case a client that still reaches an isolated old master keeps writing to it: its
+ * connection works, so nothing makes it ask.
+ *
+ * WAIT's reply, the number of replicas that acknowledged the write, reaches the client with
+ * the ack (the `replicas` of its `ok`): the application sees how many copies Redis confirmed.
  *
  * Left out: Sentinel and replica discovery (configured), hello over pub/sub, scripts, the
  * replication backlog size, diskless sync and RDB transfer times, client-side +switch-master
@@ -35,7 +46,17 @@
  *   consistent store"); min-replicas-to-write 1 with min-replicas-max-lag 10 bounds it to about
  *   10 s of writes (Sentinel docs, same example);
  * - a clock jump of 2 s or more (or a long stall) puts a Sentinel in TILT for 30 s, during which
- *   it does not act (Sentinel docs, "TILT mode").
+ *   it does not act (Sentinel docs, "TILT mode");
+ * - WAIT returns the number of replicas that acknowledged, and a write WAIT confirmed on one
+ *   replica is still lost when Sentinel promotes another: replica selection orders by
+ *   replica-priority before the replication offset (Sentinel docs, "Replica selection and
+ *   priority"; sentinel.c compareSlavesForPromotion), and WAIT "does not make Redis a strongly
+ *   consistent store" (Redis docs, WAIT) (test/models/redis-sentinel-knobs.test.ts);
+ * - a replica with replica-priority 0 is never promoted, even when it is the only one left
+ *   (redis.conf: "a replica with a priority of 0 ... will never be selected by Redis Sentinel
+ *   for promotion");
+ * - a redis-py client learns the new master from Sentinel once it is promoted; a Jedis client
+ *   from the +switch-master message.
  *
  * Sources of the defaults:
  * - down-after-milliseconds 30000, quorum 2, failover-timeout 180000, parallel-syncs 1:
@@ -46,46 +67,67 @@
  *   SENTINEL_ELECTION_TIMEOUT);
  * - replica-priority 100, min-replicas-to-write 0 (off), min-replicas-max-lag 10, repl-timeout
  *   60, repl-ping-replica-period 10: redis.conf of Redis 7;
- * - WAIT 1 1000 when enabled: the HA document's `WAIT 1 1000`.
+ * - WAIT 1 1000 when enabled: the HA document's `WAIT 1 1000`;
+ * - client: redis-py, the most used Python client (redis/sentinel.py); a Sentinel query waits
+ *   2 s for an answer, Jedis's default socket timeout (Protocol.DEFAULT_TIMEOUT 2000 ms).
  */
 import { defineDesign } from '../src/world/design.ts';
+import { InputError } from '../src/sim/input-error.ts';
+import { perNode } from '../src/world/params.ts';
 import { RedisServer } from '../src/parts/redis-replication.ts';
 import { Sentinel } from '../src/parts/redis-sentinel.ts';
 
-const REDIS = ['redis1', 'redis2', 'redis3'];
-const SENTINELS = ['sentinel1', 'sentinel2', 'sentinel3'];
 const SENTINEL_CONF = 'sentinel.conf shipped with Redis 7';
 const REDIS_CONF = 'redis.conf shipped with Redis 7';
+const QUERY_TIMEOUT_US = 2_000_000;
+
+const redisIds = (n: number) => Array.from({ length: n }, (_, i) => `redis${i + 1}`);
+const sentinelIds = (n: number) => Array.from({ length: n }, (_, i) => `sentinel${i + 1}`);
 
 export default defineDesign({
   name: 'redis-sentinel',
-  description: 'Redis master + 2 replicas (async) with 3 Sentinels: SDOWN, ODOWN, elected failover',
+  description: 'Redis master + replicas (async) with Sentinels: SDOWN, ODOWN, elected failover; Sentinel-following clients',
   params: {
+    redisNodes: { kind: 'integer', default: 3, min: 2, max: 9, doc: 'Redis nodes: redis1 is the first master, the others its replicas', source: 'Sentinel docs, "Example 2: basic setup with three boxes"' },
+    sentinels: { kind: 'integer', default: 3, min: 1, max: 9, doc: 'Sentinels (sentinelN runs on boxN)', source: 'Sentinel docs: "You need at least three Sentinel instances for a robust deployment"' },
     downAfterMilliseconds: { kind: 'integer', default: 30_000, min: 1, unit: 'ms', doc: 'no valid PING reply for this long: subjectively down (SDOWN)', source: `${SENTINEL_CONF}: sentinel down-after-milliseconds mymaster 30000` },
-    quorum: { kind: 'integer', default: 2, min: 1, max: 3, doc: 'Sentinels that must agree the master is down (ODOWN)', source: `${SENTINEL_CONF}: sentinel monitor mymaster 127.0.0.1 6379 2` },
+    quorum: { kind: 'integer', default: 2, min: 1, max: 9, doc: 'Sentinels that must agree the master is down (ODOWN); at most `sentinels`', source: `${SENTINEL_CONF}: sentinel monitor mymaster 127.0.0.1 6379 2` },
     failoverTimeout: { kind: 'duration', default: '180s', doc: 'a failover step taking longer aborts; a new attempt waits twice this', source: `${SENTINEL_CONF}: sentinel failover-timeout mymaster 180000` },
     parallelSyncs: { kind: 'integer', default: 1, min: 1, doc: 'replicas reconfigured at once after a failover', source: `${SENTINEL_CONF}: sentinel parallel-syncs mymaster 1` },
-    replicaPriority: { kind: 'integer', default: 100, min: 0, doc: 'Sentinel promotes the lowest priority first (0: never)', source: `${REDIS_CONF}: replica-priority 100` },
-    minReplicasToWrite: { kind: 'integer', default: 0, min: 0, max: 2, doc: 'the master refuses writes with fewer replicas acked within min-replicas-max-lag (0: off)', source: `${REDIS_CONF}: min-replicas-to-write (commented out: off)` },
+    replicaPriority: { kind: 'integer-list', default: '100', min: 0, doc: 'replica-priority per Redis node (redis1 first; one value: all): Sentinel promotes the lowest first, 0 never', source: `${REDIS_CONF}: replica-priority 100` },
+    minReplicasToWrite: { kind: 'integer', default: 0, min: 0, max: 8, doc: 'the master refuses writes with fewer replicas acked within min-replicas-max-lag (0: off); at most redisNodes - 1', source: `${REDIS_CONF}: min-replicas-to-write (commented out: off)` },
     minReplicasMaxLag: { kind: 'duration', default: '10s', doc: 'how recent a replica ack must be to count for min-replicas-to-write', source: `${REDIS_CONF}: min-replicas-max-lag 10` },
-    waitNumreplicas: { kind: 'integer', default: 0, min: 0, max: 2, doc: 'the application sends WAIT <numreplicas> <timeout> after each write (0: no WAIT)', source: "Redis docs, WAIT; the HA document's WAIT 1 1000" },
+    waitNumreplicas: { kind: 'integer', default: 0, min: 0, max: 8, doc: 'the application sends WAIT <numreplicas> <timeout> after each write (0: no WAIT); at most redisNodes - 1', source: "Redis docs, WAIT; the HA document's WAIT 1 1000" },
     waitTimeout: { kind: 'duration', default: '1000ms', doc: "WAIT's timeout; the write is acked when it expires, whatever the count", source: "Redis docs, WAIT; the HA document's WAIT 1 1000" },
     replTimeout: { kind: 'duration', default: '60s', doc: 'a replica declares its master link down after this long without data', source: `${REDIS_CONF}: repl-timeout 60` },
     replPingReplicaPeriod: { kind: 'duration', default: '10s', doc: 'the master pings its replicas this often', source: `${REDIS_CONF}: repl-ping-replica-period 10` },
+    client: { kind: 'enum', default: 'redis-py', values: ['redis-py', 'jedis', 'probe'], doc: 'how clients find the master: ask Sentinel and re-ask on errors (redis-py), follow +switch-master (jedis), or probe the nodes', source: 'redis-py redis/sentinel.py SentinelConnectionPool; Jedis JedisSentinelPool' },
   },
-  topology: () => ({
-    nodes: [
-      ...REDIS.map((id, i) => ({ id, rack: `box${i + 1}` })),
-      ...SENTINELS.map((id, i) => ({ id, rack: `box${i + 1}`, serving: false })),
-    ],
-    routing: { kind: 'direct', targets: REDIS },
-  }),
+  topology: (p) => {
+    const redis = redisIds(p.redisNodes);
+    const sentinels = sentinelIds(p.sentinels);
+    if (p.quorum > p.sentinels) throw new InputError('--set', 'quorum', `at most sentinels (${p.sentinels})`, String(p.quorum));
+    for (const name of ['minReplicasToWrite', 'waitNumreplicas'] as const) {
+      if (p[name] > p.redisNodes - 1) throw new InputError('--set', name, `at most redisNodes - 1 (${p.redisNodes - 1})`, String(p[name]));
+    }
+    perNode(p.replicaPriority, p.redisNodes, 'replicaPriority');
+    return {
+      nodes: [
+        ...redis.map((id, i) => ({ id, rack: `box${i + 1}` })),
+        ...sentinels.map((id, i) => ({ id, rack: `box${i + 1}`, serving: false })),
+      ],
+      routing: p.client === 'probe'
+        ? { kind: 'direct', targets: redis }
+        : { kind: 'discovery', services: sentinels, queryTimeout: QUERY_TIMEOUT_US, style: p.client as 'redis-py' | 'jedis' },
+    };
+  },
   createNode: (ctx, p) => {
-    if (SENTINELS.includes(ctx.id)) {
+    const redis = redisIds(p.redisNodes);
+    if (ctx.id.startsWith('sentinel')) {
       return new Sentinel(ctx, {
-        redisNodes: REDIS,
-        sentinels: SENTINELS,
-        initialMaster: REDIS[0],
+        redisNodes: redis,
+        sentinels: sentinelIds(p.sentinels),
+        initialMaster: redis[0],
         quorum: p.quorum,
         downAfterUs: p.downAfterMilliseconds * 1_000,
         failoverTimeoutUs: p.failoverTimeout,
@@ -93,8 +135,8 @@ export default defineDesign({
       });
     }
     return new RedisServer(ctx, {
-      initialMaster: REDIS[0],
-      replicaPriority: p.replicaPriority,
+      initialMaster: redis[0],
+      replicaPriority: perNode(p.replicaPriority, p.redisNodes, 'replicaPriority')[redis.indexOf(ctx.id)],
       minReplicasToWrite: p.minReplicasToWrite,
       minReplicasMaxLagUs: p.minReplicasMaxLag,
       waitReplicas: p.waitNumreplicas,

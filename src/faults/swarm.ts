@@ -123,7 +123,7 @@ function drawParams(profile: RandomProfile, design: Design, draw: (name: string)
       check(show(choice.min), '.min');
       check(show(choice.max), '.max');
     }
-    const integer = spec.kind === 'integer' && 'unit' in choice ? { ...choice, unit: 'integer' as const } : choice;
+    const integer = (spec.kind === 'integer' || spec.kind === 'integer-list') && 'unit' in choice ? { ...choice, unit: 'integer' as const } : choice;
     out[name] = String(pickValue(integer, u));
   }
   return out;

@@ -18,8 +18,11 @@ export type Role = 'primary' | 'standby' | 'candidate' | 'follower' | 'fenced' |
 export type HistoryEvent =
   /** A client submits a new order (first attempt). */
   | { type: 'invoke'; time: Micros; client: string; orderId: string }
-  /** The client received an ack; `latency` is from `invoke`, `attempt` counts from 1. */
-  | { type: 'ok'; time: Micros; client: string; orderId: string; node: string; latency: Micros; attempt: number }
+  /**
+   * The client received an ack; `latency` is from `invoke`, `attempt` counts from 1; `replicas`
+   * is the replication count the reply carried, where the protocol returns one (Redis WAIT).
+   */
+  | { type: 'ok'; time: Micros; client: string; orderId: string; node: string; latency: Micros; attempt: number; replicas?: number }
   /** The order definitely did not take effect (e.g. rejected while the market is closed). */
   | { type: 'fail'; time: Micros; client: string; orderId: string; reason: string }
   /** Every attempt timed out or was refused: indeterminate. */

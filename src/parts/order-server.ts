@@ -21,7 +21,8 @@
 import type { NodeContext, Msg, OrderRequest } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 
-export type ReplicateFn = (entry: DiskEntry, done: (ok: boolean) => void, index: number) => void;
+/** `replicas`: what the ack tells the client about replication (Redis WAIT's count), if anything. */
+export type ReplicateFn = (entry: DiskEntry, done: (ok: boolean, replicas?: number) => void, index: number) => void;
 
 export interface OrderServerOptions {
   /** Replication before the ack; default: none (local durability only). */
@@ -127,17 +128,19 @@ export class OrderServer {
     let local = this.options.fsyncBeforeAck === false;
     let replicated = !replicate;
     let refused = false;
+    let replicas: number | undefined;
     const maybeFinish = () => {
       if (refused || !local || !replicated) return;
-      this.finish(order.orderId, true);
+      this.finish(order.orderId, true, replicas);
     };
     const startReplication = () =>
-      replicate?.(entry, (ok) => {
+      replicate?.(entry, (ok, count) => {
         if (!ok) {
           if (!refused) this.finish(order.orderId, false);
           refused = true;
           return;
         }
+        replicas = count;
         replicated = true;
         maybeFinish();
       }, index);
@@ -155,7 +158,7 @@ export class OrderServer {
     if (!afterLocal) startReplication();
   }
 
-  private finish(orderId: string, ok: boolean): void {
+  private finish(orderId: string, ok: boolean, replicas?: number): void {
     const requests = this.waiting.get(orderId);
     if (!requests) return;
     this.waiting.delete(orderId);
@@ -171,6 +174,6 @@ export class OrderServer {
       return;
     }
     this.ctx.sendToExchange(orderId, this.options.token?.());
-    for (const r of requests) this.ctx.ackOrder(r);
+    for (const r of requests) this.ctx.ackOrder(r, replicas);
   }
 }

@@ -74,7 +74,7 @@ interface ReplicaLink {
 
 interface Waiter {
   offset: number;
-  done: (ok: boolean) => void;
+  done: (ok: boolean, replicas?: number) => void;
   deadlineUs: Micros;
 }
 
@@ -270,7 +270,7 @@ export class RedisServer implements Actor {
       for (const r of this.replicas.values()) if (r.ackOffset >= w.offset) acked++;
       // WAIT returns the count reached when enough acked or on timeout: the ack happens either way
       if (acked < this.config.waitReplicas && now < w.deadlineUs) break;
-      w.done(true);
+      w.done(true, acked);
     }
     if (i > 0) this.waiters = this.waiters.slice(i);
   }

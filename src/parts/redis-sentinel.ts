@@ -12,7 +12,9 @@
  *
  * A node that reports itself master while the configuration says replica (the old master,
  * back after a partition or a restart) is sent REPLICAOF the current master once it has looked
- * sane for 8 s: it then full-resyncs and loses what it accepted meanwhile.
+ * sane for 8 s: it then full-resyncs and loses what it accepted meanwhile. A replica of another
+ * master is re-pointed (+fix-slave-config) only after failover-timeout with no change and no
+ * SDOWN, so a Sentinel with a stale configuration does not pull replicas back at once.
  *
  * Times are compared on the wall clock (`mstime()`), so a clock jump looks like time passing;
  * that is what TILT is for: a tick more than 2 s after the previous one (or before it) enters
@@ -21,9 +23,13 @@
  * same. A Sentinel that voted for another in an epoch, or whose failover was aborted, waits
  * 2 x failover-timeout before starting its own failover of that master.
  *
+ * Clients ask it `SENTINEL get-master-addr-by-name` (`discover`: the configured master, with
+ * whether this Sentinel sees it SDOWN or ODOWN, as `SENTINEL MASTERS` flags show redis-py) and
+ * subscribe to `+switch-master` (Jedis), which it publishes when it switches its configuration.
+ *
  * Left out: discovery of replicas and Sentinels (both lists are configured), hello messages
  * travelling through the Redis instances' pub/sub (they go Sentinel to Sentinel), scripts,
- * SENTINEL commands for clients, TCP link state (a dead link is seen only as unanswered PINGs),
+ * TCP link state (a dead link is seen only as unanswered PINGs),
  * and a master reporting itself replica.
  */
 import type { Micros } from '../sim/time.ts';
@@ -73,6 +79,8 @@ interface Instance extends Link {
   infoRefreshUs: Micros;
   lastInfoSentUs: Micros;
   roleReportedUs: Micros;
+  /** When INFO last showed a different master host (slave_conf_change_time). */
+  slaveConfChangeUs: Micros;
   reconf: 'none' | 'sent' | 'inprog' | 'done';
   reconfSentUs: Micros;
 }
@@ -109,6 +117,8 @@ export class Sentinel implements Actor {
   private failoverStartUs = -Infinity;
   private stateChangeUs = 0;
   private promoted: string | undefined;
+  /** Clients subscribed to +switch-master (volatile: a restart loses them, clients renew). */
+  private readonly subscribers = new Set<string>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -145,6 +155,11 @@ export class Sentinel implements Actor {
         return this.onInfo(from, msg.info as RedisInfo, now);
       case 'sentinel-hello':
         return this.onHello(msg);
+      case 'discover':
+        return this.ctx.send(from, { type: 'discovered', node: this.conf.masterAddr, down: this.master.sdown || this.odown });
+      case 'subscribe':
+        this.subscribers.add(from);
+        return;
       case 'is-master-down':
         return this.onIsMasterDown(from, msg, now);
       case 'is-master-down-reply': {
@@ -180,7 +195,7 @@ export class Sentinel implements Actor {
   }
 
   private freshInstance(node: string, now: Micros): Instance {
-    return { ...this.freshLink(node, now), info: undefined, infoRefreshUs: 0, lastInfoSentUs: 0, roleReportedUs: now, reconf: 'none', reconfSentUs: 0 };
+    return { ...this.freshLink(node, now), info: undefined, infoRefreshUs: 0, lastInfoSentUs: 0, roleReportedUs: now, slaveConfChangeUs: now, reconf: 'none', reconfSentUs: 0 };
   }
 
   private save(): void {
@@ -476,6 +491,7 @@ export class Sentinel implements Actor {
   /** +switch-master: the promoted replica is the master; every other node is its replica. */
   private switchMaster(to: string, now: Micros): void {
     this.ctx.note(`sentinel: +switch-master mymaster ${this.conf.masterAddr} ${to}`);
+    for (const client of this.subscribers) this.ctx.send(client, { type: 'switch-master', node: to });
     this.conf.masterAddr = to;
     this.save();
     this.odown = false;
@@ -508,6 +524,7 @@ export class Sentinel implements Actor {
     if (!inst) return;
     inst.infoRefreshUs = now;
     if (inst.info?.role !== info.role) inst.roleReportedUs = now;
+    if (inst.info !== undefined && inst.info.masterHost !== info.masterHost) inst.slaveConfChangeUs = now;
     inst.info = info;
     if (this.tilt || from === this.conf.masterAddr) return;
     const wait = 4 * HELLO_PERIOD;
@@ -537,7 +554,11 @@ export class Sentinel implements Actor {
       }
       return;
     }
-    if (info.masterHost !== this.conf.masterAddr && !this.failoverInProgress && this.masterLooksSane(now) && now - inst.roleReportedUs > wait) {
+    // a replica of another master is only fixed after failover-timeout without a change (sentinel.c:
+    // "Handle slaves replicating to a different master address", wait_time = failover_timeout), so a
+    // Sentinel whose configuration is stale after a partition does not pull replicas back at once
+    const fixWait = this.config.failoverTimeoutUs;
+    if (info.masterHost !== this.conf.masterAddr && !this.failoverInProgress && this.masterLooksSane(now) && this.noDownFor(inst, fixWait, now) && now - inst.slaveConfChangeUs > fixWait) {
       this.ctx.send(from, { type: 'sentinel-replicaof', master: this.conf.masterAddr, epoch: this.conf.configEpoch });
       this.ctx.note(`sentinel: +fix-slave-config ${from}`);
     }

@@ -66,8 +66,12 @@ export interface NodeContext {
    * whole service.
    */
   declareRole(role: Role, epoch: number, scope?: string): void;
-  /** Acks an order to its client: an external effect, recorded as `ack-sent`. */
-  ackOrder(order: OrderRequest): void;
+  /**
+   * Acks an order to its client: an external effect, recorded as `ack-sent`. `replicas` is what
+   * the reply tells the client about replication where the protocol says it (the integer Redis
+   * WAIT returns); the client records it with its `ok`.
+   */
+  ackOrder(order: OrderRequest, replicas?: number): void;
   /** Refuses an order (`not-primary`, `market-closed`, ...), optionally naming the leader. */
   rejectOrder(order: OrderRequest, reason: string, leaderHint?: string): void;
   /** Sends an order to the exchange, with a fencing token where the design has one. */

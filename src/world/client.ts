@@ -16,6 +16,7 @@ import type { Rng } from '../sim/rng.ts';
 import type { Msg } from './actor.ts';
 import type { Endpoint } from './network.ts';
 import type { World } from './world.ts';
+import type { EventOf } from '../history/history.ts';
 
 export interface Workload {
   /** Orders per second, all clients together. */
@@ -56,6 +57,12 @@ interface Deadline {
   at: Micros;
 }
 
+function okEvent(time: Micros, client: string, orderId: string, node: string, latency: Micros, attempt: number, replicas: number | undefined): EventOf<'ok'> {
+  const ok: EventOf<'ok'> = { type: 'ok', time, client, orderId, node, latency, attempt };
+  if (replicas !== undefined) ok.replicas = replicas;
+  return ok;
+}
+
 export class Client implements Endpoint {
   private readonly pending = new Map<string, PendingOrder>();
   /**
@@ -73,6 +80,8 @@ export class Client implements Endpoint {
   /** `client:3` numbers its orders `3-1`, `3-2`, ... */
   private readonly orderIdPrefix: string;
   private stopped = false;
+  /** Orders whose attempt waits for a discovery answer (a Sentinel client blocks until it has a master). */
+  private parked: PendingOrder[] = [];
   private readonly meanGap: Micros;
 
   constructor(
@@ -113,11 +122,26 @@ export class Client implements Endpoint {
     const sim = this.world.sim;
     order.attempt++;
     order.target = this.world.routing.resolve(this.id);
-    if (order.target !== undefined) {
-      this.world.network.send(this.id, order.target, { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt });
-    }
+    if (order.target !== undefined) this.sendAttempt(order);
+    else if (this.world.routing.awaitingDiscovery(this.id)) this.parked.push(order);
     this.deadlines.push({ order, attempt: order.attempt, at: sim.now + this.workload.timeout });
     if (!this.deadlineTimer) this.armDeadlineTimer();
+  }
+
+  private sendAttempt(order: PendingOrder): void {
+    this.world.network.send(this.id, order.target!, { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt });
+  }
+
+  /** The client learnt where the primary is: the attempts waiting for it go there. */
+  private sendParked(): void {
+    const parked = this.parked;
+    this.parked = [];
+    for (const order of parked) {
+      if (this.pending.get(order.orderId) !== order || order.timer !== undefined || order.target !== undefined) continue;
+      order.target = this.world.routing.resolve(this.id);
+      if (order.target === undefined) this.parked.push(order);
+      else this.sendAttempt(order);
+    }
   }
 
   private armDeadlineTimer(): void {
@@ -153,7 +177,7 @@ export class Client implements Endpoint {
   receive(from: string, msg: Msg): void {
     switch (msg.type) {
       case 'ack':
-        this.onAck(from, msg.orderId as string, msg.attempt as number);
+        this.onAck(from, msg.orderId as string, msg.attempt as number, msg.replicas as number | undefined);
         return;
       case 'reject':
         this.onReject(from, msg);
@@ -161,24 +185,28 @@ export class Client implements Endpoint {
       case 'garp':
         this.world.routing.garp(this.id, from, msg.vip as string);
         return;
+      case 'discovered':
+      case 'switch-master':
+        if (this.world.routing.discovered(this.id, from, msg)) this.sendParked();
+        return;
       default:
         return;
     }
   }
 
-  private onAck(node: string, orderId: string, attempt: number): void {
+  private onAck(node: string, orderId: string, attempt: number, replicas: number | undefined): void {
     const sim = this.world.sim;
     const order = this.pending.get(orderId);
     if (order) {
       sim.cancel(order.timer);
       this.pending.delete(orderId);
-      this.world.history.record({ type: 'ok', time: sim.now, client: this.id, orderId, node, latency: sim.now - order.invokedAt, attempt });
+      this.world.history.record(okEvent(sim.now, this.id, orderId, node, sim.now - order.invokedAt, attempt, replicas));
       return;
     }
     const invokedAt = this.indeterminate.get(orderId);
     if (invokedAt !== undefined) {
       this.indeterminate.delete(orderId);
-      this.world.history.record({ type: 'ok', time: sim.now, client: this.id, orderId, node, latency: sim.now - invokedAt, attempt });
+      this.world.history.record(okEvent(sim.now, this.id, orderId, node, sim.now - invokedAt, attempt, replicas));
     }
   }
 

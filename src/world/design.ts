@@ -15,6 +15,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { DistributionSpec } from '../sim/distributions.ts';
 import type { Actor, NodeContext } from './actor.ts';
+import type { DiscoverySpec } from './discovery.ts';
 
 export type ParamSpec =
   /** `positive`: zero is refused too (an interval or a timeout of 0 makes no sense). */
@@ -22,7 +23,14 @@ export type ParamSpec =
   | { kind: 'number'; default: number; min?: number; max?: number; unit?: string; doc: string; source: string }
   | { kind: 'integer'; default: number; min?: number; max?: number; unit?: string; doc: string; source: string }
   | { kind: 'boolean'; default: boolean; doc: string; source: string }
-  | { kind: 'enum'; default: string; values: readonly string[]; doc: string; source: string };
+  | { kind: 'enum'; default: string; values: readonly string[]; doc: string; source: string }
+  /**
+   * One value per node (or one for all), written `100,50,100`: each element an integer in
+   * [min, max]. The resolved value is that normalised text; a design reads it with
+   * `perNode(value, count, name)`, which gives one value per node (a single value applies to
+   * every node) and refuses a list of another length.
+   */
+  | { kind: 'integer-list'; default: string; min?: number; max?: number; doc: string; source: string };
 
 export type ParamSpecs = Record<string, ParamSpec>;
 
@@ -31,7 +39,7 @@ export type ParamValues = Record<string, number | boolean | string>;
 
 /** A typed view of resolved values: `duration`, `number` and `integer` become numbers. */
 export type Resolved<S extends ParamSpecs> = {
-  [K in keyof S]: S[K] extends { kind: 'boolean' } ? boolean : S[K] extends { kind: 'enum' } ? string : number;
+  [K in keyof S]: S[K] extends { kind: 'boolean' } ? boolean : S[K] extends { kind: 'enum' | 'integer-list' } ? string : number;
 };
 
 export interface NodeSpec {
@@ -70,7 +78,9 @@ export type RoutingSpec =
    * directly. A target is marked down after `unhealthyThreshold` failed checks in a row and up
    * after `healthyThreshold` good ones (HAProxy's `fall` and `rise`).
    */
-  | { kind: 'lb'; targets: string[]; healthCheckInterval: Micros; healthCheckTimeout: Micros; unhealthyThreshold: number; healthyThreshold: number };
+  | { kind: 'lb'; targets: string[]; healthCheckInterval: Micros; healthCheckTimeout: Micros; unhealthyThreshold: number; healthyThreshold: number }
+  /** Clients ask discovery nodes (Redis Sentinels) for the primary, as redis-py or Jedis do (discovery.ts). */
+  | DiscoverySpec;
 
 export interface Topology {
   nodes: NodeSpec[];

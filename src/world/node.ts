@@ -262,10 +262,12 @@ class BootContext implements NodeContext {
     if (this.alive) this.node.world.declareRole(this.id, role, epoch, scope);
   }
 
-  ackOrder(order: OrderRequest): void {
+  ackOrder(order: OrderRequest, replicas?: number): void {
     if (!this.alive) return;
     this.node.world.recordAckSent(this.id, order.orderId);
-    this.node.world.network.send(this.id, order.client, { type: 'ack', orderId: order.orderId, attempt: order.attempt });
+    const ack: Msg = { type: 'ack', orderId: order.orderId, attempt: order.attempt };
+    if (replicas !== undefined) ack.replicas = replicas;
+    this.node.world.network.send(this.id, order.client, ack);
   }
 
   rejectOrder(order: OrderRequest, reason: string, leaderHint?: string): void {

@@ -15,6 +15,10 @@ export function describeParam(spec: ParamSpec): string {
       return 'true or false';
     case 'enum':
       return `one of ${spec.values.join(', ')}`;
+    case 'integer-list': {
+      const range = [spec.min !== undefined ? `>= ${spec.min}` : '', spec.max !== undefined ? `<= ${spec.max}` : ''].filter(Boolean).join(' and ');
+      return `one integer${range ? ' ' + range : ''} per node, comma-separated (one value: every node)`;
+    }
     default: {
       const range = [spec.min !== undefined ? `>= ${spec.min}` : '', spec.max !== undefined ? `<= ${spec.max}` : ''].filter(Boolean).join(' and ');
       return `${spec.kind === 'integer' ? 'an integer' : 'a number'}${range ? ' ' + range : ''}`;
@@ -40,6 +44,13 @@ export function parseParam(spec: ParamSpec, raw: unknown, source: string, field:
       return fail();
     case 'enum':
       return typeof text === 'string' && spec.values.includes(text) ? text : fail();
+    case 'integer-list': {
+      const items = typeof text === 'number' ? [String(text)] : typeof text === 'string' ? text.split(',').map((t) => t.trim()) : [];
+      if (items.length === 0) return fail();
+      const values = items.map((t) => (t === '' ? NaN : Number(t)));
+      const bad = values.some((n) => !Number.isInteger(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max));
+      return bad ? fail() : values.join(',');
+    }
     default: {
       const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
       if (!Number.isFinite(n)) return fail();
@@ -48,6 +59,22 @@ export function parseParam(spec: ParamSpec, raw: unknown, source: string, field:
       return n;
     }
   }
+}
+
+/**
+ * The per-node values of an `integer-list` parameter: one value applies to every node; else
+ * the list must name exactly `count` values.
+ *
+ * ```ts
+ * perNode('100,50', 2, 'priority') // [100, 50]
+ * perNode('100', 3, 'priority')    // [100, 100, 100]
+ * ```
+ */
+export function perNode(value: string | number | boolean, count: number, name: string): number[] {
+  const values = String(value).split(',').map(Number);
+  if (values.length === 1) return new Array<number>(count).fill(values[0]);
+  if (values.length !== count) throw new InputError('--set', name, `one value, or ${count} comma-separated values (one per node)`, String(value));
+  return values;
 }
 
 /** The default values of a design's parameters. */

@@ -11,10 +11,13 @@
  * - `dns`: a DNS record a design updates (`ctx.updateDns`); each client caches the answer for
  *   max(ttl, clientMinCache) and keeps using a dead address until the cache expires.
  * - `lb`: clients send to the load balancer endpoint `lb` (see load-balancer.ts).
+ * - `discovery`: clients ask discovery nodes (Sentinels) for the primary (see discovery.ts).
  */
 import type { Micros } from '../sim/time.ts';
 import type { RoutingSpec } from './design.ts';
 import type { World } from './world.ts';
+import type { Msg } from './actor.ts';
+import { Discovery } from './discovery.ts';
 
 interface ArpEntry {
   node: string;
@@ -28,6 +31,8 @@ export class Routing {
   private readonly directGuess = new Map<string, number>();
   private dnsRecord: string | undefined;
   private readonly dnsCache = new Map<string, ArpEntry>();
+  /** The discovery service clients ask, when the routing is `discovery`. */
+  readonly discovery: Discovery | undefined;
 
   constructor(
     private readonly world: World,
@@ -35,6 +40,17 @@ export class Routing {
   ) {
     if (spec.kind === 'dns') this.dnsRecord = spec.initial;
     if (spec.kind === 'vip') for (const vip of spec.vips ?? ['vip']) this.claims.set(vip, new Map());
+    this.discovery = spec.kind === 'discovery' ? new Discovery(world, spec) : undefined;
+  }
+
+  /** Whether the client has no route yet because it is asking for one (its orders wait). */
+  awaitingDiscovery(client: string): boolean {
+    return this.discovery?.waiting(client) ?? false;
+  }
+
+  /** A discovery answer or push; true when the client now has a route. */
+  discovered(client: string, from: string, msg: Msg): boolean {
+    return this.discovery?.onMessage(client, from, msg) ?? false;
   }
 
   /** The VIP a client uses: clients are spread over the design's VIPs (one per shard). */
@@ -48,6 +64,7 @@ export class Routing {
     const spec = this.spec;
     if (spec.kind === 'direct') return spec.targets[this.directGuess.get(client) ?? 0];
     if (spec.kind === 'lb') return 'lb';
+    if (spec.kind === 'discovery') return this.discovery!.resolve(client);
     const now = this.world.sim.now;
     if (spec.kind === 'dns') {
       const cached = this.dnsCache.get(client);
@@ -65,14 +82,16 @@ export class Routing {
 
   /** The attempt sent to `node` timed out: direct clients try the next target. */
   timedOut(client: string, node: string | undefined): void {
+    this.discovery?.failed(client);
     if (this.spec.kind !== 'direct') return;
     const targets = this.spec.targets;
     const at = node === undefined ? -1 : targets.indexOf(node);
     this.directGuess.set(client, (at + 1) % targets.length);
   }
 
-  /** A refusal named the leader: direct clients go there next. */
+  /** A refusal named the leader: direct clients go there next; discovery clients (redis-py) ask again. */
   redirect(client: string, leaderHint: string | undefined, refusedBy: string): void {
+    this.discovery?.failed(client);
     if (this.spec.kind !== 'direct') return;
     const targets = this.spec.targets;
     const hinted = leaderHint === undefined ? -1 : targets.indexOf(leaderHint);

@@ -127,6 +127,7 @@ export class World {
       node.boot('started');
     }
     this.loadBalancer?.start();
+    this.routing.discovery?.start();
     for (const client of this.clients) client.start();
   }
 
