@@ -58,7 +58,7 @@ export interface AggregateState {
   maxNodes: number;
   totals: Totals;
   histograms: Record<HistogramName, HistogramState>;
-  coverage: Record<CoverageCounter, Tally> & { faultKinds: Record<string, Tally> };
+  coverage: Record<CoverageCounter, Tally> & { faultKinds: Record<string, Tally>; probes?: Record<string, Tally> };
 }
 
 /** A failure in JSON: schedules as YAML text. */
@@ -77,6 +77,8 @@ export class Aggregate {
   readonly histograms = Object.fromEntries(HISTOGRAMS.map((k) => [k, new Histogram()])) as Record<HistogramName, Histogram>;
   readonly coverage = Object.fromEntries(COVERAGE.map((k) => [k, tally()])) as Record<CoverageCounter, Tally>;
   readonly faultKinds = new Map<string, Tally>();
+  /** Per probe: emissions over all runs, and runs in which it fired (a probe known with 0 never did). */
+  readonly probes = new Map<string, Tally>();
 
   constructor(readonly maxFailures = 20) {}
 
@@ -116,6 +118,7 @@ export class Aggregate {
     if (c) {
       for (const key of COVERAGE) addTally(this.coverage[key], { total: c[key], runs: c[key] > 0 ? 1 : 0 });
       for (const [kind, n] of Object.entries(c.faultKinds)) addTally(this.kind(kind), { total: n, runs: n > 0 ? 1 : 0 });
+      for (const [name, n] of Object.entries(c.probes ?? {})) addTally(this.probe(name), { total: n, runs: n > 0 ? 1 : 0 });
     }
   }
 
@@ -129,6 +132,7 @@ export class Aggregate {
     for (const key of HISTOGRAMS) this.histograms[key].merge(state.histograms[key]);
     for (const key of COVERAGE) addTally(this.coverage[key], state.coverage[key]);
     for (const [kind, t] of Object.entries(state.coverage.faultKinds)) addTally(this.kind(kind), t);
+    for (const [name, t] of Object.entries(state.coverage.probes ?? {})) addTally(this.probe(name), t);
     for (const f of state.failures) this.keep(failureFromState(f));
   }
 
@@ -136,6 +140,8 @@ export class Aggregate {
     const faultKinds: Record<string, Tally> = {};
     for (const kind of [...this.faultKinds.keys()].sort()) faultKinds[kind] = { ...this.faultKinds.get(kind)! };
     const coverage = Object.fromEntries(COVERAGE.map((k) => [k, { ...this.coverage[k] }])) as Record<CoverageCounter, Tally>;
+    const probes: Record<string, Tally> = {};
+    for (const name of [...this.probes.keys()].sort()) probes[name] = { ...this.probes.get(name)! };
     return {
       runs: this.runs,
       failedRuns: this.failedRuns,
@@ -145,7 +151,7 @@ export class Aggregate {
       maxNodes: this.maxNodes,
       totals: { ...this.totals },
       histograms: Object.fromEntries(HISTOGRAMS.map((k) => [k, this.histograms[k].state()])) as Record<HistogramName, HistogramState>,
-      coverage: { ...coverage, faultKinds },
+      coverage: { ...coverage, faultKinds, probes },
     };
   }
 
@@ -181,6 +187,12 @@ export class Aggregate {
     if (list[at - 1]?.index === failure.index) return;
     list.splice(at, 0, failure);
     if (list.length > this.maxFailures) list.pop();
+  }
+
+  private probe(name: string): Tally {
+    let t = this.probes.get(name);
+    if (!t) this.probes.set(name, (t = tally()));
+    return t;
   }
 
   private kind(name: string): Tally {

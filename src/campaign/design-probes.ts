@@ -1,6 +1,7 @@
 /**
- * Which probes a design can emit: those declared by the modules its file imports, directly or
- * through other modules (the parts it composes). Found by following the design file's static
+ * Which probes a design can emit: the world's own (acks, exchange orders, roles, fencing) and
+ * those emitted by the modules its file imports, directly or through other modules (the parts
+ * it composes). Found by following the design file's static
  * relative imports (and `hasim` / `hasim/src/...`), so a design needs to declare nothing: a
  * part that emits a probe brings it along. The modules must be loaded (`loadDesign` first) for
  * their probes to be declared.
@@ -8,15 +9,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { allProbes, type Probe } from '../world/probes.ts';
+import { allProbes, ORDER_ACKED, type Probe } from '../world/probes.ts';
+
+/** The world's own probes (acks, exchange orders, roles, fencing) belong to every design. */
+const WORLD_PROBES = ORDER_ACKED.module;
 import { PACKAGE_ROOT, designPath } from './catalog.ts';
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
-/** The probes of a design (name or path), in declaration order. */
-export function designProbes(nameOrPath: string): Probe[] {
+/**
+ * The probes of a design (name or path), in declaration order. `world: false` leaves out the
+ * world's own (a VIP claim or a fence is only possible in designs that use them; coverage
+ * shows those when they fire rather than listing them as never exercised).
+ */
+export function designProbes(nameOrPath: string, options: { world?: boolean } = {}): Probe[] {
   const modules = new Set([...importedFiles(designPath(nameOrPath))].map((f) => pathToFileURL(f).href));
-  return allProbes().filter((p) => modules.has(p.module));
+  const world = options.world ?? true;
+  return allProbes().filter((p) => (p.module === WORLD_PROBES ? world : p.emitters.some((m) => modules.has(m))));
 }
 
 function importedFiles(entry: string): Set<string> {

@@ -17,6 +17,7 @@ import { loadDesign } from './catalog.ts';
 import type { Job, Reply, RunSpec, ShrinkJob, ShrinkResult, TraceJob } from './job.ts';
 import { failedSummary, MODEL_ERROR, summarize } from './run-summary.ts';
 import { simulate, type RunResult } from './simulate.ts';
+import { designProbes } from './design-probes.ts';
 
 export interface Prepared {
   design: Design;
@@ -31,10 +32,12 @@ export class Executor {
   private readonly designs = new Map<string, Design>();
   private readonly loading = new Map<string, Promise<Design>>();
   private readonly profiles = new Map<string, RandomProfile>();
+  private readonly probeNames = new Map<string, string[]>();
 
   /** Makes a Design object available under `key` (in-process campaigns with inline designs). */
   register(key: string, design: Design): void {
     this.designs.set(key, design);
+    this.probeNames.set(key, []); // no file to follow
   }
 
   async execute(job: Job): Promise<Reply> {
@@ -63,7 +66,7 @@ export class Executor {
       const detail = `the run threw outside the design's handlers: ${error instanceof Error ? error.message : String(error)}`;
       return { kind: 'run', summary: failedSummary(job.index, job.seed, prepared.schedule.name, MODEL_ERROR, detail, prepared.schedule, prepared.drawnParams) };
     }
-    return { kind: 'run', summary: summarize(result, job.index, prepared) };
+    return { kind: 'run', summary: summarize(result, job.index, { ...prepared, declaredProbes: this.probesOf(job.design) }) };
   }
 
   private async shrink(job: ShrinkJob): Promise<ShrinkResult | null> {
@@ -112,6 +115,20 @@ export class Executor {
     if (!spec.profile) throw new Error('a run job needs a schedule or a profile');
     const drawn = drawRun(this.profile(spec.profile), design, spec.seed);
     return { design, schedule: drawn.schedule, params: { ...drawn.params, ...spec.params }, drawnParams: drawn.params, swarm: drawn.swarm };
+  }
+
+  /** The probe names a design can emit (empty for an inline design: no file to follow). */
+  private probesOf(key: string): string[] {
+    let names = this.probeNames.get(key);
+    if (!names) {
+      try {
+        names = designProbes(key, { world: false }).map((p) => p.name);
+      } catch {
+        names = [];
+      }
+      this.probeNames.set(key, names);
+    }
+    return names;
   }
 
   async design(key: string): Promise<Design> {

@@ -6,7 +6,8 @@
  *
  * Coverage counts the interesting things that happened (design.md §6), read from the history:
  * failovers, elections (a `candidate` role declared), fencing actions, stale-token rejections
- * at the exchange, demotions (a primary declaring another role), and faults that fired.
+ * at the exchange, demotions (a primary declaring another role), faults that fired, and how
+ * often each probe fired (world/probes.ts; zeros for the design's probes that never did).
  */
 import type { HistoryEvent } from '../history/history.ts';
 import type { Schedule } from '../faults/schedule.ts';
@@ -32,6 +33,8 @@ export interface RunCoverage {
   faultsSkipped: number;
   /** Faults that fired, by kind. */
   faultKinds: Record<string, number>;
+  /** How often each probe fired, by name: every probe the design can emit (zeros too), and any other that fired. */
+  probes?: Record<string, number>;
 }
 
 /** Per-run metrics scaled to integers (µs, parts per billion) so that sums are exact. */
@@ -89,11 +92,14 @@ const ppb = (fraction: number) => Math.round((1 - fraction) * 1e9);
 export function summarize(
   result: RunResult,
   index: number,
-  extras: { schedule: Schedule; drawnParams: Record<string, string>; swarm?: RunSummary['swarm'] },
+  extras: { schedule: Schedule; drawnParams: Record<string, string>; swarm?: RunSummary['swarm']; declaredProbes?: readonly string[] },
 ): RunSummary {
   const m = result.metrics;
   const latency = new Histogram();
   const coverage = coverageOf(result.history.events, m.failovers, m.outages.length, latency);
+  const probes: Record<string, number> = {};
+  for (const name of extras.declaredProbes ?? []) probes[name] = 0;
+  coverage.probes = Object.assign(probes, result.probes);
   const failed = result.violations.length > 0;
   return {
     index,
@@ -130,7 +136,7 @@ export function summarize(
 
 /** Coverage counters of one run, in one pass over its history (recording ack latencies on the way). */
 export function coverageOf(events: readonly HistoryEvent[], failovers: number, outages: number, ackLatency?: Histogram): RunCoverage {
-  const c: RunCoverage = { failovers, elections: 0, fencings: 0, staleTokenRejections: 0, demotions: 0, outages, faultsFired: 0, faultsSkipped: 0, faultKinds: {} };
+  const c: RunCoverage = { failovers, elections: 0, fencings: 0, staleTokenRejections: 0, demotions: 0, outages, faultsFired: 0, faultsSkipped: 0, faultKinds: {}, probes: {} };
   const lastRole = new Map<string, string>();
   for (const e of events) {
     switch (e.type) {

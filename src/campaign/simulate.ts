@@ -56,6 +56,8 @@ export interface RunResult {
   trace?: string[];
   /** Every network message, when `recordMessages` was set. */
   messages?: MessageLog;
+  /** How often each probe fired (only those that did), by name. */
+  probes: Record<string, number>;
 }
 
 export const QUIET_SCHEDULE: Schedule = {
@@ -120,6 +122,7 @@ export function simulate(options: SimulateOptions): RunResult {
     metrics: { ...computeMetrics(history), events: sim.eventsRun, messages: world.network.messagesSent },
     history,
     trace: sim.trace.lines,
+    probes: world.probes.counters(),
     ...(world.network.messageLog ? { messages: world.network.messageLog } : {}),
   };
 }

@@ -15,6 +15,10 @@ import type { DiskEntry } from '../world/disk.ts';
 import type { ReplicateFn } from './order-server.ts';
 import { answerResync, type ResyncRequest } from './resync.ts';
 import type { ReplEntry } from './standby-replica.ts';
+import { emitsProbe } from '../world/probes.ts';
+import { REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
+
+const REPL_SENT = emitsProbe(import.meta.url, SHARED_REPL_SENT);
 
 export interface AsyncReplicatorOptions {
   /** Where the stream goes. */
@@ -38,6 +42,7 @@ export class AsyncReplicator {
   readonly replicate: ReplicateFn = (entry: DiskEntry, done, index) => {
     done(true);
     const msg: ReplEntry = { type: 'repl-entry', epoch: this.options.epoch, index, entry };
+    this.ctx.probe(REPL_SENT, this.options.peer);
     if (this.options.flushInterval <= 0) return this.ctx.send(this.options.peer, msg);
     this.queue.push(msg);
     this.flushTimer ??= this.ctx.setTimer(this.options.flushInterval, 'repl-flush');

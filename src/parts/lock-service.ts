@@ -39,13 +39,14 @@
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
-import { defineProbe } from '../world/probes.ts';
+import { defineProbe, emitsProbe } from '../world/probes.ts';
+import { REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
 
 export const LOCK_GRANTED = defineProbe(import.meta.url, 'lock.granted', 'the lock server granted a lock (on the master, before the write reaches any replica)');
-export const LOCK_EXPIRED = defineProbe(import.meta.url, 'lock.expired', 'the lock server granted a lock whose previous holder never released it: its lease ran out while held', { neverAtRisk: 'no lock ever expired while held' });
+export const LOCK_EXPIRED = defineProbe(import.meta.url, 'lock.expired', 'a lock\'s lease ran out while held: the server granted it again before its holder released it, or the holder released it late', { neverAtRisk: 'no lock ever expired while held' });
 export const LOCK_LOST = defineProbe(import.meta.url, 'lock.lost', 'a holder released a lock that was no longer its own (it expired or was lost in a failover while held)');
 export const STORE_RECORD = defineProbe(import.meta.url, 'store.record', 'the store wrote an order record (on the master)');
-export const REPL_SENT = defineProbe(import.meta.url, 'repl.sent', 'the Redis master streamed a write to its replicas');
+const REPL_SENT = emitsProbe(import.meta.url, SHARED_REPL_SENT);
 export const REDIS_PROMOTED = defineProbe(import.meta.url, 'redis.promoted', 'a Redis replica became master (REPLICAOF NO ONE)');
 export const REDIS_DEMOTED = defineProbe(import.meta.url, 'redis.demoted', 'a Redis master became a replica (REPLICAOF): it will resync and drop what it accepted');
 
@@ -251,6 +252,7 @@ export class RedisServer implements Actor {
       case 'unlock': {
         const held = this.locks.get(req.key!);
         if (held && held.owner === req.owner) {
+          if (held.expiresAt <= this.ctx.now()) this.ctx.probe(LOCK_EXPIRED, req.key); // released after its lease ran out
           this.locks.delete(req.key!);
           this.propagate({ k: 'unlock', key: req.key! });
         } else {

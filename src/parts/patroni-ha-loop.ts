@@ -34,6 +34,12 @@ import { DcsClient } from './dcs-client.ts';
 import type { DcsKeys, DcsResult, DcsTxn } from './dcs.ts';
 import { OrderServer } from './order-server.ts';
 import { PostgresReplication, type PgReplicationConfig, type StandbyStatus } from './postgres-replication.ts';
+import { emitsProbe } from '../world/probes.ts';
+import { DEMOTE_BEGIN as SHARED_DEMOTE, ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE } from './common-probes.ts';
+
+const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
+const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
+const DEMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_DEMOTE);
 
 export type SynchronousMode = 'off' | 'on' | 'strict';
 
@@ -335,6 +341,7 @@ export class PatroniNode implements Actor {
         return this.finish(r.keys);
       }
       this.ctx.note('patroni: acquired the leader key');
+      this.ctx.probe(ELECTION_WON);
       this.promote(r.keys, () => this.finish(r.keys));
     });
   }
@@ -389,6 +396,7 @@ export class PatroniNode implements Actor {
     }
     const epoch = keys.leader!.createRev;
     const start = () => {
+      this.ctx.probe(PROMOTE_BEGIN);
       this.promoting = true;
       if (this.config.watchdog) this.ctx.armWatchdog(this.watchdogTimeout());
       this.pg.follow(undefined);
@@ -413,6 +421,7 @@ export class PatroniNode implements Actor {
 
   private demote(reason: string): void {
     if (this.running !== 'primary' && !this.promoting) return;
+    this.ctx.probe(DEMOTE_BEGIN);
     this.promoting = false;
     this.running = 'replica';
     this.ctx.armWatchdog(undefined);

@@ -31,6 +31,12 @@ import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 import type { ReplicateFn } from './order-server.ts';
+import { emitsProbe } from '../world/probes.ts';
+import { COMMIT_WAITING as SHARED_COMMIT_WAITING, REPL_ACKED as SHARED_REPL_ACKED, REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
+
+const COMMIT_WAITING = emitsProbe(import.meta.url, SHARED_COMMIT_WAITING);
+const REPL_SENT = emitsProbe(import.meta.url, SHARED_REPL_SENT);
+const REPL_ACKED = emitsProbe(import.meta.url, SHARED_REPL_ACKED);
 
 export type SynchronousCommit = 'local' | 'remote_write' | 'on' | 'remote_apply';
 export const SYNCHRONOUS_COMMIT_LEVELS: readonly SynchronousCommit[] = ['local', 'remote_write', 'on', 'remote_apply'];
@@ -179,6 +185,7 @@ export class PostgresReplication {
     this.dropSilent();
     for (const s of this.senders.values()) this.pump(s);
     if (!this.needsSyncStandby()) return done(true);
+    this.ctx.probe(COMMIT_WAITING, entry.orderId);
     this.waiters.push({ index, done });
     this.release();
   };
@@ -239,6 +246,7 @@ export class PostgresReplication {
     while (s.sentUpTo < end) {
       const n = Math.min(end - s.sentUpTo, CHUNK);
       const entries = log.slice(s.sentUpTo, s.sentUpTo + n);
+      this.ctx.probe(REPL_SENT, s.node);
       this.ctx.send(s.node, { type: 'pg-wal', streamId: s.streamId, start: s.sentUpTo, entries, wantWrite, wantApply });
       s.sentUpTo += n;
     }
@@ -275,6 +283,7 @@ export class PostgresReplication {
     s.flush = Math.max(s.flush, msg.flush as number);
     s.apply = Math.max(s.apply, msg.apply as number);
     s.lastReplyUs = this.ctx.monotonic();
+    this.ctx.probe(REPL_ACKED, from);
     if (msg.status) this.ctx.send(from, { type: 'pg-keepalive', streamId: s.streamId, sentUpTo: s.sentUpTo });
     this.release();
   }

@@ -20,6 +20,11 @@ import type { Micros } from '../sim/time.ts';
 import type { TimerHandle } from '../world/actor.ts';
 import type { VoteRequest, VoteResponse } from './raft-config.ts';
 import type { RaftNode } from './raft-node.ts';
+import { emitsProbe } from '../world/probes.ts';
+import { ELECTION_STARTED as SHARED_STARTED, ELECTION_WON as SHARED_WON } from './common-probes.ts';
+
+const ELECTION_STARTED = emitsProbe(import.meta.url, SHARED_STARTED);
+const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 
 export class Election {
   /** The current randomised timeout R. */
@@ -93,6 +98,7 @@ export class Election {
   /** Raises the term, votes for itself (counted once durable) and asks the others. */
   private startCampaign(): void {
     const node = this.node;
+    node.ctx.probe(ELECTION_STARTED);
     node.becomeCandidate();
     this.granted.clear();
     this.ownVoteDurable = false;
@@ -155,7 +161,10 @@ export class Election {
     const node = this.node;
     if (!this.ownVoteDurable || this.granted.size + 1 < node.majority) return;
     if (node.role === 'pre-candidate') this.startCampaign();
-    else if (node.role === 'candidate') node.becomeLeader();
+    else if (node.role === 'candidate') {
+      node.ctx.probe(ELECTION_WON);
+      node.becomeLeader();
+    }
   }
 
   private answer(to: string, pre: boolean, term: number, granted: boolean): void {

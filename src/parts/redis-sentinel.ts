@@ -35,6 +35,13 @@
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
 import { randomRunId, type RedisInfo } from './redis-replication.ts';
+import { emitsProbe } from '../world/probes.ts';
+import { ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE, SENTINEL_ODOWN as SHARED_ODOWN, SENTINEL_TILT as SHARED_TILT } from './common-probes.ts';
+
+const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
+const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
+const SENTINEL_ODOWN = emitsProbe(import.meta.url, SHARED_ODOWN);
+const SENTINEL_TILT = emitsProbe(import.meta.url, SHARED_TILT);
 
 export interface SentinelConfig {
   /** The monitored Redis nodes (master and replicas). */
@@ -217,6 +224,7 @@ export class Sentinel implements Actor {
     if (this.previousTickUs !== undefined) {
       const delta = now - this.previousTickUs;
       if (delta < 0 || delta > TILT_TRIGGER) {
+        if (!this.tilt) this.ctx.probe(SENTINEL_TILT);
         this.tilt = true;
         this.tiltStartUs = now;
         this.ctx.note(`sentinel: +tilt #tilt mode entered (timer delta ${Math.round(delta / 1000)} ms)`);
@@ -297,6 +305,7 @@ export class Sentinel implements Actor {
       for (const peer of this.peers.values()) if (peer.masterDown) votes++;
     }
     const odown = votes >= this.config.quorum;
+    if (odown && !this.odown) this.ctx.probe(SENTINEL_ODOWN);
     if (odown && !this.odown) this.ctx.note(`sentinel: +odown master ${this.conf.masterAddr} #quorum ${votes}/${this.config.quorum}`);
     if (!odown && this.odown) this.ctx.note(`sentinel: -odown master ${this.conf.masterAddr}`);
     this.odown = odown;
@@ -372,6 +381,7 @@ export class Sentinel implements Actor {
           return;
         }
         this.ctx.note(`sentinel: +elected-leader master ${this.conf.masterAddr} epoch ${this.failoverEpoch}`);
+        this.ctx.probe(ELECTION_WON);
         this.failoverState = 'select-slave';
         this.stateChangeUs = now;
         return;
@@ -380,6 +390,7 @@ export class Sentinel implements Actor {
         const chosen = this.selectSlave(now);
         if (!chosen) return this.abortFailover('no-good-slave', now);
         this.ctx.note(`sentinel: +selected-slave ${chosen}`);
+        this.ctx.probe(PROMOTE_BEGIN, chosen);
         this.promoted = chosen;
         this.failoverState = 'send-slaveof-noone';
         this.stateChangeUs = now;

@@ -24,6 +24,12 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
+import { emitsProbe } from '../world/probes.ts';
+import { ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE, SENTINEL_ODOWN as SHARED_ODOWN } from './common-probes.ts';
+
+const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
+const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
+const SENTINEL_ODOWN = emitsProbe(import.meta.url, SHARED_ODOWN);
 
 export interface SentinelOptions {
   sentinels: readonly string[];
@@ -134,6 +140,7 @@ export class Sentinel implements Actor {
     const epoch = this.attempt?.epoch ?? 0;
     for (const s of this.others) this.ctx.send(s, { type: 'sentinel-is-down', master: this.config.master, epoch, candidate: this.ctx.id });
     if (this.objectivelyDown() && !this.attempt && !this.startPending && now >= this.nextAttemptAt) {
+      this.ctx.probe(SENTINEL_ODOWN);
       this.startPending = true;
       this.ctx.setTimer(Math.floor(this.ctx.rng.float() * MAX_DESYNC), 'sentinel-failover-start');
     }
@@ -204,6 +211,8 @@ export class Sentinel implements Actor {
     const offset = (s: string) => this.servers.get(s)?.offset ?? 0;
     const chosen = candidates.sort((x, y) => offset(y) - offset(x) || (x < y ? -1 : 1))[0];
     this.ctx.note(`+switch-master ${old} -> ${chosen} (epoch ${attempt.epoch})`);
+    this.ctx.probe(ELECTION_WON);
+    this.ctx.probe(PROMOTE_BEGIN, chosen);
     this.ctx.send(chosen, { type: 'redis-replicaof-no-one', epoch: attempt.epoch });
     this.adopt(chosen, attempt.epoch);
     for (const s of this.options.servers) if (s !== chosen) this.ctx.send(s, { type: 'redis-replicaof', master: chosen, epoch: attempt.epoch });

@@ -24,6 +24,12 @@ import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import type { ReplicateFn } from './order-server.ts';
 import { answerResync, type ResyncRequest } from './resync.ts';
 import type { ReplAck, ReplEntry, ReplInSync } from './standby-replica.ts';
+import { emitsProbe } from '../world/probes.ts';
+import { COMMIT_WAITING as SHARED_COMMIT_WAITING, REPL_ACKED as SHARED_REPL_ACKED, REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
+
+const COMMIT_WAITING = emitsProbe(import.meta.url, SHARED_COMMIT_WAITING);
+const REPL_SENT = emitsProbe(import.meta.url, SHARED_REPL_SENT);
+const REPL_ACKED = emitsProbe(import.meta.url, SHARED_REPL_ACKED);
 
 export type StallPolicy = 'block' | 'async-after-timeout';
 
@@ -69,8 +75,10 @@ export class SyncReplicator {
   readonly replicate: ReplicateFn = (entry, done, index) => {
     if (this.stopped) return done(false);
     const msg: ReplEntry = { type: 'repl-entry', epoch: this.options.epoch, index, entry };
+    this.ctx.probe(REPL_SENT, this.options.peer);
     this.ctx.send(this.options.peer, msg);
     if (this.mode === 'alone' || index < this.ackedLength) return done(true);
+    this.ctx.probe(COMMIT_WAITING, entry.orderId);
     this.waiting.push({ index, done, since: this.ctx.monotonic() });
     this.armStallTimer(this.options.stallTimeout);
   };
@@ -144,6 +152,7 @@ export class SyncReplicator {
   private onAck(durableLength: number): void {
     if (durableLength <= this.ackedLength) return;
     this.ackedLength = durableLength;
+    this.ctx.probe(REPL_ACKED, this.options.peer);
     let released = 0;
     while (released < this.waiting.length && this.waiting[released].index < durableLength) released++;
     if (released > 0) {

@@ -32,6 +32,10 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+import { emitsProbe } from '../world/probes.ts';
+import { ELECTION_WON as SHARED_WON } from './common-probes.ts';
+
+const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 
 export type VrrpState = 'BACKUP' | 'MASTER' | 'FAULT';
 
@@ -192,6 +196,7 @@ export class VrrpInstance {
 
   private becomeMaster(firstAdvertDelay: Micros = this.options.advertIntUs): void {
     this.cancelTimers();
+    this.ctx.probe(ELECTION_WON);
     this.state = 'MASTER';
     // the advert goes first so an old master drops the address before our ARPs arrive
     this.sendAdvert(this.effectivePriority);

@@ -2,10 +2,13 @@
  * What a campaign's aggregate says, for people and JSON alike: metric distributions across
  * runs (quantiles from the aggregate's histograms, so they are identical however the runs were
  * spread over workers and shards), totals with the number of runs they occurred in, coverage,
- * and warnings when a check was vacuous (no fault fired, no run failed over). Times in ms.
+ * and warnings when a check was vacuous (no fault fired, no run failed over, a mechanism whose
+ * probe never fired, an invariant never at risk such as no lock ever expiring while held).
+ * Times in ms.
  */
 import type { Aggregate, Tally } from '../campaign/aggregate.ts';
 import type { Histogram } from '../campaign/histogram.ts';
+import { probeNamed } from '../world/probes.ts';
 
 /** A distribution across runs (or outages, or orders), in the field's unit. */
 export interface Distribution {
@@ -61,6 +64,8 @@ export interface CampaignCoverage {
   faultsFired: Tally;
   faultsSkipped: Tally;
   faultKinds: Record<string, Tally>;
+  /** How often each probe fired; a probe the design has that never fired shows 0. */
+  probes: Record<string, Tally>;
 }
 
 const round = (x: number, digits: number) => {
@@ -117,7 +122,7 @@ export function campaignMetrics(a: Aggregate): CampaignMetrics {
 
 export function campaignCoverage(a: Aggregate): CampaignCoverage {
   const s = a.state().coverage;
-  return { ...s };
+  return { ...s, probes: s.probes ?? {} };
 }
 
 /** Why a passing check may prove little. */
@@ -128,5 +133,13 @@ export function vacuityWarnings(a: Aggregate): string[] {
   else if (a.coverage.faultsFired.total === 0) out.push('no fault fired in any run: the check only exercised the fault-free path');
   if (a.totals.measuredRuns > 0 && a.maxNodes > 1 && a.coverage.failovers.total === 0) out.push('no run ever failed over: the failover path was never exercised');
   if (a.totals.measuredRuns > 0 && a.totals.orders === 0) out.push('no order was submitted in any run: availability and safety were not exercised');
+  if (a.totals.measuredRuns > 0) {
+    const silent = [...a.probes].filter(([, t]) => t.total === 0).map(([name]) => name).sort();
+    for (const name of silent) {
+      const risk = probeNamed(name)?.neverAtRisk;
+      if (risk) out.push(`${risk} (probe ${name} never fired): the check was never at risk`);
+    }
+    if (silent.length) out.push(`mechanisms never exercised (probes that never fired): ${silent.join(', ')}`);
+  }
   return out;
 }

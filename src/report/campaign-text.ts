@@ -5,6 +5,7 @@
  * schedule file and the one-line replay command.
  */
 import type { CampaignFile, DesignReport } from './campaign-json.ts';
+import type { Tally } from '../campaign/aggregate.ts';
 import type { Distribution, FractionDistribution } from './campaign-metrics.ts';
 import { fmt, toBox, type Tabular } from './table.ts';
 
@@ -66,8 +67,18 @@ function coverageLine(d: DesignReport): string {
   return (
     `coverage: failovers ${fmt.tally(c.failovers)}, elections ${fmt.tally(c.elections)}, fencings ${fmt.tally(c.fencings)}, ` +
     `stale-token rejections ${fmt.tally(c.staleTokenRejections)}, demotions ${fmt.tally(c.demotions)}, outages ${fmt.tally(c.outages)}; ` +
-    `faults fired ${fmt.tally(c.faultsFired)}${kinds ? ` [${kinds}]` : ''}${c.faultsSkipped.total ? `, skipped ${c.faultsSkipped.total}` : ''}`
+    `faults fired ${fmt.tally(c.faultsFired)}${kinds ? ` [${kinds}]` : ''}${c.faultsSkipped.total ? `, skipped ${c.faultsSkipped.total}` : ''}` +
+    probesText(c.probes)
   );
+}
+
+/** `; probes: lock.acquired 1200 (40 runs), ...; never: lock.expired` (fired ones by count). */
+function probesText(probes: Record<string, Tally>): string {
+  const entries = Object.entries(probes);
+  if (entries.length === 0) return '';
+  const fired = entries.filter(([, t]) => t.total > 0).sort(([a, x], [b, y]) => y.total - x.total || (a < b ? -1 : 1));
+  const never = entries.filter(([, t]) => t.total === 0).map(([name]) => name);
+  return `\nprobes: ${fired.map(([name, t]) => `${name} ${fmt.tally(t)}`).join(', ') || 'none fired'}${never.length ? `; never: ${never.join(', ')}` : ''}`;
 }
 
 /** Long violation details (hundreds of order ids) cut to one readable line. */

@@ -17,7 +17,7 @@ import type { SimEvent } from '../sim/queue.ts';
 import type { Actor, FenceAction, Msg, NodeContext, OrderRequest, TimerHandle } from './actor.ts';
 import type { ParamValues } from './design.ts';
 import type { Disk } from './disk.ts';
-import type { Probe } from './probes.ts';
+import { EXCHANGE_SENT, FENCE_SENT, ORDER_ACKED, VIP_CLAIMED, type Probe } from './probes.ts';
 import { LocalClock } from './clock.ts';
 import type { World } from './world.ts';
 
@@ -264,6 +264,7 @@ class BootContext implements NodeContext {
 
   ackOrder(order: OrderRequest, replicas?: number): void {
     if (!this.alive) return;
+    this.node.world.probes.emit(ORDER_ACKED, this.id, order.orderId);
     this.node.world.recordAckSent(this.id, order.orderId);
     const ack: Msg = { type: 'ack', orderId: order.orderId, attempt: order.attempt };
     if (replicas !== undefined) ack.replicas = replicas;
@@ -276,11 +277,15 @@ class BootContext implements NodeContext {
   }
 
   sendToExchange(orderId: string, token?: number): void {
-    if (this.alive) this.node.world.network.send(this.id, 'exchange', { type: 'exchange-order', orderId, token: token ?? null });
+    if (!this.alive) return;
+    this.node.world.probes.emit(EXCHANGE_SENT, this.id, orderId);
+    this.node.world.network.send(this.id, 'exchange', { type: 'exchange-order', orderId, token: token ?? null });
   }
 
   takeVip(vip = 'vip'): void {
-    if (this.alive) this.node.world.routing.claimVip(this.id, vip);
+    if (!this.alive) return;
+    this.node.world.probes.emit(VIP_CLAIMED, this.id, vip);
+    this.node.world.routing.claimVip(this.id, vip);
   }
 
   releaseVip(vip = 'vip'): void {
@@ -293,6 +298,7 @@ class BootContext implements NodeContext {
 
   fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void {
     if (!this.alive) return;
+    this.node.world.probes.emit(FENCE_SENT, this.id, target);
     this.node.world.power.request(this.node, this.incarnation, target, action, timeout, done);
   }
 

@@ -12,7 +12,8 @@
  *   moment itself (overlapping lock holders, visible-but-unacknowledged commits).
  *
  * Each probe is declared once, at module level in the part that emits it, with one line of
- * documentation (`hasim list --probes` prints it):
+ * documentation (`hasim list --probes` prints it); a probe several parts emit (`repl.sent`) is
+ * declared `shared` in parts/common-probes.ts and each emitting part names it with `emitsProbe`:
  *
  * ```ts
  * export const LOCK_ACQUIRED = defineProbe(import.meta.url, 'lock.acquired', 'a client was granted a lock (SET NX PX succeeded)', { recorded: true });
@@ -35,6 +36,11 @@ export interface ProbeOptions {
    * (`no lock ever expired while held`): printed as a vacuity warning.
    */
   neverAtRisk?: string;
+  /**
+   * Declared for several parts (`repl.sent`): the declaring module does not emit it; each part
+   * that does says so with `emitsProbe`.
+   */
+  shared?: boolean;
 }
 
 export interface Probe {
@@ -44,8 +50,10 @@ export interface Probe {
   readonly name: string;
   /** One line: what happened when it fires. */
   readonly doc: string;
-  /** The module that declared it (its file URL), so a design's probes can be listed. */
+  /** The module that declared it (its file URL). */
   readonly module: string;
+  /** The modules that emit it (file URLs), so a design's probes can be listed. */
+  readonly emitters: readonly string[];
   readonly recorded: boolean;
   readonly neverAtRisk: string | undefined;
 }
@@ -62,11 +70,28 @@ export function defineProbe(module: string, name: string, doc: string, options: 
     if (known.module !== module) throw new Error(`probe ${name} is declared twice (${known.module} and ${module})`);
     return known;
   }
-  const probe: Probe = { id: registry.length, name, doc, module, recorded: options.recorded ?? false, neverAtRisk: options.neverAtRisk };
+  const emitters = options.shared ? [] : [module];
+  const probe: Probe = { id: registry.length, name, doc, module, emitters, recorded: options.recorded ?? false, neverAtRisk: options.neverAtRisk };
   registry.push(probe);
   byName.set(name, probe);
   return probe;
 }
+
+/** Says that `module` emits a shared probe (declared once elsewhere); returns the probe. */
+export function emitsProbe(module: string, probe: Probe): Probe {
+  const emitters = probe.emitters as string[];
+  if (!emitters.includes(module)) emitters.push(module);
+  return probe;
+}
+
+// --- the world's own probes: effects every design has ----------------------------------------
+
+const HERE = import.meta.url;
+export const ORDER_ACKED = defineProbe(HERE, 'order.acked', 'a node acked an order to its client (an external effect)');
+export const EXCHANGE_SENT = defineProbe(HERE, 'exchange.sent', 'a node sent an order to the exchange (an external effect)');
+export const ROLE_PRIMARY = defineProbe(HERE, 'role.primary', 'a node declared itself primary (a new primary or a new epoch)');
+export const FENCE_SENT = defineProbe(HERE, 'fence.sent', 'a node asked the power controller to fence another (STONITH)');
+export const VIP_CLAIMED = defineProbe(HERE, 'vip.claimed', 'a node took a virtual IP (gratuitous ARP sent)');
 
 /** Every probe declared by the modules loaded so far, in declaration order. */
 export function allProbes(): readonly Probe[] {

@@ -19,7 +19,7 @@ import { Disk } from './disk.ts';
 import { Exchange } from './exchange.ts';
 import { LoadBalancer } from './load-balancer.ts';
 import { Network } from './network.ts';
-import { ProbeBus } from './probes.ts';
+import { ProbeBus, ROLE_PRIMARY } from './probes.ts';
 import { SimNode } from './node.ts';
 import { MgmtPort, PowerController } from './power.ts';
 import { Routing } from './routing.ts';
@@ -223,6 +223,7 @@ export class World {
     const prev = scopes.get(scope);
     if (prev && prev.role === role && prev.epoch === epoch) return;
     scopes.set(scope, { role, epoch });
+    if (role === 'primary') this.probes.emit(ROLE_PRIMARY, node, scope === '' ? undefined : scope);
     const sim = this.sim;
     sim.trace.add(sim.now, 20, this.node(node).index, sim.trace.id(scope === '' ? role : `${role}@${scope}`), epoch);
     this.history.record(scope === '' ? { type: 'role', time: sim.now, node, role, epoch } : { type: 'role', time: sim.now, node, role, epoch, scope });
