@@ -38,6 +38,7 @@ type HistogramName = (typeof HISTOGRAMS)[number];
 const TOTALS = [
   'measuredRuns', 'orders', 'acked', 'lostAcked', 'lostAckedRuns', 'duplicates', 'duplicateRuns', 'falseFailovers', 'falseFailoverRuns',
   'splitBrainRuns', 'splitBrainBeliefRuns', 'outages', 'outageRuns', 'openOutages', 'events', 'messages',
+  'lockOverlaps', 'lockOverlapRuns', 'lockOverlapUs', 'lostUnacked', 'lostUnackedRuns', 'staleReads', 'staleReadRuns',
 ] as const;
 export type Totals = Record<(typeof TOTALS)[number], number>;
 
@@ -97,6 +98,10 @@ export class Aggregate {
       count(t, 'lostAcked', 'lostAckedRuns', s.lostAcked);
       count(t, 'duplicates', 'duplicateRuns', s.duplicates);
       count(t, 'falseFailovers', 'falseFailoverRuns', s.falseFailovers);
+      count(t, 'lockOverlaps', 'lockOverlapRuns', s.lockOverlaps ?? 0);
+      t.lockOverlapUs += s.lockOverlapUs ?? 0;
+      count(t, 'lostUnacked', 'lostUnackedRuns', s.lostUnacked ?? 0);
+      count(t, 'staleReads', 'staleReadRuns', s.staleReads ?? 0);
       if (s.splitBrainEffectiveUs > 0) t.splitBrainRuns++;
       if (s.splitBrainBeliefUs > 0) t.splitBrainBeliefRuns++;
       count(t, 'outages', 'outageRuns', s.outageRtoUs.length);
@@ -128,7 +133,7 @@ export class Aggregate {
     this.failedRuns += state.failedRuns;
     this.maxNodes = Math.max(this.maxNodes, state.maxNodes);
     for (const [name, n] of Object.entries(state.violations)) this.violations.set(name, (this.violations.get(name) ?? 0) + n);
-    for (const key of TOTALS) this.totals[key] += state.totals[key];
+    for (const key of TOTALS) this.totals[key] += state.totals[key] ?? 0; // older result files lack newer totals
     for (const key of HISTOGRAMS) this.histograms[key].merge(state.histograms[key]);
     for (const key of COVERAGE) addTally(this.coverage[key], state.coverage[key]);
     for (const [kind, t] of Object.entries(state.coverage.faultKinds)) addTally(this.kind(kind), t);

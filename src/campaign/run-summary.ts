@@ -56,6 +56,12 @@ export interface RunSample {
   splitBrainBeliefUs: number;
   splitBrainEffectiveUs: number;
   falseFailovers: number;
+  /** Overlapping lock holders (acquisitions during another's hold) and their time, in µs. */
+  lockOverlaps?: number;
+  lockOverlapUs?: number;
+  /** Visible but unacked orders lost; reads that missed an acked order. */
+  lostUnacked?: number;
+  staleReads?: number;
   /** Ack latency of every acked order (µs), already bucketed. */
   ackLatencyUs: HistogramState;
   events: number;
@@ -122,6 +128,10 @@ export function summarize(
       splitBrainBeliefUs: us(m.splitBrainMs.belief),
       splitBrainEffectiveUs: us(m.splitBrainMs.effective),
       falseFailovers: m.falseFailovers,
+      lockOverlaps: m.lockOverlaps,
+      lockOverlapUs: us(m.lockOverlapMs),
+      lostUnacked: m.lostUnacked,
+      staleReads: m.staleReads,
       ackLatencyUs: latency.state(),
       events: m.events,
       messages: m.messages,

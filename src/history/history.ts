@@ -27,6 +27,12 @@ export type HistoryEvent =
   | { type: 'fail'; time: Micros; client: string; orderId: string; reason: string }
   /** Every attempt timed out or was refused: indeterminate. */
   | { type: 'info'; time: Micros; client: string; orderId: string; reason: string }
+  /**
+   * A client read whether an order is there, through the design's routing (designs that serve
+   * reads answer `read` messages): `found` is what the node answered; `invokedAt` when the
+   * client asked. Reads ask about the client's latest order that has an outcome.
+   */
+  | { type: 'read'; time: Micros; client: string; node: string; orderId: string; found: boolean; invokedAt: Micros }
   /** A node sent an ack to a client: an external effect of believing it is primary. */
   | { type: 'ack-sent'; time: Micros; node: string; orderId: string }
   /**

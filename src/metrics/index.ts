@@ -20,6 +20,9 @@ import { ackLatency, type AckLatency } from './latency.ts';
 import { findOutages, type Outage } from '../check/outages.ts';
 import { recoveryPoint } from './rpo.ts';
 import { splitBrainTime } from './split-brain.ts';
+import { lockOverlap } from './lock-overlap.ts';
+import { lostUnacked } from './lost-unacked.ts';
+import { staleReads } from './stale-reads.ts';
 
 export interface OutageMetrics {
   startMs: number;
@@ -67,6 +70,13 @@ export interface RunMetrics {
   ackLatency: AckLatency;
   exchangeAccepted: number;
   exchangeRejected: number;
+  /** Two nodes believing they held the same lock: acquisitions during another's hold, and the time. */
+  lockOverlaps: number;
+  lockOverlapMs: number;
+  /** Orders visible (read, or committed without ack) but never acked, missing at the end. */
+  lostUnacked: number;
+  /** Reads that missed an order acked to the client before it asked. */
+  staleReads: number;
 }
 
 export function computeMetrics(history: History): RunMetrics {
@@ -75,6 +85,7 @@ export function computeMetrics(history: History): RunMetrics {
   const intervals = primaryIntervals(history);
   const counts = runCounts(history, records);
   const { lostAcked, rpoMs } = recoveryPoint(history);
+  const overlap = lockOverlap(history);
   return {
     orders: records.length,
     acked: counts.acked,
@@ -96,6 +107,10 @@ export function computeMetrics(history: History): RunMetrics {
     ackLatency: ackLatency(records),
     exchangeAccepted: counts.exchangeAccepted,
     exchangeRejected: counts.exchangeRejected,
+    lockOverlaps: overlap.count,
+    lockOverlapMs: overlap.ms,
+    lostUnacked: lostUnacked(history).length,
+    staleReads: staleReads(history),
   };
 }
 

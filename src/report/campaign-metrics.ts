@@ -47,6 +47,12 @@ export interface CampaignMetrics {
   lostAcked: Tally;
   duplicates: Tally;
   falseFailovers: Tally;
+  /** Acquisitions of a lock another node held, with the overlap time summed over runs (ms). */
+  lockOverlaps: Tally & { ms: number };
+  /** Visible (read or committed) but unacknowledged orders lost. */
+  lostUnacked: Tally;
+  /** Reads that missed an order already acked to the reader. */
+  staleReads: Tally;
   /** Runs with effective (and believed) split brain. */
   splitBrainRuns: { effective: number; belief: number };
   orders: { total: number; acked: number };
@@ -114,6 +120,9 @@ export function campaignMetrics(a: Aggregate): CampaignMetrics {
     lostAcked: { total: t.lostAcked, runs: t.lostAckedRuns },
     duplicates: { total: t.duplicates, runs: t.duplicateRuns },
     falseFailovers: { total: t.falseFailovers, runs: t.falseFailoverRuns },
+    lockOverlaps: { total: t.lockOverlaps, runs: t.lockOverlapRuns, ms: ms(t.lockOverlapUs) },
+    lostUnacked: { total: t.lostUnacked, runs: t.lostUnackedRuns },
+    staleReads: { total: t.staleReads, runs: t.staleReadRuns },
     splitBrainRuns: { effective: t.splitBrainRuns, belief: t.splitBrainBeliefRuns },
     orders: { total: t.orders, acked: t.acked },
     measuredRuns: t.measuredRuns,

@@ -55,6 +55,9 @@ function metricsTable(d: DesignReport): Tabular {
       ['lost acked orders', m.lostAcked.runs, '-', '-', '-', `${m.lostAcked.total} total`],
       ['duplicate orders', m.duplicates.runs, '-', '-', '-', `${m.duplicates.total} total`],
       ['false failovers', m.falseFailovers.runs, '-', '-', '-', `${m.falseFailovers.total} total`],
+      ['overlapping lock holders', m.lockOverlaps.runs, '-', '-', '-', `${m.lockOverlaps.total} total, ${fmt.ms(m.lockOverlaps.ms)}`],
+      ['lost visible unacked orders', m.lostUnacked.runs, '-', '-', '-', `${m.lostUnacked.total} total`],
+      ['stale reads', m.staleReads.runs, '-', '-', '-', `${m.staleReads.total} total`],
     ],
   };
 }

@@ -38,6 +38,9 @@ export function runText(result: RunResult, options: TextOptions = {}): string {
   const outages = m.outages.map((o) => `${ms(o.rtoMs)} at ${(o.startMs / 1000).toFixed(3)}s${o.open ? ' (still open)' : ''}`);
   out.push(`  outages ${m.outages.length}${outages.length ? ': ' + outages.slice(0, 5).join(', ') + (outages.length > 5 ? ', ...' : '') : ''}; RTO max ${ms(m.rtoMaxMs)}`);
   out.push(`  lost acked orders ${m.lostAcked} (RPO ${ms(m.rpoMs)}), duplicate orders at the exchange ${m.duplicates}`);
+  if (m.lockOverlaps || m.lostUnacked || m.staleReads) {
+    out.push(`  overlapping lock holders ${m.lockOverlaps} (${ms(m.lockOverlapMs)}), lost visible-but-unacked orders ${m.lostUnacked}, stale reads ${m.staleReads}`);
+  }
   out.push(`  split brain: belief ${ms(m.splitBrainMs.belief)}, effective ${ms(m.splitBrainMs.effective)}; failovers ${m.failovers}, false ${m.falseFailovers}; fencings ${m.fencings} (${m.fencingsOk} ok)`);
   out.push(`  ack latency p50 ${ms(m.ackLatency.p50)}, p99 ${ms(m.ackLatency.p99)}, p99.9 ${ms(m.ackLatency.p999)}, max ${ms(m.ackLatency.max)}`);
   out.push(`  ${m.events} events, ${m.messages} messages`);

@@ -9,6 +9,11 @@
  * done (refused at every attempt, or market closed), `info` when an attempt timed out and no
  * ack came: indeterminate, never assumed lost. An ack that arrives after `info` still counts as
  * an ack (`ok` with its true latency).
+ *
+ * Optionally (`readsPerSecond`) clients also read: each asks the service whether its latest
+ * order with an outcome is there, and records what the node answered (`read`); and with
+ * `cancelOnTimeout` a timed-out attempt is cancelled at the node (a PostgreSQL cancel request)
+ * and the order given up as indeterminate rather than retried.
  */
 import type { Micros } from '../sim/time.ts';
 import type { SimEvent } from '../sim/queue.ts';
@@ -29,6 +34,16 @@ export interface Workload {
   maxAttempts: number;
   /** Pause before retrying a refused attempt. */
   retryBackoff: Micros;
+  /**
+   * Reads per second, all clients together (default 0: none). A read asks the service whether
+   * the client's latest order with an outcome is there (designs that serve reads answer it).
+   */
+  readsPerSecond?: number;
+  /**
+   * When an attempt times out, cancel it at the node (PostgreSQL's cancel request, as JDBC's
+   * query timeout sends) and give the order up as indeterminate instead of retrying.
+   */
+  cancelOnTimeout?: boolean;
 }
 
 export const DEFAULT_WORKLOAD: Workload = {
@@ -83,6 +98,10 @@ export class Client implements Endpoint {
   /** Orders whose attempt waits for a discovery answer (a Sentinel client blocks until it has a master). */
   private parked: PendingOrder[] = [];
   private readonly meanGap: Micros;
+  /** The latest order with an outcome (`ok`, `fail` or `info`): what reads ask about. */
+  private lastDecided: string | undefined;
+  private readonly reads = new Map<number, { orderId: string; invokedAt: Micros }>();
+  private nextRead = 1;
 
   constructor(
     readonly id: string,
@@ -96,7 +115,26 @@ export class Client implements Endpoint {
 
   start(): void {
     if (this.workload.ordersPerSecond > 0) this.world.sim.after(this.gap(), this.submit);
+    if ((this.workload.readsPerSecond ?? 0) > 0) this.world.sim.after(this.readGap(), this.read);
   }
+
+  /** Reads draw from their own stream, so turning them on leaves the order flow as it was. */
+  private readGap(): Micros {
+    const mean = (1_000_000 * this.workload.clients) / this.workload.readsPerSecond!;
+    return Math.max(1, Math.round(-mean * Math.log(1 - this.world.sim.rng(`read:${this.id}`).float())));
+  }
+
+  private readonly read = (): void => {
+    if (this.stopped) return;
+    const sim = this.world.sim;
+    const target = this.world.routing.resolve(this.id);
+    if (this.lastDecided !== undefined && target !== undefined) {
+      const readId = this.nextRead++;
+      this.reads.set(readId, { orderId: this.lastDecided, invokedAt: sim.now });
+      this.world.network.send(this.id, target, { type: 'read', readId, orderId: this.lastDecided, client: this.id });
+    }
+    sim.after(this.readGap(), this.read);
+  };
 
   /** No new orders from now on (pending ones still finish). */
   stop(): void {
@@ -169,6 +207,11 @@ export class Client implements Endpoint {
 
   private onTimeout(order: PendingOrder): void {
     order.uncertain = true;
+    if (this.workload.cancelOnTimeout) {
+      if (order.target !== undefined) this.world.network.send(this.id, order.target, { type: 'cancel', orderId: order.orderId, client: this.id });
+      this.conclude(order, 'info', 'cancelled after timeout');
+      return;
+    }
     this.world.routing.timedOut(this.id, order.target);
     if (order.attempt < this.workload.maxAttempts) this.attempt(order);
     else this.conclude(order, 'info', 'timed out');
@@ -182,6 +225,13 @@ export class Client implements Endpoint {
       case 'reject':
         this.onReject(from, msg);
         return;
+      case 'read-result': {
+        const read = this.reads.get(msg.readId as number);
+        if (!read) return;
+        this.reads.delete(msg.readId as number);
+        this.world.history.record({ type: 'read', time: this.world.sim.now, client: this.id, node: from, orderId: read.orderId, found: msg.found === true, invokedAt: read.invokedAt });
+        return;
+      }
       case 'garp':
         this.world.routing.garp(this.id, from, msg.vip as string);
         return;
@@ -200,6 +250,7 @@ export class Client implements Endpoint {
     if (order) {
       sim.cancel(order.timer);
       this.pending.delete(orderId);
+      this.lastDecided = orderId;
       this.world.history.record(okEvent(sim.now, this.id, orderId, node, sim.now - order.invokedAt, attempt, replicas));
       return;
     }
@@ -233,6 +284,7 @@ export class Client implements Endpoint {
 
   private conclude(order: PendingOrder, outcome: 'fail' | 'info', reason: string): void {
     this.pending.delete(order.orderId);
+    this.lastDecided = order.orderId;
     const time = this.world.sim.now;
     if (outcome === 'info') this.indeterminate.set(order.orderId, order.invokedAt);
     this.world.history.record({ type: outcome, time, client: this.id, orderId: order.orderId, reason });

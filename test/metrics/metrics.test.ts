@@ -34,7 +34,7 @@ describe('computeMetrics', () => {
       falseFailovers: 0, failovers: 1,
       fencings: 1, fencingsOk: 1,
       ackLatency: { p50: 6, p99: 9.92, p999: 9.992, max: 10 },
-      exchangeAccepted: 4, exchangeRejected: 1,
+      exchangeAccepted: 4, exchangeRejected: 1, lockOverlaps: 0, lockOverlapMs: 0, lostUnacked: 0, staleReads: 0,
     });
   });
 });
