@@ -72,7 +72,7 @@ export const QUIET_SCHEDULE: Schedule = {
 export function simulate(options: SimulateOptions): RunResult {
   const schedule = options.schedule ?? QUIET_SCHEDULE;
   const params = resolveParams(options.design, options.params ?? {});
-  const workload: Workload = { ...DEFAULT_WORKLOAD, ...options.workload };
+  const workload: Workload = { ...DEFAULT_WORKLOAD, ...schedule.workload, ...options.workload };
   const sim = new Simulator({ seed: options.seed, recordTrace: options.recordTrace, maxEvents: options.maxEvents });
   const world = new World(sim, options.design, params, workload);
   validateTargets(schedule, world);

@@ -13,6 +13,7 @@ import type { FaultKind } from './kind.ts';
 import { FAULT_KINDS } from './registry.ts';
 import { MEMBER_SCHEMA, TARGET_REF, TARGET_SCHEMA } from './targets.ts';
 import { TRIGGER_SCHEMA } from './trigger.ts';
+import { WORKLOAD_SCHEMA } from './schedule-workload.ts';
 
 export function scheduleJsonSchema(): JsonSchema {
   return {
@@ -27,6 +28,7 @@ export function scheduleJsonSchema(): JsonSchema {
       description: { type: 'string', description: 'one line: what fails' },
       duration: { ...duration.schema, description: `length of chaos: every fault heals then (${DURATION_EXPECTED})` },
       settle: { ...duration.schema, description: 'time to recover after chaos before liveness is judged', default: '60s' },
+      workload: WORKLOAD_SCHEMA,
       faults: { type: 'array', items: { oneOf: FAULT_KINDS.map(kindSchema) } },
     },
     definitions: { target: TARGET_SCHEMA, member: MEMBER_SCHEMA, trigger: TRIGGER_SCHEMA },

@@ -27,6 +27,8 @@ import { fail, parseDurationField, writeDuration } from './fields.ts';
 import type { DesignParamsView } from './kind.ts';
 import type { DesignView, TargetSpec } from './targets.ts';
 import type { TriggerSpec } from './trigger.ts';
+import type { Workload } from '../world/client.ts';
+import { parseWorkload, writeWorkload } from './schedule-workload.ts';
 
 export type { TargetSpec } from './targets.ts';
 
@@ -53,11 +55,13 @@ export interface Schedule {
   /** Time to recover after chaos, before liveness is judged. */
   settle: Micros;
   faults: FaultSpec[];
+  /** How the clients behave in this scenario (`workload:`), when the file says. */
+  workload?: Partial<Workload>;
   /** The file it came from, or `<inline>`. */
   source: string;
 }
 
-const TOP_LEVEL = ['name', 'description', 'duration', 'settle', 'faults'];
+const TOP_LEVEL = ['name', 'description', 'duration', 'settle', 'workload', 'faults'];
 export const DEFAULT_SETTLE: Micros = 60 * SECOND;
 
 /** Parses and validates a schedule; every problem is an InputError naming `source` and the field. */
@@ -81,7 +85,8 @@ export function parseSchedule(text: string, source: string): Schedule {
   const rawFaults = doc.faults ?? [];
   if (!Array.isArray(rawFaults)) fail({ source, field: 'faults' }, 'a list of faults', doc.faults);
   const faults = rawFaults.map((raw, i) => parseFault(raw, i, duration, source));
-  return { name, description, duration, settle, faults, source };
+  if (doc.workload === undefined) return { name, description, duration, settle, faults, source };
+  return { name, description, duration, settle, faults, workload: parseWorkload(doc.workload, { source, field: 'workload' }), source };
 }
 
 /** Reads and parses a schedule file. */
@@ -103,6 +108,7 @@ export function scheduleToYaml(s: Schedule): string {
     description: s.description,
     duration: writeDuration(s.duration),
     settle: writeDuration(s.settle),
+    ...(s.workload ? { workload: writeWorkload(s.workload) } : {}),
     faults: s.faults.map(writeFault),
   });
   const faults = doc.get('faults') as YAML.YAMLSeq;

@@ -1,0 +1,51 @@
+/**
+ * The `workload:` section of a schedule file: how the clients behave during this scenario,
+ * when it matters to the failure it shows (a published case whose clients read, or cancel a
+ * commit that waits too long). Absent fields keep the run's workload (the defaults, or what
+ * the caller passed); a caller's explicit workload still wins over the file.
+ *
+ * ```yaml
+ * workload: { readsPerSecond: 20, cancelOnTimeout: true, timeout: 1s }
+ * ```
+ */
+import { InputError } from '../sim/input-error.ts';
+import type { Workload } from '../world/client.ts';
+import { boolean, duration, fail, number, type At, type FieldType, type JsonSchema } from './fields.ts';
+
+const FIELDS: Record<string, { type: FieldType<unknown>; doc: string }> = {
+  ordersPerSecond: { type: number({ min: 0 }), doc: 'orders per second, all clients together (default 200)' },
+  clients: { type: number({ min: 1 }), doc: 'how many clients share that rate (default 2)' },
+  timeout: { type: duration, doc: 'per-attempt timeout (default 1s)' },
+  maxAttempts: { type: number({ min: 1 }), doc: 'attempts per order, the first included (default 3)' },
+  retryBackoff: { type: duration, doc: 'pause before retrying a refused attempt (default 20ms)' },
+  readsPerSecond: { type: number({ min: 0 }), doc: 'reads per second, all clients together: each asks for the client\'s latest order with an outcome (default 0)' },
+  cancelOnTimeout: { type: boolean as FieldType<unknown>, doc: 'cancel a timed-out attempt at the node and give the order up, instead of retrying (default false)' },
+};
+const WHOLE = new Set(['clients', 'maxAttempts']);
+
+export function parseWorkload(raw: unknown, at: At): Partial<Workload> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(at, `a mapping of workload settings (${Object.keys(FIELDS).join(', ')})`, raw);
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    const spec = FIELDS[name];
+    const field = { source: at.source, field: `${at.field}.${name}` };
+    if (!spec) throw new InputError(at.source, field.field, `a workload setting (${Object.keys(FIELDS).join(', ')})`);
+    const parsed = spec.type.parse(value, field);
+    if (WHOLE.has(name) && !Number.isInteger(parsed)) fail(field, 'a whole number', value);
+    out[name] = parsed;
+  }
+  return out as Partial<Workload>;
+}
+
+export function writeWorkload(w: Partial<Workload>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(w)) if (value !== undefined) out[name] = FIELDS[name].type.write(value);
+  return out;
+}
+
+export const WORKLOAD_SCHEMA: JsonSchema = {
+  type: 'object',
+  description: 'how the clients behave in this scenario (absent fields: the defaults)',
+  additionalProperties: false,
+  properties: Object.fromEntries(Object.entries(FIELDS).map(([name, spec]) => [name, { ...spec.type.schema, ...(WHOLE.has(name) ? { type: 'integer' } : {}), description: spec.doc }])),
+};
