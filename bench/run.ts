@@ -11,11 +11,10 @@ import { loadDesign, designNames } from '../src/campaign/catalog.ts';
 import { simulate } from '../src/campaign/simulate.ts';
 import { EventQueue } from '../src/sim/queue.ts';
 import { Rng } from '../src/sim/rng.ts';
-import { Simulator } from '../src/sim/simulator.ts';
 import { SECOND } from '../src/sim/time.ts';
 import { DEFAULT_WORKLOAD } from '../src/world/client.ts';
 import { resolveParams } from '../src/world/params.ts';
-import { World } from '../src/world/world.ts';
+import { buildRun } from '../src/run/run.ts';
 import mesh from './heartbeat-mesh.ts';
 
 function bareHeap(events: number): number {
@@ -38,13 +37,12 @@ function bareHeap(events: number): number {
 }
 
 function meshSimulator(simulatedSeconds: number): { eventsPerSecond: number; events: number } {
-  const sim = new Simulator({ seed: 1 });
-  const world = new World(sim, mesh, resolveParams(mesh, {}), { ...DEFAULT_WORKLOAD, ordersPerSecond: 0 });
-  world.start();
+  const run = buildRun({ design: mesh, params: resolveParams(mesh, {}), seed: 1, workload: { ...DEFAULT_WORKLOAD, ordersPerSecond: 0 } });
+  run.step(0);
   const start = performance.now();
-  sim.runUntil(simulatedSeconds * SECOND);
+  run.step(simulatedSeconds * SECOND);
   const seconds = (performance.now() - start) / 1000;
-  return { eventsPerSecond: sim.eventsRun / seconds, events: sim.eventsRun };
+  return { eventsPerSecond: run.sim.eventsRun / seconds, events: run.sim.eventsRun };
 }
 
 /** Simulated seconds per wall second: the median of three runs after one warm-up run. */

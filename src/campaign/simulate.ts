@@ -16,13 +16,12 @@ import { installFaults } from '../faults/injector.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import { validateTargets } from '../faults/schedule.ts';
 import { computeMetrics, type RunMetrics } from '../metrics/index.ts';
-import { EventBudgetExceeded, Simulator } from '../sim/simulator.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
 import { DEFAULT_WORKLOAD, type Workload } from '../world/client.ts';
 import type { Design, ParamValues } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
-import { MessageLog } from '../world/message-log.ts';
-import { ModelError, World } from '../world/world.ts';
+import type { MessageLog } from '../world/message-log.ts';
+import { buildRun } from '../run/run.ts';
 
 export interface SimulateOptions {
   design: Design;
@@ -73,56 +72,46 @@ export function simulate(options: SimulateOptions): RunResult {
   const schedule = options.schedule ?? QUIET_SCHEDULE;
   const params = resolveParams(options.design, options.params ?? {});
   const workload: Workload = { ...DEFAULT_WORKLOAD, ...schedule.workload, ...options.workload };
-  const sim = new Simulator({ seed: options.seed, recordTrace: options.recordTrace, maxEvents: options.maxEvents });
-  const world = new World(sim, options.design, params, workload);
+  const run = buildRun({
+    design: options.design,
+    params,
+    seed: options.seed,
+    workload,
+    recordTrace: options.recordTrace,
+    recordMessages: options.recordMessages,
+    maxEvents: options.maxEvents,
+  });
+  const { sim, world } = run;
   validateTargets(schedule, world);
-  if (options.recordMessages) world.network.messageLog = new MessageLog();
 
   const healAt = schedule.duration;
   const settleEndAt = healAt + schedule.settle;
   const endAt = settleEndAt + (options.drain ?? 2 * SECOND);
-  const phase = (time: Micros, name: 'chaos' | 'heal' | 'drain' | 'end') =>
-    sim.at(time, () => world.history.record({ type: 'phase', time, phase: name }));
+  const phase = (time: Micros, name: 'chaos' | 'heal' | 'drain' | 'end') => world.history.record({ type: 'phase', time, phase: name });
 
-  let failure: Violation | undefined;
-  try {
-    phase(0, 'chaos');
-    installFaults(world, schedule);
-    phase(healAt, 'heal');
-    sim.at(settleEndAt, () => {
-      world.stopClients();
-      world.history.record({ type: 'phase', time: settleEndAt, phase: 'drain' });
-    });
-    world.start();
-    sim.runUntil(endAt);
-    world.history.record({ type: 'phase', time: endAt, phase: 'end' });
-  } catch (error) {
-    if (!(error instanceof ModelError || error instanceof EventBudgetExceeded)) throw error;
-    failure = { invariant: 'model-error', time: sim.now, detail: error.message };
-  }
+  sim.at(0, () => phase(0, 'chaos'));
+  installFaults(world, schedule);
+  sim.at(healAt, () => phase(healAt, 'heal'));
+  sim.at(settleEndAt, () => {
+    world.stopClients();
+    phase(settleEndAt, 'drain');
+  });
+  if (run.step(endAt)) phase(endAt, 'end');
 
-  const history: History = {
-    events: world.history.events,
-    final: world.finalState(),
-    nodes: [...world.nodeIds],
-    healAt,
-    settleEndAt,
-    endAt,
-    clientTimeout: workload.timeout,
-    rtoTarget: world.topology.rtoTarget ?? 60 * SECOND,
-  };
-  const violations = failure ? [failure] : checkAll(history, options.invariants);
+  const finished = run.finish({ healAt, settleEndAt, endAt });
+  const { history, modelError } = finished;
+  const violations = modelError ? [{ invariant: 'model-error', time: modelError.time, detail: modelError.detail }] : checkAll(history, options.invariants);
   return {
     design: options.design.name,
     seed: options.seed,
     schedule: schedule.name,
     params,
-    traceHash: sim.trace.hash(),
+    traceHash: finished.traceHash,
     violations,
-    metrics: { ...computeMetrics(history), events: sim.eventsRun, messages: world.network.messagesSent },
+    metrics: { ...computeMetrics(history), events: finished.events, messages: finished.messages },
     history,
-    trace: sim.trace.lines,
+    trace: finished.trace,
     probes: world.probes.counters(),
-    ...(world.network.messageLog ? { messages: world.network.messageLog } : {}),
+    ...(finished.messageLog ? { messages: finished.messageLog } : {}),
   };
 }

@@ -6,6 +6,7 @@
  *   sim ← history ← world ← parts ← models
  *                    ↑  faults (acts on world)
  *   check, metrics read the history only
+ *   run (builds, steps and finishes a world) under campaign and estimate
  *   campaign ← estimate ← report ← cli   (on top of everything)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -19,13 +20,14 @@ const MAY_IMPORT: Record<string, string[]> = {
   world: ['sim', 'history'],
   parts: ['sim', 'history', 'world'],
   faults: ['sim', 'history', 'world'],
+  run: ['sim', 'history', 'world'],
   check: ['sim', 'history'],
   metrics: ['sim', 'history', 'check'],
   models: ['sim', 'history', 'world', 'parts'],
-  campaign: ['sim', 'history', 'world', 'parts', 'faults', 'check', 'metrics'],
-  estimate: ['sim', 'history', 'world', 'parts', 'faults', 'check', 'metrics', 'campaign'],
-  report: ['sim', 'history', 'world', 'faults', 'check', 'metrics', 'campaign', 'estimate'],
-  cli: ['sim', 'history', 'world', 'faults', 'check', 'metrics', 'campaign', 'estimate', 'report'],
+  campaign: ['sim', 'history', 'world', 'parts', 'faults', 'run', 'check', 'metrics'],
+  estimate: ['sim', 'history', 'world', 'parts', 'faults', 'run', 'check', 'metrics', 'campaign'],
+  report: ['sim', 'history', 'world', 'faults', 'run', 'check', 'metrics', 'campaign', 'estimate'],
+  cli: ['sim', 'history', 'world', 'faults', 'run', 'check', 'metrics', 'campaign', 'estimate', 'report'],
 };
 
 const ROOT = normalize(join(dirname(new URL(import.meta.url).pathname), '../..'));
