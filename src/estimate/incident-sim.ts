@@ -19,15 +19,13 @@
  *   warmup+phase | change 0 | min(gap, settle) | change 1 | ... | change k | settle | drain
  *                ^ t0                                                                ^ clients stop
  */
-import { acquire, killAndRestart, release, startProcess } from '../faults/controls.ts';
 import { computeMetrics } from '../metrics/index.ts';
-import type { History } from '../history/history.ts';
-import { EventBudgetExceeded, Simulator } from '../sim/simulator.ts';
+import { buildRun } from '../run/run.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
 import { DEFAULT_WORKLOAD, type Workload } from '../world/client.ts';
 import type { Design, ParamValues } from '../world/design.ts';
-import { ModelError, World } from '../world/world.ts';
 import type { Incident } from './components.ts';
+import { IncidentFaults } from './incident-faults.ts';
 import type { Plant } from './plant.ts';
 
 export interface IncidentOutcome {
@@ -67,8 +65,8 @@ const DRAIN: Micros = 2 * SECOND;
 export function simulateIncident(incident: Incident, seed: number, options: IncidentSimOptions): IncidentOutcome {
   const { plant, settle } = options;
   const workload: Workload = { ...DEFAULT_WORKLOAD, ordersPerSecond: options.ordersPerSecond };
-  const sim = new Simulator({ seed, maxEvents: options.maxEvents ?? 5_000_000 });
-  const world = new World(sim, options.design, options.params, workload);
+  const run = buildRun({ design: options.design, params: options.params, seed, workload, maxEvents: options.maxEvents ?? 5_000_000 });
+  const { sim, world } = run;
   const t0 = options.warmup + Math.floor(sim.rng('estimate:phase').float() * PHASE_JITTER);
 
   // the change points on the simulated clock, with the fast-forwarded time at each
@@ -85,28 +83,15 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
   });
   const settleEndAt = clock + settle;
   const endAt = settleEndAt + DRAIN;
-  const actions = new ElementActions(world, plant);
-  incident.elements.forEach((element, c) => sim.at(at[c], () => actions.apply(element, incident.downs[c])));
+  const faults = new IncidentFaults(world, plant);
+  incident.elements.forEach((element, c) => {
+    const endsAt = repairTime(incident, c, at) ?? settleEndAt;
+    sim.at(at[c], () => faults.apply(c, element, incident.downs[c], endsAt));
+  });
   sim.at(settleEndAt, () => world.stopClients());
 
-  let modelError: string | undefined;
-  try {
-    world.start();
-    sim.runUntil(endAt);
-  } catch (error) {
-    if (!(error instanceof ModelError || error instanceof EventBudgetExceeded)) throw error;
-    modelError = error.message;
-  }
-  const history: History = {
-    events: world.history.events,
-    final: world.finalState(),
-    nodes: [...world.nodeIds],
-    healAt: clock,
-    settleEndAt,
-    endAt,
-    clientTimeout: workload.timeout,
-    rtoTarget: world.topology.rtoTarget ?? 60 * SECOND,
-  };
+  run.step(endAt);
+  const { history, modelError, events } = run.finish({ healAt: clock, settleEndAt, endAt });
   const metrics = computeMetrics(history);
   const windowStart = t0 - workload.timeout;
   const outageSeconds: number[] = [];
@@ -131,83 +116,16 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     splitBrainBeliefMs: metrics.splitBrainMs.belief,
     falseFailovers: metrics.falseFailovers,
     unrecovered,
-    ...(modelError ? { modelError } : {}),
-    events: sim.eventsRun,
+    ...(modelError ? { modelError: modelError.detail } : {}),
+    events,
   };
 }
 
-/**
- * What a component change does to the world: the same controls the fault kinds use (a server
- * failure is `crash`, a rack shock powers off its nodes and its switch, a GC pause is `pause`,
- * a deadlock keeps only the heartbeat thread running until a watchdog kills the process).
- */
-class ElementActions {
-  private readonly stuck = new Map<string, number>();
-  private readonly perNode: number;
-
-  constructor(
-    private readonly world: World,
-    private readonly plant: Plant,
-  ) {
-    this.perNode = plant.nodeComponents.length;
+/** When the element that change `c` takes down comes back (its next change), if it does. */
+function repairTime(incident: Incident, c: number, at: readonly Micros[]): Micros | undefined {
+  if (!incident.downs[c]) return undefined;
+  for (let next = c + 1; next < incident.elements.length; next++) {
+    if (incident.elements[next] === incident.elements[c]) return at[next];
   }
-
-  apply(element: number, down: boolean): void {
-    const nodeCount = this.plant.nodes.length;
-    if (element < nodeCount * this.perNode) {
-      const id = this.plant.nodes[Math.floor(element / this.perNode)];
-      this.nodeComponent(id, this.plant.nodeComponents[element % this.perNode].type, down);
-    } else {
-      const shared = this.plant.shared[element - nodeCount * this.perNode];
-      this.sharedElement(shared.kind, shared.name, down);
-    }
-  }
-
-  private nodeComponent(id: string, type: string, down: boolean): void {
-    const world = this.world;
-    const node = world.node(id);
-    switch (type) {
-      case 'server':
-        return down ? node.powerOff('server failure') : node.powerOn('server repaired');
-      case 'process':
-        return down ? node.crashProcess('process crash', 'never') : startProcess(node, 'process restarted');
-      case 'nic':
-        return down ? world.network.nicDown(id) : world.network.nicUp(id);
-      case 'disk':
-        if (down) {
-          if (acquire(node.disk, 'failed')) node.disk.fail();
-        } else if (release(node.disk, 'failed')) node.disk.replace();
-        return;
-      case 'gcPause':
-        if (down) {
-          if (acquire(node, 'pause')) node.pause();
-        } else if (release(node, 'pause')) node.resume();
-        return;
-      case 'deadlock':
-        if (down) {
-          if (node.state !== 'up' && node.state !== 'paused') return;
-          node.runningThreads = new Set(['heartbeat']);
-          this.stuck.set(id, node.incarnation);
-        } else if (this.stuck.get(id) === node.incarnation) {
-          this.stuck.delete(id);
-          killAndRestart(node, 'deadlocked process killed by watchdog', 0);
-        }
-        return;
-      default:
-        throw new Error(`no world action for component type ${type}`);
-    }
-  }
-
-  private sharedElement(kind: string, name: string, down: boolean): void {
-    const world = this.world;
-    if (kind === 'switch') return down ? world.network.switchDown(name) : world.network.switchUp(name);
-    if (kind === 'power') return down ? world.powerDomainOff(name) : world.powerDomainOn(name);
-    const nodes = world.nodesWhere(kind === 'rack' ? 'rack' : 'dc', name);
-    const switches = [...new Set(nodes.map((id) => world.placement.get(id)!.switch))];
-    for (const sw of switches) (down ? world.network.switchDown : world.network.switchUp).call(world.network, sw);
-    for (const id of nodes) {
-      if (down) world.node(id).powerOff(`${kind} ${name} down`);
-      else world.node(id).powerOn(`${kind} ${name} restored`);
-    }
-  }
+  return undefined;
 }

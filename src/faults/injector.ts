@@ -50,22 +50,38 @@ export function installFaults(world: World, schedule: Schedule): void {
 }
 
 function fire(world: World, kind: FaultKind, fault: FaultSpec, endsAt: Micros, where: At, probeNode?: string): void {
+  const end = beginFault(world, kind, fault, endsAt, where, probeNode);
+  if (end) world.sim.at(endsAt, end);
+}
+
+/**
+ * Begins one fault now: resolves its target (or acts on `probeNode`, a trigger's), plans it,
+ * records `fault-begin` and applies it. Returns what heals it (records `fault-end`, then the
+ * kind's `end`), for the caller to run once, at `endsAt`; or undefined when the fault was
+ * skipped. The schedule's faults and the estimate's component failures both come through
+ * here, so a fault reaches the world one way.
+ */
+export function beginFault(world: World, kind: FaultKind, fault: FaultSpec, endsAt: Micros, where: At, probeNode?: string): (() => void) | undefined {
   const nodes = probeNode === undefined ? targetNodes(world, kind, fault) : [probeNode];
   if (nodes.length === 0 && kind.target !== 'none') {
-    return skip(world, fault, `target ${formatTarget(fault.target!)} names no node now`);
+    skip(world, fault, `target ${formatTarget(fault.target!)} names no node now`);
+    return undefined;
   }
   const planned = kind.plan({ world, fault, nodes, endsAt, where });
-  if ('skip' in planned) return skip(world, fault, planned.skip);
+  if ('skip' in planned) {
+    skip(world, fault, planned.skip);
+    return undefined;
+  }
   const effect: Effect = planned;
   const targets = effect.targets ?? nodes;
   record(world, TRACE_FAULT_BEGIN, fault, targets);
   world.history.record({ type: 'fault-begin', time: world.sim.now, faultId: fault.id, kind: fault.kind, targets, detail: effect.detail });
   effect.begin();
-  world.sim.at(endsAt, () => {
+  return () => {
     record(world, TRACE_FAULT_END, fault, targets);
     world.history.record({ type: 'fault-end', time: world.sim.now, faultId: fault.id, kind: fault.kind, targets });
     effect.end?.();
-  });
+  };
 }
 
 function targetNodes(world: World, kind: FaultKind, fault: FaultSpec): string[] {

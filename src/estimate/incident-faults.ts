@@ -1,0 +1,105 @@
+/**
+ * What a component change of an incident does to the world, through the same fault kinds a
+ * schedule uses (`src/faults/kinds/`), begun and healed by the same injector path. Each plant
+ * element is a fault (or two) parsed once with the kinds' own defaults:
+ *
+ *   server  crash          host off, boots when repaired
+ *   process process-crash  kill -9, started again when repaired
+ *   nic     nic-down       disk     disk-fail      gcPause  pause
+ *   deadlock deadlock      only the heartbeat thread runs; the watchdog kills it at repair
+ *   switch  switch-down on switch:S          power  power-down on power:P
+ *   rack    switch-down + crash on rack:R    (its switch and its servers, not its power feed)
+ *   dc      switch-down + crash on dc:D      (its nodes' switches and servers)
+ *
+ * A change that goes down begins the element's faults (in that order); the element's next
+ * change, back up, heals them in the same order. Fault ids are the change's index in the
+ * incident, so the history tells the incident's failures apart.
+ */
+import { parseFault } from '../faults/fault-spec.ts';
+import { beginFault } from '../faults/injector.ts';
+import type { FaultKind } from '../faults/kind.ts';
+import { faultKind } from '../faults/registry.ts';
+import type { FaultSpec } from '../faults/schedule.ts';
+import type { Micros } from '../sim/time.ts';
+import type { World } from '../world/world.ts';
+import type { Plant, SharedKind } from './plant.ts';
+
+const SOURCE = '<estimate>';
+/** Parsing needs a chaos length for its `at < duration` check; incidents place faults themselves. */
+const UNBOUNDED: Micros = Number.MAX_SAFE_INTEGER;
+
+/** The fault kinds a node component type maps to. */
+const NODE_COMPONENT_KINDS: Record<string, string> = {
+  server: 'crash',
+  process: 'process-crash',
+  nic: 'nic-down',
+  disk: 'disk-fail',
+  gcPause: 'pause',
+  deadlock: 'deadlock',
+};
+
+/** The fault kinds a shared element maps to, begun in this order. */
+const SHARED_KINDS: Record<SharedKind, string[]> = {
+  switch: ['switch-down'],
+  power: ['power-down'],
+  rack: ['switch-down', 'crash'],
+  dc: ['switch-down', 'crash'],
+};
+
+interface ElementFault {
+  kind: FaultKind;
+  spec: FaultSpec;
+}
+
+export class IncidentFaults {
+  private readonly perNode: number;
+  /** Per element, its faults (parsed on first use). */
+  private readonly faults = new Map<number, ElementFault[]>();
+  /** Per element that is down, what heals its faults. */
+  private readonly active = new Map<number, (() => void)[]>();
+
+  constructor(
+    private readonly world: World,
+    private readonly plant: Plant,
+  ) {
+    this.perNode = plant.nodeComponents.length;
+  }
+
+  /** Applies change `change` of the incident: `element` goes down (until `endsAt`) or comes back. */
+  apply(change: number, element: number, down: boolean, endsAt: Micros): void {
+    if (!down) {
+      for (const heal of this.active.get(element) ?? []) heal();
+      this.active.delete(element);
+      return;
+    }
+    const heals: (() => void)[] = [];
+    for (const { kind, spec } of this.faultsOf(element)) {
+      const heal = beginFault(this.world, kind, { ...spec, id: change, at: this.world.sim.now }, endsAt, { source: SOURCE, field: `changes[${change}]` });
+      if (heal) heals.push(heal);
+    }
+    this.active.set(element, heals);
+  }
+
+  private faultsOf(element: number): ElementFault[] {
+    let faults = this.faults.get(element);
+    if (!faults) this.faults.set(element, (faults = this.describe(element)));
+    return faults;
+  }
+
+  private describe(element: number): ElementFault[] {
+    const nodeCount = this.plant.nodes.length;
+    if (element < nodeCount * this.perNode) {
+      const node = this.plant.nodes[Math.floor(element / this.perNode)];
+      const type = this.plant.nodeComponents[element % this.perNode].type;
+      const kind = NODE_COMPONENT_KINDS[type];
+      if (!kind) throw new Error(`no fault kind for component type ${type}`);
+      return [parsed(kind, node)];
+    }
+    const shared = this.plant.shared[element - nodeCount * this.perNode];
+    return SHARED_KINDS[shared.kind].map((kind) => parsed(kind, `${shared.kind}:${shared.name}`));
+  }
+}
+
+function parsed(kind: string, target: string): ElementFault {
+  return { kind: faultKind(kind)!, spec: parseFault({ at: '0s', kind, target }, 0, UNBOUNDED, SOURCE) };
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { loadDesign } from '../../src/campaign/catalog.ts';
+import { estimateSpecOf } from '../../src/estimate/declarations.ts';
+import { IncidentFaults } from '../../src/estimate/incident-faults.ts';
+import { buildPlant, type Plant } from '../../src/estimate/plant.ts';
+import { loadReliability } from '../../src/estimate/reliability.ts';
+import { eventsOf } from '../../src/history/history.ts';
+import { buildRun, type Run } from '../../src/run/run.ts';
+import { SECOND } from '../../src/sim/time.ts';
+import { DEFAULT_WORKLOAD } from '../../src/world/client.ts';
+import { resolveParams } from '../../src/world/params.ts';
+
+async function setup(): Promise<{ run: Run; plant: Plant; faults: IncidentFaults }> {
+  const design = await loadDesign('hot-standby-naive');
+  const params = resolveParams(design, {});
+  const plant = buildPlant(design, params, loadReliability('scenarios/reliability/p1.yaml'), estimateSpecOf(design, params));
+  const run = buildRun({ design, params, seed: 1, workload: { ...DEFAULT_WORKLOAD, ordersPerSecond: 10 } });
+  return { run, plant, faults: new IncidentFaults(run.world, plant) };
+}
+
+/** The element index of node `node`'s component `type`, or of shared element `id`. */
+function elementOf(plant: Plant, what: { node: string; type: string } | { shared: string }): number {
+  const perNode = plant.nodeComponents.length;
+  if ('shared' in what) return plant.nodes.length * perNode + plant.shared.findIndex((s) => s.id === what.shared);
+  return plant.nodes.indexOf(what.node) * perNode + plant.nodeComponents.findIndex((c) => c.type === what.type);
+}
+
+describe("an incident's component changes go through the fault kinds", () => {
+  it('a server failure is a crash fault: begun when it goes down, healed when it comes back', async () => {
+    const { run, plant, faults } = await setup();
+    const node = plant.nodes[0];
+    const element = elementOf(plant, { node, type: 'server' });
+    run.sim.at(5 * SECOND, () => faults.apply(3, element, true, 9 * SECOND));
+    run.sim.at(9 * SECOND, () => faults.apply(4, element, false, 9 * SECOND));
+    run.step(7 * SECOND);
+    expect(run.world.node(node).state).toBe('off');
+    run.step(30 * SECOND);
+    expect(run.world.node(node).state).toBe('up');
+    const history = { events: run.world.history.events };
+    expect(eventsOf(history, 'fault-begin').map((e) => [e.time, e.faultId, e.kind, e.targets])).toEqual([[5 * SECOND, 3, 'crash', [node]]]);
+    expect(eventsOf(history, 'fault-end').map((e) => [e.time, e.faultId, e.kind])).toEqual([[9 * SECOND, 3, 'crash']]);
+  });
+
+  it('a deadlock takes the kind default: only the heartbeat thread runs until the repair kills the process', async () => {
+    const { run, plant, faults } = await setup();
+    const node = plant.nodes[1];
+    const element = elementOf(plant, { node, type: 'deadlock' });
+    run.sim.at(5 * SECOND, () => faults.apply(0, element, true, 8 * SECOND));
+    run.sim.at(8 * SECOND, () => faults.apply(1, element, false, 8 * SECOND));
+    run.step(6 * SECOND);
+    expect([...(run.world.node(node).runningThreads ?? [])]).toEqual(['heartbeat']);
+    const incarnation = run.world.node(node).incarnation;
+    run.step(20 * SECOND);
+    expect(run.world.node(node).runningThreads).toBeUndefined();
+    expect(run.world.node(node).incarnation).toBeGreaterThan(incarnation);
+  });
+
+  it('a rack shock is a switch failure and a crash of the rack: both begun, then both healed', async () => {
+    const { run, plant, faults } = await setup();
+    const rack = plant.shared.find((s) => s.kind === 'rack')!;
+    const element = elementOf(plant, { shared: rack.id });
+    run.sim.at(5 * SECOND, () => faults.apply(0, element, true, 9 * SECOND));
+    run.sim.at(9 * SECOND, () => faults.apply(1, element, false, 9 * SECOND));
+    run.step(30 * SECOND);
+    const history = { events: run.world.history.events };
+    const inRack = run.world.nodesWhere('rack', rack.name);
+    expect(eventsOf(history, 'fault-begin').map((e) => [e.kind, e.targets])).toEqual([
+      ['switch-down', inRack],
+      ['crash', inRack],
+    ]);
+    expect(eventsOf(history, 'fault-end').map((e) => e.kind)).toEqual(['switch-down', 'crash']);
+    for (const id of inRack) expect(run.world.node(id).state).toBe('up');
+  });
+});
