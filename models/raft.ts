@@ -1,11 +1,14 @@
 /**
- * raft: a 3- or 5-node Raft cluster serving orders, as etcd (v3.5, etcd-io/raft) runs it.
+ * raft: a 3-, 5- or 7-node Raft cluster serving orders, as etcd (v3.5, etcd-io/raft) runs it,
+ * optionally with learners (non-voting members that receive the log).
  *
  * Stands for: any order service built on a Raft log (etcd, or an embedded etcd-io/raft), nodes
- * n1..nN in separate racks. Clients talk to the nodes directly: a follower refuses with
+ * n1..nN in separate racks, learners learner1..learnerK beside them (clients do not use them). Clients talk to the nodes directly: a follower refuses with
  * `not-primary` and names the leader; a client that times out tries the next node.
  *
- * Modelled (src/parts/raft-*.ts): leader election with randomised timeouts in [T, 2T); a
+ * Modelled (src/parts/raft-*.ts): leader election with randomised timeouts in [T, max), max 2T
+ * by default (etcd) or set to run the Raft paper's Figure 16 lines; learners that replicate
+ * but neither vote, campaign nor count for commit, lease or CheckQuorum (etcd learners); a
  * candidate needs a majority of votes; optional PreVote; CheckQuorum with leader stickiness
  * (a node that heard from a leader within T ignores vote requests); log replication with
  * batching (every entry not yet sent to a follower goes in one AppendEntries); commit on a
@@ -18,7 +21,8 @@
  * messages (see `raft-orders.ts`); a leader acts only within a lease from its majority's last
  * answers (see `raft-node.ts`).
  *
- * Left out: snapshots and log compaction, membership changes (joint consensus, learners),
+ * Left out: snapshots and log compaction, membership changes (joint consensus, promoting a
+ * learner),
  * ReadIndex and lease reads, leadership transfer, flow control beyond the batch size, and
  * proposal forwarding (followers refuse instead of forwarding).
  *
@@ -33,6 +37,15 @@
  *   library's `Config.PreVote` defaults to false: `--set preVote=false` models that);
  * - maxEntriesPerAppend 1024: a stand-in for etcd's per-message byte budget (the server's
  *   `MaxSizePerMsg` is 1 MiB, about a thousand order-sized entries);
+ * - electionTimeoutMax 0 (= 2 x electionTimeout): etcd raft's [T, 2T). The Raft paper's
+ *   Figure 16 (§9.3, five servers, broadcast time ~15 ms, leader crashed within its heartbeat
+ *   interval of half the minimum timeout) measures the time to elect a new leader per range:
+ *   150-150 ms "consistently took longer than 10 seconds" (split votes), 150-155 ms has a median
+ *   of 287 ms, 150-200 ms a worst case of 513 ms, 12-24 ms an average of 35 ms
+ *   (test/models/raft-figure16.test.ts reproduces those lines);
+ * - nodes up to 7 and learners: etcd docs (faq): "an etcd cluster probably should have no more
+ *   than seven nodes"; etcd docs, "Learner" (v3.4+): a learner "does not vote" and is not counted
+ *   in the quorum;
  * - restartSec 10 s: etcd's own systemd unit (contrib/systemd/etcd.service: `Restart=always`,
  *   `RestartSec=10s`) restarts a crashed etcd, and one that stopped on a disk error.
  */
@@ -40,26 +53,34 @@ import { InputError } from '../src/sim/input-error.ts';
 import { defineDesign } from '../src/world/design.ts';
 import { RaftNode } from '../src/parts/raft-node.ts';
 
+const voterIds = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
+const learnerIds = (n: number) => Array.from({ length: n }, (_, i) => `learner${i + 1}`);
+
 export default defineDesign({
   name: 'raft',
-  description: 'Raft (etcd): a 3- or 5-node cluster, commit on a majority, elections with randomised timeouts',
+  description: 'Raft (etcd): a 3-, 5- or 7-node cluster (+ learners), commit on a majority, elections with randomised timeouts',
   params: {
-    nodes: { kind: 'integer', default: 3, min: 3, max: 5, doc: 'cluster size (3 or 5)', source: 'etcd docs (faq): an odd size, 3 or 5 members recommended' },
+    nodes: { kind: 'integer', default: 3, min: 3, max: 7, doc: 'voting members (3, 5 or 7)', source: 'etcd docs (faq): an odd size; "no more than seven nodes"' },
+    learners: { kind: 'integer', default: 0, min: 0, max: 3, doc: 'non-voting members that receive the log (etcd learners)', source: 'etcd docs, Learner (v3.4): a learner does not vote and is not counted in the quorum' },
     heartbeatInterval: { kind: 'duration', default: '100ms', doc: 'leader -> follower AppendEntries period', source: 'etcd --heartbeat-interval (default 100 ms)' },
-    electionTimeout: { kind: 'duration', default: '1000ms', doc: 'base election timeout T; each timeout is drawn in [T, 2T)', source: 'etcd --election-timeout (default 1000 ms); etcd raft randomizedElectionTimeout in [T, 2T); Raft paper §9.3: 150-300 ms' },
+    electionTimeout: { kind: 'duration', default: '1000ms', positive: true, doc: 'base election timeout T; each timeout is drawn in [T, electionTimeoutMax)', source: 'etcd --election-timeout (default 1000 ms); etcd raft randomizedElectionTimeout in [T, 2T); Raft paper §9.3: 150-300 ms' },
+    electionTimeoutMax: { kind: 'duration', default: '0s', doc: 'upper end of the randomised timeout, at least electionTimeout (equal: no randomness); 0: 2 x electionTimeout', source: 'etcd raft randomizedElectionTimeout: [T, 2T); Raft paper Figure 16 ranges (150-150 ... 150-300 ms, 12-24 ms)' },
     preVote: { kind: 'boolean', default: true, doc: 'poll for a majority before raising the term', source: 'etcd server --pre-vote, default true since v3.5 (etcd raft library Config.PreVote defaults to false)' },
     checkQuorum: { kind: 'boolean', default: true, doc: 'a leader without a majority for T steps down; nodes that heard a leader within T ignore votes', source: 'etcd server sets raft Config.CheckQuorum = true' },
     maxEntriesPerAppend: { kind: 'integer', default: 1024, min: 1, doc: 'most entries per AppendEntries', source: 'stands in for etcd MaxSizePerMsg (1 MiB)' },
     restartSec: { kind: 'duration', default: '10s', doc: 'the supervisor restarts a crashed or stopped etcd after this long', source: 'etcd contrib/systemd/etcd.service: Restart=always, RestartSec=10s' },
   },
   topology: (p) => {
-    if (p.nodes !== 3 && p.nodes !== 5) throw new InputError('--set', 'nodes', '3 or 5', String(p.nodes));
+    if (p.nodes % 2 === 0) throw new InputError('--set', 'nodes', '3, 5 or 7', String(p.nodes));
+    if (p.electionTimeoutMax !== 0 && p.electionTimeoutMax < p.electionTimeout) {
+      throw new InputError('--set', 'electionTimeoutMax', '0 (2 x electionTimeout) or at least electionTimeout');
+    }
     if (p.heartbeatInterval <= 0 || p.heartbeatInterval >= p.electionTimeout) {
       throw new InputError('--set', 'heartbeatInterval', 'a positive duration shorter than electionTimeout');
     }
-    const ids = Array.from({ length: p.nodes }, (_, i) => `n${i + 1}`);
+    const ids = voterIds(p.nodes);
     return {
-      nodes: ids.map((id) => ({ id, rack: `rack-${id}`, supervisedRestart: p.restartSec })),
+      nodes: [...ids, ...learnerIds(p.learners)].map((id) => ({ id, rack: `rack-${id}`, supervisedRestart: p.restartSec })),
       routing: { kind: 'direct', targets: ids },
       exchangeChecksTokens: true,
     };
@@ -68,6 +89,9 @@ export default defineDesign({
     new RaftNode(ctx, {
       heartbeatIntervalUs: p.heartbeatInterval,
       electionTimeoutUs: p.electionTimeout,
+      electionTimeoutMaxUs: p.electionTimeoutMax === 0 ? 2 * p.electionTimeout : p.electionTimeoutMax,
+      voters: voterIds(p.nodes),
+      learners: learnerIds(p.learners),
       preVote: p.preVote,
       checkQuorum: p.checkQuorum,
       maxEntriesPerAppend: p.maxEntriesPerAppend,

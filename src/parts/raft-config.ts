@@ -12,8 +12,16 @@ import type { DiskEntry } from '../world/disk.ts';
 export interface RaftConfig {
   /** How often a leader sends AppendEntries to every follower, even when idle. */
   heartbeatIntervalUs: Micros;
-  /** The base election timeout T: a follower campaigns after a random timeout in [T, 2T). */
+  /** The base election timeout T: a follower campaigns after a random timeout in [T, max). */
   electionTimeoutUs: Micros;
+  /** The upper end of the randomised timeout (exclusive; equal to T: no randomness). etcd: 2T. */
+  electionTimeoutMaxUs: Micros;
+  /**
+   * The voting members; the others are learners (etcd `member add --learner`): they receive
+   * the log but never vote, campaign or count towards a majority.
+   */
+  voters: readonly string[];
+  learners: readonly string[];
   /** Whether a node first asks whether it could win (PreVote) before raising its term. */
   preVote: boolean;
   /** Whether a leader steps down without hearing from a majority for T, and whether nodes that

@@ -8,8 +8,9 @@
  *       +--------------- a higher term, or a leader of this term ---------+
  *
  * The election timer measures the monotonic clock: a follower campaigns once it has not
- * heard from a leader for its randomised timeout R, drawn uniformly in [T, 2T) at each
- * transition (etcd's randomizedElectionTimeout). Hearing from the leader only moves the
+ * heard from a leader for its randomised timeout R, drawn uniformly in [T, max) at each
+ * transition (etcd's randomizedElectionTimeout, max = 2T; the Raft paper's Figure 16 varies
+ * both ends). A learner never campaigns and is never asked for a vote. Hearing from the leader only moves the
  * deadline; the one timer re-arms itself lazily when it fires early, so a steady stream of
  * AppendEntries costs no timer operations.
  *
@@ -45,7 +46,8 @@ export class Election {
    */
   restartTimer(advanceUs: Micros = 0): void {
     const { ctx, config } = this.node;
-    this.timeoutUs = config.electionTimeoutUs + Math.floor(ctx.rng.float() * config.electionTimeoutUs) - advanceUs;
+    const spreadUs = config.electionTimeoutMaxUs - config.electionTimeoutUs;
+    this.timeoutUs = config.electionTimeoutUs + Math.floor(ctx.rng.float() * spreadUs) - advanceUs;
     this.since = ctx.monotonic();
     ctx.cancelTimer(this.timer);
     this.timer = ctx.setTimer(this.timeoutUs, 'raft-election');
@@ -64,7 +66,7 @@ export class Election {
   onTimer(): void {
     const node = this.node;
     this.timer = undefined;
-    if (node.role === 'leader') return;
+    if (node.role === 'leader' || !node.isVoter) return;
     const remaining = this.since + this.timeoutUs - node.ctx.monotonic();
     if (remaining > 0) {
       this.timer = node.ctx.setTimer(remaining, 'raft-election');
@@ -112,9 +114,9 @@ export class Election {
   }
 
   private request(type: VoteRequest['type'], term: number): void {
-    const { ctx, log, peers } = this.node;
+    const { ctx, log, voterPeers } = this.node;
     const msg: VoteRequest = { type, term, lastIndex: log.lastIndex, lastTerm: log.lastTerm };
-    for (const peer of peers) ctx.send(peer, msg);
+    for (const peer of voterPeers) ctx.send(peer, msg);
   }
 
   onVoteRequest(from: string, m: VoteRequest): void {

@@ -54,7 +54,12 @@ export class RaftNode implements Actor {
   heardLeaderAt: Micros = 0;
   /** Stopped after a disk error (see the header). */
   halted = false;
+  /** Every other member, learners included: the leader replicates to all of them. */
   readonly peers: readonly string[];
+  /** The other voting members: asked for votes, counted for commit, lease and CheckQuorum. */
+  readonly voterPeers: readonly string[];
+  readonly isVoter: boolean;
+  /** The smallest majority of the voters. */
   readonly majority: number;
   log!: RaftLog;
   election!: Election;
@@ -65,8 +70,10 @@ export class RaftNode implements Actor {
     readonly ctx: NodeContext,
     readonly config: RaftConfig,
   ) {
-    this.peers = ctx.nodes.filter((id) => id !== ctx.id);
-    this.majority = majorityOf(ctx.nodes.length);
+    this.peers = [...config.voters, ...config.learners].filter((id) => id !== ctx.id);
+    this.voterPeers = config.voters.filter((id) => id !== ctx.id);
+    this.isVoter = config.voters.includes(ctx.id);
+    this.majority = majorityOf(config.voters.length);
   }
 
   onStart(): void {

@@ -35,7 +35,11 @@ class Progress {
   /** When the leader last heard from it (monotonic), for CheckQuorum. */
   heardAt: Micros = -Infinity;
 
-  constructor(readonly id: string) {}
+  constructor(
+    readonly id: string,
+    /** Whether it votes (counts for commit, lease and CheckQuorum); a learner does not. */
+    readonly voter: boolean,
+  ) {}
 }
 
 export class Replication {
@@ -54,14 +58,14 @@ export class Replication {
   private answerPending = false;
 
   constructor(private readonly node: RaftNode) {
-    this.matchScratch = new Float64Array(node.peers.length + 1);
+    this.matchScratch = new Float64Array(node.voterPeers.length + 1);
   }
 
   // --- leader ---------------------------------------------------------------------------
 
   startLeading(): void {
     const { ctx, config, log, peers } = this.node;
-    this.progress = peers.map((id) => new Progress(id));
+    this.progress = peers.map((id) => new Progress(id, this.node.voterPeers.includes(id)));
     this.byId.clear();
     for (const p of this.progress) {
       p.next = log.lastIndex + 1;
@@ -94,7 +98,7 @@ export class Replication {
     const node = this.node;
     let fresh = 1;
     const since = node.ctx.monotonic() - leaseUs(node.config);
-    for (const p of this.progress) if (p.answeredSentAt >= since) fresh++;
+    for (const p of this.progress) if (p.voter && p.answeredSentAt >= since) fresh++;
     return fresh >= node.majority;
   }
 
@@ -110,9 +114,9 @@ export class Replication {
     const node = this.node;
     const since = node.ctx.monotonic() - node.config.electionTimeoutUs;
     let active = 1;
-    for (const p of this.progress) if (p.heardAt >= since) active++;
+    for (const p of this.progress) if (p.voter && p.heardAt >= since) active++;
     if (active < node.majority) {
-      node.ctx.note(`check-quorum: heard from ${active} of ${node.peers.length + 1} within the election timeout; stepping down`);
+      node.ctx.note(`check-quorum: heard from ${active} of ${node.voterPeers.length + 1} within the election timeout; stepping down`);
       this.checkQuorumTimer = undefined;
       node.becomeFollower(node.term, undefined);
       return;
@@ -183,7 +187,8 @@ export class Replication {
     const node = this.node;
     const scratch = this.matchScratch;
     scratch[0] = node.log.durableIndex;
-    for (let i = 0; i < this.progress.length; i++) scratch[i + 1] = this.progress[i].match;
+    let n = 1;
+    for (const p of this.progress) if (p.voter) scratch[n++] = p.match;
     node.commitIndex = commitIndexFor(scratch, node.majority, node.term, this.termAt, node.commitIndex);
   }
 
