@@ -1,6 +1,7 @@
 /**
  * Finds designs and scenarios by name or path. A bundled design is named by its file stem in
- * `models/` (`hot-standby-naive`), a bundled schedule by its stem in `scenarios/`; a user's own
+ * `models/` (`hot-standby-naive`), a bundled schedule by its stem in `scenarios/` or
+ * `scenarios/published/` (the published cases, each written for one design); a user's own
  * file is named by its path (anything with a slash or a file extension). Unknown names and
  * files that are not designs are input errors listing what exists.
  */
@@ -15,6 +16,8 @@ import type { Design } from '../world/design.ts';
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const MODELS_DIR = join(PACKAGE_ROOT, 'models');
 export const SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');
+/** Published failure cases: schedules written for one design (they name its nodes and probes). */
+export const PUBLISHED_DIR = join(SCENARIOS_DIR, 'published');
 
 const looksLikePath = (name: string) => name.includes('/') || name.includes('\\') || extname(name) !== '';
 
@@ -62,9 +65,15 @@ export async function loadDesign(nameOrPath: string): Promise<Design> {
   return design;
 }
 
+/** Bundled published cases (`scenarios/published/`), each for one design. */
+export function publishedScenarioNames(): string[] {
+  return stems(PUBLISHED_DIR, '.yaml');
+}
+
 export function scenarioPath(nameOrPath: string): string {
   if (looksLikePath(nameOrPath)) return resolve(nameOrPath);
-  const path = join(SCENARIOS_DIR, `${nameOrPath}.yaml`);
+  const published = join(PUBLISHED_DIR, `${nameOrPath}.yaml`);
+  const path = existsSync(published) ? published : join(SCENARIOS_DIR, `${nameOrPath}.yaml`);
   if (!existsSync(path)) throw new InputError('scenario', nameOrPath, `a bundled scenario (${scenarioNames().join(', ')}) or a path to a schedule file`);
   return path;
 }

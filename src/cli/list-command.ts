@@ -4,7 +4,7 @@
  * probes (moments a trigger can fire on, counted for coverage), one line each.
  */
 import type { Command } from 'commander';
-import { designNames, loadDesign, loadScenario, scenarioNames } from '../campaign/catalog.ts';
+import { designNames, loadDesign, loadScenario, publishedScenarioNames, scenarioNames } from '../campaign/catalog.ts';
 import { designProbes } from '../campaign/design-probes.ts';
 import { allProbes, type Probe } from '../world/probes.ts';
 import { describeParam } from '../world/params.ts';
@@ -52,6 +52,11 @@ export function listCommand(cli: Command): void {
       for (const name of scenarioNames()) {
         const s = loadScenario(name);
         lines.push(`  ${name.padEnd(22)} ${s.description}`);
+      }
+      lines.push('', 'PUBLISHED CASES (each for one design; see the file for the --set it needs)');
+      for (const name of publishedScenarioNames()) {
+        const s = loadScenario(name);
+        lines.push(`  ${name.padEnd(28)} ${s.description}`);
       }
       out(lines.join('\n') + '\n');
     });

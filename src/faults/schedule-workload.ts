@@ -18,7 +18,7 @@ const FIELDS: Record<string, { type: FieldType<unknown>; doc: string }> = {
   timeout: { type: duration, doc: 'per-attempt timeout (default 1s)' },
   maxAttempts: { type: number({ min: 1 }), doc: 'attempts per order, the first included (default 3)' },
   retryBackoff: { type: duration, doc: 'pause before retrying a refused attempt (default 20ms)' },
-  readsPerSecond: { type: number({ min: 0 }), doc: 'reads per second, all clients together: each asks for the client\'s latest order with an outcome (default 0)' },
+  readsPerSecond: { type: number({ min: 0 }), doc: 'reads per second, all clients together: each asks whether one of the client\'s orders with an outcome is there (default 0)' },
   cancelOnTimeout: { type: boolean as FieldType<unknown>, doc: 'cancel a timed-out attempt at the node and give the order up, instead of retrying (default false)' },
 };
 const WHOLE = new Set(['clients', 'maxAttempts']);

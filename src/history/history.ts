@@ -30,7 +30,7 @@ export type HistoryEvent =
   /**
    * A client read whether an order is there, through the design's routing (designs that serve
    * reads answer `read` messages): `found` is what the node answered; `invokedAt` when the
-   * client asked. Reads ask about the client's latest order that has an outcome.
+   * client asked. Reads ask about the client's own orders that have an outcome.
    */
   | { type: 'read'; time: Micros; client: string; node: string; orderId: string; found: boolean; invokedAt: Micros }
   /** A node sent an ack to a client: an external effect of believing it is primary. */

@@ -101,6 +101,17 @@ export class OrderServer {
     }
   }
 
+  /**
+   * The client cancelled an order whose commit is already in the log: its requests are refused
+   * (no ack), and the order stays known, since the log has it.
+   */
+  cancel(orderId: string, reason: string): void {
+    const requests = this.waiting.get(orderId);
+    if (!requests) return;
+    this.waiting.delete(orderId);
+    for (const r of requests) this.ctx.rejectOrder(r, reason);
+  }
+
   /** Handles `order` messages; returns false for any other message. */
   handle(msg: Msg): boolean {
     if (msg.type !== 'order') return false;

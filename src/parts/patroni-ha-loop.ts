@@ -62,7 +62,17 @@ export interface PatroniConfig {
   /** How long the leader keeps its key while PostgreSQL is down and being restarted. */
   primaryStartTimeoutUs: Micros;
   replication: PgReplicationConfig;
+  /**
+   * Who may take over in synchronous mode (default `patroni`): Patroni clears the sync standby
+   * from /sync once it stops streaming, and the race checks maximum_lag_on_failover. `stolon-*`
+   * is Stolon's sentinel: the chosen sync standby stays in synchronous_standby_names while it is
+   * down, and on failover `stolon-names` elects it because it is named there, `stolon-lsn` only
+   * if its WAL reached the old primary's last position (sorintlab/stolon PR #514).
+   */
+  syncFailover?: SyncFailover;
 }
+
+export type SyncFailover = 'patroni' | 'stolon-names' | 'stolon-lsn';
 
 /** Patroni's timeout for one REST call to another member (`fetch_node_status`: 2 s). */
 const REST_TIMEOUT_US: Micros = 2_000_000;
@@ -151,6 +161,14 @@ export class PatroniNode implements Actor {
       case 'patroni-status-reply':
       case 'patroni-failsafe-reply':
         this.onQueryReply(from, msg);
+        return;
+      case 'cancel':
+        // the client's cancel request for a commit still waiting for the sync standby
+        if (this.pg.cancelWait(msg.orderId as string)) this.orders.cancel(msg.orderId as string, 'commit-cancelled');
+        return;
+      case 'read':
+        // a SELECT: PostgreSQL answers on the primary and on a hot standby alike
+        this.ctx.send(msg.client as string, { type: 'read-result', readId: msg.readId, found: this.pg.visible(msg.orderId as string) });
         return;
       default:
         return;
@@ -296,7 +314,9 @@ export class PatroniNode implements Actor {
     if (!eligible.has(me)) return this.standBack(keys, 'not allowed to race for the leader key');
     if (this.running !== 'primary') {
       const lag = ((keys.optime?.value as number | undefined) ?? 0) - this.walBytes();
-      if (lag > this.config.maximumLagOnFailoverBytes) return this.standBack(keys, `lag ${lag} B > maximum_lag_on_failover`);
+      const check = this.config.syncFailover ?? 'patroni';
+      if (check === 'stolon-lsn' && lag > 0) return this.standBack(keys, `WAL ${lag} B behind the last primary position (stolon checks the LSN)`);
+      if (check !== 'stolon-names' && lag > this.config.maximumLagOnFailoverBytes) return this.standBack(keys, `lag ${lag} B > maximum_lag_on_failover`);
     }
     const others = this.liveMembers(keys).filter((m) => m !== me && eligible.has(m));
     this.query(others, 'patroni-status', (answers) => {
@@ -404,6 +424,9 @@ export class PatroniNode implements Actor {
       then();
     };
     if (this.config.synchronousMode === 'off') return start();
+    // stolon's sentinel keeps its sync standby across a restart of the same master
+    const sync = keys.sync?.value as SyncState | undefined;
+    if ((this.config.syncFailover ?? 'patroni') !== 'patroni' && sync?.leader === this.ctx.id) return start();
     // first make myself the only member allowed to fail over, then promote
     this.writeSync(keys, undefined, start);
   }
@@ -445,7 +468,9 @@ export class PatroniNode implements Actor {
     const live = new Set(this.liveMembers(keys));
     const streaming = this.pg.standbys().filter((s) => live.has(s.node));
     const current = sync?.leader === this.ctx.id ? sync.standby : undefined;
-    if (current !== undefined && streaming.some((s) => s.node === current)) {
+    // stolon keeps its chosen sync standby named while it is down: commits block until it returns
+    const keepsNamed = current !== undefined && (this.config.syncFailover ?? 'patroni') !== 'patroni';
+    if (current !== undefined && (keepsNamed || streaming.some((s) => s.node === current))) {
       const names = this.pg.syncStandbyNames;
       if (names === '*' || names.length !== 1 || names[0] !== current) this.pg.setSyncStandbyNames([current]);
       return this.finish(keys);

@@ -31,12 +31,16 @@ import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 import type { ReplicateFn } from './order-server.ts';
-import { emitsProbe } from '../world/probes.ts';
+import { defineProbe, emitsProbe } from '../world/probes.ts';
 import { COMMIT_WAITING as SHARED_COMMIT_WAITING, REPL_ACKED as SHARED_REPL_ACKED, REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
 
 const COMMIT_WAITING = emitsProbe(import.meta.url, SHARED_COMMIT_WAITING);
 const REPL_SENT = emitsProbe(import.meta.url, SHARED_REPL_SENT);
 const REPL_ACKED = emitsProbe(import.meta.url, SHARED_REPL_ACKED);
+export const COMMIT_VISIBLE_UNACKED = defineProbe(import.meta.url, 'commit.visible-unacked', 'a client cancelled a commit waiting for its synchronous standby: committed locally and visible, never acked (subject: the order id)', { recorded: true });
+
+/** The done of a cancelled waiter: released later with the others, it does nothing. */
+const IGNORE = (): void => {};
 
 export type SynchronousCommit = 'local' | 'remote_write' | 'on' | 'remote_apply';
 export const SYNCHRONOUS_COMMIT_LEVELS: readonly SynchronousCommit[] = ['local', 'remote_write', 'on', 'remote_apply'];
@@ -113,7 +117,7 @@ export class PostgresReplication {
   // primary side
   private readonly senders = new Map<string, WalSender>();
   private syncNames: readonly string[] | '*' = [];
-  private readonly waiters: { index: number; done: (ok: boolean) => void }[] = [];
+  private readonly waiters: { index: number; orderId: string; done: (ok: boolean) => void }[] = [];
   private waitersHead = 0;
   private nextStreamId = 1;
   // standby side
@@ -186,9 +190,43 @@ export class PostgresReplication {
     for (const s of this.senders.values()) this.pump(s);
     if (!this.needsSyncStandby()) return done(true);
     this.ctx.probe(COMMIT_WAITING, entry.orderId);
-    this.waiters.push({ index, done });
+    this.waiters.push({ index, orderId: entry.orderId, done });
     this.release();
   };
+
+  /**
+   * A client cancels a commit waiting for the synchronous standby: PostgreSQL ends the wait
+   * with "WARNING: canceling wait for synchronous replication due to user request. DETAIL: The
+   * transaction has already committed locally, but might not have been replicated to the
+   * standby" (syncrep.c, SyncRepWaitForLSN). The commit is then visible to every other session,
+   * though no standby may have it and the client got no success. Returns whether it waited.
+   */
+  cancelWait(orderId: string): boolean {
+    for (let i = this.waitersHead; i < this.waiters.length; i++) {
+      if (this.waiters[i].orderId !== orderId) continue;
+      this.waiters[i].done = IGNORE;
+      this.ctx.probe(COMMIT_VISIBLE_UNACKED, orderId);
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether a read sees the order: in the WAL (replayed, on a standby) and not waiting for its sync standby. */
+  visible(orderId: string): boolean {
+    const log = this.ctx.disk.entries;
+    // a standby shows what it replayed; a primary, or a former one not yet streaming, its whole WAL
+    const end = this.isPrimary || this.streamId === 0 ? log.length : Math.min(this.applied, log.length);
+    let at = -1;
+    for (let i = end - 1; i >= 0; i--) {
+      if (log[i].orderId === orderId) {
+        at = i;
+        break;
+      }
+    }
+    if (at < 0) return false;
+    for (let i = this.waitersHead; i < this.waiters.length; i++) if (this.waiters[i].index === at && this.waiters[i].done !== IGNORE) return false;
+    return true;
+  }
 
   private needsSyncStandby(): boolean {
     return this.config.synchronousCommit !== 'local' && (this.syncNames === '*' || this.syncNames.length > 0);

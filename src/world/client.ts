@@ -10,8 +10,9 @@
  * ack came: indeterminate, never assumed lost. An ack that arrives after `info` still counts as
  * an ack (`ok` with its true latency).
  *
- * Optionally (`readsPerSecond`) clients also read: each asks the service whether its latest
- * order with an outcome is there, and records what the node answered (`read`); and with
+ * Optionally (`readsPerSecond`) clients also read: each asks the service whether one of its
+ * orders with an outcome is there (every other read the latest, the rest any earlier one), and
+ * records what the node answered (`read`); and with
  * `cancelOnTimeout` a timed-out attempt is cancelled at the node (a PostgreSQL cancel request)
  * and the order given up as indeterminate rather than retried.
  */
@@ -98,9 +99,10 @@ export class Client implements Endpoint {
   /** Orders whose attempt waits for a discovery answer (a Sentinel client blocks until it has a master). */
   private parked: PendingOrder[] = [];
   private readonly meanGap: Micros;
-  /** The latest order with an outcome (`ok`, `fail` or `info`): what reads ask about. */
-  private lastDecided: string | undefined;
+  /** Orders with an outcome (`ok`, `fail` or `info`), oldest first: what reads ask about. */
+  private readonly decided: string[] = [];
   private readonly reads = new Map<number, { orderId: string; invokedAt: Micros }>();
+  private readonly readsOn: boolean;
   private nextRead = 1;
 
   constructor(
@@ -111,6 +113,7 @@ export class Client implements Endpoint {
     this.rng = world.sim.rng(id);
     this.orderIdPrefix = `${id.slice(id.indexOf(':') + 1)}-`;
     this.meanGap = (1_000_000 * workload.clients) / workload.ordersPerSecond;
+    this.readsOn = (workload.readsPerSecond ?? 0) > 0;
   }
 
   start(): void {
@@ -128,10 +131,13 @@ export class Client implements Endpoint {
     if (this.stopped) return;
     const sim = this.world.sim;
     const target = this.world.routing.resolve(this.id);
-    if (this.lastDecided !== undefined && target !== undefined) {
+    if (this.decided.length > 0 && target !== undefined) {
+      // every other read asks for the latest order, the rest for any earlier one
       const readId = this.nextRead++;
-      this.reads.set(readId, { orderId: this.lastDecided, invokedAt: sim.now });
-      this.world.network.send(this.id, target, { type: 'read', readId, orderId: this.lastDecided, client: this.id });
+      const rng = sim.rng(`read:${this.id}`);
+      const orderId = readId % 2 === 1 ? this.decided[this.decided.length - 1] : this.decided[Math.floor(rng.float() * this.decided.length)];
+      this.reads.set(readId, { orderId, invokedAt: sim.now });
+      this.world.network.send(this.id, target, { type: 'read', readId, orderId, client: this.id });
     }
     sim.after(this.readGap(), this.read);
   };
@@ -250,7 +256,7 @@ export class Client implements Endpoint {
     if (order) {
       sim.cancel(order.timer);
       this.pending.delete(orderId);
-      this.lastDecided = orderId;
+      if (this.readsOn) this.decided.push(orderId);
       this.world.history.record(okEvent(sim.now, this.id, orderId, node, sim.now - order.invokedAt, attempt, replicas));
       return;
     }
@@ -284,7 +290,7 @@ export class Client implements Endpoint {
 
   private conclude(order: PendingOrder, outcome: 'fail' | 'info', reason: string): void {
     this.pending.delete(order.orderId);
-    this.lastDecided = order.orderId;
+    if (this.readsOn) this.decided.push(order.orderId);
     const time = this.world.sim.now;
     if (outcome === 'info') this.indeterminate.set(order.orderId, order.invokedAt);
     this.world.history.record({ type: outcome, time, client: this.id, orderId: order.orderId, reason });

@@ -75,10 +75,10 @@ export class LoadBalancer implements Endpoint {
       if (backend && backend.pendingCheck === msg.checkId) this.result(backend, msg.healthy === true);
       return;
     }
-    if (msg.type !== 'order') return;
+    if (msg.type !== 'order' && msg.type !== 'read' && msg.type !== 'cancel') return;
     const target = this.pick();
     if (target) this.world.network.send(this.id, target, msg);
-    else this.world.network.send(this.id, from, { type: 'reject', orderId: msg.orderId, attempt: msg.attempt, reason: 'no-healthy-backend' });
+    else if (msg.type === 'order') this.world.network.send(this.id, from, { type: 'reject', orderId: msg.orderId, attempt: msg.attempt, reason: 'no-healthy-backend' });
   }
 
   private pick(): string | undefined {
