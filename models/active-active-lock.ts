@@ -69,7 +69,8 @@
  */
 import { defineDesign, type NodeSpec, type Resolved } from '../src/world/design.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
-import { RedisClient, type LockOptions } from '../src/parts/lock-client.ts';
+import { RedisClient, Redlock, type Locker, type LockOptions } from '../src/parts/lock-client.ts';
+import { InputError } from '../src/sim/input-error.ts';
 import { RedisServer, type AppendFsync } from '../src/parts/lock-service.ts';
 import { Sentinel } from '../src/parts/sentinel.ts';
 
@@ -89,6 +90,9 @@ const params = {
   healthCheckInterval: { kind: 'duration', default: '2s', doc: 'load balancer health-check interval (and check timeout)', source: 'HAProxy inter 2000 ms; timeout check defaults to inter' },
   unhealthyThreshold: { kind: 'integer', default: 3, min: 1, doc: 'failed checks before a backend leaves the rotation', source: 'HAProxy fall 3' },
   healthyThreshold: { kind: 'integer', default: 2, min: 1, doc: 'good checks before a backend returns', source: 'HAProxy rise 2' },
+  redlock: { kind: 'boolean', default: false, doc: 'lock with Redlock over five independent Redis masters (redis1 also stores the records); no fencing tokens', source: 'redis.io, Distributed Locks with Redis: the Redlock algorithm (N = 5)' },
+  redlockRequestTimeout: { kind: 'duration', default: '50ms', positive: true, doc: 'Redlock: per-instance timeout of SET NX PX, small against the lease', source: 'redis.io distlock: "5-50 milliseconds" for a 10 s auto-release time' },
+  lockExpiryClock: { kind: 'enum', default: 'wall', values: ['wall', 'monotonic'], doc: 'the clock lock leases expire by on the servers: wall (Redis: absolute Unix expiry times) or monotonic', source: 'Redis expire.c (expiry kept as mstime()); Kleppmann (2016) on Redlock and clock jumps' },
   restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=always, RestartSec=5s (common operator setting)' },
 } as const;
 
@@ -99,7 +103,9 @@ const MASTER = 'redis1';
 const REPLICA = 'redis2';
 const SENTINELS = ['s1', 's2', 's3'];
 
-const redisServers = (p: Params): string[] => (p.redisReplica ? [MASTER, REPLICA] : [MASTER]);
+const REDLOCK = ['redis1', 'redis2', 'redis3', 'redis4', 'redis5'];
+
+const redisServers = (p: Params): string[] => (p.redlock ? REDLOCK : p.redisReplica ? [MASTER, REPLICA] : [MASTER]);
 
 /** One order being processed: the requests for it (retries coalesce) and the lock held. */
 interface Job {
@@ -112,6 +118,8 @@ interface Job {
 /** `ActiveActiveService::processOrder`, one instance. */
 class ActiveActiveService implements Actor {
   private readonly redis: RedisClient;
+  /** Who grants the lock: the store itself, or Redlock over five masters. */
+  private readonly locker: Locker;
   private readonly lock: LockOptions;
   private readonly jobs = new Map<string, Job>();
   private nextOwner = 1;
@@ -121,6 +129,7 @@ class ActiveActiveService implements Actor {
     private readonly p: Params,
   ) {
     this.redis = new RedisClient(ctx, { master: MASTER, sentinels: p.redisReplica ? SENTINELS : [], timeout: p.redisTimeout });
+    this.locker = p.redlock ? new Redlock(ctx, REDLOCK, p.redlockRequestTimeout) : this.redis;
     this.lock = { lease: p.lockLease, retryInterval: p.lockRetryInterval, waitTimeout: p.lockWaitTimeout };
   }
 
@@ -129,11 +138,13 @@ class ActiveActiveService implements Actor {
   }
 
   onMessage(_from: string, msg: Msg): void {
+    if (this.locker !== this.redis && this.locker.handle(_from, msg)) return;
     if (this.redis.handle(_from, msg)) return;
     if (msg.type === 'order') this.processOrder(msg as OrderRequest);
   }
 
   onTimer(kind: string, data: unknown): void {
+    if (this.locker !== this.redis && this.locker.onTimer(kind, data)) return;
     this.redis.onTimer(kind, data);
   }
 
@@ -149,13 +160,13 @@ class ActiveActiveService implements Actor {
     const job: Job = { orderId: order.orderId, requests: [order], owner: `${ctx.id}/${ctx.bootCount}/${this.nextOwner++}`, locked: false };
     this.jobs.set(job.orderId, job);
     // auto lock = redis_.acquireLock("order:" + order.id(), 5000); if (!lock) throw ...
-    this.redis.acquire(lockKey(job.orderId), job.owner, this.lock, (result) => {
+    this.locker.acquire(lockKey(job.orderId), job.owner, this.lock, (result) => {
       if (!result.granted) return this.finish(job, result.reason);
       job.locked = true;
       this.redis.call({ op: 'get', orderId: job.orderId }, (found) => {
         if (!found) return this.finish(job, 'store-unavailable');
         if (found.found) return this.finish(job, 'done'); // processed before: ack the retry
-        const token = this.p.fencingTokens ? result.token : undefined;
+        const token = this.p.fencingTokens && !this.p.redlock ? result.token : undefined;
         ctx.sendToExchange(job.orderId, token); // doProcessOrder(order)
         // redis_.set("order:" + order.id(), serializeOrder(order))
         this.redis.call({ op: 'record', orderId: job.orderId, token }, (stored) => {
@@ -169,7 +180,7 @@ class ActiveActiveService implements Actor {
   /** redis_.releaseLock(lock), then the ack (or the exception) to every request for the order. */
   private finish(job: Job, outcome: string): void {
     this.jobs.delete(job.orderId);
-    if (job.locked) this.redis.release(lockKey(job.orderId), job.owner);
+    if (job.locked) this.locker.release(lockKey(job.orderId), job.owner);
     for (const request of job.requests) {
       if (outcome === 'done') this.ctx.ackOrder(request);
       else this.ctx.rejectOrder(request, outcome);
@@ -191,6 +202,8 @@ export default defineDesign({
       { id: 'i2', rack: 'r2', supervisedRestart: p.restartSec },
       { id: MASTER, rack: 'r3', supervisedRestart: p.restartSec, serving: false },
     ];
+    if (p.redlock && p.redisReplica) throw new InputError('--set', 'redlock', 'redlock or redisReplica, not both (Redlock runs on independent masters)', 'both true');
+    if (p.redlock) for (const id of REDLOCK.slice(1)) nodes.push({ id, rack: `rack-${id}`, supervisedRestart: p.restartSec, serving: false });
     if (p.redisReplica) {
       nodes.push({ id: REPLICA, rack: 'r4', supervisedRestart: p.restartSec, serving: false });
       for (const s of SENTINELS) nodes.push({ id: s, rack: `rack-${s}`, supervisedRestart: p.restartSec, serving: false });
@@ -224,12 +237,14 @@ export default defineDesign({
       });
     }
     return new RedisServer(ctx, {
-      initialRole: ctx.id === MASTER ? 'master' : 'replica',
-      initialMaster: ctx.id === MASTER ? undefined : MASTER,
+      initialRole: ctx.id === MASTER || p.redlock ? 'master' : 'replica',
+      initialMaster: ctx.id === MASTER || p.redlock ? undefined : MASTER,
       appendfsync: p.appendfsync as AppendFsync,
       checkTokens: p.fencingTokens,
       replTimeout: p.replTimeout,
       replPingPeriod: p.replPingPeriod,
+      expiryClock: p.lockExpiryClock as 'wall' | 'monotonic',
+      lockOnly: p.redlock && ctx.id !== MASTER,
     });
   },
 });

@@ -36,6 +36,8 @@ export interface RedisClientOptions {
   sentinels: readonly string[];
   /** Per-request socket timeout. */
   timeout: Micros;
+  /** First request id (clients of one process talking to several servers keep theirs apart). */
+  reqIdBase?: number;
 }
 
 export interface LockOptions {
@@ -50,7 +52,7 @@ export interface LockOptions {
 /** The result of `acquire`: granted (with the fencing token), busy until the wait ran out, or the store failed. */
 export type LockResult = { granted: true; token: number } | { granted: false; reason: 'lock-timeout' | 'store-unavailable' };
 
-export class RedisClient {
+export class RedisClient implements Locker {
   master: string;
   /** Sentinel's configuration epoch of `master` (a push with an older one is stale). */
   private masterEpoch = 0;
@@ -64,6 +66,7 @@ export class RedisClient {
     private readonly options: RedisClientOptions,
   ) {
     this.master = options.master;
+    this.nextReqId = (options.reqIdBase ?? 0) + 1;
   }
 
   /** Asks the sentinels for the current master (the first answer with the newest epoch wins). */
@@ -97,8 +100,8 @@ export class RedisClient {
   }
 
   /** The release script: `if GET key == owner then DEL key`. Fire and forget. */
-  release(key: string, owner: string): void {
-    this.ctx.probe(LOCK_RELEASED, key);
+  release(key: string, owner: string, probe = true): void {
+    if (probe) this.ctx.probe(LOCK_RELEASED, key);
     this.call({ op: 'unlock', key, owner }, () => {});
   }
 
@@ -138,5 +141,85 @@ export class RedisClient {
     if (epoch < this.masterEpoch) return;
     this.masterEpoch = epoch;
     this.master = master;
+  }
+}
+
+/** What the instances lock with: one Redis (`RedisClient`) or Redlock over several. */
+export interface Locker {
+  acquire(key: string, owner: string, lock: LockOptions, done: (result: LockResult) => void): void;
+  release(key: string, owner: string): void;
+  handle(from: string, msg: Msg): boolean;
+  onTimer(kind: string, data: unknown): boolean;
+}
+
+/**
+ * Redlock (redis.io, "Distributed Locks with Redis", the Redlock algorithm) over N independent
+ * masters: take the start time; send `SET key owner NX PX ttl` to every instance with a short
+ * per-request timeout; the lock is held if a majority granted it and the time spent is below
+ * the lease (validity = ttl - elapsed - drift, drift = ttl * 0.01 + 2 ms, as the page and the
+ * reference redlock-py compute it); otherwise release every instance and retry after the
+ * retry interval, until the wait timeout. Release sends the compare-and-delete to all.
+ * There is no fencing token (Kleppmann, "How to do distributed locking": Redlock has no
+ * facility for one), so `token` is 0.
+ */
+export class Redlock implements Locker {
+  private readonly instances: RedisClient[];
+
+  constructor(
+    private readonly ctx: NodeContext,
+    servers: readonly string[],
+    requestTimeout: Micros,
+  ) {
+    this.instances = servers.map((master, i) => new RedisClient(ctx, { master, sentinels: [], timeout: requestTimeout, reqIdBase: (i + 1) * 1_000_000_000 }));
+  }
+
+  acquire(key: string, owner: string, lock: LockOptions, done: (result: LockResult) => void): void {
+    const startedAt = this.ctx.monotonic();
+    const quorum = Math.floor(this.instances.length / 2) + 1;
+    const attempt = (): void => {
+      const attemptAt = this.ctx.monotonic();
+      let answered = 0;
+      let granted = 0;
+      for (const instance of this.instances) {
+        instance.call({ op: 'lock', key, owner, px: lock.lease }, (reply) => {
+          if (reply?.ok) granted++;
+          if (++answered < this.instances.length) return;
+          const elapsed = this.ctx.monotonic() - attemptAt;
+          const drift = Math.floor(lock.lease / 100) + 2_000;
+          if (granted >= quorum && lock.lease - elapsed - drift > 0) {
+            this.ctx.probe(LOCK_ACQUIRED, key);
+            return done({ granted: true, token: 0 });
+          }
+          for (const i of this.instances) i.release(key, owner, false);
+          if (this.ctx.monotonic() - startedAt + lock.retryInterval > lock.waitTimeout) return done({ granted: false, reason: 'lock-timeout' });
+          this.ctx.setTimer(lock.retryInterval, 'redlock-retry', attempt);
+        });
+      }
+    };
+    attempt();
+  }
+
+  release(key: string, owner: string): void {
+    this.ctx.probe(LOCK_RELEASED, key);
+    for (const instance of this.instances) instance.release(key, owner, false);
+  }
+
+  /** Replies and timeouts go to the instance whose request ids they carry (others are not Redlock's). */
+  private instanceOf(reqId: number): RedisClient | undefined {
+    return this.instances[Math.floor(reqId / 1_000_000_000) - 1];
+  }
+
+  handle(from: string, msg: Msg): boolean {
+    if (msg.type !== 'redis-reply') return false;
+    return this.instanceOf((msg as RedisReply).reqId)?.handle(from, msg) ?? false;
+  }
+
+  onTimer(kind: string, data: unknown): boolean {
+    if (kind === 'redlock-retry') {
+      (data as () => void)();
+      return true;
+    }
+    if (kind !== 'redis-timeout') return false;
+    return this.instanceOf(data as number)?.onTimer(kind, data) ?? false;
   }
 }

@@ -120,6 +120,14 @@ export interface RedisServerOptions {
   replTimeout: Micros;
   /** The master pings its replicas this often (repl-ping-replica-period). */
   replPingPeriod: Micros;
+  /**
+   * The clock lock leases expire by (default `wall`): Redis keeps a key's expiry as an absolute
+   * Unix time (`mstime()` in expire.c), so a wall-clock jump expires it early; `monotonic` is
+   * the alternative Redlock's critics ask for (a lease measured by elapsed time).
+   */
+  expiryClock?: 'wall' | 'monotonic';
+  /** A lock-only server (a Redlock instance besides the store): declares itself `witness`, not primary. */
+  lockOnly?: boolean;
 }
 
 const CONFIG_KEY = 'redis-config';
@@ -219,6 +227,11 @@ export class RedisServer implements Actor {
     }
   }
 
+  /** What lock leases are measured by: the wall clock (Redis), or the monotonic clock. */
+  private leaseClock(): Micros {
+    return this.options.expiryClock === 'monotonic' ? this.ctx.monotonic() : this.ctx.now();
+  }
+
   // --- commands -------------------------------------------------------------------------
 
   private command(from: string, req: RedisRequest): void {
@@ -229,10 +242,10 @@ export class RedisServer implements Actor {
     switch (req.op) {
       case 'lock': {
         const held = this.locks.get(req.key!);
-        if (held && held.expiresAt > this.ctx.now()) return reply({ ok: false, error: 'busy' });
+        if (held && held.expiresAt > this.leaseClock()) return reply({ ok: false, error: 'busy' });
         if (held) this.ctx.probe(LOCK_EXPIRED, req.key);
         this.ctx.probe(LOCK_GRANTED, req.key);
-        const expiresAt = this.ctx.now() + req.px!;
+        const expiresAt = this.leaseClock() + req.px!;
         const token = ++this.counter;
         this.locks.set(req.key!, { owner: req.owner!, expiresAt });
         this.propagate({ k: 'lock', key: req.key!, owner: req.owner!, expiresAt, counter: this.counter });
@@ -252,7 +265,7 @@ export class RedisServer implements Actor {
       case 'unlock': {
         const held = this.locks.get(req.key!);
         if (held && held.owner === req.owner) {
-          if (held.expiresAt <= this.ctx.now()) this.ctx.probe(LOCK_EXPIRED, req.key); // released after its lease ran out
+          if (held.expiresAt <= this.leaseClock()) this.ctx.probe(LOCK_EXPIRED, req.key); // released after its lease ran out
           this.locks.delete(req.key!);
           this.propagate({ k: 'unlock', key: req.key! });
         } else {
@@ -424,6 +437,7 @@ export class RedisServer implements Actor {
   }
 
   private declare(): void {
+    if (this.options.lockOnly) return this.ctx.declareRole('witness', this.config.epoch);
     this.ctx.declareRole(this.config.role === 'master' ? 'primary' : 'standby', this.config.epoch);
   }
 }

@@ -124,13 +124,16 @@ export class ProbeBus {
     if (listeners !== undefined) for (let i = 0; i < listeners.length; i++) listeners[i](node, subject);
   }
 
-  /** Calls `listener` at every later emission of `probe`; returns the function that stops it. */
+  /**
+   * Calls `listener` at every later emission of `probe`; returns the function that stops it.
+   * The lists are copied on change, so a listener that stops itself (or another) during an
+   * emission does not make the others miss it.
+   */
   listen(probe: Probe, listener: ProbeListener): () => void {
-    const list = (this.listeners[probe.id] ??= []);
-    list.push(listener);
+    this.listeners[probe.id] = [...(this.listeners[probe.id] ?? []), listener];
     return () => {
-      const at = list.indexOf(listener);
-      if (at >= 0) list.splice(at, 1);
+      const list = this.listeners[probe.id]!.filter((l) => l !== listener);
+      this.listeners[probe.id] = list.length ? list : undefined;
     };
   }
 
