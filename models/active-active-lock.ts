@@ -247,4 +247,11 @@ export default defineDesign({
       lockOnly: p.redlock && ctx.id !== MASTER,
     });
   },
+  // an instance, and the Redis master (or its replica when Sentinel can promote it)
+  estimate: (_p, t) => {
+    const ids = t.nodes.map((n) => n.id);
+    const instances = ids.filter((id) => id.startsWith('i'));
+    const redis = ids.filter((id) => id.startsWith('redis'));
+    return { structure: { all: [{ atLeast: 1, of: instances }, { atLeast: 1, of: redis }] }, ...(redis.length > 1 ? { standby: { need: 1, of: redis } } : {}) };
+  },
 });

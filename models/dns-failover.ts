@@ -51,6 +51,7 @@
  * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
+import { oneOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { AsyncPairNode } from '../src/parts/async-pair.ts';
 import { HealthProbe } from '../src/parts/health-probe.ts';
@@ -171,4 +172,6 @@ export default defineDesign({
     };
   },
   createNode: (ctx, p) => (ctx.id === CHECKER ? new HealthChecker(ctx, p) : new TradingServer(ctx)),
+  // the health checker only triggers failover: not structural
+  estimate: (_p, t) => oneOf(t.nodes[0].id, t.nodes[1].id),
 });

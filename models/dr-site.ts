@@ -80,7 +80,7 @@
  */
 import { defineDesign, type NodeSpec, type Resolved } from '../src/world/design.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
-import type { Micros } from '../src/sim/time.ts';
+import { SECOND, type Micros } from '../src/sim/time.ts';
 import { OrderServer, type ReplicateFn } from '../src/parts/order-server.ts';
 import { AsyncReplicator } from '../src/parts/async-replication.ts';
 import { SyncReplicator } from '../src/parts/sync-replication.ts';
@@ -413,4 +413,9 @@ export default defineDesign({
     };
   },
   createNode: (ctx, p) => (ctx.id === MONITOR ? new Observer(ctx, p) : new DrNode(ctx, p)),
+  // any data node of either site can serve; the observer is a monitor
+  estimate: (_p, t) => {
+    const data = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
+    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: 60 * SECOND };
+  },
 });

@@ -47,6 +47,7 @@
  * - assignVipOnStart true: the document's deployment, where the initial primary holds the VIP.
  */
 import { defineDesign } from '../src/world/design.ts';
+import { oneOf } from '../src/world/estimate-declaration.ts';
 import { AsyncReplicator } from '../src/parts/async-replication.ts';
 import { HotStandbyService } from '../src/parts/hot-standby-service.ts';
 
@@ -78,4 +79,5 @@ export default defineDesign({
       secondaryAcks: false,
       replicator: (node, peer, epoch) => new AsyncReplicator(node, { peer, epoch, flushInterval: p.replicationFlushInterval }),
     }),
+  estimate: oneOf('a', 'b'),
 });

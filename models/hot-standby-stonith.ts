@@ -64,6 +64,7 @@
  *   (physical servers often take minutes to POST).
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
+import { oneOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { MS, type Micros } from '../src/sim/time.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
@@ -321,4 +322,5 @@ export default defineDesign({
     bootTime: p.bootTime,
   }),
   createNode: (ctx, p) => new PacemakerNode(ctx, p),
+  estimate: oneOf('a', 'b'),
 });

@@ -32,6 +32,7 @@
  * replication variables); stallPolicy async-after-timeout: MySQL semi-sync's behaviour.
  */
 import { defineDesign } from '../src/world/design.ts';
+import { oneOf } from '../src/world/estimate-declaration.ts';
 import { HotStandbyService } from '../src/parts/hot-standby-service.ts';
 import { SyncReplicator, type StallPolicy } from '../src/parts/sync-replication.ts';
 import naive from './hot-standby-naive.ts';
@@ -54,4 +55,5 @@ export default defineDesign({
       replicator: (node, peer, epoch) =>
         new SyncReplicator(node, { peer, epoch, startAlone: false, stallTimeout: p.stallTimeout, stallPolicy: p.stallPolicy as StallPolicy }),
     }),
+  estimate: oneOf('a', 'b'),
 });

@@ -339,4 +339,9 @@ export default defineDesign({
     routing: { kind: 'vip', garpCount: p.garpCount, garpInterval: p.garpInterval, arpCacheTtl: p.arpCacheTtl },
   }),
   createNode: (ctx, p) => (ctx.id === WITNESS ? new Witness(ctx, p) : new DataNode(ctx, p)),
+  // one data node, and two of the three votes (the witness's included)
+  estimate: {
+    structure: { all: [{ atLeast: 1, of: ['a', 'b'] }, { atLeast: 2, of: ['a', 'b', 'w'] }] },
+    standby: { need: 1, of: ['a', 'b'] },
+  },
 });

@@ -86,6 +86,7 @@
  *   the only reading under which the standby can hold replicated state.
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
+import { oneOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { AsyncReplicator } from '../src/parts/async-replication.ts';
@@ -257,4 +258,5 @@ export default defineDesign({
     };
   },
   createNode: (ctx, p) => new KeepalivedHost(ctx, p),
+  estimate: oneOf('a', 'b'),
 });

@@ -343,4 +343,9 @@ export default defineDesign({
     };
   },
   createNode: (ctx, p) => (ctx.id === SPARE ? new Spare(ctx, p) : new ShardActive(ctx, p)),
+  // each active serves its shard, the spare stands in for any one
+  estimate: (_p, t) => {
+    const ids = t.nodes.map((n) => n.id);
+    return { structure: { atLeast: ids.length - 1, of: ids }, standby: { need: ids.length - 1, of: ids } };
+  },
 });

@@ -76,6 +76,7 @@
  */
 import { MS, SECOND } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
+import { majorityOf } from '../src/world/estimate-declaration.ts';
 import { DcsMember } from '../src/parts/dcs.ts';
 import { PatroniNode, type SyncFailover, type SynchronousMode } from '../src/parts/patroni-ha-loop.ts';
 import { SYNCHRONOUS_COMMIT_LEVELS, type SynchronousCommit } from '../src/parts/postgres-replication.ts';
@@ -153,5 +154,11 @@ export default defineDesign({
         walRetrieveRetryIntervalUs: Math.max(p.walRetrieveRetryInterval, MS),
       },
     });
+  },
+  // a PostgreSQL node, and the DCS majority that holds the leader key
+  estimate: (_p, t) => {
+    const pg = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
+    const dcs = t.nodes.filter((n) => n.serving === false).map((n) => n.id);
+    return { structure: { all: [{ atLeast: 1, of: pg }, majorityOf(dcs)] }, standby: { need: 1, of: pg }, warmup: 40 * SECOND, settle: 60 * SECOND };
   },
 });

@@ -49,6 +49,7 @@
  * - restartSec 5 s: the service runs under systemd with `Restart=on-failure`, `RestartSec=5s`.
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
+import { oneOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { AsyncPairNode } from '../src/parts/async-pair.ts';
 import { HealthProbe } from '../src/parts/health-probe.ts';
@@ -197,4 +198,6 @@ export default defineDesign({
     };
   },
   createNode: (ctx, p) => (ctx.id === MONITOR ? new TriggerFileMonitor(ctx, p) : new PostgresServer(ctx, p)),
+  // the trigger-file monitor only triggers failover: not structural
+  estimate: (_p, t) => oneOf(t.nodes[0].id, t.nodes[1].id),
 });

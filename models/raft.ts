@@ -51,6 +51,7 @@
  */
 import { InputError } from '../src/sim/input-error.ts';
 import { defineDesign } from '../src/world/design.ts';
+import { majorityOf } from '../src/world/estimate-declaration.ts';
 import { RaftNode } from '../src/parts/raft-node.ts';
 
 const voterIds = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
@@ -97,4 +98,6 @@ export default defineDesign({
       maxEntriesPerAppend: p.maxEntriesPerAppend,
       restartAfterHaltUs: p.restartSec,
     }),
+  // a majority must be up; every node works all the time
+  estimate: (_p, t) => ({ structure: majorityOf(t.nodes.map((n) => n.id)) }),
 });

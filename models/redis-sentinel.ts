@@ -71,6 +71,7 @@
  * - client: redis-py, the most used Python client (redis/sentinel.py); a Sentinel query waits
  *   2 s for an answer, Jedis's default socket timeout (Protocol.DEFAULT_TIMEOUT 2000 ms).
  */
+import { SECOND } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
 import { InputError } from '../src/sim/input-error.ts';
 import { perNode } from '../src/world/params.ts';
@@ -144,5 +145,10 @@ export default defineDesign({
       replTimeoutUs: p.replTimeout,
       replPingReplicaPeriodUs: p.replPingReplicaPeriod,
     });
+  },
+  // a Redis server serves; Sentinels only fail over
+  estimate: (_p, t) => {
+    const redis = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
+    return { structure: { atLeast: 1, of: redis }, standby: { need: 1, of: redis }, settle: 60 * SECOND };
   },
 });

@@ -31,4 +31,5 @@ export default defineDesign({
       onMessage: (_from, msg) => server.handle(msg),
     };
   },
+  estimate: { structure: 'a' },
 });

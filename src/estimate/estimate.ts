@@ -37,6 +37,7 @@ import { InputError } from '../sim/input-error.ts';
 import { YEAR, SECOND } from '../sim/time.ts';
 import { loadDesign } from '../campaign/catalog.ts';
 import { resolveParams } from '../world/params.ts';
+import type { Design } from '../world/design.ts';
 import type { ChunkJob, ChunkResult, SimulatedIncident } from './chunk.ts';
 import { estimateSpecOf } from './declarations.ts';
 import { IdealTooLarge, idealAvailability, type IdealResult } from './ideal.ts';
@@ -119,6 +120,11 @@ const FEW_EVENTS = 10;
 export async function estimate(options: EstimateOptions): Promise<DesignEstimate[]> {
   const years = options.years;
   if (!(years > 0) || !Number.isFinite(years)) throw new InputError('--years', '', 'a positive number of years', String(years));
+  // every design must load and declare its structure before any work starts
+  for (const name of options.designs) {
+    const design = await loadDesign(name);
+    estimateSpecOf(design, resolveParams(design, paramsFor(design, name, options)));
+  }
   const chunks = Math.min(100, Math.max(1, Math.ceil(years)));
   const passes = options.designs.length * 2 * chunks;
   let done = 0;
@@ -133,12 +139,16 @@ export async function estimate(options: EstimateOptions): Promise<DesignEstimate
   return out;
 }
 
+/** `--set name=value` applies to every design that has the parameter, `design:name=value` to one. */
+function paramsFor(design: Design, name: string, options: EstimateOptions): Record<string, string> {
+  const shared = Object.entries(options.params?.['*'] ?? {}).filter(([key]) => key in design.params);
+  return { ...Object.fromEntries(shared), ...(options.params?.[name] ?? {}) };
+}
+
 /** The two passes over one design's chunks: count the classes, then simulate a weighted sample. */
 async function estimateOne(name: string, options: EstimateOptions, pool: ChunkPool, chunks: number, progress: () => void): Promise<DesignEstimate> {
   const design = await loadDesign(name);
-  // `--set name=value` applies to every design that has the parameter, `design:name=value` to one
-  const shared = Object.entries(options.params?.['*'] ?? {}).filter(([key]) => key in design.params);
-  const params = { ...Object.fromEntries(shared), ...(options.params?.[name] ?? {}) };
+  const params = paramsFor(design, name, options);
   const base = {
     design: name,
     params,

@@ -1,34 +1,14 @@
 /**
- * A design's *structure*: which of its nodes must be up for the service to be up when
- * failover is instantaneous and perfect (reliability engineering's structure function). The
- * ideal availability (`ideal.ts`) and the structural downtime of every drawn incident are
+ * Evaluates a design's *structure* (declared in its model file, see
+ * `world/estimate-declaration.ts`): whether the service is up for a set of up nodes, as a
+ * truth table for the hot loops, checked against the design's nodes, and printed for reports.
+ * The ideal availability (`ideal.ts`) and the structural downtime of every drawn incident are
  * computed from it; the protocol simulation is what says how far the real design falls short.
- *
- * ```ts
- * // a hot-standby pair: either node serves; `b` idles as a standby while `a` is up
- * { structure: { atLeast: 1, of: ['a', 'b'] }, standby: { need: 1, of: ['a', 'b'] } }
- * // Raft with 3 nodes: a majority must be up, every node works all the time
- * { structure: { atLeast: 2, of: ['n1', 'n2', 'n3'] } }
- * // primary pair plus witness: one data node, and two of the three votes
- * { structure: { all: [{ atLeast: 1, of: ['a', 'b'] }, { atLeast: 2, of: ['a', 'b', 'w'] }] } }
- * ```
- *
- * A structure is a node id (that node must be up), `all`, `any`, or `atLeast k of [...]`.
- * `standby` names the nodes of which only the first `need` up ones (in the listed order)
- * serve; the others are idle standbys, which age as the reliability file's `standby` says
- * (hot: like serving nodes; cold: not at all; warm: at that fraction of the speed). Nodes
- * outside `standby` always age at full speed. Monitors that only trigger failover (a DNS
- * health checker, Sentinels) are not part of a structure: perfect failover needs no monitor;
- * quorums that keep the data safe (a witness, a DCS, Raft's majority) are.
  */
 import { InputError } from '../sim/input-error.ts';
+import type { Structure, StructureSpec } from '../world/estimate-declaration.ts';
 
-export type Structure = string | { all: Structure[] } | { any: Structure[] } | { atLeast: number; of: Structure[] };
-
-export interface StructureSpec {
-  structure: Structure;
-  standby?: { need: number; of: string[] };
-}
+export type { Structure, StructureSpec } from '../world/estimate-declaration.ts';
 
 /** The nodes a structure names. */
 export function structureNodes(s: Structure): string[] {

@@ -56,7 +56,6 @@ export function estimateNotes(results: readonly DesignEstimate[], data: Reliabil
     if (r.incidents.simulated < r.incidents.total) notes.push(`${r.design}: ${r.incidents.simulated.toLocaleString('en-US')} of ${r.incidents.total.toLocaleString('en-US')} incidents simulated (stratified by class, weighted; raise --simulations for tighter figures).`);
     if (r.incidents.unrecovered) notes.push(`${r.design}: ${r.incidents.unrecovered} simulated incidents did not recover within settle after the last repair (counted up to the window end).`);
     if (r.incidents.modelErrors) notes.push(`${r.design}: ${r.incidents.modelErrors} incident simulations failed with a model error (counted at their structural downtime).`);
-    if (r.structureOrigin === 'derived') notes.push(`${r.design}: structure derived from the topology (1 serving node); declare \`estimate\` on the design to be precise.`);
     const worst = r.classes.filter((c) => c.excessMinutesPerYear > 0.01).slice(0, 3);
     if (worst.length) notes.push(`${r.design}: costliest incidents: ${worst.map((c) => `${c.name} (${num(c.incidentsPerYear, 3)}/yr, +${num(c.excessMinutesPerYear, 1)} min/yr)`).join('; ')}.`);
   }

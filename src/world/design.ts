@@ -16,6 +16,7 @@ import type { Micros } from '../sim/time.ts';
 import type { DistributionSpec } from '../sim/distributions.ts';
 import type { Actor, NodeContext } from './actor.ts';
 import type { DiscoverySpec } from './discovery.ts';
+import type { DesignEstimate } from './estimate-declaration.ts';
 
 export type ParamSpec =
   /** `positive`: zero is refused too (an interval or a timeout of 0 makes no sense). */
@@ -121,6 +122,11 @@ export interface Design<S extends ParamSpecs = ParamSpecs> {
   topology(params: Resolved<S>): Topology;
   /** Creates the Actor for one boot of node `ctx.id`. */
   createNode(ctx: NodeContext, params: Resolved<S>): Actor;
+  /**
+   * What `hasim estimate` needs: which nodes must be up for the service to be up, which idle
+   * as standbys (see estimate-declaration.ts). A design without it cannot be estimated.
+   */
+  estimate?: DesignEstimate<Resolved<S>, Topology>;
 }
 
 export function defineDesign<S extends ParamSpecs>(design: Design<S>): Design<S> {

@@ -1,0 +1,61 @@
+/**
+ * What a design declares about itself for `hasim estimate`: its *structure* (which of its
+ * nodes must be up for the service to be up when failover is instantaneous and perfect,
+ * reliability engineering's structure function), which nodes idle as standbys, and how long
+ * an incident's world warms up and settles. It sits in the design file next to the topology,
+ * because only the design knows that three etcd nodes need a majority and three Redis servers
+ * need one:
+ *
+ * ```ts
+ * // a hot-standby pair: either node serves; `b` idles as a standby while `a` is up
+ * estimate: oneOf('a', 'b'),
+ * // Raft: a majority of the nodes, every node works all the time
+ * estimate: (_params, topology) => ({ structure: majorityOf(topology.nodes.map((n) => n.id)) }),
+ * // primary pair plus witness: one data node, and two of the three votes
+ * estimate: { structure: { all: [{ atLeast: 1, of: ['a', 'b'] }, { atLeast: 2, of: ['a', 'b', 'w'] }] }, standby: { need: 1, of: ['a', 'b'] } },
+ * // the explicit choice of "any one serving node suffices, the others are standbys"
+ * estimate: 'any-one-serving',
+ * ```
+ *
+ * A structure is a node id (that node must be up), `all`, `any`, or `atLeast k of [...]`.
+ * `standby` names the nodes of which only the first `need` up ones (in the listed order) serve;
+ * the others are idle standbys, which age as the reliability file's `standby` says. Monitors
+ * that only trigger failover (a DNS health checker, Sentinels) are not part of a structure:
+ * perfect failover needs no monitor; quorums that keep the data safe (a witness, a DCS, Raft's
+ * majority) are. A design that declares nothing cannot be estimated: guessing "any one of N"
+ * for a quorum design would overstate its availability.
+ */
+import type { Micros } from '../sim/time.ts';
+
+export type Structure = string | { all: Structure[] } | { any: Structure[] } | { atLeast: number; of: Structure[] };
+
+export interface StructureSpec {
+  structure: Structure;
+  standby?: { need: number; of: string[] };
+}
+
+export interface EstimateDeclaration extends StructureSpec {
+  /** How long a fresh world runs before an incident begins (default 10 s): the design must be settled by then. */
+  warmup?: Micros;
+  /** How long the protocol gets after each change before quiet time is fast-forwarded (default 30 s). */
+  settle?: Micros;
+}
+
+/** The explicit choice: one serving node suffices; serving nodes beyond the first are standbys in declaration order. */
+export const ANY_ONE_SERVING = 'any-one-serving';
+
+/** A design's `estimate` field: a declaration, one computed from the parameters and topology, or `any-one-serving`. */
+export type DesignEstimate<P = never, T = never> = EstimateDeclaration | typeof ANY_ONE_SERVING | EstimateFunction<P, T>;
+
+/** Declared as a method so a design with its own parameter types is still a `Design` (methods are bivariant). */
+type EstimateFunction<P, T> = { declare(params: P, topology: T): EstimateDeclaration }['declare'];
+
+/** A majority of `ids`: Raft, etcd, a DCS. */
+export function majorityOf(ids: readonly string[]): Structure {
+  return { atLeast: Math.floor(ids.length / 2) + 1, of: [...ids] };
+}
+
+/** Any one of `ids` serves; the others are idle standbys in this order (a hot-standby group). */
+export function oneOf(...ids: string[]): EstimateDeclaration {
+  return ids.length === 1 ? { structure: ids[0] } : { structure: { atLeast: 1, of: ids }, standby: { need: 1, of: ids } };
+}
