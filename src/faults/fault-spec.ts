@@ -10,7 +10,7 @@
  */
 import { InputError, describeValue } from '../sim/input-error.ts';
 import type { Micros } from '../sim/time.ts';
-import { fail, parseDurationField, writeDuration, type At } from './fields.ts';
+import { defaultOf, fail, isDefault, parseDurationField, writeDuration, type At } from './fields.ts';
 import type { DesignParamsView, FaultKind } from './kind.ts';
 import { faultKind, faultKindNames } from './registry.ts';
 import type { FaultSpec } from './schedule.ts';
@@ -50,6 +50,7 @@ export function parseFault(raw: unknown, index: number, duration: Micros, source
   for (const [name, spec] of Object.entries(kind.fields)) {
     const value = fields[name];
     if (value !== undefined) fault[name] = spec.type.parse(value, at(name));
+    else if (spec.default !== undefined) fault[name] = defaultOf(spec, at(name));
     else if (spec.required) throw new InputError(source, `${path}.${name}`, `${spec.type.expected} (${kind.kind} requires ${name})`, 'nothing');
   }
   kind.check?.(fault as never, { source, field: path });
@@ -66,7 +67,7 @@ export function writeFault(fault: FaultSpec): Record<string, unknown> {
   out.kind = fault.kind;
   if (fault.target) out.target = formatTarget(fault.target);
   for (const [name, spec] of Object.entries(kind.fields)) {
-    if (fault[name] !== undefined) out[name] = spec.type.write(fault[name]);
+    if (fault[name] !== undefined && !isDefault(spec, fault[name])) out[name] = spec.type.write(fault[name]);
   }
   if (fault.for !== undefined) out.for = writeDuration(fault.for);
   return out;

@@ -40,23 +40,50 @@ export interface FieldSpec<T = unknown, R extends boolean = boolean> {
   required: R;
   /** One line for the JSON Schema and for `hasim list --faults`. */
   doc: string;
-  /** The default as a file would spell it (documentation only: parse leaves absent fields absent). */
+  /**
+   * The default as a file would spell it. Parsing applies it once, to an absent field, so a
+   * kind always sees a value; the writer leaves a field at its default out.
+   */
   default?: unknown;
 }
 
 export type Fields = Record<string, FieldSpec<any, boolean>>;
 
-/** The parsed values of a kind's fields: required ones present, optional ones maybe undefined. */
+/** An optional field with a default: always present once parsed. */
+export type DefaultedField<T> = FieldSpec<T, false> & { default: unknown };
+
+/** The parsed values of a kind's fields: required and defaulted ones present, other optional ones maybe undefined. */
 export type FieldValues<F extends Fields> = {
-  [K in keyof F]: F[K] extends FieldSpec<infer T, true> ? T : F[K] extends FieldSpec<infer T, boolean> ? T | undefined : never;
+  [K in keyof F]: F[K] extends FieldSpec<infer T, true>
+    ? T
+    : F[K] extends DefaultedField<infer T>
+      ? T
+      : F[K] extends FieldSpec<infer T, boolean>
+        ? T | undefined
+        : never;
 };
 
 export function required<T>(type: FieldType<T>, doc: string): FieldSpec<T, true> {
   return { type, required: true, doc };
 }
 
+/** An optional field; with `defaultValue` (spelled as in a file) parsing fills it in when absent. */
+export function optional<T>(type: FieldType<T>, doc: string): FieldSpec<T, false>;
+export function optional<T>(type: FieldType<T>, doc: string, defaultValue: string | number | boolean | string[]): DefaultedField<T>;
 export function optional<T>(type: FieldType<T>, doc: string, defaultValue?: unknown): FieldSpec<T, false> {
   return defaultValue === undefined ? { type, required: false, doc } : { type, required: false, doc, default: defaultValue };
+}
+
+/** The parsed default of a field (undefined when it has none). */
+export function defaultOf(spec: FieldSpec, at: At): unknown {
+  return spec.default === undefined ? undefined : spec.type.parse(spec.default, at);
+}
+
+/** Whether `value` is the field's default (the writer leaves it out, shrinking keeps it). */
+export function isDefault(spec: FieldSpec, value: unknown): boolean {
+  if (spec.default === undefined || value === undefined) return false;
+  const written = JSON.stringify(spec.type.write(value));
+  return written === JSON.stringify(spec.type.write(spec.type.parse(spec.default, { source: '<default>', field: '' })));
 }
 
 export function fail(at: At, expected: string, raw: unknown): never {

@@ -91,6 +91,13 @@ export function defineKind<F extends Fields>(definition: KindDefinition<F>): Fau
   return definition as unknown as FaultKind;
 }
 
+/** Every ordered pair (a, b) with a in `from` and b in `to`, a and b distinct: the links to cut. */
+export function pairsFrom(from: readonly string[], to: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const a of from) for (const b of to) if (a !== b) pairs.push([a, b]);
+  return pairs;
+}
+
 /** Runs `fn` on each resolved node (the common shape of node faults). */
 export function eachNode(world: World, nodes: readonly string[], fn: (node: ReturnType<World['node']>) => void): void {
   for (const id of nodes) fn(world.node(id));

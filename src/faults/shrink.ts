@@ -31,7 +31,7 @@
  *
  * Deterministic: the same schedule and predicate give the same result and steps.
  */
-import { writeDuration } from './fields.ts';
+import { defaultOf, isDefault, writeDuration } from './fields.ts';
 import type { StaticDesignView } from './design-view.ts';
 import { faultKind } from './registry.ts';
 import type { FaultSpec, Schedule } from './schedule.ts';
@@ -207,9 +207,12 @@ class Shrinker {
   dropOptionalFields(i: number): void {
     const kind = faultKind(this.current.faults[i].kind);
     for (const [name, spec] of Object.entries(kind?.fields ?? {})) {
-      if (spec.required || this.current.faults[i][name] === undefined) continue;
+      const value = this.current.faults[i][name];
+      if (spec.required || value === undefined || isDefault(spec, value)) continue;
+      // dropping a field with a default puts the default back, as parsing would
       const { [name]: _dropped, ...rest } = this.current.faults[i];
-      this.attempt(this.withFaults(this.current.faults.map((f, j) => (j === i ? (rest as FaultSpec) : f))), `${this.label(i)}: dropped ${name}`);
+      const simpler = spec.default === undefined ? (rest as FaultSpec) : { ...rest, [name]: defaultOf(spec, { source: '<default>', field: name }) } as FaultSpec;
+      this.attempt(this.withFaults(this.current.faults.map((f, j) => (j === i ? simpler : f))), `${this.label(i)}: dropped ${name}`);
     }
   }
 

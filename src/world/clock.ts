@@ -34,13 +34,31 @@ export class LocalClock {
     this.jumpedTotal += delta;
   }
 
+  /** The clock is `offset` off (a bad NTP source) until `unskew(offset)` steps it back. */
+  skew(real: Micros, offset: Micros): void {
+    this.jump(real, offset);
+  }
+
+  unskew(real: Micros, offset: Micros): void {
+    this.jump(real, -offset);
+  }
+
+  /** The clock runs `ppm` faster (negative: slower) until `undrift(ppm)`; overlapping drifts add. */
+  drift(real: Micros, ppm: number): void {
+    this.setDrift(real, this.driftPpm + ppm);
+  }
+
+  undrift(real: Micros, ppm: number): void {
+    this.setDrift(real, this.driftPpm - ppm);
+  }
+
   /** Sets the drift rate in parts per million (positive: runs fast). */
   setDrift(real: Micros, ppm: number): void {
     this.reanchor(real);
     this.driftPpm = ppm;
   }
 
-  get drift(): number {
+  get driftRate(): number {
     return this.driftPpm;
   }
 

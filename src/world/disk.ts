@@ -30,9 +30,11 @@ export class Disk {
   /** Bumped on crash and failure so in-flight fsyncs of a previous life are ignored. */
   private generation = 0;
 
-  failed = false;
-  full = false;
-  slowFactor = 1;
+  /** Disk failures in force: the first destroys the data, the last `replace` puts in a new disk. */
+  private failures = 0;
+  /** Fill faults in force. */
+  private fills = 0;
+  private slowFactorNow = 1;
 
   constructor(
     private readonly sim: Simulator,
@@ -41,6 +43,39 @@ export class Disk {
     /** Capacity in entries; appends beyond it fail as if the disk were full. */
     readonly capacityEntries = 100_000_000,
   ) {}
+
+  /** Whether I/O fails (the disk died and is not yet replaced). */
+  get failed(): boolean {
+    return this.failures > 0;
+  }
+
+  /** Whether appends fail because the disk is full. */
+  get full(): boolean {
+    return this.fills > 0;
+  }
+
+  /** How many times slower than normal each fsync is. */
+  get slowFactor(): number {
+    return this.slowFactorNow;
+  }
+
+  /** The disk fills up (counted; `unfill` frees one fill's space). */
+  fill(): void {
+    this.fills++;
+  }
+
+  unfill(): void {
+    if (this.fills > 0) this.fills--;
+  }
+
+  /** fsyncs take `factor` times longer until `unslow(factor)`; factors of overlapping faults multiply. */
+  slow(factor: number): void {
+    this.slowFactorNow *= factor;
+  }
+
+  unslow(factor: number): void {
+    this.slowFactorNow /= factor;
+  }
 
   /** Entries the process can read: durable plus written-but-not-yet-fsynced (page cache). */
   get entries(): readonly DiskEntry[] {
@@ -117,19 +152,20 @@ export class Disk {
     this.lastDurableAt = this.sim.now;
   }
 
-  /** The disk failed: its data is gone and I/O fails until `replace`. */
+  /** The disk failed: its data is gone and I/O fails until `replace` (counted: the last one replaces it). */
   fail(): void {
+    if (++this.failures > 1) return;
     this.generation++;
-    this.failed = true;
     this.log = [];
     this.durableCount = 0;
     this.kv = new Map();
     this.durableKv = new Map();
   }
 
-  /** A new, empty disk. */
+  /** Lifts one failure; when none is left the disk is replaced by a new, empty one. */
   replace(): void {
-    this.failed = false;
+    if (this.failures > 0) this.failures--;
+    if (this.failures > 0) return;
     this.lastDurableAt = this.sim.now;
   }
 }

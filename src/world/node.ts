@@ -37,16 +37,19 @@ export class SimNode {
   /** Events held while paused, in arrival order. */
   private held: (() => void)[] = [];
   /** Threads still running under a deadlock (undefined: no deadlock). */
-  runningThreads: ReadonlySet<string> | undefined;
-  /** Extra processing delay per event (memory leak, swapping). */
-  slowdown: Micros = 0;
+  private stuckThreads: ReadonlySet<string> | undefined;
+  /** Extra processing delay per event (memory leak, swapping): the sum of every fault's share. */
+  private slowdownUs: Micros = 0;
   /** Power cuts in force (power-domain loss, fencing, manual power-off). */
   powerCuts = 0;
-  /** Parameter overrides of a configuration error, applied at boot. */
-  configOverrides: ParamValues | undefined;
-  /** A configuration error that points the node at a wrong peer address. */
-  wrongPeer = false;
-  feedDownCount = 0;
+  /** Pause faults in force: the first pauses the process, the last resumes it. */
+  private pauses = 0;
+  /** Parameter overrides of configuration errors in force, applied at boot, in order. */
+  private configLayers: ParamValues[] = [];
+  /** Configuration errors in force that point the node at a wrong peer address. */
+  private wrongPeers = 0;
+  /** Market-data feed failures in force for this node. */
+  private feedCuts = 0;
   /** A supervisor restarts a crashed process after this long (undefined: nobody does). */
   supervisedRestart: Micros | undefined;
   readonly index: number;
@@ -68,7 +71,7 @@ export class SimNode {
     if (this.powerCuts > 0 || this.state === 'up' || this.state === 'paused') return;
     this.incarnation++;
     this.held = [];
-    this.runningThreads = undefined;
+    this.stuckThreads = undefined;
     this.setState('up', reason);
     const first = this.bootCount === 0;
     const ctx = new BootContext(this, this.incarnation);
@@ -110,16 +113,115 @@ export class SimNode {
     }
   }
 
-  pause(): void {
-    if (this.state === 'up') this.setState('paused', 'paused');
+  /** Starts the process again now (no-op when it runs, or when the node has no power). */
+  startProcess(reason: string): void {
+    if (this.state === 'crashed') this.boot(reason);
   }
 
+  /** Restarts a running process at once, e.g. to load a changed configuration. */
+  restartProcess(reason: string): void {
+    if (this.state !== 'up' && this.state !== 'paused') return;
+    this.crashProcess(reason, 'never');
+    this.boot(reason);
+  }
+
+  /**
+   * Freezes the process (GC, VM stall, SIGSTOP). Counted: the first pause freezes it, and only
+   * the last `resume` lets it run again, so overlapping stalls each heal their own part.
+   */
+  pause(): void {
+    if (++this.pauses === 1 && this.state === 'up') this.setState('paused', 'paused');
+  }
+
+  /** Lifts one pause; the process runs again when none is left. */
   resume(): void {
-    if (this.state !== 'paused') return;
+    if (this.pauses > 0) this.pauses--;
+    if (this.pauses > 0 || this.state !== 'paused') return;
     this.setState('up', 'resumed');
     const held = this.held;
     this.held = [];
     for (const run of held) this.dispatchNow(run);
+  }
+
+  /**
+   * Deadlocks the running process: from now only `threads` run, events of every other thread
+   * wait forever. Returns the process's incarnation (undefined if none runs), which
+   * `killHung` takes, so a process that died and came back meanwhile is left alone.
+   */
+  hang(threads: readonly string[]): number | undefined {
+    if (this.state !== 'up' && this.state !== 'paused') return undefined;
+    this.stuckThreads = new Set(threads);
+    return this.incarnation;
+  }
+
+  /** A watchdog (or the operator) kills the process hung as `incarnation` and restarts it. */
+  killHung(incarnation: number, reason: string, restartAfter: Micros | 'supervisor'): void {
+    if (this.incarnation === incarnation) this.crashProcess(reason, restartAfter);
+  }
+
+  /** The threads still running under a deadlock (undefined: not deadlocked). */
+  get runningThreads(): ReadonlySet<string> | undefined {
+    return this.stuckThreads;
+  }
+
+  /** Adds `delay` to the handling of every event (a memory leak's share); `unslow` takes it back. */
+  slow(delay: Micros): void {
+    this.slowdownUs = Math.max(0, this.slowdownUs + delay);
+  }
+
+  unslow(delay: Micros): void {
+    this.slowdownUs = Math.max(0, this.slowdownUs - delay);
+  }
+
+  /** Extra processing delay per event now. */
+  get slowdown(): Micros {
+    return this.slowdownUs;
+  }
+
+  /**
+   * Configures the node with wrong parameter values from its next boot on; returns the layer
+   * to pass to `restoreConfig`. Overlapping errors stack, later ones win.
+   */
+  overrideConfig(values: ParamValues): ParamValues {
+    const layer = { ...values };
+    this.configLayers.push(layer);
+    return layer;
+  }
+
+  restoreConfig(layer: ParamValues): void {
+    this.configLayers = this.configLayers.filter((l) => l !== layer);
+  }
+
+  /** The parameter overrides a boot applies now (undefined: none). */
+  get configOverrides(): ParamValues | undefined {
+    return this.configLayers.length === 0 ? undefined : Object.assign({}, ...this.configLayers);
+  }
+
+  /** Points the node at a wrong peer address (counted; `fixPeer` undoes one). */
+  misconfigurePeer(): void {
+    this.wrongPeers++;
+  }
+
+  fixPeer(): void {
+    if (this.wrongPeers > 0) this.wrongPeers--;
+  }
+
+  /** Whether the node is configured with a wrong peer address. */
+  get wrongPeer(): boolean {
+    return this.wrongPeers > 0;
+  }
+
+  /** The node's market-data feed fails (counted; `restoreFeed` undoes one). */
+  cutFeed(): void {
+    this.feedCuts++;
+  }
+
+  restoreFeed(): void {
+    if (this.feedCuts > 0) this.feedCuts--;
+  }
+
+  get feedUp(): boolean {
+    return this.feedCuts === 0;
   }
 
   /** Arms the host watchdog for `timeout` (undefined: disarms it). */
@@ -141,7 +243,7 @@ export class SimNode {
     this.incarnation++;
     this.held = [];
     this.actor = undefined;
-    this.runningThreads = undefined;
+    this.stuckThreads = undefined;
     this.disk.crash();
     this.setState(state, reason);
     this.world.roleLost(this.id);
@@ -155,7 +257,7 @@ export class SimNode {
   /** Delivers a message from the network to the process, subject to the node's state. */
   receive(from: string, msg: Msg): void {
     if (this.state === 'crashed' || this.state === 'off') return;
-    if (this.state === 'up' && this.runningThreads === undefined && this.slowdown === 0 && msg.type !== 'fence-result' && msg.type !== 'health-check') {
+    if (this.state === 'up' && this.stuckThreads === undefined && this.slowdownUs === 0 && msg.type !== 'fence-result' && msg.type !== 'health-check') {
       // the common case, without allocating a closure
       this.world.runMessage(this, from, msg);
       return;
@@ -177,13 +279,13 @@ export class SimNode {
   /** Runs `run` as the handling of an event of `kind`, or holds it. */
   dispatch(kind: string, run: () => void): void {
     if (this.state !== 'up' && this.state !== 'paused') return;
-    if (this.runningThreads) {
+    if (this.stuckThreads) {
       const thread = this.actor?.threadOf?.(kind) ?? 'main';
-      if (!this.runningThreads.has(thread)) return; // stuck forever (until restart)
+      if (!this.stuckThreads.has(thread)) return; // stuck forever (until restart)
     }
-    if (this.slowdown > 0) {
+    if (this.slowdownUs > 0) {
       const incarnation = this.incarnation;
-      this.world.sim.after(this.slowdown, () => {
+      this.world.sim.after(this.slowdownUs, () => {
         if (incarnation === this.incarnation) this.dispatchNow(run);
       });
       return;
@@ -206,7 +308,7 @@ export class SimNode {
       const fire = () => {
         if (incarnation === this.incarnation) this.actor?.onTimer?.(kind, data);
       };
-      if (this.state === 'up' && this.runningThreads === undefined && this.slowdown === 0) this.world.runGuarded(this, fire);
+      if (this.state === 'up' && this.stuckThreads === undefined && this.slowdownUs === 0) this.world.runGuarded(this, fire);
       else this.dispatch(kind, fire);
     });
     return timer;
@@ -311,7 +413,7 @@ class BootContext implements NodeContext {
   }
 
   feedUp(): boolean {
-    return this.node.feedDownCount === 0;
+    return this.node.feedUp;
   }
 
   note(text: string): void {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/sim/input-error.ts';
 import { MS, SECOND } from '../../src/sim/time.ts';
 import { FAULT_KINDS, faultKindNames } from '../../src/faults/registry.ts';
-import { parseSchedule, type FaultSpec } from '../../src/faults/schedule.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseSchedule, scheduleToYaml, type FaultSpec } from '../../src/faults/schedule.ts';
 
 /** Parses one fault line in a 120 s schedule. */
 function fault(line: string): FaultSpec {
@@ -80,9 +81,34 @@ describe('parsing each kind', () => {
     expect(fault(line)).toMatchObject(expected);
   });
 
-  it('leaves absent optional fields absent (defaults apply when the fault fires)', () => {
-    expect(fault('{ at: 1s, kind: memory-leak, target: a }')).toEqual({ id: 0, at: SECOND, kind: 'memory-leak', target: { type: 'node', node: 'a' } });
+  it('fills in declared defaults once, when parsed, and leaves fields without one absent', () => {
+    expect(fault('{ at: 1s, kind: memory-leak, target: a }')).toEqual({
+      id: 0, at: SECOND, kind: 'memory-leak', target: { type: 'node', node: 'a' }, maxDelay: 50 * MS, restartAfter: 5 * SECOND,
+    });
+    expect(fault('{ at: 1s, kind: deadlock, target: a }')).toMatchObject({ threads: ['heartbeat'], restartAfter: 0 });
+    expect(fault('{ at: 1s, kind: partition, groups: [[a], [b]] }')).toMatchObject({ oneWay: false });
+    expect(fault('{ at: 1s, kind: process-crash, target: a }')).not.toHaveProperty('restartAfter');
     expect(fault('{ at: 1s, kind: exchange-disconnect }')).toEqual({ id: 0, at: SECOND, kind: 'exchange-disconnect' });
+  });
+
+  it('writes a field at its default back out as absent, so a written schedule stays as the user spelled it', () => {
+    const s = parseSchedule('duration: 120s\nfaults:\n  - { at: 1s, kind: disk-slow, target: a }\n  - { at: 2s, kind: disk-slow, target: a, factor: 3 }\n', 'k.yaml');
+    const yaml = scheduleToYaml(s);
+    expect(yaml).toContain('{ at: 1s, kind: disk-slow, target: a }');
+    expect(yaml).toContain('factor: 3');
+    expect(parseSchedule(yaml, 'k.yaml').faults).toEqual(s.faults);
+  });
+
+  it('every kind reaches the world only through its paired verbs: no field written, no hold kept on the side', () => {
+    const dir = new URL('../../src/faults/kinds/', import.meta.url);
+    for (const file of readdirSync(dir)) {
+      const code = readFileSync(new URL(file, dir), 'utf8');
+      // an assignment or ++/-- on anything reached through the world (node.x = ..., node.disk.y *= ...)
+      expect(code, file).not.toMatch(/\b(node|disk|clock|world|exchange|network)(\.\w+)+\s*(=(?!=)|\+=|-=|\*=|\/=|\+\+|--)/);
+      expect(code, file).not.toMatch(/WeakMap|controls\.ts/);
+      // defaults come from the field declarations, not from `??` at fire time
+      expect(code, file).not.toMatch(/fault\.\w+ \?\?/);
+    }
   });
 
   it.each([

@@ -37,7 +37,7 @@ faults:
       settle: 60 * SECOND,
       source: 'partition-primary.yaml',
       faults: [
-        { id: 0, at: 30 * SECOND, for: 20 * SECOND, kind: 'partition', groups: [[{ type: 'primary' }], [{ type: 'others' }]] },
+        { id: 0, at: 30 * SECOND, for: 20 * SECOND, kind: 'partition', groups: [[{ type: 'primary' }], [{ type: 'others' }]], oneWay: false },
         { id: 1, at: 70 * SECOND, kind: 'process-crash', target: { type: 'primary' }, restartAfter: 10 * SECOND },
       ],
     });

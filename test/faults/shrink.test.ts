@@ -51,7 +51,7 @@ describe('shrinkSchedule', () => {
     const { calls, wrapped } = counted(partitionAndCrash(5 * SECOND));
     const result = shrinkSchedule(NOISY, wrapped);
     expect(result.schedule.faults).toEqual([
-      { id: 0, at: 0, kind: 'partition', groups: [[{ type: 'primary' }], [{ type: 'others' }]], for: 5 * SECOND },
+      { id: 0, at: 0, kind: 'partition', groups: [[{ type: 'primary' }], [{ type: 'others' }]], oneWay: false, for: 5 * SECOND },
       { id: 1, at: 0, kind: 'process-crash', target: { type: 'primary' }, for: MS },
     ]);
     expect(result.schedule.duration).toBe(6 * SECOND);

@@ -50,14 +50,14 @@ describe('PingMonitor (the document\'s monitorPeer loop)', () => {
 
   it('keeps hearing a peer whose main thread is deadlocked: its heartbeat thread still answers (gray failure)', () => {
     const { h, verdicts } = pingPair();
-    h.sim.at(1.5 * SECOND, () => (h.world.node('b').runningThreads = new Set(['heartbeat'])));
+    h.sim.at(1.5 * SECOND, () => h.world.node('b').hang(['heartbeat']));
     h.runUntil(6 * SECOND);
     expect(verdicts.filter((v) => v.at > 1.5 * SECOND).every((v) => v.answered)).toBe(true);
   });
 
   it('condemns the peer when every thread of it is stuck', () => {
     const { h, verdicts } = pingPair();
-    h.sim.at(1.5 * SECOND, () => (h.world.node('b').runningThreads = new Set()));
+    h.sim.at(1.5 * SECOND, () => h.world.node('b').hang([]));
     h.runUntil(6 * SECOND);
     expect(verdicts.some((v) => !v.answered)).toBe(true);
   });

@@ -140,7 +140,7 @@ describe('RaftLog durability', () => {
 
   it('refuses writes on a full disk', () => {
     const { disk, log } = newLog();
-    disk.full = true;
+    disk.fill();
     expect(log.append({ orderId: 'a', term: 1 })).toBe(false);
     expect(log.lastIndex).toBe(0);
   });

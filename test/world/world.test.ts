@@ -38,9 +38,9 @@ describe('disk', () => {
     sim.runUntil(400);
     expect(d.durableEntries()).toEqual([]);
     d.replace();
-    d.full = true;
+    d.fill();
     d.append({ orderId: 'z' }, (ok) => results.push(ok));
-    d.full = false;
+    d.unfill();
     d.append({ orderId: 'w' }, (ok) => results.push(ok));
     sim.runUntil(1000);
     expect(results).toEqual([false, false, true]);
@@ -87,7 +87,7 @@ describe('nodes', () => {
 
   it('a deadlocked node still runs the threads left running, and nothing else', () => {
     const { world, got } = pingWorld();
-    world.node('b').runningThreads = new Set(['heartbeat']);
+    world.node('b').hang(['heartbeat']);
     world.network.send('a', 'b', { type: 'order-ish' });
     world.network.send('a', 'b', { type: 'hb' });
     world.sim.runUntil(SECOND);

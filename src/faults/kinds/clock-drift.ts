@@ -16,7 +16,7 @@ export default defineKind({
   },
   plan: ({ world, fault, nodes }) => ({
     detail: `clock drifts ${fault.ppm} ppm`,
-    begin: () => eachNode(world, nodes, (node) => node.clock.setDrift(world.sim.now, node.clock.drift + fault.ppm)),
-    end: () => eachNode(world, nodes, (node) => node.clock.setDrift(world.sim.now, node.clock.drift - fault.ppm)),
+    begin: () => eachNode(world, nodes, (node) => node.clock.drift(world.sim.now, fault.ppm)),
+    end: () => eachNode(world, nodes, (node) => node.clock.undrift(world.sim.now, fault.ppm)),
   }),
 });

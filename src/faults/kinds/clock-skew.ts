@@ -16,7 +16,7 @@ export default defineKind({
   },
   plan: ({ world, fault, nodes }) => ({
     detail: `clock ${fault.offset >= 0 ? '+' : ''}${writeDuration(fault.offset)}`,
-    begin: () => eachNode(world, nodes, (node) => node.clock.jump(world.sim.now, fault.offset)),
-    end: () => eachNode(world, nodes, (node) => node.clock.jump(world.sim.now, -fault.offset)),
+    begin: () => eachNode(world, nodes, (node) => node.clock.skew(world.sim.now, fault.offset)),
+    end: () => eachNode(world, nodes, (node) => node.clock.unskew(world.sim.now, fault.offset)),
   }),
 });

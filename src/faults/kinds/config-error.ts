@@ -8,7 +8,6 @@
 import { InputError } from '../../sim/input-error.ts';
 import type { ParamValues } from '../../world/design.ts';
 import { parseParam } from '../../world/params.ts';
-import { acquire, release, restartProcess } from '../controls.ts';
 import { optional, paramOverrides, type At, type ParamOverrides } from '../fields.ts';
 import { defineKind, type DesignParamsView } from '../kind.ts';
 
@@ -25,25 +24,24 @@ export default defineKind({
   },
   plan: ({ world, fault, nodes, where }) => {
     const overrides = fault.set && resolveOverrides(fault.set, world.design, where);
-    const previous = new Map<string, ParamValues | undefined>();
+    const layers = new Map<string, ParamValues>();
     const describe = overrides ? Object.entries(fault.set!).map(([k, v]) => `${k}=${v}`).join(', ') : 'wrong peer address';
     return {
       detail: `restarted with ${describe}`,
       begin: () => {
         for (const id of nodes) {
           const node = world.node(id);
-          previous.set(id, node.configOverrides);
-          if (overrides) node.configOverrides = { ...node.configOverrides, ...overrides };
-          else if (acquire(node, 'wrong-peer')) node.wrongPeer = true;
-          restartProcess(node, `restarted with a configuration error (${describe})`);
+          if (overrides) layers.set(id, node.overrideConfig(overrides));
+          else node.misconfigurePeer();
+          node.restartProcess(`restarted with a configuration error (${describe})`);
         }
       },
       end: () => {
         for (const id of nodes) {
           const node = world.node(id);
-          if (overrides) node.configOverrides = previous.get(id);
-          else if (release(node, 'wrong-peer')) node.wrongPeer = false;
-          restartProcess(node, 'restarted with the configuration fixed');
+          if (overrides) node.restoreConfig(layers.get(id)!);
+          else node.fixPeer();
+          node.restartProcess('restarted with the configuration fixed');
         }
       },
     };

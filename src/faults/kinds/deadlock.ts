@@ -5,7 +5,6 @@
  * the fault ends a watchdog or the operator kills the stuck process and it restarts after
  * `restartAfter` (default at once). A process that died meanwhile is left alone.
  */
-import { killAndRestart } from '../controls.ts';
 import { nameList, optional, restartDelay } from '../fields.ts';
 import { defineKind } from '../kind.ts';
 
@@ -19,24 +18,18 @@ export default defineKind({
     restartAfter: optional(restartDelay, 'restart delay after the kill at the end of the fault', '0s'),
   },
   plan: ({ world, fault, nodes }) => {
-    const threads = fault.threads ?? ['heartbeat'];
-    const restartAfter = fault.restartAfter ?? 0;
-    const stuck = new Map<string, number>();
+    const { threads, restartAfter } = fault;
+    const hung = new Map<string, number>();
     return {
       detail: threads.length ? `deadlocked; still running: ${threads.join(', ')}` : 'deadlocked; every thread stuck',
       begin: () => {
         for (const id of nodes) {
-          const node = world.node(id);
-          if (node.state !== 'up' && node.state !== 'paused') continue;
-          node.runningThreads = new Set(threads);
-          stuck.set(id, node.incarnation);
+          const incarnation = world.node(id).hang(threads);
+          if (incarnation !== undefined) hung.set(id, incarnation);
         }
       },
       end: () => {
-        for (const [id, incarnation] of stuck) {
-          const node = world.node(id);
-          if (node.incarnation === incarnation) killAndRestart(node, 'deadlocked process killed by watchdog', restartAfter);
-        }
+        for (const [id, incarnation] of hung) world.node(id).killHung(incarnation, 'deadlocked process killed by watchdog', restartAfter);
       },
     };
   },

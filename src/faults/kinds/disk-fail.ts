@@ -3,7 +3,6 @@
  * running with I/O errors unless the design notices. When the fault ends the disk is replaced
  * by a new, empty one (the data does not come back).
  */
-import { acquire, release } from '../controls.ts';
 import { defineKind, eachNode } from '../kind.ts';
 
 export default defineKind({
@@ -14,7 +13,7 @@ export default defineKind({
   fields: {},
   plan: ({ world, nodes }) => ({
     detail: 'disk failed (data lost)',
-    begin: () => eachNode(world, nodes, (node) => acquire(node.disk, 'failed') && node.disk.fail()),
-    end: () => eachNode(world, nodes, (node) => release(node.disk, 'failed') && node.disk.replace()),
+    begin: () => eachNode(world, nodes, (node) => node.disk.fail()),
+    end: () => eachNode(world, nodes, (node) => node.disk.replace()),
   }),
 });

@@ -2,7 +2,6 @@
  * `disk-full`: the node's disk is full (`dd if=/dev/zero of=/tmp/fill`, a runaway log): appends
  * fail, reads and the small key-value area still work. Space is freed when the fault ends.
  */
-import { acquire, release } from '../controls.ts';
 import { defineKind, eachNode } from '../kind.ts';
 
 export default defineKind({
@@ -13,7 +12,7 @@ export default defineKind({
   fields: {},
   plan: ({ world, nodes }) => ({
     detail: 'disk full',
-    begin: () => eachNode(world, nodes, (node) => acquire(node.disk, 'full') && (node.disk.full = true)),
-    end: () => eachNode(world, nodes, (node) => release(node.disk, 'full') && (node.disk.full = false)),
+    begin: () => eachNode(world, nodes, (node) => node.disk.fill()),
+    end: () => eachNode(world, nodes, (node) => node.disk.unfill()),
   }),
 });

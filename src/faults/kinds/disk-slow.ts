@@ -14,11 +14,11 @@ export default defineKind({
     factor: optional(number({ exclusiveMin: 0 }), 'how many times slower each fsync is', 10),
   },
   plan: ({ world, fault, nodes }) => {
-    const factor = fault.factor ?? 10;
+    const { factor } = fault;
     return {
       detail: `fsync ${factor}x slower`,
-      begin: () => eachNode(world, nodes, (node) => (node.disk.slowFactor *= factor)),
-      end: () => eachNode(world, nodes, (node) => (node.disk.slowFactor /= factor)),
+      begin: () => eachNode(world, nodes, (node) => node.disk.slow(factor)),
+      end: () => eachNode(world, nodes, (node) => node.disk.unslow(factor)),
     };
   },
 });

@@ -3,8 +3,7 @@
  * connect down, a FIX session dropped by the venue) while the cluster itself is fine. Without
  * a target, every node loses it: nothing can trade, and no failover helps.
  */
-import { pairsFrom } from '../controls.ts';
-import { defineKind } from '../kind.ts';
+import { defineKind, pairsFrom } from '../kind.ts';
 
 export default defineKind({
   kind: 'exchange-disconnect',

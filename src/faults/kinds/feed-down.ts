@@ -13,7 +13,7 @@ export default defineKind({
   fields: {},
   plan: ({ world, nodes }) => ({
     detail: 'market data feed down',
-    begin: () => eachNode(world, nodes, (node) => node.feedDownCount++),
-    end: () => eachNode(world, nodes, (node) => (node.feedDownCount = Math.max(0, node.feedDownCount - 1))),
+    begin: () => eachNode(world, nodes, (node) => node.cutFeed()),
+    end: () => eachNode(world, nodes, (node) => node.restoreFeed()),
   }),
 });

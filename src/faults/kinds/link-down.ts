@@ -5,9 +5,8 @@
  * member (`primary`, `standby`, a node id, `exchange`, `rack:R`...); every pair across the two
  * ends is cut. The history names the first end as the fault's targets.
  */
-import { pairsFrom } from '../controls.ts';
 import { endpointPair, required } from '../fields.ts';
-import { defineKind } from '../kind.ts';
+import { defineKind, pairsFrom } from '../kind.ts';
 import { formatTarget, resolveGroups } from '../targets.ts';
 
 export default defineKind({

@@ -5,9 +5,7 @@
  * it is restarted after `restartAfter`. A gray failure: heartbeats may still be answered,
  * slowly, while clients time out.
  */
-import { MS, SECOND } from '../../sim/time.ts';
 import type { SimEvent } from '../../sim/queue.ts';
-import { killAndRestart } from '../controls.ts';
 import { duration, optional, restartDelay, writeDuration } from '../fields.ts';
 import { defineKind } from '../kind.ts';
 
@@ -23,8 +21,7 @@ export default defineKind({
     restartAfter: optional(restartDelay, 'restart after the OOM kill, or `supervisor`', '5s'),
   },
   plan: ({ world, fault, nodes, endsAt }) => {
-    const maxDelay = fault.maxDelay ?? 50 * MS;
-    const restartAfter = fault.restartAfter ?? 5 * SECOND;
+    const { maxDelay, restartAfter } = fault;
     const start = world.sim.now;
     const steps: SimEvent[] = [];
     // each fault adds its own share to a node's slowdown, so overlapping leaks compose
@@ -32,7 +29,8 @@ export default defineKind({
     const setShare = (delay: number): void => {
       for (const id of nodes) {
         const node = world.node(id);
-        node.slowdown = Math.max(0, node.slowdown + delay - share.get(id)!);
+        node.unslow(share.get(id)!);
+        node.slow(delay);
         share.set(id, delay);
       }
     };
@@ -46,7 +44,7 @@ export default defineKind({
       end: () => {
         steps.forEach((step) => world.sim.cancel(step));
         setShare(0);
-        for (const id of nodes) killAndRestart(world.node(id), 'out of memory (OOM killer)', restartAfter);
+        for (const id of nodes) world.node(id).crashProcess('out of memory (OOM killer)', restartAfter);
       },
     };
   },

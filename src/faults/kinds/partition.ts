@@ -13,9 +13,8 @@
  * The history names the first group as the fault's targets: the side that is cut off.
  */
 import { InputError } from '../../sim/input-error.ts';
-import { pairsFrom } from '../controls.ts';
 import { boolean, groups, optional, required } from '../fields.ts';
-import { defineKind } from '../kind.ts';
+import { defineKind, pairsFrom } from '../kind.ts';
 import { formatTarget, resolveGroups } from '../targets.ts';
 
 export default defineKind({

@@ -4,7 +4,6 @@
  * resumes; meanwhile peers may declare it dead. A pause longer than a lease is the classic way
  * a former primary wakes up still believing it leads.
  */
-import { acquire, release } from '../controls.ts';
 import { defineKind, eachNode } from '../kind.ts';
 
 export default defineKind({
@@ -15,7 +14,7 @@ export default defineKind({
   fields: {},
   plan: ({ world, nodes }) => ({
     detail: 'process paused',
-    begin: () => eachNode(world, nodes, (node) => acquire(node, 'pause') && node.pause()),
-    end: () => eachNode(world, nodes, (node) => release(node, 'pause') && node.resume()),
+    begin: () => eachNode(world, nodes, (node) => node.pause()),
+    end: () => eachNode(world, nodes, (node) => node.resume()),
   }),
 });

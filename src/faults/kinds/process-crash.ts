@@ -8,7 +8,6 @@
  *
  * When the fault ends a process that is still down is started again (the operator steps in).
  */
-import { killAndRestart, killProcess, startProcess } from '../controls.ts';
 import { optional, restartDelay, writeDuration } from '../fields.ts';
 import { defineKind, eachNode } from '../kind.ts';
 
@@ -26,9 +25,9 @@ export default defineKind({
       detail: restartAfter === undefined ? 'kill -9, no restart' : `kill -9, restart ${restartAfter === 'supervisor' ? 'by the supervisor' : 'after ' + writeDuration(restartAfter)}`,
       begin: () =>
         eachNode(world, nodes, (node) =>
-          restartAfter === undefined ? killProcess(node, 'process killed') : killAndRestart(node, 'process killed', restartAfter),
+          node.crashProcess('process killed', restartAfter ?? 'never'),
         ),
-      end: () => eachNode(world, nodes, (node) => startProcess(node, 'restarted after process crash')),
+      end: () => eachNode(world, nodes, (node) => node.startProcess('restarted after process crash')),
     };
   },
 });
