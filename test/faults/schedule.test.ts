@@ -53,7 +53,7 @@ faults:
   });
 
   it.each([
-    ['unknown top-level field', 'duration: 10s\nseed: 3', 'seed', /one of the fields name, description, duration, settle, faults/],
+    ['unknown top-level field', 'duration: 10s\nseed: 3', 'seed', /one of the fields name, description, duration, settle, workload, faults/],
     ['unit-less duration', 'duration: 120', 'duration', /duration with a unit/],
     ['negative settle', 'duration: 10s\nsettle: -5s', 'settle', /non-negative duration/],
     ['zero duration', 'duration: 0s', 'duration', /positive duration/],
