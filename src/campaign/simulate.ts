@@ -48,6 +48,8 @@ export interface RunResult {
   seed: number;
   schedule: string;
   params: ParamValues;
+  /** The client workload the run used, its session policy included (see world/client.ts). */
+  workload: Workload;
   traceHash: string;
   violations: Violation[];
   metrics: RunMetrics & { events: number; messages: number };
@@ -106,6 +108,7 @@ export function simulate(options: SimulateOptions): RunResult {
     seed: options.seed,
     schedule: schedule.name,
     params,
+    workload: world.workload,
     traceHash: finished.traceHash,
     violations,
     metrics: { ...computeMetrics(history), events: finished.events, messages: finished.messages },

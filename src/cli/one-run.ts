@@ -15,7 +15,7 @@ import type { Schedule } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import type { Design } from '../world/design.ts';
 import { parseSetFlags } from '../world/params.ts';
-import { collect, parseSeed } from './options.ts';
+import { collect, parseClientSession, parseSeed } from './options.ts';
 import { out } from './io.ts';
 
 export interface OneRunFlags {
@@ -28,6 +28,7 @@ export interface OneRunFlags {
   history?: boolean;
   html?: string;
   htmlWindow?: string[];
+  clientSession?: string;
 }
 
 export interface OneRun {
@@ -45,6 +46,7 @@ export function oneRunOptions(command: Command): Command {
     .option('--profile <profile>', 'draw the schedule and parameters of this seed from a random profile (random-default, or a path)')
     .option('--seed <n>', 'the root seed', '1')
     .option('--set <name=value>', 'override a design parameter (repeatable)', collect, [])
+    .option('--client-session <policy>', 'reconnect: a timed-out attempt drops its connection, later replies are not acks (default); keep: a FIX-style session takes late replies as acks')
     .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the text report')
     .option('--history', 'include the full history in the JSON')
     .option('--trace <file>', 'write the full event trace to FILE')
@@ -56,6 +58,7 @@ export function oneRunOptions(command: Command): Command {
 export async function executeOneRun(designName: string, flags: OneRunFlags): Promise<OneRun> {
   if (flags.scenario && flags.profile) throw new InputError('--profile', '', 'either -s/--scenario or --profile, not both');
   const seed = parseSeed(flags.seed);
+  const session = parseClientSession(flags.clientSession);
   const overrides = parseSetFlags(flags.set);
   const design = await loadDesign(designName);
   let schedule: Schedule | undefined;
@@ -67,9 +70,9 @@ export async function executeOneRun(designName: string, flags: OneRunFlags): Pro
     params = { ...drawn.params, ...overrides };
   }
   const htmlWindows = (flags.htmlWindow ?? []).map(parseHtmlWindow);
-  const result = simulate({ design, seed, schedule, params, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined });
+  const result = simulate({ design, seed, schedule, params, workload: { session }, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined });
   if (flags.trace) writeFileSync(flags.trace, (result.trace ?? []).join('\n') + '\n');
-  const replayCommand = replayCommandLine({ design: designName, seed, scenario: flags.scenario, profile: flags.profile, set: flags.set, traceHash: result.traceHash });
+  const replayCommand = replayCommandLine({ design: designName, seed, scenario: flags.scenario, profile: flags.profile, set: flags.set, session: flags.clientSession, traceHash: result.traceHash });
   if (flags.html) writeHtml(flags.html, runHtml(result, { schedule: schedule ?? QUIET_SCHEDULE, paramSpecs: design.params, replayCommand, messageWindows: htmlWindows }));
   return { design, result, replayCommand };
 }
@@ -78,7 +81,7 @@ export async function executeOneRun(designName: string, flags: OneRunFlags): Pro
  * The command that reproduces a run and checks it did: `hasim replay <design> [-s schedule |
  * --profile P] --seed N [--set k=v ...] --expect-hash H`.
  */
-export function replayCommandLine(run: { design: string; seed: number; scenario?: string; profile?: string; set?: readonly string[]; traceHash?: string }): string {
+export function replayCommandLine(run: { design: string; seed: number; scenario?: string; profile?: string; set?: readonly string[]; session?: string; traceHash?: string }): string {
   return [
     'hasim replay',
     quote(run.design),
@@ -86,6 +89,7 @@ export function replayCommandLine(run: { design: string; seed: number; scenario?
     run.profile ? `--profile ${quote(run.profile)}` : '',
     `--seed ${run.seed}`,
     ...(run.set ?? []).map((s) => `--set ${quote(s)}`),
+    run.session ? `--client-session ${run.session}` : '',
     run.traceHash ? `--expect-hash ${run.traceHash}` : '',
   ]
     .filter(Boolean)

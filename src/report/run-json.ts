@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { RunResult } from '../campaign/simulate.ts';
 import { toMs } from '../sim/time.ts';
+import type { Workload } from '../world/client.ts';
 import type { Design } from '../world/design.ts';
 import { displayParams } from '../world/params.ts';
 
@@ -20,9 +21,15 @@ export function runJson(result: RunResult, design: Design, command: string[], in
     schedule: result.schedule,
     seed: result.seed,
     params: displayParams(design.params, result.params),
+    workload: workloadJson(result.workload),
     traceHash: result.traceHash,
     violations: result.violations.map((v) => ({ invariant: v.invariant, time: toMs(v.time), detail: v.detail })),
     metrics: result.metrics,
     ...(includeHistory ? { history: result.history } : {}),
   };
+}
+
+/** The workload as JSON: times in ms, and the client session policy that decides what an ack is. */
+export function workloadJson(w: Workload): object {
+  return { ordersPerSecond: w.ordersPerSecond, clients: w.clients, timeoutMs: toMs(w.timeout), maxAttempts: w.maxAttempts, retryBackoffMs: toMs(w.retryBackoff), session: w.session };
 }

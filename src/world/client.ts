@@ -5,10 +5,21 @@
  * order id, possibly through another node (that is how duplicate orders reach the exchange);
  * a refusal is retried after `retryBackoff`, following the leader hint if any.
  *
- * Outcomes go to the history: `ok` on the first ack, `fail` when the order was definitely not
- * done (refused at every attempt, or market closed), `info` when an attempt timed out and no
- * ack came: indeterminate, never assumed lost. An ack that arrives after `info` still counts as
- * an ack (`ok` with its true latency).
+ * Outcomes go to the history: `ok` on the first ack the client could receive, `fail` when the
+ * order was definitely not done (refused at every attempt, or market closed), `info` when an
+ * attempt timed out and no ack came: indeterminate, never assumed lost.
+ *
+ * What counts is what the client saw, and that depends on its session policy (`session`):
+ * - `reconnect` (default): a client that times out an attempt drops its connection to that
+ *   endpoint and opens a new one for the next attempt, as clients with a socket timeout do
+ *   (redis-py, JDBC `socketTimeout`, libpq `tcp_user_timeout`: the socket is closed on the
+ *   timeout). A reply sent on the dropped connection never reaches the application, so an ack
+ *   for an attempt whose connection was dropped is not an ack: a GC-paused primary answering
+ *   its queued orders 70 s later acks nobody.
+ * - `keep`: a FIX-style session that survives timeouts (FIX resends and accepts late
+ *   ExecutionReports on the same session, MsgSeqNum-ordered): a late ack still counts, with its
+ *   true latency, even after the order ended `info`.
+ * The policy is part of the workload, and every result states it.
  *
  * Optionally (`readsPerSecond`) clients also read: each asks the service whether one of its
  * orders with an outcome is there (every other read the latest, the rest any earlier one), and
@@ -45,7 +56,13 @@ export interface Workload {
    * query timeout sends) and give the order up as indeterminate instead of retrying.
    */
   cancelOnTimeout?: boolean;
+  /** Whether a timed-out attempt's connection is dropped (`reconnect`) or kept (`keep`). */
+  session: ClientSession;
 }
+
+/** See the file header: `reconnect` drops a timed-out connection, `keep` takes late acks. */
+export type ClientSession = 'reconnect' | 'keep';
+export const CLIENT_SESSIONS: readonly ClientSession[] = ['reconnect', 'keep'];
 
 export const DEFAULT_WORKLOAD: Workload = {
   ordersPerSecond: 200,
@@ -53,6 +70,7 @@ export const DEFAULT_WORKLOAD: Workload = {
   timeout: 1_000_000,
   maxAttempts: 3,
   retryBackoff: 20_000,
+  session: 'reconnect',
 };
 
 interface PendingOrder {
@@ -64,6 +82,8 @@ interface PendingOrder {
   timer: SimEvent | undefined;
   /** Some attempt timed out, so the order may have taken effect. */
   uncertain: boolean;
+  /** The connection generation of `target` the current attempt was sent on. */
+  connection: number;
 }
 
 /** An attempt's deadline; stale once the order has moved on to another attempt or ended. */
@@ -89,8 +109,13 @@ export class Client implements Endpoint {
   private deadlines: Deadline[] = [];
   private deadlineHead = 0;
   private deadlineTimer: SimEvent | undefined;
-  /** Orders that ended `info`: a late ack still counts. Value: invoke time. */
+  /** With `keep` sessions, orders that ended `info`: a late ack still counts. Value: invoke time. */
   private readonly indeterminate = new Map<string, Micros>();
+  /**
+   * Per endpoint: how many times this client dropped its connection to it (a timed-out
+   * attempt). A reply counts only on the connection its attempt was sent on.
+   */
+  private readonly connections = new Map<string, number>();
   private readonly rng: Rng;
   private nextOrder = 1;
   /** `client:3` numbers its orders `3-1`, `3-2`, ... */
@@ -155,7 +180,7 @@ export class Client implements Endpoint {
     if (this.stopped) return;
     const sim = this.world.sim;
     const orderId = this.orderIdPrefix + this.nextOrder++;
-    const order: PendingOrder = { orderId, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false };
+    const order: PendingOrder = { orderId, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false, connection: 0 };
     this.pending.set(orderId, order);
     this.world.history.record({ type: 'invoke', time: sim.now, client: this.id, orderId });
     this.attempt(order);
@@ -173,6 +198,7 @@ export class Client implements Endpoint {
   }
 
   private sendAttempt(order: PendingOrder): void {
+    order.connection = this.connectionTo(order.target!);
     this.world.network.send(this.id, order.target!, { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt });
   }
 
@@ -213,6 +239,11 @@ export class Client implements Endpoint {
 
   private onTimeout(order: PendingOrder): void {
     order.uncertain = true;
+    const target = order.target;
+    // the socket timeout closes the connection the attempt went out on (once per connection)
+    if (this.workload.session === 'reconnect' && target !== undefined && this.connectionTo(target) === order.connection) {
+      this.connections.set(target, order.connection + 1);
+    }
     if (this.workload.cancelOnTimeout) {
       if (order.target !== undefined) this.world.network.send(this.id, order.target, { type: 'cancel', orderId: order.orderId, client: this.id });
       this.conclude(order, 'info', 'cancelled after timeout');
@@ -250,10 +281,25 @@ export class Client implements Endpoint {
     }
   }
 
+  private connectionTo(endpoint: string): number {
+    return this.connections.get(endpoint) ?? 0;
+  }
+
+  /**
+   * Whether a reply to `attempt` of `order` reaches the client: always with `keep`; with
+   * `reconnect` only on the current attempt's connection, still open (earlier attempts timed
+   * out, which dropped their connection, or were refused).
+   */
+  private canReceive(order: PendingOrder, attempt: number): boolean {
+    if (this.workload.session === 'keep') return true;
+    return attempt === order.attempt && order.target !== undefined && this.connectionTo(order.target) === order.connection;
+  }
+
   private onAck(node: string, orderId: string, attempt: number, replicas: number | undefined): void {
     const sim = this.world.sim;
     const order = this.pending.get(orderId);
     if (order) {
+      if (!this.canReceive(order, attempt)) return;
       sim.cancel(order.timer);
       this.pending.delete(orderId);
       if (this.readsOn) this.decided.push(orderId);
@@ -292,7 +338,7 @@ export class Client implements Endpoint {
     this.pending.delete(order.orderId);
     if (this.readsOn) this.decided.push(order.orderId);
     const time = this.world.sim.now;
-    if (outcome === 'info') this.indeterminate.set(order.orderId, order.invokedAt);
+    if (outcome === 'info' && this.workload.session === 'keep') this.indeterminate.set(order.orderId, order.invokedAt);
     this.world.history.record({ type: outcome, time, client: this.id, orderId: order.orderId, reason });
   }
 }

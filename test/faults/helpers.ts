@@ -60,6 +60,7 @@ export function worldWith(faultsYaml: string, options: { seed?: number; duration
     ordersPerSecond: 0,
     clients: 1,
     timeout: 1_000_000,
+    session: 'reconnect',
     maxAttempts: 1,
     retryBackoff: 10_000,
   });

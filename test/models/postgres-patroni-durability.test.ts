@@ -78,7 +78,10 @@ describe('postgres-patroni and a GC pause of the primary', () => {
     const next = promotions(r, 20 * SECOND, 'pg1')[0];
     expect(next.time).toBeLessThan(65 * SECOND);
     expect(acksBy(r, 'pg1', 65 * SECOND)).toBeGreaterThan(0);
-    expect(invariants(r)).toEqual(['no-lost-ack', 'single-primary']);
+    // the clients timed out those orders 45 s ago and dropped the connections: the acks reach
+    // nobody, so none is lost; a FIX-style client keeping its session takes them, and they are
+    expect(invariants(r)).toEqual(['single-primary']);
+    expect(invariants(run([PAUSE], {}, 1, '90s', '40s', 'keep'))).toEqual(['no-lost-ack', 'single-primary']);
     // its first loop after the pause demotes it, within a second
     expect(demotedAt(r, 'pg1', 65 * SECOND)! - 65 * SECOND).toBeLessThan(SECOND);
   });

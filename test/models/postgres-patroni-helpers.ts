@@ -15,13 +15,13 @@ export const PG = ['pg1', 'pg2', 'pg3'];
 const cache = new Map<string, RunResult>();
 
 /** Runs postgres-patroni with `faults` (YAML flow mappings) for `duration`, then `settle`. */
-export function run(faults: string[], params: Record<string, unknown> = {}, seed = 1, duration = '90s', settle = '40s'): RunResult {
-  const key = JSON.stringify([faults, params, seed, duration, settle]);
+export function run(faults: string[], params: Record<string, unknown> = {}, seed = 1, duration = '90s', settle = '40s', session: 'reconnect' | 'keep' = 'reconnect'): RunResult {
+  const key = JSON.stringify([faults, params, seed, duration, settle, session]);
   let result = cache.get(key);
   if (!result) {
     const list = faults.length ? `faults:\n${faults.map((f) => `  - ${f}`).join('\n')}` : 'faults: []';
     const schedule = parseSchedule(`name: t\nduration: ${duration}\nsettle: ${settle}\n${list}\n`, '<test>');
-    cache.set(key, (result = simulate({ design: patroni, schedule, seed, params })));
+    cache.set(key, (result = simulate({ design: patroni, schedule, seed, params, workload: { session } })));
   }
   return result;
 }
