@@ -27,6 +27,8 @@ export interface OrderRecord {
   outcomeAt?: Micros;
   /** For `ok`: the latency from invoke to ack, as the client measured it. */
   latency?: Micros;
+  /** For `ok`: the node whose ack the client received. */
+  ackNode?: string;
   /** For `fail` and `info`: the client's reason. */
   reason?: string;
 }
@@ -51,6 +53,7 @@ export const orderRecords = memoPerHistory(function orderRecords(history: Histor
       order.outcome = 'ok';
       order.outcomeAt = e.time;
       order.latency = e.latency;
+      order.ackNode = e.node;
       order.reason = undefined;
     } else if (order.outcome === 'pending') {
       order.outcome = e.type;

@@ -1,11 +1,18 @@
 /**
- * Outages, from the client's side: stretches of time in which orders were not served.
+ * Outages, as operations would measure them from the clients' side: the service is down from
+ * the moment an order goes unserved until a client next *receives* an ack.
  *
  * Orders are taken in invoke order (ties by order id), skipping excluded ones (market closed,
- * or still within their timeout when the run ended; see `check/orders.ts`). A run of
- * consecutive unserved orders is one outage: it starts at the invoke of the first unserved
- * order and ends at the invoke of the next served one. An outage with no served order after
- * it ends at `settleEndAt` and is `open`. Its duration is the RTO the clients saw.
+ * or still within their timeout when the run ended; see `check/orders.ts`). An outage starts at
+ * the invoke of an unserved order (the first order the service failed) and ends at the first
+ * ack a client received for an order invoked at or after that start: the first proof that the
+ * service answers again. Every order invoked before that end belongs to the outage; the next
+ * outage can start only with an unserved order invoked after it. An order invoked mid-outage
+ * and acked after the new primary took over ends the outage at its *ack*, not at its invoke
+ * (ending at the invoke would make the RTO up to one client timeout too short). Acks for
+ * orders invoked before the start do not end it: they were in flight when service failed.
+ * With no ack by `settleEndAt` the outage ends there and is `open`. Its length is the RTO the
+ * clients saw. Which acks a client receives follows its session policy (world/client.ts).
  *
  * A closed stretch shorter than `MIN_OUTAGE` (100 ms) is a blip, not an outage: one order lost
  * to packet loss between two served ones says nothing about recovery. Blips still count
@@ -13,12 +20,16 @@
  * below the fastest failure detection of any real design (the Raft paper's shortest election
  * timeout is 150 ms), so no failover is ever mistaken for a blip.
  *
- * Within an outage, `detectedAt` is the first `role` event of any node (something reacted) and
- * `failoverAt` the first `primary` declaration, both at or after the start and no later than
- * the end; null when there is none.
+ * The breakdown says what each part of the outage waited on:
+ *   start ── detection ──> detectedAt ── failover ──> failoverAt ── catch-up ──> end
+ * `detectedAt` is the first `role` event of any node within the outage (some node reacted;
+ * `detectedBy`), `failoverAt` the first `primary` declaration (`promoted`), both null when
+ * there is none; catch-up is the rest, until a client reached a primary: the routing step it
+ * waited on (`routing`: the last VIP, DNS or load-balancer change before the end) or, with none,
+ * the client's own retry; `servedBy` is the node whose ack ended it.
  */
 import type { Micros } from '../sim/time.ts';
-import type { History } from '../history/history.ts';
+import type { History, HistoryEvent } from '../history/history.ts';
 import { orderRecords, serviceOf, type OrderRecord } from './orders.ts';
 import { lowerBound } from './primary-intervals.ts';
 
@@ -33,6 +44,14 @@ export interface Outage {
   detectedAt: Micros | null;
   /** The first primary declaration within the outage. */
   failoverAt: Micros | null;
+  /** The node whose role change was the detection, and the role it took. */
+  detectedBy: string | null;
+  /** The node declared primary at `failoverAt`. */
+  promoted: string | null;
+  /** The last routing change (`VIP shard1 to b`, `DNS to b`, `load balancer: b up`) before the end. */
+  routing: string | null;
+  /** The client that received the ack that ended the outage, and the node that sent it. */
+  servedBy: { client: string; node: string } | null;
 }
 
 /** Unserved stretches shorter than this are blips, not outages. */
@@ -40,39 +59,79 @@ export const MIN_OUTAGE: Micros = 100_000;
 
 /** Every outage of the run, in time order. */
 export function findOutages(history: History, records: OrderRecord[] = orderRecords(history)): Outage[] {
-  const roleAt: Micros[] = [];
-  const primaryAt: Micros[] = [];
+  const roles: HistoryEvent[] = [];
+  const primaries: HistoryEvent[] = [];
+  const routings: HistoryEvent[] = [];
   for (const e of history.events) {
-    if (e.type !== 'role') continue;
-    roleAt.push(e.time);
-    if (e.role === 'primary') primaryAt.push(e.time);
+    if (e.type === 'role') {
+      roles.push(e);
+      if (e.role === 'primary') primaries.push(e);
+    } else if (e.type === 'vip' || e.type === 'dns' || (e.type === 'lb' && e.healthy)) routings.push(e);
   }
-  roleAt.sort((x, y) => x - y);
-  primaryAt.sort((x, y) => x - y);
-  const firstWithin = (times: Micros[], start: Micros, end: Micros): Micros | null => {
+  const roleAt = roles.map((e) => e.time);
+  const primaryAt = primaries.map((e) => e.time);
+  const routingAt = routings.map((e) => e.time);
+  const firstWithin = (times: Micros[], start: Micros, end: Micros): number => {
     const i = lowerBound(times, start);
-    return i < times.length && times[i] <= end ? times[i] : null;
-  };
-  const outages: Outage[] = [];
-  const close = (start: Micros, end: Micros, open: boolean, unservedOrders: number): void => {
-    if (!open && end - start < MIN_OUTAGE) return;
-    outages.push({ start, end, open, unservedOrders, detectedAt: firstWithin(roleAt, start, end), failoverAt: firstWithin(primaryAt, start, end) });
+    return i < times.length && times[i] <= end ? i : -1;
   };
 
-  let start: Micros | null = null;
-  let unserved = 0;
-  for (const order of records) {
-    const service = serviceOf(order, history);
-    if (service === 'excluded') continue;
-    if (service === 'unserved') {
-      if (start === null) start = order.invokeAt;
-      unserved++;
-    } else if (start !== null) {
-      close(start, order.invokeAt, false, unserved);
-      start = null;
-      unserved = 0;
+  const counted = records.filter((order) => serviceOf(order, history) !== 'excluded');
+  const firstAck = firstAckFrom(counted);
+  const outages: Outage[] = [];
+  let i = 0;
+  while (i < counted.length) {
+    if (serviceOf(counted[i], history) !== 'unserved') {
+      i++;
+      continue;
     }
+    const start = counted[i].invokeAt;
+    const ack = firstAck[i];
+    const open = ack === -1 || counted[ack].outcomeAt! > history.settleEndAt;
+    const end = open ? Math.max(start, history.settleEndAt) : counted[ack].outcomeAt!;
+    let unserved = 0;
+    for (; i < counted.length && (counted[i].invokeAt < end || (open && counted[i].invokeAt <= end)); i++) {
+      if (serviceOf(counted[i], history) === 'unserved') unserved++;
+    }
+    if (!open && end - start < MIN_OUTAGE) continue;
+    const detected = firstWithin(roleAt, start, end);
+    const failover = firstWithin(primaryAt, start, end);
+    const route = lowerBound(routingAt, end + 1) - 1;
+    const routing = route >= 0 && routingAt[route] >= (failover >= 0 ? primaryAt[failover] : start) ? routings[route] : undefined;
+    outages.push({
+      start,
+      end,
+      open,
+      unservedOrders: unserved,
+      detectedAt: detected >= 0 ? roleAt[detected] : null,
+      failoverAt: failover >= 0 ? primaryAt[failover] : null,
+      detectedBy: detected >= 0 ? nodeOf(roles[detected]) : null,
+      promoted: failover >= 0 ? nodeOf(primaries[failover]) : null,
+      routing: routing ? describeRouting(routing) : null,
+      servedBy: open ? null : { client: counted[ack].client, node: counted[ack].ackNode ?? '?' },
+    });
   }
-  if (start !== null) close(start, Math.max(start, history.settleEndAt), true, unserved);
   return outages;
+}
+
+/** For each position: the position at or after it whose ack arrived first (-1: none acked). */
+function firstAckFrom(orders: OrderRecord[]): Int32Array {
+  const first = new Int32Array(orders.length);
+  let best = -1;
+  for (let i = orders.length - 1; i >= 0; i--) {
+    const o = orders[i];
+    if (o.outcome === 'ok' && (best === -1 || o.outcomeAt! < orders[best].outcomeAt!)) best = i;
+    first[i] = best;
+  }
+  return first;
+}
+
+function nodeOf(e: HistoryEvent): string {
+  return (e as { node: string }).node;
+}
+
+function describeRouting(e: HistoryEvent): string {
+  if (e.type === 'vip') return `VIP ${e.vip ? e.vip + ' ' : ''}to ${e.node}`;
+  if (e.type === 'dns') return `DNS to ${e.node}`;
+  return `load balancer: ${nodeOf(e)} up`;
 }

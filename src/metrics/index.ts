@@ -24,6 +24,7 @@ import { lockOverlap } from './lock-overlap.ts';
 import { lostUnacked } from './lost-unacked.ts';
 import { staleReads } from './stale-reads.ts';
 
+/** One outage (check/outages.ts): from the first unserved order to the next ack a client received. */
 export interface OutageMetrics {
   startMs: number;
   endMs: number;
@@ -33,6 +34,13 @@ export interface OutageMetrics {
   detectionMs: number | null;
   /** From the start to the first primary declaration within the outage. */
   failoverMs: number | null;
+  /** From the primary declaration (or the start, without one) to the ack that ended it: routing and client catch-up. */
+  catchUpMs: number | null;
+  /** What each part waited on: the node that reacted, the node promoted, the routing change, the node that served. */
+  detectedBy: string | null;
+  promoted: string | null;
+  routing: string | null;
+  servedBy: { client: string; node: string } | null;
   /** Still going when settle ended. */
   open: boolean;
 }
@@ -121,6 +129,11 @@ function outageMetrics(o: Outage): OutageMetrics {
     rtoMs: toMs(o.end - o.start),
     detectionMs: o.detectedAt === null ? null : toMs(o.detectedAt - o.start),
     failoverMs: o.failoverAt === null ? null : toMs(o.failoverAt - o.start),
+    catchUpMs: o.open ? null : toMs(o.end - (o.failoverAt ?? o.start)),
+    detectedBy: o.detectedBy,
+    promoted: o.promoted,
+    routing: o.routing,
+    servedBy: o.servedBy,
     open: o.open,
   };
 }

@@ -7,6 +7,8 @@ import type { RunResult } from '../campaign/simulate.ts';
 import type { HistoryEvent } from '../history/history.ts';
 import type { Violation } from '../check/invariant.ts';
 import { formatInstant, MS } from '../sim/time.ts';
+import type { Workload } from '../world/client.ts';
+import type { OutageMetrics } from '../metrics/index.ts';
 
 export interface TextOptions {
   /** The timeline keeps at most this many lines (the rest are counted). */
@@ -33,6 +35,7 @@ export function runText(result: RunResult, options: TextOptions = {}): string {
   }
   out.push('');
   out.push('METRICS');
+  out.push(`  ${sessionLine(result.workload)}`);
   out.push(`  orders ${m.orders}, acked ${m.acked}, failed ${m.failed}, indeterminate ${m.indeterminate}${m.marketClosed ? `, refused while market closed ${m.marketClosed}` : ''}`);
   out.push(`  availability ${pct(m.availability)} of orders acked within the client timeout; uptime ${pct(m.uptimeFraction)}`);
   const outages = m.outages.map((o) => `${ms(o.rtoMs)} at ${(o.startMs / 1000).toFixed(3)}s${o.open ? ' (still open)' : ''}`);
@@ -81,13 +84,28 @@ export function timeline(result: RunResult): string[] {
   const n = result.history.events.length;
   for (const o of result.metrics.outages) {
     entries.push({ time: o.startMs * MS, order: n, text: `OUTAGE begins (clients unserved for ${ms(o.rtoMs)}${o.open ? ', still open at the end of settle' : ''})` });
-    if (!o.open) entries.push({ time: o.endMs * MS, order: n, text: 'OUTAGE ends' });
+    if (!o.open) entries.push({ time: o.endMs * MS, order: n, text: `OUTAGE ends: ${outageBreakdown(o)}` });
   }
   for (const { first, count } of firstOfEach(result.violations)) {
     entries.push({ time: first.time, order: n + 1, text: `VIOLATION ${first.invariant}${count > 1 ? ` (first of ${count})` : ''}` });
   }
   entries.sort((a, b) => a.time - b.time || a.order - b.order);
   return entries.map((e) => `${formatInstant(e.time).padStart(9)}  ${e.text}`);
+}
+
+/**
+ * What an outage waited on, part by part (check/outages.ts): `client:1 acked by n2; detection
+ * 1.02s (n2), failover 0.31s (n2 primary), catch-up 0.05s (VIP to n2)`.
+ */
+export function outageBreakdown(o: OutageMetrics): string {
+  const parts: string[] = [];
+  if (o.servedBy) parts.push(`${o.servedBy.client} acked by ${o.servedBy.node}`);
+  if (o.detectionMs !== null) parts.push(`detection ${ms(o.detectionMs)} (${o.detectedBy} reacted)`);
+  else parts.push('no node changed role');
+  if (o.failoverMs !== null) parts.push(`failover ${ms(o.failoverMs - (o.detectionMs ?? 0))} (${o.promoted} primary)`);
+  else parts.push(`no failover: waited on ${o.servedBy?.node ?? 'the service'} coming back`);
+  if (o.catchUpMs !== null) parts.push(`catch-up ${ms(o.catchUpMs)} (${o.routing ?? 'client retry'})`);
+  return parts.join('; ');
 }
 
 /** One timeline line's text for an event, or undefined for client traffic (the HTML report reuses it). */
@@ -114,4 +132,12 @@ export function describeEvent(e: HistoryEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** What the clients count as an ack (world/client.ts), stated in every result. */
+export function sessionLine(w: Workload): string {
+  const timeout = ms(w.timeout / MS);
+  return w.session === 'keep'
+    ? `clients: ${w.clients}, ${w.ordersPerSecond} orders/s, timeout ${timeout}; session kept (FIX-style): late replies count as acks`
+    : `clients: ${w.clients}, ${w.ordersPerSecond} orders/s, timeout ${timeout}; reconnect on timeout: replies after it are not acks`;
 }

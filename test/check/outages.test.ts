@@ -1,25 +1,54 @@
 import { describe, expect, it } from 'vitest';
 import { findOutages } from '../../src/check/outages.ts';
-import { acked, fail, history, invoke, ms, role, unserved } from '../check/helpers.ts';
+import { acked, crash, fail, history, invoke, ms, ok, role, unserved } from '../check/helpers.ts';
 
 const frame = { settleEndAt: ms(10_000), endAt: ms(11_000) };
 
 describe('findOutages', () => {
-  it('spans consecutive unserved orders, from the first invoke to the next served invoke', () => {
+  it('spans consecutive unserved orders, from the first invoke to the next ack a client receives', () => {
     const h = history([
       role(0, 'a', 'primary', 1), acked('o1', 0, 'a'),
       ...unserved('o2', 2_000), ...unserved('o3', 3_000, 'fail'),
       role(2_500, 'b', 'candidate', 2), role(2_800, 'b', 'primary', 2), acked('o4', 4_000, 'b'),
     ], frame);
     expect(findOutages(h)).toEqual([
-      { start: ms(2_000), end: ms(4_000), open: false, unservedOrders: 2, detectedAt: ms(2_500), failoverAt: ms(2_800) },
+      {
+        start: ms(2_000), end: ms(4_002), open: false, unservedOrders: 2, detectedAt: ms(2_500), failoverAt: ms(2_800),
+        detectedBy: 'b', promoted: 'b', routing: null, servedBy: { client: 'c1', node: 'b' },
+      },
     ]);
+  });
+
+  it('ends an outage at the ack of an order invoked mid-outage, not at its invoke', () => {
+    // o3 is sent during the election and acked once b is primary: served (within the timeout),
+    // but the clients had no answer until its ack at 3.4 s
+    const h = history([
+      role(0, 'a', 'primary', 1), acked('o1', 0, 'a'), crash(1_000, 'a'),
+      ...unserved('o2', 1_000), role(2_900, 'b', 'candidate', 2), acked('o3', 3_000, 'b', 400),
+      role(3_300, 'b', 'primary', 2), { type: 'vip', time: ms(3_350), node: 'b' }, acked('o4', 3_200, 'b', 201),
+    ], frame);
+    expect(findOutages(h)).toEqual([
+      {
+        start: ms(1_000), end: ms(3_400), open: false, unservedOrders: 1, detectedAt: ms(2_900), failoverAt: ms(3_300),
+        detectedBy: 'b', promoted: 'b', routing: 'VIP to b', servedBy: { client: 'c1', node: 'b' },
+      },
+    ]);
+  });
+
+  it('is not ended by the ack of an order invoked before it started', () => {
+    const h = history([acked('o1', 999, 'a', 50), ...unserved('o2', 1_000), acked('o3', 2_000, 'b')], frame);
+    expect(findOutages(h).map((o) => [o.start, o.end])).toEqual([[ms(1_000), ms(2_002)]]);
+  });
+
+  it('counts a late ack (after the client timeout) as the end: a client received it', () => {
+    const h = history([invoke(1_000, 'o1'), ok(2_500, 'o1', 'a', 1_500), acked('o2', 3_000, 'a')], frame);
+    expect(findOutages(h).map((o) => [o.start, o.end, o.unservedOrders])).toEqual([[ms(1_000), ms(2_500), 1]]);
   });
 
   it('leaves an outage unserved until settle end open, and reports no reaction as null', () => {
     const h = history([role(0, 'a', 'primary', 1), acked('o1', 0, 'a'), ...unserved('o2', 8_000)], frame);
     expect(findOutages(h)).toEqual([
-      { start: ms(8_000), end: ms(10_000), open: true, unservedOrders: 1, detectedAt: null, failoverAt: null },
+      { start: ms(8_000), end: ms(10_000), open: true, unservedOrders: 1, detectedAt: null, failoverAt: null, detectedBy: null, promoted: null, routing: null, servedBy: null },
     ]);
   });
 
@@ -28,26 +57,26 @@ describe('findOutages', () => {
       acked('o1', 0, 'a'), ...unserved('o2', 1_000), invoke(2_000, 'o3'), fail(2_001, 'o3', 'market-closed'), acked('o4', 3_000, 'a'),
       invoke(4_000, 'o5'), fail(4_001, 'o5', 'market-closed'),
     ], frame);
-    expect(findOutages(h).map((o) => [o.start, o.end])).toEqual([[ms(1_000), ms(3_000)]]);
+    expect(findOutages(h).map((o) => [o.start, o.end])).toEqual([[ms(1_000), ms(3_002)]]);
   });
 
   it('treats an unserved stretch shorter than 100 ms between served orders as a blip, not an outage', () => {
     const h = history([
       acked('o1', 0, 'a'), ...unserved('o2', 1_000), acked('o3', 1_005, 'a'),
-      ...unserved('o4', 2_000), acked('o5', 2_099, 'a'),
-      ...unserved('o6', 3_000), acked('o7', 3_100, 'a'),
+      ...unserved('o4', 2_000), acked('o5', 2_097, 'a'),
+      ...unserved('o6', 3_000), acked('o7', 3_098, 'a'),
     ], frame);
     expect(findOutages(h).map((o) => [o.start, o.end])).toEqual([[ms(3_000), ms(3_100)]]);
   });
 
   it('ignores role changes after the outage ended', () => {
     const h = history([...unserved('o1', 0), acked('o2', 1_000, 'a'), role(1_500, 'a', 'primary', 1)], frame);
-    expect(findOutages(h)[0]).toMatchObject({ start: 0, end: ms(1_000), detectedAt: null, failoverAt: null });
+    expect(findOutages(h)[0]).toMatchObject({ start: 0, end: ms(1_002), detectedAt: null, failoverAt: null });
   });
 
   it('orders same-instant invokes by order id', () => {
     const h = history([...unserved('b', 1_000), acked('a', 1_000, 'x'), acked('c', 2_000, 'x')], frame);
-    // a (served) sorts before b (unserved) at 1 s, so the outage runs from b to c.
-    expect(findOutages(h).map((o) => [o.start, o.end])).toEqual([[ms(1_000), ms(2_000)]]);
+    // a (served) sorts before b (unserved) at 1 s, so the outage runs from b to c's ack.
+    expect(findOutages(h).map((o) => [o.start, o.end])).toEqual([[ms(1_000), ms(2_002)]]);
   });
 });

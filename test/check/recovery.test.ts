@@ -9,7 +9,7 @@ const frame = { healAt: ms(10_000), settleEndAt: ms(20_000), endAt: ms(21_000) }
 function failover(backMs: number): HistoryEvent[] {
   const events: HistoryEvent[] = [role(0, 'a', 'primary', 1), ...acked('o1', 1_000, 'a'), crash(1_500, 'a')];
   for (let t = 2_000; t < backMs; t += 1_000) events.push(...unserved(`lost-${t}`, t));
-  events.push(role(backMs - 100, 'b', 'primary', 2), ...acked('back', backMs, 'b'));
+  events.push(role(backMs - 100, 'b', 'primary', 2), ...acked('back', backMs - 2, 'b')); // acked at backMs
   return events;
 }
 
