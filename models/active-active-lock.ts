@@ -41,7 +41,26 @@
  * do themselves (the instances do), so it is vacuous here. What a broken lock does shows as
  * `no-duplicate-order` (Kleppmann's unsafe case) and `no-lost-ack`.
  *
- * Left out: Redlock (N independent masters), Redis Cluster, lock extension, HAProxy's own
+ * - `redlock`: the lock is Redlock over five independent masters `redis1`-`redis5` (redis.io,
+ *   "Distributed Locks with Redis", the Redlock algorithm; `Redlock` in lock-client.ts): SET NX
+ *   PX on all five with a short per-request timeout, held on a majority within the lease minus
+ *   the clock drift allowance; released on all. redis1 also keeps the order records (the
+ *   others declare `witness`); Redlock gives no fencing token, so `fencingTokens` then only
+ *   guards nothing (Kleppmann: "Redlock does not have any facility for generating fencing
+ *   tokens");
+ * - `lockExpiryClock`: Redis keeps a key's expiry as an absolute Unix time (expire.c,
+ *   `mstime()`), so a wall-clock jump on a server expires its leases early (Kleppmann's
+ *   Redlock critique); `monotonic` measures leases by elapsed time instead.
+ *
+ * Published cases (scenarios/published, test/models/active-active-lock-published.test.ts),
+ * each fault triggered by the `lock.acquired` probe: Kleppmann's GC pause of the holder
+ * (kleppmann-gc-pause), the lock lost in a Sentinel failover (redis-failover-lock-loss), and
+ * Redlock with a clock jump on one master (redlock-clock-jump). Sources: M. Kleppmann, "How to
+ * do distributed locking", 2016-02-08, martin.kleppmann.com/2016/02/08/how-to-do-distributed-locking.html;
+ * redis.io/docs/latest/develop/use/patterns/distributed-locks/ ("Why failover-based
+ * implementations are not enough", "The Redlock algorithm").
+ *
+ * Left out: Redis Cluster, lock extension, HAProxy's own
  * redundancy (one balancer, never failing), connection pools, and the instances' positions
  * cache (`getPosition` reads Redis; nothing here checks positions).
  *
