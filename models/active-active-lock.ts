@@ -87,6 +87,7 @@
  *   hold the lock; fencing tokens checked by the resource make that safe.
  */
 import { defineDesign, type NodeSpec, type Resolved } from '../src/world/design.ts';
+import { majorityOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
 import { RedisClient, Redlock, type Locker, type LockOptions } from '../src/parts/lock-client.ts';
 import { InputError } from '../src/sim/input-error.ts';
@@ -266,10 +267,12 @@ export default defineDesign({
       lockOnly: p.redlock && ctx.id !== MASTER,
     });
   },
-  // an instance, and the Redis master (or its replica when Sentinel can promote it)
-  estimate: (_p, t) => {
+  // an instance, and the Redis master (or its replica when Sentinel can promote it); with
+  // Redlock, redis1 (it holds the records) and a majority of the five masters (to lock)
+  estimate: (p, t) => {
     const ids = t.nodes.map((n) => n.id);
     const instances = ids.filter((id) => id.startsWith('i'));
+    if (p.redlock) return { structure: { all: [{ atLeast: 1, of: instances }, MASTER, majorityOf(REDLOCK)] } };
     const redis = ids.filter((id) => id.startsWith('redis'));
     return { structure: { all: [{ atLeast: 1, of: instances }, { atLeast: 1, of: redis }] }, ...(redis.length > 1 ? { standby: { need: 1, of: redis } } : {}) };
   },

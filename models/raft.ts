@@ -98,6 +98,6 @@ export default defineDesign({
       maxEntriesPerAppend: p.maxEntriesPerAppend,
       restartAfterHaltUs: p.restartSec,
     }),
-  // a majority must be up; every node works all the time
-  estimate: (_p, t) => ({ structure: majorityOf(t.nodes.map((n) => n.id)) }),
+  // a majority of the voters must be up; every node works all the time; learners are not needed
+  estimate: (p) => ({ structure: majorityOf(voterIds(p.nodes)) }),
 });

@@ -63,3 +63,17 @@ describe('a design declares its estimate structure in its own file', () => {
     expect(progress).toEqual([]);
   });
 });
+
+describe('structures that follow the parameters', () => {
+  it("raft's learners neither vote nor are needed: 2 of the 3 voters", async () => {
+    const raft = await loadDesign('raft');
+    expect(estimateSpecOf(raft, resolveParams(raft, { learners: '2' })).structure).toEqual({ atLeast: 2, of: ['n1', 'n2', 'n3'] });
+  });
+
+  it('active-active with Redlock needs an instance, redis1 (the records) and 3 of the 5 masters', async () => {
+    const design = await loadDesign('active-active-lock');
+    const spec = estimateSpecOf(design, resolveParams(design, { redlock: 'true' }));
+    expect(JSON.stringify(spec.structure)).toContain('{"atLeast":3,"of":["redis1","redis2","redis3","redis4","redis5"]}');
+    expect(JSON.stringify(spec.structure)).toContain('"redis1"');
+  });
+});
