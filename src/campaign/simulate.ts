@@ -22,6 +22,7 @@ import type { Design, ParamValues } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import type { MessageLog } from '../world/message-log.ts';
 import { buildRun } from '../run/run.ts';
+import '../parts/probe-catalog.ts'; // every bundled probe, for checking schedules' triggers
 
 export interface SimulateOptions {
   design: Design;

@@ -95,6 +95,17 @@ function kindSchema(kind: FaultKind): JsonSchema {
   if (Object.keys(fieldProps).length) {
     properties.fields = { type: 'object', additionalProperties: false, ...(required.length ? { required } : {}), properties: fieldProps, description: `${kind.kind}'s own fields` };
   }
+  properties.when = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['probes'],
+    description: 'draw some of these faults as triggered: armed at the drawn time, fired at the next emission of one of the probes, on its node',
+    properties: {
+      probes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$' }, description: 'probe names (hasim list --probes), equally likely' },
+      probability: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'share of the drawn faults that are triggered' },
+      after: choiceOf(duration.schema, 'delay from the emission to the fault', false),
+    },
+  };
   const top = ['kind', 'ratePerMinute', 'for', ...(kind.target === 'required' ? ['targets'] : []), ...(required.length ? ['fields'] : [])];
   return { title: kind.kind, description: kind.description, type: 'object', additionalProperties: false, required: top, properties };
 }

@@ -24,6 +24,11 @@
  *     for: 10s
  *     targets: [primary, node:*]   # one entry equally likely; node:* then one node id of the design
  *     fields: { delay: { min: 10ms, max: 500ms } }
+ *   - kind: pause
+ *     ratePerMinute: 0.5
+ *     for: 8s
+ *     targets: [any]
+ *     when: { probes: [lock.acquired, commit.waiting], probability: 0.5, after: { min: 0ms, max: 50ms } }
  * params:                     # design timeouts randomised per run (only where the design has them)
  *   advertInt: { min: 500ms, max: 2s }
  * ```
@@ -59,6 +64,13 @@ export interface ProfileFault {
   targets: string[];
   /** The kind's own fields, by name. */
   fields: Record<string, ValueChoice>;
+  /**
+   * Draw some of these faults as triggered (`when:` a probe happens, trigger.ts): each drawn
+   * fault becomes, with `probability`, one armed at its drawn time that fires at the next
+   * emission of one of `probes` (equally likely) on any node, `after` a drawn delay, on the
+   * probe's node (its drawn target is dropped).
+   */
+  when?: { probes: string[]; probability: number; after?: ValueChoice };
 }
 
 export interface RandomProfile {
@@ -82,7 +94,9 @@ export interface RandomProfile {
 }
 
 const TOP_LEVEL = ['name', 'description', 'duration', 'settle', 'maxConcurrentFaults', 'minHealthyTime', 'intensity', 'faults', 'params'];
-const FAULT_FIELDS = ['kind', 'ratePerMinute', 'for', 'targets', 'fields'];
+const FAULT_FIELDS = ['kind', 'ratePerMinute', 'for', 'targets', 'fields', 'when'];
+const WHEN_FIELDS = ['probes', 'probability', 'after'];
+const PROBE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 const DEFAULTS = { maxConcurrentFaults: 2, minHealthyTime: 5 * SECOND, intensity: { min: 0.5, max: 2 } };
 
 /** Parses and validates a profile; every problem is an InputError naming `source` and the field. */
@@ -151,7 +165,21 @@ function parseProfileFault(raw: unknown, at: At): ProfileFault {
     for: parseDurationDistribution(fields.for, at.source, sub('for').field),
     targets: parseTargets(fields.targets, kind, sub('targets')),
     fields: parseKindFields(fields.fields, kind, sub('fields')),
+    ...(fields.when === undefined ? {} : { when: parseWhen(fields.when, sub('when')) }),
   };
+}
+
+function parseWhen(raw: unknown, at: At): NonNullable<ProfileFault['when']> {
+  const m = mapping(raw, at, 'a mapping with probes (a list of probe names), probability and optionally after');
+  const sub = (name: string): At => ({ ...at, field: `${at.field}.${name}` });
+  for (const key of Object.keys(m)) if (!WHEN_FIELDS.includes(key)) throw new InputError(at.source, `${at.field}.${key}`, `one of ${WHEN_FIELDS.join(', ')}`);
+  if (!Array.isArray(m.probes) || m.probes.length === 0) fail(sub('probes'), 'a non-empty list of probe names, such as [lock.acquired]', m.probes);
+  const probes = m.probes.map((p, i) => (typeof p === 'string' && PROBE_NAME.test(p) ? p : fail({ ...at, field: `${at.field}.probes[${i}]` }, 'a probe name such as lock.acquired', p)));
+  const probability = m.probability ?? 1;
+  if (typeof probability !== 'number' || !(probability > 0 && probability <= 1)) fail(sub('probability'), 'a probability above 0 and at most 1', m.probability);
+  const out: NonNullable<ProfileFault['when']> = { probes, probability };
+  if (m.after !== undefined) out.after = parseValueChoice(m.after, sub('after'), (v, vat) => void parseDurationField(v, vat));
+  return out;
 }
 
 function parseTargets(raw: unknown, kind: FaultKind, at: At): string[] {

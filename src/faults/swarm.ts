@@ -186,6 +186,8 @@ function drawArrivals(profile: RandomProfile, applicable: Applicable, intensity:
   const meanGap = MINUTE / (entry.ratePerMinute * intensity);
   const lasting = sampler(entry.for);
   const out: Candidate[] = [];
+  // triggers draw from their own stream: adding `when` leaves the other draws as they were
+  const whenRng = entry.when ? Rng.stream(seed, `schedule/${entry.kind}/when`) : undefined;
   for (let t = -meanGap * Math.log(1 - rng.float()); t < profile.duration; t += -meanGap * Math.log(1 - rng.float())) {
     const at = Math.floor(t / MS) * MS;
     const forUs = Math.max(MS, Math.round(lasting(rng) / MS) * MS);
@@ -200,6 +202,15 @@ function drawArrivals(profile: RandomProfile, applicable: Applicable, intensity:
     for (const [name, choice] of applicable.fields) {
       const value = pickValue(choice, rng.float());
       if (value !== null) raw[name] = value;
+    }
+    if (entry.when && whenRng) {
+      const triggered = whenRng.float() < entry.when.probability;
+      const probe = entry.when.probes[Math.floor(whenRng.float() * entry.when.probes.length)];
+      const after = entry.when.after ? pickValue(entry.when.after, whenRng.float()) : undefined;
+      if (triggered) {
+        raw.when = after === undefined ? { probe } : { probe, after };
+        delete raw.target; // acts on the node the probe fired on
+      }
     }
     out.push({ at, for: Math.min(forUs, profile.duration - at), raw, order });
   }

@@ -16,7 +16,7 @@ const BUNDLED = readdirSync(SCENARIOS).filter((f) => f.startsWith('random-') && 
 
 describe('the bundled profiles', () => {
   it('are the four the campaigns use', () => {
-    expect(BUNDLED.sort()).toEqual(['random-clock.yaml', 'random-default.yaml', 'random-network.yaml', 'random-process.yaml']);
+    expect(BUNDLED.sort()).toEqual(['random-clock.yaml', 'random-default.yaml', 'random-network.yaml', 'random-process.yaml', 'random-worst-moment.yaml']);
   });
 
   for (const file of BUNDLED) {

@@ -113,3 +113,13 @@ describe('a triggered fault in a run', () => {
     expect(steps.some((s) => s.includes('when.nth'))).toBe(true);
   });
 });
+
+describe('the probe catalog', () => {
+  it('imports every part that declares or emits a probe', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../src/parts/', import.meta.url);
+    const emitting = readdirSync(dir).filter((f) => f !== 'probe-catalog.ts' && /defineProbe|emitsProbe/.test(readFileSync(new URL(f, dir), 'utf8')));
+    const catalog = readFileSync(new URL('probe-catalog.ts', dir), 'utf8');
+    for (const file of emitting) expect(catalog).toContain(`import './${file}';`);
+  });
+});
