@@ -12,7 +12,7 @@ import { SECOND } from '../../src/sim/time.ts';
 import design from '../../models/active-active-lock.ts';
 
 const schedule = (faults: string[], duration = '40s'): Schedule =>
-  parseSchedule(`name: t\nduration: ${duration}\nsettle: 20s\nfaults:\n${faults.map((f) => `  - ${f}`).join('\n')}\n`, 't.yaml');
+  parseSchedule(`name: t\nduration: ${duration}\nsettle: 5s\nfaults:\n${faults.map((f) => `  - ${f}`).join('\n')}\n`, 't.yaml');
 
 const errorOf = (text: string): string => {
   try {
@@ -25,7 +25,7 @@ const errorOf = (text: string): string => {
 };
 
 const begins = (faults: string[], duration?: string) => {
-  const r = simulate({ design, seed: 3, schedule: schedule(faults, duration) });
+  const r = simulate({ design, seed: 3, schedule: schedule(faults, duration), workload: { ordersPerSecond: 50 } });
   return { r, begins: r.history.events.flatMap((e) => (e.type === 'fault-begin' ? [e] : [])) };
 };
 

@@ -20,7 +20,7 @@ const staleTokens = (r: RunResult) => r.history.events.filter((e) => e.type === 
 const begins = (r: RunResult) => r.history.events.flatMap((e) => (e.type === 'fault-begin' ? [e] : []));
 
 describe("Kleppmann's pause of the lock holder inside its critical section", () => {
-  it.each([1, 2, 3])('seed %i: two holders and a duplicate without fencing tokens', (seed) => {
+  it.each([1, 2])('seed %i: two holders and a duplicate without fencing tokens', (seed) => {
     const r = run('kleppmann-gc-pause', {}, seed);
     expect(r.metrics.lockOverlaps).toBeGreaterThanOrEqual(1);
     expect(duplicateAcceptances(r.history).length).toBeGreaterThanOrEqual(1);
