@@ -1,10 +1,11 @@
 /**
- * keepalived-vrrp: two trading hosts sharing a virtual IP managed by keepalived 2.x (VRRPv2,
+ * keepalived-vrrp: trading hosts sharing a virtual IP managed by keepalived 2.x (VRRPv2,
  * RFC 3768) with a `vrrp_script` health check: the HA document's §3 "AUTOMATIC FAILOVER WITH
  * KEEPALIVED".
  *
- * Stands for: keepalived 2.2 on two Linux hosts `a` and `b` in different racks, one
- * `vrrp_instance` (`a` with the higher priority), `track_script` running the document's
+ * Stands for: keepalived 2.2 on Linux hosts `a`, `b` (and `c`, `d`... when `priorities` names
+ * more) in different racks, one `vrrp_instance` with each host's own priority (by default `a`
+ * 150, `b` 100), `track_script` running the document's
  * check_trading_service.sh (`pgrep -f trading_service` then `curl -f http://localhost:8080/health`),
  * `notify_master` / `notify_backup` switching the trading service between active and standby.
  *
@@ -57,18 +58,26 @@
  * in steady state: the preferred MASTER holds the VIP at t = 0; a node that boots later starts
  * as BACKUP and waits Master_Down_Interval, as keepalived does for `state MASTER` below 255.
  *
- * Left out: interface tracking (keepalived puts an instance in FAULT when its own interface
- * loses carrier; hasim's processes cannot see their NIC, so a NIC or switch failure looks like
- * a partition to keepalived: the cut-off MASTER stays MASTER and wins back on reconnection);
- * a graceful `systemctl stop keepalived` (it also sends priority 0; hasim has no graceful-stop
+ * - Interface tracking: keepalived tracks the instance's interface by default (unless
+ *   `dont_track_primary`): a host whose NIC or switch port loses carrier enters FAULT (and gives
+ *   up the VIP) instead of staying MASTER behind a dead link; `trackInterface=false` models
+ *   `dont_track_primary`, under which a NIC failure looks like a partition.
+ * - More than two hosts: the highest priority alive is MASTER; a lower one never becomes MASTER
+ *   while a higher one is up and heard (test/models/keepalived-knobs.test.ts: with priorities
+ *   150,100,50 the priority-50 host never becomes MASTER while the priority-100 one lives);
+ *   `nopreempt` and `preempt_delay` are per host, as in keepalived.conf.
+ *
+ * Left out: a graceful `systemctl stop keepalived` (it also sends priority 0; hasim has no graceful-stop
  * fault); VRRP authentication, sync groups, VMACs, unicast vs multicast (both reach the same
  * peer here); `garp_master_refresh` (0 by default); the time notify scripts and a service start
  * take; `init_fail`; VRRPv3 sub-second adverts.
  *
  * Defaults and sources:
- * - priority 150 for `a`, backupPriority 100 for `b`: keepalived.conf(5) `priority` default
- *   100; models.md's preferred master 150. (The document configures `priority 100` on its
- *   MASTER and leaves the backup's unstated.)
+ * - priorities 150,100 (`a`, `b`): keepalived.conf(5) `priority` default 100; models.md's
+ *   preferred master 150. (The document configures `priority 100` on its MASTER and leaves the
+ *   backup's unstated.)
+ * - trackInterface true: keepalived.conf(5) tracks the `interface` of a vrrp_instance unless
+ *   `dont_track_primary` is set.
  * - advertInt 1 s: keepalived.conf(5) `advert_int` default 1; RFC 3768 §5.3.7.
  * - nopreempt false, preemptDelay 0: keepalived.conf(5) (preempt is the default; `preempt_delay`
  *   default 0).
@@ -87,6 +96,8 @@
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
 import { oneOf } from '../src/world/estimate-declaration.ts';
+import { InputError } from '../src/sim/input-error.ts';
+import { perNode } from '../src/world/params.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { AsyncReplicator } from '../src/parts/async-replication.ts';
@@ -95,11 +106,11 @@ import { VRRP_KINDS, VRRP_THREAD, VrrpInstance } from '../src/parts/vrrp.ts';
 import { VRRP_SCRIPT_KINDS, VrrpScript } from '../src/parts/vrrp-script.ts';
 
 const params = {
-  priority: { kind: 'integer', default: 150, min: 1, max: 254, doc: "priority of `a`, the preferred MASTER", source: 'keepalived.conf(5) priority (default 100); models.md: master e.g. 150' },
-  backupPriority: { kind: 'integer', default: 100, min: 1, max: 254, doc: 'priority of `b`', source: 'keepalived.conf(5) priority, default 100' },
+  priorities: { kind: 'integer-list', default: '150,100', min: 1, max: 254, doc: 'priority of each host a, b, c... (2 to 9 values: also the number of hosts)', source: 'keepalived.conf(5) priority (default 100); models.md: master e.g. 150' },
   advertInt: { kind: 'duration', positive: true, default: '1s', doc: 'VRRP advertisement interval (advert_int)', source: 'keepalived.conf(5) advert_int, default 1; RFC 3768 §5.3.7' },
-  nopreempt: { kind: 'boolean', default: false, doc: 'a returning higher-priority node does not take the VIP back', source: 'keepalived.conf(5) nopreempt (preempt is the default)' },
-  preemptDelay: { kind: 'duration', default: '0s', doc: 'delay before preempting after startup or after first hearing a lower-priority master (preempt_delay)', source: 'keepalived.conf(5) preempt_delay, default 0' },
+  nopreempt: { kind: 'integer-list', default: '0', min: 0, max: 1, doc: 'per host (one value: all), 1 = nopreempt: a returning higher-priority host does not take the VIP back', source: 'keepalived.conf(5) nopreempt (preempt is the default)' },
+  preemptDelay: { kind: 'duration-list', default: '0s', doc: 'per host (one value: all): delay before preempting after startup or after first hearing a lower-priority master (preempt_delay)', source: 'keepalived.conf(5) preempt_delay, default 0' },
+  trackInterface: { kind: 'boolean', default: true, doc: 'FAULT while the host\'s interface has no carrier (false: dont_track_primary)', source: 'keepalived.conf(5): the vrrp_instance interface is tracked unless dont_track_primary' },
   garpMasterDelay: { kind: 'duration', default: '5s', doc: 'delay of the second burst of gratuitous ARPs after becoming MASTER (0: none)', source: 'keepalived.conf(5) garp_master_delay, default 5' },
   garpMasterRepeat: { kind: 'integer', default: 5, min: 1, doc: 'gratuitous ARPs per burst', source: 'keepalived.conf(5) garp_master_repeat, default 5' },
   scriptInterval: { kind: 'duration', positive: true, default: '1s', doc: 'vrrp_script interval', source: 'keepalived.conf(5) vrrp_script interval, default 1 s (the HA document: 2)' },
@@ -114,7 +125,8 @@ const params = {
 
 type Params = Resolved<typeof params>;
 
-const PEER: Record<string, string> = { a: 'b', b: 'a' };
+const HOSTS = 'abcdefghi';
+const hostIds = (p: Params) => [...HOSTS.slice(0, p.priorities.split(',').length)];
 /** The service's health endpoint answers on its own thread (an HTTP server thread). */
 const HEALTH_THREAD = 'health';
 const HEALTH_PROBE = 'svc-health-probe';
@@ -122,12 +134,13 @@ const HEALTH_PROBE = 'svc-health-probe';
 const LOCALHOST_LATENCY_US = 100;
 
 class KeepalivedHost implements Actor {
-  private readonly peer: string;
+  private readonly peers: string[];
   private readonly server: OrderServer;
   private readonly standby: StandbyReplica;
   private readonly vrrp: VrrpInstance;
   private readonly script: VrrpScript;
-  private sender: AsyncReplicator | undefined;
+  /** One asynchronous stream per other host while MASTER. */
+  private senders: AsyncReplicator[] = [];
   /** Whether the trading service process runs (pgrep finds it). */
   private serviceRunning = true;
   /** The highest mastership epoch this node knows of. */
@@ -137,7 +150,10 @@ class KeepalivedHost implements Actor {
     private readonly ctx: NodeContext,
     private readonly p: Params,
   ) {
-    this.peer = PEER[ctx.id];
+    const hosts = hostIds(p);
+    const at = hosts.indexOf(ctx.id);
+    this.peers = hosts.filter((h) => h !== ctx.id);
+    const priorities = perNode(p.priorities, hosts.length, 'priorities');
     this.knownEpoch = (ctx.disk.get('epoch') as number | undefined) ?? 0;
     this.server = new OrderServer(ctx, { replicate: (entry, done, index) => this.replicate(entry, done, index), replicateAfterLocal: true });
     this.standby = new StandbyReplica(ctx, {
@@ -148,14 +164,15 @@ class KeepalivedHost implements Actor {
         this.server.relearnLog();
       },
     });
-    const base = ctx.id === 'a' ? p.priority : p.backupPriority;
-    const preferredMaster = p.priority >= p.backupPriority ? 'a' : 'b';
+    const base = priorities[at];
+    const preferredMaster = hosts[priorities.indexOf(Math.max(...priorities))];
     this.vrrp = new VrrpInstance(ctx, {
-      peers: [this.peer],
+      peers: this.peers,
       priority: base,
       advertIntUs: p.advertInt,
-      preempt: !p.nopreempt,
-      preemptDelayUs: p.preemptDelay,
+      preempt: perNode(p.nopreempt, hosts.length, 'nopreempt')[at] === 0,
+      preemptDelayUs: perNode(p.preemptDelay, hosts.length, 'preemptDelay')[at],
+      trackInterface: p.trackInterface,
       garpMasterDelayUs: p.garpMasterDelay,
       startAsMaster: ctx.bootCount === 0 && ctx.id === preferredMaster,
       // the daemons were started before the run: their timers have a random phase
@@ -191,13 +208,13 @@ class KeepalivedHost implements Actor {
     if (msg.type === 'order' && !this.serviceRunning) return this.ctx.rejectOrder(msg as OrderRequest, 'connection-refused');
     if (this.server.handle(msg)) return;
     if (this.serviceRunning && this.standby.handle(from, msg)) return;
-    this.sender?.handle(from, msg);
+    for (const sender of this.senders) if (sender.handle(from, msg)) return;
   }
 
   onTimer(kind: string, data: unknown): void {
     if (kind === HEALTH_PROBE) return (data as () => void)();
     if (this.vrrp.onTimer(kind) || this.script.onTimer(kind, data) || this.standby.onTimer(kind, data)) return;
-    this.sender?.onTimer(kind);
+    for (const sender of this.senders) sender.onTimer(kind);
   }
 
   /** check_trading_service.sh: pgrep, then curl the health endpoint (which may hang). */
@@ -222,13 +239,13 @@ class KeepalivedHost implements Actor {
     this.ctx.disk.put('epoch', epoch);
     this.serviceRunning = true;
     this.standby.stop();
-    this.sender = new AsyncReplicator(this.ctx, { peer: this.peer, epoch, flushInterval: 0 });
+    this.senders = this.peers.map((peer) => new AsyncReplicator(this.ctx, { peer, epoch, flushInterval: 0 }));
     this.server.becomePrimary(epoch);
   }
 
   /** become_backup.sh: stop the service, or keep it running as a standby. */
   private notifyBackup(): void {
-    this.sender = undefined;
+    this.senders = [];
     this.server.becomeStandby(this.knownEpoch);
     if (this.p.notifyBackup === 'stop') {
       this.serviceRunning = false;
@@ -238,9 +255,10 @@ class KeepalivedHost implements Actor {
     }
   }
 
-  private replicate(...args: Parameters<AsyncReplicator['replicate']>): void {
-    if (this.sender) this.sender.replicate(...args);
-    else args[1](false);
+  /** Ships the entry to every other host; the ack does not wait (asynchronous). */
+  private replicate(...[entry, done, index]: Parameters<AsyncReplicator['replicate']>): void {
+    if (this.senders.length === 0) return done(false);
+    this.senders.forEach((sender, i) => sender.replicate(entry, i === 0 ? done : () => {}, index));
   }
 }
 
@@ -249,14 +267,16 @@ export default defineDesign({
   description: 'keepalived VRRPv2 with a vrrp_script health check: VIP by gratuitous ARP, preemption, async state replication, no quorum',
   params,
   topology: (p) => {
+    const hosts = hostIds(p);
+    const count = p.priorities.split(',').length;
+    if (count < 2 || count > HOSTS.length) throw new InputError('--set', 'priorities', `2 to ${HOSTS.length} priorities (one per host)`, p.priorities);
+    perNode(p.nopreempt, hosts.length, 'nopreempt');
+    perNode(p.preemptDelay, hosts.length, 'preemptDelay');
     return {
-      nodes: [
-        { id: 'a', rack: 'r1', supervisedRestart: p.restartSec },
-        { id: 'b', rack: 'r2', supervisedRestart: p.restartSec },
-      ],
+      nodes: hosts.map((id, i) => ({ id, rack: `r${i + 1}`, supervisedRestart: p.restartSec })),
       routing: { kind: 'vip', garpCount: p.garpMasterRepeat, garpInterval: 0, arpCacheTtl: p.baseReachableTime },
     };
   },
   createNode: (ctx, p) => new KeepalivedHost(ctx, p),
-  estimate: oneOf('a', 'b'),
+  estimate: (_p, t) => oneOf(...t.nodes.map((n) => n.id)),
 });

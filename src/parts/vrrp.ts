@@ -27,6 +27,11 @@
  * the peers hear each other again. There is no quorum: two nodes that cannot hear each other
  * are both MASTER, VRRP's well-known split brain.
  *
+ * Interface tracking (keepalived tracks the instance's `interface` unless `dont_track_primary`,
+ * and any `track_interface`): when the kernel reports the link down the instance enters FAULT,
+ * and leaves it for BACKUP when the link is back. keepalived hears the change from netlink at
+ * once; here the link state is read every 100 ms.
+ *
  * Everything runs on the `heartbeat` thread: keepalived is its own process, so a deadlock of
  * the service it watches does not stop its adverts. Times are read from the monotonic clock.
  */
@@ -43,7 +48,10 @@ export type VrrpState = 'BACKUP' | 'MASTER' | 'FAULT';
 export const VRRP_THREAD = 'heartbeat';
 
 /** Message and timer kinds of this part (all on `VRRP_THREAD`). */
-export const VRRP_KINDS: ReadonlySet<string> = new Set(['vrrp-advert', 'vrrp-adver-timer', 'vrrp-down-timer', 'vrrp-garp-delay']);
+export const VRRP_KINDS: ReadonlySet<string> = new Set(['vrrp-advert', 'vrrp-adver-timer', 'vrrp-down-timer', 'vrrp-garp-delay', 'vrrp-link-poll']);
+
+/** How often the link state is read (keepalived is told by netlink at once). */
+const LINK_POLL_US: Micros = 100_000;
 
 /** A VRRP advertisement: the sender's priority (0: it is leaving the MASTER state). */
 export interface VrrpAdvert extends Msg {
@@ -60,6 +68,8 @@ export interface VrrpOptions {
   advertIntUs: Micros;
   /** `preempt` (keepalived's default) or `nopreempt`. */
   preempt: boolean;
+  /** Whether the instance enters FAULT while its interface has no carrier (keepalived's default). */
+  trackInterface?: boolean;
   /** `preempt_delay` (0: none). */
   preemptDelayUs: Micros;
   /** `garp_master_delay`: the second burst of gratuitous ARPs after becoming MASTER (0: none). */
@@ -79,7 +89,10 @@ export interface VrrpOptions {
 export class VrrpInstance {
   state: VrrpState = 'BACKUP';
   private effectivePriority: number;
-  private faulty = false;
+  /** A track script with weight 0 is failing. */
+  private scriptFault = false;
+  /** A tracked interface has no carrier. */
+  private linkFault = false;
   private started = false;
   private downTimer: TimerHandle | undefined;
   private adverTimer: TimerHandle | undefined;
@@ -108,8 +121,16 @@ export class VrrpInstance {
     return 3 * this.options.advertIntUs + this.skewTime();
   }
 
+  private get faulty(): boolean {
+    return this.scriptFault || this.linkFault;
+  }
+
   start(): void {
     this.started = true;
+    if (this.options.trackInterface) {
+      this.linkFault = !this.ctx.linkUp();
+      this.ctx.setTimer(LINK_POLL_US, 'vrrp-link-poll');
+    }
     if (this.faulty) return this.enterFault();
     if (this.options.startAsMaster) return this.becomeMaster(this.options.firstAdvertDelayUs);
     this.enterBackup();
@@ -122,9 +143,15 @@ export class VrrpInstance {
 
   /** A track script with weight 0 failed (true) or recovered (false). */
   setFault(faulty: boolean): void {
-    if (this.faulty === faulty) return;
-    this.faulty = faulty;
-    if (!this.started) return;
+    if (this.scriptFault === faulty) return;
+    const was = this.faulty;
+    this.scriptFault = faulty;
+    this.faultChanged(was);
+  }
+
+  private faultChanged(was: boolean): void {
+    const faulty = this.faulty;
+    if (!this.started || was === faulty) return;
     if (faulty) this.enterFault();
     else if (this.state === 'FAULT') this.enterBackup(); // keepalived leaves FAULT to BACKUP unless it owns the address
   }
@@ -148,6 +175,17 @@ export class VrrpInstance {
           this.adverTimer = this.ctx.setTimer(this.options.advertIntUs, 'vrrp-adver-timer');
         }
         return true;
+      case 'vrrp-link-poll': {
+        this.ctx.setTimer(LINK_POLL_US, 'vrrp-link-poll');
+        const down = !this.ctx.linkUp();
+        if (down !== this.linkFault) {
+          const was = this.faulty;
+          this.linkFault = down;
+          this.ctx.note(`keepalived: Kernel is reporting: interface ${down ? 'DOWN' : 'UP'}`);
+          this.faultChanged(was);
+        }
+        return true;
+      }
       case 'vrrp-garp-delay':
         this.garpTimer = undefined;
         if (this.state === 'MASTER') this.ctx.takeVip(); // the second set of gratuitous ARPs

@@ -50,6 +50,12 @@ export interface NodeContext {
    * leases measure with it, as Go's and the JVM's duration clocks do.
    */
   monotonic(): Micros;
+  /**
+   * Whether this host's network interface has carrier (the kernel's link state: false while
+   * its NIC or its switch is down). A process can see its own link fail; it cannot see a
+   * partition further away.
+   */
+  linkUp(): boolean;
   /** This node's seeded random stream (`node:<id>`). */
   readonly rng: Rng;
   /** The node's durable log (survives crashes, lost on disk failure). */

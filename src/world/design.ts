@@ -31,7 +31,9 @@ export type ParamSpec =
    * `perNode(value, count, name)`, which gives one value per node (a single value applies to
    * every node) and refuses a list of another length.
    */
-  | { kind: 'integer-list'; default: string; min?: number; max?: number; doc: string; source: string };
+  | { kind: 'integer-list'; default: string; min?: number; max?: number; doc: string; source: string }
+  /** One duration per node (or one for all), `0s,10s`; resolved to microseconds, read with `perNode`. */
+  | { kind: 'duration-list'; default: string; doc: string; source: string };
 
 export type ParamSpecs = Record<string, ParamSpec>;
 
@@ -40,7 +42,7 @@ export type ParamValues = Record<string, number | boolean | string>;
 
 /** A typed view of resolved values: `duration`, `number` and `integer` become numbers. */
 export type Resolved<S extends ParamSpecs> = {
-  [K in keyof S]: S[K] extends { kind: 'boolean' } ? boolean : S[K] extends { kind: 'enum' | 'integer-list' } ? string : number;
+  [K in keyof S]: S[K] extends { kind: 'boolean' } ? boolean : S[K] extends { kind: 'enum' | 'integer-list' | 'duration-list' } ? string : number;
 };
 
 export interface NodeSpec {

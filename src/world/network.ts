@@ -187,6 +187,16 @@ export class Network {
     return extra;
   }
 
+  /**
+   * Whether the endpoint's NIC has carrier: its own NIC works and its access switch is up (a
+   * dead switch port drops the link). What the host's kernel reports as the interface's
+   * link state (`ip link`: LOWER_UP), which keepalived's interface tracking watches.
+   */
+  carrier(id: string): boolean {
+    const at = this.get(id);
+    return !this.nicDownCount[at.index] && !this.switchDownCount.get(at.switchId);
+  }
+
   // --- fault controls -------------------------------------------------------------------
 
   nicDown(id: string): void {

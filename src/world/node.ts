@@ -346,6 +346,10 @@ class BootContext implements NodeContext {
     return this.node.clock.monotonic(this.node.world.sim.now);
   }
 
+  linkUp(): boolean {
+    return this.node.world.network.carrier(this.id);
+  }
+
   send(to: string, msg: Msg): void {
     if (!this.alive) return;
     if (this.node.wrongPeer && this.node.world.isNode(to)) return; // configured with a wrong peer address

@@ -15,6 +15,8 @@ export function describeParam(spec: ParamSpec): string {
       return 'true or false';
     case 'enum':
       return `one of ${spec.values.join(', ')}`;
+    case 'duration-list':
+      return `one ${DURATION_EXPECTED.replace(/^an? /, '')} per node, comma-separated (one value: every node)`;
     case 'integer-list': {
       const range = [spec.min !== undefined ? `>= ${spec.min}` : '', spec.max !== undefined ? `<= ${spec.max}` : ''].filter(Boolean).join(' and ');
       return `one integer${range ? ' ' + range : ''} per node, comma-separated (one value: every node)`;
@@ -44,6 +46,11 @@ export function parseParam(spec: ParamSpec, raw: unknown, source: string, field:
       return fail();
     case 'enum':
       return typeof text === 'string' && spec.values.includes(text) ? text : fail();
+    case 'duration-list': {
+      const items = typeof text === 'string' ? text.split(',').map((t) => t.trim()) : [];
+      const values = items.map((t) => tryParseDuration(t));
+      return items.length === 0 || values.some((us) => us === undefined) ? fail() : values.join(',');
+    }
     case 'integer-list': {
       const items = typeof text === 'number' ? [String(text)] : typeof text === 'string' ? text.split(',').map((t) => t.trim()) : [];
       if (items.length === 0) return fail();
@@ -113,7 +120,10 @@ export function parseSetFlags(pairs: readonly string[]): Record<string, string> 
 export function displayParams(specs: ParamSpecs, values: ParamValues): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [name, value] of Object.entries(values)) {
-    out[name] = specs[name]?.kind === 'duration' ? formatDuration(value as number) : value;
+    const kind = specs[name]?.kind;
+    if (kind === 'duration') out[name] = formatDuration(value as number);
+    else if (kind === 'duration-list') out[name] = String(value).split(',').map((us) => formatDuration(Number(us))).join(',');
+    else out[name] = value;
   }
   return out;
 }

@@ -129,7 +129,7 @@ describe('keepalived-vrrp: preemption (keepalived.conf(5) preempt, nopreempt, pr
   });
 
   it('nopreempt: the returning node stays BACKUP and b keeps the VIP', () => {
-    const r = run([crashA], { nopreempt: true });
+    const r = run([crashA], { nopreempt: '1' });
     expect(promotions(r, 'a')).toEqual([0]);
     expect(r.history.final.find((f) => f.node === 'b')!.lastRole).toBe('primary');
   });

@@ -23,6 +23,8 @@ class Lan {
   readonly sim = new Simulator({ seed: 1 });
   readonly routers = new Map<string, Router>();
   readonly cut = new Set<string>();
+  /** Routers whose interface has lost carrier. */
+  readonly noCarrier = new Set<string>();
 
   add(id: string, options: Partial<VrrpOptions> & { priority: number }): Router {
     const ids = ['a', 'b', 'c'];
@@ -45,6 +47,9 @@ class Lan {
         return { kind, event } as unknown as TimerHandle;
       },
       cancelTimer: (t: TimerHandle | undefined) => t && sim.cancel((t as unknown as { event: never }).event),
+      probe: () => {},
+      linkUp: () => !this.noCarrier.has(id),
+      note: () => {},
       takeVip: () => router.log.push(`vip@${sim.now}`),
       releaseVip: () => router.log.push(`release@${sim.now}`),
     } as unknown as NodeContext;
@@ -140,6 +145,34 @@ describe('priority 0 and FAULT (keepalived vrrp_state_leave_master)', () => {
     // a discards b's lower-priority adverts, so its down timer (3.414 s from 5 s) runs out
     expect(Lan.entered(a, 'MASTER')).toEqual([0, 5 * SECOND + 3_414_063]);
     expect(b.vrrp.state).toBe('BACKUP');
+  });
+});
+
+describe('interface tracking (keepalived tracks the instance interface unless dont_track_primary)', () => {
+  it('a MASTER whose link loses carrier enters FAULT within a poll and releases the VIP; carrier back, it is BACKUP', () => {
+    const lan = new Lan();
+    const a = lan.add('a', { priority: 150, startAsMaster: true, trackInterface: true });
+    const b = lan.add('b', { priority: 100, trackInterface: true });
+    a.vrrp.start();
+    b.vrrp.start();
+    lan.sim.at(2.05 * SECOND, () => lan.noCarrier.add('a'));
+    lan.sim.at(6.05 * SECOND, () => lan.noCarrier.delete('a'));
+    lan.sim.runUntil(6.5 * SECOND);
+    const fault = Lan.entered(a, 'FAULT');
+    expect(fault.length).toBe(1);
+    expect(fault[0] - 2.05 * SECOND).toBeGreaterThan(0);
+    expect(fault[0] - 2.05 * SECOND).toBeLessThanOrEqual(100_000);
+    expect(a.log).toContain(`release@${fault[0]}`);
+    expect(Lan.entered(a, 'BACKUP').at(-1)! - 6.05 * SECOND).toBeLessThanOrEqual(100_000);
+  });
+
+  it('without tracking, a link without carrier changes nothing: the MASTER stays MASTER', () => {
+    const lan = new Lan();
+    const a = lan.add('a', { priority: 150, startAsMaster: true });
+    a.vrrp.start();
+    lan.sim.at(2 * SECOND, () => lan.noCarrier.add('a'));
+    lan.sim.runUntil(6 * SECOND);
+    expect(a.vrrp.state).toBe('MASTER');
   });
 });
 
