@@ -90,6 +90,7 @@ function specOf(ctx: AfterRunsContext, variant: number, failure: Failure): RunSp
     schedule: failure.schedule!,
     params: { ...failure.drawnParams, ...v.params },
     invariants: ctx.settings.invariants,
+    ...(ctx.settings.invariantModules ? { invariantModules: ctx.settings.invariantModules } : {}),
     maxEvents: ctx.settings.maxEvents,
     workload: ctx.settings.workload,
   };

@@ -26,6 +26,8 @@ import { diagnoseDivergences, shrinkFailures } from './after-runs.ts';
 export interface CampaignSettings {
   /** Invariants checked (undefined: all registered). */
   invariants?: string[];
+  /** Files of invariants every run also checks (each worker imports them). */
+  invariantModules?: string[];
   /** Run every seed twice and fail it when the trace hashes differ. */
   checkDeterminism: boolean;
   /** Failures kept in full (with schedule, shrunk schedule and replay command). */
@@ -122,6 +124,7 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
       ...(plan.schedules.length ? { schedule: plan.schedules[run.schedule] } : { profile: plan.profile }),
       params: variant.params,
       invariants: settings.invariants,
+      ...(settings.invariantModules ? { invariantModules: settings.invariantModules } : {}),
       maxEvents: settings.maxEvents,
       workload: settings.workload,
     };

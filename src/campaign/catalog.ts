@@ -8,6 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { composeInvariants } from '../check/index.ts';
 import { loadSchedule, type Schedule } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import type { Design } from '../world/design.ts';
@@ -62,7 +63,23 @@ export async function loadDesign(nameOrPath: string): Promise<Design> {
   if (!design || typeof design !== 'object' || typeof design.createNode !== 'function' || typeof design.topology !== 'function') {
     throw new InputError(nameOrPath, 'default export', 'a design made with defineDesign({ name, description, params, topology, createNode })');
   }
+  if (design.invariants !== undefined) checkDesignInvariants(design.invariants, nameOrPath);
   return design;
+}
+
+/** A design's own invariants: a list of named checks whose names no built-in invariant has. */
+function checkDesignInvariants(invariants: unknown, source: string): void {
+  const expected = 'a list of invariants { name, description, check(history) }';
+  if (!Array.isArray(invariants)) throw new InputError(source, 'invariants', expected);
+  invariants.forEach((inv, i) => {
+    if (inv === null || typeof inv !== 'object' || typeof inv.name !== 'string' || typeof inv.check !== 'function') throw new InputError(source, `invariants[${i}]`, expected);
+  });
+  try {
+    composeInvariants(invariants);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(source, `invariants.${error.field}`, error.expected);
+    throw error;
+  }
 }
 
 /** Bundled published cases (`scenarios/published/`), each for one design. */

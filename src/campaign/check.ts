@@ -15,7 +15,7 @@
  * names, schedules and their targets, the profile), so a mistake is one InputError.
  */
 import { availableParallelism } from 'node:os';
-import { INVARIANTS } from '../check/index.ts';
+import { composeInvariants } from '../check/index.ts';
 import { staticDesignView } from '../faults/design-view.ts';
 import { loadProfile } from '../faults/random-profile.ts';
 import { validateTargets, type Schedule } from '../faults/schedule.ts';
@@ -26,6 +26,7 @@ import { resolveParams } from '../world/params.ts';
 import type { AggregateState } from './aggregate.ts';
 import { runCampaign, type CampaignResult, type CampaignSettings, type Progress } from './campaign.ts';
 import { loadDesign, loadScenario, profilePath } from './catalog.ts';
+import { loadInvariantModules } from './invariant-modules.ts';
 import { parseShard, type Plan, type Shard, type Variant } from './plan.ts';
 
 export const DEFAULT_PROFILE = 'random-default';
@@ -43,8 +44,13 @@ export interface CampaignInput {
   profile?: string;
   /** Fixed schedules (names, paths or objects): every seed runs under each. */
   schedules?: (string | Schedule)[];
-  /** Invariants to check (default: every registered one). */
+  /** Invariants to check (default: all: built-in, registered, the designs' own and the modules'). */
   invariants?: string[];
+  /**
+   * Files exporting `invariants` (a list of `{ name, description, check }`) that every run also
+   * checks; each worker thread imports them, so they work with any number of workers.
+   */
+  invariantModules?: string[];
   /** Worker threads (default: every core); 0 runs in the current thread. */
   workers?: number;
   /** Run one slice of the seeds: `{ index: 2, count: 4 }` or `'2/4'` (1-based). */
@@ -123,9 +129,7 @@ export async function prepareCampaign(variantInputs: VariantInput[], input: Camp
   const shrinkRuns = input.shrinkRuns ?? DEFAULT_SHRINK_RUNS;
   checkCount('shrink-runs', shrinkRuns, 0);
   if (input.maxEvents !== undefined) checkCount('max-events', input.maxEvents, 1);
-  for (const name of input.invariants ?? []) {
-    if (!INVARIANTS.has(name)) throw new InputError('--invariants', '', `invariant names among ${[...INVARIANTS.keys()].join(', ')}`, JSON.stringify(name));
-  }
+  const moduleInvariants = await loadInvariantModules(input.invariantModules);
   const shard = typeof input.shard === 'string' ? parseShard(input.shard) : input.shard;
   if (shard) parseShard(`${shard.index}/${shard.count}`);
   if (input.profile && input.schedules?.length) throw new InputError('--profile', '', 'either a random profile or schedules (-s), not both');
@@ -153,6 +157,10 @@ export async function prepareCampaign(variantInputs: VariantInput[], input: Camp
     const resolved = resolveParams(design, params);
     const view = staticDesignView(design, resolved);
     for (const s of schedules) validateTargets(s, view);
+    const known = composeInvariants([...(design.invariants ?? []), ...moduleInvariants]);
+    for (const name of input.invariants ?? []) {
+      if (!known.has(name)) throw new InputError('--invariants', '', `invariant names among ${[...known.keys()].join(', ')}`, JSON.stringify(name));
+    }
     const label = v.label ?? design.name;
     if (variants.some((other) => other.label === label)) throw new InputError('design', label, 'each design (or parameter value) once');
     variants.push({ label, design: key, params });
@@ -160,6 +168,7 @@ export async function prepareCampaign(variantInputs: VariantInput[], input: Camp
   const plan: Plan = { variants, schedules, ...(profile ? { profile, profileLabel } : {}), seed, runs, ...(shard ? { shard } : {}) };
   const settings: CampaignSettings = {
     ...(input.invariants?.length ? { invariants: [...input.invariants] } : {}),
+    ...(input.invariantModules?.length ? { invariantModules: [...input.invariantModules] } : {}),
     checkDeterminism: input.checkDeterminism ?? false,
     maxFailures,
     shrinkRuns,
@@ -185,6 +194,7 @@ export function describePlan(plan: Plan, settings: CampaignSettings) {
     runs: plan.runs,
     shard: plan.shard ? `${plan.shard.index}/${plan.shard.count}` : null,
     invariants: settings.invariants ?? null,
+    ...(settings.invariantModules ? { invariantModules: settings.invariantModules } : {}),
     checkDeterminism: settings.checkDeterminism,
     maxFailures: settings.maxFailures,
     shrinkRuns: settings.shrinkRuns,

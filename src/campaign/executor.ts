@@ -18,6 +18,8 @@ import type { Job, Reply, RunSpec, ShrinkJob, ShrinkResult, TraceJob } from './j
 import { failedSummary, MODEL_ERROR, summarize } from './run-summary.ts';
 import { simulate, type RunResult } from './simulate.ts';
 import { designProbes } from './design-probes.ts';
+import { loadInvariantModules } from './invariant-modules.ts';
+import type { Invariant } from '../check/invariant.ts';
 
 export interface Prepared {
   design: Design;
@@ -60,7 +62,7 @@ export class Executor {
     const prepared = await this.prepare(job);
     let result: RunResult;
     try {
-      result = this.simulate(job, prepared);
+      result = this.simulate(job, prepared, await loadInvariantModules(job.invariantModules));
     } catch (error) {
       if (error instanceof InputError) throw error;
       const detail = `the run threw outside the design's handlers: ${error instanceof Error ? error.message : String(error)}`;
@@ -71,9 +73,10 @@ export class Executor {
 
   private async shrink(job: ShrinkJob): Promise<ShrinkResult | null> {
     const design = await this.design(job.design);
+    const extraInvariants = await loadInvariantModules(job.invariantModules);
     const attempt = (schedule: Schedule): RunResult | undefined => {
       try {
-        return simulate({ design, seed: job.seed, schedule, params: job.params, invariants: job.invariants, maxEvents: job.maxEvents, workload: job.workload });
+        return simulate({ design, seed: job.seed, schedule, params: job.params, invariants: job.invariants, extraInvariants, maxEvents: job.maxEvents, workload: job.workload });
       } catch {
         return undefined;
       }
@@ -90,19 +93,20 @@ export class Executor {
 
   private async trace(job: TraceJob): Promise<Reply> {
     const prepared = await this.prepare(job);
-    const result = simulate({ design: prepared.design, seed: job.seed, schedule: prepared.schedule, params: prepared.params, invariants: job.invariants, maxEvents: job.maxEvents, workload: job.workload, recordTrace: true });
+    const result = simulate({ design: prepared.design, seed: job.seed, schedule: prepared.schedule, params: prepared.params, invariants: job.invariants, extraInvariants: await loadInvariantModules(job.invariantModules), maxEvents: job.maxEvents, workload: job.workload, recordTrace: true });
     const lines = result.trace ?? [];
     if (job.window) return { kind: 'trace', traceHash: result.traceHash, lines: lines.slice(job.window.from, job.window.to), lineCount: lines.length };
     return { kind: 'trace', traceHash: result.traceHash, lineHashes: lines.map(hashLine), lineCount: lines.length };
   }
 
-  private simulate(spec: RunSpec, prepared: Prepared): RunResult {
+  private simulate(spec: RunSpec, prepared: Prepared, extraInvariants: Invariant[]): RunResult {
     return simulate({
       design: prepared.design,
       seed: spec.seed,
       schedule: prepared.schedule,
       params: prepared.params,
       invariants: spec.invariants,
+      extraInvariants,
       maxEvents: spec.maxEvents,
       workload: spec.workload,
     });

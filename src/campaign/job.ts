@@ -24,6 +24,8 @@ export interface RunSpec {
   /** `--set` overrides (they win over drawn parameters). */
   params: Record<string, string>;
   invariants?: string[];
+  /** Files of invariants to check besides the built-in ones and the design's own. */
+  invariantModules?: string[];
   maxEvents?: number;
   workload?: Partial<Workload>;
 }

@@ -10,7 +10,7 @@
  * `model-error`) instead of crashing the caller.
  */
 import { checkAll } from '../check/index.ts';
-import type { Violation } from '../check/invariant.ts';
+import type { Invariant, Violation } from '../check/invariant.ts';
 import type { History } from '../history/history.ts';
 import { installFaults } from '../faults/injector.ts';
 import type { Schedule } from '../faults/schedule.ts';
@@ -36,8 +36,10 @@ export interface SimulateOptions {
   recordTrace?: boolean;
   /** Log every network message with its send and arrival times (for the HTML report). */
   recordMessages?: boolean;
-  /** Check only these invariants (default: all). */
+  /** Check only these invariants (default: all: built-in, the design's own and `extraInvariants`). */
   invariants?: string[];
+  /** Invariants of this call, besides the built-in ones and the design's own. */
+  extraInvariants?: Invariant[];
   /** Event budget of the run (default 50 million). */
   maxEvents?: number;
   /** How long to let in-flight messages land after clients stop (default 2 s). */
@@ -103,7 +105,7 @@ export function simulate(options: SimulateOptions): RunResult {
 
   const finished = run.finish({ healAt, settleEndAt, endAt });
   const { history, modelError } = finished;
-  const violations = modelError ? [{ invariant: 'model-error', time: modelError.time, detail: modelError.detail }] : checkAll(history, options.invariants);
+  const violations = modelError ? [{ invariant: 'model-error', time: modelError.time, detail: modelError.detail }] : checkAll(history, options.invariants, [...(options.design.invariants ?? []), ...(options.extraInvariants ?? [])]);
   return {
     design: options.design.name,
     seed: options.seed,

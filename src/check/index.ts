@@ -1,15 +1,22 @@
 /**
  * The invariants by name, and `checkAll` to run a selection of them over a history. The five
- * built in are those of design.md §5; `registerInvariant` adds a user's own:
+ * built in are those of design.md §5. A user's own invariants are composed in, not registered
+ * globally, so worker threads see the same set as the caller:
+ *
+ * - per design: `invariants: [...]` in the design file, checked in every run of that design
+ *   (a worker loads the design file, and with it its invariants);
+ * - per call: `simulate({ extraInvariants })`, or for campaigns `invariantModules` (files
+ *   whose `invariants` export each worker imports);
+ * - `registerInvariant` (kept for compatibility) adds one to this thread's registry only.
  *
  * ```ts
- * registerInvariant({
+ * const noLateAck: Invariant = {
  *   name: 'no-ack-while-closed',
  *   description: 'no order is acked after settle ends',
  *   check: (h) => eventsOf(h, 'ok').filter((e) => e.time > h.settleEndAt)
  *     .map((e) => ({ invariant: 'no-ack-while-closed', time: e.time, detail: `${e.orderId} acked late` })),
- * });
- * checkAll(history, ['no-ack-while-closed', 'single-primary']);
+ * };
+ * checkAll(history, ['no-ack-while-closed', 'single-primary'], [noLateAck]);
  * ```
  */
 import { InputError } from '../sim/input-error.ts';
@@ -35,20 +42,47 @@ export const INVARIANTS = new Map<string, Invariant>(
   [singlePrimary, noLostAck, noDuplicateOrder, recovery, convergence].map((inv) => [inv.name, inv]),
 );
 
-/** Adds (or replaces) an invariant under its name, so `checkAll` and the CLI can select it. */
+const BUILT_IN = new Set(INVARIANTS.keys());
+
+/**
+ * Adds (or replaces) an invariant under its name in this thread's registry, so `checkAll` and
+ * the CLI can select it. Worker threads do not see it unless the module that registers it is
+ * one they load (a design file or an invariant module).
+ */
 export function registerInvariant(invariant: Invariant): void {
   INVARIANTS.set(invariant.name, invariant);
 }
 
 /**
- * Runs the named invariants (all registered ones when `names` is omitted) and returns their
- * violations sorted by time, then invariant name, then detail. An unknown name is the user's
- * mistake (a flag or a file), so it throws an `InputError`.
+ * The invariants a run is checked against: the built-in and registered ones, then `extra`
+ * (a design's own and the caller's). An extra may not take a built-in's name (a design could
+ * otherwise switch `single-primary` off), nor two extras share one.
  */
-export function checkAll(history: History, names?: readonly string[]): Violation[] {
-  const selected = [...new Set(names ?? INVARIANTS.keys())].map((name) => {
-    const invariant = INVARIANTS.get(name);
-    if (!invariant) throw new InputError('invariants', '', `one of ${[...INVARIANTS.keys()].join(', ')}`, `'${name}'`);
+export function composeInvariants(extra: readonly Invariant[] = []): Map<string, Invariant> {
+  if (extra.length === 0) return INVARIANTS;
+  const all = new Map(INVARIANTS);
+  const seen = new Set<string>();
+  for (const invariant of extra) {
+    if (BUILT_IN.has(invariant.name) || seen.has(invariant.name)) {
+      throw new InputError('invariants', invariant.name, 'a name no other invariant of the run has (built in: ' + [...BUILT_IN].join(', ') + ')');
+    }
+    seen.add(invariant.name);
+    all.set(invariant.name, invariant);
+  }
+  return all;
+}
+
+/**
+ * Runs the named invariants (all of them when `names` is omitted) among the built-in,
+ * registered and `extra` ones, and returns their violations sorted by time, then invariant
+ * name, then detail. An unknown name is the user's mistake (a flag or a file), so it throws an
+ * `InputError`.
+ */
+export function checkAll(history: History, names?: readonly string[], extra: readonly Invariant[] = []): Violation[] {
+  const known = composeInvariants(extra);
+  const selected = [...new Set(names ?? known.keys())].map((name) => {
+    const invariant = known.get(name);
+    if (!invariant) throw new InputError('invariants', '', `one of ${[...known.keys()].join(', ')}`, `'${name}'`);
     return invariant;
   });
   return selected

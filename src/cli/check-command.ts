@@ -30,6 +30,7 @@ interface CheckFlags {
   checkDeterminism?: boolean;
   set: string[];
   invariants?: string;
+  invariantModule: string[];
   resume?: string;
   shrinkRuns: string;
   maxEvents?: string;
@@ -60,6 +61,7 @@ export function checkCommand(cli: Command): void {
     .option('--check-determinism', 'run every seed twice and fail it if the trace hashes differ')
     .option('--set <name=value>', 'override a design parameter (repeatable)', collect, [])
     .option('--invariants <list>', 'check only these invariants (comma-separated)')
+    .option('--invariant-module <file>', 'also check the invariants this file exports (repeatable)', collect, [])
     .option('--resume <file>', 'continue an interrupted campaign from its JSON result file')
     .option('--shrink-runs <n>', 'simulations allowed to shrink each failure (0: no shrinking)', '200')
     .option('--max-events <n>', 'event budget per run (a design looping past it fails that run)')
@@ -79,6 +81,7 @@ export function checkCommand(cli: Command): void {
           schedules: flags.scenario,
           params: parseSetFlags(flags.set),
           invariants: parseList(flags.invariants),
+          invariantModules: flags.invariantModule,
           workers: flags.workers === undefined ? undefined : parseCount(flags.workers, '--workers'),
           shard: flags.shard,
           failFast: flags.failFast,

@@ -17,6 +17,7 @@ import type { DistributionSpec } from '../sim/distributions.ts';
 import type { Actor, NodeContext } from './actor.ts';
 import type { DiscoverySpec } from './discovery.ts';
 import type { DesignEstimate } from './estimate-declaration.ts';
+import type { Invariant } from '../history/invariant.ts';
 
 export type ParamSpec =
   /** `positive`: zero is refused too (an interval or a timeout of 0 makes no sense). */
@@ -129,6 +130,11 @@ export interface Design<S extends ParamSpecs = ParamSpecs> {
    * as standbys (see estimate-declaration.ts). A design without it cannot be estimated.
    */
   estimate?: DesignEstimate<Resolved<S>, Topology>;
+  /**
+   * Properties of this design's runs beyond the built-in invariants (names of their own),
+   * checked in every run of it, in worker threads too (they load this file).
+   */
+  invariants?: Invariant[];
 }
 
 export function defineDesign<S extends ParamSpecs>(design: Design<S>): Design<S> {
