@@ -15,6 +15,8 @@ const WORKER_BOOT = new URL('./support/run-hash-boot.mjs', import.meta.url);
 const CASES: [string, string][] = [
   ['hot-standby-naive', 'partition-primary'],
   ['raft', 'primary-crash'],
+  // a fault triggered by a probe (lock.acquired): listeners and probe ids differ by process
+  ['active-active-lock', 'kleppmann-gc-pause'],
 ];
 
 function inWorker(design: string, scenario: string, seed: number): Promise<string> {
