@@ -21,10 +21,15 @@
  * messages (see `raft-orders.ts`); a leader acts only within a lease from its majority's last
  * answers (see `raft-node.ts`).
  *
+ * Proposal forwarding (`forwardProposals`, on as in etcd): a follower passes a client's request
+ * to the leader it knows and the leader answers; right after a leader dies its followers still
+ * forward to it, so those requests are lost and the client moves on only after its timeout
+ * (calibrated against etcd 3.4, calibration/fixtures/etcd--*). A candidate refuses at once.
+ * `forwardProposals=false` makes followers refuse with the leader's id instead.
+ *
  * Left out: snapshots and log compaction, membership changes (joint consensus, promoting a
- * learner),
- * ReadIndex and lease reads, leadership transfer, flow control beyond the batch size, and
- * proposal forwarding (followers refuse instead of forwarding).
+ * learner), ReadIndex and lease reads, leadership transfer, and flow control beyond the batch
+ * size.
  *
  * Defaults and sources:
  * - heartbeatInterval 100 ms, electionTimeout 1000 ms: etcd's `--heartbeat-interval=100` and
@@ -69,6 +74,7 @@ export default defineDesign({
     preVote: { kind: 'boolean', default: true, doc: 'poll for a majority before raising the term', source: 'etcd server --pre-vote, default true since v3.5 (etcd raft library Config.PreVote defaults to false)' },
     checkQuorum: { kind: 'boolean', default: true, doc: 'a leader without a majority for T steps down; nodes that heard a leader within T ignore votes', source: 'etcd server sets raft Config.CheckQuorum = true' },
     maxEntriesPerAppend: { kind: 'integer', default: 1024, min: 1, doc: 'most entries per AppendEntries', source: 'stands in for etcd MaxSizePerMsg (1 MiB)' },
+    forwardProposals: { kind: 'boolean', default: true, doc: 'a follower forwards a client request to the leader it knows (false: it refuses, naming the leader)', source: 'etcd raft.go stepFollower: MsgProp is sent on to r.lead; with no leader the proposal is dropped (ErrProposalDropped)' },
     restartSec: { kind: 'duration', default: '10s', doc: 'the supervisor restarts a crashed or stopped etcd after this long', source: 'etcd contrib/systemd/etcd.service: Restart=always, RestartSec=10s' },
   },
   topology: (p) => {
@@ -97,6 +103,7 @@ export default defineDesign({
       checkQuorum: p.checkQuorum,
       maxEntriesPerAppend: p.maxEntriesPerAppend,
       restartAfterHaltUs: p.restartSec,
+      forwardProposals: p.forwardProposals,
     }),
   // a majority of the voters must be up; every node works all the time; learners are not needed
   estimate: (p) => ({ structure: majorityOf(voterIds(p.nodes)) }),

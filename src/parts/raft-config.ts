@@ -31,6 +31,11 @@ export interface RaftConfig {
   maxEntriesPerAppend: number;
   /** A node stopped by a disk error tries again after this long (its supervisor's restart). */
   restartAfterHaltUs: Micros;
+  /**
+   * A follower that knows a leader forwards a client's proposal to it (etcd), instead of
+   * refusing it with a leader hint. Optional: absent means false.
+   */
+  forwardProposals?: boolean;
 }
 
 /**

@@ -95,7 +95,7 @@ export class OrderPath {
   onOrder(order: OrderRequest): void {
     const node = this.node;
     const ctx = node.ctx;
-    if (node.role !== 'leader') return ctx.rejectOrder(order, 'not-primary', node.leaderId);
+    if (node.role !== 'leader') return this.forwardOrRefuse(order);
     if (!ctx.marketOpen()) return ctx.rejectOrder(order, 'market-closed');
     if (!ctx.feedUp()) return ctx.rejectOrder(order, 'no-market-data');
     const index = node.log.indexOf(order.orderId);
@@ -110,6 +110,22 @@ export class OrderPath {
     } else {
       this.waitingForLease.push(order);
     }
+  }
+
+  /**
+   * Not the leader. With forwarding (etcd: raft.go stepFollower sends a MsgProp on to `r.lead`)
+   * a follower that knows a leader passes the request on, and the leader answers the client; if
+   * that leader is dead the request is lost and the client times out, as an etcd client does
+   * right after a leader dies. A node that knows no leader (a candidate) refuses at once
+   * (etcd: "no leader at term; dropping proposal", ErrProposalDropped). A forwarded request
+   * that meets a non-leader is dropped rather than forwarded again.
+   */
+  private forwardOrRefuse(order: OrderRequest): void {
+    const { ctx, leaderId } = this.node;
+    if (!this.node.config.forwardProposals) return ctx.rejectOrder(order, 'not-primary', leaderId);
+    if (order.forwardedBy !== undefined) return;
+    if (leaderId === undefined || leaderId === ctx.id) return ctx.rejectOrder(order, 'not-primary');
+    ctx.send(leaderId, { ...order, forwardedBy: ctx.id });
   }
 
   private wait(order: OrderRequest): void {

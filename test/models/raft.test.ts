@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/sim/input-error.ts';
+import { simulate } from '../../src/campaign/simulate.ts';
+import raft from '../../models/raft.ts';
 import {
   effectsOf,
   exchangeExactlyOnceProblems,
@@ -152,5 +154,40 @@ describe('raft: disk errors', () => {
     const roles = r.history.events.filter((e) => e.type === 'role' && e.node === first.node).map((e) => e.type === 'role' && e.role);
     expect(roles).toContain('down');
     expect(r.history.final.find((f) => f.node === first.node)?.lastRole).toBe('follower');
+  });
+});
+
+describe('raft: proposal forwarding (etcd)', () => {
+  /** Orders one node sent on to another, and refusals sent to clients, from the message log. */
+  const traffic = (forwardProposals: boolean, seed: number) => {
+    const r = simulate({ design: raft, seed, params: { forwardProposals }, recordMessages: true });
+    const log = r.messages!;
+    let forwarded = 0;
+    let refused = 0;
+    for (let i = 0; i < log.length; i++) {
+      const { from, type } = log.entry(i);
+      if (type === 'order' && from.startsWith('n')) forwarded++;
+      if (type === 'reject') refused++;
+    }
+    return { forwarded, refused, r };
+  };
+
+  it('a follower passes a client order to the leader instead of refusing it', () => {
+    // seed 1 elects n2 first, while the client starts at n1
+    const on = traffic(true, 1);
+    const off = traffic(false, 1);
+    expect(on.forwarded).toBeGreaterThan(0);
+    expect(off.forwarded).toBe(0);
+    // with forwarding only a node that knows no leader (during an election) refuses
+    expect(on.refused).toBeLessThan(off.refused);
+    expect(on.r.violations).toEqual([]);
+  });
+
+  it('requests forwarded to a dead leader are lost: clients time out until they move on, and nothing breaks', () => {
+    const crash = schedule('leader-kill', ['- { at: 10s, kind: process-crash, target: primary }']);
+    const forwarding = runRaft(crash, { forwardProposals: true });
+    const retried = forwarding.history.events.filter((e) => e.type === 'ok' && e.attempt > 1 && e.latency >= SECOND).length;
+    expect(retried).toBeGreaterThan(0);
+    expect(forwarding.violations).toEqual([]);
   });
 });
