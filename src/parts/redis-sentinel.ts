@@ -546,7 +546,9 @@ export class Sentinel implements Actor {
         this.ctx.note(`sentinel: +promoted-slave ${from}; +failover-state-reconf-slaves`);
         this.failoverState = 'reconf-slaves';
         this.stateChangeUs = now;
-        for (const peer of this.peers.values()) this.sendHello(peer, now);
+        // sentinelForceHelloUpdateForMaster: rewind the hello clock so the next tick publishes
+        // the new configuration (not this instant: the peers switch a tick later, as measured)
+        for (const peer of this.peers.values()) peer.lastHelloUs = -Infinity;
       } else if (from !== this.promoted && this.masterLooksSane(now) && this.noDownFor(inst, wait, now) && now - inst.roleReportedUs > wait) {
         // a replica turned master (the old master is back): force our view
         this.ctx.send(from, { type: 'sentinel-replicaof', master: this.conf.masterAddr, epoch: this.conf.configEpoch });
