@@ -7,7 +7,7 @@
  *                    ↑  faults (acts on world)
  *   check, metrics read the history only
  *   run (builds, steps and finishes a world) under campaign and estimate
- *   campaign ← estimate ← report ← cli   (on top of everything)
+ *   campaign ← estimate, calibration ← report ← cli   (on top of everything)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -26,8 +26,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   models: ['sim', 'history', 'world', 'parts'],
   campaign: ['sim', 'history', 'world', 'parts', 'faults', 'run', 'check', 'metrics'],
   estimate: ['sim', 'history', 'world', 'parts', 'faults', 'run', 'check', 'metrics', 'campaign'],
-  report: ['sim', 'history', 'world', 'faults', 'run', 'check', 'metrics', 'campaign', 'estimate'],
-  cli: ['sim', 'history', 'world', 'faults', 'run', 'check', 'metrics', 'campaign', 'estimate', 'report'],
+  calibration: ['sim', 'history', 'world', 'faults', 'run', 'check', 'metrics', 'campaign'],
+  report: ['sim', 'history', 'world', 'faults', 'run', 'check', 'metrics', 'campaign', 'estimate', 'calibration'],
+  cli: ['sim', 'history', 'world', 'faults', 'run', 'check', 'metrics', 'campaign', 'estimate', 'calibration', 'report'],
 };
 
 const ROOT = normalize(join(dirname(new URL(import.meta.url).pathname), '../..'));

@@ -9,3 +9,4 @@ export { runData, type RunData } from './run-data.ts';
 export { checkHtml } from './check-page.ts';
 export { compareHtml, sweepHtml } from './compare-page.ts';
 export { estimateHtml, estimateReportInput, type EstimateReportInput, type EstimateDesign } from './estimate-page.ts';
+export { calibrationHtml } from './calibration-page.ts';

@@ -1,0 +1,56 @@
+/**
+ * The HTML page of the calibration report: per experiment, the medians of each protocol step,
+ * real against hasim, as a bar chart, then the full table (min / median / p90 / max, ratio,
+ * Mann-Whitney and Kolmogorov-Smirnov p-values, verdict), the losses and the residuals.
+ */
+import type { ExperimentComparison } from '../../calibration/compare.ts';
+import { esc, facts, htmlDocument, table } from './document.ts';
+import { barChart } from './svg-charts.ts';
+
+const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} ms` : '–');
+const pv = (x: number) => (Number.isNaN(x) ? '–' : x < 0.001 ? '<0.001' : x.toFixed(3));
+const five = (s: { min: number; median: number; p90: number; max: number }) => [s.min, s.median, s.p90, s.max].map((x) => (Number.isFinite(x) ? Math.round(x) : '–')).join(' / ');
+
+function section(c: ExperimentComparison): string {
+  const timed = c.steps.filter((s) => !s.step.includes('→'));
+  const chart = barChart({
+    title: `${c.id}: median time of each step after the fault`,
+    categories: timed.map((s) => s.step),
+    series: [
+      { name: 'real', values: timed.map((s) => (Number.isFinite(s.real.median) ? s.real.median : null)) },
+      { name: 'hasim', values: timed.map((s) => (Number.isFinite(s.sim.median) ? s.sim.median : null)) },
+    ],
+    format: ms,
+    scale: 'linear',
+  });
+  const rows = c.steps.map((s) => [s.step, five(s.real), five(s.sim), Number.isFinite(s.medianRatio) ? s.medianRatio.toFixed(2) : '–', pv(s.mannWhitneyP), pv(s.ksP), s.verdict + (s.residual ? `: ${s.residual.cause}` : '')]);
+  for (const sh of c.shares) {
+    rows.push([`${sh.name}: ${sh.doc}`, `${sh.realWith}/${sh.realTrials} (95 % CI ${Math.round(100 * sh.interval[0])}-${Math.round(100 * sh.interval[1])} %)`, `${sh.simWith}/${sh.simTrials}`, '', '', '', sh.verdict + (sh.residual ? `: ${sh.residual.cause}` : '')]);
+  }
+  const l = c.loss;
+  rows.push(['lost acked writes', `${l.realLost} in ${l.realTrialsWithLoss}/${l.realTrials} trials`, `${l.simLost} in ${l.simTrialsWithLoss}/${l.simTrials} runs`, '', '', '', l.verdict]);
+  return [
+    `<section><h2>${esc(c.id)}</h2>`,
+    `<p>${esc(c.description)}</p>`,
+    facts([
+      ['versions', Object.values(c.versions).join(', ')],
+      ['recorded', `${c.loss.realTrials} trials, ${c.recordedAt.slice(0, 19)}Z, 1-min load ${c.loadAvg.min.toFixed(1)}-${c.loadAvg.max.toFixed(1)}`],
+      ['hasim', `${c.loss.simTrials} seeds`],
+      ['settings', Object.entries(c.settings).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('-') : String(v)}`).join(', ')],
+    ]),
+    `<div class="charts">${chart}</div>`,
+    table(['step', 'real min / median / p90 / max (ms)', 'hasim min / median / p90 / max (ms)', 'median ratio', 'Mann-Whitney p', 'KS p', 'verdict'], rows),
+    '</section>',
+  ].join('\n');
+}
+
+export function calibrationHtml(comparisons: readonly ExperimentComparison[]): string {
+  const agree = comparisons.reduce((n, c) => n + c.steps.filter((s) => s.verdict === 'agrees').length, 0);
+  const total = comparisons.reduce((n, c) => n + c.steps.length, 0);
+  const body = [
+    `<header><h1>How faithful is hasim <span class="sub">real systems against hasim</span></h1>`,
+    `<p>${agree} of ${total} calibrated steps agree (median within max(5 %, 20 ms, the 95 % half-width of the difference), p90 likewise with 10 %); the others are documented residuals.</p></header>`,
+    ...comparisons.map(section),
+  ].join('\n');
+  return htmlDocument({ title: 'hasim: calibration against the real systems', page: 'compare', body, scripts: ['common.js'] });
+}
