@@ -155,11 +155,12 @@ export class Client implements Endpoint {
   private readonly read = (): void => {
     if (this.stopped) return;
     const sim = this.world.sim;
-    const target = this.world.routing.resolve(this.id);
+    const rng = sim.rng(`read:${this.id}`);
+    const pool = this.world.topology.readTargets;
+    const target = pool?.length ? pool[Math.floor(rng.float() * pool.length)] : this.world.routing.resolve(this.id);
     if (this.decided.length > 0 && target !== undefined) {
       // every other read asks for the latest order, the rest for any earlier one
       const readId = this.nextRead++;
-      const rng = sim.rng(`read:${this.id}`);
       const orderId = readId % 2 === 1 ? this.decided[this.decided.length - 1] : this.decided[Math.floor(rng.float() * this.decided.length)];
       this.reads.set(readId, { orderId, invokedAt: sim.now });
       this.world.network.send(this.id, target, { type: 'read', readId, orderId, client: this.id });

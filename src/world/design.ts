@@ -114,6 +114,12 @@ export interface Topology {
   bootTime?: Micros;
   /** The design's recovery-time target (default 60 s, the RTO of the HA requirements). */
   rtoTarget?: Micros;
+  /**
+   * Nodes that serve clients' reads directly, each read to one of them at random (a read-replica
+   * pool, such as HAProxy's replica port in front of PostgreSQL hot standbys). Default: reads go
+   * through the routing, like orders.
+   */
+  readTargets?: string[];
 }
 
 export interface Design<S extends ParamSpecs = ParamSpecs> {
