@@ -21,9 +21,9 @@
  *   never release); we give the lock its own key, the evident intent. The document does not
  *   read the record first; without that every client retry after a slow ack would be a
  *   duplicate, so we add it, and duplicates then come only from the lock failing;
- * - the lock service (`src/parts/lock-service.ts`): expiry by the Redis server's wall clock;
+ * - the lock service (`src/parts/redis-lock-store.ts`): expiry by the Redis server's wall clock;
  *   AOF persistence with `appendfsync`; async replication; Sentinel failover
- *   (`src/parts/sentinel.ts`), which promotes a replica that may lack the newest locks and
+ *   (`src/parts/lock-store-sentinel.ts`), which promotes a replica that may lack the newest locks and
  *   records; the demoted master resyncs and drops what it accepted meanwhile;
  * - `fencingTokens`: the lock script also INCRs a counter and returns it; the instance sends
  *   it with the order, the exchange rejects an order whose token is lower than one it has
@@ -91,8 +91,8 @@ import { majorityOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
 import { RedisClient, Redlock, type Locker, type LockOptions } from '../src/parts/lock-client.ts';
 import { InputError } from '../src/sim/input-error.ts';
-import { RedisServer, type AppendFsync } from '../src/parts/lock-service.ts';
-import { Sentinel } from '../src/parts/sentinel.ts';
+import { RedisLockStore, type AppendFsync } from '../src/parts/redis-lock-store.ts';
+import { LockStoreSentinel } from '../src/parts/lock-store-sentinel.ts';
 
 const params = {
   fencingTokens: { kind: 'boolean', default: false, doc: 'the lock returns a fencing token; the exchange and the record store reject stale ones', source: 'Kleppmann, How to do distributed locking (2016): fencing tokens' },
@@ -245,7 +245,7 @@ export default defineDesign({
   createNode: (ctx, p) => {
     if (INSTANCES.includes(ctx.id)) return new ActiveActiveService(ctx, p);
     if (SENTINELS.includes(ctx.id)) {
-      return new Sentinel(ctx, {
+      return new LockStoreSentinel(ctx, {
         sentinels: SENTINELS,
         servers: redisServers(p),
         initialMaster: MASTER,
@@ -256,7 +256,7 @@ export default defineDesign({
         pingInterval: 1_000_000,
       });
     }
-    return new RedisServer(ctx, {
+    return new RedisLockStore(ctx, {
       initialRole: ctx.id === MASTER || p.redlock ? 'master' : 'replica',
       initialMaster: ctx.id === MASTER || p.redlock ? undefined : MASTER,
       appendfsync: p.appendfsync as AppendFsync,

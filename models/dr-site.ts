@@ -16,10 +16,10 @@
  * - every node beats to every other every `heartbeatInterval` (heartbeat thread,
  *   `heartbeat.ts`); beats carry role and epoch, so a node learns who is primary;
  * - local HA: the primary replicates to the other node of its own site, synchronously by
- *   default (`sync-replication.ts`, falling back to async after `syncStallTimeout`) or
+ *   default (`sync-replicator.ts`, falling back to async after `syncStallTimeout`) or
  *   asynchronously; that standby promotes itself when the primary is silent for `deadTime`
  *   (no fencing, like the document's pair) and points DNS at itself;
- * - DR replication per `mode` (`async-replication.ts`): `real-time` streams every entry at
+ * - DR replication per `mode` (`async-replicator.ts`): `real-time` streams every entry at
  *   once (RPO: what is in flight, ~ms); `log-shipping` ships the log every
  *   `logShippingInterval` (RPO up to the interval); `snapshots` ships the state every
  *   `snapshotInterval` (RPO up to the interval; modelled as shipping what the log gained
@@ -82,8 +82,8 @@ import { defineDesign, type NodeSpec, type Resolved } from '../src/world/design.
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { SECOND, type Micros } from '../src/sim/time.ts';
 import { OrderServer, type ReplicateFn } from '../src/parts/order-server.ts';
-import { AsyncReplicator } from '../src/parts/async-replication.ts';
-import { SyncReplicator } from '../src/parts/sync-replication.ts';
+import { AsyncReplicator } from '../src/parts/async-replicator.ts';
+import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { SilenceDetector, heartbeatThreadOf } from '../src/parts/heartbeat.ts';
 

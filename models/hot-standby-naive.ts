@@ -48,7 +48,7 @@
  */
 import { defineDesign } from '../src/world/design.ts';
 import { oneOf } from '../src/world/estimate-declaration.ts';
-import { AsyncReplicator } from '../src/parts/async-replication.ts';
+import { AsyncReplicator } from '../src/parts/async-replicator.ts';
 import { HotStandbyService } from '../src/parts/hot-standby-service.ts';
 
 const params = {

@@ -18,7 +18,7 @@
  *   of a split race to fence each other; `pcmk_delay_base`/`pcmk_delay_max` add a (random)
  *   delay, `priority-fencing-delay` makes the side that does not run the resources shoot
  *   later so the active side wins;
- * - synchronous replication (`sync-replication.ts`): an order is acked once both disks have
+ * - synchronous replication (`sync-replicator.ts`): an order is acked once both disks have
  *   it; while the peer is lost, I/O freezes (DRBD's resource-and-stonith) until the fence is
  *   confirmed, then the survivor continues alone;
  * - the fenced node reboots (`bootTime`), rejoins as standby, resyncs (`resync.ts`: its
@@ -68,7 +68,7 @@ import { oneOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { MS, type Micros } from '../src/sim/time.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
-import { SyncReplicator } from '../src/parts/sync-replication.ts';
+import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { CorosyncMembership, MEMBERSHIP_KINDS } from '../src/parts/corosync-membership.ts';
 import { HEARTBEAT_KINDS, HEARTBEAT_THREAD } from '../src/parts/heartbeat.ts';

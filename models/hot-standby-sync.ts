@@ -34,7 +34,7 @@
 import { defineDesign } from '../src/world/design.ts';
 import { oneOf } from '../src/world/estimate-declaration.ts';
 import { HotStandbyService } from '../src/parts/hot-standby-service.ts';
-import { SyncReplicator, type StallPolicy } from '../src/parts/sync-replication.ts';
+import { SyncReplicator, type StallPolicy } from '../src/parts/sync-replicator.ts';
 import naive from './hot-standby-naive.ts';
 
 const params = {

@@ -17,7 +17,7 @@
  *   `safetyMargin` before its end, no new grant before expiry plus `safetyMargin` on the
  *   voter; the lease is checked at every ack and exchange send; a restarted voter waits one
  *   lease before voting; a data node refuses a candidate whose log is behind its own;
- * - synchronous replication (`sync-replication.ts`): the ack waits for the standby's fsync;
+ * - synchronous replication (`sync-replicator.ts`): the ack waits for the standby's fsync;
  *   after `syncStallTimeout` without it the primary asks the witness to mark the standby out
  *   of date and only then continues alone (SQL Server's principal "running exposed"; Data
  *   Guard's stall until the observer agrees); it is synchronous again, and the standby
@@ -50,7 +50,7 @@ import { defineDesign, type Resolved } from '../src/world/design.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import type { Micros } from '../src/sim/time.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
-import { SyncReplicator } from '../src/parts/sync-replication.ts';
+import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { LeaseHolder, LeaseVoter, type LeaseRequest } from '../src/parts/witness-lease.ts';
 

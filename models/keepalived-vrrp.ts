@@ -100,7 +100,7 @@ import { InputError } from '../src/sim/input-error.ts';
 import { perNode } from '../src/world/params.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
-import { AsyncReplicator } from '../src/parts/async-replication.ts';
+import { AsyncReplicator } from '../src/parts/async-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { VRRP_KINDS, VRRP_THREAD, VrrpInstance } from '../src/parts/vrrp.ts';
 import { VRRP_SCRIPT_KINDS, VrrpScript } from '../src/parts/vrrp-script.ts';

@@ -14,8 +14,8 @@
  * Mechanisms modelled:
  * - each active is the primary of its shard (role `primary`, scope `shardK`): it makes an
  *   order durable locally, acks and sends it to the exchange (`order-server.ts`), and streams
- *   its log to the standby, asynchronously by default (`async-replication.ts`) or
- *   synchronously (`sync-replication.ts`, falling back to async after `syncStallTimeout`);
+ *   its log to the standby, asynchronously by default (`async-replicator.ts`) or
+ *   synchronously (`sync-replicator.ts`, falling back to async after `syncStallTimeout`);
  * - the standby keeps one interleaved log holding every shard's entries (each tagged with its
  *   shard), acks each shard's stream for sync replication, and resyncs a shard after a gap
  *   or a conflict (`resync.ts`);
@@ -62,8 +62,8 @@ import { defineDesign, type Resolved } from '../src/world/design.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
 import type { DiskEntry } from '../src/world/disk.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
-import { AsyncReplicator } from '../src/parts/async-replication.ts';
-import { SyncReplicator } from '../src/parts/sync-replication.ts';
+import { AsyncReplicator } from '../src/parts/async-replicator.ts';
+import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { SilenceDetector, heartbeatThreadOf } from '../src/parts/heartbeat.ts';
 import { scopedContext } from '../src/parts/scoped-context.ts';
 import { SharedStandby, type ShardLog } from '../src/parts/shared-standby.ts';

@@ -77,8 +77,8 @@
 import { MS, SECOND } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
 import { majorityOf } from '../src/world/estimate-declaration.ts';
-import { DcsMember } from '../src/parts/dcs.ts';
-import { PatroniNode, type SyncFailover, type SynchronousMode } from '../src/parts/patroni-ha-loop.ts';
+import { DcsMember } from '../src/parts/dcs-member.ts';
+import { PatroniNode, type SyncFailover, type SynchronousMode } from '../src/parts/patroni-node.ts';
 import { SYNCHRONOUS_COMMIT_LEVELS, type SynchronousCommit } from '../src/parts/postgres-replication.ts';
 
 const PG_NODES = ['pg1', 'pg2', 'pg3'];

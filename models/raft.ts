@@ -18,7 +18,7 @@
  * own fsync; clients acked only after commit; orders sent to the exchange by the leader that
  * commits them, with the term as fencing token, and reconciled by (mass) order-status queries,
  * so that each committed order reaches the exchange exactly once across failovers and lost
- * messages (see `raft-orders.ts`); a leader acts only within a lease from its majority's last
+ * messages (see `raft-order-path.ts`); a leader acts only within a lease from its majority's last
  * answers (see `raft-node.ts`).
  *
  * Proposal forwarding (`forwardProposals`, on as in etcd): a follower passes a client's request

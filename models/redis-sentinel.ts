@@ -75,8 +75,8 @@ import { SECOND } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
 import { InputError } from '../src/sim/input-error.ts';
 import { perNode } from '../src/world/params.ts';
-import { RedisServer } from '../src/parts/redis-replication.ts';
-import { Sentinel } from '../src/parts/redis-sentinel.ts';
+import { RedisServer } from '../src/parts/redis-server.ts';
+import { RedisSentinel } from '../src/parts/redis-sentinel.ts';
 
 const SENTINEL_CONF = 'sentinel.conf shipped with Redis 7';
 const REDIS_CONF = 'redis.conf shipped with Redis 7';
@@ -125,7 +125,7 @@ export default defineDesign({
   createNode: (ctx, p) => {
     const redis = redisIds(p.redisNodes);
     if (ctx.id.startsWith('sentinel')) {
-      return new Sentinel(ctx, {
+      return new RedisSentinel(ctx, {
         redisNodes: redis,
         sentinels: sentinelIds(p.sentinels),
         initialMaster: redis[0],

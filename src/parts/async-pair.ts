@@ -6,7 +6,7 @@
  * promotion logic; `epoch` follows the highest epoch a resync has shown.
  */
 import type { Msg, NodeContext } from '../world/actor.ts';
-import { AsyncReplicator } from './async-replication.ts';
+import { AsyncReplicator } from './async-replicator.ts';
 import { OrderServer } from './order-server.ts';
 import { StandbyReplica } from './standby-replica.ts';
 

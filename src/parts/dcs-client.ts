@@ -1,5 +1,5 @@
 /**
- * The client side of the DCS (`dcs.ts`), as Patroni's etcd client uses it: every request is
+ * The client side of the DCS (`dcs-member.ts`), as Patroni's etcd client uses it: every request is
  * retried across the members until `retryTimeout` has passed since it was issued, each attempt
  * waiting `retryTimeout / members` (Patroni's `_calculate_timeouts` splits the retry budget
  * evenly between the etcd nodes). A member that is not the leader answers with the leader's
@@ -12,7 +12,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
-import type { DcsResult, DcsTxn } from './dcs.ts';
+import type { DcsResult, DcsTxn } from './dcs-member.ts';
 
 /** Pause before retrying after a "no leader" answer (Patroni's Retry starts at 0.1 s). */
 const NO_LEADER_BACKOFF_US: Micros = 100_000;

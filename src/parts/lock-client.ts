@@ -1,5 +1,5 @@
 /**
- * The client side of the Redis-like store (`lock-service.ts`): requests with ids and a socket
+ * The client side of the Redis-like store (`redis-lock-store.ts`): requests with ids and a socket
  * timeout, and, with Sentinel, the current master's address. A request unanswered within
  * `timeout` completes with `undefined` (Jedis' default socket timeout is 2 s; the caller sees
  * an exception). With sentinels, a timeout or a READONLY answer makes the client ask them for
@@ -13,7 +13,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import { defineProbe } from '../world/probes.ts';
-import type { RedisReply, RedisRequest } from './lock-service.ts';
+import type { RedisReply, RedisRequest } from './redis-lock-store.ts';
 
 export const LOCK_ACQUIRED = defineProbe(import.meta.url, 'lock.acquired', 'a client got a lock it asked for (SET NX PX granted): it now believes it holds it', { recorded: true });
 export const LOCK_RELEASED = defineProbe(import.meta.url, 'lock.released', 'a client let go of a lock (sent the compare-and-delete release)', { recorded: true });

@@ -6,14 +6,14 @@
  * adds its own probes by being loaded. A part that adds a probe is listed here too (a test
  * checks the list against src/parts).
  */
-import './async-replication.ts';
+import './async-replicator.ts';
 import './common-probes.ts';
 import './lock-client.ts';
-import './lock-service.ts';
-import './patroni-ha-loop.ts';
+import './redis-lock-store.ts';
+import './patroni-node.ts';
 import './postgres-replication.ts';
 import './raft-election.ts';
 import './redis-sentinel.ts';
-import './sentinel.ts';
-import './sync-replication.ts';
+import './lock-store-sentinel.ts';
+import './sync-replicator.ts';
 import './vrrp.ts';

@@ -27,7 +27,7 @@ import { ELECTION_STARTED as SHARED_STARTED, ELECTION_WON as SHARED_WON } from '
 const ELECTION_STARTED = emitsProbe(import.meta.url, SHARED_STARTED);
 const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 
-export class Election {
+export class RaftElection {
   /** The current randomised timeout R. */
   private timeoutUs: Micros = 0;
   /** Monotonic instant the timeout counts from (last transition, vote granted or leader heard). */

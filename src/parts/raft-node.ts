@@ -3,12 +3,12 @@
  * state (currentTerm and votedFor, written with fsync before any vote is answered; the log),
  * its role, and the transitions between roles. The mechanisms live beside it, one per file:
  * `raft-log.ts` (the log and its rules), `raft-election.ts`, `raft-replication.ts` and
- * `raft-orders.ts` (the order path and the exchange).
+ * `raft-order-path.ts` (the order path and the exchange).
  *
  * Roles are declared to the history with the term as epoch: `primary` for the leader,
  * `candidate` for a (pre-)candidate, `follower` otherwise, `down` for a node that stopped.
  *
- * The leader's lease, on which its acks rest (see `raft-orders.ts`). A leader L of term t acts
+ * The leader's lease, on which its acks rest (see `raft-order-path.ts`). A leader L of term t acts
  * at monotonic instant x only if a majority answered AppendEntries that L sent at s >= x - lease,
  * lease = T - heartbeat. Any other leader needs the votes of a majority, which shares a voter V
  * with L's. V answered L in term t at some r >= s, so it voted for the other (in a later term)
@@ -27,10 +27,10 @@
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../world/actor.ts';
 import { majorityOf, type AppendEntries, type AppendResponse, type RaftConfig, type RaftEntry, type VoteRequest, type VoteResponse } from './raft-config.ts';
-import { Election } from './raft-election.ts';
+import { RaftElection } from './raft-election.ts';
 import { RaftLog } from './raft-log.ts';
-import { OrderPath, type ExchangeMassStatus } from './raft-orders.ts';
-import { Replication } from './raft-replication.ts';
+import { RaftOrderPath, type ExchangeMassStatus } from './raft-order-path.ts';
+import { RaftReplication } from './raft-replication.ts';
 
 export type RaftRole = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
 
@@ -62,9 +62,9 @@ export class RaftNode implements Actor {
   /** The smallest majority of the voters. */
   readonly majority: number;
   log!: RaftLog;
-  election!: Election;
-  replication!: Replication;
-  orders!: OrderPath;
+  election!: RaftElection;
+  replication!: RaftReplication;
+  orders!: RaftOrderPath;
 
   constructor(
     readonly ctx: NodeContext,
@@ -92,9 +92,9 @@ export class RaftNode implements Actor {
     const ctx = this.ctx;
     if (this.log) this.log.onDurable = () => {};
     this.log = new RaftLog(ctx.disk);
-    this.election = new Election(this);
-    this.replication = new Replication(this);
-    this.orders = new OrderPath(this);
+    this.election = new RaftElection(this);
+    this.replication = new RaftReplication(this);
+    this.orders = new RaftOrderPath(this);
     this.log.onDurable = (durableIndex) => this.replication.onDurable(durableIndex);
     this.halted = false;
     this.role = 'follower';

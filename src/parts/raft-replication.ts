@@ -42,7 +42,7 @@ class Progress {
   ) {}
 }
 
-export class Replication {
+export class RaftReplication {
   private progress: Progress[] = [];
   private readonly byId = new Map<string, Progress>();
   private heartbeatTimer: TimerHandle | undefined;

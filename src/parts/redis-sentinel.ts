@@ -34,7 +34,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
-import { randomRunId, type RedisInfo } from './redis-replication.ts';
+import { randomRunId, type RedisInfo } from './redis-server.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE, SENTINEL_ODOWN as SHARED_ODOWN, SENTINEL_TILT as SHARED_TILT } from './common-probes.ts';
 
@@ -110,7 +110,7 @@ interface Persisted {
   leaderEpoch: number;
 }
 
-export class Sentinel implements Actor {
+export class RedisSentinel implements Actor {
   private conf!: Persisted;
   private readonly instances = new Map<string, Instance>();
   private readonly peers = new Map<string, Peer>();

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, Msg, NodeContext } from '../../src/world/actor.ts';
 import { DcsClient } from '../../src/parts/dcs-client.ts';
-import { DcsMember, applyTxn, type DcsResult, type DcsTxn } from '../../src/parts/dcs.ts';
+import { DcsMember, applyTxn, type DcsResult, type DcsTxn } from '../../src/parts/dcs-member.ts';
 import { SECOND, harness, type Harness } from './harness.ts';
 
 const MEMBERS = ['dcs1', 'dcs2', 'dcs3'];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AsyncReplicator } from '../../src/parts/async-replication.ts';
+import { AsyncReplicator } from '../../src/parts/async-replicator.ts';
 import { OrderServer } from '../../src/parts/order-server.ts';
 import { commonPrefixLength } from '../../src/parts/resync.ts';
 import { StandbyReplica } from '../../src/parts/standby-replica.ts';
-import { SyncReplicator, type StallPolicy } from '../../src/parts/sync-replication.ts';
+import { SyncReplicator, type StallPolicy } from '../../src/parts/sync-replicator.ts';
 import type { Actor, Msg, NodeContext } from '../../src/world/actor.ts';
 import { FSYNC_US, harness, LINK_US, MS, SECOND } from './harness.ts';
 

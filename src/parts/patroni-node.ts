@@ -31,7 +31,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import { DcsClient } from './dcs-client.ts';
-import type { DcsKeys, DcsResult, DcsTxn } from './dcs.ts';
+import type { DcsKeys, DcsResult, DcsTxn } from './dcs-member.ts';
 import { OrderServer } from './order-server.ts';
 import { PostgresReplication, type PgReplicationConfig, type StandbyStatus } from './postgres-replication.ts';
 import { emitsProbe } from '../world/probes.ts';

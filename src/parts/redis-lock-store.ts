@@ -1,6 +1,12 @@
 /**
  * A Redis-like store for per-resource locks and records: one single-threaded key-value server
- * (`RedisServer`, an Actor), optionally with replicas, as the active-active design uses it.
+ * (`RedisLockStore`, an Actor), optionally with replicas, as the active-active design uses it.
+ *
+ * Why not the Redis server of `redis-server.ts`: this one speaks the lock service's commands
+ * (SET NX PX, compare-and-delete, the fencing counter, AOF appendfsync and MISCONF) over a
+ * compact replication stream; that one models Redis 7 replication itself (PSYNC2, WAIT,
+ * min-replicas, INFO for Sentinel) that the redis-sentinel design's findings rest on. Merging
+ * them would change both designs' behaviour, so it is left for its own change.
  *
  * Commands (message `redis`, answered by `redis-reply` with the same `reqId`):
  *
@@ -32,7 +38,7 @@
  * full resync (`redis-psync` -> `redis-fullsync`) after a gap, a new master or `replTimeout` of
  * silence. A full resync replaces the replica's data and rewrites its AOF: that is how a
  * demoted master "discards its data when it rejoins". A replica refuses writes (READONLY).
- * Sentinel (see `sentinel.ts`) pings every server and moves the master role with
+ * Sentinel (see `lock-store-sentinel.ts`) pings every server and moves the master role with
  * `redis-replicaof-no-one` and `redis-replicaof`. The master declares role `primary` and a
  * replica `standby`, with Sentinel's configuration epoch.
  */
@@ -109,7 +115,7 @@ interface RedisConfig {
   epoch: number;
 }
 
-export interface RedisServerOptions {
+export interface RedisLockStoreOptions {
   /** Role in the initial redis.conf (`replicaof <master>` for a replica). */
   initialRole: 'master' | 'replica';
   initialMaster?: string;
@@ -135,7 +141,7 @@ const COUNTER_KEY = 'redis-fencing-counter';
 const EVERYSEC: Micros = 1_000_000;
 const PSYNC_RETRY: Micros = 1_000_000;
 
-export class RedisServer implements Actor {
+export class RedisLockStore implements Actor {
   private config: RedisConfig;
   /** order id -> the token its record was written with. */
   private records = new Map<string, number | undefined>();
@@ -155,7 +161,7 @@ export class RedisServer implements Actor {
 
   constructor(
     private readonly ctx: NodeContext,
-    private readonly options: RedisServerOptions,
+    private readonly options: RedisLockStoreOptions,
   ) {
     const saved = ctx.disk.get(CONFIG_KEY) as RedisConfig | undefined;
     this.config = saved ?? { role: options.initialRole, master: options.initialMaster, epoch: 1 };

@@ -1,6 +1,9 @@
 /**
- * Redis Sentinel, compactly: a few sentinel processes watch the Redis servers (see
- * `lock-service.ts`) and move the master role when the master stops answering.
+ * Redis Sentinel, compactly: a few sentinel processes watch the Redis lock store's servers
+ * (see `redis-lock-store.ts`) and move the master role when the master stops answering.
+ * (The full Sentinel of sentinel.c, with TILT, replica priority and INFO, is `RedisSentinel`
+ * in `redis-sentinel.ts`; it drives `redis-server.ts`, whose protocol differs from the lock
+ * store's, so the two stay separate until the servers are one.)
  *
  *   every second each sentinel PINGs every server
  *   master silent for downAfter          -> SDOWN (this sentinel's opinion)
@@ -31,7 +34,7 @@ const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
 const SENTINEL_ODOWN = emitsProbe(import.meta.url, SHARED_ODOWN);
 
-export interface SentinelOptions {
+export interface LockStoreSentinelOptions {
   sentinels: readonly string[];
   /** The Redis servers, master or replicas. */
   servers: readonly string[];
@@ -66,7 +69,7 @@ const ELECTION_TIMEOUT: Micros = 10_000_000;
 /** Sentinel's SENTINEL_MAX_DESYNC: the random delay before a failover attempt starts. */
 const MAX_DESYNC: Micros = 1_000_000;
 
-export class Sentinel implements Actor {
+export class LockStoreSentinel implements Actor {
   private config: SentinelConfig;
   private currentEpoch: number;
   private readonly votes = new Map<number, string>();
@@ -80,7 +83,7 @@ export class Sentinel implements Actor {
 
   constructor(
     private readonly ctx: NodeContext,
-    private readonly options: SentinelOptions,
+    private readonly options: LockStoreSentinelOptions,
   ) {
     const saved = ctx.disk.get(CONFIG_KEY) as SentinelConfig | undefined;
     this.config = saved ?? { master: options.initialMaster, epoch: 1 };

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RedisClient, type LockResult } from '../../src/parts/lock-client.ts';
-import { RedisServer, type AppendFsync, type RedisReply } from '../../src/parts/lock-service.ts';
+import { RedisLockStore, type AppendFsync, type RedisReply } from '../../src/parts/redis-lock-store.ts';
 import type { Actor, Msg, NodeContext } from '../../src/world/actor.ts';
 import { harness, SECOND } from './harness.ts';
 
@@ -31,7 +31,7 @@ function setup(options: { appendfsync?: AppendFsync; checkTokens?: boolean; repl
   const nodes = options.replica ? ['c', 'r1', 'r2'] : ['c', 'r1'];
   const h = harness(nodes, (ctx) => {
     if (ctx.id === 'c') return new TestClient(ctx);
-    return new RedisServer(ctx, {
+    return new RedisLockStore(ctx, {
       initialRole: ctx.id === 'r1' ? 'master' : 'replica',
       initialMaster: ctx.id === 'r1' ? undefined : 'r1',
       appendfsync: options.appendfsync ?? 'everysec',

@@ -59,7 +59,7 @@ interface Question {
 /** Question ids are unique across this node's boots: an answer meant for a previous life is ignored. */
 const REQUESTS_PER_BOOT = 1_000_000_000;
 
-export class OrderPath {
+export class RaftOrderPath {
   /** Entries up to here have had their effects (acks, own-term sends) on this leader. */
   private applied = 0;
   /** Every order at or below this index is known to be at the exchange. */
