@@ -151,7 +151,7 @@ const KEEPALIVED_STEPS: StepDef[] = [
 ];
 
 /** The harness's keepalived.conf: priorities 150 / 100, advert_int 1, GARP 5 + 5 after 5 s, no vrrp_script. */
-const KEEPALIVED_PARAMS = { priority: 150, backupPriority: 100, advertInt: '1s', garpMasterDelay: '5s', garpMasterRepeat: 5 };
+const KEEPALIVED_PARAMS = { priorities: '150,100', advertInt: '1s', garpMasterDelay: '5s', garpMasterRepeat: 5 };
 
 export const EXPERIMENTS: Experiment[] = [
   {
