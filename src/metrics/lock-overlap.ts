@@ -21,15 +21,20 @@ export const LOCK_ACQUIRED = 'lock.acquired';
 export const LOCK_RELEASED = 'lock.released';
 
 export function lockOverlap(history: History): LockOverlap {
-  /** key -> holder node -> since */
-  const holders = new Map<string, Map<string, Micros>>();
+  /** key -> its holder, or the set of them once there are two (most keys never have two) */
+  const holders = new Map<string, string | Set<string>>();
   /** key -> when it got its second holder (while it has two or more) */
   const overlapSince = new Map<string, Micros>();
   let count = 0;
   let total = 0;
   const drop = (key: string, node: string, at: Micros): void => {
     const held = holders.get(key);
-    if (!held?.delete(node)) return;
+    if (held === undefined) return;
+    if (typeof held === 'string') {
+      if (held === node) holders.delete(key);
+      return;
+    }
+    if (!held.delete(node)) return;
     if (held.size < 2 && overlapSince.has(key)) {
       total += at - overlapSince.get(key)!;
       overlapSince.delete(key);
@@ -39,17 +44,22 @@ export function lockOverlap(history: History): LockOverlap {
   for (const e of history.events) {
     if (e.type === 'probe' && e.subject !== undefined) {
       if (e.probe === LOCK_ACQUIRED) {
-        let held = holders.get(e.subject);
-        if (!held) holders.set(e.subject, (held = new Map()));
-        if (held.has(e.node)) continue;
-        if (held.size > 0) count++;
-        held.set(e.node, e.time);
-        if (held.size === 2) overlapSince.set(e.subject, e.time);
+        const held = holders.get(e.subject);
+        if (held === undefined) {
+          holders.set(e.subject, e.node);
+          continue;
+        }
+        const set = typeof held === 'string' ? new Set([held]) : held;
+        if (set.has(e.node)) continue;
+        if (set.size > 0) count++;
+        set.add(e.node);
+        holders.set(e.subject, set);
+        if (set.size === 2) overlapSince.set(e.subject, e.time);
       } else if (e.probe === LOCK_RELEASED) {
         drop(e.subject, e.node, e.time);
       }
     } else if (e.type === 'node-state' && (e.state === 'crashed' || e.state === 'off')) {
-      for (const [key, held] of [...holders]) if (held.has(e.node)) drop(key, e.node, e.time);
+      for (const [key, held] of [...holders]) if (held === e.node || (typeof held !== 'string' && held.has(e.node))) drop(key, e.node, e.time);
     }
   }
   for (const since of overlapSince.values()) total += history.endAt - since;
