@@ -7,7 +7,8 @@
 import type { CampaignFile, DesignReport } from './campaign-json.ts';
 import type { Tally } from '../campaign/aggregate.ts';
 import type { Distribution, FractionDistribution } from './campaign-metrics.ts';
-import { fmt, toBox, type Tabular } from './table.ts';
+import { fmt } from './format.ts';
+import { toBox, type Tabular } from './table.ts';
 
 export function campaignText(file: CampaignFile): string {
   const out: string[] = [];

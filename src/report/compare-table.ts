@@ -6,7 +6,8 @@
  * box, CSV or Markdown by `table.ts`.
  */
 import type { CampaignFile, DesignReport } from './campaign-json.ts';
-import { fmt, type Tabular } from './table.ts';
+import { fmt } from './format.ts';
+import { type Tabular } from './table.ts';
 
 const RUN_COLUMNS = ['runs', 'failed runs', 'invariants broken'];
 

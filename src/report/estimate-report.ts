@@ -3,14 +3,15 @@
  * Markdown via `report/table.ts`), a few lines of notes (which figures rest on too few events,
  * which ideals are approximate, what was sampled), and the JSON record of design.md §8.
  */
-import { fmt, type Tabular } from './table.ts';
+import { finePct, fmt } from './format.ts';
+import { type Tabular } from './table.ts';
 import type { ReliabilityData } from '../estimate/reliability.ts';
 import type { DesignEstimate, RareEventRate } from '../estimate/estimate.ts';
 
 const num = (x: number, digits = 1) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
 const range = (r: { mean: number; low: number; high: number }, digits = 1) =>
   Number.isFinite(r.low) ? `${num(r.mean, digits)} [${num(r.low, digits)}, ${num(r.high, digits)}]` : num(r.mean, digits);
-const pct = (x: number) => `${(x * 100).toFixed(5)}%`;
+const pct = finePct;
 const prob = (r: RareEventRate) => `${sci(r.perYear)} [${sci(r.low)}, ${sci(r.high)}]${r.fewEvents ? ` (${r.events} ev.)` : ''}`;
 function sci(x: number): string {
   if (x === 0) return '0';

@@ -7,6 +7,7 @@ import type { RunResult } from '../campaign/simulate.ts';
 import type { HistoryEvent } from '../history/history.ts';
 import type { Violation } from '../check/invariant.ts';
 import { formatInstant, MS } from '../sim/time.ts';
+import { runMs, runPct } from './format.ts';
 import type { Workload } from '../world/client.ts';
 import type { OutageMetrics } from '../metrics/index.ts';
 
@@ -17,8 +18,8 @@ export interface TextOptions {
   replayCommand?: string;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(x >= 0.9999 && x < 1 ? 4 : 2)}%`;
-const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)}s` : `${x.toFixed(x < 10 ? 2 : 0)}ms`);
+const pct = runPct;
+const ms = (x: number) => runMs(x);
 
 export function runText(result: RunResult, options: TextOptions = {}): string {
   const out: string[] = [];

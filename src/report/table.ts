@@ -65,22 +65,3 @@ export function toMarkdown(t: Tabular): string {
   const rule = `| ${t.columns.map((_, i) => (alignOf(t, i) === 'right' ? '---:' : ':---')).join(' | ')} |`;
   return [line(t.columns), rule, ...t.rows.map(line)].join('\n') + '\n';
 }
-
-/** Formatting shared by campaign tables: a dash for "no data". */
-export const fmt = {
-  pct(x: number | null): string {
-    if (x === null) return '-';
-    if (x >= 1) return '100%';
-    const digits = x >= 0.9999 ? 4 : x >= 0.99 ? 3 : 2;
-    return `${(x * 100).toFixed(digits)}%`;
-  },
-  ms(x: number | null): string {
-    if (x === null) return '-';
-    if (x >= 60_000) return `${(x / 60_000).toFixed(1)}min`;
-    if (x >= 1000) return `${(x / 1000).toFixed(2)}s`;
-    return `${x.toFixed(x < 10 ? 2 : 0)}ms`;
-  },
-  tally(t: { total: number; runs: number }): string {
-    return t.total === 0 ? '0' : `${t.total} (${t.runs} run${t.runs === 1 ? '' : 's'})`;
-  },
-};

@@ -3,7 +3,8 @@
  * numbers right, and the terminal box holds every cell.
  */
 import { describe, expect, it } from 'vitest';
-import { fmt, parseFormat, renderTable, type Tabular } from '../../src/report/table.ts';
+import { parseFormat, renderTable, type Tabular } from '../../src/report/table.ts';
+import { fmt } from '../../src/report/format.ts';
 import { InputError } from '../../src/sim/input-error.ts';
 
 const t: Tabular = {

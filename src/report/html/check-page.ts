@@ -9,7 +9,7 @@
  */
 import { bucketRange, type HistogramState } from '../../campaign/histogram.ts';
 import type { CampaignFile, DesignReport, FailureReport } from '../campaign-json.ts';
-import { fmt } from '../table.ts';
+import { fmt } from '../format.ts';
 import { copyable, esc, facts, htmlDocument, table } from './document.ts';
 import { barChart, histogramChart, type HistogramChart } from './svg-charts.ts';
 

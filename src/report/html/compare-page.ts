@@ -7,7 +7,8 @@
  */
 import type { CampaignFile, DesignReport } from '../campaign-json.ts';
 import { campaignCaption, compareTable, sweepTable } from '../compare-table.ts';
-import { fmt, type Tabular } from '../table.ts';
+import { fmt } from '../format.ts';
+import { type Tabular } from '../table.ts';
 import { copyable, esc, facts, htmlDocument, table } from './document.ts';
 import { planFacts, verdict } from './check-page.ts';
 import { barChart, curveChart } from './svg-charts.ts';

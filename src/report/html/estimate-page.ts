@@ -15,7 +15,7 @@
  * ```
  */
 import type { DesignEstimate } from '../../estimate/estimate.ts';
-import { fmt } from '../table.ts';
+import { fmt } from '../format.ts';
 import { esc, facts, htmlDocument, table, copyable } from './document.ts';
 import { barChart, intervalChart, nines } from './svg-charts.ts';
 

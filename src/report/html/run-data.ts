@@ -8,6 +8,7 @@
  * Faults, outages, split-brain intervals and violations are listed whole, however many: only
  * lanes, markers, series and messages are downsampled (see their files).
  */
+import { instantS } from '../format.ts';
 import type { RunResult } from '../../campaign/simulate.ts';
 import { findOutages } from '../../check/outages.ts';
 import { primaryIntervals, splitBrainIntervals } from '../../check/primary-intervals.ts';
@@ -136,7 +137,7 @@ function faultData(result: RunResult): FaultData[] {
 
 /** Where the message diagram looks: violations first, then faults, then failovers. */
 function focusPoints(result: RunResult, faults: FaultData[]): Focus[] {
-  const at = (us: Micros) => `${(us / 1e6).toFixed(3)}s`;
+  const at = instantS;
   const [first, ...rest] = result.violations;
   const [firstFault, ...otherFaults] = faults;
   const failovers = primaryIntervals(result.history).filter((p) => p.start > 0);

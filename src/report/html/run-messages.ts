@@ -10,6 +10,7 @@
  * 2 s wide (a quarter before its instant, the rest after) and halves until it holds at most
  * `MAX_WINDOW_MESSAGES`; an instant already inside a window gets none of its own.
  */
+import { instantS } from '../format.ts';
 import type { Micros } from '../../sim/time.ts';
 import { MessageFate, type MessageLog } from '../../world/message-log.ts';
 
@@ -123,6 +124,6 @@ export function categoryOf(type: string): MessageCategory {
   return 'other';
 }
 
-const seconds = (us: Micros) => `${(us / 1_000_000).toFixed(3)}s`;
+const seconds = instantS;
 
 export { MessageFate };

@@ -14,6 +14,7 @@
  */
 import type { RunResult } from '../../campaign/simulate.ts';
 import { copyable, esc, facts, htmlDocument, table } from './document.ts';
+import { instantS, runMs, runPct } from '../format.ts';
 import { runData, type RunData, type RunPageOptions } from './run-data.ts';
 
 export type { RunPageOptions } from './run-data.ts';
@@ -29,9 +30,9 @@ export function runHtml(result: RunResult, options: RunPageOptions): string {
   });
 }
 
-const at = (us: number) => `${(us / 1e6).toFixed(3)}s`;
-const pct = (x: number) => `${(x * 100).toFixed(x >= 0.9999 && x < 1 ? 4 : 2)}%`;
-const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
+const at = instantS;
+const pct = runPct;
+const ms = (x: number) => runMs(x, ' ');
 
 function header(d: RunData): string {
   const m = d.metrics;
