@@ -25,11 +25,17 @@ export function runJson(result: RunResult, design: Design, command: string[], in
     traceHash: result.traceHash,
     violations: result.violations.map((v) => ({ invariant: v.invariant, time: toMs(v.time), detail: v.detail })),
     metrics: result.metrics,
+    /** How often each probe fired (world/probes.ts), by name. */
+    probes: result.probes,
     ...(includeHistory ? { history: result.history } : {}),
   };
 }
 
 /** The workload as JSON: times in ms, and the client session policy that decides what an ack is. */
 export function workloadJson(w: Workload): object {
-  return { ordersPerSecond: w.ordersPerSecond, clients: w.clients, timeoutMs: toMs(w.timeout), maxAttempts: w.maxAttempts, retryBackoffMs: toMs(w.retryBackoff), session: w.session };
+  return {
+    ordersPerSecond: w.ordersPerSecond, clients: w.clients, timeoutMs: toMs(w.timeout), maxAttempts: w.maxAttempts, retryBackoffMs: toMs(w.retryBackoff), session: w.session,
+    ...(w.readsPerSecond ? { readsPerSecond: w.readsPerSecond } : {}),
+    ...(w.cancelOnTimeout ? { cancelOnTimeout: true } : {}),
+  };
 }

@@ -87,6 +87,6 @@ describe('hasim replay', () => {
     expect(hash.err).toMatch(/^hasim: --expect-hash: expected a trace hash/);
     const profile = hasim('replay', 'single', '--profile', 'nope');
     expect(profile.code).toBe(2);
-    expect(profile.err).toMatch(/bundled random profile \(random-clock, random-default, random-network, random-process\)/);
+    expect(profile.err).toMatch(/bundled random profile \(random-clock, random-default, random-network, random-process, random-worst-moment\)/);
   });
 });

@@ -151,5 +151,19 @@ function coverage(d: DesignReport): string {
     series: [{ name: 'runs', values: counters.map((k) => c[k].runs) }],
     format: (v) => String(Math.round(v)),
     note: counters.map((k) => `${k} ${c[k].total}`).join(', ') + ' (occurrences)',
-  })}${kinds.length ? barChart({ title: 'Fault kinds that fired (runs)', categories: kinds.map(([k]) => k), series: [{ name: 'runs', values: kinds.map(([, t]) => t.runs) }], format: (v) => String(Math.round(v)) }) : ''}</div>`;
+  })}${kinds.length ? barChart({ title: 'Fault kinds that fired (runs)', categories: kinds.map(([k]) => k), series: [{ name: 'runs', values: kinds.map(([, t]) => t.runs) }], format: (v) => String(Math.round(v)) }) : ''}${probeChart(c.probes)}</div>`;
+}
+
+/** Runs in which each probe fired; the design's probes that never did show as empty bars. */
+function probeChart(probes: Record<string, { total: number; runs: number }>): string {
+  const entries = Object.entries(probes);
+  if (entries.length === 0) return '';
+  const never = entries.filter(([, t]) => t.total === 0).map(([name]) => name);
+  return barChart({
+    title: 'Probes: runs in which each fired',
+    categories: entries.map(([name]) => name),
+    series: [{ name: 'runs', values: entries.map(([, t]) => t.runs) }],
+    format: (v) => String(Math.round(v)),
+    note: never.length ? `never fired: ${never.join(', ')}` : 'every probe fired',
+  });
 }
