@@ -10,7 +10,7 @@
  * time its probe matches, on the probe's node unless it names a target. All go into the
  * trace hash:
  *
- *   30 fault-begin   31 fault-end   32 fault-skipped     (fault id, kind, targets)
+ *   fault-begin, fault-end, fault-skipped (fault id, kind, targets; codes in sim/trace-codes.ts)
  */
 import type { Micros } from '../sim/time.ts';
 import type { World } from '../world/world.ts';
@@ -20,10 +20,7 @@ import { faultKind } from './registry.ts';
 import { validateTargets, type FaultSpec, type Schedule } from './schedule.ts';
 import { formatTarget, resolveTarget } from './targets.ts';
 import { armTrigger } from './trigger.ts';
-
-const TRACE_FAULT_BEGIN = 30;
-const TRACE_FAULT_END = 31;
-const TRACE_FAULT_SKIPPED = 32;
+import { TRACE_FAULT_BEGIN, TRACE_FAULT_END, TRACE_FAULT_SKIPPED } from '../sim/trace-codes.ts';
 
 /** Schedules every fault of `schedule` on the world's simulator (call before running). */
 export function installFaults(world: World, schedule: Schedule): void {

@@ -17,6 +17,7 @@ import type { SimEvent, Simulator } from '../sim/simulator.ts';
 import type { Micros } from '../sim/time.ts';
 import type { Msg } from './actor.ts';
 import { MessageFate, type MessageLog } from './message-log.ts';
+import { TRACE_DELIVER, TRACE_DROP } from '../sim/trace-codes.ts';
 
 export interface Endpoint {
   readonly id: string;
@@ -50,9 +51,6 @@ interface Packet extends SimEvent {
   /** A second copy made by a `duplicate` fault. */
   copy: boolean;
 }
-
-const KIND_DROP = 2;
-const KIND_DELIVER = 3;
 
 export class Network {
   private readonly byId = new Map<string, Attachment>();
@@ -122,7 +120,7 @@ export class Network {
     const typeId = trace.id(msg.type);
     if (!this.pathUp(a, b) || this.lost(from, to)) {
       this.messagesDropped++;
-      trace.add(this.sim.now, KIND_DROP, a.index, b.index, typeId);
+      trace.add(this.sim.now, TRACE_DROP, a.index, b.index, typeId);
       if (trace.recording) trace.line(this.sim.now, `drop ${from}->${to} ${msg.type}`);
       this.messageLog?.record(this.sim.now, this.sim.now, from, to, msg.type, MessageFate.Dropped);
       return;
@@ -151,7 +149,7 @@ export class Network {
       return;
     }
     const trace = this.sim.trace;
-    trace.add(this.sim.now, KIND_DELIVER, p.a.index, p.b.index, p.typeId);
+    trace.add(this.sim.now, TRACE_DELIVER, p.a.index, p.b.index, p.typeId);
     if (trace.recording) trace.line(this.sim.now, `recv ${p.a.endpoint.id}->${p.b.endpoint.id} ${p.msg.type}`);
     this.messageLog?.record(p.sentAt, this.sim.now, p.a.endpoint.id, p.b.endpoint.id, p.msg.type, MessageFate.Delivered);
     p.b.endpoint.receive(p.a.endpoint.id, p.msg, p.copy);

@@ -20,8 +20,7 @@ import type { Disk } from './disk.ts';
 import { EXCHANGE_SENT, FENCE_SENT, ORDER_ACKED, VIP_CLAIMED, type Probe } from './probes.ts';
 import { LocalClock } from './clock.ts';
 import type { World } from './world.ts';
-
-const KIND_TIMER = 10;
+import { TRACE_TIMER } from '../sim/trace-codes.ts';
 
 interface Timer extends TimerHandle {
   event: SimEvent;
@@ -304,7 +303,7 @@ export class SimNode {
     const timer = { kind } as Timer;
     timer.event = sim.after(real, () => {
       if (incarnation !== this.incarnation) return;
-      sim.trace.add(sim.now, KIND_TIMER, this.index, 0, sim.trace.id(kind));
+      sim.trace.add(sim.now, TRACE_TIMER, this.index, 0, sim.trace.id(kind));
       const fire = () => {
         if (incarnation === this.incarnation) this.actor?.onTimer?.(kind, data);
       };

@@ -23,6 +23,7 @@ import { ProbeBus, ROLE_PRIMARY } from './probes.ts';
 import { SimNode } from './node.ts';
 import { MgmtPort, PowerController } from './power.ts';
 import { Routing } from './routing.ts';
+import { TRACE_NODE_STATE, TRACE_ROLE } from '../sim/trace-codes.ts';
 
 /** A design threw: the run fails with its seed instead of crashing the campaign. */
 export class ModelError extends Error {
@@ -225,7 +226,7 @@ export class World {
     scopes.set(scope, { role, epoch });
     if (role === 'primary') this.probes.emit(ROLE_PRIMARY, node, scope === '' ? undefined : scope);
     const sim = this.sim;
-    sim.trace.add(sim.now, 20, this.node(node).index, sim.trace.id(scope === '' ? role : `${role}@${scope}`), epoch);
+    sim.trace.add(sim.now, TRACE_ROLE, this.node(node).index, sim.trace.id(scope === '' ? role : `${role}@${scope}`), epoch);
     this.history.record(scope === '' ? { type: 'role', time: sim.now, node, role, epoch } : { type: 'role', time: sim.now, node, role, epoch, scope });
   }
 
@@ -239,7 +240,7 @@ export class World {
 
   recordNodeState(node: string, state: NodeState, reason: string): void {
     const sim = this.sim;
-    sim.trace.add(sim.now, 21, this.node(node).index, sim.trace.id(state));
+    sim.trace.add(sim.now, TRACE_NODE_STATE, this.node(node).index, sim.trace.id(state));
     if (state === 'off') this.routing.nodeDown(node);
     this.history.record({ type: 'node-state', time: sim.now, node, state, reason });
   }
