@@ -55,6 +55,7 @@
  *   `RestartSec=10s`) restarts a crashed etcd, and one that stopped on a disk error.
  */
 import { InputError } from '../src/sim/input-error.ts';
+import { formatDuration } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
 import { majorityOf } from '../src/world/estimate-declaration.ts';
 import { RaftNode } from '../src/parts/raft-node.ts';
@@ -66,9 +67,9 @@ export default defineDesign({
   name: 'raft',
   description: 'Raft (etcd): a 3-, 5- or 7-node cluster (+ learners), commit on a majority, elections with randomised timeouts',
   params: {
-    nodes: { kind: 'integer', default: 3, min: 3, max: 7, doc: 'voting members (3, 5 or 7)', source: 'etcd docs (faq): an odd size; "no more than seven nodes"' },
+    nodes: { kind: 'integer', default: 3, oneOf: [3, 5, 7], doc: 'voting members (3, 5 or 7)', source: 'etcd docs (faq): an odd size; "no more than seven nodes"' },
     learners: { kind: 'integer', default: 0, min: 0, max: 3, doc: 'non-voting members that receive the log (etcd learners)', source: 'etcd docs, Learner (v3.4): a learner does not vote and is not counted in the quorum' },
-    heartbeatInterval: { kind: 'duration', default: '100ms', doc: 'leader -> follower AppendEntries period', source: 'etcd --heartbeat-interval (default 100 ms)' },
+    heartbeatInterval: { kind: 'duration', default: '100ms', positive: true, doc: 'leader -> follower AppendEntries period', source: 'etcd --heartbeat-interval (default 100 ms)' },
     electionTimeout: { kind: 'duration', default: '1000ms', positive: true, doc: 'base election timeout T; each timeout is drawn in [T, electionTimeoutMax)', source: 'etcd --election-timeout (default 1000 ms); etcd raft randomizedElectionTimeout in [T, 2T); Raft paper §9.3: 150-300 ms' },
     electionTimeoutMax: { kind: 'duration', default: '0s', doc: 'upper end of the randomised timeout, at least electionTimeout (equal: no randomness); 0: 2 x electionTimeout', source: 'etcd raft randomizedElectionTimeout: [T, 2T); Raft paper Figure 16 ranges (150-150 ... 150-300 ms, 12-24 ms)' },
     preVote: { kind: 'boolean', default: true, doc: 'poll for a majority before raising the term', source: 'etcd server --pre-vote, default true since v3.5 (etcd raft library Config.PreVote defaults to false)' },
@@ -78,12 +79,11 @@ export default defineDesign({
     restartSec: { kind: 'duration', default: '10s', doc: 'the supervisor restarts a crashed or stopped etcd after this long', source: 'etcd contrib/systemd/etcd.service: Restart=always, RestartSec=10s' },
   },
   topology: (p) => {
-    if (p.nodes % 2 === 0) throw new InputError('--set', 'nodes', '3, 5 or 7', String(p.nodes));
     if (p.electionTimeoutMax !== 0 && p.electionTimeoutMax < p.electionTimeout) {
-      throw new InputError('--set', 'electionTimeoutMax', '0 (2 x electionTimeout) or at least electionTimeout');
+      throw new InputError('--set', 'electionTimeoutMax', `0 (2 x electionTimeout) or at least electionTimeout (${formatDuration(p.electionTimeout)})`, formatDuration(p.electionTimeoutMax));
     }
-    if (p.heartbeatInterval <= 0 || p.heartbeatInterval >= p.electionTimeout) {
-      throw new InputError('--set', 'heartbeatInterval', 'a positive duration shorter than electionTimeout');
+    if (p.heartbeatInterval >= p.electionTimeout) {
+      throw new InputError('--set', 'heartbeatInterval', `a duration shorter than electionTimeout (${formatDuration(p.electionTimeout)})`, formatDuration(p.heartbeatInterval));
     }
     const ids = voterIds(p.nodes);
     return {

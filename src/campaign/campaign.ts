@@ -58,6 +58,11 @@ export interface CampaignOptions {
   inlineDesigns?: Map<string, Design>;
   /** A previous partial result of the same plan: its done positions are skipped. */
   resume?: { done: [number, number][]; states: AggregateState[] };
+  /**
+   * Called after each completed run with a way to take the campaign's state so far (an
+   * interrupted result: `--resume` continues it), so a caller can save it as it goes.
+   */
+  onCheckpoint?: (snapshot: () => CampaignResult) => void;
 }
 
 export interface CampaignResult {
@@ -156,6 +161,18 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
     return first;
   };
 
+  const snapshot = (): CampaignResult => ({
+    plan,
+    settings,
+    aggregates,
+    done,
+    positions: total,
+    interrupted: true,
+    stoppedEarly,
+    elapsedMs: Date.now() - startedAt,
+    runsElapsedMs: Date.now() - startedAt,
+    workers: options.workers > 0 ? runner.size : 0,
+  });
   const inflight = new Set<Promise<void>>();
   let cursor = 0;
   const limit = runner.size * 2;
@@ -175,6 +192,7 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
             done.add(position);
             if (options.failFast && summary.violations.length > 0) stoppedEarly = true;
             progress('runs', done.size, total);
+            options.onCheckpoint?.(snapshot);
           },
           (error: unknown) => {
             inflight.delete(task);

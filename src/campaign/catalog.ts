@@ -10,7 +10,9 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { composeInvariants } from '../check/index.ts';
 import { loadSchedule, type Schedule } from '../faults/schedule.ts';
-import { InputError } from '../sim/input-error.ts';
+import { describeValue, InputError } from '../sim/input-error.ts';
+import { checkParamSpec, defaultParams } from '../world/params.ts';
+import { checkedTopology } from '../world/topology-check.ts';
 import type { Design } from '../world/design.ts';
 
 /** The package root (where models/ and scenarios/ live). */
@@ -51,18 +53,24 @@ export function designPath(nameOrPath: string): string {
   return path;
 }
 
+/**
+ * Loads a design file and checks it: its default export, its parameter declarations and the
+ * topology its defaults give. Every problem is an InputError naming the file (a syntax error
+ * with its line and column, a missing package by name, an exception thrown at import).
+ */
 export async function loadDesign(nameOrPath: string): Promise<Design> {
   const path = designPath(nameOrPath);
   let module: { default?: unknown };
   try {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
-    throw new InputError(nameOrPath, '', 'a design module that loads as an ES module (its package.json needs "type": "module", or name it .mts)', error instanceof Error ? error.message.split('\n')[0] : String(error));
+    throw importError(nameOrPath, path, error);
   }
   const design = module.default as Design | undefined;
   if (!design || typeof design !== 'object' || typeof design.createNode !== 'function' || typeof design.topology !== 'function') {
     throw new InputError(nameOrPath, 'default export', 'a design made with defineDesign({ name, description, params, topology, createNode })');
   }
+  checkDesign(design, nameOrPath);
   if (design.invariants !== undefined) checkDesignInvariants(design.invariants, nameOrPath);
   return design;
 }
@@ -86,6 +94,46 @@ function checkDesignInvariants(invariants: unknown, source: string): void {
 export function publishedScenarioNames(): string[] {
   return stems(PUBLISHED_DIR, '.yaml');
 }
+
+/** The declarations of a loaded design: names, parameter specs, and the default topology. */
+function checkDesign(design: Design, source: string): void {
+  if (typeof design.name !== 'string' || design.name.trim() === '') throw new InputError(source, 'name', 'a non-empty design name', describeValue(design.name));
+  if (design.description !== undefined && typeof design.description !== 'string') throw new InputError(source, 'description', 'one line of text', describeValue(design.description));
+  if (design.params === null || typeof design.params !== 'object' || Array.isArray(design.params)) throw new InputError(source, 'params', 'a mapping of parameter declarations ({} when none)', describeValue(design.params));
+  for (const [name, spec] of Object.entries(design.params)) checkParamSpec(spec, source, `params.${name}`);
+  checkedTopology(design, defaultParams(design.params, source), source);
+}
+
+/** What an import failure means, in one line: the file and position of a syntax error, a missing package, an exception. */
+function importError(source: string, path: string, error: unknown): InputError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  // esbuild (tsx): "Transform failed with 1 error:\n/path/file.ts:4:43: ERROR: Expected ..."
+  const transform = /^(\S+?):(\d+):(\d+): ERROR: (.*)$/m.exec(message);
+  if (transform) return new InputError(`${transform[1]}:${transform[2]}:${transform[3]}`, '', 'valid TypeScript', transform[4]);
+  if (error instanceof SyntaxError) {
+    const at = new RegExp(`${escapeRegExp(path)}:(\\d+)`).exec(error.stack ?? '');
+    return new InputError(at ? `${path}:${at[1]}` : path, '', 'valid JavaScript', oneLine(error));
+  }
+  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message);
+  if (code === 'ERR_MODULE_NOT_FOUND' && missing) {
+    const pkg = missing[1];
+    const hint = pkg === 'hasim' ? 'npm install hasim (or a tarball or git URL of it) in the project holding the design' : `the module it imports (${pkg}) to exist`;
+    return new InputError(source, `import '${pkg}'`, hint, 'not found from ' + dirname(path));
+  }
+  if (/Cannot use import statement outside a module|require\(\) of ES Module|exports is not defined|ERR_REQUIRE_ESM/.test(message + code)) {
+    return new InputError(source, '', 'an ES module (its package.json needs "type": "module", or name the file .mts)', oneLine(error));
+  }
+  const where = (error instanceof Error ? error.stack ?? '' : '').split('\n').find((l) => l.includes(path))?.trim().replace(/^at\s+/, '');
+  return new InputError(source, '', 'a design that loads without throwing', `${oneLine(error)}${where ? ` at ${where}` : ''}`);
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.name === 'Error' ? '' : error.name + ': '}${error.message}` : String(error);
+  return JSON.stringify(text.split('\n')[0].slice(0, 200));
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function scenarioPath(nameOrPath: string): string {
   if (looksLikePath(nameOrPath)) return resolve(nameOrPath);

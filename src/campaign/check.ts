@@ -72,6 +72,8 @@ export interface CampaignInput {
   onProgress?: (progress: Progress) => void;
   /** A partial result of the same campaign to continue (see `readCampaignFile`). */
   resume?: ResumeState;
+  /** Called as runs complete, with the state so far (see `CampaignOptions.onCheckpoint`). */
+  onCheckpoint?: (snapshot: () => CampaignResult) => void;
 }
 
 export interface CheckOptions extends CampaignInput {
@@ -114,6 +116,7 @@ export async function campaign(variantInputs: VariantInput[], input: CampaignInp
     runTimeoutMs: input.runTimeoutMs,
     inlineDesigns,
     resume: input.resume,
+    onCheckpoint: input.onCheckpoint,
   });
 }
 

@@ -14,6 +14,7 @@
  */
 import { InputError } from '../sim/input-error.ts';
 import { MS, SECOND, tryParseDuration, type Micros } from '../sim/time.ts';
+import { parseParam } from '../world/params.ts';
 import type { CampaignResult } from './campaign.ts';
 import { designNames, loadDesign, scenarioNames } from './catalog.ts';
 import { campaign, type CampaignInput } from './check.ts';
@@ -66,6 +67,9 @@ export async function sweep(options: SweepOptions): Promise<CampaignResult> {
   if (!(options.param in design.params)) {
     throw new InputError('--param', options.param, `a parameter of ${design.name} (${Object.keys(design.params).join(', ') || 'it has none'})`);
   }
+  if (options.params && options.param in options.params) throw new InputError('--set', options.param, `a parameter other than the swept one (--param ${options.param})`);
+  if (new Set(options.values).size !== options.values.length) throw new InputError('--param', options.param, 'each value once', options.values.join(','));
+  for (const value of options.values) parseParam(design.params[options.param], value, '--param', options.param);
   const variants = options.values.map((value) => ({
     design: options.design,
     params: { ...options.params, [options.param]: value },

@@ -9,6 +9,7 @@
  * A design that throws, or loops past the event budget, fails the run (violation
  * `model-error`) instead of crashing the caller.
  */
+import { withoutRealTime } from './sandbox.ts';
 import { checkAll } from '../check/index.ts';
 import type { Invariant, Violation } from '../check/invariant.ts';
 import type { History } from '../history/history.ts';
@@ -73,7 +74,16 @@ export const QUIET_SCHEDULE: Schedule = {
   source: '<built-in>',
 };
 
+/**
+ * One run: the design under the schedule from the seed, then every invariant and metric over
+ * its history. A design that throws, loops past its event budget, or reaches for real timers
+ * or `process.exit` fails the run with a `model-error` violation.
+ */
 export function simulate(options: SimulateOptions): RunResult {
+  return withoutRealTime(() => simulateRun(options));
+}
+
+function simulateRun(options: SimulateOptions): RunResult {
   const schedule = options.schedule ?? QUIET_SCHEDULE;
   const params = resolveParams(options.design, options.params ?? {});
   const workload: Workload = { ...DEFAULT_WORKLOAD, ...schedule.workload, ...options.workload };

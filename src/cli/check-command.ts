@@ -5,14 +5,17 @@
  * with its `hasim replay` command. Exit 1 when an invariant failed, 130 after Ctrl-C (the
  * partial results are written and `--resume` continues them).
  */
+import { InputError } from '../sim/input-error.ts';
+import { DEFAULT_RUN_TIMEOUT_S } from './run-in-worker.ts';
+import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { check } from '../campaign/check.ts';
 import { campaignJson, DEFAULT_FAILURES_DIR, readCampaignFile, resumeStateOf } from '../report/campaign-json.ts';
 import { campaignText } from '../report/campaign-text.ts';
 import { checkHtml } from '../report/html/check-page.ts';
-import { writeHtml } from '../report/html/write.ts';
+import { checkOutputs, writeOutput, writeOutputAtomically } from './output-path.ts';
 import { parseSetFlags } from '../world/params.ts';
-import { EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
+import { Checkpointer, EXIT_ON_SIGNAL, interruptSignal, parseCount, parseList, ProgressBar, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
 import { collect, parseSeed } from './options.ts';
 import { out, err, exitWith, commandLine } from './io.ts';
 
@@ -37,6 +40,16 @@ interface CheckFlags {
   runTimeout?: string;
   failuresDir: string;
   html?: string;
+}
+
+/** `--run-timeout` in ms; it needs worker threads (a run in this thread cannot be stopped). */
+function runTimeoutMs(flags: CheckFlags): number {
+  if (flags.runTimeout === undefined) return DEFAULT_RUN_TIMEOUT_S * 1000;
+  const seconds = parseCount(flags.runTimeout, '--run-timeout', 1);
+  if (flags.workers !== undefined && parseCount(flags.workers, '--workers') === 0) {
+    throw new InputError('--run-timeout', '', 'worker threads (--workers 0 runs in this thread, where a run cannot be stopped)');
+  }
+  return seconds * 1000;
 }
 
 /** Where an interrupted campaign's results go when no --json file was named. */
@@ -65,12 +78,17 @@ export function checkCommand(cli: Command): void {
     .option('--resume <file>', 'continue an interrupted campaign from its JSON result file')
     .option('--shrink-runs <n>', 'simulations allowed to shrink each failure (0: no shrinking)', '200')
     .option('--max-events <n>', 'event budget per run (a design looping past it fails that run)')
-    .option('--run-timeout <seconds>', 'kill a worker whose run takes longer than this wall time (the run fails as worker-died)')
+    .option('--run-timeout <seconds>', `stop a run that takes longer than this wall time; it fails as worker-died (default ${DEFAULT_RUN_TIMEOUT_S}; needs worker threads)`)
     .option('--failures-dir <dir>', 'where failing schedules are written', DEFAULT_FAILURES_DIR)
     .action(async (designs: string[], flags: CheckFlags) => {
+      checkOutputs({ json: flags.json, junit: flags.junit, html: flags.html, failuresDir: flags.failuresDir }, ['failuresDir']);
       const resumeFile = flags.resume ? readCampaignFile(flags.resume) : undefined;
       const progress = new ProgressBar();
       const interrupt = interruptSignal();
+      // the result file is saved as runs complete: a killed process loses only the runs in flight
+      const saveTo = typeof flags.json === 'string' ? flags.json : PARTIAL_FILE;
+      const checkpoint = new Checkpointer(saveTo);
+      const command = commandLine();
       let result;
       try {
         result = await check({
@@ -89,24 +107,27 @@ export function checkCommand(cli: Command): void {
           checkDeterminism: flags.checkDeterminism,
           shrinkRuns: parseCount(flags.shrinkRuns, '--shrink-runs'),
           maxEvents: flags.maxEvents === undefined ? undefined : parseCount(flags.maxEvents, '--max-events', 1),
-          runTimeoutMs: flags.runTimeout === undefined ? undefined : parseCount(flags.runTimeout, '--run-timeout', 1) * 1000,
+          runTimeoutMs: runTimeoutMs(flags),
           resume: resumeFile ? resumeStateOf(resumeFile) : undefined,
           signal: interrupt.signal,
           onProgress: progress.update,
+          onCheckpoint: (snapshot) => checkpoint.offer(() => campaignJson(snapshot(), { kind: 'check', command, failuresDir: flags.failuresDir })),
         });
       } finally {
         progress.done();
         interrupt.dispose();
       }
-      const file = campaignJson(result, { kind: 'check', command: commandLine(), failuresDir: flags.failuresDir });
-      const json = result.interrupted && flags.json === undefined ? PARTIAL_FILE : flags.json;
+      const file = campaignJson(result, { kind: 'check', command, failuresDir: flags.failuresDir });
+      if (result.interrupted) writeOutputAtomically(saveTo, JSON.stringify(file, null, 2) + '\n');
+      else if (saveTo === PARTIAL_FILE && checkpoint.wrote) rmSync(PARTIAL_FILE, { force: true });
       writeFailureSchedules(file);
-      const toStdout = writeOutputs(file, { json, junit: flags.junit });
-      if (flags.html) writeHtml(flags.html, checkHtml(file));
+      const toStdout = writeOutputs(file, { json: flags.json === true ? true : undefined, junit: flags.junit });
+      if (typeof flags.json === 'string' && !result.interrupted) writeOutputAtomically(flags.json, JSON.stringify(file, null, 2) + '\n');
+      if (flags.html) writeOutput(flags.html, checkHtml(file));
       if (!toStdout) out(campaignText(file));
       if (result.interrupted) {
-        err(`hasim: partial results in ${typeof json === 'string' ? json : 'the JSON above'}; continue with --resume\n`);
-        exitWith(EXIT_INTERRUPTED);
+        err(`hasim: partial results in ${saveTo}; continue with --resume ${saveTo}\n`);
+        exitWith(interrupt.exitCode() ?? EXIT_ON_SIGNAL.SIGINT);
       } else exitWith(file.designs.some((d) => d.failedRuns > 0) ? 1 : 0);
     });
 }

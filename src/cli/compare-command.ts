@@ -10,10 +10,10 @@ import { compare } from '../campaign/compare.ts';
 import { campaignJson } from '../report/campaign-json.ts';
 import { campaignCaption, compareTable } from '../report/compare-table.ts';
 import { compareHtml } from '../report/html/compare-page.ts';
-import { writeHtml } from '../report/html/write.ts';
+import { checkOutputs, writeOutput } from './output-path.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
-import { EXIT_INTERRUPTED, interruptSignal, parseCount, parseList, ProgressBar, writeOutputs } from './campaign-output.ts';
+import { interruptSignal, parseCount, parseList, ProgressBar, writeJson } from './campaign-output.ts';
 import { collect, parseSeed } from './options.ts';
 import { out, exitWith, commandLine } from './io.ts';
 
@@ -25,7 +25,7 @@ export interface TableFlags {
   format: string;
   set: string[];
   workers?: string;
-  json?: string;
+  json?: string | true;
   invariants?: string;
   maxEvents?: string;
   html?: string;
@@ -40,7 +40,7 @@ export function tableOptions(command: Command): Command {
     .option('--seed <n>', 'the first seed', '1')
     .option('--format <format>', 'table, json, csv or md', 'table')
     .option('--workers <n>', 'worker threads (default: every core; 0: in this thread)')
-    .option('--json <file>', 'also write the full JSON result to FILE')
+    .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the table')
     .option('--html <file>', 'write a self-contained HTML report (charts of the table) to FILE')
     .option('--invariants <list>', 'check only these invariants (comma-separated)')
     .option('--max-events <n>', 'event budget per run');
@@ -71,7 +71,9 @@ export function parseDesignSets(pairs: readonly string[]): Record<string, Record
     const colon = key.indexOf(':');
     const [design, name] = colon < 0 ? ['*', key] : [key.slice(0, colon), key.slice(colon + 1)];
     if (!design || !name) throw new InputError('--set', pair, 'design:name=value or name=value');
-    (out[design] ??= {})[name] = pair.slice(eq + 1);
+    const sets = (out[design] ??= {});
+    if (name in sets) throw new InputError('--set', key, 'each parameter set once', `${key}=${sets[name]} and ${pair}`);
+    sets[name] = pair.slice(eq + 1);
   }
   return out;
 }
@@ -86,6 +88,7 @@ export function compareCommand(cli: Command): void {
     .option('--set <design:name=value>', 'override a parameter of one design, or of every design that has it (repeatable)', collect, [])
     .action(async (designs: string[], flags: TableFlags) => {
       const format = parseFormat(flags.format);
+      checkOutputs({ json: flags.json, html: flags.html });
       const progress = new ProgressBar();
       const interrupt = interruptSignal();
       let result;
@@ -96,13 +99,13 @@ export function compareCommand(cli: Command): void {
         interrupt.dispose();
       }
       const file = campaignJson(result, { kind: 'compare', command: commandLine() });
-      if (flags.json) writeOutputs(file, { json: flags.json });
-      if (flags.html) writeHtml(flags.html, compareHtml(file));
-      if (format === 'json') out(JSON.stringify(file, null, 2) + '\n');
+      if (typeof flags.json === 'string') writeJson(flags.json, file);
+      if (flags.html) writeOutput(flags.html, compareHtml(file));
+      if (format === 'json' || flags.json === true) writeJson(true, file);
       else {
         out(renderTable(compareTable(file), format));
         if (format === 'table') out(campaignCaption(file) + '\n');
       }
-      exitWith(result.interrupted ? EXIT_INTERRUPTED : 0);
+      exitWith(result.interrupted ? (interrupt.exitCode() ?? 130) : 0);
     });
 }

@@ -5,19 +5,17 @@
  * Several designs print one table side by side (they see the same drawn failures where their
  * plants have the same shape: same seed, same component history).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_SIMULATIONS, estimate, MINUTES_PER_YEAR } from '../estimate/estimate.ts';
 import { loadReliability } from '../estimate/reliability.ts';
 import { estimateJson, estimateNotes, estimateTable } from '../report/estimate-report.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
 import { estimateHtml, estimateReportInput } from '../report/html/estimate-page.ts';
-import { writeHtml } from '../report/html/write.ts';
+import { checkOutputs, writeOutput } from './output-path.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
-import { parseCount } from './campaign-output.ts';
+import { parseCount, writeJson } from './campaign-output.ts';
 import { parseDesignSets } from './compare-command.ts';
 import { collect, parseSeed } from './options.ts';
 import { out, exitWith, commandLine } from './io.ts';
@@ -28,7 +26,7 @@ interface EstimateFlags {
   confidence: string;
   workers?: string;
   seed: string;
-  json?: string;
+  json?: string | true;
   format: string;
   simulations: string;
   set: string[];
@@ -83,11 +81,12 @@ export function estimateCommand(cli: Command): void {
     .option('--orders-per-second <n>', 'the real order rate lost orders are counted at', '200')
     .option('--incident-orders-per-second <n>', 'order rate inside incident simulations', '10')
     .option('--format <format>', 'table, json, csv or md', 'table')
-    .option('--json <file>', 'also write the JSON result to FILE')
+    .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the table')
     .option('--html <file>', 'write a self-contained HTML report (availability intervals, downtime against the budget) to FILE')
     .addHelpText('after', CONVENTIONS)
     .action(async (designs: string[], flags: EstimateFlags) => {
       const format = parseFormat(flags.format);
+      checkOutputs({ json: flags.json, html: flags.html });
       const data = loadReliability(flags.reliability!);
       const years = parseYears(flags.years);
       const confidence = parseConfidence(flags.confidence);
@@ -107,12 +106,9 @@ export function estimateCommand(cli: Command): void {
         ordersPerSecond,
         incidentOrdersPerSecond,
       });
-      if (flags.json) {
-        mkdirSync(dirname(flags.json), { recursive: true });
-        writeFileSync(flags.json, JSON.stringify(json, null, 2) + '\n');
-      }
-      if (flags.html) writeHtml(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes: estimateNotes(results, data) })));
-      if (format === 'json') out(JSON.stringify(json, null, 2) + '\n');
+      if (typeof flags.json === 'string') writeJson(flags.json, json);
+      if (flags.html) writeOutput(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes: estimateNotes(results, data) })));
+      if (format === 'json' || flags.json === true) writeJson(true, json);
       else {
         out(renderTable(estimateTable(results), format));
         if (format === 'table') out(estimateNotes(results, data).map((n) => `- ${n}`).join('\n') + '\n');

@@ -30,6 +30,9 @@ export const out = (text: string): void => current.stdout(text);
 export const err = (text: string): void => current.stderr(text);
 export const stderrIsTty = (): boolean => current.stderrIsTty;
 
+/** The arguments as given (without `hasim`). */
+export const cliArgv = (): readonly string[] => current.argv;
+
 /** The command line as result files record it: `['hasim', ...argv]`. */
 export const commandLine = (): string[] => ['hasim', ...current.argv];
 

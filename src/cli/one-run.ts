@@ -3,18 +3,24 @@
  * design, a schedule file or a profile run drawn from the seed, `--set` overrides), writing the
  * trace, the JSON and the HTML report, printing the text report, and the one-line command that replays the run.
  */
-import { writeFileSync } from 'node:fs';
+import { staticDesignView } from '../faults/design-view.ts';
+import { validateTargets } from '../faults/schedule.ts';
+import { checkedTopology } from '../world/topology-check.ts';
+import { parseSetFlags, resolveParams } from '../world/params.ts';
+import { parseCount } from './campaign-output.ts';
+import { cliArgv } from './io.ts';
+import { DEFAULT_RUN_TIMEOUT_S, inRunWorker, runInWorker } from './run-in-worker.ts';
 import type { Command } from 'commander';
 import { loadDesign, loadScenario, profilePath } from '../campaign/catalog.ts';
 import { QUIET_SCHEDULE, simulate, type RunResult } from '../campaign/simulate.ts';
 import { drawRun, loadProfile } from '../faults/random-profile.ts';
 import { runText } from '../report/run-text.ts';
 import { runHtml } from '../report/html/run-page.ts';
-import { parseHtmlWindow, writeHtml } from '../report/html/write.ts';
+import { parseHtmlWindow } from '../report/html/write.ts';
+import { checkOutputs, writeOutput } from './output-path.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import type { Design } from '../world/design.ts';
-import { parseSetFlags } from '../world/params.ts';
 import { collect, parseClientSession, parseSeed } from './options.ts';
 import { out } from './io.ts';
 
@@ -29,6 +35,7 @@ export interface OneRunFlags {
   html?: string;
   htmlWindow?: string[];
   clientSession?: string;
+  runTimeout?: string;
 }
 
 export interface OneRun {
@@ -51,15 +58,31 @@ export function oneRunOptions(command: Command): Command {
     .option('--history', 'include the full history in the JSON')
     .option('--trace <file>', 'write the full event trace to FILE')
     .option('--html <file>', 'write a self-contained HTML report (timeline, charts, message diagram) to FILE')
-    .option('--html-window <from..to>', 'a window of the HTML message diagram, e.g. 30s..32s (repeatable; the first is shown first)', collect, []);
+    .option('--html-window <from..to>', 'a window of the HTML message diagram, e.g. 30s..32s (repeatable; the first is shown first)', collect, [])
+    .option('--run-timeout <seconds>', `stop the run after this much wall time (a design looping forever); exit 1`, String(DEFAULT_RUN_TIMEOUT_S));
 }
 
-/** Runs the simulation the flags describe. */
-export async function executeOneRun(designName: string, flags: OneRunFlags): Promise<OneRun> {
+interface Prepared {
+  design: Design;
+  seed: number;
+  schedule?: Schedule;
+  params: Record<string, string>;
+  htmlWindows: { startUs: number; endUs: number }[];
+  session: ReturnType<typeof parseClientSession>;
+}
+
+/**
+ * Checks every flag and input of a run without simulating: output paths, seed, `--set`, the
+ * design (loaded and validated), the schedule or profile draw and its targets.
+ */
+async function prepareOneRun(designName: string, flags: OneRunFlags): Promise<Prepared> {
   if (flags.scenario && flags.profile) throw new InputError('--profile', '', 'either -s/--scenario or --profile, not both');
+  checkOutputs({ json: flags.json, trace: flags.trace, html: flags.html });
+  parseCount(flags.runTimeout ?? String(DEFAULT_RUN_TIMEOUT_S), '--run-timeout', 1);
   const seed = parseSeed(flags.seed);
   const session = parseClientSession(flags.clientSession);
   const overrides = parseSetFlags(flags.set);
+  const htmlWindows = (flags.htmlWindow ?? []).map(parseHtmlWindow);
   const design = await loadDesign(designName);
   let schedule: Schedule | undefined;
   let params: Record<string, string> = overrides;
@@ -69,11 +92,31 @@ export async function executeOneRun(designName: string, flags: OneRunFlags): Pro
     schedule = drawn.schedule;
     params = { ...drawn.params, ...overrides };
   }
-  const htmlWindows = (flags.htmlWindow ?? []).map(parseHtmlWindow);
+  const resolved = resolveParams(design, params);
+  checkedTopology(design, resolved, designName);
+  if (schedule) validateTargets(schedule, staticDesignView(design, resolved));
+  return { design, seed, schedule, params, htmlWindows, session };
+}
+
+/**
+ * Outside the run worker: checks the flags and inputs here, then runs the same command line
+ * in a worker thread with its wall-clock budget, and returns true. Inside it: returns false
+ * (the caller simulates).
+ */
+export async function dispatchToWorker(designName: string, flags: OneRunFlags): Promise<boolean> {
+  if (inRunWorker()) return false;
+  await prepareOneRun(designName, flags);
+  await runInWorker(cliArgv(), parseCount(flags.runTimeout ?? String(DEFAULT_RUN_TIMEOUT_S), '--run-timeout', 1), designName);
+  return true;
+}
+
+/** Runs the simulation the flags describe (in this thread). */
+export async function executeOneRun(designName: string, flags: OneRunFlags): Promise<OneRun> {
+  const { design, seed, schedule, params, htmlWindows, session } = await prepareOneRun(designName, flags);
   const result = simulate({ design, seed, schedule, params, workload: { session }, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined });
-  if (flags.trace) writeFileSync(flags.trace, (result.trace ?? []).join('\n') + '\n');
+  if (flags.trace) writeOutput(flags.trace, (result.trace ?? []).join('\n') + '\n');
   const replayCommand = replayCommandLine({ design: designName, seed, scenario: flags.scenario, profile: flags.profile, set: flags.set, session: flags.clientSession, traceHash: result.traceHash });
-  if (flags.html) writeHtml(flags.html, runHtml(result, { schedule: schedule ?? QUIET_SCHEDULE, paramSpecs: design.params, replayCommand, messageWindows: htmlWindows }));
+  if (flags.html) writeOutput(flags.html, runHtml(result, { schedule: schedule ?? QUIET_SCHEDULE, paramSpecs: design.params, replayCommand, messageWindows: htmlWindows }));
   return { design, result, replayCommand };
 }
 
@@ -103,7 +146,7 @@ export function reportOneRun(run: OneRun, json: string | true | undefined, body:
     out(text);
     return;
   }
-  if (typeof json === 'string') writeFileSync(json, text);
+  if (typeof json === 'string') writeOutput(json, text);
   out(runText(run.result, { replayCommand: run.replayCommand }) + footer.map((l) => l + '\n').join(''));
 }
 

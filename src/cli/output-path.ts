@@ -5,7 +5,7 @@
  * that is a directory where a file is wanted, or that runs under a regular file, or into a
  * folder that cannot be written, is refused up front as an InputError naming the flag.
  */
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../sim/input-error.ts';
 
@@ -46,10 +46,27 @@ export function writeOutput(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+/** Writes a file whole or not at all: a kill mid-write leaves the previous version. */
+export function writeOutputAtomically(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
 function statOf(path: string) {
   try {
     return statSync(path);
   } catch {
     return undefined;
+  }
+}
+
+/** Checks every output flag a command was given (`--json` only when it names a file). */
+export function checkOutputs(flags: Record<string, string | true | undefined>, directories: readonly string[] = []): void {
+  for (const [name, value] of Object.entries(flags)) {
+    if (typeof value !== 'string') continue;
+    const flag = '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    checkOutputPath(flag, value, directories.includes(name) ? 'directory' : 'file');
   }
 }

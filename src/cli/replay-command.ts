@@ -11,7 +11,7 @@
 import type { Command } from 'commander';
 import { runJson } from '../report/run-json.ts';
 import { InputError } from '../sim/input-error.ts';
-import { executeOneRun, oneRunOptions, reportOneRun, type OneRunFlags } from './one-run.ts';
+import { dispatchToWorker, executeOneRun, oneRunOptions, reportOneRun, type OneRunFlags } from './one-run.ts';
 import { err, exitWith, commandLine } from './io.ts';
 
 interface ReplayFlags extends OneRunFlags {
@@ -24,6 +24,7 @@ export function replayCommand(cli: Command): void {
     .action(async (designName: string, flags: ReplayFlags) => {
       const expected = flags.expectHash?.trim().toLowerCase();
       if (expected !== undefined && !/^[0-9a-f]+$/.test(expected)) throw new InputError('--expect-hash', '', 'a trace hash (hex digits) as printed by hasim', JSON.stringify(flags.expectHash));
+      if (await dispatchToWorker(designName, flags)) return;
       const run = await executeOneRun(designName, flags);
       const hash = run.result.traceHash;
       const matches = expected === undefined ? undefined : hash === expected;

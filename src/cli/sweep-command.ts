@@ -9,11 +9,11 @@ import { parseSweepValues, sweep } from '../campaign/compare.ts';
 import { campaignJson } from '../report/campaign-json.ts';
 import { campaignCaption, sweepTable } from '../report/compare-table.ts';
 import { sweepHtml } from '../report/html/compare-page.ts';
-import { writeHtml } from '../report/html/write.ts';
+import { checkOutputs, writeOutput } from './output-path.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
 import { parseSetFlags } from '../world/params.ts';
-import { EXIT_INTERRUPTED, interruptSignal, ProgressBar, writeOutputs } from './campaign-output.ts';
+import { interruptSignal, ProgressBar, writeJson } from './campaign-output.ts';
 import { campaignFlags, tableOptions, type TableFlags } from './compare-command.ts';
 import { collect } from './options.ts';
 import { out, exitWith, commandLine } from './io.ts';
@@ -29,6 +29,7 @@ export function sweepCommand(cli: Command): void {
     .option('--set <name=value>', 'fix another parameter for every value (repeatable)', collect, [])
     .action(async (design: string, flags: TableFlags & { param: string }) => {
       const format = parseFormat(flags.format);
+      checkOutputs({ json: flags.json, html: flags.html });
       const eq = flags.param.indexOf('=');
       if (eq <= 0) throw new InputError('--param', '', 'name=v1,v2,... or name=start..end:step', JSON.stringify(flags.param));
       const param = flags.param.slice(0, eq).trim();
@@ -43,13 +44,13 @@ export function sweepCommand(cli: Command): void {
         interrupt.dispose();
       }
       const file = campaignJson(result, { kind: 'sweep', command: commandLine() });
-      if (flags.json) writeOutputs(file, { json: flags.json });
-      if (flags.html) writeHtml(flags.html, sweepHtml(file, param));
-      if (format === 'json') out(JSON.stringify(file, null, 2) + '\n');
+      if (typeof flags.json === 'string') writeJson(flags.json, file);
+      if (flags.html) writeOutput(flags.html, sweepHtml(file, param));
+      if (format === 'json' || flags.json === true) writeJson(true, file);
       else {
         out(renderTable(sweepTable(file, param), format));
         if (format === 'table') out(`${file.designs[0]?.design ?? design}: ${campaignCaption(file)}\n`);
       }
-      exitWith(result.interrupted ? EXIT_INTERRUPTED : 0);
+      exitWith(result.interrupted ? (interrupt.exitCode() ?? 130) : 0);
     });
 }

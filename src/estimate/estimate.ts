@@ -120,10 +120,11 @@ const FEW_EVENTS = 10;
 export async function estimate(options: EstimateOptions): Promise<DesignEstimate[]> {
   const years = options.years;
   if (!(years > 0) || !Number.isFinite(years)) throw new InputError('--years', '', 'a positive number of years', String(years));
-  // every design must load and declare its structure before any work starts
+  await checkParams(options);
+  // every design must declare its structure before any work starts
   for (const name of options.designs) {
     const design = await loadDesign(name);
-    estimateSpecOf(design, resolveParams(design, paramsFor(design, name, options)));
+    estimateSpecOf(design, resolveParams(design, paramsOf(name, design, options)));
   }
   const chunks = Math.min(100, Math.max(1, Math.ceil(years)));
   const passes = options.designs.length * 2 * chunks;
@@ -139,16 +140,34 @@ export async function estimate(options: EstimateOptions): Promise<DesignEstimate
   return out;
 }
 
+/**
+ * Every `--set` before any work: `name=value` must name a parameter of at least one design,
+ * `design:name=value` one of the estimated designs, and each value must suit its parameter.
+ */
+async function checkParams(options: EstimateOptions): Promise<void> {
+  const designs = await Promise.all(options.designs.map(async (name) => ({ name, design: await loadDesign(name) })));
+  const shared = Object.keys(options.params?.['*'] ?? {});
+  for (const key of shared) {
+    if (!designs.some(({ design }) => key in design.params)) throw new InputError('--set', key, `a parameter of at least one estimated design (hasim list --params ${options.designs[0]})`);
+  }
+  for (const key of Object.keys(options.params ?? {})) {
+    if (key !== '*' && !designs.some(({ name, design }) => name === key || design.name === key)) {
+      throw new InputError('--set', key, `one of the estimated designs (${options.designs.join(', ')})`);
+    }
+  }
+  for (const { name, design } of designs) resolveParams(design, paramsOf(name, design, options));
+}
+
 /** `--set name=value` applies to every design that has the parameter, `design:name=value` to one. */
-function paramsFor(design: Design, name: string, options: EstimateOptions): Record<string, string> {
+function paramsOf(name: string, design: Design, options: EstimateOptions): Record<string, string> {
   const shared = Object.entries(options.params?.['*'] ?? {}).filter(([key]) => key in design.params);
-  return { ...Object.fromEntries(shared), ...(options.params?.[name] ?? {}) };
+  return { ...Object.fromEntries(shared), ...(options.params?.[design.name] ?? {}), ...(options.params?.[name] ?? {}) };
 }
 
 /** The two passes over one design's chunks: count the classes, then simulate a weighted sample. */
 async function estimateOne(name: string, options: EstimateOptions, pool: ChunkPool, chunks: number, progress: () => void): Promise<DesignEstimate> {
   const design = await loadDesign(name);
-  const params = paramsFor(design, name, options);
+  const params = paramsOf(name, design, options);
   const base = {
     design: name,
     params,

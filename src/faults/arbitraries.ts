@@ -86,7 +86,7 @@ function rawFault(kind: FaultKind, chaos: Micros, names: string[]): fc.Arbitrary
       const raw: Record<string, unknown> = { at: writeDuration(atMs * MS), kind: kind.kind };
       if (target !== undefined) raw.target = target;
       for (const [name, value] of Object.entries(fields)) if (value !== undefined) raw[name] = value;
-      if (forMs !== undefined) raw.for = writeDuration(forMs * MS);
+      if (forMs !== undefined) raw.for = writeDuration(Math.min(forMs, chaosMs - atMs) * MS);
       return { atMs, raw };
     });
 }

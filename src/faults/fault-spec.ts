@@ -42,7 +42,15 @@ export function parseFault(raw: unknown, index: number, duration: Micros, source
   const fault: FaultSpec = { id: index, at: fields.at === undefined ? 0 : parseDurationField(fields.at, at('at')), kind: kind.kind };
   if (fault.at >= duration) fail(at('at'), `a start before the end of chaos (duration ${writeDuration(duration)})`, fields.at);
   if (fields.when !== undefined) fault.when = parseTrigger(fields.when, at('when'));
-  if (fields.for !== undefined) fault.for = parseDurationField(fields.for, at('for'));
+  if (fields.for !== undefined) {
+    const lasting = parseDurationField(fields.for, at('for'));
+    if (lasting <= 0) fail(at('for'), 'a positive duration (leave for out to last until chaos ends)', fields.for);
+    // a triggered fault starts when its trigger fires: the injector heals it when chaos ends
+    if (fault.when === undefined && fault.at + lasting > duration) {
+      fail(at('for'), `a duration ending by the end of chaos: at most ${writeDuration(duration - fault.at)} from at ${writeDuration(fault.at)} (duration ${writeDuration(duration)}; leave for out to last until chaos ends)`, fields.for);
+    }
+    fault.for = lasting;
+  }
 
   if (fields.target !== undefined) fault.target = parseTarget(fields.target, at('target'));
   else if (kind.target === 'required' && fault.when === undefined) fail(at('target'), `a target for ${kind.kind}: a node id or primary, standby, any, rack:R, dc:D, switch:S, power:P`, undefined);

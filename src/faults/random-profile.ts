@@ -40,11 +40,11 @@ import { basename, extname } from 'node:path';
 import { parseDurationDistribution, type DistributionSpec } from '../sim/distributions.ts';
 import { InputError } from '../sim/input-error.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
-import { fail, parseDurationField, type At } from './fields.ts';
+import { fail, parseDurationField, writeDuration, type At } from './fields.ts';
 import type { FaultKind } from './kind.ts';
 import { ALL_NODES, TARGET_PATTERNS, isTargetPattern, parseValueChoice, type ValueChoice } from './profile-values.ts';
 import { faultKind, faultKindNames } from './registry.ts';
-import { DEFAULT_SETTLE, parseYaml } from './schedule.ts';
+import { DEFAULT_SETTLE, MAX_RUN_SPAN, parseYaml } from './schedule.ts';
 import { parseTarget } from './targets.ts';
 
 export { drawRun, type DrawnRun } from './swarm.ts';
@@ -108,7 +108,9 @@ export function parseProfile(text: string, source: string): RandomProfile {
   const at = (field: string): At => ({ source, field });
   if (doc.duration === undefined) fail(at('duration'), 'the length of chaos of each drawn schedule, such as 60s', undefined);
   const duration = parseDurationField(doc.duration, at('duration'));
-  if (duration <= 0) fail(at('duration'), 'a positive duration, such as 60s', doc.duration);
+  if (duration <= 0 || duration > MAX_RUN_SPAN) fail(at('duration'), `a positive duration up to ${writeDuration(MAX_RUN_SPAN)}, such as 60s`, doc.duration);
+  const settle = doc.settle === undefined ? DEFAULT_SETTLE : parseDurationField(doc.settle, at('settle'));
+  if (settle > MAX_RUN_SPAN) fail(at('settle'), `a duration up to ${writeDuration(MAX_RUN_SPAN)}, such as 30s`, doc.settle);
   const name = doc.name ?? (basename(source, extname(source)) || 'profile');
   if (typeof name !== 'string' || name.trim() === '') fail(at('name'), 'a non-empty name', doc.name);
   const description = doc.description ?? '';
@@ -127,7 +129,7 @@ export function parseProfile(text: string, source: string): RandomProfile {
     description,
     source,
     duration,
-    settle: doc.settle === undefined ? DEFAULT_SETTLE : parseDurationField(doc.settle, at('settle')),
+    settle,
     maxConcurrentFaults,
     minHealthyTime: doc.minHealthyTime === undefined ? DEFAULTS.minHealthyTime : parseDurationField(doc.minHealthyTime, at('minHealthyTime')),
     intensity: doc.intensity === undefined ? { ...DEFAULTS.intensity } : parseIntensity(doc.intensity, at('intensity')),

@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import YAML from 'yaml';
 import { InputError, describeValue } from '../sim/input-error.ts';
-import { SECOND, type Micros } from '../sim/time.ts';
+import { DAY, SECOND, type Micros } from '../sim/time.ts';
 import { checkFaultAgainst, parseFault, writeFault } from './fault-spec.ts';
 import { fail, parseDurationField, writeDuration } from './fields.ts';
 import type { DesignParamsView } from './kind.ts';
@@ -63,6 +63,12 @@ export interface Schedule {
 
 const TOP_LEVEL = ['name', 'description', 'duration', 'settle', 'workload', 'faults'];
 export const DEFAULT_SETTLE: Micros = 60 * SECOND;
+/**
+ * The longest chaos phase (and settle) a schedule may ask for: a day. A run simulates every
+ * message, so a day of a busy design already takes minutes of wall time; a longer span is
+ * almost always a typo (`100y`), and years of operation are what `hasim estimate` is for.
+ */
+export const MAX_RUN_SPAN: Micros = DAY;
 
 /** Parses and validates a schedule; every problem is an InputError naming `source` and the field. */
 export function parseSchedule(text: string, source: string): Schedule {
@@ -76,8 +82,9 @@ export function parseSchedule(text: string, source: string): Schedule {
   }
   if (doc.duration === undefined) fail({ source, field: 'duration' }, 'the length of chaos, such as 120s', undefined);
   const duration = parseDurationField(doc.duration, { source, field: 'duration' });
-  if (duration <= 0) fail({ source, field: 'duration' }, 'a positive duration, such as 120s', doc.duration);
+  if (duration <= 0 || duration > MAX_RUN_SPAN) fail({ source, field: 'duration' }, `a positive duration up to ${writeDuration(MAX_RUN_SPAN)}, such as 120s (a run simulates every event; years are for hasim estimate)`, doc.duration);
   const settle = doc.settle === undefined ? DEFAULT_SETTLE : parseDurationField(doc.settle, { source, field: 'settle' });
+  if (settle > MAX_RUN_SPAN) fail({ source, field: 'settle' }, `a duration up to ${writeDuration(MAX_RUN_SPAN)}, such as 60s`, doc.settle);
   const name = doc.name === undefined ? stemOf(source) : doc.name;
   if (typeof name !== 'string' || name.trim() === '') fail({ source, field: 'name' }, 'a non-empty name', doc.name);
   const description = doc.description ?? '';

@@ -19,7 +19,13 @@ export const YEAR = 365 * DAY;
 const UNIT_MICROS: Record<string, number> = { us: US, ms: MS, s: SECOND, m: MINUTE, h: HOUR, d: DAY, y: YEAR };
 const PART = /(\d+(?:\.\d+)?)(us|ms|s|m|h|d|y)/y;
 
-export const DURATION_EXPECTED = 'a non-negative duration with a unit, such as 250ms, 30s, 1m30s, 4h or 2y';
+/**
+ * The longest duration hasim accepts anywhere: 200 years, well inside the integers a double
+ * holds exactly in microseconds (2^53 µs is about 285 years), and longer than any MTTF.
+ */
+export const MAX_DURATION: Micros = 200 * YEAR;
+
+export const DURATION_EXPECTED = 'a non-negative duration with a unit, such as 250ms, 30s, 1m30s, 4h or 2y (at most 200y)';
 
 /** Parses `250ms`, `1.5s`, `1m30s`... into microseconds, or returns undefined. */
 export function tryParseDuration(text: string): Micros | undefined {
@@ -33,7 +39,7 @@ export function tryParseDuration(text: string): Micros | undefined {
     if (!m || m.index !== at) return undefined;
     total += Number(m[1]) * UNIT_MICROS[m[2]];
   }
-  return Math.round(total);
+  return total <= MAX_DURATION ? Math.round(total) : undefined;
 }
 
 /** Parses a duration field of a user's file; throws an InputError naming the field. */

@@ -23,7 +23,8 @@ export type ParamSpec =
   /** `positive`: zero is refused too (an interval or a timeout of 0 makes no sense). */
   | { kind: 'duration'; default: string; positive?: boolean; doc: string; source: string }
   | { kind: 'number'; default: number; min?: number; max?: number; unit?: string; doc: string; source: string }
-  | { kind: 'integer'; default: number; min?: number; max?: number; unit?: string; doc: string; source: string }
+  /** `oneOf`: the only values allowed (a cluster of 3 or 5), instead of a range. */
+  | { kind: 'integer'; default: number; min?: number; max?: number; oneOf?: readonly number[]; unit?: string; doc: string; source: string }
   | { kind: 'boolean'; default: boolean; doc: string; source: string }
   | { kind: 'enum'; default: string; values: readonly string[]; doc: string; source: string }
   /**

@@ -22,6 +22,7 @@ export function describeParam(spec: ParamSpec): string {
       return `one integer${range ? ' ' + range : ''} per node, comma-separated (one value: every node)`;
     }
     default: {
+      if (spec.kind === 'integer' && spec.oneOf) return `an integer: ${orList(spec.oneOf.map(String))}`;
       const range = [spec.min !== undefined ? `>= ${spec.min}` : '', spec.max !== undefined ? `<= ${spec.max}` : ''].filter(Boolean).join(' and ');
       return `${spec.kind === 'integer' ? 'an integer' : 'a number'}${range ? ' ' + range : ''}`;
     }
@@ -63,6 +64,7 @@ export function parseParam(spec: ParamSpec, raw: unknown, source: string, field:
       if (!Number.isFinite(n)) return fail();
       if (spec.kind === 'integer' && !Number.isInteger(n)) return fail();
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return fail();
+      if (spec.kind === 'integer' && spec.oneOf && !spec.oneOf.includes(n)) return fail();
       return n;
     }
   }
@@ -84,16 +86,36 @@ export function perNode(value: string | number | boolean, count: number, name: s
   return values;
 }
 
-/** The default values of a design's parameters. */
-export function defaultParams(specs: ParamSpecs): ParamValues {
+/** The default values of a design's parameters (`source`: the design, for a bad default). */
+export function defaultParams(specs: ParamSpecs, source = 'design'): ParamValues {
   const values: ParamValues = {};
-  for (const [name, spec] of Object.entries(specs)) values[name] = parseParam(spec, spec.default, 'design', name);
+  for (const [name, spec] of Object.entries(specs)) values[name] = parseParam(spec, spec.default, source, `params.${name}.default`);
   return values;
 }
 
+const KINDS = ['duration', 'number', 'integer', 'integer-list', 'boolean', 'enum'];
+
+/** Checks one parameter declaration of a user's design file (the default is checked by `defaultParams`). */
+export function checkParamSpec(spec: unknown, source: string, field: string): void {
+  if (spec === null || typeof spec !== 'object') throw new InputError(source, field, "a parameter declaration such as { kind: 'duration', default: '1s', doc, source }", describeValue(spec));
+  const s = spec as Record<string, unknown>;
+  if (!KINDS.includes(s.kind as string)) throw new InputError(source, `${field}.kind`, `one of ${KINDS.join(', ')}`, describeValue(s.kind));
+  if (s.kind === 'enum' && (!Array.isArray(s.values) || s.values.length === 0 || s.values.some((v) => typeof v !== 'string'))) {
+    throw new InputError(source, `${field}.values`, 'a non-empty list of strings', describeValue(s.values));
+  }
+  for (const bound of ['min', 'max'] as const) {
+    if (s[bound] !== undefined && !Number.isFinite(s[bound])) throw new InputError(source, `${field}.${bound}`, 'a finite number', describeValue(s[bound]));
+  }
+  if (s.oneOf !== undefined && (!Array.isArray(s.oneOf) || s.oneOf.length === 0 || s.oneOf.some((v) => !Number.isFinite(v)))) {
+    throw new InputError(source, `${field}.oneOf`, 'a non-empty list of numbers', describeValue(s.oneOf));
+  }
+}
+
+const orList = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`);
+
 /** Defaults overridden by `overrides` (raw values), each checked; unknown names are errors. */
 export function resolveParams(design: Design, overrides: Record<string, unknown>, source = '--set'): ParamValues {
-  const values = defaultParams(design.params);
+  const values = defaultParams(design.params, design.name);
   for (const [name, raw] of Object.entries(overrides)) {
     const spec = design.params[name];
     if (!spec) {
@@ -111,7 +133,9 @@ export function parseSetFlags(pairs: readonly string[]): Record<string, string> 
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new InputError('--set', pair, 'name=value');
-    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
+    const name = pair.slice(0, eq).trim();
+    if (name in out) throw new InputError('--set', name, 'each parameter set once', `${name}=${out[name]} and ${pair}`);
+    out[name] = pair.slice(eq + 1);
   }
   return out;
 }

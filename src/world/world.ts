@@ -8,6 +8,7 @@
  *                                          ^
  *                        power controller (IPMI, mgmt network)
  */
+import { checkedTopology } from './topology-check.ts';
 import { HistoryRecorder, type FinalNodeState, type NodeState, type Role } from '../history/history.ts';
 import { lognormalFromP99, sampler } from '../sim/distributions.ts';
 import type { Simulator } from '../sim/simulator.ts';
@@ -80,8 +81,8 @@ export class World {
     workload: Workload,
   ) {
     this.probes = new ProbeBus(this.history, () => sim.now);
-    this.topology = design.topology(params as never);
-    const t = this.topology;
+    const t = checkedTopology(design, params, design.name);
+    this.topology = t;
     this.network = new Network(sim, sampler(t.linkLatency ?? DEFAULT_LINK_LATENCY), t.interDcLatency ?? {});
     this.exchange = new Exchange(this, t.exchangeChecksTokens ?? false, t.exchangeTokenScope ?? 'global');
     this.routing = new Routing(this, t.routing);

@@ -64,7 +64,7 @@ const schedulish = fc
     {
       name: usually(fc.constantFrom('x', 'a b', 'partition-primary')),
       description: usually(fc.string()),
-      duration: usually(fc.constantFrom('100s', '0s', '5', '-3s', '1y')),
+      duration: usually(fc.constantFrom('100s', '2h', '0s', '5', '-3s', '1y')),
       settle: usually(fc.constantFrom('60s', '1ms', '0s')),
       faults: usually(fc.array(faultish, { maxLength: 4 })),
     },

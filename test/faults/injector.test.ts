@@ -27,8 +27,9 @@ describe('installFaults: timing and history', () => {
     expect(types).toEqual(['fault-begin', 'node-state']);
   });
 
-  it('heals permanent faults, and faults that would outlast chaos, when chaos ends', () => {
-    const { world } = worldWith('  - { at: 1s, kind: nic-down, target: a }\n  - { at: 2s, kind: nic-down, target: b, for: 1h }', { duration: '5s' });
+  it('heals permanent faults, and faults lasting to the end of chaos, when chaos ends (a fault cannot outlast it)', () => {
+    expect(() => worldWith('  - { at: 2s, kind: nic-down, target: b, for: 1h }', { duration: '5s' })).toThrow(/faults\[0\]\.for: expected a duration ending by the end of chaos: at most 3s/);
+    const { world } = worldWith('  - { at: 1s, kind: nic-down, target: a }\n  - { at: 2s, kind: nic-down, target: b, for: 3s }', { duration: '5s' });
     world.sim.runUntil(at(4.9));
     expect(world.network.connected('a', 'client:1')).toBe(false);
     expect(world.network.connected('b', 'client:1')).toBe(false);

@@ -58,7 +58,7 @@ ${FAULT_KINDS.map((k) => `  - ${k.example}`).join('\n')}
           const extra =
             f.kind === 'loss' ? `, probability: ${f.n}` : f.kind === 'clock-jump' ? `, by: ${writeDuration(f.d)}` : f.kind === 'memory-leak' ? `, maxDelay: ${writeDuration(Math.abs(f.d))}` : '';
           const target = f.kind === 'feed-down' && f.n < 0.3 ? '' : `, target: "${f.node}"`;
-          const forPart = f.for === undefined ? '' : `, for: ${writeDuration(f.for)}`;
+          const forPart = f.for === undefined ? '' : `, for: ${writeDuration(Math.max(1, Math.min(f.for, 100_000_000 - f.at)))}`;
           return `  - { at: ${writeDuration(f.at)}, kind: ${f.kind}${target}${extra}${forPart} }`;
         });
         const s = parseSchedule(`duration: 100s\ndescription: ${JSON.stringify(description)}\nfaults:\n${lines.join('\n')}\n`, '<inline>');

@@ -29,11 +29,22 @@ export default defineKind({
   check: (fault, at) => {
     const withOthers = fault.groups.filter((g) => g.some((m) => m.type === 'others')).length;
     if (withOthers > 1) throw new InputError(at.source, `${at.field}.groups`, 'others in at most one group');
+    const seen = new Map<string, number>();
+    fault.groups.forEach((group, g) =>
+      group.forEach((member, i) => {
+        const name = formatTarget(member);
+        const first = seen.get(name);
+        if (first !== undefined) throw new InputError(at.source, `${at.field}.groups[${g}][${i}]`, `groups that do not overlap (${name} is already in group ${first + 1})`);
+        seen.set(name, g);
+      }),
+    );
   },
   plan: ({ world, fault }) => {
     const resolved = resolveGroups(world, fault.groups);
     const empty = resolved.findIndex((g) => g.length === 0);
     if (empty >= 0) return { skip: `group ${empty + 1} (${fault.groups[empty].map(formatTarget).join(', ')}) names no endpoint now` };
+    const shared = resolved.flatMap((g, i) => g.filter((id) => resolved.some((h, j) => j > i && h.includes(id))));
+    if (shared.length) return { skip: `the groups overlap now (${[...new Set(shared)].join(', ')} in two groups)` };
     const pairs: [string, string][] = [];
     resolved.forEach((from, g) =>
       resolved.forEach((to, h) => {
