@@ -95,8 +95,14 @@ function checkRouting(routing: unknown, ids: Set<string>, fail: Fail): void {
         if (!(Number.isSafeInteger(r[key]) && (r[key] as number) >= 1)) fail(`topology.routing.${key}`, 'an integer >= 1', r[key]);
       }
       return;
+    case 'discovery':
+      if (!Array.isArray(r.services) || r.services.length === 0) fail('topology.routing.services', 'a non-empty list of node ids', r.services);
+      (r.services as unknown[]).forEach((id, i) => knownNode(`topology.routing.services[${i}]`, id));
+      checkMicros(r.queryTimeout, 'topology.routing.queryTimeout', fail, 1);
+      if (r.style !== 'redis-py' && r.style !== 'jedis') fail('topology.routing.style', 'redis-py or jedis', r.style);
+      return;
     default:
-      fail('topology.routing.kind', 'one of direct, vip, dns, lb', r.kind);
+      fail('topology.routing.kind', 'one of direct, vip, dns, lb, discovery', r.kind);
   }
 }
 

@@ -22,7 +22,7 @@ const designCases: Case[] = [
   ['a design with duplicate node ids', ['run', '$D/dup-ids.mjs'], /dup-ids\.mjs: topology\.nodes\[1\]\.id: expected each node id once \(got "a"\)/],
   ['a design routing to an unknown node', ['run', '$D/route-unknown.mjs'], /topology\.routing\.targets\[1\]: expected a node of the topology \(a\) \(got "zz"\)/],
   ['a design routing to no node', ['run', '$D/route-empty.mjs'], /topology\.routing\.targets: expected a non-empty list/],
-  ['a design with an unknown routing kind', ['run', '$D/route-kind.mjs'], /topology\.routing\.kind: expected one of direct, vip, dns, lb/],
+  ['a design with an unknown routing kind', ['run', '$D/route-kind.mjs'], /topology\.routing\.kind: expected one of direct, vip, dns, lb, discovery/],
   ['a design whose DNS points at an unknown node', ['run', '$D/dns-unknown.mjs'], /topology\.routing\.initial: expected a node of the topology/],
   ['a design with a zero LB threshold', ['run', '$D/lb-threshold.mjs'], /topology\.routing\.unhealthyThreshold: expected an integer >= 1/],
   ['a design with a node named exchange', ['run', '$D/reserved-id.mjs'], /topology\.nodes\[0\]\.id: expected an id other than the world's own/],
