@@ -18,6 +18,9 @@ import { estimateCommand } from './estimate-command.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
 import { err, out, processIo, withIo, type CliIo } from './io.ts';
 
+/** Help text width, whatever the terminal: the README holds the same text. */
+const HELP_WIDTH = 100;
+
 export const EXIT = { ok: 0, violation: 1, input: 2, internal: 3, interrupted: 130, terminated: 143 } as const;
 
 export function program(): Command {
@@ -39,8 +42,10 @@ export function program(): Command {
   mergeCommand(cli);
   replayCommand(cli);
   estimateCommand(cli);
-  // Subcommands print errors and help through the same streams, and never exit the process.
-  for (const command of cli.commands) command.exitOverride().configureOutput(cli.configureOutput());
+  // Subcommands print errors and help through the same streams, never exit the process, and
+  // wrap help at a fixed width (the README's command reference is this text).
+  cli.configureHelp({ helpWidth: HELP_WIDTH });
+  for (const command of cli.commands) command.exitOverride().configureOutput(cli.configureOutput()).configureHelp({ helpWidth: HELP_WIDTH });
   return cli;
 }
 

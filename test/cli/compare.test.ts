@@ -3,7 +3,7 @@
  * every --format, exit 0 even when invariants fail (they measure), exit 2 on bad input.
  */
 import { describe, expect, it } from 'vitest';
-import { hasim } from './run-hasim.ts';
+import { hasim, withoutProgress } from './run-hasim.ts';
 
 const fixture = (name: string) => new URL(`../campaign/fixtures/${name}`, import.meta.url).pathname;
 const DESIGN = fixture('misbehaving.ts');
@@ -12,7 +12,7 @@ const SHORT = fixture('short.yaml');
 describe('hasim compare', () => {
   it('prints one CSV row per design under the same seeds and schedules', async () => {
     const r = await hasim(['compare', DESIGN, fixture('nondeterministic.ts'), '-s', SHORT, '--runs', '2', '--workers', '0', '--format', 'csv', '--set', 'misbehaving:mode=split', '--set', 'misbehaving:badFraction=1']);
-    expect(r.stderr).toBe('');
+    expect(withoutProgress(r.stderr)).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\r\n');
     expect(lines[0]).toBe('design,runs,failed runs,invariants broken,availability,RTO p50,RTO p99,lost acked (runs),split-brain runs,duplicate orders,false failovers,ack p99');

@@ -24,3 +24,6 @@ export function hasim(args: string[], options: { cwd?: string; onSpawn?: (child:
     options.onSpawn?.(child);
   });
 }
+
+/** stderr without the progress lines a campaign prints every few seconds when stderr is not a terminal. */
+export const withoutProgress = (stderr: string): string => stderr.replace(/^hasim: (\d+\/\d+ runs|shrinking failures).*\n/gm, '');
