@@ -16,8 +16,16 @@ import { checkedTopology } from '../world/topology-check.ts';
 import type { Design } from '../world/design.ts';
 
 /** The package root (where models/ and scenarios/ live). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const MODELS_DIR = join(PACKAGE_ROOT, 'models');
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** Where src/ and models/ are: the package root, or `dist/` in the published build. */
+export const CODE_ROOT = resolve(HERE, '../..');
+/** Whether this runs from the published build (dist/src/campaign/catalog.js), not the sources. */
+const BUILT = basename(CODE_ROOT) === 'dist' && !existsSync(join(CODE_ROOT, 'src', 'campaign', 'catalog.ts'));
+/** The package root (where scenarios/ and schemas/ live). */
+export const PACKAGE_ROOT = BUILT ? resolve(CODE_ROOT, '..') : CODE_ROOT;
+/** The extension of hasim's own modules: `.ts` from the sources, `.js` in the build. */
+export const CODE_EXT = BUILT ? '.js' : '.ts';
+export const MODELS_DIR = join(CODE_ROOT, 'models');
 export const SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');
 /** Published failure cases: schedules written for one design (they name its nodes and probes). */
 export const PUBLISHED_DIR = join(SCENARIOS_DIR, 'published');
@@ -33,7 +41,7 @@ function stems(dir: string, ext: string): string[] {
 }
 
 export function designNames(): string[] {
-  return stems(MODELS_DIR, '.ts');
+  return stems(MODELS_DIR, CODE_EXT).filter((n) => !n.endsWith('.d'));
 }
 
 /** Bundled fixed schedules (random profiles, `random-*`, are not schedules). */
@@ -48,7 +56,7 @@ export function designPath(nameOrPath: string): string {
     if (!existsSync(path)) throw new InputError(nameOrPath, '', 'an existing design file');
     return path;
   }
-  const path = join(MODELS_DIR, `${nameOrPath}.ts`);
+  const path = join(MODELS_DIR, `${nameOrPath}${CODE_EXT}`);
   if (!existsSync(path)) throw new InputError('design', nameOrPath, `a bundled design (${designNames().join(', ')}) or a path to a design file`);
   return path;
 }
@@ -62,6 +70,7 @@ export async function loadDesign(nameOrPath: string): Promise<Design> {
   const path = designPath(nameOrPath);
   let module: { default?: unknown };
   try {
+    await typeScriptLoader(path);
     module = await import(pathToFileURL(path).href);
   } catch (error) {
     throw importError(nameOrPath, path, error);
@@ -93,6 +102,22 @@ function checkDesignInvariants(invariants: unknown, source: string): void {
 /** Bundled published cases (`scenarios/published/`), each for one design. */
 export function publishedScenarioNames(): string[] {
   return stems(PUBLISHED_DIR, '.yaml');
+}
+
+/** Set by whoever registered tsx in this thread (the bin, the worker boots, this file). */
+const TSX_REGISTERED = Symbol.for('hasim.tsx-registered');
+
+/**
+ * Makes a TypeScript design importable: from the sources hasim already runs under tsx; from
+ * the build (an installed package, e.g. `loadDesign('./my-design.ts')` in a user's vitest
+ * suite, which runs hasim as plain JavaScript) tsx is registered here, once per thread.
+ */
+async function typeScriptLoader(path: string): Promise<void> {
+  const global = globalThis as unknown as Record<symbol, unknown>;
+  if (!BUILT || global[TSX_REGISTERED] || !/\.[cm]?tsx?$/.test(path)) return;
+  const { register } = await import('tsx/esm/api');
+  register();
+  global[TSX_REGISTERED] = true;
 }
 
 /** The declarations of a loaded design: names, parameter specs, and the default topology. */
@@ -164,4 +189,19 @@ export function profilePath(nameOrPath: string): string {
     if (stem.startsWith('random-') && existsSync(path)) return path;
   }
   throw new InputError('profile', nameOrPath, `a bundled random profile (${profileNames().join(', ') || 'none yet'}) or a path to a profile file`);
+}
+
+export const RELIABILITY_DIR = join(SCENARIOS_DIR, 'reliability');
+
+/** Bundled reliability data files (`scenarios/reliability/*.yaml`), for `estimate --reliability`. */
+export function reliabilityNames(): string[] {
+  return stems(RELIABILITY_DIR, '.yaml');
+}
+
+/** The file a reliability name (`p1`) or path refers to. */
+export function reliabilityPath(nameOrPath: string): string {
+  if (looksLikePath(nameOrPath)) return resolve(nameOrPath);
+  const path = join(RELIABILITY_DIR, `${nameOrPath}.yaml`);
+  if (!existsSync(path)) throw new InputError('--reliability', nameOrPath, `bundled reliability data (${reliabilityNames().join(', ')}) or a path to a reliability file`);
+  return path;
 }

@@ -13,7 +13,7 @@ import { allProbes, ORDER_ACKED, type Probe } from '../world/probes.ts';
 
 /** The world's own probes (acks, exchange orders, roles, fencing) belong to every design. */
 const WORLD_PROBES = ORDER_ACKED.module;
-import { PACKAGE_ROOT, designPath } from './catalog.ts';
+import { CODE_EXT, CODE_ROOT, designPath } from './catalog.ts';
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
@@ -46,7 +46,9 @@ function importedFiles(entry: string): Set<string> {
 
 function resolveSpecifier(from: string, specifier: string): string | undefined {
   if (specifier.startsWith('./') || specifier.startsWith('../')) return resolve(dirname(from), specifier);
-  if (specifier === 'hasim') return join(PACKAGE_ROOT, 'src/index.ts');
-  if (specifier.startsWith('hasim/')) return join(PACKAGE_ROOT, specifier.slice('hasim/'.length));
+  // the package's own entry points, in the sources or the build (see package.json exports)
+  if (specifier === 'hasim') return join(CODE_ROOT, `src/index${CODE_EXT}`);
+  if (specifier.startsWith('hasim/parts/')) return join(CODE_ROOT, 'src/parts', specifier.slice('hasim/parts/'.length).replace(/(\.[jt]s)?$/, CODE_EXT));
+  if (specifier.startsWith('hasim/src/')) return join(CODE_ROOT, specifier.slice('hasim/'.length).replace(/\.ts$/, CODE_EXT));
   return undefined;
 }

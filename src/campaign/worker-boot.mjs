@@ -1,7 +1,11 @@
 // Entry of campaign worker threads: registers tsx in this thread, then loads worker.ts.
 // (Node 20 does not apply `--import tsx` loader hooks to a worker's own entry module, so
 // `execArgv: ['--import', 'tsx']` cannot load a .ts worker; registering from a .mjs entry can.)
+import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./worker.ts');
+globalThis[Symbol.for('hasim.tsx-registered')] = true;
+// the sources (worker.ts) in a checkout, the build (worker.js) in an installed package
+const source = new URL('./worker.ts', import.meta.url);
+await import(existsSync(source) ? source.href : new URL('./worker.js', import.meta.url).href);

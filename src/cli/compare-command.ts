@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { compare } from '../campaign/compare.ts';
 import { campaignJson } from '../report/campaign-json.ts';
-import { campaignCaption, compareTable } from '../report/compare-table.ts';
+import { campaignCaption, compareTable, terminalTable } from '../report/compare-table.ts';
 import { compareHtml } from '../report/html/compare-page.ts';
 import { checkOutputs, writeOutput } from './output-path.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
@@ -103,7 +103,7 @@ export function compareCommand(cli: Command): void {
       if (flags.html) writeOutput(flags.html, compareHtml(file));
       if (format === 'json' || flags.json === true) writeJson(true, file);
       else {
-        out(renderTable(compareTable(file), format));
+        out(format === 'table' ? terminalTable(compareTable(file)) : renderTable(compareTable(file, format === 'csv' ? 'raw' : 'text'), format));
         if (format === 'table') out(campaignCaption(file) + '\n');
       }
       exitWith(result.interrupted ? (interrupt.exitCode() ?? 130) : 0);

@@ -6,10 +6,11 @@
  * plants have the same shape: same seed, same component history).
  */
 import { availableParallelism } from 'node:os';
+import { reliabilityPath } from '../campaign/catalog.ts';
 import type { Command } from 'commander';
 import { DEFAULT_SIMULATIONS, estimate, MINUTES_PER_YEAR } from '../estimate/estimate.ts';
 import { loadReliability } from '../estimate/reliability.ts';
-import { estimateJson, estimateNotes, estimateTable } from '../report/estimate-report.ts';
+import { estimateJson, estimateNotes, estimateRawTable, estimateTable } from '../report/estimate-report.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
 import { estimateHtml, estimateReportInput } from '../report/html/estimate-page.ts';
 import { checkOutputs, writeOutput } from './output-path.ts';
@@ -71,7 +72,7 @@ export function estimateCommand(cli: Command): void {
     .command('estimate')
     .description('availability, RTO, RPO, P(data loss) and P(split brain) per year from component reliability data')
     .argument('<design...>', 'designs (bundled names or paths)')
-    .requiredOption('--reliability <file>', 'reliability data (YAML; see scenarios/reliability/)')
+    .requiredOption('--reliability <file>', 'reliability data: a bundled name (hasim list: p1, ...) or a path to a YAML file')
     .option('--years <n>', 'simulated years per design', '1000')
     .option('--confidence <c>', 'confidence level of every interval', '0.95')
     .option('--workers <n>', 'worker threads (default: every core; 0: in this thread)')
@@ -87,7 +88,7 @@ export function estimateCommand(cli: Command): void {
     .action(async (designs: string[], flags: EstimateFlags) => {
       const format = parseFormat(flags.format);
       checkOutputs({ json: flags.json, html: flags.html });
-      const data = loadReliability(flags.reliability!);
+      const data = loadReliability(reliabilityPath(flags.reliability!));
       const years = parseYears(flags.years);
       const confidence = parseConfidence(flags.confidence);
       const seed = parseSeed(flags.seed);
@@ -110,7 +111,7 @@ export function estimateCommand(cli: Command): void {
       if (flags.html) writeOutput(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes: estimateNotes(results, data) })));
       if (format === 'json' || flags.json === true) writeJson(true, json);
       else {
-        out(renderTable(estimateTable(results), format));
+        out(renderTable(format === 'csv' ? estimateRawTable(results) : estimateTable(results), format));
         if (format === 'table') out(estimateNotes(results, data).map((n) => `- ${n}`).join('\n') + '\n');
       }
       exitWith(0);

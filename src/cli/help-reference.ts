@@ -5,6 +5,8 @@
  * the CLI does not have, or misses one it has.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { program } from './main.ts';
 
 export const HELP_START = '<!-- help:start -->';
@@ -26,7 +28,7 @@ export function withReference(readme: string, reference: string): string {
   return `${readme.slice(0, start + HELP_START.length)}\n${reference}\n${readme.slice(end)}`;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const path = new URL('../../README.md', import.meta.url);
   writeFileSync(path, withReference(readFileSync(path, 'utf8'), commandReference()));
   process.stdout.write('README.md: command reference regenerated from --help\n');

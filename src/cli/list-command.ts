@@ -4,7 +4,9 @@
  * probes (moments a trigger can fire on, counted for coverage), one line each.
  */
 import type { Command } from 'commander';
-import { designNames, loadDesign, loadScenario, publishedScenarioNames, scenarioNames } from '../campaign/catalog.ts';
+import { designNames, loadDesign, loadScenario, profileNames, profilePath, publishedScenarioNames, reliabilityNames, reliabilityPath, scenarioNames } from '../campaign/catalog.ts';
+import { loadProfile } from '../faults/random-profile.ts';
+import { loadReliability } from '../estimate/reliability.ts';
 import { designProbes } from '../campaign/design-probes.ts';
 import { allProbes, type Probe } from '../world/probes.ts';
 import { describeParam } from '../world/params.ts';
@@ -13,7 +15,7 @@ import { out } from './io.ts';
 export function listCommand(cli: Command): void {
   cli
     .command('list')
-    .description('list the bundled designs and scenarios, or a design\'s parameters')
+    .description('list the bundled designs, scenarios, random profiles and reliability data, or a design\'s parameters')
     .option('--params <design>', 'list the parameters of a design (name or path)')
     .option('--probes [design]', 'list the probes of a design (name or path), or of every bundled design')
     .action(async (opts: { params?: string; probes?: string | boolean }) => {
@@ -48,11 +50,15 @@ export function listCommand(cli: Command): void {
         const design = await loadDesign(name);
         lines.push(`  ${name.padEnd(22)} ${design.description}`);
       }
-      lines.push('', 'SCENARIOS');
+      lines.push('', 'SCENARIOS (run -s, check -s)');
       for (const name of scenarioNames()) {
         const s = loadScenario(name);
         lines.push(`  ${name.padEnd(22)} ${s.description}`);
       }
+      lines.push('', 'RANDOM PROFILES (run --profile, check --profile)');
+      for (const name of profileNames()) lines.push(`  ${name.padEnd(22)} ${loadProfile(profilePath(name)).description}`);
+      lines.push('', 'RELIABILITY DATA (estimate --reliability)');
+      for (const name of reliabilityNames()) lines.push(`  ${name.padEnd(22)} ${loadReliability(reliabilityPath(name)).description ?? ''}`);
       lines.push('', 'PUBLISHED CASES (each for one design; see the file for the --set it needs)');
       for (const name of publishedScenarioNames()) {
         const s = loadScenario(name);

@@ -4,5 +4,6 @@ import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
 register();
+globalThis[Symbol.for('hasim.tsx-registered')] = true;
 const source = new URL('./run-worker.ts', import.meta.url);
 await import(existsSync(source) ? source.href : new URL('./run-worker.js', import.meta.url).href);

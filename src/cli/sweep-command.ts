@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { parseSweepValues, sweep } from '../campaign/compare.ts';
 import { campaignJson } from '../report/campaign-json.ts';
-import { campaignCaption, sweepTable } from '../report/compare-table.ts';
+import { campaignCaption, sweepTable, terminalTable } from '../report/compare-table.ts';
 import { sweepHtml } from '../report/html/compare-page.ts';
 import { checkOutputs, writeOutput } from './output-path.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
@@ -48,7 +48,7 @@ export function sweepCommand(cli: Command): void {
       if (flags.html) writeOutput(flags.html, sweepHtml(file, param));
       if (format === 'json' || flags.json === true) writeJson(true, file);
       else {
-        out(renderTable(sweepTable(file, param), format));
+        out(format === 'table' ? terminalTable(sweepTable(file, param)) : renderTable(sweepTable(file, param, format === 'csv' ? 'raw' : 'text'), format));
         if (format === 'table') out(`${file.designs[0]?.design ?? design}: ${campaignCaption(file)}\n`);
       }
       exitWith(result.interrupted ? (interrupt.exitCode() ?? 130) : 0);

@@ -47,6 +47,8 @@ export type StandbyMode = { kind: 'hot' } | { kind: 'cold' } | { kind: 'warm'; f
 
 export interface ReliabilityData {
   name: string;
+  /** One line for `hasim list`. */
+  description: string;
   source: string;
   /** Component types every node has (server, process, nic, disk, and the software incidents). */
   node: ComponentReliability[];
@@ -112,6 +114,7 @@ export function parseReliability(text: string, source: string): ReliabilityData 
   }
   return {
     name,
+    description: (doc.description as string | undefined) ?? '',
     source,
     node,
     switch: switchData,

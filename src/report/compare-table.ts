@@ -7,11 +7,36 @@
  */
 import type { CampaignFile, DesignReport } from './campaign-json.ts';
 import { fmt } from './format.ts';
-import { type Tabular } from './table.ts';
+import { toBox, type Tabular } from './table.ts';
 
 const RUN_COLUMNS = ['runs', 'failed runs', 'invariants broken'];
 
-export function compareTable(file: CampaignFile): Tabular {
+/**
+ * `text`: formatted cells for people (Markdown, HTML): `98.86%`, `559ms`, `12 (3)`.
+ * `raw`: one plain number per cell for spreadsheets (CSV): availability as a fraction,
+ * times in milliseconds, a count and its runs in two columns; empty when there is no data.
+ */
+export type CellStyle = 'text' | 'raw';
+
+export function compareTable(file: CampaignFile, style: CellStyle = 'text'): Tabular {
+  if (style === 'raw') {
+    return {
+      columns: ['design', 'runs', 'failed runs', 'invariants broken', 'availability', 'RTO p50 ms', 'RTO p99 ms', 'lost acked', 'lost acked runs', 'split-brain runs', 'duplicate orders', 'false failovers', 'ack p99 ms'],
+      rows: file.designs.map((d) => [
+        d.label,
+        ...rawRunCells(d),
+        raw(d.metrics.availability.mean),
+        raw(d.metrics.rtoMs.p50),
+        raw(d.metrics.rtoMs.p99),
+        d.metrics.lostAcked.total,
+        d.metrics.lostAcked.runs,
+        d.metrics.splitBrainRuns.effective,
+        d.metrics.duplicates.total,
+        d.metrics.falseFailovers.total,
+        raw(d.metrics.ackLatencyMs.p99),
+      ]),
+    };
+  }
   return {
     columns: ['design', ...RUN_COLUMNS, 'availability', 'RTO p50', 'RTO p99', 'lost acked (runs)', 'split-brain runs', 'duplicate orders', 'false failovers', 'ack p99'],
     rows: file.designs.map((d) => [
@@ -30,7 +55,25 @@ export function compareTable(file: CampaignFile): Tabular {
 }
 
 /** The sweep's trade-off: how recovery time moves against false failovers and safety. */
-export function sweepTable(file: CampaignFile, param: string): Tabular {
+export function sweepTable(file: CampaignFile, param: string, style: CellStyle = 'text'): Tabular {
+  if (style === 'raw') {
+    return {
+      columns: [param, 'runs', 'failed runs', 'invariants broken', 'RTO p50 ms', 'RTO p99 ms', 'false failovers', 'false failover runs', 'availability', 'split-brain runs', 'lost acked', 'lost acked runs', 'ack p99 ms'],
+      rows: file.designs.map((d) => [
+        d.params[param] ?? d.label,
+        ...rawRunCells(d),
+        raw(d.metrics.rtoMs.p50),
+        raw(d.metrics.rtoMs.p99),
+        d.metrics.falseFailovers.total,
+        d.metrics.falseFailovers.runs,
+        raw(d.metrics.availability.mean),
+        d.metrics.splitBrainRuns.effective,
+        d.metrics.lostAcked.total,
+        d.metrics.lostAcked.runs,
+        raw(d.metrics.ackLatencyMs.p99),
+      ]),
+    };
+  }
   return {
     columns: [param, ...RUN_COLUMNS, 'RTO p50', 'RTO p99', 'false failovers', 'availability', 'split-brain runs', 'lost acked (runs)', 'ack p99'],
     rows: file.designs.map((d) => [
@@ -47,12 +90,49 @@ export function sweepTable(file: CampaignFile, param: string): Tabular {
   };
 }
 
+/**
+ * A table for a terminal, about 110 columns wide whatever the designs: headers on two lines,
+ * no rule between rows, and the invariants each row broke listed under the table instead of
+ * in a column of their own (they made the table ~260 columns wide).
+ */
+export function terminalTable(t: Tabular): string {
+  const broken = t.columns.indexOf('invariants broken');
+  const keep = t.columns.map((_, i) => i).filter((i) => i !== broken);
+  const narrow: Tabular = {
+    columns: keep.map((i) => HEADER_LINES[t.columns[i]] ?? t.columns[i]),
+    rows: t.rows.map((row) => keep.map((i) => row[i])),
+    align: keep.map((i) => (i === 0 ? 'left' : 'right')),
+  };
+  const notes = broken < 0 ? [] : t.rows.filter((row) => row[broken] !== '-').map((row) => `  ${row[0]}: ${String(row[broken]).split(' ').join(', ')}`);
+  return toBox(narrow, { compact: true }) + (notes.length ? `invariants broken:\n${notes.join('\n')}\n` : '');
+}
+
+const HEADER_LINES: Record<string, string> = {
+  'failed runs': 'failed\nruns',
+  availability: 'avail-\nability',
+  'RTO p50': 'RTO\np50',
+  'RTO p99': 'RTO\np99',
+  'lost acked (runs)': 'lost acked\n(runs)',
+  'split-brain runs': 'split-\nbrain',
+  'duplicate orders': 'dup.\norders',
+  'false failovers': 'false\nfailovers',
+  'ack p99': 'ack\np99',
+};
+
 function runCells(d: DesignReport): (string | number)[] {
   const broken = Object.entries(d.violations)
     .filter(([, n]) => n > 0)
     .map(([name]) => name);
   return [d.runs, d.failedRuns, broken.join(' ') || '-'];
 }
+
+/** Runs, failed runs and the invariants broken (space-separated; empty for none). */
+function rawRunCells(d: DesignReport): (string | number)[] {
+  const [runs, failed, broken] = runCells(d);
+  return [runs, failed, broken === '-' ? '' : broken];
+}
+
+const raw = (x: number | null): number | string => (x === null ? '' : Math.round(x * 1e6) / 1e6);
 
 /** One line saying what the table was run on. */
 export function campaignCaption(file: CampaignFile): string {

@@ -44,6 +44,33 @@ export function estimateTable(results: readonly DesignEstimate[]): Tabular {
   };
 }
 
+/**
+ * The estimate for a spreadsheet (`--format csv`): one row per design, one plain number per
+ * cell (availability as a fraction, times in milliseconds, rates per year; an interval is two
+ * columns), no units, no pairs.
+ */
+export function estimateRawTable(results: readonly DesignEstimate[]): Tabular {
+  const raw = (x: number | null | undefined): number | string => (x === null || x === undefined || !Number.isFinite(x) ? '' : Math.round(x * 1e9) / 1e9);
+  return {
+    columns: [
+      'design', 'structure', 'availability', 'availability low', 'availability high', 'nines',
+      'downtime min/yr', 'downtime min/yr low', 'downtime min/yr high', 'ideal downtime min/yr', 'protocol cost min/yr',
+      'outages/yr', 'RTO p50 ms', 'RTO p99 ms', 'RTO max ms', 'acked orders lost/yr', 'RPO p99 ms', 'RPO max ms',
+      'P(data loss)/yr', 'P(data loss)/yr high', 'P(split brain)/yr', 'P(split brain)/yr high', 'false failovers/yr',
+      'incidents/yr', 'incidents simulated', 'incidents total',
+    ],
+    rows: results.map((r) => [
+      r.design, r.structure, raw(r.availability.mean), raw(r.availability.low), raw(r.availability.high), raw(r.nines),
+      raw(r.downtimeMinutesPerYear.mean), raw(r.downtimeMinutesPerYear.low), raw(r.downtimeMinutesPerYear.high),
+      raw(r.ideal.availability === null ? null : r.ideal.downtimeMinutesPerYear), raw(r.protocolCostMinutesPerYear.mean),
+      raw(r.outagesPerYear.mean), raw(r.rto.p50), raw(r.rto.p99), raw(r.rto.max), raw(r.lostAckedPerYear.mean), raw(r.rpo.p99Ms), raw(r.rpo.maxMs),
+      raw(r.pDataLossPerYear.perYear), raw(r.pDataLossPerYear.high), raw(r.pSplitBrainPerYear.perYear), raw(r.pSplitBrainPerYear.high), raw(r.falseFailoversPerYear),
+      raw(r.incidents.perYear), r.incidents.simulated, r.incidents.total,
+    ]),
+    align: ['left', 'left'],
+  };
+}
+
 /** Lines under the table: the caveats a reader must see. */
 export function estimateNotes(results: readonly DesignEstimate[], data: ReliabilityData): string[] {
   const notes: string[] = [];

@@ -3,15 +3,16 @@
  * the seed, schedule and parameters, the trace hash, the violations and the metrics. Times are
  * in milliseconds. The history itself is included only when asked for (it is large).
  */
-import { createRequire } from 'node:module';
+import { PACKAGE_ROOT } from '../campaign/catalog.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunResult } from '../campaign/simulate.ts';
 import { toMs } from '../sim/time.ts';
 import type { Workload } from '../world/client.ts';
 import type { Design } from '../world/design.ts';
 import { displayParams } from '../world/params.ts';
 
-const require = createRequire(import.meta.url);
-export const HASIM_VERSION: string = (require('../../package.json') as { version: string }).version;
+export const HASIM_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export function runJson(result: RunResult, design: Design, command: string[], includeHistory = false): object {
   return {

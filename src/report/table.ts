@@ -39,11 +39,12 @@ export function renderTable(t: Tabular, format: Exclude<Format, 'json'>): string
 
 const alignOf = (t: Tabular, i: number) => t.align?.[i] ?? (i === 0 ? 'left' : 'right');
 
-export function toBox(t: Tabular): string {
+/** A box for a terminal; `compact`: no rule between rows. */
+export function toBox(t: Tabular, options: { compact?: boolean } = {}): string {
   const table = new Table({
     head: t.columns,
     colAligns: t.columns.map((_, i) => alignOf(t, i)),
-    style: { head: [], border: [], compact: false },
+    style: { head: [], border: [], compact: options.compact ?? false },
   });
   for (const row of t.rows) table.push(row.map(String));
   return table.toString() + '\n';

@@ -15,12 +15,27 @@ describe('hasim compare', () => {
     expect(withoutProgress(r.stderr)).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('design,runs,failed runs,invariants broken,availability,RTO p50,RTO p99,lost acked (runs),split-brain runs,duplicate orders,false failovers,ack p99');
+    expect(lines[0]).toBe('design,runs,failed runs,invariants broken,availability,RTO p50 ms,RTO p99 ms,lost acked,lost acked runs,split-brain runs,duplicate orders,false failovers,ack p99 ms');
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([
       ['misbehaving', '2'],
       ['nondeterministic', '2'],
     ]);
     expect(lines[1]).toMatch(/^misbehaving,2,2,[^,]*single-primary/);
+    // raw numbers: no units, no percent signs, no "n (m)" pairs
+    for (const line of lines.slice(1)) {
+      const numbers = line.split(',').slice(4);
+      for (const cell of numbers) expect(cell).toMatch(/^(-?\d+(\.\d+)?(e-?\d+)?)?$/);
+    }
+  });
+
+  it('prints a terminal table under 120 columns, without a rule between rows, listing broken invariants below', async () => {
+    const r = await hasim(['compare', DESIGN, fixture('nondeterministic.ts'), '-s', SHORT, '--runs', '1', '--workers', '0', '--set', 'misbehaving:mode=split', '--set', 'misbehaving:badFraction=1']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
+    // one rule under the header, none between the design rows
+    expect(lines.filter((l) => l.startsWith('├'))).toHaveLength(1);
+    expect(r.stdout).toMatch(/invariants broken:\n  misbehaving: single-primary/);
   });
 
   it('prints JSON with one entry per design', async () => {

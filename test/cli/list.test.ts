@@ -21,3 +21,21 @@ describe('hasim list --probes', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('hasim list', () => {
+  it('lists designs, scenarios, random profiles and reliability data, each with its one line', async () => {
+    const r = await runCli(['list']);
+    expect(r.code).toBe(0);
+    const sections = r.stdout.split('\n').filter((l) => /^[A-Z]/.test(l));
+    expect(sections).toEqual(expect.arrayContaining(['DESIGNS', 'SCENARIOS (run -s, check -s)', 'RANDOM PROFILES (run --profile, check --profile)', 'RELIABILITY DATA (estimate --reliability)']));
+    expect(r.stdout).toMatch(/^ {2}random-default {9}\S.*$/m);
+    expect(r.stdout).toMatch(/^ {2}p1 {21}commodity servers/m);
+  });
+
+  it('shows what a parameter accepts as the CLI checks it (raft nodes 3, 5 or 7; positive timeouts)', async () => {
+    const r = await runCli(['list', '--params', 'raft']);
+    expect(r.stdout).toContain('nodes = 3  (an integer: 3, 5 or 7)');
+    expect(r.stdout).toMatch(/electionTimeout = 1000ms {2}\(a positive duration/);
+    for (const refused of [['nodes=4'], ['electionTimeout=0s']]) expect((await runCli(['run', 'raft', '--set', ...refused])).code).toBe(2);
+  });
+});
