@@ -146,7 +146,8 @@ function importError(source: string, path: string, error: unknown): InputError {
     const hint = pkg === 'hasim' ? 'npm install hasim (or a tarball or git URL of it) in the project holding the design' : `the module it imports (${pkg}) to exist`;
     return new InputError(source, `import '${pkg}'`, hint, 'not found from ' + dirname(path));
   }
-  if (/Cannot use import statement outside a module|require\(\) of ES Module|exports is not defined|ERR_REQUIRE_ESM/.test(message + code)) {
+  // a .ts/.js file in a package without "type": "module" is CommonJS to Node (and tsx)
+  if (/Cannot use import statement outside a module|require\(\) (of )?ES Module|exports is not defined|ERR_REQUIRE_ESM|ERR_REQUIRE_CYCLE_MODULE/.test(`${message} ${code}`)) {
     return new InputError(source, '', 'an ES module (its package.json needs "type": "module", or name the file .mts)', oneLine(error));
   }
   const where = (error instanceof Error ? error.stack ?? '' : '').split('\n').find((l) => l.includes(path))?.trim().replace(/^at\s+/, '');

@@ -5,7 +5,7 @@
  * (the run fails with a message; hasim neither hangs nor dies), and SIGTERM in the middle of
  * a campaign followed by --resume, which gives the same result file as an uninterrupted run.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,10 @@ const ORDER_SERVER = new URL('../../src/parts/order-server.ts', import.meta.url)
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hasim-binary-'));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  mkdirSync(join(dir, 'commonjs'));
+  writeFileSync(join(dir, 'commonjs', 'package.json'), '{}\n');
+  writeFileSync(join(dir, 'commonjs', 'design.ts'), "export default { name: 'x' };\n");
   writeFileSync(join(dir, 'syntax.ts'), "export default {\n  name: 'broken',\n  params: { x: }\n};\n");
   writeFileSync(join(dir, 'throws.mjs'), "throw new Error('the design exploded at import');\n");
   writeFileSync(join(dir, 'missing.mjs'), "import { defineDesign } from 'hasim-not-installed';\nexport default defineDesign({});\n");
@@ -53,6 +57,13 @@ describe('the hasim binary', () => {
     expect(r.code).toBe(2);
     oneLine(r.stderr);
     expect(r.stderr).toMatch(/throws\.mjs: expected a design that loads without throwing \(got "the design exploded at import"/);
+  });
+
+  it('says a TypeScript design outside a "type": "module" package needs one (or .mts)', async () => {
+    const r = await hasim(['run', join(dir, 'commonjs', 'design.ts')]);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/design\.ts: expected an ES module \(its package\.json needs "type": "module", or name the file \.mts\)/);
   });
 
   it('names a missing package', async () => {
