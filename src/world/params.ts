@@ -93,7 +93,9 @@ export function defaultParams(specs: ParamSpecs, source = 'design'): ParamValues
   return values;
 }
 
-const KINDS = ['duration', 'number', 'integer', 'integer-list', 'boolean', 'enum'];
+/** Every parameter kind (a Record, so the compiler asks for a new kind to be added here). */
+const KIND_NAMES: Record<ParamSpec['kind'], true> = { duration: true, number: true, integer: true, 'integer-list': true, 'duration-list': true, boolean: true, enum: true };
+const KINDS = Object.keys(KIND_NAMES);
 
 /** Checks one parameter declaration of a user's design file (the default is checked by `defaultParams`). */
 export function checkParamSpec(spec: unknown, source: string, field: string): void {
