@@ -35,7 +35,22 @@
  * Corosync, Pacemaker and the fencer are daemons beside the service: they run on the
  * `heartbeat` thread, which a deadlock of the service leaves running.
  *
- * Left out: resource monitor operations and local restarts (a process crash here is a crash
+ * - quorum (`quorumDevice`, `noQuorumPolicy`): with a corosync-qnetd arbiter on a third host
+ *   (`qnetd.ts`, ffsplit or lms) two_node is off and the arbiter's vote decides a split:
+ *   exactly one side is quorate (corosync-qdevice(8)). A node without quorum does not fence
+ *   (Pacemaker fences only from a quorate partition) and, with no-quorum-policy `stop` (the
+ *   default), stops its resources; `freeze` keeps what runs but starts nothing; `ignore`
+ *   acts as if quorate (Pacemaker Explained, cluster options: no-quorum-policy);
+ * - fence races (ClusterLabs, "Fencing" / Pacemaker Explained on pcmk_delay_base: "to avoid
+ *   fence races ... both nodes may fence each other"): with a fence that takes seconds to
+ *   power its target off (`fencePowerOffTime`, e.g. a cloud or hypervisor agent), both sides of
+ *   a two-node split send their power-off before either dies and, with stonith-action `off`,
+ *   both end powered off; a `pcmk_delay_base` on the device that fences one node (per node:
+ *   `pcmkDelayBase=10s,0s` delays fencing `a`) lets that node shoot first: exactly one
+ *   survives (test/models/hot-standby-stonith-knobs.test.ts).
+ *
+ * Left out: N-node clusters (token + 650 ms per node beyond two is computed, but the design
+ * has two nodes), resource monitor operations and local restarts (a process crash here is a crash
  * of the node's whole stack, which Pacemaker treats as a lost node), so a deadlocked service
  * under a healthy cluster stack is a gray failure here too; the multiple-active
  * recovery after a split with stonith disabled; fence topologies with several levels;
@@ -51,13 +66,18 @@
  * - stonithEnabled true, stonithTimeout 60 s, stonithAction reboot, stonithMaxAttempts 10:
  *   Pacemaker Explained, cluster options (stonith-enabled, stonith-timeout, stonith-action,
  *   stonith-max-attempts defaults).
- * - pcmkDelayBase 0 s, pcmkDelayMax 0 s: Pacemaker Explained, fencing device options
- *   (defaults 0s; Clusters from Scratch and the RHEL guides recommend a delay in two-node
+ * - pcmkDelayBase 0 s, pcmkDelayMax 0 s, per fenced node (one value: both): Pacemaker
+ *   Explained, fencing device options (defaults 0s; Clusters from Scratch and the RHEL guides recommend a delay in two-node
  *   clusters to avoid fence races).
  * - priorityFencingDelay 0 s: Pacemaker Explained (2.0.4+), default 0 = disabled; the docs
  *   advise "significantly greater than, safely twice, the maximum pcmk_delay_base/max".
  * - fenceRetryInterval 5 s: hasim's approximation of the time before the scheduler retries a
  *   failed fencing action (fence_ipmilan's own login timeouts are seconds).
+ * - quorumDevice none, noQuorumPolicy stop: votequorum(5) (no device unless configured);
+ *   Pacemaker Explained: no-quorum-policy default stop. qdeviceTimeout 10 s: corosync-qdevice(8)
+ *   `timeout` default 10 s (a vote not renewed within it is lost).
+ * - fencePowerOffTime 0 s: an IPMI hard power-off acts at once; cloud APIs take seconds to
+ *   minutes (e.g. fence_aws waits for the instance to reach `stopped`).
  * - fenceNetwork separate: IPMI on a dedicated management network, the recommended layout.
  * - garpCount 5, garpInterval 200 ms: IPaddr2 `arp_count` 5 and `arp_interval` 200 ms.
  * - arpCacheTtl 30 s: Linux base_reachable_time. bootTime 30 s: a fast server or VM reboot
@@ -73,6 +93,8 @@ import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { CorosyncMembership, MEMBERSHIP_KINDS } from '../src/parts/corosync-membership.ts';
 import { HEARTBEAT_KINDS, HEARTBEAT_THREAD } from '../src/parts/heartbeat.ts';
 import { Stonith } from '../src/parts/stonith.ts';
+import { Qnetd, QdeviceClient, type QdeviceAlgorithm } from '../src/parts/qnetd.ts';
+import { perNode } from '../src/world/params.ts';
 
 const params = {
   token: { kind: 'duration', default: '3000ms', doc: 'totem token timeout: silence before a node is suspected', source: 'corosync.conf(5): token 3000 ms (Corosync 3)' },
@@ -84,8 +106,12 @@ const params = {
   stonithTimeout: { kind: 'duration', default: '60s', doc: 'how long one fencing action may take', source: 'Pacemaker Explained: stonith-timeout default 60s' },
   stonithAction: { kind: 'enum', default: 'reboot', values: ['reboot', 'off'], doc: 'what fencing does to the peer', source: 'Pacemaker Explained: stonith-action default reboot' },
   stonithMaxAttempts: { kind: 'integer', default: 10, min: 1, doc: 'failed fencing attempts before giving up on a target', source: 'Pacemaker Explained: stonith-max-attempts default 10' },
-  pcmkDelayBase: { kind: 'duration', default: '0s', doc: 'static delay before fencing', source: 'Pacemaker Explained: pcmk_delay_base default 0s' },
-  pcmkDelayMax: { kind: 'duration', default: '0s', doc: 'fencing delay: base plus a random part, at most this', source: 'Pacemaker Explained: pcmk_delay_max default 0s' },
+  pcmkDelayBase: { kind: 'duration-list', default: '0s', doc: 'static delay before fencing each node (a, b; one value: both): the device fencing that node waits', source: 'Pacemaker Explained: pcmk_delay_base default 0s' },
+  pcmkDelayMax: { kind: 'duration-list', default: '0s', doc: 'per fenced node: base plus a random part, at most this', source: 'Pacemaker Explained: pcmk_delay_max default 0s' },
+  fencePowerOffTime: { kind: 'duration', default: '0s', doc: 'from the fence request reaching the device to the target being off (the target runs on meanwhile)', source: 'IPMI hard power-off: immediate; cloud/hypervisor agents: seconds to minutes' },
+  quorumDevice: { kind: 'enum', default: 'none', values: ['none', 'ffsplit', 'lms'], doc: 'a corosync-qnetd arbiter on a third host and its algorithm (two_node off when set)', source: 'corosync-qdevice(8): model net, algorithm ffsplit or lms' },
+  qdeviceTimeout: { kind: 'duration', positive: true, default: '10s', doc: "how long the arbiter's vote lasts without renewal", source: 'corosync-qdevice(8): timeout default 10 s' },
+  noQuorumPolicy: { kind: 'enum', default: 'stop', values: ['stop', 'freeze', 'ignore'], doc: 'what a node without quorum does with its resources', source: 'Pacemaker Explained: no-quorum-policy default stop' },
   priorityFencingDelay: { kind: 'duration', default: '0s', doc: 'extra delay for fencing the node that runs the resources', source: 'Pacemaker Explained: priority-fencing-delay default 0 (disabled)' },
   fenceRetryInterval: { kind: 'duration', default: '5s', doc: 'pause before retrying a failed fencing action', source: "hasim's approximation of Pacemaker's re-scheduling" },
   fenceNetwork: { kind: 'enum', default: 'separate', values: ['separate', 'shared'], doc: 'IPMI on its own management network, or through the cluster switches', source: 'recommended layout: dedicated management network' },
@@ -104,6 +130,9 @@ const PEER: Record<string, string> = { a: 'b', b: 'a' };
 const TOKEN_SAMPLE: Micros = 100 * MS;
 /** Nothing acks without the peer while the peer is in the membership; stalls only wait. */
 const STALL_CHECK: Micros = 10_000 * MS;
+/** How often quorum is re-evaluated and the partition reported to the arbiter. */
+const QUORUM_TICK: Micros = 1_000 * MS;
+const ARBITER = 'qnetd';
 const EPOCH_KEY = 'drbd.generation';
 
 /** What each node's beats carry: Pacemaker's view of it, and DRBD's data generation. */
@@ -120,6 +149,8 @@ class PacemakerNode implements Actor {
   private readonly peer: string;
   private readonly membership: CorosyncMembership;
   private readonly stonith: Stonith;
+  private readonly qdevice: QdeviceClient | undefined;
+  private wasQuorate: boolean | undefined;
   private readonly server: OrderServer;
   private readonly replica: StandbyReplica;
   private replicator: SyncReplicator | undefined;
@@ -137,23 +168,36 @@ class PacemakerNode implements Actor {
   ) {
     this.peer = PEER[ctx.id];
     const token = p.token + Math.max(0, NODES.length - 2) * p.tokenCoefficient;
+    const withDevice = p.quorumDevice !== 'none';
+    this.qdevice = withDevice
+      ? new QdeviceClient(ctx, { arbiter: ARBITER, voteValidity: p.qdeviceTimeout, partition: () => [ctx.id, ...this.membership.members] })
+      : undefined;
     this.membership = new CorosyncMembership(ctx, {
       peers: [this.peer],
       token,
       consensus: p.consensus > 0 ? p.consensus : Math.round(1.2 * token),
       beatInterval: TOKEN_SAMPLE,
-      twoNode: p.twoNode,
-      waitForAll: p.waitForAll,
+      // corosync-qdevice(8): two_node must be off with a quorum device (wait_for_all with it)
+      twoNode: p.twoNode && !withDevice,
+      waitForAll: p.waitForAll && !withDevice,
+      qdeviceVote: this.qdevice ? () => this.qdevice!.hasVote() : undefined,
       payload: () => this.view(),
       onPeerState: (_peer, view) => this.onPeerView(view as unknown as PeerView),
-      onMemberLost: () => this.onPeerLost(),
-      onMemberJoined: () => this.decide(),
+      onMemberLost: () => {
+        this.qdevice?.report(true);
+        this.onPeerLost();
+      },
+      onMemberJoined: () => {
+        this.qdevice?.report(true);
+        this.decide();
+      },
     });
     this.stonith = new Stonith(ctx, {
       action: p.stonithAction as 'reboot' | 'off',
       stonithTimeout: p.stonithTimeout,
-      pcmkDelayBase: p.pcmkDelayBase,
-      pcmkDelayMax: p.pcmkDelayMax,
+      // the delays belong to the device that fences the peer
+      pcmkDelayBase: perNode(p.pcmkDelayBase, NODES.length, 'pcmkDelayBase')[NODES.indexOf(this.peer)],
+      pcmkDelayMax: perNode(p.pcmkDelayMax, NODES.length, 'pcmkDelayMax')[NODES.indexOf(this.peer)],
       priorityFencingDelay: p.priorityFencingDelay,
       maxAttempts: p.stonithMaxAttempts,
       retryInterval: p.fenceRetryInterval,
@@ -181,6 +225,7 @@ class PacemakerNode implements Actor {
   onStart(): void {
     this.server.becomeStandby(this.epoch);
     this.membership.start();
+    if (this.qdevice || this.p.noQuorumPolicy !== 'stop') this.ctx.setTimer(QUORUM_TICK, 'quorum-tick');
     // A run begins with the cluster formed and the resources on the preferred node; its peer
     // is not UpToDate until its first resync, so acks need not wait for it meanwhile.
     // After a reboot, wait_for_all holds everything until the peer is seen, then `decide`.
@@ -188,12 +233,13 @@ class PacemakerNode implements Actor {
   }
 
   threadOf(kind: string): string {
-    const clusterStack = HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-attempt' || kind === 'fence-result';
+    const clusterStack = HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'quorum-tick' || kind === 'qdevice-vote';
     return clusterStack ? HEARTBEAT_THREAD : 'main';
   }
 
   onMessage(from: string, msg: Msg): void {
     if (this.membership.handle(from, msg) || this.server.handle(msg)) return;
+    if (this.qdevice?.handle(msg)) return this.onQuorumChange();
     if (msg.type === 'repl-ack' || msg.type === 'resync-request') {
       this.replicator?.handle(from, msg);
       return;
@@ -202,6 +248,11 @@ class PacemakerNode implements Actor {
   }
 
   onTimer(kind: string, data: unknown): void {
+    if (kind === 'quorum-tick') {
+      this.ctx.setTimer(QUORUM_TICK, 'quorum-tick');
+      this.qdevice?.report();
+      return this.onQuorumChange();
+    }
     if (this.membership.onTimer(kind, data) || this.stonith.onTimer(kind, data) || this.replica.onTimer(kind, data)) return;
     this.replicator?.onTimer(kind);
   }
@@ -247,7 +298,7 @@ class PacemakerNode implements Actor {
    */
   private decide(): void {
     const peer = this.peerView;
-    if (this.server.primary || this.peerUnclean || !peer || peer.primary || !this.diskOk()) return;
+    if (this.server.primary || this.peerUnclean || !peer || peer.primary || !this.diskOk() || !this.mayAct()) return;
     if (!this.membership.quorate() || !this.membership.members.has(this.peer)) return;
     const mine = this.view() as unknown as PeerView;
     const newer = Number(!peer.diskOk) || mine.epoch - peer.epoch || mine.lastTerm - peer.lastTerm || mine.length - peer.length;
@@ -256,8 +307,34 @@ class PacemakerNode implements Actor {
     }
   }
 
+  /** Whether this node may act as a cluster: quorate, or told to ignore quorum. */
+  private mayAct(): boolean {
+    return this.p.noQuorumPolicy === 'ignore' || this.membership.quorate();
+  }
+
+  /** Quorum may have changed: apply no-quorum-policy, or resume what waited for quorum. */
+  private onQuorumChange(): void {
+    const quorate = this.membership.quorate();
+    if (quorate !== this.wasQuorate) {
+      this.ctx.note(`votequorum: ${quorate ? 'quorate' : 'not quorate'}`);
+      this.wasQuorate = quorate;
+    }
+    if (!quorate && this.p.noQuorumPolicy === 'stop') this.stopResources('quorum lost (no-quorum-policy=stop)');
+    if (!this.mayAct()) return;
+    this.fenceIfUnclean();
+    this.decide();
+  }
+
+  /** An unclean peer is fenced once this partition may act (Pacemaker fences only with quorum). */
+  private fenceIfUnclean(): void {
+    if (this.peerUnclean && this.p.stonithEnabled) this.stonith.fence(this.peer, this.peerRanResources);
+  }
+
+  private peerRanResources = false;
+
   private onPeerLost(): void {
     const peerRanResources = this.peerView?.primary === true;
+    this.peerRanResources = peerRanResources;
     this.peerView = undefined;
     if (!this.p.stonithEnabled) {
       // no fencing: act on the membership alone
@@ -266,7 +343,8 @@ class PacemakerNode implements Actor {
       return;
     }
     this.peerUnclean = true;
-    this.stonith.fence(this.peer, peerRanResources);
+    if (this.mayAct()) this.stonith.fence(this.peer, peerRanResources);
+    else this.ctx.note(`no quorum: not fencing ${this.peer}`);
   }
 
   private onPeerFenced(): void {
@@ -274,7 +352,7 @@ class PacemakerNode implements Actor {
     if (this.server.primary) {
       this.ctx.note(`peer ${this.peer} fenced: continuing alone`);
       this.replicator?.continueAlone();
-    } else if (this.upToDate) {
+    } else if (this.upToDate && this.mayAct()) {
       this.promote(this.nextEpoch(), true);
     } else {
       this.ctx.note('peer fenced, but this node is not UpToDate: resources stay stopped');
@@ -315,12 +393,23 @@ export default defineDesign({
   name: 'hot-standby-stonith',
   description: 'Pacemaker/Corosync two-node cluster: token 3 s, consensus 3.6 s, two_node quorum, STONITH (IPMI reboot) before failover, synchronous replication',
   params,
-  topology: (p) => ({
-    nodes: NODES.map((id, i) => ({ id, rack: `r${i + 1}` })),
-    routing: { kind: 'vip', garpCount: p.garpCount, garpInterval: p.garpInterval, arpCacheTtl: p.arpCacheTtl },
-    separateFenceNetwork: p.fenceNetwork === 'separate',
-    bootTime: p.bootTime,
-  }),
-  createNode: (ctx, p) => new PacemakerNode(ctx, p),
+  topology: (p) => {
+    perNode(p.pcmkDelayBase, NODES.length, 'pcmkDelayBase');
+    perNode(p.pcmkDelayMax, NODES.length, 'pcmkDelayMax');
+    return {
+      nodes: [
+        ...NODES.map((id, i) => ({ id, rack: `r${i + 1}` })),
+        ...(p.quorumDevice === 'none' ? [] : [{ id: ARBITER, rack: 'r-arbiter', serving: false }]),
+      ],
+      fencePowerOffTime: p.fencePowerOffTime,
+      routing: { kind: 'vip', garpCount: p.garpCount, garpInterval: p.garpInterval, arpCacheTtl: p.arpCacheTtl },
+      separateFenceNetwork: p.fenceNetwork === 'separate',
+      bootTime: p.bootTime,
+    };
+  },
+  createNode: (ctx, p) =>
+    ctx.id === ARBITER
+      ? new Qnetd(ctx, { clusterNodes: NODES, algorithm: p.quorumDevice as QdeviceAlgorithm, staleAfter: p.qdeviceTimeout })
+      : new PacemakerNode(ctx, p),
   estimate: oneOf('a', 'b'),
 });

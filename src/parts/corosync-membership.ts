@@ -9,6 +9,8 @@
  * Quorum (votequorum(5)): with `twoNode` each node of a two-node cluster keeps quorum alone,
  * which is why fencing is mandatory there; `waitForAll` (implied by two_node) withholds quorum
  * after boot until every node has been seen once, so a node that boots alone does nothing.
+ * With a quorum device (qnetd, see qnetd.ts) the arbiter's vote counts too: two nodes and the
+ * device make three votes, two of them a quorum.
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext } from '../world/actor.ts';
@@ -24,6 +26,8 @@ export interface MembershipOptions {
   beatInterval: Micros;
   twoNode: boolean;
   waitForAll: boolean;
+  /** A quorum device's vote (one vote), when the cluster has one (two_node is then off). */
+  qdeviceVote?: () => boolean;
   /** What every beat carries (Pacemaker's view of the node: role, epoch, log). */
   payload(): Record<string, unknown>;
   /** Every beat from a peer, with its payload. */
@@ -64,6 +68,8 @@ export class CorosyncMembership {
     const { peers, twoNode, waitForAll } = this.options;
     if (waitForAll && this.seen.size < peers.length) return false;
     if (twoNode && peers.length === 1) return true;
+    const qdevice = this.options.qdeviceVote;
+    if (qdevice) return 2 * (this.members.size + 1 + (qdevice() ? 1 : 0)) > peers.length + 2;
     return this.members.size + 1 > (peers.length + 1) / 2;
   }
 

@@ -111,6 +111,12 @@ export interface Topology {
   minClients?: number;
   /** fsync latency of every node's disk (default: lognormal, median 200us). */
   fsyncLatency?: DistributionSpec;
+  /**
+   * How long a fencing device takes from receiving a power-off to the target being off (default
+   * 0: at once, as an IPMI hard power-off nearly is). Cloud and hypervisor fence agents take
+   * seconds to minutes; meanwhile the target runs on, and may fence its fencer.
+   */
+  fencePowerOffTime?: Micros;
   /** How long a server takes to boot after a power-on or a fencing reboot (default 30 s). */
   bootTime?: Micros;
   /** The design's recovery-time target (default 60 s, the RTO of the HA requirements). */

@@ -5,7 +5,8 @@
  * heartbeat path may cut the fence path too). The controller can act only if the target's BMC
  * answers, i.e. the target's power domain is up: a node that lost power cannot be fenced and
  * the fence fails, as with real IPMI. A confirmed `off` keeps the node down until someone
- * powers it on; `reboot` brings it back after the boot time.
+ * powers it on; `reboot` brings it back after the boot time. The power-off takes effect
+ * `fencePowerOffTime` after the request arrives (0 by default), and is confirmed then.
  */
 import type { Micros } from '../sim/time.ts';
 import type { FenceAction, Msg } from './actor.ts';
@@ -33,6 +34,8 @@ export class PowerController implements Endpoint {
     readonly separateNetwork: boolean,
     /** How long a rebooted node takes to come back. */
     private readonly bootTime: Micros,
+    /** From receiving a power-off to the target being off (the result is sent then). */
+    private readonly powerOffTime: Micros = 0,
   ) {}
 
   /** The endpoint a node uses to talk to the controller. */
@@ -57,8 +60,13 @@ export class PowerController implements Endpoint {
     const target = this.world.node(msg.target as string);
     // the BMC answers only while the target's power domain has power
     const reachable = !this.world.powerDomainDown(target.id) && this.world.network.connected(this.id, this.fenceEndpointOf(target.id));
-    if (reachable) this.act(target, msg.action as FenceAction);
-    this.world.network.send(this.id, from, { type: 'fence-result', requestId: msg.requestId, ok: reachable });
+    const answer = () => {
+      if (reachable) this.act(target, msg.action as FenceAction);
+      this.world.network.send(this.id, from, { type: 'fence-result', requestId: msg.requestId, ok: reachable });
+    };
+    // the target runs on until the power-off takes effect: it may fence its fencer meanwhile
+    if (reachable && this.powerOffTime > 0) this.world.sim.after(this.powerOffTime, answer);
+    else answer();
   }
 
   private act(target: SimNode, action: FenceAction): void {

@@ -86,7 +86,7 @@ export class World {
     this.network = new Network(sim, sampler(t.linkLatency ?? DEFAULT_LINK_LATENCY), t.interDcLatency ?? {});
     this.exchange = new Exchange(this, t.exchangeChecksTokens ?? false, t.exchangeTokenScope ?? 'global');
     this.routing = new Routing(this, t.routing);
-    this.power = new PowerController(this, t.separateFenceNetwork ?? true, t.bootTime ?? 30 * SECOND);
+    this.power = new PowerController(this, t.separateFenceNetwork ?? true, t.bootTime ?? 30 * SECOND, t.fencePowerOffTime ?? 0);
     this.nodeIds = t.nodes.map((n) => n.id);
     const clients = Math.max(workload.clients, t.minClients ?? 0);
     this.workload = { ...workload, clients };
