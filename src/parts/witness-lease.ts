@@ -24,6 +24,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+import { messageKinds } from '../world/messages.ts';
 
 export interface LeaseRequest extends Msg {
   type: 'lease-request';
@@ -48,6 +49,11 @@ export interface LeaseRelease extends Msg {
   type: 'lease-release';
   epoch: number;
 }
+
+/** Every message of the lease protocol. */
+export type LeaseMessage = LeaseRequest | LeaseReply | LeaseRelease;
+const VOTER_MESSAGES = messageKinds<LeaseRequest | LeaseRelease>('lease-request', 'lease-release');
+const HOLDER_MESSAGES = messageKinds<LeaseReply>('lease-reply');
 
 export interface LeaseVoterOptions {
   leaseDuration: Micros;
@@ -115,12 +121,12 @@ export class LeaseVoter {
   }
 
   handle(from: string, msg: Msg): boolean {
+    if (!VOTER_MESSAGES.has(msg)) return false;
     if (msg.type === 'lease-release') {
-      this.released(from, (msg as LeaseRelease).epoch);
+      this.released(from, msg.epoch);
       return true;
     }
-    if (msg.type !== 'lease-request') return false;
-    const request = msg as LeaseRequest;
+    const request = msg;
     const granted = this.vote(from, request);
     const reply: LeaseReply = { type: 'lease-reply', requestId: request.requestId, epoch: request.epoch, granted, promisedEpoch: this.promisedEpoch };
     this.ctx.send(from, reply);
@@ -206,8 +212,8 @@ export class LeaseHolder {
   }
 
   handle(from: string, msg: Msg): boolean {
-    if (msg.type !== 'lease-reply') return false;
-    const reply = msg as LeaseReply;
+    if (!HOLDER_MESSAGES.has(msg)) return false;
+    const reply = msg;
     this.highestSeenEpoch = Math.max(this.highestSeenEpoch, reply.promisedEpoch);
     const sent = this.sent.get(reply.requestId);
     this.sent.delete(reply.requestId);
