@@ -31,6 +31,20 @@ import { RaftElection } from './raft-election.ts';
 import { RaftLog } from './raft-log.ts';
 import { RaftOrderPath, type ExchangeMassStatus } from './raft-order-path.ts';
 import { RaftReplication } from './raft-replication.ts';
+import { messageKinds } from '../world/messages.ts';
+
+/** What a Raft node receives: client orders, the Raft RPCs, and the exchange's status answers. */
+type RaftNodeMessage = OrderRequest | AppendEntries | AppendResponse | VoteRequest | VoteResponse | ExchangeMassStatus;
+const RAFT_NODE_MESSAGES = messageKinds<RaftNodeMessage>(
+  'order',
+  'raft-append',
+  'raft-append-response',
+  'raft-vote',
+  'raft-prevote',
+  'raft-vote-response',
+  'raft-prevote-response',
+  'exchange-mass-status',
+);
 
 export type RaftRole = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
 
@@ -125,23 +139,22 @@ export class RaftNode implements Actor {
   onMessage(from: string, msg: Msg): void {
     if (this.halted) return;
     if (this.ctx.disk.failed) return this.halt('the disk failed');
+    if (!RAFT_NODE_MESSAGES.has(msg)) return;
     switch (msg.type) {
       case 'order':
-        return this.orders.onOrder(msg as OrderRequest);
+        return this.orders.onOrder(msg);
       case 'raft-append':
-        return this.replication.onAppend(from, msg as AppendEntries);
+        return this.replication.onAppend(from, msg);
       case 'raft-append-response':
-        return this.replication.onAppendResponse(from, msg as AppendResponse);
+        return this.replication.onAppendResponse(from, msg);
       case 'raft-vote':
       case 'raft-prevote':
-        return this.election.onVoteRequest(from, msg as VoteRequest);
+        return this.election.onVoteRequest(from, msg);
       case 'raft-vote-response':
       case 'raft-prevote-response':
-        return this.election.onVoteResponse(from, msg as VoteResponse);
+        return this.election.onVoteResponse(from, msg);
       case 'exchange-mass-status':
-        return this.orders.onMassStatus(msg as ExchangeMassStatus);
-      default:
-        return;
+        return this.orders.onMassStatus(msg);
     }
   }
 
