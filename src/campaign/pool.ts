@@ -99,6 +99,7 @@ export class WorkerPool {
     worker.on('message', (message: { id: number; reply: Reply } | { ready: true }) => {
       if ('ready' in message) {
         slot.ready = true;
+        if (slot.task) this.startTimer(slot);
         return;
       }
       const task = slot.task;
@@ -156,14 +157,18 @@ export class WorkerPool {
       const [task] = this.queue.splice(at, 1);
       if (task.group) this.groups.get(task.group)!.workers.add(slot.id);
       slot.task = task;
-      if (this.options.runTimeoutMs !== undefined) {
-        slot.timer = setTimeout(() => {
-          slot.deathReason = `the run took longer than ${this.options.runTimeoutMs} ms of wall time`;
-          void slot.worker.terminate();
-        }, this.options.runTimeoutMs);
-      }
+      // the budget is the run's: a worker still booting (slow under load) starts it when ready
+      if (slot.ready) this.startTimer(slot);
       slot.worker.postMessage({ id: task.id, job: task.job });
     }
+  }
+
+  private startTimer(slot: Slot): void {
+    if (this.options.runTimeoutMs === undefined) return;
+    slot.timer = setTimeout(() => {
+      slot.deathReason = `the run took longer than ${this.options.runTimeoutMs} ms of wall time`;
+      void slot.worker.terminate();
+    }, this.options.runTimeoutMs);
   }
 
   /** The first queued task this worker may take: not one whose group it already served. */
