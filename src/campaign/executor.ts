@@ -84,7 +84,7 @@ export class Executor {
     const stillFails = (s: Schedule) => attempt(s)?.violations.some((v) => v.invariant === job.invariant) ?? false;
     if (!stillFails(job.schedule)) return null;
     const view = staticDesignView(design, resolveParams(design, job.params));
-    const shrunk = shrinkSchedule(job.schedule, stillFails, { maxRuns: job.maxRuns, view });
+    const shrunk = shrinkSchedule(job.schedule, stillFails, { maxRuns: job.maxRuns, view, seed: job.seed });
     const replay = attempt(shrunk.schedule);
     const violation = replay?.violations.find((v) => v.invariant === job.invariant);
     if (!replay || !violation) return null;

@@ -29,6 +29,7 @@ import { boolean, duration, durationDistribution, endpointPair, groups, nameList
 import type { FaultKind } from './kind.ts';
 import { faultKind, faultKindNames } from './registry.ts';
 import type { FaultSpec, Schedule } from './schedule.ts';
+import { writeTimeRange } from './fault-times.ts';
 
 export interface ScheduleArbitraryOptions {
   /** Node ids that targets may name besides the roles (default none: primary, standby, any only). */
@@ -79,14 +80,25 @@ function rawFault(kind: FaultKind, chaos: Micros, names: string[]): fc.Arbitrary
     .record({
       atMs: fc.integer({ min: 0, max: chaosMs - 1 }),
       forMs: fc.option(fc.integer({ min: 1, max: chaosMs }), { nil: undefined }),
+      // some faults start, or last, somewhere in a range drawn per seed (`at: 20s..30s`)
+      atSpreadMs: fc.option(fc.integer({ min: 1, max: chaosMs }), { nil: undefined, freq: 4 }),
+      forSpreadMs: fc.option(fc.integer({ min: 1, max: chaosMs }), { nil: undefined, freq: 4 }),
       target,
       fields: fc.record(fields),
     })
-    .map(({ atMs, forMs, target, fields }) => {
-      const raw: Record<string, unknown> = { at: writeDuration(atMs * MS), kind: kind.kind };
+    .map(({ atMs, forMs, atSpreadMs, forSpreadMs, target, fields }) => {
+      const atMaxMs = atSpreadMs === undefined ? undefined : Math.min(chaosMs - 1, atMs + atSpreadMs);
+      const at = atMaxMs === undefined || atMaxMs <= atMs ? writeDuration(atMs * MS) : writeTimeRange(atMs * MS, atMaxMs * MS);
+      const raw: Record<string, unknown> = { at, kind: kind.kind };
       if (target !== undefined) raw.target = target;
       for (const [name, value] of Object.entries(fields)) if (value !== undefined) raw[name] = value;
-      if (forMs !== undefined) raw.for = writeDuration(Math.min(forMs, chaosMs - atMs) * MS);
+      if (forMs !== undefined) {
+        // the longest draw must end by the end of chaos
+        const room = chaosMs - (atMaxMs ?? atMs);
+        const lowMs = Math.max(1, Math.min(forMs, room));
+        const highMs = forSpreadMs === undefined ? lowMs : Math.min(room, lowMs + forSpreadMs);
+        raw.for = highMs > lowMs ? writeTimeRange(lowMs * MS, highMs * MS) : writeDuration(lowMs * MS);
+      }
       return { atMs, raw };
     });
 }

@@ -10,7 +10,8 @@
  */
 import { InputError, describeValue } from '../sim/input-error.ts';
 import type { Micros } from '../sim/time.ts';
-import { defaultOf, fail, isDefault, parseDurationField, writeDuration, type At } from './fields.ts';
+import { defaultOf, fail, isDefault, writeDuration, type At } from './fields.ts';
+import { parseTimeRange, writeTimeRange } from './fault-times.ts';
 import type { DesignParamsView, FaultKind } from './kind.ts';
 import { faultKind, faultKindNames } from './registry.ts';
 import type { FaultSpec } from './schedule.ts';
@@ -39,17 +40,22 @@ export function parseFault(raw: unknown, index: number, duration: Micros, source
   }
 
   if (fields.at === undefined && fields.when === undefined) fail(at('at'), 'a start time such as 30s (or a trigger in when)', undefined);
-  const fault: FaultSpec = { id: index, at: fields.at === undefined ? 0 : parseDurationField(fields.at, at('at')), kind: kind.kind };
-  if (fault.at >= duration) fail(at('at'), `a start before the end of chaos (duration ${writeDuration(duration)})`, fields.at);
+  const start = fields.at === undefined ? { min: 0 } : parseTimeRange(fields.at, at('at'));
+  const fault: FaultSpec = { id: index, at: start.min, kind: kind.kind };
+  if (start.max !== undefined) fault.atMax = start.max;
+  if ((start.max ?? start.min) >= duration) fail(at('at'), `a start before the end of chaos (duration ${writeDuration(duration)})`, fields.at);
   if (fields.when !== undefined) fault.when = parseTrigger(fields.when, at('when'));
   if (fields.for !== undefined) {
-    const lasting = parseDurationField(fields.for, at('for'));
-    if (lasting <= 0) fail(at('for'), 'a positive duration (leave for out to last until chaos ends)', fields.for);
+    const length = parseTimeRange(fields.for, at('for'));
+    if (length.min <= 0) fail(at('for'), 'a positive duration (leave for out to last until chaos ends)', fields.for);
     // a triggered fault starts when its trigger fires: the injector heals it when chaos ends
-    if (fault.when === undefined && fault.at + lasting > duration) {
-      fail(at('for'), `a duration ending by the end of chaos: at most ${writeDuration(duration - fault.at)} from at ${writeDuration(fault.at)} (duration ${writeDuration(duration)}; leave for out to last until chaos ends)`, fields.for);
+    const latestStart = fault.atMax ?? fault.at;
+    const longest = length.max ?? length.min;
+    if (fault.when === undefined && latestStart + longest > duration) {
+      fail(at('for'), `a duration ending by the end of chaos: at most ${writeDuration(duration - latestStart)} from at ${writeDuration(latestStart)} (duration ${writeDuration(duration)}; leave for out to last until chaos ends)`, fields.for);
     }
-    fault.for = lasting;
+    fault.for = length.min;
+    if (length.max !== undefined) fault.forMax = length.max;
   }
 
   if (fields.target !== undefined) fault.target = parseTarget(fields.target, at('target'));
@@ -70,14 +76,14 @@ export function writeFault(fault: FaultSpec): Record<string, unknown> {
   const kind = faultKind(fault.kind);
   if (!kind) throw new Error(`unknown fault kind ${fault.kind}`);
   const out: Record<string, unknown> = {};
-  if (!fault.when || fault.at !== 0) out.at = writeDuration(fault.at);
+  if (!fault.when || fault.at !== 0 || fault.atMax !== undefined) out.at = writeTimeRange(fault.at, fault.atMax);
   if (fault.when) out.when = writeTrigger(fault.when);
   out.kind = fault.kind;
   if (fault.target) out.target = formatTarget(fault.target);
   for (const [name, spec] of Object.entries(kind.fields)) {
     if (fault[name] !== undefined && !isDefault(spec, fault[name])) out[name] = spec.type.write(fault[name]);
   }
-  if (fault.for !== undefined) out.for = writeDuration(fault.for);
+  if (fault.for !== undefined) out.for = writeTimeRange(fault.for, fault.forMax);
   return out;
 }
 

@@ -21,11 +21,14 @@ import { validateTargets, type FaultSpec, type Schedule } from './schedule.ts';
 import { formatTarget, resolveTarget } from './targets.ts';
 import { armTrigger } from './trigger.ts';
 import { TRACE_FAULT_BEGIN, TRACE_FAULT_END, TRACE_FAULT_SKIPPED } from '../sim/trace-codes.ts';
+import { drawFaultTimes } from './fault-times.ts';
 
 /** Schedules every fault of `schedule` on the world's simulator (call before running). */
 export function installFaults(world: World, schedule: Schedule): void {
   validateTargets(schedule, world);
-  schedule.faults.forEach((fault, index) => {
+  schedule.faults.forEach((given, index) => {
+    // a fault with a random start or length runs at what this run's seed draws
+    const fault = drawFaultTimes(given, world.sim.seed);
     const kind = faultKind(fault.kind);
     if (!kind) throw new Error(`unknown fault kind ${fault.kind}`);
     const where = { source: schedule.source, field: `faults[${index}]` };

@@ -8,6 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { DURATION_EXPECTED } from '../sim/time.ts';
+import { TIME_RANGE_PATTERN } from './fault-times.ts';
 import { duration, type JsonSchema } from './fields.ts';
 import type { FaultKind } from './kind.ts';
 import { FAULT_KINDS } from './registry.ts';
@@ -37,7 +38,7 @@ export function scheduleJsonSchema(): JsonSchema {
 
 function kindSchema(kind: FaultKind): JsonSchema {
   const properties: Record<string, JsonSchema> = {
-    at: { ...duration.schema, description: 'when the fault begins, from the start of the run (with when: when the trigger is armed, default 0s)' },
+    at: { type: 'string', pattern: TIME_RANGE_PATTERN, description: 'when the fault begins, from the start of the run, or a range such as 20s..30s drawn per seed (with when: when the trigger is armed, default 0s)' },
     when: { $ref: '#/definitions/trigger' },
     kind: { const: kind.kind },
   };
@@ -52,7 +53,7 @@ function kindSchema(kind: FaultKind): JsonSchema {
     properties[name] = { ...spec.type.schema, description: spec.doc, ...(spec.default === undefined ? {} : { default: spec.default }) };
     if (spec.required) required.push(name);
   }
-  properties.for = { ...duration.schema, description: 'how long it lasts (default: until the end of chaos)' };
+  properties.for = { type: 'string', pattern: TIME_RANGE_PATTERN, description: 'how long it lasts, or a range such as 5s..15s drawn per seed (default: until the end of chaos)' };
   return { title: kind.kind, description: kind.description, type: 'object', additionalProperties: false, required, anyOf: [{ required: timed }, { required: ['when'] }], properties };
 }
 

@@ -36,11 +36,16 @@ export interface FaultSpec {
   /** The fault's index in the schedule; history events carry it as `faultId`. */
   id: number;
   /** When it begins; with `when`, when its trigger is armed. */
+  /** When it begins; with `atMax`, the start of a range drawn per seed (fault-times.ts). */
   at: Micros;
+  /** The end of the range `at` is drawn from, per seed (`at: 20s..30s`). */
+  atMax?: Micros;
   /** Fire when a probe happens instead of at `at` (see trigger.ts). */
   when?: TriggerSpec;
   /** How long it lasts; undefined: until the end of chaos (the heal phase). */
   for?: Micros;
+  /** The end of the range `for` is drawn from, per seed (`for: 5s..15s`). */
+  forMax?: Micros;
   kind: string;
   target?: TargetSpec;
   /** Kind-specific fields, already parsed (durations in µs). */

@@ -32,6 +32,7 @@
  * Deterministic: the same schedule and predicate give the same result and steps.
  */
 import { defaultOf, isDefault, writeDuration } from './fields.ts';
+import { pinFaultTimes } from './fault-times.ts';
 import type { StaticDesignView } from './design-view.ts';
 import { faultKind } from './registry.ts';
 import type { FaultSpec, Schedule } from './schedule.ts';
@@ -52,6 +53,11 @@ export interface ShrinkOptions {
   maxRuns?: number;
   /** The design's names, so `rack:R` can shrink to one of its nodes (without it: to roles only). */
   view?: StaticDesignView;
+  /**
+   * The failing run's seed: random fault times (`at: 20s..30s`) are first pinned to what it
+   * drew, so the shrunk schedule replays the same run whatever faults are dropped later.
+   */
+  seed?: number;
 }
 
 /** How far past the last fault's end chaos must last, at least. */
@@ -71,6 +77,7 @@ export function shrinkSchedule(schedule: Schedule, stillFails: (candidate: Sched
   const attempts = new Attempts(stillFails, options.maxRuns ?? 300);
   attempts.remember(schedule, true);
   const shrinker = new Shrinker(schedule, attempts, options.view);
+  if (options.seed !== undefined) shrinker.pinTimes(options.seed);
   shrinker.ddmin();
   for (let round = 0; round < MAX_ROUNDS && !attempts.exhausted; round++) {
     const before = shrinker.steps.length;
@@ -123,6 +130,11 @@ class Shrinker {
     return `faults[${i}] ${this.current.faults[i].kind}`;
   }
 
+  pinTimes(seed: number): void {
+    const pinned = pinFaultTimes(this.current, seed);
+    if (pinned !== this.current) this.attempt(pinned, `pinned random fault times to those of seed ${seed}`);
+  }
+
   ddmin(): void {
     const original = this.current.faults;
     const subset = (indices: number[]) => this.withFaults(indices.map((i) => original[i]));
@@ -159,7 +171,7 @@ class Shrinker {
     const faults = this.current.faults;
     if (faults.length === 0) return;
     const first = Math.min(...faults.map((f) => f.at));
-    const shifted = (at: Micros) => this.withFaults(faults.map((f) => ({ ...f, at: f.at - first + at })));
+    const shifted = (at: Micros) => this.withFaults(faults.map((f) => ({ ...f, at: f.at - first + at, ...(f.atMax === undefined ? {} : { atMax: f.atMax - first + at }) })));
     const at = smallestFailing(0, first, (v) => this.attempts.fails(shifted(v)));
     if (at < first) this.attempt(shifted(at), `every fault ${writeDuration(first - at)} earlier`);
   }
@@ -245,7 +257,7 @@ class Shrinker {
   /** Chaos ends just past the last fault (a fault without `for` keeps lasting until it ends). */
   cutDuration(): void {
     const { duration, faults } = this.current;
-    const lastEnd = Math.max(0, ...faults.map((f) => (f.for === undefined ? f.at + MS : f.at + f.for)));
+    const lastEnd = Math.max(0, ...faults.map((f) => (f.atMax ?? f.at) + (f.for === undefined ? MS : (f.forMax ?? f.for))));
     const floor = Math.min(duration, lastEnd + DURATION_MARGIN);
     const shorter = smallestFailing(floor, duration, (v) => this.attempts.fails(this.withFaults(faults, v)));
     if (shorter < duration) this.attempt(this.withFaults(faults, shorter), `duration ${writeDuration(duration)} -> ${writeDuration(shorter)}`);
