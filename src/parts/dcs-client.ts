@@ -12,10 +12,12 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
-import type { DcsResult, DcsTxn } from './dcs-member.ts';
+import { messageKinds } from '../world/messages.ts';
+import type { DcsRequestMsg, DcsResponseMsg, DcsResult, DcsTxn, DcsWatchEventMsg, DcsWatchMsg } from './dcs-member.ts';
 
 /** Pause before retrying after a "no leader" answer (Patroni's Retry starts at 0.1 s). */
 const NO_LEADER_BACKOFF_US: Micros = 100_000;
+const CLIENT_MESSAGES = messageKinds<DcsResponseMsg | DcsWatchEventMsg>('dcs-resp', 'dcs-watch-event');
 
 interface Pending {
   txn: DcsTxn;
@@ -52,7 +54,7 @@ export class DcsClient {
   watch(key: string, value: unknown, fired: () => void): void {
     this.watchId++;
     this.onWatchFired = fired;
-    this.ctx.send(this.members[this.preferred], { type: 'dcs-watch', watchId: this.watchId, key, value });
+    this.ctx.send(this.members[this.preferred], { type: 'dcs-watch', watchId: this.watchId, key, value } satisfies DcsWatchMsg);
   }
 
   cancelWatch(): void {
@@ -61,6 +63,7 @@ export class DcsClient {
   }
 
   handle(_from: string, msg: Msg): boolean {
+    if (!CLIENT_MESSAGES.has(msg)) return false;
     if (msg.type === 'dcs-watch-event') {
       if (msg.watchId === this.watchId && this.onWatchFired) {
         const fired = this.onWatchFired;
@@ -69,18 +72,17 @@ export class DcsClient {
       }
       return true;
     }
-    if (msg.type !== 'dcs-resp') return false;
-    const reqId = msg.reqId as number;
+    const reqId = msg.reqId;
     const p = this.pending.get(reqId);
     if (!p) return true;
     // a result from any attempt is a committed transaction; an error only counts for the current one
     if (msg.result) {
-      this.finish(reqId, p, msg.result as DcsResult);
+      this.finish(reqId, p, msg.result);
       return true;
     }
     if (msg.attempt !== p.attempt) return true;
     this.ctx.cancelTimer(p.timer);
-    const hinted = msg.leader === undefined ? -1 : this.members.indexOf(msg.leader as string);
+    const hinted = msg.leader === undefined ? -1 : this.members.indexOf(msg.leader);
     if (hinted >= 0 && hinted !== p.member) {
       p.member = hinted;
       this.attempt(reqId, p);
@@ -108,7 +110,7 @@ export class DcsClient {
     const perMember = Math.floor(this.retryTimeoutUs / this.members.length);
     p.timer = this.ctx.setTimer(Math.min(perMember, remaining), 'dcs-attempt', reqId);
     // the attempt number travels with the request so a late answer to an earlier attempt is recognised
-    this.ctx.send(this.members[p.member], { type: 'dcs-req', reqId, attempt: p.attempt, txn: p.txn });
+    this.ctx.send(this.members[p.member], { type: 'dcs-req', reqId, attempt: p.attempt, txn: p.txn } satisfies DcsRequestMsg);
   }
 
   private finish(reqId: number, p: Pending, result: DcsResult | undefined): void {

@@ -28,6 +28,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+import { messageKinds } from '../world/messages.ts';
 
 export interface DcsConfig {
   /** The DCS members (node ids), this one included. */
@@ -90,6 +91,69 @@ interface Watcher {
 type Role = 'follower' | 'candidate' | 'leader';
 
 const EMPTY: DcsState = { term: 0, rev: 0, keys: {} };
+
+// --- messages ------------------------------------------------------------------------------
+
+/** A client's transaction (`attempt` tells a retry's reply from a stale one). */
+export interface DcsRequestMsg extends Msg {
+  type: 'dcs-req';
+  reqId: number;
+  attempt: number;
+  txn: DcsTxn;
+}
+/** The answer: a committed `result`, or an error with the leader if one is known. */
+export interface DcsResponseMsg extends Msg {
+  type: 'dcs-resp';
+  reqId: number;
+  attempt: number;
+  error?: string;
+  leader?: string;
+  result?: DcsResult;
+}
+/** Watch `key` until its value differs from `value`; `watcher` is set when a follower forwards it. */
+export interface DcsWatchMsg extends Msg {
+  type: 'dcs-watch';
+  watchId: number;
+  key: string;
+  value: unknown;
+  watcher?: string;
+}
+export interface DcsWatchEventMsg extends Msg {
+  type: 'dcs-watch-event';
+  watchId: number;
+}
+interface DcsVoteRequestMsg extends Msg {
+  type: 'dcs-vote-req';
+  term: number;
+  preVote: boolean;
+  lastTerm: number;
+  lastRev: number;
+}
+interface DcsVoteMsg extends Msg {
+  type: 'dcs-vote';
+  term: number;
+  preVote: boolean;
+  granted: boolean;
+}
+/** The leader's whole accepted state (heartbeat and replication in one). */
+interface DcsAppendMsg extends Msg {
+  type: 'dcs-append';
+  term: number;
+  state: DcsState;
+}
+interface DcsAppendAckMsg extends Msg {
+  type: 'dcs-append-ack';
+  term: number;
+  rev: number;
+}
+const MEMBER_MESSAGES = messageKinds<DcsRequestMsg | DcsWatchMsg | DcsVoteRequestMsg | DcsVoteMsg | DcsAppendMsg | DcsAppendAckMsg>(
+  'dcs-req',
+  'dcs-watch',
+  'dcs-vote-req',
+  'dcs-vote',
+  'dcs-append',
+  'dcs-append-ack',
+);
 
 /** Applies a transaction to a map; returns whether the compare held and the new map. */
 export function applyTxn(keys: DcsKeys, txn: DcsTxn, rev: number): { ok: boolean; keys: DcsKeys } {
@@ -158,12 +222,13 @@ export class DcsMember {
   }
 
   handle(from: string, msg: Msg): boolean {
+    if (!MEMBER_MESSAGES.has(msg)) return false;
     switch (msg.type) {
       case 'dcs-req':
-        this.onRequest({ client: from, reqId: msg.reqId as number, attempt: msg.attempt as number, txn: msg.txn as DcsTxn });
+        this.onRequest({ client: from, reqId: msg.reqId, attempt: msg.attempt, txn: msg.txn });
         return true;
       case 'dcs-watch':
-        this.onWatch((msg.watcher as string | undefined) ?? from, msg);
+        this.onWatch(msg.watcher ?? from, msg);
         return true;
       case 'dcs-vote-req':
         this.onVoteRequest(from, msg);
@@ -177,8 +242,6 @@ export class DcsMember {
       case 'dcs-append-ack':
         this.onAppendAck(from, msg);
         return true;
-      default:
-        return false;
     }
   }
 
@@ -266,36 +329,36 @@ export class DcsMember {
       this.votedFor = this.ctx.id;
       this.persistTerm();
     }
-    const request = { type: 'dcs-vote-req', term: preVote ? this.term + 1 : this.term, preVote, lastTerm: this.accepted.term, lastRev: this.accepted.rev };
+    const request: DcsVoteRequestMsg = { type: 'dcs-vote-req', term: preVote ? this.term + 1 : this.term, preVote, lastTerm: this.accepted.term, lastRev: this.accepted.rev };
     for (const m of this.peers()) this.ctx.send(m, request);
     if (this.votes.size >= this.majority) this.wonVote();
   }
 
-  private onVoteRequest(from: string, msg: Msg): void {
-    const term = msg.term as number;
-    const upToDate = (msg.lastTerm as number) > this.accepted.term || ((msg.lastTerm as number) === this.accepted.term && (msg.lastRev as number) >= this.accepted.rev);
+  private onVoteRequest(from: string, msg: DcsVoteRequestMsg): void {
+    const term = msg.term;
+    const upToDate = msg.lastTerm > this.accepted.term || (msg.lastTerm === this.accepted.term && msg.lastRev >= this.accepted.rev);
     // leader stickiness: a member that hears from a live leader ignores campaigns
     const heardLeader = this.role === 'leader' || (this.leader !== undefined && this.ctx.monotonic() - this.lastHeardUs < this.config.electionTimeoutUs);
     if (msg.preVote) {
-      this.ctx.send(from, { type: 'dcs-vote', term, preVote: true, granted: term > this.term && upToDate && !heardLeader });
+      this.ctx.send(from, { type: 'dcs-vote', term, preVote: true, granted: term > this.term && upToDate && !heardLeader } satisfies DcsVoteMsg);
       return;
     }
     if (heardLeader && term > this.term) return;
     if (term > this.term) this.becomeFollower(term, undefined);
     const granted = term === this.term && upToDate && (this.votedFor === undefined || this.votedFor === from);
     if (!granted) {
-      this.ctx.send(from, { type: 'dcs-vote', term: this.term, preVote: false, granted: false });
+      this.ctx.send(from, { type: 'dcs-vote', term: this.term, preVote: false, granted: false } satisfies DcsVoteMsg);
       return;
     }
     this.votedFor = from;
     this.resetElectionDeadline();
     this.ctx.disk.put('dcs-term', { term: this.term, votedFor: from }, (ok) => {
-      if (ok) this.ctx.send(from, { type: 'dcs-vote', term, preVote: false, granted: true });
+      if (ok) this.ctx.send(from, { type: 'dcs-vote', term, preVote: false, granted: true } satisfies DcsVoteMsg);
     });
   }
 
-  private onVote(from: string, msg: Msg): void {
-    const term = msg.term as number;
+  private onVote(from: string, msg: DcsVoteMsg): void {
+    const term = msg.term;
     if (msg.preVote) {
       if (!this.preVoting || this.role !== 'follower' || term !== this.term + 1 || !msg.granted) return;
     } else {
@@ -335,7 +398,7 @@ export class DcsMember {
   }
 
   private heartbeat(): void {
-    const msg = { type: 'dcs-append', term: this.term, state: this.accepted };
+    const msg: DcsAppendMsg = { type: 'dcs-append', term: this.term, state: this.accepted };
     for (const m of this.peers()) this.ctx.send(m, msg);
   }
 
@@ -351,15 +414,15 @@ export class DcsMember {
     this.heartbeat();
   }
 
-  private onAppend(from: string, msg: Msg): void {
-    const term = msg.term as number;
+  private onAppend(from: string, msg: DcsAppendMsg): void {
+    const term = msg.term;
     if (term < this.term) {
-      this.ctx.send(from, { type: 'dcs-append-ack', term: this.term, rev: -1 });
+      this.ctx.send(from, { type: 'dcs-append-ack', term: this.term, rev: -1 } satisfies DcsAppendAckMsg);
       return;
     }
     if (term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(term, from);
     else this.resetElectionDeadline();
-    const state = msg.state as DcsState;
+    const state = msg.state;
     if (state !== this.accepted && (state.term !== this.accepted.term || state.rev !== this.accepted.rev)) {
       this.accepted = state;
       this.persistState(state, () => this.ackDurable(from, term));
@@ -369,7 +432,7 @@ export class DcsMember {
 
   /** Acks what is on disk, and only if it is this term's leader's state. */
   private ackDurable(leader: string, term: number): void {
-    if (this.durable.term === term) this.ctx.send(leader, { type: 'dcs-append-ack', term, rev: this.durable.rev });
+    if (this.durable.term === term) this.ctx.send(leader, { type: 'dcs-append-ack', term, rev: this.durable.rev } satisfies DcsAppendAckMsg);
   }
 
   private persistState(state: DcsState, then: () => void): void {
@@ -380,11 +443,11 @@ export class DcsMember {
     });
   }
 
-  private onAppendAck(from: string, msg: Msg): void {
-    const term = msg.term as number;
+  private onAppendAck(from: string, msg: DcsAppendAckMsg): void {
+    const term = msg.term;
     if (term > this.term) return this.becomeFollower(term, undefined);
     if (this.role !== 'leader' || term !== this.term) return;
-    this.recordAck(from, term, msg.rev as number);
+    this.recordAck(from, term, msg.rev);
   }
 
   private recordAck(member: string, term: number, rev: number): void {
@@ -447,16 +510,16 @@ export class DcsMember {
 
   private reply(r: Request, body: { error?: string; leader?: string; result?: DcsResult }): void {
     if (r.client === '') return; // an internal request (expiry)
-    this.ctx.send(r.client, { type: 'dcs-resp', reqId: r.reqId, attempt: r.attempt, ...body });
+    this.ctx.send(r.client, { type: 'dcs-resp', reqId: r.reqId, attempt: r.attempt, ...body } satisfies DcsResponseMsg);
   }
 
   /** Watches are served by the leader; a follower passes them on (etcd proxies them too). */
-  private onWatch(client: string, msg: Msg): void {
+  private onWatch(client: string, msg: DcsWatchMsg): void {
     if (this.role !== 'leader') {
       if (this.leader !== undefined && msg.watcher === undefined) this.ctx.send(this.leader, { ...msg, watcher: client });
       return;
     }
-    const w: Watcher = { watchId: msg.watchId as number, key: msg.key as string, value: msg.value };
+    const w: Watcher = { watchId: msg.watchId, key: msg.key, value: msg.value };
     this.watchers.set(client, w);
     this.checkWatch(client, w);
   }
@@ -464,7 +527,7 @@ export class DcsMember {
   private checkWatch(client: string, w: Watcher): void {
     if (this.committed.keys[w.key]?.value === w.value) return;
     this.watchers.delete(client);
-    this.ctx.send(client, { type: 'dcs-watch-event', watchId: w.watchId });
+    this.ctx.send(client, { type: 'dcs-watch-event', watchId: w.watchId } satisfies DcsWatchEventMsg);
   }
 
   // --- TTLs --------------------------------------------------------------------------------
