@@ -105,7 +105,15 @@ describe('hasim check', () => {
     const args = ['check', DESIGN, '--runs', '1500', '-s', SHORT, '--json', 'partial.json', '--shrink-runs', '0'];
     const interrupted = await hasim([...args, '--workers', '0'], {
       cwd: dir,
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 3000),
+      // Ctrl-C once the first results are saved (the file is written as runs complete)
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (existsSync(join(dir, 'partial.json'))) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }
+        }, 50);
+      },
     });
     expect(interrupted.code).toBe(130);
     expect(interrupted.stderr).toContain('interrupted');
