@@ -30,6 +30,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
+import { messageKinds } from '../world/messages.ts';
 import type { ReplicateFn } from './order-server.ts';
 import { defineProbe, emitsProbe } from '../world/probes.ts';
 import { COMMIT_WAITING as SHARED_COMMIT_WAITING, REPL_ACKED as SHARED_REPL_ACKED, REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
@@ -103,10 +104,55 @@ export function commonPrefix(a: readonly TimelineRun[], b: readonly TimelineRun[
   return common;
 }
 
+// --- the streaming replication protocol ------------------------------------------------------
+
+/** walreceiver -> walsender: START_REPLICATION, with the standby's timeline history and positions. */
+interface PgConnect extends Msg {
+  type: 'pg-connect';
+  runs: TimelineRun[];
+  flushed: number;
+  applied: number;
+}
+/** walsender -> walreceiver: streaming starts at `from` (the standby rewinds anything after it). */
+interface PgStart extends Msg {
+  type: 'pg-start';
+  streamId: number;
+  from: number;
+}
+/** WAL records from `start`; `wantWrite`/`wantApply`: a commit waits for that reply level. */
+interface PgWal extends Msg {
+  type: 'pg-wal';
+  streamId: number;
+  start: number;
+  entries: DiskEntry[];
+  wantWrite: boolean;
+  wantApply: boolean;
+}
+/** The standby's status update (write/flush/apply positions); `status` asks for a keepalive back. */
+interface PgReply extends Msg {
+  type: 'pg-reply';
+  streamId: number;
+  write: number;
+  flush: number;
+  apply: number;
+  status: boolean;
+}
+interface PgKeepalive extends Msg {
+  type: 'pg-keepalive';
+  streamId: number;
+  sentUpTo: number;
+}
+/** No walsender for that stream (0: this server is not a primary): reconnect. */
+interface PgRefuse extends Msg {
+  type: 'pg-refuse';
+  streamId: number;
+}
+const PG_MESSAGES = messageKinds<PgConnect | PgStart | PgWal | PgReply | PgKeepalive | PgRefuse>('pg-connect', 'pg-reply', 'pg-start', 'pg-wal', 'pg-keepalive', 'pg-refuse');
+
 export interface ReplicationHooks {
   /** An entry arrived by replication (so a retried order is recognised after a promotion). */
   learn(orderId: string): void;
-  /** The log was rewound: forget what is gone. */
+/** The log was rewound: forget what is gone. */
   relearn(): void;
 }
 
@@ -285,44 +331,44 @@ export class PostgresReplication {
       const n = Math.min(end - s.sentUpTo, CHUNK);
       const entries = log.slice(s.sentUpTo, s.sentUpTo + n);
       this.ctx.probe(REPL_SENT, s.node);
-      this.ctx.send(s.node, { type: 'pg-wal', streamId: s.streamId, start: s.sentUpTo, entries, wantWrite, wantApply });
+      this.ctx.send(s.node, { type: 'pg-wal', streamId: s.streamId, start: s.sentUpTo, entries, wantWrite, wantApply } satisfies PgWal);
       s.sentUpTo += n;
     }
   }
 
-  private onConnect(from: string, msg: Msg): void {
+  private onConnect(from: string, msg: PgConnect): void {
     if (!this.isPrimary) {
-      this.ctx.send(from, { type: 'pg-refuse', streamId: 0 });
+      this.ctx.send(from, { type: 'pg-refuse', streamId: 0 } satisfies PgRefuse);
       return;
     }
-    const common = commonPrefix(timelineRuns(this.ctx.disk.entries), msg.runs as TimelineRun[]);
+    const common = commonPrefix(timelineRuns(this.ctx.disk.entries), msg.runs);
     const s: WalSender = {
       node: from,
       streamId: this.nextStreamId++,
       sentUpTo: common,
       write: common,
-      flush: Math.min(common, msg.flushed as number),
-      apply: Math.min(common, msg.applied as number),
+      flush: Math.min(common, msg.flushed),
+      apply: Math.min(common, msg.applied),
       lastReplyUs: this.ctx.monotonic(),
     };
     this.senders.set(from, s);
-    this.ctx.send(from, { type: 'pg-start', streamId: s.streamId, from: common });
+    this.ctx.send(from, { type: 'pg-start', streamId: s.streamId, from: common } satisfies PgStart);
     this.pump(s);
   }
 
-  private onReply(from: string, msg: Msg): void {
+  private onReply(from: string, msg: PgReply): void {
     const s = this.senders.get(from);
     if (!this.isPrimary || !s || s.streamId !== msg.streamId) {
       // no walsender for this stream (it timed out, or we restarted): the standby must reconnect
-      this.ctx.send(from, { type: 'pg-refuse', streamId: msg.streamId });
+      this.ctx.send(from, { type: 'pg-refuse', streamId: msg.streamId } satisfies PgRefuse);
       return;
     }
-    s.write = Math.max(s.write, msg.write as number);
-    s.flush = Math.max(s.flush, msg.flush as number);
-    s.apply = Math.max(s.apply, msg.apply as number);
+    s.write = Math.max(s.write, msg.write);
+    s.flush = Math.max(s.flush, msg.flush);
+    s.apply = Math.max(s.apply, msg.apply);
     s.lastReplyUs = this.ctx.monotonic();
     this.ctx.probe(REPL_ACKED, from);
-    if (msg.status) this.ctx.send(from, { type: 'pg-keepalive', streamId: s.streamId, sentUpTo: s.sentUpTo });
+    if (msg.status) this.ctx.send(from, { type: 'pg-keepalive', streamId: s.streamId, sentUpTo: s.sentUpTo } satisfies PgKeepalive);
     this.release();
   }
 
@@ -350,16 +396,16 @@ export class PostgresReplication {
     this.retryTimer = undefined;
     if (this.upstream === undefined) return;
     const entries = this.ctx.disk.entries;
-    this.ctx.send(this.upstream, { type: 'pg-connect', runs: timelineRuns(entries), flushed: this.flushed, applied: this.applied });
+    this.ctx.send(this.upstream, { type: 'pg-connect', runs: timelineRuns(entries), flushed: this.flushed, applied: this.applied } satisfies PgConnect);
     this.retryTimer = this.ctx.setTimer(this.config.walRetrieveRetryIntervalUs, 'pg-retry');
   }
 
-  private onStart(from: string, msg: Msg): void {
+  private onStart(from: string, msg: PgStart): void {
     // the latest start wins: it belongs to the walsender the primary keeps for us
     if (from !== this.upstream) return;
     this.ctx.cancelTimer(this.retryTimer);
     this.retryTimer = undefined;
-    const at = msg.from as number;
+    const at = msg.from;
     if (at < this.ctx.disk.length) {
       this.ctx.note(`pg_rewind: WAL after entry ${at} discarded (forked off ${from}'s timeline)`);
       this.ctx.disk.truncate(at);
@@ -368,15 +414,15 @@ export class PostgresReplication {
     this.received = at;
     this.flushed = Math.min(this.flushed, at);
     this.applied = Math.min(this.applied, at);
-    this.streamId = msg.streamId as number;
+    this.streamId = msg.streamId;
   }
 
-  private onWal(from: string, msg: Msg): void {
+  private onWal(from: string, msg: PgWal): void {
     if (from !== this.upstream || msg.streamId !== this.streamId || this.streamId === 0) return;
-    if ((msg.start as number) !== this.received) return this.connect(); // a gap: WAL was lost on the way
+    if (msg.start !== this.received) return this.connect(); // a gap: WAL was lost on the way
     const disk = this.ctx.disk;
     const wantApply = msg.wantApply === true;
-    for (const entry of msg.entries as DiskEntry[]) {
+    for (const entry of msg.entries) {
       const index = disk.length;
       disk.append(entry, (ok) => this.onFlushed(index, entry, ok, wantApply));
       this.hooks.learn(entry.orderId);
@@ -400,10 +446,11 @@ export class PostgresReplication {
 
   private reply(status: boolean): void {
     if (this.upstream === undefined || this.streamId === 0) return;
-    this.ctx.send(this.upstream, { type: 'pg-reply', streamId: this.streamId, write: this.received, flush: this.flushed, apply: this.applied, status });
+    this.ctx.send(this.upstream, { type: 'pg-reply', streamId: this.streamId, write: this.received, flush: this.flushed, apply: this.applied, status } satisfies PgReply);
   }
 
   handle(from: string, msg: Msg): boolean {
+    if (!PG_MESSAGES.has(msg)) return false;
     switch (msg.type) {
       case 'pg-connect':
         this.onConnect(from, msg);
@@ -419,13 +466,11 @@ export class PostgresReplication {
         return true;
       case 'pg-keepalive':
         // WAL sent before the keepalive arrives before it (links are FIFO): a shortfall was lost
-        if (from === this.upstream && msg.streamId === this.streamId && (msg.sentUpTo as number) > this.received) this.connect();
+        if (from === this.upstream && msg.streamId === this.streamId && msg.sentUpTo > this.received) this.connect();
         return true;
       case 'pg-refuse':
         if (from === this.upstream && msg.streamId === this.streamId && this.streamId !== 0) this.connect();
         return true;
-      default:
-        return false;
     }
   }
 
