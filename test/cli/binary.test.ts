@@ -45,28 +45,28 @@ export default {
 const oneLine = (stderr: string) => expect(stderr).toMatch(/^hasim: [^\n]+\n$/);
 
 describe('the hasim binary', () => {
-  it('names the file, line and column of a syntax error in a design', async () => {
+  it.concurrent('names the file, line and column of a syntax error in a design', async () => {
     const r = await hasim(['run', join(dir, 'syntax.ts')]);
     expect(r.code).toBe(2);
     oneLine(r.stderr);
     expect(r.stderr).toMatch(/syntax\.ts:3:\d+: expected valid TypeScript/);
   });
 
-  it('says a design threw at import, not that it is no ES module', async () => {
+  it.concurrent('says a design threw at import, not that it is no ES module', async () => {
     const r = await hasim(['run', join(dir, 'throws.mjs')]);
     expect(r.code).toBe(2);
     oneLine(r.stderr);
     expect(r.stderr).toMatch(/throws\.mjs: expected a design that loads without throwing \(got "the design exploded at import"/);
   });
 
-  it('says a TypeScript design outside a "type": "module" package needs one (or .mts)', async () => {
+  it.concurrent('says a TypeScript design outside a "type": "module" package needs one (or .mts)', async () => {
     const r = await hasim(['run', join(dir, 'commonjs', 'design.ts')]);
     expect(r.code).toBe(2);
     oneLine(r.stderr);
     expect(r.stderr).toMatch(/design\.ts: expected an ES module \(its package\.json needs "type": "module", or name the file \.mts\)/);
   });
 
-  it('names a missing package', async () => {
+  it.concurrent('names a missing package', async () => {
     const r = await hasim(['run', join(dir, 'missing.mjs')]);
     expect(r.code).toBe(2);
     oneLine(r.stderr);
@@ -95,7 +95,7 @@ describe('the hasim binary', () => {
   });
 
   it('saves the campaign on SIGTERM (exit 143) as it goes, and --resume gives what an uninterrupted run gives', async () => {
-    const args = ['check', DESIGN, '--runs', '120', '--profile', PROFILE, '--set', 'mode=split', '--max-failures', '3', '--shrink-runs', '0', '--workers', '2'];
+    const args = ['check', DESIGN, '--runs', '60', '--profile', PROFILE, '--set', 'mode=split', '--max-failures', '3', '--shrink-runs', '0', '--workers', '2'];
     const whole = hasim([...args, '--json', 'whole.json'], { cwd: dir });
     const partialFile = join(dir, 'part.json');
     const interrupted = await hasim([...args, '--json', 'part.json'], {
@@ -114,7 +114,7 @@ describe('the hasim binary', () => {
     expect(withoutProgress(interrupted.stderr)).toMatch(/terminated; writing partial results[\s\S]*partial results in part\.json; continue with --resume part\.json\n$/);
     const partial = JSON.parse(readFileSync(partialFile, 'utf8'));
     expect(partial.interrupted).toBe(true);
-    expect(partial.completedRuns).toBeLessThan(120);
+    expect(partial.completedRuns).toBeLessThan(60);
     const resumed = await hasim([...args, '--json', 'part.json', '--resume', 'part.json'], { cwd: dir });
     expect(resumed.code).toBe(1);
     expect((await whole).code).toBe(1);
