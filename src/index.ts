@@ -18,6 +18,7 @@ export { shrinkSchedule, type ShrinkResult } from './faults/shrink.ts';
 export { scheduleArbitrary, type ScheduleArbitraryOptions } from './faults/arbitraries.ts';
 export { defineDesign, type Design, type Topology, type NodeSpec, type ParamSpec } from './world/design.ts';
 export type { Actor, NodeContext, Msg, OrderRequest } from './world/actor.ts';
+export { defineProbe, emitsProbe, type Probe, type ProbeOptions } from './world/probes.ts';
 export type { History, HistoryEvent, Role } from './history/history.ts';
 export { estimate, type EstimateOptions, type DesignEstimate } from './estimate/estimate.ts';
 export { InputError } from './sim/input-error.ts';
