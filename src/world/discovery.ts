@@ -120,12 +120,18 @@ export class Discovery {
     });
   }
 
-  /** No usable answer from the current service: ask the next; after a whole round, wait a query timeout. */
+  /**
+   * No usable answer from the current service: ask the next. After a whole round redis-py
+   * raises MasterNotFoundError at once, and the application tries again after its retry
+   * back-off (calibrated against Redis 7.0: a redis-py client is served a few ms after the
+   * first Sentinel switches); a round in which a service did not answer at all has already
+   * waited its query timeout.
+   */
   private next(client: string, v: ClientView): void {
     v.serviceIndex = (v.serviceIndex + 1) % this.spec.services.length;
     if (++v.triedInRound < this.spec.services.length) return this.ask(client, v);
     v.triedInRound = 0;
-    v.query = this.world.sim.after(this.spec.queryTimeout, () => {
+    v.query = this.world.sim.after(this.world.workload.retryBackoff, () => {
       v.query = undefined;
       if (v.primary === undefined) this.ask(client, v);
     });
