@@ -4,8 +4,8 @@
  * Each trial starts a fresh set: three redis-server (a master and two replicas) and three
  * redis-sentinel, all on 127.0.0.1, as in the Sentinel docs' three-box example. A
  * Sentinel-following client writes (RPUSH of a unique id) at ~200/s to the master it learned
- * from the Sentinels, and on any error asks the Sentinels again (redis-py's
- * SentinelConnectionPool behaviour). After a random delay (a random phase of Sentinel's 1 s
+ * from the Sentinels, and on any error asks the Sentinels again, exactly as redis-py's
+ * SentinelConnectionPool does (Sentinel.discover_master, check_master_state). After a random delay (a random phase of Sentinel's 1 s
  * PING and 10 s INFO periods) the master's process is killed with SIGKILL; its host (this
  * machine) lives on, so the kernel resets its connections at once. Protocol steps are read from
  * the Sentinels' own event channel (PSUBSCRIBE * on each Sentinel: +sdown, +odown,
@@ -85,8 +85,8 @@ function field(info: Reply, name: string): string | undefined {
 }
 
 /** SENTINEL MASTER mymaster as a map. */
-async function sentinelMaster(port: number): Promise<Map<string, string>> {
-  const r = await once(port, ['SENTINEL', 'MASTER', 'mymaster']);
+async function sentinelMaster(port: number, timeoutMs = 1000): Promise<Map<string, string>> {
+  const r = await once(port, ['SENTINEL', 'MASTER', 'mymaster'], timeoutMs);
   const out = new Map<string, string>();
   if (Array.isArray(r)) for (let i = 0; i + 1 < r.length; i += 2) out.set(String(r[i]), String(r[i + 1]));
   return out;
@@ -103,19 +103,29 @@ class SentinelClient {
   readonly fails: number[] = [];
   readonly served: { ms: number; port: number }[] = [];
 
+  /** The Sentinels in the order asked; the one that answered moves to the front (redis-py). */
+  private readonly sentinels = [...SENTINEL_PORTS];
+
+  /**
+   * redis-py's Sentinel.discover_master: ask each Sentinel for SENTINEL MASTERS' entry of the
+   * service and take the first whose master is flagged master and neither s_down nor o_down
+   * (check_master_state); move that Sentinel to the front. No usable answer: MasterNotFoundError,
+   * which the application retries after its back-off.
+   */
   private async discover(): Promise<void> {
     this.conn?.close();
     this.conn = undefined;
-    for (const port of SENTINEL_PORTS) {
+    for (const [i, port] of this.sentinels.entries()) {
       try {
-        const r = await once(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster'], 300);
-        if (Array.isArray(r) && r.length === 2) {
-          this.masterPort = Number(r[1]);
-          this.conn = await RedisConnection.open(this.masterPort, '127.0.0.1', SETTINGS.requestTimeoutMs);
-          return;
-        }
+        const state = await sentinelMaster(port, 300);
+        const flags = (state.get('flags') ?? '').split(',');
+        if (!flags.includes('master') || flags.includes('s_down') || flags.includes('o_down')) continue;
+        [this.sentinels[0], this.sentinels[i]] = [this.sentinels[i], this.sentinels[0]];
+        this.masterPort = Number(state.get('port'));
+        this.conn = await RedisConnection.open(this.masterPort, '127.0.0.1', SETTINGS.requestTimeoutMs);
+        return;
       } catch {
-        // next Sentinel / retry
+        // next Sentinel
       }
     }
   }
@@ -255,7 +265,7 @@ async function main(): Promise<void> {
   const writer = new FixtureWriter({
     system: 'redis-sentinel',
     experiment: `master-kill${SETTINGS.downAfterMilliseconds === 5000 ? '' : '-' + SETTINGS.downAfterMilliseconds}`,
-    description: 'kill -9 of the Redis master process (its host lives: connections reset at once); 3 Redis + 3 Sentinels on loopback; a Sentinel-following client',
+    description: 'kill -9 of the Redis master process (its host lives: connections reset at once); 3 Redis + 3 Sentinels on loopback; a Sentinel-following client with redis-py discovery (skips Sentinels that flag the master down)',
     versions: { 'redis-server': versionOf('redis-server'), 'redis-sentinel': versionOf('redis-sentinel') },
     settings: SETTINGS,
   });

@@ -137,10 +137,10 @@ export async function killAll(): Promise<void> {
   await Promise.all(all.map((p) => p.exited));
 }
 
-/** A fresh temporary directory, removed at exit. */
+/** A fresh temporary directory, removed at exit (kept, for debugging, with `--keep`). */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  if (!process.argv.includes('--keep')) onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 

@@ -28,10 +28,6 @@ const SENTINEL = 'redis-sentinel--master-kill';
  */
 const SILENT_KILL = 'hasim\'s process-crash is silent (a dead host): real Sentinels see the connection reset at the kill and SDOWN follows at kill + down-after + one tick; hasim\'s start from the next unanswered PING, up to 1 s later. Intervals between later steps agree';
 
-/** Steps one Sentinel tick apart: hasim's tick is 1/hz with hz drawn in 10..19 (sentinel.c), never above 100 ms. */
-const TICK_LATE =
-  'real steps one Sentinel tick apart sometimes take more than the 100 ms a tick can last (hz 10-19, sentinel.c), so the real timer fired late; the machine ran at load 5-15 on 2 shared cores, which delays a timer past its time. hasim fires ticks on time. A machine effect, not a protocol one: re-record on a quiet machine';
-
 /** etcd's elections run on a 100 ms tick: a timeout of k ticks fires (k - 1) ticks plus part of one after the last heartbeat. */
 const TICKS =
   'etcd counts the election timeout in 100 ms ticks from the last heartbeat, so it fires up to one tick earlier than the same timeout run continuously, as hasim does: real elections start about 100 ms sooner';
@@ -59,21 +55,7 @@ export const RESIDUALS: Residual[] = [
     cause: 'the real client\'s connection is reset at the kill and its request fails at once; hasim\'s process-crash is silent, so the request times out after 1 s',
     issue: 'issue #10',
   },
-  {
-    experiment: SENTINEL,
-    step: 'clientFirstServed',
-    cause: 'the fixture\'s client asked the Sentinels SENTINEL get-master-addr-by-name and took the first answer (the leader names the promoted replica from reconf-slaves on); hasim\'s redis-py client skips Sentinels that flag the master down and so waits for a Sentinel that has switched. The harness client is being changed to redis-py\'s discover_master and the fixture re-recorded',
-  },
-  {
-    experiment: SENTINEL,
-    step: 'odown→electedLeader',
-    cause: TICK_LATE,
-  },
-  {
-    experiment: SENTINEL,
-    step: 'selectedReplica→replicaofNoOne',
-    cause: TICK_LATE,
-  },
+  sentinelOffset('clientFirstServed'),
   {
     experiment: 'etcd--leader-kill-prevote-off',
     step: 'electionStart',
