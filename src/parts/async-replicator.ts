@@ -13,8 +13,8 @@ import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 import type { ReplicateFn } from './order-server.ts';
-import { answerResync, type ResyncRequest } from './resync.ts';
-import type { ReplEntry } from './standby-replica.ts';
+import { answerResync } from './resync.ts';
+import { REPLICATOR_MESSAGES, type ReplEntry } from './standby-replica.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
 
@@ -54,11 +54,9 @@ export class AsyncReplicator {
   }
 
   handle(from: string, msg: Msg): boolean {
-    if (msg.type === 'resync-request') {
-      answerResync(this.ctx, from, msg as ResyncRequest, this.options.epoch);
-      return true;
-    }
-    return msg.type === 'repl-ack';
+    if (!REPLICATOR_MESSAGES.has(msg)) return false;
+    if (msg.type === 'resync-request') answerResync(this.ctx, from, msg, this.options.epoch);
+    return true;
   }
 
   onTimer(kind: string): boolean {

@@ -20,6 +20,9 @@
  */
 import type { NodeContext, Msg, OrderRequest } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
+import { messageKinds } from '../world/messages.ts';
+
+const ORDER_MESSAGES = messageKinds<OrderRequest>('order');
 
 /** `replicas`: what the ack tells the client about replication (Redis WAIT's count), if anything. */
 export type ReplicateFn = (entry: DiskEntry, done: (ok: boolean, replicas?: number) => void, index: number) => void;
@@ -114,8 +117,8 @@ export class OrderServer {
 
   /** Handles `order` messages; returns false for any other message. */
   handle(msg: Msg): boolean {
-    if (msg.type !== 'order') return false;
-    this.onOrder(msg as OrderRequest);
+    if (!ORDER_MESSAGES.has(msg)) return false;
+    this.onOrder(msg);
     return true;
   }
 

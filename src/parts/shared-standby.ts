@@ -18,7 +18,7 @@ import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 import type { ResyncReply, ResyncRequest } from './resync.ts';
-import type { ReplAck, ReplEntry } from './standby-replica.ts';
+import { STANDBY_MESSAGES, type ReplAck, type ReplEntry } from './standby-replica.ts';
 
 /** One shard's log, handed back to its primary. */
 export interface ShardLog extends Msg {
@@ -112,10 +112,10 @@ export class SharedStandby {
   /** Handles replication traffic; `serving` is the shard this node serves itself, if any. */
   handle(from: string, msg: Msg, serving: string | undefined): boolean {
     const shard = this.shardOfPrimary.get(from);
-    if (msg.type !== 'repl-entry' && msg.type !== 'resync-reply' && msg.type !== 'repl-in-sync') return false;
+    if (!STANDBY_MESSAGES.has(msg)) return false;
     if (!shard || shard === serving) return true;
-    if (msg.type === 'repl-entry') this.onEntry(shard, msg as ReplEntry);
-    else if (msg.type === 'resync-reply') this.onResyncReply(shard, msg as ResyncReply);
+    if (msg.type === 'repl-entry') this.onEntry(shard, msg);
+    else if (msg.type === 'resync-reply') this.onResyncReply(shard, msg);
     return true;
   }
 

@@ -13,7 +13,8 @@
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
-import { resyncRequest, type ResyncReply } from './resync.ts';
+import { messageKinds } from '../world/messages.ts';
+import { resyncRequest, type ResyncReply, type ResyncRequest } from './resync.ts';
 
 export interface ReplEntry extends Msg {
   type: 'repl-entry';
@@ -35,6 +36,11 @@ export interface ReplInSync extends Msg {
   type: 'repl-in-sync';
   epoch: number;
 }
+
+/** What a standby receives from its primary. */
+export const STANDBY_MESSAGES = messageKinds<ReplEntry | ResyncReply | ReplInSync>('repl-entry', 'resync-reply', 'repl-in-sync');
+/** What a primary's replicator receives from its standby. */
+export const REPLICATOR_MESSAGES = messageKinds<ReplAck | ResyncRequest>('repl-ack', 'resync-request');
 
 export interface StandbyReplicaOptions {
   /** Check positions and epochs and resync when needed (false: append whatever arrives). */
@@ -94,18 +100,17 @@ export class StandbyReplica {
   }
 
   handle(from: string, msg: Msg): boolean {
+    if (!STANDBY_MESSAGES.has(msg)) return false;
     switch (msg.type) {
       case 'repl-entry':
-        this.onEntry(from, msg as ReplEntry);
+        this.onEntry(from, msg);
         return true;
       case 'resync-reply':
-        this.onResyncReply(from, msg as ResyncReply);
+        this.onResyncReply(from, msg);
         return true;
       case 'repl-in-sync':
-        if (this.active && this.following(from, msg.epoch as number)) this.options.onInSync?.(from, msg.epoch as number);
+        if (this.active && this.following(from, msg.epoch)) this.options.onInSync?.(from, msg.epoch);
         return true;
-      default:
-        return false;
     }
   }
 

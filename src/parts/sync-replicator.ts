@@ -22,8 +22,8 @@
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import type { ReplicateFn } from './order-server.ts';
-import { answerResync, type ResyncRequest } from './resync.ts';
-import type { ReplAck, ReplEntry, ReplInSync } from './standby-replica.ts';
+import { answerResync } from './resync.ts';
+import { REPLICATOR_MESSAGES, type ReplEntry, type ReplInSync } from './standby-replica.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { COMMIT_WAITING as SHARED_COMMIT_WAITING, REPL_ACKED as SHARED_REPL_ACKED, REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
 
@@ -119,12 +119,12 @@ export class SyncReplicator {
   }
 
   handle(from: string, msg: Msg): boolean {
+    if (!REPLICATOR_MESSAGES.has(msg)) return false;
     if (msg.type === 'resync-request') {
-      if (!this.stopped && from === this.options.peer) answerResync(this.ctx, from, msg as ResyncRequest, this.options.epoch);
+      if (!this.stopped && from === this.options.peer) answerResync(this.ctx, from, msg, this.options.epoch);
       return true;
     }
-    if (msg.type !== 'repl-ack') return false;
-    const ack = msg as ReplAck;
+    const ack = msg;
     if (this.stopped || from !== this.options.peer || ack.epoch !== this.options.epoch) return true;
     this.onAck(ack.durableLength);
     return true;
