@@ -34,6 +34,16 @@
  * - The health check answers on its own thread (the postmaster accepting connections, as
  *   `pg_isready` tests): a stuck backend behind a live postmaster is not failed over.
  *
+ * - Repeated failovers (`autoRejoin`): a monitor that also re-attaches the old primary as a
+ *   standby when it is back (pg_rewind, recovery.conf, restart) and then watches the new
+ *   primary, so the next failure fails over again, back to the first host. Under a load that
+ *   makes whichever node is primary miss its checks this flaps: GitHub, "Downtime last
+ *   Saturday" (2012-09): the automated failover moved the MySQL primary on load-induced health
+ *   check failures, the new primary with a cold cache failed its checks too, and it moved back.
+ *   The cure GitHub and most operators adopted is hysteresis: `minFailoverInterval` refuses an
+ *   automatic failover that soon after the previous one, `maxAutoFailovers 1` makes one
+ *   automatic attempt and then leaves it to a human (test/models/postgres-trigger-file-knobs).
+ *
  * Left out: `pg_ctl promote` (immediate, by signal), the end-of-recovery checkpoint of a slow
  * promotion, replication slots and WAL retention limits (`wal_keep_segments`: a standby too far
  * behind would need a base backup), hot-standby read queries, pg_rewind and re-attaching the
@@ -46,6 +56,8 @@
  * - walRetrieveRetryInterval 5 s: postgresql.conf `wal_retrieve_retry_interval` default 5s
  *   (PostgreSQL 9.5+ docs, "Standby Servers"): how often the startup process retries WAL and
  *   checks for the trigger file once streaming has failed.
+ * - autoRejoin false, minFailoverInterval 0, maxAutoFailovers 0 (unlimited): the HA
+ *   document's script fails over once and re-attaches nothing.
  * - restartSec 5 s: the service runs under systemd with `Restart=on-failure`, `RestartSec=5s`.
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
@@ -59,6 +71,9 @@ const params = {
   checkTimeout: { kind: 'duration', positive: true, default: '3s', doc: 'a check not answered by then has failed', source: 'pg_isready(1) --timeout, default 3 s' },
   failedChecks: { kind: 'integer', default: 3, min: 1, doc: 'failed checks in a row before the monitor touches the trigger file', source: 'monitor script (the HA document gives none)' },
   walRetrieveRetryInterval: { kind: 'duration', positive: true, default: '5s', doc: 'how often the standby retries WAL and looks for the trigger file once the primary is gone', source: 'postgresql.conf wal_retrieve_retry_interval, default 5s' },
+  autoRejoin: { kind: 'boolean', default: false, doc: 'the monitor re-attaches the old primary as a standby once it is back and then watches the new primary (repeated failovers, failback)', source: "the HA document's script does not (one failover)" },
+  minFailoverInterval: { kind: 'duration', default: '0s', doc: 'hysteresis: no automatic failover sooner than this after the previous one (0: none)', source: 'GitHub 2012-09 post-incident report: flapping automated failover' },
+  maxAutoFailovers: { kind: 'integer', default: 0, min: 0, doc: 'automatic failovers allowed before paging a human (0: unlimited)', source: 'GitHub 2012-09 post-incident report: automatic failover then disabled' },
   restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=on-failure, RestartSec=5s (common operator setting)' },
 } as const;
 
@@ -75,10 +90,18 @@ const RECOVERY_CONF = 'recovery.conf';
 class TriggerFileMonitor implements Actor {
   private readonly probe: HealthProbe;
   private readonly failedChecks: number;
+  /** The node watched, and the standby its trigger file promotes. */
+  private primary = PRIMARY;
+  private standby = STANDBY;
+  private failovers = 0;
+  private lastFailoverUs = -Infinity;
+  /** The old primary still to be re-attached as a standby (autoRejoin). */
+  private rejoinPending: string | undefined;
+  private paged = false;
 
   constructor(
     private readonly ctx: NodeContext,
-    p: Params,
+    private readonly p: Params,
   ) {
     this.failedChecks = p.failedChecks;
     this.probe = new HealthProbe(ctx, {
@@ -90,7 +113,8 @@ class TriggerFileMonitor implements Actor {
       successThreshold: 1,
       firstCheckDelayUs: Math.floor(ctx.rng.float() * p.checkInterval),
       onCheck: (ok, failures) => {
-        if (!ok && failures >= p.failedChecks) this.touchTrigger(failures);
+        if (ok && this.rejoinPending) this.ctx.send(this.rejoinPending, { type: 'rejoin-as-standby', primary: this.primary });
+        if (!ok && failures >= p.failedChecks && this.mayFailOver()) this.touchTrigger(failures);
       },
       onDown: () => undefined,
     });
@@ -101,7 +125,33 @@ class TriggerFileMonitor implements Actor {
   }
 
   onMessage(from: string, msg: Msg): void {
+    if (msg.type === 'promoted') return this.onPromoted(from);
+    if (msg.type === 'rejoined' && from === this.rejoinPending) this.rejoinPending = undefined;
     this.probe.handle(from, msg);
+  }
+
+  /** Hysteresis: whether another automatic failover is allowed now (else a human is paged). */
+  private mayFailOver(): boolean {
+    const { maxAutoFailovers, minFailoverInterval } = this.p;
+    const tooMany = maxAutoFailovers > 0 && this.failovers >= maxAutoFailovers;
+    const tooSoon = this.ctx.monotonic() - this.lastFailoverUs < minFailoverInterval;
+    if (!tooMany && !tooSoon) return true;
+    if (!this.paged) this.ctx.note(`automatic failover suppressed (${tooMany ? `${this.failovers} done` : 'too soon after the last'}): paging a human`);
+    this.paged = true;
+    return false;
+  }
+
+  /** The standby promoted itself: with autoRejoin, watch it and re-attach the old primary. */
+  private onPromoted(node: string): void {
+    if (node !== this.standby) return;
+    this.failovers++;
+    this.lastFailoverUs = this.ctx.monotonic();
+    this.paged = false;
+    if (!this.p.autoRejoin) return;
+    [this.primary, this.standby] = [this.standby, this.primary];
+    this.rejoinPending = this.standby;
+    this.probe.retarget(this.primary);
+    this.ctx.send(this.standby, { type: 'rejoin-as-standby', primary: this.primary });
   }
 
   onTimer(kind: string, data: unknown): void {
@@ -110,8 +160,9 @@ class TriggerFileMonitor implements Actor {
 
   /** `ssh b touch /tmp/postgresql.trigger.5432` */
   private touchTrigger(failures: number): void {
-    if (failures === this.failedChecks) this.ctx.note(`${PRIMARY} failed ${failures} checks in a row: touching the trigger file on ${STANDBY}`);
-    this.ctx.send(STANDBY, { type: 'touch-trigger' });
+    if (this.rejoinPending) return; // no standby to promote yet
+    if (failures === this.failedChecks) this.ctx.note(`${this.primary} failed ${failures} checks in a row: touching the trigger file on ${this.standby}`);
+    this.ctx.send(this.standby, { type: 'touch-trigger' });
   }
 }
 
@@ -136,13 +187,25 @@ class PostgresServer implements Actor {
 
   threadOf(kind: string): string {
     if (kind === 'health-check') return 'health'; // the postmaster answers pg_isready
-    if (kind === 'touch-trigger') return 'sshd';
+    if (kind === 'touch-trigger' || kind === 'rejoin-as-standby') return 'sshd';
     return 'main';
   }
 
   onMessage(from: string, msg: Msg): void {
     if (this.pair.handle(from, msg)) return; // a standby refuses writes (read-only transaction)
     if (msg.type === 'touch-trigger') this.ctx.disk.put(TRIGGER_FILE, true);
+    if (msg.type === 'rejoin-as-standby') this.rejoin(from);
+  }
+
+  /** The monitor's failback step: pg_rewind against the new primary, recovery.conf, restart. */
+  private rejoin(monitor: string): void {
+    if (this.pair.primary) {
+      this.ctx.note('pg_rewind and recovery.conf: rejoining as a standby');
+      this.ctx.disk.put(RECOVERY_CONF, true);
+      this.ctx.disk.put(TRIGGER_FILE, false);
+      this.startStandby();
+    }
+    this.ctx.send(monitor, { type: 'rejoined' });
   }
 
   onTimer(kind: string, data: unknown): void {
@@ -180,6 +243,7 @@ class PostgresServer implements Actor {
     disk.put('timeline', timeline);
     this.ctx.note(`trigger file found: promoted to timeline ${timeline}`);
     this.startPrimary();
+    this.ctx.send(MONITOR, { type: 'promoted' });
   }
 }
 

@@ -50,13 +50,22 @@ export interface HealthProbeOptions {
 export class HealthProbe {
   private nextCheckId = 1;
   private awaiting: number | undefined;
-  private readonly checks: RiseFall;
+  private checks: RiseFall;
+  private target: string;
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly options: HealthProbeOptions,
   ) {
     this.checks = new RiseFall(options.successThreshold, options.failureThreshold);
+    this.target = options.target;
+  }
+
+  /** Checks another endpoint from now on (a monitor following the new primary), starting healthy. */
+  retarget(target: string): void {
+    this.target = target;
+    this.awaiting = undefined;
+    this.checks = new RiseFall(this.options.successThreshold, this.options.failureThreshold);
   }
 
   /** The monitor's verdict; targets start healthy. */
@@ -71,7 +80,7 @@ export class HealthProbe {
   /** Handles the target's `health-result`; false for any other message. */
   handle(from: string, msg: Msg): boolean {
     if (msg.type !== 'health-result') return false;
-    if (from === this.options.target && msg.checkId === this.awaiting) this.verdict(msg.healthy === true);
+    if (from === this.target && msg.checkId === this.awaiting) this.verdict(msg.healthy === true);
     return true;
   }
 
@@ -92,7 +101,7 @@ export class HealthProbe {
   private check(): void {
     const checkId = this.nextCheckId++;
     this.awaiting = checkId;
-    this.ctx.send(this.options.target, { type: 'health-check', checkId });
+    this.ctx.send(this.target, { type: 'health-check', checkId });
     this.ctx.setTimer(this.options.timeoutUs, 'probe-timeout', checkId);
   }
 
