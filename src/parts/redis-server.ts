@@ -31,6 +31,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext, OrderRequest, TimerHandle } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
+import { messageKinds } from '../world/messages.ts';
 import { OrderServer } from './order-server.ts';
 
 export interface RedisConfig {
@@ -62,6 +63,71 @@ export interface RedisInfo {
   priority: number;
   runId: string;
 }
+
+// --- messages: replication between servers, and the commands Sentinel sends ------------------
+
+/** A replica (re)connects: PSYNC <replid> <offset>. */
+interface Psync extends Msg {
+  type: 'psync';
+  replid: string;
+  offset: number;
+}
+/** REPLCONF ACK <offset>: how much of the stream the replica has. */
+interface ReplconfAck extends Msg {
+  type: 'replconf-ack';
+  offset: number;
+}
+/** +CONTINUE: the master knows this history; streaming goes on from `from`. */
+interface ReplContinue extends Msg {
+  type: 'repl-continue';
+  replid: string;
+  from: number;
+}
+/** +FULLRESYNC: the replica discards its dataset and loads `entries`. */
+interface ReplFullResync extends Msg {
+  type: 'repl-fullresync';
+  replid: string;
+  entries: DiskEntry[];
+}
+/** Writes of the stream from offset `start`. */
+interface ReplData extends Msg {
+  type: 'repl-data';
+  start: number;
+  entries: DiskEntry[];
+}
+interface ReplPing extends Msg {
+  type: 'repl-ping';
+}
+/** REPLCONF GETACK: WAIT asks the replicas for their offsets now. */
+interface ReplGetack extends Msg {
+  type: 'repl-getack';
+}
+/** Sentinel's REPLICAOF: `master` null is REPLICAOF NO ONE; `epoch` is Sentinel's config epoch. */
+export interface SentinelReplicaOf extends Msg {
+  type: 'sentinel-replicaof';
+  master: string | null;
+  epoch: number;
+}
+interface SentinelPing extends Msg {
+  type: 'sentinel-ping';
+}
+interface SentinelInfoRequest extends Msg {
+  type: 'sentinel-info';
+}
+type FromMaster = ReplContinue | ReplFullResync | ReplData | ReplPing | ReplGetack;
+const SERVER_MESSAGES = messageKinds<OrderRequest | SentinelPing | SentinelInfoRequest | SentinelReplicaOf | Psync | ReplconfAck | FromMaster>(
+  'order',
+  'sentinel-ping',
+  'sentinel-info',
+  'sentinel-replicaof',
+  'psync',
+  'replconf-ack',
+  'repl-continue',
+  'repl-fullresync',
+  'repl-data',
+  'repl-ping',
+  'repl-getack',
+);
 
 /** replicationCron runs once a second. */
 const CRON_US: Micros = 1_000_000;
@@ -135,27 +201,26 @@ export class RedisServer implements Actor {
   }
 
   onMessage(from: string, msg: Msg): void {
+    if (!SERVER_MESSAGES.has(msg)) return;
     switch (msg.type) {
       case 'order':
-        return this.onOrder(msg as OrderRequest);
+        return this.onOrder(msg);
       case 'sentinel-ping':
         return this.ctx.send(from, { type: 'sentinel-pong' });
       case 'sentinel-info':
         return this.ctx.send(from, { type: 'sentinel-info-reply', info: this.info() });
       case 'sentinel-replicaof':
-        return this.onReplicaOf(msg.master as string | null, msg.epoch as number);
+        return this.onReplicaOf(msg.master, msg.epoch);
       case 'psync':
-        return this.onPsync(from, msg.replid as string, msg.offset as number);
+        return this.onPsync(from, msg.replid, msg.offset);
       case 'replconf-ack':
-        return this.onAck(from, msg.offset as number);
+        return this.onAck(from, msg.offset);
       case 'repl-continue':
       case 'repl-fullresync':
       case 'repl-data':
       case 'repl-ping':
       case 'repl-getack':
         return this.onFromMaster(from, msg);
-      default:
-        return;
     }
   }
 
@@ -295,10 +360,10 @@ export class RedisServer implements Actor {
     const now = this.ctx.monotonic();
     if (knows && offset <= log.length) {
       this.replicas.set(from, { ackOffset: offset, lastAckUs: now, sentUpTo: offset });
-      this.ctx.send(from, { type: 'repl-continue', replid: this.replid, from: offset });
+      this.ctx.send(from, { type: 'repl-continue', replid: this.replid, from: offset } satisfies ReplContinue);
     } else {
       this.replicas.set(from, { ackOffset: 0, lastAckUs: now, sentUpTo: log.length });
-      this.ctx.send(from, { type: 'repl-fullresync', replid: this.replid, entries: log.slice() });
+      this.ctx.send(from, { type: 'repl-fullresync', replid: this.replid, entries: log.slice() } satisfies ReplFullResync);
     }
     this.pump(from, this.replicas.get(from)!);
   }
@@ -306,7 +371,7 @@ export class RedisServer implements Actor {
   private pump(node: string, r: ReplicaLink): void {
     const log = this.dataset;
     if (r.sentUpTo >= log.length) return;
-    this.ctx.send(node, { type: 'repl-data', start: r.sentUpTo, entries: log.slice(r.sentUpTo) });
+    this.ctx.send(node, { type: 'repl-data', start: r.sentUpTo, entries: log.slice(r.sentUpTo) } satisfies ReplData);
     r.sentUpTo = log.length;
   }
 
@@ -322,7 +387,7 @@ export class RedisServer implements Actor {
 
   private connect(): void {
     if (this.role !== 'replica' || this.masterHost === undefined) return;
-    this.ctx.send(this.masterHost, { type: 'psync', replid: this.replid, offset: this.dataset.length });
+    this.ctx.send(this.masterHost, { type: 'psync', replid: this.replid, offset: this.dataset.length } satisfies Psync);
   }
 
   private markLinkDown(): void {
@@ -330,35 +395,35 @@ export class RedisServer implements Actor {
     this.linkUp = false;
   }
 
-  private onFromMaster(from: string, msg: Msg): void {
+  private onFromMaster(from: string, msg: FromMaster): void {
     if (this.role !== 'replica' || from !== this.masterHost) return;
     const disk = this.ctx.disk;
     switch (msg.type) {
       case 'repl-continue':
         if (msg.replid !== this.replid) {
           this.replid2 = this.replid;
-          this.replid = msg.replid as string;
+          this.replid = msg.replid;
         }
         break;
       case 'repl-fullresync': {
-        const entries = msg.entries as DiskEntry[];
+        const entries = msg.entries;
         if (this.dataset.length > 0) this.ctx.note(`redis: full resync from ${from}, local dataset of ${this.dataset.length} entries discarded`);
         this.dataset = entries.slice();
         disk.truncate(0);
         for (const e of entries) disk.append(e);
         this.orders.relearnLog();
-        this.replid = msg.replid as string;
+        this.replid = msg.replid;
         this.replid2 = '';
         break;
       }
       case 'repl-data': {
         if (!this.linkUp) return;
-        if ((msg.start as number) !== this.dataset.length) {
+        if (msg.start !== this.dataset.length) {
           // part of the stream was lost: resynchronise
           this.markLinkDown();
           return this.connect();
         }
-        for (const e of msg.entries as DiskEntry[]) {
+        for (const e of msg.entries) {
           this.dataset.push(e);
           if (disk.length === this.dataset.length - 1) disk.append(e);
           this.orders.learn(e.orderId);
