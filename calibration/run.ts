@@ -6,6 +6,7 @@
  *   npm run calibrate redis-sentinel -- --trials 20
  *   npm run calibrate etcd -- --trials 25 --pre-vote true
  *   npm run calibrate keepalived -- --trials 20            (root: network namespaces)
+ *   npm run calibrate patroni -- --trials 12               (root: PostgreSQL runs as postgres)
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,7 +14,8 @@ import { join } from 'node:path';
 const HARNESSES: Record<string, string[][]> = {
   'redis-sentinel': [['redis-sentinel.ts']],
   etcd: [['etcd.ts', '--pre-vote', 'false'], ['etcd.ts', '--pre-vote', 'true']],
-  keepalived: [['keepalived.ts']],
+  keepalived: [['keepalived.ts', '--fault', 'host-death'], ['keepalived.ts', '--fault', 'graceful-stop']],
+  patroni: [['patroni.ts']],
 };
 
 const [system, ...rest] = process.argv.slice(2);
