@@ -23,6 +23,7 @@ import type { Design, ParamValues } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import type { MessageLog } from '../world/message-log.ts';
 import { buildRun } from '../run/run.ts';
+import { budgetNote, derivedEventBudget } from '../run/event-budget.ts';
 import '../parts/probe-catalog.ts'; // every bundled probe, for checking schedules' triggers
 
 export interface SimulateOptions {
@@ -41,7 +42,7 @@ export interface SimulateOptions {
   invariants?: string[];
   /** Invariants of this call, besides the built-in ones and the design's own. */
   extraInvariants?: Invariant[];
-  /** Event budget of the run (default 50 million). */
+  /** Event budget of the run (default: derived from its length and rate, run/event-budget.ts). */
   maxEvents?: number;
   /** How long to let in-flight messages land after clients stop (default 2 s). */
   drain?: Micros;
@@ -87,6 +88,9 @@ function simulateRun(options: SimulateOptions): RunResult {
   const schedule = options.schedule ?? QUIET_SCHEDULE;
   const params = resolveParams(options.design, options.params ?? {});
   const workload: Workload = { ...DEFAULT_WORKLOAD, ...schedule.workload, ...options.workload };
+  const healAt = schedule.duration;
+  const settleEndAt = healAt + schedule.settle;
+  const endAt = settleEndAt + (options.drain ?? 2 * SECOND);
   const run = buildRun({
     design: options.design,
     params,
@@ -94,14 +98,12 @@ function simulateRun(options: SimulateOptions): RunResult {
     workload,
     recordTrace: options.recordTrace,
     recordMessages: options.recordMessages,
-    maxEvents: options.maxEvents,
+    maxEvents: options.maxEvents ?? derivedEventBudget(endAt, workload),
+    budgetNote: budgetNote(endAt, workload, options.maxEvents !== undefined),
   });
   const { sim, world } = run;
   validateTargets(schedule, world);
 
-  const healAt = schedule.duration;
-  const settleEndAt = healAt + schedule.settle;
-  const endAt = settleEndAt + (options.drain ?? 2 * SECOND);
   const phase = (time: Micros, name: 'chaos' | 'heal' | 'drain' | 'end') => world.history.record({ type: 'phase', time, phase: name });
 
   sim.at(0, () => phase(0, 'chaos'));

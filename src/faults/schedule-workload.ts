@@ -10,14 +10,32 @@
  */
 import { InputError } from '../sim/input-error.ts';
 import type { Workload } from '../world/client.ts';
+import { ARRIVALS_EXPECTED, arrivalsText, parseArrivals, type ArrivalProcess } from '../world/arrivals.ts';
+import { parseRetryPolicy, RETRY_EXPECTED, retryPolicyText, type RetryPolicy } from '../world/retry-policy.ts';
 import { boolean, duration, fail, number, type At, type FieldType, type JsonSchema } from './fields.ts';
+
+const retryPolicy: FieldType<RetryPolicy> = {
+  expected: RETRY_EXPECTED,
+  parse: (raw, at) => parseRetryPolicy(raw, at.source, at.field),
+  write: retryPolicyText,
+  schema: { type: 'string', pattern: '^(fixed|exponential(:[^,]+,.+)?|breaker(:\\d+,.+)?)$' },
+};
+
+const arrivalProcess: FieldType<ArrivalProcess> = {
+  expected: ARRIVALS_EXPECTED,
+  parse: (raw, at) => parseArrivals(raw, at.source, at.field),
+  write: arrivalsText,
+  schema: { type: 'string', pattern: '^(poisson|constant|burst:\\d+(\\.\\d+)?x:.+\\.\\..+)$' },
+};
 
 const FIELDS: Record<string, { type: FieldType<unknown>; doc: string }> = {
   ordersPerSecond: { type: number({ min: 0 }), doc: 'orders per second, all clients together (default 200)' },
   clients: { type: number({ min: 1 }), doc: 'how many clients share that rate (default 2)' },
   timeout: { type: duration, doc: 'per-attempt timeout (default 1s)' },
   maxAttempts: { type: number({ min: 1 }), doc: 'attempts per order, the first included (default 3)' },
-  retryBackoff: { type: duration, doc: 'pause before retrying a refused attempt (default 20ms)' },
+  retryBackoff: { type: duration, doc: 'pause before retrying a refused attempt under the fixed retry policy (default 20ms)' },
+  retry: { type: retryPolicy as FieldType<unknown>, doc: `retry policy: ${RETRY_EXPECTED} (default fixed)` },
+  arrivals: { type: arrivalProcess as FieldType<unknown>, doc: `arrival process: ${ARRIVALS_EXPECTED} (default poisson)` },
   readsPerSecond: { type: number({ min: 0 }), doc: 'reads per second, all clients together: each asks whether one of the client\'s orders with an outcome is there (default 0)' },
   cancelOnTimeout: { type: boolean as FieldType<unknown>, doc: 'cancel a timed-out attempt at the node and give the order up, instead of retrying (default false)' },
 };

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { RunResult } from '../campaign/simulate.ts';
 import { toMs } from '../sim/time.ts';
 import type { Workload } from '../world/client.ts';
+import { arrivalsText } from '../world/arrivals.ts';
+import { retryPolicyText } from '../world/retry-policy.ts';
 import type { Design } from '../world/design.ts';
 import { displayParams } from '../world/params.ts';
 
@@ -35,7 +37,7 @@ export function runJson(result: RunResult, design: Design, command: string[], in
 /** The workload as JSON: times in ms, and the client session policy that decides what an ack is. */
 export function workloadJson(w: Workload): object {
   return {
-    ordersPerSecond: w.ordersPerSecond, clients: w.clients, timeoutMs: toMs(w.timeout), maxAttempts: w.maxAttempts, retryBackoffMs: toMs(w.retryBackoff), session: w.session,
+    ordersPerSecond: w.ordersPerSecond, clients: w.clients, timeoutMs: toMs(w.timeout), maxAttempts: w.maxAttempts, retryBackoffMs: toMs(w.retryBackoff), retry: retryPolicyText(w.retry), arrivals: arrivalsText(w.arrivals), session: w.session,
     ...(w.readsPerSecond ? { readsPerSecond: w.readsPerSecond } : {}),
     ...(w.cancelOnTimeout ? { cancelOnTimeout: true } : {}),
   };

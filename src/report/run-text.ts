@@ -9,6 +9,8 @@ import type { Violation } from '../check/invariant.ts';
 import { formatInstant, MS } from '../sim/time.ts';
 import { runMs, runPct } from './format.ts';
 import type { Workload } from '../world/client.ts';
+import { arrivalsText } from '../world/arrivals.ts';
+import { retryPolicyText } from '../world/retry-policy.ts';
 import type { OutageMetrics } from '../metrics/index.ts';
 
 export interface TextOptions {
@@ -135,10 +137,11 @@ export function describeEvent(e: HistoryEvent): string | undefined {
   }
 }
 
-/** What the clients count as an ack (world/client.ts), stated in every result. */
+/** The workload the clients ran, and what they count as an ack (world/client.ts), stated in every result. */
 export function sessionLine(w: Workload): string {
   const timeout = ms(w.timeout / MS);
+  const load = `clients: ${w.clients}, ${w.ordersPerSecond} orders/s (${arrivalsText(w.arrivals)}), timeout ${timeout}, ${w.maxAttempts} attempts, retry ${retryPolicyText(w.retry)}`;
   return w.session === 'keep'
-    ? `clients: ${w.clients}, ${w.ordersPerSecond} orders/s, timeout ${timeout}; session kept (FIX-style): late replies count as acks`
-    : `clients: ${w.clients}, ${w.ordersPerSecond} orders/s, timeout ${timeout}; reconnect on timeout: replies after it are not acks`;
+    ? `${load}; session kept (FIX-style): late replies count as acks`
+    : `${load}; reconnect on timeout: replies after it are not acks`;
 }

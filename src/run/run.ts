@@ -37,6 +37,8 @@ export interface RunSetup {
   recordMessages?: boolean;
   /** Event budget of the run (the simulator's default when absent). */
   maxEvents?: number;
+  /** Where that budget came from, for the error of a run past it. */
+  budgetNote?: string;
 }
 
 /** The instants the checks judge a run by (design.md §6). */
@@ -86,7 +88,7 @@ export class Run {
 
   constructor(setup: RunSetup) {
     this.workload = setup.workload;
-    this.sim = new Simulator({ seed: setup.seed, recordTrace: setup.recordTrace, maxEvents: setup.maxEvents });
+    this.sim = new Simulator({ seed: setup.seed, recordTrace: setup.recordTrace, maxEvents: setup.maxEvents, budgetNote: setup.budgetNote });
     this.world = new World(this.sim, setup.design, setup.params, setup.workload);
     if (setup.recordMessages) this.world.network.messageLog = new MessageLog();
   }

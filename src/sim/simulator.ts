@@ -13,8 +13,8 @@ import { Trace } from './trace.ts';
 
 /** Thrown when a run exceeds its event budget (a design that loops without end). */
 export class EventBudgetExceeded extends Error {
-  constructor(readonly budget: number, readonly time: Micros) {
-    super(`the run exceeded its budget of ${budget} events at t=${time}us`);
+  constructor(readonly budget: number, readonly time: Micros, note?: string) {
+    super(`the run exceeded its budget of ${budget} events at t=${time}us${note ? ` (${note})` : ''}`);
     this.name = 'EventBudgetExceeded';
   }
 }
@@ -25,6 +25,8 @@ export interface SimOptions {
   recordTrace?: boolean;
   /** Stop with EventBudgetExceeded after this many events (default 50 million). */
   maxEvents?: number;
+  /** Where the budget came from and how to raise it, for the error (run/event-budget.ts). */
+  budgetNote?: string;
 }
 
 export class Simulator {
@@ -37,11 +39,13 @@ export class Simulator {
   private readonly queue = new EventQueue();
   private readonly streams = new Map<string, Rng>();
   private readonly maxEvents: number;
+  private readonly budgetNote: string | undefined;
 
   constructor(options: SimOptions) {
     this.seed = options.seed;
     this.trace = new Trace(options.recordTrace ?? false);
     this.maxEvents = options.maxEvents ?? 50_000_000;
+    this.budgetNote = options.budgetNote;
   }
 
   /** The named random stream of this run (created on first use). */
@@ -81,7 +85,7 @@ export class Simulator {
       const event = queue.pop()!;
       if (event.cancelled) continue;
       this.now = event.time;
-      if (++this.eventsRun > this.maxEvents) throw new EventBudgetExceeded(this.maxEvents, this.now);
+      if (++this.eventsRun > this.maxEvents) throw new EventBudgetExceeded(this.maxEvents, this.now, this.budgetNote);
       event.run(event.arg);
     }
     if (until > this.now) this.now = until;

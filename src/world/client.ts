@@ -21,6 +21,10 @@
  *   true latency, even after the order ended `info`.
  * The policy is part of the workload, and every result states it.
  *
+ * When orders arrive (`arrivals`: Poisson, constant, bursts) is in world/arrivals.ts; how they
+ * are retried (`retry`: fixed, exponential backoff with jitter, a circuit breaker) in
+ * world/retry-policy.ts. The defaults (Poisson, fixed) are hasim's behaviour before either existed.
+ *
  * Optionally (`readsPerSecond`) clients also read: each asks the service whether one of its
  * orders with an outcome is there (every other read the latest, the rest any earlier one), and
  * records what the node answered (`read`); and with
@@ -34,6 +38,10 @@ import type { Msg } from './actor.ts';
 import type { Endpoint } from './network.ts';
 import type { World } from './world.ts';
 import type { EventOf } from '../history/history.ts';
+import { burstArrival, type ArrivalProcess } from './arrivals.ts';
+import { CircuitBreaker, exponentialDelay, type RetryPolicy } from './retry-policy.ts';
+export type { ArrivalProcess } from './arrivals.ts';
+export type { RetryPolicy } from './retry-policy.ts';
 
 export interface Workload {
   /** Orders per second, all clients together. */
@@ -44,8 +52,12 @@ export interface Workload {
   timeout: Micros;
   /** Attempts per order, the first included. */
   maxAttempts: number;
-  /** Pause before retrying a refused attempt. */
+  /** Pause before retrying a refused attempt (the `fixed` retry policy). */
   retryBackoff: Micros;
+  /** How attempts are retried, and whether a circuit breaker stops them (world/retry-policy.ts). */
+  retry: RetryPolicy;
+  /** When orders arrive (world/arrivals.ts). */
+  arrivals: ArrivalProcess;
   /**
    * Reads per second, all clients together (default 0: none). A read asks the service whether
    * the client's latest order with an outcome is there (designs that serve reads answer it).
@@ -70,6 +82,8 @@ export const DEFAULT_WORKLOAD: Workload = {
   timeout: 1_000_000,
   maxAttempts: 3,
   retryBackoff: 20_000,
+  retry: { kind: 'fixed' },
+  arrivals: { kind: 'poisson' },
   session: 'reconnect',
 };
 
@@ -129,6 +143,11 @@ export class Client implements Endpoint {
   private readonly reads = new Map<number, { orderId: string; invokedAt: Micros }>();
   private readonly readsOn: boolean;
   private nextRead = 1;
+  /** With the `breaker` retry policy: its state. */
+  private readonly breaker: CircuitBreaker | undefined;
+  /** Constant arrivals: when the first order goes, and how many went since. */
+  private firstArrivalAt = 0;
+  private arrivalsSoFar = 0;
 
   constructor(
     readonly id: string,
@@ -139,10 +158,18 @@ export class Client implements Endpoint {
     this.orderIdPrefix = `${id.slice(id.indexOf(':') + 1)}-`;
     this.meanGap = (1_000_000 * workload.clients) / workload.ordersPerSecond;
     this.readsOn = (workload.readsPerSecond ?? 0) > 0;
+    this.breaker = workload.retry.kind === 'breaker' ? new CircuitBreaker(workload.retry) : undefined;
   }
 
   start(): void {
-    if (this.workload.ordersPerSecond > 0) this.world.sim.after(this.gap(), this.submit);
+    if (this.workload.ordersPerSecond > 0) {
+      if (this.workload.arrivals.kind === 'constant') {
+        // client k of n goes first at k/n of the gap: all of them together are evenly spaced
+        const k = Number(this.id.slice(this.id.indexOf(':') + 1)) || 1;
+        this.firstArrivalAt = this.world.sim.now + (this.meanGap * k) / this.workload.clients;
+      }
+      this.scheduleArrival();
+    }
     if ((this.workload.readsPerSecond ?? 0) > 0) this.world.sim.after(this.readGap(), this.read);
   }
 
@@ -177,6 +204,26 @@ export class Client implements Endpoint {
     return Math.max(1, Math.round(-this.meanGap * Math.log(1 - this.rng.float())));
   }
 
+  /** Schedules the next order by the arrival process. */
+  private scheduleArrival(): void {
+    const sim = this.world.sim;
+    const arrivals = this.workload.arrivals;
+    switch (arrivals.kind) {
+      case 'poisson':
+        sim.after(this.gap(), this.submit);
+        return;
+      case 'constant':
+        // from the first arrival, not the last, so rounding never drifts the pace
+        sim.at(Math.round(this.firstArrivalAt + this.arrivalsSoFar++ * this.meanGap), this.submit);
+        return;
+      case 'burst': {
+        const at = burstArrival(sim.now, -Math.log(1 - this.rng.float()), this.meanGap, arrivals);
+        sim.at(Math.max(sim.now + 1, Math.round(at)), this.submit);
+        return;
+      }
+    }
+  }
+
   private readonly submit = (): void => {
     if (this.stopped) return;
     const sim = this.world.sim;
@@ -185,11 +232,16 @@ export class Client implements Endpoint {
     this.pending.set(orderId, order);
     this.world.history.record({ type: 'invoke', time: sim.now, client: this.id, orderId });
     this.attempt(order);
-    sim.after(this.gap(), this.submit);
+    this.scheduleArrival();
   };
 
   private attempt(order: PendingOrder): void {
     const sim = this.world.sim;
+    if (this.breaker && !this.breaker.allow(sim.now)) {
+      // refused by the client itself: the order is not served, and says so
+      this.conclude(order, order.uncertain ? 'info' : 'fail', 'circuit-open');
+      return;
+    }
     order.attempt++;
     order.target = this.world.routing.resolve(this.id);
     if (order.target !== undefined) this.sendAttempt(order);
@@ -250,9 +302,24 @@ export class Client implements Endpoint {
       this.conclude(order, 'info', 'cancelled after timeout');
       return;
     }
+    this.breaker?.failed(this.world.sim.now);
     this.world.routing.timedOut(this.id, order.target);
-    if (order.attempt < this.workload.maxAttempts) this.attempt(order);
-    else this.conclude(order, 'info', 'timed out');
+    if (order.attempt >= this.workload.maxAttempts) this.conclude(order, 'info', 'timed out');
+    else if (this.workload.retry.kind === 'exponential') this.retryAfter(order, this.backoff(order));
+    else this.attempt(order);
+  }
+
+  /** Exponential backoff: the wait before the next attempt, jittered from `retry:<client>`. */
+  private backoff(order: PendingOrder): Micros {
+    const policy = this.workload.retry as Extract<RetryPolicy, { kind: 'exponential' }>;
+    return exponentialDelay(policy, order.attempt, this.world.sim.rng(`retry:${this.id}`).float());
+  }
+
+  private retryAfter(order: PendingOrder, delay: Micros): void {
+    order.timer = this.world.sim.after(delay, () => {
+      order.timer = undefined;
+      if (this.pending.get(order.orderId) === order) this.attempt(order);
+    });
   }
 
   receive(from: string, msg: Msg): void {
@@ -301,6 +368,7 @@ export class Client implements Endpoint {
     const order = this.pending.get(orderId);
     if (order) {
       if (!this.canReceive(order, attempt)) return;
+      this.breaker?.succeeded();
       sim.cancel(order.timer);
       this.pending.delete(orderId);
       if (this.readsOn) this.decided.push(orderId);
@@ -324,15 +392,13 @@ export class Client implements Endpoint {
       this.conclude(order, 'fail', reason);
       return;
     }
+    this.breaker?.failed(sim.now);
     this.world.routing.redirect(this.id, msg.leaderHint as string | undefined, node);
     if (order.attempt >= this.workload.maxAttempts) {
       this.conclude(order, order.uncertain ? 'info' : 'fail', reason);
       return;
     }
-    order.timer = sim.after(this.workload.retryBackoff, () => {
-      order.timer = undefined;
-      if (this.pending.get(order.orderId) === order) this.attempt(order);
-    });
+    this.retryAfter(order, this.workload.retry.kind === 'exponential' ? this.backoff(order) : this.workload.retryBackoff);
   }
 
   private conclude(order: PendingOrder, outcome: 'fail' | 'info', reason: string): void {

@@ -63,6 +63,8 @@ export function worldWith(faultsYaml: string, options: { seed?: number; duration
     session: 'reconnect',
     maxAttempts: 1,
     retryBackoff: 10_000,
+    retry: { kind: 'fixed' },
+    arrivals: { kind: 'poisson' },
   });
   installFaults(world, schedule);
   world.start();
