@@ -13,7 +13,12 @@
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import { defineProbe } from '../world/probes.ts';
+import { messageKinds } from '../world/messages.ts';
+import type { SentinelGetMaster, SentinelMaster } from './lock-store-sentinel.ts';
 import type { RedisReply, RedisRequest } from './redis-lock-store.ts';
+
+const CLIENT_MESSAGES = messageKinds<SentinelMaster | RedisReply>('sentinel-master', 'redis-reply');
+const REPLY_MESSAGES = messageKinds<RedisReply>('redis-reply');
 
 export const LOCK_ACQUIRED = defineProbe(import.meta.url, 'lock.acquired', 'a client got a lock it asked for (SET NX PX granted): it now believes it holds it', { recorded: true });
 export const LOCK_RELEASED = defineProbe(import.meta.url, 'lock.released', 'a client let go of a lock (sent the compare-and-delete release)', { recorded: true });
@@ -71,7 +76,7 @@ export class RedisClient implements Locker {
 
   /** Asks the sentinels for the current master (the first answer with the newest epoch wins). */
   discoverMaster(): void {
-    for (const s of this.options.sentinels) this.ctx.send(s, { type: 'sentinel-get-master' });
+    for (const s of this.options.sentinels) this.ctx.send(s, { type: 'sentinel-get-master' } satisfies SentinelGetMaster);
   }
 
   call(command: RedisCall, handler: ReplyHandler): void {
@@ -106,12 +111,12 @@ export class RedisClient implements Locker {
   }
 
   handle(from: string, msg: Msg): boolean {
+    if (!CLIENT_MESSAGES.has(msg)) return false;
     if (msg.type === 'sentinel-master') {
-      this.onMaster(msg.master as string, msg.epoch as number);
+      this.onMaster(msg.master, msg.epoch);
       return true;
     }
-    if (msg.type !== 'redis-reply') return false;
-    const reply = msg as RedisReply;
+    const reply = msg;
     const waiting = this.pending.get(reply.reqId);
     if (!waiting) return true;
     this.pending.delete(reply.reqId);
@@ -210,8 +215,8 @@ export class Redlock implements Locker {
   }
 
   handle(from: string, msg: Msg): boolean {
-    if (msg.type !== 'redis-reply') return false;
-    return this.instanceOf((msg as RedisReply).reqId)?.handle(from, msg) ?? false;
+    if (!REPLY_MESSAGES.has(msg)) return false;
+    return this.instanceOf(msg.reqId)?.handle(from, msg) ?? false;
   }
 
   onTimer(kind: string, data: unknown): boolean {

@@ -27,8 +27,74 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
+import { messageKinds } from '../world/messages.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE, SENTINEL_ODOWN as SHARED_ODOWN } from './common-probes.ts';
+
+// --- the Sentinel protocol: with the servers, between Sentinels, and to clients -------------
+
+/** Sentinel -> server, every `pingInterval` (PING plus what INFO would tell). */
+export interface SentinelPing extends Msg {
+  type: 'sentinel-ping';
+  seq: number;
+}
+/** Server -> Sentinel: its role, configuration epoch, master and replication offset. */
+export interface SentinelPong extends Msg {
+  type: 'sentinel-pong';
+  seq: number;
+  role: 'master' | 'replica';
+  epoch: number;
+  master: string | undefined;
+  offset: number;
+}
+/** SENTINEL is-master-down-by-addr: is `master` down for you, and (epoch > 0) a vote for `candidate`. */
+interface SentinelIsDown extends Msg {
+  type: 'sentinel-is-down';
+  master: string;
+  epoch: number;
+  candidate: string;
+}
+interface SentinelIsDownReply extends Msg {
+  type: 'sentinel-is-down-reply';
+  master: string;
+  down: boolean;
+  epoch: number;
+  leader: string | undefined;
+}
+/** A Sentinel's configuration, gossiped to the others every tick. */
+interface SentinelConfigMsg extends Msg {
+  type: 'sentinel-config';
+  master: string;
+  epoch: number;
+}
+/** A client asks for the master (SENTINEL get-master-addr-by-name). */
+export interface SentinelGetMaster extends Msg {
+  type: 'sentinel-get-master';
+}
+/** The master, answered or pushed (+switch-master) to clients. */
+export interface SentinelMaster extends Msg {
+  type: 'sentinel-master';
+  master: string;
+  epoch: number;
+}
+/** REPLICAOF NO ONE, with the failover's epoch. */
+export interface ReplicaOfNoOne extends Msg {
+  type: 'redis-replicaof-no-one';
+  epoch: number;
+}
+/** REPLICAOF `master`, with the configuration epoch. */
+export interface ReplicaOf extends Msg {
+  type: 'redis-replicaof';
+  master: string;
+  epoch: number;
+}
+const SENTINEL_MESSAGES = messageKinds<SentinelPong | SentinelIsDown | SentinelIsDownReply | SentinelConfigMsg | SentinelGetMaster>(
+  'sentinel-pong',
+  'sentinel-is-down',
+  'sentinel-is-down-reply',
+  'sentinel-config',
+  'sentinel-get-master',
+);
 
 const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
@@ -98,6 +164,7 @@ export class LockStoreSentinel implements Actor {
   }
 
   onMessage(from: string, msg: Msg): void {
+    if (!SENTINEL_MESSAGES.has(msg)) return;
     switch (msg.type) {
       case 'sentinel-pong':
         return this.onPong(from, msg);
@@ -106,11 +173,9 @@ export class LockStoreSentinel implements Actor {
       case 'sentinel-is-down-reply':
         return this.onQueryReply(from, msg);
       case 'sentinel-config':
-        return this.adopt(msg.master as string, msg.epoch as number);
+        return this.adopt(msg.master, msg.epoch);
       case 'sentinel-get-master':
-        this.ctx.send(from, { type: 'sentinel-master', master: this.config.master, epoch: this.config.epoch });
-        return;
-      default:
+        this.ctx.send(from, { type: 'sentinel-master', master: this.config.master, epoch: this.config.epoch } satisfies SentinelMaster);
         return;
     }
   }
@@ -131,8 +196,8 @@ export class LockStoreSentinel implements Actor {
   private tick(): void {
     this.ctx.setTimer(this.options.pingInterval, 'sentinel-tick');
     const seq = ++this.seq;
-    for (const s of this.options.servers) this.ctx.send(s, { type: 'sentinel-ping', seq });
-    for (const s of this.others) this.ctx.send(s, { type: 'sentinel-config', master: this.config.master, epoch: this.config.epoch });
+    for (const s of this.options.servers) this.ctx.send(s, { type: 'sentinel-ping', seq } satisfies SentinelPing);
+    for (const s of this.others) this.ctx.send(s, { type: 'sentinel-config', master: this.config.master, epoch: this.config.epoch } satisfies SentinelConfigMsg);
     const now = this.ctx.monotonic();
     if (this.attempt && now - this.attempt.startedAt > Math.min(ELECTION_TIMEOUT, this.options.failoverTimeout)) {
       this.ctx.note(`failover attempt of epoch ${this.attempt.epoch} abandoned (no majority)`);
@@ -172,13 +237,13 @@ export class LockStoreSentinel implements Actor {
     this.maybeLead();
   }
 
-  private onQuery(from: string, msg: Msg): void {
-    const epoch = msg.epoch as number;
+  private onQuery(from: string, msg: SentinelIsDown): void {
+    const epoch = msg.epoch;
     let leader: string | undefined;
     if (epoch > 0) {
       if (epoch > this.currentEpoch) this.currentEpoch = epoch;
       if (!this.votes.has(epoch)) {
-        this.votes.set(epoch, msg.candidate as string);
+        this.votes.set(epoch, msg.candidate);
         // having voted for another, do not run a failover of our own for a while (Sentinel
         // sets its failover_start_time when it votes)
         if (msg.candidate !== this.ctx.id) this.nextAttemptAt = this.ctx.monotonic() + 2 * this.options.failoverTimeout;
@@ -186,10 +251,10 @@ export class LockStoreSentinel implements Actor {
       leader = this.votes.get(epoch);
     }
     const down = msg.master === this.config.master && this.subjectivelyDown(this.config.master);
-    this.ctx.send(from, { type: 'sentinel-is-down-reply', master: msg.master, down, epoch, leader });
+    this.ctx.send(from, { type: 'sentinel-is-down-reply', master: msg.master, down, epoch, leader } satisfies SentinelIsDownReply);
   }
 
-  private onQueryReply(from: string, msg: Msg): void {
+  private onQueryReply(from: string, msg: SentinelIsDownReply): void {
     if (msg.master === this.config.master) {
       if (msg.down) this.downReports.set(from, this.ctx.monotonic());
       else this.downReports.delete(from);
@@ -216,9 +281,9 @@ export class LockStoreSentinel implements Actor {
     this.ctx.note(`+switch-master ${old} -> ${chosen} (epoch ${attempt.epoch})`);
     this.ctx.probe(ELECTION_WON);
     this.ctx.probe(PROMOTE_BEGIN, chosen);
-    this.ctx.send(chosen, { type: 'redis-replicaof-no-one', epoch: attempt.epoch });
+    this.ctx.send(chosen, { type: 'redis-replicaof-no-one', epoch: attempt.epoch } satisfies ReplicaOfNoOne);
     this.adopt(chosen, attempt.epoch);
-    for (const s of this.options.servers) if (s !== chosen) this.ctx.send(s, { type: 'redis-replicaof', master: chosen, epoch: attempt.epoch });
+    for (const s of this.options.servers) if (s !== chosen) this.ctx.send(s, { type: 'redis-replicaof', master: chosen, epoch: attempt.epoch } satisfies ReplicaOf);
   }
 
   /** Takes a newer configuration (own failover, or gossip from another sentinel). */
@@ -234,13 +299,13 @@ export class LockStoreSentinel implements Actor {
     for (const s of this.others) this.ctx.send(s, { type: 'sentinel-config', master, epoch });
   }
 
-  private onPong(from: string, msg: Msg): void {
+  private onPong(from: string, msg: SentinelPong): void {
     const view = this.servers.get(from);
     if (!view) return;
     view.lastOk = this.ctx.monotonic();
-    view.role = msg.role as 'master' | 'replica';
-    view.epoch = msg.epoch as number;
-    view.offset = msg.offset as number;
+    view.role = msg.role;
+    view.epoch = msg.epoch;
+    view.offset = msg.offset;
     // a server that disagrees with the configuration (a demoted master back, a replica of the
     // wrong master) is reconfigured, unless it knows a newer epoch than ours
     if (from === this.config.master || view.epoch > this.config.epoch) return;

@@ -47,6 +47,8 @@ import type { Actor, Msg, NodeContext } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 import { defineProbe, emitsProbe } from '../world/probes.ts';
 import { REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
+import { messageKinds } from '../world/messages.ts';
+import type { ReplicaOf, ReplicaOfNoOne, SentinelPing, SentinelPong } from './lock-store-sentinel.ts';
 
 export const LOCK_GRANTED = defineProbe(import.meta.url, 'lock.granted', 'the lock server granted a lock (on the master, before the write reaches any replica)');
 export const LOCK_EXPIRED = defineProbe(import.meta.url, 'lock.expired', 'a lock\'s lease ran out while held: the server granted it again before its holder released it, or the holder released it late', { neverAtRisk: 'no lock ever expired while held' });
@@ -109,6 +111,25 @@ interface FullSync extends Msg {
 }
 
 /** What Sentinel's CONFIG REWRITE leaves in redis.conf: this server's role across restarts. */
+interface ReplPing extends Msg {
+  type: 'redis-repl-ping';
+  replId: string;
+  offset: number;
+}
+interface PsyncRequest extends Msg {
+  type: 'redis-psync';
+}
+const STORE_MESSAGES = messageKinds<RedisRequest | ReplMsg | ReplPing | PsyncRequest | FullSync | SentinelPing | ReplicaOfNoOne | ReplicaOf>(
+  'redis',
+  'redis-repl',
+  'redis-repl-ping',
+  'redis-psync',
+  'redis-fullsync',
+  'sentinel-ping',
+  'redis-replicaof-no-one',
+  'redis-replicaof',
+);
+
 interface RedisConfig {
   role: 'master' | 'replica';
   master: string | undefined;
@@ -180,30 +201,29 @@ export class RedisLockStore implements Actor {
   }
 
   onMessage(from: string, msg: Msg): void {
+    if (!STORE_MESSAGES.has(msg)) return;
     switch (msg.type) {
       case 'redis':
-        return this.command(from, msg as RedisRequest);
+        return this.command(from, msg);
       case 'redis-repl':
-        return this.applyStream(from, msg as ReplMsg);
+        return this.applyStream(from, msg);
       case 'redis-repl-ping':
-        if (this.isFollowing(from, msg.replId as string)) this.lastFromMaster = this.ctx.monotonic();
+        if (this.isFollowing(from, msg.replId)) this.lastFromMaster = this.ctx.monotonic();
         return;
       case 'redis-psync':
         return this.answerPsync(from);
       case 'redis-fullsync':
-        return this.applyFullSync(from, msg as FullSync);
+        return this.applyFullSync(from, msg);
       case 'sentinel-ping':
         this.ctx.send(from, {
           type: 'sentinel-pong', seq: msg.seq, role: this.config.role, epoch: this.config.epoch,
           master: this.config.master, offset: this.config.role === 'master' ? this.offset : (this.following?.offset ?? 0),
-        });
+        } satisfies SentinelPong);
         return;
       case 'redis-replicaof-no-one':
-        return this.becomeMaster(msg.epoch as number);
+        return this.becomeMaster(msg.epoch);
       case 'redis-replicaof':
-        return this.becomeReplica(msg.master as string, msg.epoch as number);
-      default:
-        return;
+        return this.becomeReplica(msg.master, msg.epoch);
     }
   }
 
@@ -220,7 +240,7 @@ export class RedisLockStore implements Actor {
       case 'redis-repl-ping':
         this.ctx.setTimer(this.options.replPingPeriod, 'redis-repl-ping');
         if (this.config.role === 'master') {
-          for (const r of this.replicas) this.ctx.send(r, { type: 'redis-repl-ping', replId: this.replId, offset: this.offset });
+          for (const r of this.replicas) this.ctx.send(r, { type: 'redis-repl-ping', replId: this.replId, offset: this.offset } satisfies ReplPing);
         } else if (this.ctx.monotonic() - this.lastFromMaster > this.options.replTimeout) {
           this.psync(); // MASTER <-> REPLICA sync: link timed out, reconnect
         }
@@ -377,7 +397,7 @@ export class RedisLockStore implements Actor {
     if (this.config.role !== 'replica' || !this.config.master) return;
     this.following = undefined;
     this.lastFromMaster = this.ctx.monotonic();
-    this.ctx.send(this.config.master, { type: 'redis-psync' });
+    this.ctx.send(this.config.master, { type: 'redis-psync' } satisfies PsyncRequest);
     this.ctx.setTimer(PSYNC_RETRY, 'redis-psync-retry');
   }
 
