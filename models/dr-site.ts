@@ -50,10 +50,18 @@
  * from dc1 (the same metro) and `interDcLatency` from dc2 (like dc1 itself). A DC loss then
  * takes the service away from the clients without taking the clients away.
  *
+ * - fencing the old primary site (`fenceOldSite`): the runbook powers off every dc1 node
+ *   through an out-of-band path (management network or the provider's API, which must survive
+ *   the partition) and promotes only once all are confirmed off. GitHub's 2018-10-21 incident
+ *   (post-incident analysis): a 43 s cross-coast partition, the west coast promoted with the
+ *   east still taking writes, "writes ... on both" that had to be reconciled by hand; without
+ *   fencing a dc1|dc2 partition here acks writes on both sides, with it dc1 is off before the
+ *   DR site takes its first write (test/models/dr-site-knobs.test.ts).
+ *
  * Left out: the document's separate market-data, OMS and risk services (one order service
  * stands for them); restoring a snapshot onto cold hardware (the document's "RTO: Hours" for
  * snapshots; add it to `promotionDelay`); Route 53's own health checks (the DR runbook updates
- * the record); fencing of the old primary DC.
+ * the record).
  *
  * Defaults and their sources:
  * - mode real-time: the document's first DR strategy ("Real-time State Replication ... RPO 0
@@ -70,7 +78,8 @@
  *   failure threshold 3; promotionDelay 30 s: the scripted `dr_failover.sh` (promote, start
  *   three services, change the Route 53 record); an operator following a runbook by hand is
  *   more like 5 min.
- * - confirmDcDown false: `dr_failover.sh` checks nothing before promoting.
+ * - confirmDcDown false, fenceOldSite false: `dr_failover.sh` checks and fences nothing
+ *   before promoting; fenceTimeout 60 s: Pacemaker's stonith-timeout default.
  * - dnsTtl 5 s: the document's DNS failover ("TTL: 5 seconds"); AWS recommends 60 s or less for
  *   records with health checks. clientMinCache 0: native clients (glibc getaddrinfo, no
  *   cache) honour the TTL; a JVM caches 30 s (`networkaddress.cache.ttl`).
@@ -98,6 +107,8 @@ const params = {
   deadTime: { kind: 'duration', default: '3s', doc: 'local failover: silence after which the primary is lost', source: 'corosync token timeout default 3000 ms' },
   drDetectionTimeout: { kind: 'duration', default: '30s', doc: 'silence of the whole primary DC before the DR runbook starts', source: 'Route 53 health checks: 10 s interval x failure threshold 3' },
   promotionDelay: { kind: 'duration', default: '30s', doc: 'time the DR runbook takes before promoting (scripted; ~5min by hand)', source: 'HA document dr_failover.sh (promote, start services, Route 53 change)' },
+  fenceOldSite: { kind: 'boolean', default: false, doc: 'the DR runbook powers off the old primary site (out-of-band) and promotes only once every fence is confirmed', source: 'HA document dr_failover.sh fences nothing; GitHub 2018-10-21 post-incident analysis: writes accepted on both coasts' },
+  fenceTimeout: { kind: 'duration', positive: true, default: '60s', doc: 'fenceOldSite: how long one power-off may take', source: 'Pacemaker Explained: stonith-timeout default 60s' },
   confirmDcDown: { kind: 'boolean', default: false, doc: 'promote only if an observer beside the clients cannot reach the primary DC either', source: 'HA document: dr_failover.sh checks nothing (false)' },
   dnsTtl: { kind: 'duration', default: '5s', doc: 'TTL of the service record', source: 'HA document §3 DNS failover: TTL 5 seconds; AWS: 60 s or less with health checks' },
   clientMinCache: { kind: 'duration', default: '0s', doc: 'clients cache an answer at least this long', source: 'glibc getaddrinfo does not cache; a JVM caches 30 s' },
@@ -146,7 +157,7 @@ class DrNode implements Actor {
   private replicators = new Map<string, AsyncReplicator | SyncReplicator>();
   private localPeer: string | undefined;
   /** The DR runbook in progress. */
-  private runbook: { startedAt: Micros; confirmSentAt?: Micros } | undefined;
+  private runbook: { startedAt: Micros; site: 'dc1' | 'dc2'; confirmSentAt?: Micros; fencing?: boolean } | undefined;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -273,11 +284,12 @@ class DrNode implements Actor {
     }
     if (!this.runbook) {
       this.ctx.note(`${primarySite} silent for ${Math.round(siteSilence / 1e6)} s: DR runbook started`);
-      this.runbook = { startedAt: now };
+      this.runbook = { startedAt: now, site: primarySite };
       return;
     }
     if (now - this.runbook.startedAt < this.p.promotionDelay) return;
-    if (!this.p.confirmDcDown) return this.promote(Math.max(this.known.epoch, this.epoch) + 1, 'DR promotion (dr_failover.sh)');
+    if (this.runbook.fencing) return;
+    if (!this.p.confirmDcDown) return this.promoteDr(primarySite, 'DR promotion (dr_failover.sh)');
     const sentAt = this.runbook.confirmSentAt;
     if (sentAt === undefined || now - sentAt > CONFIRM_TIMEOUT) {
       if (sentAt !== undefined) this.ctx.note('no answer from the observer: not promoting yet');
@@ -294,7 +306,34 @@ class DrNode implements Actor {
       this.runbook.startedAt = this.ctx.monotonic(); // check again after another delay
       return;
     }
-    this.promote(Math.max(this.known.epoch, this.epoch) + 1, 'DR promotion (dr_failover.sh, DC loss confirmed)');
+    this.promoteDr(this.runbook.site, 'DR promotion (dr_failover.sh, DC loss confirmed)');
+  }
+
+  /**
+   * The runbook's last step. With `fenceOldSite` it first powers off every node of the old
+   * primary's site through their out-of-band management and promotes only once every fence is
+   * confirmed (a failed fence: try again after another delay), so the old site cannot go on
+   * acking writes beside the new primary.
+   */
+  private promoteDr(oldSite: 'dc1' | 'dc2', reason: string): void {
+    const promote = () => this.promote(Math.max(this.known.epoch, this.epoch) + 1, reason);
+    if (!this.p.fenceOldSite) return promote();
+    const runbook = this.runbook!;
+    const targets = this.sites[oldSite];
+    let pending = targets.length;
+    let failed = false;
+    runbook.fencing = true;
+    this.ctx.note(`fencing ${targets.join(', ')} before promoting`);
+    for (const target of targets) {
+      this.ctx.fence(target, 'off', this.p.fenceTimeout, (ok) => {
+        failed ||= !ok;
+        if (--pending > 0 || this.runbook !== runbook) return;
+        runbook.fencing = false;
+        if (!failed) return promote();
+        this.ctx.note('a fence of the old site failed: not promoting');
+        runbook.startedAt = this.ctx.monotonic();
+      });
+    }
   }
 
   // --- roles ------------------------------------------------------------------------------
