@@ -35,8 +35,63 @@
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
 import { randomRunId, type RedisInfo } from './redis-server.ts';
+import { messageKinds } from '../world/messages.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE, SENTINEL_ODOWN as SHARED_ODOWN, SENTINEL_TILT as SHARED_TILT } from './common-probes.ts';
+
+// --- what a Sentinel receives: from Redis servers, other Sentinels and clients ---------------
+
+interface SentinelPingMsg extends Msg {
+  type: 'sentinel-ping';
+}
+interface SentinelPongMsg extends Msg {
+  type: 'sentinel-pong';
+}
+/** A Redis server's INFO, as far as Sentinel reads it. */
+interface SentinelInfoReply extends Msg {
+  type: 'sentinel-info-reply';
+  info: RedisInfo;
+}
+/** The hello message (__sentinel__:hello): who I am, my epochs and the master I know. */
+interface SentinelHello extends Msg {
+  type: 'sentinel-hello';
+  runId: string;
+  currentEpoch: number;
+  master: string;
+  configEpoch: number;
+}
+/** SENTINEL is-master-down-by-addr; `runId` '*' asks only whether it is down, else also for a vote. */
+interface IsMasterDown extends Msg {
+  type: 'is-master-down';
+  master: string;
+  epoch: number;
+  runId: string;
+}
+interface IsMasterDownReply extends Msg {
+  type: 'is-master-down-reply';
+  down: boolean;
+  /** The leader this Sentinel voted for, or '*'. */
+  leader: string;
+  leaderEpoch: number;
+}
+/** A Sentinel-following client asks for the master (world/discovery.ts). */
+interface DiscoverMsg extends Msg {
+  type: 'discover';
+}
+/** A client subscribes to +switch-master. */
+interface SubscribeMsg extends Msg {
+  type: 'subscribe';
+}
+const SENTINEL_MESSAGES = messageKinds<SentinelPingMsg | SentinelPongMsg | SentinelInfoReply | SentinelHello | DiscoverMsg | SubscribeMsg | IsMasterDown | IsMasterDownReply>(
+  'sentinel-ping',
+  'sentinel-pong',
+  'sentinel-info-reply',
+  'sentinel-hello',
+  'discover',
+  'subscribe',
+  'is-master-down',
+  'is-master-down-reply',
+);
 
 const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
@@ -147,6 +202,7 @@ export class RedisSentinel implements Actor {
 
   onMessage(from: string, msg: Msg): void {
     const now = this.ctx.now();
+    if (!SENTINEL_MESSAGES.has(msg)) return;
     switch (msg.type) {
       case 'sentinel-ping':
         return this.ctx.send(from, { type: 'sentinel-pong' });
@@ -159,7 +215,7 @@ export class RedisSentinel implements Actor {
         return;
       }
       case 'sentinel-info-reply':
-        return this.onInfo(from, msg.info as RedisInfo, now);
+        return this.onInfo(from, msg.info, now);
       case 'sentinel-hello':
         return this.onHello(msg);
       case 'discover':
@@ -175,13 +231,11 @@ export class RedisSentinel implements Actor {
         peer.lastMasterDownReplyUs = now;
         peer.masterDown = msg.down === true;
         if (msg.leader !== '*') {
-          peer.leader = msg.leader as string;
-          peer.leaderEpoch = msg.leaderEpoch as number;
+          peer.leader = msg.leader;
+          peer.leaderEpoch = msg.leaderEpoch;
         }
         return;
       }
-      default:
-        return;
     }
   }
 
@@ -279,7 +333,7 @@ export class RedisSentinel implements Actor {
     peer.lastHelloUs = now;
     const reconfiguring = this.failoverState === 'reconf-slaves' || this.failoverState === 'update-config';
     const master = reconfiguring && this.promoted ? this.promoted : this.conf.masterAddr;
-    this.ctx.send(peer.node, { type: 'sentinel-hello', runId: this.conf.myId, currentEpoch: this.conf.currentEpoch, master, configEpoch: this.conf.configEpoch });
+    this.ctx.send(peer.node, { type: 'sentinel-hello', runId: this.conf.myId, currentEpoch: this.conf.currentEpoch, master, configEpoch: this.conf.configEpoch } satisfies SentinelHello);
   }
 
   // --- down detection ----------------------------------------------------------------------
@@ -322,16 +376,16 @@ export class RedisSentinel implements Actor {
       if (!forced && (now - peer.lastMasterDownReplyUs < ASK_PERIOD || now - peer.lastAskUs < ASK_PERIOD)) continue;
       peer.lastAskUs = now;
       const runId = this.failoverInProgress ? this.conf.myId : '*';
-      this.ctx.send(peer.node, { type: 'is-master-down', master: this.conf.masterAddr, epoch: this.conf.currentEpoch, runId });
+      this.ctx.send(peer.node, { type: 'is-master-down', master: this.conf.masterAddr, epoch: this.conf.currentEpoch, runId } satisfies IsMasterDown);
     }
   }
 
-  private onIsMasterDown(from: string, msg: Msg, now: Micros): void {
+  private onIsMasterDown(from: string, msg: IsMasterDown, now: Micros): void {
     const ours = msg.master === this.conf.masterAddr;
     const down = !this.tilt && ours && this.master.sdown;
     let leader: string | undefined;
-    if (ours && msg.runId !== '*') leader = this.voteLeader(msg.epoch as number, msg.runId as string, now);
-    this.ctx.send(from, { type: 'is-master-down-reply', down, leader: leader ?? '*', leaderEpoch: this.conf.leaderEpoch });
+    if (ours && msg.runId !== '*') leader = this.voteLeader(msg.epoch, msg.runId, now);
+    this.ctx.send(from, { type: 'is-master-down-reply', down, leader: leader ?? '*', leaderEpoch: this.conf.leaderEpoch } satisfies IsMasterDownReply);
   }
 
   /** sentinelVoteLeader: one vote per epoch, to the first who asks. */
@@ -512,18 +566,18 @@ export class RedisSentinel implements Actor {
     for (const node of this.config.redisNodes) this.instances.set(node, this.freshInstance(node, now));
   }
 
-  private onHello(msg: Msg): void {
+  private onHello(msg: SentinelHello): void {
     const now = this.ctx.now();
-    if ((msg.currentEpoch as number) > this.conf.currentEpoch) {
-      this.conf.currentEpoch = msg.currentEpoch as number;
+    if (msg.currentEpoch > this.conf.currentEpoch) {
+      this.conf.currentEpoch = msg.currentEpoch;
       this.save();
     }
-    if ((msg.configEpoch as number) <= this.conf.configEpoch) return;
-    this.conf.configEpoch = msg.configEpoch as number;
+    if (msg.configEpoch <= this.conf.configEpoch) return;
+    this.conf.configEpoch = msg.configEpoch;
     this.save();
-    const master = msg.master as string;
+    const master = msg.master;
     if (master !== this.conf.masterAddr) {
-      this.ctx.note(`sentinel: +config-update-from sentinel ${(msg.runId as string).slice(0, 8)}`);
+      this.ctx.note(`sentinel: +config-update-from sentinel ${msg.runId.slice(0, 8)}`);
       this.switchMaster(master, now);
     }
   }
