@@ -2,7 +2,14 @@
  * One run: a design, a failure schedule and a seed in; the history, the violations, the
  * metrics and the trace hash out. A run has phases (design.md §6):
  *
- *   0 ── chaos (faults fire) ── duration ── settle (every fault healed) ── settleEnd ── drain ── end
+ *   -boot ── boot ── 0 ── chaos (faults fire) ── duration ── settle (every fault healed) ── settleEnd ── drain ── end
+ *
+ * Boot is the design's own start-up, with clients already sending: it ends when the service
+ * serves, a client having received an ack and no order having failed for a second since
+ * (run/run.ts), and every time of the schedule and of the results counts from
+ * there, so `at: 20s` is 20 s into a working service. Boot is not measured (its orders count
+ * toward no availability, outage or failover); a design that never serves within
+ * `BOOT_LIMIT` fails the run with a `boot` violation.
  *
  * Clients submit orders through chaos and settle and stop at the end of settle; the short
  * drain lets in-flight acks and replication land before the final durable state is read.
@@ -17,12 +24,12 @@ import { installFaults } from '../faults/injector.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import { validateTargets } from '../faults/schedule.ts';
 import { computeMetrics, type RunMetrics } from '../metrics/index.ts';
-import { SECOND, type Micros } from '../sim/time.ts';
+import { formatDuration, SECOND, type Micros } from '../sim/time.ts';
 import { DEFAULT_WORKLOAD, type Workload } from '../world/client.ts';
 import type { Design, ParamValues } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import type { MessageLog } from '../world/message-log.ts';
-import { buildRun } from '../run/run.ts';
+import { BOOT_LIMIT, buildRun } from '../run/run.ts';
 import { budgetNote, derivedEventBudget } from '../run/event-budget.ts';
 import '../parts/probe-catalog.ts'; // every bundled probe, for checking schedules' triggers
 
@@ -98,26 +105,37 @@ function simulateRun(options: SimulateOptions): RunResult {
     workload,
     recordTrace: options.recordTrace,
     recordMessages: options.recordMessages,
-    maxEvents: options.maxEvents ?? derivedEventBudget(endAt, workload),
+    // boot comes first; it is short, but may last up to BOOT_LIMIT
+    maxEvents: options.maxEvents ?? derivedEventBudget(endAt + BOOT_LIMIT, workload),
     budgetNote: budgetNote(endAt, workload, options.maxEvents !== undefined),
   });
   const { sim, world } = run;
   validateTargets(schedule, world);
 
-  const phase = (time: Micros, name: 'chaos' | 'heal' | 'drain' | 'end') => world.history.record({ type: 'phase', time, phase: name });
+  const phase = (time: Micros, name: 'boot' | 'chaos' | 'heal' | 'drain' | 'end') => world.history.record({ type: 'phase', time, phase: name });
 
-  sim.at(0, () => phase(0, 'chaos'));
-  installFaults(world, schedule);
-  sim.at(healAt, () => phase(healAt, 'heal'));
-  sim.at(settleEndAt, () => {
+  phase(0, 'boot');
+  const booted = run.boot();
+  let failure: Violation | undefined;
+  if (booted === 'served') {
+    const origin = world.origin;
+    phase(origin, 'chaos');
+    installFaults(world, schedule);
+    sim.at(origin + healAt, () => phase(origin + healAt, 'heal'));
+    sim.at(origin + settleEndAt, () => {
+      world.stopClients();
+      phase(origin + settleEndAt, 'drain');
+    });
+    if (run.step(origin + endAt)) phase(origin + endAt, 'end');
+  } else if (booted === 'never') {
     world.stopClients();
-    phase(settleEndAt, 'drain');
-  });
-  if (run.step(endAt)) phase(endAt, 'end');
+    failure = { invariant: 'boot', time: 0, detail: `the service never served: no client received an ack within ${formatDuration(BOOT_LIMIT)} of start` };
+  }
 
   const finished = run.finish({ healAt, settleEndAt, endAt });
   const { history, modelError } = finished;
-  const violations = modelError ? [{ invariant: 'model-error', time: modelError.time, detail: modelError.detail }] : checkAll(history, options.invariants, [...(options.design.invariants ?? []), ...(options.extraInvariants ?? [])]);
+  if (modelError) failure = { invariant: 'model-error', time: modelError.time, detail: modelError.detail };
+  const violations = failure ? [failure] : checkAll(history, options.invariants, [...(options.design.invariants ?? []), ...(options.extraInvariants ?? [])]);
   return {
     design: options.design.name,
     seed: options.seed,

@@ -5,7 +5,8 @@
  *
  * An order is *served* when it was acked within the client timeout. Orders rejected with
  * `fail` reason `market-closed` are neither served nor unserved (excluded), and so is an order
- * still unanswered at the end of the run whose timeout had not yet expired by then.
+ * still unanswered at the end of the run whose timeout had not yet expired by then, and an
+ * order invoked during boot (before time 0: the service had not served yet).
  */
 import type { Micros } from '../sim/time.ts';
 import type { History } from '../history/history.ts';
@@ -66,6 +67,7 @@ export const orderRecords = memoPerHistory(function orderRecords(history: Histor
 
 /** Whether an order was served within the client timeout, not served, or does not count. */
 export function serviceOf(order: OrderRecord, history: History): Service {
+  if (order.invokeAt < 0) return 'excluded';
   switch (order.outcome) {
     case 'ok':
       return order.latency! <= history.clientTimeout ? 'served' : 'unserved';

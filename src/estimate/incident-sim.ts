@@ -67,6 +67,9 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
   const workload: Workload = { ...DEFAULT_WORKLOAD, ordersPerSecond: options.ordersPerSecond };
   const run = buildRun({ design: options.design, params: options.params, seed, workload, maxEvents: options.maxEvents ?? 5_000_000 });
   const { sim, world } = run;
+  // the design starts up first; every instant below counts from the end of its boot
+  const booted = run.boot();
+  const origin = world.origin;
   const t0 = options.warmup + Math.floor(sim.rng('estimate:phase').float() * PHASE_JITTER);
 
   // the change points on the simulated clock, with the fast-forwarded time at each
@@ -86,11 +89,11 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
   const faults = new IncidentFaults(world, plant);
   incident.elements.forEach((element, c) => {
     const endsAt = repairTime(incident, c, at) ?? settleEndAt;
-    sim.at(at[c], () => faults.apply(c, element, incident.downs[c], endsAt));
+    sim.at(origin + at[c], () => faults.apply(c, element, incident.downs[c], origin + endsAt));
   });
-  sim.at(settleEndAt, () => world.stopClients());
+  sim.at(origin + settleEndAt, () => world.stopClients());
 
-  run.step(endAt);
+  if (booted === 'served') run.step(origin + endAt);
   const { history, modelError, events } = run.finish({ healAt: clock, settleEndAt, endAt });
   const metrics = computeMetrics(history);
   const windowStart = t0 - workload.timeout;
@@ -116,7 +119,7 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     splitBrainBeliefMs: metrics.splitBrainMs.belief,
     falseFailovers: metrics.falseFailovers,
     unrecovered,
-    ...(modelError ? { modelError: modelError.detail } : {}),
+    ...(modelError ? { modelError: modelError.detail } : booted === 'never' ? { modelError: 'the design never served during boot' } : {}),
     events,
   };
 }

@@ -23,24 +23,29 @@ import { armTrigger } from './trigger.ts';
 import { TRACE_FAULT_BEGIN, TRACE_FAULT_END, TRACE_FAULT_SKIPPED } from '../sim/trace-codes.ts';
 import { drawFaultTimes } from './fault-times.ts';
 
-/** Schedules every fault of `schedule` on the world's simulator (call before running). */
+/**
+ * Schedules every fault of `schedule` on the world's simulator (call before running). Schedule
+ * times count from the end of boot, `world.origin`.
+ */
 export function installFaults(world: World, schedule: Schedule): void {
   validateTargets(schedule, world);
+  const origin = world.origin;
+  const chaosEnd = origin + schedule.duration;
   schedule.faults.forEach((given, index) => {
     // a fault with a random start or length runs at what this run's seed draws
     const fault = drawFaultTimes(given, world.sim.seed);
     const kind = faultKind(fault.kind);
     if (!kind) throw new Error(`unknown fault kind ${fault.kind}`);
     const where = { source: schedule.source, field: `faults[${index}]` };
-    const endOf = (start: Micros) => (fault.for === undefined ? schedule.duration : Math.min(start + fault.for, schedule.duration));
+    const endOf = (start: Micros) => (fault.for === undefined ? chaosEnd : Math.min(start + fault.for, chaosEnd));
     const trigger = fault.when;
     if (trigger === undefined) {
-      world.sim.at(fault.at, () => fire(world, kind, fault, endOf(fault.at), where));
+      world.sim.at(origin + fault.at, () => fire(world, kind, fault, endOf(origin + fault.at), where));
       return;
     }
     // armed at `at`; each firing acts on the probe's node unless the fault names a target
-    world.sim.at(fault.at, () =>
-      armTrigger(world, trigger, schedule.duration, (node) => {
+    world.sim.at(origin + fault.at, () =>
+      armTrigger(world, trigger, chaosEnd, (node) => {
         const endsAt = endOf(world.sim.now);
         fire(world, kind, fault, endsAt, where, kind.target === 'none' || fault.target ? undefined : node);
         return endsAt;

@@ -58,7 +58,7 @@ export type HistoryEvent =
   /** The load balancer marked a backend up or down. */
   | { type: 'lb'; time: Micros; node: string; healthy: boolean }
   /** A run phase began: chaos, heal, settle, drain. */
-  | { type: 'phase'; time: Micros; phase: 'chaos' | 'heal' | 'settle' | 'drain' | 'end' }
+  | { type: 'phase'; time: Micros; phase: 'boot' | 'chaos' | 'heal' | 'settle' | 'drain' | 'end' }
   /** A free-form note from a design (shown in timelines, never read by invariants). */
   | { type: 'note'; time: Micros; node: string; text: string }
   /**
@@ -83,8 +83,15 @@ export interface FinalNodeState {
   lastRoleByScope?: Record<string, { role: Role; epoch: number }>;
 }
 
-/** What invariants and metrics read: the events, the final state and the run's frame. */
+/**
+ * What invariants and metrics read: the events, the final state and the run's frame. Times
+ * count from the end of boot (the service first served): boot events have negative times,
+ * and nothing before 0 counts toward outages, availability, split-brain time or failovers
+ * (safety invariants judge the whole run).
+ */
 export interface History {
+  /** How long boot took: the run started at `-boot`. */
+  boot: Micros;
   events: HistoryEvent[];
   final: FinalNodeState[];
   /** The node ids of the design, in declaration order. */

@@ -25,7 +25,7 @@ export function orderAvailability(history: History, records: readonly OrderRecor
 /** 1 - (outage time / measured window); `records` sorted by invoke time. */
 export function uptimeFraction(history: History, records: readonly OrderRecord[], outages: readonly Outage[]): number {
   if (records.length === 0) return 1;
-  const windowStart = records[0].invokeAt;
+  const windowStart = Math.max(0, records[0].invokeAt); // boot is not measured
   const windowEnd = history.settleEndAt;
   if (windowEnd <= windowStart) return 1;
   let down = 0;

@@ -19,7 +19,8 @@ export function failoverCount(intervals: readonly PrimaryInterval[]): number {
   const previous = new Map<string, PrimaryInterval>();
   for (const interval of intervals) {
     const prev = previous.get(interval.scope);
-    if (prev && (interval.node !== prev.node || interval.epoch !== prev.epoch)) count++;
+    // promotions during boot are the design starting up, not failovers
+    if (prev && interval.start >= 0 && (interval.node !== prev.node || interval.epoch !== prev.epoch)) count++;
     previous.set(interval.scope, interval);
   }
   return count;
@@ -41,7 +42,7 @@ export function falseFailovers(history: History, intervals: readonly PrimaryInte
       const last = lowerBound(own, at) - 1; // the old primary's last effect before the promotion
       return last >= 0 && own[last] >= old.startIndex && events[own[last]].time >= since;
     });
-    if (serving) count++;
+    if (serving && promoted.start >= 0) count++;
     active.push(promoted);
   }
   return count;

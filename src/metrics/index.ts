@@ -1,6 +1,6 @@
 /**
  * Per-run metrics: one JSON-ready record computed from the history alone, with every time in
- * milliseconds (design.md §8). The runner adds `events` and `messages`; campaigns aggregate
+ * milliseconds (design.md §8), counted from the end of boot; boot itself is only `bootMs`. The runner adds `events` and `messages`; campaigns aggregate
  * these records with `quantiles.ts`.
  *
  * ```ts
@@ -46,6 +46,8 @@ export interface OutageMetrics {
 }
 
 export interface RunMetrics {
+  /** How long the design took to serve its first order (boot; not measured). */
+  bootMs: number;
   /** Orders invoked. `orders = acked + failed + indeterminate + marketClosed`. */
   orders: number;
   acked: number;
@@ -91,11 +93,14 @@ export function computeMetrics(history: History): RunMetrics {
   const records = orderRecords(history);
   const outages = findOutages(history, records);
   const intervals = primaryIntervals(history);
-  const counts = runCounts(history, records);
+  // orders invoked during boot are not measured
+  const measured = records.filter((o) => o.invokeAt >= 0);
+  const counts = runCounts(history, measured);
   const { lostAcked, rpoMs } = recoveryPoint(history);
   const overlap = lockOverlap(history);
   return {
-    orders: records.length,
+    bootMs: toMs(history.boot),
+    orders: measured.length,
     acked: counts.acked,
     failed: counts.failed,
     indeterminate: counts.indeterminate,
@@ -112,7 +117,7 @@ export function computeMetrics(history: History): RunMetrics {
     failovers: failoverCount(intervals),
     fencings: counts.fencings,
     fencingsOk: counts.fencingsOk,
-    ackLatency: ackLatency(records),
+    ackLatency: ackLatency(measured),
     exchangeAccepted: counts.exchangeAccepted,
     exchangeRejected: counts.exchangeRejected,
     lockOverlaps: overlap.count,

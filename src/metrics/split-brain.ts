@@ -11,9 +11,11 @@ import { toMs } from '../sim/time.ts';
 export function splitBrainTime(history: History, intervals?: PrimaryInterval[]): { belief: number; effective: number } {
   let belief = 0;
   let effective = 0;
+  // boot (before 0) is not measured
+  const measured = (span: { start: number; end: number }) => Math.max(0, span.end - Math.max(0, span.start));
   for (const pair of splitBrainIntervals(history, intervals)) {
-    belief += pair.belief.end - pair.belief.start;
-    if (pair.effective) effective += pair.effective.end - pair.effective.start;
+    belief += measured(pair.belief);
+    if (pair.effective) effective += measured(pair.effective);
   }
   return { belief: toMs(belief), effective: toMs(effective) };
 }

@@ -39,6 +39,7 @@ export function runText(result: RunResult, options: TextOptions = {}): string {
   out.push('');
   out.push('METRICS');
   out.push(`  ${sessionLine(result.workload)}`);
+  out.push(`  boot ${ms(m.bootMs)}: start-up until a client first received an ack; times count from its end, boot is not measured`);
   out.push(`  orders ${m.orders}, acked ${m.acked}, failed ${m.failed}, indeterminate ${m.indeterminate}${m.marketClosed ? `, refused while market closed ${m.marketClosed}` : ''}`);
   out.push(`  availability ${pct(m.availability)} of orders acked within the client timeout; uptime ${pct(m.uptimeFraction)}`);
   const outages = m.outages.map((o) => `${ms(o.rtoMs)} at ${(o.startMs / 1000).toFixed(3)}s${o.open ? ' (still open)' : ''}`);

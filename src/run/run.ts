@@ -10,6 +10,16 @@
  * const { history, modelError } = run.finish({ healAt, settleEndAt, endAt });
  * ```
  *
+ * Boot: `boot()` starts the world and runs until the service serves: a client has received an
+ * ack, and for `BOOT_STEADY` (1 s) since then no order was refused or timed out. The steady
+ * second is there because a design's start-up does not end at its first ack: a load balancer
+ * still routes to unproven replicas until its health checks mark them down (HAProxy
+ * `init-state up`, fall 3), a VIP's gratuitous ARPs are still reaching clients; counting those
+ * refusals as the service failing would blame a working design for its own start-up. Bounded
+ * by `BOOT_LIMIT`; that instant (on a 1 ms grid) becomes `world.origin`, and from then on the caller schedules relative to it (the fault injector
+ * adds it). `finish` takes its window relative to the origin and returns a history whose times
+ * count from it too, boot negative.
+ *
  * `step` may be called again with a later time (a boot phase, then the run proper). A design
  * that throws (`ModelError`) or loops past the event budget stops the run: `step` returns false
  * and `finish` reports it as `modelError` instead of crashing the caller, which decides what a
@@ -18,7 +28,7 @@
  */
 import type { History } from '../history/history.ts';
 import { EventBudgetExceeded, Simulator } from '../sim/simulator.ts';
-import { SECOND, type Micros } from '../sim/time.ts';
+import { MS, SECOND, type Micros } from '../sim/time.ts';
 import type { Workload } from '../world/client.ts';
 import type { Design, ParamValues } from '../world/design.ts';
 import { MessageLog } from '../world/message-log.ts';
@@ -71,6 +81,13 @@ export interface FinishedRun {
   messageLog?: MessageLog;
 }
 
+/** The longest a design may take to serve its first order before the run fails. */
+export const BOOT_LIMIT: Micros = 120 * SECOND;
+/** Boot ends on this grid. */
+const BOOT_STEP: Micros = MS;
+/** How long the service must answer without a refusal or timeout, after its first ack, to have booted. */
+export const BOOT_STEADY: Micros = SECOND;
+
 /** The default RTO target of a design that declares none. */
 const DEFAULT_RTO_TARGET: Micros = 60 * SECOND;
 
@@ -118,10 +135,49 @@ export class Run {
     return true;
   }
 
-  /** The history the checks and metrics read, and what the run cost. */
+  /**
+   * Starts the world and runs until the service serves steadily (see the file header), then
+   * sets `world.origin` there. Returns 'served', 'failed' (the design threw or looped) or
+   * 'never' (no ack within `limit`: the origin is then `limit`). A workload without orders
+   * has nothing to serve, so no boot: the origin stays 0 (protocol experiments that watch
+   * elections alone, e.g. the Raft paper's Figure 16).
+   */
+  boot(limit: Micros = BOOT_LIMIT): 'served' | 'failed' | 'never' {
+    if (this.workload.ordersPerSecond <= 0) return this.step(0) ? 'served' : 'failed';
+    const events = this.world.history.events;
+    let scanned = 0;
+    /** Since when the service has answered with acks only (undefined: no ack yet). */
+    let steadySince: Micros | undefined;
+    for (let t = BOOT_STEP; t <= limit; t += BOOT_STEP) {
+      if (!this.step(t)) return 'failed';
+      for (; scanned < events.length; scanned++) {
+        const e = events[scanned];
+        if (e.type === 'ok') steadySince ??= e.time;
+        else if (e.type === 'fail' || e.type === 'info') steadySince = undefined;
+      }
+      if (steadySince !== undefined && t - steadySince >= BOOT_STEADY) {
+        this.world.origin = t;
+        return 'served';
+      }
+    }
+    this.world.origin = limit;
+    return 'never';
+  }
+
+  /**
+   * The history the checks and metrics read, and what the run cost. `window` counts from the
+   * end of boot, and so do the history's times (its events are moved by `-world.origin`).
+   */
   finish(window: RunWindow): FinishedRun {
     const { world, sim } = this;
+    const origin = world.origin;
+    if (origin !== 0) {
+      for (const e of world.history.events) e.time -= origin;
+      world.network.messageLog?.shift(origin);
+    }
+    const failure = this.failure ? { time: this.failure.time - origin, detail: this.failure.detail } : undefined;
     const history: History = {
+      boot: origin,
       events: world.history.events,
       final: world.finalState(),
       nodes: [...world.nodeIds],
@@ -133,7 +189,7 @@ export class Run {
     };
     return {
       history,
-      ...(this.failure ? { modelError: this.failure } : {}),
+      ...(failure ? { modelError: failure } : {}),
       events: sim.eventsRun,
       messages: world.network.messagesSent,
       traceHash: sim.trace.hash(),

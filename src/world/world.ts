@@ -66,6 +66,13 @@ export class World {
   readonly placement = new Map<string, Placement>();
   /** Nodes held off by a confirmed fence until rebooted or powered on. */
   readonly fencedOff = new Set<string>();
+  /**
+   * The end of boot on the simulator's clock (design.md §2, run/run.ts): the instant the
+   * service first served. Schedule times (fault `at`, chaos, heal, settle) count from here, and
+   * so does every time in the history once the run is finished. The one place the boot offset
+   * lives: whatever schedules from a schedule file adds it (faults/injector.ts).
+   */
+  origin: Micros = 0;
   /** The load balancer, when the design's routing is `lb`. */
   loadBalancer: LoadBalancer | undefined;
   private readonly nodes = new Map<string, SimNode>();

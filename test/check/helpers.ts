@@ -10,6 +10,7 @@ export const ms = (millis: number): Micros => Math.round(millis * MS);
 
 /** The frame used unless a test overrides it: two nodes, 1 s client timeout, 5 s RTO target. */
 export const DEFAULT_FRAME: Omit<History, 'events'> = {
+  boot: 0,
   nodes: ['a', 'b'],
   final: [],
   healAt: ms(60_000),

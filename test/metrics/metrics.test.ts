@@ -20,6 +20,7 @@ describe('computeMetrics', () => {
       },
     );
     expect(computeMetrics(h)).toEqual({
+      bootMs: 0,
       orders: 6, acked: 3, failed: 1, indeterminate: 2, marketClosed: 0,
       availability: 0.5,
       uptimeFraction: 1 - (2_010 + 5_000) / 10_000,

@@ -44,7 +44,7 @@ export function roles(result: RunResult, node: string, role?: Role): Ev<'role'>[
 }
 
 /** The first time `node` declared itself primary at or after `after`. */
-export function promotedAt(result: RunResult, node: string, after: Micros = 0): Micros | undefined {
+export function promotedAt(result: RunResult, node: string, after: Micros = -Infinity): Micros | undefined {
   return roles(result, node, 'primary').find((e) => e.time >= after)?.time;
 }
 

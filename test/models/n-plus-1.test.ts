@@ -98,7 +98,7 @@ describe('n-plus-1: a second failure while the spare is in use', () => {
     const down = unservedOf(r, 'client:3');
     expect(Math.min(...down)).toBeLessThan(35.1 * SECOND);
     expect(Math.max(...down)).toBeGreaterThan(54 * SECOND); // out for the whole 20 s repair
-    expect(Math.max(...down)).toBeLessThan(55.1 * SECOND);
+    expect(Math.max(...down)).toBeLessThan(56.1 * SECOND); // repaired at 55 s, back within a heartbeat
     expect(unservedOf(r, 'client:1')).toEqual([]);
   });
 

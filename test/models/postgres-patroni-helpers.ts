@@ -33,16 +33,16 @@ export function events<T extends HistoryEvent['type']>(r: RunResult, type: T): E
 }
 
 /** Primary declarations after `after`, optionally by nodes other than `except`. */
-export function promotions(r: RunResult, after: Micros = 0, except?: string): Ev<'role'>[] {
+export function promotions(r: RunResult, after: Micros = -Infinity, except?: string): Ev<'role'>[] {
   return events(r, 'role').filter((e) => e.role === 'primary' && e.time >= after && e.node !== except);
 }
 
 /** When `node` stopped declaring itself primary (demoted) at or after `after`. */
-export function demotedAt(r: RunResult, node: string, after: Micros = 0): Micros | undefined {
+export function demotedAt(r: RunResult, node: string, after: Micros = -Infinity): Micros | undefined {
   return events(r, 'role').find((e) => e.node === node && e.role !== 'primary' && e.time >= after)?.time;
 }
 
-export function noteAt(r: RunResult, node: string, text: string, after: Micros = 0): Micros | undefined {
+export function noteAt(r: RunResult, node: string, text: string, after: Micros = -Infinity): Micros | undefined {
   return events(r, 'note').find((e) => e.node === node && e.text.includes(text) && e.time >= after)?.time;
 }
 

@@ -39,7 +39,7 @@ export function notes(r: RunResult, text: string, node?: string): Ev<'note'>[] {
 }
 
 /** Primary declarations at or after `after` by nodes other than `except`. */
-export function promotions(r: RunResult, after: Micros = 0, except?: string): Ev<'role'>[] {
+export function promotions(r: RunResult, after: Micros = -Infinity, except?: string): Ev<'role'>[] {
   return events(r, 'role').filter((e) => e.role === 'primary' && e.time >= after && e.node !== except);
 }
 
