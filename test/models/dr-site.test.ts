@@ -89,9 +89,10 @@ describe('dr-site: losing the primary datacenter', () => {
   });
 
   it('RPO by mode: real-time (in flight) < log shipping (its interval) < snapshots (theirs)', () => {
-    // dc1 is lost at 90 s: the last log shipment left at ~80 s, the last snapshot at ~60 s (a
-    // quicker runbook, so the DR site is promoted within the 120 s of chaos)
-    const lossAt90 = ['{ at: 90s, kind: dc-down, target: dc:dc1 }'];
+    // dc1 is lost at 95 s: shipments and snapshots run on their own period from the start of
+    // boot, so the last shipment left ~5 s before the loss and the last snapshot ~35 s before
+    // (a quicker runbook, so the DR site is promoted within the 120 s of chaos)
+    const lossAt90 = ['{ at: 95s, kind: dc-down, target: dc:dc1 }'];
     const rpo = (params: Record<string, unknown>) => {
       const r = run(lossAt90, { drDetectionTimeout: '10s', promotionDelay: '10s', ...params }, '120s', '30s');
       expect(promotions(r).some((p) => p.node === 'd1')).toBe(true);
