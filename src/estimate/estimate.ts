@@ -104,6 +104,8 @@ export interface DesignEstimate {
   rpo: { p99Ms: number; maxMs: number };
   pDataLossPerYear: RareEventRate;
   pSplitBrainPerYear: RareEventRate;
+  /** Whether the design has two nodes that could both be primary; reports leave split brain out when not. */
+  canSplitBrain: boolean;
   falseFailoversPerYear: number;
   ideal: (IdealResult & { note?: string }) | { availability: null; note: string };
   /** The structural downtime of the drawn history (checks the ideal), and the protocol's cost. */
@@ -245,6 +247,7 @@ async function summarise(
     rpo: { p99Ms: weightedQuantile(lossRpo.map((i) => i.rpoMs), lossRpo.map((i) => i.weight), 0.99) || 0, maxMs: lossRpo.reduce((m, i) => Math.max(m, i.rpoMs), 0) },
     pDataLossPerYear: rare((i) => i.lostAcked > 0),
     pSplitBrainPerYear: rare((i) => i.splitBrainMs > 0),
+    canSplitBrain: plant.nodes.length > 1,
     falseFailoversPerYear: all.reduce((s, i) => s + i.weight * i.falseFailovers, 0) / totalYears,
     ideal: ideal(plant),
     structuralDowntimeMinutesPerYear: ci(minutes(perChunk(() => 0, (c) => c.structuralDownSeconds)), 0),

@@ -21,6 +21,7 @@ import { scheduleToYaml } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import { campaignCoverage, campaignMetrics, vacuityWarnings, type CampaignCoverage, type CampaignMetrics } from './campaign-metrics.ts';
 import { HASIM_VERSION } from './run-json.ts';
+import { campaignVerdict } from './verdict.ts';
 
 export const FORMAT = 'hasim-campaign/1';
 export const DEFAULT_FAILURES_DIR = 'hasim-failures';
@@ -51,6 +52,12 @@ export interface DesignReport {
   params: Record<string, string>;
   runs: number;
   failedRuns: number;
+  /** No safety invariant broke in any run (report/verdict.ts; `recovery` is liveness). */
+  safe: boolean;
+  /** Every invariant that broke, with the number of runs it broke in. */
+  invariantsBroken: { invariant: string; runs: number }[];
+  /** The verdict in one line, as the tables lead with it. */
+  verdict: string;
   violations: Record<string, number>;
   failures: FailureReport[];
   /** Failed runs beyond `maxFailures`, counted but not kept. */
@@ -144,12 +151,15 @@ export function buildCampaignFile(input: FileInput, options: JsonOptions): Campa
       const violations: Record<string, number> = {};
       for (const name of plan.invariants ?? INVARIANTS.keys()) violations[name] = 0;
       for (const [name, n] of a.violations) violations[name] = n;
-      return {
+      const report = {
         label: variant.label,
         design: variant.design,
         params: variant.params,
         runs: a.runs,
         failedRuns: a.failedRuns,
+        safe: true,
+        invariantsBroken: [] as DesignReport['invariantsBroken'],
+        verdict: '',
         violations,
         failures: a.failures.map((f) => failureReport(variant, f, dir, fixedSchedules)),
         failuresOmitted: a.failedRuns - a.failures.length,
@@ -157,6 +167,8 @@ export function buildCampaignFile(input: FileInput, options: JsonOptions): Campa
         coverage: campaignCoverage(a),
         warnings: vacuityWarnings(a),
       };
+      const verdict = campaignVerdict(report);
+      return { ...report, safe: verdict.safe, invariantsBroken: verdict.invariantsBroken, verdict: verdict.text };
     }),
     state: input.aggregates.map((a) => a.state()),
   };

@@ -23,6 +23,7 @@ export function campaignText(file: CampaignFile): string {
   for (const d of file.designs) {
     out.push('');
     out.push(`${d.label}${Object.keys(d.params).length ? ` (${Object.entries(d.params).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}: ${d.runs} runs, ${d.failedRuns} failed`);
+    out.push(`verdict: ${d.verdict}`);
     out.push(toBox(metricsTable(d)).trimEnd());
     out.push(coverageLine(d));
     for (const w of d.warnings) out.push(`warning: ${w}`);

@@ -1,6 +1,7 @@
 /**
  * The tables of `hasim compare` (one row per design) and `hasim sweep` (one row per parameter
- * value), built from the result file: availability, RTO p50/p99, lost acked orders, split
+ * value), built from the result file. Each row leads with its safety verdict (verdict.ts), and
+ * an unsafe design's availability is marked; then availability, RTO p50/p99, lost acked orders, split
  * brain, duplicate orders, false failovers and ack latency, plus the failed runs and which
  * invariants they broke. Rendered as a
  * box, CSV or Markdown by `table.ts`.
@@ -8,8 +9,10 @@
 import type { CampaignFile, DesignReport } from './campaign-json.ts';
 import { fmt } from './format.ts';
 import { toBox, type Tabular } from './table.ts';
+import { campaignVerdict, markedAvailability } from './verdict.ts';
 
-const RUN_COLUMNS = ['runs', 'failed runs', 'invariants broken'];
+const VERDICT = 'safety verdict';
+const RUN_COLUMNS = [VERDICT, 'runs', 'failed runs'];
 
 /**
  * `text`: formatted cells for people (Markdown, HTML): `98.86%`, `559ms`, `12 (3)`.
@@ -21,7 +24,7 @@ export type CellStyle = 'text' | 'raw';
 export function compareTable(file: CampaignFile, style: CellStyle = 'text'): Tabular {
   if (style === 'raw') {
     return {
-      columns: ['design', 'runs', 'failed runs', 'invariants broken', 'availability', 'RTO p50 ms', 'RTO p99 ms', 'lost acked', 'lost acked runs', 'split-brain runs', 'duplicate orders', 'false failovers', 'ack p99 ms'],
+      columns: ['design', 'runs', 'failed runs', 'invariants broken', 'safe', 'availability', 'RTO p50 ms', 'RTO p99 ms', 'lost acked', 'lost acked runs', 'split-brain runs', 'duplicate orders', 'false failovers', 'ack p99 ms'],
       rows: file.designs.map((d) => [
         d.label,
         ...rawRunCells(d),
@@ -42,7 +45,7 @@ export function compareTable(file: CampaignFile, style: CellStyle = 'text'): Tab
     rows: file.designs.map((d) => [
       d.label,
       ...runCells(d),
-      fmt.pct(d.metrics.availability.mean),
+      markedAvailability(fmt.pct(d.metrics.availability.mean), campaignVerdict(d)),
       fmt.ms(d.metrics.rtoMs.p50),
       fmt.ms(d.metrics.rtoMs.p99),
       `${d.metrics.lostAcked.total} (${d.metrics.lostAcked.runs})`,
@@ -58,7 +61,7 @@ export function compareTable(file: CampaignFile, style: CellStyle = 'text'): Tab
 export function sweepTable(file: CampaignFile, param: string, style: CellStyle = 'text'): Tabular {
   if (style === 'raw') {
     return {
-      columns: [param, 'runs', 'failed runs', 'invariants broken', 'RTO p50 ms', 'RTO p99 ms', 'false failovers', 'false failover runs', 'availability', 'split-brain runs', 'lost acked', 'lost acked runs', 'ack p99 ms'],
+      columns: [param, 'runs', 'failed runs', 'invariants broken', 'safe', 'RTO p50 ms', 'RTO p99 ms', 'false failovers', 'false failover runs', 'availability', 'split-brain runs', 'lost acked', 'lost acked runs', 'ack p99 ms'],
       rows: file.designs.map((d) => [
         d.params[param] ?? d.label,
         ...rawRunCells(d),
@@ -82,7 +85,7 @@ export function sweepTable(file: CampaignFile, param: string, style: CellStyle =
       fmt.ms(d.metrics.rtoMs.p50),
       fmt.ms(d.metrics.rtoMs.p99),
       `${d.metrics.falseFailovers.total} (${d.metrics.falseFailovers.runs})`,
-      fmt.pct(d.metrics.availability.mean),
+      markedAvailability(fmt.pct(d.metrics.availability.mean), campaignVerdict(d)),
       d.metrics.splitBrainRuns.effective,
       `${d.metrics.lostAcked.total} (${d.metrics.lostAcked.runs})`,
       fmt.ms(d.metrics.ackLatencyMs.p99),
@@ -96,18 +99,19 @@ export function sweepTable(file: CampaignFile, param: string, style: CellStyle =
  * in a column of their own (they made the table ~260 columns wide).
  */
 export function terminalTable(t: Tabular): string {
-  const broken = t.columns.indexOf('invariants broken');
-  const keep = t.columns.map((_, i) => i).filter((i) => i !== broken);
+  // the verdict stays in the table, short (safe / UNSAFE); each one in full is listed below
+  const verdict = t.columns.indexOf(VERDICT);
   const narrow: Tabular = {
-    columns: keep.map((i) => HEADER_LINES[t.columns[i]] ?? t.columns[i]),
-    rows: t.rows.map((row) => keep.map((i) => row[i])),
-    align: keep.map((i) => (i === 0 ? 'left' : 'right')),
+    columns: t.columns.map((c) => HEADER_LINES[c] ?? c),
+    rows: t.rows.map((row) => row.map((cell, i) => (i === verdict ? (String(cell).startsWith('UNSAFE') ? 'UNSAFE' : 'safe') : cell))),
+    align: t.columns.map((_, i) => (i === 0 ? 'left' : 'right')),
   };
-  const notes = broken < 0 ? [] : t.rows.filter((row) => row[broken] !== '-').map((row) => `  ${row[0]}: ${String(row[broken]).split(' ').join(', ')}`);
-  return toBox(narrow, { compact: true }) + (notes.length ? `invariants broken:\n${notes.join('\n')}\n` : '');
+  const notes = verdict < 0 ? [] : t.rows.map((row) => `  ${row[0]}: ${row[verdict]}`);
+  return toBox(narrow, { compact: true }) + (notes.length ? `safety verdicts (invariants broken):\n${notes.join('\n')}\n` : '');
 }
 
 const HEADER_LINES: Record<string, string> = {
+  [VERDICT]: 'safety',
   'failed runs': 'failed\nruns',
   availability: 'avail-\nability',
   'RTO p50': 'RTO\np50',
@@ -119,17 +123,15 @@ const HEADER_LINES: Record<string, string> = {
   'ack p99': 'ack\np99',
 };
 
+/** The verdict leads: safe, or which invariants broke in how many runs and how badly. */
 function runCells(d: DesignReport): (string | number)[] {
-  const broken = Object.entries(d.violations)
-    .filter(([, n]) => n > 0)
-    .map(([name]) => name);
-  return [d.runs, d.failedRuns, broken.join(' ') || '-'];
+  return [campaignVerdict(d).text, d.runs, d.failedRuns];
 }
 
-/** Runs, failed runs and the invariants broken (space-separated; empty for none). */
+/** Runs, failed runs, the invariants broken (space-separated; empty for none) and safe (1 or 0). */
 function rawRunCells(d: DesignReport): (string | number)[] {
-  const [runs, failed, broken] = runCells(d);
-  return [runs, failed, broken === '-' ? '' : broken];
+  const verdict = campaignVerdict(d);
+  return [d.runs, d.failedRuns, verdict.invariantsBroken.map((b) => b.invariant).join(' '), verdict.safe ? 1 : 0];
 }
 
 const raw = (x: number | null): number | string => (x === null ? '' : Math.round(x * 1e6) / 1e6);

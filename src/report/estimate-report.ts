@@ -7,6 +7,7 @@ import { finePct, fmt } from './format.ts';
 import { type Tabular } from './table.ts';
 import type { ReliabilityData } from '../estimate/reliability.ts';
 import type { DesignEstimate, RareEventRate } from '../estimate/estimate.ts';
+import { estimateVerdict, markedAvailability } from './verdict.ts';
 
 const num = (x: number, digits = 1) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
 const range = (r: { mean: number; low: number; high: number }, digits = 1) =>
@@ -25,8 +26,10 @@ export function estimateTable(results: readonly DesignEstimate[]): Tabular {
   return {
     columns: ['', ...results.map((r) => r.design)],
     rows: [
+      // safety first: an unsafe design's availability is never read without its verdict
+      row('safety verdict', (r) => estimateVerdict(r).text),
       row('structure (needed up)', (r) => r.structure),
-      row(`availability [${confidence}% CI]`, (r) => `${pct(r.availability.mean)} [${pct(r.availability.low)}, ${pct(r.availability.high)}]`),
+      row(`availability [${confidence}% CI]`, (r) => markedAvailability(`${pct(r.availability.mean)} [${pct(r.availability.low)}, ${pct(r.availability.high)}]`, estimateVerdict(r))),
       row('nines', (r) => num(r.nines, 2)),
       row('downtime min/yr', (r) => range(r.downtimeMinutesPerYear)),
       row('ideal (perfect failover) min/yr', (r) => (r.ideal.availability === null ? 'n/a' : `${num(r.ideal.downtimeMinutesPerYear, 2)}${r.ideal.exact ? '' : ' ~'}`)),
@@ -37,7 +40,7 @@ export function estimateTable(results: readonly DesignEstimate[]): Tabular {
       row('acked orders lost/yr', (r) => range(r.lostAckedPerYear)),
       row('RPO p99 / max', (r) => `${fmt.ms(r.rpo.p99Ms)} / ${fmt.ms(r.rpo.maxMs)}`),
       row('P(data loss) per year', (r) => prob(r.pDataLossPerYear)),
-      row('P(split brain) per year', (r) => prob(r.pSplitBrainPerYear)),
+      row('P(split brain) per year', (r) => (r.canSplitBrain ? prob(r.pSplitBrainPerYear) : 'n/a (one primary possible)')),
       row('false failovers/yr', (r) => num(r.falseFailoversPerYear, 2)),
       row('incidents/yr (simulated)', (r) => `${num(r.incidents.perYear, 1)} (${r.incidents.simulated.toLocaleString('en-US')} of ${r.incidents.total.toLocaleString('en-US')})`),
     ],
@@ -116,6 +119,10 @@ export function estimateJson(results: readonly DesignEstimate[], data: Reliabili
       incidentOrdersPerSecond: meta.incidentOrdersPerSecond,
       reliability: { name: data.name, source: data.source },
     },
-    designs: results,
+    designs: results.map((r) => {
+      const verdict = estimateVerdict(r);
+      const { pSplitBrainPerYear, ...rest } = r;
+      return { ...rest, ...(r.canSplitBrain ? { pSplitBrainPerYear } : {}), safe: verdict.safe, invariantsBroken: verdict.invariantsBroken, verdict: verdict.text };
+    }),
   };
 }

@@ -34,11 +34,11 @@ describe('compare', () => {
       ['nondeterministic', {}],
     ]);
     const table = compareTable(campaignJson(result, { kind: 'compare', command: [] }));
-    expect(table.rows.map((r) => [r[0], r[1]])).toEqual([
+    expect(table.rows.map((r) => [r[0], r[2]])).toEqual([
       ['misbehaving', 3],
       ['nondeterministic', 3],
     ]);
-    expect(table.columns).toEqual(['design', 'runs', 'failed runs', 'invariants broken', 'availability', 'RTO p50', 'RTO p99', 'lost acked (runs)', 'split-brain runs', 'duplicate orders', 'false failovers', 'ack p99']);
+    expect(table.columns).toEqual(['design', 'safety verdict', 'runs', 'failed runs', 'availability', 'RTO p50', 'RTO p99', 'lost acked (runs)', 'split-brain runs', 'duplicate orders', 'false failovers', 'ack p99']);
   });
 
   it('refuses a --set for a design not compared or a parameter no design has', async () => {

@@ -15,12 +15,13 @@ describe('hasim compare', () => {
     expect(withoutProgress(r.stderr)).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('design,runs,failed runs,invariants broken,availability,RTO p50 ms,RTO p99 ms,lost acked,lost acked runs,split-brain runs,duplicate orders,false failovers,ack p99 ms');
+    expect(lines[0]).toBe('design,runs,failed runs,invariants broken,safe,availability,RTO p50 ms,RTO p99 ms,lost acked,lost acked runs,split-brain runs,duplicate orders,false failovers,ack p99 ms');
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([
       ['misbehaving', '2'],
       ['nondeterministic', '2'],
     ]);
-    expect(lines[1]).toMatch(/^misbehaving,2,2,[^,]*single-primary/);
+    expect(lines[1]).toMatch(/^misbehaving,2,2,[^,]*single-primary[^,]*,0,/);
+    expect(lines[2]).toMatch(/^nondeterministic,2,0,,1,/);
     // raw numbers: no units, no percent signs, no "n (m)" pairs
     for (const line of lines.slice(1)) {
       const numbers = line.split(',').slice(4);
@@ -35,7 +36,9 @@ describe('hasim compare', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
     // one rule under the header, none between the design rows
     expect(lines.filter((l) => l.startsWith('├'))).toHaveLength(1);
-    expect(r.stdout).toMatch(/invariants broken:\n  misbehaving: single-primary/);
+    // safety first: the verdict column, and each verdict in full below the table
+    expect(r.stdout).toMatch(/safety verdicts \(invariants broken\):\n  misbehaving: UNSAFE: single-primary in 1\/1 runs/);
+    expect(r.stdout).toMatch(/\(UNSAFE\)/);
   });
 
   it('prints JSON with one entry per design', async () => {
@@ -59,9 +62,10 @@ describe('hasim sweep', () => {
     const r = await hasim(['sweep', DESIGN, '--param', 'badFraction=0..1:0.5', '-s', SHORT, '--runs', '2', '--workers', '0', '--format', 'md', '--set', 'mode=split']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('| badFraction | runs | failed runs | invariants broken | RTO p50 | RTO p99 | false failovers | availability | split-brain runs | lost acked (runs) | ack p99 |');
+    expect(lines[0]).toBe('| badFraction | safety verdict | runs | failed runs | RTO p50 | RTO p99 | false failovers | availability | split-brain runs | lost acked (runs) | ack p99 |');
     expect(lines.slice(2).map((l) => l.split(' | ')[0])).toEqual(['| 0', '| 0.5', '| 1']);
-    expect(lines[4]).toMatch(/^\| 1 \| 2 \| 2 \| [^|]*single-primary/);
+    expect(lines[2]).toMatch(/^\| 0 \| safe \| 2 \| 0 \|/);
+    expect(lines[4]).toMatch(/^\| 1 \| UNSAFE: [^|]*single-primary in 2\/2 runs[^|]*\| 2 \| 2 \|/);
   });
 
   it('exits 2 with one line for a parameter the design does not have', async () => {

@@ -14,7 +14,10 @@ describe('hasim estimate on the command line', () => {
     const json = JSON.parse(run.stdout);
     expect(json).toMatchObject({ kind: 'estimate', seed: 1, parameters: { years: 20 } });
     const [single] = json.designs;
-    for (const field of ['availability', 'nines', 'downtimeMinutesPerYear', 'outagesPerYear', 'rto', 'pDataLossPerYear', 'pSplitBrainPerYear']) expect(single).toHaveProperty(field);
+    for (const field of ['availability', 'nines', 'downtimeMinutesPerYear', 'outagesPerYear', 'rto', 'pDataLossPerYear', 'safe', 'invariantsBroken', 'verdict']) expect(single).toHaveProperty(field);
+    // one node cannot be two primaries: no split-brain figure
+    expect(single).not.toHaveProperty('pSplitBrainPerYear');
+    expect(single.safe).toBe(true);
     expect(single.availability).toMatchObject({ confidence: 0.95 });
   }, 60_000);
 

@@ -16,6 +16,7 @@ import { barChart, curveChart } from './svg-charts.ts';
 export function compareHtml(file: CampaignFile): string {
   const body = [
     header(file, `hasim compare <span class="sub">${esc(file.designs.map((d) => d.label).join(', '))}</span>`),
+    safety(file.designs, (d) => d.label),
     `<section><h2>By design</h2>${charts(file.designs, (d) => d.label)}</section>`,
     `<section><h2>Table</h2>${tabular(compareTable(file))}</section>`,
   ].join('\n');
@@ -29,6 +30,7 @@ export function sweepHtml(file: CampaignFile, param?: string): string {
   const design = file.plan.variants[0]?.design ?? '';
   const body = [
     header(file, `hasim sweep <span class="sub">${esc(design)} across ${esc(name)}</span>`),
+    safety(file.designs, valueOf),
     `<section><h2>Trade-off</h2><div class="charts">${tradeOff(file.designs, valueOf, name)}</div></section>`,
     `<section><h2>By ${esc(name)}</h2>${charts(file.designs, valueOf)}</section>`,
     `<section><h2>Table</h2>${tabular(sweepTable(file, name))}</section>`,
@@ -42,9 +44,15 @@ function header(file: CampaignFile, title: string): string {
   return `<header><h1>${title}</h1>${verdict(file)}${facts(planFacts(file))}<p class="none">${esc(caption)}</p><h2 class="inline">Command</h2>${copyable(file.command.join(' '), 'command-line')}</header>`;
 }
 
-/** One bar chart per metric, one bar (or pair) per design or value. */
+/** Safety first: each design's verdict (report/verdict.ts), before any availability figure. */
+function safety(designs: DesignReport[], label: (d: DesignReport) => string): string {
+  const items = designs.map((d) => `<li class="${d.safe ? 'ok' : 'bad'}"><b>${esc(label(d))}</b>: ${esc(d.verdict)}</li>`);
+  return `<section><h2>Safety</h2><ul class="verdicts">${items.join('')}</ul></section>`;
+}
+
+/** One bar chart per metric, one bar (or pair) per design or value; an unsafe design's bars say so. */
 function charts(designs: DesignReport[], label: (d: DesignReport) => string): string {
-  const categories = designs.map(label);
+  const categories = designs.map((d) => (d.safe ? label(d) : `${label(d)} (UNSAFE)`));
   const series = (name: string, f: (d: DesignReport) => number | null, label?: (d: DesignReport) => string) => ({ name, values: designs.map(f), ...(label ? { labels: designs.map(label) } : {}) });
   const inRuns = (t: { total: number; runs: number }) => (t.total ? `${t.total} in ${t.runs} run${t.runs === 1 ? '' : 's'}` : '0');
   const count = (v: number) => String(Math.round(v));

@@ -16,6 +16,7 @@
  */
 import type { DesignEstimate } from '../../estimate/estimate.ts';
 import { fmt } from '../format.ts';
+import { estimateVerdict } from '../verdict.ts';
 import { esc, facts, htmlDocument, table, copyable } from './document.ts';
 import { barChart, intervalChart, nines } from './svg-charts.ts';
 
@@ -54,7 +55,10 @@ export interface EstimateDesign {
   /** RTO quantiles over the simulated incidents, in ms. */
   rto?: { p50: number | null; p99: number | null; max?: number | null };
   pDataLossPerYear?: number;
+  /** Absent where the design cannot have two primaries. */
   pSplitBrainPerYear?: number;
+  /** The safety verdict (report/verdict.ts): `safe`, or what broke. */
+  verdict?: { safe: boolean; text: string };
 }
 
 export function estimateHtml(input: EstimateReportInput): string {
@@ -106,7 +110,8 @@ export function estimateHtml(input: EstimateReportInput): string {
   ];
   const rows = d.map((x) => [
     x.design,
-    fmt.pct(x.availability.mean),
+    x.verdict?.text ?? '-',
+    x.verdict && !x.verdict.safe ? `${fmt.pct(x.availability.mean)} (UNSAFE)` : fmt.pct(x.availability.mean),
     `${fmt.pct(x.availability.low)} – ${fmt.pct(x.availability.high)}`,
     nines(x.availability.mean).toFixed(2),
     x.idealAvailability == null ? '-' : fmt.pct(x.idealAvailability),
@@ -118,9 +123,10 @@ export function estimateHtml(input: EstimateReportInput): string {
   ]);
   const body = [
     header,
+    safetySection(d),
     `<section><h2>By design</h2><div class="charts">${charts.join('')}</div></section>`,
     input.notes?.length ? `<section><h2>Notes</h2><ul class="notes">${input.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>` : '',
-    `<section><h2>Table</h2>${table(['design', 'availability', 'interval', 'nines', 'ideal', 'downtime/yr', 'outages/yr', 'RTO p99', 'P(data loss)/yr', 'P(split brain)/yr'], rows)}</section>`,
+    `<section><h2>Table</h2>${table(['design', 'safety verdict', 'availability', 'interval', 'nines', 'ideal', 'downtime/yr', 'outages/yr', 'RTO p99', 'P(data loss)/yr', 'P(split brain)/yr'], rows)}</section>`,
   ].join('\n');
   return htmlDocument({ title: `hasim estimate: ${names.join(', ')}`, page: 'estimate', body, scripts: ['common.js'] });
 }
@@ -138,7 +144,15 @@ export function estimateReportInput(results: readonly DesignEstimate[], meta: Om
       outagesPerYear: r.outagesPerYear.mean,
       rto: r.rto.outagesSimulated ? { p50: r.rto.p50, p99: r.rto.p99, max: r.rto.max } : { p50: null, p99: null },
       pDataLossPerYear: r.pDataLossPerYear.perYear,
-      pSplitBrainPerYear: r.pSplitBrainPerYear.perYear,
+      ...(r.canSplitBrain ? { pSplitBrainPerYear: r.pSplitBrainPerYear.perYear } : {}),
+      verdict: estimateVerdict(r),
     })),
   };
+}
+
+/** Safety first: each design's verdict, before any availability figure. */
+function safetySection(d: readonly EstimateDesign[]): string {
+  if (!d.some((x) => x.verdict)) return '';
+  const items = d.map((x) => `<li class="${x.verdict?.safe === false ? 'bad' : 'ok'}"><b>${esc(x.design)}</b>: ${esc(x.verdict?.text ?? '-')}</li>`);
+  return `<section><h2>Safety</h2><ul class="verdicts">${items.join('')}</ul></section>`;
 }
