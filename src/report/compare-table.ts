@@ -103,7 +103,8 @@ export function terminalTable(t: Tabular): string {
   const verdict = t.columns.indexOf(VERDICT);
   const narrow: Tabular = {
     columns: t.columns.map((c) => HEADER_LINES[c] ?? c),
-    rows: t.rows.map((row) => row.map((cell, i) => (i === verdict ? (String(cell).startsWith('UNSAFE') ? 'UNSAFE' : 'safe') : cell))),
+    // the availability's (UNSAFE) mark is the verdict cell of the same row here
+    rows: t.rows.map((row) => row.map((cell, i) => (i === verdict ? (String(cell).startsWith('UNSAFE') ? 'UNSAFE' : 'safe') : String(cell).replace(' (UNSAFE)', '')))),
     align: t.columns.map((_, i) => (i === 0 ? 'left' : 'right')),
   };
   const notes = verdict < 0 ? [] : t.rows.map((row) => `  ${row[0]}: ${row[verdict]}`);

@@ -20,7 +20,7 @@ describe('compare leads with safety', async () => {
   it('JSON: each design carries safe and the invariants it broke', () => {
     const [naive, stonith] = file.designs;
     expect(naive.safe).toBe(false);
-    expect(naive.invariantsBroken.map((b) => b.invariant)).toContain('single-primary');
+    expect(naive.invariantsBroken.map((b) => b.invariant)).toContain('no-lost-ack');
     expect(stonith.safe).toBe(true);
     expect(stonith.invariantsBroken.filter((b) => b.invariant !== 'recovery')).toEqual([]);
   });
@@ -29,7 +29,7 @@ describe('compare leads with safety', async () => {
     const table = compareTable(file);
     expect(table.columns.slice(0, 2)).toEqual(['design', 'safety verdict']);
     const [naive, stonith] = table.rows;
-    expect(String(naive[1])).toMatch(/^UNSAFE: .*single-primary in 1\/1 runs/);
+    expect(String(naive[1])).toMatch(/^UNSAFE: .*no-lost-ack in 1\/1 runs/);
     expect(String(naive[1])).toMatch(/lost acked orders/);
     expect(String(naive[table.columns.indexOf('availability')])).toMatch(/\(UNSAFE\)$/);
     expect(String(stonith[1])).toMatch(/^safe/);
