@@ -105,8 +105,8 @@ function simulateRun(options: SimulateOptions): RunResult {
     workload,
     recordTrace: options.recordTrace,
     recordMessages: options.recordMessages,
-    // boot comes first; it is short, but may last up to BOOT_LIMIT
-    maxEvents: options.maxEvents ?? derivedEventBudget(endAt + BOOT_LIMIT, workload),
+    // boot (a few seconds) comes out of the same budget
+    maxEvents: options.maxEvents ?? derivedEventBudget(endAt, workload),
     budgetNote: budgetNote(endAt, workload, options.maxEvents !== undefined),
   });
   const { sim, world } = run;
