@@ -29,13 +29,41 @@
  * leaves `patroni` running is PostgreSQL stuck under a live Patroni: the key stays renewed.
  */
 import type { Micros } from '../sim/time.ts';
-import type { Actor, Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+import type { Actor, CancelRequest, Msg, NodeContext, ReadRequest, TimerHandle } from '../world/actor.ts';
+import { messageKinds } from '../world/messages.ts';
 import { DcsClient } from './dcs-client.ts';
 import type { DcsKeys, DcsResult, DcsTxn } from './dcs-member.ts';
 import { OrderServer } from './order-server.ts';
 import { PostgresReplication, type PgReplicationConfig, type StandbyStatus } from './postgres-replication.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { DEMOTE_BEGIN as SHARED_DEMOTE, ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE } from './common-probes.ts';
+
+// --- messages: Patroni's REST checks between members, and client reads and cancels ---------
+
+/** GET /patroni (`patroni-status`) or the failsafe POST (`patroni-failsafe`) to another member. */
+interface PatroniQuery extends Msg {
+  type: 'patroni-status' | 'patroni-failsafe';
+  queryId: number;
+}
+interface PatroniStatusReply extends Msg {
+  type: 'patroni-status-reply';
+  queryId: number;
+  role: 'primary' | 'replica';
+  walBytes: number;
+}
+interface PatroniFailsafeReply extends Msg {
+  type: 'patroni-failsafe-reply';
+  queryId: number;
+  ok: boolean;
+}
+const PATRONI_MESSAGES = messageKinds<PatroniQuery | PatroniStatusReply | PatroniFailsafeReply | CancelRequest | ReadRequest>(
+  'patroni-status',
+  'patroni-failsafe',
+  'patroni-status-reply',
+  'patroni-failsafe-reply',
+  'cancel',
+  'read',
+);
 
 const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
@@ -147,15 +175,16 @@ export class PatroniNode implements Actor {
   onMessage(from: string, msg: Msg): void {
     if (msg.type === 'order' && this.running === 'primary') this.checkDisk();
     if (this.orders.handle(msg) || this.pg.handle(from, msg) || this.dcs.handle(from, msg)) return;
+    if (!PATRONI_MESSAGES.has(msg)) return;
     switch (msg.type) {
       case 'patroni-status':
-        this.ctx.send(from, { type: 'patroni-status-reply', queryId: msg.queryId, role: this.running, walBytes: this.walBytes() });
+        this.ctx.send(from, { type: 'patroni-status-reply', queryId: msg.queryId, role: this.running, walBytes: this.walBytes() } satisfies PatroniStatusReply);
         return;
       case 'patroni-failsafe': {
         // a running primary refuses another's failsafe claim; a replica takes it as a sign of life
         const ok = this.running !== 'primary';
         if (ok) this.failsafeLeader = { name: from, untilUs: this.ctx.monotonic() + this.config.ttlUs };
-        this.ctx.send(from, { type: 'patroni-failsafe-reply', queryId: msg.queryId, ok });
+        this.ctx.send(from, { type: 'patroni-failsafe-reply', queryId: msg.queryId, ok } satisfies PatroniFailsafeReply);
         return;
       }
       case 'patroni-status-reply':
@@ -164,13 +193,11 @@ export class PatroniNode implements Actor {
         return;
       case 'cancel':
         // the client's cancel request for a commit still waiting for the sync standby
-        if (this.pg.cancelWait(msg.orderId as string)) this.orders.cancel(msg.orderId as string, 'commit-cancelled');
+        if (this.pg.cancelWait(msg.orderId)) this.orders.cancel(msg.orderId, 'commit-cancelled');
         return;
       case 'read':
         // a SELECT: PostgreSQL answers on the primary and on a hot standby alike
-        this.ctx.send(msg.client as string, { type: 'read-result', readId: msg.readId, found: this.pg.visible(msg.orderId as string) });
-        return;
-      default:
+        this.ctx.send(msg.client, { type: 'read-result', readId: msg.readId, found: this.pg.visible(msg.orderId) });
         return;
     }
   }
@@ -510,20 +537,20 @@ export class PatroniNode implements Actor {
 
   // --- REST calls to other members ---------------------------------------------------------
 
-  private query(members: string[], type: string, done: (answers: MemberStatus[], allOk: boolean) => void): void {
+  private query(members: string[], type: PatroniQuery['type'], done: (answers: MemberStatus[], allOk: boolean) => void): void {
     if (members.length === 0) return done([], true);
     const queryId = this.nextQueryId++;
     this.queries.set(queryId, { waiting: new Set(members), answers: [], ok: true, done });
-    for (const m of members) this.ctx.send(m, { type, queryId });
+    for (const m of members) this.ctx.send(m, { type, queryId } satisfies PatroniQuery);
     this.ctx.setTimer(REST_TIMEOUT_US, 'patroni-rest-timeout', queryId);
   }
 
-  private onQueryReply(from: string, msg: Msg): void {
-    const queryId = msg.queryId as number;
+  private onQueryReply(from: string, msg: PatroniStatusReply | PatroniFailsafeReply): void {
+    const queryId = msg.queryId;
     const q = this.queries.get(queryId);
     if (!q || !q.waiting.delete(from)) return;
     if (msg.type === 'patroni-failsafe-reply') q.ok &&= msg.ok === true;
-    else q.answers.push({ node: from, role: msg.role as 'primary' | 'replica', walBytes: msg.walBytes as number });
+    else q.answers.push({ node: from, role: msg.role, walBytes: msg.walBytes });
     if (q.waiting.size === 0) this.finishQuery(queryId);
   }
 

@@ -37,6 +37,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
+import { messageKinds } from '../world/messages.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { ELECTION_WON as SHARED_WON } from './common-probes.ts';
 
@@ -58,6 +59,7 @@ export interface VrrpAdvert extends Msg {
   type: 'vrrp-advert';
   priority: number;
 }
+const VRRP_MESSAGES = messageKinds<VrrpAdvert>('vrrp-advert');
 
 export interface VrrpOptions {
   /** The other routers of this virtual router (multicast group members or `unicast_peer`). */
@@ -157,8 +159,8 @@ export class VrrpInstance {
   }
 
   handle(from: string, msg: Msg): boolean {
-    if (msg.type !== 'vrrp-advert') return false;
-    if (this.started && this.options.peers.includes(from)) this.onAdvert(from, (msg as VrrpAdvert).priority);
+    if (!VRRP_MESSAGES.has(msg)) return false;
+    if (this.started && this.options.peers.includes(from)) this.onAdvert(from, msg.priority);
     return true;
   }
 

@@ -28,6 +28,21 @@ export interface OrderRequest extends Msg {
   attempt: number;
 }
 
+/** A client's read of an order (message type `read`): answer `read-result` to `client`. */
+export interface ReadRequest extends Msg {
+  type: 'read';
+  readId: number;
+  orderId: string;
+  client: string;
+}
+
+/** A client gives up waiting for an order (message type `cancel`; pg_cancel_backend). */
+export interface CancelRequest extends Msg {
+  type: 'cancel';
+  orderId: string;
+  client: string;
+}
+
 /** A timer handle; pass it to `cancelTimer`. */
 export interface TimerHandle {
   readonly kind: string;
