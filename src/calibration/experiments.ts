@@ -47,6 +47,8 @@ export interface Experiment {
   afterFaultMs: number;
   /** Seeds the fidelity test runs (default FIDELITY_SEEDS); fewer for long runs. */
   seeds?: number;
+  /** Completed real trials the fixture must hold (default 15; fewer where a trial takes minutes). */
+  minTrials?: number;
   steps: StepDef[];
   /**
    * Steps in protocol order: the time from each to the next is compared too (`sdown→odown`),
@@ -153,6 +155,11 @@ const KEEPALIVED_STEPS: StepDef[] = [
 /** The harness's keepalived.conf: priorities 150 / 100, advert_int 1, GARP 5 + 5 after 5 s, no vrrp_script. */
 const KEEPALIVED_PARAMS = { priorities: '150,100', advertInt: '1s', garpMasterDelay: '5s', garpMasterRepeat: 5 };
 
+const PATRONI_STEPS: StepDef[] = [
+  { name: 'leaderKeyTaken', doc: 'a replica takes the expired leader key ("promoted self to leader by acquiring session lock")', at: firstNote(/^patroni: acquired the leader key/) },
+  ...clientSteps,
+];
+
 export const EXPERIMENTS: Experiment[] = [
   {
     id: 'redis-sentinel--master-kill',
@@ -179,6 +186,21 @@ export const EXPERIMENTS: Experiment[] = [
     faultWindowMs: [2000, 5000],
     afterFaultMs: 10_000,
     steps: KEEPALIVED_STEPS,
+  },
+  {
+    id: 'patroni--primary-host-death',
+    system: 'patroni',
+    design: 'postgres-patroni',
+    params: { ttl: '30s', loopWait: '10s', retryTimeout: '10s', synchronousMode: 'off' },
+    workload: HARNESS_CLIENT,
+    fault: { kind: 'crash', target: 'pg1' },
+    // ten seconds wide: one loop_wait, so the kill meets the HA loop at a uniform phase
+    faultWindowMs: [10_000, 20_000],
+    afterFaultMs: 38_000,
+    // a Patroni run (3 DCS members, 3 nodes, 50 s) costs ~0.4 s: few seeds keep npm test short
+    seeds: 12,
+    minTrials: 8,
+    steps: PATRONI_STEPS,
   },
   {
     id: 'keepalived--graceful-stop',
