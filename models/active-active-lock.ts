@@ -89,6 +89,7 @@
 import { defineDesign, type NodeSpec, type Resolved } from '../src/world/design.ts';
 import { majorityOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
+import { ORDER_MESSAGES } from '../src/world/messages.ts';
 import { RedisClient, Redlock, type Locker, type LockOptions } from '../src/parts/lock-client.ts';
 import { InputError } from '../src/sim/input-error.ts';
 import { RedisLockStore, type AppendFsync } from '../src/parts/redis-lock-store.ts';
@@ -160,7 +161,7 @@ class ActiveActiveService implements Actor {
   onMessage(_from: string, msg: Msg): void {
     if (this.locker !== this.redis && this.locker.handle(_from, msg)) return;
     if (this.redis.handle(_from, msg)) return;
-    if (msg.type === 'order') this.processOrder(msg as OrderRequest);
+    if (ORDER_MESSAGES.has(msg)) this.processOrder(msg);
   }
 
   onTimer(kind: string, data: unknown): void {

@@ -98,7 +98,8 @@ import { defineDesign, type Resolved } from '../src/world/design.ts';
 import { oneOf } from '../src/world/estimate-declaration.ts';
 import { InputError } from '../src/sim/input-error.ts';
 import { perNode } from '../src/world/params.ts';
-import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
+import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
+import { ORDER_MESSAGES } from '../src/world/messages.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { AsyncReplicator } from '../src/parts/async-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
@@ -205,7 +206,7 @@ class KeepalivedHost implements Actor {
 
   onMessage(from: string, msg: Msg): void {
     if (this.vrrp.handle(from, msg)) return;
-    if (msg.type === 'order' && !this.serviceRunning) return this.ctx.rejectOrder(msg as OrderRequest, 'connection-refused');
+    if (ORDER_MESSAGES.has(msg) && !this.serviceRunning) return this.ctx.rejectOrder(msg, 'connection-refused');
     if (this.server.handle(msg)) return;
     if (this.serviceRunning && this.standby.handle(from, msg)) return;
     for (const sender of this.senders) if (sender.handle(from, msg)) return;

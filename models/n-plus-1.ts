@@ -59,7 +59,8 @@
  *   (arping -c 3, arping(8), Linux base_reachable_time_ms, systemd RestartSec=5s).
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
-import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
+import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
+import { ORDER_MESSAGES } from '../src/world/messages.ts';
 import type { DiskEntry } from '../src/world/disk.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { AsyncReplicator } from '../src/parts/async-replicator.ts';
@@ -281,9 +282,9 @@ class Spare implements Actor {
 
   onMessage(from: string, msg: Msg): void {
     if (this.detector.handle(from, msg)) return;
-    if (msg.type === 'order') {
+    if (ORDER_MESSAGES.has(msg)) {
       if (this.serving) this.serving.server.handle(msg);
-      else this.ctx.rejectOrder(msg as OrderRequest, 'not-primary');
+      else this.ctx.rejectOrder(msg, 'not-primary');
       return;
     }
     if (msg.type === 'nplus1-handback-request') return this.handBack(from, msg.shard as string);

@@ -20,9 +20,7 @@
  */
 import type { NodeContext, Msg, OrderRequest } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
-import { messageKinds } from '../world/messages.ts';
-
-const ORDER_MESSAGES = messageKinds<OrderRequest>('order');
+import { ORDER_MESSAGES } from '../world/messages.ts';
 
 /** `replicas`: what the ack tells the client about replication (Redis WAIT's count), if anything. */
 export type ReplicateFn = (entry: DiskEntry, done: (ok: boolean, replicas?: number) => void, index: number) => void;

@@ -15,7 +15,7 @@
  * The check is on `type`, so the fields are typed without a cast per field, and a misspelt
  * kind fails to compile (the list must name kinds of the union).
  */
-import type { Msg } from './actor.ts';
+import type { Msg, OrderRequest } from './actor.ts';
 
 export interface MessageKinds<M extends Msg> {
   readonly types: readonly M['type'][];
@@ -27,3 +27,6 @@ export function messageKinds<M extends Msg>(...types: M['type'][]): MessageKinds
   const set = new Set<string>(types);
   return { types, has: (msg: Msg): msg is M => set.has(msg.type) };
 }
+
+/** A client's order, which every serving design receives. */
+export const ORDER_MESSAGES = messageKinds<OrderRequest>('order');
