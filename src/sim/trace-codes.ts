@@ -6,6 +6,7 @@
  *   code  kind            a                 b                 c
  *    2    message drop    sender index      receiver index    message type id
  *    3    message deliver sender index      receiver index    message type id
+ *    4    TCP reset       dead end's index  receiver index    0
  *   10    timer fires     node index        0                 timer kind id
  *   20    role declared   node index        role(@scope) id   epoch
  *   21    node state      node index        state id          0
@@ -15,6 +16,7 @@
  */
 export const TRACE_DROP = 2;
 export const TRACE_DELIVER = 3;
+export const TRACE_RESET = 4;
 export const TRACE_TIMER = 10;
 export const TRACE_ROLE = 20;
 export const TRACE_NODE_STATE = 21;

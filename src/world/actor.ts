@@ -134,6 +134,13 @@ export interface Actor {
   onRecover?(): void;
   onMessage(from: string, msg: Msg): void;
   onTimer?(kind: string, data: unknown): void;
+  /**
+   * The kernel reset this process's TCP connection to `peer`: the peer's process died while
+   * its host lives (or refused a connection because nothing listens). A design reacts at once,
+   * as the real system does on ECONNRESET (a walsender exits, a replica's master link goes
+   * down); a peer whose host died sends nothing, and is found only by timeouts.
+   */
+  onConnectionReset?(peer: string): void;
   /** Which thread handles a message or timer kind; default `main`. */
   threadOf?(kind: string): string;
   /**

@@ -349,6 +349,23 @@ export class Client implements Endpoint {
     }
   }
 
+  /**
+   * The kernel of `from` reset our connection: it refused `about` (nothing listens: the order
+   * was not taken) or, with `about` undefined, `from`'s process died with our attempts open
+   * (they may have taken effect). Either way the attempt fails now instead of timing out.
+   */
+  reset(from: string, about: Msg | undefined): void {
+    if (about !== undefined) {
+      if (about.type === 'order') this.onReject(from, { type: 'reject', orderId: about.orderId, attempt: about.attempt, reason: 'connection-refused' });
+      return;
+    }
+    for (const order of [...this.pending.values()]) {
+      if (order.target !== from || order.timer !== undefined || !this.canReceive(order, order.attempt)) continue;
+      order.uncertain = true;
+      this.onReject(from, { type: 'reject', orderId: order.orderId, attempt: order.attempt, reason: 'connection-reset' });
+    }
+  }
+
   private connectionTo(endpoint: string): number {
     return this.connections.get(endpoint) ?? 0;
   }

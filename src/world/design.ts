@@ -103,6 +103,11 @@ export interface Topology {
    * concurrent holders of different locks do not fence each other).
    */
   exchangeTokenScope?: 'global' | 'order';
+  /**
+   * Message types the design sends as datagrams (VRRP adverts, corosync/knet, ARP): lost
+   * outright, no connection for a kernel to reset. Every other message rides a TCP connection.
+   */
+  datagramMessages?: readonly string[];
   /** Whether the power controller (IPMI) sits on its own management network (default true). */
   separateFenceNetwork?: boolean;
   /** One-way latency of a link within a datacenter (default: lognormal, median 50us). */

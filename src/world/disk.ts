@@ -27,8 +27,10 @@ export class Disk {
   private kv = new Map<string, unknown>();
   private durableKv = new Map<string, unknown>();
   private lastDurableAt: Micros = 0;
-  /** Bumped on crash and failure so in-flight fsyncs of a previous life are ignored. */
+  /** Bumped on host crash and disk failure so in-flight fsyncs of a previous life are ignored. */
   private generation = 0;
+  /** Bumped when the process dies: its pending fsyncs still land, but nobody is told. */
+  private callbackGeneration = 0;
 
   /** Disk failures in force: the first destroys the data, the last `replace` puts in a new disk. */
   private failures = 0;
@@ -133,6 +135,7 @@ export class Disk {
 
   private afterFsync(apply: () => void, done?: WriteDone): void {
     const generation = this.generation;
+    const callbacks = this.callbackGeneration;
     const latency = Math.max(1, Math.round(this.fsyncLatency(this.rng) * this.slowFactor));
     // fsyncs complete in order: never before the previous one
     const at = Math.max(this.sim.now + latency, this.lastDurableAt);
@@ -140,11 +143,22 @@ export class Disk {
     this.sim.at(at, () => {
       if (generation !== this.generation) return;
       apply();
-      done?.(true);
+      if (callbacks === this.callbackGeneration) done?.(true);
     });
   }
 
-  /** The process died: what was not fsynced is gone. */
+  /**
+   * The process died but its host lives: what it wrote is in the kernel's page cache and
+   * reaches the disk anyway (pending fsyncs still complete; Linux writes dirty pages back
+   * within dirty_expire_centisecs, 30 s by default). Only the dead process's completion
+   * callbacks are dropped. PostgreSQL `synchronous_commit = remote_write` and Redis
+   * `appendfsync everysec` lose nothing on a process crash for this reason.
+   */
+  processDied(): void {
+    this.callbackGeneration++;
+  }
+
+  /** The host died (power loss, kernel panic): what was not fsynced, page cache included, is gone. */
   crash(): void {
     this.generation++;
     this.log.length = this.durableCount;

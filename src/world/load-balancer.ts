@@ -81,6 +81,17 @@ export class LoadBalancer implements Endpoint {
     else if (msg.type === 'order') this.world.network.send(this.id, from, { type: 'reject', orderId: msg.orderId, attempt: msg.attempt, reason: 'no-healthy-backend' });
   }
 
+  /** A backend's kernel refused a check or a forwarded order: nothing listens there. */
+  reset(from: string, about: Msg | undefined): void {
+    const backend = this.backends.find((b) => b.node === from);
+    if (about?.type === 'health-check') {
+      if (backend && backend.pendingCheck === about.checkId) this.result(backend, false);
+    } else if (about?.type === 'order') {
+      // HAProxy answers the client with an error when the server refuses (no redispatch here)
+      this.world.network.send(this.id, about.client as string, { type: 'reject', orderId: about.orderId, attempt: about.attempt, reason: 'connection-refused' });
+    }
+  }
+
   private pick(): string | undefined {
     for (let i = 0; i < this.backends.length; i++) {
       const backend = this.backends[(this.next + i) % this.backends.length];

@@ -17,12 +17,17 @@ import type { SimEvent, Simulator } from '../sim/simulator.ts';
 import type { Micros } from '../sim/time.ts';
 import type { Msg } from './actor.ts';
 import { MessageFate, type MessageLog } from './message-log.ts';
-import { TRACE_DELIVER, TRACE_DROP } from '../sim/trace-codes.ts';
+import { TRACE_DELIVER, TRACE_DROP, TRACE_RESET } from '../sim/trace-codes.ts';
 
 export interface Endpoint {
   readonly id: string;
   /** `copy`: this delivery is a second copy made by a `duplicate` fault. */
   receive(from: string, msg: Msg, copy?: boolean): void;
+  /**
+   * The kernel of `from` reset a TCP connection: `about` is the message it refused (nothing
+   * listens there), undefined when `from`'s process died with the connection open.
+   */
+  reset?(from: string, about: Msg | undefined): void;
 }
 
 interface Attachment {
@@ -60,6 +65,10 @@ export class Network {
   /** cutCount[from * n + to] > 0: messages from -> to are dropped. */
   private cutCount = new Int32Array(0);
   private lastDeliveryAt = new Float64Array(0);
+  /** tcpLink[from * n + to] = 1 once a TCP message went that way: a connection the kernel can reset. */
+  private tcpLink = new Uint8Array(0);
+  /** Message types sent as datagrams (VRRP adverts, corosync, gratuitous ARP): no connection, no reset. */
+  private readonly datagrams: ReadonlySet<string>;
   private impairments: Impairment[] = [];
   private readonly rng: Rng;
   messagesSent = 0;
@@ -73,8 +82,15 @@ export class Network {
     private readonly localLatency: Sampler,
     /** Extra one-way latency between two datacenters (µs), keyed `dcA>dcB`. */
     private readonly interDcLatency: Record<string, Micros>,
+    datagramMessages: readonly string[] = [],
   ) {
     this.rng = sim.rng('net');
+    this.datagrams = new Set(['garp', ...datagramMessages]);
+  }
+
+  /** Whether messages of `type` are datagrams (lost outright, never reset) rather than TCP. */
+  isDatagram(type: string): boolean {
+    return this.datagrams.has(type);
   }
 
   attach(endpoint: Endpoint, switchId: string, dc: string): void {
@@ -86,6 +102,7 @@ export class Network {
     const n = this.attachments.length;
     this.cutCount = new Int32Array(n * n);
     this.lastDeliveryAt = new Float64Array(n * n);
+    this.tcpLink = new Uint8Array(n * n);
   }
 
   has(id: string): boolean {
@@ -134,6 +151,7 @@ export class Network {
     if (a.dc !== b.dc) latency += this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
     if (this.impairments.length) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
     const link = a.index * this.attachments.length + b.index;
+    if (this.tcpLink[link] === 0 && !this.datagrams.has(msg.type)) this.tcpLink[link] = 1;
     const at = Math.max(this.sim.now + Math.max(1, Math.round(latency)), this.lastDeliveryAt[link]);
     this.lastDeliveryAt[link] = at;
     const packet: Packet = { time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId, sentAt: this.sim.now, copy };
@@ -193,6 +211,41 @@ export class Network {
   carrier(id: string): boolean {
     const at = this.get(id);
     return !this.nicDownCount[at.index] && !this.switchDownCount.get(at.switchId);
+  }
+
+  // --- the kernel's resets ---------------------------------------------------------------
+
+  /**
+   * `deadNode`'s process is gone but its kernel lives, and `msg` arrived from `sender`: a TCP
+   * segment to a port nobody listens on is answered with a reset; a datagram is dropped.
+   */
+  refuse(deadNode: string, sender: string, msg: Msg): void {
+    if (this.datagrams.has(msg.type)) return;
+    this.sendReset(this.get(deadNode), this.get(sender), msg);
+  }
+
+  /** `node`'s process died with its host up: the kernel resets every TCP connection it had. */
+  resetConnectionsOf(node: string): void {
+    const a = this.get(node);
+    const n = this.attachments.length;
+    for (const b of this.attachments) {
+      if (b !== a && (this.tcpLink[a.index * n + b.index] || this.tcpLink[b.index * n + a.index])) this.sendReset(a, b, undefined);
+    }
+  }
+
+  /** A reset travels like any segment: it takes a link latency and is lost if the path is down. */
+  private sendReset(a: Attachment, b: Attachment, about: Msg | undefined): void {
+    const receiver = b.endpoint;
+    if (!receiver.reset || !this.pathUp(a, b)) return;
+    let latency = this.localLatency(this.rng);
+    if (a.dc !== b.dc) latency += this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
+    const from = a.endpoint.id;
+    this.sim.after(Math.max(1, Math.round(latency)), () => {
+      if (!this.pathUp(a, b)) return;
+      this.sim.trace.add(this.sim.now, TRACE_RESET, a.index, b.index);
+      if (this.sim.trace.recording) this.sim.trace.line(this.sim.now, `reset ${from}->${receiver.id}${about ? ' ' + about.type : ''}`);
+      receiver.reset!(from, about);
+    });
   }
 
   // --- fault controls -------------------------------------------------------------------

@@ -243,9 +243,14 @@ export class SimNode {
     this.held = [];
     this.actor = undefined;
     this.stuckThreads = undefined;
-    this.disk.crash();
+    // a dead process leaves its writes in the page cache; a dead host loses them
+    if (state === 'crashed') this.disk.processDied();
+    else this.disk.crash();
     this.setState(state, reason);
     this.world.roleLost(this.id);
+    // the living kernel closes the dead process's sockets: its peers see a reset at once;
+    // a dead host says nothing, and its peers find out by their own timeouts
+    if (state === 'crashed') this.world.network.resetConnectionsOf(this.id);
   }
 
   private setState(state: NodeState, reason: string): void {
@@ -255,7 +260,12 @@ export class SimNode {
 
   /** Delivers a message from the network to the process, subject to the node's state. */
   receive(from: string, msg: Msg): void {
-    if (this.state === 'crashed' || this.state === 'off') return;
+    if (this.state === 'crashed' || this.state === 'off') {
+      // no process listens: a living kernel refuses a TCP connection with a reset (a
+      // datagram is dropped); a host without power answers nothing
+      if (this.state === 'crashed' && this.powerCuts === 0) this.world.network.refuse(this.id, from, msg);
+      return;
+    }
     if (this.state === 'up' && this.stuckThreads === undefined && this.slowdownUs === 0 && msg.type !== 'fence-result' && msg.type !== 'health-check') {
       // the common case, without allocating a closure
       this.world.runMessage(this, from, msg);
@@ -267,6 +277,14 @@ export class SimNode {
       if (msg.type === 'fence-result') this.world.power.onResult(this, msg);
       else if (msg.type === 'health-check') this.answerHealthCheck(from, msg);
       else this.actor?.onMessage(from, msg);
+    });
+  }
+
+  /** The kernel reset this node's connection to `peer` (its process died, or refused us). */
+  connectionReset(peer: string): void {
+    const incarnation = this.incarnation;
+    this.dispatch('connection-reset', () => {
+      if (incarnation === this.incarnation) this.actor?.onConnectionReset?.(peer);
     });
   }
 

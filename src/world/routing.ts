@@ -103,7 +103,10 @@ export class Routing {
     let best: string | undefined;
     let bestAt = -Infinity;
     for (const [node, at] of this.claims.get(this.vipOf(client)) ?? []) {
-      if (at > bestAt && this.world.node(node).state === 'up' && this.world.network.connected(node, client)) {
+      // the kernel answers ARP: a host whose process died still holds the address (a client
+      // then reaches it and is refused); a host without power, or frozen whole, does not
+      const state = this.world.node(node).state;
+      if (at > bestAt && (state === 'up' || state === 'crashed') && this.world.network.connected(node, client)) {
         best = node;
         bestAt = at;
       }

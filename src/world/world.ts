@@ -90,7 +90,7 @@ export class World {
     this.probes = new ProbeBus(this.history, () => sim.now);
     const t = checkedTopology(design, params, design.name);
     this.topology = t;
-    this.network = new Network(sim, sampler(t.linkLatency ?? DEFAULT_LINK_LATENCY), t.interDcLatency ?? {});
+    this.network = new Network(sim, sampler(t.linkLatency ?? DEFAULT_LINK_LATENCY), t.interDcLatency ?? {}, t.datagramMessages);
     this.exchange = new Exchange(this, t.exchangeChecksTokens ?? false, t.exchangeTokenScope ?? 'global');
     this.routing = new Routing(this, t.routing);
     this.power = new PowerController(this, t.separateFenceNetwork ?? true, t.bootTime ?? 30 * SECOND, t.fencePowerOffTime ?? 0);
@@ -112,7 +112,7 @@ export class World {
       const node = new SimNode(spec.id, this, disk, index);
       node.supervisedRestart = spec.supervisedRestart;
       this.nodes.set(spec.id, node);
-      this.network.attach({ id: spec.id, receive: (from, msg) => node.receive(from, msg) }, place.switch, place.dc);
+      this.network.attach({ id: spec.id, receive: (from, msg) => node.receive(from, msg), reset: (from) => node.connectionReset(from) }, place.switch, place.dc);
       if (this.power.separateNetwork) this.network.attach(new MgmtPort(`mgmt:${spec.id}`, node), `mgmt-${place.dc}`, place.dc);
     });
     for (const id of this.clientIds) {
