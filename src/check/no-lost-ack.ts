@@ -1,7 +1,9 @@
 /**
  * `no-lost-ack`: every order acked to a client is in the authoritative node's durable log
- * once the run is over (see `authority.ts`). One violation per run, at the ack of the first
- * lost order, carrying the count and the first few ids. `lostAcks` is shared with the RPO
+ * once the run is over (see `authority.ts`). One violation per run, carrying the count and
+ * the first few ids with their ack times, timed at the event that lost the first lost order:
+ * the first crash or power-off of the node that acked it, or promotion of another node in its
+ * scope, after the ack (the ack time when there is none). `lostAcks` is shared with the RPO
  * metric. With scopes (shards; see `scopes.ts`) each acked order is judged against the
  * authoritative log of its own scope, and each scope that lost orders is one violation.
  */
@@ -58,6 +60,7 @@ export const noLostAck: Invariant = {
       else byScope.set(scope, [l]);
     }
     return [...byScope].map(([scope, lost]) => {
+      const lostAt = lossEvent(history, lost[0]);
       const authority = authoritativeNode(history, scope)!;
       const lastEpoch = scope === '' ? authority.lastEpoch : authority.lastRoleByScope?.[scope]?.epoch;
       const shown = lost.slice(0, SHOWN_IDS).map((l) => `${l.orderId} (acked ${formatInstant(l.ackAt)})`);
@@ -66,9 +69,37 @@ export const noLostAck: Invariant = {
       const where = scope === '' ? '' : `${scope}: `;
       return {
         invariant: 'no-lost-ack',
-        time: lost[0].ackAt,
-        detail: `${where}${lost.length} acked order(s) missing from the durable log of ${authority.node} (${authority.state}${epoch}): ${shown.join(', ')}${more}`,
+        time: lostAt?.time ?? lost[0].ackAt,
+        detail: `${where}${lost.length} acked order(s) missing from the durable log of ${authority.node} (${authority.state}${epoch})${lostAt ? `, lost at ${lostAt.what}` : ''}: ${shown.join(', ')}${more}`,
       };
     });
   },
 };
+
+/**
+ * The event that lost an acked order: after its ack, the first crash or power-off of the node
+ * that held it (the scope's primary when the order was acked, or the node that acked it when
+ * no one was), or promotion of another node in the same scope (a failover to a node without
+ * it). Undefined when neither happened.
+ */
+function lossEvent(history: History, lost: LostAck): { time: Micros; what: string } | undefined {
+  const { events } = history;
+  const scope = lost.scope ?? '';
+  let primary: string | undefined;
+  let i = 0;
+  for (; i < events.length; i++) {
+    const e = events[i];
+    if (e.type === 'role' && (e.scope ?? '') === scope) {
+      if (e.role === 'primary') primary = e.node;
+      else if (e.node === primary) primary = undefined;
+    } else if (e.type === 'ok' && e.orderId === lost.orderId) break;
+  }
+  if (i === events.length) return undefined;
+  const acker = primary ?? (events[i] as { node: string }).node;
+  for (i++; i < events.length; i++) {
+    const e = events[i];
+    if (e.type === 'node-state' && e.node === acker && (e.state === 'crashed' || e.state === 'off')) return { time: e.time, what: `${acker} ${e.state} ${formatInstant(e.time)}` };
+    if (e.type === 'role' && e.role === 'primary' && e.node !== acker && (e.scope ?? '') === scope) return { time: e.time, what: `${e.node} promoted ${formatInstant(e.time)}` };
+  }
+  return undefined;
+}

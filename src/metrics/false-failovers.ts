@@ -26,10 +26,36 @@ export function failoverCount(intervals: readonly PrimaryInterval[]): number {
   return count;
 }
 
-/** Promotions made while another primary was alive and serving. */
+/**
+ * Failbacks: a node taking back the primaryship it had before the current primary took over
+ * from it (keepalived preemption, Pacemaker moving a resource back to its preferred node, an
+ * N+1 active taking its shard back). Planned, and not a false failover even though the
+ * primary it replaces is alive and serving. After boot only.
+ */
+export function failbacks(intervals: readonly PrimaryInterval[]): number {
+  return failbackSet(intervals).size;
+}
+
+/** The promotions (intervals) that are failbacks. */
+function failbackSet(intervals: readonly PrimaryInterval[]): Set<PrimaryInterval> {
+  const back = new Set<PrimaryInterval>();
+  const previous = new Map<string, PrimaryInterval[]>();
+  for (const interval of intervals) {
+    const list = previous.get(interval.scope) ?? [];
+    const current = list[list.length - 1];
+    const before = list[list.length - 2];
+    if (interval.start >= 0 && current && before && current.node !== interval.node && before.node === interval.node) back.add(interval);
+    list.push(interval);
+    previous.set(interval.scope, list);
+  }
+  return back;
+}
+
+/** Promotions made while another primary was alive and serving (failbacks excepted). */
 export function falseFailovers(history: History, intervals: readonly PrimaryInterval[] = primaryIntervals(history)): number {
   const effects = effectIndices(history);
   const { events } = history;
+  const back = failbackSet(intervals);
   let count = 0;
   let active: PrimaryInterval[] = [];
   for (const promoted of intervals) {
@@ -42,7 +68,7 @@ export function falseFailovers(history: History, intervals: readonly PrimaryInte
       const last = lowerBound(own, at) - 1; // the old primary's last effect before the promotion
       return last >= 0 && own[last] >= old.startIndex && events[own[last]].time >= since;
     });
-    if (serving && promoted.start >= 0) count++;
+    if (serving && promoted.start >= 0 && !back.has(promoted)) count++;
     active.push(promoted);
   }
   return count;

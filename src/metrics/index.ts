@@ -15,7 +15,7 @@ import { primaryIntervals } from '../check/primary-intervals.ts';
 import { toMs } from '../sim/time.ts';
 import { orderAvailability, uptimeFraction } from './availability.ts';
 import { runCounts } from './counts.ts';
-import { failoverCount, falseFailovers } from './false-failovers.ts';
+import { failbacks, failoverCount, falseFailovers } from './false-failovers.ts';
 import { ackLatency, type AckLatency } from './latency.ts';
 import { findOutages, type Outage } from '../check/outages.ts';
 import { recoveryPoint } from './rpo.ts';
@@ -75,6 +75,8 @@ export interface RunMetrics {
   falseFailovers: number;
   /** Promotions after the first. */
   failovers: number;
+  /** Failovers that gave the primaryship back to the node that had it (preemption, failback). */
+  failbacks: number;
   fencings: number;
   fencingsOk: number;
   ackLatency: AckLatency;
@@ -115,6 +117,7 @@ export function computeMetrics(history: History): RunMetrics {
     splitBrainMs: splitBrainTime(history, intervals),
     falseFailovers: falseFailovers(history, intervals),
     failovers: failoverCount(intervals),
+    failbacks: failbacks(intervals),
     fencings: counts.fencings,
     fencingsOk: counts.fencingsOk,
     ackLatency: ackLatency(measured),

@@ -48,7 +48,7 @@ export function runText(result: RunResult, options: TextOptions = {}): string {
   if (m.lockOverlaps || m.lostUnacked || m.staleReads) {
     out.push(`  overlapping lock holders ${m.lockOverlaps} (${ms(m.lockOverlapMs)}), lost visible-but-unacked orders ${m.lostUnacked}, stale reads ${m.staleReads}`);
   }
-  out.push(`  split brain: belief ${ms(m.splitBrainMs.belief)}, effective ${ms(m.splitBrainMs.effective)}; failovers ${m.failovers}, false ${m.falseFailovers}; fencings ${m.fencings} (${m.fencingsOk} ok)`);
+  out.push(`  split brain: belief ${ms(m.splitBrainMs.belief)}, effective ${ms(m.splitBrainMs.effective)}; failovers ${m.failovers} (failbacks ${m.failbacks}), false ${m.falseFailovers}; fencings ${m.fencings} (${m.fencingsOk} ok)`);
   out.push(`  ack latency p50 ${ms(m.ackLatency.p50)}, p99 ${ms(m.ackLatency.p99)}, p99.9 ${ms(m.ackLatency.p999)}, max ${ms(m.ackLatency.max)}`);
   out.push(`  ${m.events} events, ${m.messages} messages`);
   out.push('');

@@ -103,6 +103,17 @@ describe('no-lost-ack with scopes (one authority per shard)', () => {
     expect(lostAcks(h)).toEqual([{ orderId: 'y2', ackAt: ms(22), scope: 'shard2' }]);
     const violations = noLostAck.check(h);
     expect(violations).toHaveLength(1);
-    expect(violations[0].detail).toMatch(/^shard2: 1 acked order\(s\) missing from the durable log of s \(up, epoch 2\): y2/);
+    // timed at the event that lost it (a2's crash), with the ack time kept in the detail
+    expect(violations[0].time).toBe(ms(30));
+    expect(violations[0].detail).toMatch(/^shard2: 1 acked order\(s\) missing from the durable log of s \(up, epoch 2\), lost at a2 crashed 0\.030s: y2 \(acked 0\.022s\)/);
+  });
+
+  it('times a loss by failover at the promotion of the node without it', () => {
+    const h = history([role(0, 'a', 'primary', 1), acked('o1', 10, 'a'), role(500, 'b', 'primary', 2), role(600, 'a', 'standby', 2)], {
+      final: [final('a', 'up', ['o1'], 'standby', 2), final('b', 'up', [], 'primary', 2)],
+    });
+    const [violation] = noLostAck.check(h);
+    expect(violation.time).toBe(ms(500));
+    expect(violation.detail).toContain('lost at b promoted 0.500s: o1 (acked 0.012s)');
   });
 });

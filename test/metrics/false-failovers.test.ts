@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { primaryIntervals } from '../../src/check/primary-intervals.ts';
-import { failoverCount, falseFailovers } from '../../src/metrics/false-failovers.ts';
+import { failbacks, failoverCount, falseFailovers } from '../../src/metrics/false-failovers.ts';
 import { ackSent, crash, exchange, history, role } from '../check/helpers.ts';
 
 describe('falseFailovers', () => {
@@ -22,6 +22,27 @@ describe('falseFailovers', () => {
       role(0, 'a', 'primary', 1), ackSent(100, 'a', 'o1'), role(200, 'a', 'standby', 1), role(300, 'a', 'primary', 3), role(400, 'b', 'primary', 4),
     ]);
     expect(falseFailovers(h)).toBe(0);
+  });
+});
+
+describe('failbacks', () => {
+  it('counts a recovered node taking its role back (keepalived preemption) apart from false failovers', () => {
+    // a fails, b takes over and serves; a comes back and preempts b while b is serving
+    const h = history([
+      role(0, 'a', 'primary', 1), ackSent(100, 'a', 'o1'), crash(200, 'a'),
+      role(300, 'b', 'primary', 2), ackSent(900, 'b', 'o2'), role(1_000, 'a', 'primary', 3), role(1_001, 'b', 'standby', 3),
+    ]);
+    expect(failbacks(primaryIntervals(h))).toBe(1);
+    expect(falseFailovers(h)).toBe(0);
+    expect(failoverCount(primaryIntervals(h))).toBe(2);
+  });
+
+  it('still counts a promotion of a third node while the primary serves as false', () => {
+    const h = history([
+      role(0, 'a', 'primary', 1), crash(200, 'a'), role(300, 'b', 'primary', 2), ackSent(900, 'b', 'o2'), role(1_000, 'c', 'primary', 3),
+    ]);
+    expect(failbacks(primaryIntervals(h))).toBe(0);
+    expect(falseFailovers(h)).toBe(1);
   });
 });
 

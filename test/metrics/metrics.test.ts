@@ -39,7 +39,7 @@ describe('computeMetrics', () => {
       lostAcked: 1, rpoMs: 0,
       duplicates: 1,
       splitBrainMs: { belief: 0, effective: 0 },
-      falseFailovers: 0, failovers: 1,
+      falseFailovers: 0, failovers: 1, failbacks: 0,
       fencings: 1, fencingsOk: 1,
       ackLatency: { p50: 6, p99: 9.92, p999: 9.992, max: 10 },
       exchangeAccepted: 4, exchangeRejected: 1, lockOverlaps: 0, lockOverlapMs: 0, lostUnacked: 0, staleReads: 0,
