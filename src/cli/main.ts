@@ -23,9 +23,30 @@ const HELP_WIDTH = 100;
 
 export const EXIT = { ok: 0, violation: 1, input: 2, internal: 3, interrupted: 130, terminated: 143 } as const;
 
+/** What the figures mean (README "What the figures mean" says the same, with the reasons). */
+const DEFINITIONS = `
+What the figures mean:
+  boot      the design's own start-up, clients already sending; it ends once a client has
+            received an ack and no order failed for 1 s after it. Schedule and result times
+            count from its end (boot shows negative); nothing in boot counts toward outages,
+            RTO, availability, split-brain time or failovers (JSON metrics.bootMs).
+  ack       what the client received: by default a timed-out attempt drops its connection and
+            later replies on it are not acks (--client-session keep: a FIX-style session that
+            takes late replies).
+  outage    from the send of the first order not acked within the client timeout until a
+            client next receives an ack (for an order sent since); stretches under 100 ms are
+            blips, not outages.
+  RTO       an outage's length: detection (a node reacted), failover (a node became primary)
+            and catch-up (routing and client retries), each naming what it waited on
+            (JSON metrics.outages[]: startMs, endMs, rtoMs, ... from the end of boot).
+  verdict   compare, sweep and estimate lead with safety: safe, or the invariants broken, how
+            often and how badly; an unsafe design's availability is marked (UNSAFE).
+`;
+
 export function program(): Command {
   const cli = new Command('hasim')
     .description('Deterministic simulator for verifying high-availability failover designs')
+    .addHelpText('after', DEFINITIONS)
     .version(HASIM_VERSION)
     .exitOverride()
     .configureOutput({
