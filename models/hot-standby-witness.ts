@@ -47,12 +47,14 @@
  *   (arping -c 3, arping(8), Linux base_reachable_time, systemd RestartSec).
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
-import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
+import type { Actor, Msg, NodeContext, OrderRequest } from '../src/world/actor.ts';
 import type { Micros } from '../src/sim/time.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { SyncReplicator } from '../src/parts/sync-replicator.ts';
-import { StandbyReplica } from '../src/parts/standby-replica.ts';
-import { LeaseHolder, LeaseVoter, type LeaseRequest } from '../src/parts/witness-lease.ts';
+import { StandbyReplica, type ReplAck, type ReplEntry, type ReplInSync } from '../src/parts/standby-replica.ts';
+import type { ResyncReply, ResyncRequest } from '../src/parts/resync.ts';
+import { LeaseHolder, LeaseVoter, type LeaseMessage, type LeaseRequest } from '../src/parts/witness-lease.ts';
+import { messageKinds } from '../src/world/messages.ts';
 
 const params = {
   leaseDuration: { kind: 'duration', default: '10s', doc: 'lease granted by the voters (the partner timeout)', source: 'SQL Server database mirroring PARTNER TIMEOUT, default 10 s' },
@@ -80,6 +82,21 @@ interface SyncState extends Msg {
   standby: string;
   inSync: boolean;
 }
+/** What a data node receives: orders, the lease protocol, replication both ways, the witness's answer. */
+const DATA_NODE_MESSAGES = messageKinds<OrderRequest | LeaseMessage | ReplEntry | ResyncReply | ReplInSync | ReplAck | ResyncRequest | SyncState>(
+  'order',
+  'lease-release',
+  'lease-request',
+  'lease-reply',
+  'repl-entry',
+  'resync-reply',
+  'repl-in-sync',
+  'repl-ack',
+  'resync-request',
+  'sync-state-ok',
+);
+/** What the witness receives besides the lease protocol: a primary's report of its standby. */
+const WITNESS_MESSAGES = messageKinds<SyncState>('sync-state');
 
 /** A data node: primary while it holds the lease, otherwise a standby following the primary. */
 class DataNode implements Actor {
@@ -144,6 +161,7 @@ class DataNode implements Actor {
   }
 
   onMessage(from: string, msg: Msg): void {
+    if (!DATA_NODE_MESSAGES.has(msg)) return;
     switch (msg.type) {
       case 'order':
         this.server.handle(msg);
@@ -156,7 +174,7 @@ class DataNode implements Actor {
         this.voter.handle(from, msg);
         if (this.voter.holder === from && from === this.peer && !this.server.primary) {
           this.primarySeenAt = this.ctx.monotonic();
-          this.replica.follow(from, (msg as LeaseRequest).epoch);
+          this.replica.follow(from, msg.epoch);
         }
         return;
       case 'lease-reply':
@@ -167,7 +185,7 @@ class DataNode implements Actor {
       case 'repl-in-sync':
         if (this.server.primary) {
           // a newer primary exists: our lease must have lapsed unnoticed (cannot happen with sane clocks)
-          if (msg.type === 'repl-entry' && (msg.epoch as number) > this.lease.epoch) this.lease.release();
+          if (msg.type === 'repl-entry' && msg.epoch > this.lease.epoch) this.lease.release();
           return;
         }
         this.primarySeenAt = this.ctx.monotonic();
@@ -178,9 +196,7 @@ class DataNode implements Actor {
         this.replicator?.handle(from, msg);
         return;
       case 'sync-state-ok':
-        this.onWitnessConfirmed(msg as SyncState);
-        return;
-      default:
+        this.onWitnessConfirmed(msg);
         return;
     }
   }
@@ -309,8 +325,8 @@ class Witness implements Actor {
 
   onMessage(from: string, msg: Msg): void {
     if (this.voter.handle(from, msg)) return;
-    if (msg.type !== 'sync-state') return;
-    const state = msg as SyncState;
+    if (!WITNESS_MESSAGES.has(msg)) return;
+    const state = msg;
     if (from !== this.voter.holder || state.epoch !== this.voter.holderEpoch) return;
     const others = this.upToDate().filter((n) => n !== state.standby);
     this.setUpToDate(state.inSync ? [...others, state.standby] : others);
