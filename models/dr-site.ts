@@ -95,6 +95,20 @@ import { AsyncReplicator } from '../src/parts/async-replicator.ts';
 import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { SilenceDetector, heartbeatThreadOf } from '../src/parts/heartbeat.ts';
+import { messageKinds } from '../src/world/messages.ts';
+
+/** The primary asks the observer which nodes of `site` it still sees alive. */
+interface DrConfirm extends Msg {
+  type: 'dr-confirm';
+  site: 'dc1' | 'dc2';
+}
+interface DrConfirmReply extends Msg {
+  type: 'dr-confirm-reply';
+  site: 'dc1' | 'dc2';
+  alive: string[];
+}
+const CONFIRM_REQUESTS = messageKinds<DrConfirm>('dr-confirm');
+const CONFIRM_REPLIES = messageKinds<DrConfirmReply>('dr-confirm-reply');
 
 const params = {
   mode: { kind: 'enum', default: 'real-time', values: ['real-time', 'log-shipping', 'snapshots'], doc: 'how the DR site is fed', source: 'HA document §6: real-time replication, periodic snapshots, transaction log shipping' },
@@ -199,7 +213,7 @@ class DrNode implements Actor {
 
   onMessage(from: string, msg: Msg): void {
     if (this.detector.handle(from, msg) || this.server.handle(msg)) return;
-    if (msg.type === 'dr-confirm-reply') return this.confirmed(msg.alive as string[]);
+    if (CONFIRM_REPLIES.has(msg)) return this.confirmed(msg.alive);
     if (this.primary) this.replicators.get(from)?.handle(from, msg);
     else this.replica.handle(from, msg);
   }
@@ -294,7 +308,7 @@ class DrNode implements Actor {
     if (sentAt === undefined || now - sentAt > CONFIRM_TIMEOUT) {
       if (sentAt !== undefined) this.ctx.note('no answer from the observer: not promoting yet');
       this.runbook.confirmSentAt = now;
-      this.ctx.send(MONITOR, { type: 'dr-confirm', site: primarySite });
+      this.ctx.send(MONITOR, { type: 'dr-confirm', site: primarySite } satisfies DrConfirm);
     }
   }
 
@@ -422,9 +436,9 @@ class Observer implements Actor {
 
   onMessage(from: string, msg: Msg): void {
     if (this.detector.handle(from, msg)) return;
-    if (msg.type === 'dr-confirm') {
-      const site = msg.site as 'dc1' | 'dc2';
-      this.ctx.send(from, { type: 'dr-confirm-reply', site, alive: sites(this.p)[site].filter((n) => this.detector.alive(n)) });
+    if (CONFIRM_REQUESTS.has(msg)) {
+      const site = msg.site;
+      this.ctx.send(from, { type: 'dr-confirm-reply', site, alive: sites(this.p)[site].filter((n) => this.detector.alive(n)) } satisfies DrConfirmReply);
     }
   }
 

@@ -68,6 +68,15 @@ import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { SilenceDetector, heartbeatThreadOf } from '../src/parts/heartbeat.ts';
 import { scopedContext } from '../src/parts/scoped-context.ts';
 import { SharedStandby, type ShardLog } from '../src/parts/shared-standby.ts';
+import { messageKinds } from '../src/world/messages.ts';
+
+/** An active tells the spare: give my shard back (`nplus1-handback-request`), or I have failed. */
+interface ShardNotice extends Msg {
+  type: 'nplus1-handback-request' | 'nplus1-failed';
+  shard: string;
+}
+const NOTICE_MESSAGES = messageKinds<ShardNotice>('nplus1-handback-request', 'nplus1-failed');
+const HANDBACK_MESSAGES = messageKinds<ShardLog>('nplus1-handback');
 
 const params = {
   shards: { kind: 'integer', default: 3, min: 1, max: 16, doc: 'active shards (N); one more node is the shared standby', source: 'HA document §2 N+1 REDUNDANCY: Active 1, 2, 3 + Standby' },
@@ -158,7 +167,7 @@ class ShardActive implements Actor {
 
   onMessage(from: string, msg: Msg): void {
     if (this.detector.handle(from, msg) || this.server.handle(msg)) return;
-    if (msg.type === 'nplus1-handback') return this.takeBack(msg as unknown as ShardLog);
+    if (HANDBACK_MESSAGES.has(msg)) return this.takeBack(msg);
     this.replicator?.handle(from, msg);
   }
 
@@ -180,7 +189,7 @@ class ShardActive implements Actor {
       else this.resume(Math.max(this.epoch, spareEpoch));
     }
     // asked again at every beat until the copy arrives (a request or its answer may be lost)
-    if (this.state === 'standby') this.ctx.send(SPARE, { type: 'nplus1-handback-request', shard: this.shard });
+    if (this.state === 'standby') this.ctx.send(SPARE, { type: 'nplus1-handback-request', shard: this.shard } satisfies ShardNotice);
   }
 
   /** Nobody took the shard over: serve it again, at the newest epoch known for it. */
@@ -196,7 +205,7 @@ class ShardActive implements Actor {
     this.logLost ||= this.ctx.disk.failed;
     this.stepDown(this.epoch, 'the log disk refuses writes');
     this.state = 'failed';
-    this.ctx.send(SPARE, { type: 'nplus1-failed', shard: this.shard });
+    this.ctx.send(SPARE, { type: 'nplus1-failed', shard: this.shard } satisfies ShardNotice);
   }
 
   private stepDown(epoch: number, why: string): void {
@@ -287,8 +296,7 @@ class Spare implements Actor {
       else this.ctx.rejectOrder(msg, 'not-primary');
       return;
     }
-    if (msg.type === 'nplus1-handback-request') return this.handBack(from, msg.shard as string);
-    if (msg.type === 'nplus1-failed') return this.lost(msg.shard as string);
+    if (NOTICE_MESSAGES.has(msg)) return msg.type === 'nplus1-handback-request' ? this.handBack(from, msg.shard) : this.lost(msg.shard);
     this.log.handle(from, msg, this.serving?.shard);
   }
 
