@@ -402,6 +402,8 @@ export default defineDesign({
         ...(p.quorumDevice === 'none' ? [] : [{ id: ARBITER, rack: 'r-arbiter', serving: false }]),
       ],
       fencePowerOffTime: p.fencePowerOffTime,
+      // corosync's totem runs over UDP (knet or udpu, corosync.conf(5)): a lost beat is lost
+      datagramMessages: ['hb-beat'],
       routing: { kind: 'vip', garpCount: p.garpCount, garpInterval: p.garpInterval, arpCacheTtl: p.arpCacheTtl },
       separateFenceNetwork: p.fenceNetwork === 'separate',
       bootTime: p.bootTime,

@@ -276,6 +276,8 @@ export default defineDesign({
     return {
       nodes: hosts.map((id, i) => ({ id, rack: `r${i + 1}`, supervisedRestart: p.restartSec })),
       routing: { kind: 'vip', garpCount: p.garpMasterRepeat, garpInterval: 0, arpCacheTtl: p.baseReachableTime },
+      // VRRP is IP protocol 112, multicast: an advert lost is lost (RFC 3768 §5.1)
+      datagramMessages: ['vrrp-advert'],
     };
   },
   createNode: (ctx, p) => new KeepalivedHost(ctx, p),

@@ -7,6 +7,7 @@
  *    2    message drop    sender index      receiver index    message type id
  *    3    message deliver sender index      receiver index    message type id
  *    4    TCP reset       dead end's index  receiver index    0
+ *    5    retransmitted   sender index      receiver index    message type id
  *   10    timer fires     node index        0                 timer kind id
  *   20    role declared   node index        role(@scope) id   epoch
  *   21    node state      node index        state id          0
@@ -17,6 +18,7 @@
 export const TRACE_DROP = 2;
 export const TRACE_DELIVER = 3;
 export const TRACE_RESET = 4;
+export const TRACE_RETRANSMIT = 5;
 export const TRACE_TIMER = 10;
 export const TRACE_ROLE = 20;
 export const TRACE_NODE_STATE = 21;

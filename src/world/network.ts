@@ -4,10 +4,14 @@
  *
  *     NIC(a) -> switch(a) -> [core / inter-DC link] -> switch(b) -> NIC(b)
  *
- * and is lost if any hop is down, if the ordered pair a->b is cut (partitions may be one-way),
- * or by the link's loss probability. Latency is drawn per message from the link's
- * distribution plus any added delay; links are FIFO like the TCP connections HA stacks use, so
- * a message never overtakes an earlier one on the same link.
+ * and is lost if any hop is down or if the ordered pair a->b is cut (partitions may be one-way).
+ * Random loss (`loss` faults) treats the two transports differently: a datagram (VRRP adverts,
+ * corosync, ARP: the design's `datagramMessages`) is simply lost; a TCP segment is retransmitted
+ * after Linux's RTO (200 ms, doubling) and arrives late but in order, holding back the messages
+ * behind it (head-of-line blocking), unless the kernel gives up (tcp_retries2). Latency is drawn
+ * per message from the link's distribution plus any added delay; links are FIFO, so a message
+ * never overtakes an earlier one on the same link. A cut link still drops what is sent on it:
+ * the applications' own timeouts close such connections long before TCP would give up.
  *
  * Fault state is kept as counters, so overlapping faults compose and each heals its own part.
  */
@@ -17,7 +21,11 @@ import type { SimEvent, Simulator } from '../sim/simulator.ts';
 import type { Micros } from '../sim/time.ts';
 import type { Msg } from './actor.ts';
 import { MessageFate, type MessageLog } from './message-log.ts';
-import { TRACE_DELIVER, TRACE_DROP, TRACE_RESET } from '../sim/trace-codes.ts';
+import { TRACE_DELIVER, TRACE_DROP, TRACE_RESET, TRACE_RETRANSMIT } from '../sim/trace-codes.ts';
+
+const TCP_RTO_MIN: Micros = 200_000;
+const TCP_RTO_MAX: Micros = 120_000_000;
+const TCP_RETRIES2 = 15;
 
 export interface Endpoint {
   readonly id: string;
@@ -135,19 +143,51 @@ export class Network {
     this.messagesSent++;
     const trace = this.sim.trace;
     const typeId = trace.id(msg.type);
-    if (!this.pathUp(a, b) || this.lost(from, to)) {
+    // random loss: a datagram is gone; a TCP segment is retransmitted (later, still in order)
+    let retransmitDelay = 0;
+    let lostDatagram = false;
+    const up = this.pathUp(a, b);
+    if (up && this.impairments.length && this.lost(from, to)) {
+      if (this.datagrams.has(msg.type)) lostDatagram = true;
+      else {
+        retransmitDelay = this.retransmissionDelay(from, to);
+        if (retransmitDelay > 0) {
+          trace.add(this.sim.now, TRACE_RETRANSMIT, a.index, b.index, typeId);
+          if (trace.recording) trace.line(this.sim.now, `retransmit ${from}->${to} ${msg.type} +${retransmitDelay}us`);
+        }
+      }
+    }
+    if (!up || lostDatagram || retransmitDelay < 0) {
       this.messagesDropped++;
       trace.add(this.sim.now, TRACE_DROP, a.index, b.index, typeId);
       if (trace.recording) trace.line(this.sim.now, `drop ${from}->${to} ${msg.type}`);
       this.messageLog?.record(this.sim.now, this.sim.now, from, to, msg.type, MessageFate.Dropped);
       return;
     }
-    this.schedule(a, b, msg, typeId);
-    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, typeId, true);
+    this.schedule(a, b, msg, typeId, false, retransmitDelay);
+    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, typeId, true, retransmitDelay);
   }
 
-  private schedule(a: Attachment, b: Attachment, msg: Msg, typeId: number, copy = false): void {
-    let latency = this.localLatency(this.rng);
+  /**
+   * How long TCP takes to get a lost segment through: Linux retransmits after the RTO, at least
+   * TCP_RTO_MIN = 200 ms on a LAN (include/net/tcp.h), doubling after each lost retransmission
+   * up to TCP_RTO_MAX = 120 s; after tcp_retries2 = 15 retransmissions the kernel gives up and
+   * the connection breaks (-1: the segment is dropped). Fast retransmit on duplicate ACKs, which
+   * can beat the RTO under steady traffic, is left out: the delay is an upper bound of reality.
+   */
+  private retransmissionDelay(from: string, to: string): number {
+    let rto = TCP_RTO_MIN;
+    let delay = rto;
+    for (let retransmissions = 1; this.lost(from, to); retransmissions++) {
+      if (retransmissions >= TCP_RETRIES2) return -1;
+      rto = Math.min(2 * rto, TCP_RTO_MAX);
+      delay += rto;
+    }
+    return delay;
+  }
+
+  private schedule(a: Attachment, b: Attachment, msg: Msg, typeId: number, copy = false, retransmitDelay = 0): void {
+    let latency = this.localLatency(this.rng) + retransmitDelay;
     if (a.dc !== b.dc) latency += this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
     if (this.impairments.length) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
     const link = a.index * this.attachments.length + b.index;
