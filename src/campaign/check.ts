@@ -21,6 +21,7 @@ import { loadProfile } from '../faults/random-profile.ts';
 import { validateTargets, type Schedule } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import type { Workload } from '../world/client.ts';
+import { writeWorkload } from '../faults/schedule-workload.ts';
 import type { Design } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import type { AggregateState } from './aggregate.ts';
@@ -202,7 +203,8 @@ export function describePlan(plan: Plan, settings: CampaignSettings) {
     maxFailures: settings.maxFailures,
     shrinkRuns: settings.shrinkRuns,
     maxEvents: settings.maxEvents ?? null,
-    workload: settings.workload ? sorted(settings.workload as Record<string, unknown>) : null,
+    // spelled as flags and files spell it (timeout "500ms", retry "breaker:5,10s")
+    workload: settings.workload ? sorted(writeWorkload(settings.workload)) : null,
   };
 }
 

@@ -62,6 +62,8 @@ export interface RunResult {
   params: ParamValues;
   /** The client workload the run used, its session policy included (see world/client.ts). */
   workload: Workload;
+  /** The event budget the run had: `--max-events`, or derived from its length and rate (run/event-budget.ts). */
+  eventBudget: number;
   traceHash: string;
   violations: Violation[];
   metrics: RunMetrics & { events: number; messages: number };
@@ -98,6 +100,7 @@ function simulateRun(options: SimulateOptions): RunResult {
   const healAt = schedule.duration;
   const settleEndAt = healAt + schedule.settle;
   const endAt = settleEndAt + (options.drain ?? 2 * SECOND);
+  const eventBudget = options.maxEvents ?? derivedEventBudget(endAt, workload);
   const run = buildRun({
     design: options.design,
     params,
@@ -106,7 +109,7 @@ function simulateRun(options: SimulateOptions): RunResult {
     recordTrace: options.recordTrace,
     recordMessages: options.recordMessages,
     // boot (a few seconds) comes out of the same budget
-    maxEvents: options.maxEvents ?? derivedEventBudget(endAt, workload),
+    maxEvents: eventBudget,
     budgetNote: budgetNote(endAt, workload, options.maxEvents !== undefined),
   });
   const { sim, world } = run;
@@ -142,6 +145,7 @@ function simulateRun(options: SimulateOptions): RunResult {
     schedule: schedule.name,
     params,
     workload: world.workload,
+    eventBudget,
     traceHash: finished.traceHash,
     violations,
     metrics: { ...computeMetrics(history), events: finished.events, messages: finished.messages },

@@ -17,9 +17,10 @@ import { checkOutputs, writeOutput, writeOutputAtomically } from './output-path.
 import { parseSetFlags } from '../world/params.ts';
 import { Checkpointer, EXIT_ON_SIGNAL, interruptSignal, parseCount, parseList, ProgressBar, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
 import { collect, parseSeed } from './options.ts';
+import { optionalWorkload, parseMaxEvents, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
 import { out, err, exitWith, commandLine } from './io.ts';
 
-interface CheckFlags {
+interface CheckFlags extends WorkloadFlags {
   runs: string;
   profile?: string;
   scenario?: string[];
@@ -36,7 +37,6 @@ interface CheckFlags {
   invariantModule: string[];
   resume?: string;
   shrinkRuns: string;
-  maxEvents?: string;
   runTimeout?: string;
   failuresDir: string;
   html?: string;
@@ -56,7 +56,7 @@ function runTimeoutMs(flags: CheckFlags): number {
 const PARTIAL_FILE = 'hasim-check-partial.json';
 
 export function checkCommand(cli: Command): void {
-  cli
+  workloadOptions(cli
     .command('check')
     .description('run many randomized runs of designs and check every invariant')
     .argument('<design...>', 'bundled design names (hasim list) or paths to design files')
@@ -77,9 +77,8 @@ export function checkCommand(cli: Command): void {
     .option('--invariant-module <file>', 'also check the invariants this file exports (repeatable)', collect, [])
     .option('--resume <file>', 'continue an interrupted campaign from its JSON result file')
     .option('--shrink-runs <n>', 'simulations allowed to shrink each failure (0: no shrinking)', '200')
-    .option('--max-events <n>', 'event budget per run (a design looping past it fails that run)')
     .option('--run-timeout <seconds>', `stop a run that takes longer than this wall time; it fails as worker-died (default ${DEFAULT_RUN_TIMEOUT_S}; needs worker threads)`)
-    .option('--failures-dir <dir>', 'where failing schedules are written', DEFAULT_FAILURES_DIR)
+    .option('--failures-dir <dir>', 'where failing schedules are written', DEFAULT_FAILURES_DIR), { session: true })
     .action(async (designs: string[], flags: CheckFlags) => {
       checkOutputs({ json: flags.json, junit: flags.junit, html: flags.html, failuresDir: flags.failuresDir }, ['failuresDir']);
       const resumeFile = flags.resume ? readCampaignFile(flags.resume) : undefined;
@@ -106,7 +105,8 @@ export function checkCommand(cli: Command): void {
           maxFailures: parseCount(flags.maxFailures, '--max-failures'),
           checkDeterminism: flags.checkDeterminism,
           shrinkRuns: parseCount(flags.shrinkRuns, '--shrink-runs'),
-          maxEvents: flags.maxEvents === undefined ? undefined : parseCount(flags.maxEvents, '--max-events', 1),
+          maxEvents: parseMaxEvents(flags),
+          workload: optionalWorkload(flags),
           runTimeoutMs: runTimeoutMs(flags),
           resume: resumeFile ? resumeStateOf(resumeFile) : undefined,
           signal: interrupt.signal,

@@ -15,9 +15,10 @@ import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
 import { interruptSignal, parseCount, parseList, ProgressBar, writeJson } from './campaign-output.ts';
 import { collect, parseSeed } from './options.ts';
+import { optionalWorkload, parseMaxEvents, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
 import { out, exitWith, commandLine } from './io.ts';
 
-export interface TableFlags {
+export interface TableFlags extends WorkloadFlags {
   scenario?: string[];
   profile?: string;
   runs?: string;
@@ -27,13 +28,12 @@ export interface TableFlags {
   workers?: string;
   json?: string | true;
   invariants?: string;
-  maxEvents?: string;
   html?: string;
 }
 
 /** The flags compare and sweep share. */
 export function tableOptions(command: Command): Command {
-  return command
+  return workloadOptions(command
     .option('-s, --scenario <schedules...>', 'schedules (bundled names or paths); default: a fixed set of bundled scenarios')
     .option('--profile <profile>', 'a random fault profile instead of fixed schedules')
     .option('--runs <n>', 'seeds per schedule (default 3), or runs under a profile (default 20)')
@@ -42,8 +42,7 @@ export function tableOptions(command: Command): Command {
     .option('--workers <n>', 'worker threads (default: every core; 0: in this thread)')
     .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the table')
     .option('--html <file>', 'write a self-contained HTML report (charts of the table) to FILE')
-    .option('--invariants <list>', 'check only these invariants (comma-separated)')
-    .option('--max-events <n>', 'event budget per run');
+    .option('--invariants <list>', 'check only these invariants (comma-separated)'), { session: true });
 }
 
 /** The campaign inputs both commands read from their flags. */
@@ -55,7 +54,8 @@ export function campaignFlags(flags: TableFlags, signal: AbortSignal, onProgress
     seed: parseSeed(flags.seed),
     workers: flags.workers === undefined ? undefined : parseCount(flags.workers, '--workers'),
     invariants: parseList(flags.invariants),
-    maxEvents: flags.maxEvents === undefined ? undefined : parseCount(flags.maxEvents, '--max-events', 1),
+    maxEvents: parseMaxEvents(flags),
+    workload: optionalWorkload(flags),
     signal,
     onProgress,
   };

@@ -5,6 +5,8 @@
  * Several designs print one table side by side (they see the same drawn failures where their
  * plants have the same shape: same seed, same component history).
  */
+import { parseMaxEvents, parseWorkloadFlags, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
+import { writeWorkload } from '../faults/schedule-workload.ts';
 import { availableParallelism } from 'node:os';
 import { reliabilityPath } from '../campaign/catalog.ts';
 import type { Command } from 'commander';
@@ -21,7 +23,7 @@ import { parseDesignSets } from './compare-command.ts';
 import { collect, parseSeed } from './options.ts';
 import { out, exitWith, commandLine } from './io.ts';
 
-interface EstimateFlags {
+interface EstimateFlags extends WorkloadFlags {
   reliability?: string;
   years: string;
   confidence: string;
@@ -32,7 +34,7 @@ interface EstimateFlags {
   simulations: string;
   set: string[];
   ordersPerSecond: string;
-  incidentOrdersPerSecond: string;
+  incidentOrdersPerSecond?: string;
   html?: string;
 }
 
@@ -68,7 +70,7 @@ function parseRate(raw: string, flag: string): number {
 }
 
 export function estimateCommand(cli: Command): void {
-  cli
+  workloadOptions(cli
     .command('estimate')
     .description('availability, RTO, RPO, P(data loss) and P(split brain) per year from component reliability data')
     .argument('<design...>', 'designs (bundled names or paths)')
@@ -80,10 +82,10 @@ export function estimateCommand(cli: Command): void {
     .option('--simulations <n>', `protocol simulations per design (expected; "all": every incident)`, String(DEFAULT_SIMULATIONS))
     .option('--set <design:name=value>', 'override a parameter of one design, or of every design that has it (repeatable)', collect, [])
     .option('--orders-per-second <n>', 'the real order rate lost orders are counted at', '200')
-    .option('--incident-orders-per-second <n>', 'order rate inside incident simulations', '10')
+    .option('--incident-orders-per-second <n>', 'order rate inside incident simulations (default 10; --rate says the same)')
     .option('--format <format>', 'table, json, csv or md', 'table')
     .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the table')
-    .option('--html <file>', 'write a self-contained HTML report (availability intervals, downtime against the budget) to FILE')
+    .option('--html <file>', 'write a self-contained HTML report (availability intervals, downtime against the budget) to FILE'))
     .addHelpText('after', CONVENTIONS)
     .action(async (designs: string[], flags: EstimateFlags) => {
       const format = parseFormat(flags.format);
@@ -95,8 +97,14 @@ export function estimateCommand(cli: Command): void {
       const workers = flags.workers === undefined ? availableParallelism() : parseCount(flags.workers, '--workers');
       const simulations = flags.simulations === 'all' ? Infinity : parseCount(flags.simulations, '--simulations', 1);
       const ordersPerSecond = parseRate(flags.ordersPerSecond, '--orders-per-second');
-      const incidentOrdersPerSecond = parseRate(flags.incidentOrdersPerSecond, '--incident-orders-per-second');
-      const results = await estimate({ designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond });
+      // the workload flags shape the incident simulations; --rate is their order rate
+      const { ordersPerSecond: rate, ...workload } = parseWorkloadFlags(flags);
+      if (rate !== undefined && flags.incidentOrdersPerSecond !== undefined) throw new InputError('--rate', '', 'either --rate or --incident-orders-per-second (both set the order rate of incident simulations)');
+      if (rate !== undefined && !(rate > 0)) throw new InputError('--rate', '', 'a positive number of orders per second', String(rate));
+      const incidentOrdersPerSecond = rate ?? parseRate(flags.incidentOrdersPerSecond ?? '10', '--incident-orders-per-second');
+      const maxEvents = parseMaxEvents(flags);
+      const hasWorkload = Object.keys(workload).length > 0;
+      const results = await estimate({ ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond });
       const json = estimateJson(results, data, {
         version: HASIM_VERSION,
         command: commandLine(),
@@ -106,13 +114,19 @@ export function estimateCommand(cli: Command): void {
         workers,
         ordersPerSecond,
         incidentOrdersPerSecond,
+        workload: hasWorkload ? writeWorkload(workload) : null,
+        maxEvents: maxEvents ?? null,
       });
       if (typeof flags.json === 'string') writeJson(flags.json, json);
       if (flags.html) writeOutput(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes: estimateNotes(results, data) })));
       if (format === 'json' || flags.json === true) writeJson(true, json);
       else {
         out(renderTable(format === 'csv' ? estimateRawTable(results) : estimateTable(results), format));
-        if (format === 'table') out(estimateNotes(results, data).map((n) => `- ${n}`).join('\n') + '\n');
+        if (format === 'table') {
+          out(estimateNotes(results, data).map((n) => `- ${n}`).join('\n') + '\n');
+          const set = Object.entries(hasWorkload ? writeWorkload(workload) : {}).map(([k, v]) => `, ${k} ${String(v)}`).join('');
+          out(`- incident simulations: ${incidentOrdersPerSecond} orders/s${set}, the rest of the workload the defaults; event budget ${maxEvents ?? 5_000_000} each\n`);
+        }
       }
       exitWith(0);
     });

@@ -21,10 +21,13 @@ import { checkOutputs, writeOutput } from './output-path.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import type { Design } from '../world/design.ts';
-import { collect, parseClientSession, parseSeed } from './options.ts';
+import { collect, parseSeed } from './options.ts';
+import { parseMaxEvents, parseWorkloadFlags, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
+import { workloadArgs } from '../report/workload-args.ts';
+import type { Workload } from '../world/client.ts';
 import { out } from './io.ts';
 
-export interface OneRunFlags {
+export interface OneRunFlags extends WorkloadFlags {
   scenario?: string;
   profile?: string;
   seed: string;
@@ -34,7 +37,6 @@ export interface OneRunFlags {
   history?: boolean;
   html?: string;
   htmlWindow?: string[];
-  clientSession?: string;
   runTimeout?: string;
 }
 
@@ -47,13 +49,12 @@ export interface OneRun {
 
 /** Declares the flags both commands take. */
 export function oneRunOptions(command: Command): Command {
-  return command
+  return workloadOptions(command
     .argument('<design>', 'a bundled design name (hasim list) or a path to a design file')
     .option('-s, --scenario <scenario>', 'a bundled scenario name or a path to a schedule file (default: no faults)')
     .option('--profile <profile>', 'draw the schedule and parameters of this seed from a random profile (random-default, or a path)')
     .option('--seed <n>', 'the root seed', '1')
-    .option('--set <name=value>', 'override a design parameter (repeatable)', collect, [])
-    .option('--client-session <policy>', 'reconnect: a timed-out attempt drops its connection, later replies are not acks (default); keep: a FIX-style session takes late replies as acks')
+    .option('--set <name=value>', 'override a design parameter (repeatable)', collect, []), { session: true })
     .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the text report')
     .option('--history', 'include the full history in the JSON')
     .option('--trace <file>', 'write the full event trace to FILE')
@@ -68,7 +69,9 @@ interface Prepared {
   schedule?: Schedule;
   params: Record<string, string>;
   htmlWindows: { startUs: number; endUs: number }[];
-  session: ReturnType<typeof parseClientSession>;
+  /** The workload flags' override (world/client.ts), session included. */
+  workload: Partial<Workload>;
+  maxEvents?: number;
 }
 
 /**
@@ -80,7 +83,8 @@ async function prepareOneRun(designName: string, flags: OneRunFlags): Promise<Pr
   checkOutputs({ json: flags.json, trace: flags.trace, html: flags.html });
   parseCount(flags.runTimeout ?? String(DEFAULT_RUN_TIMEOUT_S), '--run-timeout', 1);
   const seed = parseSeed(flags.seed);
-  const session = parseClientSession(flags.clientSession);
+  const workload = parseWorkloadFlags(flags);
+  const maxEvents = parseMaxEvents(flags);
   const overrides = parseSetFlags(flags.set);
   const htmlWindows = (flags.htmlWindow ?? []).map(parseHtmlWindow);
   const design = await loadDesign(designName);
@@ -95,7 +99,7 @@ async function prepareOneRun(designName: string, flags: OneRunFlags): Promise<Pr
   const resolved = resolveParams(design, params);
   checkedTopology(design, resolved, designName);
   if (schedule) validateTargets(schedule, staticDesignView(design, resolved));
-  return { design, seed, schedule, params, htmlWindows, session };
+  return { design, seed, schedule, params, htmlWindows, workload, maxEvents };
 }
 
 /**
@@ -112,10 +116,10 @@ export async function dispatchToWorker(designName: string, flags: OneRunFlags): 
 
 /** Runs the simulation the flags describe (in this thread). */
 export async function executeOneRun(designName: string, flags: OneRunFlags): Promise<OneRun> {
-  const { design, seed, schedule, params, htmlWindows, session } = await prepareOneRun(designName, flags);
-  const result = simulate({ design, seed, schedule, params, workload: { session }, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined });
+  const { design, seed, schedule, params, htmlWindows, workload, maxEvents } = await prepareOneRun(designName, flags);
+  const result = simulate({ design, seed, schedule, params, workload, maxEvents, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined });
   if (flags.trace) writeOutput(flags.trace, (result.trace ?? []).join('\n') + '\n');
-  const replayCommand = replayCommandLine({ design: designName, seed, scenario: flags.scenario, profile: flags.profile, set: flags.set, session: flags.clientSession, traceHash: result.traceHash });
+  const replayCommand = replayCommandLine({ design: designName, seed, scenario: flags.scenario, profile: flags.profile, set: flags.set, workload, maxEvents, traceHash: result.traceHash });
   if (flags.html) writeOutput(flags.html, runHtml(result, { schedule: schedule ?? QUIET_SCHEDULE, paramSpecs: design.params, replayCommand, messageWindows: htmlWindows }));
   return { design, result, replayCommand };
 }
@@ -124,7 +128,7 @@ export async function executeOneRun(designName: string, flags: OneRunFlags): Pro
  * The command that reproduces a run and checks it did: `hasim replay <design> [-s schedule |
  * --profile P] --seed N [--set k=v ...] --expect-hash H`.
  */
-export function replayCommandLine(run: { design: string; seed: number; scenario?: string; profile?: string; set?: readonly string[]; session?: string; traceHash?: string }): string {
+export function replayCommandLine(run: { design: string; seed: number; scenario?: string; profile?: string; set?: readonly string[]; workload?: Partial<Workload>; maxEvents?: number; traceHash?: string }): string {
   return [
     'hasim replay',
     quote(run.design),
@@ -132,7 +136,7 @@ export function replayCommandLine(run: { design: string; seed: number; scenario?
     run.profile ? `--profile ${quote(run.profile)}` : '',
     `--seed ${run.seed}`,
     ...(run.set ?? []).map((s) => `--set ${quote(s)}`),
-    run.session ? `--client-session ${run.session}` : '',
+    ...workloadArgs(run.workload, run.maxEvents),
     run.traceHash ? `--expect-hash ${run.traceHash}` : '',
   ]
     .filter(Boolean)

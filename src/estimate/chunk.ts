@@ -13,6 +13,7 @@
  *
  * Jobs and results are plain data (they cross worker-thread boundaries).
  */
+import type { Workload } from '../world/client.ts';
 import { loadDesign } from '../campaign/catalog.ts';
 import { Rng } from '../sim/rng.ts';
 import { SECOND, YEAR } from '../sim/time.ts';
@@ -36,6 +37,9 @@ export interface ChunkJob {
   spanYears: number;
   /** Orders per second in incident simulations. */
   ordersPerSecond: number;
+  /** The rest of their workload (`--clients`, `--timeout`, `--retry`, ...). */
+  workload?: Partial<Workload>;
+  maxEvents?: number;
   /** Pass `simulate`: [class hash, pi] pairs. */
   inclusion?: [number, number][];
 }
@@ -109,6 +113,8 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
       warmup: spec.warmup,
       settle: spec.settle,
       ordersPerSecond: job.ordersPerSecond,
+      workload: job.workload,
+      maxEvents: job.maxEvents,
     });
     return { key: incident.key, weight: 1 / pi, structuralDownSeconds: incident.structuralDown, ...outcome };
   });

@@ -33,6 +33,7 @@
  * every incident, and intervals include the sampling error. Chunks (independent
  * replications of years/chunks years each) are the batches of the intervals.
  */
+import type { Workload } from '../world/client.ts';
 import { InputError } from '../sim/input-error.ts';
 import { YEAR, SECOND } from '../sim/time.ts';
 import { loadDesign } from '../campaign/catalog.ts';
@@ -65,6 +66,10 @@ export interface EstimateOptions {
   ordersPerSecond?: number;
   /** Order rate inside incident simulations (default 10/s). */
   incidentOrdersPerSecond?: number;
+  /** The rest of the incident simulations' workload (clients, timeout, retry, ...; its rate is `incidentOrdersPerSecond`). */
+  workload?: Partial<Workload>;
+  /** Event budget per incident simulation (default 5,000,000). */
+  maxEvents?: number;
   /** Called as chunks finish: (done, total) over every pass of every design. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -177,6 +182,8 @@ async function estimateOne(name: string, options: EstimateOptions, pool: ChunkPo
     seed: options.seed ?? 1,
     spanYears: options.years / chunks,
     ordersPerSecond: options.incidentOrdersPerSecond ?? 10,
+    ...(options.workload ? { workload: options.workload } : {}),
+    ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
   };
   const counted = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'count', chunk })), progress);
   const counts = new Map<number, number>();

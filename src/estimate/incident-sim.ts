@@ -55,6 +55,8 @@ export interface IncidentSimOptions {
   settle: Micros;
   /** Orders per second in incident simulations (all clients together). */
   ordersPerSecond: number;
+  /** The rest of the workload (clients, timeout, attempts, retry, arrivals). */
+  workload?: Partial<Workload>;
   maxEvents?: number;
 }
 
@@ -64,8 +66,9 @@ const DRAIN: Micros = 2 * SECOND;
 
 export function simulateIncident(incident: Incident, seed: number, options: IncidentSimOptions): IncidentOutcome {
   const { plant, settle } = options;
-  const workload: Workload = { ...DEFAULT_WORKLOAD, ordersPerSecond: options.ordersPerSecond };
-  const run = buildRun({ design: options.design, params: options.params, seed, workload, maxEvents: options.maxEvents ?? 5_000_000 });
+  const workload: Workload = { ...DEFAULT_WORKLOAD, ...options.workload, ordersPerSecond: options.ordersPerSecond };
+  const maxEvents = options.maxEvents ?? 5_000_000;
+  const run = buildRun({ design: options.design, params: options.params, seed, workload, maxEvents, budgetNote: options.maxEvents === undefined ? 'the default of an incident simulation; raise it with --max-events <n>' : 'set by --max-events; raise it with --max-events <n>' });
   const { sim, world } = run;
   // the design starts up first; every instant below counts from the end of its boot
   const booted = run.boot();

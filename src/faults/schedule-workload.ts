@@ -45,19 +45,28 @@ export function parseWorkload(raw: unknown, at: At): Partial<Workload> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(at, `a mapping of workload settings (${Object.keys(FIELDS).join(', ')})`, raw);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const spec = FIELDS[name];
     const field = { source: at.source, field: `${at.field}.${name}` };
-    if (!spec) throw new InputError(at.source, field.field, `a workload setting (${Object.keys(FIELDS).join(', ')})`);
-    const parsed = spec.type.parse(value, field);
-    if (WHOLE.has(name) && !Number.isInteger(parsed)) fail(field, 'a whole number', value);
-    out[name] = parsed;
+    if (!FIELDS[name]) throw new InputError(at.source, field.field, `a workload setting (${Object.keys(FIELDS).join(', ')})`);
+    out[name] = parseWorkloadSetting(name, value, field);
   }
   return out as Partial<Workload>;
 }
 
+/**
+ * One workload setting, as a file or a command-line flag gives it (`--rate 500` is the file's
+ * `ordersPerSecond: 500`): both go through here, so they accept and refuse the same values.
+ */
+export function parseWorkloadSetting(name: string, value: unknown, at: At): unknown {
+  const spec = FIELDS[name];
+  const parsed = spec.type.parse(value, at);
+  if (WHOLE.has(name) && !Number.isInteger(parsed)) fail(at, 'a whole number', value);
+  return parsed;
+}
+
 export function writeWorkload(w: Partial<Workload>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(w)) if (value !== undefined) out[name] = FIELDS[name].type.write(value);
+  // a field that is not a file's (the client session, a flag's) is written as it is
+  for (const [name, value] of Object.entries(w)) if (value !== undefined) out[name] = FIELDS[name] ? FIELDS[name].type.write(value) : value;
   return out;
 }
 

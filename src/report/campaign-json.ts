@@ -10,6 +10,7 @@
  * `elapsedMs`, `runsElapsedMs`, `runsPerSecond`, `workers`) are the only ones that differ
  * between a whole run and merged shards (or a resumed one).
  */
+import { writtenWorkloadArgs } from './workload-args.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Aggregate, AggregateState, Failure } from '../campaign/aggregate.ts';
@@ -130,6 +131,8 @@ export function buildCampaignFile(input: FileInput, options: JsonOptions): Campa
   const dir = options.failuresDir ?? DEFAULT_FAILURES_DIR;
   const plan = input.plan;
   const fixedSchedules = plan.schedules.length > 0;
+  // a failure replays with the campaign's workload flags and event budget
+  const runArgs = writtenWorkloadArgs(plan.workload as Record<string, unknown> | null, plan.maxEvents);
   const completedRuns = input.done.reduce((n, [s, e]) => n + e - s, 0);
   return {
     format: FORMAT,
@@ -161,7 +164,7 @@ export function buildCampaignFile(input: FileInput, options: JsonOptions): Campa
         invariantsBroken: [] as DesignReport['invariantsBroken'],
         verdict: '',
         violations,
-        failures: a.failures.map((f) => failureReport(variant, f, dir, fixedSchedules)),
+        failures: a.failures.map((f) => failureReport(variant, f, dir, fixedSchedules, runArgs)),
         failuresOmitted: a.failedRuns - a.failures.length,
         metrics: campaignMetrics(a),
         coverage: campaignCoverage(a),
@@ -180,7 +183,7 @@ export function failureFile(variant: Variant, failure: Failure, dir: string, fix
   return join(dir, `${safe(variant.label)}-seed${failure.seed}${fixedSchedules ? `-${safe(failure.scheduleName)}` : ''}.yaml`);
 }
 
-function failureReport(variant: Variant, f: Failure, dir: string, fixedSchedules: boolean): FailureReport {
+function failureReport(variant: Variant, f: Failure, dir: string, fixedSchedules: boolean, runArgs: string[]): FailureReport {
   const params = { ...f.drawnParams, ...variant.params };
   const schedule = f.shrunk?.schedule ?? f.schedule;
   const scheduleFile = schedule ? failureFile(variant, f, dir, fixedSchedules) : null;
@@ -196,7 +199,7 @@ function failureReport(variant: Variant, f: Failure, dir: string, fixedSchedules
     ...(f.swarm ? { swarm: f.swarm } : {}),
     scheduleYaml: schedule ? scheduleToYaml(schedule) : null,
     scheduleFile,
-    replay: replayCommand(variant.design, f.seed, scheduleFile, params, f.shrunk?.traceHash ?? f.traceHash),
+    replay: replayCommand(variant.design, f.seed, scheduleFile, params, f.shrunk?.traceHash ?? f.traceHash, runArgs),
     shrunk: f.shrunk ? { faults: f.shrunk.schedule.faults.length, runs: f.shrunk.runs, steps: f.shrunk.steps, traceHash: f.shrunk.traceHash, detail: f.shrunk.detail } : null,
     ...(f.divergence ? { divergence: f.divergence } : {}),
   };
@@ -206,13 +209,13 @@ function failureReport(variant: Variant, f: Failure, dir: string, fixedSchedules
  * `hasim replay <design> --seed N -s <file> --set k=v ... --expect-hash H`, parameters sorted by
  * name; with the hash, replay itself checks that it reproduced the run exactly.
  */
-export function replayCommand(design: string, seed: number, scheduleFile: string | null, params: Record<string, string>, expectHash?: string): string {
+export function replayCommand(design: string, seed: number, scheduleFile: string | null, params: Record<string, string>, expectHash?: string, runArgs: string[] = []): string {
   const quote = (s: string) => (/^[A-Za-z0-9._\/:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const sets = Object.keys(params)
     .sort()
     .map((k) => `--set ${quote(`${k}=${params[k]}`)}`);
   const hash = expectHash ? [`--expect-hash ${expectHash}`] : [];
-  return ['hasim replay', quote(design), `--seed ${seed}`, ...(scheduleFile ? [`-s ${quote(scheduleFile)}`] : []), ...sets, ...hash].join(' ');
+  return ['hasim replay', quote(design), `--seed ${seed}`, ...(scheduleFile ? [`-s ${quote(scheduleFile)}`] : []), ...sets, ...runArgs, ...hash].join(' ');
 }
 
 /** Reads a result file for `merge` or `--resume`; anything else is an InputError naming it. */

@@ -16,6 +16,7 @@ export function campaignText(file: CampaignFile): string {
   const source = p.schedules.length ? `schedules ${p.schedules.join(', ')}` : `profile ${p.profile}`;
   const seeds = `seeds ${p.seed}..${p.seed + p.runs - 1}${p.shard ? `, shard ${p.shard}` : ''}`;
   out.push(`${file.completedRuns} of ${file.totalRuns} runs (${seeds}; ${source}) in ${(file.elapsedMs / 1000).toFixed(1)}s, ${file.runsPerSecond} runs/s, ${file.workers || 'no'} worker${file.workers === 1 ? '' : 's'}`);
+  out.push(workloadCaption(file.plan));
   if (file.interrupted) out.push('INTERRUPTED: partial results (continue with --resume <this JSON file>)');
   if (file.stoppedEarly) out.push('stopped after the first failure (--fail-fast)');
   out.push('');
@@ -102,4 +103,14 @@ function failureLines(d: DesignReport): string[] {
     out.push(`    replay: ${f.replay}`);
   }
   return out;
+}
+
+/**
+ * The workload of a campaign's runs, stated with every result: the flags' override, over each
+ * schedule's `workload:` section, over the defaults (world/client.ts), and the event budget.
+ */
+export function workloadCaption(plan: { workload?: Record<string, unknown> | null; maxEvents?: number | null }): string {
+  const flags = Object.entries(plan.workload ?? {}).map(([k, v]) => `${k} ${String(v)}`);
+  const budget = plan.maxEvents ? `event budget ${plan.maxEvents} per run` : 'event budget derived per run from its length and rate';
+  return `workload: ${flags.length ? flags.join(', ') + ', the rest' : 'each schedule\'s workload: section, else'} the defaults (200 orders/s, 2 clients, timeout 1s, 3 attempts, retry fixed, poisson arrivals); ${budget}`;
 }

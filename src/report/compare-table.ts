@@ -6,6 +6,7 @@
  * invariants they broke. Rendered as a
  * box, CSV or Markdown by `table.ts`.
  */
+import { workloadCaption } from './campaign-text.ts';
 import type { CampaignFile, DesignReport } from './campaign-json.ts';
 import { fmt } from './format.ts';
 import { toBox, type Tabular } from './table.ts';
@@ -141,5 +142,5 @@ const raw = (x: number | null): number | string => (x === null ? '' : Math.round
 export function campaignCaption(file: CampaignFile): string {
   const p = file.plan;
   const source = p.schedules.length ? `scenarios ${p.schedules.join(', ')} x seeds ${p.seed}..${p.seed + p.runs - 1}` : `profile ${p.profile}, seeds ${p.seed}..${p.seed + p.runs - 1}`;
-  return `${file.completedRuns} runs (${source}) in ${(file.elapsedMs / 1000).toFixed(1)}s${file.interrupted ? ' — INTERRUPTED, partial' : ''}`;
+  return `${file.completedRuns} runs (${source}) in ${(file.elapsedMs / 1000).toFixed(1)}s${file.interrupted ? ' — INTERRUPTED, partial' : ''}\n${workloadCaption(p)}`;
 }

@@ -102,6 +102,10 @@ export interface EstimateJsonMeta {
   workers: number;
   ordersPerSecond: number;
   incidentOrdersPerSecond: number;
+  /** The workload flags' override of incident simulations, as a file spells it (null: none). */
+  workload?: Record<string, unknown> | null;
+  /** `--max-events` per incident simulation (null: the default 5,000,000). */
+  maxEvents?: number | null;
 }
 
 /** The machine-readable record (design.md §8): times in ms unless a name says otherwise. */
@@ -117,6 +121,8 @@ export function estimateJson(results: readonly DesignEstimate[], data: Reliabili
       workers: meta.workers,
       ordersPerSecond: meta.ordersPerSecond,
       incidentOrdersPerSecond: meta.incidentOrdersPerSecond,
+      workload: meta.workload ?? null,
+      maxEvents: meta.maxEvents ?? null,
       reliability: { name: data.name, source: data.source },
     },
     designs: results.map((r) => {

@@ -25,6 +25,7 @@ export function runJson(result: RunResult, design: Design, command: string[], in
     seed: result.seed,
     params: displayParams(design.params, result.params),
     workload: workloadJson(result.workload),
+    eventBudget: result.eventBudget,
     traceHash: result.traceHash,
     violations: result.violations.map((v) => ({ invariant: v.invariant, time: toMs(v.time), detail: v.detail })),
     metrics: result.metrics,
