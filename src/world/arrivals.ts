@@ -8,7 +8,7 @@
  *   staggered so that all of them together are evenly spaced too.
  * - `burst:<m>x:<from>..<to>` (e.g. `burst:10x:30s..35s`): Poisson whose rate is multiplied by m
  *   from `from` to `to` of the run, as at the market open, when the order rate of a trading day
- *   peaks. The gap is drawn exactly for the piecewise rate (the unit-rate exponential draw is
+ *   peaks. Like a schedule's fault times, the window counts from the end of boot. The gap is drawn exactly for the piecewise rate (the unit-rate exponential draw is
  *   spent along the rate, segment by segment), so one draw makes one arrival, as with `poisson`.
  */
 import { InputError } from '../sim/input-error.ts';

@@ -217,7 +217,10 @@ export class Client implements Endpoint {
         sim.at(Math.round(this.firstArrivalAt + this.arrivalsSoFar++ * this.meanGap), this.submit);
         return;
       case 'burst': {
-        const at = burstArrival(sim.now, -Math.log(1 - this.rng.float()), this.meanGap, arrivals);
+        // the window is in schedule time, which counts from the end of boot (world.origin)
+        const origin = this.world.origin;
+        const window = { multiplier: arrivals.multiplier, from: origin + arrivals.from, to: origin + arrivals.to };
+        const at = burstArrival(sim.now, -Math.log(1 - this.rng.float()), this.meanGap, window);
         sim.at(Math.max(sim.now + 1, Math.round(at)), this.submit);
         return;
       }
