@@ -193,7 +193,8 @@ export const EXPERIMENTS: Experiment[] = [
     design: 'postgres-patroni',
     params: { ttl: '30s', loopWait: '10s', retryTimeout: '10s', synchronousMode: 'off' },
     workload: HARNESS_CLIENT,
-    fault: { kind: 'crash', target: 'pg1' },
+    // every process of the host killed while its kernel lives: peers get resets (process-crash)
+    fault: { kind: 'process-crash', target: 'pg1' },
     // ten seconds wide: one loop_wait, so the kill meets the HA loop at a uniform phase
     faultWindowMs: [10_000, 20_000],
     afterFaultMs: 38_000,
