@@ -46,6 +46,13 @@
  * - clientMinCache 0 s: clients honour the TTL. A JVM caches 30 s by default
  *   (`networkaddress.cache.ttl`, java.security; forever under a security manager):
  *   `--set clientMinCache=30s`.
+ * - clientResolver ttl: native clients (glibc getaddrinfo, no nscd) honour the TTL. `jvm`: the
+ *   JDK's InetAddress cache keeps a positive answer `networkaddress.cache.ttl` = 30 s when no
+ *   security manager is installed; `jvm-security-manager`: with a security manager installed
+ *   and the property unset the JDK caches a positive answer forever (java.security:
+ *   "networkaddress.cache.ttl ... default value is -1 (forever) when a security manager is
+ *   installed"), so such a client never follows a DNS failover until restarted
+ *   (test/models/dns-failover-knobs.test.ts).
  * - failback true: Route 53 failover routing answers with the primary record whenever its
  *   health check is healthy (Developer Guide, "Failover routing").
  * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
@@ -61,6 +68,7 @@ const params = {
   failureThreshold: { kind: 'integer', default: 3, min: 1, max: 10, doc: 'checks in a row that must fail (or pass) to change the endpoint status', source: 'Route 53 health check FailureThreshold, default 3' },
   connectTimeout: { kind: 'duration', positive: true, default: '4s', doc: 'a health check not answered by then has failed', source: 'Route 53: TCP connection within 4 s, then a 2xx/3xx within 2 s' },
   ttl: { kind: 'duration', default: '5s', doc: 'TTL of the service record', source: 'HA document §3: TTL 5 seconds' },
+  clientResolver: { kind: 'enum', default: 'ttl', values: ['ttl', 'jvm', 'jvm-security-manager'], doc: 'how clients cache answers: honour the TTL, a JVM (at least 30 s), a JVM with a security manager (forever)', source: 'JDK java.security networkaddress.cache.ttl: 30 s, -1 (forever) with a security manager' },
   clientMinCache: { kind: 'duration', default: '0s', doc: 'clients cache an answer at least this long, whatever the TTL', source: 'JVM networkaddress.cache.ttl: 30 s by default (java.security); 0 = honour the TTL' },
   failback: { kind: 'boolean', default: true, doc: 'the record returns to the primary once its health check passes again', source: 'Route 53 failover routing: the primary record is answered whenever it is healthy' },
   restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=always, RestartSec=5s (common operator setting)' },
@@ -157,6 +165,9 @@ class TradingServer implements Actor {
   }
 }
 
+/** How long each kind of client keeps a positive answer at least (JDK: 30 s; forever under a security manager). */
+const RESOLVER_MIN_CACHE: Record<string, number> = { ttl: 0, jvm: 30_000_000, 'jvm-security-manager': 100 * 365 * 86_400 * 1_000_000 }; // forever: a century
+
 export default defineDesign({
   name: 'dns-failover',
   description: 'health-checked DNS failover (Route 53 style): 10 s checks, 3 failures, TTL 5 s, async replication, no fencing',
@@ -168,7 +179,7 @@ export default defineDesign({
         { id: SECONDARY, rack: 'r2', supervisedRestart: p.restartSec },
         { id: CHECKER, rack: 'r3', serving: false },
       ],
-      routing: { kind: 'dns', initial: PRIMARY, ttl: p.ttl, clientMinCache: p.clientMinCache },
+      routing: { kind: 'dns', initial: PRIMARY, ttl: p.ttl, clientMinCache: Math.max(p.clientMinCache, RESOLVER_MIN_CACHE[p.clientResolver]) },
     };
   },
   createNode: (ctx, p) => (ctx.id === CHECKER ? new HealthChecker(ctx, p) : new TradingServer(ctx)),
