@@ -47,7 +47,7 @@ function downtimeMs(minMs: number, maxMs: number, seed: number): number {
     'settle: 0s',
     'faults:',
     ...stagger,
-    `  - { at: ${crashAtMs.toFixed(3)}ms, kind: process-crash, target: primary, for: 60s }`,
+    `  - { at: ${crashAtMs.toFixed(3)}ms, kind: process-crash, target: primary }`,
   ].join('\n');
   const r = simulate({
     design: paperCluster,

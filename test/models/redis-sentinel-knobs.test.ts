@@ -16,8 +16,8 @@ import { buildRun } from '../../src/run/run.ts';
 import redis from '../../models/redis-sentinel.ts';
 import { SECOND, events, invariants, notes, promotions, run } from './redis-sentinel-helpers.ts';
 
-const CUT_REDIS3 = '{ at: 10s, kind: partition, groups: [[redis1], [redis3]], for: 100s }';
-const CRASH_MASTER = '{ at: 20s, kind: process-crash, target: redis1, for: 100s }';
+const CUT_REDIS3 = '{ at: 10s, kind: partition, groups: [[redis1], [redis3]] }';
+const CRASH_MASTER = '{ at: 20s, kind: process-crash, target: redis1 }';
 
 describe('redis-sentinel WAIT as the client sees it', () => {
   it('returns the number of replicas that acknowledged: 2 with both replicas, 1 after the timeout when one is cut off', () => {
@@ -60,7 +60,7 @@ describe('redis-sentinel replica-priority per replica', () => {
   });
 
   it('aborts the failover when the only replica left has priority 0 (no good slave)', () => {
-    const r = run([CRASH_MASTER, '{ at: 20s, kind: process-crash, target: redis3, for: 100s }'], { replicaPriority: '100,0,100' });
+    const r = run([CRASH_MASTER, '{ at: 20s, kind: process-crash, target: redis3 }'], { replicaPriority: '100,0,100' });
     expect(promotions(r, 20 * SECOND, 'redis1')).toEqual([]);
     expect(notes(r, '-failover-abort-no-good-slave').length).toBeGreaterThan(0);
   });
@@ -110,13 +110,13 @@ describe('redis-sentinel clients that ask Sentinel for the master', () => {
     expect(first.time).toBeGreaterThan(2 * SECOND);
     expect(first.time).toBeLessThan(2.2 * SECOND);
     // and a run that loses sentinel1 right after boot still serves and violates nothing
-    const r = run(['{ at: 0s, kind: process-crash, target: sentinel1, for: 100s }'], {}, 1, '20s', '5s');
+    const r = run(['{ at: 0s, kind: process-crash, target: sentinel1 }'], {}, 1, '20s', '5s');
     expect(r.metrics.availability).toBe(1);
     expect(invariants(r)).toEqual([]);
   });
 
   it('a Jedis client cut off from every Sentinel never learns of the failover; a redis-py one neither, but it keeps asking', () => {
-    const cutSentinels = '{ at: 15s, kind: partition, groups: [[clients], [sentinel1, sentinel2, sentinel3]], for: 100s }';
+    const cutSentinels = '{ at: 15s, kind: partition, groups: [[clients], [sentinel1, sentinel2, sentinel3]] }';
     for (const client of ['jedis', 'redis-py']) {
       const r = run([cutSentinels, CRASH_MASTER], { client });
       const promoted = promotions(r, 20 * SECOND, 'redis1')[0];
