@@ -47,7 +47,7 @@ describe('keepalived-vrrp with three hosts of their own priorities', () => {
 describe('keepalived-vrrp preemption per host', () => {
   const crashA = '{ at: 10s, kind: process-crash, target: a, for: 5s }';
   it('nopreempt on the returning host keeps it BACKUP; nopreempt on the other host does not stop it preempting', () => {
-    expect(masterships(run([crashA], { nopreempt: '1,0', restartSec: '1s' }), 'a')).toEqual([0]);
+    expect(masterships(run([crashA], { nopreempt: '1,0', restartSec: '1s' }), 'a').length).toBe(1); // only its initial mastership
     expect(masterships(run([crashA], { nopreempt: '0,1', restartSec: '1s' }), 'a').length).toBe(2);
   });
 
