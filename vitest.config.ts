@@ -7,5 +7,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // both cores: vitest's default leaves one idle on a 2-core machine, and the suite is CPU-bound
+    maxWorkers: 2,
   },
 });

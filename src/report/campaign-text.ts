@@ -107,10 +107,11 @@ function failureLines(d: DesignReport): string[] {
 
 /**
  * The workload of a campaign's runs, stated with every result: the flags' override, over each
- * schedule's `workload:` section, over the defaults (world/client.ts), and the event budget.
+ * schedule's `workload:` section, over the defaults (world/client.ts), and the event budget, on
+ * three lines so the caption fits a 120-column terminal like the table above it.
  */
 export function workloadCaption(plan: { workload?: Record<string, unknown> | null; maxEvents?: number | null }): string {
   const flags = Object.entries(plan.workload ?? {}).map(([k, v]) => `${k} ${String(v)}`);
   const budget = plan.maxEvents ? `event budget ${plan.maxEvents} per run` : 'event budget derived per run from its length and rate';
-  return `workload: ${flags.length ? flags.join(', ') + ', the rest' : 'each schedule\'s workload: section, else'} the defaults (200 orders/s, 2 clients, timeout 1s, 3 attempts, retry fixed, poisson arrivals); ${budget}`;
+  return `workload: ${flags.length ? flags.join(', ') + ', the rest' : 'each schedule\'s workload: section, else'} the defaults\n  (200 orders/s, 2 clients, timeout 1s, 3 attempts, retry fixed, poisson arrivals);\n  ${budget}`;
 }
