@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bound, killAll, killPid, nowMs, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
-import { FixtureWriter, flag, versionOf } from './lib/record.ts';
+import { FixtureWriter, flag, versionOf, trialRng } from './lib/record.ts';
 
 const NAMES = ['e1', 'e2', 'e3'];
 const CLIENT_PORTS = [23791, 23792, 23793];
@@ -213,8 +213,7 @@ async function main(): Promise<void> {
     versions: { etcd: versionOf('etcd') },
     settings: SETTINGS,
   });
-  let seed = Number(flag('seed', String(Date.now() % 100000)));
-  const rng = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rng = trialRng();
   for (let i = 1; i <= TRIALS; i++) {
     const record = await trial(i, rng);
     writer.trial(record);

@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bound, descendants, killAll, killPid, nowMs, onCleanup, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
-import { FixtureWriter, flag, versionOf } from './lib/record.ts';
+import { FixtureWriter, flag, versionOf, trialRng } from './lib/record.ts';
 
 const FAULT = flag('fault', 'host-death');
 if (FAULT !== 'host-death' && FAULT !== 'graceful-stop') {
@@ -182,8 +182,7 @@ async function main(): Promise<void> {
     versions: { keepalived: versionOf('keepalived', ['--version']), kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim() },
     settings: SETTINGS,
   });
-  let seed = Number(flag('seed', String(Date.now() % 100000)));
-  const rng = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rng = trialRng();
   for (let i = 1; i <= TRIALS; i++) {
     const record = await trial(i, rng);
     writer.trial(record);

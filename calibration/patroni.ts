@@ -20,7 +20,7 @@ import { chmodSync, chownSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bound, descendants, killAll, nowMs, onCleanup, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
 import { PgConnection } from './lib/pg.ts';
-import { FixtureWriter, flag, versionOf } from './lib/record.ts';
+import { FixtureWriter, flag, versionOf, trialRng } from './lib/record.ts';
 
 const NODES = ['pg1', 'pg2', 'pg3'];
 const PG_PORTS = [25431, 25432, 25433];
@@ -324,8 +324,7 @@ async function main(): Promise<void> {
     versions: { patroni: versionOf('patroni'), postgresql: versionOf('/usr/lib/postgresql/15/bin/postgres'), etcd: versionOf('etcd') },
     settings: SETTINGS,
   });
-  let seed = Number(flag('seed', String(Date.now() % 100000)));
-  const rng = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rng = trialRng();
   for (let i = 1, attempts = 0; i <= TRIALS && attempts < 2 * TRIALS; attempts++) {
     let record: Record<string, unknown>;
     try {

@@ -62,3 +62,13 @@ export function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
+
+/**
+ * The trials' source of random fault phases: `--seed N` replays a recording's phases, and
+ * without it each recording draws its own (the wall clock is fine here: this is the harness
+ * around the real systems, not simulated code).
+ */
+export function trialRng(): () => number {
+  let seed = Number(flag('seed', String(Date.now() % 100000)));
+  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
