@@ -19,6 +19,14 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
+import { messageKinds } from '../world/messages.ts';
+
+/** A node's report of the partition it sees (corosync-qdevice's membership notification). */
+export interface QdeviceStatus extends Msg { type: 'qdevice-status'; partition: string[] }
+/** The arbiter's answer: whether the node's partition holds its vote. */
+export interface QdeviceVote extends Msg { type: 'qdevice-vote'; ack: boolean }
+const NODE_MESSAGES = messageKinds<QdeviceVote>('qdevice-vote');
+const ARBITER_MESSAGES = messageKinds<QdeviceStatus>('qdevice-status');
 
 export type QdeviceAlgorithm = 'ffsplit' | 'lms';
 
@@ -48,8 +56,8 @@ export class QdeviceClient {
   }
 
   handle(msg: Msg): boolean {
-    if (msg.type !== 'qdevice-vote') return false;
-    this.voteUntil = msg.ack === true ? this.ctx.monotonic() + this.options.voteValidity : -Infinity;
+    if (!NODE_MESSAGES.has(msg)) return false;
+    this.voteUntil = msg.ack ? this.ctx.monotonic() + this.options.voteValidity : -Infinity;
     return true;
   }
 
@@ -80,9 +88,9 @@ export class Qnetd implements Actor {
   ) {}
 
   onMessage(from: string, msg: Msg): void {
-    if (msg.type !== 'qdevice-status') return;
+    if (!ARBITER_MESSAGES.has(msg)) return;
     const now = this.ctx.monotonic();
-    this.reports.set(from, { partition: msg.partition as string[], at: now });
+    this.reports.set(from, { partition: msg.partition, at: now });
     const { winner, settled } = this.decide(now);
     // every node whose partition is settled hears the decision (the asker, and the others at once)
     for (const node of settled) this.ctx.send(node, { type: 'qdevice-vote', ack: winner !== undefined && winner.includes(node) });
