@@ -6,9 +6,9 @@
  * text.
  */
 import type { ExperimentComparison, StepComparison } from '../calibration/compare.ts';
+import { pValue, ratio } from './format.ts';
 
 const ms = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toString() : x.toFixed(1)) : '–');
-const p = (x: number) => (Number.isNaN(x) ? '–' : x < 0.001 ? '<0.001' : x.toFixed(3));
 const five = (s: StepComparison['real']) => `${ms(s.min)} / **${ms(s.median)}** / ${ms(s.p90)} / ${ms(s.max)}`;
 
 function verdictText(step: StepComparison): string {
@@ -26,7 +26,7 @@ export function calibrationMarkdown(comparisons: readonly ExperimentComparison[]
     out.push('| step | real min / **median** / p90 / max (ms) | hasim min / **median** / p90 / max (ms) | median ratio | MW p | KS p | verdict |');
     out.push('|---|---|---|---:|---:|---:|---|');
     for (const s of c.steps) {
-      out.push(`| ${s.step} | ${five(s.real)} | ${five(s.sim)} | ${Number.isFinite(s.medianRatio) ? s.medianRatio.toFixed(2) : '–'} | ${p(s.mannWhitneyP)} | ${p(s.ksP)} | ${verdictText(s)} |`);
+      out.push(`| ${s.step} | ${five(s.real)} | ${five(s.sim)} | ${ratio(s.medianRatio)} | ${pValue(s.mannWhitneyP)} | ${pValue(s.ksP)} | ${verdictText(s)} |`);
     }
     for (const sh of c.shares) {
       const pct = (x: number) => `${Math.round(100 * x)} %`;

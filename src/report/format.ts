@@ -48,3 +48,13 @@ export function instantS(us: number): string {
 export function finePct(x: number): string {
   return `${(x * 100).toFixed(5)}%`;
 }
+
+/** A test's p-value as the calibration reports print it: three decimals, `<0.001` below. */
+export function pValue(p: number): string {
+  return Number.isNaN(p) ? '–' : p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+/** A ratio of medians (real vs hasim), two decimals; `–` where a side has no value. */
+export function ratio(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(2) : '–';
+}

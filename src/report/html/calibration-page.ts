@@ -4,11 +4,11 @@
  * Mann-Whitney and Kolmogorov-Smirnov p-values, verdict), the losses and the residuals.
  */
 import type { ExperimentComparison } from '../../calibration/compare.ts';
+import { pValue, ratio } from '../format.ts';
 import { esc, facts, htmlDocument, table } from './document.ts';
 import { barChart } from './svg-charts.ts';
 
 const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} ms` : '–');
-const pv = (x: number) => (Number.isNaN(x) ? '–' : x < 0.001 ? '<0.001' : x.toFixed(3));
 const five = (s: { min: number; median: number; p90: number; max: number }) => [s.min, s.median, s.p90, s.max].map((x) => (Number.isFinite(x) ? Math.round(x) : '–')).join(' / ');
 
 function section(c: ExperimentComparison): string {
@@ -23,7 +23,7 @@ function section(c: ExperimentComparison): string {
     format: ms,
     scale: 'linear',
   });
-  const rows = c.steps.map((s) => [s.step, five(s.real), five(s.sim), Number.isFinite(s.medianRatio) ? s.medianRatio.toFixed(2) : '–', pv(s.mannWhitneyP), pv(s.ksP), s.verdict + (s.residual ? `: ${s.residual.cause}` : '')]);
+  const rows = c.steps.map((s) => [s.step, five(s.real), five(s.sim), ratio(s.medianRatio), pValue(s.mannWhitneyP), pValue(s.ksP), s.verdict + (s.residual ? `: ${s.residual.cause}` : '')]);
   for (const sh of c.shares) {
     rows.push([`${sh.name}: ${sh.doc}`, `${sh.realWith}/${sh.realTrials} (95 % CI ${Math.round(100 * sh.interval[0])}-${Math.round(100 * sh.interval[1])} %)`, `${sh.simWith}/${sh.simTrials}`, '', '', '', sh.verdict + (sh.residual ? `: ${sh.residual.cause}` : '')]);
   }
