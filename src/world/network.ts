@@ -63,6 +63,14 @@ interface Packet extends SimEvent {
   sentAt: Micros;
   /** A second copy made by a `duplicate` fault. */
   copy: boolean;
+  /** a.index * n + b.index. */
+  link: number;
+  /** When it would arrive on its own: its send time, retransmissions and latency (no queueing). */
+  natural: Micros;
+  /** The link's latest delivery before it was sent: it never overtakes those (in-order delivery). */
+  floor: Micros;
+  /** Offsets from sentAt of its TCP retransmissions, the last one the one that got through. */
+  retransmits: number[] | undefined;
 }
 
 export class Network {
@@ -78,6 +86,12 @@ export class Network {
   /** Message types sent as datagrams (VRRP adverts, corosync, gratuitous ARP): no connection, no reset. */
   private readonly datagrams: ReadonlySet<string>;
   private impairments: Impairment[] = [];
+  /**
+   * TCP packets in flight per link, in send order, kept while a loss impairment may have delayed
+   * one: when the impairment ends, retransmissions it would have lost are drawn again
+   * (`redrawRetransmissions`), and the packets queued behind them move up.
+   */
+  private readonly inFlight = new Map<number, Packet[]>();
   private readonly rng: Rng;
   messagesSent = 0;
   messagesDropped = 0;
@@ -145,12 +159,14 @@ export class Network {
     const typeId = trace.id(msg.type);
     // random loss: a datagram is gone; a TCP segment is retransmitted (later, still in order)
     let retransmitDelay = 0;
+    let retransmits: number[] | undefined;
     let lostDatagram = false;
     const up = this.pathUp(a, b);
     if (up && this.impairments.length && this.lost(from, to)) {
       if (this.datagrams.has(msg.type)) lostDatagram = true;
       else {
-        retransmitDelay = this.retransmissionDelay(from, to);
+        retransmits = this.retransmissionSchedule(from, to);
+        retransmitDelay = retransmits === undefined ? -1 : retransmits[retransmits.length - 1];
         if (retransmitDelay > 0) {
           trace.add(this.sim.now, TRACE_RETRANSMIT, a.index, b.index, typeId);
           if (trace.recording) trace.line(this.sim.now, `retransmit ${from}->${to} ${msg.type} +${retransmitDelay}us`);
@@ -164,8 +180,8 @@ export class Network {
       this.messageLog?.record(this.sim.now, this.sim.now, from, to, msg.type, MessageFate.Dropped);
       return;
     }
-    this.schedule(a, b, msg, typeId, false, retransmitDelay);
-    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, typeId, true, retransmitDelay);
+    this.schedule(a, b, msg, typeId, false, retransmits);
+    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, typeId, true, retransmits);
   }
 
   /**
@@ -174,32 +190,90 @@ export class Network {
    * up to TCP_RTO_MAX = 120 s; after tcp_retries2 = 15 retransmissions the kernel gives up and
    * the connection breaks (-1: the segment is dropped). Fast retransmit on duplicate ACKs, which
    * can beat the RTO under steady traffic, is left out: the delay is an upper bound of reality.
+   * Returns the offset of every retransmission from the first send, the last one the one that
+   * got through, or undefined if the kernel gave up. Each retransmission is drawn against the
+   * impairments in force now; those that fall after an impairment ends are drawn again then
+   * (`redrawRetransmissions`): a retransmission after the loss is over gets through.
    */
-  private retransmissionDelay(from: string, to: string): number {
-    let rto = TCP_RTO_MIN;
-    let delay = rto;
-    for (let retransmissions = 1; this.lost(from, to); retransmissions++) {
-      if (retransmissions >= TCP_RETRIES2) return -1;
+  private retransmissionSchedule(from: string, to: string, offsets: number[] = [TCP_RTO_MIN]): number[] | undefined {
+    let rto = Math.min(TCP_RTO_MIN * 2 ** (offsets.length - 1), TCP_RTO_MAX);
+    while (this.lost(from, to)) {
+      if (offsets.length >= TCP_RETRIES2) return undefined;
       rto = Math.min(2 * rto, TCP_RTO_MAX);
-      delay += rto;
+      offsets.push(offsets[offsets.length - 1] + rto);
     }
-    return delay;
+    return offsets;
   }
 
-  private schedule(a: Attachment, b: Attachment, msg: Msg, typeId: number, copy = false, retransmitDelay = 0): void {
-    let latency = this.localLatency(this.rng) + retransmitDelay;
+  /**
+   * A loss impairment on `endpoint` ended: every retransmission of a packet in flight to or from
+   * it that falls after now was drawn against that loss, so it is drawn again against what
+   * remains, and the packets behind it on its link (held back for in-order delivery) move up.
+   */
+  private redrawRetransmissions(endpoint: string): void {
+    const now = this.sim.now;
+    for (const [link, queue] of this.inFlight) {
+      const first = queue[0];
+      if (first.a.endpoint.id !== endpoint && first.b.endpoint.id !== endpoint) continue;
+      let previous = first.floor;
+      for (let i = 0; i < queue.length; i++) {
+        let p = queue[i];
+        const offsets = p.retransmits;
+        if (offsets && p.sentAt + offsets[offsets.length - 1] > now) {
+          const next = offsets.findIndex((offset) => p.sentAt + offset > now);
+          const redrawn = this.retransmissionSchedule(p.a.endpoint.id, p.b.endpoint.id, offsets.slice(0, next + 1));
+          if (redrawn) {
+            p.natural += redrawn[redrawn.length - 1] - offsets[offsets.length - 1];
+            p.retransmits = redrawn;
+          }
+        }
+        const at = Math.max(p.natural, previous);
+        if (at !== p.time) {
+          p.cancelled = true;
+          p = { ...p, time: at, seq: 0, cancelled: false };
+          p.arg = p;
+          this.sim.schedule(p);
+          queue[i] = p;
+        }
+        previous = p.time;
+      }
+      this.lastDeliveryAt[link] = previous;
+    }
+  }
+
+  private leaveFlight(p: Packet): void {
+    const queue = this.inFlight.get(p.link);
+    if (!queue) return;
+    const i = queue.indexOf(p);
+    if (i >= 0) queue.splice(i, 1);
+    if (!queue.length) this.inFlight.delete(p.link);
+  }
+
+  private schedule(a: Attachment, b: Attachment, msg: Msg, typeId: number, copy = false, retransmits?: number[]): void {
+    let latency = this.localLatency(this.rng) + (retransmits ? retransmits[retransmits.length - 1] : 0);
     if (a.dc !== b.dc) latency += this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
     if (this.impairments.length) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
     const link = a.index * this.attachments.length + b.index;
     if (this.tcpLink[link] === 0 && !this.datagrams.has(msg.type)) this.tcpLink[link] = 1;
-    const at = Math.max(this.sim.now + Math.max(1, Math.round(latency)), this.lastDeliveryAt[link]);
+    const natural = this.sim.now + Math.max(1, Math.round(latency));
+    const floor = this.lastDeliveryAt[link];
+    const at = Math.max(natural, floor);
     this.lastDeliveryAt[link] = at;
-    const packet: Packet = { time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId, sentAt: this.sim.now, copy };
+    const packet: Packet = {
+      time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId, sentAt: this.sim.now, copy,
+      link, natural, floor, retransmits: retransmits && retransmits.slice(),
+    };
     packet.arg = packet;
     this.sim.schedule(packet);
+    if (!this.datagrams.has(msg.type)) {
+      const queue = this.inFlight.get(link);
+      if (queue) queue.push(packet);
+      else if (retransmits) this.inFlight.set(link, [packet]);
+    }
   }
 
   private readonly deliver = (p: Packet): void => {
+    if (this.inFlight.size) this.leaveFlight(p);
     // a link that went down while the message was in flight loses it
     if (!this.pathUp(p.a, p.b)) {
       this.messagesDropped++;
@@ -327,6 +401,7 @@ export class Network {
 
   unimpair(impairment: Impairment): void {
     this.impairments = this.impairments.filter((i) => i !== impairment);
+    if (impairment.lossProbability && this.inFlight.size) this.redrawRetransmissions(impairment.endpoint);
   }
 
   switches(): string[] {
