@@ -13,7 +13,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { FinalNodeState, History, Role } from '../history/history.ts';
-import { scopeOf } from './scopes.ts';
+import { hasScopes, orderScopes, scopeOf } from './scopes.ts';
 
 export function authoritativeNode(history: History, scope = ''): FinalNodeState | undefined {
   const lastPrimaryAt = new Map<string, Micros>();
@@ -48,4 +48,34 @@ function isRunning(f: FinalNodeState): boolean {
 
 function compareStrings(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Where an order stands after settle: its scope, and whether the scope's authority kept it. */
+export interface DurableOrders {
+  scopeOfOrder(orderId: string): string;
+  /** `true` or `false`, or `null` when the order's scope has no authority to judge by. */
+  isDurable(orderId: string): boolean | null;
+}
+
+/**
+ * The authoritative durable state as a lookup per order. no-lost-ack and the
+ * visible-but-unacked metric ask the same question, so they share this one lookup.
+ */
+export function durableOrders(history: History): DurableOrders {
+  const scopes = hasScopes(history) ? orderScopes(history) : undefined;
+  /** Per scope: the authority's durable order ids, or null when the scope has no authority. */
+  const durableIn = new Map<string, Set<string> | null>();
+  const scopeOfOrder = (orderId: string) => scopes?.get(orderId) ?? '';
+  return {
+    scopeOfOrder,
+    isDurable(orderId) {
+      const scope = scopeOfOrder(orderId);
+      if (!durableIn.has(scope)) {
+        const authority = authoritativeNode(history, scope);
+        durableIn.set(scope, authority ? new Set(authority.durableOrderIds) : null);
+      }
+      const ids = durableIn.get(scope)!;
+      return ids === null ? null : ids.has(orderId);
+    },
+  };
 }

@@ -9,11 +9,10 @@
  */
 import type { Micros } from '../sim/time.ts';
 import { formatInstant } from '../sim/time.ts';
-import { authoritativeNode } from './authority.ts';
+import { authoritativeNode, durableOrders } from './authority.ts';
 import type { History } from '../history/history.ts';
 import type { Invariant, Violation } from './invariant.ts';
 import { memoPerHistory } from './memo.ts';
-import { hasScopes, orderScopes } from './scopes.ts';
 
 export interface LostAck {
   orderId: string;
@@ -28,22 +27,13 @@ const SHOWN_IDS = 5;
 
 /** Acked orders missing from the authoritative durable log, sorted by ack time then id. */
 export const lostAcks = memoPerHistory(function lostAcks(history: History): LostAck[] {
-  const scopeOfOrder = hasScopes(history) ? orderScopes(history) : undefined;
-  /** Per scope: the authority's durable order ids, or null when the scope has no authority. */
-  const durableIn = new Map<string, Set<string> | null>();
-  const durable = (scope: string): Set<string> | null => {
-    if (!durableIn.has(scope)) {
-      const authority = authoritativeNode(history, scope);
-      durableIn.set(scope, authority ? new Set(authority.durableOrderIds) : null);
-    }
-    return durableIn.get(scope)!;
-  };
+  const orders = durableOrders(history);
   const lost = new Map<string, LostAck>();
   for (const e of history.events) {
     if (e.type !== 'ok' || lost.has(e.orderId)) continue;
-    const scope = scopeOfOrder?.get(e.orderId) ?? '';
-    const ids = durable(scope);
-    if (ids && !ids.has(e.orderId)) lost.set(e.orderId, scope === '' ? { orderId: e.orderId, ackAt: e.time } : { orderId: e.orderId, ackAt: e.time, scope });
+    if (orders.isDurable(e.orderId) !== false) continue;
+    const scope = orders.scopeOfOrder(e.orderId);
+    lost.set(e.orderId, scope === '' ? { orderId: e.orderId, ackAt: e.time } : { orderId: e.orderId, ackAt: e.time, scope });
   }
   return [...lost.values()].sort((x, y) => x.ackAt - y.ackAt || (x.orderId < y.orderId ? -1 : x.orderId > y.orderId ? 1 : 0));
 });

@@ -9,8 +9,7 @@
  * once the primary database recovers").
  */
 import type { History } from '../history/history.ts';
-import { authoritativeNode } from '../check/authority.ts';
-import { hasScopes, orderScopes } from '../check/scopes.ts';
+import { durableOrders } from '../check/authority.ts';
 
 export const COMMIT_VISIBLE_UNACKED = 'commit.visible-unacked';
 
@@ -27,18 +26,9 @@ export function lostUnacked(history: History): string[] {
       visible.push(id);
     }
   }
-  const scopeOfOrder = hasScopes(history) ? orderScopes(history) : undefined;
-  const durableIn = new Map<string, Set<string> | null>();
-  const durable = (scope: string): Set<string> | null => {
-    if (!durableIn.has(scope)) {
-      const authority = authoritativeNode(history, scope);
-      durableIn.set(scope, authority ? new Set(authority.durableOrderIds) : null);
-    }
-    return durableIn.get(scope)!;
-  };
+  const orders = durableOrders(history);
   return visible.filter((id) => {
     if (acked.has(id)) return false;
-    const ids = durable(scopeOfOrder?.get(id) ?? '');
-    return ids !== null && !ids.has(id);
+    return orders.isDurable(id) === false;
   });
 }
