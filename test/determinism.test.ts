@@ -68,7 +68,7 @@ function tsFiles(dir: string): string[] {
 
 describe('simulated code', () => {
   const ROOT = new URL('..', import.meta.url).pathname;
-  const SIMULATED = ['src/sim', 'src/world', 'src/parts', 'src/faults', 'src/check', 'src/metrics', 'src/estimate', 'models'];
+  const SIMULATED = ['src/sim', 'src/history', 'src/run', 'src/world', 'src/parts', 'src/faults', 'src/check', 'src/metrics', 'src/estimate', 'src/calibration', 'models'];
 
   it('never reads real time, real randomness, real timers or the environment', () => {
     const offenders = SIMULATED.flatMap((dir) =>
