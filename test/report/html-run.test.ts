@@ -51,8 +51,8 @@ describe.skipIf(!HAS_CHROMIUM)('the run report in chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows the whole run at first, one lane per node in the design\'s order', async () => {
-    expect([view.startUs, view.endUs]).toEqual([0, result.history.endAt]);
+  it('shows the whole run at first, boot included, one lane per node in the design\'s order', async () => {
+    expect([view.startUs, view.endUs]).toEqual([-result.history.boot, result.history.endAt]);
     const lanes = await page.$$eval('#timeline-svg g.lane', (gs) => gs.map((g) => g.getAttribute('data-node')));
     expect(lanes).toEqual(result.history.nodes);
   });
@@ -111,7 +111,7 @@ describe.skipIf(!HAS_CHROMIUM)('the run report in chromium', () => {
     const views = await Promise.all(['timeline-svg', 'throughput-svg', 'latency-svg'].map((id) => viewOf(page, id)));
     expect(views[1]).toEqual(views[0]);
     expect(views[2]).toEqual(views[0]);
-    expect(views[0].endUs - views[0].startUs).toBeCloseTo(result.history.endAt / 2, 0);
+    expect(views[0].endUs - views[0].startUs).toBeCloseTo((result.history.endAt + result.history.boot) / 2, 0);
     const bars = await page.$$eval('#throughput-svg rect.bar-acked', (rs) => rs.length);
     expect(bars).toBeGreaterThan(10);
     await page.click('button[data-zoom="all"]');

@@ -57,6 +57,8 @@ export interface RunData {
   replayCommand: string;
   metrics: RunResult['metrics'];
   nodes: string[];
+  /** The run's start: boot begins before 0 (times count from the end of boot), so it is `-boot`. */
+  startUs: Micros;
   healUs: Micros;
   settleEndUs: Micros;
   endUs: Micros;
@@ -94,6 +96,7 @@ export function runData(result: RunResult, options: RunPageOptions): RunData {
     replayCommand: options.replayCommand,
     metrics: result.metrics,
     nodes: [...history.nodes],
+    startUs: -history.boot,
     healUs: history.healAt,
     settleEndUs: history.settleEndAt,
     endUs: history.endAt,

@@ -20,7 +20,8 @@
   const timelineBox = el('timeline');
   const run = {};
   const plotWidth = () => Math.max(240, timelineBox.clientWidth - LEFT - RIGHT);
-  const zoom = new ui.Zoom(0, Math.max(1, data.endUs), 20, () => run.renderTimelineAndCharts());
+  // the whole run, boot included: boot's events have negative times
+  const zoom = new ui.Zoom(data.startUs, Math.max(data.startUs + 1, data.endUs), 20, () => run.renderTimelineAndCharts());
   const xOf = (us) => LEFT + ((us - zoom.start) / (zoom.end - zoom.start)) * plotWidth();
   /** x clamped just outside the plot, so shapes partly in view do not get huge coordinates. */
   const cx = (us) => Math.max(LEFT - 2, Math.min(LEFT + plotWidth() + 2, xOf(us)));
