@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bound, killAll, killPid, nowMs, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
-import { FixtureWriter, flag, versionOf, trialRng } from './lib/record.ts';
+import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
 
 const NAMES = ['e1', 'e2', 'e3'];
 const CLIENT_PORTS = [23791, 23792, 23793];
@@ -213,15 +213,7 @@ async function main(): Promise<void> {
     versions: { etcd: versionOf('etcd') },
     settings: SETTINGS,
   });
-  const rng = trialRng();
-  for (let i = 1; i <= TRIALS; i++) {
-    const record = await trial(i, rng);
-    writer.trial(record);
-    const s = record.steps as Record<string, number | null>;
-    console.log(`trial ${i}/${TRIALS}: election ${s.electionStart} leader ${s.leaderElected} rounds ${record.rounds} served ${s.clientFirstServed} lost ${record.lostAckedWrites}`);
-  }
-  writer.finish();
-  console.log(`wrote ${writer.path}`);
+  await recordTrials(writer, TRIALS, trial, (record, s) => `election ${s.electionStart} leader ${s.leaderElected} rounds ${record.rounds} served ${s.clientFirstServed} lost ${record.lostAckedWrites}`);
 }
 
 await main();

@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bound, descendants, killAll, killPid, nowMs, onCleanup, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
-import { FixtureWriter, flag, versionOf, trialRng } from './lib/record.ts';
+import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
 
 const FAULT = flag('fault', 'host-death');
 if (FAULT !== 'host-death' && FAULT !== 'graceful-stop') {
@@ -182,15 +182,7 @@ async function main(): Promise<void> {
     versions: { keepalived: versionOf('keepalived', ['--version']), kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim() },
     settings: SETTINGS,
   });
-  const rng = trialRng();
-  for (let i = 1; i <= TRIALS; i++) {
-    const record = await trial(i, rng);
-    writer.trial(record);
-    const s = record.steps as Record<string, number | null>;
-    console.log(`trial ${i}/${TRIALS}: b master ${s.backupMaster} (prio0 ${s.backupSawPriority0}) failed ${s.clientFirstFailed} served ${s.clientFirstServed}`);
-  }
-  writer.finish();
-  console.log(`wrote ${writer.path}`);
+  await recordTrials(writer, TRIALS, trial, (record, s) => `b master ${s.backupMaster} (prio0 ${s.backupSawPriority0}) failed ${s.clientFirstFailed} served ${s.clientFirstServed}`);
 }
 
 await main();

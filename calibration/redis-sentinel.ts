@@ -21,7 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bound, killAll, killPid, nowMs, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
 import { RedisConnection, RedisError, once, type Reply } from './lib/resp.ts';
-import { FixtureWriter, flag, versionOf, trialRng } from './lib/record.ts';
+import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
 
 const REDIS_PORTS = [16379, 16380, 16381];
 const SENTINEL_PORTS = [26379, 26380, 26381];
@@ -269,15 +269,7 @@ async function main(): Promise<void> {
     versions: { 'redis-server': versionOf('redis-server'), 'redis-sentinel': versionOf('redis-sentinel') },
     settings: SETTINGS,
   });
-  const rng = trialRng();
-  for (let i = 1; i <= TRIALS; i++) {
-    const record = await trial(i, rng);
-    writer.trial(record);
-    const s = record.steps as Record<string, number | null>;
-    console.log(`trial ${i}/${TRIALS}: sdown ${s.sdown} odown ${s.odown} promoted ${s.promoted} switch ${s.switchMaster} served ${s.clientFirstServed} lost ${record.lostAckedWrites}`);
-  }
-  writer.finish();
-  console.log(`wrote ${writer.path}`);
+  await recordTrials(writer, TRIALS, trial, (record, s) => `sdown ${s.sdown} odown ${s.odown} promoted ${s.promoted} switch ${s.switchMaster} served ${s.clientFirstServed} lost ${record.lostAckedWrites}`);
 }
 
 await main();

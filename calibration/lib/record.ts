@@ -72,3 +72,24 @@ export function trialRng(): () => number {
   let seed = Number(flag('seed', String(Date.now() % 100000)));
   return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
+
+/**
+ * Runs `count` trials, each at a fault phase drawn from `trialRng()`, writes each record to the
+ * fixture as it comes (so an interrupted recording keeps what it has) and prints one progress
+ * line per trial; the fixture is finished once all have run.
+ */
+export async function recordTrials(
+  writer: FixtureWriter,
+  count: number,
+  trial: (index: number, rng: () => number) => Promise<Record<string, unknown>>,
+  summary: (record: Record<string, unknown>, steps: Record<string, number | null>) => string,
+): Promise<void> {
+  const rng = trialRng();
+  for (let i = 1; i <= count; i++) {
+    const record = await trial(i, rng);
+    writer.trial(record);
+    console.log(`trial ${i}/${count}: ${summary(record, record.steps as Record<string, number | null>)}`);
+  }
+  writer.finish();
+  console.log(`wrote ${writer.path}`);
+}
