@@ -88,6 +88,8 @@ const PATRONI = 'Patroni 3.x docs, Dynamic configuration settings';
 export default defineDesign({
   name: 'postgres-patroni',
   description: 'PostgreSQL streaming replication managed by Patroni (etcd DCS, HAProxy on GET /primary)',
+  // PostgreSQL answers reads on the primary and, with readFromReplicas, on hot standbys (patroni-node.ts)
+  servesReads: true,
   params: {
     ttl: { kind: 'duration', default: '30s', doc: 'TTL of the leader key: how long before a failover starts (Patroni raises values below 20s to 20s)', source: `${PATRONI}: ttl` },
     loopWait: { kind: 'duration', default: '10s', doc: 'sleep between two runs of the HA loop (at least 1s)', source: `${PATRONI}: loop_wait` },

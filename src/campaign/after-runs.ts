@@ -13,7 +13,7 @@
 import type { Aggregate, Failure } from './aggregate.ts';
 import type { CampaignSettings, Runner } from './campaign.ts';
 import type { RunSpec } from './job.ts';
-import type { Plan } from './plan.ts';
+import { variantWorkload, type Plan } from './plan.ts';
 import { NONDETERMINISM, WORKER_DIED } from './run-summary.ts';
 
 export interface AfterRunsContext {
@@ -92,6 +92,6 @@ function specOf(ctx: AfterRunsContext, variant: number, failure: Failure): RunSp
     invariants: ctx.settings.invariants,
     ...(ctx.settings.invariantModules ? { invariantModules: ctx.settings.invariantModules } : {}),
     maxEvents: ctx.settings.maxEvents,
-    workload: ctx.settings.workload,
+    workload: variantWorkload(ctx.settings.workload, v),
   };
 }

@@ -17,7 +17,7 @@ import { InputError } from '../sim/input-error.ts';
 import { Aggregate, type AggregateState } from './aggregate.ts';
 import { Executor } from './executor.ts';
 import type { Job, Reply, RunSpec } from './job.ts';
-import { positions, RangeSet, runAt, type Plan, type PlannedRun } from './plan.ts';
+import { positions, RangeSet, runAt, type Plan, type PlannedRun, variantWorkload } from './plan.ts';
 import { WorkerPool } from './pool.ts';
 import { failedSummary, NONDETERMINISM, WORKER_DIED, type RunSummary } from './run-summary.ts';
 import { diagnoseDivergences, shrinkFailures } from './after-runs.ts';
@@ -131,7 +131,7 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
       invariants: settings.invariants,
       ...(settings.invariantModules ? { invariantModules: settings.invariantModules } : {}),
       maxEvents: settings.maxEvents,
-      workload: settings.workload,
+      workload: variantWorkload(settings.workload, variant),
     };
   };
 

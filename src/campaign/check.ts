@@ -22,7 +22,7 @@ import { validateTargets, type Schedule } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
 import type { Workload } from '../world/client.ts';
 import { writeWorkload } from '../faults/schedule-workload.ts';
-import type { Design } from '../world/design.ts';
+import { checkServesReads, type Design } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import type { AggregateState } from './aggregate.ts';
 import { runCampaign, type CampaignResult, type CampaignSettings, type Progress } from './campaign.ts';
@@ -98,6 +98,8 @@ export interface VariantInput {
   params?: Record<string, string>;
   /** Default: the design's name. */
   label?: string;
+  /** Workload settings of this variant alone (a sweep over `rate`), over `CampaignInput.workload`. */
+  workload?: Partial<Workload>;
 }
 
 export async function check(options: CheckOptions): Promise<CampaignResult> {
@@ -167,7 +169,8 @@ export async function prepareCampaign(variantInputs: VariantInput[], input: Camp
     }
     const label = v.label ?? design.name;
     if (variants.some((other) => other.label === label)) throw new InputError('design', label, 'each design (or parameter value) once');
-    variants.push({ label, design: key, params });
+    checkServesReads(design, { ...input.workload, ...v.workload }, v.workload?.readsPerSecond !== undefined ? '--param reads' : '--reads');
+    variants.push({ label, design: key, params, ...(v.workload ? { workload: v.workload } : {}) });
   }
   const plan: Plan = { variants, schedules, ...(profile ? { profile, profileLabel } : {}), seed, runs, ...(shard ? { shard } : {}) };
   const settings: CampaignSettings = {
@@ -191,7 +194,7 @@ export type PlanDescription = ReturnType<typeof describePlan>;
  */
 export function describePlan(plan: Plan, settings: CampaignSettings) {
   return {
-    variants: plan.variants.map((v) => ({ label: v.label, design: v.design, params: sorted(v.params) })),
+    variants: plan.variants.map((v) => ({ label: v.label, design: v.design, params: sorted(v.params), ...(v.workload ? { workload: sorted(writeWorkload(v.workload)) } : {}) })),
     schedules: plan.schedules.map((s) => s.name),
     profile: plan.profileLabel ?? null,
     seed: plan.seed,

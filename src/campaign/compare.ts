@@ -15,6 +15,7 @@
 import { InputError } from '../sim/input-error.ts';
 import { MS, SECOND, tryParseDuration, type Micros } from '../sim/time.ts';
 import { parseParam } from '../world/params.ts';
+import { parseWorkloadText, WORKLOAD_NAMES } from '../faults/schedule-workload.ts';
 import type { CampaignResult } from './campaign.ts';
 import { designNames, loadDesign, scenarioNames } from './catalog.ts';
 import { campaign, type CampaignInput } from './check.ts';
@@ -54,7 +55,12 @@ export async function compare(options: CompareOptions): Promise<CampaignResult> 
 
 export interface SweepOptions extends CampaignInput {
   design: string;
-  /** The parameter swept, and its values (as `--set` would take them). */
+  /**
+   * The parameter swept, and its values (as `--set` would take them): a design parameter, or a
+   * workload setting by its flag's name (`rate`, `clients`, `timeout`, `attempts`, `retry`,
+   * `arrivals`, `reads`), whose values are taken as that flag takes them. A design parameter
+   * of the same name comes first.
+   */
   param: string;
   values: string[];
   /** Other overrides, fixed across the sweep. */
@@ -64,8 +70,10 @@ export interface SweepOptions extends CampaignInput {
 export async function sweep(options: SweepOptions): Promise<CampaignResult> {
   if (options.values.length === 0) throw new InputError('--param', options.param, 'at least one value');
   const design = await loadDesign(options.design);
+  if (!(options.param in design.params) && WORKLOAD_NAMES[options.param]) return sweepWorkload(options, WORKLOAD_NAMES[options.param]);
   if (!(options.param in design.params)) {
-    throw new InputError('--param', options.param, `a parameter of ${design.name} (${Object.keys(design.params).join(', ') || 'it has none'})`);
+    const workload = Object.keys(WORKLOAD_NAMES).join(', ');
+    throw new InputError('--param', options.param, `a parameter of ${design.name} (${Object.keys(design.params).join(', ') || 'it has none'}) or a workload setting (${workload})`);
   }
   if (options.params && options.param in options.params) throw new InputError('--set', options.param, `a parameter other than the swept one (--param ${options.param})`);
   if (new Set(options.values).size !== options.values.length) throw new InputError('--param', options.param, 'each value once', options.values.join(','));
@@ -73,6 +81,20 @@ export async function sweep(options: SweepOptions): Promise<CampaignResult> {
   const variants = options.values.map((value) => ({
     design: options.design,
     params: { ...options.params, [options.param]: value },
+    label: `${options.param}=${value}`,
+  }));
+  return campaign(variants, withDefaults(options));
+}
+
+/** A sweep over a workload setting: one variant per value, each with that setting (`rate=1000`). */
+function sweepWorkload(options: SweepOptions, field: string): Promise<CampaignResult> {
+  const flag = `--${options.param}`;
+  if ((options.workload as Record<string, unknown> | undefined)?.[field] !== undefined) throw new InputError(flag, '', `no ${flag} when sweeping ${options.param} (--param ${options.param}=...)`);
+  if (new Set(options.values).size !== options.values.length) throw new InputError('--param', options.param, 'each value once', options.values.join(','));
+  const variants = options.values.map((value) => ({
+    design: options.design,
+    params: { ...options.params },
+    workload: { [field]: parseWorkloadText(field, value, { source: '--param', field: options.param }) },
     label: `${options.param}=${value}`,
   }));
   return campaign(variants, withDefaults(options));

@@ -11,6 +11,7 @@
  * are done as sorted intervals (a few, since runs finish nearly in order) for `--resume`.
  */
 import type { Schedule } from '../faults/schedule.ts';
+import type { Workload } from '../world/client.ts';
 import { InputError } from '../sim/input-error.ts';
 
 /** One thing being checked: a design with its parameter overrides. */
@@ -21,6 +22,13 @@ export interface Variant {
   design: string;
   /** `--set` overrides for this variant. */
   params: Record<string, string>;
+  /** Workload settings of this variant (a sweep of `rate`), over the campaign's flags. */
+  workload?: Partial<Workload>;
+}
+
+/** The workload a variant's runs take: the campaign's (its flags), then the variant's own (a swept rate). */
+export function variantWorkload(campaign: Partial<Workload> | undefined, variant: Variant): Partial<Workload> | undefined {
+  return variant.workload ? { ...campaign, ...variant.workload } : campaign;
 }
 
 export interface Shard {

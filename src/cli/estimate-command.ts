@@ -8,7 +8,8 @@
 import { parseMaxEvents, parseWorkloadFlags, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
 import { writeWorkload } from '../faults/schedule-workload.ts';
 import { availableParallelism } from 'node:os';
-import { reliabilityPath } from '../campaign/catalog.ts';
+import { loadDesign, reliabilityPath } from '../campaign/catalog.ts';
+import { checkServesReads } from '../world/design.ts';
 import type { Command } from 'commander';
 import { DEFAULT_SIMULATIONS, estimate, MINUTES_PER_YEAR } from '../estimate/estimate.ts';
 import { loadReliability } from '../estimate/reliability.ts';
@@ -104,6 +105,7 @@ export function estimateCommand(cli: Command): void {
       const incidentOrdersPerSecond = rate ?? parseRate(flags.incidentOrdersPerSecond ?? '10', '--incident-orders-per-second');
       const maxEvents = parseMaxEvents(flags);
       const hasWorkload = Object.keys(workload).length > 0;
+      if (workload.readsPerSecond) for (const name of designs) checkServesReads(await loadDesign(name), workload, '--reads');
       const results = await estimate({ ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond });
       const json = estimateJson(results, data, {
         version: HASIM_VERSION,

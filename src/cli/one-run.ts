@@ -20,7 +20,7 @@ import { parseHtmlWindow } from '../report/html/write.ts';
 import { checkOutputs, writeOutput } from './output-path.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import { InputError } from '../sim/input-error.ts';
-import type { Design } from '../world/design.ts';
+import { checkServesReads, type Design } from '../world/design.ts';
 import { collect, parseSeed } from './options.ts';
 import { parseMaxEvents, parseWorkloadFlags, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
 import { workloadArgs } from '../report/workload-args.ts';
@@ -88,6 +88,7 @@ async function prepareOneRun(designName: string, flags: OneRunFlags): Promise<Pr
   const overrides = parseSetFlags(flags.set);
   const htmlWindows = (flags.htmlWindow ?? []).map(parseHtmlWindow);
   const design = await loadDesign(designName);
+  checkServesReads(design, workload, '--reads');
   let schedule: Schedule | undefined;
   let params: Record<string, string> = overrides;
   if (flags.scenario) schedule = loadScenario(flags.scenario);

@@ -1,6 +1,6 @@
 /**
  * `hasim sweep <design> --param name=v1,v2,...` (or `name=1s..5s:1s`): one design across
- * values of a parameter under the same seeds and schedules; the trade-off table (RTO p50/p99
+ * values of a parameter, or of a workload setting (`rate=100,1000,10000`), under the same seeds and schedules; the trade-off table (RTO p50/p99
  * against false failovers, availability, split brain, lost acks) as a box, CSV, Markdown or
  * JSON. Exit 0 (a sweep measures; `hasim check` judges).
  */
@@ -25,7 +25,7 @@ export function sweepCommand(cli: Command): void {
       .description('run one design across values of a parameter: the trade-off table')
       .argument('<design>', 'a bundled design name or a path'),
   )
-    .requiredOption('--param <name=values>', 'the parameter and its values: name=v1,v2,... or name=start..end:step (e.g. advertInt=500ms..3s:500ms)')
+    .requiredOption('--param <name=values>', 'the parameter and its values: name=v1,v2,... or name=start..end:step (e.g. advertInt=500ms..3s:500ms); a workload setting by its flag\'s name too (rate=100,1000,10000; clients, timeout, attempts, retry, arrivals, reads)')
     .option('--set <name=value>', 'fix another parameter for every value (repeatable)', collect, [])
     .action(async (design: string, flags: TableFlags & { param: string }) => {
       const format = parseFormat(flags.format);

@@ -8,7 +8,7 @@
  *   a flag  >  the schedule's `workload:` section  >  the defaults (world/client.ts)
  */
 import type { Command } from 'commander';
-import { parseWorkloadSetting } from '../faults/schedule-workload.ts';
+import { parseWorkloadText, WORKLOAD_NAMES } from '../faults/schedule-workload.ts';
 import type { Workload } from '../world/client.ts';
 import { ARRIVALS_EXPECTED } from '../world/arrivals.ts';
 import { RETRY_EXPECTED } from '../world/retry-policy.ts';
@@ -22,19 +22,13 @@ export interface WorkloadFlags {
   attempts?: string;
   retry?: string;
   arrivals?: string;
+  reads?: string;
   clientSession?: string;
   maxEvents?: string;
 }
 
-/** Flag → the workload field it sets. */
-const FLAG_FIELDS: [flag: keyof WorkloadFlags, name: string, field: keyof Workload][] = [
-  ['rate', '--rate', 'ordersPerSecond'],
-  ['clients', '--clients', 'clients'],
-  ['timeout', '--timeout', 'timeout'],
-  ['attempts', '--attempts', 'maxAttempts'],
-  ['retry', '--retry', 'retry'],
-  ['arrivals', '--arrivals', 'arrivals'],
-];
+/** The flags that set a workload field: `--rate` sets `ordersPerSecond` (faults/schedule-workload.ts). */
+const FLAG_FIELDS = Object.entries(WORKLOAD_NAMES) as [keyof WorkloadFlags, keyof Workload][];
 
 export const PRECEDENCE = 'flags over the schedule\'s workload: section over the defaults';
 
@@ -46,7 +40,8 @@ export function workloadOptions(command: Command, options: { session?: boolean }
     .option('--timeout <duration>', 'per-attempt client timeout, e.g. 500ms (default 1s)')
     .option('--attempts <n>', 'attempts per order, the first included (default 3)')
     .option('--retry <policy>', `retry policy: ${RETRY_EXPECTED} (default fixed)`)
-    .option('--arrivals <process>', `order arrivals: ${ARRIVALS_EXPECTED} (default poisson)`);
+    .option('--arrivals <process>', `order arrivals: ${ARRIVALS_EXPECTED} (default poisson)`)
+    .option('--reads <reads/s>', 'reads per second, all clients together, each asking whether one of its orders is there; only designs that serve reads (default 0)');
   if (options.session) {
     command.option('--client-session <policy>', 'reconnect: a timed-out attempt drops its connection, later replies are not acks (default); keep: a FIX-style session takes late replies as acks');
   }
@@ -56,11 +51,9 @@ export function workloadOptions(command: Command, options: { session?: boolean }
 /** The workload override the flags give (only what they set), checked before any run. */
 export function parseWorkloadFlags(flags: WorkloadFlags): Partial<Workload> {
   const out: Record<string, unknown> = {};
-  for (const [key, name, field] of FLAG_FIELDS) {
+  for (const [key, field] of FLAG_FIELDS) {
     const raw = flags[key];
-    if (raw === undefined) continue;
-    const value = field === 'retry' || field === 'arrivals' || field === 'timeout' ? raw.trim() : /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(raw) ? Number(raw) : raw;
-    out[field] = parseWorkloadSetting(field, value, { source: name, field: '' });
+    if (raw !== undefined) out[field] = parseWorkloadText(field, raw, { source: `--${key}`, field: '' });
   }
   if (flags.clientSession !== undefined) out.session = parseClientSession(flags.clientSession);
   return out as Partial<Workload>;

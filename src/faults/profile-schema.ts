@@ -12,6 +12,7 @@ import { duration, durationDistribution, type JsonSchema } from './fields.ts';
 import type { FaultKind } from './kind.ts';
 import { ALL_NODES, TARGET_PATTERNS } from './profile-values.ts';
 import { FAULT_KINDS } from './registry.ts';
+import { WORKLOAD_SCHEMA } from './schedule-workload.ts';
 import { MEMBER_SCHEMA, TARGET_SCHEMA } from './targets.ts';
 
 const RANGE: JsonSchema = {
@@ -64,6 +65,12 @@ export function profileJsonSchema(): JsonSchema {
         type: 'object',
         description: 'design parameters drawn per run, applied only when the design declares them',
         additionalProperties: choiceOf(scalar, 'a duration range such as { min: 500ms, max: 3s }, { values: [...] } or a value'),
+      },
+      workload: {
+        type: 'object',
+        description: 'the clients, drawn per run like params: a schedule\'s workload: settings, each a value, { values: [...] } or { min, max }',
+        additionalProperties: false,
+        properties: Object.fromEntries(Object.entries(WORKLOAD_SCHEMA.properties as Record<string, JsonSchema>).map(([name, schema]) => [name, choiceOf(schema, String(schema.description ?? name))])),
       },
     },
     definitions: { target: TARGET_SCHEMA, member: MEMBER_SCHEMA },

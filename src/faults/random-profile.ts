@@ -31,7 +31,13 @@
  *     when: { probes: [lock.acquired, commit.waiting], probability: 0.5, after: { min: 0ms, max: 50ms } }
  * params:                     # design timeouts randomised per run (only where the design has them)
  *   advertInt: { min: 500ms, max: 2s }
+ * workload:                   # the clients, drawn per run like params (a schedule's workload: fields)
+ *   ordersPerSecond: { values: [200, 10000] }
+ *   timeout: { min: 200ms, max: 1s }
  * ```
+ *
+ * A drawn run's workload becomes its schedule's `workload:` section, so a failure's written
+ * schedule replays with it, and workload flags (`--rate`) still win over it.
  *
  * Every mistake is one InputError naming the file and the field (`faults[1].fields.delay.max`).
  */
@@ -43,6 +49,7 @@ import { SECOND, type Micros } from '../sim/time.ts';
 import { fail, parseDurationField, writeDuration, type At } from './fields.ts';
 import type { FaultKind } from './kind.ts';
 import { ALL_NODES, TARGET_PATTERNS, isTargetPattern, parseValueChoice, type ValueChoice } from './profile-values.ts';
+import { parseWorkloadSetting, WHOLE, WORKLOAD_FIELDS } from './schedule-workload.ts';
 import { faultKind, faultKindNames } from './registry.ts';
 import { DEFAULT_SETTLE, MAX_RUN_SPAN, parseYaml } from './schedule.ts';
 import { parseTarget } from './targets.ts';
@@ -91,9 +98,11 @@ export interface RandomProfile {
   faults: ProfileFault[];
   /** Design parameters drawn per run, applied only when the design declares them. */
   params?: Record<string, ValueChoice>;
+  /** Workload settings drawn per run (a schedule's `workload:` field names), each from its own stream. */
+  workload?: Record<string, ValueChoice>;
 }
 
-const TOP_LEVEL = ['name', 'description', 'duration', 'settle', 'maxConcurrentFaults', 'minHealthyTime', 'intensity', 'faults', 'params'];
+const TOP_LEVEL = ['name', 'description', 'duration', 'settle', 'maxConcurrentFaults', 'minHealthyTime', 'intensity', 'faults', 'params', 'workload'];
 const FAULT_FIELDS = ['kind', 'ratePerMinute', 'for', 'targets', 'fields', 'when'];
 const WHEN_FIELDS = ['probes', 'probability', 'after'];
 const PROBE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
@@ -135,6 +144,7 @@ export function parseProfile(text: string, source: string): RandomProfile {
     intensity: doc.intensity === undefined ? { ...DEFAULTS.intensity } : parseIntensity(doc.intensity, at('intensity')),
     faults,
     ...(doc.params === undefined ? {} : { params: parseParamRanges(doc.params, at('params')) }),
+    ...(doc.workload === undefined ? {} : { workload: parseWorkloadChoices(doc.workload, at('workload')) }),
   };
 }
 
@@ -238,6 +248,17 @@ function parseParamRanges(raw: unknown, at: At): Record<string, ValueChoice> {
   };
   const out: Record<string, ValueChoice> = {};
   for (const [name, value] of Object.entries(given)) out[name] = parseValueChoice(value, { ...at, field: `${at.field}.${name}` }, scalar);
+  return out;
+}
+
+function parseWorkloadChoices(raw: unknown, at: At): Record<string, ValueChoice> {
+  const given = mapping(raw, at, `a mapping of workload settings (${WORKLOAD_FIELDS.join(', ')}) to a value, { values: [...] } or { min, max }`);
+  const out: Record<string, ValueChoice> = {};
+  for (const [name, value] of Object.entries(given)) {
+    const field = { ...at, field: `${at.field}.${name}` };
+    if (!WORKLOAD_FIELDS.includes(name)) throw new InputError(at.source, field.field, `a workload setting (${WORKLOAD_FIELDS.join(', ')})`);
+    out[name] = parseValueChoice(value, field, (v, vat) => void parseWorkloadSetting(name, v, vat), WHOLE.has(name));
+  }
   return out;
 }
 

@@ -39,7 +39,25 @@ const FIELDS: Record<string, { type: FieldType<unknown>; doc: string }> = {
   readsPerSecond: { type: number({ min: 0 }), doc: 'reads per second, all clients together: each asks whether one of the client\'s orders with an outcome is there (default 0)' },
   cancelOnTimeout: { type: boolean as FieldType<unknown>, doc: 'cancel a timed-out attempt at the node and give the order up, instead of retrying (default false)' },
 };
-const WHOLE = new Set(['clients', 'maxAttempts']);
+/** Settings that take whole numbers (a profile draws them as integers). */
+export const WHOLE = new Set(['clients', 'maxAttempts']);
+
+/**
+ * The short names of the workload settings, as command-line flags (`--rate`) and sweeps
+ * (`--param rate=100,1000`) spell them, and the field each sets.
+ */
+export const WORKLOAD_NAMES: Readonly<Record<string, keyof Workload>> = {
+  rate: 'ordersPerSecond',
+  clients: 'clients',
+  timeout: 'timeout',
+  attempts: 'maxAttempts',
+  retry: 'retry',
+  arrivals: 'arrivals',
+  reads: 'readsPerSecond',
+};
+
+/** The settings a profile's `workload:` section may draw, and the file's field names. */
+export const WORKLOAD_FIELDS: readonly string[] = Object.keys(FIELDS);
 
 export function parseWorkload(raw: unknown, at: At): Partial<Workload> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(at, `a mapping of workload settings (${Object.keys(FIELDS).join(', ')})`, raw);
@@ -61,6 +79,16 @@ export function parseWorkloadSetting(name: string, value: unknown, at: At): unkn
   const parsed = spec.type.parse(value, at);
   if (WHOLE.has(name) && !Number.isInteger(parsed)) fail(at, 'a whole number', value);
   return parsed;
+}
+
+/**
+ * A setting given as text (a flag's or a sweep value's): numbers are read as numbers for the
+ * numeric fields, then parsed as a file's value, so `--rate 500` and `rate=500` mean `ordersPerSecond: 500`.
+ */
+export function parseWorkloadText(name: string, text: string, at: At): unknown {
+  const numeric = FIELDS[name].type.schema.type === 'number';
+  const value = numeric && /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : text.trim();
+  return parseWorkloadSetting(name, value, at);
 }
 
 export function writeWorkload(w: Partial<Workload>): Record<string, unknown> {

@@ -13,6 +13,7 @@
  *
  *   seed ─┬─ swarm/kind:<kind> ─ enabled? (p = 1/2)      swarm/fallback ─ the one kind if none
  *         ├─ swarm/intensity ─── rate multiplier          swarm/param:<name> ─ a design parameter
+ *         │                                              swarm/workload:<name> ─ a workload setting
  *         └─ schedule/<kind> ─── Poisson arrivals, for, target, fields ─┐
  *                                   merge in time order, keeping maxConcurrentFaults and
  *                                   minHealthyTime ──> an ordinary Schedule (scheduleToYaml)
@@ -21,7 +22,9 @@ import { sampler } from '../sim/distributions.ts';
 import { InputError } from '../sim/input-error.ts';
 import { Rng } from '../sim/rng.ts';
 import { MINUTE, MS, type Micros } from '../sim/time.ts';
+import type { Workload } from '../world/client.ts';
 import type { Design } from '../world/design.ts';
+import { parseWorkloadSetting, writeWorkload } from './schedule-workload.ts';
 import { parseParam, resolveParams } from '../world/params.ts';
 import { staticDesignView, type StaticDesignView } from './design-view.ts';
 import { parseFault } from './fault-spec.ts';
@@ -67,6 +70,7 @@ export function drawRun(profile: RandomProfile, design: Design, seed: number): D
   const fallback = draw('fallback');
   const intensityDraw = draw('intensity');
   const params = drawParams(profile, design, (name) => draw(`param:${name}`));
+  const workload = drawWorkload(profile, (name) => draw(`workload:${name}`));
 
   const view = staticDesignView(design, resolveParams(design, params, profile.source));
   const applicable = profile.faults.map((f) => applicableTo(f, view, profile.source));
@@ -90,18 +94,30 @@ export function drawRun(profile: RandomProfile, design: Design, seed: number): D
   });
   const enabledKinds = enabled.map((i) => profile.faults[i].kind);
   const paramText = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ');
+  const workloadText = workload ? Object.entries(writeWorkload(workload)).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '';
   return {
     schedule: {
       name: `${profile.name}-${seed}`,
-      description: `drawn from ${profile.name} with seed ${seed}: ${enabledKinds.join(', ') || 'no kinds'} at intensity ${intensity}${paramText ? `; params ${paramText}` : ''}`,
+      description: `drawn from ${profile.name} with seed ${seed}: ${enabledKinds.join(', ') || 'no kinds'} at intensity ${intensity}${paramText ? `; params ${paramText}` : ''}${workloadText ? `; workload ${workloadText}` : ''}`,
       duration: profile.duration,
       settle: profile.settle,
+      ...(workload ? { workload } : {}),
       faults,
       source,
     },
     params,
     swarm: { enabledKinds, intensity },
   };
+}
+
+/** The profile's workload settings, each drawn from its own stream (`swarm/workload:<name>`); undefined when it has none. */
+function drawWorkload(profile: RandomProfile, draw: (name: string) => number): Partial<Workload> | undefined {
+  if (!profile.workload) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, choice] of Object.entries(profile.workload)) {
+    out[name] = parseWorkloadSetting(name, pickValue(choice, draw(name)), { source: profile.source, field: `workload.${name}` });
+  }
+  return out as Partial<Workload>;
 }
 
 /** The profile's parameters that the design declares, each drawn from its own stream. */

@@ -51,6 +51,8 @@ export interface DesignReport {
   label: string;
   design: string;
   params: Record<string, string>;
+  /** This row's own workload settings, as a file spells them (a sweep of `rate`: `{ ordersPerSecond: 1000 }`). */
+  workload?: Record<string, unknown>;
   runs: number;
   failedRuns: number;
   /** No safety invariant broke in any run (report/verdict.ts; `recovery` is liveness). */
@@ -132,7 +134,7 @@ export function buildCampaignFile(input: FileInput, options: JsonOptions): Campa
   const plan = input.plan;
   const fixedSchedules = plan.schedules.length > 0;
   // a failure replays with the campaign's workload flags and event budget
-  const runArgs = writtenWorkloadArgs(plan.workload as Record<string, unknown> | null, plan.maxEvents);
+  const runArgs = (variant: { workload?: Record<string, unknown> }) => writtenWorkloadArgs({ ...(plan.workload as Record<string, unknown> | null), ...variant.workload }, plan.maxEvents);
   const completedRuns = input.done.reduce((n, [s, e]) => n + e - s, 0);
   return {
     format: FORMAT,
@@ -158,13 +160,14 @@ export function buildCampaignFile(input: FileInput, options: JsonOptions): Campa
         label: variant.label,
         design: variant.design,
         params: variant.params,
+        ...(variant.workload ? { workload: variant.workload } : {}),
         runs: a.runs,
         failedRuns: a.failedRuns,
         safe: true,
         invariantsBroken: [] as DesignReport['invariantsBroken'],
         verdict: '',
         violations,
-        failures: a.failures.map((f) => failureReport(variant, f, dir, fixedSchedules, runArgs)),
+        failures: a.failures.map((f) => failureReport(variant, f, dir, fixedSchedules, runArgs(variant))),
         failuresOmitted: a.failedRuns - a.failures.length,
         metrics: campaignMetrics(a),
         coverage: campaignCoverage(a),

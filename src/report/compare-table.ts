@@ -6,6 +6,7 @@
  * invariants they broke. Rendered as a
  * box, CSV or Markdown by `table.ts`.
  */
+import { WORKLOAD_NAMES } from '../faults/schedule-workload.ts';
 import { workloadCaption } from './campaign-text.ts';
 import type { CampaignFile, DesignReport } from './campaign-json.ts';
 import { fmt } from './format.ts';
@@ -58,13 +59,20 @@ export function compareTable(file: CampaignFile, style: CellStyle = 'text'): Tab
   };
 }
 
+/** A sweep row's value of the swept parameter or workload setting (`rate` reads `ordersPerSecond`). */
+function sweptValue(d: DesignReport, param: string): string {
+  const field = WORKLOAD_NAMES[param];
+  const workload = field === undefined ? undefined : d.workload?.[field];
+  return d.params[param] ?? (workload === undefined ? d.label : String(workload));
+}
+
 /** The sweep's trade-off: how recovery time moves against false failovers and safety. */
 export function sweepTable(file: CampaignFile, param: string, style: CellStyle = 'text'): Tabular {
   if (style === 'raw') {
     return {
       columns: [param, 'runs', 'failed runs', 'invariants broken', 'safe', 'RTO p50 ms', 'RTO p99 ms', 'false failovers', 'false failover runs', 'availability', 'split-brain runs', 'lost acked', 'lost acked runs', 'ack p99 ms'],
       rows: file.designs.map((d) => [
-        d.params[param] ?? d.label,
+        sweptValue(d, param),
         ...rawRunCells(d),
         raw(d.metrics.rtoMs.p50),
         raw(d.metrics.rtoMs.p99),
@@ -81,7 +89,7 @@ export function sweepTable(file: CampaignFile, param: string, style: CellStyle =
   return {
     columns: [param, ...RUN_COLUMNS, 'RTO p50', 'RTO p99', 'false failovers', 'availability', 'split-brain runs', 'lost acked (runs)', 'ack p99'],
     rows: file.designs.map((d) => [
-      d.params[param] ?? d.label,
+      sweptValue(d, param),
       ...runCells(d),
       fmt.ms(d.metrics.rtoMs.p50),
       fmt.ms(d.metrics.rtoMs.p99),

@@ -2,17 +2,12 @@
  * The command-line flags that give a workload override back (`--rate 500 --retry breaker:5,10s`):
  * a printed `hasim replay` command carries the workload its run had, or it would not reproduce it.
  */
-import { writeWorkload } from '../faults/schedule-workload.ts';
+import { WORKLOAD_NAMES, writeWorkload } from '../faults/schedule-workload.ts';
 import type { Workload } from '../world/client.ts';
 
 /** Workload field (as a file spells it) → its flag (cli/workload-flags.ts). */
 const FLAGS: Record<string, string> = {
-  ordersPerSecond: '--rate',
-  clients: '--clients',
-  timeout: '--timeout',
-  maxAttempts: '--attempts',
-  retry: '--retry',
-  arrivals: '--arrivals',
+  ...Object.fromEntries(Object.entries(WORKLOAD_NAMES).map(([flag, field]) => [field, `--${flag}`])),
   session: '--client-session',
 };
 

@@ -13,6 +13,7 @@
  * ```
  */
 import type { Micros } from '../sim/time.ts';
+import { InputError } from '../sim/input-error.ts';
 import type { DistributionSpec } from '../sim/distributions.ts';
 import type { Actor, NodeContext } from './actor.ts';
 import type { DiscoverySpec } from './discovery.ts';
@@ -153,6 +154,22 @@ export interface Design<S extends ParamSpecs = ParamSpecs> {
    * checked in every run of it, in worker threads too (they load this file).
    */
   invariants?: Invariant[];
+  /**
+   * Its nodes answer clients' reads (`read` messages; workload `readsPerSecond`) with whether an
+   * order is there. Reads sent to any other design would go unanswered and measure nothing, so
+   * `--reads` refuses it.
+   */
+  servesReads?: boolean;
+}
+
+/**
+ * Refuses reads (`readsPerSecond` > 0) for a design that does not serve them, naming `source`
+ * (the flag or field that asked for them), before any run.
+ */
+export function checkServesReads(design: Pick<Design, 'name' | 'servesReads'>, workload: { readsPerSecond?: number } | undefined, source: string): void {
+  if ((workload?.readsPerSecond ?? 0) > 0 && !design.servesReads) {
+    throw new InputError(source, '', `0 for ${design.name}: it does not serve reads (postgres-patroni does)`, String(workload!.readsPerSecond));
+  }
 }
 
 export function defineDesign<S extends ParamSpecs>(design: Design<S>): Design<S> {
