@@ -47,10 +47,13 @@ export function resyncRequest(ctx: NodeContext, requestId: number): ResyncReques
   return { type: 'resync-request', requestId, ids: ctx.disk.entries.map((e) => e.orderId) };
 }
 
-/** The primary's side: answers a resync request from its own log at `epoch`. */
-export function answerResync(ctx: NodeContext, from: string, msg: ResyncRequest, epoch: number): void {
+/**
+ * The primary's side: answers a resync request from its own log at `epoch`, handing out at
+ * most its first `upTo` entries (log shipping: only what is in the archive).
+ */
+export function answerResync(ctx: NodeContext, from: string, msg: ResyncRequest, epoch: number, upTo = Infinity): void {
   const log = ctx.disk.entries;
   const keep = commonPrefixLength(msg.ids, log);
-  const reply: ResyncReply = { type: 'resync-reply', requestId: msg.requestId, epoch, keep, entries: log.slice(keep) };
+  const reply: ResyncReply = { type: 'resync-reply', requestId: msg.requestId, epoch, keep, entries: log.slice(keep, Math.max(keep, Math.min(upTo, log.length))) };
   ctx.send(from, reply);
 }

@@ -99,7 +99,7 @@ describe('dr-site: losing the primary datacenter', () => {
       return { rpoMs: r.metrics.rpoMs, lost: r.metrics.lostAcked, lostAckViolations: violated(r, 'no-lost-ack').length };
     };
     const realTime = rpo({ mode: 'real-time' });
-    const shipping = rpo({ mode: 'log-shipping', logShippingInterval: '10s' });
+    const shipping = rpo({ mode: 'log-shipping', archiveTimeout: '10s' });
     const snapshots = rpo({ mode: 'snapshots', snapshotInterval: '60s' });
     expect(realTime.rpoMs).toBeLessThan(100); // what was on the wire to Chicago (8 ms)
     expect(realTime.lost).toBeLessThan(10);
