@@ -11,6 +11,16 @@
  *   interface, but nothing answers behind it; `b` takes over after Master_Down_Interval.
  * - `graceful-stop`: SIGTERM to a's keepalived only: it sends a priority-0 advert and drops the
  *   VIP; `b` takes over after Skew_Time. The service on `a` keeps running.
+ * - `check-hang`: a's `vrrp_script` (every host runs one: interval 1 s, timeout 1 s, fall 1,
+ *   rise 1, `--weight` 0 by default) starts hanging (it sleeps, as a `curl` to a stuck health
+ *   endpoint does), so each run is killed at its timeout and fails. With weight 0 `a` enters FAULT
+ *   and sends a priority-0 advert (`b` takes over after Skew_Time); with a negative weight its
+ *   priority drops below b's and `b`, discarding the lower-priority adverts, takes over after
+ *   Master_Down_Interval. The service on `a` keeps answering throughout.
+ * - `preempt-return`: a's keepalived and service SIGKILLed and the VIP taken off its interface
+ *   (a host that reboots loses its addresses), then `--return-after-ms` (8000) later both start
+ *   again: `a` (priority 150, preempt on) comes back as BACKUP and takes the VIP back from `b`.
+ *   Steps of the return are timed from the fault like the others.
  *
  * Steps come from keepalived's own log lines, read as they are written (stamped on arrival):
  * b's "Entering MASTER STATE"; the client's first failed request (sent after the fault, no
@@ -25,10 +35,23 @@ import { bound, descendants, killAll, killPid, nowMs, onCleanup, sleep, start, t
 import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
 
 const FAULT = flag('fault', 'host-death');
-if (FAULT !== 'host-death' && FAULT !== 'graceful-stop') {
-  console.error(`keepalived: --fault: expected host-death or graceful-stop, found '${FAULT}'`);
+const FAULTS = ['host-death', 'graceful-stop', 'check-hang', 'preempt-return'];
+if (!FAULTS.includes(FAULT)) {
+  console.error(`keepalived: --fault: expected one of ${FAULTS.join(', ')}, found '${FAULT}'`);
   process.exit(2);
 }
+const WEIGHT = Number(flag('weight', '0'));
+if (!Number.isInteger(WEIGHT) || WEIGHT > 0 || WEIGHT < -253) {
+  console.error(`keepalived: --weight: expected an integer from -253 to 0, found '${flag('weight', '0')}'`);
+  process.exit(2);
+}
+const RETURN_AFTER_MS = Number(flag('return-after-ms', '8000'));
+if (!(RETURN_AFTER_MS >= 5000)) {
+  console.error(`keepalived: --return-after-ms: expected at least 5000 (b must have taken over), found '${flag('return-after-ms', '8000')}'`);
+  process.exit(2);
+}
+/** The fixture's experiment name: the fault, with a non-default weight. */
+const EXPERIMENT = FAULT === 'check-hang' && WEIGHT !== 0 ? `check-hang-weight${WEIGHT}` : FAULT;
 const SETTINGS = {
   fault: FAULT,
   advertIntS: 1,
@@ -39,6 +62,8 @@ const SETTINGS = {
   garpMasterDelayS: 5,
   garpMasterRepeat: 5,
   faultWindowMs: [2000, 5000],
+  ...(FAULT === 'check-hang' ? { vrrpScript: { intervalS: 1, timeoutS: 1, fall: 1, rise: 1, weight: WEIGHT } } : {}),
+  ...(FAULT === 'preempt-return' ? { returnAfterMs: RETURN_AFTER_MS, preempt: true, preemptDelayS: 0 } : {}),
 };
 const TRIALS = Number(flag('trials', '20'));
 const NS = { lan: 'calib-lan', a: 'calib-a', b: 'calib-b', c: 'calib-c' };
@@ -74,14 +99,31 @@ function makeNetwork(): void {
 
 function keepalivedConf(dir: string, host: 'a' | 'b'): string {
   const path = join(dir, `keepalived-${host}.conf`);
+  // check-hang: the check sleeps while its host's hang file exists (a curl to a stuck endpoint)
+  const check = join(dir, `check-${host}.sh`);
+  writeFileSync(check, `#!/bin/sh\nif [ -e ${join(dir, `hang-${host}`)} ]; then sleep 100; fi\nexit 0\n`, { mode: 0o755 });
+  const script =
+    FAULT === 'check-hang'
+      ? `vrrp_script chk {
+  script "${check}"
+  interval 1
+  timeout 1
+  fall 1
+  rise 1
+  weight ${WEIGHT}
+}
+`
+      : '';
   writeFileSync(
     path,
     `global_defs {
   router_id calib_${host}
   vrrp_garp_master_delay ${SETTINGS.garpMasterDelayS}
   vrrp_garp_master_repeat ${SETTINGS.garpMasterRepeat}
+  script_user root
+  enable_script_security
 }
-vrrp_instance VI_1 {
+${script}vrrp_instance VI_1 {
   state ${host === 'a' ? 'MASTER' : 'BACKUP'}
   interface eth0
   virtual_router_id 51
@@ -90,7 +132,7 @@ vrrp_instance VI_1 {
   virtual_ipaddress {
     ${VIP}/24 dev eth0
   }
-}
+${FAULT === 'check-hang' ? '  track_script {\n    chk\n  }\n' : ''}}
 `,
   );
   return path;
@@ -127,40 +169,73 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   await sleep(lo + rng() * (hi - lo));
 
   const faultAtMs = nowMs();
-  if (FAULT === 'host-death') {
-    const pids = [...descendants(kaA.pid), kaA.pid, services.a.pid];
-    for (const pid of pids) {
+  const killHostA = () => {
+    for (const pid of [...descendants(kaA.pid), kaA.pid, services.a.pid]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
         // gone
       }
     }
-  } else {
-    killPid(kaA, 'SIGTERM');
+  };
+  let returnedAtMs: number | undefined;
+  if (FAULT === 'host-death') killHostA();
+  else if (FAULT === 'graceful-stop') killPid(kaA, 'SIGTERM');
+  else if (FAULT === 'check-hang') writeFileSync(join(dir, 'hang-a'), '');
+  else {
+    killHostA();
+    // a reboot: the host comes back without the address keepalived had configured
+    try {
+      ip('-n', NS.a, 'addr', 'del', `${VIP}/24`, 'dev', 'eth0');
+    } catch {
+      // not configured
+    }
   }
   const taken = await waitFor(() => replies.some((r) => r.host === 'b' && r.ms > faultAtMs), 15_000, 20);
+  let returned = true;
+  if (FAULT === 'preempt-return') {
+    await sleep(faultAtMs + RETURN_AFTER_MS - nowMs());
+    returnedAtMs = nowMs();
+    services.a = start('service-a', 'ip', ['netns', 'exec', NS.a, process.execPath, '-e', SERVICE, 'a'], join(dir, 'svc-a.log'));
+    ka('a');
+    returned = await waitFor(() => replies.some((r) => r.host === 'a' && r.ms > (returnedAtMs ?? 0)), 15_000, 20);
+  }
   await sleep(SETTINGS.requestTimeoutMs + 200);
   await killAll();
 
-  const after = (l: { ms: number }) => l.ms >= faultAtMs;
-  const bMaster = lines.find((l) => l.host === 'b' && after(l) && /Entering MASTER STATE/.test(l.text));
-  const bPrio0 = lines.find((l) => l.host === 'b' && after(l) && /priority 0 advert/i.test(l.text));
+  const after = (l: { ms: number }, from = faultAtMs) => l.ms >= from;
+  const line = (host: string, pattern: RegExp, from = faultAtMs) => lines.find((l) => l.host === host && after(l, from) && pattern.test(l.text));
+  const bMaster = line('b', /Entering MASTER STATE/);
+  const bPrio0 = line('b', /priority 0 advert/i);
+  const aFault = line('a', /Entering FAULT STATE/);
+  const aScriptFailed = line('a', /Script.*(failed|timed out)/i);
   const answered = new Set(replies.map((r) => r.seq));
   const firstUnanswered = [...sent].filter(([seq, ms]) => ms >= faultAtMs && !answered.has(seq)).map(([, ms]) => ms).sort((x, y) => x - y)[0];
   const firstFail = firstUnanswered === undefined ? undefined : firstUnanswered + SETTINGS.requestTimeoutMs;
   const firstServedByB = replies.find((r) => r.host === 'b' && r.ms > faultAtMs);
   const rel = (ms: number | undefined) => (ms === undefined ? null : Math.round((ms - faultAtMs) * 10) / 10);
+  const steps: Record<string, number | null> = {
+    backupSawPriority0: rel(bPrio0?.ms),
+    backupMaster: rel(bMaster?.ms),
+    clientFirstFailed: rel(firstFail),
+    clientFirstServed: rel(firstServedByB?.ms),
+  };
+  if (FAULT === 'check-hang') {
+    steps.masterScriptFailed = rel(aScriptFailed?.ms);
+    steps.masterFault = rel(aFault?.ms);
+  }
+  if (returnedAtMs !== undefined) {
+    const from = returnedAtMs;
+    steps.returned = rel(from);
+    steps.returnedMaster = rel(line('a', /Entering MASTER STATE/, from)?.ms);
+    steps.backupBackToBackup = rel(line('b', /Entering BACKUP STATE/, from)?.ms);
+    steps.clientServedByReturned = rel(replies.find((r) => r.host === 'a' && r.ms > from)?.ms);
+  }
   void kaB;
   return {
     trial: index,
-    completed: taken && bMaster !== undefined,
-    steps: {
-      backupSawPriority0: rel(bPrio0?.ms),
-      backupMaster: rel(bMaster?.ms),
-      clientFirstFailed: rel(firstFail),
-      clientFirstServed: rel(firstServedByB?.ms),
-    },
+    completed: taken && returned && bMaster !== undefined,
+    steps,
     unansweredRequests: [...sent].filter(([seq, ms]) => ms >= faultAtMs && !answered.has(seq) && (firstServedByB === undefined || ms < firstServedByB.ms)).length,
     lostAckedWrites: 0,
   };
@@ -174,15 +249,17 @@ async function main(): Promise<void> {
   makeNetwork();
   const writer = new FixtureWriter({
     system: 'keepalived',
-    experiment: FAULT,
-    description:
-      FAULT === 'host-death'
-        ? 'keepalived and the service of the MASTER host SIGKILLed at once (hasim process-crash); 2 hosts + a client in network namespaces on one bridge'
-        : "SIGTERM to the MASTER's keepalived (priority-0 advert), its service kept running; 2 hosts + a client in network namespaces on one bridge",
+    experiment: EXPERIMENT,
+    description: {
+      'host-death': 'keepalived and the service of the MASTER host SIGKILLed at once (hasim process-crash); 2 hosts + a client in network namespaces on one bridge',
+      'graceful-stop': "SIGTERM to the MASTER's keepalived (priority-0 advert), its service kept running; 2 hosts + a client in network namespaces on one bridge",
+      'check-hang': `the MASTER's vrrp_script starts hanging (killed at its 1 s timeout: failed), weight ${WEIGHT}; its service keeps answering; 2 hosts + a client in network namespaces on one bridge`,
+      'preempt-return': `keepalived and the service of the MASTER host SIGKILLed and the VIP removed (host reboot), both restarted ${RETURN_AFTER_MS} ms later: the returning priority-150 host preempts; 2 hosts + a client in network namespaces on one bridge`,
+    }[FAULT]!,
     versions: { keepalived: versionOf('keepalived', ['--version']), kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim() },
     settings: SETTINGS,
   });
-  await recordTrials(writer, TRIALS, trial, (record, s) => `b master ${s.backupMaster} (prio0 ${s.backupSawPriority0}) failed ${s.clientFirstFailed} served ${s.clientFirstServed}`);
+  await recordTrials(writer, TRIALS, trial, (record, s) => `b master ${s.backupMaster} (prio0 ${s.backupSawPriority0}, a fault ${s.masterFault}) failed ${s.clientFirstFailed} served ${s.clientFirstServed} a back master ${s.returnedMaster} served ${s.clientServedByReturned}`);
 }
 
 await main();

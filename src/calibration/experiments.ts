@@ -9,7 +9,7 @@
  * fixture's.
  */
 import type { History, HistoryEvent } from '../history/history.ts';
-import type { Micros } from '../sim/time.ts';
+import { MS, type Micros } from '../sim/time.ts';
 import type { Workload } from '../world/client.ts';
 import { firstFailedAfter, firstServedAfter } from './client-view.ts';
 
@@ -37,10 +37,10 @@ export interface Experiment {
   params: Record<string, unknown>;
   workload: Partial<Workload>;
   /**
-   * The fault: a kind and a target, as in a schedule; or `unmodelled` saying why hasim cannot
-   * run it yet (the real figures are still recorded and reported).
+   * The fault: a kind, a target and further fields, as in a schedule; or `unmodelled` saying
+   * why hasim cannot run it yet (the real figures are still recorded and reported).
    */
-  fault: { kind: string; target: string } | { unmodelled: string };
+  fault: FaultSpec | { unmodelled: string };
   /** The fault's time is drawn uniformly in this window after boot (ms). */
   faultWindowMs: [number, number];
   /** How long the run goes on after the fault (ms). */
@@ -60,6 +60,20 @@ export interface Experiment {
    * exceeds `above` (a second election round).
    */
   counts?: { name: string; doc: string; above: number; of: (history: History, fault: FaultFacts) => number }[];
+}
+
+/** One schedule entry of an experiment, written as in a schedule file. */
+export interface FaultSpec {
+  kind: string;
+  /** The target (absent for kinds that take none, such as `partition`). */
+  target?: string;
+  /** Further fields as YAML flow text, e.g. `threads: [heartbeat, main]`. */
+  fields?: string;
+  /**
+   * Faults that begin `beforeMs` before this one and last to the end of the run (a replication
+   * link held back before the primary's host dies).
+   */
+  preceding?: { beforeMs: number; kind: string; target?: string; fields?: string }[];
 }
 
 type Ev<T extends HistoryEvent['type']> = Extract<HistoryEvent, { type: T }>;
@@ -155,6 +169,48 @@ const KEEPALIVED_STEPS: StepDef[] = [
 /** The harness's keepalived.conf: priorities 150 / 100, advert_int 1, GARP 5 + 5 after 5 s, no vrrp_script. */
 const KEEPALIVED_PARAMS = { priorities: '150,100', advertInt: '1s', garpMasterDelay: '5s', garpMasterRepeat: 5 };
 
+/** check-hang's vrrp_script: interval 1, timeout 1, fall 1, rise 1 (and the weight). */
+const checkScript = (weight: number) => ({ ...KEEPALIVED_PARAMS, scriptInterval: '1s', scriptTimeout: '1s', fall: 1, rise: 1, weight });
+
+const KEEPALIVED_HANG_STEPS: StepDef[] = [
+  { name: 'masterFault', doc: 'a: "Entering FAULT STATE" (its check timed out; weight 0)', at: (h, f) => h.events.find((e) => e.type === 'note' && e.node === 'a' && e.time >= f.at && /^keepalived: FAULT/.test(e.text))?.time },
+  ...KEEPALIVED_STEPS,
+];
+
+/** The returning host is started again this long after the kill (the harness's --return-after-ms). */
+const RETURN_AFTER_MS = 8000;
+
+const KEEPALIVED_RETURN_STEPS: StepDef[] = [
+  ...KEEPALIVED_STEPS,
+  { name: 'returnedMaster', doc: 'a, started again: "Entering MASTER STATE" (preempts b)', at: firstVipClaim('a') },
+  {
+    name: 'backupBackToBackup',
+    doc: 'b: "Entering BACKUP STATE" (hears the higher priority)',
+    at: (h, f) => h.events.find((e) => e.type === 'role' && e.node === 'b' && e.role !== 'primary' && e.time >= f.at + RETURN_AFTER_MS * MS)?.time,
+  },
+  {
+    name: 'clientServedByReturned',
+    doc: 'the client first served by a again',
+    at: (h, f) => h.events.find((e) => e.type === 'ok' && e.node === 'a' && e.time >= f.at + RETURN_AFTER_MS * MS)?.time,
+  },
+];
+
+/** A keepalived experiment with the harness's settings. */
+const keepalived = (id: string, params: Record<string, unknown>, fault: Experiment['fault'], steps: StepDef[], chain?: string[]): Experiment => ({
+  id: `keepalived--${id}`,
+  system: 'keepalived',
+  design: 'keepalived-vrrp',
+  params,
+  workload: HARNESS_CLIENT,
+  fault,
+  faultWindowMs: [2000, 5000],
+  // every step is over by then: shorter runs keep the fidelity test fast
+  afterFaultMs: id === 'preempt-return' ? RETURN_AFTER_MS + 6000 : 5000,
+  seeds: 30,
+  steps,
+  chain,
+});
+
 const PATRONI_STEPS: StepDef[] = [
   { name: 'leaderKeyTaken', doc: 'a replica takes the expired leader key ("promoted self to leader by acquiring session lock")', at: firstNote(/^patroni: acquired the leader key/) },
   ...clientSteps,
@@ -184,7 +240,8 @@ export const EXPERIMENTS: Experiment[] = [
     workload: HARNESS_CLIENT,
     fault: { kind: 'process-crash', target: 'a' },
     faultWindowMs: [2000, 5000],
-    afterFaultMs: 10_000,
+    // every step is over within about 4 s: longer runs only cost test time
+    afterFaultMs: 6000,
     steps: KEEPALIVED_STEPS,
   },
   {
@@ -203,6 +260,9 @@ export const EXPERIMENTS: Experiment[] = [
     minTrials: 8,
     steps: PATRONI_STEPS,
   },
+  // the check hangs (its curl to a stuck health endpoint): keepalived and the service's order
+  // thread run on, only the health endpoint is stuck
+  keepalived('check-hang', checkScript(0), { kind: 'deadlock', target: 'a', fields: 'threads: [heartbeat, main]' }, KEEPALIVED_HANG_STEPS, ['masterFault', 'backupMaster']),
   {
     id: 'keepalived--graceful-stop',
     system: 'keepalived',

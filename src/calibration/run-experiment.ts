@@ -32,16 +32,20 @@ export function runTrial(experiment: Experiment, design: Design, seed: number): 
   const fault = experiment.fault;
   const at = faultTimeOf(experiment, seed);
   const duration = at + experiment.afterFaultMs * MS;
+  const entry = (atUs: Micros, f: { kind: string; target?: string; fields?: string }) =>
+    `  - { ${[`at: ${atUs}us`, `kind: ${f.kind}`, f.target === undefined ? '' : `target: ${f.target}`, f.fields ?? ''].filter((x) => x !== '').join(', ')} }`;
   const yaml = [
     `name: ${experiment.id}`,
     `duration: ${duration}us`,
     'settle: 1s',
     'faults:',
-    `  - { at: ${at}us, kind: ${fault.kind}, target: ${fault.target} }`,
+    ...(fault.preceding ?? []).map((f) => entry(at - f.beforeMs * MS, f)),
+    entry(at, fault),
   ].join('\n');
   const schedule = parseSchedule(yaml, `<calibration ${experiment.id}>`);
   const result = simulate({ design, schedule, seed, params: experiment.params, workload: experiment.workload, invariants: [] });
-  const begin = result.history.events.find((e) => e.type === 'fault-begin');
+  // the experiment's own fault (the last to begin), not one of its preceding faults
+  const begin = result.history.events.find((e) => e.type === 'fault-begin' && e.time >= at);
   const facts: FaultFacts = { at, node: begin?.type === 'fault-begin' ? begin.targets[0] : undefined };
   const steps: Record<string, number | null> = {};
   for (const step of experiment.steps) {

@@ -50,6 +50,6 @@ export function calibrationMarkdown(comparisons: readonly ExperimentComparison[]
 
 function settingsText(settings: Record<string, unknown>): string {
   return Object.entries(settings)
-    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('-') : String(v)}`)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('-') : typeof v === 'object' && v !== null ? settingsText(v as Record<string, unknown>).replace(/^/, '{ ').replace(/$/, ' }') : String(v)}`)
     .join(', ');
 }
