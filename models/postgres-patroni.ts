@@ -80,9 +80,10 @@ import { majorityOf } from '../src/world/estimate-declaration.ts';
 import { DcsMember } from '../src/parts/dcs-member.ts';
 import { PatroniNode, type SyncFailover, type SynchronousMode } from '../src/parts/patroni-node.ts';
 import { SYNCHRONOUS_COMMIT_LEVELS, type SynchronousCommit } from '../src/parts/postgres-replication.ts';
+import { InputError } from '../src/sim/input-error.ts';
 
-const PG_NODES = ['pg1', 'pg2', 'pg3'];
 const DCS_NODES = ['dcs1', 'dcs2', 'dcs3'];
+const pgIds = (count: number) => Array.from({ length: count }, (_, i) => `pg${i + 1}`);
 const PATRONI = 'Patroni 3.x docs, Dynamic configuration settings';
 
 export default defineDesign({
@@ -95,9 +96,12 @@ export default defineDesign({
     loopWait: { kind: 'duration', default: '10s', doc: 'sleep between two runs of the HA loop (at least 1s)', source: `${PATRONI}: loop_wait` },
     retryTimeout: { kind: 'duration', default: '10s', doc: 'how long DCS operations are retried before the leader demotes (at least 3s)', source: `${PATRONI}: retry_timeout` },
     maximumLagOnFailover: { kind: 'integer', default: 1_048_576, min: 0, unit: 'B', doc: 'most WAL bytes a replica may lag the last leader optime and still race', source: `${PATRONI}: maximum_lag_on_failover` },
-    synchronousMode: { kind: 'enum', default: 'off', values: ['off', 'on', 'strict'], doc: 'off: async; on: a sync standby, turned off when none is available; strict: writes block without one', source: `${PATRONI}: synchronous_mode, synchronous_mode_strict` },
-    synchronousNodeCount: { kind: 'integer', default: 1, min: 1, max: 1, doc: 'synchronous standbys (only 1 is modelled)', source: `${PATRONI}: synchronous_node_count` },
-    synchronousCommit: { kind: 'enum', default: 'on', values: SYNCHRONOUS_COMMIT_LEVELS, doc: 'how far the sync standby must have a commit before it returns: local, remote_write, on (flushed), remote_apply', source: 'PostgreSQL 16 docs, synchronous_commit' },
+    pgNodes: { kind: 'integer', default: 3, min: 2, max: 9, doc: 'PostgreSQL nodes (pg1 initialises the cluster, the others are its replicas)', source: 'Patroni docs: a typical cluster has three members' },
+    synchronousMode: { kind: 'enum', default: 'off', values: ['off', 'on', 'strict', 'quorum'], doc: 'off: async; on: synchronousNodeCount sync standbys (FIRST n), turned off when none is available; strict: writes block without one; quorum: ANY n of all standbys, failover by quorum vote on the highest LSN', source: `${PATRONI}: synchronous_mode (on, quorum: Patroni 3.2+), synchronous_mode_strict` },
+    synchronousNodeCount: { kind: 'integer', default: 1, min: 1, max: 8, doc: 'synchronous standbys a commit waits for (at most pgNodes - 1; fewer when fewer stream)', source: `${PATRONI}: synchronous_node_count` },
+    synchronousCommit: { kind: 'enum', default: 'on', values: SYNCHRONOUS_COMMIT_LEVELS, doc: 'how far a commit must get before it returns: off (written, not flushed: the WAL writer flushes it), local (flushed), remote_write / on (flushed) / remote_apply on the sync standbys', source: 'PostgreSQL 16 docs, synchronous_commit' },
+    walWriterDelay: { kind: 'duration', default: '200ms', positive: true, doc: 'with synchronousCommit off, the WAL writer flushes this often (a host crash loses up to about this much of acked commits)', source: 'PostgreSQL 16 docs: wal_writer_delay; "Asynchronous Commit"' },
+    raceComparesWal: { kind: 'boolean', default: true, doc: 'a member racing for the leader key compares its WAL with the others (false is a planted flaw, not a Patroni setting: promotion without comparing LSNs)', source: 'patroni/ha.py _is_healthiest_node' },
     watchdog: { kind: 'boolean', default: false, doc: 'a watchdog device is active (softdog loaded, watchdog.mode automatic or required)', source: 'Patroni docs, Watchdog support (mode automatic does nothing without /dev/watchdog)' },
     safetyMargin: { kind: 'duration', default: '5s', doc: 'the watchdog fires this long before the leader key would expire', source: 'Patroni docs, YAML configuration: watchdog.safety_margin' },
     primaryStartTimeout: { kind: 'duration', default: '300s', doc: 'how long the leader keeps its key while its PostgreSQL is down and restarting', source: `${PATRONI}: primary_start_timeout (master_start_timeout before 3.0)` },
@@ -114,18 +118,22 @@ export default defineDesign({
     readFromReplicas: { kind: 'boolean', default: false, doc: 'clients read from any member (a replica pool: hot standbys answer from what they replayed), not only the primary', source: "Patroni's sample haproxy.cfg: a replica port checked with GET /replica; PostgreSQL docs, Hot Standby" },
     syncFailover: { kind: 'enum', default: 'patroni', values: ['patroni', 'stolon-names', 'stolon-lsn'], doc: 'who may take over in synchronous mode: patroni (/sync cleared when the standby goes, lag check); stolon-names (the down sync standby stays named and is elected by name); stolon-lsn (elected only if its WAL reached the old primary\'s)', source: 'Patroni docs, Replication modes; sorintlab/stolon PR #514 (lost transactions with sync repl)' },
   },
-  topology: (p) => ({
-    nodes: [...PG_NODES.map((id) => ({ id })), ...DCS_NODES.map((id) => ({ id, serving: false }))],
-    ...(p.readFromReplicas ? { readTargets: PG_NODES } : {}),
-    routing: {
-      kind: 'lb',
-      targets: PG_NODES,
-      healthCheckInterval: Math.max(p.haproxyInter, MS),
-      healthCheckTimeout: Math.max(p.haproxyInter, MS),
-      unhealthyThreshold: p.haproxyFall,
-      healthyThreshold: p.haproxyRise,
-    },
-  }),
+  topology: (p) => {
+    const pg = pgIds(p.pgNodes);
+    if (p.synchronousNodeCount > p.pgNodes - 1) throw new InputError('--set', 'synchronousNodeCount', `at most pgNodes - 1 (${p.pgNodes - 1})`, String(p.synchronousNodeCount));
+    return {
+      nodes: [...pg.map((id) => ({ id })), ...DCS_NODES.map((id) => ({ id, serving: false }))],
+      ...(p.readFromReplicas ? { readTargets: pg } : {}),
+      routing: {
+        kind: 'lb',
+        targets: pg,
+        healthCheckInterval: Math.max(p.haproxyInter, MS),
+        healthCheckTimeout: Math.max(p.haproxyInter, MS),
+        unhealthyThreshold: p.haproxyFall,
+        healthyThreshold: p.haproxyRise,
+      },
+    };
+  },
   createNode: (ctx, p) => {
     if (DCS_NODES.includes(ctx.id)) {
       const member = new DcsMember(ctx, { members: DCS_NODES, heartbeatIntervalUs: Math.max(p.etcdHeartbeatInterval, MS), electionTimeoutUs: Math.max(p.etcdElectionTimeout, MS) });
@@ -135,9 +143,10 @@ export default defineDesign({
         onTimer: (kind) => void member.onTimer(kind),
       };
     }
+    const pg = pgIds(p.pgNodes);
     return new PatroniNode(ctx, {
-      members: PG_NODES,
-      bootstrapMember: PG_NODES[0],
+      members: pg,
+      bootstrapMember: pg[0],
       dcsMembers: DCS_NODES,
       // Patroni's own minimums (values below are raised to them)
       ttlUs: Math.max(p.ttl, 20 * SECOND),
@@ -146,6 +155,8 @@ export default defineDesign({
       maximumLagOnFailoverBytes: p.maximumLagOnFailover,
       walBytesPerOrder: p.walBytesPerOrder,
       synchronousMode: p.synchronousMode as SynchronousMode,
+      synchronousNodeCount: p.synchronousNodeCount,
+      raceComparesWal: p.raceComparesWal,
       watchdog: p.watchdog,
       watchdogSafetyMarginUs: Math.min(p.safetyMargin, Math.max(p.ttl, 20 * SECOND) - SECOND),
       failsafeMode: p.failsafeMode,
@@ -156,13 +167,16 @@ export default defineDesign({
         walSenderTimeoutUs: p.walSenderTimeout,
         walReceiverStatusIntervalUs: p.walReceiverStatusInterval,
         walRetrieveRetryIntervalUs: Math.max(p.walRetrieveRetryInterval, MS),
+        walWriterDelayUs: p.walWriterDelay,
       },
     });
   },
-  // a PostgreSQL node, and the DCS majority that holds the leader key
-  estimate: (_p, t) => {
+  // a PostgreSQL node (two with synchronous_mode_strict: commits block without a sync standby),
+  // and the DCS majority that holds the leader key
+  estimate: (p, t) => {
     const pg = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
     const dcs = t.nodes.filter((n) => n.serving === false).map((n) => n.id);
-    return { structure: { all: [{ atLeast: 1, of: pg }, majorityOf(dcs)] }, standby: { need: 1, of: pg }, warmup: 40 * SECOND, settle: 60 * SECOND };
+    const need = p.synchronousMode === 'strict' ? 2 : 1;
+    return { structure: { all: [{ atLeast: need, of: pg }, majorityOf(dcs)] }, standby: { need, of: pg }, warmup: 40 * SECOND, settle: 60 * SECOND };
   },
 });

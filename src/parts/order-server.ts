@@ -34,6 +34,11 @@ export interface OrderServerOptions {
   token?: () => number | undefined;
   /** Who the primary is, for refusals. */
   leaderHint?: () => string | undefined;
+  /**
+   * Writes the entry to the local log; `done(true)` when it counts as written locally (default:
+   * `disk.append`, durable after fsync). PostgreSQL's asynchronous commit writes without fsync.
+   */
+  write?: (entry: DiskEntry, done: (ok: boolean) => void) => void;
   /** Whether the order path is fsynced before the ack (default true). */
   fsyncBeforeAck?: boolean;
   /** Whether this node may produce external effects right now (e.g. it holds a valid lease). */
@@ -156,7 +161,7 @@ export class OrderServer {
         replicated = true;
         maybeFinish();
       }, index);
-    ctx.disk.append(entry, (ok) => {
+    const written = (ok: boolean) => {
       if (!ok) {
         refused = true;
         this.finish(order.orderId, false);
@@ -166,7 +171,9 @@ export class OrderServer {
       local = true;
       if (afterLocal) startReplication();
       maybeFinish();
-    });
+    };
+    if (this.options.write) this.options.write(entry, written);
+    else ctx.disk.append(entry, written);
     if (!afterLocal) startReplication();
   }
 

@@ -34,7 +34,8 @@ import { messageKinds } from '../world/messages.ts';
 import { DcsClient } from './dcs-client.ts';
 import type { DcsKeys, DcsResult, DcsTxn } from './dcs-member.ts';
 import { OrderServer } from './order-server.ts';
-import { PostgresReplication, type PgReplicationConfig, type StandbyStatus } from './postgres-replication.ts';
+import { ASYNC, PostgresReplication, firstOf, sameSyncNames, type PgReplicationConfig, type SyncStandbyNames } from './postgres-replication.ts';
+import { pickSyncStandbys, quorumTarget, raceVerdict, type MemberStatus, type SyncKey } from './patroni-sync.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { DEMOTE_BEGIN as SHARED_DEMOTE, ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE } from './common-probes.ts';
 
@@ -69,7 +70,7 @@ const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
 const DEMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_DEMOTE);
 
-export type SynchronousMode = 'off' | 'on' | 'strict';
+export type SynchronousMode = 'off' | 'on' | 'strict' | 'quorum';
 
 export interface PatroniConfig {
   /** The Patroni members (PostgreSQL nodes), this one included. */
@@ -84,6 +85,10 @@ export interface PatroniConfig {
   /** WAL bytes one order generates (positions are counted in orders). */
   walBytesPerOrder: number;
   synchronousMode: SynchronousMode;
+  /** Synchronous standbys wanted (`synchronous_node_count`, default 1). */
+  synchronousNodeCount?: number;
+  /** A racing member compares its WAL with the others' (Patroni always does; false is a planted flaw). */
+  raceComparesWal?: boolean;
   watchdog: boolean;
   watchdogSafetyMarginUs: Micros;
   failsafeMode: boolean;
@@ -109,15 +114,14 @@ const SYNC_CONFIRM_US: Micros = 2_000_000;
 /** `pg_ctl promote` until the node leaves recovery and accepts writes (an estimate). */
 const PROMOTION_US: Micros = 500_000;
 
-interface SyncState {
-  leader: string;
-  standby: string | undefined;
-}
-
-interface MemberStatus {
-  node: string;
-  role: 'primary' | 'replica';
-  walBytes: number;
+/** What the primary waits for before it publishes standbys in /sync: each to flush past `mark`. */
+interface SyncConfirm {
+  names: SyncStandbyNames;
+  /** Standbys to publish once confirmed; `known` are published already. */
+  standbys: string[];
+  known: string[];
+  quorum: number;
+  mark: number;
 }
 
 interface Query {
@@ -216,7 +220,7 @@ export class PatroniNode implements Actor {
         this.promoted(data as number);
         return;
       case 'patroni-sync-confirm':
-        this.confirmSync(data as { candidate: string; mark: number });
+        this.confirmSync(data as SyncConfirm);
         return;
       default:
         return;
@@ -345,15 +349,27 @@ export class PatroniNode implements Actor {
       if (check === 'stolon-lsn' && lag > 0) return this.standBack(keys, `WAL ${lag} B behind the last primary position (stolon checks the LSN)`);
       if (check !== 'stolon-names' && lag > this.config.maximumLagOnFailoverBytes) return this.standBack(keys, `lag ${lag} B > maximum_lag_on_failover`);
     }
-    const others = this.liveMembers(keys).filter((m) => m !== me && eligible.has(m));
+    // in synchronous mode the candidates are checked against the /sync members only
+    const sync = this.syncKey(keys);
+    const checked = sync && this.config.synchronousMode !== 'off' ? new Set([sync.leader, ...sync.standbys]) : eligible;
+    const others = this.liveMembers(keys).filter((m) => m !== me && checked.has(m));
     this.query(others, 'patroni-status', (answers) => {
-      const myWal = this.walBytes();
-      for (const a of answers) {
-        if (a.role === 'primary' && this.running !== 'primary') return this.standBack(keys, `${a.node} still runs as primary`);
-        if (a.walBytes > myWal) return this.standBack(keys, `${a.node} has more WAL`);
-      }
+      const verdict = raceVerdict({
+        me,
+        myWalBytes: this.walBytes(),
+        iAmPrimary: this.running === 'primary',
+        sync: this.config.synchronousMode === 'off' ? undefined : sync,
+        quorumMode: this.config.synchronousMode === 'quorum',
+        compareWal: this.config.raceComparesWal ?? true,
+        answers,
+      });
+      if (verdict !== undefined) return this.standBack(keys, verdict);
       this.acquire();
     });
+  }
+
+  private syncKey(keys: DcsKeys | undefined): SyncKey | undefined {
+    return keys?.sync?.value as SyncKey | undefined;
   }
 
   /** Not the healthiest: a replica waits; a primary without the key demotes. */
@@ -363,12 +379,15 @@ export class PatroniNode implements Actor {
     this.finish(keys);
   }
 
-  /** Who may take the leader key: everyone, or in synchronous mode the /sync leader and standby. */
+  /**
+   * Who may take the leader key: everyone; in synchronous mode on/strict only the /sync leader
+   * and standbys; in quorum mode everyone again, since the votes decide (ha.py `is_failover_possible`).
+   */
   private raceEligible(keys: DcsKeys): Set<string> {
     let names: string[] = [...this.config.members];
-    if (this.config.synchronousMode !== 'off') {
-      const sync = keys.sync?.value as SyncState | undefined;
-      names = sync ? [sync.leader, ...(sync.standby ? [sync.standby] : [])] : [];
+    if (this.config.synchronousMode === 'on' || this.config.synchronousMode === 'strict') {
+      const sync = this.syncKey(keys);
+      names = sync ? [sync.leader, ...sync.standbys] : [];
     }
     const failsafe = keys.failsafe?.value as string[] | undefined;
     if (this.config.failsafeMode && failsafe) names = names.filter((n) => failsafe.includes(n));
@@ -452,10 +471,10 @@ export class PatroniNode implements Actor {
     };
     if (this.config.synchronousMode === 'off') return start();
     // stolon's sentinel keeps its sync standby across a restart of the same master
-    const sync = keys.sync?.value as SyncState | undefined;
+    const sync = this.syncKey(keys);
     if ((this.config.syncFailover ?? 'patroni') !== 'patroni' && sync?.leader === this.ctx.id) return start();
     // first make myself the only member allowed to fail over, then promote
-    this.writeSync(keys, undefined, start);
+    this.writeSync(keys, [], 0, start);
   }
 
   private promoted(epoch: number): void {
@@ -464,7 +483,7 @@ export class PatroniNode implements Actor {
     this.running = 'primary';
     this.epoch = epoch;
     this.pg.startPrimary();
-    this.pg.setSyncStandbyNames(this.config.synchronousMode === 'strict' ? '*' : []);
+    this.pg.setSyncStandbyNames(this.config.synchronousMode === 'strict' ? '*' : ASYNC);
     this.orders.becomePrimary(epoch);
     this.ctx.note(`patroni: promoted, timeline ${epoch}`);
   }
@@ -490,47 +509,100 @@ export class PatroniNode implements Actor {
 
   // --- synchronous mode --------------------------------------------------------------------
 
+  /** `_process_multisync_replication`: FIRST n over the picked standbys, /sync weakened first and strengthened last. */
   private manageSync(keys: DcsKeys): void {
-    const sync = keys.sync?.value as SyncState | undefined;
+    if (this.config.synchronousMode === 'quorum') return this.manageQuorum(keys);
+    const sync = this.syncKey(keys);
     const live = new Set(this.liveMembers(keys));
     const streaming = this.pg.standbys().filter((s) => live.has(s.node));
-    const current = sync?.leader === this.ctx.id ? sync.standby : undefined;
+    const current = sync?.leader === this.ctx.id ? sync.standbys : [];
     // stolon keeps its chosen sync standby named while it is down: commits block until it returns
-    const keepsNamed = current !== undefined && (this.config.syncFailover ?? 'patroni') !== 'patroni';
-    if (current !== undefined && (keepsNamed || streaming.some((s) => s.node === current))) {
-      const names = this.pg.syncStandbyNames;
-      if (names === '*' || names.length !== 1 || names[0] !== current) this.pg.setSyncStandbyNames([current]);
+    if (current.length > 0 && (this.config.syncFailover ?? 'patroni') !== 'patroni') {
+      if (!sameSyncNames(this.pg.syncStandbyNames, firstOf(current))) this.pg.setSyncStandbyNames(firstOf(current));
       return this.finish(keys);
     }
-    const candidate = bestCandidate(streaming);
-    // weaken the DCS first: nobody is published as sync standby while the names change
-    this.writeSync(keys, undefined, () => {
-      if (!candidate) {
-        this.pg.setSyncStandbyNames(this.config.synchronousMode === 'strict' ? '*' : []);
-        return this.finish(keys);
-      }
-      this.pg.setSyncStandbyNames([candidate.node]);
-      this.ctx.setTimer(SYNC_CONFIRM_US, 'patroni-sync-confirm', { candidate: candidate.node, mark: this.pg.localFlushed });
+    const picked = pickSyncStandbys(streaming, current, this.config.synchronousNodeCount ?? 1);
+    if (picked.length === 0) {
+      return this.writeSync(keys, [], 0, () => {
+        this.pg.setSyncStandbyNames(this.config.synchronousMode === 'strict' ? '*' : ASYNC);
+        this.finish(keys);
+      });
+    }
+    // weaken the DCS first: only standbys that stay synchronous remain published while the names change
+    const known = current.filter((n) => picked.includes(n));
+    this.writeSync(keys, known, 0, () => {
+      const names = firstOf(picked);
+      if (!sameSyncNames(this.pg.syncStandbyNames, names)) this.pg.setSyncStandbyNames(names);
+      if (picked.every((n) => known.includes(n))) return this.finish(keys);
+      const confirm: SyncConfirm = { names, standbys: picked, known, quorum: 0, mark: this.pg.localFlushed };
+      this.ctx.setTimer(SYNC_CONFIRM_US, 'patroni-sync-confirm', confirm);
     });
   }
 
-  /** Publishes the candidate once it has everything flushed when it was named (it is synchronous since). */
-  private confirmSync({ candidate, mark }: { candidate: string; mark: number }): void {
-    const keys = this.lastKeys!;
-    const names = this.pg.syncStandbyNames;
-    const status = this.pg.standbys().find((s) => s.node === candidate);
-    if (this.running !== 'primary' || names === '*' || names[0] !== candidate || !status || status.flush < mark) return this.finish(keys);
-    this.writeSync(keys, candidate, () => this.finish(keys));
+  /**
+   * Quorum commit (`_process_quorum_replication`): the steady state is ANY numsync of every
+   * streaming standby, with all of them voters and quorum = active - numsync. The invariant
+   * (every ack set overlaps every quorum a candidate needs) is kept by changing the two
+   * places in a safe order: with no voters yet, PostgreSQL first and the voters once they are
+   * confirmed; otherwise first every old and new standby a voter with the strictest quorum,
+   * then PostgreSQL, then the target once the standbys are confirmed. Simpler than Patroni's
+   * QuorumStateResolver (which needs no strict intermediate step): while the steps run (about
+   * SYNC_CONFIRM_US) a failover needs every voter's answer.
+   */
+  private manageQuorum(keys: DcsKeys): void {
+    const sync = this.syncKey(keys);
+    const live = new Set(this.liveMembers(keys));
+    const active = this.pg.standbys().filter((s) => live.has(s.node)).map((s) => s.node).sort();
+    const voters = sync?.leader === this.ctx.id ? sync.standbys : [];
+    if (active.length === 0) {
+      // removing every node: the voters first, then PostgreSQL
+      return this.writeSync(keys, [], 0, () => {
+        this.pg.setSyncStandbyNames(ASYNC);
+        this.finish(keys);
+      });
+    }
+    const { numsync, quorum } = quorumTarget(active, this.config.synchronousNodeCount ?? 1);
+    const names: SyncStandbyNames = { method: 'any', num: numsync, names: active };
+    const steady = sameList(voters, active) && sync!.quorum === quorum;
+    if (steady) {
+      if (!sameSyncNames(this.pg.syncStandbyNames, names)) this.pg.setSyncStandbyNames(names);
+      return this.finish(keys);
+    }
+    const confirm = (): void => {
+      this.pg.setSyncStandbyNames(names);
+      const pending: SyncConfirm = { names, standbys: active, known: [], quorum, mark: this.pg.localFlushed };
+      this.ctx.setTimer(SYNC_CONFIRM_US, 'patroni-sync-confirm', pending);
+    };
+    if (voters.length === 0) return confirm();
+    const every = [...new Set([...voters, ...active])].sort();
+    this.writeSync(keys, every, every.length - 1, confirm);
   }
 
-  private writeSync(keys: DcsKeys, standby: string | undefined, then: () => void): void {
+  /** Publishes the standbys that have flushed everything up to `mark` since they were made synchronous. */
+  private confirmSync(pending: SyncConfirm): void {
+    const keys = this.lastKeys!;
+    if (this.running !== 'primary' || !sameSyncNames(this.pg.syncStandbyNames, pending.names)) return this.finish(keys);
+    const status = this.pg.standbys();
+    const caughtUp = (n: string) => pending.known.includes(n) || status.some((s) => s.node === n && s.flush >= pending.mark);
+    if (this.config.synchronousMode === 'quorum') {
+      // the voters change only when every standby is confirmed; else the next loop tries again
+      if (!pending.standbys.every(caughtUp)) return this.finish(keys);
+      return this.writeSync(keys, pending.standbys, pending.quorum, () => this.finish(keys));
+    }
+    this.writeSync(keys, pending.standbys.filter(caughtUp), 0, () => this.finish(keys));
+  }
+
+  private writeSync(keys: DcsKeys, standbys: readonly string[], quorum: number, then: () => void): void {
     const me = this.ctx.id;
-    const current = keys.sync?.value as SyncState | undefined;
-    if (current && current.leader === me && current.standby === standby) return then();
-    const value: SyncState = { leader: me, standby };
+    const current = this.syncKey(keys);
+    if (current && current.leader === me && sameList(current.standbys, standbys) && current.quorum === quorum) return then();
+    const value: SyncKey = { leader: me, standbys: [...standbys], quorum };
     this.dcsCall({ compare: { key: 'leader', value: me }, puts: [{ key: 'sync', value }] }, (r) => {
       if (!r) return this.onDcsError();
       if (!r.ok) return this.finish(r.keys);
+      // Patroni's log lines for the two forms of the /sync key
+      if (this.config.synchronousMode === 'quorum') this.ctx.note(`patroni: setting leader to ${me}, quorum to ${quorum} of (${standbys.join(', ')})`);
+      else this.ctx.note(`patroni: synchronous standby status assigned to [${standbys.join(', ')}]`);
       then();
     });
   }
@@ -562,7 +634,6 @@ export class PatroniNode implements Actor {
   }
 }
 
-/** The streaming standby furthest ahead (ties: by name), Patroni's pick for sync standby. */
-function bestCandidate(standbys: StandbyStatus[]): StandbyStatus | undefined {
-  return standbys.slice().sort((a, b) => b.flush - a.flush || (a.node < b.node ? -1 : 1))[0];
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

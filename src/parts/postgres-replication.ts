@@ -8,12 +8,22 @@
  *
  * As in PostgreSQL:
  * - the walsender ships only WAL already flushed locally (`replicateAfterLocal`);
- * - `synchronous_commit` decides how far the synchronous standby must have the commit before
- *   the commit returns: `local` (not at all), `remote_write` (written, not yet fsynced),
- *   `on` (flushed), `remote_apply` (replayed); with `synchronous_standby_names` empty every
- *   level behaves like `local`. A commit waits for the standby *named* there (`'*'`: any
- *   connected standby), for ever; changing the names re-evaluates the waiters, and emptying
- *   them releases them all (SyncRepUpdateSyncStandbysDefined);
+ * - `synchronous_commit` decides how far the synchronous standbys must have the commit before
+ *   the commit returns: `off` (not even flushed locally: the WAL writer flushes it within
+ *   `wal_writer_delay`), `local` (flushed locally, no standby), `remote_write` (written, not
+ *   yet fsynced), `on` (flushed), `remote_apply` (replayed); with `synchronous_standby_names`
+ *   empty every level but `off` behaves like `local`. A commit waits for the standbys *named*
+ *   there, for ever: `FIRST n (a, b, c)` waits for the n connected ones listed first (priority),
+ *   `ANY n (a, b, c)` for any n of them (quorum commit, PostgreSQL 10+), `'*'` for any one
+ *   connected standby (syncrep.c SyncRepGetSyncRecPtr: the n-th newest position among the
+ *   quorum, the oldest among the priority standbys). Changing the names re-evaluates the
+ *   waiters, and emptying them releases them all (SyncRepUpdateSyncStandbysDefined);
+ * - `synchronous_commit = off` (PostgreSQL docs, "Asynchronous Commit"; walwriter.c header):
+ *   the commit returns once its WAL is written to the kernel, before any fsync; the WAL writer
+ *   flushes every `wal_writer_delay` (200 ms). The written WAL survives a crash of PostgreSQL
+ *   (page cache) and is lost with the host, and the walsender ships only flushed WAL, so a host
+ *   crash loses the commits of up to one wal_writer_delay (PostgreSQL's bound is three, under
+ *   load when the writer favours whole pages; at hasim's write rates one);
  * - the walsender drops a standby it has not heard from for `wal_sender_timeout`; the standby
  *   sends a status reply every `wal_receiver_status_interval` and retries a failed connection
  *   every `wal_retrieve_retry_interval`;
@@ -25,7 +35,8 @@
  * A timeline is identified by the `term` of its entries (the design's epoch: unique per
  * promotion), so two logs agree up to the end of their common (term, start, end) runs.
  * Left out: cascading replication, replication slots (a standby too far behind would need a
- * base backup), WAL segment recycling, quorum commit (`ANY n`).
+ * base backup), WAL segment recycling, wal_writer_flush_after (1 MB: reached only above
+ * ~25 MB/s of WAL), and the whole-page rule of XLogBackgroundFlush.
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
@@ -43,8 +54,26 @@ export const COMMIT_VISIBLE_UNACKED = defineProbe(import.meta.url, 'commit.visib
 /** The done of a cancelled waiter: released later with the others, it does nothing. */
 const IGNORE = (): void => {};
 
-export type SynchronousCommit = 'local' | 'remote_write' | 'on' | 'remote_apply';
-export const SYNCHRONOUS_COMMIT_LEVELS: readonly SynchronousCommit[] = ['local', 'remote_write', 'on', 'remote_apply'];
+export type SynchronousCommit = 'off' | 'local' | 'remote_write' | 'on' | 'remote_apply';
+export const SYNCHRONOUS_COMMIT_LEVELS: readonly SynchronousCommit[] = ['off', 'local', 'remote_write', 'on', 'remote_apply'];
+
+/**
+ * `synchronous_standby_names`: `'*'` (any one connected standby), or `FIRST num (names)` /
+ * `ANY num (names)`; no names: asynchronous.
+ */
+export type SyncStandbyNames = '*' | { method: 'first' | 'any'; num: number; names: readonly string[] };
+export const ASYNC: SyncStandbyNames = { method: 'first', num: 0, names: [] };
+
+/** `FIRST n (names)` with every listed standby required (Patroni's multisync form `n (a, b)`). */
+export function firstOf(names: readonly string[]): SyncStandbyNames {
+  return { method: 'first', num: names.length, names };
+}
+
+/** Whether two settings are the same (names compared in order). */
+export function sameSyncNames(a: SyncStandbyNames, b: SyncStandbyNames): boolean {
+  if (a === '*' || b === '*') return a === b;
+  return a.method === b.method && a.num === b.num && a.names.length === b.names.length && a.names.every((n, i) => n === b.names[i]);
+}
 
 export interface PgReplicationConfig {
   synchronousCommit: SynchronousCommit;
@@ -54,6 +83,8 @@ export interface PgReplicationConfig {
   walReceiverStatusIntervalUs: Micros;
   /** A standby retries a failed connection after this long (`wal_retrieve_retry_interval`, 5 s). */
   walRetrieveRetryIntervalUs: Micros;
+  /** With `synchronous_commit = off`, the WAL writer flushes this often (`wal_writer_delay`, 200 ms). */
+  walWriterDelayUs?: Micros;
 }
 
 /** One walsender as `pg_stat_replication` shows it. */
@@ -162,7 +193,7 @@ export class PostgresReplication {
   private isPrimary = false;
   // primary side
   private readonly senders = new Map<string, WalSender>();
-  private syncNames: readonly string[] | '*' = [];
+  private syncNames: SyncStandbyNames = ASYNC;
   private readonly waiters: { index: number; orderId: string; done: (ok: boolean) => void }[] = [];
   private waitersHead = 0;
   private nextStreamId = 1;
@@ -182,9 +213,42 @@ export class PostgresReplication {
     this.flushed = this.received = this.applied = ctx.disk.length;
   }
 
-  /** Starts the standby's status timer; call at boot. */
+  /** Starts the standby's status timer (and the WAL writer's); call at boot. */
   start(): void {
     if (this.config.walReceiverStatusIntervalUs > 0) this.ctx.setTimer(this.config.walReceiverStatusIntervalUs, 'pg-status');
+    if (this.asyncCommit) this.ctx.setTimer(this.walWriterDelayUs, 'pg-walwriter');
+  }
+
+  /** `synchronous_commit = off`: commits return before their WAL is flushed. */
+  private get asyncCommit(): boolean {
+    return this.config.synchronousCommit === 'off';
+  }
+
+  private get walWriterDelayUs(): Micros {
+    return Math.max(this.config.walWriterDelayUs ?? 200_000, 1);
+  }
+
+  /**
+   * Writes a commit's WAL for OrderServer (its `write` option). With `synchronous_commit = off`
+   * it goes to the kernel only and the commit returns at once; the WAL writer flushes it later.
+   */
+  readonly writeWal = (entry: DiskEntry, done: (ok: boolean) => void): void => {
+    if (!this.asyncCommit) return this.ctx.disk.append(entry, done);
+    done(this.ctx.disk.write(entry));
+  };
+
+  /** The WAL writer's round: flush what was written since the last one, then ship it. */
+  private walWriterRound(): void {
+    this.ctx.setTimer(this.walWriterDelayUs, 'pg-walwriter');
+    const disk = this.ctx.disk;
+    const upTo = disk.length;
+    if (!this.isPrimary || upTo <= this.flushed || upTo <= disk.durableLength) return;
+    const last = disk.entries[upTo - 1];
+    disk.flush((ok) => {
+      if (!ok || disk.entries[upTo - 1] !== last || upTo <= this.flushed) return;
+      this.flushed = upTo;
+      for (const s of this.senders.values()) this.pump(s);
+    });
   }
 
   /** The WAL position (entries): the insert position on a primary, the received one on a standby. */
@@ -213,13 +277,13 @@ export class PostgresReplication {
     this.clearWaiters();
   }
 
-  /** `synchronous_standby_names`: [] (async), named standbys, or '*' (any standby). */
-  setSyncStandbyNames(names: readonly string[] | '*'): void {
+  /** Sets `synchronous_standby_names` (a reload: the waiters are re-evaluated at once). */
+  setSyncStandbyNames(names: SyncStandbyNames): void {
     this.syncNames = names;
     this.release();
   }
 
-  get syncStandbyNames(): readonly string[] | '*' {
+  get syncStandbyNames(): SyncStandbyNames {
     return this.syncNames;
   }
 
@@ -231,6 +295,8 @@ export class PostgresReplication {
 
   /** The replication policy for OrderServer (with `replicateAfterLocal: true`). */
   readonly replicate: ReplicateFn = (entry, done, index) => {
+    // asynchronous commit: no wait for any standby; the WAL writer's flush ships it
+    if (this.asyncCommit) return done(true);
     if (this.ctx.disk.entries[index] === entry && index + 1 > this.flushed) this.flushed = index + 1;
     this.dropSilent();
     for (const s of this.senders.values()) this.pump(s);
@@ -275,7 +341,8 @@ export class PostgresReplication {
   }
 
   private needsSyncStandby(): boolean {
-    return this.config.synchronousCommit !== 'local' && (this.syncNames === '*' || this.syncNames.length > 0);
+    const level = this.config.synchronousCommit;
+    return level !== 'local' && level !== 'off' && (this.syncNames === '*' || this.syncNames.names.length > 0);
   }
 
   private position(s: StandbyStatus): number {
@@ -293,17 +360,43 @@ export class PostgresReplication {
   private release(): void {
     if (this.waitersHead >= this.waiters.length) return;
     const sync = this.needsSyncStandby();
-    let reached = Infinity;
-    if (sync) {
-      reached = 0;
-      for (const s of this.senders.values()) {
-        if (this.syncNames === '*' || this.syncNames.includes(s.node)) reached = Math.max(reached, this.position(s));
-      }
-    }
+    const reached = sync ? this.syncReached() : Infinity;
     while (this.waitersHead < this.waiters.length && this.waiters[this.waitersHead].index < reached) {
       this.waiters[this.waitersHead++].done(true);
     }
     if (this.waitersHead === this.waiters.length) this.clearWaiters();
+  }
+
+  /** How far every commit is confirmed by the standbys `synchronous_standby_names` asks for (SyncRepGetSyncRecPtr). */
+  private syncReached(): number {
+    const names = this.syncNames;
+    if (names === '*') {
+      let reached = 0;
+      for (const s of this.senders.values()) reached = Math.max(reached, this.position(s));
+      return reached;
+    }
+    const num = Math.max(1, Math.min(names.num, names.names.length));
+    if (names.method === 'first') {
+      // the num connected standbys listed first are the synchronous ones; the oldest of them counts
+      let reached = Infinity;
+      let counted = 0;
+      for (const name of names.names) {
+        const s = this.senders.get(name);
+        if (!s) continue;
+        reached = Math.min(reached, this.position(s));
+        if (++counted === num) return reached;
+      }
+      return 0;
+    }
+    // quorum: the num-th newest position among the connected listed standbys
+    const positions: number[] = [];
+    for (const name of names.names) {
+      const s = this.senders.get(name);
+      if (s) positions.push(this.position(s));
+    }
+    if (positions.length < num) return 0;
+    positions.sort((a, b) => b - a);
+    return positions[num - 1];
   }
 
   private clearWaiters(): void {
@@ -479,6 +572,9 @@ export class PostgresReplication {
       case 'pg-status':
         this.ctx.setTimer(this.config.walReceiverStatusIntervalUs, 'pg-status');
         if (this.streamId !== 0) this.reply(true);
+        return true;
+      case 'pg-walwriter':
+        this.walWriterRound();
         return true;
       case 'pg-retry':
         this.retryTimer = undefined;

@@ -112,6 +112,30 @@ export class Disk {
     }, done);
   }
 
+  /**
+   * Writes an entry to the kernel's page cache without an fsync (PostgreSQL's asynchronous
+   * commit): readable at once, survives a process crash, lost with the host unless a later
+   * `flush` made it durable. Returns false if the disk refuses the write.
+   */
+  write(entry: DiskEntry): boolean {
+    if (this.failed || this.full || this.log.length >= this.capacityEntries) return false;
+    this.log.push(entry);
+    return true;
+  }
+
+  /** fsyncs everything written so far (`done(true)` once durable), in order with other fsyncs. */
+  flush(done?: WriteDone): void {
+    if (this.failed) {
+      if (done) this.sim.after(0, done, false);
+      return;
+    }
+    const upTo = this.log.length;
+    const last = this.log[upTo - 1];
+    this.afterFsync(() => {
+      if (upTo > this.durableCount && this.log[upTo - 1] === last) this.durableCount = upTo;
+    }, done);
+  }
+
   /** Drops entries from `index` on (Raft's conflict truncation); durable at once. */
   truncate(index: number): void {
     if (index >= this.log.length) return;

@@ -23,8 +23,8 @@ describe('postgres-patroni in steady state', () => {
   });
 
   it('rejects parameters it does not model, naming them', () => {
-    expect(() => resolveParams(patroni, { synchronousNodeCount: '2' })).toThrow(InputError);
-    expect(() => resolveParams(patroni, { synchronousMode: 'quorum' })).toThrow(InputError);
+    expect(() => resolveParams(patroni, { synchronousNodeCount: '9' })).toThrow(InputError);
+    expect(() => resolveParams(patroni, { synchronousMode: 'quorum-strict' })).toThrow(InputError);
     expect(resolveParams(patroni, { synchronousMode: 'strict', ttl: '20s' })).toMatchObject({ synchronousMode: 'strict', ttl: 20 * SECOND });
   });
 });
