@@ -31,8 +31,26 @@
  * - The health endpoint answers on its own `health` thread: an order thread deadlocked behind
  *   a healthy endpoint is never failed over (gray failure).
  *
+ * - Failed lookups (`resolverNode`): the clients' recursive resolver is node `dns`; while it
+ *   is down or cut off a lookup fails after the stub resolver's timeouts (resolv.conf(5):
+ *   `timeout` 5 s x `attempts` 2 with one nameserver), and a client whose cached answer has
+ *   expired cannot reach even a healthy primary: the resolver is in series with the pair (the
+ *   estimate structure says so). A JVM then caches the failure for
+ *   `networkaddress.cache.negative.ttl` = 10 s (java.security) before asking again.
+ * - Negative caching (`recordUpdate: delete-create`): a hook that deletes the record and
+ *   creates it again in a second change (`recordChangeGap` later) leaves the name nonexistent
+ *   in between; a lookup then gets NXDOMAIN, which the recursive resolver caches for
+ *   min(SOA TTL, SOA MINIMUM) (RFC 2308 §5, "the TTL of this record is set from the minimum of
+ *   the MINIMUM field of the SOA record and the TTL of the SOA itself") and serves to every
+ *   client: with Route 53's SOA (TTL 900 s, MINIMUM 86400 s) the clients that asked in the gap
+ *   cannot see the new record for 15 minutes. Route 53's UPSERT (one atomic change batch, the
+ *   default here) never answers NXDOMAIN (test/models/dns-failover-knobs.test.ts).
+ *
  * Left out: Route 53's ~15 health checkers in several regions and its 18 % rule (one checker
  * stands for them), health checks of the secondary, DNS propagation within Route 53 (seconds),
+ * SERVFAIL caching by the recursive resolver when it cannot reach the authoritative servers
+ * (RFC 9520: at least 1 s, at most 5 min; the resolver's own failure stands for it), the
+ * resolver's positive cache (each client's cache stands for it),
  * resolvers that enforce a minimum TTL of their own (model them with `clientMinCache`),
  * connection reuse (a client resolves afresh for every attempt once its cache has expired).
  *
@@ -53,6 +71,12 @@
  *   "networkaddress.cache.ttl ... default value is -1 (forever) when a security manager is
  *   installed"), so such a client never follows a DNS failover until restarted
  *   (test/models/dns-failover-knobs.test.ts).
+ * - resolverNode false (the resolver never fails, as before); resolvTimeout 5 s and
+ *   resolvAttempts 2: resolv.conf(5) RES_TIMEOUT and RES_DFLRETRY; recordUpdate upsert:
+ *   Route 53 ChangeResourceRecordSets applies one change batch atomically; recordChangeGap 1 s:
+ *   an assumption (two API calls back to back); soaTtl 900 s, soaMinimum 86400 s: the SOA
+ *   record Route 53 creates for a public hosted zone (Developer Guide, "NS and SOA records that
+ *   Amazon Route 53 creates for a public hosted zone").
  * - failback true: Route 53 failover routing answers with the primary record whenever its
  *   health check is healthy (Developer Guide, "Failover routing").
  * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
@@ -70,6 +94,13 @@ const params = {
   ttl: { kind: 'duration', default: '5s', doc: 'TTL of the service record', source: 'HA document §3: TTL 5 seconds' },
   clientResolver: { kind: 'enum', default: 'ttl', values: ['ttl', 'jvm', 'jvm-security-manager'], doc: 'how clients cache answers: honour the TTL, a JVM (at least 30 s), a JVM with a security manager (forever)', source: 'JDK java.security networkaddress.cache.ttl: 30 s, -1 (forever) with a security manager' },
   clientMinCache: { kind: 'duration', default: '0s', doc: 'clients cache an answer at least this long, whatever the TTL', source: 'JVM networkaddress.cache.ttl: 30 s by default (java.security); 0 = honour the TTL' },
+  resolverNode: { kind: 'boolean', default: false, doc: 'the clients\' recursive resolver is node `dns`, which faults can crash or cut off (lookups then fail)', source: 'resolv.conf(5): one nameserver; a failed lookup takes timeout x attempts' },
+  resolvTimeout: { kind: 'duration', positive: true, default: '5s', doc: 'resolverNode: how long the stub resolver waits for one answer', source: 'resolv.conf(5) options timeout:n, default RES_TIMEOUT = 5 s' },
+  resolvAttempts: { kind: 'integer', default: 2, min: 1, max: 5, doc: 'resolverNode: queries per lookup before it fails', source: 'resolv.conf(5) options attempts:n, default RES_DFLRETRY = 2, capped at 5' },
+  recordUpdate: { kind: 'enum', default: 'upsert', values: ['upsert', 'delete-create'], doc: 'how the failover hook changes the record: one atomic UPSERT, or a DELETE then a CREATE (NXDOMAIN in between)', source: 'Route 53 ChangeResourceRecordSets: a change batch is atomic (UPSERT); DELETE and CREATE in two batches are not' },
+  recordChangeGap: { kind: 'duration', positive: true, default: '1s', doc: 'delete-create: time between the DELETE and the CREATE', source: 'assumption: two API calls back to back' },
+  soaTtl: { kind: 'duration', default: '900s', doc: 'TTL of the zone\'s SOA record (bounds how long NXDOMAIN is cached)', source: 'Route 53 Developer Guide, "NS and SOA records that Amazon Route 53 creates for a public hosted zone": SOA TTL 900 s' },
+  soaMinimum: { kind: 'duration', default: '86400s', doc: 'the SOA MINIMUM field: the negative-caching TTL', source: 'Route 53 SOA record default minimum TTL 86400 s; RFC 2308 §4-5' },
   failback: { kind: 'boolean', default: true, doc: 'the record returns to the primary once its health check passes again', source: 'Route 53 failover routing: the primary record is answered whenever it is healthy' },
   restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=always, RestartSec=5s (common operator setting)' },
 } as const;
@@ -77,6 +108,8 @@ const params = {
 type Params = Resolved<typeof params>;
 
 const PRIMARY = 'a';
+/** The clients' recursive resolver, when `resolverNode`. */
+const RESOLVER = 'dns';
 const SECONDARY = 'b';
 const CHECKER = 'hc';
 
@@ -102,11 +135,11 @@ class HealthChecker implements Actor {
       },
       onDown: () => {
         ctx.note(`health check of ${PRIMARY} failed ${p.failureThreshold} times: failing over to ${SECONDARY}`);
-        ctx.updateDns(SECONDARY);
+        ctx.updateDns(SECONDARY, this.deleteFor());
         this.promoteSecondary();
       },
       onUp: () => {
-        if (this.p.failback) ctx.updateDns(PRIMARY);
+        if (this.p.failback) ctx.updateDns(PRIMARY, this.deleteFor());
       },
     });
   }
@@ -121,6 +154,11 @@ class HealthChecker implements Actor {
 
   onTimer(kind: string, data: unknown): void {
     this.probe.onTimer(kind, data);
+  }
+
+  /** delete-create: the name is gone for `recordChangeGap` while the record changes. */
+  private deleteFor(): number {
+    return this.p.recordUpdate === 'delete-create' ? this.p.recordChangeGap : 0;
   }
 
   private promoteSecondary(): void {
@@ -167,6 +205,13 @@ class TradingServer implements Actor {
 
 /** How long each kind of client keeps a positive answer at least (JDK: 30 s; forever under a security manager). */
 const RESOLVER_MIN_CACHE: Record<string, number> = { ttl: 0, jvm: 30_000_000, 'jvm-security-manager': 100 * 365 * 86_400 * 1_000_000 }; // forever: a century
+/** How long each kind of client keeps a failed lookup (glibc: not at all; JDK networkaddress.cache.negative.ttl = 10 s, security manager or not). */
+const RESOLVER_NEGATIVE_CACHE: Record<string, number> = { ttl: 0, jvm: 10_000_000, 'jvm-security-manager': 10_000_000 };
+
+/** The recursive resolver: answers lookups while it is up and reachable (routing.ts); no protocol of its own here. */
+class RecursiveResolver implements Actor {
+  onMessage(): void {}
+}
 
 export default defineDesign({
   name: 'dns-failover',
@@ -178,11 +223,26 @@ export default defineDesign({
         { id: PRIMARY, rack: 'r1', supervisedRestart: p.restartSec },
         { id: SECONDARY, rack: 'r2', supervisedRestart: p.restartSec },
         { id: CHECKER, rack: 'r3', serving: false },
+        ...(p.resolverNode ? [{ id: RESOLVER, rack: 'r4', serving: false }] : []),
       ],
-      routing: { kind: 'dns', initial: PRIMARY, ttl: p.ttl, clientMinCache: Math.max(p.clientMinCache, RESOLVER_MIN_CACHE[p.clientResolver]) },
+      routing: {
+        kind: 'dns',
+        initial: PRIMARY,
+        ttl: p.ttl,
+        clientMinCache: Math.max(p.clientMinCache, RESOLVER_MIN_CACHE[p.clientResolver]),
+        resolver: p.resolverNode ? RESOLVER : undefined,
+        lookupTimeout: p.resolvTimeout * p.resolvAttempts,
+        // RFC 2308 §5: a negative answer is cached for min(SOA TTL, SOA MINIMUM)
+        negativeTtl: Math.min(p.soaTtl, p.soaMinimum),
+        clientNegativeTtl: RESOLVER_NEGATIVE_CACHE[p.clientResolver],
+      },
     };
   },
-  createNode: (ctx, p) => (ctx.id === CHECKER ? new HealthChecker(ctx, p) : new TradingServer(ctx)),
-  // the health checker only triggers failover: not structural
-  estimate: (_p, t) => oneOf(t.nodes[0].id, t.nodes[1].id),
+  createNode: (ctx, p) => (ctx.id === CHECKER ? new HealthChecker(ctx, p) : ctx.id === RESOLVER ? new RecursiveResolver() : new TradingServer(ctx)),
+  // the health checker only triggers failover: not structural; the clients' resolver is (once
+  // their cached answers expire, nothing is reachable without it)
+  estimate: (p, t) => {
+    const pair = oneOf(t.nodes[0].id, t.nodes[1].id);
+    return p.resolverNode ? { ...pair, structure: { all: [RESOLVER, pair.structure] } } : pair;
+  },
 });

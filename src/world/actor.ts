@@ -101,8 +101,11 @@ export interface NodeContext {
   takeVip(vip?: string): void;
   /** Releases a virtual IP (a demoting node drops the address). */
   releaseVip(vip?: string): void;
-  /** Points the service's DNS record at `target` (DNS-failover designs). */
-  updateDns(target: string): void;
+  /**
+   * Points the service's DNS record at `target` (DNS-failover designs); with `deleteFor` by
+   * deleting the record and creating it again that much later (NXDOMAIN in between).
+   */
+  updateDns(target: string, deleteFor?: Micros): void;
   /** Asks the power controller (IPMI) to fence `target`; `done(ok)` after confirmation or timeout. */
   fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void;
   /**

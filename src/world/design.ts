@@ -64,6 +64,24 @@ export interface NodeSpec {
   serving?: boolean;
 }
 
+/**
+ * Failed DNS lookups and negative caching (all optional; unset: every lookup succeeds and
+ * nothing negative is cached).
+ * - `resolver`: the clients' recursive resolver, a node faults can crash or cut off. A lookup it
+ *   cannot answer fails after `lookupTimeout` (glibc: resolv.conf timeout 5 s x attempts 2).
+ * - A name that does not exist (a record deleted and re-created, `ctx.updateDns(target, gap)`)
+ *   answers NXDOMAIN, which the recursive resolver caches for `negativeTtl` (RFC 2308 §5: the
+ *   minimum of the SOA record's TTL and its MINIMUM field) and answers every client from.
+ * - A client caches a failed lookup (NXDOMAIN, or the resolver's silence) for
+ *   `clientNegativeTtl` (a JVM: networkaddress.cache.negative.ttl = 10 s; glibc: 0).
+ */
+export interface DnsLookupSpec {
+  resolver?: string;
+  lookupTimeout?: Micros;
+  negativeTtl?: Micros;
+  clientNegativeTtl?: Micros;
+}
+
 export type RoutingSpec =
   /** Clients send to `targets[0]`; on timeout they try the next; a refusal's hint redirects. */
   | { kind: 'direct'; targets: string[] }
@@ -75,9 +93,9 @@ export type RoutingSpec =
   /**
    * A DNS name: the record points at `initial` until a node calls `ctx.updateDns(target)`.
    * Clients cache an answer for max(`ttl`, `clientMinCache`): resolvers and runtimes often
-   * cache longer than the TTL (a JVM caches 30 s by default).
+   * cache longer than the TTL (a JVM caches 30 s by default). Failed lookups are `DnsLookupSpec`'s.
    */
-  | { kind: 'dns'; initial: string; ttl: Micros; clientMinCache: Micros }
+  | ({ kind: 'dns'; initial: string; ttl: Micros; clientMinCache: Micros } & DnsLookupSpec)
   /**
    * A load balancer (endpoint `lb`) that health-checks `targets` every `healthCheckInterval`
    * and forwards each order to the next healthy one (round robin); nodes answer the client

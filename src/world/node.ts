@@ -415,8 +415,8 @@ class BootContext implements NodeContext {
     if (this.alive) this.node.world.routing.releaseVip(this.id, vip);
   }
 
-  updateDns(target: string): void {
-    if (this.alive) this.node.world.routing.updateDns(target);
+  updateDns(target: string, deleteFor?: Micros): void {
+    if (this.alive) this.node.world.routing.updateDns(target, deleteFor);
   }
 
   fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void {

@@ -9,12 +9,16 @@
  *   holder until a GARP arrives or the entry expires, then the client ARPs and the most recent
  *   reachable claimant answers.
  * - `dns`: a DNS record a design updates (`ctx.updateDns`); each client caches the answer for
- *   max(ttl, clientMinCache) and keeps using a dead address until the cache expires.
+ *   max(ttl, clientMinCache) and keeps using a dead address until the cache expires. A lookup
+ *   fails when the clients' recursive resolver is down or cut off (after `lookupTimeout`) or the
+ *   name does not exist (NXDOMAIN, between a delete and a create; the resolver caches it for
+ *   `negativeTtl`, RFC 2308); a client caches a failure for `clientNegativeTtl`, and has no
+ *   route meanwhile.
  * - `lb`: clients send to the load balancer endpoint `lb` (see load-balancer.ts).
  * - `discovery`: clients ask discovery nodes (Sentinels) for the primary (see discovery.ts).
  */
 import type { Micros } from '../sim/time.ts';
-import type { RoutingSpec } from './design.ts';
+import type { DnsLookupSpec, RoutingSpec } from './design.ts';
 import type { World } from './world.ts';
 import type { Msg } from './actor.ts';
 import { Discovery } from './discovery.ts';
@@ -24,13 +28,23 @@ interface ArpEntry {
   expiresAt: Micros;
 }
 
+/** A client's cached DNS answer; `node` undefined: a cached failure (negative caching). */
+interface DnsEntry {
+  node: string | undefined;
+  expiresAt: Micros;
+}
+
 export class Routing {
   /** Per VIP: the nodes holding it, with the time they claimed it (several after a split brain). */
   private readonly claims = new Map<string, Map<string, Micros>>();
   private readonly arpCache = new Map<string, ArpEntry>();
   private readonly directGuess = new Map<string, number>();
   private dnsRecord: string | undefined;
-  private readonly dnsCache = new Map<string, ArpEntry>();
+  private readonly dnsCache = new Map<string, DnsEntry>();
+  /** Until when the recursive resolver answers NXDOMAIN from its negative cache. */
+  private nxdomainUntil: Micros = -1;
+  /** Bumped by every record change, so a stale delayed create does not undo a newer one. */
+  private dnsGeneration = 0;
   /** The discovery service clients ask, when the routing is `discovery`. */
   readonly discovery: Discovery | undefined;
 
@@ -69,8 +83,9 @@ export class Routing {
     if (spec.kind === 'dns') {
       const cached = this.dnsCache.get(client);
       if (cached && cached.expiresAt > now) return cached.node;
-      if (this.dnsRecord !== undefined) this.dnsCache.set(client, { node: this.dnsRecord, expiresAt: now + Math.max(spec.ttl, spec.clientMinCache) });
-      return this.dnsRecord;
+      const entry = this.lookup(client, spec, now);
+      this.dnsCache.set(client, entry);
+      return entry.node;
     }
     const cached = this.arpCache.get(client);
     if (cached && cached.expiresAt > now) return cached.node;
@@ -139,11 +154,44 @@ export class Routing {
     for (const holders of this.claims.values()) holders.delete(node);
   }
 
-  /** Points the DNS record at `node` (visible to clients as their caches expire). */
-  updateDns(node: string): void {
+  /**
+   * Points the DNS record at `node` (visible to clients as their caches expire). With
+   * `deleteFor` the record is deleted now and created again that much later (two separate
+   * changes): in between the name does not exist.
+   */
+  updateDns(node: string, deleteFor: Micros = 0): void {
     if (this.spec.kind !== 'dns' || this.dnsRecord === node) return;
+    const generation = ++this.dnsGeneration;
+    if (deleteFor <= 0) return this.setDnsRecord(node);
+    this.dnsRecord = undefined;
+    this.world.sim.after(deleteFor, () => {
+      if (this.dnsGeneration === generation) this.setDnsRecord(node);
+    });
+  }
+
+  private setDnsRecord(node: string): void {
     this.dnsRecord = node;
     this.world.history.record({ type: 'dns', time: this.world.sim.now, node });
+  }
+
+  /** One lookup through the recursive resolver: an answer, NXDOMAIN, or no answer at all. */
+  private lookup(client: string, spec: DnsLookupSpec & { ttl: Micros; clientMinCache: Micros }, now: Micros): DnsEntry {
+    const failedFor = spec.clientNegativeTtl ?? 0;
+    const resolver = spec.resolver;
+    if (resolver !== undefined && !this.resolverAnswers(client, resolver)) {
+      // the stub resolver waits out its timeouts, then the runtime caches the failure
+      return { node: undefined, expiresAt: now + (spec.lookupTimeout ?? 0) + failedFor };
+    }
+    if (this.dnsRecord === undefined || this.nxdomainUntil > now) {
+      if (this.dnsRecord === undefined && this.nxdomainUntil <= now) this.nxdomainUntil = now + (spec.negativeTtl ?? 0);
+      return { node: undefined, expiresAt: now + failedFor };
+    }
+    return { node: this.dnsRecord, expiresAt: now + Math.max(spec.ttl, spec.clientMinCache) };
+  }
+
+  private resolverAnswers(client: string, resolver: string): boolean {
+    const network = this.world.network;
+    return this.world.node(resolver).state === 'up' && network.connected(client, resolver) && network.connected(resolver, client);
   }
 
   /** A client received a gratuitous ARP from `node` for `vip`. */

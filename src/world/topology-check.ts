@@ -86,6 +86,10 @@ function checkRouting(routing: unknown, ids: Set<string>, fail: Fail): void {
       knownNode('topology.routing.initial', r.initial);
       checkMicros(r.ttl, 'topology.routing.ttl', fail, 0);
       checkMicros(r.clientMinCache, 'topology.routing.clientMinCache', fail, 0);
+      if (r.resolver !== undefined) knownNode('topology.routing.resolver', r.resolver);
+      for (const key of ['lookupTimeout', 'negativeTtl', 'clientNegativeTtl']) {
+        if (r[key] !== undefined) checkMicros(r[key], `topology.routing.${key}`, fail, 0);
+      }
       return;
     case 'lb':
       targets('topology.routing.targets');
