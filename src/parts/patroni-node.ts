@@ -163,7 +163,7 @@ export class PatroniNode implements Actor {
       learn: (orderId) => this.orders.learn(orderId),
       relearn: () => this.orders.relearnLog(),
     });
-    this.orders = new OrderServer(ctx, { replicate: this.pg.replicate, replicateAfterLocal: true });
+    this.orders = new OrderServer(ctx, { write: this.pg.writeWal, replicate: this.pg.replicate, replicateAfterLocal: true });
     this.dcs = new DcsClient(ctx, config.dcsMembers, config.retryTimeoutUs);
   }
 

@@ -28,6 +28,22 @@ describe('disk', () => {
     expect(d.durableEntries().map((e) => e.orderId)).toEqual(['x']);
   });
 
+  it('write() reaches only the page cache: a host crash loses it until a flush makes it durable; a process death keeps it', () => {
+    const { sim, disk: d } = disk();
+    expect(d.write({ orderId: 'x' })).toBe(true);
+    sim.runUntil(1000);
+    expect(d.durableLength).toBe(0); // no fsync was asked for
+    const flushed: boolean[] = [];
+    d.flush((ok) => flushed.push(ok));
+    d.write({ orderId: 'y' }); // written after the flush began: not covered by it
+    sim.runUntil(2000);
+    expect(flushed).toEqual([true]);
+    d.processDied();
+    expect(d.entries.map((e) => e.orderId)).toEqual(['x', 'y']);
+    d.crash();
+    expect(d.entries.map((e) => e.orderId)).toEqual(['x']);
+  });
+
   it('a failed disk loses everything and refuses writes until replaced; a full disk refuses appends', () => {
     const { sim, disk: d } = disk();
     d.append({ orderId: 'x' });
