@@ -45,6 +45,25 @@ describe('postgres-patroni: the invisible commit (strict mode, client cancel, pr
   });
 });
 
+describe('postgres-patroni: a client timeout cancels a commit waiting for the quorum (synchronous_mode: quorum)', () => {
+  // PostgreSQL's syncrep.c: "canceling wait for synchronous replication due to user request ...
+  // The transaction has already committed locally": quorum commit changes nothing about it.
+  const r = run('patroni-invisible-commit', { synchronousMode: 'quorum' });
+  const events = r.history.events;
+
+  it("other reads see the cancelled commits on the primary though their clients never got an ack", () => {
+    const cancelled = new Set(events.flatMap((e) => (e.type === 'info' && e.reason === 'cancelled after timeout' ? [e.orderId] : [])));
+    const acked = new Set(events.flatMap((e) => (e.type === 'ok' ? [e.orderId] : [])));
+    const seen = events.filter((e) => e.type === 'read' && e.found && e.node === 'pg1' && cancelled.has(e.orderId) && !acked.has(e.orderId));
+    expect(seen.length).toBeGreaterThan(10);
+  });
+
+  it('the failover to a standby of the quorum loses them, and no acked commit', () => {
+    expect(r.metrics.lostUnacked).toBeGreaterThan(100);
+    expect(r.metrics.lostAcked).toBe(0);
+  });
+});
+
 describe("postgres-patroni: Stolon's sync standby restart", () => {
   it('a manager that checks only synchronous_standby_names elects the stale standby and loses the visible commits', () => {
     const r = run('stolon-sync-standby-restart', { syncFailover: 'stolon-names' });
