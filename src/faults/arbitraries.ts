@@ -25,7 +25,7 @@ import fc from 'fast-check';
 import YAML from 'yaml';
 import { MS, SECOND, type Micros } from '../sim/time.ts';
 import { parseFault } from './fault-spec.ts';
-import { boolean, duration, durationDistribution, endpointPair, groups, nameList, probability, restartDelay, signedDuration, writeDuration, type FieldType } from './fields.ts';
+import { boolean, duration, durationDistribution, endpointPair, groups, name, nameList, probability, restartDelay, signedDuration, writeDuration, type FieldType } from './fields.ts';
 import type { FaultKind } from './kind.ts';
 import { faultKind, faultKindNames } from './registry.ts';
 import type { FaultSpec, Schedule } from './schedule.ts';
@@ -42,6 +42,8 @@ export interface ScheduleArbitraryOptions {
   settle?: Micros;
   /** At most this many faults (default 5). */
   maxFaults?: number;
+  /** Process names a `component` may name (a design's `processNames`; default none: left out). */
+  components?: string[];
 }
 
 const ROLES = ['primary', 'standby', 'any'];
@@ -57,7 +59,7 @@ export function scheduleArbitrary(options: ScheduleArbitraryOptions = {}): fc.Ar
     if (!kind) throw new Error(`scheduleArbitrary: unknown fault kind ${name} (known: ${faultKindNames().join(', ')})`);
     return kind;
   });
-  const fault = fc.oneof(...kinds.map((kind) => rawFault(kind, chaos, names)));
+  const fault = fc.oneof(...kinds.map((kind) => rawFault(kind, chaos, names, options.components ?? [])));
   return fc.array(fault, { maxLength: options.maxFaults ?? 5 }).map((raws) => {
     const sorted = [...raws].sort((a, b) => a.atMs - b.atMs);
     const faults: FaultSpec[] = sorted.map((r, id) => parseFault(r.raw, id, chaos, SOURCE));
@@ -66,13 +68,13 @@ export function scheduleArbitrary(options: ScheduleArbitraryOptions = {}): fc.Ar
 }
 
 /** One fault of `kind` as a file spells it. */
-function rawFault(kind: FaultKind, chaos: Micros, names: string[]): fc.Arbitrary<{ atMs: number; raw: Record<string, unknown> }> {
+function rawFault(kind: FaultKind, chaos: Micros, names: string[], components: string[]): fc.Arbitrary<{ atMs: number; raw: Record<string, unknown> }> {
   const chaosMs = Math.max(1, Math.floor(chaos / MS));
   const example = YAML.parse(kind.example) as Record<string, unknown>;
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, spec] of Object.entries(kind.fields)) {
     // a required field of a type we cannot generate keeps the kind's example value; an optional one is left out
-    const values = fieldValues(spec.type, names) ?? (spec.required ? fc.constant(example[name]) : undefined);
+    const values = fieldValues(spec.type, names, components) ?? (spec.required ? fc.constant(example[name]) : undefined);
     if (values) fields[name] = spec.required ? values : fc.option(values, { nil: undefined });
   }
   const target = kind.target === 'none' ? fc.constant(undefined) : kind.target === 'optional' ? fc.option(fc.constantFrom(...names), { nil: undefined }) : fc.constantFrom(...names);
@@ -106,7 +108,7 @@ function rawFault(kind: FaultKind, chaos: Micros, names: string[]): fc.Arbitrary
 const ms = (min: number, max: number) => fc.integer({ min, max }).map((n) => writeDuration(n * MS));
 
 /** Values of a field type as a file spells them; undefined for types that need a design (parameter names). */
-function fieldValues(type: FieldType<unknown>, names: string[]): fc.Arbitrary<unknown> | undefined {
+function fieldValues(type: FieldType<unknown>, names: string[], components: string[]): fc.Arbitrary<unknown> | undefined {
   const members = [...names, 'exchange'];
   switch (type as FieldType<never>) {
     case duration:
@@ -123,6 +125,8 @@ function fieldValues(type: FieldType<unknown>, names: string[]): fc.Arbitrary<un
       return fc.boolean();
     case nameList:
       return fc.constantFrom([], ['heartbeat']);
+    case name:
+      return components.length ? fc.constantFrom(...components) : undefined;
     case groups:
       return fc.constantFrom(...names).map((m) => [[m], ['others']]);
     case endpointPair:

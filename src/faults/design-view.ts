@@ -4,7 +4,7 @@
  * defaults. Random schedules are drawn, and shrunk schedules simplified, against this view, so
  * neither needs to build a World. A test pins that it agrees with the World's own view.
  */
-import type { Design, ParamValues } from '../world/design.ts';
+import type { Design, NodeSpec, ParamValues } from '../world/design.ts';
 import { placementOf } from '../world/world.ts';
 import type { DesignParamsView } from './kind.ts';
 import type { DesignView, Place } from './targets.ts';
@@ -23,8 +23,14 @@ export function staticDesignView(design: Design, params: ParamValues): StaticDes
   const nodeIds = topology.nodes.map((n) => n.id);
   return {
     nodeIds,
+    processNames: processNamesOf(topology.nodes),
     design: { name: design.name, params: design.params },
     valuesOf: (place) => [...new Set(nodeIds.map((id) => placement.get(id)![place]))],
     nodesAt: (place, name) => nodeIds.filter((id) => placement.get(id)![place] === name),
   };
+}
+
+/** Every process name the design's hosts declare, in declaration order, each once. */
+export function processNamesOf(nodes: readonly NodeSpec[]): string[] {
+  return [...new Set(nodes.flatMap((n) => (n.processes ?? []).map((p) => p.name)))];
 }

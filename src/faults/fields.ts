@@ -233,6 +233,14 @@ export const boolean: FieldType<boolean> = {
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 
+/** One name, e.g. the process of a host a `process-crash` kills (`component: keepalived`). */
+export const name: FieldType<string> = {
+  expected: 'a name, such as keepalived',
+  parse: (raw, at) => (typeof raw === 'string' && NAME.test(raw) ? raw : fail(at, 'a name, such as keepalived', raw)),
+  write: (value) => value,
+  schema: { type: 'string', pattern: NAME.source },
+};
+
 /** A list of names, e.g. the threads that keep running under a deadlock. */
 export const nameList: FieldType<string[]> = {
   expected: 'a list of names, such as [heartbeat]',

@@ -32,6 +32,8 @@ export type MemberSpec = TargetSpec | { type: 'others' } | { type: 'clients' } |
 export interface DesignView {
   readonly nodeIds: readonly string[];
   valuesOf(key: Place): string[];
+  /** The names of the processes the design's hosts run when they declare several (else none). */
+  readonly processNames?: readonly string[];
 }
 
 const ROLES = ['primary', 'standby', 'any'] as const;

@@ -11,6 +11,7 @@
  *   10    timer fires     node index        0                 timer kind id
  *   20    role declared   node index        role(@scope) id   epoch
  *   21    node state      node index        state id          0
+ *   22    process state   node index        process:state id  0
  *   30    fault begins    fault id          fault kind id     targets id
  *   31    fault ends      fault id          fault kind id     targets id
  *   32    fault skipped   fault id          fault kind id     targets id (empty)
@@ -22,6 +23,7 @@ export const TRACE_RETRANSMIT = 5;
 export const TRACE_TIMER = 10;
 export const TRACE_ROLE = 20;
 export const TRACE_NODE_STATE = 21;
+export const TRACE_PROCESS_STATE = 22;
 export const TRACE_FAULT_BEGIN = 30;
 export const TRACE_FAULT_END = 31;
 export const TRACE_FAULT_SKIPPED = 32;

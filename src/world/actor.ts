@@ -128,6 +128,16 @@ export interface NodeContext {
    * names what it is about (a lock key, an order id). Cheap: a counter when nothing listens.
    */
   probe(probe: Probe, subject?: string): void;
+  /**
+   * A view of this context for one of the host's processes (`NodeSpec.processes`), bound to
+   * that process's current life: once it dies, everything done through the view is inert
+   * (sends, timers, acks, roles...), so a callback of a killed process (an fsync completing
+   * after its kill -9) can never act. A design builds each process's parts with its view, and
+   * builds them again in `onProcessStart`. On a host with one process it is the context itself.
+   */
+  forProcess(name: string): NodeContext;
+  /** Whether process `name` of this host runs (always true on a host with one process). */
+  processRunning(name: string): boolean;
 }
 
 export interface Actor {
@@ -141,9 +151,19 @@ export interface Actor {
    * The kernel reset this process's TCP connection to `peer`: the peer's process died while
    * its host lives (or refused a connection because nothing listens). A design reacts at once,
    * as the real system does on ECONNRESET (a walsender exits, a replica's master link goes
-   * down); a peer whose host died sends nothing, and is found only by timeouts.
+   * down); a peer whose host died sends nothing, and is found only by timeouts. `process`
+   * names which of the peer's processes died when its host runs several (undefined: all).
    */
-  onConnectionReset?(peer: string): void;
+  onConnectionReset?(peer: string, process?: string): void;
+  /**
+   * One of the host's processes (`NodeSpec.processes`) died while the host and the others live
+   * (kill -9 of one component): drop that process's volatile state. Its events no longer
+   * arrive; the host keeps its addresses and page cache; its peers got a reset. Not called
+   * when the whole host or every process dies: the next boot makes a new Actor.
+   */
+  onProcessExit?(process: string): void;
+  /** Process `process` started again after `onProcessExit` (supervised restart, operator). */
+  onProcessStart?(process: string): void;
   /** Which thread handles a message or timer kind; default `main`. */
   threadOf?(kind: string): string;
   /**

@@ -62,6 +62,35 @@ export interface NodeSpec {
   supervisedRestart?: Micros;
   /** Whether this node serves clients (false for a witness, a DCS member, a sentinel). */
   serving?: boolean;
+  /**
+   * The processes the host runs, when it runs several that fail separately (Patroni and
+   * PostgreSQL; keepalived and the trading service). Absent: one process, the whole Actor.
+   * See processes.ts.
+   */
+  processes?: ProcessSpec[];
+}
+
+/**
+ * One process of a host that runs several. The design's Actor stays one object; a process is
+ * the set of its threads (`Actor.threadOf`): while the process is dead, every message, timer
+ * and callback of those threads is dropped, its TCP peers are reset by the kernel, and the
+ * Actor is told (`onProcessExit` / `onProcessStart`) so it can drop and rebuild that process's
+ * volatile state. The first process also owns every thread no process names.
+ *
+ * ```ts
+ * nodes: [{ id: 'a', processes: [
+ *   { name: 'trading-service', threads: ['main', 'health'] },
+ *   { name: 'keepalived', threads: ['heartbeat'], supervisedRestart: 5 * SECOND },
+ * ] }]
+ * ```
+ */
+export interface ProcessSpec {
+  /** The name faults use (`process-crash` `component: keepalived`). */
+  name: string;
+  /** The Actor's threads that run in this process. */
+  threads: readonly string[];
+  /** A supervisor restarts it alone after this long (default: the node's `supervisedRestart`). */
+  supervisedRestart?: Micros;
 }
 
 /**

@@ -33,9 +33,16 @@ export interface Endpoint {
   receive(from: string, msg: Msg, copy?: boolean): void;
   /**
    * The kernel of `from` reset a TCP connection: `about` is the message it refused (nothing
-   * listens there), undefined when `from`'s process died with the connection open.
+   * listens there), undefined when `from`'s process died with the connection open. `process`
+   * names which of `from`'s processes, when its host runs several (undefined: all of them).
    */
-  reset?(from: string, about: Msg | undefined): void;
+  reset?(from: string, about: Msg | undefined, process?: string): void;
+  /**
+   * Whether the endpoint runs several processes that die separately: the network then keeps,
+   * per link, which message types its TCP connections carried, so that the death of one
+   * process resets only the connections of that process (`resetConnectionsOf` with `owns`).
+   */
+  readonly severalProcesses?: boolean;
 }
 
 interface Attachment {
@@ -83,6 +90,10 @@ export class Network {
   private lastDeliveryAt = new Float64Array(0);
   /** tcpLink[from * n + to] = 1 once a TCP message went that way: a connection the kernel can reset. */
   private tcpLink = new Uint8Array(0);
+  /** Per link touching an endpoint with several processes: the TCP message types it carried. */
+  private readonly tcpTypes = new Map<number, Set<string>>();
+  /** Whether any endpoint runs several processes (else `tcpTypes` stays empty). */
+  private severalProcesses = false;
   /** Message types sent as datagrams (VRRP adverts, corosync, gratuitous ARP): no connection, no reset. */
   private readonly datagrams: ReadonlySet<string>;
   private impairments: Impairment[] = [];
@@ -118,6 +129,7 @@ export class Network {
   attach(endpoint: Endpoint, switchId: string, dc: string): void {
     if (this.byId.has(endpoint.id)) throw new Error(`endpoint ${endpoint.id} attached twice`);
     const a: Attachment = { endpoint, index: this.attachments.length, switchId, dc };
+    if (endpoint.severalProcesses) this.severalProcesses = true;
     this.byId.set(endpoint.id, a);
     this.attachments.push(a);
     this.nicDownCount.push(0);
@@ -255,6 +267,11 @@ export class Network {
     if (this.impairments.length) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
     const link = a.index * this.attachments.length + b.index;
     if (this.tcpLink[link] === 0 && !this.datagrams.has(msg.type)) this.tcpLink[link] = 1;
+    if (this.severalProcesses && (a.endpoint.severalProcesses || b.endpoint.severalProcesses) && !this.datagrams.has(msg.type)) {
+      const types = this.tcpTypes.get(link);
+      if (types) types.add(msg.type);
+      else this.tcpTypes.set(link, new Set([msg.type]));
+    }
     const natural = this.sim.now + Math.max(1, Math.round(latency));
     const floor = this.lastDeliveryAt[link];
     const at = Math.max(natural, floor);
@@ -333,22 +350,36 @@ export class Network {
    * `deadNode`'s process is gone but its kernel lives, and `msg` arrived from `sender`: a TCP
    * segment to a port nobody listens on is answered with a reset; a datagram is dropped.
    */
-  refuse(deadNode: string, sender: string, msg: Msg): void {
+  refuse(deadNode: string, sender: string, msg: Msg, process?: string): void {
     if (this.datagrams.has(msg.type)) return;
-    this.sendReset(this.get(deadNode), this.get(sender), msg);
+    this.sendReset(this.get(deadNode), this.get(sender), msg, process);
   }
 
-  /** `node`'s process died with its host up: the kernel resets every TCP connection it had. */
-  resetConnectionsOf(node: string): void {
+  /**
+   * `node`'s process died with its host up: the kernel resets every TCP connection it had.
+   * With `owns`, only one of the host's several processes died (named `process`): only the
+   * connections that carried a message type it owns are reset.
+   */
+  resetConnectionsOf(node: string, owns?: (type: string) => boolean, process?: string): void {
     const a = this.get(node);
     const n = this.attachments.length;
     for (const b of this.attachments) {
-      if (b !== a && (this.tcpLink[a.index * n + b.index] || this.tcpLink[b.index * n + a.index])) this.sendReset(a, b, undefined);
+      if (b === a) continue;
+      const out = a.index * n + b.index;
+      const back = b.index * n + a.index;
+      if (!this.tcpLink[out] && !this.tcpLink[back]) continue;
+      if (owns && !this.carried(out, owns) && !this.carried(back, owns)) continue;
+      this.sendReset(a, b, undefined, process);
     }
   }
 
+  private carried(link: number, owns: (type: string) => boolean): boolean {
+    for (const type of this.tcpTypes.get(link) ?? []) if (owns(type)) return true;
+    return false;
+  }
+
   /** A reset travels like any segment: it takes a link latency and is lost if the path is down. */
-  private sendReset(a: Attachment, b: Attachment, about: Msg | undefined): void {
+  private sendReset(a: Attachment, b: Attachment, about: Msg | undefined, process?: string): void {
     const receiver = b.endpoint;
     if (!receiver.reset || !this.pathUp(a, b)) return;
     let latency = this.localLatency(this.rng);
@@ -358,7 +389,7 @@ export class Network {
       if (!this.pathUp(a, b)) return;
       this.sim.trace.add(this.sim.now, TRACE_RESET, a.index, b.index);
       if (this.sim.trace.recording) this.sim.trace.line(this.sim.now, `reset ${from}->${receiver.id}${about ? ' ' + about.type : ''}`);
-      receiver.reset!(from, about);
+      receiver.reset!(from, about, process);
     });
   }
 

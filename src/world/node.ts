@@ -10,6 +10,10 @@
  *
  * Each boot gets a fresh context bound to that boot's incarnation, so timers and callbacks of
  * a previous life can never act.
+ *
+ * A host whose design declares several processes (processes.ts) can lose one of them while it
+ * and the others live (`crashComponent`): that process's events are dropped, connections to it
+ * are refused, its TCP peers get a reset, and its timers of a previous life never fire.
  */
 import type { Role, NodeState } from '../history/history.ts';
 import type { Micros } from '../sim/time.ts';
@@ -19,12 +23,17 @@ import type { ParamValues } from './design.ts';
 import type { Disk } from './disk.ts';
 import { EXCHANGE_SENT, FENCE_SENT, ORDER_ACKED, VIP_CLAIMED, type Probe } from './probes.ts';
 import { LocalClock } from './clock.ts';
+import { HostProcesses } from './processes.ts';
+import type { ProcessSpec } from './design.ts';
 import type { World } from './world.ts';
-import { TRACE_TIMER } from '../sim/trace-codes.ts';
+import { TRACE_PROCESS_STATE, TRACE_TIMER } from '../sim/trace-codes.ts';
 
 interface Timer extends TimerHandle {
   event: SimEvent;
 }
+
+/** Trace id of a process's state changes (`<process>:up`, `<process>:crashed`). */
+const processState = (name: string, state: 'up' | 'crashed') => `${name}:${state}`;
 
 export class SimNode {
   state: NodeState = 'off';
@@ -56,13 +65,18 @@ export class SimNode {
   /** The armed watchdog's reset, if any (see `NodeContext.armWatchdog`). */
   private watchdog: SimEvent | undefined;
 
+  /** The host's processes, when its design declares several (undefined: one process). */
+  readonly processes: HostProcesses | undefined;
+
   constructor(
     readonly id: string,
     readonly world: World,
     readonly disk: Disk,
     index: number,
+    processes?: readonly ProcessSpec[],
   ) {
     this.index = index;
+    this.processes = processes && processes.length > 0 ? new HostProcesses(processes) : undefined;
   }
 
   /** Starts the process (power must be on). */
@@ -71,6 +85,7 @@ export class SimNode {
     this.incarnation++;
     this.held = [];
     this.stuckThreads = undefined;
+    this.processes?.reset();
     this.setState('up', reason);
     const first = this.bootCount === 0;
     const ctx = new BootContext(this, this.incarnation);
@@ -122,6 +137,83 @@ export class SimNode {
     if (this.state !== 'up' && this.state !== 'paused') return;
     this.crashProcess(reason, 'never');
     this.boot(reason);
+  }
+
+  // --- one process of several (processes.ts) ----------------------------------------------
+
+  /** The index of the process that handles events of `kind` (its thread's process). */
+  processOfKind(kind: string): number {
+    return this.processes!.processOfThread(this.actor?.threadOf?.(kind) ?? 'main');
+  }
+
+  private processRunsKind(kind: string): boolean {
+    return this.processes!.isRunning(this.processOfKind(kind));
+  }
+
+  /** Whether process `index` still runs in incarnation `incarnation` (a process context's check). */
+  processAlive(index: number, incarnation: number): boolean {
+    const procs = this.processes;
+    return procs !== undefined && procs.incarnations[index] === incarnation && procs.isRunning(index);
+  }
+
+  /**
+   * kill -9 of one process while the host and its other processes live: its events stop, the
+   * Actor drops its volatile state (`onProcessExit`), the kernel resets its TCP connections,
+   * the host keeps its addresses and its page cache. `restart` as for `crashProcess`, with the
+   * process's own supervised restart delay.
+   */
+  crashComponent(name: string, reason: string, restart: Micros | 'supervisor' | 'never' = 'supervisor'): void {
+    const procs = this.processes;
+    const index = procs?.indexOf(name) ?? -1;
+    if (!procs || index < 0) throw new Error(`node ${this.id} runs no process ${name}`);
+    if (this.state !== 'up' && this.state !== 'paused') return;
+    if (procs.kill(index)) {
+      this.recordProcessState(name, 'crashed', reason);
+      const actor = this.actor;
+      if (actor?.onProcessExit) this.world.runGuarded(this, () => actor.onProcessExit!(name));
+      this.world.network.resetConnectionsOf(this.id, (type) => this.processOfKind(type) === index, name);
+    }
+    const spec = procs.specs[index];
+    const after = restart === 'supervisor' ? (spec.supervisedRestart ?? this.supervisedRestart) : restart === 'never' ? undefined : restart;
+    if (after === undefined) return;
+    const sim = this.world.sim;
+    sim.cancel(procs.restarts[index]);
+    const hostIncarnation = this.incarnation;
+    procs.restarts[index] = sim.after(after, () => {
+      procs.restarts[index] = undefined;
+      if (hostIncarnation === this.incarnation) this.startComponent(name, 'restarted');
+    });
+  }
+
+  /** Starts one dead process again (no-op when it runs, or when the host is down). */
+  startComponent(name: string, reason: string): void {
+    const procs = this.processes;
+    const index = procs?.indexOf(name) ?? -1;
+    if (!procs || index < 0 || (this.state !== 'up' && this.state !== 'paused')) return;
+    if (!procs.start(index)) return;
+    this.recordProcessState(name, 'up', reason);
+    const actor = this.actor;
+    const incarnation = this.incarnation;
+    const start = () => {
+      if (incarnation === this.incarnation && procs.isRunning(index)) actor?.onProcessStart?.(name);
+    };
+    if (this.state === 'paused') this.held.push(start);
+    else this.world.runGuarded(this, start);
+  }
+
+  private cancelProcessRestarts(): void {
+    const procs = this.processes;
+    if (!procs) return;
+    for (let i = 0; i < procs.restarts.length; i++) {
+      this.world.sim.cancel(procs.restarts[i]);
+      procs.restarts[i] = undefined;
+    }
+  }
+
+  private recordProcessState(name: string, state: 'up' | 'crashed', reason: string): void {
+    const sim = this.world.sim;
+    sim.trace.add(sim.now, TRACE_PROCESS_STATE, this.index, sim.trace.id(processState(name, state)));
+    this.world.note(this.id, `${name} ${state === 'up' ? 'started' : 'died'}: ${reason}`);
   }
 
   /**
@@ -243,6 +335,7 @@ export class SimNode {
     this.held = [];
     this.actor = undefined;
     this.stuckThreads = undefined;
+    this.cancelProcessRestarts();
     // a dead process leaves its writes in the page cache; a dead host loses them
     if (state === 'crashed') this.disk.processDied();
     else this.disk.crash();
@@ -266,6 +359,11 @@ export class SimNode {
       if (this.state === 'crashed' && this.powerCuts === 0) this.world.network.refuse(this.id, from, msg);
       return;
     }
+    if (this.processes?.down && !this.processRunsKind(msg.type)) {
+      // the host lives but the process behind this port is dead: the kernel refuses
+      this.world.network.refuse(this.id, from, msg, this.processes.nameOf(this.processOfKind(msg.type)));
+      return;
+    }
     if (this.state === 'up' && this.stuckThreads === undefined && this.slowdownUs === 0 && msg.type !== 'fence-result' && msg.type !== 'health-check') {
       // the common case, without allocating a closure
       this.world.runMessage(this, from, msg);
@@ -280,11 +378,14 @@ export class SimNode {
     });
   }
 
-  /** The kernel reset this node's connection to `peer` (its process died, or refused us). */
-  connectionReset(peer: string): void {
+  /**
+   * The kernel reset this node's connection to `peer` (its process died, or refused us);
+   * `process` names which of the peer's processes, when its host runs several.
+   */
+  connectionReset(peer: string, process?: string): void {
     const incarnation = this.incarnation;
     this.dispatch('connection-reset', () => {
-      if (incarnation === this.incarnation) this.actor?.onConnectionReset?.(peer);
+      if (incarnation === this.incarnation) this.actor?.onConnectionReset?.(peer, process);
     });
   }
 
@@ -296,6 +397,7 @@ export class SimNode {
   /** Runs `run` as the handling of an event of `kind`, or holds it. */
   dispatch(kind: string, run: () => void): void {
     if (this.state !== 'up' && this.state !== 'paused') return;
+    if (this.processes?.down && !this.processRunsKind(kind)) return; // its process is dead
     if (this.stuckThreads) {
       const thread = this.actor?.threadOf?.(kind) ?? 'main';
       if (!this.stuckThreads.has(thread)) return; // stuck forever (until restart)
@@ -315,12 +417,22 @@ export class SimNode {
     else if (this.state === 'up') this.world.runGuarded(this, run);
   }
 
-  setTimer(incarnation: number, delay: Micros, kind: string, data: unknown): Timer {
+  /**
+   * A timer of this boot (`incarnation`). On a host with several processes it belongs to the
+   * process of its kind's thread, or to `process` (a process context's), and dies with that
+   * process's life (`processIncarnation`, default its current one).
+   */
+  setTimer(incarnation: number, delay: Micros, kind: string, data: unknown, process?: number, processIncarnation?: number): Timer {
     const sim = this.world.sim;
     const real = this.clock.realDelay(Math.max(0, delay));
     const timer = { kind } as Timer;
+    // a timer belongs to the process of its thread: it dies with that process's incarnation
+    const procs = this.processes;
+    const proc = procs ? (process ?? this.processOfKind(kind)) : 0;
+    const procIncarnation = procs ? (processIncarnation ?? procs.incarnations[proc]) : 0;
     timer.event = sim.after(real, () => {
       if (incarnation !== this.incarnation) return;
+      if (procs && procs.incarnations[proc] !== procIncarnation) return;
       sim.trace.add(sim.now, TRACE_TIMER, this.index, 0, sim.trace.id(kind));
       const fire = () => {
         if (incarnation === this.incarnation) this.actor?.onTimer?.(kind, data);
@@ -342,7 +454,7 @@ class BootContext implements NodeContext {
 
   constructor(
     private readonly node: SimNode,
-    private readonly incarnation: number,
+    readonly incarnation: number,
   ) {
     this.id = node.id;
     this.nodes = node.world.nodeIds;
@@ -353,6 +465,26 @@ class BootContext implements NodeContext {
 
   private get alive(): boolean {
     return this.incarnation === this.node.incarnation && this.node.state === 'up';
+  }
+
+  forProcess(name: string): NodeContext {
+    const procs = this.node.processes;
+    const index = procs?.indexOf(name) ?? -1;
+    if (!procs) return this;
+    if (index < 0) throw new Error(`node ${this.id} runs no process ${name}`);
+    const incarnation = procs.incarnations[index];
+    const base = this;
+    const node = this.node;
+    // every effect of BootContext checks `alive`: the view's also checks its process's life
+    const view = Object.create(this) as BootContext;
+    Object.defineProperty(view, 'alive', { get: () => base.alive && node.processAlive(index, incarnation) });
+    view.setTimer = (delay, kind, data) => node.setTimer(base.incarnation, delay, kind, data, index, incarnation);
+    return view;
+  }
+
+  processRunning(name: string): boolean {
+    const procs = this.node.processes;
+    return procs === undefined || procs.isRunning(procs.indexOf(name));
   }
 
   now(): Micros {

@@ -145,6 +145,11 @@ export class Routing {
     }
   }
 
+  /** The nodes whose hosts have `vip` configured now (several after a split brain), in claim order. */
+  holdersOf(vip: string): string[] {
+    return [...(this.claims.get(vip)?.keys() ?? [])];
+  }
+
   releaseVip(node: string, vip: string): void {
     this.claims.get(vip)?.delete(node);
   }

@@ -50,6 +50,7 @@ export function checkTopology(topology: unknown, source: string): asserts topolo
     }
     if (spec.supervisedRestart !== undefined) checkMicros(spec.supervisedRestart, `${field}.supervisedRestart`, fail, 0);
     if (spec.serving !== undefined && typeof spec.serving !== 'boolean') fail(`${field}.serving`, 'true or false', spec.serving);
+    if (spec.processes !== undefined) checkProcesses(spec.processes, `${field}.processes`, fail);
   });
   if (![...ids].length || nodes.every((n) => (n as { serving?: boolean }).serving === false)) fail('topology.nodes', 'at least one node that serves clients (serving is not false)');
   checkRouting(t.routing, ids, fail);
@@ -59,6 +60,20 @@ export function checkTopology(topology: unknown, source: string): asserts topolo
 }
 
 type Fail = (field: string, expected: string, found?: unknown) => never;
+
+/** A host's processes: each a distinct name with at least one thread. */
+function checkProcesses(processes: unknown, field: string, fail: Fail): void {
+  if (!Array.isArray(processes)) return fail(field, 'a list of processes such as [{ name: "keepalived", threads: ["heartbeat"] }]', processes);
+  const names = new Set<string>();
+  processes.forEach((p, i) => {
+    const at = `${field}[${i}]`;
+    const spec = (p ?? {}) as Record<string, unknown>;
+    if (typeof spec.name !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(spec.name) || names.has(spec.name)) fail(`${at}.name`, 'a process name, each once', spec.name);
+    names.add(spec.name as string);
+    if (!Array.isArray(spec.threads) || spec.threads.length === 0 || !spec.threads.every((t) => typeof t === 'string')) fail(`${at}.threads`, 'a non-empty list of thread names', spec.threads);
+    if (spec.supervisedRestart !== undefined) checkMicros(spec.supervisedRestart, `${at}.supervisedRestart`, fail, 0);
+  });
+}
 
 function checkRouting(routing: unknown, ids: Set<string>, fail: Fail): void {
   if (routing === null || typeof routing !== 'object') fail('topology.routing', "a routing such as { kind: 'direct', targets: ['a'] }", routing);

@@ -59,6 +59,8 @@ export class World {
   readonly routing: Routing;
   readonly power: PowerController;
   readonly nodeIds: readonly string[];
+  /** The processes the hosts run, when the design declares several per host (else none). */
+  readonly processNames: readonly string[];
   readonly clientIds: readonly string[];
   readonly topology: Topology;
   /** The workload, with at least the design's `minClients` clients. */
@@ -95,6 +97,7 @@ export class World {
     this.routing = new Routing(this, t.routing);
     this.power = new PowerController(this, t.separateFenceNetwork ?? true, t.bootTime ?? 30 * SECOND, t.fencePowerOffTime ?? 0);
     this.nodeIds = t.nodes.map((n) => n.id);
+    this.processNames = [...new Set(t.nodes.flatMap((n) => (n.processes ?? []).map((p) => p.name)))];
     const clients = Math.max(workload.clients, t.minClients ?? 0);
     this.workload = { ...workload, clients };
     this.clientIds = Array.from({ length: clients }, (_, i) => `client:${i + 1}`);
@@ -109,10 +112,16 @@ export class World {
       const place = placementOf(spec);
       this.placement.set(spec.id, place);
       const disk = new Disk(this.sim, fsync, this.sim.rng(`disk:${spec.id}`));
-      const node = new SimNode(spec.id, this, disk, index);
+      const node = new SimNode(spec.id, this, disk, index, spec.processes);
       node.supervisedRestart = spec.supervisedRestart;
       this.nodes.set(spec.id, node);
-      this.network.attach({ id: spec.id, receive: (from, msg) => node.receive(from, msg), reset: (from) => node.connectionReset(from) }, place.switch, place.dc);
+      const endpoint = {
+        id: spec.id,
+        receive: (from: string, msg: Msg) => node.receive(from, msg),
+        reset: (from: string, _about: Msg | undefined, process?: string) => node.connectionReset(from, process),
+        severalProcesses: node.processes !== undefined,
+      };
+      this.network.attach(endpoint, place.switch, place.dc);
       if (this.power.separateNetwork) this.network.attach(new MgmtPort(`mgmt:${spec.id}`, node), `mgmt-${place.dc}`, place.dc);
     });
     for (const id of this.clientIds) {

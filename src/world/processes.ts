@@ -1,0 +1,80 @@
+/**
+ * The processes of one host, when its design declares several (`NodeSpec.processes`): which
+ * of the Actor's threads each owns, which are running, and each one's incarnation. The node
+ * (node.ts) consults it to drop the events of a dead process and to kill or start one process
+ * while the host and the others live:
+ *
+ *   host up ──┬── trading-service (threads main, health)   running, incarnation 3
+ *             └── keepalived      (thread heartbeat)       dead since t, restart pending
+ *
+ * A whole-host death (crash, power loss) or a `process-crash` without `component` ends every
+ * process at once; the next boot starts them all afresh. A design that declares no processes
+ * has none of this: its node is one process, as it always was.
+ */
+import type { SimEvent } from '../sim/queue.ts';
+import type { ProcessSpec } from './design.ts';
+
+export class HostProcesses {
+  private readonly ofThread = new Map<string, number>();
+  /** Whether each process runs. */
+  private readonly running: boolean[];
+  /** Bumped at every death and start of each process: its timers carry the one they were set in. */
+  readonly incarnations: number[];
+  /** A pending supervised restart per process. */
+  readonly restarts: (SimEvent | undefined)[];
+  /** How many processes are dead while the host lives (0 on the hot path). */
+  down = 0;
+
+  constructor(readonly specs: readonly ProcessSpec[]) {
+    specs.forEach((spec, i) => {
+      for (const thread of spec.threads) if (!this.ofThread.has(thread)) this.ofThread.set(thread, i);
+    });
+    this.running = specs.map(() => true);
+    this.incarnations = specs.map(() => 0);
+    this.restarts = specs.map(() => undefined);
+  }
+
+  /** The process that runs `thread` (the first process owns threads no process names). */
+  processOfThread(thread: string): number {
+    return this.ofThread.get(thread) ?? 0;
+  }
+
+  indexOf(name: string): number {
+    return this.specs.findIndex((spec) => spec.name === name);
+  }
+
+  nameOf(index: number): string {
+    return this.specs[index].name;
+  }
+
+  isRunning(index: number): boolean {
+    return this.running[index];
+  }
+
+  /** Marks process `index` dead; false if it already was. */
+  kill(index: number): boolean {
+    if (!this.running[index]) return false;
+    this.running[index] = false;
+    this.incarnations[index]++;
+    this.down++;
+    return true;
+  }
+
+  /** Marks process `index` running again; false if it already was. */
+  start(index: number): boolean {
+    if (this.running[index]) return false;
+    this.running[index] = true;
+    this.incarnations[index]++;
+    this.down--;
+    return true;
+  }
+
+  /** The host died or booted: every process is (about to be) started afresh. */
+  reset(): void {
+    for (let i = 0; i < this.running.length; i++) {
+      if (!this.running[i]) this.down--;
+      this.running[i] = true;
+      this.incarnations[i]++;
+    }
+  }
+}
