@@ -352,9 +352,10 @@ export default defineDesign({
     };
   },
   createNode: (ctx, p) => (ctx.id === SPARE ? new Spare(ctx, p) : new ShardActive(ctx, p)),
-  // each active serves its shard, the spare stands in for any one
+  // each active serves its shard, the spare stands in for any one; a second lost node leaves
+  // one shard of N down (a degraded service, weighted by its share), not the whole service
   estimate: (_p, t) => {
     const ids = t.nodes.map((n) => n.id);
-    return { structure: { atLeast: ids.length - 1, of: ids }, standby: { need: ids.length - 1, of: ids } };
+    return { structure: { scopes: ids.length - 1, of: ids }, standby: { need: ids.length - 1, of: ids } };
   },
 });

@@ -21,6 +21,8 @@ export type OrderOutcome = 'ok' | 'fail' | 'info' | 'pending';
 export interface OrderRecord {
   orderId: string;
   client: string;
+  /** The part of the service the order went to (`''`: the whole service; see History.clientScopes). */
+  scope: string;
   invokeAt: Micros;
   /** An `ok` wins over a `fail`/`info` (the client was acked); otherwise the first of those. */
   outcome: OrderOutcome;
@@ -44,7 +46,7 @@ export const orderRecords = memoPerHistory(function orderRecords(history: Histor
   const byId = new Map<string, OrderRecord>();
   for (const e of history.events) {
     if (e.type === 'invoke') {
-      if (!byId.has(e.orderId)) byId.set(e.orderId, { orderId: e.orderId, client: e.client, invokeAt: e.time, outcome: 'pending' });
+      if (!byId.has(e.orderId)) byId.set(e.orderId, { orderId: e.orderId, client: e.client, scope: e.scope ?? history.clientScopes?.[e.client] ?? '', invokeAt: e.time, outcome: 'pending' });
       continue;
     }
     if (e.type !== 'ok' && e.type !== 'fail' && e.type !== 'info') continue;

@@ -27,6 +27,19 @@
  * there is none; catch-up is the rest, until a client reached a primary: the routing step it
  * waited on (`routing`: the last VIP, DNS or load-balancer change before the end) or, with none,
  * the client's own retry; `servedBy` is the node whose ack ended it.
+ *
+ * Partial service. A design that serves in scopes (N+1 shards, one VIP each) names each
+ * client's scope (`History.clientScopes`); every order belongs to its client's scope. Outages
+ * are then found per scope, by the rule above over that scope's orders alone, and the
+ * service-wide outages are their unions: overlapping or touching scope outages make one. A
+ * service-wide outage is `down` when at some instant every scope was down (nothing served),
+ * else `degraded` (some scopes down, the others serving); its `share` is the share of orders
+ * it affected, averaged over its length: the sum over its scope outages of the scope's share
+ * times their length, divided by its length. A scope's share is its share of the clients
+ * (every client sends the same rate of orders). Downtime is weighted by that share: an hour
+ * with one of three shards down costs 20 minutes, not an hour (uptime, `hasim estimate`), so
+ * a lost shard is neither a whole-service outage nor invisible. A design without scopes has
+ * one scope, share 1: each outage is `down`.
  */
 import type { Micros } from '../sim/time.ts';
 import type { History, HistoryEvent } from '../history/history.ts';
@@ -38,6 +51,12 @@ export interface Outage {
   end: Micros;
   /** Still going at `settleEndAt`: the service never came back. */
   open: boolean;
+  /** `down`: nothing served at some instant of it; `degraded`: some scopes down, the others serving. */
+  kind: 'down' | 'degraded';
+  /** The share of orders it affected, averaged over its length (1: every order, throughout). */
+  share: number;
+  /** The scopes that were down within it (empty when the design serves as one). */
+  scopes: string[];
   /** How many unserved orders it holds. */
   unservedOrders: number;
   /** The first role change of any node within the outage. */
@@ -57,8 +76,123 @@ export interface Outage {
 /** Unserved stretches shorter than this are blips, not outages. */
 export const MIN_OUTAGE: Micros = 100_000;
 
-/** Every outage of the run, in time order. */
+/** An unserved stretch of one scope's orders. */
+interface Span {
+  scope: string;
+  start: Micros;
+  end: Micros;
+  open: boolean;
+  unservedOrders: number;
+  servedBy: { client: string; node: string } | null;
+}
+
+/**
+ * Each scope's share of the orders: its share of the clients (`History.clientScopes`), or
+ * the whole service (`''`, share 1) when the design serves as one.
+ */
+export function scopeShares(history: History): Map<string, number> {
+  const clients = Object.values(history.clientScopes ?? {});
+  if (clients.length === 0) return new Map([['', 1]]);
+  const shares = new Map<string, number>();
+  for (const scope of [...clients].sort()) shares.set(scope, (shares.get(scope) ?? 0) + 1 / clients.length);
+  return shares;
+}
+
+/** Every service-wide outage of the run, in time order (see the file header). */
 export function findOutages(history: History, records: OrderRecord[] = orderRecords(history)): Outage[] {
+  const shares = scopeShares(history);
+  const spans = [...shares.keys()].flatMap((scope) => unservedSpans(history, records, scope, shares.size > 1));
+  spans.sort((x, y) => x.start - y.start || x.end - y.end);
+  const breakdown = breakdownOf(history);
+  const outages: Outage[] = [];
+  for (let i = 0; i < spans.length; ) {
+    let j = i + 1;
+    let end = spans[i].end;
+    for (; j < spans.length && spans[j].start <= end; j++) end = Math.max(end, spans[j].end);
+    outages.push(merge(spans.slice(i, j), shares, breakdown));
+    i = j;
+  }
+  return outages;
+}
+
+/** Each scope's own outages (`share`: the scope's share of the service), for designs that serve in scopes. */
+export function scopeOutages(history: History, records: OrderRecord[] = orderRecords(history)): Map<string, Outage[]> {
+  const shares = scopeShares(history);
+  const breakdown = breakdownOf(history);
+  const out = new Map<string, Outage[]>();
+  for (const scope of shares.keys()) out.set(scope, unservedSpans(history, records, scope, shares.size > 1).map((span) => merge([span], shares, breakdown, 'down')));
+  return out;
+}
+
+/** The unserved stretches of one scope's orders (every order when `scoped` is false). */
+function unservedSpans(history: History, records: OrderRecord[], scope: string, scoped: boolean): Span[] {
+  const counted = records.filter((order) => (!scoped || order.scope === scope) && serviceOf(order, history) !== 'excluded');
+  const firstAck = firstAckFrom(counted);
+  const spans: Span[] = [];
+  let i = 0;
+  while (i < counted.length) {
+    if (serviceOf(counted[i], history) !== 'unserved') {
+      i++;
+      continue;
+    }
+    const start = counted[i].invokeAt;
+    const ack = firstAck[i];
+    const open = ack === -1 || counted[ack].outcomeAt! > history.settleEndAt;
+    const end = open ? Math.max(start, history.settleEndAt) : counted[ack].outcomeAt!;
+    let unserved = 0;
+    for (; i < counted.length && (counted[i].invokeAt < end || (open && counted[i].invokeAt <= end)); i++) {
+      if (serviceOf(counted[i], history) === 'unserved') unserved++;
+    }
+    if (!open && end - start < MIN_OUTAGE) continue;
+    spans.push({ scope, start, end, open, unservedOrders: unserved, servedBy: open ? null : { client: counted[ack].client, node: counted[ack].ackNode ?? '?' } });
+  }
+  return spans;
+}
+
+/** One outage from overlapping scope spans: its kind, share and what each part waited on. */
+function merge(spans: Span[], shares: Map<string, number>, breakdown: Breakdown, kind?: Outage['kind']): Outage {
+  const start = spans[0].start;
+  let end = start;
+  let last = spans[0];
+  let weighted = 0;
+  let unserved = 0;
+  for (const s of spans) {
+    if (s.end >= end) {
+      end = s.end;
+      last = s;
+    }
+    weighted += shares.get(s.scope)! * (s.end - s.start);
+    unserved += s.unservedOrders;
+  }
+  const open = spans.some((s) => s.open);
+  const scopes = [...new Set(spans.map((s) => s.scope))].sort();
+  const scoped = shares.size > 1;
+  const share = end > start ? weighted / (end - start) : Math.max(...spans.map((s) => shares.get(s.scope)!));
+  return {
+    start,
+    end,
+    open,
+    kind: kind ?? (!scoped || allDownAtOnce(spans, shares.size) ? 'down' : 'degraded'),
+    share: Math.min(1, share),
+    scopes: scoped ? scopes : [],
+    unservedOrders: unserved,
+    ...breakdown(start, end),
+    servedBy: open ? null : last.servedBy,
+  };
+}
+
+/** Whether at some instant every one of `scopes` scopes was down (spans of one scope never overlap). */
+function allDownAtOnce(spans: Span[], scopes: number): boolean {
+  const edges = spans.flatMap((s) => [{ at: s.start, d: 1 }, { at: s.end, d: -1 }]).sort((x, y) => x.at - y.at || x.d - y.d);
+  let down = 0;
+  for (const e of edges) if ((down += e.d) >= scopes) return true;
+  return false;
+}
+
+type Breakdown = (start: Micros, end: Micros) => Pick<Outage, 'detectedAt' | 'failoverAt' | 'detectedBy' | 'promoted' | 'routing'>;
+
+/** What an outage from `start` to `end` waited on: the first reaction, the first promotion, the last routing change. */
+function breakdownOf(history: History): Breakdown {
   const roles: HistoryEvent[] = [];
   const primaries: HistoryEvent[] = [];
   const routings: HistoryEvent[] = [];
@@ -75,43 +209,19 @@ export function findOutages(history: History, records: OrderRecord[] = orderReco
     const i = lowerBound(times, start);
     return i < times.length && times[i] <= end ? i : -1;
   };
-
-  const counted = records.filter((order) => serviceOf(order, history) !== 'excluded');
-  const firstAck = firstAckFrom(counted);
-  const outages: Outage[] = [];
-  let i = 0;
-  while (i < counted.length) {
-    if (serviceOf(counted[i], history) !== 'unserved') {
-      i++;
-      continue;
-    }
-    const start = counted[i].invokeAt;
-    const ack = firstAck[i];
-    const open = ack === -1 || counted[ack].outcomeAt! > history.settleEndAt;
-    const end = open ? Math.max(start, history.settleEndAt) : counted[ack].outcomeAt!;
-    let unserved = 0;
-    for (; i < counted.length && (counted[i].invokeAt < end || (open && counted[i].invokeAt <= end)); i++) {
-      if (serviceOf(counted[i], history) === 'unserved') unserved++;
-    }
-    if (!open && end - start < MIN_OUTAGE) continue;
+  return (start, end) => {
     const detected = firstWithin(roleAt, start, end);
     const failover = firstWithin(primaryAt, start, end);
     const route = lowerBound(routingAt, end + 1) - 1;
     const routing = route >= 0 && routingAt[route] >= (failover >= 0 ? primaryAt[failover] : start) ? routings[route] : undefined;
-    outages.push({
-      start,
-      end,
-      open,
-      unservedOrders: unserved,
+    return {
       detectedAt: detected >= 0 ? roleAt[detected] : null,
       failoverAt: failover >= 0 ? primaryAt[failover] : null,
       detectedBy: detected >= 0 ? nodeOf(roles[detected]) : null,
       promoted: failover >= 0 ? nodeOf(primaries[failover]) : null,
       routing: routing ? describeRouting(routing) : null,
-      servedBy: open ? null : { client: counted[ack].client, node: counted[ack].ackNode ?? '?' },
-    });
-  }
-  return outages;
+    };
+  };
 }
 
 /** For each position: the position at or after it whose ack arrived first (-1: none acked). */

@@ -39,6 +39,10 @@ What the figures mean:
   RTO       an outage's length: detection (a node reacted), failover (a node became primary)
             and catch-up (routing and client retries), each naming what it waited on
             (JSON metrics.outages[]: startMs, endMs, rtoMs, ... from the end of boot).
+  scopes    a design that serves in scopes (n-plus-1 shards) is judged per scope and
+            service-wide: an outage is down (nothing served) or degraded (some scopes down)
+            with the share of orders it affected; downtime, uptime and estimate (its ideal
+            too) weight outages by that share.
   verdict   compare, sweep and estimate lead with safety: safe, or the invariants broken, how
             often and how badly; an unsafe design's availability is marked (UNSAFE).
 `;

@@ -15,7 +15,7 @@
  * together than that belong to one incident (their protocol effects may interact), and
  * outside incidents the plant is healthy by construction. Each incident carries its change
  * points (offset, element, down/up), its structural downtime (time the structure function
- * was false) and a class key that says what happened in which order, and with which timing
+ * was false, weighted by the share down for a design that serves in scopes) and a class key that says what happened in which order, and with which timing
  * where timing matters (gaps up to `settleSeconds`; longer gaps are fast-forwarded by the
  * incident simulation and only their length, not their shape, counts).
  */
@@ -30,7 +30,7 @@ export interface Incident {
   offsets: number[];
   elements: number[];
   downs: boolean[];
-  /** Seconds the structure function was false within the incident. */
+  /** Seconds the structure function was false within the incident, weighted by the share of the service down. */
   structuralDown: number;
   /** Seconds from the first change to the last. */
   length: number;
@@ -115,8 +115,9 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
   let elements: number[] = [];
   let downs: boolean[] = [];
   let structuralDown = 0;
-  let structUp = true;
-  let downSince = 0;
+  /** The share of the service down now (1 - the structure's share up), and since when. */
+  let downShare = 0;
+  let shareSince = 0;
   let closeAt = Infinity;
   const totals: SpanTotals = { incidents: 0, structuralDown: 0, seconds: spanSeconds };
 
@@ -204,12 +205,9 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
       for (let s = 0; s < shared.length; s++) if (sharedDown[s]) outMask |= shared[s].mask;
       change(n * m + j, sharedDown[j] === 1);
     }
-    const up = plant.table[upMask & ~outMask] === 1;
-    if (up !== structUp) {
-      if (up) structuralDown += t - downSince;
-      else downSince = t;
-      structUp = up;
-    }
+    structuralDown += downShare * (t - shareSince);
+    shareSince = t;
+    downShare = 1 - plant.table[upMask & ~outMask];
     closeAt = upMask === full && outMask === 0 ? t + settleSeconds : Infinity;
   }
   return totals;

@@ -6,6 +6,9 @@
  *
  *   A = sum over shared-element states s of P(s) * sum over node-up masks m of P(m) * up(m minus out(s))
  *
+ * up() is the share of the service up (structure.ts): 1 or 0, or for a design that serves in
+ * scopes the share of its orders still served, the same weighting the protocol figure uses
+ * (check/outages.ts), so a lost shard of N costs 1/N of its time in both.
  * P(s) is a product: a shared element is down a fraction MTTR/(MTTF+MTTR) of the time,
  * whatever its distributions (alternating renewal). P(m) comes from
  *
@@ -50,7 +53,7 @@ export function idealAvailability(plant: Plant): IdealResult {
   for (let out = 0; out < outDist.length; out++) {
     if (outDist[out] === 0) continue;
     let upGivenOut = 0;
-    for (let m = 0; m < nodeDist.probs.length; m++) if (plant.table[m & ~out]) upGivenOut += nodeDist.probs[m];
+    for (let m = 0; m < nodeDist.probs.length; m++) upGivenOut += nodeDist.probs[m] * plant.table[m & ~out];
     availability += outDist[out] * upGivenOut;
   }
   availability = Math.min(1, availability);

@@ -5,7 +5,9 @@
  * it with their drawn relative timing, and the protocol (detection, election, fencing,
  * routing, replication) does whatever the design does. Clients submit orders throughout; the
  * history then gives the incident's outages, lost acknowledged orders and split brain, with
- * the same metrics code as `hasim run`.
+ * the same metrics code as `hasim run`. For a design that serves in scopes the downtime is
+ * each scope's outage time weighted by its share of the orders, as the ideal weights its
+ * structure (structure.ts `scopes`).
  *
  * Fast-forward inside an incident. When two consecutive changes are further apart than
  * `settle` (a server down for 10 h), only `settle` of that gap is simulated: by then the
@@ -19,7 +21,7 @@
  *   warmup+phase | change 0 | min(gap, settle) | change 1 | ... | change k | settle | drain
  *                ^ t0                                                                ^ clients stop
  */
-import { computeMetrics } from '../metrics/index.ts';
+import { computeMetrics, type OutageMetrics } from '../metrics/index.ts';
 import { buildRun } from '../run/run.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
 import { DEFAULT_WORKLOAD, type Workload } from '../world/client.ts';
@@ -29,9 +31,9 @@ import { IncidentFaults } from './incident-faults.ts';
 import type { Plant } from './plant.ts';
 
 export interface IncidentOutcome {
-  /** Seconds the clients saw the service down, fast-forwarded gaps included. */
+  /** Seconds the clients saw the service down, fast-forwarded gaps included, weighted by the share of orders affected (scopes). */
   downtimeSeconds: number;
-  /** Each outage's length in seconds (its RTO), in order. */
+  /** Each service-wide outage's length in seconds (its RTO; down or degraded), in order. */
   outageSeconds: number[];
   /** Acked orders missing from the authoritative log, at the simulated order rate. */
   lostAcked: number;
@@ -100,21 +102,33 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
   const { history, modelError, events } = run.finish({ healAt: clock, settleEndAt, endAt });
   const metrics = computeMetrics(history);
   const windowStart = t0 - workload.timeout;
-  const outageSeconds: number[] = [];
-  let unrecovered = false;
-  for (const o of metrics.outages) {
+  /** An outage's length in this incident, fast-forwarded gaps included; undefined: a warm-up hiccup, not this incident's. */
+  const lengthOf = (o: OutageMetrics): Micros | undefined => {
     const start = o.startMs * 1000;
     const end = o.endMs * 1000;
-    if (end <= windowStart) continue; // a warm-up hiccup, not this incident's
+    if (end <= windowStart) return undefined;
     let length = end - Math.max(start, windowStart);
     at.forEach((time, c) => {
       if (start < time && (end >= time || o.open)) length += skipped[c];
     });
+    return length;
+  };
+  const outageSeconds: number[] = [];
+  let downtime = 0;
+  let unrecovered = false;
+  for (const o of metrics.outages) {
+    const length = lengthOf(o);
+    if (length === undefined) continue;
     outageSeconds.push(length / SECOND);
+    if (!metrics.scopes) downtime += length;
     if (o.open) unrecovered = true;
   }
+  // a design that serves in scopes: each scope's outages weighted by its share of the orders
+  for (const scope of Object.values(metrics.scopes ?? {})) {
+    for (const o of scope.outages) downtime += scope.share * (lengthOf(o) ?? 0);
+  }
   return {
-    downtimeSeconds: outageSeconds.reduce((a, b) => a + b, 0),
+    downtimeSeconds: downtime / SECOND,
     outageSeconds,
     lostAcked: metrics.lostAcked,
     rpoMs: metrics.rpoMs,

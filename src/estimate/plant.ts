@@ -14,7 +14,7 @@ import { placementOf } from '../world/world.ts';
 import type { Design, ParamValues } from '../world/design.ts';
 import type { ResolvedEstimateSpec } from './declarations.ts';
 import { standbyAgingFactor, type ComponentReliability, type ReliabilityData } from './reliability.ts';
-import { truthTable } from './structure.ts';
+import { shareTable } from './structure.ts';
 
 export type SharedKind = 'switch' | 'rack' | 'power' | 'dc';
 
@@ -33,8 +33,8 @@ export interface Plant {
   nodes: string[];
   nodeComponents: ComponentReliability[];
   shared: SharedElement[];
-  /** Structure truth table over node-up bit masks. */
-  table: Uint8Array;
+  /** The share of the service up (structure.ts) for each node-up bit mask: 1 up, 0 down, between: some scopes down. */
+  table: Float64Array;
   /** Node indices of the standby group in preference order, and how many of them serve. */
   standbyOrder: number[];
   standbyNeed: number;
@@ -66,7 +66,7 @@ export function buildPlant(design: Design, params: ParamValues, data: Reliabilit
     nodes,
     nodeComponents: data.node,
     shared,
-    table: truthTable(spec.structure, nodes),
+    table: shareTable(spec.structure, nodes),
     standbyOrder: spec.standby ? spec.standby.of.map((id) => nodes.indexOf(id)) : [],
     standbyNeed: spec.standby?.need ?? 0,
     idleAging: standbyAgingFactor(data.standby),

@@ -16,8 +16,11 @@ export type NodeState = 'up' | 'paused' | 'crashed' | 'off';
 export type Role = 'primary' | 'standby' | 'candidate' | 'follower' | 'fenced' | 'witness' | 'down';
 
 export type HistoryEvent =
-  /** A client submits a new order (first attempt). */
-  | { type: 'invoke'; time: Micros; client: string; orderId: string }
+  /**
+   * A client submits a new order (first attempt). `scope` is the part of the service the
+   * client's orders go to (its shard), where the design serves in scopes (see `clientScopes`).
+   */
+  | { type: 'invoke'; time: Micros; client: string; orderId: string; scope?: string }
   /**
    * The client received an ack; `latency` is from `invoke`, `attempt` counts from 1; `replicas`
    * is the replication count the reply carried, where the protocol returns one (Redis WAIT).
@@ -106,6 +109,12 @@ export interface History {
   clientTimeout: Micros;
   /** The design's recovery-time target. */
   rtoTarget: Micros;
+  /**
+   * Where the design serves in scopes (N+1 shards, one VIP each): every client and the scope
+   * its orders go to. Absent: one service. Availability and outages are then per scope and,
+   * service-wide, weighted by each scope's share of the clients (check/outages.ts).
+   */
+  clientScopes?: Record<string, string>;
 }
 
 /** Appends events; `byType` lets checkers skip the client traffic they do not need. */

@@ -10,14 +10,14 @@
  * ```
  */
 import type { History } from '../history/history.ts';
-import { orderRecords } from '../check/orders.ts';
+import { orderRecords, type OrderRecord } from '../check/orders.ts';
 import { primaryIntervals } from '../check/primary-intervals.ts';
 import { toMs } from '../sim/time.ts';
 import { orderAvailability, uptimeFraction } from './availability.ts';
 import { runCounts } from './counts.ts';
 import { failbacks, failoverCount, falseFailovers } from './false-failovers.ts';
 import { ackLatency, type AckLatency } from './latency.ts';
-import { findOutages, type Outage } from '../check/outages.ts';
+import { findOutages, scopeOutages, scopeShares, type Outage } from '../check/outages.ts';
 import { recoveryPoint } from './rpo.ts';
 import { splitBrainTime } from './split-brain.ts';
 import { lockOverlap } from './lock-overlap.ts';
@@ -43,6 +43,20 @@ export interface OutageMetrics {
   servedBy: { client: string; node: string } | null;
   /** Still going when settle ended. */
   open: boolean;
+  /** `down`: nothing served at some instant; `degraded`: some scopes (shards) down, the others serving. */
+  kind: 'down' | 'degraded';
+  /** The share of orders it affected, averaged over its length (1: all of them). */
+  share: number;
+  /** The scopes down within it (empty for a design that serves as one). */
+  scopes: string[];
+}
+
+/** One scope (shard) of a design that serves in scopes: its share of the orders, and its own figures. */
+export interface ScopeMetrics {
+  share: number;
+  availability: number;
+  uptimeFraction: number;
+  outages: OutageMetrics[];
 }
 
 export interface RunMetrics {
@@ -59,9 +73,14 @@ export interface RunMetrics {
   marketClosed: number;
   /** Fraction of counted orders acked within the client timeout. */
   availability: number;
-  /** 1 - outage time / [first invoke, settle end]. */
+  /** 1 - outage time (weighted by each outage's share) / [first invoke, settle end]. */
   uptimeFraction: number;
+  /** Outage time weighted by the share of orders each outage affected. */
+  downtimeMs: number;
+  /** Service-wide outages: unions of the scopes' outages (one scope when the design serves as one). */
   outages: OutageMetrics[];
+  /** Per scope (shard), where the design serves in scopes; absent otherwise. */
+  scopes?: Record<string, ScopeMetrics>;
   /** The longest outage (0 when none). */
   rtoMaxMs: number;
   /** Acked orders missing from the authoritative durable log. */
@@ -109,7 +128,9 @@ export function computeMetrics(history: History): RunMetrics {
     marketClosed: counts.marketClosed,
     availability: orderAvailability(history, records),
     uptimeFraction: uptimeFraction(history, records, outages),
+    downtimeMs: outages.reduce((sum, o) => sum + o.share * toMs(o.end - o.start), 0),
     outages: outages.map(outageMetrics),
+    ...(history.clientScopes ? { scopes: perScope(history, records) } : {}),
     rtoMaxMs: outages.reduce((max, o) => Math.max(max, toMs(o.end - o.start)), 0),
     lostAcked,
     rpoMs,
@@ -130,6 +151,17 @@ export function computeMetrics(history: History): RunMetrics {
   };
 }
 
+function perScope(history: History, records: OrderRecord[]): Record<string, ScopeMetrics> {
+  const shares = scopeShares(history);
+  const out: Record<string, ScopeMetrics> = {};
+  for (const [scope, outages] of scopeOutages(history, records)) {
+    const own = records.filter((o) => o.scope === scope);
+    const whole = outages.map((o) => ({ ...o, share: 1 }));
+    out[scope] = { share: shares.get(scope)!, availability: orderAvailability(history, own), uptimeFraction: uptimeFraction(history, own, whole), outages: outages.map(outageMetrics) };
+  }
+  return out;
+}
+
 function outageMetrics(o: Outage): OutageMetrics {
   return {
     startMs: toMs(o.start),
@@ -143,6 +175,9 @@ function outageMetrics(o: Outage): OutageMetrics {
     routing: o.routing,
     servedBy: o.servedBy,
     open: o.open,
+    kind: o.kind,
+    share: o.share,
+    scopes: o.scopes,
   };
 }
 

@@ -42,8 +42,12 @@ export function runText(result: RunResult, options: TextOptions = {}): string {
   out.push(`  boot ${ms(m.bootMs)}: start-up until a client first received an ack; times count from its end, boot is not measured`);
   out.push(`  orders ${m.orders}, acked ${m.acked}, failed ${m.failed}, indeterminate ${m.indeterminate}${m.marketClosed ? `, refused while market closed ${m.marketClosed}` : ''}`);
   out.push(`  availability ${pct(m.availability)} of orders acked within the client timeout; uptime ${pct(m.uptimeFraction)}`);
-  const outages = m.outages.map((o) => `${ms(o.rtoMs)} at ${(o.startMs / 1000).toFixed(3)}s${o.open ? ' (still open)' : ''}`);
-  out.push(`  outages ${m.outages.length}${outages.length ? ': ' + outages.slice(0, 5).join(', ') + (outages.length > 5 ? ', ...' : '') : ''}; RTO max ${ms(m.rtoMaxMs)}`);
+  const outages = m.outages.map((o) => `${ms(o.rtoMs)} at ${(o.startMs / 1000).toFixed(3)}s${o.kind === 'degraded' ? ` (${degradedText(o)})` : ''}${o.open ? ' (still open)' : ''}`);
+  out.push(`  outages ${m.outages.length}${outages.length ? ': ' + outages.slice(0, 5).join(', ') + (outages.length > 5 ? ', ...' : '') : ''}; RTO max ${ms(m.rtoMaxMs)}; downtime ${ms(m.downtimeMs)} weighted by the share of orders affected`);
+  if (m.scopes) {
+    const scopes = Object.entries(m.scopes).map(([scope, s]) => `${scope} ${pct(s.availability)} (${Math.round(s.share * 100)}% of orders, ${s.outages.length} outage${s.outages.length === 1 ? '' : 's'})`);
+    out.push(`  per scope: ${scopes.join(', ')}`);
+  }
   out.push(`  lost acked orders ${m.lostAcked} (RPO ${ms(m.rpoMs)}), duplicate orders at the exchange ${m.duplicates}`);
   if (m.lockOverlaps || m.lostUnacked || m.staleReads) {
     out.push(`  overlapping lock holders ${m.lockOverlaps} (${ms(m.lockOverlapMs)}), lost visible-but-unacked orders ${m.lostUnacked}, stale reads ${m.staleReads}`);
@@ -87,7 +91,7 @@ export function timeline(result: RunResult): string[] {
   });
   const n = result.history.events.length;
   for (const o of result.metrics.outages) {
-    entries.push({ time: o.startMs * MS, order: n, text: `OUTAGE begins (clients unserved for ${ms(o.rtoMs)}${o.open ? ', still open at the end of settle' : ''})` });
+    entries.push({ time: o.startMs * MS, order: n, text: `OUTAGE begins (clients unserved for ${ms(o.rtoMs)}${o.kind === 'degraded' ? `, ${degradedText(o)}` : ''}${o.open ? ', still open at the end of settle' : ''})` });
     if (!o.open) entries.push({ time: o.endMs * MS, order: n, text: `OUTAGE ends: ${outageBreakdown(o)}` });
   }
   for (const { first, count } of firstOfEach(result.violations)) {
@@ -95,6 +99,11 @@ export function timeline(result: RunResult): string[] {
   }
   entries.sort((a, b) => a.time - b.time || a.order - b.order);
   return entries.map((e) => `${formatInstant(e.time).padStart(9)}  ${e.text}`);
+}
+
+/** A degraded outage in words: `degraded: shard2 down, 33% of orders`. */
+export function degradedText(o: OutageMetrics): string {
+  return `degraded: ${o.scopes.join(', ')} down, ${pct(o.share)} of orders`;
 }
 
 /**

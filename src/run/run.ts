@@ -175,6 +175,7 @@ export class Run {
       for (const e of world.history.events) e.time -= origin;
       world.network.messageLog?.shift(origin);
     }
+    const scoped = world.clientIds.map((id) => [id, world.routing.scopeOf(id)] as const);
     const failure = this.failure ? { time: this.failure.time - origin, detail: this.failure.detail } : undefined;
     const history: History = {
       boot: origin,
@@ -186,6 +187,7 @@ export class Run {
       endAt: window.endAt,
       clientTimeout: this.workload.timeout,
       rtoTarget: world.topology.rtoTarget ?? DEFAULT_RTO_TARGET,
+      ...(scoped.every(([, scope]) => scope !== undefined) && scoped.length > 0 ? { clientScopes: Object.fromEntries(scoped) as Record<string, string> } : {}),
     };
     return {
       history,

@@ -148,6 +148,8 @@ export class Client implements Endpoint {
   /** Constant arrivals: when the first order goes, and how many went since. */
   private firstArrivalAt = 0;
   private arrivalsSoFar = 0;
+  /** The part of the service this client's orders go to (its shard), where the design serves in scopes. */
+  private readonly scope: string | undefined;
 
   constructor(
     readonly id: string,
@@ -159,6 +161,7 @@ export class Client implements Endpoint {
     this.meanGap = (1_000_000 * workload.clients) / workload.ordersPerSecond;
     this.readsOn = (workload.readsPerSecond ?? 0) > 0;
     this.breaker = workload.retry.kind === 'breaker' ? new CircuitBreaker(workload.retry) : undefined;
+    this.scope = world.routing.scopeOf(id);
   }
 
   start(): void {
@@ -233,7 +236,7 @@ export class Client implements Endpoint {
     const orderId = this.orderIdPrefix + this.nextOrder++;
     const order: PendingOrder = { orderId, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false, connection: 0 };
     this.pending.set(orderId, order);
-    this.world.history.record({ type: 'invoke', time: sim.now, client: this.id, orderId });
+    this.world.history.record(this.scope === undefined ? { type: 'invoke', time: sim.now, client: this.id, orderId } : { type: 'invoke', time: sim.now, client: this.id, orderId, scope: this.scope });
     this.attempt(order);
     this.scheduleArrival();
   };

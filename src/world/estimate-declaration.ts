@@ -17,7 +17,13 @@
  * estimate: 'any-one-serving',
  * ```
  *
- * A structure is a node id (that node must be up), `all`, `any`, or `atLeast k of [...]`.
+ * A structure is a node id (that node must be up), `all`, `any`, `atLeast k of [...]`, or
+ * `scopes k of [...]` for a design that serves in k scopes (shards): each up part serves one
+ * scope, any part any scope (perfect failover), so the service is up for a share
+ * min(k, parts up) / k of its orders. N+1 is `{ scopes: N, of: [a1..aN, s] }`: one lost active
+ * is covered by the spare, a second lost node leaves one shard in N down (a *degraded* service,
+ * weighted by its share: check/outages.ts), not the whole service. Inside `all` a share is the
+ * least of its parts', inside `any` the greatest, and `atLeast` counts parts fully up.
  * `standby` names the nodes of which only the first `need` up ones (in the listed order) serve;
  * the others are idle standbys, which age as the reliability file's `standby` says. Monitors
  * that only trigger failover (a DNS health checker, Sentinels) are not part of a structure:
@@ -27,7 +33,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 
-export type Structure = string | { all: Structure[] } | { any: Structure[] } | { atLeast: number; of: Structure[] };
+export type Structure = string | { all: Structure[] } | { any: Structure[] } | { atLeast: number; of: Structure[] } | { scopes: number; of: Structure[] };
 
 export interface StructureSpec {
   structure: Structure;

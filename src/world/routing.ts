@@ -73,6 +73,14 @@ export class Routing {
     return vips[this.world.clientIds.indexOf(client) % vips.length];
   }
 
+  /**
+   * The part of the service a client's orders belong to (its scope): the VIP it uses when the
+   * design serves in scopes, one VIP per shard (`vips`); undefined when it is one service.
+   */
+  scopeOf(client: string): string | undefined {
+    return this.spec.kind === 'vip' && this.spec.vips ? this.vipOf(client) : undefined;
+  }
+
   /** The endpoint a client sends its next attempt to (undefined: no route). */
   resolve(client: string): string | undefined {
     const spec = this.spec;

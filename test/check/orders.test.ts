@@ -6,9 +6,9 @@ describe('orderRecords', () => {
   it('sorts by invoke time then id, and lets an ok win over an earlier info', () => {
     const h = history([invoke(10, 'b'), invoke(10, 'a'), invoke(5, 'z'), info(1_010, 'a'), ok(1_200, 'a', 'n1', 1_190), fail(12, 'z', 'x'), info(13, 'z')]);
     expect(orderRecords(h)).toEqual([
-      { orderId: 'z', client: 'c1', invokeAt: ms(5), outcome: 'fail', outcomeAt: ms(12), reason: 'x' },
-      { orderId: 'a', client: 'c1', invokeAt: ms(10), outcome: 'ok', outcomeAt: ms(1_200), latency: ms(1_190), ackNode: 'n1', reason: undefined },
-      { orderId: 'b', client: 'c1', invokeAt: ms(10), outcome: 'pending' },
+      { orderId: 'z', client: 'c1', scope: '', invokeAt: ms(5), outcome: 'fail', outcomeAt: ms(12), reason: 'x' },
+      { orderId: 'a', client: 'c1', scope: '', invokeAt: ms(10), outcome: 'ok', outcomeAt: ms(1_200), latency: ms(1_190), ackNode: 'n1', reason: undefined },
+      { orderId: 'b', client: 'c1', scope: '', invokeAt: ms(10), outcome: 'pending' },
     ]);
   });
 });

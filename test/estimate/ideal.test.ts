@@ -51,11 +51,16 @@ describe('the ideal (structural availability, solved exactly)', () => {
     expect(idealAvailability(await plantOf('raft', serversOnly(), { nodes: '5' })).availability).toBeCloseTo(binomialAtLeast(3, 5), 12);
   });
 
-  it('N+1 (3 shards + 1 spare): at most one of four down; with one crew, a birth-death chain', async () => {
-    expect(idealAvailability(await plantOf('n-plus-1', serversOnly(), { shards: '3' })).availability).toBeCloseTo(binomialAtLeast(3, 4), 12);
+  it('N+1 (3 shards + 1 spare): the share of shards served, min(3, nodes up)/3; with one crew, a birth-death chain', async () => {
+    // with k of the four nodes up, min(3, k) shards serve: a second lost node costs one shard in three, not the service
+    const exactly = (k: number) => binomialAtLeast(k, 4) - (k < 4 ? binomialAtLeast(k + 1, 4) : 0);
+    const expected = exactly(4) + exactly(3) + (2 / 3) * exactly(2) + (1 / 3) * exactly(1);
+    expect(idealAvailability(await plantOf('n-plus-1', serversOnly(), { shards: '3' })).availability).toBeCloseTo(expected, 12);
+    expect(expected).toBeGreaterThan(binomialAtLeast(3, 4)); // the old all-or-nothing structure counted a lost shard as the whole service
     const oneCrew = idealAvailability(await plantOf('n-plus-1', serversOnly('repairCrews: 1'), { shards: '3' }));
     const w = [1, 4 * R, 12 * R ** 2, 24 * R ** 3, 24 * R ** 4];
-    expect(oneCrew.availability).toBeCloseTo((w[0] + w[1]) / w.reduce((a, b) => a + b), 12);
+    const share = [1, 1, 2 / 3, 1 / 3, 0];
+    expect(oneCrew.availability).toBeCloseTo(w.reduce((a, x, j) => a + x * share[j], 0) / w.reduce((a, b) => a + b), 12);
   });
 
   it('a witness pair needs a data node and two of three votes; the witness counts in the product', async () => {

@@ -24,15 +24,18 @@ describe('computeMetrics', () => {
       orders: 6, acked: 3, failed: 1, indeterminate: 2, marketClosed: 0,
       availability: 0.5,
       uptimeFraction: 1 - (2_010 + 5_000) / 10_000,
+      downtimeMs: 2_010 + 5_000,
       outages: [
         // ends when o5's ack reaches the client, 10 ms after its invoke
         {
           startMs: 2_000, endMs: 4_010, rtoMs: 2_010, detectionMs: 600, failoverMs: 900, catchUpMs: 1_110,
           detectedBy: 'b', promoted: 'b', routing: null, servedBy: { client: 'c1', node: 'b' }, open: false,
+          kind: 'down', share: 1, scopes: [],
         },
         {
           startMs: 5_000, endMs: 10_000, rtoMs: 5_000, detectionMs: null, failoverMs: null, catchUpMs: null,
           detectedBy: null, promoted: null, routing: null, servedBy: null, open: true,
+          kind: 'down', share: 1, scopes: [],
         },
       ],
       rtoMaxMs: 5_000,

@@ -64,7 +64,7 @@ export interface RunData {
   endUs: Micros;
   lanes: LaneSet;
   faults: FaultData[];
-  outages: { startUs: Micros; endUs: Micros; open: boolean; unservedOrders: number }[];
+  outages: { startUs: Micros; endUs: Micros; open: boolean; unservedOrders: number; kind: 'down' | 'degraded'; share: number; scopes: string[] }[];
   splitBrain: { nodes: [string, string]; scope: string; beliefStartUs: Micros; beliefEndUs: Micros; effectiveStartUs: Micros | null; effectiveEndUs: Micros | null }[];
   violations: { invariant: string; timeUs: Micros; detail: string }[];
   series: Series;
@@ -102,7 +102,7 @@ export function runData(result: RunResult, options: RunPageOptions): RunData {
     endUs: history.endAt,
     lanes: laneSet(history),
     faults,
-    outages: findOutages(history).map((o) => ({ startUs: o.start, endUs: o.end, open: o.open, unservedOrders: o.unservedOrders })),
+    outages: findOutages(history).map((o) => ({ startUs: o.start, endUs: o.end, open: o.open, unservedOrders: o.unservedOrders, kind: o.kind, share: o.share, scopes: o.scopes })),
     splitBrain,
     violations,
     series: orderSeries(history),

@@ -41,7 +41,7 @@ function header(d: RunData): string {
     : '<p class="verdict ok">No invariant violated</p>';
   const cards: [string, string, string?][] = [
     ['availability', pct(m.availability), 'orders acked within the client timeout'],
-    ['uptime', pct(m.uptimeFraction)],
+    ['uptime', pct(m.uptimeFraction), m.scopes ? 'outage time weighted by the share of orders affected' : undefined],
     ['outages', String(m.outages.length), m.outages.length ? `longest ${ms(m.rtoMaxMs)}` : undefined],
     ['lost acked orders', String(m.lostAcked), m.lostAcked ? `RPO ${ms(m.rpoMs)}` : undefined],
     ['duplicate orders', String(m.duplicates)],
@@ -81,7 +81,7 @@ function jumpList(d: RunData): string {
     ? `<ol class="jumps" id="violation-list">${d.violations.map((v, i) => item('violation', i, at(v.timeUs), `${v.invariant}: ${v.detail}`)).join('')}</ol>`
     : '<p class="none">No invariant violated.</p>';
   const faults = d.faults.map((f, i) => item('fault', i, `${at(f.startUs)}–${at(f.endUs)}`, `${f.kind} on ${f.targets.join(', ') || '-'}${f.detail ? ` (${f.detail})` : ''}`));
-  const outages = d.outages.map((o, i) => item('outage', i, `${at(o.startUs)}–${at(o.endUs)}`, `outage of ${ms((o.endUs - o.startUs) / 1000)}${o.open ? ', still open at the end of settle' : ''}`));
+  const outages = d.outages.map((o, i) => item('outage', i, `${at(o.startUs)}–${at(o.endUs)}`, `outage of ${ms((o.endUs - o.startUs) / 1000)}${o.kind === 'degraded' ? ` (degraded: ${o.scopes.join(', ')} down, ${pct(o.share)} of orders)` : ''}${o.open ? ', still open at the end of settle' : ''}`));
   const splits = d.splitBrain.map((s, i) => item('split', i, `${at(s.beliefStartUs)}–${at(s.beliefEndUs)}`, `${s.nodes.join(' and ')} both primary${s.scope ? ` of ${s.scope}` : ''}${s.effectiveStartUs !== null ? ' (effective)' : ' (belief only)'}`));
   const group = (title: string, items: string[]) => (items.length ? `<details class="group"${items.length <= 20 ? ' open' : ''}><summary>${esc(title)} (${items.length})</summary><ol class="jumps">${items.join('')}</ol></details>` : '');
   return `<section id="jump">
