@@ -67,6 +67,20 @@
  *   150,100,50 the priority-50 host never becomes MASTER while the priority-100 one lives);
  *   `nopreempt` and `preempt_delay` are per host, as in keepalived.conf.
  *
+ * - The clients' ARP caches as Linux keeps them (src/world/routing.ts): with `arp_accept` 0 (the
+ *   default) a gratuitous ARP for the VIP creates no entry in a client that has none (it ARPs
+ *   when it next sends); an existing entry is overridden by a GARP on current kernels, while
+ *   older ones (`clientKernel=legacy`, before the 2017 change "arp: always override existing
+ *   neigh entries with gratuitous ARP": there arp_process sets is_garp only under arp_accept, so
+ *   with arp_accept 0) ignore any ARP that arrives within `locktime` (1 s) of
+ *   the entry's last update, so a client whose entry was just refreshed from the old MASTER
+ *   keeps sending to the old MAC until its entry expires (base_reachable_time) or a later burst
+ *   lands (test/models/keepalived-arp.test.ts). Linux ip-sysctl: "arp_accept ... 0 - don't
+ *   create new entries in the ARP table ... If the ARP table already contains the IP address
+ *   of the gratuitous arp frame, the arp table will be updated regardless"; neigh "locktime
+ *   ... default 100 (1 second)"; net/ipv4/arp.c arp_process: `override = time_after(jiffies,
+ *   n->updated + NEIGH_VAR(n->parms, LOCKTIME)) || is_garp`.
+ *
  * Left out: a graceful `systemctl stop keepalived` (it also sends priority 0; hasim has no graceful-stop
  * fault); VRRP authentication, sync groups, VMACs, unicast vs multicast (both reach the same
  * peer here); `garp_master_refresh` (0 by default); the time notify scripts and a service start
@@ -90,6 +104,8 @@
  *   as its interval (vrrp_script child timeout = interval in keepalived's vrrp_track.c).
  * - baseReachableTime 30 s: how long a client trusts an ARP entry without a GARP, Linux
  *   `net.ipv4.neigh.default.base_reachable_time_ms` = 30000 (ip-sysctl.rst).
+ * - arpAccept 0, arpLocktime 1 s: Linux defaults (ip-sysctl: arp_accept FALSE; neigh locktime
+ *   100 jiffies); clientKernel current: what a client installed today runs.
  * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
  * - notifyBackup standby: the document's become_backup.sh comment "(or keep in standby mode)",
  *   the only reading under which the standby can hold replicated state.
@@ -121,6 +137,9 @@ const params = {
   weight: { kind: 'integer', default: 0, min: -253, max: 253, doc: '0: FAULT while the script fails; <0: lower the priority by |weight| while failing; >0: raise it while succeeding', source: 'keepalived.conf(5) vrrp_script weight, default 0 (the HA document: -20)' },
   notifyBackup: { kind: 'enum', default: 'standby', values: ['standby', 'stop'], doc: 'what notify_backup does to the trading service', source: "HA document become_backup.sh: 'systemctl stop trading_service' (or keep in standby mode)" },
   baseReachableTime: { kind: 'duration', default: '30s', doc: 'how long a client trusts an ARP entry without a gratuitous ARP', source: 'Linux net.ipv4.neigh.default.base_reachable_time_ms = 30000' },
+  arpAccept: { kind: 'integer', default: 0, oneOf: [0, 1, 2], doc: 'clients\' arp_accept: 0 ignores a gratuitous ARP for an address not in the cache; 1 (and 2, the VIP being in the clients\' subnet) creates the entry', source: 'Linux ip-sysctl: arp_accept, default 0 (FALSE)' },
+  arpLocktime: { kind: 'duration', default: '1s', doc: 'clients\' neigh locktime: an entry updated less than this long ago is not overridden', source: 'Linux ip-sysctl / neigh: locktime, default 100 jiffies = 1 s' },
+  clientKernel: { kind: 'enum', default: 'current', values: ['current', 'legacy'], doc: 'current: a gratuitous ARP overrides an existing entry whatever its locktime; legacy (before the 2017 change "arp: always override existing neigh entries with gratuitous ARP"): only with arp_accept on, else the locktime applies to it too', source: 'net/ipv4/arp.c arp_process: override = locktime passed || is_garp; older kernels set is_garp only under arp_accept' },
   restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=always, RestartSec=5s (common operator setting)' },
 } as const;
 
@@ -275,7 +294,16 @@ export default defineDesign({
     perNode(p.preemptDelay, hosts.length, 'preemptDelay');
     return {
       nodes: hosts.map((id, i) => ({ id, rack: `r${i + 1}`, supervisedRestart: p.restartSec })),
-      routing: { kind: 'vip', garpCount: p.garpMasterRepeat, garpInterval: 0, arpCacheTtl: p.baseReachableTime },
+      routing: {
+        kind: 'vip',
+        garpCount: p.garpMasterRepeat,
+        garpInterval: 0,
+        arpCacheTtl: p.baseReachableTime,
+        arpAccept: p.arpAccept === 0 ? 0 : 1,
+        arpLocktime: p.arpLocktime,
+        // 4.x before the 2017 change computes is_garp only under arp_accept
+        garpOverridesLocktime: p.clientKernel === 'current' || p.arpAccept !== 0,
+      },
       // VRRP is IP protocol 112, multicast: an advert lost is lost (RFC 3768 §5.1)
       datagramMessages: ['vrrp-advert'],
     };

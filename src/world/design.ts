@@ -94,6 +94,23 @@ export interface ProcessSpec {
 }
 
 /**
+ * How the clients' kernel treats gratuitous ARP (Linux ip-sysctl: arp_accept, neigh locktime;
+ * net/ipv4/arp.c arp_process). All optional; unset: every GARP updates or creates the entry.
+ * - `arpAccept` 0 (Linux's default): a GARP for an address with no entry in the cache creates
+ *   none (the client ARPs when it next sends); 1: it creates one.
+ * - `arpLocktime`: an existing entry updated less than this long ago is not overridden (the
+ *   first of several answers wins), unless `garpOverridesLocktime`: current kernels treat a GARP
+ *   for an existing entry as an override whatever its age; older ones (Linux 3.10, or 4.x with
+ *   arp_accept 0) apply the locktime to GARPs too, so a GARP that follows an update within the
+ *   locktime is ignored and the client keeps the old MAC until its entry expires.
+ */
+export interface ClientArpSpec {
+  arpAccept?: 0 | 1;
+  arpLocktime?: Micros;
+  garpOverridesLocktime?: boolean;
+}
+
+/**
  * Failed DNS lookups and negative caching (all optional; unset: every lookup succeeds and
  * nothing negative is cached).
  * - `resolver`: the clients' recursive resolver, a node faults can crash or cut off. A lookup it
@@ -118,7 +135,7 @@ export type RoutingSpec =
    * Virtual IPs moved by gratuitous ARP; clients cache the mapping for `arpCacheTtl`. One VIP
    * named `vip` unless `vips` names several (one per shard); clients are spread over them.
    */
-  | { kind: 'vip'; garpCount: number; garpInterval: Micros; arpCacheTtl: Micros; vips?: string[] }
+  | ({ kind: 'vip'; garpCount: number; garpInterval: Micros; arpCacheTtl: Micros; vips?: string[] } & ClientArpSpec)
   /**
    * A DNS name: the record points at `initial` until a node calls `ctx.updateDns(target)`.
    * Clients cache an answer for max(`ttl`, `clientMinCache`): resolvers and runtimes often

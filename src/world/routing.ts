@@ -28,6 +28,11 @@ interface ArpEntry {
   expiresAt: Micros;
 }
 
+/** A client's ARP cache entry for a VIP; `updatedAt` is what the neighbour locktime counts from. */
+interface NeighEntry extends ArpEntry {
+  updatedAt: Micros;
+}
+
 /** A client's cached DNS answer; `node` undefined: a cached failure (negative caching). */
 interface DnsEntry {
   node: string | undefined;
@@ -37,7 +42,7 @@ interface DnsEntry {
 export class Routing {
   /** Per VIP: the nodes holding it, with the time they claimed it (several after a split brain). */
   private readonly claims = new Map<string, Map<string, Micros>>();
-  private readonly arpCache = new Map<string, ArpEntry>();
+  private readonly arpCache = new Map<string, NeighEntry>();
   private readonly directGuess = new Map<string, number>();
   private dnsRecord: string | undefined;
   private readonly dnsCache = new Map<string, DnsEntry>();
@@ -98,7 +103,7 @@ export class Routing {
     const cached = this.arpCache.get(client);
     if (cached && cached.expiresAt > now) return cached.node;
     const holder = this.arpLookup(client);
-    if (holder) this.arpCache.set(client, { node: holder, expiresAt: now + spec.arpCacheTtl });
+    if (holder) this.arpCache.set(client, { node: holder, expiresAt: now + spec.arpCacheTtl, updatedAt: now });
     else this.arpCache.delete(client);
     return holder;
   }
@@ -207,9 +212,19 @@ export class Routing {
     return this.world.node(resolver).state === 'up' && network.connected(client, resolver) && network.connected(resolver, client);
   }
 
-  /** A client received a gratuitous ARP from `node` for `vip`. */
+  /**
+   * A client received a gratuitous ARP from `node` for `vip`: arp_process. Without an entry it
+   * creates one only under arp_accept 1; an entry is overridden once its locktime has passed
+   * since its last update, or at once where the kernel lets a GARP override (see ClientArpSpec).
+   * An expired entry still exists (Linux keeps it STALE until garbage collection).
+   */
   garp(client: string, node: string, vip: string): void {
-    if (this.spec.kind !== 'vip' || vip !== this.vipOf(client)) return;
-    this.arpCache.set(client, { node, expiresAt: this.world.sim.now + this.spec.arpCacheTtl });
+    const spec = this.spec;
+    if (spec.kind !== 'vip' || vip !== this.vipOf(client)) return;
+    const now = this.world.sim.now;
+    const entry = this.arpCache.get(client);
+    if (!entry && spec.arpAccept === 0) return;
+    if (entry && entry.node !== node && !(spec.garpOverridesLocktime ?? true) && now - entry.updatedAt < (spec.arpLocktime ?? 0)) return;
+    this.arpCache.set(client, { node, expiresAt: now + spec.arpCacheTtl, updatedAt: now });
   }
 }

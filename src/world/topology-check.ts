@@ -91,6 +91,9 @@ function checkRouting(routing: unknown, ids: Set<string>, fail: Fail): void {
     case 'vip':
       checkMicros(r.garpInterval, 'topology.routing.garpInterval', fail, 0);
       checkMicros(r.arpCacheTtl, 'topology.routing.arpCacheTtl', fail, 0);
+      if (r.arpAccept !== undefined && r.arpAccept !== 0 && r.arpAccept !== 1) fail('topology.routing.arpAccept', '0 or 1', r.arpAccept);
+      if (r.arpLocktime !== undefined) checkMicros(r.arpLocktime, 'topology.routing.arpLocktime', fail, 0);
+      if (r.garpOverridesLocktime !== undefined && typeof r.garpOverridesLocktime !== 'boolean') fail('topology.routing.garpOverridesLocktime', 'true or false', r.garpOverridesLocktime);
       if (!(Number.isSafeInteger(r.garpCount) && (r.garpCount as number) >= 0)) fail('topology.routing.garpCount', 'an integer >= 0', r.garpCount);
       if (r.vips !== undefined) {
         if (!Array.isArray(r.vips) || r.vips.length === 0 || r.vips.some((v) => typeof v !== 'string' || v === '')) fail('topology.routing.vips', 'a non-empty list of VIP names', r.vips);
