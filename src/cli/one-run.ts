@@ -24,6 +24,9 @@ import { checkServesReads, type Design } from '../world/design.ts';
 import { collect, parseSeed } from './options.ts';
 import { parseMaxEvents, parseWorkloadFlags, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
 import { workloadArgs } from '../report/workload-args.ts';
+import { replayCommand as replayCommandOf } from '../report/replay-command.ts';
+import { loadInvariantModules } from '../campaign/invariant-modules.ts';
+import { composeInvariants, type Invariant } from '../check/index.ts';
 import type { Workload } from '../world/client.ts';
 import { out } from './io.ts';
 
@@ -38,6 +41,7 @@ export interface OneRunFlags extends WorkloadFlags {
   html?: string;
   htmlWindow?: string[];
   runTimeout?: string;
+  invariantModule?: string[];
 }
 
 export interface OneRun {
@@ -55,6 +59,7 @@ export function oneRunOptions(command: Command): Command {
     .option('--profile <profile>', 'draw the schedule and parameters of this seed from a random profile (random-default, or a path)')
     .option('--seed <n>', 'the root seed', '1')
     .option('--set <name=value>', 'override a design parameter (repeatable)', collect, []), { session: true })
+    .option('--invariant-module <file>', 'also check the invariants this file exports (repeatable), as check does', collect, [])
     .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the text report')
     .option('--history', 'include the full history in the JSON')
     .option('--trace <file>', 'write the full event trace to FILE')
@@ -72,6 +77,7 @@ interface Prepared {
   /** The workload flags' override (world/client.ts), session included. */
   workload: Partial<Workload>;
   maxEvents?: number;
+  extraInvariants: Invariant[];
 }
 
 /**
@@ -89,6 +95,7 @@ async function prepareOneRun(designName: string, flags: OneRunFlags): Promise<Pr
   const htmlWindows = (flags.htmlWindow ?? []).map(parseHtmlWindow);
   const design = await loadDesign(designName);
   checkServesReads(design, workload, '--reads');
+  const extraInvariants = await loadInvariantModules(flags.invariantModule);
   let schedule: Schedule | undefined;
   let params: Record<string, string> = overrides;
   if (flags.scenario) schedule = loadScenario(flags.scenario);
@@ -100,7 +107,8 @@ async function prepareOneRun(designName: string, flags: OneRunFlags): Promise<Pr
   const resolved = resolveParams(design, params);
   checkedTopology(design, resolved, designName);
   if (schedule) validateTargets(schedule, staticDesignView(design, resolved));
-  return { design, seed, schedule, params, htmlWindows, workload, maxEvents };
+  composeInvariants([...(design.invariants ?? []), ...extraInvariants]);
+  return { design, seed, schedule, params, htmlWindows, workload, maxEvents, extraInvariants };
 }
 
 /**
@@ -117,31 +125,21 @@ export async function dispatchToWorker(designName: string, flags: OneRunFlags): 
 
 /** Runs the simulation the flags describe (in this thread). */
 export async function executeOneRun(designName: string, flags: OneRunFlags): Promise<OneRun> {
-  const { design, seed, schedule, params, htmlWindows, workload, maxEvents } = await prepareOneRun(designName, flags);
-  const result = simulate({ design, seed, schedule, params, workload, maxEvents, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined });
+  const { design, seed, schedule, params, htmlWindows, workload, maxEvents, extraInvariants } = await prepareOneRun(designName, flags);
+  const result = simulate({ design, seed, schedule, params, workload, maxEvents, extraInvariants, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined });
   if (flags.trace) writeOutput(flags.trace, (result.trace ?? []).join('\n') + '\n');
-  const replayCommand = replayCommandLine({ design: designName, seed, scenario: flags.scenario, profile: flags.profile, set: flags.set, workload, maxEvents, traceHash: result.traceHash });
+  const replayCommand = replayCommandOf({
+    design: designName,
+    seed,
+    scenario: flags.scenario,
+    profile: flags.profile,
+    sets: flags.set,
+    invariantModules: flags.invariantModule,
+    runArgs: workloadArgs(workload, maxEvents),
+    expectHash: result.traceHash,
+  });
   if (flags.html) writeOutput(flags.html, runHtml(result, { schedule: schedule ?? QUIET_SCHEDULE, paramSpecs: design.params, replayCommand, messageWindows: htmlWindows }));
   return { design, result, replayCommand };
-}
-
-/**
- * The command that reproduces a run and checks it did: `hasim replay <design> [-s schedule |
- * --profile P] --seed N [--set k=v ...] --expect-hash H`.
- */
-export function replayCommandLine(run: { design: string; seed: number; scenario?: string; profile?: string; set?: readonly string[]; workload?: Partial<Workload>; maxEvents?: number; traceHash?: string }): string {
-  return [
-    'hasim replay',
-    quote(run.design),
-    run.scenario ? `-s ${quote(run.scenario)}` : '',
-    run.profile ? `--profile ${quote(run.profile)}` : '',
-    `--seed ${run.seed}`,
-    ...(run.set ?? []).map((s) => `--set ${quote(s)}`),
-    ...workloadArgs(run.workload, run.maxEvents),
-    run.traceHash ? `--expect-hash ${run.traceHash}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
 }
 
 /** Writes the JSON (to a file, or to stdout instead of the text) and the text report. */
@@ -153,9 +151,4 @@ export function reportOneRun(run: OneRun, json: string | true | undefined, body:
   }
   if (typeof json === 'string') writeOutput(json, text);
   out(runText(run.result, { replayCommand: run.replayCommand }) + footer.map((l) => l + '\n').join(''));
-}
-
-/** Shell-quotes a word when it needs it. */
-function quote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

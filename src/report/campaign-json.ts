@@ -11,6 +11,7 @@
  * between a whole run and merged shards (or a resumed one).
  */
 import { writtenWorkloadArgs } from './workload-args.ts';
+import { replayCommand, type ReplaySpec } from './replay-command.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Aggregate, AggregateState, Failure } from '../campaign/aggregate.ts';
@@ -133,8 +134,11 @@ export function buildCampaignFile(input: FileInput, options: JsonOptions): Campa
   const dir = options.failuresDir ?? DEFAULT_FAILURES_DIR;
   const plan = input.plan;
   const fixedSchedules = plan.schedules.length > 0;
-  // a failure replays with the campaign's workload flags and event budget
-  const runArgs = (variant: { workload?: Record<string, unknown> }) => writtenWorkloadArgs({ ...(plan.workload as Record<string, unknown> | null), ...variant.workload }, plan.maxEvents);
+  // a failure replays with the campaign's invariant modules, workload flags and event budget
+  const replayArgs = (variant: { workload?: Record<string, unknown> }) => ({
+    invariantModules: plan.invariantModules,
+    runArgs: writtenWorkloadArgs({ ...(plan.workload as Record<string, unknown> | null), ...variant.workload }, plan.maxEvents),
+  });
   const completedRuns = input.done.reduce((n, [s, e]) => n + e - s, 0);
   return {
     format: FORMAT,
@@ -167,7 +171,7 @@ export function buildCampaignFile(input: FileInput, options: JsonOptions): Campa
         invariantsBroken: [] as DesignReport['invariantsBroken'],
         verdict: '',
         violations,
-        failures: a.failures.map((f) => failureReport(variant, f, dir, fixedSchedules, runArgs(variant))),
+        failures: a.failures.map((f) => failureReport(variant, f, dir, fixedSchedules, replayArgs(variant))),
         failuresOmitted: a.failedRuns - a.failures.length,
         metrics: campaignMetrics(a),
         coverage: campaignCoverage(a),
@@ -186,7 +190,7 @@ export function failureFile(variant: Variant, failure: Failure, dir: string, fix
   return join(dir, `${safe(variant.label)}-seed${failure.seed}${fixedSchedules ? `-${safe(failure.scheduleName)}` : ''}.yaml`);
 }
 
-function failureReport(variant: Variant, f: Failure, dir: string, fixedSchedules: boolean, runArgs: string[]): FailureReport {
+function failureReport(variant: Variant, f: Failure, dir: string, fixedSchedules: boolean, replayArgs: Pick<ReplaySpec, 'invariantModules' | 'runArgs'>): FailureReport {
   const params = { ...f.drawnParams, ...variant.params };
   const schedule = f.shrunk?.schedule ?? f.schedule;
   const scheduleFile = schedule ? failureFile(variant, f, dir, fixedSchedules) : null;
@@ -202,23 +206,19 @@ function failureReport(variant: Variant, f: Failure, dir: string, fixedSchedules
     ...(f.swarm ? { swarm: f.swarm } : {}),
     scheduleYaml: schedule ? scheduleToYaml(schedule) : null,
     scheduleFile,
-    replay: replayCommand(variant.design, f.seed, scheduleFile, params, f.shrunk?.traceHash ?? f.traceHash, runArgs),
+    replay: replayCommand({
+      design: variant.design,
+      seed: f.seed,
+      scenario: scheduleFile,
+      sets: Object.keys(params)
+        .sort()
+        .map((k) => `${k}=${params[k]}`),
+      ...replayArgs,
+      expectHash: f.shrunk?.traceHash ?? f.traceHash,
+    }),
     shrunk: f.shrunk ? { faults: f.shrunk.schedule.faults.length, runs: f.shrunk.runs, steps: f.shrunk.steps, traceHash: f.shrunk.traceHash, detail: f.shrunk.detail } : null,
     ...(f.divergence ? { divergence: f.divergence } : {}),
   };
-}
-
-/**
- * `hasim replay <design> --seed N -s <file> --set k=v ... --expect-hash H`, parameters sorted by
- * name; with the hash, replay itself checks that it reproduced the run exactly.
- */
-export function replayCommand(design: string, seed: number, scheduleFile: string | null, params: Record<string, string>, expectHash?: string, runArgs: string[] = []): string {
-  const quote = (s: string) => (/^[A-Za-z0-9._\/:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  const sets = Object.keys(params)
-    .sort()
-    .map((k) => `--set ${quote(`${k}=${params[k]}`)}`);
-  const hash = expectHash ? [`--expect-hash ${expectHash}`] : [];
-  return ['hasim replay', quote(design), `--seed ${seed}`, ...(scheduleFile ? [`-s ${quote(scheduleFile)}`] : []), ...sets, ...runArgs, ...hash].join(' ');
 }
 
 /** Reads a result file for `merge` or `--resume`; anything else is an InputError naming it. */

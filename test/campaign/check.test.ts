@@ -57,7 +57,7 @@ describe('a campaign', () => {
       expect(replay.traceHash).toBe(f.shrunk!.traceHash);
       expect(replay.violations.map((v) => v.invariant)).toContain(f.invariant);
       const sets = Object.keys(f.params).sort().map((k) => `--set ${k}=${f.params[k]}`);
-      expect(f.replay).toBe(`hasim replay ${DESIGN} --seed ${f.seed} -s hasim-failures/misbehaving-seed${f.seed}.yaml ${sets.join(' ')} --rate 50 --expect-hash ${f.shrunk!.traceHash}`);
+      expect(f.replay).toBe(`hasim replay ${DESIGN} -s hasim-failures/misbehaving-seed${f.seed}.yaml --seed ${f.seed} ${sets.join(' ')} --rate 50 --expect-hash ${f.shrunk!.traceHash}`);
     }
   });
 

@@ -13,6 +13,7 @@ import { loadDesign, loadScenario, profilePath } from '../../src/campaign/catalo
 import { simulate } from '../../src/campaign/simulate.ts';
 import { drawRun, loadProfile } from '../../src/faults/random-profile.ts';
 import { parseSchedule, scheduleToYaml } from '../../src/faults/schedule.ts';
+import { runCli } from './run-cli.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/hasim.js');
 const tmp = mkdtempSync(join(tmpdir(), 'hasim-replay-'));
@@ -77,6 +78,21 @@ describe('hasim replay', () => {
     const replay = hasim(...line.split(' ').slice(1));
     expect(replay.code).toBe(0);
     expect(replay.out).toContain('reproduced');
+  });
+
+  it("carries a campaign's --invariant-module: the failure it found replays with it, and is found again", async () => {
+    const module = join(import.meta.dirname, '../campaign/fixtures/late-acks.ts');
+    writeFileSync(join(tmp, 'quiet.yaml'), 'name: quiet\nduration: 3s\nsettle: 0s\nfaults: []\n');
+    const found = await runCli(['check', 'single', '-s', 'quiet.yaml', '--runs', '1', '--workers', '0', '--shrink-runs', '0', '--invariant-module', module, '--json'], { cwd: tmp });
+    expect(found.code).toBe(1);
+    const failure = JSON.parse(found.stdout).designs[0].failures[0];
+    expect(failure.invariant).toBe('acks-before-2s');
+    expect(failure.replay).toBe(`hasim replay single -s hasim-failures/single-seed1-quiet.yaml --seed 1 --invariant-module ${module} --expect-hash ${failure.traceHash}`);
+    const replay = await runCli([...failure.replay.split(' ').slice(1), '--json'], { cwd: tmp });
+    expect(replay.code).toBe(0);
+    const result = JSON.parse(replay.stdout);
+    expect(result.reproduced).toBe(true);
+    expect(result.violations.map((v: { invariant: string }) => v.invariant)).toContain('acks-before-2s');
   });
 
   it('rejects bad input with one line and exit 2', () => {
