@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { composeInvariants } from '../check/index.ts';
+import { guardUserCode } from './user-code-guard.ts';
 import { loadSchedule, type Schedule } from '../faults/schedule.ts';
 import { describeValue, InputError } from '../sim/input-error.ts';
 import { checkParamSpec, defaultParams } from '../world/params.ts';
@@ -30,7 +31,8 @@ export const SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');
 /** Published failure cases: schedules written for one design (they name its nodes and probes). */
 export const PUBLISHED_DIR = join(SCENARIOS_DIR, 'published');
 
-const looksLikePath = (name: string) => name.includes('/') || name.includes('\\') || extname(name) !== '';
+/** Whether a design is named by a path (a user's file) rather than a bundled name. */
+export const isDesignPath = (name: string): boolean => name.includes('/') || name.includes('\\') || extname(name) !== '';
 
 function stems(dir: string, ext: string): string[] {
   if (!existsSync(dir)) return [];
@@ -51,7 +53,7 @@ export function scenarioNames(): string[] {
 
 /** The file a design name or path refers to. */
 export function designPath(nameOrPath: string): string {
-  if (looksLikePath(nameOrPath)) {
+  if (isDesignPath(nameOrPath)) {
     const path = resolve(nameOrPath);
     if (!existsSync(path)) throw new InputError(nameOrPath, '', 'an existing design file');
     return path;
@@ -63,11 +65,13 @@ export function designPath(nameOrPath: string): string {
 
 /**
  * Loads a design file and checks it: its default export, its parameter declarations and the
- * topology its defaults give. Every problem is an InputError naming the file (a syntax error
+ * topology its defaults give. A user's file goes past the thread's user-code guard first
+ * (`user-code-guard.ts`: the CLI tries it in a worker it can stop). Every problem is an InputError naming the file (a syntax error
  * with its line and column, a missing package by name, an exception thrown at import).
  */
 export async function loadDesign(nameOrPath: string): Promise<Design> {
   const path = designPath(nameOrPath);
+  if (isDesignPath(nameOrPath)) await guardUserCode(nameOrPath, path, 'design');
   let module: { default?: unknown };
   try {
     await typeScriptLoader(path);
@@ -162,7 +166,7 @@ function oneLine(error: unknown): string {
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function scenarioPath(nameOrPath: string): string {
-  if (looksLikePath(nameOrPath)) return resolve(nameOrPath);
+  if (isDesignPath(nameOrPath)) return resolve(nameOrPath);
   const published = join(PUBLISHED_DIR, `${nameOrPath}.yaml`);
   const path = existsSync(published) ? published : join(SCENARIOS_DIR, `${nameOrPath}.yaml`);
   if (!existsSync(path)) throw new InputError('scenario', nameOrPath, `a bundled scenario (${scenarioNames().join(', ')}) or a path to a schedule file`);
@@ -180,7 +184,7 @@ export function profileNames(): string[] {
 
 /** The file a random profile name (`random-default`, or just `default`) or path refers to. */
 export function profilePath(nameOrPath: string): string {
-  if (looksLikePath(nameOrPath)) {
+  if (isDesignPath(nameOrPath)) {
     const path = resolve(nameOrPath);
     if (!existsSync(path)) throw new InputError(nameOrPath, '', 'an existing random profile file');
     return path;
@@ -201,7 +205,7 @@ export function reliabilityNames(): string[] {
 
 /** The file a reliability name (`p1`) or path refers to. */
 export function reliabilityPath(nameOrPath: string): string {
-  if (looksLikePath(nameOrPath)) return resolve(nameOrPath);
+  if (isDesignPath(nameOrPath)) return resolve(nameOrPath);
   const path = join(RELIABILITY_DIR, `${nameOrPath}.yaml`);
   if (!existsSync(path)) throw new InputError('--reliability', nameOrPath, `bundled reliability data (${reliabilityNames().join(', ')}) or a path to a reliability file`);
   return path;

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Invariant } from '../check/invariant.ts';
 import { InputError } from '../sim/input-error.ts';
+import { guardUserCode } from './user-code-guard.ts';
 
 const EXPECTED = 'a module exporting invariants: a list of { name, description, check(history) }';
 const loaded = new Map<string, Promise<Invariant[]>>();
@@ -29,6 +30,7 @@ function invariantsOf(path: string): Promise<Invariant[]> {
 }
 
 async function importInvariants(path: string): Promise<Invariant[]> {
+  await guardUserCode(path, resolve(path), 'invariant module');
   let module: Record<string, unknown>;
   try {
     module = await import(pathToFileURL(resolve(path)).href);

@@ -7,6 +7,7 @@
  */
 import { InputError } from '../sim/input-error.ts';
 import { DEFAULT_RUN_TIMEOUT_S } from './run-in-worker.ts';
+import { limitLoadTime } from './user-code.ts';
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { check } from '../campaign/check.ts';
@@ -81,6 +82,8 @@ export function checkCommand(cli: Command): void {
     .option('--failures-dir <dir>', 'where failing schedules are written', DEFAULT_FAILURES_DIR), { session: true })
     .action(async (designs: string[], flags: CheckFlags) => {
       checkOutputs({ json: flags.json, junit: flags.junit, html: flags.html, failuresDir: flags.failuresDir }, ['failuresDir']);
+      const runTimeout = runTimeoutMs(flags);
+      limitLoadTime(runTimeout / 1000);
       const resumeFile = flags.resume ? readCampaignFile(flags.resume) : undefined;
       const progress = new ProgressBar();
       const interrupt = interruptSignal();
@@ -107,7 +110,7 @@ export function checkCommand(cli: Command): void {
           shrinkRuns: parseCount(flags.shrinkRuns, '--shrink-runs'),
           maxEvents: parseMaxEvents(flags),
           workload: optionalWorkload(flags),
-          runTimeoutMs: runTimeoutMs(flags),
+          runTimeoutMs: runTimeout,
           resume: resumeFile ? resumeStateOf(resumeFile) : undefined,
           signal: interrupt.signal,
           onProgress: progress.update,

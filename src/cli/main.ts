@@ -17,6 +17,8 @@ import { replayCommand } from './replay-command.ts';
 import { estimateCommand } from './estimate-command.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
 import { err, out, processIo, withIo, type CliIo } from './io.ts';
+import { inRunWorker } from './run-in-worker.ts';
+import { installUserCodeGuard } from './user-code.ts';
 
 /** Help text width, whatever the terminal: the README holds the same text. */
 const HELP_WIDTH = 100;
@@ -78,10 +80,14 @@ export function program(): Command {
 export async function main(argv: readonly string[], io: CliIo = processIo(argv)): Promise<number> {
   let failed: number | undefined;
   const code = await withIo({ ...io, argv }, async () => {
+    // user code is tried in a worker before this thread imports it; a run worker has run's own budget
+    const restoreGuard = inRunWorker() ? undefined : installUserCodeGuard();
     try {
       await program().parseAsync([...argv], { from: 'user' });
     } catch (error) {
       failed = exitCodeOf(error);
+    } finally {
+      restoreGuard?.();
     }
   });
   return failed ?? code;

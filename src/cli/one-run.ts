@@ -3,6 +3,7 @@
  * design, a schedule file or a profile run drawn from the seed, `--set` overrides), writing the
  * trace, the JSON and the HTML report, printing the text report, and the one-line command that replays the run.
  */
+import { existsSync } from 'node:fs';
 import { staticDesignView } from '../faults/design-view.ts';
 import { validateTargets } from '../faults/schedule.ts';
 import { checkedTopology } from '../world/topology-check.ts';
@@ -10,6 +11,7 @@ import { parseSetFlags, resolveParams } from '../world/params.ts';
 import { parseCount } from './campaign-output.ts';
 import { cliArgv } from './io.ts';
 import { DEFAULT_RUN_TIMEOUT_S, inRunWorker, runInWorker } from './run-in-worker.ts';
+import { limitLoadTime } from './user-code.ts';
 import type { Command } from 'commander';
 import { loadDesign, loadScenario, profilePath } from '../campaign/catalog.ts';
 import { QUIET_SCHEDULE, simulate, type RunResult } from '../campaign/simulate.ts';
@@ -82,25 +84,29 @@ interface Prepared {
 
 /**
  * Checks every flag and input of a run without simulating: output paths, seed, `--set`, the
- * design (loaded and validated), the schedule or profile draw and its targets.
+ * schedule or profile, the design (loaded and validated), the profile draw and its targets,
+ * the invariant modules. A user's files are tried first where they can be stopped (the CLI's
+ * user-code guard, `user-code.ts`), within `--run-timeout` when that is shorter.
  */
 async function prepareOneRun(designName: string, flags: OneRunFlags): Promise<Prepared> {
   if (flags.scenario && flags.profile) throw new InputError('--profile', '', 'either -s/--scenario or --profile, not both');
   checkOutputs({ json: flags.json, trace: flags.trace, html: flags.html });
-  parseCount(flags.runTimeout ?? String(DEFAULT_RUN_TIMEOUT_S), '--run-timeout', 1);
+  limitLoadTime(runTimeoutS(flags));
   const seed = parseSeed(flags.seed);
   const workload = parseWorkloadFlags(flags);
   const maxEvents = parseMaxEvents(flags);
   const overrides = parseSetFlags(flags.set);
   const htmlWindows = (flags.htmlWindow ?? []).map(parseHtmlWindow);
+  const scheduleFile = flags.scenario ? loadScenario(flags.scenario) : undefined;
+  const profile = flags.profile ? loadProfile(profilePath(flags.profile)) : undefined;
+  for (const file of flags.invariantModule ?? []) if (!existsSync(file)) throw new InputError(file, '', 'an existing invariant module file (--invariant-module)');
   const design = await loadDesign(designName);
   checkServesReads(design, workload, '--reads');
   const extraInvariants = await loadInvariantModules(flags.invariantModule);
-  let schedule: Schedule | undefined;
+  let schedule = scheduleFile;
   let params: Record<string, string> = overrides;
-  if (flags.scenario) schedule = loadScenario(flags.scenario);
-  else if (flags.profile) {
-    const drawn = drawRun(loadProfile(profilePath(flags.profile)), design, seed);
+  if (profile) {
+    const drawn = drawRun(profile, design, seed);
     schedule = drawn.schedule;
     params = { ...drawn.params, ...overrides };
   }
@@ -111,6 +117,8 @@ async function prepareOneRun(designName: string, flags: OneRunFlags): Promise<Pr
   return { design, seed, schedule, params, htmlWindows, workload, maxEvents, extraInvariants };
 }
 
+const runTimeoutS = (flags: OneRunFlags) => parseCount(flags.runTimeout ?? String(DEFAULT_RUN_TIMEOUT_S), '--run-timeout', 1);
+
 /**
  * Outside the run worker: checks the flags and inputs here, then runs the same command line
  * in a worker thread with its wall-clock budget, and returns true. Inside it: returns false
@@ -119,7 +127,7 @@ async function prepareOneRun(designName: string, flags: OneRunFlags): Promise<Pr
 export async function dispatchToWorker(designName: string, flags: OneRunFlags): Promise<boolean> {
   if (inRunWorker()) return false;
   await prepareOneRun(designName, flags);
-  await runInWorker(cliArgv(), parseCount(flags.runTimeout ?? String(DEFAULT_RUN_TIMEOUT_S), '--run-timeout', 1), designName);
+  await runInWorker(cliArgv(), runTimeoutS(flags), designName);
   return true;
 }
 

@@ -1,11 +1,12 @@
 /**
- * The real `hasim` binary, spawned as a user runs it, for what the in-process table cannot
- * show: designs that fail to load the way Node loads them (a syntax error with file:line:col,
- * an exception at import, a missing package), designs that hang, exit or use real timers
- * (the run fails with a message; hasim neither hangs nor dies), and SIGTERM in the middle of
- * a campaign followed by --resume, which gives the same result file as an uninterrupted run.
+ * The real `hasim` binary, spawned as a user runs it, for what in-process tests cannot show:
+ * designs that exit or loop forever at import, hang, exit or use real timers while they run
+ * (hasim neither hangs nor dies: one line, or the run fails with a message), and SIGTERM in
+ * the middle of a campaign followed by --resume, which gives the same result file as an
+ * uninterrupted run. How designs that fail to load are named is in user-code.test.ts (the
+ * loading happens in a worker thread under tsx there too, as in the binary).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,12 +22,8 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hasim-binary-'));
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  mkdirSync(join(dir, 'commonjs'));
-  writeFileSync(join(dir, 'commonjs', 'package.json'), '{}\n');
-  writeFileSync(join(dir, 'commonjs', 'design.ts'), "export default { name: 'x' };\n");
-  writeFileSync(join(dir, 'syntax.ts'), "export default {\n  name: 'broken',\n  params: { x: }\n};\n");
-  writeFileSync(join(dir, 'throws.mjs'), "throw new Error('the design exploded at import');\n");
-  writeFileSync(join(dir, 'missing.mjs'), "import { defineDesign } from 'hasim-not-installed';\nexport default defineDesign({});\n");
+  writeFileSync(join(dir, 'exits.mjs'), 'process.exit(9);\n');
+  writeFileSync(join(dir, 'loops.mjs'), 'for (;;) {}\n');
   writeFileSync(
     join(dir, 'timer.ts'),
     `import { OrderServer } from '${ORDER_SERVER}';
@@ -45,32 +42,12 @@ export default {
 const oneLine = (stderr: string) => expect(stderr).toMatch(/^hasim: [^\n]+\n$/);
 
 describe('the hasim binary', () => {
-  it.concurrent('names the file, line and column of a syntax error in a design', async () => {
-    const r = await hasim(['run', join(dir, 'syntax.ts')]);
-    expect(r.code).toBe(2);
-    oneLine(r.stderr);
-    expect(r.stderr).toMatch(/syntax\.ts:3:\d+: expected valid TypeScript/);
-  });
-
-  it.concurrent('says a design threw at import, not that it is no ES module', async () => {
-    const r = await hasim(['run', join(dir, 'throws.mjs')]);
-    expect(r.code).toBe(2);
-    oneLine(r.stderr);
-    expect(r.stderr).toMatch(/throws\.mjs: expected a design that loads without throwing \(got "the design exploded at import"/);
-  });
-
-  it.concurrent('says a TypeScript design outside a "type": "module" package needs one (or .mts)', async () => {
-    const r = await hasim(['run', join(dir, 'commonjs', 'design.ts')]);
-    expect(r.code).toBe(2);
-    oneLine(r.stderr);
-    expect(r.stderr).toMatch(/design\.ts: expected an ES module \(its package\.json needs "type": "module", or name the file \.mts\)/);
-  });
-
-  it.concurrent('names a missing package', async () => {
-    const r = await hasim(['run', join(dir, 'missing.mjs')]);
-    expect(r.code).toBe(2);
-    oneLine(r.stderr);
-    expect(r.stderr).toMatch(/missing\.mjs: import 'hasim-not-installed': expected the module it imports/);
+  it.concurrent('survives a design that exits or loops forever at import: one line, exit 2', async () => {
+    const [exits, loops] = await Promise.all([hasim(['run', join(dir, 'exits.mjs')]), hasim(['check', join(dir, 'loops.mjs'), '--run-timeout', '2'])]);
+    expect([exits.code, exits.stdout]).toEqual([2, '']);
+    expect(exits.stderr).toMatch(/^hasim: \S*exits\.mjs: expected a design that loads without ending the process \(got process\.exit\(9\) called while it loaded\)\n$/);
+    expect([loops.code, loops.stdout]).toEqual([2, '']);
+    expect(loops.stderr).toMatch(/^hasim: \S*loops\.mjs: expected a design that loads within 2 s \(got its import still running after 2 s: an endless loop at its top level\?\)\n$/);
   });
 
   it('stops a run whose design loops forever, after --run-timeout, with exit 1', async () => {
