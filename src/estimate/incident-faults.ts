@@ -9,7 +9,10 @@
  *   deadlock deadlock      only the heartbeat thread runs; the watchdog kills it at repair
  *   switch  switch-down on switch:S          power  power-down on power:P
  *   rack    switch-down + crash on rack:R    (its switch and its servers, not its power feed)
- *   dc      switch-down + crash on dc:D      (its nodes' switches and servers)
+ *   dc      dc-down on dc:D                  (every power domain in it dark: its servers, their
+ *                                             switches and the power controllers STONITH fences
+ *                                             through, so a fence into a lost DC fails, as it does
+ *                                             under the `dc-down` fault kind of a schedule)
  *
  * A change that goes down begins the element's faults (in that order); the element's next
  * change, back up, heals them in the same order. Fault ids are the change's index in the
@@ -43,7 +46,7 @@ const SHARED_KINDS: Record<SharedKind, string[]> = {
   switch: ['switch-down'],
   power: ['power-down'],
   rack: ['switch-down', 'crash'],
-  dc: ['switch-down', 'crash'],
+  dc: ['dc-down'],
 };
 
 interface ElementFault {

@@ -10,9 +10,9 @@ import { SECOND } from '../../src/sim/time.ts';
 import { DEFAULT_WORKLOAD } from '../../src/world/client.ts';
 import { resolveParams } from '../../src/world/params.ts';
 
-async function setup(): Promise<{ run: Run; plant: Plant; faults: IncidentFaults }> {
-  const design = await loadDesign('hot-standby-naive');
-  const params = resolveParams(design, {});
+async function setup(name = 'hot-standby-naive', set: Record<string, string> = {}): Promise<{ run: Run; plant: Plant; faults: IncidentFaults }> {
+  const design = await loadDesign(name);
+  const params = resolveParams(design, set);
   const plant = buildPlant(design, params, loadReliability('scenarios/reliability/p1.yaml'), estimateSpecOf(design, params));
   const run = buildRun({ design, params, seed: 1, workload: { ...DEFAULT_WORKLOAD, ordersPerSecond: 10 } });
   return { run, plant, faults: new IncidentFaults(run.world, plant) };
@@ -70,5 +70,31 @@ describe("an incident's component changes go through the fault kinds", () => {
     ]);
     expect(eventsOf(history, 'fault-end').map((e) => e.kind)).toEqual(['switch-down', 'crash']);
     for (const id of inRack) expect(run.world.node(id).state).toBe('up');
+  });
+
+  it("a dc shock is the dc-down kind: the DC's power domains go dark, so a fence into it fails until it is back", async () => {
+    const { run, plant, faults } = await setup('dr-site', { fenceOldSite: 'true' });
+    const dc1 = plant.shared.find((s) => s.kind === 'dc' && s.name === 'dc1')!;
+    const element = elementOf(plant, { shared: dc1.id });
+    const fences: boolean[] = [];
+    const fenceP1 = () => run.world.power.request(run.world.node('d1'), run.world.node('d1').incarnation, 'p1', 'off', 5 * SECOND, (ok) => fences.push(ok));
+    run.sim.at(5 * SECOND, () => faults.apply(0, element, true, 20 * SECOND));
+    run.sim.at(6 * SECOND, fenceP1);
+    run.sim.at(20 * SECOND, () => faults.apply(1, element, false, 20 * SECOND));
+    run.step(15 * SECOND);
+    const inDc = run.world.nodesWhere('dc', 'dc1');
+    for (const id of inDc) {
+      expect(run.world.node(id).state).toBe('off');
+      expect(run.world.powerDomainDown(id)).toBe(true);
+    }
+    expect(fences).toEqual([false]);
+    run.step(60 * SECOND);
+    const history = { events: run.world.history.events };
+    expect(eventsOf(history, 'fault-begin').map((e) => [e.kind, e.targets])).toEqual([['dc-down', inDc]]);
+    expect(eventsOf(history, 'fault-end').map((e) => e.kind)).toEqual(['dc-down']);
+    for (const id of inDc) expect(run.world.powerDomainDown(id)).toBe(false);
+    run.sim.at(run.sim.now + SECOND, fenceP1);
+    run.step(run.sim.now + 10 * SECOND);
+    expect(fences).toEqual([false, true]);
   });
 });
