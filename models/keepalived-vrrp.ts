@@ -50,13 +50,28 @@
  * - Epochs: VRRP has none; the design numbers masterships (stored on disk, carried by the
  *   replication stream) so the history and the replica can tell a new master from an old one.
  *
- * Process model: hasim runs one process per host, standing here for keepalived and the
- * trading service together. `process-crash` kills both (kill -9: no priority-0 advert, the
- * BACKUP takes over after Master_Down_Interval); a dead or stuck trading service under a live
- * keepalived is a `deadlock` whose `threads` keep `heartbeat` (keepalived) running: without
- * `health` the check fails (detected), with `health` it passes (gray failure). The run starts
- * in steady state: the preferred MASTER holds the VIP at t = 0; a node that boots later starts
- * as BACKUP and waits Master_Down_Interval, as keepalived does for `state MASTER` below 255.
+ * Process model: each host runs two processes (NodeSpec.processes), the trading service
+ * (threads `main`, `health`) and keepalived (thread `heartbeat`), which can die separately
+ * (`process-crash` with `component: keepalived` or `component: trading-service`); without
+ * `component` both die, as a host's whole software stack (kill -9: no priority-0 advert, the
+ * BACKUP takes over after Master_Down_Interval).
+ * - keepalived killed alone (SIGKILL): it cannot run its shutdown path, so the VIP stays
+ *   configured on its host, which keeps answering ARP for it, and the trading service keeps its
+ *   mode (still active on the old MASTER: nobody runs notify_backup); the BACKUP hears no advert
+ *   and takes over after Master_Down_Interval, and both hosts then have the address. When
+ *   keepalived restarts it first removes the VIP a previous life left configured and enters
+ *   BACKUP, running notify_backup (keepalived/vrrp/vrrp_scheduler.c vrrp_init_state:
+ *   `vrrp_restore_interface(vrrp, false, true)`; vrrp_daemon.c vrrp_restore_interfaces_startup),
+ *   then preempts if its priority is higher (test/models/keepalived-processes.test.ts).
+ * - the trading service killed alone: the track script's `pgrep` fails, so with weight 0 the
+ *   instance enters FAULT, sends a priority-0 advert and the BACKUP takes over after Skew_Time;
+ *   its supervisor restarts it after `restartSec` as a standby that waits for a notify.
+ * - a stuck (not dead) trading service under a live keepalived is a `deadlock` whose `threads`
+ *   keep `heartbeat` (keepalived) running: without `health` the check fails (detected), with
+ *   `health` it passes (gray failure).
+ * The run starts in steady state: the preferred MASTER holds the VIP at t = 0; a keepalived that
+ * starts later starts as BACKUP and waits Master_Down_Interval, as keepalived does for
+ * `state MASTER` below 255.
  *
  * - Interface tracking: keepalived tracks the instance's interface by default (unless
  *   `dont_track_primary`): a host whose NIC or switch port loses carrier enters FAULT (and gives
@@ -153,15 +168,26 @@ const HEALTH_PROBE = 'svc-health-probe';
 /** How long the curl to localhost takes to reach the health endpoint. */
 const LOCALHOST_LATENCY_US = 100;
 
+/** The host's two processes (keepalived.conf's daemon and the service it moves the VIP for). */
+const TRADING = 'trading-service';
+const KEEPALIVED = 'keepalived';
+
 class KeepalivedHost implements Actor {
   private readonly peers: string[];
-  private readonly server: OrderServer;
-  private readonly standby: StandbyReplica;
-  private readonly vrrp: VrrpInstance;
-  private readonly script: VrrpScript;
+  /** This host's configured priority and whether it starts as the preferred MASTER. */
+  private readonly basePriority: number;
+  private readonly preferredMaster: string;
+  /** The trading service's context: inert once that process dies (its parts below use it). */
+  private svc: NodeContext;
+  private server!: OrderServer;
+  private standby!: StandbyReplica;
+  /** keepalived's context: inert once keepalived dies. */
+  private ka: NodeContext;
+  private vrrp!: VrrpInstance;
+  private script!: VrrpScript;
   /** One asynchronous stream per other host while MASTER. */
   private senders: AsyncReplicator[] = [];
-  /** Whether the trading service process runs (pgrep finds it). */
+  /** Whether notify_backup left the trading service running (`notifyBackup=stop` stops it). */
   private serviceRunning = true;
   /** The highest mastership epoch this node knows of. */
   private knownEpoch: number;
@@ -174,9 +200,20 @@ class KeepalivedHost implements Actor {
     const at = hosts.indexOf(ctx.id);
     this.peers = hosts.filter((h) => h !== ctx.id);
     const priorities = perNode(p.priorities, hosts.length, 'priorities');
+    this.basePriority = priorities[at];
+    this.preferredMaster = hosts[priorities.indexOf(Math.max(...priorities))];
     this.knownEpoch = (ctx.disk.get('epoch') as number | undefined) ?? 0;
-    this.server = new OrderServer(ctx, { replicate: (entry, done, index) => this.replicate(entry, done, index), replicateAfterLocal: true });
-    this.standby = new StandbyReplica(ctx, {
+    this.svc = ctx.forProcess(TRADING);
+    this.ka = ctx.forProcess(KEEPALIVED);
+    this.buildService();
+    this.buildKeepalived(ctx.bootCount === 0 && ctx.id === this.preferredMaster);
+  }
+
+  /** The trading service's parts, for this life of its process. */
+  private buildService(): void {
+    const svc = this.svc;
+    this.server = new OrderServer(svc, { replicate: (entry, done, index) => this.replicate(entry, done, index), replicateAfterLocal: true });
+    this.standby = new StandbyReplica(svc, {
       catchUp: true,
       onAppended: (entry) => this.server.learn(entry.orderId),
       onResynced: (_primary, epoch) => {
@@ -184,37 +221,77 @@ class KeepalivedHost implements Actor {
         this.server.relearnLog();
       },
     });
-    const base = priorities[at];
-    const preferredMaster = hosts[priorities.indexOf(Math.max(...priorities))];
-    this.vrrp = new VrrpInstance(ctx, {
+  }
+
+  /** keepalived's VRRP instance and track script, for this life of its process. */
+  private buildKeepalived(startAsMaster: boolean): void {
+    const { ka, p } = this;
+    const hosts = hostIds(p);
+    const at = hosts.indexOf(ka.id);
+    this.vrrp = new VrrpInstance(ka, {
       peers: this.peers,
-      priority: base,
+      priority: this.basePriority,
       advertIntUs: p.advertInt,
       preempt: perNode(p.nopreempt, hosts.length, 'nopreempt')[at] === 0,
       preemptDelayUs: perNode(p.preemptDelay, hosts.length, 'preemptDelay')[at],
       trackInterface: p.trackInterface,
       garpMasterDelayUs: p.garpMasterDelay,
-      startAsMaster: ctx.bootCount === 0 && ctx.id === preferredMaster,
+      startAsMaster,
       // the daemons were started before the run: their timers have a random phase
-      firstAdvertDelayUs: Math.floor(ctx.rng.float() * p.advertInt),
+      firstAdvertDelayUs: Math.floor(ka.rng.float() * p.advertInt),
       onMaster: () => this.notifyMaster(),
       onBackup: () => this.notifyBackup(),
-      onFault: () => ctx.note('keepalived: FAULT (no notify_fault configured)'),
+      onFault: () => ka.note('keepalived: FAULT (no notify_fault configured)'),
     });
-    this.script = new VrrpScript(ctx, {
+    this.script = new VrrpScript(ka, {
       intervalUs: p.scriptInterval,
       timeoutUs: p.scriptTimeout > 0 ? p.scriptTimeout : p.scriptInterval,
       fall: p.fall,
       rise: p.rise,
       check: (done) => this.checkTradingService(done),
-      onStatus: (ok) => this.trackScript(base, ok),
+      onStatus: (ok) => this.trackScript(ok),
     });
-    this.trackScript(base, true);
+    this.trackScript(true);
   }
 
   onStart(): void {
+    this.startKeepalived();
+  }
+
+  private startKeepalived(): void {
     this.vrrp.start();
-    this.script.start(Math.floor(this.ctx.rng.float() * this.p.scriptInterval));
+    this.script.start(Math.floor(this.ka.rng.float() * this.p.scriptInterval));
+  }
+
+  /**
+   * One process died, the host and the other live. keepalived killed: nothing runs its
+   * shutdown path, so the VIP stays configured here (the kernel keeps answering ARP for it)
+   * and the trading service keeps its mode; the peers stop hearing adverts and the BACKUP
+   * takes over after Master_Down_Interval. The trading service killed: keepalived's check
+   * fails (`pgrep`), so with weight 0 it enters FAULT and sends a priority-0 advert.
+   */
+  onProcessExit(process: string): void {
+    if (process === KEEPALIVED) return this.ctx.note('keepalived killed: the VIP stays configured on this host');
+    this.senders = [];
+    this.ctx.declareRole('down', this.knownEpoch);
+  }
+
+  /**
+   * keepalived started again: at startup it removes any VIP left configured by a previous life
+   * and enters BACKUP, running notify_backup (vrrp_init_state, see VrrpInstance.start); the
+   * trading service restarted by its supervisor comes up as a standby and waits to be told.
+   */
+  onProcessStart(process: string): void {
+    if (process === KEEPALIVED) {
+      this.ka = this.ctx.forProcess(KEEPALIVED);
+      this.buildKeepalived(false);
+      this.startKeepalived();
+      return;
+    }
+    this.svc = this.ctx.forProcess(TRADING);
+    this.buildService();
+    this.server.becomeStandby(this.knownEpoch);
+    if (this.serviceRunning) this.standby.start();
   }
 
   threadOf(kind: string): string {
@@ -225,7 +302,7 @@ class KeepalivedHost implements Actor {
 
   onMessage(from: string, msg: Msg): void {
     if (this.vrrp.handle(from, msg)) return;
-    if (ORDER_MESSAGES.has(msg) && !this.serviceRunning) return this.ctx.rejectOrder(msg, 'connection-refused');
+    if (ORDER_MESSAGES.has(msg) && !this.serviceRunning) return this.svc.rejectOrder(msg, 'connection-refused');
     if (this.server.handle(msg)) return;
     if (this.serviceRunning && this.standby.handle(from, msg)) return;
     for (const sender of this.senders) if (sender.handle(from, msg)) return;
@@ -239,27 +316,30 @@ class KeepalivedHost implements Actor {
 
   /** check_trading_service.sh: pgrep, then curl the health endpoint (which may hang). */
   private checkTradingService(done: (ok: boolean) => void): void {
-    if (!this.serviceRunning) return done(false);
-    this.ctx.setTimer(LOCALHOST_LATENCY_US, HEALTH_PROBE, () => done(true));
+    if (!this.serviceRunning || !this.ctx.processRunning(TRADING)) return done(false);
+    this.svc.setTimer(LOCALHOST_LATENCY_US, HEALTH_PROBE, () => done(true));
   }
 
-  private trackScript(base: number, ok: boolean): void {
+  private trackScript(ok: boolean): void {
     const weight = this.p.weight;
     if (weight === 0) {
       this.vrrp.setFault(!ok);
       return;
     }
-    this.vrrp.setPriority(base + (ok ? Math.max(weight, 0) : Math.min(weight, 0)));
+    this.vrrp.setPriority(this.basePriority + (ok ? Math.max(weight, 0) : Math.min(weight, 0)));
   }
 
-  /** become_master.sh: `systemctl start trading_service`; the service goes active. */
+  /**
+   * become_master.sh: `systemctl start trading_service`; the service goes active. (A trading
+   * service whose process is dead stays dead: its supervisor restarts it as a standby.)
+   */
   private notifyMaster(): void {
     const epoch = this.knownEpoch + 1;
     this.knownEpoch = epoch;
     this.ctx.disk.put('epoch', epoch);
     this.serviceRunning = true;
     this.standby.stop();
-    this.senders = this.peers.map((peer) => new AsyncReplicator(this.ctx, { peer, epoch, flushInterval: 0 }));
+    this.senders = this.peers.map((peer) => new AsyncReplicator(this.svc, { peer, epoch, flushInterval: 0 }));
     this.server.becomePrimary(epoch);
   }
 
@@ -293,7 +373,16 @@ export default defineDesign({
     perNode(p.nopreempt, hosts.length, 'nopreempt');
     perNode(p.preemptDelay, hosts.length, 'preemptDelay');
     return {
-      nodes: hosts.map((id, i) => ({ id, rack: `r${i + 1}`, supervisedRestart: p.restartSec })),
+      nodes: hosts.map((id, i) => ({
+        id,
+        rack: `r${i + 1}`,
+        supervisedRestart: p.restartSec,
+        // keepalived and the trading service are separate processes (each under systemd)
+        processes: [
+          { name: TRADING, threads: ['main', HEALTH_THREAD] },
+          { name: KEEPALIVED, threads: [VRRP_THREAD] },
+        ],
+      })),
       routing: {
         kind: 'vip',
         garpCount: p.garpMasterRepeat,

@@ -133,8 +133,13 @@ export class VrrpInstance {
       this.linkFault = !this.ctx.linkUp();
       this.ctx.setTimer(LINK_POLL_US, 'vrrp-link-poll');
     }
+    if (this.options.startAsMaster && !this.faulty) return this.becomeMaster(this.options.firstAdvertDelayUs);
+    // keepalived at startup removes any virtual address a previous life left configured (one
+    // killed by SIGKILL could not clean up) before entering BACKUP or FAULT: vrrp_init_state
+    // calls vrrp_restore_interface(vrrp, false, true) (keepalived/vrrp/vrrp_scheduler.c), and
+    // vrrp_restore_interfaces_startup does the same (vrrp_daemon.c, vrrp.c)
+    this.ctx.releaseVip();
     if (this.faulty) return this.enterFault();
-    if (this.options.startAsMaster) return this.becomeMaster(this.options.firstAdvertDelayUs);
     this.enterBackup();
   }
 
