@@ -21,6 +21,12 @@
  *   (a host that reboots loses its addresses), then `--return-after-ms` (8000) later both start
  *   again: `a` (priority 150, preempt on) comes back as BACKUP and takes the VIP back from `b`.
  *   Steps of the return are timed from the fault like the others.
+ * - `advert-loss`: every packet into or out of `a`'s namespace dropped with probability `--loss`
+ *   (0.5) for `--loss-s` (30) seconds, by iptables' statistic match (this kernel has no
+ *   sch_netem, so `tc netem loss` is not available): VRRP adverts are datagrams, so `b` takes
+ *   over whenever three in a row are lost (Master_Down_Interval 3.61 s) and gives the VIP back
+ *   when it next hears `a` (preemption): steps are b's first false takeover, and the count of
+ *   takeovers in the window (`takeovers`).
  *
  * Steps come from keepalived's own log lines, read as they are written (stamped on arrival):
  * b's "Entering MASTER STATE"; the client's first failed request (sent after the fault, no
@@ -35,7 +41,7 @@ import { bound, descendants, killAll, killPid, nowMs, onCleanup, sleep, start, t
 import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
 
 const FAULT = flag('fault', 'host-death');
-const FAULTS = ['host-death', 'graceful-stop', 'check-hang', 'preempt-return'];
+const FAULTS = ['host-death', 'graceful-stop', 'check-hang', 'preempt-return', 'advert-loss'];
 if (!FAULTS.includes(FAULT)) {
   console.error(`keepalived: --fault: expected one of ${FAULTS.join(', ')}, found '${FAULT}'`);
   process.exit(2);
@@ -50,8 +56,14 @@ if (!(RETURN_AFTER_MS >= 5000)) {
   console.error(`keepalived: --return-after-ms: expected at least 5000 (b must have taken over), found '${flag('return-after-ms', '8000')}'`);
   process.exit(2);
 }
+const LOSS = Number(flag('loss', '0.5'));
+const LOSS_S = Number(flag('loss-s', '30'));
+if (!(LOSS > 0 && LOSS < 1) || !(LOSS_S >= 5 && LOSS_S <= 300)) {
+  console.error(`keepalived: --loss: expected a probability between 0 and 1 and --loss-s 5 to 300 seconds, found '${LOSS}' and '${LOSS_S}'`);
+  process.exit(2);
+}
 /** The fixture's experiment name: the fault, with a non-default weight. */
-const EXPERIMENT = FAULT === 'check-hang' && WEIGHT !== 0 ? `check-hang-weight${WEIGHT}` : FAULT;
+const EXPERIMENT = FAULT === 'check-hang' && WEIGHT !== 0 ? `check-hang-weight${WEIGHT}` : FAULT === 'advert-loss' ? `advert-loss-${Math.round(LOSS * 100)}` : FAULT;
 const SETTINGS = {
   fault: FAULT,
   advertIntS: 1,
@@ -64,6 +76,7 @@ const SETTINGS = {
   faultWindowMs: [2000, 5000],
   ...(FAULT === 'check-hang' ? { vrrpScript: { intervalS: 1, timeoutS: 1, fall: 1, rise: 1, weight: WEIGHT } } : {}),
   ...(FAULT === 'preempt-return' ? { returnAfterMs: RETURN_AFTER_MS, preempt: true, preemptDelayS: 0 } : {}),
+  ...(FAULT === 'advert-loss' ? { lossProbability: LOSS, lossS: LOSS_S, loss: "iptables -m statistic --mode random on INPUT and OUTPUT of a's namespace" } : {}),
 };
 const TRIALS = Number(flag('trials', '20'));
 const NS = { lan: 'calib-lan', a: 'calib-a', b: 'calib-b', c: 'calib-c' };
@@ -182,6 +195,9 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   if (FAULT === 'host-death') killHostA();
   else if (FAULT === 'graceful-stop') killPid(kaA, 'SIGTERM');
   else if (FAULT === 'check-hang') writeFileSync(join(dir, 'hang-a'), '');
+  else if (FAULT === 'advert-loss') {
+    for (const chain of ['INPUT', 'OUTPUT']) ip('netns', 'exec', NS.a, 'iptables', '-A', chain, '-m', 'statistic', '--mode', 'random', '--probability', String(LOSS), '-j', 'DROP');
+  }
   else {
     killHostA();
     // a reboot: the host comes back without the address keepalived had configured
@@ -191,7 +207,13 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
       // not configured
     }
   }
-  const taken = await waitFor(() => replies.some((r) => r.host === 'b' && r.ms > faultAtMs), 15_000, 20);
+  let lossEndMs: number | undefined;
+  if (FAULT === 'advert-loss') {
+    await sleep(faultAtMs + LOSS_S * 1000 - nowMs());
+    ip('netns', 'exec', NS.a, 'iptables', '-F');
+    lossEndMs = nowMs();
+  }
+  const taken = FAULT === 'advert-loss' || (await waitFor(() => replies.some((r) => r.host === 'b' && r.ms > faultAtMs), 15_000, 20));
   let returned = true;
   if (FAULT === 'preempt-return') {
     await sleep(faultAtMs + RETURN_AFTER_MS - nowMs());
@@ -227,9 +249,22 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   if (returnedAtMs !== undefined) {
     const from = returnedAtMs;
     steps.returned = rel(from);
+    steps.returnedBackup = rel(line('a', /Entering BACKUP STATE/, from)?.ms);
     steps.returnedMaster = rel(line('a', /Entering MASTER STATE/, from)?.ms);
     steps.backupBackToBackup = rel(line('b', /Entering BACKUP STATE/, from)?.ms);
     steps.clientServedByReturned = rel(replies.find((r) => r.host === 'a' && r.ms > from)?.ms);
+  }
+  if (lossEndMs !== undefined) {
+    // a takeover that began in the window counts
+    steps.firstFalseTakeover = steps.backupMaster;
+    return {
+      trial: index,
+      completed: true,
+      steps,
+      takeovers: lines.filter((l) => l.host === 'b' && l.ms >= faultAtMs && l.ms < lossEndMs! && /Entering MASTER STATE/.test(l.text)).length,
+      backupReturns: lines.filter((l) => l.host === 'b' && l.ms >= faultAtMs && l.ms < lossEndMs! && /Entering BACKUP STATE/.test(l.text)).length,
+      lostAckedWrites: 0,
+    };
   }
   void kaB;
   return {
@@ -254,6 +289,7 @@ async function main(): Promise<void> {
       'host-death': 'keepalived and the service of the MASTER host SIGKILLed at once (hasim process-crash); 2 hosts + a client in network namespaces on one bridge',
       'graceful-stop': "SIGTERM to the MASTER's keepalived (priority-0 advert), its service kept running; 2 hosts + a client in network namespaces on one bridge",
       'check-hang': `the MASTER's vrrp_script starts hanging (killed at its 1 s timeout: failed), weight ${WEIGHT}; its service keeps answering; 2 hosts + a client in network namespaces on one bridge`,
+      'advert-loss': `every packet into or out of the MASTER's namespace dropped with probability ${LOSS} for ${LOSS_S} s (iptables statistic); 2 hosts + a client in network namespaces on one bridge`,
       'preempt-return': `keepalived and the service of the MASTER host SIGKILLed and the VIP removed (host reboot), both restarted ${RETURN_AFTER_MS} ms later: the returning priority-150 host preempts; 2 hosts + a client in network namespaces on one bridge`,
     }[FAULT]!,
     versions: { keepalived: versionOf('keepalived', ['--version']), kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim() },

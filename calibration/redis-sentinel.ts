@@ -20,13 +20,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bound, killAll, killPid, nowMs, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
-import { RedisConnection, RedisError, once, type Reply } from './lib/resp.ts';
+import { RedisConnection, once, type Reply } from './lib/resp.ts';
+import { SentinelClient, sentinelMaster } from './lib/sentinel-client.ts';
 import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
 
 const REDIS_PORTS = [16379, 16380, 16381];
 const SENTINEL_PORTS = [26379, 26380, 26381];
 const SETTINGS = {
   downAfterMilliseconds: Number(flag('down-after', '5000')),
+  /** `--wait N`: each write is followed by WAIT N 1000 (the HA document's WAIT 1 1000); 0: none. */
+  waitNumreplicas: Number(flag('wait', '0')),
+  waitTimeoutMs: 1000,
   quorum: 2,
   failoverTimeoutMs: 180_000,
   parallelSyncs: 1,
@@ -84,87 +88,6 @@ function field(info: Reply, name: string): string | undefined {
   return m?.[1].trim();
 }
 
-/** SENTINEL MASTER mymaster as a map. */
-async function sentinelMaster(port: number, timeoutMs = 1000): Promise<Map<string, string>> {
-  const r = await once(port, ['SENTINEL', 'MASTER', 'mymaster'], timeoutMs);
-  const out = new Map<string, string>();
-  if (Array.isArray(r)) for (let i = 0; i + 1 < r.length; i += 2) out.set(String(r[i]), String(r[i + 1]));
-  return out;
-}
-
-/** The client: learns the master from the Sentinels and asks again after any error. */
-class SentinelClient {
-  private conn: RedisConnection | undefined;
-  private masterPort: number | undefined;
-  private stopped = false;
-  private seq = 0;
-  readonly acked = new Set<string>();
-  /** Wall-clock times of failed and served requests (ms). */
-  readonly fails: number[] = [];
-  readonly served: { ms: number; port: number }[] = [];
-
-  /** The Sentinels in the order asked; the one that answered moves to the front (redis-py). */
-  private readonly sentinels = [...SENTINEL_PORTS];
-
-  /**
-   * redis-py's Sentinel.discover_master: ask each Sentinel for SENTINEL MASTERS' entry of the
-   * service and take the first whose master is flagged master and neither s_down nor o_down
-   * (check_master_state); move that Sentinel to the front. No usable answer: MasterNotFoundError,
-   * which the application retries after its back-off.
-   */
-  private async discover(): Promise<void> {
-    this.conn?.close();
-    this.conn = undefined;
-    for (const [i, port] of this.sentinels.entries()) {
-      try {
-        const state = await sentinelMaster(port, 300);
-        const flags = (state.get('flags') ?? '').split(',');
-        if (!flags.includes('master') || flags.includes('s_down') || flags.includes('o_down')) continue;
-        [this.sentinels[0], this.sentinels[i]] = [this.sentinels[i], this.sentinels[0]];
-        this.masterPort = Number(state.get('port'));
-        this.conn = await RedisConnection.open(this.masterPort, '127.0.0.1', SETTINGS.requestTimeoutMs);
-        return;
-      } catch {
-        // next Sentinel
-      }
-    }
-  }
-
-  async run(): Promise<void> {
-    const gapMs = 1000 / SETTINGS.writesPerSecond;
-    let next = nowMs();
-    while (!this.stopped) {
-      const id = `w${++this.seq}`;
-      for (;;) {
-        if (this.stopped) return;
-        try {
-          if (!this.conn || this.conn.closed) await this.discover();
-          if (!this.conn) throw new Error('no master known');
-          const reply = await this.conn.command(['RPUSH', 'orders', id], SETTINGS.requestTimeoutMs);
-          if (reply instanceof RedisError) throw new Error(reply.message);
-          this.acked.add(id);
-          this.served.push({ ms: nowMs(), port: this.masterPort! });
-          break;
-        } catch {
-          this.fails.push(nowMs());
-          this.conn?.close();
-          this.conn = undefined;
-          await sleep(SETTINGS.retryBackoffMs);
-        }
-      }
-      next += gapMs;
-      const wait = next - nowMs();
-      if (wait > 0) await sleep(wait);
-      else next = nowMs();
-    }
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.conn?.close();
-  }
-}
-
 async function trial(index: number, rng: () => number): Promise<Record<string, unknown>> {
   const dir = tempDir(`calib-redis-${index}-`);
   const procs: Proc[] = [];
@@ -186,7 +109,7 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   for (const [i, port] of SENTINEL_PORTS.entries()) procs.push(start(`sentinel${i + 1}`, 'redis-sentinel', [sentinelConf(dir, port)], join(dir, `sentinel${i + 1}.log`)));
   const discovered = await waitFor(async () => {
     for (const port of SENTINEL_PORTS) {
-      const m = await sentinelMaster(port);
+      const m = await sentinelMaster({ host: '127.0.0.1', port });
       if (m.get('num-slaves') !== '2' || m.get('num-other-sentinels') !== '2') return false;
     }
     return true;
@@ -206,7 +129,13 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     });
     subs.push(c);
   }
-  const client = new SentinelClient();
+  const client = new SentinelClient({
+    sentinels: SENTINEL_PORTS.map((port) => ({ host: '127.0.0.1', port })),
+    writesPerSecond: SETTINGS.writesPerSecond,
+    requestTimeoutMs: SETTINGS.requestTimeoutMs,
+    retryBackoffMs: SETTINGS.retryBackoffMs,
+    wait: SETTINGS.waitNumreplicas > 0 ? { replicas: SETTINGS.waitNumreplicas, timeoutMs: SETTINGS.waitTimeoutMs } : undefined,
+  });
   const running = client.run();
   const [lo, hi] = SETTINGS.faultWindowMs;
   await sleep(lo + rng() * (hi - lo));
@@ -224,11 +153,13 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   const newMaster = client.served.at(-1)?.port;
   let lost: number | undefined;
   let lostIds: string[] = [];
+  let lostConfirmed: number | null = null;
   if (done && newMaster) {
     const list = await once(newMaster, ['LRANGE', 'orders', 0, -1], 3000);
     const have = new Set(Array.isArray(list) ? list.map(String) : []);
     lostIds = [...client.acked].filter((id) => !have.has(id));
     lost = lostIds.length;
+    lostConfirmed = client.acks.filter((a) => (a.replicas ?? 0) >= 1 && !have.has(a.id)).length;
   }
   const firstFail = client.fails.find((ms) => ms >= t.killAtMs);
   const firstServed = client.served.find((s) => s.ms > t.killAtMs && s.port !== REDIS_PORTS[0]);
@@ -257,6 +188,7 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     elections: t.events['+try-failover']?.length ?? 0,
     ackedWrites: client.acked.size,
     lostAckedWrites: lost ?? null,
+    ...(SETTINGS.waitNumreplicas > 0 ? { waitConfirmedWrites: client.acks.filter((a) => (a.replicas ?? 0) >= 1).length, lostWaitConfirmed: lostConfirmed } : {}),
     lostIds: lostIds.slice(0, 20),
   };
 }
@@ -264,12 +196,12 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
 async function main(): Promise<void> {
   const writer = new FixtureWriter({
     system: 'redis-sentinel',
-    experiment: `master-kill${SETTINGS.downAfterMilliseconds === 5000 ? '' : '-' + SETTINGS.downAfterMilliseconds}`,
-    description: 'kill -9 of the Redis master process (its host lives: connections reset at once); 3 Redis + 3 Sentinels on loopback; a Sentinel-following client with redis-py discovery (skips Sentinels that flag the master down)',
+    experiment: `master-kill${SETTINGS.downAfterMilliseconds === 5000 ? '' : '-' + SETTINGS.downAfterMilliseconds}${SETTINGS.waitNumreplicas > 0 ? `-wait${SETTINGS.waitNumreplicas}` : ''}`,
+    description: `kill -9 of the Redis master process (its host lives: connections reset at once); 3 Redis + 3 Sentinels on loopback; a Sentinel-following client with redis-py discovery (skips Sentinels that flag the master down)${SETTINGS.waitNumreplicas > 0 ? `; each write followed by WAIT ${SETTINGS.waitNumreplicas} ${SETTINGS.waitTimeoutMs}, acked whatever WAIT returns (lostWaitConfirmed: lost writes WAIT had confirmed on a replica)` : ''}`,
     versions: { 'redis-server': versionOf('redis-server'), 'redis-sentinel': versionOf('redis-sentinel') },
     settings: SETTINGS,
   });
-  await recordTrials(writer, TRIALS, trial, (record, s) => `sdown ${s.sdown} odown ${s.odown} promoted ${s.promoted} switch ${s.switchMaster} served ${s.clientFirstServed} lost ${record.lostAckedWrites}`);
+  await recordTrials(writer, TRIALS, trial, (record, s) => `sdown ${s.sdown} odown ${s.odown} promoted ${s.promoted} switch ${s.switchMaster} served ${s.clientFirstServed} lost ${record.lostAckedWrites} (WAIT-confirmed ${record.lostWaitConfirmed})`);
 }
 
 await main();

@@ -3,7 +3,7 @@
  * every system in turn. Each harness is bounded in time, uses only loopback (or network
  * namespaces it creates and removes) and ends only the processes it started.
  *
- *   npm run calibrate redis-sentinel -- --trials 20
+ *   npm run calibrate redis-sentinel -- --trials 20    (its partition experiments need root)
  *   npm run calibrate etcd -- --trials 25 --pre-vote true
  *   npm run calibrate keepalived -- --trials 20            (root: network namespaces)
  *   npm run calibrate patroni -- --trials 12               (root: PostgreSQL runs as postgres)
@@ -12,10 +12,27 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const HARNESSES: Record<string, string[][]> = {
-  'redis-sentinel': [['redis-sentinel.ts']],
+  'redis-sentinel': [
+    ['redis-sentinel.ts'],
+    ['redis-sentinel.ts', '--wait', '1'],
+    // root: network namespaces and iptables
+    ['redis-partition.ts'],
+    ['redis-partition.ts', '--min-replicas', '1'],
+  ],
   etcd: [['etcd.ts', '--pre-vote', 'false'], ['etcd.ts', '--pre-vote', 'true']],
-  keepalived: [['keepalived.ts', '--fault', 'host-death'], ['keepalived.ts', '--fault', 'graceful-stop']],
-  patroni: [['patroni.ts']],
+  keepalived: [
+    ['keepalived.ts', '--fault', 'host-death'],
+    ['keepalived.ts', '--fault', 'graceful-stop'],
+    ['keepalived.ts', '--fault', 'check-hang'],
+    ['keepalived.ts', '--fault', 'check-hang', '--weight', '-60'],
+    ['keepalived.ts', '--fault', 'preempt-return'],
+  ],
+  patroni: [
+    ['patroni.ts'],
+    ['patroni.ts', '--experiment', 'primary-host-death', '--client', 'haproxy'],
+    ['patroni.ts', '--experiment', 'async-lag'],
+    ['patroni.ts', '--experiment', 'sync-standby-kill'],
+  ],
 };
 
 const [system, ...rest] = process.argv.slice(2);

@@ -151,8 +151,8 @@ export class RedisConnection {
 }
 
 /** One command on a fresh connection. */
-export async function once(port: number, args: (string | number)[], timeoutMs = 1000): Promise<Reply> {
-  const c = await RedisConnection.open(port, '127.0.0.1', timeoutMs);
+export async function once(port: number, args: (string | number)[], timeoutMs = 1000, host = '127.0.0.1'): Promise<Reply> {
+  const c = await RedisConnection.open(port, host, timeoutMs);
   try {
     return await c.command(args, timeoutMs);
   } finally {

@@ -11,7 +11,7 @@
 import type { History, HistoryEvent } from '../history/history.ts';
 import { MS, type Micros } from '../sim/time.ts';
 import type { Workload } from '../world/client.ts';
-import { firstFailedAfter, firstServedAfter } from './client-view.ts';
+import { firstFailedAfter, firstServedAfter, lastServedBy } from './client-view.ts';
 
 export interface StepDef {
   name: string;
@@ -109,6 +109,52 @@ const SENTINEL_STEPS: StepDef[] = [
   ...clientSteps,
 ];
 
+function firstNoteOn(nodes: readonly string[], pattern: RegExp, afterMs = 0): StepDef['at'] {
+  return (history, fault) =>
+    history.events.find((e): e is Ev<'note'> => e.type === 'note' && e.time >= fault.at + afterMs * MS && nodes.includes(e.node) && pattern.test(e.text))?.time;
+}
+
+/** The Jepsen partition's length (the harness's --partition-s). */
+const PARTITION_MS = 16_000;
+const MAJORITY_SENTINELS = ['sentinel2', 'sentinel3'];
+
+/**
+ * The partition {redis1, sentinel1, client 1} | {the other boxes, client 2}: steps of the
+ * majority's failover, of each client, and of the heal (ms from the partition).
+ */
+const SENTINEL_PARTITION_STEPS: StepDef[] = [
+  { name: 'sdown', doc: 'first majority Sentinel: +sdown master', at: firstNoteOn(MAJORITY_SENTINELS, /^sentinel: \+sdown master/) },
+  { name: 'odown', doc: 'first majority Sentinel: +odown master', at: firstNoteOn(MAJORITY_SENTINELS, /^sentinel: \+odown master/) },
+  { name: 'electedLeader', doc: '+elected-leader', at: firstNoteOn(MAJORITY_SENTINELS, /\+elected-leader/) },
+  { name: 'promoted', doc: '+promoted-slave', at: firstNoteOn(MAJORITY_SENTINELS, /\+promoted-slave/) },
+  { name: 'switchMaster', doc: 'first majority +switch-master', at: firstNoteOn(MAJORITY_SENTINELS, /\+switch-master/) },
+  { name: 'majorityClientFirstFailed', doc: 'client 2 (majority side): first failed request', at: (h, f) => firstFailedAfter(h, f.at, 'client:2') },
+  { name: 'majorityClientServed', doc: 'client 2 first served by the new master', at: (h, f) => firstServedAfter(h, f.at, 'redis1', 'client:2') },
+  { name: 'isolatedLastAck', doc: 'client 1 (with the old master): its last write acked by the old master during the partition', at: (h, f) => lastServedBy(h, 'client:1', 'redis1', f.at, f.at + PARTITION_MS * MS) },
+  { name: 'oldMasterConverted', doc: 'after the heal: +convert-to-slave (the old master made a replica)', at: firstNoteOn(['sentinel1', ...MAJORITY_SENTINELS], /\+convert-to-slave/, PARTITION_MS) },
+  { name: 'isolatedClientServedNew', doc: 'client 1 first served by the new master after the heal', at: (h, f) => firstServedAfter(h, f.at + PARTITION_MS * MS, 'redis1', 'client:1') },
+];
+
+const SENTINEL_PARAMS = { downAfterMilliseconds: 5000, quorum: 2, failoverTimeout: '180s', parallelSyncs: 1 };
+
+const sentinelPartition = (minReplicas: number): Experiment => ({
+  id: `redis-sentinel--partition${minReplicas > 0 ? `-min-replicas${minReplicas}` : ''}`,
+  system: 'redis-sentinel',
+  design: 'redis-sentinel',
+  params: { ...SENTINEL_PARAMS, minReplicasToWrite: minReplicas, minReplicasMaxLag: '10s' },
+  // two harness clients, 200 writes/s each
+  workload: { ...HARNESS_CLIENT, ordersPerSecond: 400, clients: 2 },
+  fault: { kind: 'partition', fields: `groups: [[redis1, sentinel1, client:1], [redis2, sentinel2, redis3, sentinel3, client:2]], for: ${PARTITION_MS}ms` },
+  faultWindowMs: [2000, 12_000],
+  afterFaultMs: PARTITION_MS + 14_000,
+  // a partition run (two clients, ~45 s simulated) costs ~0.4 s: few seeds keep npm test short
+  seeds: 10,
+  // each trial takes about a minute in namespaces: the recordings hold 12-15
+  minTrials: 12,
+  steps: SENTINEL_PARTITION_STEPS,
+  chain: ['sdown', 'odown', 'electedLeader', 'promoted', 'switchMaster'],
+});
+
 /** A candidate declaration is a pre-vote when it keeps the node's term. */
 function raftSteps(): StepDef[] {
   const candidacies = (history: History, fault: FaultFacts) => {
@@ -182,6 +228,11 @@ const RETURN_AFTER_MS = 8000;
 
 const KEEPALIVED_RETURN_STEPS: StepDef[] = [
   ...KEEPALIVED_STEPS,
+  {
+    name: 'returnedBackup',
+    doc: 'a, started again: "Entering BACKUP STATE (init)" (keepalived is up)',
+    at: (h, f) => h.events.find((e) => e.type === 'role' && e.node === 'a' && e.role !== 'primary' && e.time >= f.at)?.time,
+  },
   { name: 'returnedMaster', doc: 'a, started again: "Entering MASTER STATE" (preempts b)', at: firstVipClaim('a') },
   {
     name: 'backupBackToBackup',
@@ -194,6 +245,14 @@ const KEEPALIVED_RETURN_STEPS: StepDef[] = [
     at: (h, f) => h.events.find((e) => e.type === 'ok' && e.node === 'a' && e.time >= f.at + RETURN_AFTER_MS * MS)?.time,
   },
 ];
+
+/** advert-loss: the harness's --loss-s. */
+const LOSS_MS = 30_000;
+
+/** How many times b became MASTER in the `windowMs` after the fault. */
+function takeoversIn(windowMs: number): (history: History, fault: FaultFacts) => number {
+  return (history, fault) => history.events.filter((e) => e.type === 'role' && e.node === 'b' && e.role === 'primary' && e.time >= fault.at && e.time < fault.at + windowMs * MS).length;
+}
 
 /** A keepalived experiment with the harness's settings. */
 const keepalived = (id: string, params: Record<string, unknown>, fault: Experiment['fault'], steps: StepDef[], chain?: string[]): Experiment => ({
@@ -216,6 +275,35 @@ const PATRONI_STEPS: StepDef[] = [
   ...clientSteps,
 ];
 
+/** With HAProxy in front (Patroni's example haproxy.cfg): its view of the old and new primary. */
+const PATRONI_HAPROXY_STEPS: StepDef[] = [
+  PATRONI_STEPS[0],
+  { name: 'promoted', doc: "the new primary's REST API answers /primary with 200 (PostgreSQL promoted)", at: (h, f) => h.events.find((e) => e.type === 'role' && e.role === 'primary' && e.node !== f.node && e.time >= f.at)?.time },
+  { name: 'haproxyOldDown', doc: 'HAProxy: "Server calib/pg1 is DOWN" (fall 3 checks, inter 3 s)', at: (h, f) => h.events.find((e) => e.type === 'lb' && e.node === f.node && !e.healthy && e.time >= f.at)?.time },
+  { name: 'haproxyRoutesNew', doc: 'HAProxy: "Server calib/<new primary> is UP" (rise 2 checks): the HAProxy catch-up', at: (h, f) => h.events.find((e) => e.type === 'lb' && e.node !== f.node && e.healthy && e.time >= f.at)?.time },
+  ...clientSteps,
+];
+
+const PATRONI_PARAMS = { ttl: '30s', loopWait: '10s', retryTimeout: '10s', synchronousMode: 'off' };
+
+/** A Patroni host-death experiment with the client through HAProxy (`preceding`: faults before the kill). */
+const patroniHaproxy = (id: string, preceding?: FaultSpec['preceding']): Experiment => ({
+  id: `patroni--${id}`,
+  system: 'patroni',
+  design: 'postgres-patroni',
+  params: PATRONI_PARAMS,
+  workload: HARNESS_CLIENT,
+  fault: { kind: 'process-crash', target: 'pg1', preceding },
+  faultWindowMs: [10_000, 20_000],
+  afterFaultMs: 38_000,
+  // a Patroni run costs ~0.4 s (more under load): few seeds keep npm test short
+  seeds: 8,
+  // each trial sets up a cluster (1-5 min): recordings hold 6-10
+  minTrials: 6,
+  steps: PATRONI_HAPROXY_STEPS,
+  chain: ['leaderKeyTaken', 'promoted', 'haproxyRoutesNew', 'clientFirstServed'],
+});
+
 export const EXPERIMENTS: Experiment[] = [
   {
     id: 'redis-sentinel--master-kill',
@@ -230,6 +318,21 @@ export const EXPERIMENTS: Experiment[] = [
     steps: SENTINEL_STEPS,
     chain: ['sdown', 'odown', 'electedLeader', 'selectedReplica', 'replicaofNoOne', 'promoted', 'switchMaster', 'failoverEnd'],
   },
+  {
+    id: 'redis-sentinel--master-kill-wait1',
+    system: 'redis-sentinel',
+    design: 'redis-sentinel',
+    // each write followed by WAIT 1 1000, acked whatever it returns (the HA document's use)
+    params: { ...SENTINEL_PARAMS, waitNumreplicas: 1, waitTimeout: '1000ms' },
+    workload: HARNESS_CLIENT,
+    fault: { kind: 'process-crash', target: 'redis1' },
+    faultWindowMs: [2000, 12_000],
+    afterFaultMs: 10_000,
+    seeds: 20,
+    steps: SENTINEL_STEPS,
+    chain: ['sdown', 'odown', 'electedLeader', 'promoted', 'switchMaster'],
+  },
+  sentinelPartition(0),
   etcd(false),
   etcd(true),
   {
@@ -263,6 +366,26 @@ export const EXPERIMENTS: Experiment[] = [
   // the check hangs (its curl to a stuck health endpoint): keepalived and the service's order
   // thread run on, only the health endpoint is stuck
   keepalived('check-hang', checkScript(0), { kind: 'deadlock', target: 'a', fields: 'threads: [heartbeat, main]' }, KEEPALIVED_HANG_STEPS, ['masterFault', 'backupMaster']),
+  keepalived('check-hang-weight-60', checkScript(-60), { kind: 'deadlock', target: 'a', fields: 'threads: [heartbeat, main]' }, KEEPALIVED_STEPS),
+  keepalived('preempt-return', KEEPALIVED_PARAMS, { kind: 'process-crash', target: 'a', fields: `restartAfter: ${RETURN_AFTER_MS}ms` }, KEEPALIVED_RETURN_STEPS, ['returnedBackup', 'returnedMaster', 'backupBackToBackup']),
+  patroniHaproxy('primary-host-death-haproxy'),
+  {
+    id: 'patroni--sync-standby-kill',
+    system: 'patroni',
+    design: 'postgres-patroni',
+    params: { ...PATRONI_PARAMS, synchronousMode: 'on' },
+    workload: HARNESS_CLIENT,
+    fault: { unmodelled: "hasim cannot kill one process of a host (the sync standby's PostgreSQL) while another (its Patroni) lives on: the world's component crash is in progress (the procs helper), and the patroni helper's model of Patroni restarting its PostgreSQL with it" },
+    faultWindowMs: [10_000, 20_000],
+    afterFaultMs: 30_000,
+    minTrials: 8,
+    steps: [
+      ...clientSteps,
+      { name: 'syncStandbyDropped', doc: 'the primary\'s HA loop drops the dead sync standby ("Updating synchronous privilege temporarily from [it] to []"): about loop_wait / 2', at: firstNote(/^patroni: sync standby dropped/) },
+      { name: 'syncReassigned', doc: 'primary: "Assigning synchronous standby status to [the other replica]"', at: firstNote(/^patroni: sync standby/) },
+      { name: 'standbyRestarted', doc: 'the killed standby\'s Patroni: "starting as a secondary"', at: firstNote(/^patroni: starting as a secondary/) },
+    ],
+  },
   {
     id: 'keepalived--graceful-stop',
     system: 'keepalived',

@@ -17,6 +17,11 @@ export interface Residual {
 }
 
 const SENTINEL = 'redis-sentinel--master-kill';
+const WAIT1 = 'redis-sentinel--master-kill-wait1';
+const PARTITION = 'redis-sentinel--partition';
+
+const UDP_CLIENT =
+  "the harness's service and client speak UDP, so a request to the host whose processes were killed gets no answer and fails at its 1 s timeout; hasim's clients ride TCP, and the living kernel refuses them at once (a TCP service behind the VIP would fail as fast)";
 
 /** etcd's elections run on a 100 ms tick: a timeout of k ticks fires (k - 1) ticks plus part of one after the last heartbeat. */
 const TICKS =
@@ -32,6 +37,22 @@ export const RESIDUALS: Residual[] = [
     experiment: SENTINEL,
     step: 'sdown→odown',
     cause: 'with the kill now seen at once, hasim\'s Sentinels reach ODOWN about 20 ms sooner after SDOWN than the real ones (median 95 vs 114 ms, p90 119 vs 162); not established why (the is-master-down-by-addr round trip, or late ticks on the loaded machine)',
+  },
+  {
+    experiment: WAIT1,
+    step: 'clientFirstFailed',
+    cause: 'as without WAIT: the real client has a request in flight and sees the reset at once; hasim\'s learns of it with its next order and retry (about 40 ms)',
+  },
+  {
+    experiment: WAIT1,
+    step: 'sdown→odown',
+    cause: 'as without WAIT (median 130 vs 95 ms, p90 220 vs 121): hasim\'s Sentinels reach ODOWN sooner after SDOWN; not established why',
+  },
+  {
+    experiment: WAIT1,
+    step: 'odown→electedLeader',
+    cause:
+      'medians agree (82 vs 74 ms) but the real p90 is 217 ms against 100: this recording ran at load 30-37 on 2 cores, where Sentinel\'s 100 ms cron and the vote round trips run late; the same interval agreed in the master-kill recording at load 12-20. Likely the machine, not the model: re-record on a quiet machine',
   },
   {
     experiment: 'etcd--leader-kill-prevote-off',
@@ -54,7 +75,7 @@ export const RESIDUALS: Residual[] = [
   {
     experiment: 'keepalived--host-death',
     step: 'clientFirstFailed',
-    cause: 'the harness\'s service and client speak UDP, so a request to the host whose processes were killed gets no answer and fails at its 1 s timeout; hasim\'s clients ride TCP, and the living kernel refuses them at once (a TCP service behind the VIP would fail as fast)',
+    cause: UDP_CLIENT,
   },
   {
     experiment: 'patroni--primary-host-death',
@@ -77,6 +98,70 @@ export const RESIDUALS: Residual[] = [
     step: 'lostAckedWrites',
     cause:
       "the same cause: in hasim the faulted MASTER keeps acking the orders that reach it through stale ARP entries after b has taken over, and those are lost (1 run in 30); the real a drops them once it removed the VIP. (The harness's service is a stateless echo: the real 0 is \"nothing reaches a after FAULT\", not a count of writes.)",
+  },
+  {
+    experiment: 'keepalived--check-hang-weight-60',
+    step: 'clientFirstFailed',
+    cause:
+      "with weight -60 a stays MASTER at priority 90 and keeps its VIP until b's first advert after b took over (Master_Down_Interval): the real client's failures are a few requests in flight when a drops the VIP, or a stray unanswered request later (the recording ran at load 30+; 1 s UDP timeouts), in every trial; hasim's client sees a failure in about a third of the runs, at the takeover. Not established which; re-record on a quiet machine",
+  },
+  {
+    experiment: 'keepalived--check-hang-weight-60',
+    step: 'lostAckedWrites',
+    cause:
+      "hasim's a keeps acking the orders that reach it until it hears b, and one run in 30 loses one; the real a drops the VIP at b's first advert as well, but the harness's stateless echo service cannot count lost writes (the real 0 is not a count)",
+  },
+  {
+    experiment: 'keepalived--preempt-return',
+    step: 'clientFirstFailed',
+    cause: UDP_CLIENT,
+  },
+  {
+    experiment: 'keepalived--preempt-return',
+    step: 'returnedMaster→backupBackToBackup',
+    cause:
+      "b steps down on a's first advert, within a millisecond in both; the real p90 of 27 ms is the harness's stamping: keepalived's log lines are stamped when the harness reads them from the pipe, late at load 20-35",
+  },
+  {
+    experiment: 'keepalived--preempt-return',
+    step: 'lostAckedWrites',
+    cause:
+      "hasim's returning a takes the VIP back while b's last acked orders are still on their way to it (asynchronous replication), and one run in 20 loses one: a real hazard of preemption with async state. The harness's stateless echo service cannot count lost writes (its 0 is not a count)",
+  },
+  {
+    experiment: PARTITION,
+    step: 'majorityClientFirstFailed',
+    cause:
+      "the majority-side client's request to the cut-off master fails at its 1 s timeout in both, but the real client's timer fires late: the recording ran at load 20-35 on 2 cores, where a Node timer in the client's namespace process runs hundreds of ms late (median 1.42 s vs 1.00 s). keepalived's client stamps a failure at send + 1 s and shows no such delay. Re-record on a quiet machine",
+  },
+  {
+    experiment: PARTITION,
+    step: 'sdown→odown',
+    cause:
+      "hasim's majority Sentinels agree on ODOWN sooner after the first SDOWN than the real ones (median 155 vs 444 ms, p90 248 vs 1158): with a partition nothing resets, each Sentinel's SDOWN comes at its own PING phase, and the real one learns the other's view through is-master-down-by-addr asked once a second (SENTINEL_ASK_PERIOD); the same gap shows, smaller, after a kill. Not established whether hasim asks more often or draws the phases closer",
+  },
+  {
+    experiment: PARTITION,
+    step: 'promoted→switchMaster',
+    cause: 'medians agree (82 vs 59 ms) but the real p90 is 143 ms against 91: the hello that announces the new configuration rides the loaded machine (load 20-35); it agreed in the master-kill recordings',
+  },
+  {
+    experiment: 'patroni--primary-host-death-haproxy',
+    step: 'leaderKeyTaken→promoted',
+    cause:
+      "the steps differ in what they see: the harness's `promoted` is the new leader's REST /primary answering 200, which Patroni 3.0 returns once it holds the key and has asked PostgreSQL to promote (about the time of its log line, -41 ms median), while hasim's role event comes when the promotion completes, the model's 500 ms later",
+  },
+  {
+    experiment: 'patroni--primary-host-death-haproxy',
+    step: 'haproxyRoutesNew→clientFirstServed',
+    cause:
+      "once HAProxy marks the new primary UP, the real client is served 38 ms later (p90 61): its retry cycle is a TCP connection through HAProxy, PostgreSQL's start-up handshake and a 20 ms back-off, slow at load 20-35; hasim's client is served within a few ms of the check, without the connection set-up",
+  },
+  {
+    experiment: 'patroni--sync-standby-kill',
+    step: '*',
+    cause:
+      "hasim cannot yet kill one process of a host (the sync standby's PostgreSQL) while another (its Patroni) lives on, nor does its Patroni restart a dead PostgreSQL: needs the world's per-process crash (the procs helper) and the postgres-patroni model's use of it (the patroni helper). Real: commits block from the kill until the primary's HA loop drops the dead standby, a median of 5.4 s (loop_wait / 2, as Patroni's docs say)",
   },
   {
     experiment: 'keepalived--graceful-stop',
