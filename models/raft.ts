@@ -6,8 +6,10 @@
  * n1..nN in separate racks, learners learner1..learnerK beside them (clients do not use them). Clients talk to the nodes directly: a follower refuses with
  * `not-primary` and names the leader; a client that times out tries the next node.
  *
- * Modelled (src/parts/raft-*.ts): leader election with randomised timeouts in [T, max), max 2T
- * by default (etcd) or set to run the Raft paper's Figure 16 lines; learners that replicate
+ * Modelled (src/parts/raft-*.ts): time counted in ticks of a free-running ticker per node, each
+ * with its own phase (etcd; see `raft-ticker.ts`), so timeouts are quantised and a vote can reach
+ * a voter whose lease is a tick from its end; leader election with randomised timeouts in
+ * [T, max) ticks, max 2T by default (etcd) or set to run the Raft paper's Figure 16 lines; learners that replicate
  * but neither vote, campaign nor count for commit, lease or CheckQuorum (etcd learners); a
  * candidate needs a majority of votes; optional PreVote; CheckQuorum with leader stickiness
  * (a node that heard from a leader within T ignores vote requests); log replication with
@@ -34,6 +36,15 @@
  * Defaults and sources:
  * - heartbeatInterval 100 ms, electionTimeout 1000 ms: etcd's `--heartbeat-interval=100` and
  *   `--election-timeout=1000` (etcd docs, op-guide/configuration and tuning);
+ * - ticker `heartbeat`: the etcd server's tick is its heartbeat interval (embed/config.go: `TickMs`
+ *   is `--heartbeat-interval`; `ElectionTicks() = ElectionMs / TickMs`, integer division), the
+ *   leader sends a heartbeat every tick (etcdserver/raft.go: `HeartbeatTick: 1`), and raft counts
+ *   every timeout in ticks (etcd-io/raft raft.go: `tickElection`, `tickHeartbeat`,
+ *   `pastElectionTimeout`, the lease check `r.electionElapsed < r.electionTimeout` in `Step`).
+ *   So electionTimeout is rounded down to whole heartbeats, as etcd does, and must be at least two
+ *   (raft's Config.validate: "election tick must be greater than heartbeat tick"). `none`: timers
+ *   run continuously (to the simulator's microsecond), as in the Raft paper's LogCabin, which
+ *   the Figure 16 test reproduces;
  * - the timeout is drawn uniformly in [electionTimeout, 2 x electionTimeout): etcd raft's
  *   `randomizedElectionTimeout` (raft.go, `resetRandomizedElectionTimeout`); for the paper's
  *   150-300 ms (Raft paper §5.2 and §9.3) set `electionTimeout=150ms` with a shorter heartbeat;
@@ -55,13 +66,25 @@
  *   `RestartSec=10s`) restarts a crashed etcd, and one that stopped on a disk error.
  */
 import { InputError } from '../src/sim/input-error.ts';
-import { formatDuration } from '../src/sim/time.ts';
+import { formatDuration, type Micros } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
 import { majorityOf } from '../src/world/estimate-declaration.ts';
 import { RaftNode } from '../src/parts/raft-node.ts';
 
 const voterIds = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 const learnerIds = (n: number) => Array.from({ length: n }, (_, i) => `learner${i + 1}`);
+
+/**
+ * The timeouts as the ticker counts them: etcd's tick is the heartbeat interval and the election
+ * timeout a whole number of them (rounded down, as etcd's integer division); without a ticker
+ * every count is in microseconds.
+ */
+function timeoutsInTicks(p: { ticker: string; heartbeatInterval: Micros; electionTimeout: Micros; electionTimeoutMax: Micros }) {
+  const tickUs = p.ticker === 'heartbeat' ? p.heartbeatInterval : 1;
+  const electionTicks = Math.floor(p.electionTimeout / tickUs);
+  const electionTicksMax = p.electionTimeoutMax === 0 ? 2 * electionTicks : Math.max(electionTicks, Math.floor(p.electionTimeoutMax / tickUs));
+  return { tickUs, heartbeatTicks: Math.floor(p.heartbeatInterval / tickUs), electionTicks, electionTicksMax };
+}
 
 export default defineDesign({
   name: 'raft',
@@ -76,6 +99,7 @@ export default defineDesign({
     checkQuorum: { kind: 'boolean', default: true, doc: 'a leader without a majority for T steps down; nodes that heard a leader within T ignore votes', source: 'etcd server sets raft Config.CheckQuorum = true' },
     maxEntriesPerAppend: { kind: 'integer', default: 1024, min: 1, doc: 'most entries per AppendEntries', source: 'stands in for etcd MaxSizePerMsg (1 MiB)' },
     forwardProposals: { kind: 'boolean', default: true, doc: 'a follower forwards a client request to the leader it knows (false: it refuses, naming the leader)', source: 'etcd raft.go stepFollower: MsgProp is sent on to r.lead; with no leader the proposal is dropped (ErrProposalDropped)' },
+    ticker: { kind: 'enum', default: 'heartbeat', values: ['heartbeat', 'none'], doc: 'heartbeat: timeouts counted in ticks of heartbeatInterval, each node\'s ticker at its own phase (etcd); none: continuous timers (the Raft paper\'s LogCabin)', source: 'etcd: TickMs = --heartbeat-interval, HeartbeatTick 1, ElectionTicks = election-timeout / heartbeat-interval (embed/config.go, etcdserver/raft.go); etcd-io/raft raft.go tickElection/tickHeartbeat' },
     restartSec: { kind: 'duration', default: '10s', doc: 'the supervisor restarts a crashed or stopped etcd after this long', source: 'etcd contrib/systemd/etcd.service: Restart=always, RestartSec=10s' },
   },
   topology: (p) => {
@@ -84,6 +108,9 @@ export default defineDesign({
     }
     if (p.heartbeatInterval >= p.electionTimeout) {
       throw new InputError('--set', 'heartbeatInterval', `a duration shorter than electionTimeout (${formatDuration(p.electionTimeout)})`, formatDuration(p.heartbeatInterval));
+    }
+    if (p.ticker === 'heartbeat' && Math.floor(p.electionTimeout / p.heartbeatInterval) < 2) {
+      throw new InputError('--set', 'electionTimeout', `at least 2 x heartbeatInterval (${formatDuration(2 * p.heartbeatInterval)}): etcd counts it in heartbeat ticks and needs more than one`, formatDuration(p.electionTimeout));
     }
     const ids = voterIds(p.nodes);
     return {
@@ -94,9 +121,7 @@ export default defineDesign({
   },
   createNode: (ctx, p) =>
     new RaftNode(ctx, {
-      heartbeatIntervalUs: p.heartbeatInterval,
-      electionTimeoutUs: p.electionTimeout,
-      electionTimeoutMaxUs: p.electionTimeoutMax === 0 ? 2 * p.electionTimeout : p.electionTimeoutMax,
+      ...timeoutsInTicks(p),
       voters: voterIds(p.nodes),
       learners: learnerIds(p.learners),
       preVote: p.preVote,

@@ -10,12 +10,18 @@ import type { Msg } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 
 export interface RaftConfig {
-  /** How often a leader sends AppendEntries to every follower, even when idle. */
-  heartbeatIntervalUs: Micros;
-  /** The base election timeout T: a follower campaigns after a random timeout in [T, max). */
-  electionTimeoutUs: Micros;
+  /**
+   * The length of one tick of each node's free-running ticker (see `raft-ticker.ts`); every
+   * timeout below is counted in these ticks. etcd: the server's `--heartbeat-interval`. 1 (the
+   * simulator's resolution): no ticker, continuous timers in microseconds.
+   */
+  tickUs: Micros;
+  /** How often a leader sends AppendEntries to every follower, even when idle (etcd: 1 tick). */
+  heartbeatTicks: number;
+  /** The base election timeout T: a follower campaigns after a random timeout in [T, max) ticks. */
+  electionTicks: number;
   /** The upper end of the randomised timeout (exclusive; equal to T: no randomness). etcd: 2T. */
-  electionTimeoutMaxUs: Micros;
+  electionTicksMax: number;
   /**
    * The voting members; the others are learners (etcd `member add --learner`): they receive
    * the log but never vote, campaign or count towards a majority.
@@ -38,12 +44,25 @@ export interface RaftConfig {
   forwardProposals?: boolean;
 }
 
+/** Whether timeouts run on a ticker (etcd) rather than continuously (tick of 1 us). */
+export function ticked(config: RaftConfig): boolean {
+  return config.tickUs > 1;
+}
+
+/** The base election timeout T in microseconds. */
+export function electionTimeoutUs(config: RaftConfig): Micros {
+  return config.electionTicks * config.tickUs;
+}
+
 /**
  * How long a leader may act on a majority's last answers: T minus one heartbeat, a margin for
- * clock drift between the leader and its voters (see the lease argument in `raft-node.ts`).
+ * clock drift between the leader and its voters, and, on a ticker, minus one more tick: a voter
+ * counts T in its own ticks from the answer, so it may vote again a tick less than T after it
+ * (see the lease argument in `raft-node.ts`).
  */
 export function leaseUs(config: RaftConfig): Micros {
-  return config.electionTimeoutUs - config.heartbeatIntervalUs;
+  const quantisationUs = ticked(config) ? config.tickUs : 0;
+  return (config.electionTicks - config.heartbeatTicks) * config.tickUs - quantisationUs;
 }
 
 /** The smallest majority of `nodes` voters. */

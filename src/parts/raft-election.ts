@@ -7,12 +7,22 @@
  *       ^                                                                 |
  *       +--------------- a higher term, or a leader of this term ---------+
  *
- * The election timer measures the monotonic clock: a follower campaigns once it has not
- * heard from a leader for its randomised timeout R, drawn uniformly in [T, max) at each
- * transition (etcd's randomizedElectionTimeout, max = 2T; the Raft paper's Figure 16 varies
- * both ends). A learner never campaigns and is never asked for a vote. Hearing from the leader only moves the
- * deadline; the one timer re-arms itself lazily when it fires early, so a steady stream of
- * AppendEntries costs no timer operations.
+ * The election timer counts ticks of the node's own free-running ticker (`raft-ticker.ts`), as
+ * etcd's `tickElection` does (etcd-io/raft raft.go): a follower campaigns at the R-th tick after
+ * it last heard from a leader, R drawn uniformly in [T, max) ticks at each transition (etcd's
+ * `resetRandomizedElectionTimeout`, max = 2T; the Raft paper's Figure 16 varies both ends, on
+ * continuous timers: a tick of 1 us). A learner never campaigns and is never asked for a vote.
+ * Hearing from the leader only moves the count's start; the one timer re-arms itself lazily
+ * when it fires early, so a steady stream of AppendEntries costs no timer operations.
+ *
+ * CheckQuorum's lease is counted the same way (raft.go `Step`: `inLease := r.checkQuorum &&
+ * r.lead != None && r.electionElapsed < r.electionTimeout`): a follower ignores a vote request
+ * until T of its own ticks have passed since it heard the leader, which can be a tick less than
+ * T. When the first candidate fires at R = T ticks, the other voter's ticker may still be a tick
+ * short: the request is ignored, the candidate's term is lost, and without PreVote the election
+ * takes a second round (3 of 30 etcd 3.4 leader kills, calibration/fixtures). With PreVote only
+ * the poll is lost: the ignoring voter, once its own timeout fires, wins the poll from the
+ * (pre-)candidate, which has no leader and so no lease, and the term is raised once.
  *
  * A vote is granted only once the vote (with the term) is durable (`disk.put` + fsync); the
  * candidate counts its own vote only once that is durable too.
@@ -28,8 +38,8 @@ const ELECTION_STARTED = emitsProbe(import.meta.url, SHARED_STARTED);
 const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 
 export class RaftElection {
-  /** The current randomised timeout R. */
-  private timeoutUs: Micros = 0;
+  /** The current randomised timeout R, in ticks. */
+  private timeoutTicks = 0;
   /** Monotonic instant the timeout counts from (last transition, vote granted or leader heard). */
   private since: Micros = 0;
   private timer: TimerHandle | undefined;
@@ -41,16 +51,16 @@ export class RaftElection {
   constructor(private readonly node: RaftNode) {}
 
   /**
-   * Restarts the countdown with a freshly drawn timeout (every role transition); `advanceUs`
-   * counts as already elapsed (etcd's initial election tick advance).
+   * Restarts the countdown with a freshly drawn timeout (every role transition); `advanceTicks`
+   * count as already elapsed (etcd's initial election tick advance).
    */
-  restartTimer(advanceUs: Micros = 0): void {
+  restartTimer(advanceTicks = 0): void {
     const { ctx, config } = this.node;
-    const spreadUs = config.electionTimeoutMaxUs - config.electionTimeoutUs;
-    this.timeoutUs = config.electionTimeoutUs + Math.floor(ctx.rng.float() * spreadUs) - advanceUs;
+    const spreadTicks = config.electionTicksMax - config.electionTicks;
+    this.timeoutTicks = config.electionTicks + Math.floor(ctx.rng.float() * spreadTicks) - advanceTicks;
     this.since = ctx.monotonic();
     ctx.cancelTimer(this.timer);
-    this.timer = ctx.setTimer(this.timeoutUs, 'raft-election');
+    this.timer = ctx.setTimer(this.deadline() - this.since, 'raft-election');
   }
 
   /** The leader was heard (or a vote granted): the countdown starts again, lazily. */
@@ -63,11 +73,16 @@ export class RaftElection {
     this.timer = undefined;
   }
 
+  /** The tick at which the current countdown ends. */
+  private deadline(): Micros {
+    return this.node.ticker.nthTickAfter(this.since, this.timeoutTicks);
+  }
+
   onTimer(): void {
     const node = this.node;
     this.timer = undefined;
     if (node.role === 'leader' || !node.isVoter) return;
-    const remaining = this.since + this.timeoutUs - node.ctx.monotonic();
+    const remaining = this.deadline() - node.ctx.monotonic();
     if (remaining > 0) {
       this.timer = node.ctx.setTimer(remaining, 'raft-election');
       return;
@@ -77,15 +92,18 @@ export class RaftElection {
   }
 
   /**
-   * Under CheckQuorum, whether this node believes a leader is alive: it is the leader, or it
-   * heard from one (or booted) less than T ago. Such a node ignores vote requests, so a
-   * partitioned node cannot depose a working leader, and a leader's majority cannot vote for
-   * anyone else within T of answering it: the leader's lease rests on this.
+   * Under CheckQuorum, whether this node believes a leader is alive: it is the leader, or a
+   * follower that heard from one (or booted) fewer than T of its ticks ago. Such a node ignores
+   * vote requests, so a partitioned node cannot depose a working leader, and a leader's majority
+   * cannot vote for anyone else within T - 1 tick of answering it: the leader's lease rests on
+   * this. A (pre-)candidate has no leader (etcd: `r.lead == None`), so it is never in lease.
    */
   inLease(): boolean {
     const node = this.node;
     if (!node.config.checkQuorum) return false;
-    return node.role === 'leader' || node.ctx.monotonic() - node.heardLeaderAt < node.config.electionTimeoutUs;
+    if (node.role === 'leader') return true;
+    if (node.role !== 'follower') return false;
+    return node.ticker.ticksBetween(node.heardLeaderAt, node.ctx.monotonic()) < node.config.electionTicks;
   }
 
   private startPreVote(): void {

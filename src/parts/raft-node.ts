@@ -10,13 +10,14 @@
  *
  * The leader's lease, on which its acks rest (see `raft-order-path.ts`). A leader L of term t acts
  * at monotonic instant x only if a majority answered AppendEntries that L sent at s >= x - lease,
- * lease = T - heartbeat. Any other leader needs the votes of a majority, which shares a voter V
- * with L's. V answered L in term t at some r >= s, so it voted for the other (in a later term)
- * after r; under CheckQuorum V ignores vote requests until T after it last heard from a leader
- * (or booted), and a candidate campaigns only T after that too; so the other leader exists no
- * earlier than s + T > x. Clocks: every duration is measured on monotonic clocks (jumps do not
- * matter), and the heartbeat's margin absorbs drift up to ~10 % at etcd's defaults. Without
- * CheckQuorum voters do not wait, and the lease is only a heuristic.
+ * lease = T - heartbeat - 1 tick (no tick term without a ticker). Any other leader needs the
+ * votes of a majority, which shares a voter V with L's. V answered L in term t at some r >= s,
+ * so it voted for the other (in a later term) after r; under CheckQuorum V ignores vote
+ * requests until T of its ticks after it last heard from a leader (or booted), which is more
+ * than T - 1 tick, and a candidate campaigns only that long after hearing too; so the other
+ * leader exists no earlier than s + T - 1 tick > x. Clocks: every duration is measured on
+ * monotonic clocks (jumps do not matter), and the heartbeat's margin absorbs drift up to ~10 %
+ * at etcd's defaults. Without CheckQuorum voters do not wait, and the lease is only a heuristic.
  *
  * Disk failures: a write refused (disk failed or full) stops the node, as etcd panics on a WAL
  * write error; like etcd under its supervisor, it starts again `restartAfterHaltUs` later if
@@ -31,6 +32,7 @@ import { RaftElection } from './raft-election.ts';
 import { RaftLog } from './raft-log.ts';
 import { RaftOrderPath, type ExchangeMassStatus } from './raft-order-path.ts';
 import { RaftReplication } from './raft-replication.ts';
+import { RaftTicker } from './raft-ticker.ts';
 import { messageKinds } from '../world/messages.ts';
 
 /** What a Raft node receives: client orders, the Raft RPCs, and the exchange's status answers. */
@@ -76,6 +78,8 @@ export class RaftNode implements Actor {
   /** The smallest majority of the voters. */
   readonly majority: number;
   log!: RaftLog;
+  /** This process's ticker: started at boot, so each boot of each node has its own phase. */
+  ticker!: RaftTicker;
   election!: RaftElection;
   replication!: RaftReplication;
   orders!: RaftOrderPath;
@@ -106,6 +110,8 @@ export class RaftNode implements Actor {
     const ctx = this.ctx;
     if (this.log) this.log.onDurable = () => {};
     this.log = new RaftLog(ctx.disk);
+    const phaseUs = this.config.tickUs > 1 ? Math.floor(ctx.rng.float() * this.config.tickUs) : 0;
+    this.ticker = new RaftTicker(this.config.tickUs, phaseUs);
     this.election = new RaftElection(this);
     this.replication = new RaftReplication(this);
     this.orders = new RaftOrderPath(this);
@@ -126,7 +132,7 @@ export class RaftNode implements Actor {
       // a new cluster: nobody has answered a leader yet, and etcd fast-forwards the first
       // election timeout (--initial-election-tick-advance) to elect a leader sooner
       this.heardLeaderAt = -Infinity;
-      this.election.restartTimer(this.config.electionTimeoutUs - this.config.heartbeatIntervalUs);
+      this.election.restartTimer(this.config.electionTicks - this.config.heartbeatTicks);
     } else {
       // a restarted process waits T before voting, as if it had just heard a leader: a leader's
       // lease may count on its answers from before the restart

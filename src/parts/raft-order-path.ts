@@ -39,6 +39,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, OrderRequest } from '../world/actor.ts';
+import { electionTimeoutUs } from './raft-config.ts';
 import type { RaftNode } from './raft-node.ts';
 
 /** The exchange's answer to an `exchange-mass-query`. */
@@ -164,7 +165,7 @@ export class RaftOrderPath {
   /** Asks about the unconfirmed tail, unless a question is still fresh. */
   onHeartbeat(): void {
     const node = this.node;
-    if (this.question && node.ctx.monotonic() - this.question.askedAt < node.config.electionTimeoutUs) return;
+    if (this.question && node.ctx.monotonic() - this.question.askedAt < electionTimeoutUs(node.config)) return;
     this.ask();
   }
 

@@ -15,7 +15,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { TimerHandle } from '../world/actor.ts';
-import { leaseUs, type AppendEntries, type AppendResponse, type RaftEntry } from './raft-config.ts';
+import { electionTimeoutUs, leaseUs, type AppendEntries, type AppendResponse, type RaftEntry } from './raft-config.ts';
 import { commitIndexFor } from './raft-log.ts';
 import type { RaftNode } from './raft-node.ts';
 
@@ -47,6 +47,9 @@ export class RaftReplication {
   private readonly byId = new Map<string, Progress>();
   private heartbeatTimer: TimerHandle | undefined;
   private checkQuorumTimer: TimerHandle | undefined;
+  /** The ticks (monotonic instants) the running heartbeat and CheckQuorum timers were set for. */
+  private heartbeatAt: Micros = 0;
+  private checkQuorumAt: Micros = 0;
   private readonly matchScratch: Float64Array;
   private readonly termAt = (index: number): number => this.node.log.termAt(index);
   // follower side
@@ -71,8 +74,20 @@ export class RaftReplication {
       p.next = log.lastIndex + 1;
       this.byId.set(p.id, p);
     }
-    this.heartbeatTimer = ctx.setTimer(config.heartbeatIntervalUs, 'raft-heartbeat');
-    if (config.checkQuorum) this.checkQuorumTimer = ctx.setTimer(config.electionTimeoutUs, 'raft-check-quorum');
+    // etcd's reset() zeroes heartbeatElapsed and electionElapsed: both count from this tick
+    this.heartbeatAt = this.checkQuorumAt = ctx.monotonic();
+    this.heartbeatTimer = this.armAfterTicks('heartbeatAt', config.heartbeatTicks, 'raft-heartbeat');
+    if (config.checkQuorum) this.checkQuorumTimer = this.armAfterTicks('checkQuorumAt', config.electionTicks, 'raft-check-quorum');
+  }
+
+  /**
+   * Sets a leader timer for the `ticks`-th tick after the one it was last set for (so a timer
+   * that fires a microsecond early under clock drift does not fire twice for one tick).
+   */
+  private armAfterTicks(at: 'heartbeatAt' | 'checkQuorumAt', ticks: number, kind: string): TimerHandle {
+    const { ctx, ticker } = this.node;
+    this[at] = ticker.nthTickAfter(this[at], ticks);
+    return ctx.setTimer(this[at] - ctx.monotonic(), kind);
   }
 
   stopLeading(): void {
@@ -104,7 +119,7 @@ export class RaftReplication {
 
   onHeartbeat(): void {
     const node = this.node;
-    this.heartbeatTimer = node.ctx.setTimer(node.config.heartbeatIntervalUs, 'raft-heartbeat');
+    this.heartbeatTimer = this.armAfterTicks('heartbeatAt', node.config.heartbeatTicks, 'raft-heartbeat');
     for (const p of this.progress) this.sendAppend(p, true);
     node.orders.onHeartbeat();
   }
@@ -112,7 +127,7 @@ export class RaftReplication {
   /** CheckQuorum: a leader that has not heard from a majority for T steps down. */
   onCheckQuorum(): void {
     const node = this.node;
-    const since = node.ctx.monotonic() - node.config.electionTimeoutUs;
+    const since = node.ctx.monotonic() - electionTimeoutUs(node.config);
     let active = 1;
     for (const p of this.progress) if (p.voter && p.heardAt >= since) active++;
     if (active < node.majority) {
@@ -121,7 +136,7 @@ export class RaftReplication {
       node.becomeFollower(node.term, undefined);
       return;
     }
-    this.checkQuorumTimer = node.ctx.setTimer(node.config.electionTimeoutUs, 'raft-check-quorum');
+    this.checkQuorumTimer = this.armAfterTicks('checkQuorumAt', node.config.electionTicks, 'raft-check-quorum');
   }
 
   private sendAppend(p: Progress, heartbeat: boolean): void {

@@ -70,7 +70,7 @@ describe('fidelity against the real systems', () => {
   });
 
   it('catches a planted disagreement: hasim 20 % slower on one step', async () => {
-    const e = EXPERIMENTS.find((x) => x.id === 'etcd--leader-kill-prevote-on')!;
+    const e = EXPERIMENTS.find((x) => x.id === 'etcd--leader-kill-prevote-off')!;
     const sim = await simTrials(e.id);
     const slowed = sim.map((t) => ({ ...t, steps: { ...t.steps, leaderElected: t.steps.leaderElected === null ? null : t.steps.leaderElected * 1.2 } }));
     const c = compareExperiment(e, loadFixture(e.id), slowed);

@@ -53,7 +53,7 @@ function downtimeMs(minMs: number, maxMs: number, seed: number): number {
     design: paperCluster,
     seed,
     schedule: parseSchedule(yaml, '<figure-16>'),
-    params: { nodes: 5, electionTimeout: `${minMs}ms`, electionTimeoutMax: `${maxMs}ms`, heartbeatInterval: `${heartbeatMs}ms`, preVote: false, checkQuorum: false },
+    params: { nodes: 5, electionTimeout: `${minMs}ms`, electionTimeoutMax: `${maxMs}ms`, heartbeatInterval: `${heartbeatMs}ms`, preVote: false, checkQuorum: false, ticker: 'none' },
     workload: { ordersPerSecond: 0 },
   });
   const crash = r.history.events.find((e) => e.type === 'fault-begin' && e.time > SECOND);
