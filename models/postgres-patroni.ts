@@ -13,26 +13,48 @@
  * - the leader race: maximum_lag_on_failover against the optime the leader last published,
  *   REST checks of the other members (a live primary or a member with more WAL wins), and in
  *   synchronous mode only the `/sync` standby may race;
+ * - PostgreSQL and Patroni as two processes of each host (`process-crash` `component:
+ *   postgres` / `patroni`): a killed PostgreSQL's peers see a connection reset at once (its
+ *   walsender or walreceiver ends), Patroni starts it again at its next loop; on the leader it
+ *   keeps the key while PostgreSQL does not come up for up to primary_start_timeout (0: it
+ *   releases the key at once if a failover is possible: ha.py `recover`); a killed Patroni
+ *   leaves PostgreSQL running as it was;
  * - a primary whose data disk fails: PostgreSQL stops (PANIC), Patroni keeps the key for up to
  *   primary_start_timeout and releases it at once when the disk comes back empty;
  * - demotion when the key cannot be renewed (DCS unreachable for `retryTimeout`, or the key is
  *   gone or someone else's); failsafe_mode (keep running if every member answers
  *   POST /failsafe); the watchdog (node reset `ttl - safetyMargin` after the last keepalive,
  *   even while the process is paused);
- * - streaming replication of flushed WAL, `synchronous_commit` levels, `synchronousMode`
- *   off / on / strict with the `/sync` key, wal_sender_timeout, and pg_rewind of a former
+ * - streaming replication of flushed WAL, `synchronous_commit` levels (off with the WAL writer's
+ *   `wal_writer_delay`, local, remote_write, on, remote_apply), `synchronousMode` off / on /
+ *   strict with `synchronousNodeCount` standbys (FIRST n) and the `/sync` key, or quorum
+ *   (ANY n, Patroni 3.2+: voters and a quorum in `/sync`, the race won by quorum vote on the
+ *   highest LSN: src/parts/patroni-sync.ts), wal_sender_timeout, and pg_rewind of a former
  *   primary (or a too-far-ahead replica) when it rejoins under a new leader;
  * - HAProxy health checks: only the node running as primary answers `GET /primary` with 200.
  *
  * Left out: Patroni's REST-driven switchover and pause mode, replica imaging (a rejoining node
- * always rewinds), tags (nofailover, nosync), check_timeline, quorum commit
- * (`synchronous_mode: quorum`), synchronous_node_count above 1, cascading replication,
- * PostgreSQL's restart times (promotion takes an estimated 500 ms, demotion is instant), and
- * etcd lease keep-alives (renewal rewrites the key through consensus, as etcd v2 did).
+ * always rewinds), tags (nofailover, nosync), check_timeline, quorum mode with
+ * synchronous_mode_strict, maximum_lag_on_syncnode, cascading replication, PostgreSQL's
+ * start and crash-recovery times (promotion or a restart as primary takes an estimated 500 ms,
+ * demotion is instant), and etcd lease keep-alives (renewal rewrites the key through
+ * consensus, as etcd v2 did). Quorum mode changes /sync through a strict intermediate step
+ * (every voter must answer) where Patroni's QuorumStateResolver needs none.
  * The first member (pg1) initialises the cluster, as when an operator starts it first.
  * Positions are counted in orders and converted with `walBytesPerOrder`.
  *
  * Known results it reproduces (see test/models/postgres-patroni*.test.ts):
+ * - FIRST n waits for the slowest of its n standbys, ANY n for the n-th fastest; with two sync
+ *   standbys either may take over, with one only it may (postgres-patroni-sync.test.ts);
+ * - quorum mode: the freshest standby of the quorum wins the race and no acked commit is lost;
+ *   a candidate that does not compare LSNs (`raceComparesWal=false`, planted) loses them;
+ * - synchronous_commit off: a host crash loses up to about one wal_writer_delay of acked
+ *   commits, a crash of PostgreSQL alone none (PostgreSQL docs, "Asynchronous Commit");
+ * - PostgreSQL killed under a live Patroni: restarted at the next loop, or a failover after
+ *   primary_start_timeout (0: at once); a killed sync standby blocks commits until the
+ *   primary's next loop, loop_wait/2 on average (Patroni docs, Replication modes); with
+ *   remote_write, killing the standby's PostgreSQL as the primary's host dies loses nothing
+ *   (postgres-patroni-processes.test.ts);
  * - after a primary crash a replica takes over between ttl - loop_wait and ttl (+ one loop) later;
  * - with synchronousMode off a failover can lose acknowledged commits, up to
  *   maximum_lag_on_failover (Patroni docs, "Replication modes: asynchronous mode durability");
@@ -65,8 +87,10 @@
  * - watchdog: Patroni docs, "Watchdog support" (mode automatic is the default but does nothing
  *   without a watchdog device, hence `watchdog` false); safety_margin 5 s;
  * - synchronous_commit on, wal_sender_timeout 60 s, wal_receiver_status_interval 10 s,
- *   wal_retrieve_retry_interval 5 s: PostgreSQL 16 docs, "Server configuration: replication"
- *   and "synchronous_commit";
+ *   wal_retrieve_retry_interval 5 s, wal_writer_delay 200 ms: PostgreSQL 16 docs, "Server
+ *   configuration: replication", "Write Ahead Log" and "synchronous_commit";
+ * - the quorum and race rules: patroni/ha.py `_is_healthiest_node`, `is_failover_possible`,
+ *   `_process_quorum_replication`, `recover`; patroni/quorum.py (Patroni 4.1.4);
  * - HAProxy inter 3 s, fall 3, rise 2: the haproxy.cfg shipped with Patroni
  *   (`default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions`, check of
  *   `/primary` on port 8008); the check timeout is `inter` (HAProxy's default without
@@ -78,11 +102,15 @@ import { MS, SECOND } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
 import { majorityOf } from '../src/world/estimate-declaration.ts';
 import { DcsMember } from '../src/parts/dcs-member.ts';
-import { PatroniNode, type SyncFailover, type SynchronousMode } from '../src/parts/patroni-node.ts';
+import { PATRONI as PATRONI_PROCESS, POSTGRES, PatroniNode, type SyncFailover, type SynchronousMode } from '../src/parts/patroni-node.ts';
 import { SYNCHRONOUS_COMMIT_LEVELS, type SynchronousCommit } from '../src/parts/postgres-replication.ts';
 import { InputError } from '../src/sim/input-error.ts';
 
 const DCS_NODES = ['dcs1', 'dcs2', 'dcs3'];
+const PG_PROCESSES = [
+  { name: POSTGRES, threads: ['main'] },
+  { name: PATRONI_PROCESS, threads: ['patroni'] },
+];
 const pgIds = (count: number) => Array.from({ length: count }, (_, i) => `pg${i + 1}`);
 const PATRONI = 'Patroni 3.x docs, Dynamic configuration settings';
 
@@ -122,7 +150,9 @@ export default defineDesign({
     const pg = pgIds(p.pgNodes);
     if (p.synchronousNodeCount > p.pgNodes - 1) throw new InputError('--set', 'synchronousNodeCount', `at most pgNodes - 1 (${p.pgNodes - 1})`, String(p.synchronousNodeCount));
     return {
-      nodes: [...pg.map((id) => ({ id })), ...DCS_NODES.map((id) => ({ id, serving: false }))],
+      // PostgreSQL and Patroni are separate processes: `process-crash` with `component: postgres`
+      // kills PostgreSQL alone (Patroni restarts it), `component: patroni` Patroni alone
+      nodes: [...pg.map((id) => ({ id, processes: PG_PROCESSES })), ...DCS_NODES.map((id) => ({ id, serving: false }))],
       ...(p.readFromReplicas ? { readTargets: pg } : {}),
       routing: {
         kind: 'lb',

@@ -133,10 +133,14 @@ interface Query {
 
 const memberKey = (name: string) => `members/${name}`;
 
+/** The host's two processes (`processes` in the design's topology): PostgreSQL runs thread `main`, Patroni thread `patroni`. */
+export const POSTGRES = 'postgres';
+export const PATRONI = 'patroni';
+
 export class PatroniNode implements Actor {
-  private readonly orders: OrderServer;
-  private readonly pg: PostgresReplication;
-  private readonly dcs: DcsClient;
+  private orders!: OrderServer;
+  private pg!: PostgresReplication;
+  private dcs: DcsClient;
   /** What PostgreSQL runs as. */
   private running: 'primary' | 'replica' = 'replica';
   private promoting = false;
@@ -159,12 +163,18 @@ export class PatroniNode implements Actor {
     private readonly ctx: NodeContext,
     private readonly config: PatroniConfig,
   ) {
-    this.pg = new PostgresReplication(ctx, config.replication, {
+    this.buildPostgres();
+    this.dcs = new DcsClient(ctx, config.dcsMembers, config.retryTimeoutUs);
+  }
+
+  /** PostgreSQL's parts, bound to its process's life: a callback of a killed PostgreSQL (an fsync) cannot act. */
+  private buildPostgres(): void {
+    const pgCtx = this.ctx.forProcess(POSTGRES);
+    this.pg = new PostgresReplication(pgCtx, this.config.replication, {
       learn: (orderId) => this.orders.learn(orderId),
       relearn: () => this.orders.relearnLog(),
     });
-    this.orders = new OrderServer(ctx, { write: this.pg.writeWal, replicate: this.pg.replicate, replicateAfterLocal: true });
-    this.dcs = new DcsClient(ctx, config.dcsMembers, config.retryTimeoutUs);
+    this.orders = new OrderServer(pgCtx, { write: this.pg.writeWal, replicate: this.pg.replicate, replicateAfterLocal: true });
   }
 
   // --- Actor -------------------------------------------------------------------------------
@@ -176,13 +186,50 @@ export class PatroniNode implements Actor {
     this.cycle();
   }
 
+  /**
+   * One of the host's processes was killed while the other lives. PostgreSQL: its state is
+   * gone (in-flight commits, walsenders, the walreceiver), it serves nothing; Patroni finds out
+   * at its next loop and starts it again (recoverPrimary / recoverReplica). Patroni: its loop
+   * state is gone and PostgreSQL keeps running as it was (a detached postmaster): as primary
+   * it keeps accepting writes while nobody renews the leader key.
+   */
+  onProcessExit(process: string): void {
+    if (process === PATRONI) {
+      this.busy = false;
+      this.queries.clear();
+      this.loopTimer = undefined;
+      this.dcs = new DcsClient(this.ctx, this.config.dcsMembers, this.config.retryTimeoutUs);
+      return;
+    }
+    this.ctx.probe(DEMOTE_BEGIN);
+    this.promoting = false;
+    this.running = 'replica';
+    this.ctx.declareRole('down', this.epoch);
+  }
+
+  onProcessStart(process: string): void {
+    if (process === PATRONI) return this.cycle();
+    // PostgreSQL starts read-only; Patroni's loop decides what it runs as
+    this.buildPostgres();
+    this.ctx.declareRole('standby', this.epoch);
+    this.pg.start();
+    const leader = this.lastKeys?.leader?.value as string | undefined;
+    if (leader !== undefined && leader !== this.ctx.id) this.pg.follow(leader);
+  }
+
+  /** The kernel reset a connection: a peer's PostgreSQL died (a walsender or walreceiver sees it at once). */
+  onConnectionReset(peer: string, process?: string): void {
+    if (process === undefined || process === POSTGRES) this.pg.onConnectionReset(peer);
+  }
+
   onMessage(from: string, msg: Msg): void {
     if (msg.type === 'order' && this.running === 'primary') this.checkDisk();
     if (this.orders.handle(msg) || this.pg.handle(from, msg) || this.dcs.handle(from, msg)) return;
     if (!PATRONI_MESSAGES.has(msg)) return;
     switch (msg.type) {
       case 'patroni-status':
-        this.ctx.send(from, { type: 'patroni-status-reply', queryId: msg.queryId, role: this.running, walBytes: this.walBytes() } satisfies PatroniStatusReply);
+        // a member whose PostgreSQL is down reports no WAL position: it neither votes nor is ahead
+        this.ctx.send(from, { type: 'patroni-status-reply', queryId: msg.queryId, role: this.running, walBytes: this.pgUp ? this.walBytes() : 0 } satisfies PatroniStatusReply);
         return;
       case 'patroni-failsafe': {
         // a running primary refuses another's failsafe claim; a replica takes it as a sign of life
@@ -233,7 +280,11 @@ export class PatroniNode implements Actor {
 
   /** REST `GET /primary`: 200 only while PostgreSQL runs as primary (HAProxy's check). */
   healthy(): boolean {
-    return this.running === 'primary';
+    return this.running === 'primary' && this.pgUp;
+  }
+
+  private get pgUp(): boolean {
+    return this.ctx.processRunning(POSTGRES);
   }
 
   // --- the loop ----------------------------------------------------------------------------
@@ -267,7 +318,8 @@ export class PatroniNode implements Actor {
       });
     }
     const leader = keys.leader?.value as string | undefined;
-    if (leader === me) return this.pgDownSinceUs === undefined ? this.renew(keys) : this.recoverPrimary(keys);
+    if (leader === me) return this.pgDownSinceUs === undefined && this.pgUp ? this.renew(keys) : this.recoverPrimary(keys);
+    if (!this.pgUp) return this.recoverReplica(keys);
     if (leader !== undefined) {
       if (this.running === 'primary' || this.promoting) this.demote(`${leader} holds the leader key`);
       this.pg.follow(leader);
@@ -309,29 +361,60 @@ export class PatroniNode implements Actor {
   }
 
   /**
-   * The leader's PostgreSQL is down. Patroni keeps the key while it tries to start it again, for
-   * at most primary_start_timeout; it releases the key at once if the data directory is empty
-   * (a replaced disk), so a replica can take over; if PostgreSQL starts, it is primary again.
+   * The leader's PostgreSQL is down: it crashed (its process was killed) or PANICked on a
+   * failed disk. Patroni keeps the key and starts PostgreSQL again ("starting primary after
+   * failure"), for at most primary_start_timeout from when it found it down; then, or at once
+   * with primary_start_timeout 0, it releases the key if a failover is possible, so a replica
+   * takes over ("Primary crashed. Failing over." / "Demoting self because primary startup is
+   * taking too long": ha.py `recover` and `process_unhealthy_cluster`, Patroni docs on
+   * primary_start_timeout: worst case loop_wait + primary_start_timeout + loop_wait). It also
+   * releases the key at once when the disk came back empty (a replaced disk).
    */
   private recoverPrimary(keys: DcsKeys): void {
     const me = this.ctx.id;
     const disk = this.ctx.disk;
     const emptyDataDir = !disk.failed && this.dataLost && disk.length === 0;
-    if (!disk.failed && !emptyDataDir) {
+    if (!disk.failed && !emptyDataDir && this.pgUp) {
       this.pgDownSinceUs = undefined;
       return this.renew(keys);
     }
-    const timedOut = this.ctx.monotonic() - this.pgDownSinceUs! > this.config.primaryStartTimeoutUs;
-    if (emptyDataDir || timedOut) {
+    const now = this.ctx.monotonic();
+    if (this.pgDownSinceUs === undefined) {
+      this.pgDownSinceUs = now;
+      this.ctx.note('patroni: PostgreSQL is not running on the leader');
+    }
+    const timeout = this.config.primaryStartTimeoutUs;
+    const timedOut = timeout === 0 || now - this.pgDownSinceUs >= timeout;
+    if (emptyDataDir || (timedOut && this.failoverPossible(keys))) {
       return this.dcsCall({ compare: { key: 'leader', value: me }, deletes: ['leader'] }, (r) => {
         if (!r) return this.finish(undefined);
-        this.ctx.note(`patroni: released the leader key, ${emptyDataDir ? 'data directory empty' : 'PostgreSQL did not start within primary_start_timeout'}`);
+        const why = emptyDataDir ? 'data directory empty' : timeout === 0 ? 'primary crashed and primary_start_timeout is 0' : 'PostgreSQL did not start within primary_start_timeout';
+        this.ctx.note(`patroni: released the leader key, ${why}`);
         this.pgDownSinceUs = undefined;
         this.dataLost = false;
+        if (!this.pgUp && !disk.failed) this.ctx.startProcess(POSTGRES); // back as a replica
         this.finish(r.keys);
       });
     }
+    if (!this.pgUp && !disk.failed && this.ctx.startProcess(POSTGRES)) {
+      this.ctx.note('patroni: starting primary after failure');
+      this.pgDownSinceUs = undefined;
+      return this.renew(keys);
+    }
+    if (!this.pgUp) this.ctx.note(`patroni: PostgreSQL did not start, ${Math.max(0, Math.ceil((timeout - (now - this.pgDownSinceUs)) / 1_000_000))} s until primary_start_timeout`);
     this.dcsCall({ compare: { key: 'leader', value: me }, puts: [{ key: 'leader', value: me, ttlUs: this.config.ttlUs }] }, (r) => this.finish(r?.keys));
+  }
+
+  /** A replica's PostgreSQL is down: start it again in recovery, following the leader; race only in a later loop. */
+  private recoverReplica(keys: DcsKeys): void {
+    if (!this.ctx.disk.failed && this.ctx.startProcess(POSTGRES)) this.ctx.note('patroni: starting as a secondary');
+    this.finish(keys);
+  }
+
+  /** `is_failover_possible`, simplified: another member that may race is alive in the DCS. */
+  private failoverPossible(keys: DcsKeys): boolean {
+    const eligible = this.raceEligible(keys);
+    return this.liveMembers(keys).some((m) => m !== this.ctx.id && (eligible.has(m) || this.config.synchronousMode === 'off'));
   }
 
   private race(keys: DcsKeys): void {
@@ -600,9 +683,12 @@ export class PatroniNode implements Actor {
     this.dcsCall({ compare: { key: 'leader', value: me }, puts: [{ key: 'sync', value }] }, (r) => {
       if (!r) return this.onDcsError();
       if (!r.ok) return this.finish(r.keys);
-      // Patroni's log lines for the two forms of the /sync key
+      // Patroni's log lines for the /sync key ("Updating /sync key temporarily from %s to %s",
+      // "Synchronous standby status assigned to %s", "Setting leader to %s, quorum to %d of (%s)")
+      const before = current?.leader === me ? current.standbys : [];
       if (this.config.synchronousMode === 'quorum') this.ctx.note(`patroni: setting leader to ${me}, quorum to ${quorum} of (${standbys.join(', ')})`);
-      else this.ctx.note(`patroni: synchronous standby status assigned to [${standbys.join(', ')}]`);
+      else if (before.some((n) => !standbys.includes(n))) this.ctx.note(`patroni: sync standby dropped, /sync updated temporarily from [${before.join(', ')}] to [${standbys.join(', ')}]`);
+      else this.ctx.note(`patroni: sync standby status assigned to [${standbys.join(', ')}]`);
       then();
     });
   }

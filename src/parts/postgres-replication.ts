@@ -542,6 +542,24 @@ export class PostgresReplication {
     this.ctx.send(this.upstream, { type: 'pg-reply', streamId: this.streamId, write: this.received, flush: this.flushed, apply: this.applied, status } satisfies PgReply);
   }
 
+  /**
+   * The kernel reset the connection to `peer`'s PostgreSQL (it was killed while its host
+   * lives): on the primary its walsender exits at once ("unexpected EOF on standby
+   * connection"), so it no longer counts for synchronous commit; on a standby streaming from
+   * it the walreceiver ends and retries after wal_retrieve_retry_interval.
+   */
+  onConnectionReset(peer: string): void {
+    if (this.senders.delete(peer)) {
+      this.ctx.note(`postgres: walsender to ${peer} exited (connection reset)`);
+      this.release();
+    }
+    if (peer === this.upstream && this.streamId !== 0) {
+      this.streamId = 0;
+      this.ctx.cancelTimer(this.retryTimer);
+      this.retryTimer = this.ctx.setTimer(this.config.walRetrieveRetryIntervalUs, 'pg-retry');
+    }
+  }
+
   handle(from: string, msg: Msg): boolean {
     if (!PG_MESSAGES.has(msg)) return false;
     switch (msg.type) {

@@ -138,6 +138,13 @@ export interface NodeContext {
   forProcess(name: string): NodeContext;
   /** Whether process `name` of this host runs (always true on a host with one process). */
   processRunning(name: string): boolean;
+  /**
+   * The design's own supervisor starts a dead process of this host (Patroni starting its
+   * PostgreSQL): `onProcessStart` follows at once. False while the fault that killed it keeps it
+   * down (a `process-crash` without `restartAfter`: the process would not come up); true if it
+   * runs.
+   */
+  startProcess(name: string): boolean;
 }
 
 export interface Actor {

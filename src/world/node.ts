@@ -167,6 +167,8 @@ export class SimNode {
     const index = procs?.indexOf(name) ?? -1;
     if (!procs || index < 0) throw new Error(`node ${this.id} runs no process ${name}`);
     if (this.state !== 'up' && this.state !== 'paused') return;
+    // killed for good (no restart): it will not come up until the fault ends
+    procs.heldDown[index] = restart === 'never';
     if (procs.kill(index)) {
       this.recordProcessState(name, 'crashed', reason);
       const actor = this.actor;
@@ -183,6 +185,17 @@ export class SimNode {
       procs.restarts[index] = undefined;
       if (hostIncarnation === this.incarnation) this.startComponent(name, 'restarted');
     });
+  }
+
+  /** The design's supervisor starts a dead process, unless the fault that killed it holds it down. */
+  startBySupervisor(name: string): boolean {
+    const procs = this.processes;
+    const index = procs?.indexOf(name) ?? -1;
+    if (!procs || index < 0) return true;
+    if (procs.isRunning(index)) return true;
+    if (procs.heldDown[index]) return false;
+    this.startComponent(name, 'started by its supervisor');
+    return procs.isRunning(index);
   }
 
   /** Starts one dead process again (no-op when it runs, or when the host is down). */
@@ -485,6 +498,10 @@ class BootContext implements NodeContext {
   processRunning(name: string): boolean {
     const procs = this.node.processes;
     return procs === undefined || procs.isRunning(procs.indexOf(name));
+  }
+
+  startProcess(name: string): boolean {
+    return this.alive && this.node.startBySupervisor(name);
   }
 
   now(): Micros {

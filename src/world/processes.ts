@@ -22,6 +22,8 @@ export class HostProcesses {
   readonly incarnations: number[];
   /** A pending supervised restart per process. */
   readonly restarts: (SimEvent | undefined)[];
+  /** Killed by a fault that keeps it down until the fault ends: a supervisor cannot start it. */
+  readonly heldDown: boolean[];
   /** How many processes are dead while the host lives (0 on the hot path). */
   down = 0;
 
@@ -32,6 +34,7 @@ export class HostProcesses {
     this.running = specs.map(() => true);
     this.incarnations = specs.map(() => 0);
     this.restarts = specs.map(() => undefined);
+    this.heldDown = specs.map(() => false);
   }
 
   /** The process that runs `thread` (the first process owns threads no process names). */
@@ -62,6 +65,7 @@ export class HostProcesses {
 
   /** Marks process `index` running again; false if it already was. */
   start(index: number): boolean {
+    this.heldDown[index] = false;
     if (this.running[index]) return false;
     this.running[index] = true;
     this.incarnations[index]++;
@@ -74,6 +78,7 @@ export class HostProcesses {
     for (let i = 0; i < this.running.length; i++) {
       if (!this.running[i]) this.down--;
       this.running[i] = true;
+      this.heldDown[i] = false;
       this.incarnations[i]++;
     }
   }

@@ -23,7 +23,7 @@ describe('postgres-patroni synchronous_node_count above 1 (FIRST n)', () => {
 
   it('names every picked standby in /sync and waits for the slowest: a 60 ms standby slows every commit', () => {
     const first2 = run([SLOW_PG3], { synchronousMode: 'on', synchronousNodeCount: 2 }, 1, '40s', '10s');
-    expect(noteAt(first2, 'pg1', 'synchronous standby status assigned to [pg2, pg3]')).toBeDefined();
+    expect(noteAt(first2, 'pg1', 'sync standby status assigned to [pg2, pg3]')).toBeDefined();
     expect(ackLatencyMs(first2, 12 * SECOND, 28 * SECOND)).toBeGreaterThan(120);
     expect(invariants(first2)).toEqual([]);
     // ANY 1 of the same two standbys: the fast one confirms
@@ -44,7 +44,7 @@ describe('postgres-patroni synchronous_node_count above 1 (FIRST n)', () => {
 
   it('with one sync standby (pg2), the asynchronous pg3 may not race, so nothing is promoted until pg1 returns', () => {
     const r = run(CRASH_PG1_PG2, { synchronousMode: 'on', synchronousNodeCount: 1 });
-    expect(noteAt(r, 'pg1', 'synchronous standby status assigned to [pg2]')).toBeDefined();
+    expect(noteAt(r, 'pg1', 'sync standby status assigned to [pg2]')).toBeDefined();
     expect(promotions(r, 20 * SECOND).filter((e) => e.time < 80 * SECOND)).toEqual([]);
     expect(noteAt(r, 'pg3', 'not allowed to race', 20 * SECOND)).toBeDefined();
     expect(r.metrics.lostAcked).toBe(0);

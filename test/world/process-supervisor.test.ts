@@ -1,0 +1,59 @@
+/**
+ * A design's own supervisor starting a dead process of its host (`ctx.startProcess`: Patroni
+ * starting PostgreSQL): it starts one killed with a restart policy left to the supervisor, and
+ * cannot start one a fault keeps down (`process-crash` without `restartAfter`) until the fault
+ * ends.
+ */
+import { describe, expect, it } from 'vitest';
+import { MS, SECOND } from '../../src/sim/time.ts';
+import type { NodeContext } from '../../src/world/actor.ts';
+import { testWorld } from './helpers.ts';
+
+const KILL = SECOND;
+
+function supervisedHost() {
+  let ctxA: NodeContext | undefined;
+  const starts: number[] = [];
+  const world = testWorld({
+    nodes: [{ id: 'a', processes: [{ name: 'postgres', threads: ['main'] }, { name: 'patroni', threads: ['patroni'] }] }, { id: 'b' }],
+    routing: { kind: 'direct', targets: ['a'] },
+    workload: { ordersPerSecond: 0 },
+    actor: (ctx) => ({
+      onStart: () => {
+        if (ctx.id === 'a') ctxA = ctx;
+      },
+      onMessage: () => {},
+      threadOf: (kind) => (kind.startsWith('patroni') ? 'patroni' : 'main'),
+      onProcessStart: (name) => {
+        if (name === 'postgres') starts.push(world.sim.now);
+      },
+    }),
+  });
+  world.start();
+  return { world, starts, ctx: () => ctxA! };
+}
+
+describe('a supervisor in the design starts a dead process', () => {
+  it('starts one killed for the supervisor to restart, and onProcessStart follows at once', () => {
+    const { world, starts, ctx } = supervisedHost();
+    const results: boolean[] = [];
+    world.sim.at(KILL, () => world.node('a').crashComponent('postgres', 'kill -9', 'supervisor'));
+    world.sim.at(KILL + 500 * MS, () => results.push(ctx().processRunning('postgres'), ctx().startProcess('postgres'), ctx().processRunning('postgres')));
+    world.sim.runUntil(3 * SECOND);
+    expect(results).toEqual([false, true, true]);
+    expect(starts).toEqual([KILL + 500 * MS]);
+  });
+
+  it('cannot start one a fault keeps down, until the fault ends', () => {
+    const { world, starts, ctx } = supervisedHost();
+    const results: boolean[] = [];
+    world.sim.at(KILL, () => world.node('a').crashComponent('postgres', 'kill -9', 'never'));
+    world.sim.at(KILL + 500 * MS, () => results.push(ctx().startProcess('postgres')));
+    world.sim.at(KILL + 1000 * MS, () => world.node('a').startComponent('postgres', 'fault ended'));
+    world.sim.at(KILL + 1500 * MS, () => world.node('a').crashComponent('postgres', 'kill -9 again', 'supervisor'));
+    world.sim.at(KILL + 1600 * MS, () => results.push(ctx().startProcess('postgres')));
+    world.sim.runUntil(4 * SECOND);
+    expect(results).toEqual([false, true]);
+    expect(starts).toEqual([KILL + 1000 * MS, KILL + 1600 * MS]);
+  });
+});
