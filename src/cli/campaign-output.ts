@@ -116,12 +116,16 @@ export interface Interrupt {
   dispose(): void;
 }
 
+/** What a campaign says when a signal stops it (after a newline: a progress bar may be on the line). */
+const CAMPAIGN_STOPPING = (name: keyof typeof EXIT_ON_SIGNAL) =>
+  `\nhasim: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; writing partial results (${name === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`;
+
 /**
  * An AbortSignal that SIGINT or SIGTERM fires: the campaign stops dispatching, drops the runs
  * in flight and returns what is done, which the command writes out. A second signal ends the
- * process at once, the usual way.
+ * process at once, the usual way. `stopping` is what the command says when the first arrives.
  */
-export function interruptSignal(): Interrupt {
+export function interruptSignal(stopping: (name: keyof typeof EXIT_ON_SIGNAL) => string = CAMPAIGN_STOPPING): Interrupt {
   const controller = new AbortController();
   let received: keyof typeof EXIT_ON_SIGNAL | undefined;
   const handlers = (Object.keys(EXIT_ON_SIGNAL) as (keyof typeof EXIT_ON_SIGNAL)[]).map((name) => {
@@ -132,7 +136,7 @@ export function interruptSignal(): Interrupt {
         return;
       }
       received = name;
-      err(`\nhasim: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; writing partial results (${name === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`);
+      err(stopping(name));
       controller.abort();
     };
     process.on(name, handler);

@@ -8,18 +8,19 @@
 import { InputError } from '../sim/input-error.ts';
 import { DEFAULT_RUN_TIMEOUT_S } from './run-in-worker.ts';
 import { limitLoadTime } from './user-code.ts';
-import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { check } from '../campaign/check.ts';
-import { campaignJson, DEFAULT_FAILURES_DIR, readCampaignFile, resumeStateOf } from '../report/campaign-json.ts';
+import type { CampaignResult } from '../campaign/campaign.ts';
+import { campaignJson, DEFAULT_FAILURES_DIR } from '../report/campaign-json.ts';
+import { CampaignSave, resumeFrom } from './campaign-save.ts';
 import { campaignText } from '../report/campaign-text.ts';
 import { checkHtml } from '../report/html/check-page.ts';
-import { checkOutputs, writeOutput, writeOutputAtomically } from './output-path.ts';
+import { checkOutputs, writeOutput } from './output-path.ts';
 import { parseSetFlags } from '../world/params.ts';
-import { Checkpointer, EXIT_ON_SIGNAL, interruptSignal, parseCount, parseList, ProgressBar, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
+import { EXIT_ON_SIGNAL, interruptSignal, parseCount, parseList, ProgressBar, writeFailureSchedules, writeOutputs } from './campaign-output.ts';
 import { collect, parseSeed } from './options.ts';
 import { optionalWorkload, parseMaxEvents, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
-import { out, err, exitWith, commandLine } from './io.ts';
+import { out, exitWith, commandLine } from './io.ts';
 
 interface CheckFlags extends WorkloadFlags {
   runs: string;
@@ -53,9 +54,6 @@ function runTimeoutMs(flags: CheckFlags): number {
   return seconds * 1000;
 }
 
-/** Where an interrupted campaign's results go when no --json file was named. */
-const PARTIAL_FILE = 'hasim-check-partial.json';
-
 export function checkCommand(cli: Command): void {
   workloadOptions(cli
     .command('check')
@@ -84,13 +82,13 @@ export function checkCommand(cli: Command): void {
       checkOutputs({ json: flags.json, junit: flags.junit, html: flags.html, failuresDir: flags.failuresDir }, ['failuresDir']);
       const runTimeout = runTimeoutMs(flags);
       limitLoadTime(runTimeout / 1000);
-      const resumeFile = flags.resume ? readCampaignFile(flags.resume) : undefined;
+      const resume = resumeFrom(flags.resume, 'check');
+      const command = commandLine();
+      const toFile = (result: CampaignResult) => campaignJson(result, { kind: 'check', command, failuresDir: flags.failuresDir });
+      // the result file is saved as runs complete: a killed process loses only the runs in flight
+      const save = new CampaignSave('check', flags.json, toFile);
       const progress = new ProgressBar();
       const interrupt = interruptSignal();
-      // the result file is saved as runs complete: a killed process loses only the runs in flight
-      const saveTo = typeof flags.json === 'string' ? flags.json : PARTIAL_FILE;
-      const checkpoint = new Checkpointer(saveTo);
-      const command = commandLine();
       let result;
       try {
         result = await check({
@@ -111,26 +109,22 @@ export function checkCommand(cli: Command): void {
           maxEvents: parseMaxEvents(flags),
           workload: optionalWorkload(flags),
           runTimeoutMs: runTimeout,
-          resume: resumeFile ? resumeStateOf(resumeFile) : undefined,
+          resume,
           signal: interrupt.signal,
           onProgress: progress.update,
-          onCheckpoint: (snapshot) => checkpoint.offer(() => campaignJson(snapshot(), { kind: 'check', command, failuresDir: flags.failuresDir })),
+          onCheckpoint: save.onCheckpoint,
         });
       } finally {
         progress.done();
         interrupt.dispose();
       }
-      const file = campaignJson(result, { kind: 'check', command, failuresDir: flags.failuresDir });
-      if (result.interrupted) writeOutputAtomically(saveTo, JSON.stringify(file, null, 2) + '\n');
-      else if (saveTo === PARTIAL_FILE && checkpoint.wrote) rmSync(PARTIAL_FILE, { force: true });
+      const file = toFile(result);
       writeFailureSchedules(file);
       const toStdout = writeOutputs(file, { json: flags.json === true ? true : undefined, junit: flags.junit });
-      if (typeof flags.json === 'string' && !result.interrupted) writeOutputAtomically(flags.json, JSON.stringify(file, null, 2) + '\n');
       if (flags.html) writeOutput(flags.html, checkHtml(file));
       if (!toStdout) out(campaignText(file));
-      if (result.interrupted) {
-        err(`hasim: partial results in ${saveTo}; continue with --resume ${saveTo}\n`);
-        exitWith(interrupt.exitCode() ?? EXIT_ON_SIGNAL.SIGINT);
-      } else exitWith(file.designs.some((d) => d.failedRuns > 0) ? 1 : 0);
+      save.finish(result, file);
+      if (result.interrupted) exitWith(interrupt.exitCode() ?? EXIT_ON_SIGNAL.SIGINT);
+      else exitWith(file.designs.some((d) => d.failedRuns > 0) ? 1 : 0);
     });
 }

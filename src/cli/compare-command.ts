@@ -3,7 +3,8 @@
  * (availability, RTO p50/p99, lost acked orders, split-brain runs, duplicate orders, false
  * failovers, ack latency p99) as a box, CSV, Markdown or JSON. Without designs: every bundled
  * design; without -s or --profile: a fixed set of bundled scenarios x 3 seeds. A comparison
- * is not a verdict: failed invariants show in the table and the exit code stays 0.
+ * is not a verdict: failed invariants show in the table and the exit code stays 0 (130/143
+ * after SIGINT/SIGTERM, the partial result saved for `--resume`: campaign-save.ts).
  */
 import type { Command } from 'commander';
 import { compare } from '../campaign/compare.ts';
@@ -14,6 +15,9 @@ import { checkOutputs, writeOutput } from './output-path.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
 import { interruptSignal, parseCount, parseList, ProgressBar, writeJson } from './campaign-output.ts';
+import { CampaignSave, resumeFrom } from './campaign-save.ts';
+import type { CampaignResult } from '../campaign/campaign.ts';
+import type { ResumeState } from '../campaign/check.ts';
 import { collect, parseSeed } from './options.ts';
 import { optionalWorkload, parseMaxEvents, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
 import { out, exitWith, commandLine } from './io.ts';
@@ -29,6 +33,7 @@ export interface TableFlags extends WorkloadFlags {
   json?: string | true;
   invariants?: string;
   html?: string;
+  resume?: string;
 }
 
 /** The flags compare and sweep share. */
@@ -42,11 +47,12 @@ export function tableOptions(command: Command): Command {
     .option('--workers <n>', 'worker threads (default: every core; 0: in this thread)')
     .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the table')
     .option('--html <file>', 'write a self-contained HTML report (charts of the table) to FILE')
-    .option('--invariants <list>', 'check only these invariants (comma-separated)'), { session: true });
+    .option('--invariants <list>', 'check only these invariants (comma-separated)')
+    .option('--resume <file>', 'continue an interrupted run from its JSON result file (--json FILE, else hasim-<command>-partial.json)'), { session: true });
 }
 
-/** The campaign inputs both commands read from their flags. */
-export function campaignFlags(flags: TableFlags, signal: AbortSignal, onProgress: ProgressBar['update']) {
+/** The campaign inputs both commands read from their flags (and how they stop, save and resume). */
+export function campaignFlags(flags: TableFlags, signal: AbortSignal, onProgress: ProgressBar['update'], save: CampaignSave, resume: ResumeState | undefined) {
   return {
     schedules: flags.scenario,
     profile: flags.profile,
@@ -58,6 +64,8 @@ export function campaignFlags(flags: TableFlags, signal: AbortSignal, onProgress
     workload: optionalWorkload(flags),
     signal,
     onProgress,
+    onCheckpoint: save.onCheckpoint,
+    resume,
   };
 }
 
@@ -89,23 +97,27 @@ export function compareCommand(cli: Command): void {
     .action(async (designs: string[], flags: TableFlags) => {
       const format = parseFormat(flags.format);
       checkOutputs({ json: flags.json, html: flags.html });
+      const resume = resumeFrom(flags.resume, 'compare');
+      const command = commandLine();
+      const toFile = (r: CampaignResult) => campaignJson(r, { kind: 'compare', command });
+      const save = new CampaignSave('compare', flags.json, toFile);
       const progress = new ProgressBar();
       const interrupt = interruptSignal();
       let result;
       try {
-        result = await compare({ designs, params: parseDesignSets(flags.set), ...campaignFlags(flags, interrupt.signal, progress.update) });
+        result = await compare({ designs, params: parseDesignSets(flags.set), ...campaignFlags(flags, interrupt.signal, progress.update, save, resume) });
       } finally {
         progress.done();
         interrupt.dispose();
       }
-      const file = campaignJson(result, { kind: 'compare', command: commandLine() });
-      if (typeof flags.json === 'string') writeJson(flags.json, file);
+      const file = toFile(result);
       if (flags.html) writeOutput(flags.html, compareHtml(file));
       if (format === 'json' || flags.json === true) writeJson(true, file);
       else {
         out(format === 'table' ? terminalTable(compareTable(file)) : renderTable(compareTable(file, format === 'csv' ? 'raw' : 'text'), format));
         if (format === 'table') out(campaignCaption(file) + '\n');
       }
+      save.finish(result, file);
       exitWith(result.interrupted ? (interrupt.exitCode() ?? 130) : 0);
     });
 }

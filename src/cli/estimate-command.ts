@@ -3,7 +3,9 @@
  * of data loss and split brain over many simulated years of component failures, each
  * incident simulated with the design's protocol, beside the ideal of perfect failover.
  * Several designs print one table side by side (they see the same drawn failures where their
- * plants have the same shape: same seed, same component history).
+ * plants have the same shape: same seed, same component history). SIGINT or SIGTERM stops it
+ * (its worker threads too) with one line and exit 130 or 143; it writes nothing, since an
+ * estimate's intervals need every year it was asked for.
  */
 import { parseMaxEvents, parseWorkloadFlags, workloadOptions, type WorkloadFlags } from './workload-flags.ts';
 import { writeWorkload } from '../faults/schedule-workload.ts';
@@ -11,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { loadDesign, reliabilityPath } from '../campaign/catalog.ts';
 import { checkServesReads } from '../world/design.ts';
 import type { Command } from 'commander';
-import { DEFAULT_SIMULATIONS, estimate, MINUTES_PER_YEAR } from '../estimate/estimate.ts';
+import { DEFAULT_SIMULATIONS, estimate, EstimateStopped, MINUTES_PER_YEAR } from '../estimate/estimate.ts';
 import { loadReliability } from '../estimate/reliability.ts';
 import { estimateJson, estimateNotes, estimateRawTable, estimateTable } from '../report/estimate-report.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
@@ -19,7 +21,7 @@ import { estimateHtml, estimateReportInput } from '../report/html/estimate-page.
 import { checkOutputs, writeOutput } from './output-path.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
-import { parseCount, writeJson } from './campaign-output.ts';
+import { EXIT_ON_SIGNAL, interruptSignal, parseCount, writeJson } from './campaign-output.ts';
 import { parseDesignSets } from './compare-command.ts';
 import { collect, parseSeed } from './options.ts';
 import { out, exitWith, commandLine } from './io.ts';
@@ -106,7 +108,17 @@ export function estimateCommand(cli: Command): void {
       const maxEvents = parseMaxEvents(flags);
       const hasWorkload = Object.keys(workload).length > 0;
       if (workload.readsPerSecond) for (const name of designs) checkServesReads(await loadDesign(name), workload, '--reads');
-      const results = await estimate({ ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond });
+      // a signal stops the estimate: it has no partial result (its intervals need every year asked for)
+      const interrupt = interruptSignal((name) => `hasim: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; the estimate stopped and wrote nothing\n`);
+      let results;
+      try {
+        results = await estimate({ ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond, signal: interrupt.signal });
+      } catch (error) {
+        if (!(error instanceof EstimateStopped)) throw error;
+        return exitWith(interrupt.exitCode() ?? EXIT_ON_SIGNAL.SIGINT);
+      } finally {
+        interrupt.dispose();
+      }
       const json = estimateJson(results, data, {
         version: HASIM_VERSION,
         command: commandLine(),

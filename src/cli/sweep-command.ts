@@ -2,7 +2,8 @@
  * `hasim sweep <design> --param name=v1,v2,...` (or `name=1s..5s:1s`): one design across
  * values of a parameter, or of a workload setting (`rate=100,1000,10000`), under the same seeds and schedules; the trade-off table (RTO p50/p99
  * against false failovers, availability, split brain, lost acks) as a box, CSV, Markdown or
- * JSON. Exit 0 (a sweep measures; `hasim check` judges).
+ * JSON. Exit 0 (a sweep measures; `hasim check` judges), 130/143 after SIGINT/SIGTERM, the
+ * partial result saved for `--resume` (campaign-save.ts).
  */
 import type { Command } from 'commander';
 import { parseSweepValues, sweep } from '../campaign/compare.ts';
@@ -14,6 +15,8 @@ import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
 import { parseSetFlags } from '../world/params.ts';
 import { interruptSignal, ProgressBar, writeJson } from './campaign-output.ts';
+import { CampaignSave, resumeFrom } from './campaign-save.ts';
+import type { CampaignResult } from '../campaign/campaign.ts';
 import { campaignFlags, tableOptions, type TableFlags } from './compare-command.ts';
 import { collect } from './options.ts';
 import { out, exitWith, commandLine } from './io.ts';
@@ -34,23 +37,27 @@ export function sweepCommand(cli: Command): void {
       if (eq <= 0) throw new InputError('--param', '', 'name=v1,v2,... or name=start..end:step', JSON.stringify(flags.param));
       const param = flags.param.slice(0, eq).trim();
       const values = parseSweepValues(flags.param.slice(eq + 1));
+      const resume = resumeFrom(flags.resume, 'sweep');
+      const command = commandLine();
+      const toFile = (r: CampaignResult) => campaignJson(r, { kind: 'sweep', command });
+      const save = new CampaignSave('sweep', flags.json, toFile);
       const progress = new ProgressBar();
       const interrupt = interruptSignal();
       let result;
       try {
-        result = await sweep({ design, param, values, params: parseSetFlags(flags.set), ...campaignFlags(flags, interrupt.signal, progress.update) });
+        result = await sweep({ design, param, values, params: parseSetFlags(flags.set), ...campaignFlags(flags, interrupt.signal, progress.update, save, resume) });
       } finally {
         progress.done();
         interrupt.dispose();
       }
-      const file = campaignJson(result, { kind: 'sweep', command: commandLine() });
-      if (typeof flags.json === 'string') writeJson(flags.json, file);
+      const file = toFile(result);
       if (flags.html) writeOutput(flags.html, sweepHtml(file, param));
       if (format === 'json' || flags.json === true) writeJson(true, file);
       else {
         out(format === 'table' ? terminalTable(sweepTable(file, param)) : renderTable(sweepTable(file, param, format === 'csv' ? 'raw' : 'text'), format));
         if (format === 'table') out(`${file.designs[0]?.design ?? design}: ${campaignCaption(file)}\n`);
       }
+      save.finish(result, file);
       exitWith(result.interrupted ? (interrupt.exitCode() ?? 130) : 0);
     });
 }

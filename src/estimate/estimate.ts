@@ -72,6 +72,20 @@ export interface EstimateOptions {
   maxEvents?: number;
   /** Called as chunks finish: (done, total) over every pass of every design. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Stops the estimate (SIGINT/SIGTERM in the CLI): no further chunk starts, the workers are
+   * stopped, and `estimate` rejects with `EstimateStopped`. An estimate has no partial result:
+   * its intervals need every year it was asked for.
+   */
+  signal?: AbortSignal;
+}
+
+/** What `estimate` rejects with once its `signal` aborted. */
+export class EstimateStopped extends Error {
+  constructor() {
+    super('the estimate was stopped');
+    this.name = 'EstimateStopped';
+  }
 }
 
 export interface RareEventRate {
@@ -138,7 +152,8 @@ export async function estimate(options: EstimateOptions): Promise<DesignEstimate
   let done = 0;
   const progress = () => options.onProgress?.(++done, passes);
   const out: DesignEstimate[] = [];
-  const pool = new ChunkPool(options.workers ?? 0);
+  if (options.signal?.aborted) throw new EstimateStopped();
+  const pool = new ChunkPool(options.workers ?? 0, options.signal, () => new EstimateStopped());
   try {
     for (const name of options.designs) out.push(await estimateOne(name, options, pool, chunks, progress));
   } finally {

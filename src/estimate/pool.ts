@@ -28,7 +28,14 @@ export class ChunkPool {
   private nextId = 0;
   private failure: Error | undefined;
 
-  constructor(readonly workers: number) {
+  constructor(
+    readonly workers: number,
+    private readonly signal?: AbortSignal,
+    /** The error every job fails with once `signal` aborted. */
+    private readonly stopped: () => Error = () => new Error('stopped'),
+  ) {
+    // a stop fails what is pending at once (the workers are terminated when the caller closes the pool)
+    signal?.addEventListener('abort', () => this.fail(stopped()), { once: true });
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(WORKER_URL);
       worker.on('message', (reply: Reply) => this.onReply(worker, reply));
@@ -46,6 +53,9 @@ export class ChunkPool {
     if (this.workers === 0) {
       const results: ChunkResult[] = [];
       for (const job of jobs) {
+        // let a stopping signal through between chunks
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.signal?.aborted) throw this.stopped();
         results.push(await runChunk(job));
         onDone?.();
       }

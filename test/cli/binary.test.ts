@@ -71,8 +71,9 @@ describe('the hasim binary', () => {
     expect(r.stdout).toContain('worker-died');
   });
 
-  it('saves the campaign on SIGTERM (exit 143) as it goes, and --resume gives what an uninterrupted run gives', async () => {
-    const args = ['check', DESIGN, '--runs', '60', '--profile', PROFILE, '--set', 'mode=split', '--max-failures', '3', '--shrink-runs', '0', '--workers', '2'];
+  // three hasim processes at once, each with a worker thread: give it room on a loaded machine
+  it('saves the campaign on SIGTERM (exit 143) as it goes, and --resume gives what an uninterrupted run gives', { timeout: 150_000 }, async () => {
+    const args = ['check', DESIGN, '--runs', '60', '--profile', PROFILE, '--set', 'mode=split', '--max-failures', '3', '--shrink-runs', '0', '--workers', '1'];
     const whole = hasim([...args, '--json', 'whole.json'], { cwd: dir });
     const partialFile = join(dir, 'part.json');
     const interrupted = await hasim([...args, '--json', 'part.json'], {

@@ -47,7 +47,7 @@ describe('hasim check', () => {
     expect(failures).toHaveLength(2);
     for (const f of failures) {
       expect(existsSync(join(dir, f.scheduleFile))).toBe(true);
-      expect(f.replay).toContain(`--seed ${f.seed} -s ${f.scheduleFile}`);
+      expect(f.replay).toContain(`-s ${f.scheduleFile} --seed ${f.seed}`);
       expect(r.stdout).toContain(`replay: ${f.replay}`);
     }
     expect(readFileSync(join(dir, 'out.xml'), 'utf8')).toMatch(/<failure message="\d of 4 runs violated single-primary"/);

@@ -71,6 +71,6 @@ describe('hasim sweep', () => {
   it('exits 2 with one line for a parameter the design does not have', async () => {
     const r = await hasim(['sweep', DESIGN, '--param', 'heartbeat=1s,2s', '-s', SHORT]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^hasim: --param: heartbeat: expected a parameter of misbehaving \(mode, badFraction\)\n$/);
+    expect(r.stderr).toMatch(/^hasim: --param: heartbeat: expected a parameter of misbehaving \(mode, badFraction\) or a workload setting \(rate, [^)]*\)\n$/);
   });
 });
