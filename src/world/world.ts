@@ -168,6 +168,16 @@ export class World {
     }
   }
 
+  /** Fires a timer of a node's running process (a hot path too; no closure). */
+  runTimer(node: SimNode, kind: string, data: unknown): void {
+    try {
+      node.actor?.onTimer?.(kind, data);
+    } catch (cause) {
+      if (cause instanceof ModelError) throw cause;
+      throw new ModelError(node.id, this.sim.now, cause);
+    }
+  }
+
   /** Delivers a message to a node's running process (the hot path of every run). */
   runMessage(node: SimNode, from: string, msg: Msg): void {
     try {
