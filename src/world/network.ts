@@ -282,7 +282,8 @@ export class Network {
     };
     packet.arg = packet;
     this.sim.schedule(packet);
-    if (!this.datagrams.has(msg.type)) {
+    // a TCP packet joins its link's in-flight queue when it has one (or is itself retransmitted)
+    if ((retransmits || this.inFlight.size) && !this.datagrams.has(msg.type)) {
       const queue = this.inFlight.get(link);
       if (queue) queue.push(packet);
       else if (retransmits) this.inFlight.set(link, [packet]);
