@@ -8,17 +8,21 @@
  *   the DCS does not answer within `retry_timeout` -> a primary demotes (or, with
  *                             failsafe_mode, keeps running if every member acknowledges it)
  *
- * "Healthy enough" (Patroni's `is_healthiest_node`): in synchronous mode only the primary and
- * the standby named in the `/sync` key may race; a replica lagging the last leader optime in
- * the DCS by more than `maximum_lag_on_failover` bytes may not; and a member asks every other
- * member's REST API (2 s timeout) and stands back if one still runs as primary or has more WAL.
+ * "Healthy enough" (Patroni's `is_healthiest_node`, patroni-sync.ts `raceVerdict`): in
+ * synchronous mode on/strict only the primary and the standbys named in the `/sync` key may
+ * race; in quorum mode anyone may, but needs the votes of `quorum` voters none of which is
+ * ahead; a replica lagging the last leader optime in the DCS by more than
+ * `maximum_lag_on_failover` bytes may not; and a member asks the other members' REST API (2 s
+ * timeout) and stands back if one still runs as primary or has more WAL.
  *
- * Synchronous mode: the primary keeps `synchronous_standby_names` and the `/sync` key in step,
- * always weakening the DCS first and strengthening it last, so whichever standby `/sync` names
- * has every acknowledged commit. A new sync standby is published only once it is confirmed
- * (Patroni re-checks after 2 s). With no candidate, `on` turns synchronous replication off and
- * `strict` sets `'*'` (commits block until some standby connects). Before promoting, a member
- * in synchronous mode first writes `/sync` naming only itself.
+ * Synchronous mode (patroni-sync-manager.ts): the primary keeps `synchronous_standby_names` and
+ * the `/sync` key in step so that whichever standbys `/sync` allows to fail over have every
+ * acknowledged commit. Before promoting, a member in synchronous mode first writes `/sync`
+ * naming only itself.
+ *
+ * Processes: PostgreSQL (thread `main`) and Patroni (thread `patroni`) are separate processes
+ * of the host. A killed PostgreSQL is started again by Patroni's next loop; on the leader, one
+ * that does not come up keeps the key for primary_start_timeout, then fails over.
  *
  * Watchdog: armed for `ttl - safety_margin` before promotion and re-armed after every
  * successful renewal; disarmed on demotion. It is the kernel's timer, so a paused Patroni gets
@@ -34,8 +38,9 @@ import { messageKinds } from '../world/messages.ts';
 import { DcsClient } from './dcs-client.ts';
 import type { DcsKeys, DcsResult, DcsTxn } from './dcs-member.ts';
 import { OrderServer } from './order-server.ts';
-import { ASYNC, PostgresReplication, firstOf, sameSyncNames, type PgReplicationConfig, type SyncStandbyNames } from './postgres-replication.ts';
-import { pickSyncStandbys, quorumTarget, raceVerdict, type MemberStatus, type SyncKey } from './patroni-sync.ts';
+import { ASYNC, PostgresReplication, type PgReplicationConfig } from './postgres-replication.ts';
+import { raceVerdict, type MemberStatus } from './patroni-sync.ts';
+import { PatroniSyncManager, syncKey, type SyncConfirm } from './patroni-sync-manager.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { DEMOTE_BEGIN as SHARED_DEMOTE, ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE } from './common-probes.ts';
 
@@ -109,20 +114,9 @@ export type SyncFailover = 'patroni' | 'stolon-names' | 'stolon-lsn';
 
 /** Patroni's timeout for one REST call to another member (`fetch_node_status`: 2 s). */
 const REST_TIMEOUT_US: Micros = 2_000_000;
-/** Patroni sleeps this long before checking that a newly named sync standby is synchronous. */
-const SYNC_CONFIRM_US: Micros = 2_000_000;
 /** `pg_ctl promote` until the node leaves recovery and accepts writes (an estimate). */
 const PROMOTION_US: Micros = 500_000;
 
-/** What the primary waits for before it publishes standbys in /sync: each to flush past `mark`. */
-interface SyncConfirm {
-  names: SyncStandbyNames;
-  /** Standbys to publish once confirmed; `known` are published already. */
-  standbys: string[];
-  known: string[];
-  quorum: number;
-  mark: number;
-}
 
 interface Query {
   waiting: Set<string>;
@@ -141,6 +135,8 @@ export class PatroniNode implements Actor {
   private orders!: OrderServer;
   private pg!: PostgresReplication;
   private dcs: DcsClient;
+  /** Synchronous replication on the primary: synchronous_standby_names and the /sync key. */
+  private readonly sync: PatroniSyncManager;
   /** What PostgreSQL runs as. */
   private running: 'primary' | 'replica' = 'replica';
   private promoting = false;
@@ -165,6 +161,17 @@ export class PatroniNode implements Actor {
   ) {
     this.buildPostgres();
     this.dcs = new DcsClient(ctx, config.dcsMembers, config.retryTimeoutUs);
+    this.sync = new PatroniSyncManager({
+      ctx,
+      config,
+      pg: () => this.pg,
+      isPrimary: () => this.running === 'primary',
+      lastKeys: () => this.lastKeys,
+      liveMembers: (keys) => this.liveMembers(keys),
+      dcsCall: (txn, done) => this.dcsCall(txn, done),
+      finish: (keys) => this.finish(keys),
+      onDcsError: () => this.onDcsError(),
+    });
   }
 
   /** PostgreSQL's parts, bound to its process's life: a callback of a killed PostgreSQL (an fsync) cannot act. */
@@ -267,7 +274,7 @@ export class PatroniNode implements Actor {
         this.promoted(data as number);
         return;
       case 'patroni-sync-confirm':
-        this.confirmSync(data as SyncConfirm);
+        this.sync.confirm(data as SyncConfirm);
         return;
       default:
         return;
@@ -346,7 +353,7 @@ export class PatroniNode implements Actor {
       }
       this.pingWatchdog();
       if (this.running !== 'primary' && !this.promoting) return this.promote(r.keys, () => this.finish(r.keys));
-      if (this.running === 'primary' && this.config.synchronousMode !== 'off') return this.manageSync(r.keys);
+      if (this.running === 'primary' && this.config.synchronousMode !== 'off') return this.sync.manage(r.keys);
       this.finish(r.keys);
     });
   }
@@ -433,7 +440,7 @@ export class PatroniNode implements Actor {
       if (check !== 'stolon-names' && lag > this.config.maximumLagOnFailoverBytes) return this.standBack(keys, `lag ${lag} B > maximum_lag_on_failover`);
     }
     // in synchronous mode the candidates are checked against the /sync members only
-    const sync = this.syncKey(keys);
+    const sync = syncKey(keys);
     const checked = sync && this.config.synchronousMode !== 'off' ? new Set([sync.leader, ...sync.standbys]) : eligible;
     const others = this.liveMembers(keys).filter((m) => m !== me && checked.has(m));
     this.query(others, 'patroni-status', (answers) => {
@@ -451,10 +458,6 @@ export class PatroniNode implements Actor {
     });
   }
 
-  private syncKey(keys: DcsKeys | undefined): SyncKey | undefined {
-    return keys?.sync?.value as SyncKey | undefined;
-  }
-
   /** Not the healthiest: a replica waits; a primary without the key demotes. */
   private standBack(keys: DcsKeys, reason: string): void {
     if (this.running === 'primary' || this.promoting) this.demote(`no leader key and ${reason}`);
@@ -469,7 +472,7 @@ export class PatroniNode implements Actor {
   private raceEligible(keys: DcsKeys): Set<string> {
     let names: string[] = [...this.config.members];
     if (this.config.synchronousMode === 'on' || this.config.synchronousMode === 'strict') {
-      const sync = this.syncKey(keys);
+      const sync = syncKey(keys);
       names = sync ? [sync.leader, ...sync.standbys] : [];
     }
     const failsafe = keys.failsafe?.value as string[] | undefined;
@@ -554,10 +557,10 @@ export class PatroniNode implements Actor {
     };
     if (this.config.synchronousMode === 'off') return start();
     // stolon's sentinel keeps its sync standby across a restart of the same master
-    const sync = this.syncKey(keys);
+    const sync = syncKey(keys);
     if ((this.config.syncFailover ?? 'patroni') !== 'patroni' && sync?.leader === this.ctx.id) return start();
     // first make myself the only member allowed to fail over, then promote
-    this.writeSync(keys, [], 0, start);
+    this.sync.write(keys, [], 0, start);
   }
 
   private promoted(epoch: number): void {
@@ -590,109 +593,6 @@ export class PatroniNode implements Actor {
     if (this.config.watchdog && (this.running === 'primary' || this.promoting)) this.ctx.armWatchdog(this.watchdogTimeout());
   }
 
-  // --- synchronous mode --------------------------------------------------------------------
-
-  /** `_process_multisync_replication`: FIRST n over the picked standbys, /sync weakened first and strengthened last. */
-  private manageSync(keys: DcsKeys): void {
-    if (this.config.synchronousMode === 'quorum') return this.manageQuorum(keys);
-    const sync = this.syncKey(keys);
-    const live = new Set(this.liveMembers(keys));
-    const streaming = this.pg.standbys().filter((s) => live.has(s.node));
-    const current = sync?.leader === this.ctx.id ? sync.standbys : [];
-    // stolon keeps its chosen sync standby named while it is down: commits block until it returns
-    if (current.length > 0 && (this.config.syncFailover ?? 'patroni') !== 'patroni') {
-      if (!sameSyncNames(this.pg.syncStandbyNames, firstOf(current))) this.pg.setSyncStandbyNames(firstOf(current));
-      return this.finish(keys);
-    }
-    const picked = pickSyncStandbys(streaming, current, this.config.synchronousNodeCount ?? 1);
-    if (picked.length === 0) {
-      return this.writeSync(keys, [], 0, () => {
-        this.pg.setSyncStandbyNames(this.config.synchronousMode === 'strict' ? '*' : ASYNC);
-        this.finish(keys);
-      });
-    }
-    // weaken the DCS first: only standbys that stay synchronous remain published while the names change
-    const known = current.filter((n) => picked.includes(n));
-    this.writeSync(keys, known, 0, () => {
-      const names = firstOf(picked);
-      if (!sameSyncNames(this.pg.syncStandbyNames, names)) this.pg.setSyncStandbyNames(names);
-      if (picked.every((n) => known.includes(n))) return this.finish(keys);
-      const confirm: SyncConfirm = { names, standbys: picked, known, quorum: 0, mark: this.pg.localFlushed };
-      this.ctx.setTimer(SYNC_CONFIRM_US, 'patroni-sync-confirm', confirm);
-    });
-  }
-
-  /**
-   * Quorum commit (`_process_quorum_replication`): the steady state is ANY numsync of every
-   * streaming standby, with all of them voters and quorum = active - numsync. The invariant
-   * (every ack set overlaps every quorum a candidate needs) is kept by changing the two
-   * places in a safe order: with no voters yet, PostgreSQL first and the voters once they are
-   * confirmed; otherwise first every old and new standby a voter with the strictest quorum,
-   * then PostgreSQL, then the target once the standbys are confirmed. Simpler than Patroni's
-   * QuorumStateResolver (which needs no strict intermediate step): while the steps run (about
-   * SYNC_CONFIRM_US) a failover needs every voter's answer.
-   */
-  private manageQuorum(keys: DcsKeys): void {
-    const sync = this.syncKey(keys);
-    const live = new Set(this.liveMembers(keys));
-    const active = this.pg.standbys().filter((s) => live.has(s.node)).map((s) => s.node).sort();
-    const voters = sync?.leader === this.ctx.id ? sync.standbys : [];
-    if (active.length === 0) {
-      // removing every node: the voters first, then PostgreSQL
-      return this.writeSync(keys, [], 0, () => {
-        this.pg.setSyncStandbyNames(ASYNC);
-        this.finish(keys);
-      });
-    }
-    const { numsync, quorum } = quorumTarget(active, this.config.synchronousNodeCount ?? 1);
-    const names: SyncStandbyNames = { method: 'any', num: numsync, names: active };
-    const steady = sameList(voters, active) && sync!.quorum === quorum;
-    if (steady) {
-      if (!sameSyncNames(this.pg.syncStandbyNames, names)) this.pg.setSyncStandbyNames(names);
-      return this.finish(keys);
-    }
-    const confirm = (): void => {
-      this.pg.setSyncStandbyNames(names);
-      const pending: SyncConfirm = { names, standbys: active, known: [], quorum, mark: this.pg.localFlushed };
-      this.ctx.setTimer(SYNC_CONFIRM_US, 'patroni-sync-confirm', pending);
-    };
-    if (voters.length === 0) return confirm();
-    const every = [...new Set([...voters, ...active])].sort();
-    this.writeSync(keys, every, every.length - 1, confirm);
-  }
-
-  /** Publishes the standbys that have flushed everything up to `mark` since they were made synchronous. */
-  private confirmSync(pending: SyncConfirm): void {
-    const keys = this.lastKeys!;
-    if (this.running !== 'primary' || !sameSyncNames(this.pg.syncStandbyNames, pending.names)) return this.finish(keys);
-    const status = this.pg.standbys();
-    const caughtUp = (n: string) => pending.known.includes(n) || status.some((s) => s.node === n && s.flush >= pending.mark);
-    if (this.config.synchronousMode === 'quorum') {
-      // the voters change only when every standby is confirmed; else the next loop tries again
-      if (!pending.standbys.every(caughtUp)) return this.finish(keys);
-      return this.writeSync(keys, pending.standbys, pending.quorum, () => this.finish(keys));
-    }
-    this.writeSync(keys, pending.standbys.filter(caughtUp), 0, () => this.finish(keys));
-  }
-
-  private writeSync(keys: DcsKeys, standbys: readonly string[], quorum: number, then: () => void): void {
-    const me = this.ctx.id;
-    const current = this.syncKey(keys);
-    if (current && current.leader === me && sameList(current.standbys, standbys) && current.quorum === quorum) return then();
-    const value: SyncKey = { leader: me, standbys: [...standbys], quorum };
-    this.dcsCall({ compare: { key: 'leader', value: me }, puts: [{ key: 'sync', value }] }, (r) => {
-      if (!r) return this.onDcsError();
-      if (!r.ok) return this.finish(r.keys);
-      // Patroni's log lines for the /sync key ("Updating /sync key temporarily from %s to %s",
-      // "Synchronous standby status assigned to %s", "Setting leader to %s, quorum to %d of (%s)")
-      const before = current?.leader === me ? current.standbys : [];
-      if (this.config.synchronousMode === 'quorum') this.ctx.note(`patroni: setting leader to ${me}, quorum to ${quorum} of (${standbys.join(', ')})`);
-      else if (before.some((n) => !standbys.includes(n))) this.ctx.note(`patroni: sync standby dropped, /sync updated temporarily from [${before.join(', ')}] to [${standbys.join(', ')}]`);
-      else this.ctx.note(`patroni: sync standby status assigned to [${standbys.join(', ')}]`);
-      then();
-    });
-  }
-
   // --- REST calls to other members ---------------------------------------------------------
 
   private query(members: string[], type: PatroniQuery['type'], done: (answers: MemberStatus[], allOk: boolean) => void): void {
@@ -718,8 +618,4 @@ export class PatroniNode implements Actor {
     this.queries.delete(queryId);
     q.done(q.answers, q.ok && q.waiting.size === 0);
   }
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
