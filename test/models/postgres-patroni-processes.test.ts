@@ -90,3 +90,22 @@ describe('postgres-patroni synchronous_commit = remote_write: the standby killed
     expect(Math.max(...lost)).toBeGreaterThan(0);
   });
 });
+
+describe('postgres-patroni: Patroni killed, its PostgreSQL left running', () => {
+  const KILL_PATRONI = '{ at: 20s, kind: process-crash, target: pg1, component: patroni, for: 60s }';
+
+  it('PostgreSQL keeps serving as primary until a replica takes the expired key; HAProxy, whose checks Patroni answered, has moved the clients away by then', () => {
+    const r = run([KILL_PATRONI]);
+    const next = promotions(r, 20 * SECOND).find((e) => e.node !== 'pg1')!;
+    expect(next.time - 20 * SECOND).toBeGreaterThanOrEqual(20 * SECOND); // the key expires ttl after its last renewal
+    expect(events(r, 'ack-sent').some((e) => e.node === 'pg1' && e.time > 20 * SECOND && e.time < 25 * SECOND)).toBe(true);
+    expect(r.metrics.splitBrainMs.belief).toBeGreaterThan(0); // the detached postmaster still runs as primary
+    expect(r.metrics.splitBrainMs.effective).toBe(0);
+  });
+
+  it('with the watchdog, the host is reset before the key expires: no second primary at all', () => {
+    const r = run([KILL_PATRONI], { watchdog: true });
+    expect(events(r, 'node-state').some((e) => e.node === 'pg1' && e.reason === 'watchdog reset')).toBe(true);
+    expect(r.metrics.splitBrainMs.belief).toBe(0);
+  });
+});
