@@ -1,5 +1,5 @@
 /**
- * hot-standby-stonith: a two-node Pacemaker/Corosync cluster with STONITH.
+ * hot-standby-stonith: a Pacemaker/Corosync cluster with STONITH, two nodes by default.
  *
  * Stands for: Pacemaker 2.1 on Corosync 3 (votequorum), two nodes `a` and `b` in different
  * racks, the trading service and its virtual IP (ocf:heartbeat:IPaddr2) as one resource group,
@@ -49,16 +49,28 @@
  *   `pcmkDelayBase=10s,0s` delays fencing `a`) lets that node shoot first: exactly one
  *   survives (test/models/hot-standby-stonith-knobs.test.ts).
  *
- * Left out: N-node clusters (token + 650 ms per node beyond two is computed, but the design
- * has two nodes), resource monitor operations and local restarts (a process crash here is a crash
+ * - more than two nodes (`nodes`, a..i in order of preference): the effective token grows by
+ *   token_coefficient per node beyond two (corosync.conf(5)); two_node and its wait_for_all are
+ *   off (votequorum(5): two_node is for two-node clusters), so a partition needs a majority
+ *   (or the arbiter's nodes - 1 votes); a node that loses several peers loses them in one ring
+ *   change. The partition's DC (its first node) fences the lost nodes and picks where the
+ *   resources start (the UpToDate node with the newest data, the preferred one on a tie);
+ *   after start-up nothing is decided until every node was seen or dc-deadtime (20 s,
+ *   Pacemaker Explained) passed. The primary replicates synchronously to every peer (DRBD 9
+ *   protocol C), so a lost peer freezes writes until it is fenced. A 2:1 split: the majority
+ *   fences the minority and keeps serving or takes over, the minority stops (no-quorum-policy
+ *   stop) and fences nobody (test/models/hot-standby-stonith-nodes.test.ts).
+ *
+ * Left out: resource monitor operations and local restarts (a process crash here is a crash
  * of the node's whole stack, which Pacemaker treats as a lost node), so a deadlocked service
  * under a healthy cluster stack is a gray failure here too; the multiple-active
  * recovery after a split with stonith disabled; fence topologies with several levels;
  * resource stickiness and failback policies beyond the tie-break above.
  *
  * Defaults and their sources:
- * - token 3000 ms, tokenCoefficient 650 ms: corosync.conf(5) (Corosync 3): the effective
- *   token is token + (nodes - 2) x token_coefficient, i.e. 3000 ms for two nodes.
+ * - nodes 2: the HA document's pair. token 3000 ms, tokenCoefficient 650 ms: corosync.conf(5)
+ *   (Corosync 3): the effective token is token + (nodes - 2) x token_coefficient, i.e. 3000 ms
+ *   for two nodes, 3650 ms for three.
  * - consensus 0s = derived: corosync.conf(5): "automatically calculated at 1.2 * token"
  *   (3600 ms here); a positive value overrides it.
  * - twoNode true, waitForAll true: votequorum(5), the standard two-node setup (two_node: 1
@@ -84,7 +96,8 @@
  *   (physical servers often take minutes to POST).
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
-import { oneOf } from '../src/world/estimate-declaration.ts';
+import { majorityOf, oneOf } from '../src/world/estimate-declaration.ts';
+import { messageKinds } from '../src/world/messages.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { MS, type Micros } from '../src/sim/time.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
@@ -97,6 +110,7 @@ import { Qnetd, QdeviceClient, type QdeviceAlgorithm } from '../src/parts/qnetd.
 import { perNode } from '../src/world/params.ts';
 
 const params = {
+  nodes: { kind: 'integer', default: 2, min: 2, max: 9, doc: 'cluster nodes a, b, c... (the resources prefer them in this order)', source: 'Pacemaker/Corosync two-node cluster (the HA document); corosync supports more' },
   token: { kind: 'duration', default: '3000ms', doc: 'totem token timeout: silence before a node is suspected', source: 'corosync.conf(5): token 3000 ms (Corosync 3)' },
   tokenCoefficient: { kind: 'duration', default: '650ms', doc: 'added to token for every node beyond two', source: 'corosync.conf(5): token_coefficient 650 ms' },
   consensus: { kind: 'duration', default: '0s', doc: 'time to agree on a new membership after a token loss (0s: 1.2 x token)', source: 'corosync.conf(5): defaults to 1.2 * token' },
@@ -123,85 +137,118 @@ const params = {
 
 type Params = Resolved<typeof params>;
 
-/** In order of preference: on a tie the first starts the resources (a location constraint). */
-const NODES: readonly string[] = ['a', 'b'];
-const PEER: Record<string, string> = { a: 'b', b: 'a' };
+/** Node ids in order of preference: on a tie the first starts the resources (a location constraint). */
+const NODE_IDS: readonly string[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+const nodeIdsOf = (p: Params): readonly string[] => NODE_IDS.slice(0, p.nodes);
 /** Beats sample the token's rotation this often: the resolution of loss detection. */
 const TOKEN_SAMPLE: Micros = 100 * MS;
-/** Nothing acks without the peer while the peer is in the membership; stalls only wait. */
+/** Nothing acks without the peers while they are in the membership; stalls only wait. */
 const STALL_CHECK: Micros = 10_000 * MS;
 /** How often quorum is re-evaluated and the partition reported to the arbiter. */
 const QUORUM_TICK: Micros = 1_000 * MS;
 const ARBITER = 'qnetd';
 const EPOCH_KEY = 'drbd.generation';
+/**
+ * Pacemaker's dc-deadtime (default 20 s): after starting, a node waits this long for the other
+ * nodes before the cluster decides where resources run (two nodes: wait_for_all does that).
+ */
+const DC_DEADTIME: Micros = 20_000 * MS;
 
 /** What each node's beats carry: Pacemaker's view of it, and DRBD's data generation. */
 interface PeerView {
   primary: boolean;
   /** The node's disk takes writes (DRBD: not Diskless / Failed). */
   diskOk: boolean;
+  /** DRBD UpToDate: the primary told it it holds every acked order (since its last boot). */
+  upToDate: boolean;
   epoch: number;
   lastTerm: number;
   length: number;
 }
 
+/** The designated controller tells its partition that a node is fenced (stonith-ng's broadcast). */
+interface FencedNotice extends Msg {
+  type: 'pcmk-fenced';
+  target: string;
+}
+/** The designated controller tells the node it chose to start the resources (a transition). */
+interface StartRequest extends Msg {
+  type: 'pcmk-start';
+}
+const FENCED_NOTICES = messageKinds<FencedNotice>('pcmk-fenced');
+const START_REQUESTS = messageKinds<StartRequest>('pcmk-start');
+
 class PacemakerNode implements Actor {
-  private readonly peer: string;
+  /** Every other node of the cluster, in order of preference. */
+  private readonly peers: readonly string[];
+  private readonly order: readonly string[];
   private readonly membership: CorosyncMembership;
   private readonly stonith: Stonith;
   private readonly qdevice: QdeviceClient | undefined;
   private wasQuorate: boolean | undefined;
   private readonly server: OrderServer;
   private readonly replica: StandbyReplica;
-  private replicator: SyncReplicator | undefined;
-  private peerView: PeerView | undefined;
-  /** The peer left the membership and has not been fenced yet: nothing of its may move. */
-  private peerUnclean = false;
+  /** The primary's synchronous stream to each other node (DRBD 9 protocol C: every peer). */
+  private replicators = new Map<string, SyncReplicator>();
+  /** The last view heard from each member (dropped when it leaves the membership). */
+  private readonly views = new Map<string, PeerView>();
+  /** Nodes that left the membership and are not fenced yet: nothing of theirs may move. */
+  private readonly unclean = new Set<string>();
+  /** Whether each unclean node ran the resources when it was lost (priority-fencing-delay). */
+  private readonly ranResources = new Map<string, boolean>();
   /** DRBD UpToDate: the primary said this standby holds every acked order (reset at boot). */
   private upToDate = false;
-  /** The newest data generation seen on either node. */
+  /** The newest data generation seen on any node. */
   private newestEpoch = 0;
+  private bootAt: Micros = 0;
+  /** This node has seen the whole cluster since it started, or waited dc-deadtime for it. */
+  private formed = false;
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly p: Params,
   ) {
-    this.peer = PEER[ctx.id];
-    const token = p.token + Math.max(0, NODES.length - 2) * p.tokenCoefficient;
+    this.order = nodeIdsOf(p);
+    this.peers = this.order.filter((n) => n !== ctx.id);
+    const n = this.order.length;
+    // corosync.conf(5): the effective token grows by token_coefficient per node beyond two
+    const token = p.token + Math.max(0, n - 2) * p.tokenCoefficient;
     const withDevice = p.quorumDevice !== 'none';
     this.qdevice = withDevice
       ? new QdeviceClient(ctx, { arbiter: ARBITER, voteValidity: p.qdeviceTimeout, partition: () => [ctx.id, ...this.membership.members] })
       : undefined;
+    // votequorum(5): two_node only in a two-node cluster (it implies wait_for_all); a device turns it off
+    const twoNode = p.twoNode && n === 2 && !withDevice;
     this.membership = new CorosyncMembership(ctx, {
-      peers: [this.peer],
+      peers: this.peers,
       token,
       consensus: p.consensus > 0 ? p.consensus : Math.round(1.2 * token),
       beatInterval: TOKEN_SAMPLE,
-      // corosync-qdevice(8): two_node must be off with a quorum device (wait_for_all with it)
-      twoNode: p.twoNode && !withDevice,
-      waitForAll: p.waitForAll && !withDevice,
+      twoNode,
+      waitForAll: p.waitForAll && twoNode,
       qdeviceVote: this.qdevice ? () => this.qdevice!.hasVote() : undefined,
       payload: () => this.view(),
-      onPeerState: (_peer, view) => this.onPeerView(view as unknown as PeerView),
-      onMemberLost: () => {
+      onPeerState: (peer, view) => this.onPeerView(peer, view as unknown as PeerView),
+      onMemberLost: (peer) => {
         this.qdevice?.report(true);
-        this.onPeerLost();
+        this.onMemberLost(peer);
       },
       onMemberJoined: () => {
         this.qdevice?.report(true);
         this.decide();
       },
     });
+    const delays = (list: string | number | boolean, name: string) => Object.fromEntries(perNode(list, n, name).map((d, i) => [this.order[i], d]));
     this.stonith = new Stonith(ctx, {
       action: p.stonithAction as 'reboot' | 'off',
       stonithTimeout: p.stonithTimeout,
-      // the delays belong to the device that fences the peer
-      pcmkDelayBase: perNode(p.pcmkDelayBase, NODES.length, 'pcmkDelayBase')[NODES.indexOf(this.peer)],
-      pcmkDelayMax: perNode(p.pcmkDelayMax, NODES.length, 'pcmkDelayMax')[NODES.indexOf(this.peer)],
+      // the delays belong to the device that fences each node
+      pcmkDelayBase: delays(p.pcmkDelayBase, 'pcmkDelayBase'),
+      pcmkDelayMax: delays(p.pcmkDelayMax, 'pcmkDelayMax'),
       priorityFencingDelay: p.priorityFencingDelay,
       maxAttempts: p.stonithMaxAttempts,
       retryInterval: p.fenceRetryInterval,
-      onFenced: () => this.onPeerFenced(),
+      onFenced: (target) => this.onFenced(target, true),
     });
     this.replica = new StandbyReplica(ctx, {
       catchUp: true,
@@ -215,33 +262,37 @@ class PacemakerNode implements Actor {
       },
     });
     this.server = new OrderServer(ctx, {
-      replicate: (entry, done, index) => (this.replicator ? this.replicator.replicate(entry, done, index) : done(false)),
-      // the resource fails on an I/O error and is stopped here; the peer starts it (no fencing:
+      replicate: (entry, done, index) => this.replicateToAll(entry, done, index),
+      // the resource fails on an I/O error and is stopped here; a peer starts it (no fencing:
       // the stop succeeded and this node is still in the membership)
       onWriteFailed: () => this.stopResources('local disk failed'),
     });
   }
 
   onStart(): void {
+    this.bootAt = this.ctx.monotonic();
     this.server.becomeStandby(this.epoch);
     this.membership.start();
-    if (this.qdevice || this.p.noQuorumPolicy !== 'stop') this.ctx.setTimer(QUORUM_TICK, 'quorum-tick');
-    // A run begins with the cluster formed and the resources on the preferred node; its peer
-    // is not UpToDate until its first resync, so acks need not wait for it meanwhile.
+    if (this.qdevice || this.p.noQuorumPolicy !== 'stop' || this.order.length > 2) this.ctx.setTimer(QUORUM_TICK, 'quorum-tick');
+    // A run begins with the cluster formed and the resources on the preferred node; its peers
+    // are not UpToDate until their first resync, so acks need not wait for them meanwhile.
     // After a reboot, wait_for_all holds everything until the peer is seen, then `decide`.
-    if (this.ctx.bootCount === 0 && this.ctx.id === NODES[0]) this.promote(this.nextEpoch(), true);
+    if (this.ctx.bootCount === 0 && this.ctx.id === this.order[0]) this.promote(this.nextEpoch(), this.peers);
   }
 
   threadOf(kind: string): string {
-    const clusterStack = HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'quorum-tick' || kind === 'qdevice-vote';
+    const clusterStack =
+      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start';
     return clusterStack ? HEARTBEAT_THREAD : 'main';
   }
 
   onMessage(from: string, msg: Msg): void {
     if (this.membership.handle(from, msg) || this.server.handle(msg)) return;
     if (this.qdevice?.handle(msg)) return this.onQuorumChange();
+    if (FENCED_NOTICES.has(msg)) return this.onFenced(msg.target, false);
+    if (START_REQUESTS.has(msg)) return this.startIfFree();
     if (msg.type === 'repl-ack' || msg.type === 'resync-request') {
-      this.replicator?.handle(from, msg);
+      this.replicators.get(from)?.handle(from, msg);
       return;
     }
     if (!this.server.primary) this.replica.handle(from, msg);
@@ -254,7 +305,7 @@ class PacemakerNode implements Actor {
       return this.onQuorumChange();
     }
     if (this.membership.onTimer(kind, data) || this.stonith.onTimer(kind, data) || this.replica.onTimer(kind, data)) return;
-    this.replicator?.onTimer(kind);
+    for (const r of this.replicators.values()) r.onTimer(kind);
   }
 
   /** This node's data generation (durable). */
@@ -276,35 +327,75 @@ class PacemakerNode implements Actor {
     return !this.ctx.disk.failed && !this.ctx.disk.full;
   }
 
-  private view(): Record<string, unknown> {
+  private ownView(): PeerView {
     const log = this.ctx.disk.entries;
     if (!this.diskOk()) this.upToDate = false;
-    const v: PeerView = { primary: this.server.primary, diskOk: this.diskOk(), epoch: this.epoch, lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0, length: log.length };
-    return { ...v };
+    return { primary: this.server.primary, diskOk: this.diskOk(), upToDate: this.upToDate, epoch: this.epoch, lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0, length: log.length };
   }
 
-  private onPeerView(view: PeerView): void {
-    this.peerView = view;
+  private view(): Record<string, unknown> {
+    return { ...this.ownView() };
+  }
+
+  private onPeerView(peer: string, view: PeerView): void {
+    if (!this.membership.members.has(peer) && this.unclean.has(peer)) return; // a lost node's late beat
+    this.views.set(peer, view);
     this.newestEpoch = Math.max(this.newestEpoch, view.epoch);
-    if (view.primary && !this.server.primary) this.replica.follow(this.peer, view.epoch);
+    if (view.primary && !this.server.primary) this.replica.follow(peer, view.epoch);
     // DRBD: a peer whose disk failed is Diskless; the primary goes on without it
-    if (!view.diskOk && this.server.primary && this.replicator?.mode === 'sync') this.replicator.continueAlone();
+    if (!view.diskOk && this.server.primary && this.replicators.get(peer)?.mode === 'sync') this.replicators.get(peer)!.continueAlone();
     this.decide();
   }
 
+  /** The designated controller: the first node, in preference order, of this partition. */
+  private isDc(): boolean {
+    return this.order.find((n) => n === this.ctx.id || this.membership.members.has(n)) === this.ctx.id;
+  }
+
   /**
-   * Both nodes in the membership, neither running the resources (cold start, or both came
-   * back after a fence race): the node with the newer data starts them.
+   * Nobody in this partition runs the resources and nothing is unclean (cold start, a fenced
+   * primary, or nodes back after a fence race): the DC picks the node with the newest data, an
+   * UpToDate one if there is any (DRBD compares generations), the preferred one on a tie, and
+   * starts the resources there (itself, or by asking that node).
    */
   private decide(): void {
-    const peer = this.peerView;
-    if (this.server.primary || this.peerUnclean || !peer || peer.primary || !this.diskOk() || !this.mayAct()) return;
-    if (!this.membership.quorate() || !this.membership.members.has(this.peer)) return;
-    const mine = this.view() as unknown as PeerView;
-    const newer = Number(!peer.diskOk) || mine.epoch - peer.epoch || mine.lastTerm - peer.lastTerm || mine.length - peer.length;
-    if (newer > 0 || (newer === 0 && NODES.indexOf(this.ctx.id) < NODES.indexOf(this.peer))) {
-      this.promote(this.nextEpoch(), !peer.diskOk);
+    this.formed ||= this.membership.members.size === this.peers.length || this.ctx.monotonic() - this.bootAt >= DC_DEADTIME;
+    if (!this.free() || !this.isDc()) return;
+    if (this.order.length > 2 && !this.formed) return;
+    const candidates: [string, PeerView][] = [[this.ctx.id, this.ownView()]];
+    for (const member of this.membership.members) {
+      const view = this.views.get(member);
+      if (!view) return; // not heard since it joined: wait for its state
+      if (view.primary) return;
+      if (view.diskOk) candidates.push([member, view]);
     }
+    const anyUpToDate = candidates.some(([, v]) => v.upToDate);
+    const rank = ([id, v]: [string, PeerView], [id2, w]: [string, PeerView]) =>
+      Number(w.upToDate && anyUpToDate) - Number(v.upToDate && anyUpToDate) || w.epoch - v.epoch || w.lastTerm - v.lastTerm || w.length - v.length || this.order.indexOf(id) - this.order.indexOf(id2);
+    const [best, bestView] = candidates.sort(rank)[0];
+    // with a node out of the membership only an UpToDate node may start: the one out may hold
+    // newer data (DRBD refuses to promote an Outdated/Consistent disk then)
+    const missing = this.peers.some((n) => !this.membership.members.has(n));
+    if (missing && !bestView.upToDate) return;
+    if (best !== this.ctx.id) return this.ctx.send(best, { type: 'pcmk-start' } satisfies StartRequest);
+    this.startHere();
+  }
+
+  /** Whether the resources may start in this partition: nobody runs them, nothing is unclean, quorum. */
+  private free(): boolean {
+    if (this.server.primary || this.unclean.size > 0 || !this.diskOk() || !this.mayAct() || !this.membership.quorate()) return false;
+    for (const member of this.membership.members) if (this.views.get(member)?.primary) return false;
+    return true;
+  }
+
+  /** The DC chose this node: start unless something changed meanwhile. */
+  private startIfFree(): void {
+    if (this.free()) this.startHere();
+  }
+
+  private startHere(): void {
+    const out = this.peers.filter((n) => !this.membership.members.has(n) || this.views.get(n)?.diskOk === false);
+    this.promote(this.nextEpoch(), out);
   }
 
   /** Whether this node may act as a cluster: quorate, or told to ignore quorum. */
@@ -321,41 +412,57 @@ class PacemakerNode implements Actor {
     }
     if (!quorate && this.p.noQuorumPolicy === 'stop') this.stopResources('quorum lost (no-quorum-policy=stop)');
     if (!this.mayAct()) return;
-    this.fenceIfUnclean();
+    this.fenceUnclean();
     this.decide();
   }
 
-  /** An unclean peer is fenced once this partition may act (Pacemaker fences only with quorum). */
-  private fenceIfUnclean(): void {
-    if (this.peerUnclean && this.p.stonithEnabled) this.stonith.fence(this.peer, this.peerRanResources);
+  /** The DC fences the unclean nodes once this partition may act (Pacemaker fences only with quorum). */
+  private fenceUnclean(): void {
+    if (!this.p.stonithEnabled || !this.isDc()) return;
+    for (const target of this.unclean) this.stonith.fence(target, this.ranResources.get(target) ?? false);
   }
 
-  private peerRanResources = false;
-
-  private onPeerLost(): void {
-    const peerRanResources = this.peerView?.primary === true;
-    this.peerRanResources = peerRanResources;
-    this.peerView = undefined;
+  private onMemberLost(peer: string): void {
+    const ranResources = this.views.get(peer)?.primary === true;
+    this.views.delete(peer);
     if (!this.p.stonithEnabled) {
       // no fencing: act on the membership alone
-      if (this.server.primary) this.replicator?.continueAlone();
-      else if (this.upToDate) this.promote(this.nextEpoch(), true);
+      if (this.server.primary) this.replicators.get(peer)?.continueAlone();
+      else this.decide();
       return;
     }
-    this.peerUnclean = true;
-    if (this.mayAct()) this.stonith.fence(this.peer, peerRanResources);
-    else this.ctx.note(`no quorum: not fencing ${this.peer}`);
+    this.unclean.add(peer);
+    this.ranResources.set(peer, ranResources);
+    if (this.mayAct()) this.fenceUnclean();
+    else this.ctx.note(`no quorum: not fencing ${peer}`);
+    // a partition that lost quorum applies no-quorum-policy at the membership change
+    if (this.order.length > 2) this.onQuorumChange();
   }
 
-  private onPeerFenced(): void {
-    this.peerUnclean = false;
+  /** `target` is confirmed down: by this node's own fence (then tell the partition) or the DC's notice. */
+  private onFenced(target: string, byMe: boolean): void {
+    if (byMe) for (const member of this.membership.members) this.ctx.send(member, { type: 'pcmk-fenced', target } satisfies FencedNotice);
+    if (!this.unclean.delete(target)) return;
+    this.ranResources.delete(target);
     if (this.server.primary) {
-      this.ctx.note(`peer ${this.peer} fenced: continuing alone`);
-      this.replicator?.continueAlone();
-    } else if (this.upToDate && this.mayAct()) {
-      this.promote(this.nextEpoch(), true);
-    } else {
-      this.ctx.note('peer fenced, but this node is not UpToDate: resources stay stopped');
+      this.ctx.note(`${target} fenced: continuing without it`);
+      this.replicators.get(target)?.continueAlone();
+      return;
+    }
+    if (this.unclean.size === 0 && !this.upToDate && this.isDc()) this.ctx.note(`${target} fenced, but this node is not UpToDate: resources stay stopped unless an UpToDate node starts them`);
+    this.decide();
+  }
+
+  /** The primary's write: acked once every peer still in sync has it (DRBD protocol C). */
+  private replicateToAll(entry: Parameters<SyncReplicator['replicate']>[0], done: (ok: boolean) => void, index: number): void {
+    if (this.replicators.size === 0) return done(false);
+    let waiting = this.replicators.size;
+    let failed = false;
+    for (const r of this.replicators.values()) {
+      r.replicate(entry, (ok) => {
+        failed ||= !ok;
+        if (--waiting === 0) done(!failed);
+      }, index);
     }
   }
 
@@ -363,8 +470,8 @@ class PacemakerNode implements Actor {
   private stopResources(reason: string): void {
     if (!this.server.primary) return;
     this.ctx.note(`stopping resources: ${reason}`);
-    this.replicator?.stop();
-    this.replicator = undefined;
+    for (const r of this.replicators.values()) r.stop();
+    this.replicators = new Map();
     this.ctx.releaseVip();
     this.server.becomeStandby(this.epoch);
     this.replica.start();
@@ -372,18 +479,14 @@ class PacemakerNode implements Actor {
 
   /**
    * Starts the resource group here: DRBD primary (new generation), the service, the VIP.
-   * `peerOut`: the peer is fenced or diskless, so acks cannot wait for it.
+   * `out`: peers fenced, lost or diskless, whom acks cannot wait for.
    */
-  private promote(epoch: number, peerOut: boolean): void {
+  private promote(epoch: number, out: readonly string[]): void {
     this.setEpoch(epoch);
     this.replica.stop();
-    this.replicator = new SyncReplicator(this.ctx, {
-      peer: this.peer,
-      epoch,
-      startAlone: peerOut,
-      stallTimeout: STALL_CHECK,
-      stallPolicy: 'block',
-    });
+    this.replicators = new Map(
+      this.peers.map((peer) => [peer, new SyncReplicator(this.ctx, { peer, epoch, startAlone: out.includes(peer), stallTimeout: STALL_CHECK, stallPolicy: 'block' })]),
+    );
     this.server.becomePrimary(epoch);
     this.ctx.takeVip();
   }
@@ -391,14 +494,15 @@ class PacemakerNode implements Actor {
 
 export default defineDesign({
   name: 'hot-standby-stonith',
-  description: 'Pacemaker/Corosync two-node cluster: token 3 s, consensus 3.6 s, two_node quorum, STONITH (IPMI reboot) before failover, synchronous replication',
+  description: 'Pacemaker/Corosync cluster (two nodes by default): token 3 s, consensus 3.6 s, two_node quorum, STONITH (IPMI reboot) before failover, synchronous replication',
   params,
   topology: (p) => {
-    perNode(p.pcmkDelayBase, NODES.length, 'pcmkDelayBase');
-    perNode(p.pcmkDelayMax, NODES.length, 'pcmkDelayMax');
+    const ids = nodeIdsOf(p);
+    perNode(p.pcmkDelayBase, ids.length, 'pcmkDelayBase');
+    perNode(p.pcmkDelayMax, ids.length, 'pcmkDelayMax');
     return {
       nodes: [
-        ...NODES.map((id, i) => ({ id, rack: `r${i + 1}` })),
+        ...ids.map((id, i) => ({ id, rack: `r${i + 1}` })),
         ...(p.quorumDevice === 'none' ? [] : [{ id: ARBITER, rack: 'r-arbiter', serving: false }]),
       ],
       fencePowerOffTime: p.fencePowerOffTime,
@@ -411,7 +515,15 @@ export default defineDesign({
   },
   createNode: (ctx, p) =>
     ctx.id === ARBITER
-      ? new Qnetd(ctx, { clusterNodes: NODES, algorithm: p.quorumDevice as QdeviceAlgorithm, staleAfter: p.qdeviceTimeout })
+      ? new Qnetd(ctx, { clusterNodes: nodeIdsOf(p), algorithm: p.quorumDevice as QdeviceAlgorithm, staleAfter: p.qdeviceTimeout })
       : new PacemakerNode(ctx, p),
-  estimate: oneOf('a', 'b'),
+  // two nodes: either serves (two_node); more: a majority must be up to keep quorum, and one of it serves
+  estimate: (p, t) => {
+    const ids = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
+    if (ids.length === 2 || p.noQuorumPolicy === 'ignore') return oneOf(...ids);
+    // with a device: a majority, or the arbiter and half the nodes (ffsplit) or any one (lms)
+    const withArbiter = { all: [ARBITER, { atLeast: p.quorumDevice === 'lms' ? 1 : Math.ceil(ids.length / 2), of: ids }] };
+    const votes = p.quorumDevice === 'none' ? majorityOf(ids) : { any: [majorityOf(ids), withArbiter] };
+    return { structure: { all: [votes, { atLeast: 1, of: ids }] }, standby: { need: 1, of: ids } };
+  },
 });

@@ -9,8 +9,8 @@
  * Quorum (votequorum(5)): with `twoNode` each node of a two-node cluster keeps quorum alone,
  * which is why fencing is mandatory there; `waitForAll` (implied by two_node) withholds quorum
  * after boot until every node has been seen once, so a node that boots alone does nothing.
- * With a quorum device (qnetd, see qnetd.ts) the arbiter's vote counts too: two nodes and the
- * device make three votes, two of them a quorum.
+ * With a quorum device (qnetd, see qnetd.ts) the arbiter's votes count too (nodes - 1 of them):
+ * two nodes and the device make three votes, two of them a quorum.
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext } from '../world/actor.ts';
@@ -69,7 +69,8 @@ export class CorosyncMembership {
     if (waitForAll && this.seen.size < peers.length) return false;
     if (twoNode && peers.length === 1) return true;
     const qdevice = this.options.qdeviceVote;
-    if (qdevice) return 2 * (this.members.size + 1 + (qdevice() ? 1 : 0)) > peers.length + 2;
+    // the device holds nodes - 1 votes (corosync-qdevice(8)): one for two nodes
+    if (qdevice) return 2 * (this.members.size + 1 + (qdevice() ? peers.length : 0)) > 2 * peers.length + 1;
     return this.members.size + 1 > (peers.length + 1) / 2;
   }
 
@@ -100,14 +101,24 @@ export class CorosyncMembership {
     this.ctx.setTimer(this.options.consensus, 'cs-consensus', peer);
   }
 
-  /** The new membership is agreed: the peer is out, even if it beat again meanwhile. */
+  /**
+   * The new membership is agreed: the peer is out, even if it beat again meanwhile, and so is
+   * every other peer whose token was lost by now (totem forms one new ring without all of them,
+   * so a node cut off from several peers never counts some of them toward its quorum).
+   */
   private onConsensus(peer: string): void {
-    this.leaving.delete(peer);
-    this.members.delete(peer);
-    this.options.onMemberLost(peer);
-    if (this.detector.alive(peer)) {
-      this.members.add(peer);
-      this.options.onMemberJoined?.(peer);
+    if (!this.leaving.has(peer)) return; // already out with an earlier ring change
+    const out = this.options.peers.filter((p) => this.leaving.has(p));
+    for (const p of out) {
+      this.leaving.delete(p);
+      this.members.delete(p);
+    }
+    for (const p of out) this.options.onMemberLost(p);
+    for (const p of out) {
+      if (this.detector.alive(p)) {
+        this.members.add(p);
+        this.options.onMemberJoined?.(p);
+      }
     }
   }
 }

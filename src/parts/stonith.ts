@@ -21,10 +21,10 @@ export interface StonithOptions {
   action: FenceAction;
   /** `stonith-timeout`: how long one fencing attempt may take before it counts as failed. */
   stonithTimeout: Micros;
-  /** `pcmk_delay_base`: a static delay before fencing. */
-  pcmkDelayBase: Micros;
-  /** `pcmk_delay_max`: base plus a random delay stays below this (0: no random part). */
-  pcmkDelayMax: Micros;
+  /** `pcmk_delay_base`: a static delay before fencing (per target: the device that fences it). */
+  pcmkDelayBase: Micros | Readonly<Record<string, Micros>>;
+  /** `pcmk_delay_max`: base plus a random delay stays below this (0: no random part); per target too. */
+  pcmkDelayMax: Micros | Readonly<Record<string, Micros>>;
   /** `priority-fencing-delay`: extra delay when the target runs the resources. */
   priorityFencingDelay: Micros;
   /** `stonith-max-attempts`: failures before giving up on a target. */
@@ -55,7 +55,7 @@ export class Stonith {
   fence(target: string, targetRunsResources: boolean): void {
     if (this.inProgress.has(target)) return;
     this.inProgress.set(target, 0);
-    const delay = this.randomDelay() + (targetRunsResources ? this.options.priorityFencingDelay : 0);
+    const delay = this.randomDelay(target) + (targetRunsResources ? this.options.priorityFencingDelay : 0);
     this.ctx.note(`stonith: fencing ${target} in ${Math.round(delay / 1000)} ms`);
     this.ctx.setTimer(delay, 'stonith-attempt', target);
   }
@@ -88,8 +88,10 @@ export class Stonith {
   }
 
   /** pcmk_delay_base plus a random part, the sum kept below pcmk_delay_max. */
-  private randomDelay(): Micros {
-    const { pcmkDelayBase: base, pcmkDelayMax: max } = this.options;
+  private randomDelay(target: string): Micros {
+    const of = (v: Micros | Readonly<Record<string, Micros>>) => (typeof v === 'number' ? v : (v[target] ?? 0));
+    const base = of(this.options.pcmkDelayBase);
+    const max = of(this.options.pcmkDelayMax);
     if (max <= base) return base;
     return base + Math.round(this.ctx.rng.float() * (max - base));
   }
