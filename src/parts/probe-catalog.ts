@@ -17,3 +17,4 @@ import './redis-sentinel.ts';
 import './lock-store-sentinel.ts';
 import './sync-replicator.ts';
 import './vrrp.ts';
+import './wal-archiver.ts';
