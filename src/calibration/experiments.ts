@@ -368,6 +368,15 @@ export const EXPERIMENTS: Experiment[] = [
   keepalived('check-hang', checkScript(0), { kind: 'deadlock', target: 'a', fields: 'threads: [heartbeat, main]' }, KEEPALIVED_HANG_STEPS, ['masterFault', 'backupMaster']),
   keepalived('check-hang-weight-60', checkScript(-60), { kind: 'deadlock', target: 'a', fields: 'threads: [heartbeat, main]' }, KEEPALIVED_STEPS),
   keepalived('preempt-return', KEEPALIVED_PARAMS, { kind: 'process-crash', target: 'a', fields: `restartAfter: ${RETURN_AFTER_MS}ms` }, KEEPALIVED_RETURN_STEPS, ['returnedBackup', 'returnedMaster', 'backupBackToBackup']),
+  {
+    ...keepalived('advert-loss-50', KEEPALIVED_PARAMS, { kind: 'loss', target: 'a', fields: `probability: 0.5, for: ${LOSS_MS}ms` }, [
+      { name: 'firstFalseTakeover', doc: 'b: first "Entering MASTER STATE" while a lives (three adverts in a row lost)', at: firstVipClaim('b') },
+    ]),
+    afterFaultMs: LOSS_MS + 2000,
+    // 30 s of 50% loss under a 200/s client (TCP retransmissions) is the costliest keepalived run
+    seeds: 12,
+    counts: [{ name: 'takeovers', doc: `trials where b took over more than twice in the ${LOSS_MS / 1000} s of loss`, above: 2, of: takeoversIn(LOSS_MS) }],
+  },
   patroniHaproxy('primary-host-death-haproxy'),
   {
     id: 'patroni--sync-standby-kill',

@@ -273,9 +273,13 @@ export class Network {
       else this.tcpTypes.set(link, new Set([msg.type]));
     }
     const natural = this.sim.now + Math.max(1, Math.round(latency));
-    const floor = this.lastDeliveryAt[link];
+    // TCP delivers in order, so a segment waits behind one being retransmitted; a datagram
+    // (a VRRP advert, a corosync packet) is its own flow: nothing holds it back, and it holds
+    // back nothing (calibration/fixtures/keepalived--advert-loss-50.jsonl)
+    const datagram = this.datagrams.has(msg.type);
+    const floor = datagram ? 0 : this.lastDeliveryAt[link];
     const at = Math.max(natural, floor);
-    this.lastDeliveryAt[link] = at;
+    if (!datagram) this.lastDeliveryAt[link] = at;
     const packet: Packet = {
       time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId, sentAt: this.sim.now, copy,
       link, natural, floor, retransmits: retransmits && retransmits.slice(),
