@@ -31,7 +31,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bound, killAll, killTree, nowMs, onCleanup, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
-import { FixtureWriter, flag, recordTrials, versionOf } from './lib/record.ts';
+import { FixtureWriter, SetupError, flag, recordTrials, versionOf } from './lib/record.ts';
 
 const MIN_REPLICAS = Number(flag('min-replicas', '0'));
 const WAIT = Number(flag('wait', '0'));
@@ -182,7 +182,7 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     const info = cli(box, 6379, 'INFO', 'replication');
     return field(info, 'master_link_status') === 'up' && field(info, 'master_sync_in_progress') === '0';
   }), 30_000, 200);
-  if (!synced) throw new Error('replicas did not sync');
+  if (!synced) throw new SetupError('replicas did not sync');
   for (const box of [0, 1, 2]) start(`sentinel${box + 1}`, 'ip', ['netns', 'exec', NS.boxes[box], 'redis-sentinel', sentinelConf(dir, box)], join(dir, `sentinel${box + 1}.log`));
   const events: { box: number; ms: number; channel: string; payload: string }[] = [];
   const watching = new Set<number>();
@@ -200,10 +200,10 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     const get = (k: string) => out[out.indexOf(k) + 1];
     return get('num-slaves') === '2' && get('num-other-sentinels') === '2';
   }) && watching.size === 3, 30_000, 250);
-  if (!discovered) throw new Error('Sentinels did not discover each other');
+  if (!discovered) throw new SetupError('Sentinels did not discover each other');
   const c1 = startClient(dir, 'c1');
   const c2 = startClient(dir, 'c2');
-  if (!(await waitFor(() => c1.acks.length > 0 && c2.acks.length > 0, 15_000, 50))) throw new Error('clients never served');
+  if (!(await waitFor(() => c1.acks.length > 0 && c2.acks.length > 0, 15_000, 50))) throw new SetupError('clients never served');
   const [lo, hi] = SETTINGS.faultWindowMs;
   await sleep(lo + rng() * (hi - lo));
 

@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { killAll } from './procs.ts';
 
 export const FIXTURES = join(dirname(new URL(import.meta.url).pathname), '..', 'fixtures');
 
@@ -74,9 +75,16 @@ export function trialRng(): () => number {
 }
 
 /**
+ * A trial's set-up failed before any fault was injected (a cluster that did not come up on a
+ * loaded machine): the trial is retried from scratch rather than recorded.
+ */
+export class SetupError extends Error {}
+
+/**
  * Runs `count` trials, each at a fault phase drawn from `trialRng()`, writes each record to the
  * fixture as it comes (so an interrupted recording keeps what it has) and prints one progress
- * line per trial; the fixture is finished once all have run.
+ * line per trial; the fixture is finished once all have run. A trial whose set-up failed
+ * (`SetupError`) is run again, up to `count` retries in all.
  */
 export async function recordTrials(
   writer: FixtureWriter,
@@ -85,8 +93,18 @@ export async function recordTrials(
   summary: (record: Record<string, unknown>, steps: Record<string, number | null>) => string,
 ): Promise<void> {
   const rng = trialRng();
+  let retries = 0;
   for (let i = 1; i <= count; i++) {
-    const record = await trial(i, rng);
+    let record: Record<string, unknown>;
+    try {
+      record = await trial(i, rng);
+    } catch (error) {
+      if (!(error instanceof SetupError) || ++retries > count) throw error;
+      console.error(`trial ${i}: set-up failed (${error.message}); retrying`);
+      await killAll();
+      i--;
+      continue;
+    }
     writer.trial(record);
     console.log(`trial ${i}/${count}: ${summary(record, record.steps as Record<string, number | null>)}`);
   }

@@ -378,6 +378,9 @@ export const EXPERIMENTS: Experiment[] = [
     counts: [{ name: 'takeovers', doc: `trials where b took over more than twice in the ${LOSS_MS / 1000} s of loss`, above: 2, of: takeoversIn(LOSS_MS) }],
   },
   patroniHaproxy('primary-host-death-haproxy'),
+  // the replication stream from pg1 held back for its last 2 s (the harness's --lag-ms): the
+  // replicas lag by that much WAL when its host dies
+  patroniHaproxy('async-lag', [{ beforeMs: 2000, kind: 'partition', fields: 'groups: [[pg1], [pg2, pg3]]' }]),
   {
     id: 'patroni--sync-standby-kill',
     system: 'patroni',
