@@ -39,7 +39,11 @@
  * start and crash-recovery times (promotion or a restart as primary takes an estimated 500 ms,
  * demotion is instant), and etcd lease keep-alives (renewal rewrites the key through
  * consensus, as etcd v2 did). Quorum mode changes /sync through a strict intermediate step
- * (every voter must answer) where Patroni's QuorumStateResolver needs none.
+ * (every voter must answer) where Patroni's QuorumStateResolver needs none, and a new leader
+ * starts with no voters (as synchronous_mode on does) where Patroni keeps the old ones with the
+ * old leader in place of itself: for a loop or two after a failover, no second failover.
+ * is_failover_possible (primary_start_timeout 0) is simplified to "another member that may
+ * race is alive in the DCS".
  * The first member (pg1) initialises the cluster, as when an operator starts it first.
  * Positions are counted in orders and converted with `walBytesPerOrder`.
  *
