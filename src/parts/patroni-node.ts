@@ -152,6 +152,8 @@ export class PatroniNode implements Actor {
   private pgDownSinceUs: Micros | undefined;
   /** The data directory was lost with a failed disk: the empty one put in after holds nothing. */
   private dataLost = false;
+  /** PostgreSQL was killed while running as primary: the watchdog is kept alive while the key is held. */
+  private pgCrashedAsLeader = false;
   private readonly queries = new Map<number, Query>();
   private nextQueryId = 1;
 
@@ -209,6 +211,8 @@ export class PatroniNode implements Actor {
       return;
     }
     this.ctx.probe(DEMOTE_BEGIN);
+    // the watchdog stays armed: Patroni keeps it alive while it holds the key (update_lock)
+    this.pgCrashedAsLeader = this.running === 'primary' || this.promoting;
     this.promoting = false;
     this.running = 'replica';
     this.ctx.declareRole('down', this.epoch);
@@ -397,6 +401,8 @@ export class PatroniNode implements Actor {
         if (!r) return this.finish(undefined);
         const why = emptyDataDir ? 'data directory empty' : timeout === 0 ? 'primary crashed and primary_start_timeout is 0' : 'PostgreSQL did not start within primary_start_timeout';
         this.ctx.note(`patroni: released the leader key, ${why}`);
+        this.ctx.armWatchdog(undefined);
+        this.pgCrashedAsLeader = false;
         this.pgDownSinceUs = undefined;
         this.dataLost = false;
         if (!this.pgUp && !disk.failed) this.ctx.startProcess(POSTGRES); // back as a replica
@@ -406,10 +412,14 @@ export class PatroniNode implements Actor {
     if (!this.pgUp && !disk.failed && this.ctx.startProcess(POSTGRES)) {
       this.ctx.note('patroni: starting primary after failure');
       this.pgDownSinceUs = undefined;
+      this.pgCrashedAsLeader = false;
       return this.renew(keys);
     }
     if (!this.pgUp) this.ctx.note(`patroni: PostgreSQL did not start, ${Math.max(0, Math.ceil((timeout - (now - this.pgDownSinceUs)) / 1_000_000))} s until primary_start_timeout`);
-    this.dcsCall({ compare: { key: 'leader', value: me }, puts: [{ key: 'leader', value: me, ttlUs: this.config.ttlUs }] }, (r) => this.finish(r?.keys));
+    this.dcsCall({ compare: { key: 'leader', value: me }, puts: [{ key: 'leader', value: me, ttlUs: this.config.ttlUs }] }, (r) => {
+      if (r?.ok && this.config.watchdog && this.pgCrashedAsLeader) this.ctx.armWatchdog(this.watchdogTimeout());
+      this.finish(r?.keys);
+    });
   }
 
   /** A replica's PostgreSQL is down: start it again in recovery, following the leader; race only in a later loop. */

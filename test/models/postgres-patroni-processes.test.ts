@@ -109,3 +109,12 @@ describe('postgres-patroni: Patroni killed, its PostgreSQL left running', () => 
     expect(r.metrics.splitBrainMs.belief).toBe(0);
   });
 });
+
+describe('postgres-patroni: the watchdog while PostgreSQL is down on the leader', () => {
+  it('stays fed while Patroni holds the key (update_lock keeps it alive): no reset during primary_start_timeout', () => {
+    const r = run([KILL_PG1_POSTGRES], { watchdog: true, primaryStartTimeout: '40s' });
+    expect(events(r, 'node-state').some((e) => e.node === 'pg1' && e.reason === 'watchdog reset')).toBe(false);
+    const next = promotions(r, 20 * SECOND).find((e) => e.node !== 'pg1')!;
+    expect(next.time - 20 * SECOND).toBeGreaterThanOrEqual(40 * SECOND);
+  });
+});
