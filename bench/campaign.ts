@@ -21,6 +21,7 @@ import { loadDesign, profilePath } from '../src/campaign/catalog.ts';
 import { check } from '../src/campaign/check.ts';
 import { simulate } from '../src/campaign/simulate.ts';
 import { drawRun, loadProfile } from '../src/faults/random-profile.ts';
+import type { Figure } from './figures.ts';
 
 /** random-default with its chaos and settle changed: a bench profile in a temporary file. */
 function profileWith(duration: string, settle: string): string {
@@ -101,7 +102,7 @@ async function memory(runs: number): Promise<void> {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-export async function benchCampaign(argv: string[] = []): Promise<void> {
+export async function benchCampaign(argv: string[] = []): Promise<Figure[]> {
   const flag = (name: string) => argv.indexOf(name);
   const runs = flag('--runs') >= 0 ? Number(argv[flag('--runs') + 1]) : 60;
   const rounds = flag('--rounds') >= 0 ? Number(argv[flag('--rounds') + 1]) : 2;
@@ -134,6 +135,15 @@ export async function benchCampaign(argv: string[] = []): Promise<void> {
     const n = Number(argv[memoryAt + 1]);
     await memory(Number.isInteger(n) && n >= 1000 ? n : 100_000);
   }
+  return [
+    { key: 'campaign.raft.bare', label: 'check raft: bare simulate() loop', value: b.overall, unit: 'runs/s', better: 'higher', speed: true },
+    { key: 'campaign.raft.1worker', label: 'check raft: 1 worker', value: w1.overall, unit: 'runs/s', better: 'higher', speed: true },
+    { key: 'campaign.raft.2workers', label: 'check raft: 2 workers', value: w2.overall, unit: 'runs/s', better: 'higher', speed: true, goal: '>= 60 runs/s' },
+    { key: 'campaign.raft.speedup', label: 'check raft: 2-worker speed-up', value: w2.overall / w1.overall, unit: 'x', better: 'higher', goal: '>= 1.8x', note: `steady ${(w2.steady / w1.steady).toFixed(2)}x` },
+    { key: 'campaign.raft.steadySpeedup', label: 'check raft: 2-worker speed-up, steady state', value: w2.steady / w1.steady, unit: 'x', better: 'higher' },
+    { key: 'campaign.raft.cpuPerRun.1worker', label: 'check raft: CPU per run, 1 worker', value: w1.cpuPerRun * 1000, unit: 'ms', better: 'lower' },
+    { key: 'campaign.raft.cpuPerRun.2workers', label: 'check raft: CPU per run, 2 workers', value: w2.cpuPerRun * 1000, unit: 'ms', better: 'lower' },
+  ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchCampaign(process.argv.slice(2));

@@ -1,0 +1,50 @@
+/**
+ * Peak resident memory of long runs (issue 15): raft (3 nodes) for 1 hour at 10,000 orders/s
+ * (goal < 500 MB) and for 10 hours at 200 orders/s (goal < 300 MB). Each run is a child process
+ * (bench/peak-rss.ts), so one run's memory does not count in another's.
+ *
+ * By default each case runs two shorter lengths and extrapolates the peak linearly to the full
+ * length (memory that grows with simulated time grows linearly: a flat design shows a slope near
+ * 0); `--full` runs the full lengths instead (hours of wall time while memory grows).
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Figure } from './figures.ts';
+
+const CHILD = fileURLToPath(new URL('./peak-rss.ts', import.meta.url));
+
+interface Peak {
+  peakRssMB: number;
+  wallSeconds: number;
+  orders: number;
+  events: number;
+  traceHash: string;
+}
+
+export function peakRss(design: string, seconds: number, rate: number): Peak {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', CHILD, design, String(seconds), String(rate)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as Peak;
+}
+
+const CASES = [
+  { key: 'memory.raft.10000.1h', label: 'peak RSS, raft 1 h at 10,000 orders/s', rate: 10_000, fullSeconds: 3600, short: [15, 30], goal: '< 500 MB' },
+  { key: 'memory.raft.200.10h', label: 'peak RSS, raft 10 h at 200 orders/s', rate: 200, fullSeconds: 36_000, short: [300, 600], goal: '< 300 MB' },
+];
+
+export function benchMemory(full = false): Figure[] {
+  const figures: Figure[] = [];
+  for (const c of CASES) {
+    if (full) {
+      const p = peakRss('raft', c.fullSeconds, c.rate);
+      figures.push({ key: c.key, label: c.label, value: p.peakRssMB, unit: 'MB', better: 'lower', goal: c.goal, note: `measured (${p.wallSeconds.toFixed(0)} s wall)` });
+      continue;
+    }
+    const [a, b] = c.short.map((s) => peakRss('raft', s, c.rate));
+    const perSecond = (b.peakRssMB - a.peakRssMB) / (c.short[1] - c.short[0]);
+    const extrapolated = b.peakRssMB + perSecond * (c.fullSeconds - c.short[1]);
+    const note = `extrapolated from ${c.short[0]} s (${a.peakRssMB.toFixed(0)} MB) and ${c.short[1]} s (${b.peakRssMB.toFixed(0)} MB): ${(perSecond * 3600).toFixed(0)} MB per simulated hour`;
+    figures.push({ key: `${c.key}.growthPerHour`, label: `  growth, raft at ${c.rate.toLocaleString('en-US')} orders/s`, value: perSecond * 3600, unit: 'MB/sim-h', better: 'lower', note });
+    figures.push({ key: c.key, label: c.label, value: extrapolated, unit: 'MB', better: 'lower', goal: c.goal, note });
+  }
+  return figures;
+}
