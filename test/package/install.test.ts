@@ -7,6 +7,8 @@
  *   (no allowImportingTsExtensions, no extra @types to install),
  * - `npx vitest run` of the README's library example (vitest + fast-check, importing 'hasim'),
  * - a plain JavaScript `import { simulate } from 'hasim'`.
+ * The README's other way, a `git+file://` URL of a clone (npm clones it, installs its build
+ * tools and builds it), is installed into a second project, where `npx hasim` runs.
  * It takes a minute or more (packing builds, installing copies), so it runs under
  * `npm run test:long`; `files.test.ts` checks the package contents quickly in `npm test`.
  */
@@ -73,4 +75,17 @@ describe.runIf(LONG)('installing the packed package into a new project (README)'
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('single 0 16');
   });
+});
+
+describe.runIf(LONG)('installing from a git URL of a clone (README)', () => {
+  it('installs with npm install git+file://<clone> and npx hasim runs', () => {
+    expect(readmeBlock('install')).toContain('npm install --save-dev "git+file://$(cd ../hasim && pwd)"');
+    project = mkdtempSync(join(tmpdir(), 'hasim-git-user-'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-ha-designs', private: true, type: 'module' }, null, 2));
+    const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-dev', `git+file://${ROOT.replace(/\/$/, '')}`], 600_000);
+    expect(install.status, install.stderr).toBe(0);
+    const r = run('npx', ['hasim', 'list']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^DESIGNS\n {2}active-active-lock /);
+  }, 700_000);
 });
