@@ -6,10 +6,9 @@
  * text.
  */
 import type { ExperimentComparison, StepComparison } from '../calibration/compare.ts';
-import { pValue, ratio } from './format.ts';
+import { pValue, ratio, spread, stepMs as ms, wholePct } from './format.ts';
 
-const ms = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toString() : x.toFixed(1)) : '–');
-const five = (s: StepComparison['real']) => `${ms(s.min)} / **${ms(s.median)}** / ${ms(s.p90)} / ${ms(s.max)}`;
+const five = (s: StepComparison['real']) => spread(s, ms, '**');
 
 function verdictText(step: StepComparison): string {
   if (step.verdict === 'agrees') return step.mannWhitneyP < 0.01 ? 'agrees in median and p90; shapes differ (MW p < 0.01)' : 'agrees';
@@ -29,7 +28,7 @@ export function calibrationMarkdown(comparisons: readonly ExperimentComparison[]
       out.push(`| ${s.step} | ${five(s.real)} | ${five(s.sim)} | ${ratio(s.medianRatio)} | ${pValue(s.mannWhitneyP)} | ${pValue(s.ksP)} | ${verdictText(s)} |`);
     }
     for (const sh of c.shares) {
-      const pct = (x: number) => `${Math.round(100 * x)} %`;
+      const pct = (x: number) => `${wholePct(x)} %`;
       out.push(`| ${sh.name}: ${sh.doc} | ${sh.realWith}/${sh.realTrials} (95 % CI ${pct(sh.interval[0])}-${pct(sh.interval[1])}) | ${sh.simWith}/${sh.simTrials} | | | | ${sh.verdict === 'residual' ? `residual${sh.residual?.issue ? ` (${sh.residual.issue})` : ''}` : sh.verdict} |`);
     }
     const l = c.loss;

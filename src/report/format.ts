@@ -8,6 +8,7 @@
  *   runMs(1500, ' ')   1.50 s      one run's durations; the HTML page puts a space before units
  *   finePct(x)         5 decimals  an estimate's availability, where the fifth nine matters
  *   instantS(12345678) 12.346s     a virtual instant on a timeline
+ *   pValue, ratio, stepMs, wholeMs, spread, wholePct: the calibration report (Markdown, HTML)
  */
 
 /** Campaign and estimate tables: a dash for "no data". */
@@ -57,4 +58,24 @@ export function pValue(p: number): string {
 /** A ratio of medians (real vs hasim), two decimals; `–` where a side has no value. */
 export function ratio(x: number): string {
   return Number.isFinite(x) ? x.toFixed(2) : '–';
+}
+
+/** A calibration step's time in ms: whole ms from 100 ms, one decimal below; `–` for no value. */
+export function stepMs(x: number): string {
+  return Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toString() : x.toFixed(1)) : '–';
+}
+
+/** Whole ms (the HTML calibration page); `–` for no value. */
+export function wholeMs(x: number): string {
+  return Number.isFinite(x) ? Math.round(x).toString() : '–';
+}
+
+/** A step's spread, `min / median / p90 / max`, each by `each`; `mark` wraps the median (Markdown's `**`). */
+export function spread(s: { min: number; median: number; p90: number; max: number }, each: (x: number) => string, mark = ''): string {
+  return `${each(s.min)} / ${mark}${each(s.median)}${mark} / ${each(s.p90)} / ${each(s.max)}`;
+}
+
+/** A share in whole percent, without the sign: `0.123` -> `12`. */
+export function wholePct(x: number): string {
+  return String(Math.round(100 * x));
 }

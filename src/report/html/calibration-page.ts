@@ -4,12 +4,12 @@
  * Mann-Whitney and Kolmogorov-Smirnov p-values, verdict), the losses and the residuals.
  */
 import type { ExperimentComparison } from '../../calibration/compare.ts';
-import { pValue, ratio } from '../format.ts';
+import { pValue, ratio, spread, wholeMs, wholePct } from '../format.ts';
 import { esc, facts, htmlDocument, table } from './document.ts';
 import { barChart } from './svg-charts.ts';
 
-const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} ms` : '–');
-const five = (s: { min: number; median: number; p90: number; max: number }) => [s.min, s.median, s.p90, s.max].map((x) => (Number.isFinite(x) ? Math.round(x) : '–')).join(' / ');
+const ms = (x: number) => (Number.isFinite(x) ? `${wholeMs(x)} ms` : '–');
+const five = (s: { min: number; median: number; p90: number; max: number }) => spread(s, wholeMs);
 
 function section(c: ExperimentComparison): string {
   const timed = c.steps.filter((s) => !s.step.includes('→'));
@@ -25,7 +25,7 @@ function section(c: ExperimentComparison): string {
   });
   const rows = c.steps.map((s) => [s.step, five(s.real), five(s.sim), ratio(s.medianRatio), pValue(s.mannWhitneyP), pValue(s.ksP), s.verdict + (s.residual ? `: ${s.residual.cause}` : '')]);
   for (const sh of c.shares) {
-    rows.push([`${sh.name}: ${sh.doc}`, `${sh.realWith}/${sh.realTrials} (95 % CI ${Math.round(100 * sh.interval[0])}-${Math.round(100 * sh.interval[1])} %)`, `${sh.simWith}/${sh.simTrials}`, '', '', '', sh.verdict + (sh.residual ? `: ${sh.residual.cause}` : '')]);
+    rows.push([`${sh.name}: ${sh.doc}`, `${sh.realWith}/${sh.realTrials} (95 % CI ${wholePct(sh.interval[0])}-${wholePct(sh.interval[1])} %)`, `${sh.simWith}/${sh.simTrials}`, '', '', '', sh.verdict + (sh.residual ? `: ${sh.residual.cause}` : '')]);
   }
   const l = c.loss;
   rows.push(['lost acked writes', `${l.realLost} in ${l.realTrialsWithLoss}/${l.realTrials} trials`, `${l.simLost} in ${l.simTrialsWithLoss}/${l.simTrials} runs`, '', '', '', l.verdict]);
