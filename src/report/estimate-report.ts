@@ -3,7 +3,7 @@
  * Markdown via `report/table.ts`), a few lines of notes (which figures rest on too few events,
  * which ideals are approximate, what was sampled), and the JSON record of design.md §8.
  */
-import { finePct, fmt } from './format.ts';
+import { finePct, fmt, probability } from './format.ts';
 import { type Tabular } from './table.ts';
 import type { ReliabilityData } from '../estimate/reliability.ts';
 import type { DesignEstimate, RareEventRate } from '../estimate/estimate.ts';
@@ -13,12 +13,7 @@ const num = (x: number, digits = 1) => (Number.isFinite(x) ? x.toLocaleString('e
 const range = (r: { mean: number; low: number; high: number }, digits = 1) =>
   Number.isFinite(r.low) ? `${num(r.mean, digits)} [${num(r.low, digits)}, ${num(r.high, digits)}]` : num(r.mean, digits);
 const pct = finePct;
-const prob = (r: RareEventRate) => `${sci(r.perYear)} [${sci(r.low)}, ${sci(r.high)}]${r.fewEvents ? ` (${r.events} ev.)` : ''}`;
-function sci(x: number): string {
-  if (x === 0) return '0';
-  if (x >= 0.01) return x.toFixed(3);
-  return x.toExponential(1);
-}
+const prob = (r: RareEventRate) => `${probability(r.perYear)} [${probability(r.low)}, ${probability(r.high)}]${r.fewEvents ? ` (${r.events} ev.)` : ''}`;
 
 export function estimateTable(results: readonly DesignEstimate[]): Tabular {
   const confidence = Math.round((results[0]?.availability.confidence ?? 0.95) * 100);

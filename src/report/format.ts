@@ -7,6 +7,7 @@
  *   runPct(0.99995)    99.9950%    one run's availability: 2 decimals, 4 in [99.99 %, 100 %)
  *   runMs(1500, ' ')   1.50 s      one run's durations; the HTML page puts a space before units
  *   finePct(x)         5 decimals  an estimate's availability, where the fifth nine matters
+ *   probability(3e-4)  3.0e-4      an estimate's yearly P(data loss), P(split brain)
  *   instantS(12345678) 12.346s     a virtual instant on a timeline
  *   pValue, ratio, stepMs, wholeMs, spread, wholePct: the calibration report (Markdown, HTML)
  */
@@ -78,4 +79,10 @@ export function spread(s: { min: number; median: number; p90: number; max: numbe
 /** A share in whole percent, without the sign: `0.123` -> `12`. */
 export function wholePct(x: number): string {
   return String(Math.round(100 * x));
+}
+
+/** A yearly probability: three decimals from 0.01, one significant digit below (`3.0e-4`); `0` for none. */
+export function probability(x: number): string {
+  if (x === 0) return '0';
+  return x >= 0.01 ? x.toFixed(3) : x.toExponential(1);
 }

@@ -11,6 +11,7 @@
  */
 import type { DesignReport } from './campaign-json.ts';
 import type { DesignEstimate } from '../estimate/estimate.ts';
+import { probability } from './format.ts';
 
 /** Invariants that are liveness, not safety. */
 const LIVENESS = new Set(['recovery']);
@@ -55,7 +56,7 @@ export function estimateVerdict(r: DesignEstimate): SafetyVerdict {
   if (r.pDataLossPerYear.events > 0) invariantsBroken.push({ invariant: 'no-lost-ack', runs: r.pDataLossPerYear.events });
   if (r.pSplitBrainPerYear.events > 0) invariantsBroken.push({ invariant: 'single-primary', runs: r.pSplitBrainPerYear.events });
   const safe = invariantsBroken.length === 0;
-  const p = (x: number) => (x >= 0.01 ? x.toFixed(3) : x.toExponential(1));
+  const p = probability;
   const harm = [
     r.pDataLossPerYear.events > 0 ? `P(data loss) ${p(r.pDataLossPerYear.perYear)}/yr, ${count(Math.round(r.lostAckedPerYear.mean))} lost acked orders/yr` : '',
     r.pSplitBrainPerYear.events > 0 ? `P(split brain) ${p(r.pSplitBrainPerYear.perYear)}/yr` : '',
