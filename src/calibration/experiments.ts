@@ -333,6 +333,7 @@ export const EXPERIMENTS: Experiment[] = [
     chain: ['sdown', 'odown', 'electedLeader', 'promoted', 'switchMaster'],
   },
   sentinelPartition(0),
+  sentinelPartition(1),
   etcd(false),
   etcd(true),
   {
@@ -387,14 +388,16 @@ export const EXPERIMENTS: Experiment[] = [
     design: 'postgres-patroni',
     params: { ...PATRONI_PARAMS, synchronousMode: 'on' },
     workload: HARNESS_CLIENT,
-    fault: { unmodelled: "hasim cannot kill one process of a host (the sync standby's PostgreSQL) while another (its Patroni) lives on: the world's component crash is in progress (the procs helper), and the patroni helper's model of Patroni restarting its PostgreSQL with it" },
+    // pg2 is hasim's sync standby; its Patroni starts PostgreSQL again at its next loop
+    fault: { kind: 'process-crash', target: 'pg2', fields: 'component: postgres, restartAfter: supervisor' },
     faultWindowMs: [10_000, 20_000],
-    afterFaultMs: 30_000,
+    afterFaultMs: 20_000,
+    seeds: 12,
     minTrials: 8,
     steps: [
       ...clientSteps,
       { name: 'syncStandbyDropped', doc: 'the primary\'s HA loop drops the dead sync standby ("Updating synchronous privilege temporarily from [it] to []"): about loop_wait / 2', at: firstNote(/^patroni: sync standby dropped/) },
-      { name: 'syncReassigned', doc: 'primary: "Assigning synchronous standby status to [the other replica]"', at: firstNote(/^patroni: sync standby/) },
+      { name: 'syncReassigned', doc: 'primary: "Assigning synchronous standby status to [the other replica]"', at: firstNote(/^patroni: sync standby status assigned/) },
       { name: 'standbyRestarted', doc: 'the killed standby\'s Patroni: "starting as a secondary"', at: firstNote(/^patroni: starting as a secondary/) },
     ],
   },
