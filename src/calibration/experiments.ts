@@ -407,7 +407,9 @@ export const EXPERIMENTS: Experiment[] = [
     design: 'keepalived-vrrp',
     params: KEEPALIVED_PARAMS,
     workload: HARNESS_CLIENT,
-    fault: { unmodelled: 'hasim has no graceful-stop fault kind yet (issue #10, item 5)' },
+    // SIGTERM to keepalived alone (the harness's service keeps running): its shutdown path
+    // sends a priority-0 advert and removes the VIP
+    fault: { kind: 'graceful-stop', target: 'a', fields: 'component: keepalived' },
     faultWindowMs: [2000, 5000],
     afterFaultMs: 10_000,
     steps: KEEPALIVED_STEPS,

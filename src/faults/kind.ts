@@ -24,6 +24,7 @@
  * chaos ends, whichever is first; world controls are counters, so overlapping faults each
  * heal their own part.
  */
+import { InputError } from '../sim/input-error.ts';
 import type { Micros } from '../sim/time.ts';
 import type { ParamSpecs } from '../world/design.ts';
 import type { World } from '../world/world.ts';
@@ -96,6 +97,14 @@ export function pairsFrom(from: readonly string[], to: readonly string[]): [stri
   const pairs: [string, string][] = [];
   for (const a of from) for (const b of to) if (a !== b) pairs.push([a, b]);
   return pairs;
+}
+
+/** A `component` field must name a process the design's hosts declare (NodeSpec.processes). */
+export function checkComponent(component: string | undefined, view: DesignView, at: At): void {
+  const known = view.processNames ?? [];
+  if (component === undefined || known.includes(component)) return;
+  const what = known.length ? `a process of the design's hosts (${known.join(', ')})` : 'no component: the design runs one process per host';
+  throw new InputError(at.source, `${at.field}.component`, what, component);
 }
 
 /** Runs `fn` on each resolved node (the common shape of node faults). */

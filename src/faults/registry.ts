@@ -11,6 +11,7 @@ import switchDown from './kinds/switch-down.ts';
 import powerDown from './kinds/power-down.ts';
 import diskFail from './kinds/disk-fail.ts';
 import processCrash from './kinds/process-crash.ts';
+import gracefulStop from './kinds/graceful-stop.ts';
 import pause from './kinds/pause.ts';
 import memoryLeak from './kinds/memory-leak.ts';
 import deadlock from './kinds/deadlock.ts';
@@ -34,7 +35,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   // hardware
   crash, nicDown, switchDown, powerDown, diskFail,
   // software
-  processCrash, pause, memoryLeak, deadlock, configError,
+  processCrash, gracefulStop, pause, memoryLeak, deadlock, configError,
   // network
   linkDown, partition, latency, loss, duplicate,
   // disk and clock

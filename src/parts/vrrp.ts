@@ -143,6 +143,21 @@ export class VrrpInstance {
     this.enterBackup();
   }
 
+  /**
+   * SIGTERM: keepalived's shutdown path. A MASTER sends a priority-0 advert, so the BACKUP takes
+   * over after Skew_Time instead of Master_Down_Interval, and removes the virtual address
+   * (keepalived/vrrp/vrrp_daemon.c vrrp_terminate_phase1 -> restore_vrrp_interfaces;
+   * vrrp.c vrrp_restore_interface(vrrp, true, false) sends VRRP_PRIO_STOP). Then it stops.
+   */
+  shutdown(): void {
+    if (this.state === 'MASTER') {
+      this.sendAdvert(0);
+      this.ctx.releaseVip();
+    }
+    this.cancelTimers();
+    this.started = false;
+  }
+
   /** A track script changed the effective priority (clamped to 1..254 as keepalived does). */
   setPriority(priority: number): void {
     this.effectivePriority = Math.min(254, Math.max(1, priority));

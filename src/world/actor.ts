@@ -171,6 +171,15 @@ export interface Actor {
   onProcessExit?(process: string): void;
   /** Process `process` started again after `onProcessExit` (supervised restart, operator). */
   onProcessStart?(process: string): void;
+  /**
+   * SIGTERM (`systemctl stop`): run the shutdown path (keepalived's priority-0 advert, Patroni's
+   * demote and leader-key release, Redis's SHUTDOWN) and call `exit()` when the process may
+   * exit; the world then ends it as it would a killed one (the kernel closes its sockets, the
+   * page cache survives). `process` names which of the host's processes is stopped (undefined:
+   * all of them). Without this handler the process exits at once; one that never calls `exit`
+   * is killed after the stop timeout (systemd's TimeoutStopSec).
+   */
+  onStop?(process: string | undefined, exit: () => void): void;
   /** Which thread handles a message or timer kind; default `main`. */
   threadOf?(kind: string): string;
   /**

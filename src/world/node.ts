@@ -145,6 +145,40 @@ export class SimNode {
     this.boot(reason);
   }
 
+  /**
+   * SIGTERM: the process runs its shutdown path (`Actor.onStop`) and exits when it says so,
+   * or is killed after `stopTimeout` (systemd TimeoutStopSec); it then ends as a killed process
+   * does. `component`: only that process of the host. `restart` as for `crashProcess`.
+   */
+  stopProcess(reason: string, restart: Micros | 'supervisor' | 'never', stopTimeout: Micros, component?: string): void {
+    if (this.state !== 'up' && this.state !== 'paused') return;
+    const procs = this.processes;
+    if (component !== undefined && !procs?.isRunning(procs.indexOf(component))) return;
+    const incarnation = this.incarnation;
+    const life = component === undefined ? 0 : procs!.incarnations[procs!.indexOf(component)];
+    let exited = false;
+    const exit = () => {
+      if (exited || incarnation !== this.incarnation) return;
+      if (component !== undefined && procs!.incarnations[procs!.indexOf(component)] !== life) return;
+      exited = true;
+      if (component === undefined) this.crashProcess(reason, restart);
+      else this.crashComponent(component, reason, restart);
+    };
+    const sim = this.world.sim;
+    sim.after(stopTimeout, exit);
+    const actor = this.actor;
+    const term = () => {
+      if (incarnation !== this.incarnation) return;
+      if (actor?.onStop) actor.onStop(component, () => sim.after(0, exit));
+      else exit();
+    };
+    // the signal handler runs like any event: held while the process is frozen; a deadlocked
+    // main thread never runs it (killed at the timeout)
+    if (component === undefined) this.dispatch('sigterm', term);
+    else if (this.state === 'paused') this.held.push(term);
+    else this.world.runGuarded(this, term);
+  }
+
   // --- one process of several (processes.ts) ----------------------------------------------
 
   /** The index of the process that handles events of `kind` (its thread's process). */

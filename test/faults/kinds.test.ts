@@ -24,7 +24,7 @@ describe('the fault vocabulary', () => {
   it('has every failure named in the HA requirements', () => {
     expect(faultKindNames()).toEqual([
       'crash', 'nic-down', 'switch-down', 'power-down', 'disk-fail',
-      'process-crash', 'pause', 'memory-leak', 'deadlock', 'config-error',
+      'process-crash', 'graceful-stop', 'pause', 'memory-leak', 'deadlock', 'config-error',
       'link-down', 'partition', 'latency', 'loss', 'duplicate',
       'disk-full', 'disk-slow', 'clock-skew', 'clock-jump', 'clock-drift',
       'exchange-disconnect', 'feed-down', 'market-close', 'dc-down',

@@ -79,3 +79,22 @@ describe('keepalived-vrrp: one process of a host killed', () => {
     expect(w.routing.holdersOf('vip')).toEqual(['b']);
   });
 });
+
+describe('keepalived-vrrp: graceful stop (SIGTERM)', () => {
+  // RFC 3768 §6.1 / RFC 5798 §6.1: Skew_Time = ((256 - Priority) / 256) x advert_int; a
+  // BACKUP that receives a priority-0 advert sets its Master_Down_Timer to Skew_Time
+  // (RFC 3768 §6.4.2), so b (priority 100, advert_int 1 s) takes over 0.609375 s after a's stop
+  for (const component of ['keepalived', undefined]) {
+    it(`stopping ${component ?? 'the whole host\'s services'}: b is MASTER Skew_Time after the priority-0 advert, and a has dropped the VIP`, () => {
+      for (const seed of [1, 2, 3]) {
+        const w = world(seed);
+        w.sim.at(KILL, () => w.node('a').stopProcess('systemctl stop', 'never', 90 * SECOND, component));
+        w.sim.runUntil(KILL + 3 * SECOND);
+        const taken = primaryAt(w, 'b')! - KILL;
+        expect(taken, `seed ${seed}`).toBeGreaterThanOrEqual(SKEW_B);
+        expect(taken).toBeLessThan(SKEW_B + 2 * MS); // + one link latency for the advert
+        expect(w.routing.holdersOf('vip')).toEqual(['b']);
+      }
+    });
+  }
+});

@@ -13,9 +13,8 @@
  *
  * When the fault ends a process that is still down is started again (the operator steps in).
  */
-import { InputError } from '../../sim/input-error.ts';
 import { name, optional, restartDelay, writeDuration } from '../fields.ts';
-import { defineKind, eachNode } from '../kind.ts';
+import { checkComponent, defineKind, eachNode } from '../kind.ts';
 
 export default defineKind({
   kind: 'process-crash',
@@ -26,13 +25,7 @@ export default defineKind({
     restartAfter: optional(restartDelay, 'restart after this long, or `supervisor` for the design\'s own; absent: down until the fault ends'),
     component: optional(name, 'the one process of the host to kill (a design that runs several per host, e.g. keepalived); absent: every process'),
   },
-  checkDesign: (fault, view, at) => {
-    const known = view.processNames ?? [];
-    if (fault.component !== undefined && !known.includes(fault.component)) {
-      const what = known.length ? `a process of the design's hosts (${known.join(', ')})` : 'no component: the design runs one process per host';
-      throw new InputError(at.source, `${at.field}.component`, what, fault.component);
-    }
-  },
+  checkDesign: (fault, view, at) => checkComponent(fault.component, view, at),
   plan: ({ world, fault, nodes }) => {
     const restartAfter = fault.restartAfter;
     const component = fault.component;
