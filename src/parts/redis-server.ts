@@ -25,7 +25,20 @@
  * without waiting for fsync (appendonly yes, appendfsync everysec). A master whose AOF cannot
  * be written (disk failed or full) refuses writes with MISCONF until it can, and then rewrites
  * the AOF from memory. REPLICAOF is persisted (Sentinel sends CONFIG REWRITE with it),
- * so a restarted node comes back in its last role. Left out: chained replicas, the backlog
+ * so a restarted node comes back in its last role.
+ *
+ * Process death and SIGTERM:
+ * - a replica whose connection to its master is reset (the master process died on a living
+ *   host) marks the link down at once ("Connection with master lost", replication.c
+ *   freeClient -> replicationHandleMasterDisconnection) and retries every second, instead of
+ *   waiting repl-timeout;
+ * - SIGTERM runs SHUTDOWN (redis.io/commands/shutdown, "the same shutdown sequence is performed"
+ *   on SIGTERM): if a replica lags, writes are paused (CLIENT PAUSE WRITE: they wait, unanswered)
+ *   and the master asks its replicas for their offsets (REPLCONF GETACK), waiting up to
+ *   `shutdown-timeout` (10 s, redis.conf) for every replica to catch up; then it flushes the AOF
+ *   and exits. So a planned stop of the master loses no acknowledged write to the failover.
+ *
+ * Left out: chained replicas, the backlog
  * size limit (a continuation always finds its history), diskless sync timing, RDB transfer time.
  */
 import type { Micros } from '../sim/time.ts';
@@ -149,6 +162,9 @@ interface PersistedConfig {
   epoch: number;
 }
 
+/** `shutdown-timeout`: how long SHUTDOWN waits for lagging replicas (redis.conf default 10). */
+const SHUTDOWN_TIMEOUT_US: Micros = 10_000_000;
+
 export function randomRunId(ctx: NodeContext): string {
   let id = '';
   for (let i = 0; i < 40; i++) id += '0123456789abcdef'[ctx.rng.int(16)];
@@ -175,6 +191,8 @@ export class RedisServer implements Actor {
   private linkUp = false;
   private lastIoUs = 0;
   private linkDownSinceUs = 0;
+  /** SIGTERM's SHUTDOWN under way: writes are paused; `exit` once the replicas caught up. */
+  private shutdown: { exit: () => void; done: boolean } | undefined;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -224,7 +242,37 @@ export class RedisServer implements Actor {
     }
   }
 
+  /** The master's process died on a living host: the replica's link is down now, not after repl-timeout. */
+  onConnectionReset(peer: string): void {
+    if (this.role !== 'replica' || peer !== this.masterHost || !this.linkUp) return;
+    this.ctx.note('redis: Connection with master lost');
+    this.markLinkDown();
+  }
+
+  /** SIGTERM: SHUTDOWN (see the header): wait for lagging replicas, up to shutdown-timeout. */
+  onStop(_process: string | undefined, exit: () => void): void {
+    if (this.shutdown) return;
+    this.shutdown = { exit, done: false };
+    if (this.role !== 'master' || this.replicasCaughtUp()) return this.finishShutdown('no replica lags');
+    this.ctx.note('redis: Waiting for replicas before shutting down');
+    for (const node of this.replicas.keys()) this.ctx.send(node, { type: 'repl-getack' });
+    this.ctx.setTimer(SHUTDOWN_TIMEOUT_US, 'redis-shutdown-timeout');
+  }
+
+  private replicasCaughtUp(): boolean {
+    for (const r of this.replicas.values()) if (r.ackOffset < this.dataset.length) return false;
+    return true;
+  }
+
+  private finishShutdown(why: string): void {
+    if (this.shutdown!.done) return;
+    this.shutdown!.done = true;
+    this.ctx.note(`redis: ${why}: AOF flushed, Redis is now ready to exit, bye bye...`);
+    this.shutdown!.exit();
+  }
+
   onTimer(kind: string): void {
+    if (kind === 'redis-shutdown-timeout') return this.finishShutdown('shutdown-timeout: replicas still lagging');
     if (kind === 'redis-wait') {
       this.waitTimer = undefined;
       this.checkWaiters();
@@ -292,6 +340,7 @@ export class RedisServer implements Actor {
   // --- clients -----------------------------------------------------------------------------
 
   private onOrder(order: OrderRequest): void {
+    if (this.shutdown) return; // paused until the process exits (CLIENT PAUSE WRITE), then reset
     if (this.role === 'replica') return this.ctx.rejectOrder(order, 'readonly', this.masterHost);
     if (this.config.minReplicasToWrite > 0 && this.goodReplicas() < this.config.minReplicasToWrite) {
       return this.ctx.rejectOrder(order, 'noreplicas');
@@ -381,6 +430,7 @@ export class RedisServer implements Actor {
     r.ackOffset = Math.max(r.ackOffset, offset);
     r.lastAckUs = this.ctx.monotonic();
     if (this.waiters.length) this.checkWaiters();
+    if (this.shutdown && this.replicasCaughtUp()) this.finishShutdown('replicas caught up');
   }
 
   // --- replica side ------------------------------------------------------------------------
