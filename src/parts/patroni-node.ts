@@ -116,6 +116,8 @@ export type SyncFailover = 'patroni' | 'stolon-names' | 'stolon-lsn';
 const REST_TIMEOUT_US: Micros = 2_000_000;
 /** `pg_ctl promote` until the node leaves recovery and accepts writes (an estimate). */
 const PROMOTION_US: Micros = 500_000;
+/** A stopping leader gives its replicas this long to receive the shutdown checkpoint (ha.py `time.sleep(1)`). */
+const SHUTDOWN_CATCH_UP_US: Micros = 1_000_000;
 
 
 interface Query {
@@ -143,6 +145,8 @@ export class PatroniNode implements Actor {
   private epoch = 0;
   /** A cycle is under way (its DCS calls and REST queries are outstanding). */
   private busy = false;
+  /** SIGTERM received: the HA loop no longer runs (`onStop`). */
+  private stopping = false;
   private loopTimer: TimerHandle | undefined;
   /** The last cluster view read from the DCS. */
   private lastKeys: DcsKeys | undefined;
@@ -205,6 +209,7 @@ export class PatroniNode implements Actor {
   onProcessExit(process: string): void {
     if (process === PATRONI) {
       this.busy = false;
+      this.stopping = false;
       this.queries.clear();
       this.loopTimer = undefined;
       this.dcs = new DcsClient(this.ctx, this.config.dcsMembers, this.config.retryTimeoutUs);
@@ -231,6 +236,7 @@ export class PatroniNode implements Actor {
   /** The kernel reset a connection: a peer's PostgreSQL died (a walsender or walreceiver sees it at once). */
   onConnectionReset(peer: string, process?: string): void {
     if (process === undefined || process === POSTGRES) this.pg.onConnectionReset(peer);
+    if (process === undefined || process === PATRONI) this.refuseQueriesTo(peer);
   }
 
   onMessage(from: string, msg: Msg): void {
@@ -280,6 +286,9 @@ export class PatroniNode implements Actor {
       case 'patroni-sync-confirm':
         this.sync.confirm(data as SyncConfirm);
         return;
+      case 'patroni-shutdown':
+        this.releaseLeaderKey(data as () => void);
+        return;
       default:
         return;
     }
@@ -305,7 +314,7 @@ export class PatroniNode implements Actor {
   }
 
   private cycle(): void {
-    if (this.busy) return;
+    if (this.busy || this.stopping) return;
     this.busy = true;
     this.checkDisk();
     this.ctx.cancelTimer(this.loopTimer);
@@ -551,6 +560,7 @@ export class PatroniNode implements Actor {
 
   /** Promotes PostgreSQL under the leader key in `keys`; `then` once the promotion is under way. */
   private promote(keys: DcsKeys, then: () => void): void {
+    if (this.stopping) return then();
     if (this.running === 'primary') {
       // "acquired session lock as a leader": already primary, same timeline
       this.pingWatchdog();
@@ -584,6 +594,38 @@ export class PatroniNode implements Actor {
     this.ctx.note(`patroni: promoted, timeline ${epoch}`);
   }
 
+  /**
+   * SIGTERM (`systemctl stop patroni`): Patroni's Ha.shutdown (patroni/ha.py). No more HA loops;
+   * PostgreSQL stops (a fast shutdown: the primary demotes, its walsenders send the shutdown
+   * checkpoint); the leader then sleeps 1 s "to give replicas some more time to catch up" and
+   * deletes the leader key, so a replica watching it races at once instead of after the key's
+   * TTL (the watchdog is disabled on the way). A replica just stops. When only Patroni's
+   * process is stopped, its PostgreSQL is demoted rather than stopped (the world cannot stop a
+   * second process from here); SIGTERM to PostgreSQL alone is a fast shutdown: it exits at
+   * once, and Patroni finds it down at its next loop and starts it again.
+   */
+  onStop(process: string | undefined, exit: () => void): void {
+    if (process === POSTGRES) return exit();
+    if (this.stopping) return;
+    this.stopping = true;
+    this.ctx.cancelTimer(this.loopTimer);
+    this.loopTimer = undefined;
+    this.dcs.cancelWatch();
+    const leader = this.lastKeys?.leader?.value === this.ctx.id;
+    this.demote('Patroni is shutting down: PostgreSQL stopped');
+    this.ctx.armWatchdog(undefined);
+    if (!leader) return exit();
+    this.ctx.setTimer(SHUTDOWN_CATCH_UP_US, 'patroni-shutdown', exit);
+  }
+
+  /** The stopping leader's last act: delete the leader key (compare-and-delete on its name), then exit. */
+  private releaseLeaderKey(exit: () => void): void {
+    this.dcsCall({ compare: { key: 'leader', value: this.ctx.id }, deletes: ['leader'] }, (r) => {
+      if (r) this.ctx.note('patroni: leader key deleted on shutdown');
+      exit();
+    });
+  }
+
   private demote(reason: string): void {
     if (this.running !== 'primary' && !this.promoting) return;
     this.ctx.probe(DEMOTE_BEGIN);
@@ -611,6 +653,19 @@ export class PatroniNode implements Actor {
     this.queries.set(queryId, { waiting: new Set(members), answers: [], ok: true, done });
     for (const m of members) this.ctx.send(m, { type, queryId } satisfies PatroniQuery);
     this.ctx.setTimer(REST_TIMEOUT_US, 'patroni-rest-timeout', queryId);
+  }
+
+  /**
+   * A member's Patroni is gone while its host lives: the REST call to it is refused at once
+   * (requests raises ConnectionError on ECONNREFUSED; ha.py counts the member as not answering)
+   * instead of running into the 2 s timeout.
+   */
+  private refuseQueriesTo(peer: string): void {
+    for (const [queryId, q] of [...this.queries]) {
+      if (!q.waiting.delete(peer)) continue;
+      q.ok = false;
+      if (q.waiting.size === 0) this.finishQuery(queryId);
+    }
   }
 
   private onQueryReply(from: string, msg: PatroniStatusReply | PatroniFailsafeReply): void {
