@@ -32,7 +32,9 @@
  * b's "Entering MASTER STATE"; the client's first failed request (sent after the fault, no
  * answer within 1 s: failed at send + 1 s) and first request served by `b`.
  *
- * Run as root: `npm run calibrate keepalived -- --trials 20 [--fault graceful-stop]`.
+ * Run as root: `npm run calibrate keepalived -- --trials 20` (every fault in turn), or one:
+ * `npx tsx calibration/keepalived.ts --fault host-death|graceful-stop|check-hang|preempt-return|advert-loss
+ * [--weight -60] [--return-after-ms 8000] [--loss 0.5 --loss-s 30] --trials 20`.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

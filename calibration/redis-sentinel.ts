@@ -14,8 +14,11 @@
  * write after the kill; acked writes missing from the new master's list after the failover are
  * the lost ones.
  *
- * Run: `npm run calibrate redis-sentinel -- --trials 20` (root not needed). Writes
- * calibration/fixtures/redis-sentinel--master-kill.jsonl. Ends only the processes it started.
+ * `--wait 1`: each write is followed by `WAIT 1 1000` (acked whatever it returns; the writes WAIT
+ * confirmed and lost are counted apart), fixture redis-sentinel--master-kill-wait1.jsonl.
+ *
+ * Run: `npx tsx calibration/redis-sentinel.ts --trials 20 [--wait 1]` (root not needed). Writes
+ * calibration/fixtures/redis-sentinel--master-kill[-wait1].jsonl. Ends only the processes it started.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
