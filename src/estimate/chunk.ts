@@ -22,7 +22,8 @@ import { resolveParams } from '../world/params.ts';
 import { className, drawIncidents, elementNames, type Incident } from './components.ts';
 import { estimateSpecOf } from './declarations.ts';
 import { simulateIncident, type IncidentOutcome } from './incident-sim.ts';
-import { buildPlant } from './plant.ts';
+import { buildPlant, clientView } from './plant.ts';
+import { scopeCount } from './structure.ts';
 import type { ReliabilityData } from './reliability.ts';
 import { incidentSeed } from './sampling.ts';
 
@@ -78,7 +79,7 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
   const design = await pending;
   const params = resolveParams(design, job.params);
   const spec = estimateSpecOf(design, params);
-  const plant = buildPlant(design, params, job.reliability, spec);
+  const plant = buildPlant(design, params, job.reliability, spec, clientView(job.workload, job.ordersPerSecond, scopeCount(spec.structure)));
   const settleSeconds = spec.settle / SECOND;
   const rng = Rng.stream(job.seed, `estimate:chunk:${job.chunk}`);
   const span = job.spanYears * (YEAR / SECOND);

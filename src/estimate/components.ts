@@ -15,13 +15,14 @@
  * together than that belong to one incident (their protocol effects may interact), and
  * outside incidents the plant is healthy by construction. Each incident carries its change
  * points (offset, element, down/up), its structural downtime (time the structure function
- * was false, weighted by the share down for a design that serves in scopes) and a class key that says what happened in which order, and with which timing
+ * was false, weighted by the share down for a design that serves in scopes; each element
+ * counted down only for the part of its down period the clients see, `plant.ts`) and a class key that says what happened in which order, and with which timing
  * where timing matters (gaps up to `settleSeconds`; longer gaps are fast-forwarded by the
  * incident simulation and only their length, not their shape, counts).
  */
 import { sampler, type Sampler } from '../sim/distributions.ts';
 import type { Rng } from '../sim/rng.ts';
-import { agingSpeeds, type Plant } from './plant.ts';
+import { agingSpeeds, seenOutage, type ClientView, type Plant } from './plant.ts';
 
 export interface Incident {
   /** Seconds from the span start. */
@@ -79,6 +80,21 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
   const sharedNext = new Float64Array(shared.length);
   let upMask = full;
   let outMask = 0;
+  // the clients see a down period as an outage only from the first order sent in it, and not
+  // at all when it is shorter than their timeout (plant.ts seenOutage): the structure counts
+  // an element down only for the last `seen` of its period, from `countAt` on
+  const view: ClientView = { ...plant.clients, timeout: plant.clients.timeout / MICROS_PER_SECOND, orderGap: plant.clients.orderGap / MICROS_PER_SECOND };
+  const unseen = (down: number): number => down - seenOutage(down, view);
+  let countedDown = 0;
+  let countedOut = 0;
+  const nodeCountAt = new Float64Array(n).fill(Infinity);
+  const sharedCounted = new Uint8Array(shared.length);
+  const sharedCountAt = new Float64Array(shared.length).fill(Infinity);
+  const countedOutMask = (): number => {
+    let mask = 0;
+    for (let s = 0; s < shared.length; s++) if (sharedCounted[s]) mask |= shared[s].mask;
+    return mask;
+  };
   let t = 0;
 
   const schedule = (i: number): void => {
@@ -157,13 +173,36 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
         who = n + j;
       }
     }
+    // an element down for a while starts to count (the clients' first unserved order)
+    for (let i = 0; i < n; i++) {
+      if (nodeCountAt[i] < next) {
+        next = nodeCountAt[i];
+        who = n + shared.length + i;
+      }
+    }
+    for (let j = 0; j < shared.length; j++) {
+      if (sharedCountAt[j] < next) {
+        next = sharedCountAt[j];
+        who = 2 * n + shared.length + j;
+      }
+    }
     if (open && closeAt <= next) {
       finish();
       totals.seconds = Math.max(spanSeconds, closeAt);
     }
     if (!open && next >= spanSeconds) break;
     t = next;
-    if (who < n) {
+    if (who >= n + shared.length) {
+      const e = who - n - shared.length;
+      if (e < n) {
+        countedDown |= 1 << e;
+        nodeCountAt[e] = Infinity;
+      } else {
+        sharedCounted[e - n] = 1;
+        sharedCountAt[e - n] = Infinity;
+        countedOut = countedOutMask();
+      }
+    } else if (who < n) {
       const i = who;
       if (status[i] === 0) {
         advance(i);
@@ -172,18 +211,25 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
         status[i] = k + 1;
         upMask &= ~(1 << i);
         change(i * m + k, true);
-        if (!comps[k].crew) nodeNext[i] = t + drawTtr(k);
-        else if (busyCrews < plant.crews) {
-          busyCrews++;
-          nodeNext[i] = t + drawTtr(k);
+        if (!comps[k].crew || busyCrews < plant.crews) {
+          if (comps[k].crew) busyCrews++;
+          const repair = drawTtr(k);
+          nodeNext[i] = t + repair;
+          const from = unseen(repair);
+          if (from <= 0) countedDown |= 1 << i;
+          else if (from < repair) nodeCountAt[i] = t + from;
         } else {
+          // waiting for a crew: its length is unknown yet, and long; counted whole
           waiting.push(i);
           nodeNext[i] = Infinity;
+          countedDown |= 1 << i;
         }
       } else {
         const k = status[i] - 1;
         status[i] = 0;
         upMask |= 1 << i;
+        countedDown &= ~(1 << i);
+        nodeCountAt[i] = Infinity;
         lastUpdate[i] = t;
         change(i * m + k, false);
         if (comps[k].crew) {
@@ -200,14 +246,19 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
     } else {
       const j = who - n;
       sharedDown[j] ^= 1;
-      sharedNext[j] = t + (sharedDown[j] ? sharedTtr[j](rng) : sharedTtf[j](rng)) / MICROS_PER_SECOND;
+      const next = (sharedDown[j] ? sharedTtr[j](rng) : sharedTtf[j](rng)) / MICROS_PER_SECOND;
+      sharedNext[j] = t + next;
+      const from = sharedDown[j] ? unseen(next) : Infinity;
+      sharedCounted[j] = from <= 0 ? 1 : 0;
+      sharedCountAt[j] = from > 0 && from < next ? t + from : Infinity;
+      countedOut = countedOutMask();
       outMask = 0;
       for (let s = 0; s < shared.length; s++) if (sharedDown[s]) outMask |= shared[s].mask;
       change(n * m + j, sharedDown[j] === 1);
     }
     structuralDown += downShare * (t - shareSince);
     shareSince = t;
-    downShare = 1 - plant.table[upMask & ~outMask];
+    downShare = 1 - plant.table[full & ~countedDown & ~countedOut];
     closeAt = upMask === full && outMask === 0 ? t + settleSeconds : Infinity;
   }
   return totals;

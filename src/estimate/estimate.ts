@@ -42,12 +42,12 @@ import type { Design } from '../world/design.ts';
 import type { ChunkJob, ChunkResult, SimulatedIncident } from './chunk.ts';
 import { estimateSpecOf } from './declarations.ts';
 import { IdealTooLarge, idealAvailability, type IdealResult } from './ideal.ts';
-import { buildPlant } from './plant.ts';
+import { buildPlant, clientView } from './plant.ts';
 import { ChunkPool } from './pool.ts';
 import type { ReliabilityData } from './reliability.ts';
 import { inclusionProbabilities } from './sampling.ts';
 import { batchMeans, weightedPoisson, weightedQuantile, type Interval } from './statistics.ts';
-import { formatStructure } from './structure.ts';
+import { formatStructure, scopeCount } from './structure.ts';
 
 export interface EstimateOptions {
   designs: string[];
@@ -224,7 +224,7 @@ async function summarise(
   const design = await loadDesign(name);
   const resolved = resolveParams(design, params);
   const spec = estimateSpecOf(design, resolved);
-  const plant = buildPlant(design, resolved, options.reliability, spec);
+  const plant = buildPlant(design, resolved, options.reliability, spec, clientView(options.workload, options.incidentOrdersPerSecond ?? 10, scopeCount(spec.structure)));
   const lossScale = (options.ordersPerSecond ?? 200) / (options.incidentOrdersPerSecond ?? 10);
   const totalYears = chunks.reduce((s, c) => s + c.seconds, 0) / (YEAR / SECOND);
   const all: SimulatedIncident[] = chunks.flatMap((c) => c.simulated!);

@@ -20,11 +20,19 @@
  *   queue of crew repairs, idle standbys ageing at their reduced speed (`plant.ts`), solved by
  *   `ctmc.ts`: exact when every node component is exponential, and marked approximate (the
  *   same means, taken as exponential) when not.
+ *
+ * Down as the clients see it (`plant.ts` seenOutage): a down period no longer than the client
+ * timeout is no outage, a longer one counts from the first order sent in it. A component type
+ * k then keeps a node *counted* down for E[seen(D_k)] per failure instead of E[D_k]: exact in
+ * product form (renewal reward again) and for shared elements; in the CTMC a node down because
+ * of k counts as down with probability E[seen(D_k)] / E[D_k] (the share of its down time the
+ * clients see), independently per node: exact for one down node, and up to the overlap of two
+ * down periods' unseen parts (an order gap, or a pause shorter than the timeout) otherwise.
  */
-import { meanOf } from '../sim/distributions.ts';
+import { meanAfterDeficit, meanOf, type DistributionSpec } from '../sim/distributions.ts';
 import { YEAR } from '../sim/time.ts';
 import { stationary, type Transition } from './ctmc.ts';
-import { agingSpeeds, type Plant } from './plant.ts';
+import { agingSpeeds, seenOutage, type ClientView, type Plant } from './plant.ts';
 import { isExponential } from './reliability.ts';
 
 export interface IdealResult {
@@ -70,7 +78,9 @@ export function idealAvailability(plant: Plant): IdealResult {
 function productFormMasks(plant: Plant): { probs: Float64Array; states: number } {
   const n = plant.nodes.length;
   const load = plant.nodeComponents.reduce((s, c) => s + meanOf(c.ttr) / meanOf(c.ttf), 0);
-  const up = 1 / (1 + load);
+  // the share of time a node is down in periods longer than the client timeout
+  const countedDown = plant.nodeComponents.reduce((s, c) => s + seenMean(c.ttr, plant.clients) / meanOf(c.ttf), 0) / (1 + load);
+  const up = 1 - countedDown;
   const probs = new Float64Array(1 << n);
   for (let m = 0; m < probs.length; m++) {
     let p = 1;
@@ -80,12 +90,17 @@ function productFormMasks(plant: Plant): { probs: Float64Array; states: number }
   return { probs, states: 1 };
 }
 
+/** E[seen(D)]: the mean outage the clients see of a down period drawn from `ttr`. */
+function seenMean(ttr: DistributionSpec, clients: ClientView): number {
+  return meanAfterDeficit(ttr, (down) => down - seenOutage(down, clients));
+}
+
 /** Distribution of which nodes are taken out by shared elements (bit mask). */
 function sharedOutMasks(plant: Plant): Float64Array {
   const dist = new Float64Array(1 << plant.nodes.length);
   dist[0] = 1;
   for (const e of plant.shared) {
-    const down = meanOf(e.reliability.ttr) / (meanOf(e.reliability.ttf) + meanOf(e.reliability.ttr));
+    const down = seenMean(e.reliability.ttr, plant.clients) / (meanOf(e.reliability.ttf) + meanOf(e.reliability.ttr));
     const next = new Float64Array(dist.length);
     for (let out = 0; out < dist.length; out++) {
       if (dist[out] === 0) continue;
@@ -152,10 +167,25 @@ function ctmcMasks(plant: Plant): { probs: Float64Array; states: number } {
     }
   }
   const pi = stationary(states.length, transitions);
+  // per component type: the probability that time down because of it is in a period no longer than the client timeout
+  const unseen = comps.map((c) => 1 - seenMean(c.ttr, plant.clients) / meanOf(c.ttr));
   const probs = new Float64Array(1 << n);
   states.forEach((s, id) => {
     const mask = s.status.reduce((m, st, i) => (st === 0 ? m | (1 << i) : m), 0);
-    probs[mask] += pi[id];
+    // down nodes that may count as up: in repair (a node waiting for a crew counts whole, as in the sampler)
+    const maybe = s.status.flatMap((st, i) => (st > 0 && unseen[st - 1] > 0 && !s.waiting.includes(i) ? [i] : []));
+    for (let subset = 0; subset < 1 << maybe.length; subset++) {
+      let p = pi[id];
+      let counted = mask;
+      maybe.forEach((i, b) => {
+        const q = unseen[s.status[i] - 1];
+        if (subset & (1 << b)) {
+          p *= q;
+          counted |= 1 << i;
+        } else p *= 1 - q;
+      });
+      probs[counted] += p;
+    }
   });
   return { probs, states: states.length };
 }

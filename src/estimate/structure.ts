@@ -31,6 +31,12 @@ export function structureShare(s: Structure, up: ReadonlySet<string>): number {
   return count >= s.atLeast ? 1 : 0;
 }
 
+/** How many scopes the service is split into (the largest `scopes` in the structure; 1 for a service that serves as one). */
+export function scopeCount(s: Structure): number {
+  if (typeof s === 'string') return 1;
+  return Math.max('scopes' in s ? s.scopes : 1, ...partsOf(s).map(scopeCount));
+}
+
 /** Whether the whole service is up when exactly the nodes in `up` are up. */
 export function structureUp(s: Structure, up: ReadonlySet<string>): boolean {
   return structureShare(s, up) === 1;

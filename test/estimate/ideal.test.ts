@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { stationary } from '../../src/estimate/ctmc.ts';
 import { idealAvailability } from '../../src/estimate/ideal.ts';
-import { loadReliability } from '../../src/estimate/reliability.ts';
+import { CONTINUOUS_CLIENTS, seenOutage } from '../../src/estimate/plant.ts';
+import { loadReliability, parseReliability } from '../../src/estimate/reliability.ts';
+import { SECOND } from '../../src/sim/time.ts';
 import { MIN_PER_YEAR, P, Q, R, plantOf, serversOnly } from './helpers.ts';
 
 const binomialAtLeast = (k: number, n: number) => {
@@ -17,9 +19,44 @@ const binomialAtLeast = (k: number, n: number) => {
 describe('the ideal (structural availability, solved exactly)', () => {
   it('single: one unit is up MTTF/(MTTF+MTTR) = 0.9900990 of the time, 5,203.96 min/yr down', async () => {
     const ideal = idealAvailability(await plantOf('single', serversOnly()));
-    expect(ideal.availability).toBeCloseTo(1000 / 1010, 12);
+    // repairs no longer than the 1 s client timeout are no outage: E[D; D > 1 s] = (1 s + 10 h) e^(-1 s / 10 h)
+    const hours = 3600;
+    expect(ideal.availability).toBeCloseTo(1 - ((1 + 10 * hours) * Math.exp(-1 / (10 * hours))) / (1010 * hours), 11);
+    expect(ideal.availability).toBeCloseTo(1000 / 1010, 8);
     expect((1 - ideal.availability) * MIN_PER_YEAR).toBeCloseTo(5203.96, 2);
     expect(ideal).toMatchObject({ method: 'product-form', exact: true });
+  });
+
+  it('counts a down period only when it outlasts the client timeout, as the clients do (a 500 ms pause is no outage)', async () => {
+    const pauses = (duration: string) => parseReliability(`name: p\ncomponents:\n  server: { mttf: 1000000h, ttr: 500ms }\nsoftware:\n  gcPause: { every: 1h, duration: ${duration} }`, '<p>');
+    const short = idealAvailability(await plantOf('single', pauses('500ms')));
+    expect(short.downtimeMinutesPerYear).toBe(0);
+    const long = idealAvailability(await plantOf('single', pauses('2s')));
+    // a 2 s pause each hour (of up time): 2 s in every 3,602 s
+    expect(1 - long.availability).toBeCloseTo(2 / 3602, 12);
+    // the client timeout is the workload's: with a 3 s timeout the 2 s pauses are no outage either
+    expect(idealAvailability(await plantOf('single', pauses('2s'), {}, { ...CONTINUOUS_CLIENTS, timeout: 3 * SECOND })).downtimeMinutesPerYear).toBe(0);
+    // a lognormal (median 200 ms, p99 3 s): E[P; P > 1 s] = mean * Phi(sigma - ln(1 s / median) / sigma), Phi(-0.21851) = 0.41352
+    const sigma = Math.log(15) / 2.3263478740408408;
+    const above = 0.2 * Math.exp((sigma * sigma) / 2) * 0.41352;
+    const lognormal = idealAvailability(await plantOf('single', pauses('{ lognormal: { median: 200ms, p99: 3s } }')));
+    expect((1 - lognormal.availability) * 3600).toBeCloseTo(above, 3);
+  });
+
+  it('sees a down period as the simulated clients do: from the first order sent in it (Poisson or constant arrivals)', () => {
+    const poisson = { timeout: SECOND, orderGap: SECOND / 10, arrivals: 'poisson' as const };
+    expect(seenOutage(0.9 * SECOND, poisson)).toBe(0);
+    // long periods: one mean gap short, the first order's expected delay after the start
+    expect(seenOutage(3600 * SECOND, poisson)).toBeCloseTo(3600 * SECOND - SECOND / 10, 3);
+    // just over the timeout: seen only when an order falls in the first 10 ms
+    const a = 0.01 * SECOND;
+    const expected = (1.01 * SECOND - SECOND / 10) * (1 - Math.exp(-a / (SECOND / 10))) + a * Math.exp(-a / (SECOND / 10));
+    expect(seenOutage(1.01 * SECOND, poisson)).toBeCloseTo(expected, 6);
+    expect(seenOutage(1.01 * SECOND, poisson)).toBeLessThan(0.1 * SECOND);
+    // constant arrivals: the first order falls uniformly within one gap, half a gap late on average
+    expect(seenOutage(3600 * SECOND, { ...poisson, arrivals: 'constant' })).toBeCloseTo(3600 * SECOND - SECOND / 20, 3);
+    // continuous clients see every instant of a period longer than the timeout
+    expect(seenOutage(2 * SECOND, CONTINUOUS_CLIENTS)).toBe(2 * SECOND);
   });
 
   it('a hot-standby pair with independent repairs is a 1-out-of-2 parallel system: 51.52 min/yr', async () => {
