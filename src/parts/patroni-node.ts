@@ -208,6 +208,8 @@ export class PatroniNode implements Actor {
    */
   onProcessExit(process: string): void {
     if (process === PATRONI) {
+      // a promotion Patroni was waiting for is left to its next life, which promotes again
+      this.promoting = false;
       this.busy = false;
       this.stopping = false;
       this.queries.clear();
