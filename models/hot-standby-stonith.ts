@@ -161,6 +161,10 @@ interface PeerView {
   diskOk: boolean;
   /** DRBD UpToDate: the primary told it it holds every acked order (since its last boot). */
   upToDate: boolean;
+  /** How often the node's stack has started: a higher count than when it was lost means it restarted. */
+  boots: number;
+  /** The nodes it holds unclean (the CIB is shared: the DC fences what any member saw lost). */
+  unclean: string[];
   epoch: number;
   lastTerm: number;
   length: number;
@@ -196,6 +200,14 @@ class PacemakerNode implements Actor {
   private readonly unclean = new Set<string>();
   /** Whether each unclean node ran the resources when it was lost (priority-fencing-delay). */
   private readonly ranResources = new Map<string, boolean>();
+  /** Each unclean node's boot count when it was lost. */
+  private readonly bootsWhenLost = new Map<string, number>();
+  /** When each node was last confirmed fenced: members' views lag a beat behind that. */
+  private readonly fencedAt = new Map<string, Micros>();
+  /** When each peer was last heard. */
+  private readonly heardAt = new Map<string, Micros>();
+  /** The DC's last start request, so a refused one is repeated once a second, not every beat. */
+  private lastStartRequest: { node: string; at: Micros } | undefined;
   /** DRBD UpToDate: the primary said this standby holds every acked order (reset at boot). */
   private upToDate = false;
   /** The newest data generation seen on any node. */
@@ -330,7 +342,7 @@ class PacemakerNode implements Actor {
   private ownView(): PeerView {
     const log = this.ctx.disk.entries;
     if (!this.diskOk()) this.upToDate = false;
-    return { primary: this.server.primary, diskOk: this.diskOk(), upToDate: this.upToDate, epoch: this.epoch, lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0, length: log.length };
+    return { primary: this.server.primary, diskOk: this.diskOk(), upToDate: this.upToDate, boots: this.ctx.bootCount, unclean: [...this.unclean], epoch: this.epoch, lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0, length: log.length };
   }
 
   private view(): Record<string, unknown> {
@@ -340,6 +352,15 @@ class PacemakerNode implements Actor {
   private onPeerView(peer: string, view: PeerView): void {
     if (!this.membership.members.has(peer) && this.unclean.has(peer)) return; // a lost node's late beat
     this.views.set(peer, view);
+    this.heardAt.set(peer, this.ctx.monotonic());
+    // an unclean node back in the membership with a restarted stack runs nothing: it is clean
+    if (this.unclean.has(peer) && view.boots > (this.bootsWhenLost.get(peer) ?? Infinity) && !view.primary) {
+      this.ctx.note(`${peer} rejoined after a restart: no longer unclean`);
+      this.stonith.cancel(peer);
+      this.unclean.delete(peer);
+      this.ranResources.delete(peer);
+      this.bootsWhenLost.delete(peer);
+    }
     this.newestEpoch = Math.max(this.newestEpoch, view.epoch);
     if (view.primary && !this.server.primary) this.replica.follow(peer, view.epoch);
     // DRBD: a peer whose disk failed is Diskless; the primary goes on without it
@@ -377,7 +398,13 @@ class PacemakerNode implements Actor {
     // newer data (DRBD refuses to promote an Outdated/Consistent disk then)
     const missing = this.peers.some((n) => !this.membership.members.has(n));
     if (missing && !bestView.upToDate) return;
-    if (best !== this.ctx.id) return this.ctx.send(best, { type: 'pcmk-start' } satisfies StartRequest);
+    if (best !== this.ctx.id) {
+      const now = this.ctx.monotonic();
+      const last = this.lastStartRequest;
+      if (last && last.node === best && now - last.at < QUORUM_TICK) return;
+      this.lastStartRequest = { node: best, at: now };
+      return this.ctx.send(best, { type: 'pcmk-start' } satisfies StartRequest);
+    }
     this.startHere();
   }
 
@@ -416,14 +443,21 @@ class PacemakerNode implements Actor {
     this.decide();
   }
 
-  /** The DC fences the unclean nodes once this partition may act (Pacemaker fences only with quorum). */
+  /** The DC fences the nodes it or any member holds unclean, once this partition may act (Pacemaker fences only with quorum). */
   private fenceUnclean(): void {
     if (!this.p.stonithEnabled || !this.isDc()) return;
     for (const target of this.unclean) this.stonith.fence(target, this.ranResources.get(target) ?? false);
+    for (const member of this.membership.members) {
+      for (const target of this.views.get(member)?.unclean ?? []) {
+        const justFenced = this.ctx.monotonic() - (this.fencedAt.get(target) ?? -Infinity) < QUORUM_TICK;
+        if (target !== this.ctx.id && !this.unclean.has(target) && !justFenced) this.stonith.fence(target, false);
+      }
+    }
   }
 
   private onMemberLost(peer: string): void {
     const ranResources = this.views.get(peer)?.primary === true;
+    const boots = this.views.get(peer)?.boots ?? 0;
     this.views.delete(peer);
     if (!this.p.stonithEnabled) {
       // no fencing: act on the membership alone
@@ -431,8 +465,15 @@ class PacemakerNode implements Actor {
       else this.decide();
       return;
     }
+    if ((this.fencedAt.get(peer) ?? -Infinity) >= (this.heardAt.get(peer) ?? Infinity)) {
+      // the DC fenced it before this node's own membership change: nothing to wait for
+      if (this.server.primary) this.replicators.get(peer)?.continueAlone();
+      else this.decide();
+      return;
+    }
     this.unclean.add(peer);
     this.ranResources.set(peer, ranResources);
+    this.bootsWhenLost.set(peer, boots);
     if (this.mayAct()) this.fenceUnclean();
     else this.ctx.note(`no quorum: not fencing ${peer}`);
     // a partition that lost quorum applies no-quorum-policy at the membership change
@@ -441,9 +482,11 @@ class PacemakerNode implements Actor {
 
   /** `target` is confirmed down: by this node's own fence (then tell the partition) or the DC's notice. */
   private onFenced(target: string, byMe: boolean): void {
+    this.fencedAt.set(target, this.ctx.monotonic());
     if (byMe) for (const member of this.membership.members) this.ctx.send(member, { type: 'pcmk-fenced', target } satisfies FencedNotice);
     if (!this.unclean.delete(target)) return;
     this.ranResources.delete(target);
+    this.bootsWhenLost.delete(target);
     if (this.server.primary) {
       this.ctx.note(`${target} fenced: continuing without it`);
       this.replicators.get(target)?.continueAlone();
@@ -483,6 +526,7 @@ class PacemakerNode implements Actor {
    */
   private promote(epoch: number, out: readonly string[]): void {
     this.setEpoch(epoch);
+    this.upToDate = true; // DRBD: the primary's disk is UpToDate, and stays so once it steps down
     this.replica.stop();
     this.replicators = new Map(
       this.peers.map((peer) => [peer, new SyncReplicator(this.ctx, { peer, epoch, startAlone: out.includes(peer), stallTimeout: STALL_CHECK, stallPolicy: 'block' })]),

@@ -51,6 +51,14 @@ export class Stonith {
     return this.inProgress.has(target);
   }
 
+  /**
+   * Gives up a pending fence of `target` (it rejoined after a restart, so it runs nothing): no
+   * further attempt starts; one already sent to the power controller still completes.
+   */
+  cancel(target: string): void {
+    this.inProgress.delete(target);
+  }
+
   /** Fences `target` after the configured delays (no-op if already under way). */
   fence(target: string, targetRunsResources: boolean): void {
     if (this.inProgress.has(target)) return;
@@ -70,6 +78,7 @@ export class Stonith {
   private attempt(target: string): void {
     const { action, stonithTimeout } = this.options;
     this.ctx.fence(target, action, stonithTimeout, (ok) => {
+      if (!this.inProgress.has(target)) return; // cancelled meanwhile
       if (ok) {
         this.inProgress.delete(target);
         this.options.onFenced(target);

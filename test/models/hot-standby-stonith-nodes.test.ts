@@ -70,6 +70,17 @@ describe('hot-standby-stonith with three nodes', () => {
     expect(broken(r)).toEqual([]);
   });
 
+  it('two of three nodes crash: the survivor has no quorum and stops; when one returns the pair fences the other and the old primary serves again', () => {
+    const r = run(['{ at: 10s, kind: crash, target: b }', '{ at: 10s, kind: crash, target: c, for: 20s }'], { nodes: 3 });
+    const stopped = r.history.events.find((e) => e.type === 'role' && e.node === 'a' && e.role === 'standby' && e.time > 10 * SECOND);
+    expect(stopped).toBeDefined();
+    expect(fences(r).filter((f) => f.ok).map((f) => `${f.by}>${f.target}`)).toEqual(['a>b']);
+    const resumed = primaries(r).find((p) => p.time > stopped!.time);
+    expect(resumed?.node).toBe('a'); // the UpToDate one: c rebooted and is not
+    expect(acksBy(r, 'a').some((t) => t > resumed!.time)).toBe(true);
+    expect(broken(r)).toEqual([]);
+  });
+
   it('five nodes split 2:3: the three fence both of the two and one of them takes over', () => {
     const r = run(['{ at: 10s, kind: partition, groups: [[a, b], [c, d, e]], for: 30s }'], { nodes: 5 });
     expect(fences(r).filter((f) => f.ok).map((f) => `${f.by}>${f.target}`).sort()).toEqual(['c>a', 'c>b']);
