@@ -204,6 +204,7 @@ class Shrinker {
       case 'clients':
       case 'client':
       case 'exchange':
+      case 'fence':
         return [];
       case 'standby':
         return [{ type: 'primary' }];

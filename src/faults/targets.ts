@@ -7,7 +7,10 @@
  * design's nodes), or every node of a place: `rack:R`, `dc:D`, `switch:S`, `power:P`.
  * A partition group or a link end (a *member*) may also name `others` (every design node not
  * named in another group), `clients` (every client endpoint), one client `client:N` (clients
- * are numbered from 1; one that the workload does not have names nothing) and `exchange`.
+ * are numbered from 1; one that the workload does not have names nothing), `exchange`, and
+ * `fence`: the fencing device (the IPMI / power controller). A partition that names `fence`
+ * also splits the management network it sits on: each node's management port (its BMC) goes
+ * with its node's group, so a fence request, or a power-off, across the partition fails.
  *
  * Names are checked twice: their syntax when the file is parsed, and whether they exist when
  * the schedule meets a design (`checkMember`), so `rack:zz` fails before the run starts.
@@ -26,7 +29,7 @@ export type TargetSpec =
   | { type: 'node'; node: string }
   | { type: Place; name: string };
 
-export type MemberSpec = TargetSpec | { type: 'others' } | { type: 'clients' } | { type: 'client'; client: string } | { type: 'exchange' };
+export type MemberSpec = TargetSpec | { type: 'others' } | { type: 'clients' } | { type: 'client'; client: string } | { type: 'exchange' } | { type: 'fence' };
 
 /** What a design offers to check names against (a World is one). */
 export interface DesignView {
@@ -37,7 +40,7 @@ export interface DesignView {
 }
 
 const ROLES = ['primary', 'standby', 'any'] as const;
-const GROUP_WORDS = ['others', 'clients', 'exchange'] as const;
+const GROUP_WORDS = ['others', 'clients', 'exchange', 'fence'] as const;
 const ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const PLACE_FORMS = 'rack:R, dc:D, switch:S, power:P';
 const CLIENT = /^client:[1-9][0-9]*$/;
@@ -138,7 +141,10 @@ export function resolveGroups(world: World, groupSpecs: readonly (readonly Membe
     }),
   );
   const others = world.nodeIds.filter((id) => !named.has(id));
-  return resolved.map((ids, g) => unique(groupSpecs[g].some((m) => m.type === 'others') ? [...ids, ...others] : ids));
+  const groups = resolved.map((ids, g) => unique(groupSpecs[g].some((m) => m.type === 'others') ? [...ids, ...others] : ids));
+  if (!groupSpecs.some((g) => g.some((m) => m.type === 'fence'))) return groups;
+  // the fence device's network is split too: each node's management port goes with its node
+  return groups.map((ids) => [...ids, ...ids.map((id) => `mgmt:${id}`).filter((port) => world.network.has(port))]);
 }
 
 function resolveMember(world: World, spec: MemberSpec): string[] {
@@ -151,6 +157,8 @@ function resolveMember(world: World, spec: MemberSpec): string[] {
       return world.clientIds.includes(spec.client) ? [spec.client] : [];
     case 'exchange':
       return [world.exchange.id];
+    case 'fence':
+      return [world.power.id];
     default:
       return resolveTarget(world, spec);
   }

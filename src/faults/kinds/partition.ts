@@ -23,7 +23,7 @@ export default defineKind({
   example: '{ at: 30s, kind: partition, groups: [[primary], [others]], for: 20s }',
   target: 'none',
   fields: {
-    groups: required(groups, 'groups of endpoints: node ids, primary, standby, others, clients, exchange, rack:R, dc:D, switch:S, power:P'),
+    groups: required(groups, 'groups of endpoints: node ids, primary, standby, others, clients, exchange, fence (the fencing device and its management network), rack:R, dc:D, switch:S, power:P'),
     oneWay: optional(boolean, 'cut only messages from the first group to the others', false),
   },
   check: (fault, at) => {
