@@ -13,7 +13,9 @@
  * but neither vote, campaign nor count for commit, lease or CheckQuorum (etcd learners); a
  * candidate needs a majority of votes; optional PreVote; CheckQuorum with leader stickiness
  * (a node that heard from a leader within T ignores vote requests); log replication with
- * batching (every entry not yet sent to a follower goes in one AppendEntries); commit on a
+ * pipelining and batching as etcd's Ready loop does it (one fsync and one AppendEntries per
+ * follower for everything that arrived during the previous fsync; an inflight window per
+ * follower; see `raft-replication.ts`); commit on a
  * majority of durable copies, entries of the current term only (§5.4.2), a no-op at the start
  * of each term; currentTerm and votedFor fsynced before a vote is answered; log appends
  * fsynced before an AppendEntries is acknowledged, the leader counting itself only after its
@@ -53,6 +55,14 @@
  *   library's `Config.PreVote` defaults to false: `--set preVote=false` models that);
  * - maxEntriesPerAppend 1024: a stand-in for etcd's per-message byte budget (the server's
  *   `MaxSizePerMsg` is 1 MiB, about a thousand order-sized entries);
+ * - maxInflightAppends 512: etcdserver/raft.go `maxInflightMsgs = 4096 / 8` ("never overflow
+ *   the rafthttp buffer"), raft's `Config.MaxInflightMsgs`;
+ * - walFsyncMedian 2 ms, walFsyncP99 10 ms (lognormal): etcd docs, op-guide/hardware.md ("etcd
+ *   is very sensitive to disk write latency"; "500 sequential IOPS (e.g., a typical local SSD
+ *   ...) is recommended" for loaded clusters: 2 ms per fdatasync), and etcd's guidance that the
+ *   99th percentile of `etcd_disk_wal_fsync_duration_seconds` stay below 10 ms for a disk to be
+ *   fast enough (as Red Hat's OpenShift docs, "Recommended etcd practices", restate it). A 7200
+ *   RPM disk ("50 sequential IOPS") is walFsyncMedian=20ms with a higher p99;
  * - electionTimeoutMax 0 (= 2 x electionTimeout): etcd raft's [T, 2T). The Raft paper's
  *   Figure 16 (§9.3, five servers, broadcast time ~15 ms, leader crashed within its heartbeat
  *   interval of half the minimum timeout) measures the time to elect a new leader per range:
@@ -65,6 +75,7 @@
  * - restartSec 10 s: etcd's own systemd unit (contrib/systemd/etcd.service: `Restart=always`,
  *   `RestartSec=10s`) restarts a crashed etcd, and one that stopped on a disk error.
  */
+import { lognormalFromP99 } from '../src/sim/distributions.ts';
 import { InputError } from '../src/sim/input-error.ts';
 import { formatDuration, type Micros } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
@@ -98,6 +109,9 @@ export default defineDesign({
     preVote: { kind: 'boolean', default: true, doc: 'poll for a majority before raising the term', source: 'etcd server --pre-vote, default true since v3.5 (etcd raft library Config.PreVote defaults to false)' },
     checkQuorum: { kind: 'boolean', default: true, doc: 'a leader without a majority for T steps down; nodes that heard a leader within T ignore votes', source: 'etcd server sets raft Config.CheckQuorum = true' },
     maxEntriesPerAppend: { kind: 'integer', default: 1024, min: 1, doc: 'most entries per AppendEntries', source: 'stands in for etcd MaxSizePerMsg (1 MiB)' },
+    maxInflightAppends: { kind: 'integer', default: 512, min: 1, doc: 'most unanswered AppendEntries with entries per follower before the leader sends only heartbeats to it', source: 'etcdserver/raft.go maxInflightMsgs = 4096 / 8; etcd-io/raft Config.MaxInflightMsgs' },
+    walFsyncMedian: { kind: 'duration', default: '2ms', positive: true, doc: 'median WAL fsync (fdatasync) latency of every member\'s disk', source: 'etcd op-guide/hardware.md: 500 sequential IOPS (a typical local SSD) recommended, i.e. 2 ms per fsync' },
+    walFsyncP99: { kind: 'duration', default: '10ms', positive: true, doc: '99th percentile of the WAL fsync latency (lognormal between the two)', source: 'etcd guidance: p99 of etcd_disk_wal_fsync_duration_seconds below 10 ms for a fast-enough disk' },
     forwardProposals: { kind: 'boolean', default: true, doc: 'a follower forwards a client request to the leader it knows (false: it refuses, naming the leader)', source: 'etcd raft.go stepFollower: MsgProp is sent on to r.lead; with no leader the proposal is dropped (ErrProposalDropped)' },
     ticker: { kind: 'enum', default: 'heartbeat', values: ['heartbeat', 'none'], doc: 'heartbeat: timeouts counted in ticks of heartbeatInterval, each node\'s ticker at its own phase (etcd); none: continuous timers (the Raft paper\'s LogCabin)', source: 'etcd: TickMs = --heartbeat-interval, HeartbeatTick 1, ElectionTicks = election-timeout / heartbeat-interval (embed/config.go, etcdserver/raft.go); etcd-io/raft raft.go tickElection/tickHeartbeat' },
     restartSec: { kind: 'duration', default: '10s', doc: 'the supervisor restarts a crashed or stopped etcd after this long', source: 'etcd contrib/systemd/etcd.service: Restart=always, RestartSec=10s' },
@@ -112,9 +126,13 @@ export default defineDesign({
     if (p.ticker === 'heartbeat' && Math.floor(p.electionTimeout / p.heartbeatInterval) < 2) {
       throw new InputError('--set', 'electionTimeout', `at least 2 x heartbeatInterval (${formatDuration(2 * p.heartbeatInterval)}): etcd counts it in heartbeat ticks and needs more than one`, formatDuration(p.electionTimeout));
     }
+    if (p.walFsyncP99 < p.walFsyncMedian) {
+      throw new InputError('--set', 'walFsyncP99', `at least walFsyncMedian (${formatDuration(p.walFsyncMedian)})`, formatDuration(p.walFsyncP99));
+    }
     const ids = voterIds(p.nodes);
     return {
       nodes: [...ids, ...learnerIds(p.learners)].map((id) => ({ id, rack: `rack-${id}`, supervisedRestart: p.restartSec })),
+      fsyncLatency: lognormalFromP99(p.walFsyncMedian, p.walFsyncP99),
       routing: { kind: 'direct', targets: ids },
       exchangeChecksTokens: true,
     };
@@ -127,6 +145,7 @@ export default defineDesign({
       preVote: p.preVote,
       checkQuorum: p.checkQuorum,
       maxEntriesPerAppend: p.maxEntriesPerAppend,
+      maxInflightAppends: p.maxInflightAppends,
       restartAfterHaltUs: p.restartSec,
       forwardProposals: p.forwardProposals,
     }),

@@ -54,7 +54,7 @@ export const RESIDUALS: Residual[] = [
     experiment: 'etcd--leader-kill-prevote-on',
     step: 'clientFirstServed',
     cause:
-      "the median agrees; the p90 is short (real 1808, hasim ~1580 ms): the real client is first served a median 20 ms but a p90 ~200 ms after the new leader (puts issued while no leader was known finish or fail first, through etcd's gRPC gateway, which is not modelled), hasim's within a few ms. With the elections on ticks the leader's own p90 agrees, so this tail shows; before, hasim's late continuous timeouts hid it",
+      "the median agrees; the p90 is short (real 1808, hasim ~1560 ms): the real client is first served a median 20 ms but a p90 ~200 ms after the new leader (puts issued while no leader was known finish or fail first, through etcd's gRPC gateway, which is not modelled), hasim's within a few ms. With the elections on ticks the leader's own p90 agrees, so this tail shows; before, hasim's late continuous timeouts hid it",
   },
   {
     experiment: 'keepalived--host-death',

@@ -35,6 +35,8 @@ export interface RaftConfig {
   checkQuorum: boolean;
   /** Most entries one AppendEntries carries. */
   maxEntriesPerAppend: number;
+  /** Most unanswered AppendEntries with entries per follower (etcd's MaxInflightMsgs). */
+  maxInflightAppends: number;
   /** A node stopped by a disk error tries again after this long (its supervisor's restart). */
   restartAfterHaltUs: Micros;
   /**

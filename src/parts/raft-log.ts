@@ -15,9 +15,13 @@
  *   with them everything before.
  *
  * While its node leads, the log keeps an index orderId -> log index, so a retried order is
- * found without a scan (followers skip that cost; a new leader builds it once). The log also
- * tracks which prefix is durable: fsyncs complete in order, so one FIFO of pending indices and
- * one shared callback do, without a closure per entry.
+ * found without a scan (followers skip that cost; a new leader builds it once).
+ *
+ * Durability is etcd's WAL: entries are written as they come (page cache) and made durable by
+ * one fsync for everything written since the last (`sync`, the Ready loop's `storage.Save`),
+ * with at most one fsync in flight: entries that arrive meanwhile wait for the next one. So a
+ * burst of orders costs one fsync, not one each (etcdserver/raft.go `raftNode.start`: the next
+ * Ready is taken only after `Advance`).
  */
 import type { Disk } from '../world/disk.ts';
 import type { RaftEntry } from './raft-config.ts';
@@ -25,18 +29,20 @@ import type { RaftEntry } from './raft-config.ts';
 export class RaftLog {
   /** Entries 1..durableIndex survive a crash. */
   durableIndex: number;
-  /** Called whenever durableIndex grows. */
-  onDurable: (durableIndex: number) => void = () => {};
+  /** Called when an fsync completes (the node's Ready loop goes on), durable or not. */
+  onSynced: () => void = () => {};
   /** orderId -> index, kept only while `indexing` (the node leads). */
   private readonly indexByOrder = new Map<string, number>();
   private indexing = false;
-  /** Indices waiting for their fsync, in write order; 0 marks one truncated meanwhile. */
-  private pendingFsync: number[] = [];
-  private pendingHead = 0;
+  /** An fsync is in flight. */
+  syncing = false;
+  /** Entries up to here are written and covered by an fsync asked for (lowered by a truncation). */
+  private syncedTo: number;
 
   constructor(private readonly disk: Disk) {
     // a fresh process only sees what survived: all of it is durable
     this.durableIndex = disk.length;
+    this.syncedTo = disk.length;
   }
 
   /** Builds and then maintains the orderId index (on becoming leader). */
@@ -87,13 +93,24 @@ export class RaftLog {
     return disk.failed || disk.full || disk.length >= disk.capacityEntries;
   }
 
-  /** Appends at the end; false (and nothing written) when the disk refuses. */
+  /** Appends at the end (written, durable after the next `sync`); false when the disk refuses. */
   append(entry: RaftEntry): boolean {
-    if (this.refusesWrites) return false;
-    this.disk.append(entry, this.fsynced);
-    this.pendingFsync.push(this.disk.length);
+    if (this.refusesWrites || !this.disk.write(entry)) return false;
     if (this.indexing && !entry.noop) this.indexByOrder.set(entry.orderId, this.disk.length);
     return true;
+  }
+
+  /** Whether entries are written that no fsync asked for so far covers. */
+  get unsynced(): boolean {
+    return this.disk.length > this.syncedTo;
+  }
+
+  /** Starts one fsync for every entry written so far, unless one is in flight (then the next Ready will). */
+  sync(): void {
+    if (this.syncing || !this.unsynced) return;
+    this.syncing = true;
+    this.syncedTo = this.disk.length;
+    this.disk.flush(this.fsynced);
   }
 
   /** Deletes the entry at `index` and everything after it. */
@@ -103,10 +120,9 @@ export class RaftLog {
       const e = entries[i - 1];
       if (!e.noop && this.indexByOrder.get(e.orderId) === i) this.indexByOrder.delete(e.orderId);
     }
-    const pending = this.pendingFsync;
-    for (let k = pending.length - 1; k >= this.pendingHead && (pending[k] === 0 || pending[k] >= index); k--) pending[k] = 0;
     this.disk.truncate(index - 1);
     if (this.durableIndex >= index) this.durableIndex = index - 1;
+    if (this.syncedTo >= index) this.syncedTo = index - 1;
   }
 
   /**
@@ -147,15 +163,10 @@ export class RaftLog {
   }
 
   private readonly fsynced = (ok: boolean): void => {
-    const index = this.pendingFsync[this.pendingHead++];
-    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pendingFsync.length) {
-      this.pendingFsync = this.pendingFsync.slice(this.pendingHead);
-      this.pendingHead = 0;
-    }
-    if (ok && index > this.durableIndex) {
-      this.durableIndex = index;
-      this.onDurable(index);
-    }
+    this.syncing = false;
+    const durable = this.disk.durableLength;
+    if (ok && durable > this.durableIndex) this.durableIndex = durable;
+    this.onSynced();
   };
 }
 

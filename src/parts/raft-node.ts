@@ -108,14 +108,14 @@ export class RaftNode implements Actor {
    */
   private boot(newCluster: boolean): void {
     const ctx = this.ctx;
-    if (this.log) this.log.onDurable = () => {};
+    if (this.log) this.log.onSynced = () => {};
     this.log = new RaftLog(ctx.disk);
     const phaseUs = this.config.tickUs > 1 ? Math.floor(ctx.rng.float() * this.config.tickUs) : 0;
     this.ticker = new RaftTicker(this.config.tickUs, phaseUs);
     this.election = new RaftElection(this);
     this.replication = new RaftReplication(this);
     this.orders = new RaftOrderPath(this);
-    this.log.onDurable = (durableIndex) => this.replication.onDurable(durableIndex);
+    this.log.onSynced = () => this.replication.onSynced();
     this.halted = false;
     this.role = 'follower';
     this.leaderId = undefined;

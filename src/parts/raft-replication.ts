@@ -1,10 +1,19 @@
 /**
  * Raft log replication (§5.3) in etcd's shape: the leader keeps a Progress per follower, in
  * `probe` (one AppendEntries at a time until the follower's log is found to match) or
- * `replicate` (optimistic: new entries go out as soon as they are appended). An AppendEntries
- * carries every entry not yet sent to that follower (up to `maxEntriesPerAppend`), so a flood
- * of orders coalesces; entries are never re-sent one by one. Heartbeats are AppendEntries with
- * no entries, every `heartbeatInterval`, and carry the commit index.
+ * `replicate` (pipelined: AppendEntries go out without waiting for answers, up to
+ * `maxInflightAppends` unanswered ones, etcd's `Inflights`; when the window is full only empty
+ * heartbeats go until answers free it, etcd-io/raft raft.go `maybeSendAppend`). Heartbeats are
+ * AppendEntries with no entries, every `heartbeatTicks`, and carry the commit index.
+ *
+ * Batching follows etcd's Ready loop (etcdserver/raft.go `raftNode.start`): a node processes one
+ * Ready at a time, and the next waits until the previous one's WAL fsync is done (`Advance`).
+ * The leader's Ready sends its queued AppendEntries first, then fsyncs the new entries; so orders
+ * that arrive while an fsync is in flight wait for it, and the next Ready carries all of them in
+ * one AppendEntries per follower (every entry not yet sent to it, up to `maxEntriesPerAppend`:
+ * etcd's MaxSizePerMsg) under one fsync. A follower's Ready fsyncs everything it received since
+ * the last, then answers once for all of it. Followers can therefore differ by the entries in
+ * flight, in the network or in a follower's fsync, when a leader dies.
  *
  * A follower acknowledges only what is durable: it answers at once when nothing new needs an
  * fsync (a heartbeat), otherwise after the fsync. The leader counts itself only once its own
@@ -30,6 +39,8 @@ class Progress {
   /** Probe: the follower's match point is unknown; one AppendEntries in flight at a time. */
   probing = true;
   probeSent = false;
+  /** Replicate: the last index of each unanswered AppendEntries with entries, oldest first. */
+  inflight: number[] = [];
   /** The leader's send time (monotonic) of the latest AppendEntries the follower answered. */
   answeredSentAt: Micros = -Infinity;
   /** When the leader last heard from it (monotonic), for CheckQuorum. */
@@ -99,9 +110,20 @@ export class RaftReplication {
     this.byId.clear();
   }
 
-  /** New entries were appended: send them to every follower that is replicating. */
+  /**
+   * New entries were appended: the Ready loop sends them to every follower and fsyncs them, now
+   * or, while an fsync is in flight, once it is done.
+   */
   broadcast(): void {
+    this.ready();
+  }
+
+  /** The leader's Ready: queued AppendEntries go out, then one fsync of the new entries. */
+  private ready(): void {
+    const node = this.node;
+    if (node.log.syncing) return; // the next Ready waits for this fsync (etcd: Advance)
     for (const p of this.progress) if (!p.probing || !p.probeSent) this.sendAppend(p, false);
+    node.log.sync();
   }
 
   /**
@@ -143,8 +165,10 @@ export class RaftReplication {
     const node = this.node;
     const log = node.log;
     const last = log.lastIndex;
-    // a probe already in flight is not repeated with its entries: an empty one finds the match
-    const withEntries = p.next <= last && !(p.probing && p.probeSent);
+    // a probe already in flight is not repeated with its entries: an empty one finds the match;
+    // entries go only in a Ready (not during the leader's fsync) and within the inflight window
+    const windowFull = !p.probing && p.inflight.length >= node.config.maxInflightAppends;
+    const withEntries = p.next <= last && !(p.probing && p.probeSent) && !log.syncing && !windowFull;
     if (!withEntries && !heartbeat) return;
     const entries = withEntries ? log.slice(p.next, Math.min(last, p.next + node.config.maxEntriesPerAppend - 1)) : NO_ENTRIES;
     const prevIndex = p.next - 1;
@@ -160,7 +184,10 @@ export class RaftReplication {
     };
     node.ctx.send(p.id, msg);
     if (p.probing) p.probeSent = true;
-    else p.next = prevIndex + entries.length + 1;
+    else {
+      p.next = prevIndex + entries.length + 1;
+      if (entries.length > 0) p.inflight.push(p.next - 1);
+    }
   }
 
   onAppendResponse(from: string, m: AppendResponse): void {
@@ -173,6 +200,10 @@ export class RaftReplication {
     if (m.sentAt > p.answeredSentAt) p.answeredSentAt = m.sentAt;
     if (m.success) {
       if (m.durableIndex > p.match) p.match = m.durableIndex;
+      const inflight = p.inflight;
+      let freed = 0;
+      while (freed < inflight.length && inflight[freed] <= m.matchedIndex) freed++;
+      if (freed > 0) inflight.splice(0, freed);
       if (p.probing) {
         p.probing = false;
         p.probeSent = false;
@@ -193,6 +224,7 @@ export class RaftReplication {
     if (p.probing ? rejectedIndex !== p.next - 1 : rejectedIndex <= p.match) return false;
     p.probing = true;
     p.probeSent = false;
+    p.inflight.length = 0;
     p.next = Math.max(p.match + 1, Math.min(rejectedIndex, hintIndex + 1));
     return true;
   }
@@ -226,6 +258,7 @@ export class RaftReplication {
       return this.answer(from, false, m.prevIndex, log.rejectHint(m.prevIndex, node.commitIndex), this.latestSentAt);
     }
     if (!log.merge(m.prevIndex, m.entries)) return node.halt('the disk refused a log write');
+    log.sync(); // the follower's Ready: one fsync for all it received (or at the next, if one is in flight)
     const matched = m.prevIndex + m.entries.length;
     if (matched > this.verifiedIndex) this.verifiedIndex = matched;
     const commit = Math.min(m.commit, this.verifiedIndex);
@@ -235,16 +268,21 @@ export class RaftReplication {
     else this.answerPending = true;
   }
 
-  /** The log's durable prefix grew: the leader may commit; a follower may answer. */
-  onDurable(durableIndex: number): void {
+  /**
+   * An fsync finished: the Ready loop goes on. The leader may commit, and sends and fsyncs what
+   * queued meanwhile; a follower answers for what is now durable and fsyncs what arrived meanwhile.
+   */
+  onSynced(): void {
     const node = this.node;
     if (node.role === 'leader') {
       this.maybeCommit();
       node.orders.applyCommitted();
+      if (node.role === 'leader') this.ready();
       return;
     }
+    node.log.sync();
     if (!this.answerPending || node.role !== 'follower' || node.leaderId === undefined || this.verifiedTerm !== node.term) return;
-    if (durableIndex >= this.verifiedIndex) this.answerPending = false;
+    if (node.log.durableIndex >= this.verifiedIndex) this.answerPending = false;
     this.answer(node.leaderId, true, 0, 0, this.latestSentAt);
   }
 

@@ -82,9 +82,10 @@ describe('raft: a leader paused past the election timeout', () => {
     ['etcd timing', {}],
     ["the paper's timing", PAPER_TIMING],
   ])('does nothing visible once a new leader exists (%s)', (_, timing) => {
-    // slow follower disks keep answers in flight at every instant, so the pause always catches
-    // some: the old leader wakes with them queued and could commit on them
-    const slowDisks = ['n1', 'n2', 'n3'].map((n) => `- { at: 5s, kind: disk-slow, target: ${n}, factor: 50, for: 15s }`);
+    // slow follower disks (fsyncs of ~10 ms, 5 x the 2 ms default) keep answers in flight at
+    // every instant, so the pause always catches some: the old leader wakes with them queued and
+    // could commit on them
+    const slowDisks = ['n1', 'n2', 'n3'].map((n) => `- { at: 5s, kind: disk-slow, target: ${n}, factor: 5, for: 15s }`);
     for (const seed of [1, 2, 3]) {
       const r = runRaft(schedule('gc', [...slowDisks, '- { at: 10s, kind: pause, target: primary, for: 4s }']), timing, seed);
       const [first, second] = leaderDeclarations(r);
