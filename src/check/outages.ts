@@ -98,8 +98,20 @@ export function scopeShares(history: History): Map<string, number> {
   return shares;
 }
 
-/** Every service-wide outage of the run, in time order (see the file header). */
+/** Outages over a history's own order records, computed once: `recovery` and the metrics both ask. */
+const outagesOfHistory = new WeakMap<History, Outage[]>();
+
+/** Every service-wide outage of the run, in time order (see the file header). Callers must not change the result. */
 export function findOutages(history: History, records: OrderRecord[] = orderRecords(history)): Outage[] {
+  const own = records === orderRecords(history);
+  const known = own ? outagesOfHistory.get(history) : undefined;
+  if (known) return known;
+  const outages = computeOutages(history, records);
+  if (own) outagesOfHistory.set(history, outages);
+  return outages;
+}
+
+function computeOutages(history: History, records: OrderRecord[]): Outage[] {
   const shares = scopeShares(history);
   const spans = [...shares.keys()].flatMap((scope) => unservedSpans(history, records, scope, shares.size > 1));
   spans.sort((x, y) => x.start - y.start || x.end - y.end);

@@ -25,6 +25,21 @@ import { ORDER_MESSAGES } from '../world/messages.ts';
 /** `replicas`: what the ack tells the client about replication (Redis WAIT's count), if anything. */
 export type ReplicateFn = (entry: DiskEntry, done: (ok: boolean, replicas?: number) => void, index: number) => void;
 
+/** An order being written (locally, and replicated when the design replicates before the ack). */
+interface PendingWrite {
+  order: OrderRequest;
+  entry: DiskEntry;
+  /** The log position the entry takes (the disk's length before it). */
+  index: number;
+  replicate: ReplicateFn | undefined;
+  /** Replication starts once the local write is done (else at once, in parallel). */
+  afterLocal: boolean;
+  local: boolean;
+  replicated: boolean;
+  refused: boolean;
+  replicas: number | undefined;
+}
+
 export interface OrderServerOptions {
   /** Replication before the ack; default: none (local durability only). */
   replicate?: ReplicateFn;
@@ -139,42 +154,58 @@ export class OrderServer {
     this.known.add(order.orderId);
     this.waiting.set(order.orderId, [order]);
     const entry: DiskEntry = { orderId: order.orderId, term: this.epoch };
-    const index = ctx.disk.length;
     const replicate = this.options.replicate;
-    const afterLocal = this.options.replicateAfterLocal === true;
-    let local = this.options.fsyncBeforeAck === false;
-    let replicated = !replicate;
-    let refused = false;
-    let replicas: number | undefined;
-    const maybeFinish = () => {
-      if (refused || !local || !replicated) return;
-      this.finish(order.orderId, true, replicas);
+    const write: PendingWrite = {
+      order,
+      entry,
+      index: ctx.disk.length,
+      replicate,
+      afterLocal: this.options.replicateAfterLocal === true,
+      local: this.options.fsyncBeforeAck === false,
+      replicated: !replicate,
+      refused: false,
+      replicas: undefined,
     };
-    const startReplication = () =>
-      replicate?.(entry, (ok, count) => {
-        if (!ok) {
-          if (!refused) this.finish(order.orderId, false);
-          refused = true;
-          return;
-        }
-        replicas = count;
-        replicated = true;
-        maybeFinish();
-      }, index);
-    const written = (ok: boolean) => {
-      if (!ok) {
-        refused = true;
-        this.finish(order.orderId, false);
-        this.options.onWriteFailed?.();
-        return;
-      }
-      local = true;
-      if (afterLocal) startReplication();
-      maybeFinish();
-    };
-    if (this.options.write) this.options.write(entry, written);
-    else ctx.disk.append(entry, written);
-    if (!afterLocal) startReplication();
+    // callbacks are inline arrows into methods: a named closure per order costs a function
+    // rename (`__name`) under tsx, a tenth of a busy run
+    if (this.options.write) this.options.write(entry, (ok) => this.written(write, ok));
+    else ctx.disk.append(entry, (ok) => this.written(write, ok));
+    if (!write.afterLocal) this.startReplication(write);
+  }
+
+  /** The order's local write finished. */
+  private written(write: PendingWrite, ok: boolean): void {
+    if (!ok) {
+      write.refused = true;
+      this.finish(write.order.orderId, false);
+      this.options.onWriteFailed?.();
+      return;
+    }
+    write.local = true;
+    if (write.afterLocal) this.startReplication(write);
+    this.maybeFinish(write);
+  }
+
+  private startReplication(write: PendingWrite): void {
+    write.replicate?.(write.entry, (ok, count) => this.replicatedTo(write, ok, count), write.index);
+  }
+
+  /** The replication policy answered for the order. */
+  private replicatedTo(write: PendingWrite, ok: boolean, count?: number): void {
+    if (!ok) {
+      if (!write.refused) this.finish(write.order.orderId, false);
+      write.refused = true;
+      return;
+    }
+    write.replicas = count;
+    write.replicated = true;
+    this.maybeFinish(write);
+  }
+
+  /** Acks (finishes) the order once it is written locally and replicated, unless refused. */
+  private maybeFinish(write: PendingWrite): void {
+    if (write.refused || !write.local || !write.replicated) return;
+    this.finish(write.order.orderId, true, write.replicas);
   }
 
   private finish(orderId: string, ok: boolean, replicas?: number): void {
