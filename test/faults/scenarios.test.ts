@@ -15,7 +15,7 @@ describe('bundled scenarios', () => {
     expect(files.map((f) => f.replace(/\.yaml$/, '')).sort()).toEqual(
       [
         'server-crash', 'nic-failure', 'switch-failure', 'rack-power-loss', 'disk-failure',
-        'process-crash', 'memory-leak', 'deadlock', 'config-error',
+        'process-crash', 'graceful-stop', 'memory-leak', 'deadlock', 'config-error',
         'link-down', 'partition-primary', 'partition-one-way', 'high-latency', 'packet-loss',
         'disk-full', 'gc-pause', 'clock-jump',
         'exchange-disconnect', 'feed-down', 'market-close',
