@@ -21,6 +21,7 @@ import { positions, RangeSet, runAt, type Plan, type PlannedRun, variantWorkload
 import { WorkerPool } from './pool.ts';
 import { failedSummary, NONDETERMINISM, WORKER_DIED, type RunSummary } from './run-summary.ts';
 import { diagnoseDivergences, shrinkFailures } from './after-runs.ts';
+import { nextTurn } from './next-turn.ts';
 
 /** Everything besides the plan that shapes results (so resume and merge must agree on it). */
 export interface CampaignSettings {
@@ -95,7 +96,7 @@ class InProcessRunner implements Runner {
   constructor(private readonly executor: Executor) {}
   async run(job: Job): Promise<Reply> {
     // Let signals, progress output and I/O through between runs.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     return this.executor.execute(job);
   }
   async close(): Promise<void> {}

@@ -8,6 +8,7 @@
  * bundled designs' code, which does not exit.)
  */
 import { Worker } from 'node:worker_threads';
+import { nextTurn } from '../campaign/next-turn.ts';
 import { InputError } from '../sim/input-error.ts';
 import { runChunk, type ChunkJob, type ChunkResult } from './chunk.ts';
 
@@ -54,7 +55,7 @@ export class ChunkPool {
       const results: ChunkResult[] = [];
       for (const job of jobs) {
         // let a stopping signal through between chunks
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         if (this.signal?.aborted) throw this.stopped();
         results.push(await runChunk(job));
         onDone?.();
