@@ -19,6 +19,18 @@
  *   b:            |====primary e2==========...
  *                 ^ belief overlap ^
  *                      ^ effective: both acked / sent to the exchange in here
+ *
+ * When a split brain is *effective*: both nodes could accept or affect writes within a common
+ * interval of positive length, and both did. That is, the belief overlap lasts longer than an
+ * instant (in virtual time) and each node produced an external effect inside it. Where the
+ * effects fall within the overlap does not matter: an old primary that acks an order at 150 ms,
+ * after the new one took over at 100 ms but before the new one's first ack at 200 ms, acked it
+ * while another node was primary (the order is on the wrong side of the split), so the pair is
+ * effective even though the two never acted at the same moment. An instantaneous handover (the
+ * new primary declared at the very instant the old one steps down, recorded in either order)
+ * overlaps for zero time: it is not a split brain, whatever effects share that instant.
+ * The effective span runs from the first effect of either node in the overlap to the last one:
+ * the stretch in which orders went to two primaries.
  */
 import type { Micros } from '../sim/time.ts';
 import type { History } from '../history/history.ts';
@@ -47,12 +59,13 @@ export interface SplitBrainInterval {
   /** The overlap of the two beliefs. */
   belief: { start: Micros; end: Micros };
   /**
-   * From the later of the two nodes' first external effects in the overlap to the earlier of
-   * their last ones (never negative: `end >= start`). Null when at most one node produced an
-   * effect in the overlap. `effective.start` is when split brain became real: the
-   * `single-primary` violation time.
+   * Null unless the split brain is effective (see the file header): the belief overlap lasts
+   * longer than an instant and both nodes produced an external effect in it. Then from the
+   * first effect of either node in the overlap to the last (`start`, `end`), and `bothAt`, the
+   * later of the two nodes' first effects: when split brain became real, the `single-primary`
+   * violation time.
    */
-  effective: { start: Micros; end: Micros } | null;
+  effective: { start: Micros; end: Micros; bothAt: Micros } | null;
 }
 
 /** Every primary interval, sorted by start (recording order). */
@@ -134,9 +147,8 @@ function overlap(history: History, effects: Map<string, number[]>, first: Primar
   const a = effectSpan(history, effects.get(first.node), from, to);
   const b = effectSpan(history, effects.get(second.node), from, to);
   let effective: SplitBrainInterval['effective'] = null;
-  if (a && b) {
-    const start = Math.max(a.first, b.first);
-    effective = { start, end: Math.max(start, Math.min(a.last, b.last)) };
+  if (a && b && belief.end > belief.start) {
+    effective = { start: Math.min(a.first, b.first), end: Math.max(a.last, b.last), bothAt: Math.max(a.first, b.first) };
   }
   return { first, second, belief, effective };
 }

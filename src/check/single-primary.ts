@@ -1,9 +1,12 @@
 /**
  * `single-primary`: no two nodes are *effective* primaries at once. Two nodes merely believing
  * they are primary (overlapping primary intervals) is split-brain belief, measured by the
- * metrics but harmless on its own; it becomes a violation when both nodes produce an external
- * effect (an ack to a client, or an order the exchange accepted) inside the overlap. The
- * violation's time is the first instant at which both had done so.
+ * metrics but harmless on its own; it becomes a violation when the overlap is effective: it
+ * lasts longer than an instant (both could accept or affect writes within a common interval of
+ * positive length) and both nodes produce an external effect (an ack to a client, or an order
+ * the exchange accepted) inside it, whether at the same moment or one after the other (see
+ * `primary-intervals.ts`). An instantaneous handover is not a split brain. The violation's
+ * time is the first instant at which both had acted.
  */
 import { formatDuration, formatInstant } from '../sim/time.ts';
 import type { History } from '../history/history.ts';
@@ -18,16 +21,18 @@ export const singlePrimary: Invariant = {
   check(history: History): Violation[] {
     const violations: Violation[] = [];
     for (const pair of splitBrainIntervals(history)) {
-      if (pair.effective) violations.push({ invariant: 'single-primary', time: pair.effective.start, detail: describe(pair) });
+      if (pair.effective) violations.push({ invariant: 'single-primary', time: pair.effective.bothAt, detail: describe(pair) });
     }
     return violations;
   },
 };
 
 function describe({ first, second, belief, effective }: SplitBrainInterval): string {
+  const { start, end, bothAt } = effective!;
+  const acting = end > start ? `effects from ${formatInstant(start)} to ${formatInstant(end)} (${formatDuration(end - start)})` : `effects at ${formatInstant(start)}`;
   return (
     `${first.node} (epoch ${first.epoch}) and ${second.node} (epoch ${second.epoch}) both primary ` +
-    `from ${formatInstant(belief.start)} to ${formatInstant(belief.end)}, both producing effects ` +
-    `from ${formatInstant(effective!.start)} (effective for ${formatDuration(effective!.end - effective!.start)})`
+    `from ${formatInstant(belief.start)} to ${formatInstant(belief.end)} (${formatDuration(belief.end - belief.start)}), ` +
+    `both acting by ${formatInstant(bothAt)}; ${acting}`
   );
 }

@@ -1,7 +1,8 @@
 /**
  * Split-brain time: how long two nodes both believed they were primary (`belief`), and how
- * long both were acting on it (`effective`: from the later of their first external effects in
- * the overlap to the earlier of their last ones; see `check/primary-intervals.ts`). Summed over
+ * long the split brain was acting on it (`effective`: for an overlap longer than an instant in
+ * which both produced external effects, from the first effect of either in it to the last;
+ * see `check/primary-intervals.ts`). Summed over
  * every overlapping pair of nodes, so three primaries at once count three pairs.
  */
 import type { History } from '../history/history.ts';

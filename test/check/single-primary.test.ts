@@ -87,18 +87,46 @@ describe('single-primary', () => {
     expect(singlePrimary.check(after)).toEqual([]);
   });
 
-  it('measures the effective interval between the later first effect and the earlier last one', () => {
+  it('measures the effective span from the first effect of either node in the overlap to the last', () => {
     const h = history([
       role(0, 'a', 'primary', 1), role(100, 'b', 'primary', 2),
       ackSent(150, 'a', 'o1'), ackSent(200, 'b', 'o2'), ackSent(250, 'b', 'o3'), ackSent(300, 'a', 'o4'), role(500, 'b', 'standby', 2),
     ]);
-    expect(splitBrainIntervals(h)[0]).toMatchObject({ belief: { start: ms(100), end: ms(500) }, effective: { start: ms(200), end: ms(250) } });
+    expect(splitBrainIntervals(h)[0]).toMatchObject({ belief: { start: ms(100), end: ms(500) }, effective: { start: ms(150), end: ms(300), bothAt: ms(200) } });
   });
 
-  it('clamps the effective interval at zero when one node stopped before the other began', () => {
+  it('is effective when the old primary acts only before the new one and the new one only after: its ack went to the wrong side', () => {
+    // b is primary from 100 ms; a acks o1 at 150 ms while b is primary, b acks o2 at 200 ms
     const h = history([role(0, 'a', 'primary', 1), role(100, 'b', 'primary', 2), ackSent(150, 'a', 'o1'), ackSent(200, 'b', 'o2')]);
-    expect(splitBrainIntervals(h)[0].effective).toEqual({ start: ms(200), end: ms(200) });
-    expect(singlePrimary.check(h)).toHaveLength(1);
+    expect(splitBrainIntervals(h)[0].effective).toEqual({ start: ms(150), end: ms(200), bothAt: ms(200) });
+    const [violation, ...rest] = singlePrimary.check(h);
+    expect(rest).toEqual([]);
+    expect(violation.time).toBe(ms(200));
+    expect(violation.detail).toContain('effects from 0.150s to 0.200s (50ms)');
+    expect(violation.detail).not.toContain('0us');
+  });
+
+  it('does not count an instantaneous handover, even with both acting at that instant (zero-length overlap)', () => {
+    // b declared primary at 100 ms, recorded before a steps down at the same instant; both ack at that instant
+    const h = history([
+      role(0, 'a', 'primary', 1), ackSent(50, 'a', 'o0'),
+      role(100, 'b', 'primary', 2), ackSent(100, 'a', 'o1'), ackSent(100, 'b', 'o2'), role(100, 'a', 'standby', 1), ackSent(150, 'b', 'o3'),
+    ]);
+    const [pair] = splitBrainIntervals(h);
+    expect(pair.belief).toEqual({ start: ms(100), end: ms(100) });
+    expect(pair.effective).toBeNull();
+    expect(singlePrimary.check(h)).toEqual([]);
+  });
+
+  it('counts the same acts once the overlap lasts longer than an instant (positive-length overlap)', () => {
+    const h = history([
+      role(0, 'a', 'primary', 1), ackSent(50, 'a', 'o0'),
+      role(100, 'b', 'primary', 2), ackSent(100, 'a', 'o1'), ackSent(100, 'b', 'o2'), role(100.001, 'a', 'standby', 1), ackSent(150, 'b', 'o3'),
+    ]);
+    const [pair] = splitBrainIntervals(h);
+    expect(pair.belief).toEqual({ start: ms(100), end: ms(100.001) });
+    expect(pair.effective).toEqual({ start: ms(100), end: ms(100), bothAt: ms(100) });
+    expect(singlePrimary.check(h).map((v) => [v.time, v.detail.includes('effects at 0.100s')])).toEqual([[ms(100), true]]);
   });
 
   it('reports each overlapping pair of three primaries', () => {
