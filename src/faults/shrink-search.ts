@@ -1,14 +1,14 @@
 /**
  * The two tools the shrinker is made of: a budgeted, memoised predicate (every schedule is
- * simulated at most once, and never beyond the run budget), and a search for the smallest
- * duration that still fails which prefers round values, so a shrunk schedule says `for: 5s`
- * rather than `for: 4.987s` when both fail.
+ * simulated at most once, and never beyond the run budget), and searches for the smallest (or
+ * largest) duration that still fails which prefer round values, so a shrunk schedule says
+ * `for: 5s` rather than `for: 4.987s` when both fail.
  */
 import { DAY, HOUR, MINUTE, MS, SECOND, type Micros } from '../sim/time.ts';
 import type { Schedule } from './schedule.ts';
 
 /** Stop a search when the failing value is known to within this fraction of itself. */
-const RELATIVE_PRECISION = 0.02;
+export const RELATIVE_PRECISION = 0.02;
 
 /** Round steps, smallest first: 1ms 2ms 5ms 10ms ... 5d. */
 const NICE_STEPS: Micros[] = [MS, SECOND, MINUTE, HOUR].flatMap((unit) => [1, 2, 5, 10, 20, 50, 100, 200, 500].map((k) => k * unit)).concat([DAY, 2 * DAY, 5 * DAY]);
@@ -66,6 +66,31 @@ export function smallestFailing(floor: Micros, failing: Micros, fails: (value: M
     else passing = probe;
   }
   return failing;
+}
+
+/**
+ * The largest value in [failing, ceiling] that still fails: `ceiling` first, then bisecting
+ * between a failing and a passing value at round numbers, as `smallestFailing` does downwards.
+ * `failing` must fail.
+ */
+export function largestFailing(failing: Micros, ceiling: Micros, fails: (value: Micros) => boolean): Micros {
+  ceiling = roundDown(ceiling);
+  if (ceiling <= failing) return failing;
+  if (fails(ceiling)) return ceiling;
+  let passing = ceiling;
+  while (passing - failing > Math.max(MS, passing * RELATIVE_PRECISION)) {
+    const probe = roundBetween(failing, passing);
+    if (fails(probe)) failing = probe;
+    else passing = probe;
+  }
+  return failing;
+}
+
+/** `x` rounded down to a multiple of the largest round step up to a tenth of it (75.999 s -> 75 s, 1.234 s -> 1.2 s). */
+export function roundDown(x: Micros): Micros {
+  let step = NICE_STEPS[0];
+  for (const s of NICE_STEPS) if (s <= x / 10) step = s;
+  return Math.floor(x / step) * step;
 }
 
 /** The multiple of the largest round step <= half the gap that lies nearest the middle: strictly inside (lo, hi). */

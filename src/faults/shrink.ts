@@ -6,11 +6,19 @@
  *   1. ddmin over the faults (Zeller & Hildebrandt, "Simplifying and Isolating
  *      Failure-Inducing Input", 2002): try halves, then quarters, ... then single faults, and
  *      their complements;
- *   2. move every fault earlier together (their relative timing is often the bug);
- *   3. per fault: simpler targets (`any`, a node id, `standby` -> `primary`; `rack:R` -> one of
+ *   2. per fault: simpler targets (`any`, a node id, `standby` -> `primary`; `rack:R` -> one of
  *      its nodes), optional fields dropped, a trigger's options back to their defaults, `for`
- *      shortened, `at` moved earlier (for a triggered fault: armed earlier);
+ *      shortened;
+ *   3. every fault moved later together, as far as chaos allows (their relative timing is
+ *      often the bug), then each one later on its own (for a triggered fault: armed later);
  *   4. `duration` cut to just past the last fault's end (settle is kept).
+ *
+ * Why later, not earlier: schedule times count from the end of boot, so 0 s is a service that
+ * has served for one steady second, with replication, ARP caches and health checks still fresh
+ * from start-up. A failure that needs its fault there may be a start-up artefact; moving each
+ * fault as late as chaos allows (with `for` shortened first, so it has room) shows the failure
+ * in a service that has been running, and a fault window shrunk from both sides, later and
+ * shorter, is the narrowest one that still fails. Faults never move before 0, into boot.
  * Passes 2-4 repeat while they find something, within the run budget.
  *
  * Why ddmin here rather than fast-check's shrinker: fast-check shrinks values it generated
@@ -36,7 +44,7 @@ import { pinFaultTimes } from './fault-times.ts';
 import type { StaticDesignView } from './design-view.ts';
 import { faultKind } from './registry.ts';
 import type { FaultSpec, Schedule } from './schedule.ts';
-import { Attempts, smallestFailing } from './shrink-search.ts';
+import { Attempts, largestFailing, RELATIVE_PRECISION, smallestFailing } from './shrink-search.ts';
 import { formatTarget, type MemberSpec, type TargetSpec } from './targets.ts';
 import { MS, SECOND, type Micros } from '../sim/time.ts';
 
@@ -81,14 +89,15 @@ export function shrinkSchedule(schedule: Schedule, stillFails: (candidate: Sched
   shrinker.ddmin();
   for (let round = 0; round < MAX_ROUNDS && !attempts.exhausted; round++) {
     const before = shrinker.steps.length;
-    shrinker.shiftEarlier();
     for (let i = 0; i < shrinker.current.faults.length; i++) {
       shrinker.simplifyTargets(i);
       shrinker.dropOptionalFields(i);
       shrinker.simplifyTrigger(i);
       shrinker.shortenFor(i);
-      shrinker.moveEarlier(i);
     }
+    // shorter first, so the faults have room to move later
+    shrinker.shiftLater();
+    if (shrinker.current.faults.length > 1) for (let i = 0; i < shrinker.current.faults.length; i++) shrinker.moveLater(i);
     shrinker.cutDuration();
     if (shrinker.steps.length === before) break;
   }
@@ -166,14 +175,17 @@ class Shrinker {
     }
   }
 
-  /** Moves every fault earlier by the same amount: their relative timing is kept. */
-  shiftEarlier(): void {
+  /** Moves every fault later by the same amount, as far as chaos allows: their relative timing is kept. */
+  shiftLater(): void {
     const faults = this.current.faults;
     if (faults.length === 0) return;
-    const first = Math.min(...faults.map((f) => f.at));
-    const shifted = (at: Micros) => this.withFaults(faults.map((f) => ({ ...f, at: f.at - first + at, ...(f.atMax === undefined ? {} : { atMax: f.atMax - first + at }) })));
-    const at = smallestFailing(0, first, (v) => this.attempts.fails(shifted(v)));
-    if (at < first) this.attempt(shifted(at), `every fault ${writeDuration(first - at)} earlier`);
+    const room = Math.min(...faults.map((f) => this.current.duration - (f.atMax ?? f.at) - extentOf(f)));
+    if (room <= 0) return;
+    const shifted = (by: Micros) => this.withFaults(faults.map((f) => ({ ...f, at: f.at + by, ...(f.atMax === undefined ? {} : { atMax: f.atMax + by }) })));
+    // a move within the searches' precision is noise, not a simpler schedule
+    if (room <= RELATIVE_PRECISION * Math.max(...faults.map((f) => f.at))) return;
+    const by = largestFailing(0, room, (v) => this.attempts.fails(shifted(v)));
+    if (by > 0) this.attempt(shifted(by), `every fault ${writeDuration(by)} later`);
   }
 
   simplifyTargets(i: number): void {
@@ -249,10 +261,14 @@ class Shrinker {
     if (shorter < lasting) this.attempt(this.withFault(i, { for: shorter }), `${this.label(i)}: for ${fault.for === undefined ? 'the rest of chaos' : writeDuration(lasting)} -> ${writeDuration(shorter)}`);
   }
 
-  moveEarlier(i: number): void {
+  /** The fault as late as chaos allows (its `for` kept): a fault without `for` is shortened by it too. */
+  moveLater(i: number): void {
     const fault = this.current.faults[i];
-    const earlier = smallestFailing(0, fault.at, (v) => this.attempts.fails(this.withFault(i, { at: v })));
-    if (earlier < fault.at) this.attempt(this.withFault(i, { at: earlier }), `${this.label(i)}: at ${writeDuration(fault.at)} -> ${writeDuration(earlier)}`);
+    if (fault.atMax !== undefined) return; // a drawn time: pinned first, left as drawn when it could not be
+    const latest = this.current.duration - extentOf(fault);
+    if (latest - fault.at <= RELATIVE_PRECISION * fault.at) return;
+    const later = largestFailing(fault.at, latest, (v) => this.attempts.fails(this.withFault(i, { at: v })));
+    if (later > fault.at) this.attempt(this.withFault(i, { at: later }), `${this.label(i)}: at ${writeDuration(fault.at)} -> ${writeDuration(later)}`);
   }
 
   /** Chaos ends just past the last fault (a fault without `for` keeps lasting until it ends). */
@@ -263,6 +279,11 @@ class Shrinker {
     const shorter = smallestFailing(floor, duration, (v) => this.attempts.fails(this.withFaults(faults, v)));
     if (shorter < duration) this.attempt(this.withFaults(faults, shorter), `duration ${writeDuration(duration)} -> ${writeDuration(shorter)}`);
   }
+}
+
+/** How long a fault must keep within chaos: its (longest) `for`, or a millisecond for one that lasts until chaos ends. */
+function extentOf(f: FaultSpec): Micros {
+  return f.for === undefined ? MS : (f.forMax ?? f.for);
 }
 
 /** `items` in `n` contiguous chunks of near-equal size. */

@@ -1,14 +1,14 @@
 /**
  * shrinkSchedule: with synthetic predicates whose minimal failing schedule is known, the result
- * is exactly that schedule (fewest faults, shortest, earliest, simplest targets, chaos cut just
- * past the last fault) in a bounded number of runs; it is deterministic, keeps to its budget and
+ * is exactly that schedule (fewest faults, shortest, as late as chaos allows, simplest targets,
+ * chaos cut just past the last fault) in a bounded number of runs; it is deterministic, keeps to its budget and
  * records each accepted step.
  */
 import { describe, expect, it } from 'vitest';
 import { staticDesignView } from '../../src/faults/design-view.ts';
 import { parseSchedule, scheduleToYaml, type FaultSpec, type Schedule } from '../../src/faults/schedule.ts';
 import { shrinkSchedule } from '../../src/faults/shrink.ts';
-import { roundBetween, smallestFailing } from '../../src/faults/shrink-search.ts';
+import { largestFailing, roundBetween, roundDown, smallestFailing } from '../../src/faults/shrink-search.ts';
 import { MS, SECOND } from '../../src/sim/time.ts';
 import { defaultParams } from '../../src/world/params.ts';
 import { trioDesign } from './random-helpers.ts';
@@ -47,14 +47,15 @@ const NOISY = schedule(`  - { at: 3s, kind: latency, target: any, delay: 50ms, f
   - { at: 90s, kind: market-close, for: 10s }`);
 
 describe('shrinkSchedule', () => {
-  it('finds exactly the minimal schedule: the two culprits, the shortest partition, the simplest targets, no optional fields, at 0, chaos cut', () => {
+  it('finds exactly the minimal schedule: the two culprits, the shortest partition, the simplest targets, no optional fields, as late as chaos allows', () => {
     const { calls, wrapped } = counted(partitionAndCrash(5 * SECOND));
     const result = shrinkSchedule(NOISY, wrapped);
+    // chaos lasts 120 s: the partition ends by then, the crash falls in its last second
     expect(result.schedule.faults).toEqual([
-      { id: 0, at: 0, kind: 'partition', groups: [[{ type: 'primary' }], [{ type: 'others' }]], oneWay: false, for: 5 * SECOND },
-      { id: 1, at: 0, kind: 'process-crash', target: { type: 'primary' }, for: MS },
+      { id: 0, at: 110 * SECOND, kind: 'partition', groups: [[{ type: 'primary' }], [{ type: 'others' }]], oneWay: false, for: 5 * SECOND },
+      { id: 1, at: 119 * SECOND, kind: 'process-crash', target: { type: 'primary' }, for: MS },
     ]);
-    expect(result.schedule.duration).toBe(6 * SECOND);
+    expect(result.schedule.duration).toBe(120 * SECOND);
     expect(result.schedule.settle).toBe(45 * SECOND);
     expect(result.schedule.name).toBe('big');
     expect(result.schedule.description).toBe(`found by a campaign (shrunk from 12 faults to 2 in ${result.runs} runs)`);
@@ -70,7 +71,8 @@ describe('shrinkSchedule', () => {
     expect(steps.join('\n')).toContain('faults[0] partition: dropped oneWay');
     expect(steps.join('\n')).toContain('faults[1] process-crash: dropped restartAfter');
     expect(steps.join('\n')).toContain('faults[0] partition: for 17s -> 5s');
-    expect(steps[steps.length - 1]).toMatch(/^duration 2m -> 6s$/);
+    expect(steps.join('\n')).toContain('every fault 75s later');
+    expect(steps[steps.length - 1]).toBe('faults[0] partition: at 105s -> 110s');
   });
 
   it('finds a threshold that is not a round number to within 2 %', () => {
@@ -94,9 +96,11 @@ describe('shrinkSchedule', () => {
     expect(runs).toBeLessThanOrEqual(40);
   });
 
-  it('keeps the order-dependent timing of a pair by moving both faults earlier together', () => {
+  it('keeps the order-dependent timing of a pair by moving both faults later together, and never moves a fault earlier (into boot)', () => {
     // fails iff the crash begins 2-3 s after the partition begins
+    let earliest = Infinity;
     const pair = (s: Schedule) => {
+      earliest = Math.min(earliest, ...s.faults.map((f) => f.at));
       const p = s.faults.find((f) => f.kind === 'partition');
       const c = s.faults.find((f) => f.kind === 'process-crash');
       return !!p && !!c && c.at - p.at >= 2 * SECOND && c.at - p.at <= 3 * SECOND;
@@ -104,9 +108,11 @@ describe('shrinkSchedule', () => {
     const result = shrinkSchedule(schedule(`  - { at: 40s, kind: partition, groups: [[primary], [others]], for: 10s }
   - { at: 42500ms, kind: process-crash, target: primary, for: 10s }`), pair);
     const [p, c] = result.schedule.faults;
-    expect(p.at).toBe(0);
+    expect(p.at).toBe(115 * SECOND);
     expect(c.at - p.at).toBeGreaterThanOrEqual(2 * SECOND);
-    expect(result.steps).toContain('every fault 40s earlier');
+    expect(c.at - p.at).toBeLessThanOrEqual(3 * SECOND);
+    expect(result.steps).toContain('every fault 75s later');
+    expect(earliest).toBe(40 * SECOND);
   });
 
   it('simplifies a rack target to one of its nodes when given the design, and group members to roles', () => {
@@ -122,10 +128,17 @@ describe('shrinkSchedule', () => {
     ]);
   });
 
-  it('gives a fault without `for` one only when shorter still fails, and cuts chaos to just past the last fault', () => {
+  it('gives a fault without `for` one only when shorter still fails, then moves it as late as chaos allows', () => {
     const result = shrinkSchedule(schedule('  - { at: 50s, kind: pause, target: primary }'), (s) => s.faults.length === 1 && Math.min(s.faults[0].for ?? Infinity, s.duration - s.faults[0].at) >= 20 * SECOND);
-    expect(result.schedule.faults[0]).toMatchObject({ at: 0, for: 20 * SECOND });
-    expect(result.schedule.duration).toBe(21 * SECOND);
+    expect(result.schedule.faults[0]).toMatchObject({ at: 100 * SECOND, for: 20 * SECOND });
+    expect(result.schedule.duration).toBe(120 * SECOND);
+  });
+
+  it('cuts chaos to just past the last fault when the faults cannot move later', () => {
+    // fails iff the pause starts at 50 s exactly and lasts 20 s: it cannot move
+    const result = shrinkSchedule(schedule('  - { at: 50s, kind: pause, target: primary }'), (s) => s.faults.length === 1 && s.faults[0].at === 50 * SECOND && Math.min(s.faults[0].for ?? Infinity, s.duration - s.faults[0].at) >= 20 * SECOND);
+    expect(result.schedule.faults[0]).toMatchObject({ at: 50 * SECOND, for: 20 * SECOND });
+    expect(result.schedule.duration).toBe(71 * SECOND);
   });
 
   it('returns no faults when the failure needs none', () => {
@@ -183,5 +196,17 @@ describe('the duration search', () => {
     expect(found).toBeGreaterThanOrEqual(12_345 * MS);
     expect(found).toBeLessThanOrEqual(12_345 * MS * 1.02);
     expect(probes).toBeLessThanOrEqual(12);
+  });
+
+  it('searching later: tries the ceiling rounded down first and otherwise bisects to within 2 %', () => {
+    let probes = 0;
+    expect(largestFailing(0, 75_999 * MS, () => (probes++, true))).toBe(75 * SECOND);
+    expect(probes).toBe(1);
+    probes = 0;
+    const found = largestFailing(0, 60 * SECOND, (v) => (probes++, v <= 12_345 * MS));
+    expect(found).toBeLessThanOrEqual(12_345 * MS);
+    expect(found).toBeGreaterThanOrEqual(12_345 * MS * 0.98);
+    expect(probes).toBeLessThanOrEqual(12);
+    expect(roundDown(1_234 * MS)).toBe(1_200 * MS);
   });
 });
