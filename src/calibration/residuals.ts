@@ -169,12 +169,6 @@ export const RESIDUALS: Residual[] = [
       "medians agree (4395 vs 4194 ms) but 8 real trials cannot pin a p90: HAProxy marks the new primary UP at its second good check, 3 s apart, so the catch-up is uniform on 3-6 s (p90 5.7 s, hasim 5994 ms), and the real p90 of 4945 ms is the largest of 8 draws (the p90's confidence bound is clamped to the sample's maximum). Re-record with more trials",
   },
   {
-    experiment: 'patroni--async-lag',
-    step: 'clientFirstFailed',
-    cause:
-      'medians agree (35 vs 42 ms) but the real first failure spreads wider (p90 105 vs 48 ms), as in primary-host-death: the harness client is sequential (one INSERT at a time, reconnecting through HAProxy) on a machine at load 20-35, while hasim\'s is open-loop',
-  },
-  {
     experiment: 'patroni--sync-standby-kill',
     step: 'clientFirstFailed',
     cause:
