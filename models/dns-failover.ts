@@ -81,6 +81,7 @@
  *   health check is healthy (Developer Guide, "Failover routing").
  * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
  */
+import { SECOND } from '../src/sim/time.ts';
 import { defineDesign, type Resolved } from '../src/world/design.ts';
 import { oneOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
@@ -208,6 +209,30 @@ const RESOLVER_MIN_CACHE: Record<string, number> = { ttl: 0, jvm: 30_000_000, 'j
 /** How long each kind of client keeps a failed lookup (glibc: not at all; JDK networkaddress.cache.negative.ttl = 10 s, security manager or not). */
 const RESOLVER_NEGATIVE_CACHE: Record<string, number> = { ttl: 0, jvm: 10_000_000, 'jvm-security-manager': 10_000_000 };
 
+/** The estimate's default settle (30 s), which the protocol gets before quiet time is fast-forwarded. */
+const BASE_SETTLE = 30 * SECOND;
+/** A client cache longer than this is never waited out in an incident: it stays stuck until a repair, as it would for real. */
+const MAX_SETTLE_CACHE = 15 * 60 * SECOND;
+
+/**
+ * How long an incident simulation must run after a change before fast-forwarding: the slowest
+ * failover, plus the default settle as margin. The estimate treats an outage still open at the
+ * end of `settle` as lasting until the next change (a 10 h repair), so a settle shorter than the
+ * RTO turns a 40 s failover into a 10 h outage. The slowest failover: the crash lands just after
+ * a check (a whole `requestInterval`), `failureThreshold` checks fail each after `connectTimeout`
+ * at most, then the clients' cached answer (TTL or their minimum), a failed lookup's timeouts
+ * when the resolver is a node, and under delete-create the negative-cache TTL. A client cache
+ * longer than `MAX_SETTLE_CACHE` (a JVM with a security manager: forever) is not waited out:
+ * those clients really stay on the dead primary, and the estimate counts that downtime.
+ */
+function settleOf(p: Params): number {
+  const detection = (p.failureThreshold + 1) * p.requestInterval + p.connectTimeout;
+  const cache = Math.max(p.ttl, p.clientMinCache, RESOLVER_MIN_CACHE[p.clientResolver]);
+  const lookup = p.resolverNode ? p.resolvTimeout * p.resolvAttempts + RESOLVER_NEGATIVE_CACHE[p.clientResolver] : 0;
+  const negative = p.recordUpdate === 'delete-create' ? p.recordChangeGap + Math.min(p.soaTtl, p.soaMinimum) : 0;
+  return BASE_SETTLE + detection + (cache <= MAX_SETTLE_CACHE ? cache : 0) + lookup + Math.min(negative, MAX_SETTLE_CACHE);
+}
+
 /** The recursive resolver: answers lookups while it is up and reachable (routing.ts); no protocol of its own here. */
 class RecursiveResolver implements Actor {
   onMessage(): void {}
@@ -242,7 +267,7 @@ export default defineDesign({
   // the health checker only triggers failover: not structural; the clients' resolver is (once
   // their cached answers expire, nothing is reachable without it)
   estimate: (p, t) => {
-    const pair = oneOf(t.nodes[0].id, t.nodes[1].id);
+    const pair = { ...oneOf(t.nodes[0].id, t.nodes[1].id), settle: settleOf(p) };
     return p.resolverNode ? { ...pair, structure: { all: [RESOLVER, pair.structure] } } : pair;
   },
 });
