@@ -16,6 +16,9 @@ import { runExperiment, type SimTrial } from '../../src/calibration/run-experime
 import { InputError } from '../../src/sim/input-error.ts';
 
 
+/** The verdicts a comparison may end in ('disagrees' contains 'agrees': anchor it). */
+const ACCEPTABLE = /^(agrees|residual)$/;
+
 const simulated = new Map<string, SimTrial[]>();
 async function simTrials(id: string): Promise<SimTrial[]> {
   let trials = simulated.get(id);
@@ -46,8 +49,8 @@ describe('fidelity against the real systems', () => {
       const failing = c.steps.filter((s) => s.verdict === 'disagrees' || s.verdict === 'no-data');
       const describe = failing.map((s) => `${s.step}: real median ${s.real.median.toFixed(0)} p90 ${s.real.p90.toFixed(0)}, hasim ${s.sim.median.toFixed(0)} / ${s.sim.p90.toFixed(0)}`);
       expect(describe).toEqual([]);
-      for (const sh of c.shares) expect(sh.verdict, `${sh.name}: real ${sh.realWith}/${sh.realTrials}, hasim ${sh.simWith}/${sh.simTrials}`).toMatch(/agrees|residual/);
-      expect(c.loss.verdict, `lost acked writes: real ${c.loss.realLost}, hasim ${c.loss.simLost}`).toMatch(/agrees|residual/);
+      for (const sh of c.shares) expect(sh.verdict, `${sh.name}: real ${sh.realWith}/${sh.realTrials}, hasim ${sh.simWith}/${sh.simTrials}`).toMatch(ACCEPTABLE);
+      expect(c.loss.verdict, `lost acked writes: real ${c.loss.realLost}, hasim ${c.loss.simLost}`).toMatch(ACCEPTABLE);
     });
   }
 
@@ -75,6 +78,14 @@ describe('fidelity against the real systems', () => {
     const slowed = sim.map((t) => ({ ...t, steps: { ...t.steps, leaderElected: t.steps.leaderElected === null ? null : t.steps.leaderElected * 1.2 } }));
     const c = compareExperiment(e, loadFixture(e.id), slowed);
     expect(c.steps.find((s) => s.step === 'leaderElected')!.verdict).toBe('disagrees');
+  });
+
+  it('catches a planted disagreement in a share: b taking over 9 times in every hasim run', async () => {
+    const e = EXPERIMENTS.find((x) => x.id === 'keepalived--advert-loss-50')!;
+    const sim = (await simTrials(e.id)).map((t) => ({ ...t, counts: { ...t.counts, takeovers: 9 } }));
+    const verdict = compareExperiment(e, loadFixture(e.id), sim).shares[0].verdict;
+    expect(verdict).toBe('disagrees');
+    expect(verdict).not.toMatch(ACCEPTABLE);
   });
 
   it('catches planted lost writes where the real system lost none', async () => {
