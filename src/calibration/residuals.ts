@@ -179,7 +179,7 @@ export const RESIDUALS: Residual[] = [
       experiment: 'patroni--sync-standby-kill',
       step,
       cause:
-        "who ends the blocking differs: the real killed PostgreSQL takes about 4 s to start again and stream (start-up, crash recovery), so the primary's next HA loop always finds the sync standby gone and moves synchronous_standby_names (10/10 trials, a median 5.4 s after the kill: loop_wait / 2); hasim's restarted PostgreSQL streams again at once, so its primary's loop finds the standby missing in 2 runs of 12, and commits resume when the standby is back. A start-up time for a restarted PostgreSQL belongs in the postgres-patroni model (the patroni helper)",
+        "who ends the blocking differs: the real killed PostgreSQL takes about 4 s to start again and stream (start-up, crash recovery), so the primary's next HA loop always finds the sync standby gone and moves synchronous_standby_names (10/10 trials, a median 5.4 s after the kill: loop_wait / 2); hasim's restarted PostgreSQL streams again at once, so its primary's loop finds the standby missing in 2 runs of 8, and commits resume when the standby is back. A start-up time for a restarted PostgreSQL belongs in the postgres-patroni model (the patroni helper)",
     }),
   ),
   {
