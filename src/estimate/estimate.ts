@@ -130,7 +130,7 @@ export interface DesignEstimate {
   /** The structural downtime of the drawn history (checks the ideal), and the protocol's cost. */
   structuralDowntimeMinutesPerYear: { mean: number; low: number; high: number };
   protocolCostMinutesPerYear: { mean: number; low: number; high: number };
-  incidents: { total: number; perYear: number; simulated: number; unrecovered: number; modelErrors: number; events: number };
+  incidents: { total: number; perYear: number; simulated: number; unrecovered: number; downThroughFastForward: number; modelErrors: number; events: number };
   classes: ClassBreakdown[];
 }
 
@@ -279,6 +279,7 @@ async function summarise(
       perYear: chunks.reduce((s, c) => s + c.incidents, 0) / totalYears,
       simulated: all.length,
       unrecovered: all.filter((i) => i.unrecovered).length,
+      downThroughFastForward: all.filter((i) => i.downThroughFastForward).length,
       modelErrors: all.filter((i) => i.modelError !== undefined).length,
       events: all.reduce((s, i) => s + i.events, 0),
     },

@@ -17,6 +17,9 @@
  * point, if any. So a 10-hour repair costs `settle` of simulation, and is still counted whole.
  * (Approximation: losses that grow with the length of a degraded period, e.g. orders a lone
  * primary acks before its own disk fails, are counted over the simulated `settle` only.)
+ * An outage open across a skipped gap while the structure is up says the protocol had not
+ * recovered by then (`downThroughFastForward`): real (a client that never re-resolves) or a
+ * `settle` shorter than the design's failover; the report counts such incidents.
  *
  *   warmup+phase | change 0 | min(gap, settle) | change 1 | ... | change k | settle | drain
  *                ^ t0                                                                ^ clients stop
@@ -44,6 +47,12 @@ export interface IncidentOutcome {
   falseFailovers: number;
   /** The service was still down `settle` after the last repair. */
   unrecovered: boolean;
+  /**
+   * An outage was still open when a fast-forward began while every node the structure needs was
+   * up: the protocol had not recovered within `settle`, and the skipped time was charged to it
+   * (clients that never follow a failover, or a design slower than its `settle`).
+   */
+  downThroughFastForward: boolean;
   /** The design threw or looped: the incident counts as its structural downtime only. */
   modelError?: string;
   events: number;
@@ -89,6 +98,7 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     at.push(clock);
     skipped.push(c === 0 ? 0 : Math.max(0, gap - settle));
   });
+  const structureUpAfter = structureUpAfterEachChange(incident, plant);
   const settleEndAt = clock + settle;
   const endAt = settleEndAt + DRAIN;
   const faults = new IncidentFaults(world, plant);
@@ -109,13 +119,16 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     if (end <= windowStart) return undefined;
     let length = end - Math.max(start, windowStart);
     at.forEach((time, c) => {
-      if (start < time && (end >= time || o.open)) length += skipped[c];
+      if (!(start < time && (end >= time || o.open))) return;
+      length += skipped[c];
+      if (skipped[c] > 0 && structureUpAfter[c - 1]) downThroughFastForward = true;
     });
     return length;
   };
   const outageSeconds: number[] = [];
   let downtime = 0;
   let unrecovered = false;
+  let downThroughFastForward = false;
   for (const o of metrics.outages) {
     const length = lengthOf(o);
     if (length === undefined) continue;
@@ -136,9 +149,28 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     splitBrainBeliefMs: metrics.splitBrainMs.belief,
     falseFailovers: metrics.falseFailovers,
     unrecovered,
+    downThroughFastForward,
     ...(modelError ? { modelError: modelError.detail } : booted === 'never' ? { modelError: 'the design never served during boot' } : {}),
     events,
   };
+}
+
+/** Per change, whether every node the structure needs is up once it is applied (its share up is 1). */
+function structureUpAfterEachChange(incident: Incident, plant: Plant): boolean[] {
+  const perNode = plant.nodeComponents.length;
+  const nodeElements = plant.nodes.length * perNode;
+  const downs = new Int32Array(plant.nodes.length);
+  return incident.elements.map((element, c) => {
+    const step = incident.downs[c] ? 1 : -1;
+    if (element < nodeElements) downs[Math.floor(element / perNode)] += step;
+    else {
+      const mask = plant.shared[element - nodeElements].mask;
+      for (let i = 0; i < downs.length; i++) if (mask & (1 << i)) downs[i] += step;
+    }
+    let upMask = 0;
+    for (let i = 0; i < downs.length; i++) if (downs[i] === 0) upMask |= 1 << i;
+    return plant.table[upMask] === 1;
+  });
 }
 
 /** When the element that change `c` takes down comes back (its next change), if it does. */

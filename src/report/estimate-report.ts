@@ -81,6 +81,7 @@ export function estimateNotes(results: readonly DesignEstimate[], data: Reliabil
     else if (!r.ideal.exact) notes.push(`${r.design}: ideal marked ~ is approximate (non-exponential times in a CTMC taken as exponential with the same means).`);
     if (r.incidents.simulated < r.incidents.total) notes.push(`${r.design}: ${r.incidents.simulated.toLocaleString('en-US')} of ${r.incidents.total.toLocaleString('en-US')} incidents simulated (stratified by class, weighted; raise --simulations for tighter figures).`);
     if (r.incidents.unrecovered) notes.push(`${r.design}: ${r.incidents.unrecovered} simulated incidents did not recover within settle after the last repair (counted up to the window end).`);
+    if (r.incidents.downThroughFastForward) notes.push(`${r.design}: ${r.incidents.downThroughFastForward} simulated incidents were still down, with every node the structure needs up, when the protocol's settle time ended: the time until the next change was charged to them (the design never recovered there, e.g. clients that never re-resolve; or its failover is slower than its estimate settle).`);
     if (r.incidents.modelErrors) notes.push(`${r.design}: ${r.incidents.modelErrors} incident simulations failed with a model error (counted at their structural downtime).`);
     const worst = r.classes.filter((c) => c.excessMinutesPerYear > 0.01).slice(0, 3);
     if (worst.length) notes.push(`${r.design}: costliest incidents: ${worst.map((c) => `${c.name} (${num(c.incidentsPerYear, 3)}/yr, +${num(c.excessMinutesPerYear, 1)} min/yr)`).join('; ')}.`);

@@ -17,14 +17,19 @@ import { plantOf, serversOnly } from '../estimate/helpers.ts';
 
 const REPAIR_S = 10 * 3600;
 
-/** Server `a` (element 0) fails and is repaired 10 h later. */
-async function crashOfA(seed: number, set: Record<string, string> = {}): Promise<IncidentOutcome> {
+/** Changes at `offsets` (seconds): element i (servers only: node i) goes down or comes back. */
+async function incident(seed: number, offsets: number[], elements: number[], downs: boolean[], set: Record<string, string> = {}): Promise<IncidentOutcome> {
   const params = resolveParams(design, set);
   const spec = estimateSpecOf(design, params);
   const plant = await plantOf('dns-failover', serversOnly(), set);
-  expect(plant.nodes[0]).toBe('a');
-  const incident = { start: 0, offsets: [0, REPAIR_S], elements: [0, 0], downs: [true, false], structuralDown: 0, length: REPAIR_S, key: 0 };
-  return simulateIncident(incident, seed, { design, params, plant, warmup: spec.warmup, settle: spec.settle, ordersPerSecond: 10 });
+  expect(plant.nodes.slice(0, 2)).toEqual(['a', 'b']);
+  const length = offsets[offsets.length - 1];
+  return simulateIncident({ start: 0, offsets, elements, downs, structuralDown: 0, length, key: 0 }, seed, { design, params, plant, warmup: spec.warmup, settle: spec.settle, ordersPerSecond: 10 });
+}
+
+/** Server `a` (element 0) fails and is repaired 10 h later. */
+function crashOfA(seed: number, set: Record<string, string> = {}): Promise<IncidentOutcome> {
+  return incident(seed, [0, REPAIR_S], [0, 0], [true, false], set);
 }
 
 describe('dns-failover incidents in the estimate', () => {
@@ -34,6 +39,7 @@ describe('dns-failover incidents in the estimate', () => {
       const outcome = await crashOfA(seed);
       expect(outcome.downtimeSeconds, `seed ${seed}`).toBeGreaterThan(20);
       expect(outcome.downtimeSeconds, `seed ${seed}`).toBeLessThan(60);
+      expect(outcome.downThroughFastForward, `seed ${seed}`).toBe(false);
     }
   });
 
@@ -42,5 +48,14 @@ describe('dns-failover incidents in the estimate', () => {
     expect(jvm.downtimeSeconds).toBeLessThan(90);
     const forever = await crashOfA(1, { clientResolver: 'jvm-security-manager' });
     expect(forever.downtimeSeconds).toBeGreaterThan(REPAIR_S - 60);
+    // the estimate says why: down through fast-forwarded time with `b` up
+    expect(forever.downThroughFastForward).toBe(true);
+    expect(jvm.downThroughFastForward).toBe(false);
+  });
+
+  it('an outage through fast-forwarded time is not flagged when the structure itself is down (both servers)', async () => {
+    const both = await incident(1, [0, 3600, 7200, 10800], [0, 1, 0, 1], [true, true, false, false]);
+    expect(both.downtimeSeconds).toBeGreaterThan(3600 - 60);
+    expect(both.downThroughFastForward).toBe(false);
   });
 });
