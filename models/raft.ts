@@ -31,9 +31,15 @@
  * (calibrated against etcd 3.4, calibration/fixtures/etcd--*). A candidate refuses at once.
  * `forwardProposals=false` makes followers refuse with the leader's id instead.
  *
+ * Graceful stop (SIGTERM, `graceful-stop`): a leader hands over its leadership before it exits,
+ * as etcd's `EtcdServer.Stop` does (`TryTransferLeadershipOnShutdown` → `MoveLeader`; raft
+ * `MsgTransferLeader` / `MsgTimeoutNow`, the transferee campaigning at once with votes that
+ * ignore the lease; see `raft-transfer.ts`), so a planned restart of the leader costs a round
+ * trip or two instead of an election timeout. A follower just exits.
+ *
  * Left out: snapshots and log compaction, membership changes (joint consensus, promoting a
- * learner), ReadIndex and lease reads, leadership transfer, and flow control beyond the batch
- * size.
+ * learner), ReadIndex and lease reads, operator-requested leadership transfer (`etcdctl
+ * move-leader`; only the one on shutdown), and flow control beyond the batch size.
  *
  * Defaults and sources:
  * - heartbeatInterval 100 ms, electionTimeout 1000 ms: etcd's `--heartbeat-interval=100` and

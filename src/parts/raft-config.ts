@@ -117,6 +117,17 @@ export interface VoteRequest extends Msg {
   term: number;
   lastIndex: number;
   lastTerm: number;
+  /**
+   * A leadership transfer's campaign (etcd raft `campaignTransfer`): voters grant it even within
+   * their CheckQuorum lease, since the leader asked for it (see `raft-transfer.ts`).
+   */
+  force?: boolean;
+}
+
+/** Leader -> its chosen successor: campaign now (etcd raft `MsgTimeoutNow`). */
+export interface TimeoutNow extends Msg {
+  type: 'raft-timeout-now';
+  term: number;
 }
 
 export interface VoteResponse extends Msg {

@@ -115,8 +115,18 @@ export class RaftElection {
     this.checkWon();
   }
 
+  /**
+   * The leader handed over its leadership (etcd raft `MsgTimeoutNow`): a voter of the same term
+   * campaigns at once, without PreVote or waiting for its timeout, and asks for forced votes.
+   */
+  onTimeoutNow(term: number): void {
+    const node = this.node;
+    if (!node.isVoter || node.role === 'leader' || term !== node.term) return;
+    this.startCampaign(true);
+  }
+
   /** Raises the term, votes for itself (counted once durable) and asks the others. */
-  private startCampaign(): void {
+  private startCampaign(force = false): void {
     const node = this.node;
     node.ctx.probe(ELECTION_STARTED);
     node.becomeCandidate();
@@ -128,18 +138,19 @@ export class RaftElection {
       this.ownVoteDurable = true;
       this.checkWon();
     });
-    this.request('raft-vote', term);
+    this.request('raft-vote', term, force);
   }
 
-  private request(type: VoteRequest['type'], term: number): void {
+  private request(type: VoteRequest['type'], term: number, force = false): void {
     const { ctx, log, voterPeers } = this.node;
     const msg: VoteRequest = { type, term, lastIndex: log.lastIndex, lastTerm: log.lastTerm };
+    if (force) msg.force = true;
     for (const peer of voterPeers) ctx.send(peer, msg);
   }
 
   onVoteRequest(from: string, m: VoteRequest): void {
     const node = this.node;
-    if (m.term > node.term && this.inLease()) return; // etcd: ignored, no answer
+    if (m.term > node.term && !m.force && this.inLease()) return; // etcd: ignored, no answer
     const pre = m.type === 'raft-prevote';
     if (m.term < node.term) return this.answer(from, pre, node.term, false);
     if (pre) {

@@ -27,16 +27,17 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../world/actor.ts';
-import { majorityOf, type AppendEntries, type AppendResponse, type RaftConfig, type RaftEntry, type VoteRequest, type VoteResponse } from './raft-config.ts';
+import { majorityOf, type AppendEntries, type AppendResponse, type RaftConfig, type RaftEntry, type TimeoutNow, type VoteRequest, type VoteResponse } from './raft-config.ts';
 import { RaftElection } from './raft-election.ts';
 import { RaftLog } from './raft-log.ts';
 import { RaftOrderPath, type ExchangeMassStatus } from './raft-order-path.ts';
 import { RaftReplication } from './raft-replication.ts';
 import { RaftTicker } from './raft-ticker.ts';
+import { RaftTransfer } from './raft-transfer.ts';
 import { messageKinds } from '../world/messages.ts';
 
 /** What a Raft node receives: client orders, the Raft RPCs, and the exchange's status answers. */
-type RaftNodeMessage = OrderRequest | AppendEntries | AppendResponse | VoteRequest | VoteResponse | ExchangeMassStatus;
+type RaftNodeMessage = OrderRequest | AppendEntries | AppendResponse | VoteRequest | VoteResponse | TimeoutNow | ExchangeMassStatus;
 const RAFT_NODE_MESSAGES = messageKinds<RaftNodeMessage>(
   'order',
   'raft-append',
@@ -45,6 +46,7 @@ const RAFT_NODE_MESSAGES = messageKinds<RaftNodeMessage>(
   'raft-prevote',
   'raft-vote-response',
   'raft-prevote-response',
+  'raft-timeout-now',
   'exchange-mass-status',
 );
 
@@ -83,6 +85,7 @@ export class RaftNode implements Actor {
   election!: RaftElection;
   replication!: RaftReplication;
   orders!: RaftOrderPath;
+  transfer!: RaftTransfer;
 
   constructor(
     readonly ctx: NodeContext,
@@ -115,6 +118,7 @@ export class RaftNode implements Actor {
     this.election = new RaftElection(this);
     this.replication = new RaftReplication(this);
     this.orders = new RaftOrderPath(this);
+    this.transfer = new RaftTransfer(this);
     this.log.onSynced = () => this.replication.onSynced();
     this.halted = false;
     this.role = 'follower';
@@ -159,12 +163,15 @@ export class RaftNode implements Actor {
       case 'raft-vote-response':
       case 'raft-prevote-response':
         return this.election.onVoteResponse(from, msg);
+      case 'raft-timeout-now':
+        return this.election.onTimeoutNow(msg.term);
       case 'exchange-mass-status':
         return this.orders.onMassStatus(msg);
     }
   }
 
   onTimer(kind: string): void {
+    if (kind === 'raft-stop-poll') return this.transfer.onPoll();
     if (this.halted) {
       if (kind === 'raft-halt-check') this.checkDiskAgain();
       return;
@@ -180,6 +187,11 @@ export class RaftNode implements Actor {
       default:
         return;
     }
+  }
+
+  /** SIGTERM: etcd's `Stop` transfers leadership first (`raft-transfer.ts`), then exits. */
+  onStop(_process: string | undefined, exit: () => void): void {
+    this.transfer.onStop(exit);
   }
 
   // --- transitions ------------------------------------------------------------------------

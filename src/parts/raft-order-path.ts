@@ -97,6 +97,8 @@ export class RaftOrderPath {
     const node = this.node;
     const ctx = node.ctx;
     if (node.role !== 'leader') return this.forwardOrRefuse(order);
+    // etcd raft drops proposals while a leadership transfer is under way (ErrProposalDropped)
+    if (node.transfer.transferee !== undefined) return ctx.rejectOrder(order, 'not-primary', node.transfer.transferee);
     if (!ctx.marketOpen()) return ctx.rejectOrder(order, 'market-closed');
     if (!ctx.feedUp()) return ctx.rejectOrder(order, 'no-market-data');
     const index = node.log.indexOf(order.orderId);

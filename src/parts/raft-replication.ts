@@ -133,10 +133,16 @@ export class RaftReplication {
    */
   leaseValid(): boolean {
     const node = this.node;
+    if (node.transfer.timeoutNowSent) return false; // forced votes void the lease (raft-transfer.ts)
     let fresh = 1;
     const since = node.ctx.monotonic() - leaseUs(node.config);
     for (const p of this.progress) if (p.voter && p.answeredSentAt >= since) fresh++;
     return fresh >= node.majority;
+  }
+
+  /** The leader's view of follower `id` (undefined when not leading). */
+  progressOf(id: string): { readonly match: number; readonly heardAt: Micros } | undefined {
+    return this.byId.get(id);
   }
 
   onHeartbeat(): void {
@@ -213,6 +219,7 @@ export class RaftReplication {
       }
       this.maybeCommit();
       if (p.next <= node.log.lastIndex) this.sendAppend(p, false); // catching up, batch by batch
+      node.transfer.maybeSendTimeoutNow();
     } else if (this.backOff(p, m.rejectedIndex, m.hintIndex)) {
       this.sendAppend(p, true);
     }
