@@ -72,18 +72,6 @@ export const RESIDUALS: Residual[] = [
     cause: 'the routing differs: the harness\'s client connects to the hosts directly as libpq does (target_session_attrs=read-write) and finds the new primary within a retry, while hasim\'s postgres-patroni sends clients through its HAProxy model, which needs rise 2 checks 3 s apart (HAProxy was left out of the harness: see calibration/patroni.ts)',
   },
   {
-    experiment: 'keepalived--check-hang',
-    step: 'clientFirstFailed',
-    cause:
-      "the real MASTER entering FAULT removes the VIP from its interface (\"removing VIPs\"), so the requests the client sends through its still-valid ARP entry are dropped by a's kernel until b's gratuitous ARP moves it (Skew_Time, about 0.6 s): they fail. hasim's host in FAULT keeps answering what reaches it through a stale ARP entry (a node that gave up the VIP does not drop traffic addressed to it), so the client sees no failure at all",
-  },
-  {
-    experiment: 'keepalived--check-hang',
-    step: 'lostAckedWrites',
-    cause:
-      "the same cause: in hasim the faulted MASTER keeps acking the orders that reach it through stale ARP entries after b has taken over, and those are lost (1 run in 30); the real a drops them once it removed the VIP. (The harness's service is a stateless echo: the real 0 is \"nothing reaches a after FAULT\", not a count of writes.)",
-  },
-  {
     experiment: 'keepalived--check-hang-weight-60',
     step: 'clientFirstFailed',
     cause:
@@ -182,18 +170,6 @@ export const RESIDUALS: Residual[] = [
         "who ends the blocking differs: the real killed PostgreSQL takes about 4 s to start again and stream (start-up, crash recovery), so the primary's next HA loop always finds the sync standby gone and moves synchronous_standby_names (10/10 trials, a median 5.4 s after the kill: loop_wait / 2); hasim's restarted PostgreSQL streams again at once, so its primary's loop finds the standby missing in 2 runs of 8, and commits resume when the standby is back. A start-up time for a restarted PostgreSQL belongs in the postgres-patroni model (the patroni helper)",
     }),
   ),
-  {
-    experiment: 'keepalived--graceful-stop',
-    step: 'clientFirstFailed',
-    cause:
-      "as in check-hang: the stopping keepalived removes the VIP from a's interface, so the requests the client still sends through its ARP entry for a are dropped by a's kernel until b's gratuitous ARP arrives (Skew_Time later) and fail at the 1 s timeout; hasim's a keeps answering what reaches it through a stale ARP entry, so the client sees no failure (backupMaster and clientFirstServed agree)",
-  },
-  {
-    experiment: 'keepalived--graceful-stop',
-    step: 'lostAckedWrites',
-    cause:
-      "the same cause: hasim's a, whose service keeps running, acks the orders that reach it through stale ARP entries in the ~0.6 s before b's gratuitous ARP, and b, now MASTER, never receives them (a few orders in a few runs of 60); the real a drops them once it removed the VIP",
-  },
 ];
 
 export function residualFor(experiment: string, step: string): Residual | undefined {

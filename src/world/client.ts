@@ -258,7 +258,10 @@ export class Client implements Endpoint {
 
   private sendAttempt(order: PendingOrder): void {
     order.connection = this.connectionTo(order.target!);
-    this.world.network.send(this.id, order.target!, { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt });
+    const msg: Msg = { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt };
+    // sent to the virtual IP: a host that no longer has that address drops it (see SimNode.receive)
+    if (this.world.routing.spec.kind === 'vip') msg.vip = this.world.routing.vipOf(this.id);
+    this.world.network.send(this.id, order.target!, msg);
   }
 
   /** The client learnt where the primary is: the attempts waiting for it go there. */

@@ -406,6 +406,9 @@ export class SimNode {
 
   /** Delivers a message from the network to the process, subject to the node's state. */
   receive(from: string, msg: Msg): void {
+    // a packet to a virtual IP this host no longer has (reached through a client's stale ARP
+    // entry) is not for it: the kernel drops it, no reset (Linux without ip_forward)
+    if (msg.vip !== undefined && !this.world.routing.holds(this.id, msg.vip as string)) return;
     if (this.state === 'crashed' || this.state === 'off') {
       // no process listens: a living kernel refuses a TCP connection with a reset (a
       // datagram is dropped); a host without power answers nothing

@@ -158,6 +158,11 @@ export class Routing {
     }
   }
 
+  /** Whether `node`'s host has `vip` configured now. */
+  holds(node: string, vip: string): boolean {
+    return this.claims.get(vip)?.has(node) ?? false;
+  }
+
   /** The nodes whose hosts have `vip` configured now (several after a split brain), in claim order. */
   holdersOf(vip: string): string[] {
     return [...(this.claims.get(vip)?.keys() ?? [])];
