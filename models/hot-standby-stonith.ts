@@ -61,6 +61,19 @@
  *   fences the minority and keeps serving or takes over, the minority stops (no-quorum-policy
  *   stop) and fences nobody (test/models/hot-standby-stonith-nodes.test.ts).
  *
+ * - graceful stop (`graceful-stop`: SIGTERM to pacemakerd, what `pcs cluster stop` / `systemctl
+ *   stop pacemaker corosync` does): the node asks for its shutdown (pacemaker-controld sets the
+ *   `shutdown` node attribute; Pacemaker Explained, "node attributes": shutdown), stops its
+ *   resources (VIP released, service stopped, DRBD demoted and brought down, a clean
+ *   disconnect that freezes nothing), the DC, now another node, starts them on the best
+ *   remaining node as for a failed resource (no fencing: the node is not lost), and once that
+ *   transition is done the node's controller exits and corosync announces its leave, so the
+ *   membership drops it at once, without the token timeout (`corosync-membership.ts`). A node
+ *   lost after announcing its shutdown with its resources stopped is expected down, not fenced
+ *   (Pacemaker fences only nodes lost unexpectedly: "Fencing", Pacemaker Explained / Clusters
+ *   from Scratch). Resource stop and start take no time here, as in the failover above, so
+ *   the switchover costs the messages and the VIP's gratuitous ARPs.
+ *
  * Left out: resource monitor operations and local restarts (a process crash here is a crash
  * of the node's whole stack, which Pacemaker treats as a lost node), so a deadlocked service
  * under a healthy cluster stack is a gray failure here too; the multiple-active
@@ -168,6 +181,8 @@ interface PeerView {
   epoch: number;
   lastTerm: number;
   length: number;
+  /** Shutting down (the `shutdown` attribute): its resources are moving off it, it will leave. */
+  shutdown: boolean;
 }
 
 /** The designated controller tells its partition that a node is fenced (stonith-ng's broadcast). */
@@ -179,7 +194,18 @@ interface FencedNotice extends Msg {
 interface StartRequest extends Msg {
   type: 'pcmk-start';
 }
+/** A node asks the cluster to move its resources off it (the `shutdown` attribute), with its view. */
+interface ShutdownRequest extends Msg {
+  type: 'pcmk-shutdown';
+  view: PeerView;
+}
+/** A member ran the transition for a shutdown request (started the resources or could not). */
+interface ShutdownDone extends Msg {
+  type: 'pcmk-shutdown-done';
+}
 const FENCED_NOTICES = messageKinds<FencedNotice>('pcmk-fenced');
+const SHUTDOWN_REQUESTS = messageKinds<ShutdownRequest>('pcmk-shutdown');
+const SHUTDOWN_DONE = messageKinds<ShutdownDone>('pcmk-shutdown-done');
 const START_REQUESTS = messageKinds<StartRequest>('pcmk-start');
 
 class PacemakerNode implements Actor {
@@ -215,6 +241,8 @@ class PacemakerNode implements Actor {
   private bootAt: Micros = 0;
   /** This node has seen the whole cluster since it started, or waited dc-deadtime for it. */
   private formed = false;
+  /** SIGTERM: resources stopped here; exits once every member answered (see the header). */
+  private shutdown: { exit: () => void; waiting: Set<string> } | undefined;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -248,6 +276,10 @@ class PacemakerNode implements Actor {
       onMemberJoined: () => {
         this.qdevice?.report(true);
         this.decide();
+      },
+      onMemberLeft: (peer) => {
+        this.qdevice?.report(true);
+        this.onMemberLeft(peer);
       },
     });
     const delays = (list: string | number | boolean, name: string) => Object.fromEntries(perNode(list, n, name).map((d, i) => [this.order[i], d]));
@@ -294,7 +326,7 @@ class PacemakerNode implements Actor {
 
   threadOf(kind: string): string {
     const clusterStack =
-      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start';
+      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start' || kind === 'pcmk-shutdown' || kind === 'pcmk-shutdown-done';
     return clusterStack ? HEARTBEAT_THREAD : 'main';
   }
 
@@ -303,6 +335,8 @@ class PacemakerNode implements Actor {
     if (this.qdevice?.handle(msg)) return this.onQuorumChange();
     if (FENCED_NOTICES.has(msg)) return this.onFenced(msg.target, false);
     if (START_REQUESTS.has(msg)) return this.startIfFree();
+    if (SHUTDOWN_REQUESTS.has(msg)) return this.onShutdownRequest(from, msg.view);
+    if (SHUTDOWN_DONE.has(msg)) return this.onShutdownDone(from);
     if (msg.type === 'repl-ack' || msg.type === 'resync-request') {
       this.replicators.get(from)?.handle(from, msg);
       return;
@@ -342,7 +376,7 @@ class PacemakerNode implements Actor {
   private ownView(): PeerView {
     const log = this.ctx.disk.entries;
     if (!this.diskOk()) this.upToDate = false;
-    return { primary: this.server.primary, diskOk: this.diskOk(), upToDate: this.upToDate, boots: this.ctx.bootCount, unclean: [...this.unclean], epoch: this.epoch, lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0, length: log.length };
+    return { primary: this.server.primary, diskOk: this.diskOk(), upToDate: this.upToDate, boots: this.ctx.bootCount, unclean: [...this.unclean], epoch: this.epoch, lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0, length: log.length, shutdown: this.shutdown !== undefined };
   }
 
   private view(): Record<string, unknown> {
@@ -362,15 +396,20 @@ class PacemakerNode implements Actor {
       this.bootsWhenLost.delete(peer);
     }
     this.newestEpoch = Math.max(this.newestEpoch, view.epoch);
-    if (view.primary && !this.server.primary) this.replica.follow(peer, view.epoch);
+    if (view.primary && !this.server.primary && !this.shutdown) this.replica.follow(peer, view.epoch);
     // DRBD: a peer whose disk failed is Diskless; the primary goes on without it
     if (!view.diskOk && this.server.primary && this.replicators.get(peer)?.mode === 'sync') this.replicators.get(peer)!.continueAlone();
     this.decide();
   }
 
-  /** The designated controller: the first node, in preference order, of this partition. */
+  /** The designated controller: the first node, in preference order, of this partition, not shutting down. */
   private isDc(): boolean {
-    return this.order.find((n) => n === this.ctx.id || this.membership.members.has(n)) === this.ctx.id;
+    return this.order.find((n) => (n === this.ctx.id && !this.shutdown) || (this.membership.members.has(n) && !this.views.get(n)?.shutdown)) === this.ctx.id;
+  }
+
+  /** Whether `peer` is shutting down (its resources are moving off it). */
+  private shuttingDown(peer: string): boolean {
+    return this.views.get(peer)?.shutdown === true;
   }
 
   /**
@@ -388,7 +427,7 @@ class PacemakerNode implements Actor {
       const view = this.views.get(member);
       if (!view) return; // not heard since it joined: wait for its state
       if (view.primary) return;
-      if (view.diskOk) candidates.push([member, view]);
+      if (view.diskOk && !view.shutdown) candidates.push([member, view]);
     }
     const anyUpToDate = candidates.some(([, v]) => v.upToDate);
     const rank = ([id, v]: [string, PeerView], [id2, w]: [string, PeerView]) =>
@@ -396,7 +435,7 @@ class PacemakerNode implements Actor {
     const [best, bestView] = candidates.sort(rank)[0];
     // with a node out of the membership only an UpToDate node may start: the one out may hold
     // newer data (DRBD refuses to promote an Outdated/Consistent disk then)
-    const missing = this.peers.some((n) => !this.membership.members.has(n));
+    const missing = this.peers.some((n) => !this.membership.members.has(n) || this.shuttingDown(n));
     if (missing && !bestView.upToDate) return;
     if (best !== this.ctx.id) {
       const now = this.ctx.monotonic();
@@ -410,7 +449,7 @@ class PacemakerNode implements Actor {
 
   /** Whether the resources may start in this partition: nobody runs them, nothing is unclean, quorum. */
   private free(): boolean {
-    if (this.server.primary || this.unclean.size > 0 || !this.diskOk() || !this.mayAct() || !this.membership.quorate()) return false;
+    if (this.shutdown || this.server.primary || this.unclean.size > 0 || !this.diskOk() || !this.mayAct() || !this.membership.quorate()) return false;
     for (const member of this.membership.members) if (this.views.get(member)?.primary) return false;
     return true;
   }
@@ -421,7 +460,7 @@ class PacemakerNode implements Actor {
   }
 
   private startHere(): void {
-    const out = this.peers.filter((n) => !this.membership.members.has(n) || this.views.get(n)?.diskOk === false);
+    const out = this.peers.filter((n) => !this.membership.members.has(n) || this.views.get(n)?.diskOk === false || this.shuttingDown(n));
     this.promote(this.nextEpoch(), out);
   }
 
@@ -455,7 +494,53 @@ class PacemakerNode implements Actor {
     }
   }
 
+  /**
+   * SIGTERM to pacemakerd: stop the resources here, DRBD down, and ask the members to move them
+   * (the `shutdown` attribute reaching the DC); exit when they all answered. Alone, or with no
+   * member, there is nothing to wait for.
+   */
+  onStop(_process: string | undefined, exit: () => void): void {
+    if (this.shutdown) return;
+    this.shutdown = { exit, waiting: new Set(this.membership.members) };
+    this.ctx.note('shutdown requested (SIGTERM to pacemakerd): moving resources off this node');
+    this.stopResources('node shutting down');
+    this.replica.stop(); // DRBD brought down: a clean disconnect
+    const view = this.ownView();
+    for (const member of this.membership.members) this.ctx.send(member, { type: 'pcmk-shutdown', view } satisfies ShutdownRequest);
+    this.maybeExit();
+  }
+
+  /** A member is shutting down: record it and run the transition (start the resources elsewhere). */
+  private onShutdownRequest(peer: string, view: PeerView): void {
+    this.views.set(peer, view);
+    if (this.server.primary) this.replicators.get(peer)?.continueAlone(); // its DRBD went down cleanly
+    this.decide();
+    this.ctx.send(peer, { type: 'pcmk-shutdown-done' } satisfies ShutdownDone);
+  }
+
+  private onShutdownDone(peer: string): void {
+    this.shutdown?.waiting.delete(peer);
+    this.maybeExit();
+  }
+
+  /** The transition is done: the controller exits and corosync announces the leave. */
+  private maybeExit(): void {
+    const shutdown = this.shutdown;
+    if (!shutdown || shutdown.waiting.size > 0) return;
+    this.membership.leave();
+    shutdown.exit();
+  }
+
+  /** A member left cleanly (its corosync stopped): nothing to fence, its resources were moved. */
+  private onMemberLeft(peer: string): void {
+    this.views.delete(peer);
+    if (this.server.primary) this.replicators.get(peer)?.continueAlone();
+    else this.decide();
+  }
+
   private onMemberLost(peer: string): void {
+    // lost after it asked to shut down, its resources stopped: expected down, not fenced
+    if (this.shuttingDown(peer) && !this.views.get(peer)?.primary) return this.onMemberLeft(peer);
     const ranResources = this.views.get(peer)?.primary === true;
     const boots = this.views.get(peer)?.boots ?? 0;
     this.views.delete(peer);

@@ -11,6 +11,12 @@
  * after boot until every node has been seen once, so a node that boots alone does nothing.
  * With a quorum device (qnetd, see qnetd.ts) the arbiter's votes count too (nodes - 1 of them):
  * two nodes and the device make three votes, two of them a quorum.
+ *
+ * A clean leave (`leave()`: corosync stopped by `pcs cluster stop` / systemd, which calls
+ * `corosync-cfgtool -H` semantics, cfg's shutdown: totem announces the leave) takes the node out
+ * of every peer's membership at once, without the token timeout and consensus; the peers are
+ * told through `onMemberLeft`, not `onMemberLost` (corosync's totemsrp forms the new ring on
+ * the leave message; votequorum keeps expected_votes, so the others stay quorate as before).
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext } from '../world/actor.ts';
@@ -34,6 +40,13 @@ export interface MembershipOptions {
   onPeerState?(peer: string, payload: Record<string, unknown>): void;
   onMemberLost(peer: string): void;
   onMemberJoined?(peer: string): void;
+  /** A peer left the membership cleanly (its corosync was stopped). */
+  onMemberLeft?(peer: string): void;
+}
+
+/** The leave a stopping corosync announces to its peers. */
+interface LeaveMsg extends Msg {
+  type: 'cs-leave';
 }
 
 export class CorosyncMembership {
@@ -43,6 +56,11 @@ export class CorosyncMembership {
   private readonly detector: SilenceDetector;
   /** Peers whose loss is being agreed on (token lost, consensus running). */
   private readonly leaving = new Set<string>();
+  /**
+   * Peers that left cleanly, with when: a beat from them makes them members again, unless it
+   * comes within a beat interval of the leave (a beat sent before it, overtaken in flight).
+   */
+  private readonly left = new Map<string, Micros>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -75,7 +93,24 @@ export class CorosyncMembership {
   }
 
   handle(from: string, msg: Msg): boolean {
+    if (msg.type === 'cs-leave') {
+      this.onLeave(from);
+      return true;
+    }
     return this.detector.handle(from, msg);
+  }
+
+  /** This node's corosync is stopping: tell every member, which drops it at once. */
+  leave(): void {
+    for (const peer of this.members) this.ctx.send(peer, { type: 'cs-leave' } satisfies LeaveMsg);
+  }
+
+  private onLeave(peer: string): void {
+    if (!this.members.has(peer)) return;
+    this.members.delete(peer);
+    this.leaving.delete(peer);
+    this.left.set(peer, this.ctx.monotonic());
+    this.options.onMemberLeft?.(peer);
   }
 
   onTimer(kind: string, data: unknown): boolean {
@@ -87,6 +122,12 @@ export class CorosyncMembership {
   }
 
   private onHeard(peer: string, payload: Record<string, unknown>, wasLost: boolean): void {
+    const leftAt = this.left.get(peer);
+    if (leftAt !== undefined) {
+      if (this.ctx.monotonic() - leftAt < this.options.beatInterval) return; // sent before the leave
+      this.left.delete(peer);
+      wasLost = true;
+    }
     this.seen.add(peer);
     if (wasLost && !this.leaving.has(peer) && !this.members.has(peer)) {
       this.members.add(peer);
@@ -124,4 +165,4 @@ export class CorosyncMembership {
 }
 
 /** Thread kinds of the cluster stack (run on the heartbeat thread, beside the service). */
-export const MEMBERSHIP_KINDS: ReadonlySet<string> = new Set(['cs-consensus']);
+export const MEMBERSHIP_KINDS: ReadonlySet<string> = new Set(['cs-consensus', 'cs-leave']);

@@ -1,0 +1,75 @@
+/**
+ * hot-standby-stonith: a graceful stop (SIGTERM to pacemakerd, `pcs cluster stop`) of the
+ * active node moves the resources to the standby without fencing: the node stops them, the
+ * other node (now DC) starts them, the stopped node leaves the membership cleanly. Contrast:
+ * a kill -9 costs token + consensus + a fence. Also a clean stop and restart of the node
+ * brings it back as a member (standby), and a 3-node cluster moves the resources likewise.
+ */
+import { describe, expect, it } from 'vitest';
+import stonith from '../../models/hot-standby-stonith.ts';
+import { acksBy, eventsOf, invariantsViolated, promotedAt, roles, run, schedule, SECOND } from './hot-standby-helpers.ts';
+
+const STOP = 20 * SECOND;
+
+const GRACEFUL = schedule(`
+name: graceful-stop
+description: SIGTERM to pacemakerd on the active node at 20 s; started again at 40 s
+duration: 50s
+settle: 20s
+faults:
+  - { at: 20s, kind: graceful-stop, target: a, for: 20s }
+`);
+
+describe('hot-standby-stonith: graceful stop of the active node', () => {
+  it.each([1, 2, 3])('seed %i: b serves within a second, nothing fenced, nothing lost; a rejoins as standby', (seed) => {
+    const r = run(stonith, GRACEFUL, seed);
+    expect(invariantsViolated(r)).toEqual([]);
+    expect(r.metrics.lostAcked).toBe(0);
+    expect(eventsOf(r, 'fence')).toEqual([]);
+    const takeover = promotedAt(r, 'b', STOP)!;
+    expect(takeover - STOP).toBeLessThan(50_000); // messages, no token timeout (3 s) nor consensus (3.6 s)
+    const served = acksBy(r, 'b', STOP)[0];
+    expect(served.time - STOP).toBeLessThan(1 * SECOND);
+    // a exited once b ran the resources, and came back as a standby without a fence
+    const aStates = eventsOf(r, 'node-state').filter((e) => e.node === 'a');
+    expect(aStates.map((e) => e.state)).toEqual(['up', 'crashed', 'up']);
+    expect(aStates[1].time).toBeGreaterThanOrEqual(takeover);
+    expect(roles(r, 'a').at(-1)!.role).toBe('standby');
+    expect(roles(r, 'b', 'primary')).toHaveLength(1);
+  });
+
+  it('the contrast: a kill -9 waits for token + consensus and a fence', () => {
+    const kill = schedule(`
+name: kill
+duration: 50s
+settle: 20s
+faults:
+  - { at: 20s, kind: process-crash, target: a, for: 20s }
+`);
+    const r = run(stonith, kill, 1);
+    expect(promotedAt(r, 'b', STOP)! - STOP).toBeGreaterThan(6 * SECOND);
+    expect(eventsOf(r, 'fence').filter((e) => e.ok).length).toBe(1);
+  });
+
+  it('three nodes: the resources move to b, nobody is fenced', () => {
+    const r = run(stonith, GRACEFUL, 1, { nodes: 3 });
+    expect(invariantsViolated(r)).toEqual([]);
+    expect(eventsOf(r, 'fence')).toEqual([]);
+    expect(promotedAt(r, 'b', STOP)! - STOP).toBeLessThan(50_000);
+    expect(r.metrics.lostAcked).toBe(0);
+  });
+
+  it('SIGTERM to the standby: it leaves without a fence and a keeps serving', () => {
+    const r = run(stonith, schedule(`
+name: stop-standby
+duration: 50s
+settle: 20s
+faults:
+  - { at: 20s, kind: graceful-stop, target: b, for: 20s }
+`), 1);
+    expect(invariantsViolated(r)).toEqual([]);
+    expect(eventsOf(r, 'fence')).toEqual([]);
+    expect(roles(r, 'a', 'primary')).toHaveLength(1);
+    expect(acksBy(r, 'a', STOP, STOP + 2 * SECOND).length).toBeGreaterThan(100); // no freeze: DRBD disconnected cleanly
+  });
+});
