@@ -232,7 +232,10 @@ class PacemakerNode implements Actor {
   private readonly fencedAt = new Map<string, Micros>();
   /** When each peer was last heard. */
   private readonly heardAt = new Map<string, Micros>();
-  /** The DC's last start request, so a refused one is repeated once a second, not every beat. */
+  /**
+   * The DC's last start request: for a second nothing else is started (the member's view will
+   * show it running), and a refused one is repeated once a second, not every beat.
+   */
   private lastStartRequest: { node: string; at: Micros } | undefined;
   /** DRBD UpToDate: the primary said this standby holds every acked order (reset at boot). */
   private upToDate = false;
@@ -437,10 +440,12 @@ class PacemakerNode implements Actor {
     // newer data (DRBD refuses to promote an Outdated/Consistent disk then)
     const missing = this.peers.some((n) => !this.membership.members.has(n) || this.shuttingDown(n));
     if (missing && !bestView.upToDate) return;
+    // a start already asked of a member is a transition in flight: the DC waits for its result
+    // (seen in that member's view) instead of starting the resources somewhere else meanwhile
+    const now = this.ctx.monotonic();
+    const last = this.lastStartRequest;
+    if (last && now - last.at < QUORUM_TICK && this.membership.members.has(last.node)) return;
     if (best !== this.ctx.id) {
-      const now = this.ctx.monotonic();
-      const last = this.lastStartRequest;
-      if (last && last.node === best && now - last.at < QUORUM_TICK) return;
       this.lastStartRequest = { node: best, at: now };
       return this.ctx.send(best, { type: 'pcmk-start' } satisfies StartRequest);
     }

@@ -59,6 +59,21 @@ faults:
     expect(r.metrics.lostAcked).toBe(0);
   });
 
+  it('three nodes, messages of the stopping node lost: the DC waits for the start it asked for instead of starting the resources twice', () => {
+    // seed 7: the DC (b) asks c to start, then, its own log grown past c's stale view, started
+    // them itself before c's view showed them running: two primaries (before the in-flight guard)
+    const r = run(stonith, schedule(`
+name: stop-lossy
+duration: 30s
+settle: 15s
+faults:
+  - { at: 9s, kind: loss, target: primary, probability: 0.3, for: 5s }
+  - { at: 10s, kind: graceful-stop, target: primary, restartAfter: 2s }
+`), 7, { nodes: 3 });
+    expect(invariantsViolated(r)).toEqual([]);
+    expect(eventsOf(r, 'role').filter((e) => e.role === 'primary' && e.time > 10 * SECOND)).toHaveLength(1);
+  });
+
   it('SIGTERM to the standby: it leaves without a fence and a keeps serving', () => {
     const r = run(stonith, schedule(`
 name: stop-standby
