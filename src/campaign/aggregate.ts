@@ -102,7 +102,7 @@ export class Aggregate {
       t.lockOverlapUs += s.lockOverlapUs ?? 0;
       count(t, 'lostUnacked', 'lostUnackedRuns', s.lostUnacked ?? 0);
       count(t, 'staleReads', 'staleReadRuns', s.staleReads ?? 0);
-      if (s.splitBrainEffectiveUs > 0) t.splitBrainRuns++;
+      if (s.splitBrainPairs > 0) t.splitBrainRuns++;
       if (s.splitBrainBeliefUs > 0) t.splitBrainBeliefRuns++;
       count(t, 'outages', 'outageRuns', s.outageRtoUs.length);
       t.openOutages += s.openOutages;

@@ -55,6 +55,8 @@ export interface RunSample {
   duplicates: number;
   splitBrainBeliefUs: number;
   splitBrainEffectiveUs: number;
+  /** Pairs of primaries in an effective split brain (one may act for 0 us: all at one instant). */
+  splitBrainPairs: number;
   falseFailovers: number;
   /** Overlapping lock holders (acquisitions during another's hold) and their time, in µs. */
   lockOverlaps?: number;
@@ -127,6 +129,7 @@ export function summarize(
       duplicates: m.duplicates,
       splitBrainBeliefUs: us(m.splitBrainMs.belief),
       splitBrainEffectiveUs: us(m.splitBrainMs.effective),
+      splitBrainPairs: m.splitBrainMs.effectivePairs,
       falseFailovers: m.falseFailovers,
       lockOverlaps: m.lockOverlaps,
       lockOverlapUs: us(m.lockOverlapMs),

@@ -29,8 +29,16 @@
  * effective even though the two never acted at the same moment. An instantaneous handover (the
  * new primary declared at the very instant the old one steps down, recorded in either order)
  * overlaps for zero time: it is not a split brain, whatever effects share that instant.
- * The effective span runs from the first effect of either node in the overlap to the last one:
- * the stretch in which orders went to two primaries.
+ * The effective span is how long the stray side acted: the stray side is the node whose last
+ * effect in the overlap comes first (the one whose writes are orphaned when the other goes on);
+ * its span runs from its first effect, or from the other node's first effect if that is later
+ * and the two interleave, to its last effect. So an old primary that wakes from a pause and
+ * finishes its queued orders in 4 ms while the new one serves for two minutes is 4 ms of
+ * effective split brain, not two minutes; two nodes acking side by side for a second are one
+ * second; an old primary acking for 50 ms before the new one's first ack is 50 ms. (The span
+ * from the first effect of either to the last of either would count the new primary's normal
+ * service as split brain.) A span may be 0 (every stray effect at one instant) while the split
+ * brain is still effective: count those by `effective !== null`, not by a positive time.
  */
 import type { Micros } from '../sim/time.ts';
 import type { History } from '../history/history.ts';
@@ -60,8 +68,8 @@ export interface SplitBrainInterval {
   belief: { start: Micros; end: Micros };
   /**
    * Null unless the split brain is effective (see the file header): the belief overlap lasts
-   * longer than an instant and both nodes produced an external effect in it. Then from the
-   * first effect of either node in the overlap to the last (`start`, `end`), and `bothAt`, the
+   * longer than an instant and both nodes produced an external effect in it. Then the stray
+   * side's acting span (`start`, `end`; see the file header), and `bothAt`, the
    * later of the two nodes' first effects: when split brain became real, the `single-primary`
    * violation time.
    */
@@ -148,7 +156,9 @@ function overlap(history: History, effects: Map<string, number[]>, first: Primar
   const b = effectSpan(history, effects.get(second.node), from, to);
   let effective: SplitBrainInterval['effective'] = null;
   if (a && b && belief.end > belief.start) {
-    effective = { start: Math.min(a.first, b.first), end: Math.max(a.last, b.last), bothAt: Math.max(a.first, b.first) };
+    const [stray, other] = a.last <= b.last ? [a, b] : [b, a];
+    const start = other.first <= stray.last ? Math.max(stray.first, other.first) : stray.first;
+    effective = { start, end: stray.last, bothAt: Math.max(a.first, b.first) };
   }
   return { first, second, belief, effective };
 }

@@ -29,7 +29,8 @@ export const singlePrimary: Invariant = {
 
 function describe({ first, second, belief, effective }: SplitBrainInterval): string {
   const { start, end, bothAt } = effective!;
-  const acting = end > start ? `effects from ${formatInstant(start)} to ${formatInstant(end)} (${formatDuration(end - start)})` : `effects at ${formatInstant(start)}`;
+  // the stray side: the node that stops acting first (see check/primary-intervals.ts)
+  const acting = end > start ? `stray effects from ${formatInstant(start)} to ${formatInstant(end)} (${formatDuration(end - start)})` : `stray effects at ${formatInstant(start)}`;
   return (
     `${first.node} (epoch ${first.epoch}) and ${second.node} (epoch ${second.epoch}) both primary ` +
     `from ${formatInstant(belief.start)} to ${formatInstant(belief.end)} (${formatDuration(belief.end - belief.start)}), ` +

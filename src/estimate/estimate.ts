@@ -268,7 +268,7 @@ async function summarise(
     lostAckedPerYear: ci(perChunk((i) => i.lostAcked * lossScale), 0),
     rpo: { p99Ms: weightedQuantile(lossRpo.map((i) => i.rpoMs), lossRpo.map((i) => i.weight), 0.99) || 0, maxMs: lossRpo.reduce((m, i) => Math.max(m, i.rpoMs), 0) },
     pDataLossPerYear: rare((i) => i.lostAcked > 0),
-    pSplitBrainPerYear: rare((i) => i.splitBrainMs > 0),
+    pSplitBrainPerYear: rare((i) => i.splitBrainPairs > 0),
     canSplitBrain: plant.nodes.length > 1,
     falseFailoversPerYear: all.reduce((s, i) => s + i.weight * i.falseFailovers, 0) / totalYears,
     ideal: ideal(plant),

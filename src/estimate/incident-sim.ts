@@ -41,8 +41,10 @@ export interface IncidentOutcome {
   /** Acked orders missing from the authoritative log, at the simulated order rate. */
   lostAcked: number;
   rpoMs: number;
-  /** Both primaries produced effects at once (effective split brain), for how long. */
+  /** Effective split brain: how long the stray primary acted (see check/primary-intervals.ts)... */
   splitBrainMs: number;
+  /** ...and in how many pairs of primaries (a stray side acting at one instant counts, at 0 ms). */
+  splitBrainPairs: number;
   splitBrainBeliefMs: number;
   falseFailovers: number;
   /** The service was still down `settle` after the last repair. */
@@ -146,6 +148,7 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     lostAcked: metrics.lostAcked,
     rpoMs: metrics.rpoMs,
     splitBrainMs: metrics.splitBrainMs.effective,
+    splitBrainPairs: metrics.splitBrainMs.effectivePairs,
     splitBrainBeliefMs: metrics.splitBrainMs.belief,
     falseFailovers: metrics.falseFailovers,
     unrecovered,

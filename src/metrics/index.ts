@@ -89,7 +89,7 @@ export interface RunMetrics {
   rpoMs: number;
   /** Extra acceptances of an order id by the exchange. */
   duplicates: number;
-  splitBrainMs: { belief: number; effective: number };
+  splitBrainMs: { belief: number; effective: number; effectivePairs: number };
   /** Promotions while another primary was alive and serving. */
   falseFailovers: number;
   /** Promotions after the first. */

@@ -24,7 +24,7 @@ function summary(index: number): RunSummary {
       orders: 100 + index, acked: 90 + index, unavailabilityPpb: index * 1_000_003, downtimePpb: index * 7_000,
       outageRtoUs: index % 4 ? [index * 1000, 50_000] : [], outageDetectionUs: [index * 10], outageFailoverUs: [],
       openOutages: index % 7 === 0 ? 1 : 0, lostAcked: index % 5 === 0 ? index : 0, rpoUs: index * 3,
-      duplicates: index % 6 === 0 ? 2 : 0, splitBrainBeliefUs: index * 11, splitBrainEffectiveUs: index % 9 === 0 ? index * 13 : 0,
+      duplicates: index % 6 === 0 ? 2 : 0, splitBrainBeliefUs: index * 11, splitBrainEffectiveUs: index % 9 === 0 ? index * 13 : 0, splitBrainPairs: index % 9 === 0 ? 1 : 0,
       falseFailovers: index % 8 === 0 ? 1 : 0, ackLatencyUs: latency.state(), events: 5000 + index, messages: 400 + index,
     },
     coverage: { failovers: index % 2, elections: index % 3, fencings: 0, staleTokenRejections: index % 4 === 1 ? 2 : 0, demotions: index % 5, outages: 1, faultsFired: 2, faultsSkipped: 0, faultKinds: { pause: 1, [index % 2 ? 'crash' : 'partition']: 1 } },

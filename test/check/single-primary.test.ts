@@ -87,22 +87,23 @@ describe('single-primary', () => {
     expect(singlePrimary.check(after)).toEqual([]);
   });
 
-  it('measures the effective span from the first effect of either node in the overlap to the last', () => {
+  it('measures the effective span as the stray side\'s acting span: b stops acting first, at 250 ms, after acting from 200 ms while a acted too', () => {
     const h = history([
       role(0, 'a', 'primary', 1), role(100, 'b', 'primary', 2),
       ackSent(150, 'a', 'o1'), ackSent(200, 'b', 'o2'), ackSent(250, 'b', 'o3'), ackSent(300, 'a', 'o4'), role(500, 'b', 'standby', 2),
     ]);
-    expect(splitBrainIntervals(h)[0]).toMatchObject({ belief: { start: ms(100), end: ms(500) }, effective: { start: ms(150), end: ms(300), bothAt: ms(200) } });
+    expect(splitBrainIntervals(h)[0]).toMatchObject({ belief: { start: ms(100), end: ms(500) }, effective: { start: ms(200), end: ms(250), bothAt: ms(200) } });
   });
 
   it('is effective when the old primary acts only before the new one and the new one only after: its ack went to the wrong side', () => {
     // b is primary from 100 ms; a acks o1 at 150 ms while b is primary, b acks o2 at 200 ms
     const h = history([role(0, 'a', 'primary', 1), role(100, 'b', 'primary', 2), ackSent(150, 'a', 'o1'), ackSent(200, 'b', 'o2')]);
-    expect(splitBrainIntervals(h)[0].effective).toEqual({ start: ms(150), end: ms(200), bothAt: ms(200) });
+    // the stray side, a, acted at one instant: 0 ms of acting, still an effective split brain
+    expect(splitBrainIntervals(h)[0].effective).toEqual({ start: ms(150), end: ms(150), bothAt: ms(200) });
     const [violation, ...rest] = singlePrimary.check(h);
     expect(rest).toEqual([]);
     expect(violation.time).toBe(ms(200));
-    expect(violation.detail).toContain('effects from 0.150s to 0.200s (50ms)');
+    expect(violation.detail).toContain('stray effects at 0.150s');
     expect(violation.detail).not.toContain('0us');
   });
 

@@ -41,7 +41,7 @@ describe('computeMetrics', () => {
       rtoMaxMs: 5_000,
       lostAcked: 1, rpoMs: 0,
       duplicates: 1,
-      splitBrainMs: { belief: 0, effective: 0 },
+      splitBrainMs: { belief: 0, effective: 0, effectivePairs: 0 },
       falseFailovers: 0, failovers: 1, failbacks: 0,
       fencings: 1, fencingsOk: 1,
       ackLatency: { p50: 6, p99: 9.92, p999: 9.992, max: 10 },
