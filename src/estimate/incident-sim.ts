@@ -16,12 +16,19 @@
  * the next change. The remaining gap - settle is added to the outage in progress at that
  * point, if any. So a 10-hour repair costs `settle` of simulation, and is still counted whole.
  * (Approximation: losses that grow with the length of a degraded period, e.g. orders a lone
- * primary acks before its own disk fails, are counted over the simulated `settle` only.)
- * An outage open across a skipped gap while the structure is up says the protocol had not
- * recovered by then (`downThroughFastForward`): real (a client that never re-resolves) or a
- * `settle` shorter than the design's failover; the report counts such incidents.
+ * primary acks before its own disk fails, are counted over the simulated time only.)
+ * Recovery slower than `settle`: if the clients still see the service down after `settle`
+ * while every node the structure needs is up, the protocol is still working on it (slow
+ * detection, a Sentinel failover retried after its timeout, a DNS cache), so the simulation
+ * goes on in steps of `settle` until the service is back, the next change comes, or
+ * `RECOVERY_CAP` (15 min) of that gap has been simulated. A slow but real recovery is so
+ * charged its own length, not the repair's. An outage still open across a skipped gap while
+ * the structure is up says the protocol did not recover within the cap
+ * (`downThroughFastForward`): real (a client that never re-resolves, a design that needs an
+ * operator) or a bug; the report counts such incidents. Down with the structure down (a shard
+ * whose server and spare are both out) is what the structure predicts, not flagged.
  *
- *   warmup+phase | change 0 | min(gap, settle) | change 1 | ... | change k | settle | drain
+ *   warmup+phase | change 0 | min(gap, settle[+recovery]) | change 1 | ... | change k | settle[+recovery] | drain
  *                ^ t0                                                                ^ clients stop
  */
 import { computeMetrics, type OutageMetrics } from '../metrics/index.ts';
@@ -32,6 +39,7 @@ import type { Design, ParamValues } from '../world/design.ts';
 import type { Incident } from './components.ts';
 import { IncidentFaults } from './incident-faults.ts';
 import type { Plant } from './plant.ts';
+import type { HistoryEvent } from '../history/history.ts';
 
 export interface IncidentOutcome {
   /** Seconds the clients saw the service down, fast-forwarded gaps included, weighted by the share of orders affected (scopes). */
@@ -47,12 +55,13 @@ export interface IncidentOutcome {
   splitBrainPairs: number;
   splitBrainBeliefMs: number;
   falseFailovers: number;
-  /** The service was still down `settle` after the last repair. */
+  /** The service was still down at the end of the incident (`settle` after the last change, or `RECOVERY_CAP` when the structure was up). */
   unrecovered: boolean;
   /**
    * An outage was still open when a fast-forward began while every node the structure needs was
-   * up: the protocol had not recovered within `settle`, and the skipped time was charged to it
-   * (clients that never follow a failover, or a design slower than its `settle`).
+   * up: the protocol had not recovered within `RECOVERY_CAP` (or the design's `settle`, if longer),
+   * and the skipped time was charged to it (clients that never follow a failover, a design that
+   * needs an operator, or a bug).
    */
   downThroughFastForward: boolean;
   /** The design threw or looped: the incident counts as its structural downtime only. */
@@ -76,6 +85,18 @@ export interface IncidentSimOptions {
 /** Random extra warm-up, so an incident meets periodic timers at a random phase. */
 export const PHASE_JITTER: Micros = 5 * SECOND;
 const DRAIN: Micros = 2 * SECOND;
+/**
+ * How long an incident simulation keeps running, after a change that leaves every node the
+ * design needs up, while the clients still see the service down: 15 min of simulated time.
+ * The slowest automatic recoveries of the modelled real systems fit in it: a Redis Sentinel
+ * failover that times out and is retried (failover-timeout 180 s, sentinel.conf), a DNS client
+ * waiting out an NXDOMAIN cache (SOA minimum, 900 s on Route 53), Pacemaker's stonith-timeout
+ * (60 s) and Patroni's ttl (30 s) many times over. A service still down after it is taken not
+ * to recover by itself: the rest of the gap is charged to it and flagged
+ * (`downThroughFastForward`). Only incidents that are down with the structure up pay for it,
+ * in steps of `settle`, so a healthy failover costs nothing more.
+ */
+export const RECOVERY_CAP: Micros = 15 * 60 * SECOND;
 
 export function simulateIncident(incident: Incident, seed: number, options: IncidentSimOptions): IncidentOutcome {
   const { plant, settle } = options;
@@ -88,30 +109,43 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
   const origin = world.origin;
   const t0 = options.warmup + Math.floor(sim.rng('estimate:phase').float() * PHASE_JITTER);
 
-  // the change points on the simulated clock, with the fast-forwarded time at each
-  const at: Micros[] = [];
-  const skipped: Micros[] = [];
-  let previous = 0;
-  let clock = t0;
-  incident.offsets.forEach((offset, c) => {
-    const gap = Math.round((offset - previous) * SECOND);
-    previous = offset;
-    clock += c === 0 ? 0 : Math.min(gap, settle);
-    at.push(clock);
-    skipped.push(c === 0 ? 0 : Math.max(0, gap - settle));
-  });
   const structureUpAfter = structureUpAfterEachChange(incident, plant);
-  const settleEndAt = clock + settle;
-  const endAt = settleEndAt + DRAIN;
   const faults = new IncidentFaults(world, plant);
-  incident.elements.forEach((element, c) => {
-    const endsAt = repairTime(incident, c, at) ?? settleEndAt;
-    sim.at(origin + at[c], () => faults.apply(c, element, incident.downs[c], origin + endsAt));
-  });
+  const probe = new ServiceProbe(world.history.events, workload.timeout);
+  const count = incident.elements.length;
+  /** The real gap before each change (0 before the first). */
+  const gaps = incident.offsets.map((offset, c) => (c === 0 ? 0 : Math.round((offset - incident.offsets[c - 1]) * SECOND)));
+  // the change points on the simulated clock, with the fast-forwarded time at each; worked out
+  // as the run goes, since how long a gap is simulated depends on whether the service recovered
+  const at: Micros[] = [];
+  const skipped: Micros[] = [0];
+  let clock = t0;
+  let running = booted === 'served';
+  for (let c = 0; c < count; c++) {
+    at.push(clock);
+    const element = incident.elements[c];
+    // when the element comes back if the rest of the incident took no extra time (only a
+    // gradual fault's ramp reads it; the heal itself is the element's own up change)
+    const endsAt = nominalRepairTime(incident, c, clock, gaps, settle);
+    sim.at(origin + clock, () => faults.apply(c, element, incident.downs[c], origin + endsAt));
+    const gap = c + 1 < count ? gaps[c + 1] : Infinity;
+    let simulated = Math.min(gap, settle);
+    if (running) running = run.step(origin + clock + simulated);
+    // down though every node it needs is up: the protocol is still recovering; give it more
+    // time, settle by settle, up to RECOVERY_CAP or the next change
+    const limit = Math.min(gap, Math.max(settle, RECOVERY_CAP));
+    while (running && structureUpAfter[c] && simulated < limit && probe.down(sim.now)) {
+      simulated = Math.min(simulated + settle, limit);
+      running = run.step(origin + clock + simulated);
+    }
+    clock += simulated;
+    if (c + 1 < count) skipped.push(Math.max(0, gap - simulated));
+  }
+  const settleEndAt = clock;
+  const endAt = settleEndAt + DRAIN;
   sim.at(origin + settleEndAt, () => world.stopClients());
-
-  if (booted === 'served') run.step(origin + endAt);
-  const { history, modelError, events } = run.finish({ healAt: clock, settleEndAt, endAt });
+  if (running) run.step(origin + endAt);
+  const { history, modelError, events } = run.finish({ healAt: at[count - 1], settleEndAt, endAt });
   const metrics = computeMetrics(history);
   const windowStart = t0 - workload.timeout;
   /** An outage's length in this incident, fast-forwarded gaps included; undefined: a warm-up hiccup, not this incident's. */
@@ -121,7 +155,11 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     if (end <= windowStart) return undefined;
     let length = end - Math.max(start, windowStart);
     at.forEach((time, c) => {
-      if (!(start < time && (end >= time || o.open))) return;
+      // open across the skip before change c: the skipped stretch ends at the change, so an
+      // outage counts it only if the clients already saw it then. One whose first unserved
+      // order was invoked within the client timeout before the change met the change itself
+      // (an order in flight when a node crashed): in real time it began after that stretch.
+      if (!(start < time - workload.timeout && (end >= time || o.open))) return;
       length += skipped[c];
       if (skipped[c] > 0 && structureUpAfter[c - 1]) downThroughFastForward = true;
     });
@@ -176,11 +214,51 @@ function structureUpAfterEachChange(incident: Incident, plant: Plant): boolean[]
   });
 }
 
-/** When the element that change `c` takes down comes back (its next change), if it does. */
-function repairTime(incident: Incident, c: number, at: readonly Micros[]): Micros | undefined {
-  if (!incident.downs[c]) return undefined;
+/**
+ * When the element that change `c` takes down comes back (its next change), on the schedule
+ * as it stands at change `c` (`clock`) with no later gap simulated past `settle`; the end of
+ * the incident's last settle if it does not come back.
+ */
+function nominalRepairTime(incident: Incident, c: number, clock: Micros, gaps: readonly number[], settle: Micros): Micros {
+  let time = clock;
   for (let next = c + 1; next < incident.elements.length; next++) {
-    if (incident.elements[next] === incident.elements[c]) return at[next];
+    time += Math.min(gaps[next], settle);
+    if (incident.elements[next] === incident.elements[c]) return time;
   }
-  return undefined;
+  return time + settle;
+}
+
+/**
+ * Whether the service is down now, as the clients see it: some client's latest concluded order
+ * failed or timed out (an outage runs until that client's next ack, `check/outages.ts`; for a
+ * design that serves in scopes, one scope down is enough), or an order has waited longer than
+ * the client timeout without an answer (an outage the clients have not concluded yet: its
+ * retries are still under way). Reads only the events recorded since the last call.
+ */
+class ServiceProbe {
+  private scanned = 0;
+  private readonly failing = new Set<string>();
+  /** Orders invoked and not yet concluded, with their invoke times (in invoke order). */
+  private readonly pending = new Map<string, Micros>();
+
+  constructor(
+    private readonly events: readonly HistoryEvent[],
+    private readonly timeout: Micros,
+  ) {}
+
+  down(now: Micros): boolean {
+    const { events, failing, pending } = this;
+    for (; this.scanned < events.length; this.scanned++) {
+      const e = events[this.scanned];
+      if (e.type === 'invoke') pending.set(e.orderId, e.time);
+      else if (e.type === 'ok' || e.type === 'fail' || e.type === 'info') {
+        pending.delete(e.orderId);
+        if (e.type === 'ok') failing.delete(e.client);
+        else failing.add(e.client);
+      }
+    }
+    if (failing.size > 0) return true;
+    for (const invokedAt of pending.values()) return now - invokedAt > this.timeout; // the oldest
+    return false;
+  }
 }
