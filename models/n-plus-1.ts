@@ -24,7 +24,10 @@
  * - the standby takes over the *first* lost shard: a new epoch for that shard, the shard's
  *   log it already holds (the replay is its own copy), the shard's VIP by gratuitous ARP.
  *   While it serves one shard it is no one's standby: a second lost shard stays down until
- *   its active is repaired;
+ *   its active is repaired or the spare is free again (the first shard's active took it back),
+ *   whichever comes first: once free, the spare takes over the first shard still lost, as
+ *   Pacemaker's scheduler, rerun on every cluster change, starts a stopped resource on the node
+ *   that can now host it;
  * - failback: a repaired active comes up as standby of its shard; if the spare serves its
  *   shard it asks for it back, the spare steps down and hands over its copy of the shard's
  *   log, and the active rewrites its log with it and takes the shard back at a new epoch
@@ -336,6 +339,13 @@ class Spare implements Actor {
       this.serving = undefined;
     }
     this.log.sendCopy(from, shard);
+    // free again: a shard lost while the spare served another is still down, so it takes that
+    // one over now (Pacemaker's scheduler places a stopped resource on the node that just freed up)
+    const waiting = this.serving ? undefined : this.log.shards.find((s) => this.uncovered.has(s));
+    if (waiting !== undefined) {
+      this.uncovered.delete(waiting);
+      this.lost(waiting);
+    }
   }
 }
 
