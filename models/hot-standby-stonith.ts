@@ -425,13 +425,16 @@ class PacemakerNode implements Actor {
     this.formed ||= this.membership.members.size === this.peers.length || this.ctx.monotonic() - this.bootAt >= DC_DEADTIME;
     if (!this.free() || !this.isDc()) return;
     if (this.order.length > 2 && !this.formed) return;
-    const candidates: [string, PeerView][] = [[this.ctx.id, this.ownView()]];
+    // the DC decides for the partition even when its own disk failed; it is then no candidate
+    const own = this.ownView();
+    const candidates: [string, PeerView][] = own.diskOk ? [[this.ctx.id, own]] : [];
     for (const member of this.membership.members) {
       const view = this.views.get(member);
       if (!view) return; // not heard since it joined: wait for its state
       if (view.primary) return;
       if (view.diskOk && !view.shutdown) candidates.push([member, view]);
     }
+    if (candidates.length === 0) return;
     const anyUpToDate = candidates.some(([, v]) => v.upToDate);
     const rank = ([id, v]: [string, PeerView], [id2, w]: [string, PeerView]) =>
       Number(w.upToDate && anyUpToDate) - Number(v.upToDate && anyUpToDate) || w.epoch - v.epoch || w.lastTerm - v.lastTerm || w.length - v.length || this.order.indexOf(id) - this.order.indexOf(id2);
@@ -452,16 +455,16 @@ class PacemakerNode implements Actor {
     this.startHere();
   }
 
-  /** Whether the resources may start in this partition: nobody runs them, nothing is unclean, quorum. */
+  /** Whether the resources may start in this partition: nobody runs them, nothing is unclean, quorum (the DC's own disk may have failed: it then starts them elsewhere). */
   private free(): boolean {
-    if (this.shutdown || this.server.primary || this.unclean.size > 0 || !this.diskOk() || !this.mayAct() || !this.membership.quorate()) return false;
+    if (this.shutdown || this.server.primary || this.unclean.size > 0 || !this.mayAct() || !this.membership.quorate()) return false;
     for (const member of this.membership.members) if (this.views.get(member)?.primary) return false;
     return true;
   }
 
   /** The DC chose this node: start unless something changed meanwhile. */
   private startIfFree(): void {
-    if (this.free()) this.startHere();
+    if (this.free() && this.diskOk()) this.startHere();
   }
 
   private startHere(): void {
