@@ -42,6 +42,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bound, descendants, killAll, nowMs, onCleanup, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
+import { pacedWrites } from './lib/paced-writes.ts';
 import { PgConnection } from './lib/pg.ts';
 import { DelayLine } from './lib/delay-line.ts';
 import { FixtureWriter, flag, versionOf, trialRng } from './lib/record.ts';
@@ -221,7 +222,6 @@ async function restIs(i: number, path: string): Promise<boolean> {
 class PgClient {
   private conn: PgConnection | undefined;
   private stopped = false;
-  private seq = 0;
   readonly acked: number[] = [];
   readonly fails: number[] = [];
   readonly served: number[] = [];
@@ -248,37 +248,29 @@ class PgClient {
   }
 
   async run(): Promise<void> {
-    const gap = 1000 / SETTINGS.writesPerSecond;
-    let next = nowMs();
-    while (!this.stopped) {
-      const id = ++this.seq;
-      for (;;) {
-        if (this.stopped) return;
+    await pacedWrites({
+      writesPerSecond: SETTINGS.writesPerSecond,
+      retryBackoffMs: SETTINGS.retryBackoffMs,
+      stopped: () => this.stopped,
+      attempt: async (id) => {
+        if (!this.conn || this.conn.closed) this.conn = await this.connectReadWrite();
         try {
-          if (!this.conn || this.conn.closed) this.conn = await this.connectReadWrite();
-          try {
-            await this.conn.query(`INSERT INTO orders VALUES (${id})`, SETTINGS.requestTimeoutMs);
-          } catch (error) {
-            // a retry of an INSERT whose earlier attempt committed (it timed out waiting for the
-            // sync standby, then became visible): the write is there, the retry is served
-            if (!/duplicate key/.test((error as Error).message)) throw error;
-          }
-          this.acked.push(id);
-          this.served.push(nowMs());
-          break;
+          await this.conn.query(`INSERT INTO orders VALUES (${id})`, SETTINGS.requestTimeoutMs);
         } catch (error) {
-          if (process.argv.includes('--keep') && this.fails.length % 200 === 0) console.error(`client: ${(error as Error).message}`);
-          this.fails.push(nowMs());
-          this.conn?.close();
-          this.conn = undefined;
-          await sleep(SETTINGS.retryBackoffMs);
+          // a retry of an INSERT whose earlier attempt committed (it timed out waiting for the
+          // sync standby, then became visible): the write is there, the retry is served
+          if (!/duplicate key/.test((error as Error).message)) throw error;
         }
-      }
-      next += gap;
-      const wait = next - nowMs();
-      if (wait > 0) await sleep(wait);
-      else next = nowMs();
-    }
+        this.acked.push(id);
+        this.served.push(nowMs());
+      },
+      failed: (error) => {
+        if (process.argv.includes('--keep') && this.fails.length % 200 === 0) console.error(`client: ${error.message}`);
+        this.fails.push(nowMs());
+        this.conn?.close();
+        this.conn = undefined;
+      },
+    });
   }
 
   stop(): void {

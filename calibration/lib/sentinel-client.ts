@@ -7,7 +7,8 @@
  * returns: the application has no better option) has answered; WAIT's count is kept, so the
  * writes WAIT confirmed on a replica can be told apart.
  */
-import { nowMs, sleep } from './procs.ts';
+import { pacedWrites } from './paced-writes.ts';
+import { nowMs } from './procs.ts';
 import { RedisConnection, RedisError, once, type Reply } from './resp.ts';
 
 export interface Address {
@@ -54,7 +55,6 @@ export class SentinelClient {
   private conn: RedisConnection | undefined;
   private master: Address | undefined;
   private stopped = false;
-  private seq = 0;
   readonly acked = new Set<string>();
   readonly acks: Ack[] = [];
   /** Wall-clock times of failed requests (ms). */
@@ -105,36 +105,29 @@ export class SentinelClient {
 
   async run(): Promise<void> {
     const { writesPerSecond, retryBackoffMs, idPrefix = 'w' } = this.options;
-    const gapMs = 1000 / writesPerSecond;
-    let next = nowMs();
-    while (!this.stopped) {
-      const id = `${idPrefix}${++this.seq}`;
-      for (;;) {
-        if (this.stopped) return;
-        try {
-          if (!this.conn || this.conn.closed) await this.discover();
-          if (!this.conn) throw new Error('no master known');
-          const replicas = await this.write(id);
-          const ack: Ack = { id, ms: nowMs(), master: this.master!, replicas };
-          this.acked.add(id);
-          this.acks.push(ack);
-          this.served.push({ ms: ack.ms, port: ack.master.port, host: ack.master.host });
-          this.options.onAck?.(ack);
-          break;
-        } catch (error) {
-          const fail = { ms: nowMs(), reason: (error as Error).message };
-          this.fails.push(fail.ms);
-          this.options.onFail?.(fail);
-          this.conn?.close();
-          this.conn = undefined;
-          await sleep(retryBackoffMs);
-        }
-      }
-      next += gapMs;
-      const wait = next - nowMs();
-      if (wait > 0) await sleep(wait);
-      else next = nowMs();
-    }
+    await pacedWrites({
+      writesPerSecond,
+      retryBackoffMs,
+      stopped: () => this.stopped,
+      attempt: async (seq) => {
+        const id = `${idPrefix}${seq}`;
+        if (!this.conn || this.conn.closed) await this.discover();
+        if (!this.conn) throw new Error('no master known');
+        const replicas = await this.write(id);
+        const ack: Ack = { id, ms: nowMs(), master: this.master!, replicas };
+        this.acked.add(id);
+        this.acks.push(ack);
+        this.served.push({ ms: ack.ms, port: ack.master.port, host: ack.master.host });
+        this.options.onAck?.(ack);
+      },
+      failed: (error) => {
+        const fail = { ms: nowMs(), reason: error.message };
+        this.fails.push(fail.ms);
+        this.options.onFail?.(fail);
+        this.conn?.close();
+        this.conn = undefined;
+      },
+    });
   }
 
   stop(): void {
