@@ -1,0 +1,154 @@
+/**
+ * Compact sets of order ids, so that what a long run keeps per order does not grow with a
+ * string and a hash-table slot each. Clients name their orders `<client>-<n>`, n counting up
+ * from 0 (world/client.ts), so a set of client ids is one bitset per client prefix: about one
+ * bit per order. Any other id (a raft no-op's label, a user design's own ids) goes to an
+ * ordinary Set, so the set accepts every string and answers exactly as a `Set<string>` would.
+ *
+ * Iteration order is deterministic but not insertion order: prefixes in first-seen order,
+ * each in ascending n, then the other ids in insertion order.
+ */
+
+/** The largest n kept in a bitset; larger (or zero-padded) suffixes go to the plain Set. */
+const MAX_INDEX = 0x3fffffff;
+
+/** One client's ids as a bitset, grown by doubling. */
+interface PrefixBits {
+  prefix: string;
+  words: Uint32Array;
+  count: number;
+}
+
+/**
+ * The n of an id `<prefix>-<n>` (n decimal, no leading zero unless it is `0`), or -1 when the
+ * id has another shape.
+ */
+export function orderIndexOf(id: string): number {
+  const dash = id.lastIndexOf('-');
+  const length = id.length;
+  if (dash <= 0 || dash === length - 1 || length - dash - 1 > 10) return -1;
+  let n = 0;
+  for (let i = dash + 1; i < length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  if (n > MAX_INDEX || (id.charCodeAt(dash + 1) === 48 && length - dash - 1 > 1)) return -1;
+  return n;
+}
+
+export class OrderIdSet implements Iterable<string> {
+  private readonly byPrefix = new Map<string, PrefixBits>();
+  /** The last prefix looked up: a client's ids come in runs, so this skips the Map. */
+  private last: PrefixBits | undefined;
+  private readonly other = new Set<string>();
+  private total = 0;
+
+  constructor(ids?: Iterable<string>) {
+    if (ids) for (const id of ids) this.add(id);
+  }
+
+  get size(): number {
+    return this.total;
+  }
+
+  /** Adds `id`; true when it was not there before. */
+  add(id: string): boolean {
+    const n = orderIndexOf(id);
+    if (n < 0) return this.addOther(id);
+    const bits = this.bitsFor(id, true)!;
+    const word = n >>> 5;
+    if (word >= bits.words.length) bits.words = grown(bits.words, word);
+    const mask = 1 << (n & 31);
+    if ((bits.words[word] & mask) !== 0) return false;
+    bits.words[word] |= mask;
+    bits.count++;
+    this.total++;
+    return true;
+  }
+
+  has(id: string): boolean {
+    const n = orderIndexOf(id);
+    if (n < 0) return this.other.has(id);
+    const bits = this.bitsFor(id, false);
+    if (!bits) return false;
+    const word = n >>> 5;
+    return word < bits.words.length && (bits.words[word] & (1 << (n & 31))) !== 0;
+  }
+
+  /** Removes `id`; true when it was there. */
+  delete(id: string): boolean {
+    const n = orderIndexOf(id);
+    if (n < 0) {
+      if (!this.other.delete(id)) return false;
+      this.total--;
+      return true;
+    }
+    const bits = this.bitsFor(id, false);
+    const word = n >>> 5;
+    if (!bits || word >= bits.words.length) return false;
+    const mask = 1 << (n & 31);
+    if ((bits.words[word] & mask) === 0) return false;
+    bits.words[word] &= ~mask;
+    bits.count--;
+    this.total--;
+    return true;
+  }
+
+  clear(): void {
+    this.byPrefix.clear();
+    this.other.clear();
+    this.last = undefined;
+    this.total = 0;
+  }
+
+  /** The ids, prefixes in first-seen order and each in ascending n, then the others. */
+  *[Symbol.iterator](): IterableIterator<string> {
+    for (const bits of this.byPrefix.values()) {
+      const { words, prefix } = bits;
+      for (let w = 0; w < words.length; w++) {
+        let word = words[w];
+        while (word !== 0) {
+          const low = word & -word;
+          yield `${prefix}${w * 32 + 31 - Math.clz32(low)}`;
+          word ^= low;
+        }
+      }
+    }
+    yield* this.other;
+  }
+
+  values(): IterableIterator<string> {
+    return this[Symbol.iterator]();
+  }
+
+  private addOther(id: string): boolean {
+    if (this.other.has(id)) return false;
+    this.other.add(id);
+    this.total++;
+    return true;
+  }
+
+  /** The bitset of `id`'s prefix (its text up to and including the last `-`). */
+  private bitsFor(id: string, create: boolean): PrefixBits | undefined {
+    const last = this.last;
+    const prefixLength = id.lastIndexOf('-') + 1;
+    if (last && last.prefix.length === prefixLength && id.startsWith(last.prefix)) return last;
+    const prefix = id.slice(0, prefixLength);
+    let bits = this.byPrefix.get(prefix);
+    if (!bits && create) {
+      bits = { prefix, words: new Uint32Array(8), count: 0 };
+      this.byPrefix.set(prefix, bits);
+    }
+    if (bits) this.last = bits;
+    return bits;
+  }
+}
+
+function grown(words: Uint32Array, word: number): Uint32Array {
+  let length = words.length * 2;
+  while (length <= word) length *= 2;
+  const next = new Uint32Array(length);
+  next.set(words);
+  return next;
+}

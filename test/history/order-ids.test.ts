@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { OrderIdSet, orderIndexOf } from '../../src/history/order-ids.ts';
+
+describe('orderIndexOf', () => {
+  it('reads the n of <prefix>-<n> and refuses every other shape', () => {
+    expect(orderIndexOf('c1-0')).toBe(0);
+    expect(orderIndexOf('client:a-123')).toBe(123);
+    expect(orderIndexOf('a-b-7')).toBe(7);
+    for (const other of ['c1-', '-5', 'c1-01', 'c1-1x', 'noop', '(no-op of term 3)', 'c1-99999999999']) expect(orderIndexOf(other)).toBe(-1);
+  });
+});
+
+describe('OrderIdSet', () => {
+  const id = fc.oneof(
+    fc.tuple(fc.constantFrom('c0-', 'c1-', 'x-y-'), fc.nat({ max: 5000 })).map(([p, n]) => `${p}${n}`),
+    fc.constantFrom('c1-007', 'noop', '(no-op of term 2)', 'c1-', '-3'),
+  );
+  const op = fc.tuple(fc.constantFrom('add', 'delete', 'has'), id);
+
+  it('answers add, delete, has and size exactly as a Set<string> does', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const set = new OrderIdSet();
+        const model = new Set<string>();
+        for (const [what, x] of ops) {
+          if (what === 'add') {
+            expect(set.add(x)).toBe(!model.has(x));
+            model.add(x);
+          } else if (what === 'delete') expect(set.delete(x)).toBe(model.delete(x));
+          else expect(set.has(x)).toBe(model.has(x));
+          expect(set.size).toBe(model.size);
+        }
+        expect(new Set(set)).toEqual(model);
+        expect([...set].length).toBe(model.size);
+      }),
+    );
+  });
+
+  it('iterates prefixes in first-seen order, each in ascending n, then other ids', () => {
+    const set = new OrderIdSet(['c2-40', 'noop', 'c1-3', 'c2-1', 'c1-100', 'c2-33']);
+    expect([...set]).toEqual(['c2-1', 'c2-33', 'c2-40', 'c1-3', 'c1-100', 'noop']);
+  });
+
+  it('holds a million ids of one client and answers at both ends', () => {
+    const set = new OrderIdSet();
+    for (let n = 0; n < 1_000_000; n++) set.add(`c1-${n}`);
+    expect(set.size).toBe(1_000_000);
+    expect(set.has('c1-0') && set.has('c1-999999')).toBe(true);
+    expect(set.has('c1-1000000')).toBe(false);
+  });
+});
