@@ -18,6 +18,7 @@
  * a lease can run out while an order waits for its replication, and an order finished after
  * that must be refused (the classic lease bug is checking validity too early).
  */
+import { OrderIdSet } from '../history/order-ids.ts';
 import type { NodeContext, Msg, OrderRequest } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 import { ORDER_MESSAGES } from '../world/messages.ts';
@@ -66,8 +67,8 @@ export class OrderServer {
   /** Whether this node currently acts as primary. */
   primary = false;
   epoch = 0;
-  /** Order ids in the local log (durable or in flight). */
-  private readonly known = new Set<string>();
+  /** Order ids in the local log (durable or in flight); compact, as it holds every order of the run. */
+  private readonly known = new OrderIdSet();
   /** Requests waiting for an order in flight, by order id. */
   private readonly waiting = new Map<string, OrderRequest[]>();
 

@@ -138,8 +138,12 @@ export class Client implements Endpoint {
   /** Orders whose attempt waits for a discovery answer (a Sentinel client blocks until it has a master). */
   private parked: PendingOrder[] = [];
   private readonly meanGap: Micros;
-  /** Orders with an outcome (`ok`, `fail` or `info`), oldest first: what reads ask about. */
-  private readonly decided: string[] = [];
+  /**
+   * The numbers n of orders with an outcome (`ok`, `fail` or `info`), oldest first: what reads
+   * ask about (`<prefix>n`). Numbers, not ids, so a long run keeps 4 bytes per order here.
+   */
+  private decided = new Uint32Array(64);
+  private decidedCount = 0;
   private readonly reads = new Map<number, { orderId: string; invokedAt: Micros }>();
   private readonly readsOn: boolean;
   private nextRead = 1;
@@ -188,10 +192,11 @@ export class Client implements Endpoint {
     const rng = sim.rng(`read:${this.id}`);
     const pool = this.world.topology.readTargets;
     const target = pool?.length ? pool[Math.floor(rng.float() * pool.length)] : this.world.routing.resolve(this.id);
-    if (this.decided.length > 0 && target !== undefined) {
+    if (this.decidedCount > 0 && target !== undefined) {
       // every other read asks for the latest order, the rest for any earlier one
       const readId = this.nextRead++;
-      const orderId = readId % 2 === 1 ? this.decided[this.decided.length - 1] : this.decided[Math.floor(rng.float() * this.decided.length)];
+      const n = readId % 2 === 1 ? this.decided[this.decidedCount - 1] : this.decided[Math.floor(rng.float() * this.decidedCount)];
+      const orderId = this.orderIdPrefix + n;
       this.reads.set(readId, { orderId, invokedAt: sim.now });
       this.world.network.send(this.id, target, { type: 'read', readId, orderId, client: this.id });
     }
@@ -397,7 +402,7 @@ export class Client implements Endpoint {
       this.breaker?.succeeded();
       sim.cancel(order.timer);
       this.pending.delete(orderId);
-      if (this.readsOn) this.decided.push(orderId);
+      if (this.readsOn) this.decide(orderId);
       this.world.history.record(okEvent(sim.now, this.id, orderId, node, sim.now - order.invokedAt, attempt, replicas));
       return;
     }
@@ -427,9 +432,19 @@ export class Client implements Endpoint {
     this.retryAfter(order, this.workload.retry.kind === 'exponential' ? this.backoff(order) : this.workload.retryBackoff);
   }
 
+  /** Remembers that `orderId` (one of this client's, `<prefix>n`) has an outcome. */
+  private decide(orderId: string): void {
+    if (this.decidedCount === this.decided.length) {
+      const grown = new Uint32Array(this.decided.length * 2);
+      grown.set(this.decided);
+      this.decided = grown;
+    }
+    this.decided[this.decidedCount++] = Number(orderId.slice(this.orderIdPrefix.length));
+  }
+
   private conclude(order: PendingOrder, outcome: 'fail' | 'info', reason: string): void {
     this.pending.delete(order.orderId);
-    if (this.readsOn) this.decided.push(order.orderId);
+    if (this.readsOn) this.decide(order.orderId);
     const time = this.world.sim.now;
     if (outcome === 'info' && this.workload.session === 'keep') this.indeterminate.set(order.orderId, order.invokedAt);
     this.world.history.record({ type: outcome, time, client: this.id, orderId: order.orderId, reason });

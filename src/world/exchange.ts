@@ -11,6 +11,7 @@
  * which a new leader can use to reconcile orders whose fate it does not know, and
  * `exchange-fence` raises the token floor (so does a query that carries a `token`).
  */
+import { OrderIdSet } from '../history/order-ids.ts';
 import type { Msg } from './actor.ts';
 import type { Endpoint } from './network.ts';
 import type { World } from './world.ts';
@@ -21,7 +22,8 @@ export class Exchange implements Endpoint {
   private highestToken = -Infinity;
   /** With `tokenScope` `order`: the highest token seen per order id. */
   private readonly orderFloors = new Map<string, number>();
-  private readonly accepted = new Set<string>();
+  /** Every order id accepted (a bitset per client: a long run keeps no string per order). */
+  private readonly accepted = new OrderIdSet();
 
   constructor(
     private readonly world: World,
