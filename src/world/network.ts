@@ -80,6 +80,13 @@ interface Packet extends SimEvent {
   retransmits: number[] | undefined;
 }
 
+/** What the network knows of a message type (see `Network.typeInfo`). */
+interface MessageType {
+  /** Its trace id (Trace.id). */
+  id: number;
+  datagram: boolean;
+}
+
 export class Network {
   private readonly byId = new Map<string, Attachment>();
   private readonly attachments: Attachment[] = [];
@@ -96,6 +103,13 @@ export class Network {
   private severalProcesses = false;
   /** Message types sent as datagrams (VRRP adverts, corosync, gratuitous ARP): no connection, no reset. */
   private readonly datagrams: ReadonlySet<string>;
+  /**
+   * Per message type seen so far: its trace id and whether it is a datagram, so a send looks
+   * the type up once rather than once in the trace's interning and three times in `datagrams`.
+   * Filled on a type's first send, the moment the trace would intern it anyway (so ids and
+   * hashes are those of an uncached lookup).
+   */
+  private readonly typeInfo = new Map<string, MessageType>();
   private impairments: Impairment[] = [];
   /**
    * TCP packets in flight per link, in send order, kept while a loss impairment may have delayed
@@ -168,14 +182,15 @@ export class Network {
     if (!a || !b) throw new Error(`send from ${from} to unknown endpoint ${to}`);
     this.messagesSent++;
     const trace = this.sim.trace;
-    const typeId = trace.id(msg.type);
+    const type = this.typeOf(msg.type);
+    const typeId = type.id;
     // random loss: a datagram is gone; a TCP segment is retransmitted (later, still in order)
     let retransmitDelay = 0;
     let retransmits: number[] | undefined;
     let lostDatagram = false;
     const up = this.pathUp(a, b);
     if (up && this.impairments.length && this.lost(from, to)) {
-      if (this.datagrams.has(msg.type)) lostDatagram = true;
+      if (type.datagram) lostDatagram = true;
       else {
         retransmits = this.retransmissionSchedule(from, to);
         retransmitDelay = retransmits === undefined ? -1 : retransmits[retransmits.length - 1];
@@ -192,8 +207,17 @@ export class Network {
       this.messageLog?.record(this.sim.now, this.sim.now, from, to, msg.type, MessageFate.Dropped);
       return;
     }
-    this.schedule(a, b, msg, typeId, false, retransmits);
-    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, typeId, true, retransmits);
+    this.schedule(a, b, msg, type, false, retransmits);
+    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, type, true, retransmits);
+  }
+
+  private typeOf(name: string): MessageType {
+    let type = this.typeInfo.get(name);
+    if (type === undefined) {
+      type = { id: this.sim.trace.id(name), datagram: this.datagrams.has(name) };
+      this.typeInfo.set(name, type);
+    }
+    return type;
   }
 
   /**
@@ -261,33 +285,38 @@ export class Network {
     if (!queue.length) this.inFlight.delete(p.link);
   }
 
-  private schedule(a: Attachment, b: Attachment, msg: Msg, typeId: number, copy = false, retransmits?: number[]): void {
-    let latency = this.localLatency(this.rng) + (retransmits ? retransmits[retransmits.length - 1] : 0);
+  private schedule(a: Attachment, b: Attachment, msg: Msg, type: MessageType, copy = false, retransmits?: number[]): void {
+    const sim = this.sim;
+    const now = sim.now;
+    let latency = this.localLatency(this.rng);
+    if (retransmits) latency += retransmits[retransmits.length - 1];
     if (a.dc !== b.dc) latency += this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
     if (this.impairments.length) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
     const link = a.index * this.attachments.length + b.index;
-    if (this.tcpLink[link] === 0 && !this.datagrams.has(msg.type)) this.tcpLink[link] = 1;
-    if (this.severalProcesses && (a.endpoint.severalProcesses || b.endpoint.severalProcesses) && !this.datagrams.has(msg.type)) {
-      const types = this.tcpTypes.get(link);
-      if (types) types.add(msg.type);
-      else this.tcpTypes.set(link, new Set([msg.type]));
-    }
-    const natural = this.sim.now + Math.max(1, Math.round(latency));
     // TCP delivers in order, so a segment waits behind one being retransmitted; a datagram
     // (a VRRP advert, a corosync packet) is its own flow: nothing holds it back, and it holds
     // back nothing (calibration/fixtures/keepalived--advert-loss-50.jsonl)
-    const datagram = this.datagrams.has(msg.type);
+    const datagram = type.datagram;
+    if (!datagram) {
+      this.tcpLink[link] = 1;
+      if (this.severalProcesses && (a.endpoint.severalProcesses || b.endpoint.severalProcesses)) {
+        const types = this.tcpTypes.get(link);
+        if (types) types.add(msg.type);
+        else this.tcpTypes.set(link, new Set([msg.type]));
+      }
+    }
+    const natural = now + Math.max(1, Math.round(latency));
     const floor = datagram ? 0 : this.lastDeliveryAt[link];
-    const at = Math.max(natural, floor);
+    const at = natural > floor ? natural : floor;
     if (!datagram) this.lastDeliveryAt[link] = at;
     const packet: Packet = {
-      time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId, sentAt: this.sim.now, copy,
+      time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId: type.id, sentAt: now, copy,
       link, natural, floor, retransmits: retransmits && retransmits.slice(),
     };
     packet.arg = packet;
-    this.sim.schedule(packet);
+    sim.schedule(packet);
     // a TCP packet joins its link's in-flight queue when it has one (or is itself retransmitted)
-    if ((retransmits || this.inFlight.size) && !this.datagrams.has(msg.type)) {
+    if ((retransmits || this.inFlight.size) && !datagram) {
       const queue = this.inFlight.get(link);
       if (queue) queue.push(packet);
       else if (retransmits) this.inFlight.set(link, [packet]);

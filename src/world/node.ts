@@ -28,8 +28,8 @@ import type { ProcessSpec } from './design.ts';
 import type { World } from './world.ts';
 import { TRACE_PROCESS_STATE, TRACE_TIMER } from '../sim/trace-codes.ts';
 
-interface Timer extends TimerHandle {
-  event: SimEvent;
+/** A timer is its own heap event (`run` fires it, `arg` is the timer): one object per timer. */
+interface Timer extends TimerHandle, SimEvent {
   /** The boot the timer belongs to: it never fires in a later one. */
   incarnation: number;
   data: unknown;
@@ -484,9 +484,10 @@ export class SimNode {
     const procs = this.processes;
     const proc = procs ? (process ?? this.processOfKind(kind)) : 0;
     const procIncarnation = procs ? (processIncarnation ?? procs.incarnations[proc]) : 0;
-    const timer = { kind, incarnation, data, proc, procIncarnation } as Timer;
-    timer.event = this.world.sim.after(real, this.fireTimer, timer);
-    return timer;
+    const sim = this.world.sim;
+    const timer: Timer = { time: sim.now + (real > 0 ? Math.round(real) : 0), seq: 0, cancelled: false, run: this.fireTimer, arg: undefined, kind, incarnation, data, proc, procIncarnation };
+    timer.arg = timer;
+    return sim.schedule(timer);
   }
 
   /**
@@ -578,7 +579,7 @@ class BootContext implements NodeContext {
   }
 
   cancelTimer(timer: TimerHandle | undefined): void {
-    if (timer) this.node.world.sim.cancel((timer as Timer).event);
+    if (timer) this.node.world.sim.cancel(timer as Timer);
   }
 
   declareRole(role: Role, epoch: number, scope?: string): void {

@@ -17,6 +17,30 @@ describe('EventQueue', () => {
       { numRuns: 300 },
     );
   });
+
+  it('pops the earliest pending event when pushes and pops interleave', () => {
+    // a pop from a heap that has had pops before is where a sift bug shows (bottom-up deletion)
+    const op = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant('pop' as const));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const q = new EventQueue();
+        const pending: [number, number][] = [];
+        ops.forEach((o, i) => {
+          if (o === 'pop') {
+            pending.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+            const e = q.pop();
+            const want = pending.shift();
+            expect(e && [e.time, e.arg]).toEqual(want);
+          } else {
+            q.push(o, () => {}, i);
+            pending.push([o, i]);
+          }
+          expect(q.size).toBe(pending.length);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('Simulator', () => {
