@@ -7,6 +7,7 @@
  *   npm run calibrate etcd -- --trials 25 --pre-vote true
  *   npm run calibrate keepalived -- --trials 20            (root: network namespaces)
  *   npm run calibrate patroni -- --trials 12               (root: PostgreSQL runs as postgres)
+ *   npm run calibrate pacemaker -- --trials 25             (root: network and mount namespaces)
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ const HARNESSES: Record<string, string[][]> = {
     ['patroni.ts', '--experiment', 'async-lag'],
     ['patroni.ts', '--experiment', 'sync-standby-kill'],
   ],
+  pacemaker: [['pacemaker.ts', '--fault', 'host-death']],
 };
 
 const [system, ...rest] = process.argv.slice(2);

@@ -1,0 +1,413 @@
+/**
+ * Calibration of hasim's hot-standby-stonith model against real Corosync 3 + Pacemaker 2.1 in
+ * network namespaces this script creates and removes: `calib-pcmk-lan` holds a bridge;
+ * `calib-pcmk-a` and `calib-pcmk-b` are the two cluster nodes (10.98.0.1, .2) and
+ * `calib-pcmk-c` the client (10.98.0.10). Each node also runs in its own mount and UTS
+ * namespace, where per-trial directories are bind-mounted over the fixed paths Corosync and
+ * Pacemaker use (/etc/corosync, /var/lib/corosync, /var/lib/pacemaker, /var/log/pacemaker,
+ * /run, and a private /dev/shm for libqb's IPC rings; libqb's abstract unix sockets are per
+ * network namespace already), so two full stacks run side by side on one machine.
+ *
+ * The cluster is the model's defaults: corosync knet over the veths, totem token 3000 ms
+ * (consensus derived: 3600 ms), votequorum two_node; Pacemaker with stonith-enabled, one fence
+ * device per node (calibration/lib/fence-ns-agent.pl, bind-mounted over fence_dummy: a hard
+ * power-off of the target namespace, its interface down and every process SIGKILLed), and the
+ * resource, an ocf:heartbeat:IPaddr2 VIP (10.98.0.100, arp_count 5 / 200 ms, its defaults) with a
+ * location preference for `a`. Behind the VIP every node runs a TCP echo service; the client
+ * sends a request to the VIP 200 times a second, each on its own connection (calibration/lib/tcp-echo.ts). Every other cluster option
+ * is Pacemaker's default, dc-deadtime included (20 s: a trial's set-up waits for it).
+ *
+ * Faults (`--fault`), at a random time 2-5 s after the client is first served by `a`:
+ * - `host-death` (default): every process of host `a` (the DC, running the VIP) SIGKILLed at
+ *   once, its kernel left alive (hasim's process-crash): `b` loses the token, forms a new
+ *   membership after consensus, fences `a` and starts the VIP.
+ *
+ * Steps (ms from the fault) come from the systems' own logs, which carry millisecond timestamps
+ * of this machine's clock: corosync on b "A processor failed, forming new configuration"
+ * (tokenLost) and "A new membership ... was formed. Members left: 1" (membership), b's
+ * pacemaker-controld "Requesting fencing (reboot) of node a" (fenceRequested), the fencer's
+ * "Operation 'reboot' targeting a ... OK" (fenced), "Result of start operation for vip on b: ok"
+ * (vipStarted); the fence agent's own log (fenceAgentDone), and the client's first failed
+ * attempt after the fault and first request served by b.
+ *
+ * Run as root: `npm run calibrate pacemaker -- --trials 25`, or
+ * `npx tsx calibration/pacemaker.ts --fault host-death --trials 25 [--seed N] [--keep]`.
+ * Prerequisites (Debian): corosync, pacemaker, resource-agents (IPaddr2), perl, util-linux
+ * (unshare, nsenter), iproute2.
+ */
+import { execFileSync } from 'node:child_process';
+import { chownSync, copyFileSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { bound, killAll, nowMs, onCleanup, sleep, start, tempDir, waitFor } from './lib/procs.ts';
+import { FixtureWriter, SetupError, flag, recordTrials, versionOf } from './lib/record.ts';
+import { TCP_ECHO_CLIENT, TCP_ECHO_SERVICE } from './lib/tcp-echo.ts';
+
+const FAULT = flag('fault', 'host-death');
+const FAULTS = ['host-death'];
+if (!FAULTS.includes(FAULT)) {
+  console.error(`pacemaker: --fault: expected one of ${FAULTS.join(', ')}, found '${FAULT}'`);
+  process.exit(2);
+}
+const TRIALS = Number(flag('trials', '20'));
+if (!Number.isInteger(TRIALS) || TRIALS < 1) {
+  console.error(`pacemaker: --trials: expected a positive integer, found '${flag('trials', '20')}'`);
+  process.exit(2);
+}
+const SETTINGS = {
+  fault: FAULT,
+  nodes: 2,
+  transport: 'knet',
+  tokenMs: 3000,
+  consensusMs: 'derived (1.2 x token = 3600)',
+  twoNode: true,
+  stonithEnabled: true,
+  stonithAction: 'reboot',
+  fenceAgent: 'namespace power-off (interface down, every process SIGKILLed), perl',
+  resource: 'ocf:heartbeat:IPaddr2 (arp_count 5, arp_interval 200 ms), location a 100',
+  dcDeadtime: 'default (20 s)',
+  requestsPerSecond: 200,
+  requestTimeoutMs: 1000,
+  client: 'TCP, open loop: one connection per request, not retried',
+  faultWindowMs: [2000, 5000],
+};
+const NS = { lan: 'calib-pcmk-lan', a: 'calib-pcmk-a', b: 'calib-pcmk-b', c: 'calib-pcmk-c' };
+const ADDR = { a: '10.98.0.1', b: '10.98.0.2', c: '10.98.0.10' };
+const VIP = '10.98.0.100';
+const PORT = 9000;
+const NODES = ['a', 'b'] as const;
+type NodeName = (typeof NODES)[number];
+bound(Number(flag('limit-s', '3600')) * 1000);
+
+const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** The namespaces' `net:[inode]` links, and the paths through which the fence agent enters them. */
+const netnsIno: Record<string, string> = {};
+const NS_HOSTS = ['a', 'b', 'c'] as const;
+const netnsPath: Record<string, string> = {};
+
+function makeNetwork(): void {
+  for (const ns of Object.values(NS)) ip('netns', 'add', ns);
+  onCleanup(() => {
+    for (const ns of Object.values(NS)) {
+      try {
+        ip('netns', 'del', ns);
+      } catch {
+        // not there
+      }
+    }
+  });
+  ip('-n', NS.lan, 'link', 'add', 'br0', 'type', 'bridge');
+  ip('-n', NS.lan, 'link', 'set', 'br0', 'up');
+  for (const host of ['a', 'b', 'c'] as const) {
+    ip('-n', NS[host], 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `p-${host}`, 'netns', NS.lan);
+    ip('-n', NS.lan, 'link', 'set', `p-${host}`, 'master', 'br0');
+    ip('-n', NS.lan, 'link', 'set', `p-${host}`, 'up');
+    ip('-n', NS[host], 'addr', 'add', `${ADDR[host]}/24`, 'dev', 'eth0');
+    ip('-n', NS[host], 'link', 'set', 'eth0', 'up');
+    ip('-n', NS[host], 'link', 'set', 'lo', 'up');
+  }
+  for (const host of NS_HOSTS) netnsIno[host] = execFileSync('ip', ['netns', 'exec', NS[host], 'readlink', '/proc/self/ns/net'], { encoding: 'utf8' }).trim();
+  for (const host of NODES) {
+    // held open for the whole run: the fence agent enters the namespace through this fd, which
+    // every mount namespace sees (the nodes' private /run hides /run/netns)
+    const fd = openSync(`/run/netns/${NS[host]}`, 'r');
+    netnsPath[host] = `/proc/${process.pid}/fd/${fd}`;
+  }
+}
+
+/** Every process in `host`'s network namespace (its whole "host"), walked from /proc. */
+function pidsOf(host: NodeName | 'c'): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/ns/net`) === netnsIno[host]) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function killHost(host: NodeName | 'c'): void {
+  for (const pid of pidsOf(host)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+/**
+ * Ends everything in the namespaces (IPaddr2's send_arp runs detached, outside any tree this
+ * script started) and then what it started, and waits until the namespaces are empty, so the
+ * next trial's daemons find their abstract sockets free.
+ */
+async function clearHosts(): Promise<void> {
+  for (const host of ['a', 'b', 'c'] as const) killHost(host);
+  await killAll();
+  await waitFor(() => (['a', 'b', 'c'] as const).every((h) => pidsOf(h).length === 0), 5000, 50);
+}
+
+const COROSYNC_CONF = `totem {
+  version: 2
+  cluster_name: calib
+  transport: knet
+  crypto_cipher: none
+  crypto_hash: none
+  token: ${SETTINGS.tokenMs}
+}
+logging {
+  to_stderr: yes
+  to_logfile: no
+  to_syslog: no
+  timestamp: hires
+}
+quorum {
+  provider: corosync_votequorum
+  two_node: 1
+}
+nodelist {
+${NODES.map((n, i) => `  node {\n    name: ${n}\n    nodeid: ${i + 1}\n    ring0_addr: ${ADDR[n]}\n  }`).join('\n')}
+}
+`;
+
+function cibXml(dir: string): string {
+  const fence = (n: NodeName) => `      <primitive id="fence-${n}" class="stonith" type="fence_dummy">
+        <instance_attributes id="fence-${n}-i">
+          <nvpair id="fence-${n}-h" name="pcmk_host_list" value="${n}"/>
+          <nvpair id="fence-${n}-d" name="calib_dir" value="${dir}"/>
+        </instance_attributes>
+      </primitive>`;
+  return `<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="o-stonith" name="stonith-enabled" value="true"/>
+        <nvpair id="o-name" name="cluster-name" value="calib"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources>
+${NODES.map(fence).join('\n')}
+      <primitive id="vip" class="ocf" provider="heartbeat" type="IPaddr2">
+        <instance_attributes id="vip-i">
+          <nvpair id="vip-ip" name="ip" value="${VIP}"/>
+          <nvpair id="vip-m" name="cidr_netmask" value="24"/>
+          <nvpair id="vip-n" name="nic" value="eth0"/>
+        </instance_attributes>
+        <operations><op id="vip-mon" name="monitor" interval="10s"/></operations>
+      </primitive>
+    </resources>
+    <constraints>
+      <rsc_location id="vip-prefers-a" rsc="vip" node="a" score="100"/>
+    </constraints>
+  </configuration>
+  <status/>
+</cib>
+`;
+}
+
+const HACLUSTER = { uid: Number(execFileSync('id', ['-u', 'hacluster'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'hacluster'], { encoding: 'utf8' })) };
+
+/** A node's directories (fresh each trial) and the shell that mounts them and starts its stack. */
+function nodeLauncher(dir: string, host: NodeName): string[] {
+  const d = join(dir, host);
+  const sub = (p: string) => join(d, p);
+  for (const p of ['etc', 'var-lib-corosync', 'var-lib-pacemaker/cib', 'var-lib-pacemaker/pengine', 'var-lib-pacemaker/blackbox', 'var-lib-pacemaker/cores', 'log-pacemaker', 'run/crm', 'run/resource-agents']) mkdirSync(sub(p), { recursive: true });
+  writeFileSync(sub('etc/corosync.conf'), COROSYNC_CONF);
+  writeFileSync(sub('var-lib-pacemaker/cib/cib.xml'), cibXml(dir), { mode: 0o600 });
+  for (const p of ['var-lib-pacemaker', 'var-lib-pacemaker/cib', 'var-lib-pacemaker/pengine', 'var-lib-pacemaker/blackbox', 'var-lib-pacemaker/cores', 'var-lib-pacemaker/cib/cib.xml', 'log-pacemaker', 'run/crm']) chownSync(sub(p), HACLUSTER.uid, HACLUSTER.gid);
+  chmodSync(sub('var-lib-pacemaker/cib'), 0o750);
+  const script = [
+    'set -e',
+    `hostname ${host}`,
+    `mount --bind ${sub('etc')} /etc/corosync`,
+    `mount --bind ${sub('var-lib-corosync')} /var/lib/corosync`,
+    `mount --bind ${sub('var-lib-pacemaker')} /var/lib/pacemaker`,
+    `mount --bind ${sub('log-pacemaker')} /var/log/pacemaker`,
+    `mount --bind ${sub('run')} /run`,
+    'mount -t tmpfs tmpfs /dev/shm',
+    `mount --bind ${join(dir, 'fence-agent')} /usr/sbin/fence_dummy`,
+    'corosync -f &',
+    // pacemakerd retries its CMAP connection for 5 s; give corosync a head start
+    'sleep 1',
+    'PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logfacility=none pacemakerd -f &',
+    'wait',
+  ].join('\n');
+  return ['netns', 'exec', NS[host], 'nice', '-n', '-15', 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', script];
+}
+
+/** A log line's own timestamp ("Dec 05 18:03:15.591 ..."), as ms since the epoch (this machine's zone). */
+function stampOf(line: string, nearMs: number): number | undefined {
+  const m = /^(\w{3}) (\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3})/.exec(line);
+  if (!m) return undefined;
+  const near = new Date(nearMs);
+  const t = new Date(near.getFullYear(), near.getMonth(), near.getDate(), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])).getTime();
+  // a line from just before or after midnight
+  if (t - nearMs > 12 * 3600_000) return t - 86_400_000;
+  if (nearMs - t > 12 * 3600_000) return t + 86_400_000;
+  return t;
+}
+
+interface Stamped {
+  ms: number;
+  text: string;
+}
+
+function readStamped(path: string, nearMs: number): Stamped[] {
+  if (!existsSync(path)) return [];
+  const out: Stamped[] = [];
+  for (const text of readFileSync(path, 'utf8').split('\n')) {
+    const ms = stampOf(text, nearMs);
+    if (ms !== undefined) out.push({ ms, text });
+  }
+  return out;
+}
+
+async function trial(index: number, rng: () => number): Promise<Record<string, unknown>> {
+  try {
+    return await runTrial(index, rng);
+  } finally {
+    await clearHosts();
+  }
+}
+
+async function runTrial(index: number, rng: () => number): Promise<Record<string, unknown>> {
+  const dir = tempDir(`calib-pcmk-${index}-`);
+  chmodSync(dir, 0o755);
+  copyFileSync(join(dirname(), 'lib', 'fence-ns-agent.pl'), join(dir, 'fence-agent'));
+  chmodSync(join(dir, 'fence-agent'), 0o755);
+  for (const host of NODES) {
+    writeFileSync(join(dir, `target-${host}.ino`), netnsIno[host] + '\n');
+    writeFileSync(join(dir, `target-${host}.ns`), netnsPath[host] + '\n');
+  }
+  // a fenced host's interface is down: bring both up for the new trial
+  for (const host of NODES) ip('-n', NS[host], 'link', 'set', 'eth0', 'up');
+  const pcmkLog = (host: NodeName) => join(dir, host, 'log-pacemaker', 'pacemaker.log');
+  const csLog = (host: NodeName) => join(dir, `stack-${host}.log`);
+
+  for (const host of NODES) start(`service-${host}`, 'ip', ['netns', 'exec', NS[host], 'nice', '-n', '-15', process.execPath, '-e', TCP_ECHO_SERVICE, host, String(PORT)], join(dir, `svc-${host}.log`));
+  // a alone first, until it has elected itself DC (after dc-deadtime), then b joins it: the DC is
+  // `a`, as in the model (started together, either may win: the election compares CPU time used)
+  const t0 = nowMs();
+  start('stack-a', 'ip', nodeLauncher(dir, 'a'), csLog('a'));
+  const aIsDc = () => readStamped(pcmkLog('a'), t0).some((l) => /S_ELECTION -> S_INTEGRATION/.test(l.text));
+  if (!(await waitFor(aIsDc, 60_000, 200))) throw new SetupError('a did not become DC within 60 s');
+  start('stack-b', 'ip', nodeLauncher(dir, 'b'), csLog('b'));
+  const vipOnA = () => readStamped(pcmkLog('a'), t0).some((l) => /Result of start operation for vip on a: ok/.test(l.text));
+  // dc-deadtime (20 s) passes before the first election, then the first transition starts the VIP
+  if (!(await waitFor(vipOnA, 60_000, 200))) throw new SetupError('the VIP did not start on a within 60 s');
+
+  const sent = new Map<number, number>();
+  const replies: { seq: number; host: string; ms: number }[] = [];
+  const failures: { seq: number; ms: number; reason: string }[] = [];
+  start(
+    'client',
+    'ip',
+    ['netns', 'exec', NS.c, 'nice', '-n', '-15', process.execPath, '-e', TCP_ECHO_CLIENT, VIP, String(PORT), String(SETTINGS.requestsPerSecond), String(SETTINGS.requestTimeoutMs)],
+    join(dir, 'client.log'),
+    {
+      onLine: (text) => {
+        const [kind, seq, a, b, reason] = text.split(' ');
+        if (kind === 'S') sent.set(Number(seq), Number(a));
+        else if (kind === 'R') replies.push({ seq: Number(seq), host: a, ms: Number(b) });
+        else if (kind === 'F') failures.push({ seq: Number(seq), ms: Number(a), reason: [b, reason].filter(Boolean).join(' ') });
+      },
+    },
+  );
+  if (!(await waitFor(() => replies.some((r) => r.host === 'a'), 10_000, 20))) throw new SetupError('the client was not served by a');
+  const [lo, hi] = SETTINGS.faultWindowMs;
+  await sleep(lo + rng() * (hi - lo));
+
+  // the PIDs first, then the fault's time and the kills at once (walking /proc takes a while)
+  const victims = pidsOf('a');
+  const faultAtMs = nowMs();
+  for (const pid of victims) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  const servedByB = await waitFor(() => replies.some((r) => r.host === 'b' && r.ms > faultAtMs), 30_000, 50);
+  await sleep(SETTINGS.requestTimeoutMs + 200);
+  await clearHosts();
+
+  const near = faultAtMs;
+  const cs = readStamped(csLog('b'), near);
+  const pb = readStamped(pcmkLog('b'), near);
+  const pa = readStamped(pcmkLog('a'), near);
+  const first = (lines: Stamped[], pattern: RegExp) => lines.find((l) => l.ms >= faultAtMs - 1 && pattern.test(l.text))?.ms;
+  const fenceLog = existsSync(join(dir, 'fence.log')) ? readFileSync(join(dir, 'fence.log'), 'utf8').split('\n').filter(Boolean) : [];
+  const fenceAt = (what: string) => {
+    const line = fenceLog.find((l) => l.split(' ')[1] === what && l.split(' ')[3] === 'a');
+    return line === undefined ? undefined : Number(line.split(' ')[0]);
+  };
+  const firstFail = failures.find((f) => (sent.get(f.seq) ?? 0) >= faultAtMs || f.ms >= faultAtMs);
+  const firstServedByB = replies.find((r) => r.host === 'b' && r.ms > faultAtMs);
+  const rel = (ms: number | undefined) => (ms === undefined ? null : Math.round((ms - faultAtMs) * 10) / 10);
+  const dcBefore = [...pa.filter((l) => l.ms < faultAtMs && /S_ELECTION -> S_INTEGRATION/.test(l.text)).map(() => 'a'), ...readStamped(pcmkLog('b'), near).filter((l) => l.ms < faultAtMs && /S_ELECTION -> S_INTEGRATION/.test(l.text)).map(() => 'b')];
+  const steps: Record<string, number | null> = {
+    tokenLost: rel(first(cs, /A processor failed, forming new configuration/)),
+    membership: rel(first(cs, /A new membership .* was formed\. Members left: 1/)),
+    fenceRequested: rel(first(pb, /Requesting fencing \(reboot\) of node a/)),
+    fenceAgentDone: rel(fenceAt('done')),
+    fenced: rel(first(pb, /Operation 'reboot' targeting a by b .*: OK/)),
+    vipStartBegin: rel(first(pb, /Requesting local execution of start operation for vip on b/)),
+    vipStarted: rel(first(pb, /Result of start operation for vip on b: ok/)),
+    clientFirstFailed: rel(firstFail?.ms),
+    clientFirstServed: rel(firstServedByB?.ms),
+  };
+  return {
+    trial: index,
+    completed: servedByB && steps.vipStarted !== null && steps.fenced !== null,
+    steps,
+    dc: dcBefore.at(-1) ?? null,
+    killedPids: victims.length,
+    firstFailure: firstFail?.reason ?? null,
+    failedAttempts: failures.filter((f) => f.ms >= faultAtMs && (firstServedByB === undefined || f.ms <= firstServedByB.ms)).length,
+    lostAckedWrites: 0,
+  };
+}
+
+function dirname(): string {
+  return new URL('.', import.meta.url).pathname;
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    console.error('pacemaker: needs root (network and mount namespaces)');
+    process.exit(2);
+  }
+  for (const [tool, args] of [['corosync', ['-v']], ['pacemakerd', ['--version']], ['perl', ['-e', 'print $^V']], ['nsenter', ['--version']]] as const) {
+    if (versionOf(tool, [...args]) === 'unknown') {
+      console.error(`pacemaker: '${tool}' not found: install corosync, pacemaker, resource-agents, perl and util-linux`);
+      process.exit(2);
+    }
+  }
+  if (!existsSync('/usr/lib/ocf/resource.d/heartbeat/IPaddr2') || !existsSync('/usr/sbin/fence_dummy')) {
+    console.error('pacemaker: needs resource-agents (ocf:heartbeat:IPaddr2) and fence-agents (/usr/sbin/fence_dummy, the mount point of the harness agent)');
+    process.exit(2);
+  }
+  makeNetwork();
+  const writer = new FixtureWriter({
+    system: 'pacemaker',
+    experiment: FAULT,
+    description: {
+      'host-death': "every process of host a (the DC, running the VIP) SIGKILLed at once, its kernel alive; b fences it (namespace power-off) and starts the IPaddr2 VIP; 2 nodes + a TCP client in network namespaces on one bridge, each node in its own mount namespace",
+    }[FAULT]!,
+    versions: {
+      corosync: versionOf('corosync', ['-v']),
+      pacemaker: versionOf('pacemakerd', ['--version']),
+      'resource-agents': execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'resource-agents'], { encoding: 'utf8' }),
+      kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
+    },
+    settings: SETTINGS,
+  });
+  await recordTrials(writer, TRIALS, trial, (record, s) => `dc ${record.dc} token ${s.tokenLost} membership ${s.membership} fence req ${s.fenceRequested} fenced ${s.fenced} vip ${s.vipStarted} failed ${s.clientFirstFailed} served ${s.clientFirstServed}`);
+}
+
+await main();
+process.exit(0);
