@@ -10,8 +10,13 @@ import { pValue, ratio, spread, stepMs as ms, wholePct } from './format.ts';
 
 const five = (s: StepComparison['real']) => spread(s, ms, '**');
 
-function verdictText(step: StepComparison): string {
-  if (step.verdict === 'agrees') return step.mannWhitneyP < 0.01 ? 'agrees in median and p90; shapes differ (MW p < 0.01)' : 'agrees';
+/** What the verdict rests on, with the checks that could not be made at this sample size. */
+export function verdictText(step: StepComparison): string {
+  const untested = [step.medianCheck, step.p90Check].includes('untestable') ? `; ${[step.medianCheck === 'untestable' ? 'median' : '', step.p90Check === 'untestable' ? 'p90' : ''].filter(Boolean).join(' and ')} not testable at n=${step.real.n}/${step.sim.n}` : '';
+  if (step.verdict === 'agrees') {
+    const base = untested ? 'agrees in median' : step.mannWhitneyP < 0.01 ? 'agrees in median and p90; shapes differ (MW p < 0.01)' : 'agrees';
+    return base + untested;
+  }
   if (step.verdict === 'residual') return `residual${step.residual?.issue ? ` (${step.residual.issue})` : ''}`;
   return step.verdict;
 }
@@ -29,10 +34,10 @@ export function calibrationMarkdown(comparisons: readonly ExperimentComparison[]
     }
     for (const sh of c.shares) {
       const pct = (x: number) => `${wholePct(x)} %`;
-      out.push(`| ${sh.name}: ${sh.doc} | ${sh.realWith}/${sh.realTrials} (95 % CI ${pct(sh.interval[0])}-${pct(sh.interval[1])}) | ${sh.simWith}/${sh.simTrials} | | | | ${sh.verdict === 'residual' ? `residual${sh.residual?.issue ? ` (${sh.residual.issue})` : ''}` : sh.verdict} |`);
+      out.push(`| ${sh.name}: ${sh.doc} | ${sh.realWith}/${sh.realTrials} (${pct(sh.realWith / sh.realTrials)}) | ${sh.simWith}/${sh.simTrials} (${pct(sh.simWith / sh.simTrials)}) | | | | ${sh.verdict === 'residual' ? `residual${sh.residual?.issue ? ` (${sh.residual.issue})` : ''}` : sh.verdict} (Fisher p ${pValue(sh.fisherP)}) |`);
     }
     const l = c.loss;
-    out.push(`| lost acked writes | ${l.realLost} in ${l.realTrialsWithLoss}/${l.realTrials} trials | ${l.simLost} in ${l.simTrialsWithLoss}/${l.simTrials} runs | | | | ${l.verdict} |`, '');
+    out.push(`| lost acked writes | ${l.realLost} in ${l.realTrialsWithLoss}/${l.realTrials} trials | ${l.simLost} in ${l.simTrialsWithLoss}/${l.simTrials} runs | | | | ${l.verdict}${l.realLost > 0 ? ` (Fisher p ${pValue(l.fisherP)})` : ''} |`, '');
   }
   const residuals = comparisons.flatMap((c) => [
     ...c.steps.filter((s) => s.verdict === 'residual').map((s) => ({ id: c.id, name: s.step, measured: s.real.n && s.sim.n ? `median ${ms(s.real.median)} vs ${ms(s.sim.median)}, p90 ${ms(s.real.p90)} vs ${ms(s.sim.p90)}` : `real median ${ms(s.real.median)}; hasim: not run`, residual: s.residual! })),

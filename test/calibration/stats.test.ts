@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { kolmogorovSmirnov, mannWhitney, normalCdf, summarize } from '../../src/calibration/stats.ts';
+import { binomialCdf, fisherExact, kolmogorovSmirnov, mannWhitney, normalCdf, quantileInterval, summarize } from '../../src/calibration/stats.ts';
 
 describe('calibration statistics', () => {
   it('summarises a sample as min / median / p90 / max (type-7 quantiles)', () => {
@@ -52,6 +52,59 @@ describe('calibration statistics', () => {
           expect(ab).toBeLessThanOrEqual(1);
           expect(test(b, a).p).toBeCloseTo(ab, 9);
         }
+      }),
+    );
+  });
+
+  it('binomial CDF matches scipy.stats.binom.cdf', () => {
+    expect(binomialCdf(14, 20, 0.9)).toBeCloseTo(0.011253134, 8);
+    expect(binomialCdf(15, 20, 0.9)).toBeCloseTo(0.043174495, 8);
+    expect(binomialCdf(-1, 5, 0.5)).toBe(0);
+    expect(binomialCdf(5, 5, 0.5)).toBe(1);
+  });
+
+  it('quantile interval: the textbook order statistics, and no upper bound of a p90 below 36 values', () => {
+    const ranks = (n: number, q: number) => {
+      const i = quantileInterval(Array.from({ length: n }, (_, k) => k + 1), q);
+      return [i.loRank, i.hiRank, i.lo, i.hi];
+    };
+    // median of 20: X(6)..X(15) (Conover, table A3); values 1..n make rank = value
+    expect(ranks(20, 0.5)).toEqual([6, 15, 6, 15]);
+    // p90 of 20: X(15) below (P(B <= 14) = 0.011), nothing above (0.9^20 = 0.12 > 0.025)
+    expect(ranks(20, 0.9)).toEqual([15, null, 15, Infinity]);
+    // 0.9^35 = 0.02503 > 0.025: still no upper bound; 0.9^36 = 0.0225: the maximum bounds it
+    expect(ranks(35, 0.9)[1]).toBeNull();
+    expect(ranks(36, 0.9)[1]).toBe(36);
+    // the same search with scipy.stats.binom gives ranks 32 and 40 for n = 40
+    expect(ranks(40, 0.9).slice(0, 2)).toEqual([32, 40]);
+    expect(ranks(1, 0.5)).toEqual([null, null, -Infinity, Infinity]);
+  });
+
+  it('quantile interval covers the true p90 at least 95 % of the time (uniform samples of 60)', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let covered = 0;
+    for (let t = 0; t < 1000; t++) {
+      const i = quantileInterval(Array.from({ length: 60 }, rand), 0.9);
+      if (i.lo <= 0.9 && 0.9 <= i.hi) covered++;
+    }
+    expect(covered / 1000).toBeGreaterThanOrEqual(0.94);
+  });
+
+  it("Fisher's exact test matches scipy.stats.fisher_exact (two-sided)", () => {
+    expect(fisherExact(5, 20, 3, 20)).toBeCloseTo(0.694765, 6);
+    expect(fisherExact(5, 20, 15, 20)).toBeCloseTo(0.003848, 6);
+    expect(fisherExact(1, 10, 8, 10)).toBeCloseTo(0.005477, 6);
+    expect(fisherExact(3, 3, 0, 3)).toBeCloseTo(0.1, 9);
+    expect(fisherExact(0, 0, 3, 10)).toBe(1);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.nat(), fc.nat(), (n1, n2, x, y) => {
+        const a = x % (n1 + 1);
+        const b = y % (n2 + 1);
+        const p = fisherExact(a, n1, b, n2);
+        expect(p).toBeGreaterThan(0);
+        expect(p).toBeLessThanOrEqual(1);
+        expect(fisherExact(b, n2, a, n1)).toBeCloseTo(p, 9);
       }),
     );
   });

@@ -25,7 +25,7 @@ describe('calibration report', () => {
   it('a shifted hasim shows as a disagreement in both renderings', () => {
     const c = compareExperiment(experiment, fixture, sim(800));
     expect(calibrationMarkdown([c])).toMatch(/\| backupMaster \|[^\n]*\| disagrees \|/);
-    expect(calibrationHtml([c])).toContain('<td>disagrees</td>');
+    expect(calibrationHtml([c])).toMatch(/<td>disagrees[ <]/);
   });
 
   it('the HTML page is self-contained and escapes the fixture text', () => {

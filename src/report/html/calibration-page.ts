@@ -23,12 +23,12 @@ function section(c: ExperimentComparison): string {
     format: ms,
     scale: 'linear',
   });
-  const rows = c.steps.map((s) => [s.step, five(s.real), five(s.sim), ratio(s.medianRatio), pValue(s.mannWhitneyP), pValue(s.ksP), s.verdict + (s.residual ? `: ${s.residual.cause}` : '')]);
+  const rows = c.steps.map((s) => [s.step, five(s.real), five(s.sim), ratio(s.medianRatio), pValue(s.mannWhitneyP), pValue(s.ksP), s.verdict + (s.residual ? `: ${s.residual.cause}` : '') + (s.untestable.length ? ` (${s.untestable.join('; ')})` : '')]);
   for (const sh of c.shares) {
-    rows.push([`${sh.name}: ${sh.doc}`, `${sh.realWith}/${sh.realTrials} (95 % CI ${wholePct(sh.interval[0])}-${wholePct(sh.interval[1])} %)`, `${sh.simWith}/${sh.simTrials}`, '', '', '', sh.verdict + (sh.residual ? `: ${sh.residual.cause}` : '')]);
+    rows.push([`${sh.name}: ${sh.doc}`, `${sh.realWith}/${sh.realTrials} (${wholePct(sh.realWith / sh.realTrials)} %)`, `${sh.simWith}/${sh.simTrials} (${wholePct(sh.simWith / sh.simTrials)} %)`, '', '', '', `${sh.verdict} (Fisher exact p ${pValue(sh.fisherP)})` + (sh.residual ? `: ${sh.residual.cause}` : '')]);
   }
   const l = c.loss;
-  rows.push(['lost acked writes', `${l.realLost} in ${l.realTrialsWithLoss}/${l.realTrials} trials`, `${l.simLost} in ${l.simTrialsWithLoss}/${l.simTrials} runs`, '', '', '', l.verdict]);
+  rows.push(['lost acked writes', `${l.realLost} in ${l.realTrialsWithLoss}/${l.realTrials} trials`, `${l.simLost} in ${l.simTrialsWithLoss}/${l.simTrials} runs`, '', '', '', l.verdict + (l.realLost > 0 ? ` (Fisher exact p ${pValue(l.fisherP)})` : '')]);
   return [
     `<section><h2>${esc(c.id)}</h2>`,
     `<p>${esc(c.description)}</p>`,
@@ -49,7 +49,7 @@ export function calibrationHtml(comparisons: readonly ExperimentComparison[]): s
   const total = comparisons.reduce((n, c) => n + c.steps.length, 0);
   const body = [
     `<header><h1>How faithful is hasim <span class="sub">real systems against hasim</span></h1>`,
-    `<p>${agree} of ${total} calibrated steps agree (median within max(5 %, 20 ms, the 95 % half-width of the difference), p90 likewise with 10 %); the others are documented residuals.</p></header>`,
+    `<p>${agree} of ${total} calibrated steps agree (median within max(5 %, 20 ms, the 95 % order-statistic noise of the difference), p90 likewise with 10 %, a p90 that a small sample cannot bound reported as not testable; shares by Fisher's exact test at p ≥ 0.01); the others are documented residuals.</p></header>`,
     ...comparisons.map(section),
   ].join('\n');
   return htmlDocument({ title: 'hasim: calibration against the real systems', page: 'compare', body, scripts: ['common.js'] });
