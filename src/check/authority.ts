@@ -12,6 +12,7 @@
  * way from the roles declared in that scope; the default scope `''` is the whole service.
  */
 import type { Micros } from '../sim/time.ts';
+import { durableIds } from '../history/durable-log.ts';
 import type { FinalNodeState, History, Role } from '../history/history.ts';
 import { hasScopes, orderScopes, scopeOf } from './scopes.ts';
 
@@ -64,7 +65,7 @@ export interface DurableOrders {
 export function durableOrders(history: History): DurableOrders {
   const scopes = hasScopes(history) ? orderScopes(history) : undefined;
   /** Per scope: the authority's durable order ids, or null when the scope has no authority. */
-  const durableIn = new Map<string, Set<string> | null>();
+  const durableIn = new Map<string, { has(id: string): boolean } | null>();
   const scopeOfOrder = (orderId: string) => scopes?.get(orderId) ?? '';
   return {
     scopeOfOrder,
@@ -72,7 +73,7 @@ export function durableOrders(history: History): DurableOrders {
       const scope = scopeOfOrder(orderId);
       if (!durableIn.has(scope)) {
         const authority = authoritativeNode(history, scope);
-        durableIn.set(scope, authority ? new Set(authority.durableOrderIds) : null);
+        durableIn.set(scope, authority ? durableIds(authority.durableLog) : null);
       }
       const ids = durableIn.get(scope)!;
       return ids === null ? null : ids.has(orderId);

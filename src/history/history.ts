@@ -9,6 +9,7 @@
  * records faults, node state changes, fencing actions and VIP moves.
  */
 import type { Micros } from '../sim/time.ts';
+import type { DurableLog } from './durable-log.ts';
 
 export type NodeState = 'up' | 'paused' | 'crashed' | 'off';
 
@@ -77,8 +78,11 @@ export type EventOf<T extends HistoryEventType> = Extract<HistoryEvent, { type: 
 export interface FinalNodeState {
   node: string;
   state: NodeState;
-  /** The order ids in the node's durable log, in log order. */
-  durableOrderIds: string[];
+  /**
+   * The node's durable log: its order ids in log order, compact (see `durable-log.ts`: a
+   * prefix the design compacted is kept as a set and prefix hashes).
+   */
+  durableLog: DurableLog;
   /** The last role the node declared (undefined if it never did), and its epoch. */
   lastRole?: Role;
   lastEpoch?: number;

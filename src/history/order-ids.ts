@@ -95,6 +95,15 @@ export class OrderIdSet implements Iterable<string> {
     return true;
   }
 
+  /** A copy that shares nothing with this set (a snapshot another node restores). */
+  clone(): OrderIdSet {
+    const copy = new OrderIdSet();
+    for (const [prefix, bits] of this.byPrefix) copy.byPrefix.set(prefix, { prefix, words: bits.words.slice(), count: bits.count });
+    for (const id of this.other) copy.other.add(id);
+    copy.total = this.total;
+    return copy;
+  }
+
   clear(): void {
     this.byPrefix.clear();
     this.other.clear();

@@ -4,11 +4,20 @@
  * write is never durable before an earlier one). A process crash loses what was not yet
  * durable; a disk failure loses everything and refuses I/O until the disk is replaced; a full
  * disk refuses appends; a slow disk multiplies fsync latency.
+ *
+ * A design may compact its log (raft after a snapshot, as etcd does): `compact(n)` folds the
+ * first n durable entries into a `FoldedLog` (their ids as a set, a count, prefix hashes), so
+ * a long run keeps no object per order for them. Positions stay absolute: `length` and
+ * `durableLength` count folded entries, and `entries` holds only the entries after the folded
+ * prefix (entries[i] is position `compactedLength + i`; a design that never compacts sees its
+ * whole log there). `snapshot(n)` freezes the first n entries' folded form and `restore` makes
+ * it a disk's whole log (raft's MsgSnap to a follower too far behind).
  */
 import type { Rng } from '../sim/rng.ts';
 import type { Sampler } from '../sim/distributions.ts';
 import type { Simulator } from '../sim/simulator.ts';
 import type { Micros } from '../sim/time.ts';
+import { FoldedLog, type DurableLog } from '../history/durable-log.ts';
 
 /** One log entry. `orderId` is what invariants read; `term` and the rest are the design's. */
 export interface DiskEntry {
@@ -25,15 +34,28 @@ interface PendingAppend {
   generation: number;
   callbacks: number;
   entry: DiskEntry;
-  /** 1-based position of the entry in the log. */
+  /** 1-based position of the entry in the whole log (folded entries included). */
   index: number;
   done: WriteDone | undefined;
 }
 
+/** The first entries of a log in folded form, frozen: what a snapshot carries. */
+export interface DiskSnapshot {
+  /** How many entries it stands for. */
+  readonly length: number;
+  /** The last of them (its `term` is raft's snapshot term), undefined when empty. */
+  readonly last: DiskEntry | undefined;
+  readonly folded: FoldedLog;
+}
+
 export class Disk {
-  /** Entries in log order: durable ones first, then those still waiting for fsync. */
+  /** Entries after the folded prefix, in log order: durable ones first, then those still waiting for fsync. */
   private log: DiskEntry[] = [];
-  /** How many leading entries of `log` are durable. */
+  /** The compacted prefix: positions 0..folded.length - 1 (all durable). */
+  private folded = new FoldedLog();
+  /** The last folded entry (raft reads its term), undefined when nothing is folded. */
+  private lastFolded: DiskEntry | undefined;
+  /** How many leading entries of the whole log (folded ones included) are durable. */
   private durableCount = 0;
   private kv = new Map<string, unknown>();
   private durableKv = new Map<string, unknown>();
@@ -90,13 +112,32 @@ export class Disk {
     this.slowFactorNow /= factor;
   }
 
-  /** Entries the process can read: durable plus written-but-not-yet-fsynced (page cache). */
+  /**
+   * Entries the process can read, after the folded prefix: durable plus written-but-not-yet-
+   * fsynced (page cache). entries[i] is at position `compactedLength + i`.
+   */
   get entries(): readonly DiskEntry[] {
     return this.log;
   }
 
+  /** The whole log's length, folded entries included. */
   get length(): number {
-    return this.log.length;
+    return this.folded.length + this.log.length;
+  }
+
+  /** How many leading entries are folded (compacted): `entries` starts after them. */
+  get compactedLength(): number {
+    return this.folded.length;
+  }
+
+  /** The last folded entry, undefined when nothing is folded. */
+  get lastCompacted(): DiskEntry | undefined {
+    return this.lastFolded;
+  }
+
+  /** The entry at `position` (from 0), undefined when folded or past the end. */
+  entryAt(position: number): DiskEntry | undefined {
+    return this.log[position - this.folded.length];
   }
 
   /** How many leading entries survive a crash (a replica acks this prefix without copying it). */
@@ -104,27 +145,66 @@ export class Disk {
     return this.durableCount;
   }
 
-  /** Entries that survive a crash. */
+  /** Unfolded entries that survive a crash (all of them when nothing is folded). */
   durableEntries(): DiskEntry[] {
-    return this.log.slice(0, this.durableCount);
+    return this.log.slice(0, this.durableCount - this.folded.length);
+  }
+
+  /** What survives a crash, as the checks read it after the run. */
+  durableLog(): DurableLog {
+    return { length: this.durableCount, folded: this.folded, tail: this.durableEntries().map((e) => e.orderId) };
+  }
+
+  /**
+   * Folds the first `upTo` entries (durable ones only: a crash never undoes a compaction),
+   * keeping their ids as a set and their order as prefix hashes, and drops their objects.
+   */
+  compact(upTo: number): void {
+    const n = Math.min(upTo, this.durableCount) - this.folded.length;
+    if (n <= 0) return;
+    for (let i = 0; i < n; i++) this.folded.add(this.log[i].orderId);
+    this.lastFolded = this.log[n - 1];
+    this.log = this.log.slice(n);
+  }
+
+  /** The first `upTo` entries (at most the whole log) in folded form, frozen. */
+  snapshot(upTo: number): DiskSnapshot {
+    const length = Math.max(this.folded.length, Math.min(upTo, this.length));
+    const folded = new FoldedLog(this.folded);
+    for (let i = 0; i < length - this.folded.length; i++) folded.add(this.log[i].orderId);
+    return { length, last: length > this.folded.length ? this.log[length - this.folded.length - 1] : this.lastFolded, folded };
+  }
+
+  /**
+   * The whole log becomes the snapshot's entries (raft's restore: everything the node had is
+   * replaced). Durable at once: etcd fsyncs a received snapshot before applying it
+   * (etcdserver/raft.go `storage.SaveSnap`), which hasim does not time. In-flight fsyncs of the
+   * replaced entries find them gone and make nothing durable; their callbacks still run.
+   */
+  restore(snapshot: DiskSnapshot): void {
+    if (this.failed) return;
+    this.folded = new FoldedLog(snapshot.folded);
+    this.lastFolded = snapshot.last;
+    this.log = [];
+    this.durableCount = snapshot.length;
   }
 
   /** Appends an entry; `done(true)` once durable, `done(false)` at once if the disk refuses. */
   append(entry: DiskEntry, done?: WriteDone): void {
-    if (this.failed || this.full || this.log.length >= this.capacityEntries) {
+    if (this.failed || this.full || this.length >= this.capacityEntries) {
       if (done) this.sim.after(0, done, false);
       return;
     }
     this.log.push(entry);
     // the hot path of every order: the append rides as its event's argument, no closures
-    const append: PendingAppend = { generation: this.generation, callbacks: this.callbackGeneration, entry, index: this.log.length, done };
+    const append: PendingAppend = { generation: this.generation, callbacks: this.callbackGeneration, entry, index: this.length, done };
     this.sim.at(this.fsyncDoneAt(), this.appendDurable, append);
   }
 
   private readonly appendDurable = (append: PendingAppend): void => {
     if (append.generation !== this.generation) return;
     // after a truncate another entry may sit at this position: its own fsync makes it durable
-    if (append.index > this.durableCount && this.log[append.index - 1] === append.entry) this.durableCount = append.index;
+    if (append.index > this.durableCount && this.entryAt(append.index - 1) === append.entry) this.durableCount = append.index;
     if (append.callbacks === this.callbackGeneration) append.done?.(true);
   };
 
@@ -134,7 +214,7 @@ export class Disk {
    * `flush` made it durable. Returns false if the disk refuses the write.
    */
   write(entry: DiskEntry): boolean {
-    if (this.failed || this.full || this.log.length >= this.capacityEntries) return false;
+    if (this.failed || this.full || this.length >= this.capacityEntries) return false;
     this.log.push(entry);
     return true;
   }
@@ -145,18 +225,18 @@ export class Disk {
       if (done) this.sim.after(0, done, false);
       return;
     }
-    const upTo = this.log.length;
-    const last = this.log[upTo - 1];
+    const upTo = this.length;
+    const last = this.entryAt(upTo - 1);
     this.afterFsync(() => {
-      if (upTo > this.durableCount && this.log[upTo - 1] === last) this.durableCount = upTo;
+      if (upTo > this.durableCount && last !== undefined && this.entryAt(upTo - 1) === last) this.durableCount = upTo;
     }, done);
   }
 
-  /** Drops entries from `index` on (Raft's conflict truncation); durable at once. */
+  /** Drops entries from position `index` on (Raft's conflict truncation); durable at once. Folded entries stay. */
   truncate(index: number): void {
-    if (index >= this.log.length) return;
-    this.log.length = Math.max(0, index);
-    this.durableCount = Math.min(this.durableCount, this.log.length);
+    if (index >= this.length) return;
+    this.log.length = Math.max(0, index - this.folded.length);
+    this.durableCount = Math.min(this.durableCount, this.length);
   }
 
   /** Writes a key durably after fsync (votes, terms). */
@@ -205,7 +285,7 @@ export class Disk {
   /** The host died (power loss, kernel panic): what was not fsynced, page cache included, is gone. */
   crash(): void {
     this.generation++;
-    this.log.length = this.durableCount;
+    this.log.length = this.durableCount - this.folded.length;
     this.kv = new Map(this.durableKv);
     this.lastDurableAt = this.sim.now;
   }
@@ -215,6 +295,8 @@ export class Disk {
     if (++this.failures > 1) return;
     this.generation++;
     this.log = [];
+    this.folded = new FoldedLog();
+    this.lastFolded = undefined;
     this.durableCount = 0;
     this.kv = new Map();
     this.durableKv = new Map();

@@ -313,7 +313,7 @@ export class World {
       const final: FinalNodeState = {
         node: id,
         state: node.state,
-        durableOrderIds: node.disk.durableEntries().map((e) => e.orderId),
+        durableLog: node.disk.durableLog(),
         lastRole: role?.role,
         lastEpoch: role?.epoch,
       };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { convergence } from '../../src/check/convergence.ts';
+import { CHECKPOINT_ENTRIES, FoldedLog } from '../../src/history/durable-log.ts';
 import type { FinalNodeState, HistoryEvent, Role } from '../../src/history/history.ts';
 import { acked, final, history, ms, role } from './helpers.ts';
 
@@ -70,5 +71,51 @@ describe('convergence with scopes (a shared standby holds every shard)', () => {
     const violations = convergence.check(history(events, finals(['x2', 'y1', 'y2'])));
     expect(violations).toHaveLength(1);
     expect(violations[0].detail).toBe('shard1: s diverges from a1 at log position 0: x2 vs x1 (logs of 1 and 2 orders)');
+  });
+});
+
+describe('convergence over compacted logs (folded prefixes)', () => {
+  const K = CHECKPOINT_ENTRIES;
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `c1-${i}`);
+  /** A final state whose first `folded` entries are folded, as a compacting disk leaves them. */
+  const foldedFinal = (node: string, log: string[], folded: number, lastRole: Role): FinalNodeState => {
+    const f = new FoldedLog();
+    for (const id of log.slice(0, folded)) f.add(id);
+    return { ...final(node, 'up', [], lastRole, 1), durableLog: { length: log.length, folded: f, tail: log.slice(folded) } };
+  };
+  const check = (a: FinalNodeState, b: FinalNodeState) => convergence.check(history(declared, frame([a, b])));
+
+  it('accepts equal logs folded at different points, and a replica lagging inside the other fold', () => {
+    const log = ids(5 * K + 30);
+    expect(check(foldedFinal('a', log, 4 * K + 7, 'primary'), foldedFinal('b', log, 2 * K + 1, 'standby'))).toEqual([]);
+    expect(check(foldedFinal('a', log, 4 * K + 7, 'primary'), foldedFinal('b', log.slice(0, 3 * K + 100), 2 * K, 'standby'))).toEqual([]);
+    expect(check(foldedFinal('a', log.slice(0, 3 * K), K, 'primary'), foldedFinal('b', log, 4 * K, 'standby'))).toEqual([]);
+  });
+
+  it('catches a swap inside both folds, by the range of positions it lies in', () => {
+    const log = ids(4 * K);
+    const swapped = log.slice();
+    [swapped[K + 10], swapped[K + 11]] = [swapped[K + 11], swapped[K + 10]];
+    expect(check(foldedFinal('a', log, 3 * K, 'primary'), foldedFinal('b', swapped, 3 * K + 5, 'standby')).map((v) => v.detail)).toEqual([
+      `b diverges from a within log positions ${K}-${2 * K - 1}, compacted (logs of ${4 * K} and ${4 * K} orders)`,
+    ]);
+  });
+
+  it('catches a divergence past one fold at its exact position', () => {
+    const log = ids(3 * K);
+    const other = log.slice();
+    other[2 * K + 3] = 'x-1';
+    expect(check(foldedFinal('a', log, 2 * K, 'primary'), foldedFinal('b', other, K, 'standby')).map((v) => v.detail)).toEqual([
+      `b diverges from a at log position ${2 * K + 3}: x-1 vs c1-${2 * K + 3} (logs of ${3 * K} and ${3 * K} orders)`,
+    ]);
+  });
+
+  it('catches a lagging replica holding an order the other folded log lacks', () => {
+    const log = ids(4 * K);
+    const lagging = log.slice(0, 2 * K + 50);
+    lagging[2 * K + 20] = 'x-7';
+    expect(check(foldedFinal('a', log, 3 * K, 'primary'), foldedFinal('b', lagging, 2 * K, 'standby')).map((v) => v.detail)).toEqual([
+      `b diverges from a within log positions ${2 * K}-${2 * K + 49}, compacted (logs of ${2 * K + 50} and ${4 * K} orders)`,
+    ]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { FinalNodeState, History, HistoryEvent, NodeState, Role } from '../../src/history/history.ts';
 import { MS, type Micros } from '../../src/sim/time.ts';
+import { durableLogOf } from '../../src/history/durable-log.ts';
 
 export const ms = (millis: number): Micros => Math.round(millis * MS);
 
@@ -56,5 +57,5 @@ export function unserved(orderId: string, atMs: number, kind: 'fail' | 'info' = 
 }
 
 export function final(node: string, state: NodeState, durableOrderIds: string[], lastRole?: Role, lastEpoch?: number): FinalNodeState {
-  return { node, state, durableOrderIds, lastRole, lastEpoch };
+  return { node, state, durableLog: durableLogOf(durableOrderIds), lastRole, lastEpoch };
 }

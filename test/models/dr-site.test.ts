@@ -20,6 +20,7 @@ import { simulate, type RunResult } from '../../src/campaign/simulate.ts';
 import type { Schedule } from '../../src/faults/schedule.ts';
 import design from '../../models/dr-site.ts';
 import { faultSchedule } from './fault-schedule.ts';
+import { unfoldedIds } from '../../src/history/durable-log.ts';
 
 const SECOND = 1_000_000;
 
@@ -46,7 +47,7 @@ describe('dr-site: a quiet run', () => {
     const r = run([], {}, '30s', '10s');
     expect(r.violations).toEqual([]);
     expect(promotions(r).map((p) => p.node)).toEqual(['p1']);
-    const logs = Object.fromEntries(r.history.final.map((f) => [f.node, f.durableOrderIds.length]));
+    const logs = Object.fromEntries(r.history.final.map((f) => [f.node, f.durableLog.length]));
     expect(logs.p2).toBe(logs.p1);
     expect(logs.d1).toBeGreaterThan(logs.p1 - 10);
   });
@@ -56,7 +57,7 @@ describe('dr-site: two DR standbys', () => {
   it('feeds both, and after a DC loss the promoted one replicates to the other like a local pair', () => {
     const r = run(['{ at: 20s, kind: dc-down, target: dc:dc1 }'], { drStandbys: 2, drDetectionTimeout: '10s', promotionDelay: '10s' }, '60s');
     expect(promotions(r).filter((p) => p.time > 0).map((p) => p.node)).toEqual(['d1']);
-    const logs = Object.fromEntries(r.history.final.map((f) => [f.node, f.durableOrderIds]));
+    const logs = Object.fromEntries(r.history.final.map((f) => [f.node, unfoldedIds(f.durableLog)]));
     expect(logs.d2).toEqual(logs.d1);
     expect(violated(r, 'convergence')).toEqual([]);
   });

@@ -26,7 +26,7 @@ describe('hot-standby-sync', () => {
   it('after a primary crash the promoted standby holds every order the old primary acked; async loses its unshipped tail', () => {
     const missingOnB = (design: typeof sync | typeof naive, seed: number, params: Record<string, unknown> = {}) => {
       const result = run(design, crash, seed, params);
-      const onB = new Set(result.history.final.find((f) => f.node === 'b')!.durableOrderIds);
+      const onB = new Set(result.history.final.find((f) => f.node === 'b')!.durableLog.tail);
       return eventsOf(result, 'ack-sent').filter((e) => e.node === 'a' && e.time < 10 * SECOND && !onB.has(e.orderId)).length;
     };
     for (const seed of [1, 2, 3]) expect(missingOnB(sync, seed), `sync seed ${seed}`).toBe(0);

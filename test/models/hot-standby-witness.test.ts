@@ -76,7 +76,7 @@ describe('hot-standby-witness', () => {
     const a = r.history.final.find((f) => f.node === 'a')!;
     const b = r.history.final.find((f) => f.node === 'b')!;
     expect(a.lastRole).toBe('standby');
-    expect(b.durableOrderIds.slice(0, a.durableOrderIds.length)).toEqual(a.durableOrderIds);
+    expect(b.durableLog.tail.slice(0, a.durableLog.length)).toEqual(a.durableLog.tail);
   });
 
   it('a deadlocked primary stops renewing its lease (renewal runs on the service\'s own thread) and is replaced: no gray failure', () => {

@@ -56,7 +56,8 @@ export function effectsOf(r: RunResult, node: string, from: Micros): string[] {
 export function exchangeExactlyOnceProblems(r: RunResult): string[] {
   const authority = authoritativeNode(r.history);
   if (!authority) return ['no authoritative log'];
-  const committed = new Set(authority.durableOrderIds.filter((id) => !id.startsWith('(no-op')));
+  const log = authority.durableLog;
+  const committed = new Set([...log.folded.ids, ...log.tail].filter((id) => !id.startsWith('(no-op')));
   const accepted = new Map<string, number>();
   for (const e of r.history.events) if (e.type === 'exchange' && e.accepted) accepted.set(e.orderId, (accepted.get(e.orderId) ?? 0) + 1);
   const problems: string[] = [];

@@ -27,7 +27,7 @@ describe('raft learners', () => {
     const roles = r.history.events.filter((e) => e.type === 'role' && e.node === 'learner1').map((e) => (e.type === 'role' ? e.role : ''));
     expect(roles.every((role) => role === 'follower')).toBe(true);
     expect(leaderDeclarations(r).map((d) => d.node)).not.toContain('learner1');
-    const final = Object.fromEntries(r.history.final.map((f) => [f.node, f.durableOrderIds.length]));
+    const final = Object.fromEntries(r.history.final.map((f) => [f.node, f.durableLog.length]));
     expect(final.learner1).toBeGreaterThan(3000);
     expect(final.learner1).toBeGreaterThanOrEqual(Math.min(final.n2, final.n3) - 50);
   });

@@ -18,7 +18,7 @@ describe('redis-sentinel in steady state', () => {
     expect(invariants(r)).toEqual([]);
     expect(promotions(r).map((e) => e.node)).toEqual(['redis1']);
     expect(r.metrics.lostAcked).toBe(0);
-    const final = Object.fromEntries(r.history.final.map((f) => [f.node, f.durableOrderIds.length]));
+    const final = Object.fromEntries(r.history.final.map((f) => [f.node, f.durableLog.length]));
     expect(final.redis2).toBe(final.redis1);
     expect(final.redis3).toBe(final.redis1);
   });
