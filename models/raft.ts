@@ -37,7 +37,12 @@
  * ignore the lease; see `raft-transfer.ts`), so a planned restart of the leader costs a round
  * trip or two instead of an election timeout. A follower just exits.
  *
- * Left out: snapshots and log compaction, membership changes (joint consensus, promoting a
+ * Log compaction and snapshots (`raft-snapshots.ts`): every `snapshotCount` applied entries a
+ * node snapshots and compacts its log to `snapshotCatchUpEntries` before the snapshot; a
+ * follower that needs compacted entries gets the leader's snapshot (MsgSnap), so a long run's
+ * logs stay bounded.
+ *
+ * Left out: membership changes (joint consensus, promoting a
  * learner), ReadIndex and lease reads, operator-requested leadership transfer (`etcdctl
  * move-leader`; only the one on shutdown), and flow control beyond the batch size.
  *
@@ -78,6 +83,9 @@
  * - nodes up to 7 and learners: etcd docs (faq): "an etcd cluster probably should have no more
  *   than seven nodes"; etcd docs, "Learner" (v3.4+): a learner "does not vote" and is not counted
  *   in the quorum;
+ * - snapshotCount 100,000 and snapshotCatchUpEntries 5,000: etcd v3.5 `DefaultSnapshotCount`
+ *   and `DefaultSnapshotCatchUpEntries` (server/etcdserver/server.go, v3.5.17 lines 74 and 81;
+ *   `--snapshot-count`; v3.6 lowered the count to 10,000);
  * - restartSec 10 s: etcd's own systemd unit (contrib/systemd/etcd.service: `Restart=always`,
  *   `RestartSec=10s`) restarts a crashed etcd, and one that stopped on a disk error.
  */
@@ -120,6 +128,8 @@ export default defineDesign({
     walFsyncP99: { kind: 'duration', default: '10ms', positive: true, doc: '99th percentile of the WAL fsync latency (lognormal between the two)', source: 'etcd guidance: p99 of etcd_disk_wal_fsync_duration_seconds below 10 ms for a fast-enough disk' },
     forwardProposals: { kind: 'boolean', default: true, doc: 'a follower forwards a client request to the leader it knows (false: it refuses, naming the leader)', source: 'etcd raft.go stepFollower: MsgProp is sent on to r.lead; with no leader the proposal is dropped (ErrProposalDropped)' },
     ticker: { kind: 'enum', default: 'heartbeat', values: ['heartbeat', 'none'], doc: 'heartbeat: timeouts counted in ticks of heartbeatInterval, each node\'s ticker at its own phase (etcd); none: continuous timers (the Raft paper\'s LogCabin)', source: 'etcd: TickMs = --heartbeat-interval, HeartbeatTick 1, ElectionTicks = election-timeout / heartbeat-interval (embed/config.go, etcdserver/raft.go); etcd-io/raft raft.go tickElection/tickHeartbeat' },
+    snapshotCount: { kind: 'integer', default: 100_000, min: 1, doc: 'a member snapshots and compacts its log every this many applied entries', source: 'etcd --snapshot-count: DefaultSnapshotCount = 100000 in v3.5 (10000 from v3.6), server/etcdserver/server.go' },
+    snapshotCatchUpEntries: { kind: 'integer', default: 5_000, min: 0, doc: 'entries kept before the snapshot index for slow followers; one further behind gets the snapshot', source: 'etcd DefaultSnapshotCatchUpEntries = 5000, server/etcdserver/server.go compactRaftLog' },
     restartSec: { kind: 'duration', default: '10s', doc: 'the supervisor restarts a crashed or stopped etcd after this long', source: 'etcd contrib/systemd/etcd.service: Restart=always, RestartSec=10s' },
   },
   topology: (p) => {
@@ -154,6 +164,8 @@ export default defineDesign({
       maxInflightAppends: p.maxInflightAppends,
       restartAfterHaltUs: p.restartSec,
       forwardProposals: p.forwardProposals,
+      snapshotCount: p.snapshotCount,
+      snapshotCatchUpEntries: p.snapshotCatchUpEntries,
     }),
   // a majority of the voters must be up; every node works all the time; learners are not needed
   estimate: (p) => ({ structure: majorityOf(voterIds(p.nodes)) }),

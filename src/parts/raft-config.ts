@@ -44,6 +44,10 @@ export interface RaftConfig {
    * refusing it with a leader hint. Optional: absent means false.
    */
   forwardProposals?: boolean;
+  /** A snapshot every this many applied entries, then compaction (etcd --snapshot-count). Optional: `raft-snapshots.ts` defaults. */
+  snapshotCount?: number;
+  /** Entries kept before a snapshot's index when compacting, for slow followers (etcd SnapshotCatchUpEntries). */
+  snapshotCatchUpEntries?: number;
 }
 
 /** Whether timeouts run on a ticker (etcd) rather than continuously (tick of 1 us). */

@@ -22,9 +22,18 @@
  * with at most one fsync in flight: entries that arrive meanwhile wait for the next one. So a
  * burst of orders costs one fsync, not one each (etcdserver/raft.go `raftNode.start`: the next
  * Ready is taken only after `Advance`).
+ *
+ * Compaction (see `raft-snapshots.ts`): entries up to `compactedIndex` are folded into the
+ * disk's compact prefix, as etcd's MemoryStorage drops entries before a compaction index
+ * (etcd-io/raft storage.go `MemoryStorage.Compact`): their terms are gone but the last one's
+ * (the snapshot term), and `termAt` answers COMPACTED below it (raft's ErrCompacted). Their
+ * order ids stay known (`compactedHas`): the snapshot's state machine holds every order.
  */
-import type { Disk } from '../world/disk.ts';
+import type { Disk, DiskSnapshot } from '../world/disk.ts';
 import type { RaftEntry } from './raft-config.ts';
+
+/** `termAt` of an index folded away by compaction (etcd-io/raft: ErrCompacted). */
+export const COMPACTED = -2;
 
 export class RaftLog {
   /** Entries 1..durableIndex survive a crash. */
@@ -48,8 +57,9 @@ export class RaftLog {
   /** Builds and then maintains the orderId index (on becoming leader). */
   startIndexing(): void {
     const entries = this.disk.entries as readonly RaftEntry[];
+    const offset = this.compactedIndex + 1;
     this.indexByOrder.clear();
-    for (let i = 0; i < entries.length; i++) if (!entries[i].noop) this.indexByOrder.set(entries[i].orderId, i + 1);
+    for (let i = 0; i < entries.length; i++) if (!entries[i].noop) this.indexByOrder.set(entries[i].orderId, i + offset);
     this.indexing = true;
   }
 
@@ -66,20 +76,65 @@ export class RaftLog {
     return this.termAt(this.disk.length);
   }
 
-  /** The term of the entry at `index` (0 for index 0, -1 past the end). */
+  /** The last index folded away by compaction (0: none); entries after it are in the log. */
+  get compactedIndex(): number {
+    return this.disk.compactedLength;
+  }
+
+  /**
+   * The term of the entry at `index` (0 for index 0, -1 past the end); at the compaction index
+   * the snapshot's term, below it COMPACTED.
+   */
   termAt(index: number): number {
     if (index === 0) return 0;
-    const entry = this.disk.entries[index - 1];
+    const compacted = this.disk.compactedLength;
+    if (index <= compacted) return index === compacted ? (this.disk.lastCompacted!.term as number) : COMPACTED;
+    const entry = this.disk.entries[index - compacted - 1];
     return entry === undefined ? -1 : (entry.term as number);
   }
 
+  /** The entry at `index`, which must be above the compaction index. */
   entryAt(index: number): RaftEntry {
-    return this.disk.entries[index - 1] as RaftEntry;
+    return this.disk.entries[index - this.disk.compactedLength - 1] as RaftEntry;
   }
 
-  /** Entries from index `from` to `to` inclusive. */
+  /** Entries from index `from` to `to` inclusive (all above the compaction index). */
   slice(from: number, to: number): RaftEntry[] {
-    return this.disk.entries.slice(from - 1, to) as RaftEntry[];
+    const compacted = this.disk.compactedLength;
+    return this.disk.entries.slice(from - compacted - 1, to - compacted) as RaftEntry[];
+  }
+
+  /** Whether a compacted entry (one in the snapshot) is the order `orderId`. */
+  compactedHas(orderId: string): boolean {
+    return this.disk.compactedLength > 0 && this.disk.compactedHas(orderId);
+  }
+
+  /**
+   * Folds entries up to `index` (committed and durable: the caller's to check) into the
+   * snapshot, as etcd's `raftStorage.Compact(compacti)` after a snapshot.
+   */
+  compact(index: number): void {
+    const compacted = this.disk.compactedLength;
+    if (index <= compacted) return;
+    const entries = this.disk.entries as readonly RaftEntry[];
+    for (let i = compacted + 1; this.indexing && i <= index; i++) {
+      const e = entries[i - compacted - 1];
+      if (!e.noop && this.indexByOrder.get(e.orderId) === i) this.indexByOrder.delete(e.orderId);
+    }
+    this.disk.compact(index);
+  }
+
+  /** The first `index` entries as a snapshot (at least the compacted ones). */
+  snapshot(index: number): DiskSnapshot {
+    return this.disk.snapshot(index);
+  }
+
+  /** The whole log becomes a leader's snapshot (raft's restore), durable at once. */
+  restore(snapshot: DiskSnapshot): void {
+    this.indexByOrder.clear();
+    this.disk.restore(snapshot);
+    this.durableIndex = this.disk.durableLength;
+    this.syncedTo = this.disk.length;
   }
 
   /** The log index of an order, if the log holds it (only while indexing). */
@@ -116,8 +171,9 @@ export class RaftLog {
   /** Deletes the entry at `index` and everything after it. */
   truncateFrom(index: number): void {
     const entries = this.disk.entries as readonly RaftEntry[];
-    for (let i = index; this.indexing && i <= entries.length; i++) {
-      const e = entries[i - 1];
+    const compacted = this.disk.compactedLength;
+    for (let i = index; this.indexing && i <= this.disk.length; i++) {
+      const e = entries[i - compacted - 1];
       if (!e.noop && this.indexByOrder.get(e.orderId) === i) this.indexByOrder.delete(e.orderId);
     }
     this.disk.truncate(index - 1);

@@ -32,16 +32,18 @@ import { RaftElection } from './raft-election.ts';
 import { RaftLog } from './raft-log.ts';
 import { RaftOrderPath, type ExchangeMassStatus } from './raft-order-path.ts';
 import { RaftReplication } from './raft-replication.ts';
+import { RaftSnapshots, type InstallSnapshot } from './raft-snapshots.ts';
 import { RaftTicker } from './raft-ticker.ts';
 import { RaftTransfer } from './raft-transfer.ts';
 import { messageKinds } from '../world/messages.ts';
 
 /** What a Raft node receives: client orders, the Raft RPCs, and the exchange's status answers. */
-type RaftNodeMessage = OrderRequest | AppendEntries | AppendResponse | VoteRequest | VoteResponse | TimeoutNow | ExchangeMassStatus;
+type RaftNodeMessage = OrderRequest | AppendEntries | AppendResponse | InstallSnapshot | VoteRequest | VoteResponse | TimeoutNow | ExchangeMassStatus;
 const RAFT_NODE_MESSAGES = messageKinds<RaftNodeMessage>(
   'order',
   'raft-append',
   'raft-append-response',
+  'raft-snapshot',
   'raft-vote',
   'raft-prevote',
   'raft-vote-response',
@@ -86,6 +88,7 @@ export class RaftNode implements Actor {
   replication!: RaftReplication;
   orders!: RaftOrderPath;
   transfer!: RaftTransfer;
+  snapshots!: RaftSnapshots;
 
   constructor(
     readonly ctx: NodeContext,
@@ -119,6 +122,7 @@ export class RaftNode implements Actor {
     this.replication = new RaftReplication(this);
     this.orders = new RaftOrderPath(this);
     this.transfer = new RaftTransfer(this);
+    this.snapshots = new RaftSnapshots(this);
     this.log.onSynced = () => this.replication.onSynced();
     this.halted = false;
     this.role = 'follower';
@@ -157,6 +161,8 @@ export class RaftNode implements Actor {
         return this.replication.onAppend(from, msg);
       case 'raft-append-response':
         return this.replication.onAppendResponse(from, msg);
+      case 'raft-snapshot':
+        return this.replication.onSnapshot(from, msg);
       case 'raft-vote':
       case 'raft-prevote':
         return this.election.onVoteRequest(from, msg);
@@ -246,6 +252,7 @@ export class RaftNode implements Actor {
 
   private stopLeading(): void {
     this.log.stopIndexing();
+    this.snapshots.stopLeading();
     this.replication.stopLeading();
     this.orders.stopLeading();
   }

@@ -101,7 +101,8 @@ export class RaftOrderPath {
     if (node.transfer.transferee !== undefined) return ctx.rejectOrder(order, 'not-primary', node.transfer.transferee);
     if (!ctx.marketOpen()) return ctx.rejectOrder(order, 'market-closed');
     if (!ctx.feedUp()) return ctx.rejectOrder(order, 'no-market-data');
-    const index = node.log.indexOf(order.orderId);
+    // an order in the snapshot (compacted) was committed and applied long ago
+    const index = node.log.indexOf(order.orderId) ?? (node.log.compactedHas(order.orderId) ? node.log.compactedIndex : undefined);
     if (index === undefined) {
       if (!node.appendAsLeader({ orderId: order.orderId, term: node.term })) return;
       this.wait(order);
@@ -160,6 +161,7 @@ export class RaftOrderPath {
       for (const r of this.waitingForLease) ctx.ackOrder(r);
       this.waitingForLease = [];
     }
+    node.snapshots.afterApply(this.applied);
   }
 
   // --- reconciliation with the exchange -------------------------------------------------

@@ -23,6 +23,7 @@
  * leader's lease (`leaseValid`) and CheckQuorum read it.
  */
 import type { Micros } from '../sim/time.ts';
+import type { InstallSnapshot } from './raft-snapshots.ts';
 import type { TimerHandle } from '../world/actor.ts';
 import { electionTimeoutUs, leaseUs, type AppendEntries, type AppendResponse, type RaftEntry } from './raft-config.ts';
 import { commitIndexFor } from './raft-log.ts';
@@ -170,6 +171,14 @@ export class RaftReplication {
   private sendAppend(p: Progress, heartbeat: boolean): void {
     const node = this.node;
     const log = node.log;
+    if (p.next - 1 < log.compactedIndex && !node.snapshots.pending(p.id)) {
+      // the entries it needs are compacted: it gets the snapshot, and appends to it pause
+      p.next = node.snapshots.send(p.id) + 1;
+      p.probing = true;
+      p.probeSent = true;
+      p.inflight.length = 0;
+      return;
+    }
     const last = log.lastIndex;
     // a probe already in flight is not repeated with its entries: an empty one finds the match;
     // entries go only in a Ready (not during the leader's fsync) and within the inflight window
@@ -205,6 +214,7 @@ export class RaftReplication {
     p.heardAt = node.ctx.monotonic();
     if (m.sentAt > p.answeredSentAt) p.answeredSentAt = m.sentAt;
     if (m.success) {
+      node.snapshots.answered(from);
       if (m.durableIndex > p.match) p.match = m.durableIndex;
       const inflight = p.inflight;
       let freed = 0;
@@ -228,6 +238,7 @@ export class RaftReplication {
 
   /** A refusal: probe from where the follower's log can match. False if the refusal is stale. */
   private backOff(p: Progress, rejectedIndex: number, hintIndex: number): boolean {
+    if (this.node.snapshots.pending(p.id)) return false; // it lacks what the snapshot brings
     if (p.probing ? rejectedIndex !== p.next - 1 : rejectedIndex <= p.match) return false;
     p.probing = true;
     p.probeSent = false;
@@ -261,17 +272,45 @@ export class RaftReplication {
     }
     if (m.sentAt > this.latestSentAt) this.latestSentAt = m.sentAt;
     const log = node.log;
-    if (log.termAt(m.prevIndex) !== m.prevTerm) {
+    let prevIndex = m.prevIndex;
+    let entries = m.entries;
+    if (prevIndex < log.compactedIndex) {
+      // entries this node compacted are committed, so they match any current leader's (etcd's
+      // handleAppendEntries answers below its commit index without checking terms)
+      const skip = Math.min(entries.length, log.compactedIndex - prevIndex);
+      entries = skip === 0 ? entries : entries.slice(skip);
+      prevIndex = Math.max(prevIndex + skip, log.compactedIndex);
+    } else if (log.termAt(prevIndex) !== m.prevTerm) {
       return this.answer(from, false, m.prevIndex, log.rejectHint(m.prevIndex, node.commitIndex), this.latestSentAt);
     }
-    if (!log.merge(m.prevIndex, m.entries)) return node.halt('the disk refused a log write');
+    if (entries.length > 0 && !log.merge(prevIndex, entries)) return node.halt('the disk refused a log write');
     log.sync(); // the follower's Ready: one fsync for all it received (or at the next, if one is in flight)
     const matched = m.prevIndex + m.entries.length;
     if (matched > this.verifiedIndex) this.verifiedIndex = matched;
     const commit = Math.min(m.commit, this.verifiedIndex);
     if (commit > node.commitIndex) node.commitIndex = commit;
     node.orders.learnExchangeKnown(m.exchangeKnown);
+    node.snapshots.afterApply(node.commitIndex);
     if (log.durableIndex >= this.verifiedIndex) this.answer(from, true, 0, 0, this.latestSentAt);
+    else this.answerPending = true;
+  }
+
+  /** A leader's snapshot (the entries this follower needs are compacted on the leader). */
+  onSnapshot(from: string, m: InstallSnapshot): void {
+    const node = this.node;
+    if (m.term < node.term) return this.answer(from, false, m.index, 0, m.sentAt);
+    if (m.term > node.term || node.role !== 'follower') node.becomeFollower(m.term, from);
+    node.leaderId = from;
+    node.heardFromLeader();
+    if (this.verifiedTerm !== node.term) {
+      this.verifiedTerm = node.term;
+      this.verifiedIndex = 0;
+      this.answerPending = false;
+    }
+    if (m.sentAt > this.latestSentAt) this.latestSentAt = m.sentAt;
+    node.snapshots.install(m);
+    if (m.index > this.verifiedIndex) this.verifiedIndex = m.index;
+    if (node.log.durableIndex >= this.verifiedIndex) this.answer(from, true, 0, 0, this.latestSentAt);
     else this.answerPending = true;
   }
 

@@ -135,6 +135,11 @@ export class Disk {
     return this.lastFolded;
   }
 
+  /** Whether a folded entry has this order id. */
+  compactedHas(orderId: string): boolean {
+    return this.folded.ids.has(orderId);
+  }
+
   /** The entry at `position` (from 0), undefined when folded or past the end. */
   entryAt(position: number): DiskEntry | undefined {
     return this.log[position - this.folded.length];
