@@ -161,3 +161,60 @@ function grown(words: Uint32Array, word: number): Uint32Array {
   next.set(words);
   return next;
 }
+
+/** One client's numbers, indexed by n (NaN: none), grown by doubling. */
+interface PrefixNumbers {
+  prefix: string;
+  values: Float64Array;
+}
+
+/**
+ * A number per order id (the exchange's per-order token floor), compact as `OrderIdSet` is:
+ * 8 bytes per client order in a Float64Array per prefix, a Map for any other id. Answers
+ * exactly as a `Map<string, number>` would for get/set (NaN cannot be stored).
+ */
+export class OrderIdNumbers {
+  private readonly byPrefix = new Map<string, PrefixNumbers>();
+  private last: PrefixNumbers | undefined;
+  private readonly other = new Map<string, number>();
+
+  get(id: string): number | undefined {
+    const n = orderIndexOf(id);
+    if (n < 0) return this.other.get(id);
+    const numbers = this.numbersFor(id, false);
+    if (!numbers || n >= numbers.values.length) return undefined;
+    const value = numbers.values[n];
+    return Number.isNaN(value) ? undefined : value;
+  }
+
+  set(id: string, value: number): void {
+    const n = orderIndexOf(id);
+    if (n < 0) {
+      this.other.set(id, value);
+      return;
+    }
+    const numbers = this.numbersFor(id, true)!;
+    if (n >= numbers.values.length) {
+      let length = numbers.values.length * 2;
+      while (length <= n) length *= 2;
+      const grown = new Float64Array(length).fill(NaN);
+      grown.set(numbers.values);
+      numbers.values = grown;
+    }
+    numbers.values[n] = value;
+  }
+
+  private numbersFor(id: string, create: boolean): PrefixNumbers | undefined {
+    const last = this.last;
+    const prefixLength = id.lastIndexOf('-') + 1;
+    if (last && last.prefix.length === prefixLength && id.startsWith(last.prefix)) return last;
+    const prefix = id.slice(0, prefixLength);
+    let numbers = this.byPrefix.get(prefix);
+    if (!numbers && create) {
+      numbers = { prefix, values: new Float64Array(64).fill(NaN) };
+      this.byPrefix.set(prefix, numbers);
+    }
+    if (numbers) this.last = numbers;
+    return numbers;
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { OrderIdSet, orderIndexOf } from '../../src/history/order-ids.ts';
+import { OrderIdNumbers, OrderIdSet, orderIndexOf } from '../../src/history/order-ids.ts';
 
 describe('orderIndexOf', () => {
   it('reads the n of <prefix>-<n> and refuses every other shape', () => {
@@ -48,5 +48,30 @@ describe('OrderIdSet', () => {
     expect(set.size).toBe(1_000_000);
     expect(set.has('c1-0') && set.has('c1-999999')).toBe(true);
     expect(set.has('c1-1000000')).toBe(false);
+  });
+});
+
+describe('OrderIdNumbers', () => {
+  it('answers get/set exactly as a Map<string, number> does, for client ids and any other', () => {
+    const id = fc.oneof(
+      fc.tuple(fc.constantFrom('c0-', 'c1-', 'x-y-'), fc.nat({ max: 3000 })).map(([p, n]) => `${p}${n}`),
+      fc.constantFrom('c1-007', 'noop', 'c1-', '-3'),
+    );
+    const op = fc.tuple(fc.boolean(), id, fc.integer({ min: -5, max: 1e9 }));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const numbers = new OrderIdNumbers();
+        const map = new Map<string, number>();
+        for (const [set, key, value] of ops) {
+          if (set) {
+            numbers.set(key, value);
+            map.set(key, value);
+          } else {
+            expect(numbers.get(key)).toBe(map.get(key));
+          }
+        }
+        for (const key of map.keys()) expect(numbers.get(key)).toBe(map.get(key));
+      }),
+    );
   });
 });
