@@ -19,6 +19,8 @@ import { Executor } from './executor.ts';
 import type { Job, Reply, RunSpec } from './job.ts';
 import { positions, RangeSet, runAt, type Plan, type PlannedRun, variantWorkload } from './plan.ts';
 import { WorkerPool } from './pool.ts';
+import { workerEntry } from './worker-bundle.ts';
+import { isDesignPath } from './catalog.ts';
 import { failedSummary, NONDETERMINISM, WORKER_DIED, type RunSummary } from './run-summary.ts';
 import { diagnoseDivergences, shrinkFailures } from './after-runs.ts';
 import { nextTurn } from './next-turn.ts';
@@ -110,7 +112,11 @@ export async function runCampaign(plan: Plan, settings: CampaignSettings, option
   const done = new RangeSet(options.resume?.done ?? []);
   const total = positions(plan);
   const pending = total - done.size;
-  const runner: Runner = options.workers > 0 && pending > 0 ? new WorkerPool({ size: Math.min(options.workers, settings.checkDeterminism ? 2 * pending : pending), runTimeoutMs: options.runTimeoutMs }) : new InProcessRunner(local);
+  const pooled = options.workers > 0 && pending > 0;
+  // user code (a design or invariant module named by path) needs the tsx boot: see worker-bundle.ts
+  const userCode = plan.variants.some((v) => isDesignPath(v.design)) || (settings.invariantModules?.length ?? 0) > 0;
+  const entry = pooled ? await workerEntry('campaign', { userCode }) : undefined;
+  const runner: Runner = pooled ? new WorkerPool({ size: Math.min(options.workers, settings.checkDeterminism ? 2 * pending : pending), runTimeoutMs: options.runTimeoutMs, entry }) : new InProcessRunner(local);
   const signal = options.signal;
   const failedRuns = () => aggregates.reduce((n, a) => n + a.failedRuns, 0);
   const progress = (phase: Progress['phase'], doneCount: number, totalCount: number) =>

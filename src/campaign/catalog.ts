@@ -74,8 +74,10 @@ export async function loadDesign(nameOrPath: string): Promise<Design> {
   if (isDesignPath(nameOrPath)) await guardUserCode(nameOrPath, path, 'design');
   let module: { default?: unknown };
   try {
-    await typeScriptLoader(path);
-    module = await import(pathToFileURL(path).href);
+    const url = pathToFileURL(path).href;
+    const bundled = bundledDesigns()?.get(url);
+    if (!bundled) await typeScriptLoader(path);
+    module = bundled ? await bundled() : await import(url);
   } catch (error) {
     throw importError(nameOrPath, path, error);
   }
@@ -108,17 +110,22 @@ export function publishedScenarioNames(): string[] {
   return stems(PUBLISHED_DIR, '.yaml');
 }
 
+/** In a bundled worker (`worker-bundle.ts`): the bundled designs' modules by file URL. */
+const bundledDesigns = () => (globalThis as unknown as Record<symbol, Map<string, () => Promise<{ default?: unknown }>> | undefined>)[Symbol.for('hasim.bundled-designs')];
+
 /** Set by whoever registered tsx in this thread (the bin, the worker boots, this file). */
 const TSX_REGISTERED = Symbol.for('hasim.tsx-registered');
 
 /**
  * Makes a TypeScript design importable: from the sources hasim already runs under tsx; from
- * the build (an installed package, e.g. `loadDesign('./my-design.ts')` in a user's vitest
+ * a bundled worker or the build (an installed package, e.g. `loadDesign('./my-design.ts')` in a user's vitest
  * suite, which runs hasim as plain JavaScript) tsx is registered here, once per thread.
  */
 async function typeScriptLoader(path: string): Promise<void> {
   const global = globalThis as unknown as Record<symbol, unknown>;
-  if (!BUILT || global[TSX_REGISTERED] || !/\.[cm]?tsx?$/.test(path)) return;
+  // a bundled worker runs without tsx too, until a user's file needs it (pools give user code
+  // to the tsx boot, so this is a safety net)
+  if ((!BUILT && !bundledDesigns()) || global[TSX_REGISTERED] || !/\.[cm]?tsx?$/.test(path)) return;
   const { register } = await import('tsx/esm/api');
   register();
   global[TSX_REGISTERED] = true;

@@ -2,7 +2,8 @@
  * A pool of worker threads that execute campaign jobs, one job per worker at a time. Workers
  * start from `worker-boot.mjs`, which registers tsx in the thread and loads `worker.ts`, so
  * they run the TypeScript sources (and users' design files) under vitest, from the `hasim`
- * bin and from any working directory alike.
+ * bin and from any working directory alike; or from a bundle of the same code when the
+ * campaign runs only hasim's own (`worker-bundle.ts`, faster to start).
  *
  * A worker that dies while holding a job (a design calling `process.exit`, running out of
  * memory, or overrunning `runTimeoutMs`) answers that job with `{ kind: 'died' }` and is
@@ -18,6 +19,8 @@ export interface PoolOptions {
   size: number;
   /** Terminate a worker whose job runs longer than this (default: never). */
   runTimeoutMs?: number;
+  /** The module workers start from (default: the tsx boot; `worker-bundle.ts` gives a faster one). */
+  entry?: URL;
 }
 
 interface Task {
@@ -93,7 +96,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL);
+    const worker = new Worker(this.options.entry ?? WORKER_URL);
     const slot: Slot = { id: this.nextSlotId++, worker, ready: false };
     this.started++;
     worker.on('message', (message: { id: number; reply: Reply } | { ready: true }) => {

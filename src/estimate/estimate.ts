@@ -36,7 +36,8 @@
 import type { Workload } from '../world/client.ts';
 import { InputError } from '../sim/input-error.ts';
 import { YEAR, SECOND } from '../sim/time.ts';
-import { loadDesign } from '../campaign/catalog.ts';
+import { isDesignPath, loadDesign } from '../campaign/catalog.ts';
+import { workerEntry } from '../campaign/worker-bundle.ts';
 import { resolveParams } from '../world/params.ts';
 import type { Design } from '../world/design.ts';
 import type { ChunkJob, ChunkResult, SimulatedIncident } from './chunk.ts';
@@ -153,7 +154,10 @@ export async function estimate(options: EstimateOptions): Promise<DesignEstimate
   const progress = () => options.onProgress?.(++done, passes);
   const out: DesignEstimate[] = [];
   if (options.signal?.aborted) throw new EstimateStopped();
-  const pool = new ChunkPool(options.workers ?? 0, options.signal, () => new EstimateStopped());
+  const workers = options.workers ?? 0;
+  // user code (a design named by path) needs the tsx boot: see campaign/worker-bundle.ts
+  const entry = workers > 0 ? await workerEntry('estimate', { userCode: options.designs.some(isDesignPath) }) : undefined;
+  const pool = new ChunkPool(workers, options.signal, () => new EstimateStopped(), entry);
   try {
     for (const name of options.designs) out.push(await estimateOne(name, options, pool, chunks, progress));
   } finally {

@@ -34,11 +34,13 @@ export class ChunkPool {
     private readonly signal?: AbortSignal,
     /** The error every job fails with once `signal` aborted. */
     private readonly stopped: () => Error = () => new Error('stopped'),
+    /** The module workers start from (default: the tsx boot; `campaign/worker-bundle.ts` gives a faster one). */
+    entry: URL = WORKER_URL,
   ) {
     // a stop fails what is pending at once (the workers are terminated when the caller closes the pool)
     signal?.addEventListener('abort', () => this.fail(stopped()), { once: true });
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(WORKER_URL);
+      const worker = new Worker(entry);
       worker.on('message', (reply: Reply) => this.onReply(worker, reply));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
