@@ -209,6 +209,10 @@ const RESOLVER_MIN_CACHE: Record<string, number> = { ttl: 0, jvm: 30_000_000, 'j
 /** How long each kind of client keeps a failed lookup (glibc: not at all; JDK networkaddress.cache.negative.ttl = 10 s, security manager or not). */
 const RESOLVER_NEGATIVE_CACHE: Record<string, number> = { ttl: 0, jvm: 10_000_000, 'jvm-security-manager': 10_000_000 };
 
+/** When the design stays down with `a` or `b` up (the estimate report prints it beside such incidents). */
+const STAYS_DOWN =
+  "node `hc` is the health checker and the hook that promotes `b`: while it is down a primary that fails is not failed over (the record keeps answering `a`) until `hc` or `a` is back. That is real for the HA document's one monitoring script; Route 53's own checkers are about 15, so one node overstates it there. Clients that cache an answer for ever (`clientResolver=jvm-security-manager`) stay on a dead primary until it is repaired.";
+
 /** The estimate's default settle (30 s), which the protocol gets before quiet time is fast-forwarded. */
 const BASE_SETTLE = 30 * SECOND;
 /** A client cache longer than this is never waited out in an incident: it stays stuck until a repair, as it would for real. */
@@ -267,7 +271,7 @@ export default defineDesign({
   // the health checker only triggers failover: not structural; the clients' resolver is (once
   // their cached answers expire, nothing is reachable without it)
   estimate: (p, t) => {
-    const pair = { ...oneOf(t.nodes[0].id, t.nodes[1].id), settle: settleOf(p) };
+    const pair = { ...oneOf(t.nodes[0].id, t.nodes[1].id), settle: settleOf(p), staysDown: STAYS_DOWN };
     return p.resolverNode ? { ...pair, structure: { all: [RESOLVER, pair.structure] } } : pair;
   },
 });

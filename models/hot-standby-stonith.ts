@@ -629,6 +629,10 @@ class PacemakerNode implements Actor {
   }
 }
 
+/** When the cluster stays down with a node up (the estimate report prints it beside such incidents). */
+const STAYS_DOWN =
+  "a node that was fenced while its peer went on alone has Outdated data: if that peer then fails, the returning node does not start the resources (DRBD refuses to promote Outdated data, and in two nodes wait_for_all withholds quorum until the peer has been seen), so the service waits for the peer's repair, as a real Pacemaker + DRBD cluster does.";
+
 export default defineDesign({
   name: 'hot-standby-stonith',
   description: 'Pacemaker/Corosync cluster (two nodes by default): token 3 s, consensus 3.6 s, two_node quorum, STONITH (IPMI reboot) before failover, synchronous replication',
@@ -657,10 +661,10 @@ export default defineDesign({
   // two nodes: either serves (two_node); more: a majority must be up to keep quorum, and one of it serves
   estimate: (p, t) => {
     const ids = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
-    if (ids.length === 2 || p.noQuorumPolicy === 'ignore') return oneOf(...ids);
+    if (ids.length === 2 || p.noQuorumPolicy === 'ignore') return { ...oneOf(...ids), staysDown: STAYS_DOWN };
     // with a device: a majority, or the arbiter and half the nodes (ffsplit) or any one (lms)
     const withArbiter = { all: [ARBITER, { atLeast: p.quorumDevice === 'lms' ? 1 : Math.ceil(ids.length / 2), of: ids }] };
     const votes = p.quorumDevice === 'none' ? majorityOf(ids) : { any: [majorityOf(ids), withArbiter] };
-    return { structure: { all: [votes, { atLeast: 1, of: ids }] }, standby: { need: 1, of: ids } };
+    return { structure: { all: [votes, { atLeast: 1, of: ids }] }, standby: { need: 1, of: ids }, staysDown: STAYS_DOWN };
   },
 });

@@ -263,5 +263,9 @@ export default defineDesign({
   },
   createNode: (ctx, p) => (ctx.id === MONITOR ? new TriggerFileMonitor(ctx, p) : new PostgresServer(ctx, p)),
   // the trigger-file monitor only triggers failover: not structural
-  estimate: (_p, t) => oneOf(t.nodes[0].id, t.nodes[1].id),
+  estimate: (_p, t) => ({
+    ...oneOf(t.nodes[0].id, t.nodes[1].id),
+    staysDown:
+      'one monitor host runs the failover script: while it is down nothing touches the trigger file, so a primary that fails meanwhile stays down until the monitor is back (it then promotes the standby) or the primary is repaired. That is the HA document\'s script; making the monitor redundant needs coordination between monitors, which this design does not have.',
+  }),
 });

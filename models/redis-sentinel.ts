@@ -149,6 +149,12 @@ export default defineDesign({
   // a Redis server serves; Sentinels only fail over
   estimate: (_p, t) => {
     const redis = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
-    return { structure: { atLeast: 1, of: redis }, standby: { need: 1, of: redis }, settle: 60 * SECOND };
+    return {
+      structure: { atLeast: 1, of: redis },
+      standby: { need: 1, of: redis },
+      settle: 60 * SECOND,
+      staysDown:
+        'a failover needs a Sentinel leader voted by a majority of the Sentinels (sentinel.c sentinelGetLeader: max(quorum, majority)); with most Sentinels down a master that fails stays down until enough of them are back. Sentinels are monitors, not in the structure.',
+    };
   },
 });

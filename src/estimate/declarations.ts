@@ -20,6 +20,8 @@ export interface ResolvedEstimateSpec extends StructureSpec {
   settle: Micros;
   /** `declared`, or `any-one-serving` when the design chose that rule instead of a structure. */
   origin: 'declared' | typeof ANY_ONE_SERVING;
+  /** The design's account of when it stays down with its structure up (`EstimateDeclaration.staysDown`). */
+  staysDown?: string;
 }
 
 export const DEFAULT_WARMUP: Micros = 10 * SECOND;
@@ -50,5 +52,6 @@ export function estimateSpecOf(design: Design, params: ParamValues): ResolvedEst
     warmup: spec.warmup ?? DEFAULT_WARMUP,
     settle: spec.settle ?? DEFAULT_SETTLE,
     origin: declared === ANY_ONE_SERVING ? ANY_ONE_SERVING : 'declared',
+    ...(spec.staysDown ? { staysDown: spec.staysDown } : {}),
   };
 }

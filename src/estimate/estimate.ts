@@ -106,6 +106,11 @@ export interface ClassBreakdown {
   simulated: number;
   /** Protocol downtime beyond the structural, minutes a year (weighted). */
   excessMinutesPerYear: number;
+  /** Simulated incidents of the class still down through a fast-forward with the structure up (`downThroughFastForward`). */
+  downThroughFastForward: number;
+  /** Acked orders the class loses a year (weighted, at the real order rate), and in how many simulated incidents. */
+  lostAckedPerYear: number;
+  lossIncidents: number;
 }
 
 export interface DesignEstimate {
@@ -132,6 +137,8 @@ export interface DesignEstimate {
   structuralDowntimeMinutesPerYear: { mean: number; low: number; high: number };
   protocolCostMinutesPerYear: { mean: number; low: number; high: number };
   incidents: { total: number; perYear: number; simulated: number; unrecovered: number; downThroughFastForward: number; modelErrors: number; events: number };
+  /** The design's own account of when it stays down with its structure up (its estimate declaration), if it gives one. */
+  staysDown?: string;
   classes: ClassBreakdown[];
 }
 
@@ -287,7 +294,8 @@ async function summarise(
       modelErrors: all.filter((i) => i.modelError !== undefined).length,
       events: all.reduce((s, i) => s + i.events, 0),
     },
-    classes: breakdown(all, counts, names, totalYears),
+    ...(spec.staysDown ? { staysDown: spec.staysDown } : {}),
+    classes: breakdown(all, counts, names, totalYears, lossScale),
   };
 }
 
@@ -301,22 +309,38 @@ function ideal(plant: ReturnType<typeof buildPlant>): DesignEstimate['ideal'] {
   }
 }
 
-/** The classes that cost the most protocol downtime, worst first. */
-function breakdown(all: SimulatedIncident[], counts: Map<number, number>, names: Map<number, string>, years: number): ClassBreakdown[] {
-  const byClass = new Map<number, { simulated: number; excess: number }>();
+/** Classes listed besides those that stay down or lose orders: the costliest in downtime. */
+const COSTLIEST_CLASSES = 20;
+
+/**
+ * The classes that cost the most protocol downtime, worst first, and after them every other
+ * class with an incident still down through a fast-forward or a lost acked order: an architect
+ * must see which failure sequences the design does not recover from or loses data in.
+ */
+function breakdown(all: SimulatedIncident[], counts: Map<number, number>, names: Map<number, string>, years: number, lossScale: number): ClassBreakdown[] {
+  const byClass = new Map<number, { simulated: number; excess: number; flagged: number; lost: number; losses: number }>();
   for (const i of all) {
-    const c = byClass.get(i.key) ?? { simulated: 0, excess: 0 };
+    const c = byClass.get(i.key) ?? { simulated: 0, excess: 0, flagged: 0, lost: 0, losses: 0 };
     c.simulated++;
     c.excess += i.weight * (i.downtimeSeconds - i.structuralDownSeconds);
+    if (i.downThroughFastForward) c.flagged++;
+    if (i.lostAcked > 0) c.losses++;
+    c.lost += i.weight * i.lostAcked * lossScale;
     byClass.set(i.key, c);
   }
-  return [...counts.entries()]
-    .map(([key, count]) => ({
-      name: names.get(key) ?? String(key),
-      incidentsPerYear: count / years,
-      simulated: byClass.get(key)?.simulated ?? 0,
-      excessMinutesPerYear: (byClass.get(key)?.excess ?? 0) / 60 / years,
-    }))
-    .sort((a, b) => b.excessMinutesPerYear - a.excessMinutesPerYear || b.incidentsPerYear - a.incidentsPerYear)
-    .slice(0, 20);
+  const sorted = [...counts.entries()]
+    .map(([key, count]): ClassBreakdown => {
+      const c = byClass.get(key);
+      return {
+        name: names.get(key) ?? String(key),
+        incidentsPerYear: count / years,
+        simulated: c?.simulated ?? 0,
+        excessMinutesPerYear: (c?.excess ?? 0) / 60 / years,
+        downThroughFastForward: c?.flagged ?? 0,
+        lostAckedPerYear: (c?.lost ?? 0) / years,
+        lossIncidents: c?.losses ?? 0,
+      };
+    })
+    .sort((a, b) => b.excessMinutesPerYear - a.excessMinutesPerYear || b.incidentsPerYear - a.incidentsPerYear || (a.name < b.name ? -1 : 1));
+  return sorted.filter((c, rank) => rank < COSTLIEST_CLASSES || c.downThroughFastForward > 0 || c.lossIncidents > 0);
 }

@@ -7,6 +7,8 @@ import { finePct, fmt, probability } from './format.ts';
 import { type Tabular } from './table.ts';
 import type { ReliabilityData } from '../estimate/reliability.ts';
 import type { DesignEstimate, RareEventRate } from '../estimate/estimate.ts';
+import { RECOVERY_CAP } from '../estimate/incident-sim.ts';
+import { SECOND } from '../sim/time.ts';
 import { estimateVerdict, markedAvailability } from './verdict.ts';
 
 const num = (x: number, digits = 1) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
@@ -81,8 +83,15 @@ export function estimateNotes(results: readonly DesignEstimate[], data: Reliabil
     else if (!r.ideal.exact) notes.push(`${r.design}: ideal marked ~ is approximate (non-exponential times in a CTMC taken as exponential with the same means).`);
     if (r.incidents.simulated < r.incidents.total) notes.push(`${r.design}: ${r.incidents.simulated.toLocaleString('en-US')} of ${r.incidents.total.toLocaleString('en-US')} incidents simulated (stratified by class, weighted; raise --simulations for tighter figures).`);
     if (r.incidents.unrecovered) notes.push(`${r.design}: ${r.incidents.unrecovered} simulated incidents did not recover within settle after the last repair (counted up to the window end).`);
-    if (r.incidents.downThroughFastForward) notes.push(`${r.design}: ${r.incidents.downThroughFastForward} simulated incidents were still down, with every node the structure needs up, when the protocol's settle time ended: the time until the next change was charged to them (the design never recovered there, e.g. clients that never re-resolve; or its failover is slower than its estimate settle).`);
+    if (r.incidents.downThroughFastForward) {
+      const flagged = r.classes.filter((c) => c.downThroughFastForward > 0).sort((a, b) => b.downThroughFastForward - a.downThroughFastForward);
+      const byClass = flagged.map((c) => `${c.name} (${c.downThroughFastForward} of ${c.simulated})`).join('; ');
+      const why = r.staysDown ? ` The design: ${r.staysDown}` : ' The design gives no reason: a model gap until shown otherwise.';
+      notes.push(`${r.design}: ${r.incidents.downThroughFastForward} simulated incidents stayed down, with every node the structure needs up, for ${RECOVERY_CAP / (60 * SECOND)} min after a change: the time until the next change was charged to them. By class: ${byClass}.${why}`);
+    }
     if (r.incidents.modelErrors) notes.push(`${r.design}: ${r.incidents.modelErrors} incident simulations failed with a model error (counted at their structural downtime).`);
+    const lossy = r.classes.filter((c) => c.lostAckedPerYear > 0).sort((a, b) => b.lostAckedPerYear - a.lostAckedPerYear).slice(0, 3);
+    if (lossy.length) notes.push(`${r.design}: acked orders lost in: ${lossy.map((c) => `${c.name} (${num(c.incidentsPerYear, 3)}/yr, ${num(c.lostAckedPerYear, 1)} orders/yr, ${c.lossIncidents} of ${c.simulated} simulated)`).join('; ')}.`);
     const worst = r.classes.filter((c) => c.excessMinutesPerYear > 0.01).slice(0, 3);
     if (worst.length) notes.push(`${r.design}: costliest incidents: ${worst.map((c) => `${c.name} (${num(c.incidentsPerYear, 3)}/yr, +${num(c.excessMinutesPerYear, 1)} min/yr)`).join('; ')}.`);
   }

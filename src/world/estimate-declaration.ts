@@ -45,6 +45,14 @@ export interface EstimateDeclaration extends StructureSpec {
   warmup?: Micros;
   /** How long the protocol gets after each change before quiet time is fast-forwarded (default 30 s). */
   settle?: Micros;
+  /**
+   * When the real system stays down although every node of the structure is up, and why: the
+   * structure counts nodes, not what they know (a stale standby that must not be promoted, a
+   * lone monitor that is down). The estimate report prints it beside the incidents it flags as
+   * still down through a fast-forward (`downThroughFastForward`), so a reader can tell the
+   * design's real behaviour from a model gap.
+   */
+  staysDown?: string;
 }
 
 /** The explicit choice: one serving node suffices; serving nodes beyond the first are standbys in declaration order. */
