@@ -123,6 +123,14 @@ class DataNode implements Actor {
       safetyMargin: p.safetyMargin,
       recovering: ctx.bootCount > 0,
       mayGrantNewHolder: (_candidate, request) => this.logAtLeastAsGood(request),
+      // not primary on our own vote: a candidate with a higher epoch and a log at least as
+      // good as ours gets it (a restarted stale partner and the up-to-date one would
+      // otherwise refuse each other for ever while the witness is down)
+      yieldsOwnCandidacy: () => {
+        if (this.lease.holding) return false;
+        this.lease.abandon();
+        return true;
+      },
     });
     this.lease = new LeaseHolder(ctx, {
       voters: [this.peer, WITNESS],
@@ -359,5 +367,7 @@ export default defineDesign({
   estimate: {
     structure: { all: [{ atLeast: 1, of: ['a', 'b'] }, { atLeast: 2, of: ['a', 'b', 'w'] }] },
     standby: { need: 1, of: ['a', 'b'] },
+    staysDown:
+      "a data node that returns while its partner is down stays standby when it is out of date (its partner acked orders without it after it failed): promoting it would lose them, so the service waits for the partner's repair, as SQL Server mirroring does (a mirror that is not SYNCHRONIZED cannot fail over; only an operator's forced service, with data loss, would serve).",
   },
 });

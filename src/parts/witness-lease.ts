@@ -16,7 +16,11 @@
  * for every lease.
  *
  * A voter that restarts has forgotten its grants, so it grants nothing for one lease plus the
- * margin after boot (as Chubby's master does after fail-over). A voter may also refuse a *new*
+ * margin after boot (as Chubby's master does after fail-over). A data node's vote for its own
+ * candidacy protects nobody once that candidacy has not made it primary (it never acted on
+ * it), so it may give way to a higher-epoch candidate (`yieldsOwnCandidacy`), as a Raft
+ * candidate that sees a higher term steps down and votes: without that, two candidates that
+ * each vote for themselves first refuse each other for ever, however often they retry. A voter may also refuse a *new*
  * holder for its own reasons (`mayGrantNewHolder`): a data node refuses a candidate whose log
  * is behind its own, the witness one it knows to be out of date. Epochs order the holders:
  * each new holder takes a higher one, durable on every voter, and carries it in its log
@@ -64,6 +68,13 @@ export interface LeaseVoterOptions {
   mayGrantNewHolder?(candidate: string, request: LeaseRequest): boolean;
   /** A lease was granted at a new epoch (the witness resets its bookkeeping). */
   onNewHolder?(holder: string, epoch: number): void;
+  /**
+   * This voter's outstanding grant is to its own node, which is not primary on it (a candidacy
+   * under way or abandoned, or a lease it has already stepped down from): whether the node
+   * gives that candidacy up for `candidate`'s higher-epoch request (and has stopped acquiring).
+   * Called only past the post-restart quiet time, and `mayGrantNewHolder` still applies.
+   */
+  yieldsOwnCandidacy?(candidate: string, request: LeaseRequest): boolean;
 }
 
 const PROMISED_KEY = 'lease.promisedEpoch';
@@ -104,7 +115,7 @@ export class LeaseVoter {
       return true;
     }
     if (epoch <= this.promisedEpoch) return false;
-    if (candidate !== this.holder && !this.free()) return false;
+    if (candidate !== this.holder && !this.free() && !this.yields(candidate, request)) return false;
     if (candidate !== this.holder && this.options.mayGrantNewHolder?.(candidate, request) === false) return false;
     const newHolder = candidate !== this.holder || epoch !== this.holderEpoch;
     this.holder = candidate;
@@ -113,6 +124,13 @@ export class LeaseVoter {
     this.ctx.disk.put(PROMISED_KEY, epoch);
     if (newHolder) this.options.onNewHolder?.(candidate, epoch);
     return true;
+  }
+
+  /** Busy only with a grant to its own node, which gives that candidacy up for `candidate`. */
+  private yields(candidate: string, request: LeaseRequest): boolean {
+    if (this.holder !== this.ctx.id || this.ctx.monotonic() < this.quietUntil) return false;
+    if (this.options.mayGrantNewHolder?.(candidate, request) === false) return false;
+    return this.options.yieldsOwnCandidacy?.(candidate, request) === true;
   }
 
   /** The holder released its lease (it stopped acting first): the grant ends now. */
@@ -191,6 +209,19 @@ export class LeaseHolder {
     // an acquisition that gathers no majority within one renewal interval is abandoned
     this.ctx.cancelTimer(this.checkTimer);
     this.checkTimer = this.ctx.setTimer(this.options.renewInterval, 'lease-check');
+  }
+
+  /** Whether this node is primary on its lease (holding it, not merely asking for it). */
+  get holding(): boolean {
+    return this.state === 'holding';
+  }
+
+  /** Gives up an acquisition under way (another candidate has the better claim); no-op otherwise. */
+  abandon(): void {
+    if (this.state !== 'acquiring') return;
+    this.state = 'idle';
+    this.ctx.cancelTimer(this.checkTimer);
+    this.checkTimer = undefined;
   }
 
   /**
