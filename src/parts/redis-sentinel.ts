@@ -199,7 +199,25 @@ export class RedisSentinel implements Actor {
       if (node === this.ctx.id) continue;
       this.peers.set(node, { ...this.freshLink(node, now), masterDown: false, leader: undefined, leaderEpoch: 0, lastMasterDownReplyUs: 0, lastAskUs: 0, lastHelloUs: 0 });
     }
+    if (!saved) this.drawPingPhase(now);
     this.scheduleTick();
+  }
+
+  /**
+   * A Sentinel PINGs an instance a ping period after its last reply (sentinelSendPeriodicCommands:
+   * `now - last_pong_time > ping_period`), so its PING phase is set by when it started
+   * (createInstanceLink sets last_pong_time to the start; sentinelReconnectInstance PINGs on
+   * connect) and then drifts with its randomised tick. Real Sentinels are started at unrelated
+   * times, so their phases are independent; hasim boots every node at the same instant, which
+   * would leave all Sentinels PINGing within a few ticks of each other for the first minutes,
+   * and the Sentinels of a partition's majority would go SDOWN almost together (calibration:
+   * sdown→odown after a partition, 143 ms in hasim against 250-440 ms real). So at the first
+   * boot each Sentinel's phase is drawn uniformly over one ping period, as if it had been
+   * running a while; a restart (saved configuration on disk) starts afresh, as the real one does.
+   */
+  private drawPingPhase(now: Micros): void {
+    const lastPongUs = now - this.ctx.rng.int(PING_PERIOD);
+    for (const link of [...this.instances.values(), ...this.peers.values()]) link.lastPongUs = lastPongUs;
   }
 
   onMessage(from: string, msg: Msg): void {
