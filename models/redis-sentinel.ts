@@ -80,7 +80,6 @@ import { RedisSentinel } from '../src/parts/redis-sentinel.ts';
 
 const SENTINEL_CONF = 'sentinel.conf shipped with Redis 7';
 const REDIS_CONF = 'redis.conf shipped with Redis 7';
-const QUERY_TIMEOUT_US = 2_000_000;
 
 const redisIds = (n: number) => Array.from({ length: n }, (_, i) => `redis${i + 1}`);
 const sentinelIds = (n: number) => Array.from({ length: n }, (_, i) => `sentinel${i + 1}`);
@@ -102,6 +101,7 @@ export default defineDesign({
     waitTimeout: { kind: 'duration', default: '1000ms', doc: "WAIT's timeout; the write is acked when it expires, whatever the count", source: "Redis docs, WAIT; the HA document's WAIT 1 1000" },
     replTimeout: { kind: 'duration', default: '60s', doc: 'a replica declares its master link down after this long without data', source: `${REDIS_CONF}: repl-timeout 60` },
     replPingReplicaPeriod: { kind: 'duration', default: '10s', doc: 'the master pings its replicas this often', source: `${REDIS_CONF}: repl-ping-replica-period 10` },
+    sentinelQueryTimeout: { kind: 'duration', default: '2000ms', doc: "how long a client waits for one Sentinel's answer before asking the next (a Sentinel cut off by a partition answers never)", source: "Jedis Protocol.DEFAULT_TIMEOUT 2000 ms; redis-py's Sentinel takes socket_timeout from sentinel_kwargs (its docs' example: 0.1 s)" },
     client: { kind: 'enum', default: 'redis-py', values: ['redis-py', 'jedis', 'probe'], doc: 'how clients find the master: ask Sentinel and re-ask on errors (redis-py), follow +switch-master (jedis), or probe the nodes', source: 'redis-py redis/sentinel.py SentinelConnectionPool; Jedis JedisSentinelPool' },
   },
   topology: (p) => {
@@ -119,7 +119,7 @@ export default defineDesign({
       ],
       routing: p.client === 'probe'
         ? { kind: 'direct', targets: redis }
-        : { kind: 'discovery', services: sentinels, queryTimeout: QUERY_TIMEOUT_US, style: p.client as 'redis-py' | 'jedis' },
+        : { kind: 'discovery', services: sentinels, queryTimeout: Math.max(p.sentinelQueryTimeout, 1000), style: p.client as 'redis-py' | 'jedis' },
     };
   },
   createNode: (ctx, p) => {

@@ -137,7 +137,9 @@ const SENTINEL_PARTITION_STEPS: StepDef[] = [
   { name: 'isolatedClientServedNew', doc: 'client 1 first served by the new master after the heal', at: (h, f) => firstServedAfter(h, f.at + PARTITION_MS * MS, 'redis1', 'client:1') },
 ];
 
-const SENTINEL_PARAMS = { downAfterMilliseconds: 5000, quorum: 2, failoverTimeout: '180s', parallelSyncs: 1 };
+// the harness's clients give each Sentinel 300 ms to answer (calibration/lib/sentinel-client.ts):
+// after a partition's cut, sentinel1 never answers client 2, which then asks the next one
+const SENTINEL_PARAMS = { downAfterMilliseconds: 5000, quorum: 2, failoverTimeout: '180s', parallelSyncs: 1, sentinelQueryTimeout: '300ms' };
 
 const sentinelPartition = (minReplicas: number): Experiment => ({
   id: `redis-sentinel--partition${minReplicas > 0 ? `-min-replicas${minReplicas}` : ''}`,
