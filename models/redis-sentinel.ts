@@ -154,7 +154,7 @@ export default defineDesign({
       standby: { need: 1, of: redis },
       settle: 60 * SECOND,
       staysDown:
-        'a failover needs a Sentinel leader voted by a majority of the Sentinels (sentinel.c sentinelGetLeader: max(quorum, majority)); with most Sentinels down a master that fails stays down until enough of them are back. Sentinels are monitors, not in the structure.',
+        "(1) a failover needs a Sentinel leader voted by a majority of the Sentinels (sentinel.c sentinelGetLeader: max(quorum, majority)); with most Sentinels down a master that fails stays down until enough of them are back (Sentinels are monitors, not in the structure); (2) a master whose disk fails refuses writes (MISCONF: its AOF cannot be written) but still answers Sentinel's PING, so Sentinel sees nothing to fail over and writes wait for the disk's repair, as with real Redis + Sentinel.",
     };
   },
 });

@@ -520,6 +520,15 @@ export class RedisSentinel implements Actor {
     return [...this.instances.values()].filter((i) => i.node !== this.conf.masterAddr && i.node !== this.promoted);
   }
 
+  /**
+   * sentinel.c sentinelSelectSlave: the known replicas that are not down, answered a ping within
+   * 5 ping periods and INFO within its validity, whose master link has been down no longer than
+   * the master's down time plus 10 x down-after, and whose priority is not 0; best priority, then
+   * offset, then run id. It does not look at the role an instance reports: an old master that
+   * came back while the current master is down (so no Sentinel has converted it to a replica:
+   * that waits for a sane master) still reports role master, stays in the master's replica list
+   * and is selected, which is how the service comes back when it is the only data node up.
+   */
   private selectSlave(now: Micros): string | undefined {
     const master = this.master;
     const maxMasterDownUs = (master.sdown ? now - master.sdownSinceUs : 0) + this.config.downAfterUs * 10;
@@ -527,7 +536,7 @@ export class RedisSentinel implements Actor {
     const candidates = [...this.instances.values()].filter((i) => {
       const info = i.info;
       return (
-        i.node !== this.conf.masterAddr && info !== undefined && info.role === 'slave' && !i.sdown &&
+        i.node !== this.conf.masterAddr && info !== undefined && !i.sdown &&
         now - i.lastAvailUs <= 5 * PING_PERIOD && info.priority !== 0 &&
         now - i.infoRefreshUs <= infoValidityUs && info.linkDownUs <= maxMasterDownUs
       );
