@@ -27,6 +27,16 @@ describe('raft log compaction', () => {
     expect(r.metrics).toEqual(full.metrics);
   });
 
+  it('acks an order retried after its entry was compacted, without appending it again', () => {
+    // the leader's messages take 1.5 s: acks of committed orders come after the client's 1 s
+    // timeout, and the retries reach a leader whose log compacted those entries long before
+    const slow = ['- { at: 5s, kind: latency, target: primary, delay: 1500ms, for: 5s }'];
+    const r = runRaft(schedule('slow-client', slow, '20s', '5s'), { snapshotCount: 50, snapshotCatchUpEntries: 0 });
+    expect(r.violations).toEqual([]);
+    expect(exchangeExactlyOnceProblems(r)).toEqual([]);
+    expect(r.history.events.filter((e) => e.type === 'ok' && e.attempt >= 2).length).toBeGreaterThan(50);
+  });
+
   it('sends a follower that was down past the leader compaction the snapshot, and it catches up', () => {
     const r = runRaft(schedule('down', ['- { at: 5s, kind: process-crash, target: n3, for: 15s }'], '40s', '10s'), small);
     expect(r.violations).toEqual([]);
