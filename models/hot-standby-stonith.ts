@@ -33,7 +33,9 @@
  * - `stonithEnabled=false` (a dangerous, real setting): the survivor starts the resources as
  *   soon as the peer leaves the membership, without fencing: split brain under a partition.
  * Corosync, Pacemaker and the fencer are daemons beside the service: they run on the
- * `heartbeat` thread, which a deadlock of the service leaves running.
+ * `heartbeat` thread, which a deadlock of the service leaves running; so does the secondary's
+ * side of replication (DRBD is a kernel module; PostgreSQL's walreceiver is its own process), so
+ * a deadlocked service on the standby does not stall the primary's writes.
  *
  * - quorum (`quorumDevice`, `noQuorumPolicy`): with a corosync-qnetd arbiter on a third host
  *   (`qnetd.ts`, ffsplit or lms) two_node is off and the arbiter's vote decides a split:
@@ -330,7 +332,9 @@ class PacemakerNode implements Actor {
   threadOf(kind: string): string {
     const clusterStack =
       HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start' || kind === 'pcmk-shutdown' || kind === 'pcmk-shutdown-done';
-    return clusterStack ? HEARTBEAT_THREAD : 'main';
+    // the secondary's side of replication is DRBD in the kernel (or PostgreSQL's walreceiver),
+    // not the trading service: a deadlocked service on the standby goes on writing and acking
+    return clusterStack || STANDBY_REPLICATION_KINDS.has(kind) ? HEARTBEAT_THREAD : 'main';
   }
 
   onMessage(from: string, msg: Msg): void {
@@ -629,9 +633,12 @@ class PacemakerNode implements Actor {
   }
 }
 
+/** What the secondary's replication handles (the primary's stream, a resync, its retry timer). */
+const STANDBY_REPLICATION_KINDS: ReadonlySet<string> = new Set(['repl-entry', 'resync-reply', 'repl-in-sync', 'resync-retry']);
+
 /** When the cluster stays down with a node up (the estimate report prints it beside such incidents). */
 const STAYS_DOWN =
-  "a node that was fenced while its peer went on alone has Outdated data: if that peer then fails, the returning node does not start the resources (DRBD refuses to promote Outdated data, and in two nodes wait_for_all withholds quorum until the peer has been seen), so the service waits for the peer's repair, as a real Pacemaker + DRBD cluster does.";
+  "(1) a node that was fenced while its peer went on alone has Outdated data: if that peer then fails, the returning node does not start the resources (DRBD refuses to promote Outdated data), so the service waits for the peer's repair; (2) in two nodes, a node whose cluster stack restarts while its peer is down (a process crash here restarts the node's whole stack) has no quorum until it has seen the peer again (votequorum(5) wait_for_all, enabled by two_node); (3) the active node's power domain is lost: its IPMI fence device is dark with it, every fence fails, and nothing starts until the power is back (a second fencing level, a switched PDU or SBD, would avoid it). All three are what a real Pacemaker + DRBD pair does. Left out here, so also counted: a deadlocked service on the active node (no resource monitor operation detects it).";
 
 export default defineDesign({
   name: 'hot-standby-stonith',
