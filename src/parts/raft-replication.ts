@@ -172,12 +172,19 @@ export class RaftReplication {
     const node = this.node;
     const log = node.log;
     if (p.next - 1 < log.compactedIndex && !node.snapshots.pending(p.id)) {
-      // the entries it needs are compacted: it gets the snapshot, and appends to it pause
-      p.next = node.snapshots.send(p.id) + 1;
       p.probing = true;
-      p.probeSent = true;
       p.inflight.length = 0;
-      return;
+      if (p.heardAt >= node.ctx.monotonic() - electionTimeoutUs(node.config)) {
+        // the entries it needs are compacted: it gets the snapshot, and appends to it pause
+        p.next = node.snapshots.send(p.id) + 1;
+        p.probeSent = true;
+        return;
+      }
+      // not heard from lately (etcd's maybeSendSnapshot skips a follower not RecentActive): a
+      // probe from the first entry still held finds out whether it is there
+      if (!heartbeat) return;
+      p.next = log.compactedIndex + 1;
+      p.probeSent = false;
     }
     const last = log.lastIndex;
     // a probe already in flight is not repeated with its entries: an empty one finds the match;

@@ -10,9 +10,11 @@
  *   SnapshotCatchUpEntries`, `DefaultSnapshotCatchUpEntries = 5000`, line 81);
  * - a leader does not compact while a snapshot it sent is in flight (same place, line 2589:
  *   "skip compaction since there is an inflight snapshot");
- * - a follower that needs an entry the leader compacted gets the snapshot instead (etcd-io/raft
- *   raft.go `maybeSendAppend`: the term or entries at `Next` are unavailable ->
- *   `maybeSendSnapshot`, whose Progress `BecomeSnapshot(sindex)` pauses appends to it until the
+ * - a follower that needs an entry the leader compacted gets the snapshot instead, if the
+ *   leader heard from it within an election timeout (etcd-io/raft raft.go `maybeSendAppend`:
+ *   the term or entries at `Next` are unavailable -> `maybeSendSnapshot`, which skips a
+ *   follower that is not `RecentActive`; hasim probes it from the first entry still held
+ *   until it answers), and `BecomeSnapshot(sindex)` pauses appends to it until the
  *   follower answers); the follower restores it unless it already committed that far (raft.go
  *   `restore`: ignored at or below its commit index; fast-forwarded when its own log has the
  *   snapshot's entry) and answers with its last index (`handleSnapshot`). A snapshot lost on
