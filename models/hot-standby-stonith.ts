@@ -9,11 +9,16 @@
  *
  * Mechanisms modelled:
  * - membership (`corosync-membership.ts`): a node silent for `token` is suspected; the new
- *   membership forms `consensus` later; `two_node` keeps quorum on each side of a split, and
+ *   membership forms `consensus` later; on the idle ring the token comes round once per
+ *   corosync `hold` (561 ms for token 3000), and only its arrival restarts the token timer, so
+ *   a dead node is suspected token - [0, hold) after its death (2.44-3.0 s, as measured); `two_node` keeps quorum on each side of a split, and
  *   `wait_for_all` (implied by two_node) withholds it after boot until the peer has been seen;
  * - fencing (`stonith.ts`): a lost peer is unclean and must be fenced (`stonith-action`
- *   reboot) before anything of its is touched: the survivor starts the resources (declares
- *   primary, takes the VIP with IPaddr2's ARP burst) only after a *confirmed* fence; a failed
+ *   reboot) before anything of its is touched: the DC's scheduler round (`transitionDelay`:
+ *   CIB updates, a scheduler run, a DC election first if the DC was lost) leads to the fencing
+ *   request, and the survivor starts the resources (declares primary, takes the VIP with
+ *   IPaddr2's ARP burst) only after a *confirmed* fence, and after the start operations
+ *   (`resourceStartTime`); a failed
  *   or timed-out fence (`stonith-timeout`) is retried and meanwhile nothing starts. Both sides
  *   of a split race to fence each other; `pcmk_delay_base`/`pcmk_delay_max` add a (random)
  *   delay, `priority-fencing-delay` makes the side that does not run the resources shoot
@@ -73,8 +78,9 @@
  *   membership drops it at once, without the token timeout (`corosync-membership.ts`). A node
  *   lost after announcing its shutdown with its resources stopped is expected down, not fenced
  *   (Pacemaker fences only nodes lost unexpectedly: "Fencing", Pacemaker Explained / Clusters
- *   from Scratch). Resource stop and start take no time here, as in the failover above, so
- *   the switchover costs the messages and the VIP's gratuitous ARPs.
+ *   from Scratch). The switchover costs the messages, the start operations on the new node
+ *   (`resourceStartTime`) and the VIP's gratuitous ARPs; the stop on the old node takes no
+ *   time here (not measured yet).
  *
  * Left out: resource monitor operations and local restarts (a process crash here is a crash
  * of the node's whole stack, which Pacemaker treats as a lost node), so a deadlocked service
@@ -88,6 +94,17 @@
  *   for two nodes, 3650 ms for three.
  * - consensus 0s = derived: corosync.conf(5): "automatically calculated at 1.2 * token"
  *   (3600 ms here); a positive value overrides it.
+ * - tokenRetransmitsBeforeLossConst 4: corosync.conf(5); with the token it sets the idle
+ *   ring's token hold (exec/totemconfig.c: token / (4 + 0.2) x 0.8 - 10 ms = 561 ms, which
+ *   `corosync-cmapctl runtime.config.totem.hold` shows on corosync 3.1.7).
+ * - transitionDelay 200 ms, cibReaskShare 0.16 (4 of 25), resourceStartTime 440 ms: measured on Pacemaker 2.1.5 with an
+ *   ocf:heartbeat:IPaddr2 VIP (calibration/pacemaker.ts; median of membership to "Requesting
+ *   fencing" without the re-ask, and of "Operation 'reboot' ... OK" to "Result of start operation for vip ... ok",
+ *   on a loaded 2-core machine, so a quiet server is likely somewhat faster). The DC's
+ *   scheduler round sometimes takes a second more: the controller sleeps 1 s and asks for the
+ *   CIB again while other CIB updates are pending (daemons/controld/controld_schedulerd.c,
+ *   do_pe_invoke_callback, "Re-asking for the CIB"), which the fixed delay here leaves out. A
+ *   real service's start operation (a database's recovery) takes longer than a VIP's: set it.
  * - twoNode true, waitForAll true: votequorum(5), the standard two-node setup (two_node: 1
  *   enables wait_for_all by default).
  * - stonithEnabled true, stonithTimeout 60 s, stonithAction reboot, stonithMaxAttempts 10:
@@ -128,6 +145,7 @@ const params = {
   nodes: { kind: 'integer', default: 2, min: 2, max: 9, doc: 'cluster nodes a, b, c... (the resources prefer them in this order)', source: 'Pacemaker/Corosync two-node cluster (the HA document); corosync supports more' },
   token: { kind: 'duration', default: '3000ms', doc: 'totem token timeout: silence before a node is suspected', source: 'corosync.conf(5): token 3000 ms (Corosync 3)' },
   tokenCoefficient: { kind: 'duration', default: '650ms', doc: 'added to token for every node beyond two', source: 'corosync.conf(5): token_coefficient 650 ms' },
+  tokenRetransmitsBeforeLossConst: { kind: 'integer', default: 4, min: 1, doc: 'token retransmits before loss: sets the token hold of an idle ring (token / (this + 0.2) x 0.8 - 10 ms)', source: 'corosync.conf(5): token_retransmits_before_loss_const 4; exec/totemconfig.c (hold)' },
   consensus: { kind: 'duration', default: '0s', doc: 'time to agree on a new membership after a token loss (0s: 1.2 x token)', source: 'corosync.conf(5): defaults to 1.2 * token' },
   twoNode: { kind: 'boolean', default: true, doc: 'each node of the pair keeps quorum alone', source: 'votequorum(5) two_node: 1 (standard two-node setup)' },
   waitForAll: { kind: 'boolean', default: true, doc: 'after boot, no quorum until the peer has been seen once', source: 'votequorum(5): wait_for_all, enabled by two_node' },
@@ -142,6 +160,9 @@ const params = {
   qdeviceTimeout: { kind: 'duration', positive: true, default: '10s', doc: "how long the arbiter's vote lasts without renewal", source: 'corosync-qdevice(8): timeout default 10 s' },
   noQuorumPolicy: { kind: 'enum', default: 'stop', values: ['stop', 'freeze', 'ignore'], doc: 'what a node without quorum does with its resources', source: 'Pacemaker Explained: no-quorum-policy default stop' },
   priorityFencingDelay: { kind: 'duration', default: '0s', doc: 'extra delay for fencing the node that runs the resources', source: 'Pacemaker Explained: priority-fencing-delay default 0 (disabled)' },
+  transitionDelay: { kind: 'duration', default: '200ms', doc: "from a node's loss to the DC's fencing request (DC election if it was the DC, CIB updates, a scheduler run)", source: 'measured: Pacemaker 2.1.5, median membership to "Requesting fencing" (calibration/fixtures/pacemaker--host-death.jsonl)' },
+  cibReaskShare: { kind: 'number', default: 0.16, min: 0, max: 1, doc: "share of the DC's scheduler rounds that wait 1 s more for pending CIB updates", source: 'Pacemaker controld_schedulerd.c do_pe_invoke_callback ("Re-asking for the CIB", sleep(1)); share measured (calibration/fixtures/pacemaker--host-death.jsonl)' },
+  resourceStartTime: { kind: 'duration', default: '440ms', doc: "from the fence's confirmation to the resources answering on the survivor (the transition's start operations: fence device, IPaddr2 start)", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median fenced to "Result of start operation for vip" (calibration/fixtures/pacemaker--host-death.jsonl)' },
   fenceRetryInterval: { kind: 'duration', default: '5s', doc: 'pause before retrying a failed fencing action', source: "hasim's approximation of Pacemaker's re-scheduling" },
   fenceNetwork: { kind: 'enum', default: 'separate', values: ['separate', 'shared'], doc: 'IPMI on its own management network, or through the cluster switches', source: 'recommended layout: dedicated management network' },
   garpCount: { kind: 'integer', default: 5, min: 1, doc: 'gratuitous ARPs sent when the VIP starts', source: 'ocf:heartbeat:IPaddr2 arp_count default 5' },
@@ -155,8 +176,17 @@ type Params = Resolved<typeof params>;
 /** Node ids in order of preference: on a tie the first starts the resources (a location constraint). */
 const NODE_IDS: readonly string[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
 const nodeIdsOf = (p: Params): readonly string[] => NODE_IDS.slice(0, p.nodes);
-/** Beats sample the token's rotation this often: the resolution of loss detection. */
+/** Beats carry each node's Pacemaker state this often (its CPG messages are immediate; this is resolution). */
 const TOKEN_SAMPLE: Micros = 100 * MS;
+/**
+ * The token's rotation on an idle ring: the representative holds it for corosync's `hold`,
+ * token_retransmit x 0.8 - 1000/HZ with token_retransmit = token / (retransmits + 0.2)
+ * (exec/totemconfig.c; HZ 100: 561 ms for token 3000, as corosync-cmapctl shows).
+ */
+function tokenHold(token: Micros, retransmitsBeforeLoss: number): Micros {
+  const retransmit = Math.floor(token / MS / (retransmitsBeforeLoss + 0.2));
+  return Math.floor(retransmit * 0.8 - 10) * MS;
+}
 /** Nothing acks without the peers while they are in the membership; stalls only wait. */
 const STALL_CHECK: Micros = 10_000 * MS;
 /** How often quorum is re-evaluated and the partition reported to the arbiter. */
@@ -168,6 +198,8 @@ const EPOCH_KEY = 'drbd.generation';
  * nodes before the cluster decides where resources run (two nodes: wait_for_all does that).
  */
 const DC_DEADTIME: Micros = 20_000 * MS;
+/** The controller's sleep before asking for the CIB again (controld_schedulerd.c: sleep(1)). */
+const CIB_REASK_SLEEP: Micros = 1_000 * MS;
 
 /** What each node's beats carry: Pacemaker's view of it, and DRBD's data generation. */
 interface PeerView {
@@ -239,6 +271,8 @@ class PacemakerNode implements Actor {
    * show it running), and a refused one is repeated once a second, not every beat.
    */
   private lastStartRequest: { node: string; at: Micros } | undefined;
+  /** The resources' start operations are running here (`resourceStartTime`). */
+  private starting = false;
   /** DRBD UpToDate: the primary said this standby holds every acked order (reset at boot). */
   private upToDate = false;
   /** The newest data generation seen on any node. */
@@ -269,6 +303,7 @@ class PacemakerNode implements Actor {
       token,
       consensus: p.consensus > 0 ? p.consensus : Math.round(1.2 * token),
       beatInterval: TOKEN_SAMPLE,
+      tokenRotation: tokenHold(token, p.tokenRetransmitsBeforeLossConst),
       twoNode,
       waitForAll: p.waitForAll && twoNode,
       qdeviceVote: this.qdevice ? () => this.qdevice!.hasVote() : undefined,
@@ -290,6 +325,7 @@ class PacemakerNode implements Actor {
     const delays = (list: string | number | boolean, name: string) => Object.fromEntries(perNode(list, n, name).map((d, i) => [this.order[i], d]));
     this.stonith = new Stonith(ctx, {
       action: p.stonithAction as 'reboot' | 'off',
+      requestDelay: () => this.transitionDelay(),
       stonithTimeout: p.stonithTimeout,
       // the delays belong to the device that fences each node
       pcmkDelayBase: delays(p.pcmkDelayBase, 'pcmkDelayBase'),
@@ -331,7 +367,7 @@ class PacemakerNode implements Actor {
 
   threadOf(kind: string): string {
     const clusterStack =
-      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start' || kind === 'pcmk-shutdown' || kind === 'pcmk-shutdown-done';
+      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-request' || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'pcmk-started' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start' || kind === 'pcmk-shutdown' || kind === 'pcmk-shutdown-done';
     // the secondary's side of replication is DRBD in the kernel (or PostgreSQL's walreceiver),
     // not the trading service: a deadlocked service on the standby goes on writing and acking
     return clusterStack || STANDBY_REPLICATION_KINDS.has(kind) ? HEARTBEAT_THREAD : 'main';
@@ -352,6 +388,11 @@ class PacemakerNode implements Actor {
   }
 
   onTimer(kind: string, data: unknown): void {
+    if (kind === 'pcmk-started') {
+      this.starting = false;
+      if (this.free() && this.diskOk()) this.startNow();
+      return;
+    }
     if (kind === 'quorum-tick') {
       this.ctx.setTimer(QUORUM_TICK, 'quorum-tick');
       this.qdevice?.report();
@@ -451,7 +492,7 @@ class PacemakerNode implements Actor {
     // (seen in that member's view) instead of starting the resources somewhere else meanwhile
     const now = this.ctx.monotonic();
     const last = this.lastStartRequest;
-    if (last && now - last.at < QUORUM_TICK && this.membership.members.has(last.node)) return;
+    if (last && now - last.at < QUORUM_TICK + this.p.resourceStartTime && this.membership.members.has(last.node)) return;
     if (best !== this.ctx.id) {
       this.lastStartRequest = { node: best, at: now };
       return this.ctx.send(best, { type: 'pcmk-start' } satisfies StartRequest);
@@ -461,7 +502,7 @@ class PacemakerNode implements Actor {
 
   /** Whether the resources may start in this partition: nobody runs them, nothing is unclean, quorum (the DC's own disk may have failed: it then starts them elsewhere). */
   private free(): boolean {
-    if (this.shutdown || this.server.primary || this.unclean.size > 0 || !this.mayAct() || !this.membership.quorate()) return false;
+    if (this.starting || this.shutdown || this.server.primary || this.unclean.size > 0 || !this.mayAct() || !this.membership.quorate()) return false;
     for (const member of this.membership.members) if (this.views.get(member)?.primary) return false;
     return true;
   }
@@ -471,7 +512,29 @@ class PacemakerNode implements Actor {
     if (this.free() && this.diskOk()) this.startHere();
   }
 
+  /**
+   * The DC's scheduler round after a node was lost: `transitionDelay`, and in a share of rounds
+   * (`cibReaskShare`) a second more, when the controller finds other CIB updates pending as
+   * the scheduler's CIB query returns, sleeps 1 s and asks again (controld_schedulerd.c,
+   * do_pe_invoke_callback: "Re-asking for the CIB").
+   */
+  private transitionDelay(): Micros {
+    const reask = this.p.cibReaskShare > 0 && this.ctx.rng.float() < this.p.cibReaskShare;
+    return this.p.transitionDelay + (reask ? CIB_REASK_SLEEP : 0);
+  }
+
+  /**
+   * The transition's start operations run here (`resourceStartTime`: the fence device and
+   * IPaddr2's start); the resources answer once they are done, if nothing changed meanwhile.
+   */
   private startHere(): void {
+    if (this.p.resourceStartTime <= 0) return this.startNow();
+    if (this.starting) return;
+    this.starting = true;
+    this.ctx.setTimer(this.p.resourceStartTime, 'pcmk-started');
+  }
+
+  private startNow(): void {
     const out = this.peers.filter((n) => !this.membership.members.has(n) || this.views.get(n)?.diskOk === false || this.shuttingDown(n));
     this.promote(this.nextEpoch(), out);
   }

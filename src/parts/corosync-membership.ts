@@ -2,7 +2,19 @@
  * Cluster membership as corosync's totem protocol and votequorum decide it, at the level of
  * detail a failover needs. Members beat continuously (the token circulates); a member silent
  * for `token` is suspected, and the new membership without it forms `consensus` later
- * (corosync.conf(5): consensus defaults to 1.2 x token). Only then does Pacemaker learn the
+ * (corosync.conf(5): consensus defaults to 1.2 x token).
+ *
+ * The token timer restarts when the token arrives, and on an idle ring (a Pacemaker cluster
+ * between transitions) the token does not race round: the ring's representative holds it
+ * ("Hold onto token when there is no activity on ring and this processor is the ring rep",
+ * corosync exec/totemsrp.c, message_handler_orf_token) and sends it on after `hold`
+ * (exec/totemconfig.c: token_retransmit = token / (token_retransmits_before_loss_const + 0.2),
+ * hold = token_retransmit x 0.8 - 1000/HZ; 561 ms for token 3000, read back from a running
+ * corosync 3.1.7 with `corosync-cmapctl runtime.config.totem.hold`). So a peer's last token
+ * came up to one rotation before it died, and it is suspected `token` after that, not after
+ * its death: 2.44-3.0 s for token 3000 (calibration/fixtures/pacemaker--host-death.jsonl).
+ * `tokenRotation` sets that period; Pacemaker's own messages (CPG) cancel the hold and go at
+ * once, so the beats that carry its state keep their fine interval. Only then does Pacemaker learn the
  * peer is gone and, the peer's state being unknown, schedule it for fencing. A member that is
  * heard again joins the next membership.
  *
@@ -28,8 +40,13 @@ export interface MembershipOptions {
   token: Micros;
   /** `totem.consensus`: time to agree on the new membership after a token loss. */
   consensus: Micros;
-  /** How often beats are sampled (the real token rotates much faster; this is resolution). */
+  /** How often beats carry Pacemaker's state (its CPG messages go out at once; this is resolution). */
   beatInterval: Micros;
+  /**
+   * How often the token comes round an idle ring (corosync's token hold: see the header); the
+   * token timer restarts only then. 0: at every beat.
+   */
+  tokenRotation?: Micros;
   twoNode: boolean;
   waitForAll: boolean;
   /** A quorum device's vote (one vote), when the cluster has one (two_node is then off). */
@@ -70,6 +87,7 @@ export class CorosyncMembership {
       peers: options.peers,
       beatInterval: options.beatInterval,
       timeout: options.token,
+      rearmEvery: options.tokenRotation,
       payload: options.payload,
       onHeard: (peer, payload, wasLost) => this.onHeard(peer, payload, wasLost),
       onLost: (peer) => this.onTokenLost(peer),
@@ -139,6 +157,8 @@ export class CorosyncMembership {
   private onTokenLost(peer: string): void {
     if (!this.members.has(peer) || this.leaving.has(peer)) return;
     this.leaving.add(peer);
+    // corosync's "A processor failed, forming new configuration: token timed out"
+    this.ctx.note(`corosync: token lost (${peer}), forming new configuration`);
     this.ctx.setTimer(this.options.consensus, 'cs-consensus', peer);
   }
 
@@ -154,6 +174,8 @@ export class CorosyncMembership {
       this.leaving.delete(p);
       this.members.delete(p);
     }
+    // corosync's "A new membership (...) was formed. Members left: ..."
+    this.ctx.note(`corosync: new membership, left ${out.join(', ')}`);
     for (const p of out) this.options.onMemberLost(p);
     for (const p of out) {
       if (this.detector.alive(p)) {

@@ -114,6 +114,13 @@ export interface SilenceDetectorOptions {
   beatInterval: Micros;
   /** Silence after which a peer is lost. */
   timeout: Micros;
+  /**
+   * The loss timer restarts only once per this period, on the grid it set when first armed,
+   * however often beats come (0 or absent: every beat restarts it). Corosync's token timer
+   * restarts when the token comes round, once per rotation, while Pacemaker's state moves at
+   * once: beats stand for both (see corosync-membership.ts).
+   */
+  rearmEvery?: Micros;
   /** What each beat carries (e.g. the sender's role and log position). */
   payload?: () => Record<string, unknown>;
   /** A beat arrived (with its payload); `wasLost` when the peer had been lost or never heard. */
@@ -127,6 +134,8 @@ export class SilenceDetector {
   /** Absent: not heard since start. */
   private readonly state = new Map<string, 'alive' | 'lost'>();
   private readonly checks = new Map<string, TimerHandle>();
+  /** When each peer's loss timer was last (notionally) restarted, for `rearmEvery`. */
+  private readonly armedAt = new Map<string, Micros>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -153,7 +162,8 @@ export class SilenceDetector {
     if (!this.options.peers.includes(from)) return true;
     const wasLost = this.state.get(from) !== 'alive';
     this.state.set(from, 'alive');
-    this.armCheck(from);
+    // a peer found again restarts the timer at once; a live one on the rotation's grid
+    this.armCheck(from, !wasLost);
     this.options.onHeard?.(from, (msg.payload ?? {}) as Record<string, unknown>, wasLost);
     return true;
   }
@@ -182,8 +192,19 @@ export class SilenceDetector {
   }
 
   /** One silence timer per peer, pushed back at every beat heard. */
-  private armCheck(peer: string): void {
+  private armCheck(peer: string, beat = false): void {
+    const now = this.ctx.monotonic();
+    let armAt = now;
+    const every = this.options.rearmEvery ?? 0;
+    const last = this.armedAt.get(peer);
+    if (beat && every > 0 && last !== undefined) {
+      // the last restart on the rotation grid at or before now (none yet: keep the timer)
+      const periods = Math.floor((now - last) / every);
+      if (periods === 0) return;
+      armAt = last + periods * every;
+    }
+    this.armedAt.set(peer, armAt);
     this.ctx.cancelTimer(this.checks.get(peer));
-    this.checks.set(peer, this.ctx.setTimer(this.options.timeout, 'hb-tick', peer));
+    this.checks.set(peer, this.ctx.setTimer(armAt + this.options.timeout - now, 'hb-tick', peer));
   }
 }

@@ -8,6 +8,11 @@
  * `maxAttempts` failures it gives up (`stonith-max-attempts`), leaving the cluster blocked
  * until an operator steps in.
  *
+ * The request itself comes `requestDelay` after the node was lost: Pacemaker's controller
+ * first updates the CIB and runs the scheduler, whose transition holds the fencing action
+ * ("Requesting fencing (reboot) of node ..."; the DC's scheduler round, measured in
+ * calibration/fixtures/pacemaker--host-death.jsonl).
+ *
  * Before the first attempt it waits `pcmk_delay_base` plus a random part such that the sum
  * stays below `pcmk_delay_max` (drawn from the node's seeded stream), and, when the target
  * runs the resources, `priority-fencing-delay` on top: in a fence race of a two-node cluster
@@ -19,6 +24,8 @@ import type { FenceAction, NodeContext } from '../world/actor.ts';
 export interface StonithOptions {
   /** `stonith-action`: reboot (the fenced node comes back after booting) or off. */
   action: FenceAction;
+  /** From the node being lost to the fencing request (the scheduler's transition), drawn per request; 0: at once. */
+  requestDelay?: () => Micros;
   /** `stonith-timeout`: how long one fencing attempt may take before it counts as failed. */
   stonithTimeout: Micros;
   /** `pcmk_delay_base`: a static delay before fencing (per target: the device that fences it). */
@@ -40,6 +47,8 @@ export interface StonithOptions {
 export class Stonith {
   /** Targets being fenced, with the attempts made so far. */
   private readonly inProgress = new Map<string, number>();
+  /** Targets whose fencing request waits for the scheduler (`requestDelay`). */
+  private readonly awaitingRequest = new Set<string>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -57,18 +66,34 @@ export class Stonith {
    */
   cancel(target: string): void {
     this.inProgress.delete(target);
+    this.awaitingRequest.delete(target);
   }
 
   /** Fences `target` after the configured delays (no-op if already under way). */
   fence(target: string, targetRunsResources: boolean): void {
     if (this.inProgress.has(target)) return;
     this.inProgress.set(target, 0);
+    const requestDelay = this.options.requestDelay?.() ?? 0;
+    if (requestDelay > 0) {
+      this.awaitingRequest.add(target);
+      this.ctx.setTimer(requestDelay, 'stonith-request', { target, targetRunsResources });
+    }
+    else this.request(target, targetRunsResources);
+  }
+
+  /** The transition's fencing action: the fencer waits out the device's delays, then acts. */
+  private request(target: string, targetRunsResources: boolean): void {
     const delay = this.randomDelay(target) + (targetRunsResources ? this.options.priorityFencingDelay : 0);
     this.ctx.note(`stonith: fencing ${target} in ${Math.round(delay / 1000)} ms`);
     this.ctx.setTimer(delay, 'stonith-attempt', target);
   }
 
   onTimer(kind: string, data: unknown): boolean {
+    if (kind === 'stonith-request') {
+      const { target, targetRunsResources } = data as { target: string; targetRunsResources: boolean };
+      if (this.awaitingRequest.delete(target) && this.inProgress.has(target)) this.request(target, targetRunsResources);
+      return true;
+    }
     if (kind !== 'stonith-attempt') return false;
     const target = data as string;
     if (this.inProgress.has(target)) this.attempt(target);

@@ -64,13 +64,14 @@ describe('PingMonitor (the document\'s monitorPeer loop)', () => {
 });
 
 describe('SilenceDetector', () => {
-  function silencePair() {
+  function silencePair(rearmEvery?: number) {
     const events: { at: number; what: string }[] = [];
     const h = harness(['a', 'b'], (ctx: NodeContext): Actor => {
       const detector = new SilenceDetector(ctx, {
         peers: [ctx.id === 'a' ? 'b' : 'a'],
         beatInterval: 100 * MS,
         timeout: 3 * SECOND,
+        rearmEvery,
         onHeard: (peer, _payload, wasLost) => wasLost && ctx.id === 'a' && events.push({ at: h.sim.now, what: `heard ${peer}` }),
         onLost: (peer) => ctx.id === 'a' && events.push({ at: h.sim.now, what: `lost ${peer}` }),
       });
@@ -96,5 +97,29 @@ describe('SilenceDetector', () => {
     expect(lost - cutAt).toBeLessThanOrEqual(3 * SECOND + LINK_US);
     expect(events[2].at).toBeGreaterThanOrEqual(20 * SECOND);
     expect(events[2].at).toBeLessThanOrEqual(20 * SECOND + 100 * MS + LINK_US);
+  });
+
+  // corosync's idle ring: the token, which alone restarts the token timer, comes round once per
+  // `hold` (561 ms for token 3000), so a peer is lost token - [0, hold) after it fell silent
+  it('with rearmEvery, the timer restarts only once per period: a silence is caught up to one period early', () => {
+    const lostAfter = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => {
+      const { h, events } = silencePair(561 * MS);
+      const cutAt = 10 * SECOND + i * 70 * MS;
+      h.sim.at(cutAt, () => h.world.network.cut('b', 'a'));
+      h.runUntil(16 * SECOND);
+      return events.find((e) => e.what === 'lost b')!.at - cutAt;
+    });
+    for (const d of lostAfter) {
+      expect(d).toBeGreaterThan(3 * SECOND - 561 * MS - 100 * MS);
+      expect(d).toBeLessThanOrEqual(3 * SECOND + LINK_US);
+    }
+    // the cut meets the rotation at different phases: the delays spread over most of a period
+    expect(Math.max(...lostAfter) - Math.min(...lostAfter)).toBeGreaterThan(350 * MS);
+  });
+
+  it('with rearmEvery, a peer heard on every beat is never lost', () => {
+    const { h, events } = silencePair(561 * MS);
+    h.runUntil(30 * SECOND);
+    expect(events.map((e) => e.what)).toEqual(['heard b']);
   });
 });

@@ -86,4 +86,36 @@ describe('STONITH (Pacemaker semantics over IPMI)', () => {
     expect(fenced).toEqual([]);
     expect(gaveUp).toHaveLength(1);
   });
+
+  it('requestDelay: the fencing request (its note) and the fence come that much after fence() is called', () => {
+    const { h, fenced } = fencer({ requestDelay: () => 170_000 });
+    h.runUntil(20 * SECOND);
+    const note = h.world.history.events.find((e) => e.type === 'note' && /^stonith: fencing b/.test(e.text))!;
+    expect(note.time).toBe(SECOND + 170_000);
+    expect(fenced[0] - SECOND).toBeGreaterThanOrEqual(170_000);
+    expect(fenced[0] - SECOND).toBeLessThan(170_000 + 1000);
+  });
+
+  it('requestDelay: a fence cancelled while its request waits never happens', () => {
+    const fenced: number[] = [];
+    const h = harness(['a', 'b'], (ctx: NodeContext): Actor => {
+      const stonith = new Stonith(ctx, { action: 'reboot', stonithTimeout: 60 * SECOND, requestDelay: () => 500_000, pcmkDelayBase: 0, pcmkDelayMax: 0, priorityFencingDelay: 0, maxAttempts: 10, retryInterval: 5 * SECOND, onFenced: () => fenced.push(h.sim.now) });
+      return {
+        onStart: () => {
+          if (ctx.id === 'a' && ctx.bootCount === 0) ctx.setTimer(SECOND, 'go');
+        },
+        onMessage: () => {},
+        onTimer: (kind: string, data: unknown) => {
+          if (kind === 'go') {
+            stonith.fence('b', false);
+            ctx.setTimer(200_000, 'cancel');
+          } else if (kind === 'cancel') stonith.cancel('b');
+          else stonith.onTimer(kind, data);
+        },
+      };
+    });
+    h.runUntil(10 * SECOND);
+    expect(fenced).toEqual([]);
+    expect(h.world.history.events.filter((e) => e.type === 'fence')).toEqual([]);
+  });
 });

@@ -1,0 +1,62 @@
+/**
+ * hot-standby-stonith's Pacemaker costs, as measured against the real Pacemaker 2.1
+ * (calibration/fixtures/pacemaker--host-death.jsonl), each shown against the behaviour it adds:
+ * - transitionDelay: the DC's scheduler round between the membership change and the fencing
+ *   request; cibReaskShare: the rounds where the controller sleeps 1 s and re-asks for the CIB;
+ * - resourceStartTime: the start operations between the confirmed fence and the VIP answering.
+ */
+import { describe, expect, it } from 'vitest';
+import stonith from '../../models/hot-standby-stonith.ts';
+import { eventsOf, promotedAt, run, schedule, SECOND } from './hot-standby-helpers.ts';
+
+const KILL = schedule(`
+name: kill-a
+duration: 20s
+settle: 1s
+faults:
+  - { at: 10s, kind: process-crash, target: a }
+`);
+
+/** b's new-membership note, its fencing request note, the confirmed fence and its takeover. */
+function steps(params: Record<string, unknown>, seed = 1) {
+  const r = run(stonith, KILL, seed, params);
+  const note = (pattern: RegExp) => r.history.events.find((e) => e.type === 'note' && e.node === 'b' && e.time >= 10 * SECOND && pattern.test(e.text))!.time;
+  return {
+    membership: note(/^corosync: new membership/),
+    requested: note(/^stonith: fencing a/),
+    fenced: eventsOf(r, 'fence').find((e) => e.ok && e.target === 'a')!.time,
+    takeover: promotedAt(r, 'b', 10 * SECOND)!,
+  };
+}
+
+describe('hot-standby-stonith: Pacemaker\'s own costs', () => {
+  it('with every cost at 0 the fence follows the membership at once and b starts the resources with the fence', () => {
+    const s = steps({ transitionDelay: '0s', cibReaskShare: 0, resourceStartTime: '0s' });
+    expect(s.requested).toBe(s.membership);
+    expect(s.takeover).toBe(s.fenced);
+  });
+
+  it('transitionDelay: the fencing request comes that long after the membership change', () => {
+    const s = steps({ transitionDelay: '300ms', cibReaskShare: 0, resourceStartTime: '0s' });
+    expect(s.requested - s.membership).toBe(300_000);
+  });
+
+  it('cibReaskShare 1: every scheduler round sleeps a second more', () => {
+    const s = steps({ transitionDelay: '300ms', cibReaskShare: 1, resourceStartTime: '0s' });
+    expect(s.requested - s.membership).toBe(1_300_000);
+  });
+
+  it('cibReaskShare: over seeds, some rounds and not others take the second', () => {
+    const delays = [1, 2, 3, 4, 5, 6].map((seed) => {
+      const s = steps({ cibReaskShare: 0.5 }, seed);
+      return s.requested - s.membership;
+    });
+    expect(delays.filter((d) => d === 1_200_000).length).toBeGreaterThan(0);
+    expect(delays.filter((d) => d === 200_000).length).toBeGreaterThan(0);
+  });
+
+  it('resourceStartTime: b declares primary (and takes the VIP) that long after the confirmed fence', () => {
+    const s = steps({ resourceStartTime: '2s' });
+    expect(s.takeover - s.fenced).toBe(2 * SECOND);
+  });
+});
