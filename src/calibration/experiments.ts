@@ -12,6 +12,7 @@ import type { History, HistoryEvent } from '../history/history.ts';
 import { MS, type Micros } from '../sim/time.ts';
 import type { Workload } from '../world/client.ts';
 import { firstFailedAfter, firstServedAfter, lastServedBy } from './client-view.ts';
+import { PACEMAKER_EXPERIMENTS } from './pacemaker-experiments.ts';
 
 export interface StepDef {
   name: string;
@@ -420,6 +421,7 @@ export const EXPERIMENTS: Experiment[] = [
     afterFaultMs: 10_000,
     steps: KEEPALIVED_STEPS,
   },
+  ...PACEMAKER_EXPERIMENTS,
 ];
 
 export function experimentById(id: string): Experiment | undefined {
