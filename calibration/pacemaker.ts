@@ -21,6 +21,11 @@
  * - `host-death` (default): every process of host `a` (the DC, running the VIP) SIGKILLed at
  *   once, its kernel left alive (hasim's process-crash): `b` loses the token, forms a new
  *   membership after consensus, fences `a` and starts the VIP.
+ * - `graceful-stop`: SIGTERM to a's pacemakerd, then, once it has exited, to its corosync (what
+ *   `pcs cluster stop` does): a asks to shut down, its VIP is stopped and b's started, a's
+ *   controller exits and corosync announces the leave. No fencing. Steps: a's "Result of stop
+ *   operation for vip on a: ok" (vipStopped), b's start as above, b's corosync "Members left: 1"
+ *   (membership), and the client's view. a's echo service keeps running.
  *
  * Steps (ms from the fault) come from the systems' own logs, which carry millisecond timestamps
  * of this machine's clock: corosync on b "A processor failed, forming new configuration"
@@ -43,7 +48,7 @@ import { FixtureWriter, SetupError, flag, recordTrials, versionOf } from './lib/
 import { TCP_ECHO_CLIENT, TCP_ECHO_SERVICE } from './lib/tcp-echo.ts';
 
 const FAULT = flag('fault', 'host-death');
-const FAULTS = ['host-death'];
+const FAULTS = ['host-death', 'graceful-stop'];
 if (!FAULTS.includes(FAULT)) {
   console.error(`pacemaker: --fault: expected one of ${FAULTS.join(', ')}, found '${FAULT}'`);
   process.exit(2);
@@ -127,6 +132,15 @@ function pidsOf(host: NodeName | 'c'): number[] {
     }
   }
   return out;
+}
+
+/** A process's command name, or undefined once it is gone. */
+function commOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 function killHost(host: NodeName | 'c'): void {
@@ -323,13 +337,23 @@ async function runTrial(index: number, rng: () => number): Promise<Record<string
 
   // the PIDs first, then the fault's time and the kills at once (walking /proc takes a while)
   const victims = pidsOf('a');
+  const named = (comm: string) => victims.find((pid) => commOf(pid) === comm);
+  const pacemakerd = named('pacemakerd');
+  const corosync = named('corosync');
   const faultAtMs = nowMs();
-  for (const pid of victims) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
+  if (FAULT === 'host-death') {
+    for (const pid of victims) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
     }
+  } else {
+    if (pacemakerd === undefined || corosync === undefined) throw new SetupError('pacemakerd or corosync not found on a');
+    process.kill(pacemakerd, 'SIGTERM');
+    // pcs cluster stop: corosync is stopped once pacemaker has exited
+    if (await waitFor(() => commOf(pacemakerd) !== 'pacemakerd', 60_000, 20)) process.kill(corosync, 'SIGTERM');
   }
   const servedByB = await waitFor(() => replies.some((r) => r.host === 'b' && r.ms > faultAtMs), 30_000, 50);
   await sleep(SETTINGS.requestTimeoutMs + 200);
@@ -349,6 +373,25 @@ async function runTrial(index: number, rng: () => number): Promise<Record<string
   const firstServedByB = replies.find((r) => r.host === 'b' && r.ms > faultAtMs);
   const rel = (ms: number | undefined) => (ms === undefined ? null : Math.round((ms - faultAtMs) * 10) / 10);
   const dcBefore = [...pa.filter((l) => l.ms < faultAtMs && /S_ELECTION -> S_INTEGRATION/.test(l.text)).map(() => 'a'), ...readStamped(pcmkLog('b'), near).filter((l) => l.ms < faultAtMs && /S_ELECTION -> S_INTEGRATION/.test(l.text)).map(() => 'b')];
+  if (FAULT === 'graceful-stop') {
+    const steps: Record<string, number | null> = {
+      vipStopped: rel(first(pa, /Result of stop operation for vip on a: ok/)),
+      vipStartBegin: rel(first(pb, /Requesting local execution of start operation for vip on b/)),
+      vipStarted: rel(first(pb, /Result of start operation for vip on b: ok/)),
+      membership: rel(first(cs, /A new membership .* was formed\. Members left: 1/)),
+      clientFirstFailed: rel(firstFail?.ms),
+      clientFirstServed: rel(firstServedByB?.ms),
+    };
+    return {
+      trial: index,
+      completed: servedByB && steps.vipStarted !== null && steps.vipStopped !== null,
+      steps,
+      dc: dcBefore.at(-1) ?? null,
+      fenced: fenceLog.length > 0,
+      firstFailure: firstFail?.reason ?? null,
+      lostAckedWrites: 0,
+    };
+  }
   const steps: Record<string, number | null> = {
     tokenLost: rel(first(cs, /A processor failed, forming new configuration/)),
     membership: rel(first(cs, /A new membership .* was formed\. Members left: 1/)),
@@ -396,6 +439,7 @@ async function main(): Promise<void> {
     system: 'pacemaker',
     experiment: FAULT,
     description: {
+      'graceful-stop': "SIGTERM to a's pacemakerd (a is the DC, running the VIP), then to its corosync once pacemakerd exited (pcs cluster stop); the VIP moves to b without fencing; 2 nodes + a TCP client in network namespaces on one bridge, each node in its own mount namespace",
       'host-death': "every process of host a (the DC, running the VIP) SIGKILLed at once, its kernel alive; b fences it (namespace power-off) and starts the IPaddr2 VIP; 2 nodes + a TCP client in network namespaces on one bridge, each node in its own mount namespace",
     }[FAULT]!,
     versions: {
@@ -406,7 +450,7 @@ async function main(): Promise<void> {
     },
     settings: SETTINGS,
   });
-  await recordTrials(writer, TRIALS, trial, (record, s) => `dc ${record.dc} token ${s.tokenLost} membership ${s.membership} fence req ${s.fenceRequested} fenced ${s.fenced} vip ${s.vipStarted} failed ${s.clientFirstFailed} served ${s.clientFirstServed}`);
+  await recordTrials(writer, TRIALS, trial, (record, s) => FAULT === 'graceful-stop' ? `dc ${record.dc} vip stopped ${s.vipStopped} started ${s.vipStarted} membership ${s.membership} failed ${s.clientFirstFailed} served ${s.clientFirstServed}` : `dc ${record.dc} token ${s.tokenLost} membership ${s.membership} fence req ${s.fenceRequested} fenced ${s.fenced} vip ${s.vipStarted} failed ${s.clientFirstFailed} served ${s.clientFirstServed}`);
 }
 
 await main();

@@ -34,7 +34,10 @@ const HARNESSES: Record<string, string[][]> = {
     ['patroni.ts', '--experiment', 'async-lag'],
     ['patroni.ts', '--experiment', 'sync-standby-kill'],
   ],
-  pacemaker: [['pacemaker.ts', '--fault', 'host-death']],
+  pacemaker: [
+    ['pacemaker.ts', '--fault', 'host-death'],
+    ['pacemaker.ts', '--fault', 'graceful-stop'],
+  ],
 };
 
 const [system, ...rest] = process.argv.slice(2);

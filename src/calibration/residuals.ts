@@ -112,18 +112,6 @@ export const RESIDUALS: Residual[] = [
         "who ends the blocking differs: the real killed PostgreSQL takes about 4 s to start again and stream (start-up, crash recovery), so the primary's next HA loop always finds the sync standby gone and moves synchronous_standby_names (10/10 trials, a median 5.4 s after the kill: loop_wait / 2); hasim's restarted PostgreSQL streams again at once, so its primary's loop finds the standby missing in 2 runs of 8, and commits resume when the standby is back. A start-up time for a restarted PostgreSQL belongs in the postgres-patroni model (the patroni helper)",
     }),
   ),
-  {
-    experiment: 'pacemaker--host-death',
-    step: 'fenced→vipStarted',
-    cause:
-      "medians agree (440 vs 440 ms: resourceStartTime is that median), but the real start operations spread (136-808 ms, p90 642): they are shell resource agents (the fence device's start, then IPaddr2's) forked by pacemaker-execd on a machine at load 26-35, while hasim's resourceStartTime is one constant",
-  },
-  {
-    experiment: 'pacemaker--host-death',
-    step: 'vipStarted→clientFirstServed',
-    cause:
-      "the real client is served a median 18 ms (p90 53) after \"Result of start operation for vip\", hasim's 5 ms after the VIP claim: IPaddr2 adds the address, then starts send_arp as its own process, whose gratuitous ARP reaches the client's cache 10-20 ms later at this load, and the controller logs the result around then; hasim sends the gratuitous ARP with the claim",
-  },
 ];
 
 export function residualFor(experiment: string, step: string): Residual | undefined {
