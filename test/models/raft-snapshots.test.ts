@@ -43,6 +43,9 @@ describe('raft log compaction', () => {
     expect(exchangeExactlyOnceProblems(r)).toEqual([]);
     const notes = r.history.events.flatMap((e) => (e.type === 'note' ? [`${e.node}: ${e.text}`] : []));
     expect(notes.some((n) => /sending a snapshot to n3/.test(n))).toBe(true);
+    // none while n3 is down (etcd sends snapshots only to a recently active follower)
+    const sentAt = r.history.events.flatMap((e) => (e.type === 'note' && /sending a snapshot to n3/.test(e.text) ? [e.time] : []));
+    expect(Math.min(...sentAt)).toBeGreaterThanOrEqual(20 * 1_000_000);
     expect(notes.some((n) => /^n3: restoring a snapshot/.test(n))).toBe(true);
     // n3 is up at the end, so convergence (no violation above) compared its restored log
     const n3 = r.history.final.find((f) => f.node === 'n3')!;
