@@ -104,14 +104,6 @@ export const RESIDUALS: Residual[] = [
         "once HAProxy marks the new primary UP, the real client is served 40-50 ms later (p90 60-170): its retry cycle is a TCP connection through HAProxy, PostgreSQL's start-up handshake and a 20 ms back-off, slow at load 20-35; hasim's client is served within a few ms of the check, without the connection set-up",
     },
   ]),
-  ...['syncStandbyDropped', 'syncReassigned'].map(
-    (step): Residual => ({
-      experiment: 'patroni--sync-standby-kill',
-      step,
-      cause:
-        "who ends the blocking differs: the real killed PostgreSQL takes about 4 s to start again and stream (start-up, crash recovery), so the primary's next HA loop always finds the sync standby gone and moves synchronous_standby_names (10/10 trials, a median 5.4 s after the kill: loop_wait / 2); hasim's restarted PostgreSQL streams again at once, so its primary's loop finds the standby missing in 2 runs of 8, and commits resume when the standby is back. A start-up time for a restarted PostgreSQL belongs in the postgres-patroni model (the patroni helper)",
-    }),
-  ),
 ];
 
 export function residualFor(experiment: string, step: string): Residual | undefined {

@@ -7,8 +7,8 @@
  * after a short back-off). A request that runs out of time reports `undefined`: Patroni's
  * `DCSError`.
  *
- * A watch asks the DCS leader to say when a key's value changes or the key goes away; it fires
- * at most once and is replaced by the next watch.
+ * A watch asks the DCS leader to say when one of some keys' values changes or a key goes away;
+ * it fires at most once and is replaced by the next watch.
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
@@ -50,11 +50,11 @@ export class DcsClient {
     this.attempt(reqId, p);
   }
 
-  /** Watches `key` (whose value the caller last saw as `value`); `fired` once it differs. */
-  watch(key: string, value: unknown, fired: () => void): void {
+  /** Watches keys (each with the value the caller last saw); `fired` once one differs. */
+  watch(watched: Record<string, unknown>, fired: () => void): void {
     this.watchId++;
     this.onWatchFired = fired;
-    this.ctx.send(this.members[this.preferred], { type: 'dcs-watch', watchId: this.watchId, key, value } satisfies DcsWatchMsg);
+    this.ctx.send(this.members[this.preferred], { type: 'dcs-watch', watchId: this.watchId, watched } satisfies DcsWatchMsg);
   }
 
   cancelWatch(): void {

@@ -12,7 +12,8 @@
  * - on a leader change every TTL is restarted at full length plus the election timeout, as
  *   etcd v3's lessor does (`Promote(electionTimeout)` refreshes every lease): a DCS failover
  *   extends Patroni's leader key;
- * - a watch fires when the watched key's value changes or it is deleted (an expiry included).
+ * - a watch fires when one of the watched keys' values changes or it is deleted (an expiry
+ *   included); etcd v3's watch on a prefix, as Patroni's KVCache keeps one on the cluster's.
  *
  * The replication is Raft collapsed to a single slot: the leader ships its whole (tiny) state
  * with a revision, members vote for a candidate whose (term, revision) is at least theirs, a
@@ -84,8 +85,8 @@ interface Request {
 
 interface Watcher {
   watchId: number;
-  key: string;
-  value: unknown;
+  /** Each watched key with the value the client last saw (undefined: absent). */
+  watched: Record<string, unknown>;
 }
 
 type Role = 'follower' | 'candidate' | 'leader';
@@ -110,12 +111,11 @@ export interface DcsResponseMsg extends Msg {
   leader?: string;
   result?: DcsResult;
 }
-/** Watch `key` until its value differs from `value`; `watcher` is set when a follower forwards it. */
+/** Watch the keys until one's value differs from the one given; `watcher` is set when a follower forwards it. */
 export interface DcsWatchMsg extends Msg {
   type: 'dcs-watch';
   watchId: number;
-  key: string;
-  value: unknown;
+  watched: Record<string, unknown>;
   watcher?: string;
 }
 export interface DcsWatchEventMsg extends Msg {
@@ -519,13 +519,13 @@ export class DcsMember {
       if (this.leader !== undefined && msg.watcher === undefined) this.ctx.send(this.leader, { ...msg, watcher: client });
       return;
     }
-    const w: Watcher = { watchId: msg.watchId, key: msg.key, value: msg.value };
+    const w: Watcher = { watchId: msg.watchId, watched: msg.watched };
     this.watchers.set(client, w);
     this.checkWatch(client, w);
   }
 
   private checkWatch(client: string, w: Watcher): void {
-    if (this.committed.keys[w.key]?.value === w.value) return;
+    if (Object.entries(w.watched).every(([key, value]) => this.committed.keys[key]?.value === value)) return;
     this.watchers.delete(client);
     this.ctx.send(client, { type: 'dcs-watch-event', watchId: w.watchId } satisfies DcsWatchEventMsg);
   }

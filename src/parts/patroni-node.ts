@@ -1,6 +1,6 @@
 /**
- * Patroni's HA loop on one PostgreSQL node: every `loop_wait` (or at once when a watched leader
- * key changes) the member refreshes its member key in the DCS, reads the cluster, and acts:
+ * Patroni's HA loop on one PostgreSQL node: every `loop_wait` (a replica: at once when the
+ * leader key changes or the leader publishes a new optime) the member refreshes its member key in the DCS, reads the cluster, and acts:
  *
  *   I hold the leader key  -> renew it (compare-and-set on my name, TTL `ttl`); failed: demote
  *   someone else holds it  -> follow them (demote first if I run as primary)
@@ -75,6 +75,9 @@ const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
 const DEMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_DEMOTE);
 
+
+/** Etcd3.watch adds this to a replica's wait for the leader's update (patroni/dcs/etcd3.py). */
+const REPLICA_WATCH_SLACK_US: Micros = 500_000;
 export type SynchronousMode = 'off' | 'on' | 'strict' | 'quorum';
 
 export interface PatroniConfig {
@@ -145,6 +148,8 @@ export class PatroniNode implements Actor {
   private epoch = 0;
   /** A cycle is under way (its DCS calls and REST queries are outstanding). */
   private busy = false;
+  /** When the current (or last) HA cycle began: the next begins loop_wait after it. */
+  private cycleStartUs: Micros = 0;
   /** SIGTERM received: the HA loop no longer runs (`onStop`). */
   private stopping = false;
   private loopTimer: TimerHandle | undefined;
@@ -318,6 +323,7 @@ export class PatroniNode implements Actor {
   private cycle(): void {
     if (this.busy || this.stopping) return;
     this.busy = true;
+    this.cycleStartUs = this.ctx.monotonic();
     this.checkDisk();
     this.ctx.cancelTimer(this.loopTimer);
     this.loopTimer = undefined;
@@ -541,9 +547,21 @@ export class PatroniNode implements Actor {
   private finish(keys: DcsKeys | undefined): void {
     this.busy = false;
     this.ctx.cancelTimer(this.loopTimer);
-    this.loopTimer = this.ctx.setTimer(this.config.loopWaitUs, 'patroni-loop');
-    // replicas wake up as soon as the leader key changes or expires (Patroni watches it)
-    if (keys && this.running !== 'primary' && !this.promoting) this.dcs.watch('leader', keys.leader?.value, () => this.cycle());
+    // A replica watches the cluster's keys (Patroni's etcd3 KVCache) and wakes as soon as the
+    // leader key changes or expires, or the leader publishes a new optime (etcd3.py
+    // _process_event: "We also want to wake up HA loop on replicas if leader optime was
+    // updated"): with writes going on, its HA loop runs just after the leader's, every loop.
+    // Its own timer waits 0.5 s longer than loop_wait (Etcd3.watch: "give a bit more time to
+    // non-leader nodes to synchronize HA loops"), so the leader's update comes first. So a
+    // killed sync standby is found gone by the primary's loop before its own Patroni starts it
+    // again (calibration, sync-standby-kill: the standby's "starting as a secondary" 50 ms after
+    // the primary's "Updating synchronous privilege temporarily", in 11 of 11 trials).
+    // Patroni.schedule_next_run: the next cycle is due loop_wait after this one began (at once
+    // if this one took longer), not loop_wait after it ended
+    const watching = keys !== undefined && this.running !== 'primary' && !this.promoting;
+    const napUs = Math.max(0, this.cycleStartUs + this.config.loopWaitUs - this.ctx.monotonic());
+    this.loopTimer = this.ctx.setTimer(napUs + (watching && keys.leader !== undefined ? REPLICA_WATCH_SLACK_US : 0), 'patroni-loop');
+    if (watching) this.dcs.watch({ leader: keys.leader?.value, optime: keys.optime?.value }, () => this.cycle());
   }
 
   /** A DCS transaction; every answer refreshes the cluster view. */

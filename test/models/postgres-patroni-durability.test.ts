@@ -34,8 +34,9 @@ describe('postgres-patroni durability across a failover', () => {
   });
 
   it('refuses to promote a replica that lags by more than maximum_lag_on_failover', () => {
-    // 35 s of orders (about 1.4 MB of WAL) behind when pg1 crashes: nobody may race
-    const r = run(['{ at: 20s, kind: partition, groups: [[pg1], [pg2, pg3]], for: 40s }', '{ at: 55s, kind: process-crash, target: pg1, for: 30s }']);
+    // the replicas are 1.2 MB of WAL behind pg1's last published optime (its loop at 46 s, 31 s
+    // of orders after the cut) when pg1 crashes: nobody may race
+    const r = run(['{ at: 15s, kind: partition, groups: [[pg1], [pg2, pg3]], for: 45s }', '{ at: 55s, kind: process-crash, target: pg1, for: 30s }']);
     expect(promotions(r, 55 * SECOND, 'pg1')).toEqual([]);
     expect(noteAt(r, 'pg2', 'maximum_lag_on_failover', 55 * SECOND)).toBeDefined();
     expect(r.metrics.lostAcked).toBe(0);

@@ -46,7 +46,7 @@ class User implements Actor {
     this.dcs.request(txn, (result) => this.answers.push({ at: this.ctx.monotonic(), result }));
   }
   watch(key: string, value: unknown): void {
-    this.dcs.watch(key, value, () => (this.watchFiredAt = this.ctx.monotonic()));
+    this.dcs.watch({ [key]: value }, () => (this.watchFiredAt = this.ctx.monotonic()));
   }
 }
 
