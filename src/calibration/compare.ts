@@ -18,6 +18,8 @@
  *   harness's own sampling of the client loop dominates);
  * - intervals between consecutive steps of the protocol (`sdown→odown`) are held to the same
  *   rule, so a disagreement shows the stage it starts in;
+ * - how often a step happens at all (share of trials, Fisher's exact test at `SHARE_ALPHA`):
+ *   a step the real system reaches in every trial and hasim in half its runs disagrees;
  * - counts (election rounds) compare the share of trials above a threshold (a second round) by
  *   Fisher's exact test at `SHARE_ALPHA`;
  * - lost acked writes: where the real system lost none, hasim must lose none (a safe system's
@@ -80,6 +82,12 @@ export interface StepComparison {
   p90Ok: boolean;
   /** Why a check is untestable ("p90 not testable at n=20 real trials ..."), if one is. */
   untestable: string[];
+  /**
+   * How often the step happened at all, real against hasim (a protocol step, not an interval):
+   * Fisher's exact test at SHARE_ALPHA, so a step hasim reaches in half the runs and the real
+   * system in every trial disagrees even where the times it has agree.
+   */
+  occurrence?: { realWith: number; realTrials: number; simWith: number; simTrials: number; fisherP: number; ok: boolean };
   mannWhitneyP: number;
   ksP: number;
   verdict: Verdict;
@@ -166,7 +174,7 @@ function checkQuantile(real: readonly number[], sim: readonly number[], q: numbe
   return { check: 'untestable', toleranceMs, note: `${label} not testable at ${short}: hasim's is ${up ? 'above' : 'below'} the real one by ${((diff / Math.abs(rPoint)) * 100).toFixed(0)} %, and so few values cannot bound a ${label} on that side at 95 %` };
 }
 
-function compareStep(experiment: Experiment, name: string, doc: string, real: number[], sim: number[]): StepComparison {
+function compareStep(experiment: Experiment, name: string, doc: string, real: number[], sim: number[], trials?: { real: number; sim: number }): StepComparison {
   const r = summarize(real);
   const s = summarize(sim);
   const median = checkQuantile(real, sim, 0.5, MEDIAN_TOLERANCE, 'median');
@@ -175,8 +183,10 @@ function compareStep(experiment: Experiment, name: string, doc: string, real: nu
   // runs) is no agreement; a p90 that cannot be is reported as such, the median still stands
   const medianOk = median.check === 'ok';
   const p90Ok = p90.check !== 'fails';
+  const occurrenceP = trials ? fisherExact(real.length, trials.real, sim.length, trials.sim) : 1;
+  const occurrence = trials ? { realWith: real.length, realTrials: trials.real, simWith: sim.length, simTrials: trials.sim, fisherP: occurrenceP, ok: occurrenceP >= SHARE_ALPHA } : undefined;
   const residual = residualFor(experiment.id, name);
-  const verdict = verdictOf(medianOk && p90Ok, residual, real.length > 0 && sim.length > 0);
+  const verdict = verdictOf(medianOk && p90Ok && (occurrence?.ok ?? true), residual, real.length > 0 && sim.length > 0);
   return {
     step: name,
     doc,
@@ -190,6 +200,7 @@ function compareStep(experiment: Experiment, name: string, doc: string, real: nu
     medianOk,
     p90Ok,
     untestable: [median.note, p90.note].filter((x): x is string => x !== undefined),
+    ...(occurrence ? { occurrence } : {}),
     mannWhitneyP: mannWhitney(real, sim).p,
     ksP: kolmogorovSmirnov(real, sim).p,
     verdict,
@@ -200,7 +211,8 @@ function compareStep(experiment: Experiment, name: string, doc: string, real: nu
 export function compareExperiment(experiment: Experiment, fixture: Fixture, sim: SimTrial[]): ExperimentComparison {
   const real = fixture.trials.filter((t) => t.completed);
   const simValues = (step: string) => sim.map((t) => t.steps[step]).filter((v): v is number => v !== null);
-  const steps = experiment.steps.map((step) => compareStep(experiment, step.name, step.doc, stepValues(fixture, step.name), simValues(step.name)));
+  const trials = { real: real.length, sim: sim.length };
+  const steps = experiment.steps.map((step) => compareStep(experiment, step.name, step.doc, stepValues(fixture, step.name), simValues(step.name), trials));
   const chain = experiment.chain ?? [];
   for (let i = 1; i < chain.length; i++) {
     const [from, to] = [chain[i - 1], chain[i]];

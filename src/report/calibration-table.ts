@@ -12,6 +12,12 @@ const five = (s: StepComparison['real']) => spread(s, ms, '**');
 
 /** What the verdict rests on, with the checks that could not be made at this sample size. */
 export function verdictText(step: StepComparison): string {
+  const o = step.occurrence;
+  const seldom = o && !o.ok ? `; reached in ${o.simWith}/${o.simTrials} hasim runs vs ${o.realWith}/${o.realTrials} real trials (Fisher p ${pValue(o.fisherP)})` : '';
+  return verdictCore(step) + seldom;
+}
+
+function verdictCore(step: StepComparison): string {
   const untested = [step.medianCheck, step.p90Check].includes('untestable') ? `; ${[step.medianCheck === 'untestable' ? 'median' : '', step.p90Check === 'untestable' ? 'p90' : ''].filter(Boolean).join(' and ')} not testable at n=${step.real.n}/${step.sim.n}` : '';
   if (step.verdict === 'agrees') {
     const base = untested ? 'agrees in median' : step.mannWhitneyP < 0.01 ? 'agrees in median and p90; shapes differ (MW p < 0.01)' : 'agrees';

@@ -75,4 +75,13 @@ describe('calibration verdicts', () => {
     expect(apart.fisherP).toBeLessThan(SHARE_ALPHA);
     expect(apart.verdict).toBe('disagrees');
   });
+
+  it('a step hasim reaches in half its runs and the real system in every trial disagrees, though its times agree', () => {
+    const values = spread(20);
+    const half = sim(spread(20)).map((t, i) => (i % 2 ? { ...t, steps: { step: null } } : t));
+    const step = compareExperiment(experiment, fixture(values), half).steps[0];
+    expect(step.medianCheck).toBe('ok');
+    expect(step.occurrence).toMatchObject({ realWith: 20, realTrials: 20, simWith: 10, simTrials: 20, ok: false });
+    expect(step.verdict).toBe('disagrees');
+  });
 });

@@ -23,7 +23,7 @@ function section(c: ExperimentComparison): string {
     format: ms,
     scale: 'linear',
   });
-  const rows = c.steps.map((s) => [s.step, five(s.real), five(s.sim), ratio(s.medianRatio), pValue(s.mannWhitneyP), pValue(s.ksP), s.verdict + (s.residual ? `: ${s.residual.cause}` : '') + (s.untestable.length ? ` (${s.untestable.join('; ')})` : '')]);
+  const rows = c.steps.map((s) => [s.step, five(s.real), five(s.sim), ratio(s.medianRatio), pValue(s.mannWhitneyP), pValue(s.ksP), s.verdict + (s.residual ? `: ${s.residual.cause}` : '') + (s.untestable.length ? ` (${s.untestable.join('; ')})` : '') + (s.occurrence && !s.occurrence.ok ? ` (reached in ${s.occurrence.simWith}/${s.occurrence.simTrials} hasim runs vs ${s.occurrence.realWith}/${s.occurrence.realTrials} real trials, Fisher exact p ${pValue(s.occurrence.fisherP)})` : '')]);
   for (const sh of c.shares) {
     rows.push([`${sh.name}: ${sh.doc}`, `${sh.realWith}/${sh.realTrials} (${wholePct(sh.realWith / sh.realTrials)} %)`, `${sh.simWith}/${sh.simTrials} (${wholePct(sh.simWith / sh.simTrials)} %)`, '', '', '', `${sh.verdict} (Fisher exact p ${pValue(sh.fisherP)})` + (sh.residual ? `: ${sh.residual.cause}` : '')]);
   }
