@@ -54,10 +54,4 @@ describe('raft log compaction', () => {
     expect(n3.durableLog.length).toBeGreaterThan(leader.length - 100);
     expect(n3.durableLog.folded.length).toBeGreaterThan(5_000);
   });
-
-  it('without compaction the same follower catches up from the log, sending no snapshot', () => {
-    const r = runRaft(schedule('down', ['- { at: 5s, kind: process-crash, target: n3, for: 15s }'], '40s', '10s'));
-    expect(r.violations).toEqual([]);
-    expect(r.history.events.some((e) => e.type === 'note' && /snapshot/.test(e.text))).toBe(false);
-  });
 });
