@@ -56,7 +56,7 @@ async function bareLoop(design: string, profile: string, runs: number): Promise<
   const cpu = cpuSeconds();
   for (let seed = 1; seed <= runs; seed++) {
     const drawn = drawRun(p, d, seed);
-    simulate({ design: d, seed, schedule: drawn.schedule, params: drawn.params });
+    simulate({ design: d, seed, schedule: drawn.schedule, params: drawn.params, foldTraffic: true });
   }
   const rate = runs / ((performance.now() - start) / 1000);
   return { overall: rate, steady: rate, cpuPerRun: (cpuSeconds() - cpu) / runs };

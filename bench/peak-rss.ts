@@ -1,7 +1,7 @@
 /**
  * One run in a process of its own, for its peak resident memory: `simulate()` of a design with
  * no faults for the given simulated seconds at the given order rate, the checks and metrics
- * included (what `hasim run` does). Prints one JSON line: peak RSS (MB), wall seconds, orders,
+ * included, the order traffic folded as it is recorded (what `hasim run` and `check` do). Prints one JSON line: peak RSS (MB), wall seconds, orders,
  * events, trace hash.
  *
  *   npx tsx bench/peak-rss.ts raft 60 10000
@@ -15,7 +15,7 @@ const [design, seconds, rate] = process.argv.slice(2);
 const d = await loadDesign(design);
 const schedule = { name: 'bench', description: '', duration: Number(seconds) * SECOND, settle: 0, faults: [], source: '<bench>' };
 const start = performance.now();
-const r = simulate({ design: d, seed: 1, schedule, workload: { ordersPerSecond: Number(rate) }, drain: 0 });
+const r = simulate({ design: d, seed: 1, schedule, workload: { ordersPerSecond: Number(rate) }, drain: 0, foldTraffic: true });
 console.log(JSON.stringify({
   peakRssMB: process.resourceUsage().maxRSS / 1024,
   wallSeconds: (performance.now() - start) / 1000,

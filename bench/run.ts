@@ -81,11 +81,11 @@ async function designSpeed(name: string, rate: number, simulatedSeconds: number,
   const design = await loadDesign(name);
   const schedule = { name: 'bench', description: '', duration: simulatedSeconds * SECOND, settle: 0, faults: [], source: '<bench>' };
   const workload = { ordersPerSecond: rate };
-  simulate({ design, seed: 0, schedule: { ...schedule, duration: Math.min(schedule.duration, 5 * SECOND) }, workload, drain: 0 });
+  simulate({ design, seed: 0, schedule: { ...schedule, duration: Math.min(schedule.duration, 5 * SECOND) }, workload, drain: 0, foldTraffic: true });
   let eventsPerOrder = 0;
   const speeds = Array.from({ length: rounds }, (_, i) => {
     const start = cpuNow();
-    const r = simulate({ design, seed: i + 1, schedule, workload, drain: 0 });
+    const r = simulate({ design, seed: i + 1, schedule, workload, drain: 0, foldTraffic: true });
     eventsPerOrder = r.metrics.events / Math.max(1, r.metrics.orders);
     return simulatedSeconds / (cpuNow() - start);
   });

@@ -76,7 +76,7 @@ export class Executor {
     const extraInvariants = await loadInvariantModules(job.invariantModules);
     const attempt = (schedule: Schedule): RunResult | undefined => {
       try {
-        return simulate({ design, seed: job.seed, schedule, params: job.params, invariants: job.invariants, extraInvariants, maxEvents: job.maxEvents, workload: job.workload });
+        return simulate({ design, seed: job.seed, schedule, params: job.params, invariants: job.invariants, extraInvariants, maxEvents: job.maxEvents, workload: job.workload, foldTraffic: true });
       } catch {
         return undefined;
       }
@@ -93,7 +93,7 @@ export class Executor {
 
   private async trace(job: TraceJob): Promise<Reply> {
     const prepared = await this.prepare(job);
-    const result = simulate({ design: prepared.design, seed: job.seed, schedule: prepared.schedule, params: prepared.params, invariants: job.invariants, extraInvariants: await loadInvariantModules(job.invariantModules), maxEvents: job.maxEvents, workload: job.workload, recordTrace: true });
+    const result = simulate({ design: prepared.design, seed: job.seed, schedule: prepared.schedule, params: prepared.params, invariants: job.invariants, extraInvariants: await loadInvariantModules(job.invariantModules), maxEvents: job.maxEvents, workload: job.workload, recordTrace: true, foldTraffic: true });
     const lines = result.trace ?? [];
     if (job.window) return { kind: 'trace', traceHash: result.traceHash, lines: lines.slice(job.window.from, job.window.to), lineCount: lines.length };
     return { kind: 'trace', traceHash: result.traceHash, lineHashes: lines.map(hashLine), lineCount: lines.length };
@@ -109,6 +109,8 @@ export class Executor {
       extraInvariants,
       maxEvents: spec.maxEvents,
       workload: spec.workload,
+      // a summary needs the metrics and the control events only
+      foldTraffic: true,
     });
   }
 

@@ -9,7 +9,9 @@
  * at the exchange, demotions (a primary declaring another role), faults that fired, and how
  * often each probe fired (world/probes.ts; zeros for the design's probes that never did).
  */
-import type { HistoryEvent } from '../history/history.ts';
+import type { History } from '../history/history.ts';
+import { digestOf } from '../history/fold/history-fold.ts';
+import { controlEvents } from '../history/traffic.ts';
 import type { Schedule } from '../faults/schedule.ts';
 import type { RunResult } from './simulate.ts';
 import { Histogram, type HistogramState } from './histogram.ts';
@@ -104,7 +106,7 @@ export function summarize(
 ): RunSummary {
   const m = result.metrics;
   const latency = new Histogram();
-  const coverage = coverageOf(result.history.events, m.failovers, m.outages.length, latency);
+  const coverage = coverageOf(result.history, m.failovers, m.outages.length, latency);
   const probes: Record<string, number> = {};
   for (const name of extras.declaredProbes ?? []) probes[name] = 0;
   coverage.probes = Object.assign(probes, result.probes);
@@ -147,15 +149,14 @@ export function summarize(
   };
 }
 
-/** Coverage counters of one run, in one pass over its history (recording ack latencies on the way). */
-export function coverageOf(events: readonly HistoryEvent[], failovers: number, outages: number, ackLatency?: Histogram): RunCoverage {
-  const c: RunCoverage = { failovers, elections: 0, fencings: 0, staleTokenRejections: 0, demotions: 0, outages, faultsFired: 0, faultsSkipped: 0, faultKinds: {}, probes: {} };
+/** Coverage counters of one run, from its control events and folded traffic (recording ack latencies on the way). */
+export function coverageOf(history: History, failovers: number, outages: number, ackLatency?: Histogram): RunCoverage {
+  const digest = digestOf(history);
+  const c: RunCoverage = { failovers, elections: 0, fencings: 0, staleTokenRejections: digest.exchange.staleTokenRejections, demotions: 0, outages, faultsFired: 0, faultsSkipped: 0, faultKinds: {}, probes: {} };
+  if (ackLatency) for (const [latency, times] of digest.acks.latency) ackLatency.record(latency, times);
   const lastRole = new Map<string, string>();
-  for (const e of events) {
+  for (const e of controlEvents(history)) {
     switch (e.type) {
-      case 'ok':
-        ackLatency?.record(e.latency);
-        break;
       case 'role':
         if (e.role === 'candidate') c.elections++;
         if (lastRole.get(e.node) === 'primary' && e.role !== 'primary') c.demotions++;
@@ -163,9 +164,6 @@ export function coverageOf(events: readonly HistoryEvent[], failovers: number, o
         break;
       case 'fence':
         c.fencings++;
-        break;
-      case 'exchange':
-        if (!e.accepted && e.reason === 'stale-token') c.staleTokenRejections++;
         break;
       case 'fault-begin':
         c.faultsFired++;

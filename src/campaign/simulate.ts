@@ -53,6 +53,13 @@ export interface SimulateOptions {
   maxEvents?: number;
   /** How long to let in-flight messages land after clients stop (default 2 s). */
   drain?: Micros;
+  /**
+   * Fold the order traffic as it is recorded instead of keeping it (history/fold/history-fold.ts):
+   * the history's `events` are then only its control events, and memory stays flat however long
+   * the run. The checks and metrics are identical either way. Ignored (every event kept) when
+   * the run has invariants besides the built-in ones, which may read any event.
+   */
+  foldTraffic?: boolean;
 }
 
 export interface RunResult {
@@ -114,6 +121,9 @@ function simulateRun(options: SimulateOptions): RunResult {
   });
   const { sim, world } = run;
   validateTargets(schedule, world);
+
+  const userInvariants = (options.design.invariants?.length ?? 0) + (options.extraInvariants?.length ?? 0);
+  if (options.foldTraffic && userInvariants === 0) world.history.foldTraffic({ clientTimeout: workload.timeout, healAt, settleEndAt });
 
   const phase = (time: Micros, name: 'boot' | 'chaos' | 'heal' | 'drain' | 'end') => world.history.record({ type: 'phase', time, phase: name });
 

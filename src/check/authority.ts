@@ -14,11 +14,12 @@
 import type { Micros } from '../sim/time.ts';
 import { durableIds } from '../history/durable-log.ts';
 import type { FinalNodeState, History, Role } from '../history/history.ts';
+import { controlEvents } from '../history/traffic.ts';
 import { hasScopes, orderScopes, scopeOf } from './scopes.ts';
 
 export function authoritativeNode(history: History, scope = ''): FinalNodeState | undefined {
   const lastPrimaryAt = new Map<string, Micros>();
-  for (const e of history.events) if (e.type === 'role' && e.role === 'primary' && scopeOf(e) === scope) lastPrimaryAt.set(e.node, e.time);
+  for (const e of controlEvents(history)) if (e.type === 'role' && e.role === 'primary' && scopeOf(e) === scope) lastPrimaryAt.set(e.node, e.time);
   const last = (f: FinalNodeState): { role?: Role; epoch?: number } =>
     scope === '' ? { role: f.lastRole, epoch: f.lastEpoch } : (f.lastRoleByScope?.[scope] ?? {});
   const rank = (node: string): number => {

@@ -23,6 +23,7 @@ import { authoritativeNode } from './authority.ts';
 import { CHECKPOINT_ENTRIES, durableLogOf, idAt, prefixHash, unfoldedIds, type DurableLog } from '../history/durable-log.ts';
 import type { FinalNodeState, History } from '../history/history.ts';
 import type { Invariant, Violation } from './invariant.ts';
+import { controlEvents } from '../history/traffic.ts';
 import { orderScopes, roleScopes, scopeOf } from './scopes.ts';
 
 export const convergence: Invariant = {
@@ -33,7 +34,7 @@ export const convergence: Invariant = {
     if (scopes.length === 1) return checkScope(history, '', (f) => f.durableLog, () => true);
     const scopeOfOrder = orderScopes(history);
     const members = new Map<string, Set<string>>();
-    for (const e of history.events) {
+    for (const e of controlEvents(history)) {
       if (e.type !== 'role') continue;
       const scope = scopeOf(e);
       if (!members.has(scope)) members.set(scope, new Set());

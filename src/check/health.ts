@@ -11,6 +11,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { History } from '../history/history.ts';
+import { controlEvents } from '../history/traffic.ts';
 
 export interface Period {
   start: Micros;
@@ -36,7 +37,7 @@ export function noHealthyNodePeriods(history: History): Period[] {
 
   const periods: Period[] = [];
   let openSince: Micros | null = null;
-  const { events } = history;
+  const events = controlEvents(history);
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e.type === 'node-state' && nodes.has(e.node)) {

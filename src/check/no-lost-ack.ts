@@ -11,6 +11,8 @@ import type { Micros } from '../sim/time.ts';
 import { formatInstant } from '../sim/time.ts';
 import { authoritativeNode, durableOrders } from './authority.ts';
 import type { History } from '../history/history.ts';
+import { digestOf } from '../history/fold/history-fold.ts';
+import { controlEvents } from '../history/traffic.ts';
 import type { Invariant, Violation } from './invariant.ts';
 import { memoPerHistory } from './memo.ts';
 
@@ -28,14 +30,14 @@ const SHOWN_IDS = 5;
 /** Acked orders missing from the authoritative durable log, sorted by ack time then id. */
 export const lostAcks = memoPerHistory(function lostAcks(history: History): LostAck[] {
   const orders = durableOrders(history);
-  const lost = new Map<string, LostAck>();
-  for (const e of history.events) {
-    if (e.type !== 'ok' || lost.has(e.orderId)) continue;
-    if (orders.isDurable(e.orderId) !== false) continue;
-    const scope = orders.scopeOfOrder(e.orderId);
-    lost.set(e.orderId, scope === '' ? { orderId: e.orderId, ackAt: e.time } : { orderId: e.orderId, ackAt: e.time, scope });
-  }
-  return [...lost.values()].sort((x, y) => x.ackAt - y.ackAt || (x.orderId < y.orderId ? -1 : x.orderId > y.orderId ? 1 : 0));
+  const lost: LostAck[] = [];
+  // every order's first ack, folded (history/fold/acks.ts)
+  digestOf(history).acks.firstAck.forEach((orderId, ackAt) => {
+    if (orders.isDurable(orderId) !== false) return;
+    const scope = orders.scopeOfOrder(orderId);
+    lost.push(scope === '' ? { orderId, ackAt } : { orderId, ackAt, scope });
+  });
+  return lost.sort((x, y) => x.ackAt - y.ackAt || (x.orderId < y.orderId ? -1 : x.orderId > y.orderId ? 1 : 0));
 });
 
 export const noLostAck: Invariant = {
@@ -73,23 +75,37 @@ export const noLostAck: Invariant = {
  * it). Undefined when neither happened.
  */
 function lossEvent(history: History, lost: LostAck): { time: Micros; what: string } | undefined {
-  const { events } = history;
+  const events = controlEvents(history);
+  const acks = digestOf(history).acks;
   const scope = lost.scope ?? '';
+  // the ack's place among the control events: after every one before its instant, unless the fold noted otherwise
+  const position = acks.controlPosition.get(lost.orderId) ?? lowerBound(events, lost.ackAt);
   let primary: string | undefined;
   let i = 0;
-  for (; i < events.length; i++) {
+  for (; i < position; i++) {
     const e = events[i];
     if (e.type === 'role' && (e.scope ?? '') === scope) {
       if (e.role === 'primary') primary = e.node;
       else if (e.node === primary) primary = undefined;
-    } else if (e.type === 'ok' && e.orderId === lost.orderId) break;
+    }
   }
-  if (i === events.length) return undefined;
-  const acker = primary ?? (events[i] as { node: string }).node;
-  for (i++; i < events.length; i++) {
+  const acker = primary ?? acks.ackerWithoutPrimary.get(lost.orderId)!;
+  for (; i < events.length; i++) {
     const e = events[i];
     if (e.type === 'node-state' && e.node === acker && (e.state === 'crashed' || e.state === 'off')) return { time: e.time, what: `${acker} ${e.state} ${formatInstant(e.time)}` };
     if (e.type === 'role' && e.role === 'primary' && e.node !== acker && (e.scope ?? '') === scope) return { time: e.time, what: `${e.node} promoted ${formatInstant(e.time)}` };
   }
   return undefined;
+}
+
+/** How many of the time-ordered `events` are before `time`. */
+function lowerBound(events: readonly { time: Micros }[], time: Micros): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid].time < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

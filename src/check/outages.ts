@@ -40,10 +40,18 @@
  * with one of three shards down costs 20 minutes, not an hour (uptime, `hasim estimate`), so
  * a lost shard is neither a whole-service outage nor invisible. A design without scopes has
  * one scope, share 1: each outage is `down`.
+ *
+ * Computed from the folded traffic (history/fold/order-flow.ts): only the orders not served in
+ * time are kept, each with the first ack of an order invoked at or after it; served orders
+ * never start an outage nor count in one, so the rule above needs nothing else of them.
  */
 import type { Micros } from '../sim/time.ts';
 import type { History, HistoryEvent } from '../history/history.ts';
-import { orderRecords, serviceOf, type OrderRecord } from './orders.ts';
+import { digestOf } from '../history/fold/history-fold.ts';
+import type { FlowOrder } from '../history/fold/order-flow.ts';
+import { serviceOf } from '../history/order-record.ts';
+import { controlEvents } from '../history/traffic.ts';
+import { memoPerHistory } from './memo.ts';
 import { lowerBound } from './primary-intervals.ts';
 
 export interface Outage {
@@ -98,22 +106,11 @@ export function scopeShares(history: History): Map<string, number> {
   return shares;
 }
 
-/** Outages over a history's own order records, computed once: `recovery` and the metrics both ask. */
-const outagesOfHistory = new WeakMap<History, Outage[]>();
-
 /** Every service-wide outage of the run, in time order (see the file header). Callers must not change the result. */
-export function findOutages(history: History, records: OrderRecord[] = orderRecords(history)): Outage[] {
-  const own = records === orderRecords(history);
-  const known = own ? outagesOfHistory.get(history) : undefined;
-  if (known) return known;
-  const outages = computeOutages(history, records);
-  if (own) outagesOfHistory.set(history, outages);
-  return outages;
-}
-
-function computeOutages(history: History, records: OrderRecord[]): Outage[] {
+export const findOutages = memoPerHistory(function findOutages(history: History): Outage[] {
   const shares = scopeShares(history);
-  const spans = [...shares.keys()].flatMap((scope) => unservedSpans(history, records, scope, shares.size > 1));
+  const unserved = digestOf(history).orders.unserved();
+  const spans = [...shares.keys()].flatMap((scope) => unservedSpans(history, unserved, scope, shares.size > 1));
   spans.sort((x, y) => x.start - y.start || x.end - y.end);
   const breakdown = breakdownOf(history);
   const outages: Outage[] = [];
@@ -125,21 +122,25 @@ function computeOutages(history: History, records: OrderRecord[]): Outage[] {
     i = j;
   }
   return outages;
-}
+});
 
 /** Each scope's own outages (`share`: the scope's share of the service), for designs that serve in scopes. */
-export function scopeOutages(history: History, records: OrderRecord[] = orderRecords(history)): Map<string, Outage[]> {
+export function scopeOutages(history: History): Map<string, Outage[]> {
   const shares = scopeShares(history);
+  const unserved = digestOf(history).orders.unserved();
   const breakdown = breakdownOf(history);
   const out = new Map<string, Outage[]>();
-  for (const scope of shares.keys()) out.set(scope, unservedSpans(history, records, scope, shares.size > 1).map((span) => merge([span], shares, breakdown, 'down')));
+  for (const scope of shares.keys()) out.set(scope, unservedSpans(history, unserved, scope, shares.size > 1).map((span) => merge([span], shares, breakdown, 'down')));
   return out;
 }
 
-/** The unserved stretches of one scope's orders (every order when `scoped` is false). */
-function unservedSpans(history: History, records: OrderRecord[], scope: string, scoped: boolean): Span[] {
-  const counted = records.filter((order) => (!scoped || order.scope === scope) && serviceOf(order, history) !== 'excluded');
-  const firstAck = firstAckFrom(counted);
+/**
+ * The unserved stretches of one scope's orders (every order when `scoped` is false), from the
+ * orders not served in time, in invoke order.
+ */
+function unservedSpans(history: History, notServed: FlowOrder[], scope: string, scoped: boolean): Span[] {
+  const counted = notServed.filter((order) => (!scoped || order.scope === scope) && serviceOf(order, history) !== 'excluded');
+  const slot = scoped ? 0 : 1;
   const spans: Span[] = [];
   let i = 0;
   while (i < counted.length) {
@@ -148,15 +149,16 @@ function unservedSpans(history: History, records: OrderRecord[], scope: string, 
       continue;
     }
     const start = counted[i].invokeAt;
-    const ack = firstAck[i];
-    const open = ack === -1 || counted[ack].outcomeAt! > history.settleEndAt;
-    const end = open ? Math.max(start, history.settleEndAt) : counted[ack].outcomeAt!;
+    // the first ack a client received for an order invoked at or after this one
+    const ack = counted[i].firstAck[slot];
+    const open = ack === undefined || ack.outcomeAt! > history.settleEndAt;
+    const end = open ? Math.max(start, history.settleEndAt) : ack.outcomeAt!;
     let unserved = 0;
     for (; i < counted.length && (counted[i].invokeAt < end || (open && counted[i].invokeAt <= end)); i++) {
       if (serviceOf(counted[i], history) === 'unserved') unserved++;
     }
     if (!open && end - start < MIN_OUTAGE) continue;
-    spans.push({ scope, start, end, open, unservedOrders: unserved, servedBy: open ? null : { client: counted[ack].client, node: counted[ack].ackNode ?? '?' } });
+    spans.push({ scope, start, end, open, unservedOrders: unserved, servedBy: open ? null : { client: ack!.client, node: ack!.ackNode ?? '?' } });
   }
   return spans;
 }
@@ -208,7 +210,7 @@ function breakdownOf(history: History): Breakdown {
   const roles: HistoryEvent[] = [];
   const primaries: HistoryEvent[] = [];
   const routings: HistoryEvent[] = [];
-  for (const e of history.events) {
+  for (const e of controlEvents(history)) {
     if (e.type === 'role') {
       roles.push(e);
       if (e.role === 'primary') primaries.push(e);
@@ -234,18 +236,6 @@ function breakdownOf(history: History): Breakdown {
       routing: routing ? describeRouting(routing) : null,
     };
   };
-}
-
-/** For each position: the position at or after it whose ack arrived first (-1: none acked). */
-function firstAckFrom(orders: OrderRecord[]): Int32Array {
-  const first = new Int32Array(orders.length);
-  let best = -1;
-  for (let i = orders.length - 1; i >= 0; i--) {
-    const o = orders[i];
-    if (o.outcome === 'ok' && (best === -1 || o.outcomeAt! < orders[best].outcomeAt!)) best = i;
-    first[i] = best;
-  }
-  return first;
 }
 
 function nodeOf(e: HistoryEvent): string {

@@ -10,10 +10,11 @@
  * own scope, a crash ends all of the node's, and only intervals of the same scope can overlap
  * into a split brain (two shards' primaries are not one).
  *
- * Intervals are kept as positions in `history.events` as well as instants, so events at the
- * same instant are ordered exactly as they were recorded (the history is in time order): an
- * ack recorded just before the crash at the same microsecond is inside the interval, one
- * recorded after it is not.
+ * Intervals are kept as positions among the control events (history/traffic.ts) as well as
+ * instants, and each node's effects are folded per segment between two control events
+ * (history/fold/effects.ts), so events at the same instant are ordered exactly as they were
+ * recorded (the history is in time order): an ack recorded just before the crash at the same
+ * microsecond is inside the interval, one recorded after it is not.
  *
  *   a: |====primary e1============crash
  *   b:            |====primary e2==========...
@@ -42,6 +43,9 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { History } from '../history/history.ts';
+import { digestOf } from '../history/fold/history-fold.ts';
+import type { NodeEffects } from '../history/fold/effects.ts';
+import { controlEvents } from '../history/traffic.ts';
 import { memoPerHistory } from './memo.ts';
 import { scopeOf } from './scopes.ts';
 
@@ -53,9 +57,9 @@ export interface PrimaryInterval {
   start: Micros;
   /** When the belief ended (`history.endAt` when it never did). */
   end: Micros;
-  /** Index in `history.events` of the declaring `role` event. */
+  /** Position among the control events (`controlEvents(history)`) of the declaring `role` event. */
   startIndex: number;
-  /** Index of the event that ended it, or `history.events.length`. Exclusive. */
+  /** Position of the control event that ended it, or the number of control events. Exclusive. */
   endIndex: number;
 }
 
@@ -78,7 +82,7 @@ export interface SplitBrainInterval {
 
 /** Every primary interval, sorted by start (recording order). */
 export const primaryIntervals = memoPerHistory(function primaryIntervals(history: History): PrimaryInterval[] {
-  const { events } = history;
+  const events = controlEvents(history);
   /** Open intervals per node, per scope. */
   const open = new Map<string, Map<string, { epoch: number; startIndex: number }>>();
   const intervals: PrimaryInterval[] = [];
@@ -121,39 +125,26 @@ export const primaryIntervals = memoPerHistory(function primaryIntervals(history
  * intervals.
  */
 export function splitBrainIntervals(history: History, intervals: PrimaryInterval[] = primaryIntervals(history)): SplitBrainInterval[] {
-  const effects = effectIndices(history);
+  const effects = digestOf(history).effects.byNode;
   const pairs: SplitBrainInterval[] = [];
   let active: PrimaryInterval[] = [];
   for (const next of intervals) {
     active = active.filter((x) => x.endIndex > next.startIndex);
     for (const earlier of active) {
       if (earlier.node === next.node || earlier.scope !== next.scope) continue;
-      pairs.push(overlap(history, effects, earlier, next));
+      pairs.push(overlap(effects, earlier, next));
     }
     active.push(next);
   }
   return pairs.sort((x, y) => x.second.startIndex - y.second.startIndex || x.first.startIndex - y.first.startIndex);
 }
 
-/** Indices of each node's external effects: acks sent and orders the exchange accepted. */
-export const effectIndices = memoPerHistory(function effectIndices(history: History): Map<string, number[]> {
-  const byNode = new Map<string, number[]>();
-  history.events.forEach((e, i) => {
-    if (e.type === 'ack-sent' || (e.type === 'exchange' && e.accepted)) {
-      let list = byNode.get(e.node);
-      if (!list) byNode.set(e.node, (list = []));
-      list.push(i);
-    }
-  });
-  return byNode;
-});
-
-function overlap(history: History, effects: Map<string, number[]>, first: PrimaryInterval, second: PrimaryInterval): SplitBrainInterval {
+function overlap(effects: Map<string, NodeEffects>, first: PrimaryInterval, second: PrimaryInterval): SplitBrainInterval {
   const from = Math.max(first.startIndex, second.startIndex);
   const to = Math.min(first.endIndex, second.endIndex);
   const belief = { start: Math.max(first.start, second.start), end: Math.min(first.end, second.end) };
-  const a = effectSpan(history, effects.get(first.node), from, to);
-  const b = effectSpan(history, effects.get(second.node), from, to);
+  const a = effectSpan(effects.get(first.node), from, to);
+  const b = effectSpan(effects.get(second.node), from, to);
   let effective: SplitBrainInterval['effective'] = null;
   if (a && b && belief.end > belief.start) {
     const [stray, other] = a.last <= b.last ? [a, b] : [b, a];
@@ -163,13 +154,17 @@ function overlap(history: History, effects: Map<string, number[]>, first: Primar
   return { first, second, belief, effective };
 }
 
-/** First and last effect instants among `indices` within [from, to), or null if none. */
-function effectSpan(history: History, indices: number[] | undefined, from: number, to: number): { first: Micros; last: Micros } | null {
-  if (!indices) return null;
-  const lo = lowerBound(indices, from);
-  const hi = lowerBound(indices, to) - 1;
+/**
+ * First and last effect instants of a node between the control events at positions `from` and
+ * `to` (exclusive), or null if none: its effects of segments from + 1 to `to` (segment s lies
+ * between control events s - 1 and s).
+ */
+function effectSpan(effects: NodeEffects | undefined, from: number, to: number): { first: Micros; last: Micros } | null {
+  if (!effects) return null;
+  const lo = lowerBound(effects.segment, from + 1);
+  const hi = lowerBound(effects.segment, to + 1) - 1;
   if (lo > hi) return null;
-  return { first: history.events[indices[lo]].time, last: history.events[indices[hi]].time };
+  return { first: effects.first[lo], last: effects.last[hi] };
 }
 
 /** The first position in ascending `xs` whose value is >= x. */

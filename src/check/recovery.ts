@@ -16,34 +16,41 @@ import { findOutages, type Outage } from './outages.ts';
 import { noHealthyNodePeriods, type Period } from './health.ts';
 import type { History } from '../history/history.ts';
 import type { Invariant, Violation } from './invariant.ts';
-import { isMarketClosed, orderRecords, type OrderRecord } from './orders.ts';
+import { digestOf } from '../history/fold/history-fold.ts';
+import { isMarketClosed } from '../history/order-record.ts';
 
 export const recovery: Invariant = {
   name: 'recovery',
   description: 'after faults heal the service accepts orders again before settle ends, and outages with a healthy standby stay within the RTO target',
   check(history: History): Violation[] {
-    const records = orderRecords(history);
-    return [...serviceReturns(history, records), ...outagesWithinTarget(history, records)];
+    return [...serviceReturns(history), ...outagesWithinTarget(history)];
   },
 };
 
-function serviceReturns(history: History, records: OrderRecord[]): Violation[] {
-  const afterHeal = records.filter((o) => o.invokeAt >= history.healAt && !isMarketClosed(o));
-  if (afterHeal.length === 0) return [];
-  if (afterHeal.some((o) => o.outcome === 'ok' && o.outcomeAt! <= history.settleEndAt)) return [];
+function serviceReturns(history: History): Violation[] {
+  // orders acked in time left the fold at their ack (as counts); the others are all kept
+  const flow = digestOf(history).orders;
+  let afterHeal = flow.settledAfterHeal;
+  let ackedBySettle = flow.settledAfterHealBySettle;
+  for (const o of flow.unserved()) {
+    if (o.invokeAt < history.healAt || isMarketClosed(o)) continue;
+    afterHeal++;
+    if (o.outcome === 'ok' && o.outcomeAt! <= history.settleEndAt) ackedBySettle = true;
+  }
+  if (afterHeal === 0 || ackedBySettle) return [];
   return [{
     invariant: 'recovery',
     time: history.settleEndAt,
     detail:
-      `none of the ${afterHeal.length} order(s) invoked after faults healed at ${formatInstant(history.healAt)} ` +
+      `none of the ${afterHeal} order(s) invoked after faults healed at ${formatInstant(history.healAt)} ` +
       `was acked before settle ended at ${formatInstant(history.settleEndAt)}`,
   }];
 }
 
-function outagesWithinTarget(history: History, records: OrderRecord[]): Violation[] {
+function outagesWithinTarget(history: History): Violation[] {
   const excusing = noHealthyNodePeriods(history);
   const violations: Violation[] = [];
-  for (const outage of findOutages(history, records)) {
+  for (const outage of findOutages(history)) {
     if (outage.open || outage.end - outage.start <= history.rtoTarget) continue;
     if (overlapsAny(outage, excusing)) continue;
     violations.push({

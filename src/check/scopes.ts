@@ -14,6 +14,8 @@
  * last scope it was primary in; an order with no effect at all has no scope.
  */
 import type { History } from '../history/history.ts';
+import { digestOf } from '../history/fold/history-fold.ts';
+import { controlEvents } from '../history/traffic.ts';
 import { memoPerHistory } from './memo.ts';
 
 /** The scope of a `role` event (`''`: the whole service). */
@@ -24,7 +26,7 @@ export function scopeOf(e: { scope?: string }): string {
 /** Every scope in which some role was declared, sorted, `''` always first. */
 export const roleScopes = memoPerHistory(function roleScopes(history: History): string[] {
   const named = new Set<string>();
-  for (const e of history.events) if (e.type === 'role' && e.scope) named.add(e.scope);
+  for (const e of controlEvents(history)) if (e.type === 'role' && e.scope) named.add(e.scope);
   return ['', ...[...named].sort()];
 });
 
@@ -33,28 +35,7 @@ export function hasScopes(history: History): boolean {
   return roleScopes(history).length > 1;
 }
 
-/** Order id -> the scope of the primary that first acked it or sent it to the exchange. */
-export const orderScopes = memoPerHistory(function orderScopes(history: History): Map<string, string> {
-  const scopes = new Map<string, string>();
-  /** Per node: the scopes it is primary in now, most recent last. */
-  const primaryIn = new Map<string, string[]>();
-  const lastScope = new Map<string, string>();
-  for (const e of history.events) {
-    if (e.type === 'role') {
-      const scope = scopeOf(e);
-      const list = (primaryIn.get(e.node) ?? []).filter((s) => s !== scope);
-      if (e.role === 'primary') {
-        list.push(scope);
-        lastScope.set(e.node, scope);
-      }
-      primaryIn.set(e.node, list);
-    } else if (e.type === 'node-state' && (e.state === 'crashed' || e.state === 'off')) {
-      primaryIn.delete(e.node);
-    } else if ((e.type === 'ack-sent' || e.type === 'ok' || (e.type === 'exchange' && e.accepted)) && !scopes.has(e.orderId)) {
-      const now = primaryIn.get(e.node);
-      const scope = now && now.length > 0 ? now[now.length - 1] : lastScope.get(e.node);
-      if (scope !== undefined) scopes.set(e.orderId, scope);
-    }
-  }
-  return scopes;
-});
+/** Order id -> the scope of the primary that first acked it or sent it to the exchange (folded: history/fold/order-scopes.ts). */
+export function orderScopes(history: History): { get(orderId: string): string | undefined } {
+  return digestOf(history).scopes;
+}

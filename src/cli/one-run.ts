@@ -134,7 +134,9 @@ export async function dispatchToWorker(designName: string, flags: OneRunFlags): 
 /** Runs the simulation the flags describe (in this thread). */
 export async function executeOneRun(designName: string, flags: OneRunFlags): Promise<OneRun> {
   const { design, seed, schedule, params, htmlWindows, workload, maxEvents, extraInvariants } = await prepareOneRun(designName, flags);
-  const result = simulate({ design, seed, schedule, params, workload, maxEvents, extraInvariants, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined });
+  const result = simulate({ design, seed, schedule, params, workload, maxEvents, extraInvariants, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined,
+    // the HTML report draws every order, and --history writes every event
+    foldTraffic: !flags.html && !flags.history });
   if (flags.trace) writeOutput(flags.trace, (result.trace ?? []).join('\n') + '\n');
   const replayCommand = replayCommandOf({
     design: designName,

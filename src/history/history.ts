@@ -10,6 +10,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { DurableLog } from './durable-log.ts';
+import { HistoryFold, type FlowFrame } from './fold/history-fold.ts';
 
 export type NodeState = 'up' | 'paused' | 'crashed' | 'off';
 
@@ -99,7 +100,14 @@ export interface FinalNodeState {
 export interface History {
   /** How long boot took: the run started at `-boot`. */
   boot: Micros;
+  /**
+   * Every event, or only the control events (traffic.ts) when the order traffic was folded as
+   * it was recorded (`digest`). Checks read the traffic through `digestOf` (fold/history-fold.ts),
+   * which works for both.
+   */
   events: HistoryEvent[];
+  /** The folded order traffic, when `events` holds only the control events. */
+  digest?: HistoryFold;
   final: FinalNodeState[];
   /** The node ids of the design, in declaration order. */
   nodes: string[];
@@ -121,12 +129,43 @@ export interface History {
   clientScopes?: Record<string, string>;
 }
 
-/** Appends events; `byType` lets checkers skip the client traffic they do not need. */
+/**
+ * Appends events. By default it keeps every event; after `foldTraffic` it folds the order
+ * traffic into a `HistoryFold` instead of keeping it (fold/history-fold.ts), from the moment
+ * the run's origin (the end of boot, which history times count from) is known: until then it
+ * keeps everything, since boot detection reads the acks, and folds what it kept once
+ * `setOrigin` is called.
+ */
 export class HistoryRecorder {
   readonly events: HistoryEvent[] = [];
+  private fold: HistoryFold | undefined;
+  private foldFrame: FlowFrame | undefined;
+  private origin = 0;
 
   record(event: HistoryEvent): void {
+    const fold = this.fold;
+    if (fold !== undefined && fold.add(event, event.time - this.origin)) return;
     this.events.push(event);
+  }
+
+  /** Folds the order traffic from the origin on, with this frame (in history times: from the origin). */
+  foldTraffic(frame: FlowFrame): void {
+    this.foldFrame = frame;
+  }
+
+  /** The run's origin is known: folding (if asked for) starts, with the events kept so far. */
+  setOrigin(origin: Micros): void {
+    if (this.foldFrame === undefined || this.fold !== undefined) return;
+    this.origin = origin;
+    const fold = (this.fold = new HistoryFold(this.foldFrame));
+    let kept = 0;
+    for (const e of this.events) if (!fold.add(e, e.time - origin)) this.events[kept++] = e;
+    this.events.length = kept;
+  }
+
+  /** The folded order traffic, once folding started. */
+  get digest(): HistoryFold | undefined {
+    return this.fold;
   }
 }
 

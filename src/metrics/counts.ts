@@ -1,14 +1,18 @@
 /**
  * Plain counts of a run: how orders ended on the client side, what the exchange accepted and
- * rejected, and fencing actions. Order outcomes partition the invoked orders:
- * `orders = acked + failed + indeterminate + marketClosed`, where `failed` excludes market-closed
- * rejections and `indeterminate` includes orders with no answer at all by the end of the run.
+ * rejected, and fencing actions. Order outcomes partition the invoked orders (boot's are not
+ * measured): `orders = acked + failed + indeterminate + marketClosed`, where `failed` excludes
+ * market-closed rejections and `indeterminate` includes orders with no answer at all by the
+ * end of the run. Read from the folded traffic (history/fold/history-fold.ts).
  */
 import type { History } from '../history/history.ts';
-import { duplicateAcceptances } from '../check/no-duplicate-order.ts';
-import { isMarketClosed, type OrderRecord } from '../check/orders.ts';
+import { digestOf } from '../history/fold/history-fold.ts';
+import { isMarketClosed } from '../history/order-record.ts';
+import { controlEvents } from '../history/traffic.ts';
 
 export interface RunCounts {
+  /** Orders invoked after boot. */
+  orders: number;
   acked: number;
   failed: number;
   indeterminate: number;
@@ -21,23 +25,23 @@ export interface RunCounts {
   fencingsOk: number;
 }
 
-export function runCounts(history: History, records: readonly OrderRecord[]): RunCounts {
+export function runCounts(history: History): RunCounts {
+  const digest = digestOf(history);
+  const flow = digest.orders;
   const counts: RunCounts = {
-    acked: 0, failed: 0, indeterminate: 0, marketClosed: 0,
-    exchangeAccepted: 0, exchangeRejected: 0, duplicates: duplicateAcceptances(history).length,
+    orders: flow.measuredOrders, acked: flow.measuredServed, failed: 0, indeterminate: 0, marketClosed: 0,
+    exchangeAccepted: digest.exchange.accepted, exchangeRejected: digest.exchange.rejected, duplicates: digest.exchange.duplicates.length,
     fencings: 0, fencingsOk: 0,
   };
-  for (const o of records) {
+  for (const o of flow.unserved()) {
+    if (o.invokeAt < 0) continue;
     if (o.outcome === 'ok') counts.acked++;
     else if (isMarketClosed(o)) counts.marketClosed++;
     else if (o.outcome === 'fail') counts.failed++;
     else counts.indeterminate++;
   }
-  for (const e of history.events) {
-    if (e.type === 'exchange') {
-      if (e.accepted) counts.exchangeAccepted++;
-      else counts.exchangeRejected++;
-    } else if (e.type === 'fence') {
+  for (const e of controlEvents(history)) {
+    if (e.type === 'fence') {
       counts.fencings++;
       if (e.ok) counts.fencingsOk++;
     }

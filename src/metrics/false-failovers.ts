@@ -8,7 +8,9 @@
  * the failover was not needed and cost at least a moment of split-brain belief.
  */
 import type { History } from '../history/history.ts';
-import { effectIndices, lowerBound, primaryIntervals, type PrimaryInterval } from '../check/primary-intervals.ts';
+import { lowerBound, primaryIntervals, type PrimaryInterval } from '../check/primary-intervals.ts';
+import { digestOf } from '../history/fold/history-fold.ts';
+import { controlEvents } from '../history/traffic.ts';
 
 /** Promotions after the first one that moved primaryship (another node or a new epoch). */
 export function failoverCount(intervals: readonly PrimaryInterval[]): number {
@@ -53,8 +55,8 @@ function failbackSet(intervals: readonly PrimaryInterval[]): Set<PrimaryInterval
 
 /** Promotions made while another primary was alive and serving (failbacks excepted). */
 export function falseFailovers(history: History, intervals: readonly PrimaryInterval[] = primaryIntervals(history)): number {
-  const effects = effectIndices(history);
-  const { events } = history;
+  const effects = digestOf(history).effects.byNode;
+  const events = controlEvents(history);
   const back = failbackSet(intervals);
   let count = 0;
   let active: PrimaryInterval[] = [];
@@ -64,9 +66,11 @@ export function falseFailovers(history: History, intervals: readonly PrimaryInte
     active = active.filter((x) => x.endIndex > at);
     const serving = active.some((old) => {
       if (old.node === promoted.node || old.scope !== promoted.scope) return false;
-      const own = effects.get(old.node) ?? [];
-      const last = lowerBound(own, at) - 1; // the old primary's last effect before the promotion
-      return last >= 0 && own[last] >= old.startIndex && events[own[last]].time >= since;
+      const own = effects.get(old.node);
+      if (!own) return false;
+      // the old primary's last effect before the promotion: in the last segment up to it
+      const last = lowerBound(own.segment, at + 1) - 1;
+      return last >= 0 && own.segment[last] > old.startIndex && own.last[last] >= since;
     });
     if (serving && promoted.start >= 0 && !back.has(promoted)) count++;
     active.push(promoted);

@@ -10,7 +10,6 @@
  * ```
  */
 import type { History } from '../history/history.ts';
-import { orderRecords, type OrderRecord } from '../check/orders.ts';
 import { primaryIntervals } from '../check/primary-intervals.ts';
 import { toMs } from '../sim/time.ts';
 import { orderAvailability, uptimeFraction } from './availability.ts';
@@ -111,26 +110,24 @@ export interface RunMetrics {
 }
 
 export function computeMetrics(history: History): RunMetrics {
-  const records = orderRecords(history);
-  const outages = findOutages(history, records);
+  const outages = findOutages(history);
   const intervals = primaryIntervals(history);
   // orders invoked during boot are not measured
-  const measured = records.filter((o) => o.invokeAt >= 0);
-  const counts = runCounts(history, measured);
+  const counts = runCounts(history);
   const { lostAcked, rpoMs } = recoveryPoint(history);
   const overlap = lockOverlap(history);
   return {
     bootMs: toMs(history.boot),
-    orders: measured.length,
+    orders: counts.orders,
     acked: counts.acked,
     failed: counts.failed,
     indeterminate: counts.indeterminate,
     marketClosed: counts.marketClosed,
-    availability: orderAvailability(history, records),
-    uptimeFraction: uptimeFraction(history, records, outages),
+    availability: orderAvailability(history),
+    uptimeFraction: uptimeFraction(history, outages),
     downtimeMs: outages.reduce((sum, o) => sum + o.share * toMs(o.end - o.start), 0),
     outages: outages.map(outageMetrics),
-    ...(history.clientScopes ? { scopes: perScope(history, records) } : {}),
+    ...(history.clientScopes ? { scopes: perScope(history) } : {}),
     rtoMaxMs: outages.reduce((max, o) => Math.max(max, toMs(o.end - o.start)), 0),
     lostAcked,
     rpoMs,
@@ -141,7 +138,7 @@ export function computeMetrics(history: History): RunMetrics {
     failbacks: failbacks(intervals),
     fencings: counts.fencings,
     fencingsOk: counts.fencingsOk,
-    ackLatency: ackLatency(measured),
+    ackLatency: ackLatency(history),
     exchangeAccepted: counts.exchangeAccepted,
     exchangeRejected: counts.exchangeRejected,
     lockOverlaps: overlap.count,
@@ -151,13 +148,12 @@ export function computeMetrics(history: History): RunMetrics {
   };
 }
 
-function perScope(history: History, records: OrderRecord[]): Record<string, ScopeMetrics> {
+function perScope(history: History): Record<string, ScopeMetrics> {
   const shares = scopeShares(history);
   const out: Record<string, ScopeMetrics> = {};
-  for (const [scope, outages] of scopeOutages(history, records)) {
-    const own = records.filter((o) => o.scope === scope);
+  for (const [scope, outages] of scopeOutages(history)) {
     const whole = outages.map((o) => ({ ...o, share: 1 }));
-    out[scope] = { share: shares.get(scope)!, availability: orderAvailability(history, own), uptimeFraction: uptimeFraction(history, own, whole), outages: outages.map(outageMetrics) };
+    out[scope] = { share: shares.get(scope)!, availability: orderAvailability(history, scope), uptimeFraction: uptimeFraction(history, whole, scope), outages: outages.map(outageMetrics) };
   }
   return out;
 }

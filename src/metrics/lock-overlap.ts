@@ -9,6 +9,7 @@
  * over keys, during which a key had two or more holders.
  */
 import type { History } from '../history/history.ts';
+import { controlEvents } from '../history/traffic.ts';
 import type { Micros } from '../sim/time.ts';
 import { toMs } from '../sim/time.ts';
 
@@ -41,7 +42,7 @@ export function lockOverlap(history: History): LockOverlap {
     }
     if (held.size === 0) holders.delete(key);
   };
-  for (const e of history.events) {
+  for (const e of controlEvents(history)) {
     if (e.type === 'probe' && e.subject !== undefined) {
       if (e.probe === LOCK_ACQUIRED) {
         const held = holders.get(e.subject);

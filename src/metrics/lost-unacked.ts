@@ -10,25 +10,18 @@
  */
 import type { History } from '../history/history.ts';
 import { durableOrders } from '../check/authority.ts';
+import { digestOf } from '../history/fold/history-fold.ts';
 
-export const COMMIT_VISIBLE_UNACKED = 'commit.visible-unacked';
+export { COMMIT_VISIBLE_UNACKED } from '../history/fold/acks.ts';
 
-/** The lost order ids, in the order they were first seen visible. */
+/**
+ * The lost order ids: client ids (`<client>-<n>`) by client in first-seen order and ascending
+ * n, then any other ids in the order they were first seen visible (history/order-ids.ts).
+ */
 export function lostUnacked(history: History): string[] {
-  const visible: string[] = [];
-  const seen = new Set<string>();
-  const acked = new Set<string>();
-  for (const e of history.events) {
-    if (e.type === 'ok') acked.add(e.orderId);
-    const id = e.type === 'read' && e.found ? e.orderId : e.type === 'probe' && e.probe === COMMIT_VISIBLE_UNACKED ? e.subject : undefined;
-    if (id !== undefined && !seen.has(id)) {
-      seen.add(id);
-      visible.push(id);
-    }
-  }
+  const acks = digestOf(history).acks;
   const orders = durableOrders(history);
-  return visible.filter((id) => {
-    if (acked.has(id)) return false;
-    return orders.isDurable(id) === false;
-  });
+  const lost: string[] = [];
+  for (const id of acks.visible) if (!acks.firstAck.has(id) && orders.isDurable(id) === false) lost.push(id);
+  return lost;
 }

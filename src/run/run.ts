@@ -143,7 +143,10 @@ export class Run {
    * elections alone, e.g. the Raft paper's Figure 16).
    */
   boot(limit: Micros = BOOT_LIMIT): 'served' | 'failed' | 'never' {
-    if (this.workload.ordersPerSecond <= 0) return this.step(0) ? 'served' : 'failed';
+    if (this.workload.ordersPerSecond <= 0) {
+      this.setOrigin(0);
+      return this.step(0) ? 'served' : 'failed';
+    }
     const events = this.world.history.events;
     let scanned = 0;
     /** Since when the service has answered with acks only (undefined: no ack yet). */
@@ -156,12 +159,17 @@ export class Run {
         else if (e.type === 'fail' || e.type === 'info') steadySince = undefined;
       }
       if (steadySince !== undefined && t - steadySince >= BOOT_STEADY) {
-        this.world.origin = t;
+        this.setOrigin(t);
         return 'served';
       }
     }
-    this.world.origin = limit;
+    this.setOrigin(limit);
     return 'never';
+  }
+
+  private setOrigin(origin: Micros): void {
+    this.world.origin = origin;
+    this.world.history.setOrigin(origin);
   }
 
   /**
@@ -171,6 +179,8 @@ export class Run {
   finish(window: RunWindow): FinishedRun {
     const { world, sim } = this;
     const origin = world.origin;
+    // a folding history starts folding at the origin; one that never got it (no boot) starts here
+    world.history.setOrigin(origin);
     if (origin !== 0) {
       for (const e of world.history.events) e.time -= origin;
       world.network.messageLog?.shift(origin);
@@ -180,6 +190,7 @@ export class Run {
     const history: History = {
       boot: origin,
       events: world.history.events,
+      ...(world.history.digest ? { digest: world.history.digest } : {}),
       final: world.finalState(),
       nodes: [...world.nodeIds],
       healAt: window.healAt,

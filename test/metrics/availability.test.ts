@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { orderRecords } from '../../src/check/orders.ts';
 import { orderAvailability, uptimeFraction } from '../../src/metrics/availability.ts';
 import { findOutages } from '../../src/check/outages.ts';
 import { acked, fail, history, info, invoke, ms, ok, role } from '../check/helpers.ts';
@@ -18,17 +17,16 @@ export const mixed = history([
 
 describe('availability', () => {
   it('is the fraction of counted orders acked within the client timeout', () => {
-    expect(orderAvailability(mixed, orderRecords(mixed))).toBe(4 / 6);
+    expect(orderAvailability(mixed)).toBe(4 / 6);
   });
 
   it('is the uptime share of [first invoke, settle end] outside outages', () => {
-    const records = orderRecords(mixed);
-    expect(uptimeFraction(mixed, records, findOutages(mixed, records))).toBe(0.85); // down from 2 s until o3's late ack reaches the client at 3.5 s, of 10 s
+    expect(uptimeFraction(mixed, findOutages(mixed))).toBe(0.85); // down from 2 s until o3's late ack reaches the client at 3.5 s, of 10 s
   });
 
   it('is 1 both ways when there is nothing to measure', () => {
     const empty = history([invoke(0, 'o1'), fail(1, 'o1', 'market-closed')], frame);
-    expect(orderAvailability(empty, orderRecords(empty))).toBe(1);
-    expect(uptimeFraction(history([], frame), [], [])).toBe(1);
+    expect(orderAvailability(empty)).toBe(1);
+    expect(uptimeFraction(history([], frame), [])).toBe(1);
   });
 });

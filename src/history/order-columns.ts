@@ -1,0 +1,158 @@
+/**
+ * Per-order columns that cost a few bytes an order instead of an object and a string each: an
+ * instant (`OrderTimes`, 4 bytes) or a small tag (`OrderTags`, 1 byte) per order id. Clients
+ * name their orders `<client>-<n>` (world/client.ts), so a column is an array per client
+ * prefix indexed by n, in chunks of `CHUNK` orders allocated on first use. Any other id (a
+ * hand-made history's `o1`, a user design's own ids) goes to a plain Map, so a column accepts
+ * every string. The folded history (fold/history-fold.ts) keeps its per-order facts here: when
+ * each order was first acked, first accepted by the exchange, and its scope.
+ *
+ * An instant is stored as an offset from its chunk's first stored instant, so 4 bytes hold it
+ * exactly: a value recorded over 71 minutes after its chunk's first (or before it, which
+ * recording order never produces) goes to the Map instead.
+ */
+import { orderIndexOf } from './order-ids.ts';
+import type { Micros } from '../sim/time.ts';
+
+/** Orders per chunk (a power of two). */
+const CHUNK_BITS = 10;
+const CHUNK = 1 << CHUNK_BITS;
+/** The largest offset an instant may have from its chunk's base (0 marks "none"). */
+const MAX_OFFSET = 0xffff_fffe;
+
+interface TimeChunks {
+  prefix: string;
+  /** Per chunk: the first instant stored in it. */
+  bases: number[];
+  /** Per chunk: offset + 1 from its base per order (0: not set), or undefined until first used. */
+  chunks: (Uint32Array | undefined)[];
+}
+
+interface TagChunks {
+  prefix: string;
+  chunks: (Uint8Array | undefined)[];
+}
+
+/** Finds the per-prefix entry of an id, remembering the last prefix (a client's ids come in runs). */
+class PrefixTable<T extends { prefix: string }> {
+  private readonly byPrefix = new Map<string, T>();
+  private last: T | undefined;
+
+  constructor(private readonly create: (prefix: string) => T) {}
+
+  get(id: string, create: boolean): T | undefined {
+    const last = this.last;
+    const prefixLength = id.lastIndexOf('-') + 1;
+    if (last && last.prefix.length === prefixLength && id.startsWith(last.prefix)) return last;
+    const prefix = id.slice(0, prefixLength);
+    let entry = this.byPrefix.get(prefix);
+    if (!entry && create) this.byPrefix.set(prefix, (entry = this.create(prefix)));
+    if (entry) this.last = entry;
+    return entry;
+  }
+
+  values(): IterableIterator<T> {
+    return this.byPrefix.values();
+  }
+}
+
+/** The first instant set for each order id. */
+export class OrderTimes {
+  private readonly table = new PrefixTable<TimeChunks>((prefix) => ({ prefix, bases: [], chunks: [] }));
+  private readonly other = new Map<string, Micros>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Sets `id`'s instant unless it has one; true when it was set now. */
+  setFirst(id: string, time: Micros): boolean {
+    const n = orderIndexOf(id);
+    if (n >= 0) {
+      const entry = this.table.get(id, true)!;
+      const c = n >>> CHUNK_BITS;
+      let chunk = entry.chunks[c];
+      if (chunk === undefined) {
+        while (entry.chunks.length <= c) {
+          entry.chunks.push(undefined);
+          entry.bases.push(0);
+        }
+        entry.chunks[c] = chunk = new Uint32Array(CHUNK);
+        entry.bases[c] = time;
+      }
+      const slot = n & (CHUNK - 1);
+      if (chunk[slot] !== 0 || this.other.has(id)) return false;
+      const offset = time - entry.bases[c];
+      if (offset >= 0 && offset <= MAX_OFFSET && Number.isInteger(offset)) {
+        chunk[slot] = offset + 1;
+        this.count++;
+        return true;
+      }
+    } else if (this.other.has(id)) return false;
+    this.other.set(id, time);
+    this.count++;
+    return true;
+  }
+
+  get(id: string): Micros | undefined {
+    const n = orderIndexOf(id);
+    if (n >= 0) {
+      const entry = this.table.get(id, false);
+      const c = n >>> CHUNK_BITS;
+      const chunk = entry?.chunks[c];
+      const stored = chunk === undefined ? 0 : chunk[n & (CHUNK - 1)];
+      if (stored !== 0) return entry!.bases[c] + stored - 1;
+    }
+    return this.other.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  /** Calls `visit` for every id set, prefixes in first-seen order and ascending n, then the others. */
+  forEach(visit: (id: string, time: Micros) => void): void {
+    for (const entry of this.table.values()) {
+      entry.chunks.forEach((chunk, c) => {
+        if (chunk === undefined) return;
+        for (let slot = 0; slot < CHUNK; slot++) {
+          if (chunk[slot] !== 0) visit(`${entry.prefix}${(c << CHUNK_BITS) + slot}`, entry.bases[c] + chunk[slot] - 1);
+        }
+      });
+    }
+    for (const [id, time] of this.other) visit(id, time);
+  }
+}
+
+/** A small tag (1..255) per order id; 0 means none. */
+export class OrderTags {
+  private readonly table = new PrefixTable<TagChunks>((prefix) => ({ prefix, chunks: [] }));
+  private readonly other = new Map<string, number>();
+
+  /** Sets `id`'s tag (1..255) unless it has one; true when it was set now. */
+  setFirst(id: string, tag: number): boolean {
+    const n = orderIndexOf(id);
+    if (n < 0) {
+      if (this.other.has(id)) return false;
+      this.other.set(id, tag);
+      return true;
+    }
+    const entry = this.table.get(id, true)!;
+    const c = n >>> CHUNK_BITS;
+    while (entry.chunks.length <= c) entry.chunks.push(undefined);
+    const chunk = (entry.chunks[c] ??= new Uint8Array(CHUNK));
+    const slot = n & (CHUNK - 1);
+    if (chunk[slot] !== 0) return false;
+    chunk[slot] = tag;
+    return true;
+  }
+
+  /** The tag of `id`, 0 when it has none. */
+  get(id: string): number {
+    const n = orderIndexOf(id);
+    if (n < 0) return this.other.get(id) ?? 0;
+    const chunk = this.table.get(id, false)?.chunks[n >>> CHUNK_BITS];
+    return chunk === undefined ? 0 : chunk[n & (CHUNK - 1)];
+  }
+}
