@@ -154,7 +154,8 @@ function unservedSpans(history: History, notServed: FlowOrder[], scope: string, 
     const open = ack === undefined || ack.outcomeAt! > history.settleEndAt;
     const end = open ? Math.max(start, history.settleEndAt) : ack.outcomeAt!;
     let unserved = 0;
-    for (; i < counted.length && (counted[i].invokeAt < end || (open && counted[i].invokeAt <= end)); i++) {
+    // (the first order always belongs to it, even when an order of its instant was acked at that instant)
+    for (const first = i; i < counted.length && (i === first || counted[i].invokeAt < end || (open && counted[i].invokeAt <= end)); i++) {
       if (serviceOf(counted[i], history) === 'unserved') unserved++;
     }
     if (!open && end - start < MIN_OUTAGE) continue;

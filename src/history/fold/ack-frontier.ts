@@ -6,10 +6,11 @@
  * of every still-unanswered order up to p. The orders waiting for one are therefore always
  * the tail of the invoke order after the latest acked position, a queue popped from its head.
  *
- * Ties: among acks at the same instant the one of the earliest position wins (as the scan's
- * strict `<` does), so an ack recorded later at the same instant may take back orders assigned
- * earlier in it, and an order invoked at that instant after an ack of a later position
- * (same invoke time, larger id) is assigned on arrival.
+ * Ties: among acks at the same instant the one of the latest position wins (a scan from the
+ * last order back keeps the ack it found first unless a later one is strictly earlier), so
+ * every order answered at one instant has the same first ack: the latest-position ack of that
+ * instant, even one recorded after it was answered. An order invoked at that instant after an
+ * ack of a later position (same invoke time, larger id) is answered on arrival.
  */
 import type { Micros } from '../../sim/time.ts';
 import { byInvokeThenId } from '../order-record.ts';
@@ -21,24 +22,21 @@ export type FrontierSlot = 0 | 1;
 export class AckFrontier {
   private queue: FlowOrder[] = [];
   private head = 0;
-  /** The instant of the acks in `acksNow` and assignments in `assignedNow`. */
+  /** The instant of the latest ack, its latest-position ack, and the orders answered at it. */
   private now: Micros = -Infinity;
-  private acksNow: FlowOrder[] = [];
-  private assignedNow: FlowOrder[] = [];
+  private bestNow: FlowOrder | undefined;
+  private answeredNow: FlowOrder[] = [];
 
   constructor(private readonly slot: FrontierSlot) {}
 
   /** A new order, invoked at the latest instant recorded. */
   invoked(order: FlowOrder): void {
-    if (order.invokeAt === this.now) {
+    const best = this.bestNow;
+    if (order.invokeAt === this.now && best && byInvokeThenId(order, best) <= 0) {
       // an ack at this instant of an order at or after this one's position already answers it
-      let best: FlowOrder | undefined;
-      for (const ack of this.acksNow) if (byInvokeThenId(order, ack) <= 0 && (!best || byInvokeThenId(ack, best) < 0)) best = ack;
-      if (best) {
-        order.firstAck[this.slot] = best;
-        this.assignedNow.push(order);
-        return;
-      }
+      order.firstAck[this.slot] = best;
+      this.answeredNow.push(order);
+      return;
     }
     const queue = this.queue;
     let i = queue.length;
@@ -50,21 +48,21 @@ export class AckFrontier {
 
   /** `order` got its first ack, at `time`. */
   acked(order: FlowOrder, time: Micros): void {
+    const slot = this.slot;
     if (time !== this.now) {
       this.now = time;
-      this.acksNow = [];
-      this.assignedNow = [];
+      this.bestNow = order;
+      this.answeredNow = [];
+    } else if (byInvokeThenId(order, this.bestNow!) > 0) {
+      this.bestNow = order;
+      for (const answered of this.answeredNow) answered.firstAck[slot] = order;
     }
-    this.acksNow.push(order);
-    const slot = this.slot;
-    for (const earlier of this.assignedNow) {
-      if (byInvokeThenId(earlier, order) <= 0 && byInvokeThenId(earlier.firstAck[slot]!, order) > 0) earlier.firstAck[slot] = order;
-    }
+    const best = this.bestNow!;
     const queue = this.queue;
     while (this.head < queue.length && byInvokeThenId(queue[this.head], order) <= 0) {
       const answered = queue[this.head++];
-      answered.firstAck[slot] = order;
-      this.assignedNow.push(answered);
+      answered.firstAck[slot] = best;
+      this.answeredNow.push(answered);
     }
     if (this.head > 1024 && this.head * 2 > queue.length) {
       this.queue = queue.slice(this.head);
