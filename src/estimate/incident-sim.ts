@@ -15,8 +15,16 @@
  * survivor, or down) that only heartbeats and orders disturb, and that stays as it is until
  * the next change. The remaining gap - settle is added to the outage in progress at that
  * point, if any. So a 10-hour repair costs `settle` of simulation, and is still counted whole.
- * (Approximation: losses that grow with the length of a degraded period, e.g. orders a lone
- * primary acks before its own disk fails, are counted over the simulated time only.)
+ * Losses that grow with the length of a degraded period (orders a lone primary acks before its
+ * own disk fails) are extrapolated the same way: the skipped stretch is the same steady state
+ * as the end of the simulated part of its gap, so it loses acked orders at the rate that steady
+ * part did (`extrapolatedLoss`). The rate is read away from both ends of that part: after half
+ * of it (the protocol has reacted) and until a quarter of it before the change (what a change
+ * loses by itself, an asynchronous replica's last milliseconds, does not scale with the gap).
+ * Counted over the simulated time only, hot-standby-stonith's `b.server- L a.disk-` lost a
+ * settle's worth of orders instead of everything a acked alone. (Still approximated: losses
+ * after the last change are counted over its settle, e.g. dns-failover's failback, where the
+ * two primaries' logs diverge until an operator reconciles them.)
  * Recovery slower than `settle`: if the clients still see the service down after `settle`
  * while every node the structure needs is up, the protocol is still working on it (slow
  * detection, a Sentinel failover retried after its timeout, a DNS cache), so the simulation
@@ -31,6 +39,7 @@
  *   warmup+phase | change 0 | min(gap, settle[+recovery]) | change 1 | ... | change k | settle[+recovery] | drain
  *                ^ t0                                                                ^ clients stop
  */
+import { lostAcks, type LostAck } from '../check/no-lost-ack.ts';
 import { computeMetrics, type OutageMetrics } from '../metrics/index.ts';
 import { buildRun } from '../run/run.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
@@ -46,8 +55,9 @@ export interface IncidentOutcome {
   downtimeSeconds: number;
   /** Each service-wide outage's length in seconds (its RTO; down or degraded), in order. */
   outageSeconds: number[];
-  /** Acked orders missing from the authoritative log, at the simulated order rate. */
+  /** Acked orders missing from the authoritative log, at the simulated order rate, skipped stretches included (`extrapolatedLoss`). */
   lostAcked: number;
+  /** The span of the lost acks' times, skipped stretches they cover included. */
   rpoMs: number;
   /** Effective split brain: how long the stray primary acted (see check/primary-intervals.ts)... */
   splitBrainMs: number;
@@ -180,11 +190,12 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
   for (const scope of Object.values(metrics.scopes ?? {})) {
     for (const o of scope.outages) downtime += scope.share * (lengthOf(o) ?? 0);
   }
+  const loss = extrapolatedLoss(lostAcks(history), at, skipped);
   return {
     downtimeSeconds: downtime / SECOND,
     outageSeconds,
-    lostAcked: metrics.lostAcked,
-    rpoMs: metrics.rpoMs,
+    lostAcked: metrics.lostAcked + loss.orders,
+    rpoMs: metrics.rpoMs + (metrics.lostAcked > 0 ? loss.spanMs : 0),
     splitBrainMs: metrics.splitBrainMs.effective,
     splitBrainPairs: metrics.splitBrainMs.effectivePairs,
     splitBrainBeliefMs: metrics.splitBrainMs.belief,
@@ -194,6 +205,31 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     ...(modelError ? { modelError: modelError.detail } : booted === 'never' ? { modelError: 'the design never served during boot' } : {}),
     events,
   };
+}
+
+/**
+ * Acked orders lost during the skipped stretches, which the simulation did not run: before
+ * change c (skipped[c] of real time, at instant at[c] on the simulated clock) the system sat in
+ * the steady state the simulated part of the gap ended in, so it lost acked orders at the rate
+ * of that part's steady window, from half of it to a quarter of it before the change. Also the
+ * time the lost acks span grows by each stretch extrapolated over.
+ */
+export function extrapolatedLoss(lost: readonly LostAck[], at: readonly Micros[], skipped: readonly Micros[]): { orders: number; spanMs: number } {
+  let orders = 0;
+  let span = 0;
+  for (let c = 1; c < at.length; c++) {
+    if (!(skipped[c] > 0)) continue;
+    const simulated = at[c] - at[c - 1];
+    const from = at[c - 1] + simulated / 2;
+    const to = at[c] - simulated / 4;
+    if (!(to > from)) continue;
+    let n = 0;
+    for (const l of lost) if (l.ackAt >= from && l.ackAt < to) n++;
+    if (n === 0) continue;
+    orders += (n * skipped[c]) / (to - from);
+    span += skipped[c];
+  }
+  return { orders, spanMs: span / 1000 };
 }
 
 /** Per change, whether every node the structure needs is up once it is applied (its share up is 1). */
