@@ -16,7 +16,7 @@ const data = parseReliability('name: flaky\ncomponents:\n  server: { mttf: 100h,
 
 describe('estimate: which incident classes stay down or lose orders', () => {
   it('every flagged incident and every lost order is in a listed class, and the report names them with the design\'s reason', async () => {
-    const [r] = await estimate({ designs: ['postgres-trigger-file'], reliability: data, years: 3, seed: 2, simulations: 60 });
+    const [r] = await estimate({ designs: ['postgres-trigger-file'], reliability: data, years: 2, seed: 2, simulations: 30 });
     expect(r.incidents.downThroughFastForward).toBeGreaterThan(0);
     const flagged = r.classes.filter((c) => c.downThroughFastForward > 0);
     expect(flagged.reduce((s, c) => s + c.downThroughFastForward, 0)).toBe(r.incidents.downThroughFastForward);
