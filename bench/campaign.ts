@@ -4,7 +4,8 @@
  * through the worker pool with 1 and 2 workers, against a bare loop of `simulate()` calls in
  * one thread (the same draws and runs, no pool, no aggregation). Goals (issue 4): >= 60 runs/s
  * with 2 workers on a 2-core machine, a 2-worker speed-up >= 1.8x, campaign overhead (1 worker
- * against the bare loop) under 10 %.
+ * against the bare loop) under 10 %. On Linux the CPU per run is also split by thread: the
+ * workers, V8's GC and compiler threads, and the main thread.
  *
  * `--memory [N]` also measures resident memory after 1,000 and after N (default 100,000) runs
  * of hot-standby-naive (goal: within 50 MB); it uses a short profile (8 s + 2 s) so N is
@@ -12,7 +13,7 @@
  *
  *   npx tsx bench/campaign.ts [--runs 60] [--rounds 2] [--memory [100000]]
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -40,6 +41,49 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
+/**
+ * CPU seconds per thread of this process (Linux: /proc/self/task), sampled every 100 ms while a
+ * campaign runs so that worker threads are seen before they exit: the main thread, the worker
+ * threads (started during the campaign) and the threads that were there before (V8's platform
+ * threads: parallel and concurrent GC, optimising compiles). Empty elsewhere.
+ */
+function threadSampler(): { stop: () => { main: number; workers: number; background: number } | undefined } {
+  const read = (): Map<string, number> => {
+    const out = new Map<string, number>();
+    if (!existsSync('/proc/self/task')) return out;
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(tid, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, in 10 ms ticks
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return out;
+  };
+  const before = read();
+  const last = new Map(before);
+  const poll = setInterval(() => {
+    for (const [tid, cpu] of read()) last.set(tid, cpu);
+  }, 100);
+  return {
+    stop() {
+      clearInterval(poll);
+      for (const [tid, cpu] of read()) last.set(tid, cpu);
+      if (before.size === 0) return undefined;
+      const split = { main: 0, workers: 0, background: 0 };
+      for (const [tid, cpu] of last) {
+        const spent = cpu - (before.get(tid) ?? 0);
+        if (tid === String(process.pid)) split.main += spent;
+        else if (before.has(tid)) split.background += spent;
+        else split.workers += spent;
+      }
+      return split;
+    },
+  };
+}
+
 interface Speed {
   /** Runs per wall-clock second. */
   overall: number;
@@ -47,6 +91,8 @@ interface Speed {
   steady: number;
   /** CPU seconds per run, all threads: what the load of a shared machine does not change. */
   cpuPerRun: number;
+  /** The same split by thread (Linux): main, the workers' JS threads, V8's GC and compiler threads. */
+  threads?: { main: number; workers: number; background: number };
 }
 
 async function bareLoop(design: string, profile: string, runs: number): Promise<Speed> {
@@ -65,6 +111,7 @@ async function bareLoop(design: string, profile: string, runs: number): Promise<
 /** Runs per second through check(): overall (with worker start-up) and in the steady state. */
 async function campaignSpeed(design: string, profile: string, runs: number, workers: number): Promise<Speed> {
   const cpu = cpuSeconds();
+  const sampler = threadSampler();
   let first: { done: number; at: number } | undefined;
   let last: { done: number; at: number } | undefined;
   const result = await check({
@@ -78,7 +125,9 @@ async function campaignSpeed(design: string, profile: string, runs: number, work
   });
   const overall = runs / (result.runsElapsedMs / 1000);
   const steady = first && last && last.at > first.at ? (last.done - first.done) / ((last.at - first.at) / 1000) : overall;
-  return { overall, steady, cpuPerRun: (cpuSeconds() - cpu) / runs };
+  const split = sampler.stop();
+  const threads = split && { main: split.main / runs, workers: split.workers / runs, background: split.background / runs };
+  return { overall, steady, cpuPerRun: (cpuSeconds() - cpu) / runs, threads };
 }
 
 async function memory(runs: number): Promise<void> {
@@ -110,7 +159,7 @@ export async function benchCampaign(argv: string[] = []): Promise<Figure[]> {
   await bareLoop('raft', profile, 3); // warm up the JIT and tsx's cache
   // Interleaved rounds, best of each: a busy machine only ever makes a measurement worse.
   const best = (a: Speed | undefined, b: Speed): Speed =>
-    a ? { overall: Math.max(a.overall, b.overall), steady: Math.max(a.steady, b.steady), cpuPerRun: Math.min(a.cpuPerRun, b.cpuPerRun) } : b;
+    a ? { overall: Math.max(a.overall, b.overall), steady: Math.max(a.steady, b.steady), cpuPerRun: Math.min(a.cpuPerRun, b.cpuPerRun), threads: a.cpuPerRun <= b.cpuPerRun ? a.threads : b.threads } : b;
   let bare: Speed | undefined;
   let one: Speed | undefined;
   let two: Speed | undefined;
@@ -123,7 +172,8 @@ export async function benchCampaign(argv: string[] = []): Promise<Figure[]> {
   const w1 = one!;
   const w2 = two!;
   const f = (x: number) => x.toFixed(1).padStart(6);
-  const cpu = (s: Speed) => `${(s.cpuPerRun * 1000).toFixed(0)} ms CPU/run`;
+  const ms = (x: number) => (x * 1000).toFixed(0);
+  const cpu = (s: Speed) => `${ms(s.cpuPerRun)} ms CPU/run` + (s.threads ? ` (workers ${ms(s.threads.workers)}, V8 GC/compiler threads ${ms(s.threads.background)}, main ${ms(s.threads.main)})` : '');
   console.log(`campaign: check raft, ${runs} runs of 60 s simulated at 200 orders/s (random-default, 45 s chaos + 15 s settle), best of ${rounds}`);
   console.log(`  bare simulate() loop, 1 thread: ${f(b.overall)} runs/s                 ${cpu(b)}`);
   console.log(`  check, 1 worker:                ${f(w1.overall)} runs/s (steady ${f(w1.steady)})  ${cpu(w1)}`);
@@ -143,6 +193,14 @@ export async function benchCampaign(argv: string[] = []): Promise<Figure[]> {
     { key: 'campaign.raft.steadySpeedup', label: 'check raft: 2-worker speed-up, steady state', value: w2.steady / w1.steady, unit: 'x', better: 'higher' },
     { key: 'campaign.raft.cpuPerRun.1worker', label: 'check raft: CPU per run, 1 worker', value: w1.cpuPerRun * 1000, unit: 'ms', better: 'lower' },
     { key: 'campaign.raft.cpuPerRun.2workers', label: 'check raft: CPU per run, 2 workers', value: w2.cpuPerRun * 1000, unit: 'ms', better: 'lower' },
+    ...[w1, w2].flatMap((w, i): Figure[] =>
+      w.threads
+        ? [
+            { key: `campaign.raft.workerThreadsCpuPerRun.${i + 1}`, label: `  of which the worker threads, ${i + 1} worker${i ? 's' : ''}`, value: w.threads.workers * 1000, unit: 'ms', better: 'lower' },
+            { key: `campaign.raft.backgroundCpuPerRun.${i + 1}`, label: `  of which V8's GC/compiler threads, ${i + 1} worker${i ? 's' : ''}`, value: w.threads.background * 1000, unit: 'ms', better: 'lower' },
+          ]
+        : [],
+    ),
   ];
 }
 
