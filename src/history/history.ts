@@ -144,7 +144,7 @@ export class HistoryRecorder {
 
   record(event: HistoryEvent): void {
     const fold = this.fold;
-    if (fold !== undefined && fold.add(event, event.time - this.origin)) return;
+    if (fold !== undefined && fold.add(event, event.time - this.origin, this.origin)) return;
     this.events.push(event);
   }
 
@@ -159,7 +159,7 @@ export class HistoryRecorder {
     this.origin = origin;
     const fold = (this.fold = new HistoryFold(this.foldFrame));
     let kept = 0;
-    for (const e of this.events) if (!fold.add(e, e.time - origin)) this.events[kept++] = e;
+    for (const e of this.events) if (!fold.add(e, e.time - origin, origin)) this.events[kept++] = e;
     this.events.length = kept;
   }
 

@@ -182,7 +182,11 @@ export class Run {
     // a folding history starts folding at the origin; one that never got it (no boot) starts here
     world.history.setOrigin(origin);
     if (origin !== 0) {
-      for (const e of world.history.events) e.time -= origin;
+      for (const e of world.history.events) {
+        e.time -= origin;
+        // a read's invoke time is an instant too
+        if (e.type === 'read') e.invokedAt -= origin;
+      }
       world.network.messageLog?.shift(origin);
     }
     const scoped = world.clientIds.map((id) => [id, world.routing.scopeOf(id)] as const);

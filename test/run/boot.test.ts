@@ -60,3 +60,15 @@ describe('boot', () => {
     expect(r.violations[0].detail).toContain('never served');
   });
 });
+
+describe('reads after boot', () => {
+  it('count their invoke time from the end of boot, like every other instant', async () => {
+    const design = await loadDesign('postgres-patroni');
+    const r = simulate({ design, seed: 1, schedule: quiet, workload: { readsPerSecond: 50 } });
+    expect(r.history.boot).toBeGreaterThan(0);
+    const reads = eventsOf(r.history, 'read');
+    expect(reads.length).toBeGreaterThan(100);
+    for (const e of reads) expect(e.invokedAt).toBeLessThanOrEqual(e.time);
+    expect(simulate({ design, seed: 1, schedule: quiet, workload: { readsPerSecond: 50 }, foldTraffic: true }).metrics.staleReads).toBe(r.metrics.staleReads);
+  });
+});

@@ -52,12 +52,13 @@ export class AckBook {
     if (this.lossPrimary.get(this.scopes.get(e.orderId) ?? '') === undefined) this.ackerWithoutPrimary.set(e.orderId, e.node);
   }
 
-  read(e: EventOf<'read'>): void {
+  /** A read, asked at `invokedAt` (history time). */
+  read(e: EventOf<'read'>, invokedAt: Micros): void {
     if (e.found) {
       this.visible.add(e.orderId);
       return;
     }
     const at = this.firstAck.get(e.orderId);
-    if (at !== undefined && at < e.invokedAt) this.staleReads++;
+    if (at !== undefined && at < invokedAt) this.staleReads++;
   }
 }

@@ -39,8 +39,11 @@ export class HistoryFold {
     this.orders = new OrderFlow(frame);
   }
 
-  /** Folds one event at history time `time`; true when it is order traffic (which need not be kept). */
-  add(e: HistoryEvent, time: Micros): boolean {
+  /**
+   * Folds one event at history time `time` (its recorded time less `origin`, the end of boot);
+   * true when it is order traffic (which need not be kept).
+   */
+  add(e: HistoryEvent, time: Micros, origin: Micros = 0): boolean {
     switch (e.type) {
       case 'invoke':
         this.orders.invoke(e, time);
@@ -55,7 +58,7 @@ export class HistoryFold {
         this.orders.ended(e, time);
         return true;
       case 'read':
-        this.acks.read(e);
+        this.acks.read(e, e.invokedAt - origin);
         return true;
       case 'ack-sent':
         this.scopes.effect(e.node, e.orderId);
