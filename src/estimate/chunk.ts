@@ -87,11 +87,11 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
   if (job.pass === 'count') {
     const names = elementNames(plant);
     const classes = new Map<number, ClassCount>();
-    const totals = drawIncidents(plant, rng, span, settleSeconds, (incident) => {
-      let c = classes.get(incident.key);
-      if (!c) classes.set(incident.key, (c = { key: incident.key, name: className(names, incident, settleSeconds), count: 0, structuralDownSeconds: 0 }));
+    const totals = drawIncidents(plant, rng, span, settleSeconds, (draw) => {
+      let c = classes.get(draw.key);
+      if (!c) classes.set(draw.key, (c = { key: draw.key, name: className(names, draw.incident(), settleSeconds), count: 0, structuralDownSeconds: 0 }));
       c.count++;
-      c.structuralDownSeconds += incident.structuralDown;
+      c.structuralDownSeconds += draw.structuralDown;
     });
     return { chunk: job.chunk, seconds: totals.seconds, incidents: totals.incidents, structuralDownSeconds: totals.structuralDown, classes: [...classes.values()] };
   }
@@ -100,10 +100,10 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
   const select = Rng.stream(job.seed, `estimate:select:${job.chunk}`);
   const chosen: { incident: Incident; ordinal: number; pi: number }[] = [];
   let ordinal = 0;
-  const totals = drawIncidents(plant, rng, span, settleSeconds, (incident) => {
-    const pi = inclusion.get(incident.key) ?? 1;
+  const totals = drawIncidents(plant, rng, span, settleSeconds, (draw) => {
+    const pi = inclusion.get(draw.key) ?? 1;
     const u = select.float();
-    if (u < pi) chosen.push({ incident, ordinal, pi });
+    if (u < pi) chosen.push({ incident: draw.incident(), ordinal, pi });
     ordinal++;
   });
   const simulated = chosen.map(({ incident, ordinal: n, pi }): SimulatedIncident => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawIncidents } from '../../src/estimate/components.ts';
+import { drawIncidents, type Incident } from '../../src/estimate/components.ts';
 import { idealAvailability } from '../../src/estimate/ideal.ts';
 import type { Plant } from '../../src/estimate/plant.ts';
 import { batchMeans } from '../../src/estimate/statistics.ts';
@@ -39,12 +39,21 @@ describe('the component sampler', () => {
 
   it('cuts the history into incidents: failures closer than the settle time are one incident', async () => {
     const plant = await plantOf('keepalived-vrrp', serversOnly());
-    const incidents: { offsets: number[]; elements: number[] }[] = [];
-    drawIncidents(plant, Rng.stream(1, 'x'), 200 * YEAR_SECONDS, 30, (i) => incidents.push(i));
+    const incidents: Incident[] = [];
+    drawIncidents(plant, Rng.stream(1, 'x'), 200 * YEAR_SECONDS, 30, (draw) => {
+      const incident = draw.incident();
+      expect([incident.key, incident.structuralDown]).toEqual([draw.key, draw.structuralDown]);
+      incidents.push(incident);
+    });
     for (const i of incidents) {
       expect(i.offsets[0]).toBe(0);
       expect(i.offsets.length % 2).toBe(0); // every failure is repaired within its incident
+      expect(i.elements).toHaveLength(i.offsets.length);
+      expect(i.length).toBe(i.offsets[i.offsets.length - 1]);
     }
     expect(incidents.some((i) => i.offsets.length === 4)).toBe(true); // overlapping failures of a and b
+    // each incident kept is its own copy: the sampler reuses its lists for the next one
+    expect(new Set(incidents.map((i) => i.offsets)).size).toBe(incidents.length);
+    expect(incidents.some((i) => i.offsets.length === 2)).toBe(true);
   });
 });
