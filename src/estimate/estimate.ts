@@ -136,7 +136,7 @@ export interface DesignEstimate {
   /** The structural downtime of the drawn history (checks the ideal), and the protocol's cost. */
   structuralDowntimeMinutesPerYear: { mean: number; low: number; high: number };
   protocolCostMinutesPerYear: { mean: number; low: number; high: number };
-  incidents: { total: number; perYear: number; simulated: number; unrecovered: number; downThroughFastForward: number; modelErrors: number; events: number };
+  incidents: { total: number; perYear: number; simulated: number; unrecovered: number; downThroughFastForward: number; stillLosing: number; modelErrors: number; events: number };
   /** The design's own account of when it stays down with its structure up (its estimate declaration), if it gives one. */
   staysDown?: string;
   classes: ClassBreakdown[];
@@ -291,6 +291,7 @@ async function summarise(
       simulated: all.length,
       unrecovered: all.filter((i) => i.unrecovered).length,
       downThroughFastForward: all.filter((i) => i.downThroughFastForward).length,
+      stillLosing: all.filter((i) => i.stillLosing).length,
       modelErrors: all.filter((i) => i.modelError !== undefined).length,
       events: all.reduce((s, i) => s + i.events, 0),
     },

@@ -74,6 +74,13 @@ export interface IncidentOutcome {
    * needs an operator, or a bug).
    */
   downThroughFastForward: boolean;
+  /**
+   * Acked orders were still being lost in the steady part of the incident's last settle (see
+   * `stillLosing`): the design did not return to a healthy state by itself (two primaries whose
+   * logs diverge until an operator reconciles them), so the incident's lost orders, counted up
+   * to its end, are a lower bound.
+   */
+  stillLosing: boolean;
   /** The design threw or looped: the incident counts as its structural downtime only. */
   modelError?: string;
   events: number;
@@ -190,7 +197,8 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
   for (const scope of Object.values(metrics.scopes ?? {})) {
     for (const o of scope.outages) downtime += scope.share * (lengthOf(o) ?? 0);
   }
-  const loss = extrapolatedLoss(lostAcks(history), at, skipped);
+  const lost = lostAcks(history);
+  const loss = extrapolatedLoss(lost, at, skipped);
   return {
     downtimeSeconds: downtime / SECOND,
     outageSeconds,
@@ -202,6 +210,7 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     falseFailovers: metrics.falseFailovers,
     unrecovered,
     downThroughFastForward,
+    stillLosing: stillLosing(lost, at[count - 1], settleEndAt),
     ...(modelError ? { modelError: modelError.detail } : booted === 'never' ? { modelError: 'the design never served during boot' } : {}),
     events,
   };
@@ -230,6 +239,19 @@ export function extrapolatedLoss(lost: readonly LostAck[], at: readonly Micros[]
     span += skipped[c];
   }
   return { orders, spanMs: span / 1000 };
+}
+
+/**
+ * Whether acked orders were being lost in the steady part of the last settle (the same window as
+ * `extrapolatedLoss`: from half of it to a quarter of it before its end): the estimate assumes an
+ * incident ends in the healthy steady state, and a design still losing orders there has not got
+ * back to it by itself.
+ */
+export function stillLosing(lost: readonly LostAck[], lastChange: Micros, end: Micros): boolean {
+  const simulated = end - lastChange;
+  const from = lastChange + simulated / 2;
+  const to = end - simulated / 4;
+  return lost.some((l) => l.ackAt >= from && l.ackAt < to);
 }
 
 /** Per change, whether every node the structure needs is up once it is applied (its share up is 1). */

@@ -5,6 +5,8 @@
  * goes on alone (DRBD without its peer) for an hour, then a's disk fails: every order a acked
  * alone is gone (b has the data up to its crash only), about 10/s for the hour, where the
  * estimate counted only the simulated settle's worth. Real two-copy replication loses them too.
+ * An incident still losing orders at its end (dns-failover's failback: two primaries, diverged
+ * logs) is marked `stillLosing`, since its count stops there.
  */
 import { describe, expect, it } from 'vitest';
 import design from '../../models/hot-standby-stonith.ts';
@@ -14,7 +16,7 @@ import { extrapolatedLoss, simulateIncident } from '../../src/estimate/incident-
 import { parseReliability } from '../../src/estimate/reliability.ts';
 import { SECOND } from '../../src/sim/time.ts';
 import { resolveParams } from '../../src/world/params.ts';
-import { plantOf } from './helpers.ts';
+import { plantOf, serversOnly } from './helpers.ts';
 
 const ALONE_S = 3600;
 const RATE = 10;
@@ -36,6 +38,20 @@ describe('incident simulation: losses over skipped stretches', () => {
     expect(outcome.lostAcked).toBeGreaterThan(0.75 * RATE * ALONE_S);
     expect(outcome.lostAcked).toBeLessThan(1.25 * RATE * ALONE_S);
     expect(outcome.rpoMs).toBeGreaterThan((ALONE_S - 100) * 1000);
+    // b back, then a's disk: the pair is healthy again at the end, losing nothing more
+    expect(outcome.stillLosing).toBe(false);
+  }, 60_000);
+
+  it('dns-failover: after a failback the two primaries\' logs diverge until an operator steps in: the incident is still losing orders at its end', async () => {
+    const dns = (await import('../../models/dns-failover.ts')).default;
+    const params = resolveParams(dns, {});
+    const spec = estimateSpecOf(dns, params);
+    const plant = await plantOf('dns-failover', serversOnly());
+    const repair = 10 * 3600;
+    const incident = { start: 0, offsets: [0, repair], elements: [0, 0], downs: [true, false], structuralDown: 0, length: repair, key: 0 };
+    const outcome = simulateIncident(incident, 3, { design: dns, params, plant, warmup: spec.warmup, settle: spec.settle, ordersPerSecond: RATE });
+    expect(outcome.lostAcked).toBeGreaterThan(0);
+    expect(outcome.stillLosing).toBe(true);
   }, 60_000);
 
   it('a loss at the change itself (an asynchronous replica\'s last milliseconds) does not scale with the gap', () => {
