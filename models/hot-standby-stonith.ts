@@ -79,8 +79,9 @@
  *   lost after announcing its shutdown with its resources stopped is expected down, not fenced
  *   (Pacemaker fences only nodes lost unexpectedly: "Fencing", Pacemaker Explained / Clusters
  *   from Scratch). The switchover costs the messages, the start operations on the new node
- *   (`resourceStartTime`) and the VIP's gratuitous ARPs; the stop on the old node takes no
- *   time here (not measured yet).
+ *   (`resourceStartTime`) and the VIP's gratuitous ARPs, after the DC's scheduler round
+ *   (`transitionDelay`) and the stop operations on the stopping node (`resourceStopTime`),
+ *   during which it still serves (calibration/fixtures/pacemaker--graceful-stop.jsonl).
  *
  * Left out: resource monitor operations and local restarts (a process crash here is a crash
  * of the node's whole stack, which Pacemaker treats as a lost node), so a deadlocked service
@@ -97,13 +98,16 @@
  * - tokenRetransmitsBeforeLossConst 4: corosync.conf(5); with the token it sets the idle
  *   ring's token hold (exec/totemconfig.c: token / (4 + 0.2) x 0.8 - 10 ms = 561 ms, which
  *   `corosync-cmapctl runtime.config.totem.hold` shows on corosync 3.1.7).
- * - transitionDelay 200 ms, cibReaskShare 0.16 (4 of 25), resourceStartTime 440 ms: measured on Pacemaker 2.1.5 with an
- *   ocf:heartbeat:IPaddr2 VIP (calibration/pacemaker.ts; median of membership to "Requesting
- *   fencing" without the re-ask, and of "Operation 'reboot' ... OK" to "Result of start operation for vip ... ok",
- *   on a loaded 2-core machine, so a quiet server is likely somewhat faster). The DC's
- *   scheduler round sometimes takes a second more: the controller sleeps 1 s and asks for the
- *   CIB again while other CIB updates are pending (daemons/controld/controld_schedulerd.c,
- *   do_pe_invoke_callback, "Re-asking for the CIB"), which the fixed delay here leaves out. A
+ * - transitionDelay 200 ms, cibReaskShare 0.16 (4 of 25), resourceStartTime 280 ms,
+ *   fenceDeviceStartTime 160 ms, resourceStopTime 150 ms: measured on Pacemaker 2.1.5 with an
+ *   ocf:heartbeat:IPaddr2 VIP (calibration/pacemaker.ts, fixtures pacemaker--host-death and
+ *   pacemaker--graceful-stop): the median of membership to "Requesting fencing" without the
+ *   re-ask; of a's stop result to b's start result in a graceful stop; of the confirmed fence
+ *   to the start result (440 ms) less the VIP's start; of SIGTERM to the stop result without a
+ *   re-ask, less transitionDelay. Recorded on a loaded 2-core machine (load 26-35), so a quiet
+ *   server is likely somewhat faster. cibReaskShare is the share of scheduler rounds where the
+ *   controller sleeps 1 s and asks for the CIB again because other CIB updates are pending
+ *   (daemons/controld/controld_schedulerd.c, do_pe_invoke_callback, "Re-asking for the CIB"). A
  *   real service's start operation (a database's recovery) takes longer than a VIP's: set it.
  * - twoNode true, waitForAll true: votequorum(5), the standard two-node setup (two_node: 1
  *   enables wait_for_all by default).
@@ -162,7 +166,9 @@ const params = {
   priorityFencingDelay: { kind: 'duration', default: '0s', doc: 'extra delay for fencing the node that runs the resources', source: 'Pacemaker Explained: priority-fencing-delay default 0 (disabled)' },
   transitionDelay: { kind: 'duration', default: '200ms', doc: "from a node's loss to the DC's fencing request (DC election if it was the DC, CIB updates, a scheduler run)", source: 'measured: Pacemaker 2.1.5, median membership to "Requesting fencing" (calibration/fixtures/pacemaker--host-death.jsonl)' },
   cibReaskShare: { kind: 'number', default: 0.16, min: 0, max: 1, doc: "share of the DC's scheduler rounds that wait 1 s more for pending CIB updates", source: 'Pacemaker controld_schedulerd.c do_pe_invoke_callback ("Re-asking for the CIB", sleep(1)); share measured (calibration/fixtures/pacemaker--host-death.jsonl)' },
-  resourceStartTime: { kind: 'duration', default: '440ms', doc: "from the fence's confirmation to the resources answering on the survivor (the transition's start operations: fence device, IPaddr2 start)", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median fenced to "Result of start operation for vip" (calibration/fixtures/pacemaker--host-death.jsonl)' },
+  resourceStopTime: { kind: 'duration', default: '150ms', doc: "the stop operations of a node shutting down (IPaddr2's stop), after the DC's scheduler round", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median SIGTERM to "Result of stop operation for vip" without a CIB re-ask, less transitionDelay (calibration/fixtures/pacemaker--graceful-stop.jsonl)' },
+  resourceStartTime: { kind: 'duration', default: '280ms', doc: "the resources' start operations on the node the DC chose (IPaddr2's start) before they answer", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median a\'s "Result of stop operation" to b\'s "Result of start operation for vip" (calibration/fixtures/pacemaker--graceful-stop.jsonl)' },
+  fenceDeviceStartTime: { kind: 'duration', default: '160ms', doc: "after a fence, the fenced node's fence device is started on the survivor before the resources", source: 'measured: Pacemaker 2.1.5, median fenced to "Result of start operation for vip" (440 ms, calibration/fixtures/pacemaker--host-death.jsonl) less resourceStartTime' },
   fenceRetryInterval: { kind: 'duration', default: '5s', doc: 'pause before retrying a failed fencing action', source: "hasim's approximation of Pacemaker's re-scheduling" },
   fenceNetwork: { kind: 'enum', default: 'separate', values: ['separate', 'shared'], doc: 'IPMI on its own management network, or through the cluster switches', source: 'recommended layout: dedicated management network' },
   garpCount: { kind: 'integer', default: 5, min: 1, doc: 'gratuitous ARPs sent when the VIP starts', source: 'ocf:heartbeat:IPaddr2 arp_count default 5' },
@@ -273,6 +279,8 @@ class PacemakerNode implements Actor {
   private lastStartRequest: { node: string; at: Micros } | undefined;
   /** The resources' start operations are running here (`resourceStartTime`). */
   private starting = false;
+  /** A node was fenced since the last start here: its fence device starts first (`fenceDeviceStartTime`). */
+  private fencedSinceStart = false;
   /** DRBD UpToDate: the primary said this standby holds every acked order (reset at boot). */
   private upToDate = false;
   /** The newest data generation seen on any node. */
@@ -367,7 +375,7 @@ class PacemakerNode implements Actor {
 
   threadOf(kind: string): string {
     const clusterStack =
-      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-request' || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'pcmk-started' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start' || kind === 'pcmk-shutdown' || kind === 'pcmk-shutdown-done';
+      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-request' || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'pcmk-started' || kind === 'pcmk-stopped' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start' || kind === 'pcmk-shutdown' || kind === 'pcmk-shutdown-done';
     // the secondary's side of replication is DRBD in the kernel (or PostgreSQL's walreceiver),
     // not the trading service: a deadlocked service on the standby goes on writing and acking
     return clusterStack || STANDBY_REPLICATION_KINDS.has(kind) ? HEARTBEAT_THREAD : 'main';
@@ -388,8 +396,10 @@ class PacemakerNode implements Actor {
   }
 
   onTimer(kind: string, data: unknown): void {
+    if (kind === 'pcmk-stopped') return this.stopForShutdown();
     if (kind === 'pcmk-started') {
       this.starting = false;
+      this.fencedSinceStart = false;
       if (this.free() && this.diskOk()) this.startNow();
       return;
     }
@@ -524,14 +534,17 @@ class PacemakerNode implements Actor {
   }
 
   /**
-   * The transition's start operations run here (`resourceStartTime`: the fence device and
-   * IPaddr2's start); the resources answer once they are done, if nothing changed meanwhile.
+   * The transition's start operations run here (`resourceStartTime`: IPaddr2's start), after a
+   * fence first the fenced node's fence device (`fenceDeviceStartTime`: Pacemaker starts fencing
+   * devices before the resources that require fencing); the resources answer once they are
+   * done, if nothing changed meanwhile.
    */
   private startHere(): void {
-    if (this.p.resourceStartTime <= 0) return this.startNow();
+    const startIn = this.p.resourceStartTime + (this.fencedSinceStart ? this.p.fenceDeviceStartTime : 0);
+    if (startIn <= 0) return this.startNow();
     if (this.starting) return;
     this.starting = true;
-    this.ctx.setTimer(this.p.resourceStartTime, 'pcmk-started');
+    this.ctx.setTimer(startIn, 'pcmk-started');
   }
 
   private startNow(): void {
@@ -578,6 +591,17 @@ class PacemakerNode implements Actor {
     if (this.shutdown) return;
     this.shutdown = { exit, waiting: new Set(this.membership.members) };
     this.ctx.note('shutdown requested (SIGTERM to pacemakerd): moving resources off this node');
+    // the shutdown attribute reaches the DC, whose scheduler round orders the stop; the stop
+    // operations then run here (a standby has nothing to stop)
+    const stopIn = this.server.primary ? this.transitionDelay() + this.p.resourceStopTime : 0;
+    if (stopIn > 0) this.ctx.setTimer(stopIn, 'pcmk-stopped');
+    else this.stopForShutdown();
+  }
+
+  /** The shutdown's stop operations are done: resources down, DRBD down, the members told. */
+  private stopForShutdown(): void {
+    if (!this.shutdown) return;
+    this.shutdown.waiting = new Set(this.membership.members);
     this.stopResources('node shutting down');
     this.replica.stop(); // DRBD brought down: a clean disconnect
     const view = this.ownView();
@@ -643,6 +667,7 @@ class PacemakerNode implements Actor {
   /** `target` is confirmed down: by this node's own fence (then tell the partition) or the DC's notice. */
   private onFenced(target: string, byMe: boolean): void {
     this.fencedAt.set(target, this.ctx.monotonic());
+    this.fencedSinceStart = true;
     if (byMe) for (const member of this.membership.members) this.ctx.send(member, { type: 'pcmk-fenced', target } satisfies FencedNotice);
     if (!this.unclean.delete(target)) return;
     this.ranResources.delete(target);

@@ -128,6 +128,8 @@ export class CorosyncMembership {
     this.members.delete(peer);
     this.leaving.delete(peer);
     this.left.set(peer, this.ctx.monotonic());
+    // corosync's "A new membership (...) was formed. Members left: ..." after the leave message
+    this.ctx.note(`corosync: new membership, left ${peer}`);
     this.options.onMemberLeft?.(peer);
   }
 

@@ -31,7 +31,7 @@ function steps(params: Record<string, unknown>, seed = 1) {
 
 describe('hot-standby-stonith: Pacemaker\'s own costs', () => {
   it('with every cost at 0 the fence follows the membership at once and b starts the resources with the fence', () => {
-    const s = steps({ transitionDelay: '0s', cibReaskShare: 0, resourceStartTime: '0s' });
+    const s = steps({ transitionDelay: '0s', cibReaskShare: 0, resourceStartTime: '0s', fenceDeviceStartTime: '0s' });
     expect(s.requested).toBe(s.membership);
     expect(s.takeover).toBe(s.fenced);
   });
@@ -56,7 +56,29 @@ describe('hot-standby-stonith: Pacemaker\'s own costs', () => {
   });
 
   it('resourceStartTime: b declares primary (and takes the VIP) that long after the confirmed fence', () => {
-    const s = steps({ resourceStartTime: '2s' });
+    const s = steps({ resourceStartTime: '2s', fenceDeviceStartTime: '0s' });
     expect(s.takeover - s.fenced).toBe(2 * SECOND);
+  });
+
+  it('fenceDeviceStartTime: after a fence the fenced node\'s device starts first, then the resources', () => {
+    const s = steps({ resourceStartTime: '2s', fenceDeviceStartTime: '500ms' });
+    expect(s.takeover - s.fenced).toBe(2.5 * SECOND);
+  });
+
+  it('graceful stop: a serves on through the scheduler round and its stop operations, then b starts (no fence device to start)', () => {
+    const r = run(stonith, schedule(`
+name: stop-a
+duration: 14s
+settle: 1s
+faults:
+  - { at: 10s, kind: graceful-stop, target: a }
+`), 1, { transitionDelay: '300ms', cibReaskShare: 0, resourceStopTime: '700ms', resourceStartTime: '400ms', fenceDeviceStartTime: '5s' });
+    const stopped = r.history.events.find((e) => e.type === 'note' && e.node === 'a' && /^stopping resources: node shutting down/.test(e.text))!.time;
+    expect(stopped - 10 * SECOND).toBe(1_000_000);
+    const lastAckByA = r.history.events.filter((e) => e.type === 'ack-sent' && e.node === 'a').at(-1)!.time;
+    expect(lastAckByA).toBeGreaterThan(10 * SECOND + 900_000);
+    const takeover = promotedAt(r, 'b', 10 * SECOND)!;
+    expect(takeover - stopped).toBeGreaterThanOrEqual(400_000);
+    expect(takeover - stopped).toBeLessThan(450_000);
   });
 });
