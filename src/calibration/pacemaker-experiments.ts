@@ -38,6 +38,14 @@ const HOST_DEATH_STEPS: StepDef[] = [
   { name: 'clientFirstServed', doc: 'the client is first served by b', at: (h, f) => firstServedAfter(h, f.at, f.node) },
 ];
 
+/** a's graceful stop (pcs cluster stop) as b and the client see it, and a's own stop result. */
+const GRACEFUL_STOP_STEPS: StepDef[] = [
+  { name: 'vipStopped', doc: 'pacemaker-controld on a: "Result of stop operation for vip on a: ok"', at: noteOn('a', /^stopping resources: node shutting down/) },
+  HOST_DEATH_STEPS.find((s) => s.name === 'vipStarted')!,
+  { name: 'membership', doc: 'corosync on b: "A new membership ... was formed. Members left: 1" (a\'s leave)', at: noteOn('b', /^corosync: new membership/) },
+  ...HOST_DEATH_STEPS.filter((s) => s.name.startsWith('client')),
+];
+
 /** The harness's client (HARNESS_CLIENT in experiments.ts): 200 writes/s, 1 s timeout, 20 ms back-off. */
 const CLIENT: Partial<Workload> = { ordersPerSecond: 200, clients: 1, timeout: 1_000_000, retryBackoff: 20_000 };
 
@@ -60,5 +68,20 @@ export const PACEMAKER_EXPERIMENTS: Experiment[] = [
     minTrials: 20,
     steps: HOST_DEATH_STEPS,
     chain: ['tokenLost', 'membership', 'fenceRequested', 'fenced', 'vipStarted', 'clientFirstServed'],
+  },
+  {
+    id: 'pacemaker--graceful-stop',
+    system: 'pacemaker',
+    design: 'hot-standby-stonith',
+    params: { nodes: 2, token: '3000ms', consensus: '0s', twoNode: true, stonithEnabled: true, stonithAction: 'reboot', fencePowerOffTime: '105ms' },
+    workload: CLIENT,
+    // SIGTERM to pacemakerd, then corosync (pcs cluster stop): the whole cluster stack of a
+    fault: { kind: 'graceful-stop', target: 'a' },
+    faultWindowMs: [2000, 5000],
+    afterFaultMs: 6_000,
+    seeds: 20,
+    minTrials: 20,
+    steps: GRACEFUL_STOP_STEPS,
+    chain: ['vipStopped', 'vipStarted', 'clientFirstServed'],
   },
 ];

@@ -91,6 +91,26 @@ export const RESIDUALS: Residual[] = [
         "once HAProxy marks the new primary UP, the real client is served 30-80 ms later (medians of the recordings; 31 ms in the one made at high priority): its retry cycle is a TCP connection through HAProxy, PostgreSQL's start-up handshake and a 20 ms back-off; hasim's client is served within a few ms of the check, without the connection set-up",
     },
   ]),
+  ...['vipStarted', 'clientFirstServed'].map(
+    (step): Residual => ({
+      experiment: 'pacemaker--graceful-stop',
+      step,
+      cause:
+        "a's stop result comes a median 450 ms after SIGTERM, and in 8 of 25 trials 742-1475 ms (the controller's 1 s CIB re-ask, or a slow stop at load 26-35), twice as often as after a node loss (4/25); hasim's one cibReaskShare (0.16) and fixed transitionDelay + resourceStopTime (350 ms) put b's start a median 630 ms after the SIGTERM against 815 ms. b's start itself agrees (vipStopped→vipStarted 280 vs 284 ms)",
+    }),
+  ),
+  {
+    experiment: 'pacemaker--graceful-stop',
+    step: 'membership',
+    cause:
+      "a leaves the membership a median 680 ms after b's start (1539 ms after SIGTERM): a, the DC, exits its controller only once its transition (b's start included) is complete, then pacemakerd stops its other daemons and corosync is stopped and announces the leave; hasim's a leaves as soon as b has taken in its shutdown request (350 ms), before b's start",
+  },
+  {
+    experiment: 'pacemaker--graceful-stop',
+    step: 'vipStarted→clientFirstServed',
+    cause:
+      "the real client is served a median 32 ms (p90 80) after b's start result, hasim's 3 ms after the VIP claim: IPaddr2 adds the address, then starts send_arp as its own process, whose gratuitous ARP reaches the client's cache tens of ms later at this load; hasim sends it with the claim (after a node loss the same gap, 18 vs 5 ms, stays under the 20 ms floor)",
+  },
 ];
 
 export function residualFor(experiment: string, step: string): Residual | undefined {
