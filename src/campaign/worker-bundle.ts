@@ -24,7 +24,7 @@
  * esbuild, a read-only node_modules): the tsx boot is always correct, the bundle is faster.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
@@ -40,8 +40,8 @@ const WORKERS: Record<WorkerKind, { source: string; boot: URL }> = {
 
 /** Changes whenever the bundle's layout changes, so an older cache entry is not reused. */
 const FORMAT = 1;
-/** Bundles kept per kind in the cache (the newest; older sources' are removed). */
-const KEEP = 6;
+/** A bundle unused for this long before the newest one was built is removed. */
+const UNUSED_MS = 24 * 3600 * 1000;
 
 /**
  * The module a pool's workers start from: the cached bundle when the jobs run only hasim's own
@@ -61,7 +61,12 @@ export async function bundle(kind: WorkerKind, root: string = CODE_ROOT, dir: st
   const source = join(root, WORKERS[kind].source);
   if (!existsSync(source)) return undefined; // an installed package: dist/ is JavaScript already
   const file = join(dir, `${kind}-${sourceHash(root)}.mjs`);
-  if (existsSync(file)) return pathToFileURL(file);
+  if (existsSync(file)) {
+    // a bundle in use stays young: pruning (other checkouts share node_modules) spares it
+    const now = new Date();
+    utimesSync(file, now, now);
+    return pathToFileURL(file);
+  }
   const text = await build(root, source);
   mkdirSync(dir, { recursive: true });
   // another process may build the same bundle at the same time: each writes its own file and
@@ -136,11 +141,15 @@ function files(dir: string): string[] {
     });
 }
 
-/** Removes all but the newest KEEP bundles of a kind (and any temporary file left by a crash). */
+/**
+ * Removes the bundles of a kind (and temporary files left by a crash) last used a day or more
+ * before the newest: older sources' bundles, never one a process has just looked up, even when
+ * several checkouts share one node_modules.
+ */
 function prune(dir: string, kind: WorkerKind): void {
   const mine = readdirSync(dir)
     .filter((f) => f.startsWith(`${kind}-`))
-    .map((f) => ({ path: join(dir, f), at: statSync(join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.at - a.at);
-  for (const { path } of mine.slice(KEEP)) rmSync(path, { force: true });
+    .map((f) => ({ path: join(dir, f), at: statSync(join(dir, f)).mtimeMs }));
+  const newest = Math.max(...mine.map((b) => b.at));
+  for (const { path, at } of mine) if (at < newest - UNUSED_MS) rmSync(path, { force: true });
 }
