@@ -29,6 +29,10 @@
  * to the leader it knows and the leader answers; right after a leader dies its followers still
  * forward to it, so those requests are lost and the client moves on only after its timeout
  * (calibrated against etcd 3.4, calibration/fixtures/etcd--*). A candidate refuses at once.
+ * A follower forwards with its Ready, as etcd's does: its messages go out only after its WAL
+ * save, so requests that reach it while its fsync is in flight wait for the end of an fsync and
+ * go to the leader together, one message (etcdserver/raft.go `raftNode.start`; see
+ * `raft-order-path.ts`).
  * `forwardProposals=false` makes followers refuse with the leader's id instead.
  *
  * Graceful stop (SIGTERM, `graceful-stop`): a leader hands over its leadership before it exits,

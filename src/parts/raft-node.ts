@@ -30,7 +30,7 @@ import type { Actor, Msg, NodeContext, OrderRequest } from '../world/actor.ts';
 import { majorityOf, type AppendEntries, type AppendResponse, type RaftConfig, type RaftEntry, type TimeoutNow, type VoteRequest, type VoteResponse } from './raft-config.ts';
 import { RaftElection } from './raft-election.ts';
 import { RaftLog } from './raft-log.ts';
-import { RaftOrderPath, type ExchangeMassStatus } from './raft-order-path.ts';
+import { RaftOrderPath, type ExchangeMassStatus, type ForwardedProposals } from './raft-order-path.ts';
 import { RaftReplication } from './raft-replication.ts';
 import { RaftSnapshots, type InstallSnapshot } from './raft-snapshots.ts';
 import { RaftTicker } from './raft-ticker.ts';
@@ -38,9 +38,10 @@ import { RaftTransfer } from './raft-transfer.ts';
 import { messageKinds } from '../world/messages.ts';
 
 /** What a Raft node receives: client orders, the Raft RPCs, and the exchange's status answers. */
-type RaftNodeMessage = OrderRequest | AppendEntries | AppendResponse | InstallSnapshot | VoteRequest | VoteResponse | TimeoutNow | ExchangeMassStatus;
+type RaftNodeMessage = OrderRequest | ForwardedProposals | AppendEntries | AppendResponse | InstallSnapshot | VoteRequest | VoteResponse | TimeoutNow | ExchangeMassStatus;
 const RAFT_NODE_MESSAGES = messageKinds<RaftNodeMessage>(
   'order',
+  'raft-forward',
   'raft-append',
   'raft-append-response',
   'raft-snapshot',
@@ -157,6 +158,8 @@ export class RaftNode implements Actor {
     switch (msg.type) {
       case 'order':
         return this.orders.onOrder(msg);
+      case 'raft-forward':
+        return this.orders.onForwarded(msg);
       case 'raft-append':
         return this.replication.onAppend(from, msg);
       case 'raft-append-response':

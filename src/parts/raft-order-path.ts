@@ -50,6 +50,16 @@ export interface ExchangeMassStatus extends Msg {
   requestId: number;
 }
 
+/**
+ * Client requests a follower forwards to its leader (etcd's MsgProp), as one message: the
+ * proposals of one follower Ready, which etcd's transport writes to the leader's stream in one
+ * flush (rafthttp streamWriter flushes when its queue is empty).
+ */
+export interface ForwardedProposals extends Msg {
+  type: 'raft-forward';
+  orders: OrderRequest[];
+}
+
 /** The question in flight: ids above `confirmed` up to `upTo`. */
 interface Question {
   requestId: number;
@@ -71,6 +81,14 @@ export class RaftOrderPath {
   private waitingForLease: OrderRequest[] = [];
   private question: Question | undefined;
   private nextRequestId: number;
+  /**
+   * A follower's forwarded proposals, as its Ready loop sends them (see `forwardOrRefuse`):
+   * those of the Ready whose fsync is in flight, sent when it completes, and those stepped
+   * since, which go with the next Ready. Each is addressed to the leader known when it was
+   * stepped (etcd sets `m.To = r.lead` then).
+   */
+  private forwardInReady: OrderRequest[] = [];
+  private forwardNext: OrderRequest[] = [];
 
   constructor(private readonly node: RaftNode) {
     this.nextRequestId = node.ctx.bootCount * REQUESTS_PER_BOOT + 1;
@@ -123,13 +141,62 @@ export class RaftOrderPath {
    * right after a leader dies. A node that knows no leader (a candidate) refuses at once
    * (etcd: "no leader at term; dropping proposal", ErrProposalDropped). A forwarded request
    * that meets a non-leader is dropped rather than forwarded again.
+   *
+   * A follower sends its messages only after its Ready's WAL save (etcdserver/raft.go
+   * `raftNode.start`: `if !islead { ... r.transport.Send(msgs) }` after `r.storage.Save`), and
+   * the next Ready waits for `Advance` (raft node.go `run`: no Ready while `advancec` is set,
+   * while proposals are still stepped). So a proposal stepped while the follower's fsync is in
+   * flight goes out with the next Ready: at once if that Ready has no entries to save (WAL.Save
+   * with no entries does not fsync), else after its fsync. Under load the follower fsyncs
+   * almost all the time, so its forwarded requests wait for one, and go out together.
    */
   private forwardOrRefuse(order: OrderRequest): void {
     const { ctx, leaderId } = this.node;
     if (!this.node.config.forwardProposals) return ctx.rejectOrder(order, 'not-primary', leaderId);
     if (order.forwardedBy !== undefined) return;
     if (leaderId === undefined || leaderId === ctx.id) return ctx.rejectOrder(order, 'not-primary');
-    ctx.send(leaderId, { ...order, forwardedBy: ctx.id });
+    const forwarded: OrderRequest = { type: 'order', orderId: order.orderId, client: order.client, attempt: order.attempt, forwardedBy: ctx.id, leader: leaderId };
+    if (this.node.log.syncing) this.forwardNext.push(forwarded);
+    else this.sendForwarded([forwarded]);
+  }
+
+  /**
+   * An fsync completed (`RaftReplication.onSynced`): the finished Ready's proposals go out;
+   * `nextReadySyncing`: the next Ready has entries and its fsync started, so the proposals
+   * stepped meanwhile wait for it; else they go now. (A node that became leader meanwhile still
+   * sends what it stepped as a follower, as etcd's Ready carries its messages; a halted node,
+   * etcd having exited, sends nothing.)
+   */
+  onReadyDone(nextReadySyncing: boolean): void {
+    if (this.node.halted) {
+      this.forwardInReady = [];
+      this.forwardNext = [];
+      return;
+    }
+    if (this.forwardInReady.length > 0) this.sendForwarded(this.forwardInReady);
+    this.forwardInReady = [];
+    if (nextReadySyncing) this.forwardInReady = this.forwardNext;
+    else if (this.forwardNext.length > 0) this.sendForwarded(this.forwardNext);
+    this.forwardNext = [];
+  }
+
+  /** One message per leader, in the order the proposals were stepped. */
+  private sendForwarded(orders: OrderRequest[]): void {
+    const ctx = this.node.ctx;
+    let from = 0;
+    while (from < orders.length) {
+      const leader = orders[from].leader as string;
+      let to = from + 1;
+      while (to < orders.length && orders[to].leader === leader) to++;
+      const batch: ForwardedProposals = { type: 'raft-forward', orders: from === 0 && to === orders.length ? orders : orders.slice(from, to) };
+      ctx.send(leader, batch);
+      from = to;
+    }
+  }
+
+  /** The leader steps a follower's forwarded proposals one by one, as etcd steps each MsgProp. */
+  onForwarded(m: ForwardedProposals): void {
+    for (const order of m.orders) this.onOrder(order);
   }
 
   private wait(order: OrderRequest): void {

@@ -331,12 +331,15 @@ export class RaftReplication {
       this.maybeCommit();
       node.orders.applyCommitted();
       if (node.role === 'leader') this.ready();
+      node.orders.onReadyDone(node.log.syncing);
       return;
     }
     node.log.sync();
-    if (!this.answerPending || node.role !== 'follower' || node.leaderId === undefined || this.verifiedTerm !== node.term) return;
-    if (node.log.durableIndex >= this.verifiedIndex) this.answerPending = false;
-    this.answer(node.leaderId, true, 0, 0, this.latestSentAt);
+    if (this.answerPending && node.role === 'follower' && node.leaderId !== undefined && this.verifiedTerm === node.term) {
+      if (node.log.durableIndex >= this.verifiedIndex) this.answerPending = false;
+      this.answer(node.leaderId, true, 0, 0, this.latestSentAt);
+    }
+    node.orders.onReadyDone(node.log.syncing);
   }
 
   private answer(to: string, success: boolean, rejectedIndex: number, hintIndex: number, sentAt: Micros): void {

@@ -130,13 +130,16 @@ describe('raft: the exchange sees each committed order exactly once across failo
   it('sends what the exchange lacks, found by order-status queries, after a failover', () => {
     // a leader killed mid-stream leaves replicated but unsent entries (slow follower disks keep
     // some in flight at every instant): the next leader commits them, asks, and sends them
+    // whether entries are left so at the crash instant depends on the seed (8 of seeds 1-10, 9
+    // before followers forwarded with their Ready): most of these runs must find and send some
     const slowDisks = ['n1', 'n2', 'n3'].map((n) => `- { at: 5s, kind: disk-slow, target: ${n}, factor: 50, for: 15s }`);
-    for (const seed of [1, 2]) {
+    let found = 0;
+    for (const seed of [1, 2, 3, 4]) {
       const r = runRaft(schedule('crash', [...slowDisks, '- { at: 10s, kind: process-crash, target: primary, for: 10s }']), {}, seed);
-      const notes = r.history.events.filter((e) => e.type === 'note' && e.text.startsWith('the exchange lacks'));
-      expect(notes.length, `seed ${seed}`).toBeGreaterThan(0);
+      if (r.history.events.some((e) => e.type === 'note' && e.text.startsWith('the exchange lacks'))) found++;
       expect(exchangeExactlyOnceProblems(r), `seed ${seed}`).toEqual([]);
     }
+    expect(found).toBeGreaterThanOrEqual(2);
   });
 
   it.each([
@@ -163,7 +166,7 @@ describe('raft: disk errors', () => {
 });
 
 describe('raft: proposal forwarding (etcd)', () => {
-  /** Orders one node sent on to another, and refusals sent to clients, from the message log. */
+  /** Forwarded batches one node sent on to another, and refusals sent to clients, from the message log. */
   const traffic = (forwardProposals: boolean, seed: number) => {
     const r = simulate({ design: raft, seed, params: { forwardProposals }, recordMessages: true });
     const log = r.messages!;
@@ -171,7 +174,7 @@ describe('raft: proposal forwarding (etcd)', () => {
     let refused = 0;
     for (let i = 0; i < log.length; i++) {
       const { from, type } = log.entry(i);
-      if (type === 'order' && from.startsWith('n')) forwarded++;
+      if (type === 'raft-forward' && from.startsWith('n')) forwarded++;
       if (type === 'reject') refused++;
     }
     return { forwarded, refused, r };
