@@ -93,6 +93,9 @@ const netnsPath: Record<string, string> = {};
 function makeNetwork(): void {
   for (const ns of Object.values(NS)) ip('netns', 'add', ns);
   onCleanup(() => {
+    // whatever still runs in the namespaces (a daemon pacemakerd respawned while its tree was
+    // being killed, a detached send_arp) is ours: end it, or it keeps the namespace alive
+    for (const host of NS_HOSTS) if (netnsIno[host]) killHost(host);
     for (const ns of Object.values(NS)) {
       try {
         ip('netns', 'del', ns);
