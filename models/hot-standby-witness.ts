@@ -180,6 +180,7 @@ class DataNode implements Actor {
         return;
       case 'lease-request':
         this.voter.handle(from, msg);
+        this.lease.observeEpoch(msg.epoch);
         if (this.voter.holder === from && from === this.peer && !this.server.primary) {
           this.primarySeenAt = this.ctx.monotonic();
           this.replica.follow(from, msg.epoch);

@@ -216,6 +216,16 @@ export class LeaseHolder {
     return this.state === 'holding';
   }
 
+  /**
+   * An epoch seen in another candidate's request: the next acquisition starts above it, as a
+   * Raft node adopts the higher term of a RequestVote it refuses. Otherwise a candidate with the
+   * better log, learning the others' epochs only from replies, always asks one epoch too low
+   * while a stale candidate keeps raising its own, and neither ever wins.
+   */
+  observeEpoch(epoch: number): void {
+    this.highestSeenEpoch = Math.max(this.highestSeenEpoch, epoch);
+  }
+
   /** Gives up an acquisition under way (another candidate has the better claim); no-op otherwise. */
   abandon(): void {
     if (this.state !== 'acquiring') return;

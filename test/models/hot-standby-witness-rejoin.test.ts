@@ -9,6 +9,10 @@
  *   regains quorum"). Before the fix the two data nodes each voted for their own candidacy
  *   first and refused each other for ever (estimate charged every such incident the witness's
  *   whole repair and flagged it `downThroughFastForward`).
+ * - the witness crashes, then b's NIC fails (a loses its majority and steps down) and comes
+ *   back: a and b are two votes again, a's log is ahead (its unacked tail), so a must win. A
+ *   candidate now adopts the epoch of a request it refuses (Raft's term rule); before, the
+ *   up-to-date a always asked one epoch too low while b kept raising its own.
  * - `a` crashes, then `b` crashes, then `a` comes back while b is down: a misses what b acked
  *   alone, the witness knows it and refuses it, so the service stays down until b is back. That
  *   is what the real system does (a mirror that is not SYNCHRONIZED cannot fail over; only a
@@ -42,6 +46,19 @@ faults:
   - { at: 60s, kind: crash, target: b, for: 240s }
 `);
 
+const NIC_BACK = 180 * SECOND;
+
+const NIC_OUT = schedule(`
+name: witness-down-b-nic-out
+description: the witness crashes at 10 s; b's NIC is out from 60 s to 180 s; the witness is back at 300 s
+duration: 330s
+settle: 20s
+workload: { ordersPerSecond: 20 }
+faults:
+  - { at: 10s, kind: crash, target: w, for: 290s }
+  - { at: 60s, kind: nic-down, target: b, for: 120s }
+`);
+
 describe('hot-standby-witness: a data node returns while the other votes are short', () => {
   it.each([1, 2, 3])('seed %i: witness down, a back: b is primary again with a\'s vote within a lease and a few renewals, losing nothing', (seed) => {
     const r = run(witness, WITNESS_DOWN, seed);
@@ -50,6 +67,17 @@ describe('hot-standby-witness: a data node returns while the other votes are sho
     // a waits one lease plus the margin after its restart before it votes (11 s), then b's next candidacy
     expect(back! - A_BACK).toBeLessThan(25 * SECOND);
     expect(promotedAt(r, 'a', A_BACK)).toBeUndefined();
+    expect(r.metrics.lostAcked).toBe(0);
+    expect(r.violations.filter((v) => v.invariant !== 'recovery')).toEqual([]);
+  });
+
+  it.each([1, 2])('seed %i: witness down, b cut off and back: a (whose log is ahead) is primary again with b\'s vote within a lease', (seed) => {
+    // without adopting the epochs of requests it refuses, a asked one epoch too low every time
+    // while b kept raising its own: down until the witness was back (epoch 97 by then)
+    const r = run(witness, NIC_OUT, seed);
+    const back = promotedAt(r, 'a', NIC_BACK);
+    expect(back).toBeDefined();
+    expect(back! - NIC_BACK).toBeLessThan(25 * SECOND);
     expect(r.metrics.lostAcked).toBe(0);
     expect(r.violations.filter((v) => v.invariant !== 'recovery')).toEqual([]);
   });
