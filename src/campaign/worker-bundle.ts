@@ -30,16 +30,18 @@ import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { CODE_ROOT } from './catalog.ts';
 
-export type WorkerKind = 'campaign' | 'estimate';
+export type WorkerKind = 'campaign' | 'estimate' | 'run';
 
 /** Where each kind's worker module and tsx boot are. */
 const WORKERS: Record<WorkerKind, { source: string; boot: URL }> = {
   campaign: { source: 'src/campaign/worker.ts', boot: new URL('./worker-boot.mjs', import.meta.url) },
   estimate: { source: 'src/estimate/worker.ts', boot: new URL('../estimate/worker-boot.mjs', import.meta.url) },
+  // `hasim run` and `hasim replay` (the CLI's main in a worker, src/cli/run-in-worker.ts)
+  run: { source: 'src/cli/run-worker.ts', boot: new URL('../cli/run-worker-boot.mjs', import.meta.url) },
 };
 
 /** Changes whenever the bundle's layout changes, so an older cache entry is not reused. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** A bundle unused for this long before the newest one was built is removed. */
 const UNUSED_MS = 24 * 3600 * 1000;
 
@@ -83,11 +85,12 @@ async function build(root: string, workerSource: string): Promise<string> {
   const esbuild = await import('esbuild');
   const models = join(root, 'models');
   const designs = readdirSync(models).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+  // the map first: a worker may load a design as it starts (the run worker runs its command at once)
   const entry = [
-    `import ${JSON.stringify(workerSource)};`,
     `globalThis[Symbol.for('hasim.bundled-designs')] = new Map([`,
     ...designs.map((f) => `  [${JSON.stringify(pathToFileURL(join(models, f)).href)}, () => import(${JSON.stringify(join(models, f))})],`),
     `]);`,
+    `await import(${JSON.stringify(workerSource)});`,
   ].join('\n');
   const result = await esbuild.build({
     stdin: { contents: entry, resolveDir: root, sourcefile: 'hasim-worker-entry.ts', loader: 'ts' },

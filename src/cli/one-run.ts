@@ -13,7 +13,8 @@ import { cliArgv } from './io.ts';
 import { DEFAULT_RUN_TIMEOUT_S, inRunWorker, runInWorker } from './run-in-worker.ts';
 import { limitLoadTime } from './user-code.ts';
 import type { Command } from 'commander';
-import { loadDesign, loadScenario, profilePath } from '../campaign/catalog.ts';
+import { isDesignPath, loadDesign, loadScenario, profilePath } from '../campaign/catalog.ts';
+import { workerEntry } from '../campaign/worker-bundle.ts';
 import { QUIET_SCHEDULE, simulate, type RunResult } from '../campaign/simulate.ts';
 import { drawRun, loadProfile } from '../faults/random-profile.ts';
 import { runText } from '../report/run-text.ts';
@@ -127,7 +128,9 @@ const runTimeoutS = (flags: OneRunFlags) => parseCount(flags.runTimeout ?? Strin
 export async function dispatchToWorker(designName: string, flags: OneRunFlags): Promise<boolean> {
   if (inRunWorker()) return false;
   await prepareOneRun(designName, flags);
-  await runInWorker(cliArgv(), runTimeoutS(flags), designName);
+  // a user's design or invariant module needs the tsx boot (campaign/worker-bundle.ts)
+  const entry = await workerEntry('run', { userCode: isDesignPath(designName) || (flags.invariantModule?.length ?? 0) > 0 });
+  await runInWorker(cliArgv(), runTimeoutS(flags), designName, entry);
   return true;
 }
 

@@ -27,10 +27,13 @@ export function markRunWorker(): void {
 
 export const inRunWorker = (): boolean => insideWorker;
 
-/** Runs `argv` (a run or replay command line) in a worker; its output and exit code become ours. */
-export function runInWorker(argv: readonly string[], timeoutS: number, design: string): Promise<void> {
+/**
+ * Runs `argv` (a run or replay command line) in a worker; its output and exit code become ours.
+ * `entry`: the module the worker starts from (the tsx boot, or the bundle of campaign/worker-bundle.ts).
+ */
+export function runInWorker(argv: readonly string[], timeoutS: number, design: string, entry: URL = BOOT): Promise<void> {
   return new Promise((resolve) => {
-    const worker = new Worker(BOOT, { workerData: { argv: [...argv] }, stdout: false, stderr: false });
+    const worker = new Worker(entry, { workerData: { argv: [...argv] }, stdout: false, stderr: false });
     let code: number | undefined;
     let failure: string | undefined;
     const timer = setTimeout(() => {

@@ -32,7 +32,9 @@ describe('bundled workers', () => {
     const own = await workerEntry('campaign', { userCode: false });
     expect(fileURLToPath(own)).toMatch(/node_modules\/\.cache\/hasim-workers\/campaign-[0-9a-f]{20}\.mjs$/);
     expect((await workerEntry('estimate', { userCode: false })).pathname).toMatch(/estimate-[0-9a-f]{20}\.mjs$/);
+    expect((await workerEntry('run', { userCode: false })).pathname).toMatch(/run-[0-9a-f]{20}\.mjs$/);
     expect((await workerEntry('campaign', { userCode: true })).pathname).toMatch(/src\/campaign\/worker-boot\.mjs$/);
+    expect((await workerEntry('run', { userCode: true })).pathname).toMatch(/src\/cli\/run-worker-boot\.mjs$/);
   });
 
   it('give the same campaign as in-process: runs, failures, shrunk schedules and probes', async () => {
