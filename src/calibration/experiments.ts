@@ -407,6 +407,9 @@ export const EXPERIMENTS: Experiment[] = [
       { name: 'syncReassigned', doc: 'primary: "Assigning synchronous standby status to [the other replica]"', at: firstNote(/^patroni: sync standby status assigned/) },
       { name: 'standbyRestarted', doc: 'the killed standby\'s Patroni: "starting as a secondary"', at: firstNote(/^patroni: starting as a secondary/) },
     ],
+    // the drop and the reassignment happen at a random phase of loop_wait: the interval between
+    // them is what the model decides, and what a sample of 11 can pin
+    chain: ['syncStandbyDropped', 'syncReassigned'],
   },
   {
     id: 'keepalived--graceful-stop',

@@ -39,6 +39,12 @@ export const RESIDUALS: Residual[] = [
     cause: 'as without WAIT: the real client has a request in flight and sees the reset at once; hasim\'s learns of it with its next order and retry (about 40 ms)',
   },
   {
+    experiment: 'patroni--sync-standby-kill',
+    step: 'syncStandbyDropped→syncReassigned',
+    cause:
+      "the real primary logs \"Assigning synchronous standby status to ['pg3']\" 50 ms after dropping the dead one (median 49 ms, 11 trials), in the same HA loop; hasim's sync manager sets the new name and then waits SYNC_CONFIRM_US (2 s, patroni-sync-manager.ts) for the standby to catch up before publishing it in /sync. Commits resume at the drop in both (synchronous_standby_names changes first), so the client's view agrees; the /sync key is 2 s late in hasim, which matters for a failover in that window",
+  },
+  {
     experiment: 'keepalived--host-death',
     step: 'clientFirstFailed',
     cause: UDP_CLIENT,
