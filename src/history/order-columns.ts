@@ -1,15 +1,17 @@
 /**
  * Per-order columns that cost a few bytes an order instead of an object and a string each: an
- * instant (`OrderTimes`, 4 bytes) or a small tag (`OrderTags`, 1 byte) per order id. Clients
+ * instant (`OrderTimes`, 2 or 4 bytes) or a small tag (`OrderTags`, 1 byte) per order id. Clients
  * name their orders `<client>-<n>` (world/client.ts), so a column is an array per client
  * prefix indexed by n, in chunks of `CHUNK` orders allocated on first use. Any other id (a
  * hand-made history's `o1`, a user design's own ids) goes to a plain Map, so a column accepts
  * every string. The folded history (fold/history-fold.ts) keeps its per-order facts here: when
  * each order was first acked, first accepted by the exchange, and its scope.
  *
- * An instant is stored as an offset from its chunk's first stored instant, so 4 bytes hold it
- * exactly: a value recorded over 71 minutes after its chunk's first (or before it, which
- * recording order never produces) goes to the Map instead.
+ * An instant is stored as an offset from the first instant stored among its group of 64
+ * neighbouring orders, in 2 bytes while every offset of its chunk fits (65 ms: a client's
+ * consecutive orders at thousands a second), else the chunk is widened to 4 bytes (71 minutes);
+ * a value further off (or before the group's first, which recording order never produces) goes
+ * to the Map instead.
  */
 import { orderIndexOf } from './order-ids.ts';
 import type { Micros } from '../sim/time.ts';
@@ -17,15 +19,18 @@ import type { Micros } from '../sim/time.ts';
 /** Orders per chunk (a power of two). */
 const CHUNK_BITS = 10;
 const CHUNK = 1 << CHUNK_BITS;
-/** The largest offset an instant may have from its chunk's base (0 marks "none"). */
-const MAX_OFFSET = 0xffff_fffe;
+/** Orders per group sharing a base instant. */
+const GROUP_BITS = 6;
+/** The largest offset an instant may have from its group's base in a narrow or a wide chunk (0 marks "none"). */
+const MAX_NARROW_OFFSET = 0xfffe;
+const MAX_WIDE_OFFSET = 0xffff_fffe;
 
 interface TimeChunks {
   prefix: string;
-  /** Per chunk: the first instant stored in it. */
-  bases: number[];
-  /** Per chunk: offset + 1 from its base per order (0: not set), or undefined until first used. */
-  chunks: (Uint32Array | undefined)[];
+  /** Per chunk: the first instant stored in each of its groups. */
+  bases: (Float64Array | undefined)[];
+  /** Per chunk: offset + 1 from its group's base per order (0: not set), or undefined until first used. */
+  chunks: (Uint16Array | Uint32Array | undefined)[];
 }
 
 interface TagChunks {
@@ -72,19 +77,23 @@ export class OrderTimes {
     if (n >= 0) {
       const entry = this.table.get(id, true)!;
       const c = n >>> CHUNK_BITS;
+      while (entry.chunks.length <= c) {
+        entry.chunks.push(undefined);
+        entry.bases.push(undefined);
+      }
       let chunk = entry.chunks[c];
-      if (chunk === undefined) {
-        while (entry.chunks.length <= c) {
-          entry.chunks.push(undefined);
-          entry.bases.push(0);
-        }
-        entry.chunks[c] = chunk = new Uint32Array(CHUNK);
-        entry.bases[c] = time;
+      let bases = entry.bases[c];
+      if (chunk === undefined || bases === undefined) {
+        entry.chunks[c] = chunk = new Uint16Array(CHUNK);
+        entry.bases[c] = bases = new Float64Array(CHUNK >>> GROUP_BITS).fill(NaN);
       }
       const slot = n & (CHUNK - 1);
       if (chunk[slot] !== 0 || this.other.has(id)) return false;
-      const offset = time - entry.bases[c];
-      if (offset >= 0 && offset <= MAX_OFFSET && Number.isInteger(offset)) {
+      const group = slot >>> GROUP_BITS;
+      if (Number.isNaN(bases[group])) bases[group] = time;
+      const offset = time - bases[group];
+      if (offset >= 0 && offset <= MAX_WIDE_OFFSET && Number.isInteger(offset)) {
+        if (offset > MAX_NARROW_OFFSET && chunk instanceof Uint16Array) entry.chunks[c] = chunk = Uint32Array.from(chunk);
         chunk[slot] = offset + 1;
         this.count++;
         return true;
@@ -101,8 +110,9 @@ export class OrderTimes {
       const entry = this.table.get(id, false);
       const c = n >>> CHUNK_BITS;
       const chunk = entry?.chunks[c];
-      const stored = chunk === undefined ? 0 : chunk[n & (CHUNK - 1)];
-      if (stored !== 0) return entry!.bases[c] + stored - 1;
+      const slot = n & (CHUNK - 1);
+      const stored = chunk === undefined ? 0 : chunk[slot];
+      if (stored !== 0) return entry!.bases[c]![slot >>> GROUP_BITS] + stored - 1;
     }
     return this.other.get(id);
   }
@@ -116,8 +126,9 @@ export class OrderTimes {
     for (const entry of this.table.values()) {
       entry.chunks.forEach((chunk, c) => {
         if (chunk === undefined) return;
+        const bases = entry.bases[c]!;
         for (let slot = 0; slot < CHUNK; slot++) {
-          if (chunk[slot] !== 0) visit(`${entry.prefix}${(c << CHUNK_BITS) + slot}`, entry.bases[c] + chunk[slot] - 1);
+          if (chunk[slot] !== 0) visit(`${entry.prefix}${(c << CHUNK_BITS) + slot}`, bases[slot >>> GROUP_BITS] + chunk[slot] - 1);
         }
       });
     }

@@ -1,14 +1,19 @@
 /**
  * The scope (shard) each order belongs to, folded as the history is recorded: the scope its
- * primary was serving when it first acted on it (check/scopes.ts states the rule). One byte per
- * order (order-columns.ts), the scope's tag.
+ * primary was serving when it first acted on it (check/scopes.ts states the rule). One bit per
+ * order while every scope is the whole service (most designs: an order id set), one byte (the
+ * scope's tag; order-columns.ts) once a named scope (a shard) has been seen.
  */
 import type { HistoryEvent } from '../history.ts';
 import { OrderTags } from '../order-columns.ts';
+import { OrderIdSet } from '../order-ids.ts';
 import { NameTags } from './name-tags.ts';
 
 export class OrderScopes {
   private readonly tags = new OrderTags();
+  /** Orders of the whole service (scope ''), assigned before any named scope was. */
+  private readonly whole = new OrderIdSet();
+  private named = false;
   private readonly names = new NameTags();
   /** Per node: the scopes it is primary in now, most recent last. */
   private readonly primaryIn = new Map<string, string[]>();
@@ -33,10 +38,15 @@ export class OrderScopes {
 
   /** `node` acted on `orderId` (an ack sent or received, or an accepted exchange order). */
   effect(node: string, orderId: string): void {
-    if (this.tags.get(orderId) !== 0 || this.overflow.has(orderId)) return;
+    if (this.tags.get(orderId) !== 0 || this.whole.has(orderId) || this.overflow.has(orderId)) return;
     const now = this.primaryIn.get(node);
     const scope = now && now.length > 0 ? now[now.length - 1] : this.lastScope.get(node);
     if (scope === undefined) return;
+    if (scope === '' && !this.named) {
+      this.whole.add(orderId);
+      return;
+    }
+    this.named = true;
     const tag = this.names.tagOf(scope);
     if (tag === 0) this.overflow.set(orderId, scope);
     else this.tags.setFirst(orderId, tag);
@@ -44,6 +54,8 @@ export class OrderScopes {
 
   /** The order's scope, undefined when no primary ever acted on it. */
   get(orderId: string): string | undefined {
-    return this.names.nameOf(this.tags.get(orderId)) ?? this.overflow.get(orderId);
+    const tagged = this.names.nameOf(this.tags.get(orderId)) ?? this.overflow.get(orderId);
+    if (tagged !== undefined) return tagged;
+    return this.whole.has(orderId) ? '' : undefined;
   }
 }

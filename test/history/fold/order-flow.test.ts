@@ -97,4 +97,19 @@ describe('OrderTimes', () => {
     expect(seen).toEqual([['c1-5', 1_000], ['c1-6', 1_000 + 5 * 3_600_000_000], ['o1', -7], ['c1-007', 3]]);
     expect(times.size).toBe(4);
   });
+
+  it('widens a chunk whose instants spread past 2 bytes, keeping those stored before', () => {
+    const times = new OrderTimes();
+    const at = (n: number) => 1_000_000 + n * 37 + (n % 3 === 0 ? 0 : 50_000); // within 65 ms of each group's first
+    for (let n = 0; n < 200; n++) times.setFirst(`c2-${n}`, at(n));
+    times.setFirst('c2-500', at(500) + 90_000_000); // 90 s after its group's first: a late ack
+    times.setFirst('c2-501', at(501) - 1_000_000 + 2_000_000);
+    times.setFirst('c2-600', 5_000_000);
+    times.setFirst('c2-601', 5_100_000); // 100 ms after its group's first: the chunk widens to 4 bytes
+    expect([times.get('c2-600'), times.get('c2-601')]).toEqual([5_000_000, 5_100_000]);
+    for (let n = 0; n < 200; n++) expect(times.get(`c2-${n}`)).toBe(at(n));
+    expect(times.get('c2-500')).toBe(at(500) + 90_000_000);
+    expect(times.get('c2-501')).toBe(at(501) + 1_000_000);
+    expect(times.get('c2-502')).toBeUndefined();
+  });
 });
