@@ -7,9 +7,11 @@ import { setFlagsFromString } from 'node:v8';
 import { register } from 'tsx/esm/api';
 
 // Compile every function to V8's baseline code (Sparkplug) on its first call instead of
-// interpreting it until it is warm: simulations spend ~13 % less CPU (check raft, 60-run bench
-// profile: 180 -> 155 ms CPU per run), in this thread and in the worker threads started later
-// (V8's flags are the process's). A JIT tier changes no result: the trace hashes are the same.
+// interpreting it until it is warm, so code waiting for the optimising compiler (whose threads
+// compete for the cores with the workers) waits in baseline code. check raft, 60 runs, CPU:
+// 2-3 % less with 1 worker on a quiet 2-core machine, 5-10 % with 2 workers, 13-15 % at load
+// 26. It applies to this thread and the worker threads started later (V8's flags are the
+// process's). A JIT tier changes no result: the trace hashes are the same.
 setFlagsFromString('--always-sparkplug');
 register();
 globalThis[Symbol.for('hasim.tsx-registered')] = true;
