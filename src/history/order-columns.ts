@@ -1,6 +1,6 @@
 /**
  * Per-order columns that cost a few bytes an order instead of an object and a string each: an
- * instant (`OrderTimes`, 2 or 4 bytes) or a small tag (`OrderTags`, 1 byte) per order id. Clients
+ * instant (`OrderTimes`, 2 or 4 bytes) or a small tag (`OrderTags`, 1 bit or 1 byte) per order id. Clients
  * name their orders `<client>-<n>` (world/client.ts), so a column is an array per client
  * prefix indexed by n, in chunks of `CHUNK` orders allocated on first use. Any other id (a
  * hand-made history's `o1`, a user design's own ids) goes to a plain Map, so a column accepts
@@ -35,7 +35,7 @@ interface TimeChunks {
 
 interface TagChunks {
   prefix: string;
-  chunks: (Uint8Array | undefined)[];
+  chunks: (Uint8Array | UniformChunk | undefined)[];
 }
 
 /** Finds the per-prefix entry of an id, remembering the last prefix (a client's ids come in runs). */
@@ -136,7 +136,17 @@ export class OrderTimes {
   }
 }
 
-/** A small tag (1..255) per order id; 0 means none. */
+/** A chunk whose orders all have one tag (the common case): which of them have it, a bit each. */
+interface UniformChunk {
+  tag: number;
+  present: Uint32Array;
+}
+
+/**
+ * A small tag (1..255) per order id; 0 means none. A chunk keeps one tag and a bit per order
+ * while all its orders have the same tag (one node, one shard, between failovers), and a byte
+ * per order from its first different one.
+ */
 export class OrderTags {
   private readonly table = new PrefixTable<TagChunks>((prefix) => ({ prefix, chunks: [] }));
   private readonly other = new Map<string, number>();
@@ -152,10 +162,25 @@ export class OrderTags {
     const entry = this.table.get(id, true)!;
     const c = n >>> CHUNK_BITS;
     while (entry.chunks.length <= c) entry.chunks.push(undefined);
-    const chunk = (entry.chunks[c] ??= new Uint8Array(CHUNK));
     const slot = n & (CHUNK - 1);
-    if (chunk[slot] !== 0) return false;
-    chunk[slot] = tag;
+    let chunk = entry.chunks[c];
+    if (chunk === undefined) entry.chunks[c] = chunk = { tag, present: new Uint32Array(CHUNK >>> 5) };
+    if (chunk instanceof Uint8Array) {
+      if (chunk[slot] !== 0) return false;
+      chunk[slot] = tag;
+      return true;
+    }
+    const mask = 1 << (slot & 31);
+    if ((chunk.present[slot >>> 5] & mask) !== 0) return false;
+    if (tag === chunk.tag) {
+      chunk.present[slot >>> 5] |= mask;
+      return true;
+    }
+    // a second tag in this chunk: a byte per order from now on
+    const bytes = new Uint8Array(CHUNK);
+    for (let i = 0; i < CHUNK; i++) if ((chunk.present[i >>> 5] & (1 << (i & 31))) !== 0) bytes[i] = chunk.tag;
+    bytes[slot] = tag;
+    entry.chunks[c] = bytes;
     return true;
   }
 
@@ -164,6 +189,9 @@ export class OrderTags {
     const n = orderIndexOf(id);
     if (n < 0) return this.other.get(id) ?? 0;
     const chunk = this.table.get(id, false)?.chunks[n >>> CHUNK_BITS];
-    return chunk === undefined ? 0 : chunk[n & (CHUNK - 1)];
+    if (chunk === undefined) return 0;
+    const slot = n & (CHUNK - 1);
+    if (chunk instanceof Uint8Array) return chunk[slot];
+    return (chunk.present[slot >>> 5] & (1 << (slot & 31))) !== 0 ? chunk.tag : 0;
   }
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MIN_OUTAGE, scopeOutages } from '../../../src/check/outages.ts';
 import { orderRecords, serviceOf, type OrderRecord } from '../../../src/check/orders.ts';
 import type { History, HistoryEvent } from '../../../src/history/history.ts';
-import { OrderTimes } from '../../../src/history/order-columns.ts';
+import { OrderTags, OrderTimes } from '../../../src/history/order-columns.ts';
 import { history, ms } from '../../check/helpers.ts';
 
 /** The outage rule over every counted order's record: the backward scan for the first ack at or after each. */
@@ -111,5 +111,21 @@ describe('OrderTimes', () => {
     expect(times.get('c2-500')).toBe(at(500) + 90_000_000);
     expect(times.get('c2-501')).toBe(at(501) + 1_000_000);
     expect(times.get('c2-502')).toBeUndefined();
+  });
+});
+
+describe('OrderTags', () => {
+  it('answers as a map of ids to tags, whether a chunk holds one tag or several', () => {
+    const tags = new OrderTags();
+    const model = new Map<string, number>();
+    const ids = [...Array.from({ length: 3000 }, (_, n) => `c1-${(n * 7) % 3000}`), 'o1', 'c1-00'];
+    ids.forEach((id, i) => {
+      // one tag for the first 1,500 (uniform chunks), then a few switches (mixed chunks)
+      const tag = i < 1_500 ? 3 : 1 + (i % 4);
+      expect(tags.setFirst(id, tag)).toBe(!model.has(id));
+      if (!model.has(id)) model.set(id, tag);
+      expect(tags.setFirst(id, 9)).toBe(false);
+    });
+    for (const id of [...ids, 'c1-3000', 'c2-1', 'o2']) expect(tags.get(id)).toBe(model.get(id) ?? 0);
   });
 });
