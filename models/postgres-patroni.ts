@@ -21,6 +21,12 @@
  *   leaves PostgreSQL running as it was;
  * - a primary whose data disk fails: PostgreSQL stops (PANIC), Patroni keeps the key for up to
  *   primary_start_timeout and releases it at once when the disk comes back empty;
+ * - a replica whose data disk fails: PostgreSQL PANICs at its next WAL write (PostgreSQL
+ *   src/backend/replication/walreceiver.c XLogWalRcvWrite, "could not write to WAL segment",
+ *   ereport PANIC) or at Patroni's next loop, so the primary's walsender ends at once; Patroni
+ *   cannot start it on the dead disk, and starts it as a secondary once an empty disk is in,
+ *   streaming the leader's WAL from the start (standing for Patroni's replica imaging with
+ *   pg_basebackup, docs/replica_bootstrap.rst);
  * - demotion when the key cannot be renewed (DCS unreachable for `retryTimeout`, or the key is
  *   gone or someone else's); failsafe_mode (keep running if every member answers
  *   POST /failsafe); the watchdog (node reset `ttl - safetyMargin` after the last keepalive,
@@ -34,11 +40,12 @@
  * - HAProxy health checks: only the node running as primary answers `GET /primary` with 200.
  *
  * Left out: Patroni's REST-driven switchover and pause mode, replica imaging (a rejoining node
- * always rewinds), tags (nofailover, nosync), check_timeline, quorum mode with
- * synchronous_mode_strict, maximum_lag_on_syncnode, cascading replication, PostgreSQL's
- * start and crash-recovery times (promotion or a restart as primary takes an estimated 500 ms,
- * demotion is instant), and etcd lease keep-alives (renewal rewrites the key through
- * consensus, as etcd v2 did). Quorum mode changes /sync through a strict intermediate step
+ * always rewinds; a replaced disk is streamed the whole WAL, with no base-backup time), tags
+ * (nofailover, nosync), check_timeline, quorum mode with synchronous_mode_strict,
+ * maximum_lag_on_syncnode, cascading replication, PostgreSQL's start and crash-recovery times
+ * (promotion or a restart as primary takes an estimated 500 ms, demotion is instant), and etcd
+ * lease keep-alives (renewal rewrites the key through consensus, as etcd v2 did). Quorum mode
+ * changes /sync through a strict intermediate step
  * (every voter must answer) where Patroni's QuorumStateResolver needs none, and a new leader
  * starts with no voters (as synchronous_mode on does) where Patroni keeps the old ones with the
  * old leader in place of itself: for a loop or two after a failover, no second failover.

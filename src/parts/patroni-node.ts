@@ -191,6 +191,7 @@ export class PatroniNode implements Actor {
     this.pg = new PostgresReplication(pgCtx, this.config.replication, {
       learn: (orderId) => this.orders.learn(orderId),
       relearn: () => this.orders.relearnLog(),
+      panic: (reason) => this.ctx.exitProcess(POSTGRES, `PANIC: ${reason}`),
     });
     this.orders = new OrderServer(pgCtx, { write: this.pg.writeWal, replicate: this.pg.replicate, replicateAfterLocal: true });
   }
@@ -379,11 +380,20 @@ export class PatroniNode implements Actor {
     });
   }
 
-  /** A failed data disk makes PostgreSQL PANIC: the primary stops, Patroni keeps the key for now. */
+  /**
+   * A failed data disk makes PostgreSQL PANIC: the primary stops, Patroni keeps the key for now;
+   * a replica's server goes down (its walreceiver PANICs at its next WAL write already, see
+   * PostgresReplication `panic`), and Patroni cannot start it again until the disk is replaced
+   * (recoverReplica): "starting as a secondary" then clones the leader into the empty data
+   * directory, as Patroni's bootstrap from the leader (pg_basebackup) does.
+   */
   private checkDisk(): void {
     if (!this.ctx.disk.failed) return;
     this.dataLost = true;
-    if (this.running !== 'primary' && !this.promoting) return;
+    if (this.running !== 'primary' && !this.promoting) {
+      if (this.pgUp) this.ctx.exitProcess(POSTGRES, 'PANIC: I/O error on the data directory');
+      return;
+    }
     this.demote('PostgreSQL crashed: I/O error on the data directory');
     this.pgDownSinceUs = this.ctx.monotonic();
   }

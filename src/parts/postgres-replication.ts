@@ -185,6 +185,12 @@ export interface ReplicationHooks {
   learn(orderId: string): void;
 /** The log was rewound: forget what is gone. */
   relearn(): void;
+  /**
+   * PostgreSQL PANICs: the walreceiver could not write WAL to a failed disk (walreceiver.c
+   * XLogWalRcvWrite: "could not write to WAL segment", PANIC). The whole server goes down; the
+   * design ends the process, and this object is dropped with it.
+   */
+  panic(reason: string): void;
 }
 
 export class PostgresReplication {
@@ -514,6 +520,9 @@ export class PostgresReplication {
     if (from !== this.upstream || msg.streamId !== this.streamId || this.streamId === 0) return;
     if (msg.start !== this.received) return this.connect(); // a gap: WAL was lost on the way
     const disk = this.ctx.disk;
+    // a dead disk takes the server down at its first WAL write, instead of a walreceiver that
+    // drops every message and reconnects at once, for ever (a storm of full resends)
+    if (disk.failed) return this.hooks.panic('could not write to WAL segment: I/O error');
     const wantApply = msg.wantApply === true;
     for (const entry of msg.entries) {
       const index = disk.length;

@@ -145,6 +145,12 @@ export interface NodeContext {
    * runs.
    */
   startProcess(name: string): boolean;
+  /**
+   * Process `name` of this host ends by itself (a PANIC, a FATAL error: PostgreSQL that cannot
+   * write its WAL): as a kill of that process (`onProcessExit`, its connections reset), with no
+   * automatic restart; the design's supervisor may start it again (`startProcess`).
+   */
+  exitProcess(name: string, reason: string): void;
 }
 
 export interface Actor {

@@ -202,7 +202,7 @@ export class SimNode {
    * the host keeps its addresses and its page cache. `restart` as for `crashProcess`, with the
    * process's own supervised restart delay.
    */
-  crashComponent(name: string, reason: string, restart: Micros | 'supervisor' | 'never' = 'supervisor'): void {
+  crashComponent(name: string, reason: string, restart: Micros | 'supervisor' | 'never' | 'on-request' = 'supervisor'): void {
     const procs = this.processes;
     const index = procs?.indexOf(name) ?? -1;
     if (!procs || index < 0) throw new Error(`node ${this.id} runs no process ${name}`);
@@ -216,7 +216,8 @@ export class SimNode {
       this.world.network.resetConnectionsOf(this.id, (type) => this.processOfKind(type) === index, name);
     }
     const spec = procs.specs[index];
-    const after = restart === 'supervisor' ? (spec.supervisedRestart ?? this.supervisedRestart) : restart === 'never' ? undefined : restart;
+    // 'on-request': it ended by itself; only the design's supervisor starts it (startBySupervisor)
+    const after = restart === 'supervisor' ? (spec.supervisedRestart ?? this.supervisedRestart) : restart === 'never' || restart === 'on-request' ? undefined : restart;
     if (after === undefined) return;
     const sim = this.world.sim;
     sim.cancel(procs.restarts[index]);
@@ -554,6 +555,10 @@ class BootContext implements NodeContext {
 
   startProcess(name: string): boolean {
     return this.alive && this.node.startBySupervisor(name);
+  }
+
+  exitProcess(name: string, reason: string): void {
+    if (this.alive) this.node.crashComponent(name, reason, 'on-request');
   }
 
   now(): Micros {

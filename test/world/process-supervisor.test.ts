@@ -2,7 +2,8 @@
  * A design's own supervisor starting a dead process of its host (`ctx.startProcess`: Patroni
  * starting PostgreSQL): it starts one killed with a restart policy left to the supervisor, and
  * cannot start one a fault keeps down (`process-crash` without `restartAfter`) until the fault
- * ends.
+ * ends. A process that ends by itself (`ctx.exitProcess`: PostgreSQL's PANIC) is not restarted
+ * by the world; the design's supervisor may start it again.
  */
 import { describe, expect, it } from 'vitest';
 import { MS, SECOND } from '../../src/sim/time.ts';
@@ -15,7 +16,7 @@ function supervisedHost() {
   let ctxA: NodeContext | undefined;
   const starts: number[] = [];
   const world = testWorld({
-    nodes: [{ id: 'a', processes: [{ name: 'postgres', threads: ['main'] }, { name: 'patroni', threads: ['patroni'] }] }, { id: 'b' }],
+    nodes: [{ id: 'a', processes: [{ name: 'postgres', threads: ['main'], supervisedRestart: 5 * SECOND }, { name: 'patroni', threads: ['patroni'] }] }, { id: 'b' }],
     routing: { kind: 'direct', targets: ['a'] },
     workload: { ordersPerSecond: 0 },
     actor: (ctx) => ({
@@ -55,5 +56,20 @@ describe('a supervisor in the design starts a dead process', () => {
     world.sim.runUntil(4 * SECOND);
     expect(results).toEqual([false, true]);
     expect(starts).toEqual([KILL + 1000 * MS, KILL + 1600 * MS]);
+  });
+
+  it('a process that exits by itself stays down until the supervisor starts it, which it may at once', () => {
+    const { world, starts, ctx } = supervisedHost();
+    const exits: string[] = [];
+    const results: boolean[] = [];
+    world.sim.at(KILL, () => ctx().exitProcess('postgres', 'PANIC'));
+    world.sim.at(KILL + 1, () => results.push(ctx().processRunning('postgres'), ctx().processRunning('patroni')));
+    // no automatic restart: still down after the supervised-restart delay of any policy
+    world.sim.at(KILL + 30 * SECOND, () => results.push(ctx().processRunning('postgres'), ctx().startProcess('postgres')));
+    world.sim.runUntil(KILL + 31 * SECOND);
+    for (const e of world.history.events) if (e.type === 'note' && e.node === 'a' && e.text.includes('postgres died')) exits.push(e.text);
+    expect(results).toEqual([false, true, false, true]);
+    expect(exits).toEqual(['postgres died: PANIC']);
+    expect(starts).toEqual([KILL + 30 * SECOND]);
   });
 });
