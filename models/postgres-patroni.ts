@@ -26,7 +26,8 @@
  *   ereport PANIC) or at Patroni's next loop, so the primary's walsender ends at once; Patroni
  *   cannot start it on the dead disk, and starts it as a secondary once an empty disk is in,
  *   streaming the leader's WAL from the start (standing for Patroni's replica imaging with
- *   pg_basebackup, docs/replica_bootstrap.rst);
+ *   pg_basebackup, docs/replica_bootstrap.rst); a full disk makes the same PANIC (ENOSPC) at
+ *   every start until space is freed (Patroni starts it again at each loop);
  * - demotion when the key cannot be renewed (DCS unreachable for `retryTimeout`, or the key is
  *   gone or someone else's); failsafe_mode (keep running if every member answers
  *   POST /failsafe); the watchdog (node reset `ttl - safetyMargin` after the last keepalive,

@@ -186,9 +186,12 @@ export interface ReplicationHooks {
 /** The log was rewound: forget what is gone. */
   relearn(): void;
   /**
-   * PostgreSQL PANICs: the walreceiver could not write WAL to a failed disk (walreceiver.c
-   * XLogWalRcvWrite: "could not write to WAL segment", PANIC). The whole server goes down; the
-   * design ends the process, and this object is dropped with it.
+   * PostgreSQL PANICs: the walreceiver could not write WAL to a failed or full disk
+   * (walreceiver.c XLogWalRcvWrite: "could not write to WAL segment", PANIC, ENOSPC when the
+   * write fails without errno). The whole server goes down; the design ends the process, and
+   * this object is dropped with it. On a full disk it starts again and PANICs again at its next
+   * WAL write: the postmaster restarts it itself (restart_after_crash), the model at Patroni's
+   * next loop, a replica that cannot replicate either way.
    */
   panic(reason: string): void;
 }
@@ -520,9 +523,10 @@ export class PostgresReplication {
     if (from !== this.upstream || msg.streamId !== this.streamId || this.streamId === 0) return;
     if (msg.start !== this.received) return this.connect(); // a gap: WAL was lost on the way
     const disk = this.ctx.disk;
-    // a dead disk takes the server down at its first WAL write, instead of a walreceiver that
-    // drops every message and reconnects at once, for ever (a storm of full resends)
+    // a dead or full disk takes the server down at its first WAL write, instead of a walreceiver
+    // that drops every message and reconnects at once, for ever (a storm of full resends)
     if (disk.failed) return this.hooks.panic('could not write to WAL segment: I/O error');
+    if (disk.full || disk.length >= disk.capacityEntries) return this.hooks.panic('could not write to WAL segment: No space left on device');
     const wantApply = msg.wantApply === true;
     for (const entry of msg.entries) {
       const index = disk.length;
