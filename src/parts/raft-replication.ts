@@ -269,15 +269,7 @@ export class RaftReplication {
   onAppend(from: string, m: AppendEntries): void {
     const node = this.node;
     if (m.term < node.term) return this.answer(from, false, m.prevIndex, 0, m.sentAt); // a deposed leader learns the term
-    if (m.term > node.term || node.role !== 'follower') node.becomeFollower(m.term, from);
-    node.leaderId = from;
-    node.heardFromLeader();
-    if (this.verifiedTerm !== node.term) {
-      this.verifiedTerm = node.term;
-      this.verifiedIndex = 0;
-      this.answerPending = false;
-    }
-    if (m.sentAt > this.latestSentAt) this.latestSentAt = m.sentAt;
+    this.follow(from, m.term, m.sentAt);
     const log = node.log;
     let prevIndex = m.prevIndex;
     let entries = m.entries;
@@ -302,11 +294,13 @@ export class RaftReplication {
     else this.answerPending = true;
   }
 
-  /** A leader's snapshot (the entries this follower needs are compacted on the leader). */
-  onSnapshot(from: string, m: InstallSnapshot): void {
+  /**
+   * A message from a leader of this node's term or a later one (AppendEntries or a snapshot):
+   * follow it, and start the prefix verified against it afresh in a new term.
+   */
+  private follow(from: string, term: number, sentAt: Micros): void {
     const node = this.node;
-    if (m.term < node.term) return this.answer(from, false, m.index, 0, m.sentAt);
-    if (m.term > node.term || node.role !== 'follower') node.becomeFollower(m.term, from);
+    if (term > node.term || node.role !== 'follower') node.becomeFollower(term, from);
     node.leaderId = from;
     node.heardFromLeader();
     if (this.verifiedTerm !== node.term) {
@@ -314,7 +308,14 @@ export class RaftReplication {
       this.verifiedIndex = 0;
       this.answerPending = false;
     }
-    if (m.sentAt > this.latestSentAt) this.latestSentAt = m.sentAt;
+    if (sentAt > this.latestSentAt) this.latestSentAt = sentAt;
+  }
+
+  /** A leader's snapshot (the entries this follower needs are compacted on the leader). */
+  onSnapshot(from: string, m: InstallSnapshot): void {
+    const node = this.node;
+    if (m.term < node.term) return this.answer(from, false, m.index, 0, m.sentAt);
+    this.follow(from, m.term, m.sentAt);
     node.snapshots.install(m);
     if (m.index > this.verifiedIndex) this.verifiedIndex = m.index;
     if (node.log.durableIndex >= this.verifiedIndex) this.answer(from, true, 0, 0, this.latestSentAt);
