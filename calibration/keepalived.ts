@@ -39,8 +39,9 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bound, descendants, killAll, killPid, nowMs, onCleanup, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
+import { bound, descendants, killAll, killPid, nowMs, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
 import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
+import { ip, makeLan } from './lib/netns-lan.ts';
 
 const FAULT = flag('fault', 'host-death');
 const FAULTS = ['host-death', 'graceful-stop', 'check-hang', 'preempt-return', 'advert-loss'];
@@ -87,29 +88,12 @@ const VIP = '10.99.0.100';
 const PORT = 9000;
 bound(Number(flag('limit-s', '1200')) * 1000);
 
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-
 function makeNetwork(): void {
-  for (const ns of Object.values(NS)) ip('netns', 'add', ns);
-  onCleanup(() => {
-    for (const ns of Object.values(NS)) {
-      try {
-        ip('netns', 'del', ns);
-      } catch {
-        // not there
-      }
-    }
-  });
-  ip('-n', NS.lan, 'link', 'add', 'br0', 'type', 'bridge');
-  ip('-n', NS.lan, 'link', 'set', 'br0', 'up');
-  for (const host of ['a', 'b', 'c'] as const) {
-    ip('-n', NS[host], 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `p-${host}`, 'netns', NS.lan);
-    ip('-n', NS.lan, 'link', 'set', `p-${host}`, 'master', 'br0');
-    ip('-n', NS.lan, 'link', 'set', `p-${host}`, 'up');
-    ip('-n', NS[host], 'addr', 'add', `${ADDR[host]}/24`, 'dev', 'eth0');
-    ip('-n', NS[host], 'link', 'set', 'eth0', 'up');
-    ip('-n', NS[host], 'link', 'set', 'lo', 'up');
-  }
+  makeLan(NS.lan, [
+    { ns: NS.a, addr: ADDR.a },
+    { ns: NS.b, addr: ADDR.b },
+    { ns: NS.c, addr: ADDR.c },
+  ]);
 }
 
 function keepalivedConf(dir: string, host: 'a' | 'b'): string {

@@ -45,6 +45,7 @@ import { chownSync, copyFileSync, mkdirSync, openSync, readFileSync, readdirSync
 import { join } from 'node:path';
 import { bound, killAll, nowMs, onCleanup, sleep, start, tempDir, waitFor } from './lib/procs.ts';
 import { FixtureWriter, SetupError, flag, recordTrials, versionOf } from './lib/record.ts';
+import { ip, makeLan } from './lib/netns-lan.ts';
 import { TCP_ECHO_CLIENT, TCP_ECHO_SERVICE } from './lib/tcp-echo.ts';
 
 const FAULT = flag('fault', 'host-death');
@@ -83,7 +84,6 @@ const NODES = ['a', 'b'] as const;
 type NodeName = (typeof NODES)[number];
 bound(Number(flag('limit-s', '3600')) * 1000);
 
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** The namespaces' `net:[inode]` links, and the paths through which the fence agent enters them. */
 const netnsIno: Record<string, string> = {};
@@ -91,29 +91,17 @@ const NS_HOSTS = ['a', 'b', 'c'] as const;
 const netnsPath: Record<string, string> = {};
 
 function makeNetwork(): void {
-  for (const ns of Object.values(NS)) ip('netns', 'add', ns);
+  makeLan(NS.lan, [
+    { ns: NS.a, addr: ADDR.a },
+    { ns: NS.b, addr: ADDR.b },
+    { ns: NS.c, addr: ADDR.c },
+  ]);
+  // registered after the namespaces' deletion, so it runs before it: whatever still runs in the
+  // namespaces (a daemon pacemakerd respawned while its tree was being killed, a detached
+  // send_arp) is ours: end it, or it keeps the namespace alive
   onCleanup(() => {
-    // whatever still runs in the namespaces (a daemon pacemakerd respawned while its tree was
-    // being killed, a detached send_arp) is ours: end it, or it keeps the namespace alive
     for (const host of NS_HOSTS) if (netnsIno[host]) killHost(host);
-    for (const ns of Object.values(NS)) {
-      try {
-        ip('netns', 'del', ns);
-      } catch {
-        // not there
-      }
-    }
   });
-  ip('-n', NS.lan, 'link', 'add', 'br0', 'type', 'bridge');
-  ip('-n', NS.lan, 'link', 'set', 'br0', 'up');
-  for (const host of ['a', 'b', 'c'] as const) {
-    ip('-n', NS[host], 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `p-${host}`, 'netns', NS.lan);
-    ip('-n', NS.lan, 'link', 'set', `p-${host}`, 'master', 'br0');
-    ip('-n', NS.lan, 'link', 'set', `p-${host}`, 'up');
-    ip('-n', NS[host], 'addr', 'add', `${ADDR[host]}/24`, 'dev', 'eth0');
-    ip('-n', NS[host], 'link', 'set', 'eth0', 'up');
-    ip('-n', NS[host], 'link', 'set', 'lo', 'up');
-  }
   for (const host of NS_HOSTS) netnsIno[host] = execFileSync('ip', ['netns', 'exec', NS[host], 'readlink', '/proc/self/ns/net'], { encoding: 'utf8' }).trim();
   for (const host of NODES) {
     // held open for the whole run: the fence agent enters the namespace through this fd, which

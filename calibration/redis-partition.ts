@@ -30,8 +30,9 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bound, killAll, killTree, nowMs, onCleanup, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
+import { bound, killAll, killTree, nowMs, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
 import { FixtureWriter, SetupError, flag, recordTrials, versionOf } from './lib/record.ts';
+import { makeLan } from './lib/netns-lan.ts';
 
 const MIN_REPLICAS = Number(flag('min-replicas', '0'));
 const WAIT = Number(flag('wait', '0'));
@@ -75,28 +76,7 @@ const run = (...args: string[]) => execFileSync(args[0], args.slice(1), { stdio:
 const inNs = (ns: string, ...args: string[]) => run('ip', 'netns', 'exec', ns, ...args);
 
 function makeNetwork(): void {
-  const all = [NS.lan, ...NS.boxes, NS.c1, NS.c2];
-  for (const ns of all) run('ip', 'netns', 'add', ns);
-  onCleanup(() => {
-    for (const ns of all) {
-      try {
-        run('ip', 'netns', 'del', ns);
-      } catch {
-        // not there
-      }
-    }
-  });
-  run('ip', '-n', NS.lan, 'link', 'add', 'br0', 'type', 'bridge');
-  run('ip', '-n', NS.lan, 'link', 'set', 'br0', 'up');
-  const hosts: [string, string][] = [...NS.boxes.map((ns, i): [string, string] => [ns, BOX_ADDR[i]]), [NS.c1, C_ADDR.c1], [NS.c2, C_ADDR.c2]];
-  hosts.forEach(([ns, addr], i) => {
-    run('ip', '-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `p${i}`, 'netns', NS.lan);
-    run('ip', '-n', NS.lan, 'link', 'set', `p${i}`, 'master', 'br0');
-    run('ip', '-n', NS.lan, 'link', 'set', `p${i}`, 'up');
-    run('ip', '-n', ns, 'addr', 'add', `${addr}/24`, 'dev', 'eth0');
-    run('ip', '-n', ns, 'link', 'set', 'eth0', 'up');
-    run('ip', '-n', ns, 'link', 'set', 'lo', 'up');
-  });
+  makeLan(NS.lan, [...NS.boxes.map((ns, i) => ({ ns, addr: BOX_ADDR[i] })), { ns: NS.c1, addr: C_ADDR.c1 }, { ns: NS.c2, addr: C_ADDR.c2 }]);
 }
 
 /** The partition: DROP both ways, in box 1's and c1's namespaces, to and from the other side. */
