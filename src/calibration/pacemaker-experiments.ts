@@ -49,38 +49,37 @@ const GRACEFUL_STOP_STEPS: StepDef[] = [
 /** The harness's client (HARNESS_CLIENT in experiments.ts): 200 writes/s, 1 s timeout, 20 ms back-off. */
 const CLIENT: Partial<Workload> = { ordersPerSecond: 200, clients: 1, timeout: 1_000_000, retryBackoff: 20_000 };
 
+/** What both experiments share: the harness's cluster, client, fault window and trial counts. */
+const HARNESS = {
+  system: 'pacemaker',
+  design: 'hot-standby-stonith',
+  // the harness's corosync.conf and CIB are the model's defaults (token 3000 ms, consensus
+  // 1.2 x token, two_node, stonith-action reboot, no fencing delays); its fence device (the
+  // fencer forking the perl agent, which downs the interface and kills the namespace's
+  // processes) takes a median 103 ms from the request to done: fencePowerOffTime
+  params: { nodes: 2, token: '3000ms', consensus: '0s', twoNode: true, stonithEnabled: true, stonithAction: 'reboot', fencePowerOffTime: '105ms' },
+  workload: CLIENT,
+  faultWindowMs: [2000, 5000],
+  seeds: 20,
+  minTrials: 20,
+} satisfies Partial<Experiment>;
+
 export const PACEMAKER_EXPERIMENTS: Experiment[] = [
   {
     id: 'pacemaker--host-death',
-    system: 'pacemaker',
-    design: 'hot-standby-stonith',
-    // the harness's corosync.conf and CIB are the model's defaults (token 3000 ms, consensus
-    // 1.2 x token, two_node, stonith-action reboot, no fencing delays); its fence device (the
-    // fencer forking the perl agent, which downs the interface and kills the namespace's
-    // processes) takes a median 103 ms from the request to done: fencePowerOffTime
-    params: { nodes: 2, token: '3000ms', consensus: '0s', twoNode: true, stonithEnabled: true, stonithAction: 'reboot', fencePowerOffTime: '105ms' },
-    workload: CLIENT,
+    ...HARNESS,
     // every process of a (the DC, running the VIP) killed, its kernel alive
     fault: { kind: 'process-crash', target: 'a' },
-    faultWindowMs: [2000, 5000],
     afterFaultMs: 12_000,
-    seeds: 20,
-    minTrials: 20,
     steps: HOST_DEATH_STEPS,
     chain: ['tokenLost', 'membership', 'fenceRequested', 'fenced', 'vipStarted', 'clientFirstServed'],
   },
   {
     id: 'pacemaker--graceful-stop',
-    system: 'pacemaker',
-    design: 'hot-standby-stonith',
-    params: { nodes: 2, token: '3000ms', consensus: '0s', twoNode: true, stonithEnabled: true, stonithAction: 'reboot', fencePowerOffTime: '105ms' },
-    workload: CLIENT,
+    ...HARNESS,
     // SIGTERM to pacemakerd, then corosync (pcs cluster stop): the whole cluster stack of a
     fault: { kind: 'graceful-stop', target: 'a' },
-    faultWindowMs: [2000, 5000],
     afterFaultMs: 6_000,
-    seeds: 20,
-    minTrials: 20,
     steps: GRACEFUL_STOP_STEPS,
     chain: ['vipStopped', 'vipStarted', 'clientFirstServed'],
   },
