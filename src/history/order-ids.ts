@@ -37,10 +37,44 @@ export function orderIndexOf(id: string): number {
   return n;
 }
 
+/**
+ * Per-client entries keyed by an id's prefix (its text up to and including the last `-`),
+ * remembering the last one looked up: a client's ids come in runs, so that skips the Map.
+ */
+class PrefixTable<T extends { prefix: string }> {
+  private readonly byPrefix = new Map<string, T>();
+  private last: T | undefined;
+
+  /** `id`'s entry; `make` creates a missing one (absent: undefined is returned instead). */
+  lookup(id: string, make?: (prefix: string) => T): T | undefined {
+    const last = this.last;
+    const prefixLength = id.lastIndexOf('-') + 1;
+    if (last && last.prefix.length === prefixLength && id.startsWith(last.prefix)) return last;
+    const prefix = id.slice(0, prefixLength);
+    let entry = this.byPrefix.get(prefix);
+    if (!entry && make) {
+      entry = make(prefix);
+      this.byPrefix.set(prefix, entry);
+    }
+    if (entry) this.last = entry;
+    return entry;
+  }
+
+  /** The entries, in first-seen order. */
+  values(): IterableIterator<T> {
+    return this.byPrefix.values();
+  }
+
+  clear(): void {
+    this.byPrefix.clear();
+    this.last = undefined;
+  }
+}
+
+const newBits = (prefix: string): PrefixBits => ({ prefix, words: new Uint32Array(8), count: 0 });
+
 export class OrderIdSet implements Iterable<string> {
-  private readonly byPrefix = new Map<string, PrefixBits>();
-  /** The last prefix looked up: a client's ids come in runs, so this skips the Map. */
-  private last: PrefixBits | undefined;
+  private readonly byPrefix = new PrefixTable<PrefixBits>();
   private readonly other = new Set<string>();
   private total = 0;
 
@@ -56,7 +90,7 @@ export class OrderIdSet implements Iterable<string> {
   add(id: string): boolean {
     const n = orderIndexOf(id);
     if (n < 0) return this.addOther(id);
-    const bits = this.bitsFor(id, true)!;
+    const bits = this.byPrefix.lookup(id, newBits)!;
     const word = n >>> 5;
     if (word >= bits.words.length) bits.words = grown(bits.words, word);
     const mask = 1 << (n & 31);
@@ -70,7 +104,7 @@ export class OrderIdSet implements Iterable<string> {
   has(id: string): boolean {
     const n = orderIndexOf(id);
     if (n < 0) return this.other.has(id);
-    const bits = this.bitsFor(id, false);
+    const bits = this.byPrefix.lookup(id);
     if (!bits) return false;
     const word = n >>> 5;
     return word < bits.words.length && (bits.words[word] & (1 << (n & 31))) !== 0;
@@ -84,7 +118,7 @@ export class OrderIdSet implements Iterable<string> {
       this.total--;
       return true;
     }
-    const bits = this.bitsFor(id, false);
+    const bits = this.byPrefix.lookup(id);
     const word = n >>> 5;
     if (!bits || word >= bits.words.length) return false;
     const mask = 1 << (n & 31);
@@ -98,7 +132,7 @@ export class OrderIdSet implements Iterable<string> {
   /** A copy that shares nothing with this set (a snapshot another node restores). */
   clone(): OrderIdSet {
     const copy = new OrderIdSet();
-    for (const [prefix, bits] of this.byPrefix) copy.byPrefix.set(prefix, { prefix, words: bits.words.slice(), count: bits.count });
+    for (const bits of this.byPrefix.values()) copy.byPrefix.lookup(bits.prefix, (prefix) => ({ prefix, words: bits.words.slice(), count: bits.count }));
     for (const id of this.other) copy.other.add(id);
     copy.total = this.total;
     return copy;
@@ -107,7 +141,6 @@ export class OrderIdSet implements Iterable<string> {
   clear(): void {
     this.byPrefix.clear();
     this.other.clear();
-    this.last = undefined;
     this.total = 0;
   }
 
@@ -137,21 +170,6 @@ export class OrderIdSet implements Iterable<string> {
     this.total++;
     return true;
   }
-
-  /** The bitset of `id`'s prefix (its text up to and including the last `-`). */
-  private bitsFor(id: string, create: boolean): PrefixBits | undefined {
-    const last = this.last;
-    const prefixLength = id.lastIndexOf('-') + 1;
-    if (last && last.prefix.length === prefixLength && id.startsWith(last.prefix)) return last;
-    const prefix = id.slice(0, prefixLength);
-    let bits = this.byPrefix.get(prefix);
-    if (!bits && create) {
-      bits = { prefix, words: new Uint32Array(8), count: 0 };
-      this.byPrefix.set(prefix, bits);
-    }
-    if (bits) this.last = bits;
-    return bits;
-  }
 }
 
 function grown(words: Uint32Array, word: number): Uint32Array {
@@ -168,20 +186,21 @@ interface PrefixNumbers {
   values: Float64Array;
 }
 
+const newNumbers = (prefix: string): PrefixNumbers => ({ prefix, values: new Float64Array(64).fill(NaN) });
+
 /**
  * A number per order id (the exchange's per-order token floor), compact as `OrderIdSet` is:
  * 8 bytes per client order in a Float64Array per prefix, a Map for any other id. Answers
  * exactly as a `Map<string, number>` would for get/set (NaN cannot be stored).
  */
 export class OrderIdNumbers {
-  private readonly byPrefix = new Map<string, PrefixNumbers>();
-  private last: PrefixNumbers | undefined;
+  private readonly byPrefix = new PrefixTable<PrefixNumbers>();
   private readonly other = new Map<string, number>();
 
   get(id: string): number | undefined {
     const n = orderIndexOf(id);
     if (n < 0) return this.other.get(id);
-    const numbers = this.numbersFor(id, false);
+    const numbers = this.byPrefix.lookup(id);
     if (!numbers || n >= numbers.values.length) return undefined;
     const value = numbers.values[n];
     return Number.isNaN(value) ? undefined : value;
@@ -193,7 +212,7 @@ export class OrderIdNumbers {
       this.other.set(id, value);
       return;
     }
-    const numbers = this.numbersFor(id, true)!;
+    const numbers = this.byPrefix.lookup(id, newNumbers)!;
     if (n >= numbers.values.length) {
       let length = numbers.values.length * 2;
       while (length <= n) length *= 2;
@@ -202,19 +221,5 @@ export class OrderIdNumbers {
       numbers.values = grown;
     }
     numbers.values[n] = value;
-  }
-
-  private numbersFor(id: string, create: boolean): PrefixNumbers | undefined {
-    const last = this.last;
-    const prefixLength = id.lastIndexOf('-') + 1;
-    if (last && last.prefix.length === prefixLength && id.startsWith(last.prefix)) return last;
-    const prefix = id.slice(0, prefixLength);
-    let numbers = this.byPrefix.get(prefix);
-    if (!numbers && create) {
-      numbers = { prefix, values: new Float64Array(64).fill(NaN) };
-      this.byPrefix.set(prefix, numbers);
-    }
-    if (numbers) this.last = numbers;
-    return numbers;
   }
 }
