@@ -1,10 +1,16 @@
 #!/usr/bin/env node
-// The `hasim` command: registers tsx so users' TypeScript design files load as they are, then
-// hands over to the CLI: the TypeScript sources in a checkout of hasim, the built JavaScript
-// (dist/, made by `npm run build` on prepare and prepack) in an installed package.
+// The `hasim` command: hands over to the CLI, from the fastest form that runs it correctly.
+// - In a checkout of hasim with no argument that may name user code: the CLI's cached bundle
+//   (src/campaign/bundle-file.mjs, mayNameUserCode, says why), started without tsx. The bundle
+//   registers tsx itself if a user's TypeScript file is loaded after all (catalog.ts).
+// - Otherwise in a checkout: tsx registered, so users' TypeScript design files load as they
+//   are, then the CLI's TypeScript sources (or the bundle, built once and cached, when only the
+//   bundle's cache entry was missing).
+// - In an installed package: the built JavaScript (dist/, made by `npm run build` on prepare and
+//   prepack), with tsx registered.
 import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { register } from 'tsx/esm/api';
 
 // Compile every function to V8's baseline code (Sparkplug) on its first call instead of
 // interpreting it until it is warm, so code waiting for the optimising compiler (whose threads
@@ -13,7 +19,23 @@ import { register } from 'tsx/esm/api';
 // 26. It applies to this thread and the worker threads started later (V8's flags are the
 // process's). A JIT tier changes no result: the trace hashes are the same.
 setFlagsFromString('--always-sparkplug');
-register();
-globalThis[Symbol.for('hasim.tsx-registered')] = true;
+
 const source = new URL('../src/cli/hasim.ts', import.meta.url);
-await import(existsSync(source) ? source.href : new URL('../dist/src/cli/hasim.js', import.meta.url).href);
+const checkout = existsSync(source);
+const args = process.argv.slice(2);
+const key = checkout ? await import('../src/campaign/bundle-file.mjs') : undefined;
+const ownCodeOnly = key !== undefined && !args.some(key.mayNameUserCode);
+const cached = ownCodeOnly ? key.bundleFile('cli', fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')) : undefined;
+if (cached && existsSync(cached)) {
+  await import(pathToFileURL(cached).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  globalThis[Symbol.for('hasim.tsx-registered')] = true;
+  if (!checkout) {
+    await import(new URL('../dist/src/cli/hasim.js', import.meta.url).href);
+  } else {
+    const built = ownCodeOnly ? await (await import('../src/campaign/worker-bundle.ts')).bundle('cli').catch(() => undefined) : undefined;
+    await import((built ?? source).href);
+  }
+}

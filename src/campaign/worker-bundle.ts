@@ -23,14 +23,21 @@
  * (its dist/ is JavaScript already) and anything that stops the bundle from being built (no
  * esbuild, a read-only node_modules): the tsx boot is always correct, the bundle is faster.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import { CODE_ROOT } from './catalog.ts';
+import { bundleDir, bundleFile } from './bundle-file.mjs';
 
 export type WorkerKind = 'campaign' | 'estimate' | 'run';
+/** A worker's code, or the `hasim` command's own main thread (bin/hasim.js; bundle-file.mjs, mayNameUserCode, says when). */
+export type BundleKind = WorkerKind | 'cli';
+
+/**
+ * The checkout this module belongs to (catalog.ts's CODE_ROOT, computed here so that bin/hasim.js
+ * can load this module alone, without the ~40 modules the catalog imports).
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 
 /** Where each kind's worker module and tsx boot are. */
 const WORKERS: Record<WorkerKind, { source: string; boot: URL }> = {
@@ -39,9 +46,8 @@ const WORKERS: Record<WorkerKind, { source: string; boot: URL }> = {
   // `hasim run` and `hasim replay` (the CLI's main in a worker, src/cli/run-in-worker.ts)
   run: { source: 'src/cli/run-worker.ts', boot: new URL('../cli/run-worker-boot.mjs', import.meta.url) },
 };
+const SOURCES: Record<BundleKind, string> = { ...Object.fromEntries(Object.entries(WORKERS).map(([k, w]) => [k, w.source])), cli: 'src/cli/hasim.ts' } as Record<BundleKind, string>;
 
-/** Changes whenever the bundle's layout changes, so an older cache entry is not reused. */
-const FORMAT = 2;
 /** A bundle unused for this long before the newest one was built is removed. */
 const UNUSED_MS = 24 * 3600 * 1000;
 
@@ -59,10 +65,10 @@ export async function workerEntry(kind: WorkerKind, options: { userCode: boolean
  * The cached bundle of a worker kind for the checkout at `root` (built if missing) in `dir`;
  * undefined outside a checkout. (The bundle loads its packages from the node_modules above `dir`.)
  */
-export async function bundle(kind: WorkerKind, root: string = CODE_ROOT, dir: string = join(root, 'node_modules', '.cache', 'hasim-workers')): Promise<URL | undefined> {
-  const source = join(root, WORKERS[kind].source);
+export async function bundle(kind: BundleKind, root: string = ROOT, dir: string = bundleDir(root)): Promise<URL | undefined> {
+  const source = join(root, SOURCES[kind]);
   if (!existsSync(source)) return undefined; // an installed package: dist/ is JavaScript already
-  const file = join(dir, `${kind}-${sourceHash(root)}.mjs`);
+  const file = bundleFile(kind, root, dir);
   if (existsSync(file)) {
     // a bundle in use stays young: pruning (other checkouts share node_modules) spares it
     const now = new Date();
@@ -120,39 +126,16 @@ async function build(root: string, workerSource: string): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-/** A hash of every file under src/ and models/ and of tsconfig.json (paths and contents), and of where they are. */
-function sourceHash(root: string): string {
-  const hash = createHash('sha256');
-  hash.update(`${FORMAT}\0${root}\0${process.versions.node}\0`);
-  for (const dir of ['src', 'models']) {
-    for (const file of [...files(join(root, dir)), ...(dir === 'models' ? [join(root, 'tsconfig.json')] : [])]) {
-      hash.update(relative(root, file));
-      hash.update('\0');
-      hash.update(readFileSync(file));
-      hash.update('\0');
-    }
-  }
-  return hash.digest('hex').slice(0, 20);
-}
-
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? files(path) : entry.isFile() ? [path] : [];
-    });
-}
-
 /**
  * Removes the bundles of a kind (and temporary files left by a crash) last used a day or more
  * before the newest: older sources' bundles, never one a process has just looked up, even when
  * several checkouts share one node_modules.
  */
-function prune(dir: string, kind: WorkerKind): void {
+function prune(dir: string, kind: BundleKind): void {
   const mine = readdirSync(dir)
     .filter((f) => f.startsWith(`${kind}-`))
     .map((f) => ({ path: join(dir, f), at: statSync(join(dir, f)).mtimeMs }));
   const newest = Math.max(...mine.map((b) => b.at));
   for (const { path, at } of mine) if (at < newest - UNUSED_MS) rmSync(path, { force: true });
 }
+

@@ -13,6 +13,7 @@ import { CODE_ROOT } from '../../src/campaign/catalog.ts';
 import { check } from '../../src/campaign/check.ts';
 import type { CampaignResult } from '../../src/campaign/campaign.ts';
 import { bundle, workerEntry } from '../../src/campaign/worker-bundle.ts';
+import { bundleFile, mayNameUserCode } from '../../src/campaign/bundle-file.mjs';
 import { campaignJson, type CampaignFile } from '../../src/report/campaign-json.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'hasim-bundle-'));
@@ -67,4 +68,19 @@ describe('the bundle cache', () => {
     // each module keeps its own URL (probes and the catalog's paths depend on it)
     expect(readFileSync(after, 'utf8')).toContain(JSON.stringify(`file://${join(root, 'src', 'campaign', 'catalog.ts')}`));
   }, 120_000);
+});
+
+describe('the hasim command', () => {
+  it('finds the CLI bundle where the builder puts it, so its start-up skips tsx', async () => {
+    const built = await bundle('cli');
+    expect(built).toBeDefined();
+    expect(fileURLToPath(built!)).toBe(bundleFile('cli', CODE_ROOT));
+  }, 120_000);
+
+  it('starts from the sources whenever an argument may name user code', () => {
+    for (const arg of ['./my-design.ts', 'designs/a.mjs', '--invariant-module=inv.js', 'x.cts', '../designs/mine', '--resume', '--resume=part.json'])
+      expect(mayNameUserCode(arg), arg).toBe(true);
+    for (const arg of ['raft', 'run', '--json', 'out/result.json', '/tmp/x/schedule.yaml', '--rate', '10000', '--timeout', '1.5s', '-s', 'primary-crash', '--format=md'])
+      expect(mayNameUserCode(arg), arg).toBe(false);
+  });
 });
