@@ -13,7 +13,7 @@
  * a value further off (or before the group's first, which recording order never produces) goes
  * to the Map instead.
  */
-import { orderIndexOf } from './order-ids.ts';
+import { orderIndexOf, PrefixTable } from './order-ids.ts';
 import type { Micros } from '../sim/time.ts';
 
 /** Orders per chunk (a power of two). */
@@ -38,32 +38,12 @@ interface TagChunks {
   chunks: (Uint8Array | UniformChunk | undefined)[];
 }
 
-/** Finds the per-prefix entry of an id, remembering the last prefix (a client's ids come in runs). */
-class PrefixTable<T extends { prefix: string }> {
-  private readonly byPrefix = new Map<string, T>();
-  private last: T | undefined;
-
-  constructor(private readonly create: (prefix: string) => T) {}
-
-  get(id: string, create: boolean): T | undefined {
-    const last = this.last;
-    const prefixLength = id.lastIndexOf('-') + 1;
-    if (last && last.prefix.length === prefixLength && id.startsWith(last.prefix)) return last;
-    const prefix = id.slice(0, prefixLength);
-    let entry = this.byPrefix.get(prefix);
-    if (!entry && create) this.byPrefix.set(prefix, (entry = this.create(prefix)));
-    if (entry) this.last = entry;
-    return entry;
-  }
-
-  values(): IterableIterator<T> {
-    return this.byPrefix.values();
-  }
-}
+const newTimeChunks = (prefix: string): TimeChunks => ({ prefix, bases: [], chunks: [] });
+const newTagChunks = (prefix: string): TagChunks => ({ prefix, chunks: [] });
 
 /** The first instant set for each order id. */
 export class OrderTimes {
-  private readonly table = new PrefixTable<TimeChunks>((prefix) => ({ prefix, bases: [], chunks: [] }));
+  private readonly table = new PrefixTable<TimeChunks>();
   private readonly other = new Map<string, Micros>();
   private count = 0;
 
@@ -75,7 +55,7 @@ export class OrderTimes {
   setFirst(id: string, time: Micros): boolean {
     const n = orderIndexOf(id);
     if (n >= 0) {
-      const entry = this.table.get(id, true)!;
+      const entry = this.table.lookup(id, newTimeChunks)!;
       const c = n >>> CHUNK_BITS;
       while (entry.chunks.length <= c) {
         entry.chunks.push(undefined);
@@ -107,7 +87,7 @@ export class OrderTimes {
   get(id: string): Micros | undefined {
     const n = orderIndexOf(id);
     if (n >= 0) {
-      const entry = this.table.get(id, false);
+      const entry = this.table.lookup(id);
       const c = n >>> CHUNK_BITS;
       const chunk = entry?.chunks[c];
       const slot = n & (CHUNK - 1);
@@ -148,7 +128,7 @@ interface UniformChunk {
  * per order from its first different one.
  */
 export class OrderTags {
-  private readonly table = new PrefixTable<TagChunks>((prefix) => ({ prefix, chunks: [] }));
+  private readonly table = new PrefixTable<TagChunks>();
   private readonly other = new Map<string, number>();
 
   /** Sets `id`'s tag (1..255) unless it has one; true when it was set now. */
@@ -159,7 +139,7 @@ export class OrderTags {
       this.other.set(id, tag);
       return true;
     }
-    const entry = this.table.get(id, true)!;
+    const entry = this.table.lookup(id, newTagChunks)!;
     const c = n >>> CHUNK_BITS;
     while (entry.chunks.length <= c) entry.chunks.push(undefined);
     const slot = n & (CHUNK - 1);
@@ -188,7 +168,7 @@ export class OrderTags {
   get(id: string): number {
     const n = orderIndexOf(id);
     if (n < 0) return this.other.get(id) ?? 0;
-    const chunk = this.table.get(id, false)?.chunks[n >>> CHUNK_BITS];
+    const chunk = this.table.lookup(id)?.chunks[n >>> CHUNK_BITS];
     if (chunk === undefined) return 0;
     const slot = n & (CHUNK - 1);
     if (chunk instanceof Uint8Array) return chunk[slot];
