@@ -52,6 +52,12 @@ interface Attachment {
   dc: string;
 }
 
+/**
+ * An endpoint's attachment, as its owner holds it to send without looking itself up by name
+ * (`Network.port`, `Network.sendFrom`): a node sends from its port on every message.
+ */
+export type Port = Readonly<Attachment>;
+
 /** A time-limited impairment on one endpoint's traffic (both directions). */
 export interface Impairment {
   endpoint: string;
@@ -60,8 +66,11 @@ export interface Impairment {
   duplicateProbability?: number;
 }
 
-/** A message in flight. */
-/** A message in flight: its own heap event (`run` delivers it, `arg` is the packet itself). */
+/**
+ * A message in flight: its own heap event (`run` delivers it, `arg` is the packet itself). Kept
+ * small, since one is allocated per message: what only a TCP packet held in its link's in-flight
+ * queue needs (`Flight`) hangs off it, and only such packets have it.
+ */
 interface Packet extends SimEvent {
   a: Attachment;
   b: Attachment;
@@ -70,6 +79,12 @@ interface Packet extends SimEvent {
   sentAt: Micros;
   /** A second copy made by a `duplicate` fault. */
   copy: boolean;
+  /** Set when the packet joined its link's in-flight queue (`Network.inFlight`). */
+  flight: Flight | undefined;
+}
+
+/** What redrawing a packet's retransmissions needs (`Network.redrawRetransmissions`). */
+interface Flight {
   /** a.index * n + b.index. */
   link: number;
   /** When it would arrive on its own: its send time, retransmissions and latency (no queueing). */
@@ -176,10 +191,21 @@ export class Network {
     return this.pathUp(a, b);
   }
 
+  /** The attachment of endpoint `id`, for `sendFrom`. */
+  port(id: string): Port {
+    return this.get(id);
+  }
+
   send(from: string, to: string, msg: Msg): void {
-    const a = this.byId.get(from);
+    this.sendFrom(this.get(from), to, msg);
+  }
+
+  /** Sends `msg` from the endpoint attached at `port` (as `send`, one lookup fewer). */
+  sendFrom(port: Port, to: string, msg: Msg): void {
+    const a = port as Attachment;
     const b = this.byId.get(to);
-    if (!a || !b) throw new Error(`send from ${from} to unknown endpoint ${to}`);
+    if (!b) throw new Error(`send from ${a.endpoint.id} to unknown endpoint ${to}`);
+    const from = a.endpoint.id;
     this.messagesSent++;
     const trace = this.sim.trace;
     const type = this.typeOf(msg.type);
@@ -251,19 +277,20 @@ export class Network {
     for (const [link, queue] of this.inFlight) {
       const first = queue[0];
       if (first.a.endpoint.id !== endpoint && first.b.endpoint.id !== endpoint) continue;
-      let previous = first.floor;
+      let previous = first.flight!.floor;
       for (let i = 0; i < queue.length; i++) {
         let p = queue[i];
-        const offsets = p.retransmits;
+        const flight = p.flight!;
+        const offsets = flight.retransmits;
         if (offsets && p.sentAt + offsets[offsets.length - 1] > now) {
           const next = offsets.findIndex((offset) => p.sentAt + offset > now);
           const redrawn = this.retransmissionSchedule(p.a.endpoint.id, p.b.endpoint.id, offsets.slice(0, next + 1));
           if (redrawn) {
-            p.natural += redrawn[redrawn.length - 1] - offsets[offsets.length - 1];
-            p.retransmits = redrawn;
+            flight.natural += redrawn[redrawn.length - 1] - offsets[offsets.length - 1];
+            flight.retransmits = redrawn;
           }
         }
-        const at = Math.max(p.natural, previous);
+        const at = Math.max(flight.natural, previous);
         if (at !== p.time) {
           p.cancelled = true;
           p = { ...p, time: at, seq: 0, cancelled: false };
@@ -278,11 +305,13 @@ export class Network {
   }
 
   private leaveFlight(p: Packet): void {
-    const queue = this.inFlight.get(p.link);
+    const link = p.flight?.link;
+    if (link === undefined) return; // it never joined a queue
+    const queue = this.inFlight.get(link);
     if (!queue) return;
     const i = queue.indexOf(p);
     if (i >= 0) queue.splice(i, 1);
-    if (!queue.length) this.inFlight.delete(p.link);
+    if (!queue.length) this.inFlight.delete(link);
   }
 
   private schedule(a: Attachment, b: Attachment, msg: Msg, type: MessageType, copy = false, retransmits?: number[]): void {
@@ -309,17 +338,17 @@ export class Network {
     const floor = datagram ? 0 : this.lastDeliveryAt[link];
     const at = natural > floor ? natural : floor;
     if (!datagram) this.lastDeliveryAt[link] = at;
-    const packet: Packet = {
-      time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId: type.id, sentAt: now, copy,
-      link, natural, floor, retransmits: retransmits && retransmits.slice(),
-    };
+    const packet: Packet = { time: at, seq: 0, cancelled: false, run: this.deliver, arg: undefined, a, b, msg, typeId: type.id, sentAt: now, copy, flight: undefined };
     packet.arg = packet;
     sim.schedule(packet);
     // a TCP packet joins its link's in-flight queue when it has one (or is itself retransmitted)
     if ((retransmits || this.inFlight.size) && !datagram) {
       const queue = this.inFlight.get(link);
-      if (queue) queue.push(packet);
-      else if (retransmits) this.inFlight.set(link, [packet]);
+      if (queue || retransmits) {
+        packet.flight = { link, natural, floor, retransmits: retransmits && retransmits.slice() };
+        if (queue) queue.push(packet);
+        else this.inFlight.set(link, [packet]);
+      }
     }
   }
 

@@ -26,6 +26,7 @@ import { LocalClock } from './clock.ts';
 import { HostProcesses } from './processes.ts';
 import type { ProcessSpec } from './design.ts';
 import type { World } from './world.ts';
+import type { Endpoint, Port } from './network.ts';
 import { TRACE_PROCESS_STATE, TRACE_TIMER } from '../sim/trace-codes.ts';
 
 /** A timer is its own heap event (`run` fires it, `arg` is the timer): one object per timer. */
@@ -41,7 +42,7 @@ interface Timer extends TimerHandle, SimEvent {
 /** Trace id of a process's state changes (`<process>:up`, `<process>:crashed`). */
 const processState = (name: string, state: 'up' | 'crashed') => `${name}:${state}`;
 
-export class SimNode {
+export class SimNode implements Endpoint {
   state: NodeState = 'off';
   /** Bumped at every boot and every death; events carry the incarnation they belong to. */
   incarnation = 0;
@@ -73,6 +74,8 @@ export class SimNode {
 
   /** The host's processes, when its design declares several (undefined: one process). */
   readonly processes: HostProcesses | undefined;
+  /** Whether the network must tell its processes' connections apart (Endpoint). */
+  readonly severalProcesses: boolean;
 
   constructor(
     readonly id: string,
@@ -83,6 +86,7 @@ export class SimNode {
   ) {
     this.index = index;
     this.processes = processes && processes.length > 0 ? new HostProcesses(processes) : undefined;
+    this.severalProcesses = this.processes !== undefined;
   }
 
   /** Starts the process (power must be on). */
@@ -435,6 +439,11 @@ export class SimNode {
     });
   }
 
+  /** The network's reset of a connection (Endpoint): see `connectionReset`. */
+  reset(from: string, _about: Msg | undefined, process?: string): void {
+    this.connectionReset(from, process);
+  }
+
   /**
    * The kernel reset this node's connection to `peer` (its process died, or refused us);
    * `process` names which of the peer's processes, when its host runs several.
@@ -517,6 +526,8 @@ class BootContext implements NodeContext {
   readonly bootCount: number;
   readonly rng;
   readonly disk: Disk;
+  /** The node's attachment to the network: its sends skip looking it up by name. */
+  private readonly port: Port;
 
   constructor(
     private readonly node: SimNode,
@@ -527,6 +538,7 @@ class BootContext implements NodeContext {
     this.bootCount = node.bootCount;
     this.rng = node.world.sim.rng(`node:${node.id}`);
     this.disk = node.disk;
+    this.port = node.world.network.port(node.id);
   }
 
   private get alive(): boolean {
@@ -576,7 +588,7 @@ class BootContext implements NodeContext {
   send(to: string, msg: Msg): void {
     if (!this.alive) return;
     if (this.node.wrongPeer && this.node.world.isNode(to)) return; // configured with a wrong peer address
-    this.node.world.network.send(this.id, to, msg);
+    this.node.world.network.sendFrom(this.port, to, msg);
   }
 
   setTimer(delay: Micros, kind: string, data?: unknown): TimerHandle {
@@ -597,18 +609,18 @@ class BootContext implements NodeContext {
     this.node.world.recordAckSent(this.id, order.orderId);
     const ack: Msg = { type: 'ack', orderId: order.orderId, attempt: order.attempt };
     if (replicas !== undefined) ack.replicas = replicas;
-    this.node.world.network.send(this.id, order.client, ack);
+    this.node.world.network.sendFrom(this.port, order.client, ack);
   }
 
   rejectOrder(order: OrderRequest, reason: string, leaderHint?: string): void {
     if (!this.alive) return;
-    this.node.world.network.send(this.id, order.client, { type: 'reject', orderId: order.orderId, attempt: order.attempt, reason, leaderHint });
+    this.node.world.network.sendFrom(this.port, order.client, { type: 'reject', orderId: order.orderId, attempt: order.attempt, reason, leaderHint });
   }
 
   sendToExchange(orderId: string, token?: number): void {
     if (!this.alive) return;
     this.node.world.probes.emit(EXCHANGE_SENT, this.id, orderId);
-    this.node.world.network.send(this.id, 'exchange', { type: 'exchange-order', orderId, token: token ?? null });
+    this.node.world.network.sendFrom(this.port, 'exchange', { type: 'exchange-order', orderId, token: token ?? null });
   }
 
   takeVip(vip = 'vip'): void {

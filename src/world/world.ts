@@ -115,13 +115,7 @@ export class World {
       const node = new SimNode(spec.id, this, disk, index, spec.processes);
       node.supervisedRestart = spec.supervisedRestart;
       this.nodes.set(spec.id, node);
-      const endpoint = {
-        id: spec.id,
-        receive: (from: string, msg: Msg) => node.receive(from, msg),
-        reset: (from: string, _about: Msg | undefined, process?: string) => node.connectionReset(from, process),
-        severalProcesses: node.processes !== undefined,
-      };
-      this.network.attach(endpoint, place.switch, place.dc);
+      this.network.attach(node, place.switch, place.dc);
       if (this.power.separateNetwork) this.network.attach(new MgmtPort(`mgmt:${spec.id}`, node), `mgmt-${place.dc}`, place.dc);
     });
     for (const id of this.clientIds) {
