@@ -7,7 +7,7 @@
  *   box1: redis1 (master) + sentinel1    box2: redis2 + sentinel2    box3: redis3 + sentinel3
  *   clients -> ask a Sentinel for the master (redis-py, Jedis) or probe the nodes (`client`)
  *
- * Modelled (src/parts/redis-replication.ts, redis-sentinel.ts): asynchronous replication with
+ * Modelled (src/parts/redis-server.ts, redis-dataset.ts, redis-sentinel.ts): asynchronous replication with
  * REPLCONF ACK every second, PSYNC continuation and full resync (a demoted master discards its
  * dataset), WAIT as the application uses it (best effort: the order is acked whatever WAIT
  * returns), min-replicas-to-write / min-replicas-max-lag, repl-timeout, MISCONF while the AOF
@@ -31,9 +31,13 @@
  * WAIT's reply, the number of replicas that acknowledged the write, reaches the client with
  * the ack (the `replicas` of its `ok`): the application sees how many copies Redis confirmed.
  *
- * Left out: Sentinel and replica discovery (configured), hello over pub/sub, scripts, the
- * replication backlog size, diskless sync and RDB transfer times, client-side +switch-master
- * subscriptions. Offsets count orders rather than bytes.
+ * The replication backlog is `repl-backlog-size` (1 MB): at `replBytesPerOrder` 100 B that is
+ * ~10,500 orders, 52 s at 200 orders/s but 1 s at 10,000/s, so at HFT rates a replica cut off
+ * for more than a second comes back with a full resync (diskless: 5 s fork delay, then RDB
+ * transfer and load), not serving fresh data and ranked last by Sentinel meanwhile.
+ *
+ * Left out: Sentinel and replica discovery (configured), hello over pub/sub, scripts, fork
+ * time, client-side +switch-master subscriptions. Offsets count orders rather than bytes.
  *
  * Known results it reproduces (test/models/redis-sentinel*.test.ts):
  * - detection takes down-after-milliseconds (30 s) before SDOWN; failover follows in about a
@@ -101,6 +105,10 @@ export default defineDesign({
     waitTimeout: { kind: 'duration', default: '1000ms', doc: "WAIT's timeout; the write is acked when it expires, whatever the count", source: "Redis docs, WAIT; the HA document's WAIT 1 1000" },
     replTimeout: { kind: 'duration', default: '60s', doc: 'a replica declares its master link down after this long without data', source: `${REDIS_CONF}: repl-timeout 60` },
     replPingReplicaPeriod: { kind: 'duration', default: '10s', doc: 'the master pings its replicas this often', source: `${REDIS_CONF}: repl-ping-replica-period 10` },
+    replBacklogSize: { kind: 'integer', default: 1_048_576, min: 1, unit: 'B', doc: 'replication backlog: a replica reconnecting from an offset older than this many bytes of stream needs a full resync', source: `${REDIS_CONF}: repl-backlog-size 1mb (config.c default 1024*1024)` },
+    replBytesPerOrder: { kind: 'integer', default: 100, min: 1, unit: 'B', doc: 'replication stream (and RDB) bytes one order adds: converts repl-backlog-size to orders', source: 'estimate: one order as a RESP command (an HSET of a few fields) is ~100 bytes' },
+    replDisklessSyncDelay: { kind: 'duration', default: '5s', doc: 'a full resync waits this long for more replicas before the master forks its RDB (diskless sync)', source: `${REDIS_CONF}: repl-diskless-sync yes, repl-diskless-sync-delay 5` },
+    fullSyncBytesPerSecond: { kind: 'integer', default: 100_000_000, min: 1, unit: 'B', doc: 'bytes per second at which a full resync transfers and loads the RDB', source: 'estimate: 1 GbE carries ~117 MB/s; loading an RDB of small keys is of the same order' },
     sentinelQueryTimeout: { kind: 'duration', default: '2000ms', doc: "how long a client waits for one Sentinel's answer before asking the next (a Sentinel cut off by a partition answers never)", source: "Jedis Protocol.DEFAULT_TIMEOUT 2000 ms; redis-py's Sentinel takes socket_timeout from sentinel_kwargs (its docs' example: 0.1 s)" },
     client: { kind: 'enum', default: 'redis-py', values: ['redis-py', 'jedis', 'probe'], doc: 'how clients find the master: ask Sentinel and re-ask on errors (redis-py), follow +switch-master (jedis), or probe the nodes', source: 'redis-py redis/sentinel.py SentinelConnectionPool; Jedis JedisSentinelPool' },
   },
@@ -144,6 +152,10 @@ export default defineDesign({
       waitTimeoutUs: p.waitTimeout,
       replTimeoutUs: p.replTimeout,
       replPingReplicaPeriodUs: p.replPingReplicaPeriod,
+      replBacklogSizeBytes: p.replBacklogSize,
+      bytesPerOrder: p.replBytesPerOrder,
+      replDisklessSyncDelayUs: p.replDisklessSyncDelay,
+      fullSyncBytesPerSecond: p.fullSyncBytesPerSecond,
     });
   },
   // a Redis server serves; Sentinels only fail over

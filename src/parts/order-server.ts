@@ -61,6 +61,8 @@ export interface OrderServerOptions {
   mayAct?: () => boolean;
   /** The local log refused a write (failed or full disk): a design may give up primaryship. */
   onWriteFailed?: () => void;
+  /** Whether the node holds an order outside the known set (e.g. in a compacted prefix of its log). */
+  knownElsewhere?: (orderId: string) => boolean;
 }
 
 export class OrderServer {
@@ -151,7 +153,7 @@ export class OrderServer {
       inFlight.push(order);
       return;
     }
-    if (this.known.has(order.orderId)) return ctx.ackOrder(order);
+    if (this.known.has(order.orderId) || this.options.knownElsewhere?.(order.orderId) === true) return ctx.ackOrder(order);
     this.known.add(order.orderId);
     this.waiting.set(order.orderId, [order]);
     const entry: DiskEntry = { orderId: order.orderId, term: this.epoch };

@@ -38,14 +38,37 @@
  *   `shutdown-timeout` (10 s, redis.conf) for every replica to catch up; then it flushes the AOF
  *   and exits. So a planned stop of the master loses no acknowledged write to the failover.
  *
- * Left out: chained replicas, the backlog
- * size limit (a continuation always finds its history), diskless sync timing, RDB transfer time.
+ * The replication backlog is bounded (src/parts/redis-dataset.ts): a replica whose PSYNC
+ * offset has left the master's last `repl-backlog-size` bytes gets a full resync, as does one
+ * with an unknown history. A full resync is Redis 7's default diskless sync (redis.conf
+ * `repl-diskless-sync yes`, `repl-diskless-sync-delay 5`; replication.c 7.2.4):
+ * - the master does not answer the PSYNC until it forks the RDB child, `repl-diskless-sync-delay`
+ *   after the first waiting replica (shouldStartChildReplication: `max_idle >=
+ *   repl_diskless_sync_delay`); replicas waiting then share that fork. The RDB is the dataset at
+ *   the fork; the writes after it follow as the stream;
+ * - at +FULLRESYNC the replica discards its cached master (replicationDiscardCachedMaster), so
+ *   INFO reports no offset (`slave_repl_offset:1`, server.c genRedisInfoString) and Sentinel
+ *   ranks it last, and a later PSYNC can only ask for a full resync (`PSYNC ? -1`);
+ * - the RDB is transferred and loaded (repl-diskless-load disabled: to disk, then "Flushing old
+ *   data" and a blocking load) in `size / fullSyncBytesPerSecond`; the replica keeps serving its
+ *   old data until the load, its link stays down (master_link_status is up only once
+ *   connected), and the stream that arrives meanwhile waits in its socket;
+ * - the master counts the replica for min-replicas-to-write once it forked for it
+ *   (refreshGoodSlavesCount counts online replicas).
+ * Memory and the AOF keep a folded prefix plus the backlog (the AOF is folded at the same
+ * point once durable), so a long run at HFT rates keeps no object per order beyond them.
+ *
+ * Left out: chained replicas, repl-backlog-ttl (a master without replicas frees its backlog
+ * after an hour), the replica output buffer limit (`client-output-buffer-limit replica 256mb
+ * 64mb 60`, which breaks a full sync whose stream outgrows it), fork time, and the split of a
+ * full sync between transfer (which REPLICAOF can cancel) and blocking load.
  */
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext, OrderRequest, TimerHandle } from '../world/actor.ts';
-import type { DiskEntry } from '../world/disk.ts';
+import type { DiskEntry, DiskSnapshot } from '../world/disk.ts';
 import { messageKinds } from '../world/messages.ts';
 import { OrderServer } from './order-server.ts';
+import { RedisDataset } from './redis-dataset.ts';
 
 export interface RedisConfig {
   /** The master when no REPLICAOF was ever persisted (the initial topology). */
@@ -63,6 +86,14 @@ export interface RedisConfig {
   replTimeoutUs: Micros;
   /** `repl-ping-replica-period`. */
   replPingReplicaPeriodUs: Micros;
+  /** `repl-backlog-size`, in bytes. */
+  replBacklogSizeBytes: number;
+  /** Bytes of replication stream (and of RDB) per order: converts bytes to offsets. */
+  bytesPerOrder: number;
+  /** `repl-diskless-sync-delay` (0: fork at once). */
+  replDisklessSyncDelayUs: Micros;
+  /** How fast a full resync's RDB is transferred and loaded, bytes per second. */
+  fullSyncBytesPerSecond: number;
 }
 
 /** What INFO reports, as Sentinel reads it. */
@@ -96,11 +127,15 @@ interface ReplContinue extends Msg {
   replid: string;
   from: number;
 }
-/** +FULLRESYNC: the replica discards its dataset and loads `entries`. */
+/** +FULLRESYNC with the RDB: the replica discards its dataset and loads `rdb`. */
 interface ReplFullResync extends Msg {
   type: 'repl-fullresync';
   replid: string;
-  entries: DiskEntry[];
+  rdb: DiskSnapshot;
+}
+/** The master holds the PSYNC for its diskless-sync delay (it sends newlines meanwhile). */
+interface ReplWaitBgsave extends Msg {
+  type: 'repl-wait-bgsave';
 }
 /** Writes of the stream from offset `start`. */
 interface ReplData extends Msg {
@@ -127,7 +162,7 @@ interface SentinelPing extends Msg {
 interface SentinelInfoRequest extends Msg {
   type: 'sentinel-info';
 }
-type FromMaster = ReplContinue | ReplFullResync | ReplData | ReplPing | ReplGetack;
+type FromMaster = ReplContinue | ReplFullResync | ReplWaitBgsave | ReplData | ReplPing | ReplGetack;
 const SERVER_MESSAGES = messageKinds<OrderRequest | SentinelPing | SentinelInfoRequest | SentinelReplicaOf | Psync | ReplconfAck | FromMaster>(
   'order',
   'sentinel-ping',
@@ -137,18 +172,27 @@ const SERVER_MESSAGES = messageKinds<OrderRequest | SentinelPing | SentinelInfoR
   'replconf-ack',
   'repl-continue',
   'repl-fullresync',
+  'repl-wait-bgsave',
   'repl-data',
   'repl-ping',
   'repl-getack',
 );
 
+/** The replication id of the initial topology's history (see onStart). */
+const INITIAL_REPLID = 'initial-replication-history';
+
 /** replicationCron runs once a second. */
 const CRON_US: Micros = 1_000_000;
+
+/** The AOF folds in batches of at least this many entries (a fold copies the unfolded rest). */
+const AOF_FOLD_BATCH = 1024;
 
 interface ReplicaLink {
   ackOffset: number;
   lastAckUs: Micros;
   sentUpTo: number;
+  /** Waiting for the RDB fork of a full resync (SLAVE_STATE_WAIT_BGSAVE_START): nothing is streamed yet. */
+  waitingBgsave: boolean;
 }
 
 interface Waiter {
@@ -185,10 +229,18 @@ export class RedisServer implements Actor {
   private waiters: Waiter[] = [];
   /** One timer, always for the oldest waiter's deadline. */
   private waitTimer: TimerHandle | undefined;
-  /** The dataset in memory; the offset is its length. The AOF on disk follows it. */
-  private dataset: DiskEntry[] = [];
+  /** The dataset in memory and the backlog; the offset is its length. The AOF on disk follows it. */
+  private readonly dataset: RedisDataset;
+  /** The fork of a diskless full resync, armed for repl-diskless-sync-delay. */
+  private forkTimer: TimerHandle | undefined;
   // replica side
   private linkUp = false;
+  /** A full resync under way: waiting for the master's fork, or loading its RDB. */
+  private sync: 'none' | 'waiting' | 'loading' = 'none';
+  /** The RDB being loaded and the stream that arrived meanwhile. */
+  private loading: { msg: ReplFullResync; timer: TimerHandle; queued: FromMaster[] } | undefined;
+  /** The cached master was discarded (+FULLRESYNC): no offset to report or continue from until loaded. */
+  private noCachedMaster = false;
   private lastIoUs = 0;
   private linkDownSinceUs = 0;
   /** SIGTERM's SHUTDOWN under way: writes are paused; `exit` once the replicas caught up. */
@@ -200,10 +252,12 @@ export class RedisServer implements Actor {
   ) {
     this.runId = randomRunId(ctx);
     this.replid = randomRunId(ctx);
+    this.dataset = new RedisDataset(Math.max(1, Math.floor(config.replBacklogSizeBytes / config.bytesPerOrder)));
     this.orders = new OrderServer(ctx, {
-      replicate: (entry, done, index) => this.propagate(entry, done, index),
+      replicate: (entry, done) => this.propagate(entry, done),
       fsyncBeforeAck: false,
       leaderHint: () => this.masterHost,
+      knownElsewhere: (orderId) => this.dataset.foldedHas(orderId),
     });
   }
 
@@ -211,7 +265,11 @@ export class RedisServer implements Actor {
     const conf = this.ctx.disk.get('redis-conf') as PersistedConfig | undefined;
     const replicaof = conf ? conf.replicaof : this.ctx.id === this.config.initialMaster ? null : this.config.initialMaster;
     this.epoch = conf?.epoch ?? 0;
-    this.dataset = this.ctx.disk.entries.slice(); // loaded from the AOF
+    const disk = this.ctx.disk;
+    // the run starts with the replication set up and in sync (the replicas did their first full
+    // sync before trading began): a fresh node shares the initial master's history, at offset 0
+    if (conf === undefined && disk.length === 0) this.replid = INITIAL_REPLID;
+    this.dataset.loadFrom(disk.snapshot(disk.compactedLength), disk.entries); // loaded from the AOF
     this.linkDownSinceUs = this.ctx.monotonic();
     if (replicaof === null) this.becomeMaster(this.epoch);
     else this.becomeReplica(replicaof, this.epoch);
@@ -235,6 +293,7 @@ export class RedisServer implements Actor {
         return this.onAck(from, msg.offset);
       case 'repl-continue':
       case 'repl-fullresync':
+      case 'repl-wait-bgsave':
       case 'repl-data':
       case 'repl-ping':
       case 'repl-getack':
@@ -244,7 +303,12 @@ export class RedisServer implements Actor {
 
   /** The master's process died on a living host: the replica's link is down now, not after repl-timeout. */
   onConnectionReset(peer: string): void {
-    if (this.role !== 'replica' || peer !== this.masterHost || !this.linkUp) return;
+    if (this.role !== 'replica' || peer !== this.masterHost) return;
+    if (this.sync !== 'none') {
+      this.ctx.note('redis: Connection with master lost during the full resync, aborted');
+      return this.cancelSync();
+    }
+    if (!this.linkUp) return;
     this.ctx.note('redis: Connection with master lost');
     this.markLinkDown();
   }
@@ -273,6 +337,8 @@ export class RedisServer implements Actor {
 
   onTimer(kind: string): void {
     if (kind === 'redis-shutdown-timeout') return this.finishShutdown('shutdown-timeout: replicas still lagging');
+    if (kind === 'redis-fork') return this.forkForFullResync();
+    if (kind === 'redis-loaded') return this.finishLoad();
     if (kind === 'redis-wait') {
       this.waitTimer = undefined;
       this.checkWaiters();
@@ -291,7 +357,7 @@ export class RedisServer implements Actor {
       masterHost: this.masterHost,
       linkUp: this.linkUp,
       linkDownUs: this.role === 'replica' && !this.linkUp ? now - this.linkDownSinceUs : 0,
-      offset: this.dataset.length,
+      offset: this.noCachedMaster ? 0 : this.dataset.length,
       priority: this.config.replicaPriority,
       runId: this.runId,
     };
@@ -322,6 +388,8 @@ export class RedisServer implements Actor {
     this.linkUp = false;
     this.epoch = epoch;
     this.replicas.clear();
+    this.cancelSync();
+    this.noCachedMaster = false;
     this.orders.becomePrimary(epoch);
   }
 
@@ -330,6 +398,9 @@ export class RedisServer implements Actor {
     this.masterHost = master;
     this.epoch = epoch;
     this.replicas.clear();
+    this.ctx.cancelTimer(this.forkTimer);
+    this.forkTimer = undefined;
+    this.cancelSync();
     // blocked WAITs end, but a demoted master acks nothing more (OrderServer refuses them)
     this.orders.becomeStandby(epoch);
     this.releaseWaiters(true);
@@ -354,7 +425,7 @@ export class RedisServer implements Actor {
     const nowS = Math.floor(this.ctx.monotonic() / 1_000_000);
     const maxLagS = Math.floor(this.config.minReplicasMaxLagUs / 1_000_000);
     let good = 0;
-    for (const r of this.replicas.values()) if (nowS - Math.floor(r.lastAckUs / 1_000_000) <= maxLagS) good++;
+    for (const r of this.replicas.values()) if (!r.waitingBgsave && nowS - Math.floor(r.lastAckUs / 1_000_000) <= maxLagS) good++;
     return good;
   }
 
@@ -365,11 +436,12 @@ export class RedisServer implements Actor {
   }
 
   /** Applies a write to memory and streams it to the replicas; with WAIT, holds the ack until enough acked or the timeout. */
-  private propagate(entry: DiskEntry, done: (ok: boolean) => void, index: number): void {
-    this.dataset[index] = entry;
+  private propagate(entry: DiskEntry, done: (ok: boolean) => void): void {
+    this.dataset.push(entry);
+    this.foldAof();
     for (const [node, r] of this.replicas) this.pump(node, r);
     if (this.config.waitReplicas <= 0) return done(true);
-    this.waiters.push({ offset: index + 1, done, deadlineUs: this.ctx.monotonic() + this.config.waitTimeoutUs });
+    this.waiters.push({ offset: this.dataset.length, done, deadlineUs: this.ctx.monotonic() + this.config.waitTimeoutUs });
     this.armWaitTimer();
     for (const node of this.replicas.keys()) this.ctx.send(node, { type: 'repl-getack' });
     this.checkWaiters();
@@ -404,29 +476,55 @@ export class RedisServer implements Actor {
 
   private onPsync(from: string, replid: string, offset: number): void {
     if (this.role !== 'master') return this.ctx.send(from, { type: 'repl-refused' });
-    const log = this.dataset;
     const knows = replid === this.replid || (replid === this.replid2 && offset <= this.secondReplOffset);
     const now = this.ctx.monotonic();
-    if (knows && offset <= log.length) {
-      this.replicas.set(from, { ackOffset: offset, lastAckUs: now, sentUpTo: offset });
+    if (knows && this.dataset.canContinueFrom(offset)) {
+      const r: ReplicaLink = { ackOffset: offset, lastAckUs: now, sentUpTo: offset, waitingBgsave: false };
+      this.replicas.set(from, r);
       this.ctx.send(from, { type: 'repl-continue', replid: this.replid, from: offset } satisfies ReplContinue);
-    } else {
-      this.replicas.set(from, { ackOffset: 0, lastAckUs: now, sentUpTo: log.length });
-      this.ctx.send(from, { type: 'repl-fullresync', replid: this.replid, entries: log.slice() } satisfies ReplFullResync);
+      return this.pump(from, r);
     }
-    this.pump(from, this.replicas.get(from)!);
+    if (knows && offset <= this.dataset.length) {
+      this.ctx.note(`redis: Unable to partial resync with replica ${from} for lack of backlog (offset ${offset}, backlog from ${this.dataset.backlogStart})`);
+    }
+    this.replicas.set(from, { ackOffset: 0, lastAckUs: now, sentUpTo: 0, waitingBgsave: true });
+    if (this.config.replDisklessSyncDelayUs <= 0) return this.forkForFullResync();
+    this.ctx.send(from, { type: 'repl-wait-bgsave' } satisfies ReplWaitBgsave);
+    this.forkTimer ??= this.ctx.setTimer(this.config.replDisklessSyncDelayUs, 'redis-fork');
+  }
+
+  /** The RDB child forks: every replica waiting gets the dataset as of now, then the stream after it. */
+  private forkForFullResync(): void {
+    this.forkTimer = undefined;
+    if (this.role !== 'master') return;
+    let rdb: DiskSnapshot | undefined;
+    for (const [node, r] of this.replicas) {
+      if (!r.waitingBgsave) continue;
+      rdb ??= this.dataset.snapshot();
+      r.waitingBgsave = false;
+      r.sentUpTo = rdb.length;
+      r.lastAckUs = this.ctx.monotonic();
+      this.ctx.send(node, { type: 'repl-fullresync', replid: this.replid, rdb } satisfies ReplFullResync);
+    }
   }
 
   private pump(node: string, r: ReplicaLink): void {
-    const log = this.dataset;
-    if (r.sentUpTo >= log.length) return;
-    this.ctx.send(node, { type: 'repl-data', start: r.sentUpTo, entries: log.slice(r.sentUpTo) } satisfies ReplData);
-    r.sentUpTo = log.length;
+    const length = this.dataset.length;
+    if (r.waitingBgsave || r.sentUpTo >= length) return;
+    this.ctx.send(node, { type: 'repl-data', start: r.sentUpTo, entries: this.dataset.from(r.sentUpTo) } satisfies ReplData);
+    r.sentUpTo = length;
+  }
+
+  /** Folds the AOF where memory folded, once it is in step with memory (and only its durable part). */
+  private foldAof(): void {
+    const disk = this.ctx.disk;
+    const upTo = this.dataset.foldedLength;
+    if (upTo - disk.compactedLength >= AOF_FOLD_BATCH && disk.length === this.dataset.length) disk.compact(upTo);
   }
 
   private onAck(from: string, offset: number): void {
     const r = this.replicas.get(from);
-    if (this.role !== 'master' || !r) return;
+    if (this.role !== 'master' || !r || r.waitingBgsave) return;
     r.ackOffset = Math.max(r.ackOffset, offset);
     r.lastAckUs = this.ctx.monotonic();
     if (this.waiters.length) this.checkWaiters();
@@ -437,7 +535,9 @@ export class RedisServer implements Actor {
 
   private connect(): void {
     if (this.role !== 'replica' || this.masterHost === undefined) return;
-    this.ctx.send(this.masterHost, { type: 'psync', replid: this.replid, offset: this.dataset.length } satisfies Psync);
+    // without a cached master a replica can only ask for a full resync (PSYNC ? -1)
+    const replid = this.noCachedMaster ? '?' : this.replid;
+    this.ctx.send(this.masterHost, { type: 'psync', replid, offset: this.dataset.length } satisfies Psync);
   }
 
   private markLinkDown(): void {
@@ -447,6 +547,8 @@ export class RedisServer implements Actor {
 
   private onFromMaster(from: string, msg: FromMaster): void {
     if (this.role !== 'replica' || from !== this.masterHost) return;
+    // a blocking RDB load: what the master sends meanwhile waits in the socket
+    if (this.loading) return void this.loading.queued.push(msg);
     const disk = this.ctx.disk;
     switch (msg.type) {
       case 'repl-continue':
@@ -455,15 +557,15 @@ export class RedisServer implements Actor {
           this.replid = msg.replid;
         }
         break;
+      case 'repl-wait-bgsave':
+        this.sync = 'waiting';
+        break;
       case 'repl-fullresync': {
-        const entries = msg.entries;
-        if (this.dataset.length > 0) this.ctx.note(`redis: full resync from ${from}, local dataset of ${this.dataset.length} entries discarded`);
-        this.dataset = entries.slice();
-        disk.truncate(0);
-        for (const e of entries) disk.append(e);
-        this.orders.relearnLog();
-        this.replid = msg.replid;
-        this.replid2 = '';
+        this.sync = 'loading';
+        this.noCachedMaster = true;
+        const loadUs = Math.ceil((msg.rdb.length * this.config.bytesPerOrder * 1_000_000) / this.config.fullSyncBytesPerSecond);
+        this.ctx.note(`redis: MASTER <-> REPLICA sync: receiving and loading an RDB of ${msg.rdb.length} entries from ${from} (${loadUs / 1000} ms)`);
+        this.loading = { msg, timer: this.ctx.setTimer(loadUs, 'redis-loaded'), queued: [] };
         break;
       }
       case 'repl-data': {
@@ -478,16 +580,43 @@ export class RedisServer implements Actor {
           if (disk.length === this.dataset.length - 1) disk.append(e);
           this.orders.learn(e.orderId);
         }
+        this.foldAof();
         break;
       }
       case 'repl-getack':
-        this.ctx.send(from, { type: 'replconf-ack', offset: this.dataset.length });
+        if (this.sync === 'none') this.ctx.send(from, { type: 'replconf-ack', offset: this.dataset.length });
         break;
       default:
         break;
     }
-    if (msg.type === 'repl-continue' || msg.type === 'repl-fullresync') this.linkUp = true;
+    if (msg.type === 'repl-continue') this.linkUp = true;
     this.lastIoUs = this.ctx.monotonic();
+  }
+
+  /** The RDB is loaded: it replaces the dataset and the AOF, the link is up, the queued stream applies. */
+  private finishLoad(): void {
+    const loading = this.loading;
+    if (!loading) return;
+    this.loading = undefined;
+    this.sync = 'none';
+    this.noCachedMaster = false;
+    const { msg } = loading;
+    if (this.dataset.length > 0) this.ctx.note(`redis: full resync from ${this.masterHost}, local dataset of ${this.dataset.length} entries discarded`);
+    this.dataset.load(msg.rdb);
+    this.ctx.disk.restore(msg.rdb);
+    this.orders.relearnLog();
+    this.replid = msg.replid;
+    this.replid2 = '';
+    this.linkUp = true;
+    this.lastIoUs = this.ctx.monotonic();
+    for (const queued of loading.queued) this.onFromMaster(this.masterHost!, queued);
+  }
+
+  /** A full resync is abandoned (link lost, new role): the old dataset stays. */
+  private cancelSync(): void {
+    if (this.loading) this.ctx.cancelTimer(this.loading.timer);
+    this.loading = undefined;
+    this.sync = 'none';
   }
 
   /** BGREWRITEAOF once the disk works again: the AOF is rebuilt from memory. */
@@ -495,14 +624,20 @@ export class RedisServer implements Actor {
     const disk = this.ctx.disk;
     if (disk.failed || disk.full || disk.length === this.dataset.length) return;
     this.ctx.note(`redis: AOF rewritten from memory (${this.dataset.length} entries)`);
-    disk.truncate(0);
-    for (const e of this.dataset) disk.append(e);
+    disk.restore(this.dataset.snapshot());
   }
 
   private cron(): void {
     const now = this.ctx.monotonic();
     this.rewriteAofIfBehind();
     if (this.role === 'replica') {
+      if (this.sync === 'loading') return; // a blocking load: the cron does not run
+      if (this.sync === 'waiting') {
+        // the master sends a newline every second while it delays the fork; silence ends the wait
+        if (now - this.lastIoUs <= this.config.replTimeoutUs) return;
+        this.ctx.note('redis: Timeout connecting to the MASTER...');
+        this.sync = 'none';
+      }
       if (this.linkUp && now - this.lastIoUs > this.config.replTimeoutUs) {
         this.ctx.note('redis: MASTER timeout, link down');
         this.markLinkDown();
