@@ -25,6 +25,30 @@
  *   client --dcs-req--> any member --(not leader: error + hint)--> client retries elsewhere
  *                       leader --dcs-append--> followers --ack after fsync--> leader --dcs-resp--> client
  *
+ * A member whose disk write fails exits, as etcd does: server/etcdserver/raft.go, `storage.Save`
+ * of the hard state and entries failing is `lg.Fatal("failed to save Raft hard state and
+ * entries")` (so is a failed vote or term write, which goes through the same Save); a full disk
+ * fails the same way (ENOSPC). Its service manager starts it again `restartDelayUs` later (etcd's
+ * contrib/systemd/etcd.service: Restart=always, RestartSec=10s); while the disk is dead it exits
+ * again at once (it cannot open its data directory), so a member on a failed disk is simply out.
+ * A member never keeps running while refusing to acknowledge what it cannot write.
+ *
+ * A member whose disk was replaced (it booted before, and its data directory is now empty) does
+ * not rejoin by itself: with the usual static bootstrap (`--initial-cluster-state new`) etcd
+ * refuses to start because the peers' member list shows it as already started (bootstrap.go
+ * `bootstrapNewClusterNoWAL`: "member %s has already been bootstrapped", cluster_util.go
+ * `isMemberBootstrapped`), and the documented way back is to remove the member and add it again
+ * (etcd docs, Runtime reconfiguration: "Replace a failed machine"), then start it empty with
+ * `--initial-cluster-state existing`. Reconfiguration "can only be processed when a majority of
+ * cluster members are functioning" (same page). The model takes the disk's repair to include that
+ * runbook: the empty member asks the peers to re-add it (`dcs-join`, every `restartDelayUs`,
+ * standing for the operator's `etcdctl member remove` + `member add` retried until they succeed);
+ * the leader commits the change with a majority of the *other* members (the new member's empty
+ * log counts for nothing) and only then does the member vote, ack and campaign, from term the
+ * leader gives it. So a replaced member cannot restore a lost quorum: with another member down
+ * the DCS stays down until that one returns (or an operator restores from a snapshot, not
+ * modelled), as the real cluster does.
+ *
  * Defaults are etcd's: `--heartbeat-interval` 100 ms, `--election-timeout` 1000 ms.
  */
 import type { Micros } from '../sim/time.ts';
@@ -38,6 +62,12 @@ export interface DcsConfig {
   heartbeatIntervalUs: Micros;
   /** Base election timeout T; a follower campaigns after a random timeout in [T, 2T) (etcd `--election-timeout`). */
   electionTimeoutUs: Micros;
+  /**
+   * How long after the process exits (a failed disk write) its service manager starts it again
+   * (systemd `RestartSec`; etcd's unit file: 10 s); also how often a replaced member asks to be
+   * re-added.
+   */
+  restartDelayUs: Micros;
 }
 
 /** A key as stored: its value, revisions, and TTL if it has one. */
@@ -81,6 +111,8 @@ interface Request {
   /** The client's attempt number, echoed back. */
   attempt: number;
   txn: DcsTxn;
+  /** A member to re-add once this (empty) proposal commits (internal: no client reply). */
+  rejoin?: string;
 }
 
 interface Watcher {
@@ -92,6 +124,8 @@ interface Watcher {
 type Role = 'follower' | 'candidate' | 'leader';
 
 const EMPTY: DcsState = { term: 0, rev: 0, keys: {} };
+/** The process name a DCS member exits under (its host runs nothing else). */
+const ETCD_PROCESS = 'etcd';
 
 // --- messages ------------------------------------------------------------------------------
 
@@ -146,13 +180,24 @@ interface DcsAppendAckMsg extends Msg {
   term: number;
   rev: number;
 }
-const MEMBER_MESSAGES = messageKinds<DcsRequestMsg | DcsWatchMsg | DcsVoteRequestMsg | DcsVoteMsg | DcsAppendMsg | DcsAppendAckMsg>(
+/** A member on a replaced (empty) disk asks to be re-added (the operator's member remove + add). */
+interface DcsJoinMsg extends Msg {
+  type: 'dcs-join';
+}
+/** The leader committed the re-add: the member takes part again, from this term. */
+interface DcsJoinedMsg extends Msg {
+  type: 'dcs-joined';
+  term: number;
+}
+const MEMBER_MESSAGES = messageKinds<DcsRequestMsg | DcsWatchMsg | DcsVoteRequestMsg | DcsVoteMsg | DcsAppendMsg | DcsAppendAckMsg | DcsJoinMsg | DcsJoinedMsg>(
   'dcs-req',
   'dcs-watch',
   'dcs-vote-req',
   'dcs-vote',
   'dcs-append',
   'dcs-append-ack',
+  'dcs-join',
+  'dcs-joined',
 );
 
 /** Applies a transaction to a map; returns whether the compare held and the new map. */
@@ -195,6 +240,12 @@ export class DcsMember {
   private readonly expiresAt = new Map<string, Micros>();
   private expiryTimer: TimerHandle | undefined;
   private readonly watchers = new Map<string, Watcher>();
+  /** Booted on a replaced (empty) disk: out of the cluster until the leader commits its re-add. */
+  private joining = false;
+  /** The process is exiting (a write failed): nothing more is done. */
+  private exited = false;
+  /** Writes issued and not yet fsynced: the disk dying under one fails its fsync (EIO). */
+  private pendingWrites = 0;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -210,19 +261,88 @@ export class DcsMember {
     return this.role === 'leader';
   }
 
-  /** Boot (first or after a crash): reload term, vote and state from disk. */
+  /**
+   * Boot (first or after a crash): reload term, vote and state from disk. On a dead disk etcd
+   * cannot open its data directory and exits; on an empty one after an earlier boot (the disk
+   * was replaced) it waits to be re-added (see the file header). Real etcd creates its WAL at
+   * bootstrap; here the first durable write is the term of the first election, about 2 s after
+   * boot (a run's schedule starts after its warm-up, so no fault falls before it), so an empty
+   * disk at a later boot means the data was lost.
+   */
   start(): void {
-    const durable = this.ctx.disk.get('dcs-term') as { term: number; votedFor?: string } | undefined;
+    const disk = this.ctx.disk;
+    if (disk.failed) return this.exit('cannot access the data directory (disk failed)');
+    const durable = disk.get('dcs-term') as { term: number; votedFor?: string } | undefined;
+    const stored = disk.get('dcs-state') as DcsState | undefined;
+    if (durable === undefined && stored === undefined && this.ctx.bootCount > 0) return this.awaitRejoin();
     this.term = durable?.term ?? 0;
     this.votedFor = durable?.votedFor;
-    this.accepted = (this.ctx.disk.get('dcs-state') as DcsState | undefined) ?? EMPTY;
+    this.accepted = stored ?? EMPTY;
     this.durable = this.accepted;
     this.becomeFollower(this.term, undefined);
     this.ctx.setTimer(this.config.heartbeatIntervalUs, 'dcs-heartbeat');
   }
 
+  /** etcd's `lg.Fatal` on a failed write: the process exits; its service manager starts it again later. */
+  private exit(reason: string): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.ctx.exitProcess(ETCD_PROCESS, `etcd: ${reason}`, this.config.restartDelayUs);
+  }
+
+  /** Every durable write: one the disk refuses (dead, or full: ENOSPC) ends the process. */
+  private write(key: string, value: unknown, then?: () => void): void {
+    const disk = this.ctx.disk;
+    if (disk.full) return this.exit('failed to save Raft hard state and entries: no space left on device');
+    this.pendingWrites++;
+    disk.put(key, value, (ok) => {
+      this.pendingWrites--;
+      if (!ok) return this.exit('failed to save Raft hard state and entries: input/output error');
+      then?.();
+    });
+  }
+
+  // --- a replaced member -------------------------------------------------------------------
+
+  private awaitRejoin(): void {
+    this.joining = true;
+    this.ctx.note('dcs: empty data directory on a member that ran before: waiting to be re-added (member remove + add)');
+    this.askToRejoin();
+  }
+
+  private askToRejoin(): void {
+    for (const m of this.peers()) this.ctx.send(m, { type: 'dcs-join' } satisfies DcsJoinMsg);
+    this.ctx.setTimer(this.config.restartDelayUs, 'dcs-join');
+  }
+
+  /** Leader: re-adds a member through an empty proposal that a majority of the others must commit. */
+  private onJoin(from: string): void {
+    if (this.role !== 'leader') return;
+    if (this.queue.some((r) => r.rejoin === from) || this.inFlight?.some((r) => r.rejoin === from)) return;
+    this.queue.push({ client: '', reqId: -1, attempt: 0, txn: {}, rejoin: from });
+    this.next();
+  }
+
+  /** The re-add committed: a voting member again, in the leader's term, having voted for it. */
+  private onJoined(from: string, term: number): void {
+    if (!this.joining) return;
+    this.joining = false;
+    this.ctx.note(`dcs: re-added by ${from} in term ${term}`);
+    this.becomeFollower(term, from);
+    this.votedFor = from;
+    this.persistTerm();
+    this.ctx.setTimer(this.config.heartbeatIntervalUs, 'dcs-heartbeat');
+  }
+
   handle(from: string, msg: Msg): boolean {
     if (!MEMBER_MESSAGES.has(msg)) return false;
+    if (this.exited) return true;
+    if (this.joining) {
+      // not a member yet: it serves no client and takes no part in elections or replication
+      if (msg.type === 'dcs-joined') this.onJoined(from, msg.term);
+      else if (msg.type === 'dcs-req') this.reply({ client: from, reqId: msg.reqId, attempt: msg.attempt, txn: msg.txn }, { error: 'no-leader' });
+      return true;
+    }
     switch (msg.type) {
       case 'dcs-req':
         this.onRequest({ client: from, reqId: msg.reqId, attempt: msg.attempt, txn: msg.txn });
@@ -242,12 +362,26 @@ export class DcsMember {
       case 'dcs-append-ack':
         this.onAppendAck(from, msg);
         return true;
+      case 'dcs-join':
+        this.onJoin(from);
+        return true;
+      case 'dcs-joined':
+        return true;
     }
   }
 
   onTimer(kind: string): boolean {
     switch (kind) {
+      case 'dcs-join':
+        if (this.joining) this.askToRejoin();
+        return true;
       case 'dcs-heartbeat':
+        // a disk that died under a pending write drops it (Disk.fail): its fsync would have
+        // returned EIO, and etcd exits (raft.go, Save); noticed within a heartbeat here
+        if (this.pendingWrites > 0 && this.ctx.disk.failed) {
+          this.exit('failed to save Raft hard state and entries: input/output error');
+          return true;
+        }
         this.ctx.setTimer(this.config.heartbeatIntervalUs, 'dcs-heartbeat');
         if (this.role === 'leader') this.heartbeat();
         return true;
@@ -352,8 +486,8 @@ export class DcsMember {
     }
     this.votedFor = from;
     this.resetElectionDeadline();
-    this.ctx.disk.put('dcs-term', { term: this.term, votedFor: from }, (ok) => {
-      if (ok) this.ctx.send(from, { type: 'dcs-vote', term, preVote: false, granted: true } satisfies DcsVoteMsg);
+    this.write('dcs-term', { term: this.term, votedFor: from }, () => {
+      this.ctx.send(from, { type: 'dcs-vote', term, preVote: false, granted: true } satisfies DcsVoteMsg);
     });
   }
 
@@ -394,7 +528,7 @@ export class DcsMember {
   }
 
   private persistTerm(): void {
-    this.ctx.disk.put('dcs-term', { term: this.term, votedFor: this.votedFor });
+    this.write('dcs-term', { term: this.term, votedFor: this.votedFor });
   }
 
   private heartbeat(): void {
@@ -436,8 +570,7 @@ export class DcsMember {
   }
 
   private persistState(state: DcsState, then: () => void): void {
-    this.ctx.disk.put('dcs-state', state, (ok) => {
-      if (!ok) return;
+    this.write('dcs-state', state, () => {
       if (state.term > this.durable.term || (state.term === this.durable.term && state.rev > this.durable.rev)) this.durable = state;
       then();
     });
@@ -467,6 +600,7 @@ export class DcsMember {
     const keys = this.committed.keys;
     this.trackExpiry(previous, keys);
     requests.forEach((r, i) => this.reply(r, { result: { ok: results[i].ok, rev: this.committed.rev, keys } satisfies DcsResult }));
+    for (const r of requests) if (r.rejoin !== undefined) this.ctx.send(r.rejoin, { type: 'dcs-joined', term: this.term } satisfies DcsJoinedMsg);
     for (const [client, w] of this.watchers) this.checkWatch(client, w);
     this.next();
   }

@@ -147,10 +147,12 @@ export interface NodeContext {
   startProcess(name: string): boolean;
   /**
    * Process `name` of this host ends by itself (a PANIC, a FATAL error: PostgreSQL that cannot
-   * write its WAL): as a kill of that process (`onProcessExit`, its connections reset), with no
-   * automatic restart; the design's supervisor may start it again (`startProcess`).
+   * write its WAL): as a kill of that process (`onProcessExit`, its connections reset). Without
+   * `restartAfter` nothing restarts it: the design's supervisor may start it again
+   * (`startProcess`). With it, the host's service manager does, that long later (systemd
+   * `Restart=always` with `RestartSec`). On a host with one process, `name` is that process.
    */
-  exitProcess(name: string, reason: string): void;
+  exitProcess(name: string, reason: string, restartAfter?: Micros): void;
 }
 
 export interface Actor {

@@ -569,8 +569,10 @@ class BootContext implements NodeContext {
     return this.alive && this.node.startBySupervisor(name);
   }
 
-  exitProcess(name: string, reason: string): void {
-    if (this.alive) this.node.crashComponent(name, reason, 'on-request');
+  exitProcess(name: string, reason: string, restartAfter?: Micros): void {
+    if (!this.alive) return;
+    if (this.node.processes) this.node.crashComponent(name, reason, restartAfter ?? 'on-request');
+    else this.node.crashProcess(reason, restartAfter ?? 'never');
   }
 
   now(): Micros {

@@ -12,11 +12,12 @@ import { SECOND, harness, type Harness } from './harness.ts';
 const MEMBERS = ['dcs1', 'dcs2', 'dcs3'];
 const RETRY_TIMEOUT = 10 * SECOND;
 const TTL = 30 * SECOND;
+const RESTART_DELAY = 10 * SECOND;
 
 class DcsNode implements Actor {
   readonly member: DcsMember;
   constructor(ctx: NodeContext) {
-    this.member = new DcsMember(ctx, { members: MEMBERS, heartbeatIntervalUs: 100_000, electionTimeoutUs: SECOND });
+    this.member = new DcsMember(ctx, { members: MEMBERS, heartbeatIntervalUs: 100_000, electionTimeoutUs: SECOND, restartDelayUs: RESTART_DELAY });
   }
   onStart(): void {
     this.member.start();
@@ -55,7 +56,7 @@ function setup(): Harness {
 }
 
 const user = (h: Harness, id = 'u1') => h.actor<User>(id);
-const leaderOf = (h: Harness) => MEMBERS.find((m) => h.actor<DcsNode>(m).member.isLeader);
+const leaderOf = (h: Harness) => MEMBERS.find((m) => (h.actor<DcsNode>(m) as DcsNode | undefined)?.member.isLeader);
 const acquire = (who: string): DcsTxn => ({ compare: { key: 'leader', value: undefined }, puts: [{ key: 'leader', value: who, ttlUs: TTL }] });
 
 describe('applyTxn', () => {
@@ -135,5 +136,83 @@ describe('the DCS', () => {
     h.runUntil(80 * SECOND);
     // without the leader change the key would expire at ~33 s; the new leader restarted it
     expect(user(h, 'u2').watchFiredAt).toBeGreaterThan(crashedAt + TTL);
+  });
+});
+
+// etcd exits when a write fails (server/etcdserver/raft.go: `lg.Fatal` on a failed Save) and
+// systemd starts it again RestartSec later; a member whose data directory was lost rejoins only
+// once re-added (member remove + add), which a majority of the other members must commit
+describe('a DCS member whose disk fails', () => {
+  const node = (h: Harness, id: string) => h.world.node(id);
+  const notes = (h: Harness, id: string, text: string) =>
+    h.world.history.events.filter((e) => e.type === 'note' && e.node === id && e.text.includes(text)).map((e) => e.time);
+
+  it('a follower exits at its next write, exits again at each restart on the dead disk, and once the disk is replaced is re-added and counts', () => {
+    const h = setup();
+    h.runUntil(3 * SECOND);
+    const leader = leaderOf(h)!;
+    const [f, o] = MEMBERS.filter((m) => m !== leader);
+    node(h, f).disk.fail();
+    h.sim.at(3 * SECOND + 1, () => user(h).send(acquire('u1')));
+    h.runUntil(3 * SECOND + 100_000);
+    expect(node(h, f).state).toBe('crashed');
+    expect(user(h).answers[0].result?.ok).toBe(true); // the leader and o are a majority
+    // started again RestartSec later: it cannot open its data directory and exits at once
+    h.runUntil(3 * SECOND + RESTART_DELAY + 100_000);
+    expect(node(h, f).bootCount).toBe(2);
+    expect(node(h, f).state).toBe('crashed');
+    h.sim.at(15 * SECOND, () => node(h, f).disk.replace());
+    h.runUntil(3 * SECOND + 2 * RESTART_DELAY + 100_000);
+    expect(node(h, f).state).toBe('up');
+    expect(notes(h, f, 're-added by')).toHaveLength(1);
+    // the re-added member is a voter: with o gone, the leader and f commit
+    h.sim.at(25 * SECOND, () => node(h, o).crashProcess('test', 'never'));
+    h.sim.at(27 * SECOND, () => user(h, 'u2').send({ puts: [{ key: 'x', value: 1 }] }));
+    h.runUntil(28 * SECOND);
+    expect(user(h, 'u2').answers[0].result?.ok).toBe(true);
+  });
+
+  // etcd's leader sends its entries before saving them (raft.go, thesis 10.2.1): the followers
+  // have the write, so the new leader commits it and the client's retry finds it done
+  it('a leader exits at its next proposal; the other two elect a leader that commits the write it had sent', () => {
+    const h = setup();
+    h.runUntil(3 * SECOND);
+    const leader = leaderOf(h)!;
+    node(h, leader).disk.fail();
+    h.sim.at(3 * SECOND + 1, () => user(h).send(acquire('u1')));
+    h.runUntil(8 * SECOND);
+    expect(node(h, leader).state).toBe('crashed');
+    expect(leaderOf(h)).not.toBe(leader);
+    expect(leaderOf(h)).toBeDefined();
+    const answer = user(h).answers[0];
+    expect(answer.result?.keys.leader?.value).toBe('u1');
+    // within retry_timeout: Patroni would not have demoted
+    expect(answer.at - 3 * SECOND).toBeLessThan(RETRY_TIMEOUT / 2);
+  });
+
+  it('a replaced member cannot restore a lost quorum: the DCS waits for the down member, then re-adds it', () => {
+    const h = setup();
+    h.runUntil(3 * SECOND);
+    const leader = leaderOf(h)!;
+    const [f, o] = MEMBERS.filter((m) => m !== leader);
+    node(h, o).crashProcess('test', 'never');
+    node(h, f).disk.fail();
+    h.sim.at(3 * SECOND + 1, () => user(h).send(acquire('u1')));
+    h.sim.at(5 * SECOND, () => node(h, f).disk.replace());
+    // f is back by 14 s with an empty disk, waiting to be re-added; the leader alone cannot do it
+    h.sim.at(20 * SECOND, () => user(h, 'u2').send(acquire('u2')));
+    h.runUntil(40 * SECOND);
+    expect(notes(h, f, 'waiting to be re-added')).toHaveLength(1);
+    expect(user(h).answers[0].result).toBeUndefined();
+    expect(user(h, 'u2').answers[0].result).toBeUndefined();
+    expect(notes(h, f, 're-added by')).toEqual([]);
+    // o returns with its data: a quorum again, and f is re-added at its next request
+    h.sim.at(40 * SECOND, () => node(h, o).startProcess('test'));
+    h.sim.at(45 * SECOND, () => user(h).send({ puts: [{ key: 'x', value: 1 }] }));
+    h.runUntil(55 * SECOND);
+    expect(user(h).answers[1].result?.ok).toBe(true);
+    const [readded] = notes(h, f, 're-added by');
+    expect(readded).toBeGreaterThan(40 * SECOND);
+    expect(readded).toBeLessThan(40 * SECOND + RESTART_DELAY + SECOND);
   });
 });

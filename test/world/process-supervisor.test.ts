@@ -3,7 +3,9 @@
  * starting PostgreSQL): it starts one killed with a restart policy left to the supervisor, and
  * cannot start one a fault keeps down (`process-crash` without `restartAfter`) until the fault
  * ends. A process that ends by itself (`ctx.exitProcess`: PostgreSQL's PANIC) is not restarted
- * by the world; the design's supervisor may start it again.
+ * by the world; the design's supervisor may start it again. One that exits with `restartAfter`
+ * (etcd's Fatal under systemd's Restart=always) is started again that long later, also on a
+ * host with a single process.
  */
 import { describe, expect, it } from 'vitest';
 import { MS, SECOND } from '../../src/sim/time.ts';
@@ -71,5 +73,33 @@ describe('a supervisor in the design starts a dead process', () => {
     expect(results).toEqual([false, true, false, true]);
     expect(exits).toEqual(['postgres died: PANIC']);
     expect(starts).toEqual([KILL + 30 * SECOND]);
+  });
+
+  it('a process that exits with restartAfter is started again that long later, on a single-process host too', () => {
+    const { world, starts, ctx } = supervisedHost();
+    let ctxB: NodeContext | undefined;
+    let bootsB = 0;
+    const single = testWorld({
+      nodes: [{ id: 'b' }],
+      routing: { kind: 'direct', targets: ['b'] },
+      workload: { ordersPerSecond: 0 },
+      actor: (c) => ({
+        onStart: () => {
+          ctxB = c;
+          bootsB++;
+        },
+        onMessage: () => {},
+      }),
+    });
+    single.start();
+    world.sim.at(KILL, () => ctx().exitProcess('postgres', 'FATAL', 10 * SECOND));
+    single.sim.at(KILL, () => ctxB!.exitProcess('etcd', 'FATAL', 10 * SECOND));
+    world.sim.runUntil(KILL + 20 * SECOND);
+    single.sim.runUntil(KILL + 10 * SECOND - 1);
+    expect(single.node('b').state).toBe('crashed');
+    single.sim.runUntil(KILL + 10 * SECOND + 1);
+    expect(starts).toEqual([KILL + 10 * SECOND]);
+    expect(single.node('b').state).toBe('up');
+    expect(bootsB).toBe(2);
   });
 });
