@@ -59,10 +59,16 @@ export class EventQueue {
    * textbook sift-down, and the same order.
    */
   pop(): SimEvent | undefined {
+    return this.popDue(Infinity);
+  }
+
+  /** Removes the earliest event if it is due at or before `until` (the run loop's peek and pop in one). */
+  popDue(until: Micros): SimEvent | undefined {
     const heap = this.heap;
     const n = heap.length;
     if (n === 0) return undefined;
     const top = heap[0];
+    if (top.time > until) return undefined;
     const last = heap.pop()!;
     const size = n - 1;
     if (size === 0) return top;

@@ -81,8 +81,7 @@ export class Simulator {
   /** Runs every event due at or before `until`, then leaves the clock at `until`. */
   runUntil(until: Micros): void {
     const queue = this.queue;
-    while (queue.peekTime() <= until) {
-      const event = queue.pop()!;
+    for (let event = queue.popDue(until); event !== undefined; event = queue.popDue(until)) {
       if (event.cancelled) continue;
       this.now = event.time;
       if (++this.eventsRun > this.maxEvents) throw new EventBudgetExceeded(this.maxEvents, this.now, this.budgetNote);

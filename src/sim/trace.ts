@@ -50,10 +50,28 @@ export class Trace {
    */
   add(time: Micros, kind: number, a = 0, b = 0, c = 0): void {
     this.entries++;
-    this.mix(time | 0);
-    if (time > 0x7fffffff) this.mix(Math.floor(time / 0x100000000));
-    this.mix(kind | (a << 8) | (b << 20));
-    this.mix(c);
+    if (time > 0x7fffffff) {
+      this.mix(time | 0);
+      this.mix(Math.floor(time / 0x100000000));
+      this.mix(kind | (a << 8) | (b << 20));
+      this.mix(c);
+      return;
+    }
+    // the common case: `mix` of three words, unrolled on locals (one load and store of each lane)
+    let lo = this.lo;
+    let hi = this.hi;
+    let word = time | 0;
+    lo = Math.imul(lo ^ word, 0x01000193);
+    hi = Math.imul(hi ^ word, 0x5bd1e995);
+    hi = Math.imul(hi ^ (hi >>> 15), 0x27d4eb2d);
+    word = kind | (a << 8) | (b << 20);
+    lo = Math.imul(lo ^ word, 0x01000193);
+    hi = Math.imul(hi ^ word, 0x5bd1e995);
+    hi = Math.imul(hi ^ (hi >>> 15), 0x27d4eb2d);
+    lo = Math.imul(lo ^ c, 0x01000193);
+    hi = Math.imul(hi ^ c, 0x5bd1e995);
+    this.hi = Math.imul(hi ^ (hi >>> 15), 0x27d4eb2d);
+    this.lo = lo;
   }
 
   /** Appends a text line when recording (callers check `recording` before building it). */

@@ -204,11 +204,19 @@ export class Network {
   sendFrom(port: Port, to: string, msg: Msg): void {
     const a = port as Attachment;
     const b = this.byId.get(to);
-    if (!b) throw new Error(`send from ${a.endpoint.id} to unknown endpoint ${to}`);
-    const from = a.endpoint.id;
+    if (b === undefined) throw new Error(`send from ${a.endpoint.id} to unknown endpoint ${to}`);
     this.messagesSent++;
-    const trace = this.sim.trace;
     const type = this.typeOf(msg.type);
+    // the common case, kept small: no impairment in force (so no random draw) and the path up
+    if (this.impairments.length === 0 && this.pathUp(a, b)) this.schedule(a, b, msg, type, false, undefined);
+    else this.sendImpaired(a, b, msg, type);
+  }
+
+  /** A send with an impairment in force or the path down: random loss, retransmission, duplicates, drops. */
+  private sendImpaired(a: Attachment, b: Attachment, msg: Msg, type: MessageType): void {
+    const from = a.endpoint.id;
+    const to = b.endpoint.id;
+    const trace = this.sim.trace;
     const typeId = type.id;
     // random loss: a datagram is gone; a TCP segment is retransmitted (later, still in order)
     let retransmitDelay = 0;
@@ -234,7 +242,7 @@ export class Network {
       return;
     }
     this.schedule(a, b, msg, type, false, retransmits);
-    if (this.impairments.length && this.duplicated(from, to)) this.schedule(a, b, msg, type, true, retransmits);
+    if (this.impairments.length !== 0 && this.duplicated(from, to)) this.schedule(a, b, msg, type, true, retransmits);
   }
 
   private typeOf(name: string): MessageType {
@@ -314,13 +322,13 @@ export class Network {
     if (!queue.length) this.inFlight.delete(link);
   }
 
-  private schedule(a: Attachment, b: Attachment, msg: Msg, type: MessageType, copy = false, retransmits?: number[]): void {
+  private schedule(a: Attachment, b: Attachment, msg: Msg, type: MessageType, copy: boolean, retransmits: number[] | undefined): void {
     const sim = this.sim;
     const now = sim.now;
     let latency = this.localLatency(this.rng);
-    if (retransmits) latency += retransmits[retransmits.length - 1];
-    if (a.dc !== b.dc) latency += this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
-    if (this.impairments.length) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
+    if (retransmits !== undefined) latency += retransmits[retransmits.length - 1];
+    if (a.dc !== b.dc) latency += this.interDc(a, b);
+    if (this.impairments.length !== 0) latency += this.extraLatency(a.endpoint.id, b.endpoint.id);
     const link = a.index * this.attachments.length + b.index;
     // TCP delivers in order, so a segment waits behind one being retransmitted; a datagram
     // (a VRRP advert, a corosync packet) is its own flow: nothing holds it back, and it holds
@@ -328,11 +336,7 @@ export class Network {
     const datagram = type.datagram;
     if (!datagram) {
       this.tcpLink[link] = 1;
-      if (this.severalProcesses && (a.endpoint.severalProcesses || b.endpoint.severalProcesses)) {
-        const types = this.tcpTypes.get(link);
-        if (types) types.add(msg.type);
-        else this.tcpTypes.set(link, new Set([msg.type]));
-      }
+      if (this.severalProcesses) this.noteTcpType(a, b, link, msg.type);
     }
     const natural = now + Math.max(1, Math.round(latency));
     const floor = datagram ? 0 : this.lastDeliveryAt[link];
@@ -342,7 +346,7 @@ export class Network {
     packet.arg = packet;
     sim.schedule(packet);
     // a TCP packet joins its link's in-flight queue when it has one (or is itself retransmitted)
-    if ((retransmits || this.inFlight.size) && !datagram) {
+    if ((retransmits !== undefined || this.inFlight.size !== 0) && !datagram) {
       const queue = this.inFlight.get(link);
       if (queue || retransmits) {
         packet.flight = { link, natural, floor, retransmits: retransmits && retransmits.slice() };
@@ -352,25 +356,43 @@ export class Network {
     }
   }
 
+  /** Extra one-way latency between the datacenters of `a` and `b`. */
+  private interDc(a: Attachment, b: Attachment): Micros {
+    return this.interDcLatency[`${a.dc}>${b.dc}`] ?? this.interDcLatency[`${b.dc}>${a.dc}`] ?? 0;
+  }
+
+  /** Notes that a TCP message of `type` went over `link`, when one of its ends runs several processes. */
+  private noteTcpType(a: Attachment, b: Attachment, link: number, type: string): void {
+    if (!a.endpoint.severalProcesses && !b.endpoint.severalProcesses) return;
+    const types = this.tcpTypes.get(link);
+    if (types) types.add(type);
+    else this.tcpTypes.set(link, new Set([type]));
+  }
+
   private readonly deliver = (p: Packet): void => {
-    if (this.inFlight.size) this.leaveFlight(p);
+    if (this.inFlight.size !== 0) this.leaveFlight(p);
     // a link that went down while the message was in flight loses it
     if (!this.pathUp(p.a, p.b)) {
-      this.messagesDropped++;
-      this.messageLog?.record(p.sentAt, this.sim.now, p.a.endpoint.id, p.b.endpoint.id, p.msg.type, MessageFate.LostInFlight);
+      this.lostInFlight(p);
       return;
     }
-    const trace = this.sim.trace;
-    trace.add(this.sim.now, TRACE_DELIVER, p.a.index, p.b.index, p.typeId);
-    if (trace.recording) trace.line(this.sim.now, `recv ${p.a.endpoint.id}->${p.b.endpoint.id} ${p.msg.type}`);
-    this.messageLog?.record(p.sentAt, this.sim.now, p.a.endpoint.id, p.b.endpoint.id, p.msg.type, MessageFate.Delivered);
+    const sim = this.sim;
+    const trace = sim.trace;
+    trace.add(sim.now, TRACE_DELIVER, p.a.index, p.b.index, p.typeId);
+    if (trace.lines !== undefined) trace.line(sim.now, `recv ${p.a.endpoint.id}->${p.b.endpoint.id} ${p.msg.type}`);
+    if (this.messageLog !== undefined) this.messageLog.record(p.sentAt, sim.now, p.a.endpoint.id, p.b.endpoint.id, p.msg.type, MessageFate.Delivered);
     p.b.endpoint.receive(p.a.endpoint.id, p.msg, p.copy);
   };
 
+  private lostInFlight(p: Packet): void {
+    this.messagesDropped++;
+    this.messageLog?.record(p.sentAt, this.sim.now, p.a.endpoint.id, p.b.endpoint.id, p.msg.type, MessageFate.LostInFlight);
+  }
+
   private pathUp(a: Attachment, b: Attachment): boolean {
-    if (this.nicDownCount[a.index] || this.nicDownCount[b.index]) return false;
-    if (this.cutCount[a.index * this.attachments.length + b.index]) return false;
-    if (this.switchDownCount.size && (this.switchDownCount.get(a.switchId) || this.switchDownCount.get(b.switchId))) return false;
+    if (this.nicDownCount[a.index] !== 0 || this.nicDownCount[b.index] !== 0) return false;
+    if (this.cutCount[a.index * this.attachments.length + b.index] !== 0) return false;
+    if (this.switchDownCount.size !== 0 && (this.switchDownCount.get(a.switchId) || this.switchDownCount.get(b.switchId))) return false;
     return true;
   }
 

@@ -43,6 +43,32 @@ describe('EventQueue', () => {
   });
 });
 
+describe('EventQueue.popDue', () => {
+  it('pops the earliest event only when it is due by the bound, else leaves the queue as it was', () => {
+    // ops: a push at a time, or a popDue with a bound; compared with a sorted list
+    const op = fc.oneof(fc.record({ push: fc.integer({ min: 0, max: 40 }) }), fc.record({ until: fc.integer({ min: -1, max: 41 }) }));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const q = new EventQueue();
+        const pending: [number, number][] = [];
+        ops.forEach((o, i) => {
+          if ('push' in o) {
+            q.push(o.push, () => {}, i);
+            pending.push([o.push, i]);
+          } else {
+            pending.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+            const e = q.popDue(o.until);
+            const want = pending.length && pending[0][0] <= o.until ? pending.shift() : undefined;
+            expect(e && [e.time, e.arg]).toEqual(want);
+          }
+          expect(q.size).toBe(pending.length);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('Simulator', () => {
   it('runs same-instant events in the order they were scheduled', () => {
     const sim = new Simulator({ seed: 1 });
