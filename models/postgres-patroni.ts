@@ -5,7 +5,7 @@
  *   clients -> HAProxy (GET /primary on each node's Patroni REST API) -> the primary
  *   pg1, pg2, pg3: PostgreSQL + Patroni          dcs1, dcs2, dcs3: etcd (majority quorum)
  *
- * Modelled (src/parts/patroni-ha-loop.ts, postgres-replication.ts, dcs.ts, dcs-client.ts):
+ * Modelled (src/parts/patroni-node.ts, postgres-replication.ts, dcs-member.ts, dcs-client.ts):
  * - the DCS leader key with TTL `ttl`, renewed by compare-and-set every `loopWait`; replicas
  *   watch it and race as soon as it expires; the DCS is itself a replicated service (3 members,
  *   majority quorum, leader election, TTLs on the DCS leader's clock) that can be partitioned

@@ -13,7 +13,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
 import { messageKinds } from '../world/messages.ts';
-import type { DcsRequestMsg, DcsResponseMsg, DcsResult, DcsTxn, DcsWatchEventMsg, DcsWatchMsg } from './dcs-member.ts';
+import type { DcsRequestMsg, DcsResponseMsg, DcsResult, DcsTxn, DcsWatchEventMsg, DcsWatchMsg } from './dcs-store.ts';
 
 /** Pause before retrying after a "no leader" answer (Patroni's Retry starts at 0.1 s). */
 const NO_LEADER_BACKOFF_US: Micros = 100_000;

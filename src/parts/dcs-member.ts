@@ -53,7 +53,23 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
-import { messageKinds } from '../world/messages.ts';
+import {
+  MEMBER_MESSAGES,
+  applyTxn,
+  type DcsAppendAckMsg,
+  type DcsAppendMsg,
+  type DcsJoinedMsg,
+  type DcsJoinMsg,
+  type DcsKeys,
+  type DcsResponseMsg,
+  type DcsResult,
+  type DcsState,
+  type DcsTxn,
+  type DcsVoteMsg,
+  type DcsVoteRequestMsg,
+  type DcsWatchEventMsg,
+  type DcsWatchMsg,
+} from './dcs-store.ts';
 
 export interface DcsConfig {
   /** The DCS members (node ids), this one included. */
@@ -68,41 +84,6 @@ export interface DcsConfig {
    * re-added.
    */
   restartDelayUs: Micros;
-}
-
-/** A key as stored: its value, revisions, and TTL if it has one. */
-export interface DcsKey {
-  value: unknown;
-  /** Revision of the write that created the key (etcd `create_revision`). */
-  createRev: number;
-  /** Revision of its last write (etcd `mod_revision`). */
-  modRev: number;
-  ttlUs?: Micros;
-}
-
-/** The whole map. Never mutated: every write makes a new object, so messages may share it. */
-export type DcsKeys = Readonly<Record<string, DcsKey>>;
-
-/** An etcd v3 style transaction: if `compare` holds, apply `puts` and `deletes`. */
-export interface DcsTxn {
-  /** The key's value must be `value`; `value: undefined` means the key must be absent. */
-  compare?: { key: string; value: unknown };
-  puts?: { key: string; value: unknown; ttlUs?: Micros }[];
-  deletes?: string[];
-}
-
-/** A committed transaction's answer: whether the compare held, and the map after it. */
-export interface DcsResult {
-  ok: boolean;
-  rev: number;
-  keys: DcsKeys;
-}
-
-/** The replicated state: the map at a revision, tagged with the term of the leader that proposed it. */
-interface DcsState {
-  term: number;
-  rev: number;
-  keys: DcsKeys;
 }
 
 interface Request {
@@ -126,91 +107,6 @@ type Role = 'follower' | 'candidate' | 'leader';
 const EMPTY: DcsState = { term: 0, rev: 0, keys: {} };
 /** The process name a DCS member exits under (its host runs nothing else). */
 const ETCD_PROCESS = 'etcd';
-
-// --- messages ------------------------------------------------------------------------------
-
-/** A client's transaction (`attempt` tells a retry's reply from a stale one). */
-export interface DcsRequestMsg extends Msg {
-  type: 'dcs-req';
-  reqId: number;
-  attempt: number;
-  txn: DcsTxn;
-}
-/** The answer: a committed `result`, or an error with the leader if one is known. */
-export interface DcsResponseMsg extends Msg {
-  type: 'dcs-resp';
-  reqId: number;
-  attempt: number;
-  error?: string;
-  leader?: string;
-  result?: DcsResult;
-}
-/** Watch the keys until one's value differs from the one given; `watcher` is set when a follower forwards it. */
-export interface DcsWatchMsg extends Msg {
-  type: 'dcs-watch';
-  watchId: number;
-  watched: Record<string, unknown>;
-  watcher?: string;
-}
-export interface DcsWatchEventMsg extends Msg {
-  type: 'dcs-watch-event';
-  watchId: number;
-}
-interface DcsVoteRequestMsg extends Msg {
-  type: 'dcs-vote-req';
-  term: number;
-  preVote: boolean;
-  lastTerm: number;
-  lastRev: number;
-}
-interface DcsVoteMsg extends Msg {
-  type: 'dcs-vote';
-  term: number;
-  preVote: boolean;
-  granted: boolean;
-}
-/** The leader's whole accepted state (heartbeat and replication in one). */
-interface DcsAppendMsg extends Msg {
-  type: 'dcs-append';
-  term: number;
-  state: DcsState;
-}
-interface DcsAppendAckMsg extends Msg {
-  type: 'dcs-append-ack';
-  term: number;
-  rev: number;
-}
-/** A member on a replaced (empty) disk asks to be re-added (the operator's member remove + add). */
-interface DcsJoinMsg extends Msg {
-  type: 'dcs-join';
-}
-/** The leader committed the re-add: the member takes part again, from this term. */
-interface DcsJoinedMsg extends Msg {
-  type: 'dcs-joined';
-  term: number;
-}
-const MEMBER_MESSAGES = messageKinds<DcsRequestMsg | DcsWatchMsg | DcsVoteRequestMsg | DcsVoteMsg | DcsAppendMsg | DcsAppendAckMsg | DcsJoinMsg | DcsJoinedMsg>(
-  'dcs-req',
-  'dcs-watch',
-  'dcs-vote-req',
-  'dcs-vote',
-  'dcs-append',
-  'dcs-append-ack',
-  'dcs-join',
-  'dcs-joined',
-);
-
-/** Applies a transaction to a map; returns whether the compare held and the new map. */
-export function applyTxn(keys: DcsKeys, txn: DcsTxn, rev: number): { ok: boolean; keys: DcsKeys } {
-  if (txn.compare && keys[txn.compare.key]?.value !== txn.compare.value) return { ok: false, keys };
-  if (!txn.puts?.length && !txn.deletes?.length) return { ok: true, keys };
-  const next: Record<string, DcsKey> = { ...keys };
-  for (const key of txn.deletes ?? []) delete next[key];
-  for (const put of txn.puts ?? []) {
-    next[put.key] = { value: put.value, createRev: keys[put.key]?.createRev ?? rev, modRev: rev, ttlUs: put.ttlUs };
-  }
-  return { ok: true, keys: next };
-}
 
 /** One DCS member (an etcd server). Route its messages and timers here. */
 export class DcsMember {

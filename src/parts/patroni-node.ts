@@ -36,7 +36,7 @@ import type { Micros } from '../sim/time.ts';
 import type { Actor, CancelRequest, Msg, NodeContext, ReadRequest, TimerHandle } from '../world/actor.ts';
 import { messageKinds } from '../world/messages.ts';
 import { DcsClient } from './dcs-client.ts';
-import type { DcsKeys, DcsResult, DcsTxn } from './dcs-member.ts';
+import type { DcsKeys, DcsResult, DcsTxn } from './dcs-store.ts';
 import { OrderServer } from './order-server.ts';
 import { ASYNC, PostgresReplication, type PgReplicationConfig } from './postgres-replication.ts';
 import { raceVerdict, type MemberStatus } from './patroni-sync.ts';

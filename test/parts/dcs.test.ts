@@ -1,12 +1,14 @@
 /**
- * The etcd-like DCS (src/parts/dcs.ts) and its client: compare-and-set, TTL expiry on the
- * leader's clock, watches, majority quorum, and the etcd behaviours Patroni depends on
- * (retry_timeout across members; leases restarted at full TTL on a DCS leader change).
+ * The etcd-like DCS (src/parts/dcs-member.ts, dcs-store.ts) and its client: compare-and-set,
+ * TTL expiry on the leader's clock, watches, majority quorum, and the etcd behaviours Patroni
+ * depends on (retry_timeout across members; leases restarted at full TTL on a DCS leader
+ * change; a member exits on a failed disk write and, its disk replaced, rejoins once re-added).
  */
 import { describe, expect, it } from 'vitest';
 import type { Actor, Msg, NodeContext } from '../../src/world/actor.ts';
 import { DcsClient } from '../../src/parts/dcs-client.ts';
-import { DcsMember, applyTxn, type DcsResult, type DcsTxn } from '../../src/parts/dcs-member.ts';
+import { DcsMember } from '../../src/parts/dcs-member.ts';
+import { applyTxn, type DcsResult, type DcsTxn } from '../../src/parts/dcs-store.ts';
 import { SECOND, harness, type Harness } from './harness.ts';
 
 const MEMBERS = ['dcs1', 'dcs2', 'dcs3'];
