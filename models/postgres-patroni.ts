@@ -125,7 +125,8 @@ import { InputError } from '../src/sim/input-error.ts';
 
 const DCS_NODES = ['dcs1', 'dcs2', 'dcs3'];
 const PG_PROCESSES = [
-  { name: POSTGRES, threads: ['main'] },
+  // Patroni starts PostgreSQL (pg_ctl), not systemd: after a crash, in its next HA loop
+  { name: POSTGRES, threads: ['main'], startedByDesign: true },
   { name: PATRONI_PROCESS, threads: ['patroni'] },
 ];
 const pgIds = (count: number) => Array.from({ length: count }, (_, i) => `pg${i + 1}`);

@@ -4,7 +4,7 @@
  * element is a fault (or two) parsed once with the kinds' own defaults:
  *
  *   server  crash          host off, boots when repaired
- *   process process-crash  kill -9, started again when repaired
+ *   process process-crash  kill -9 of the service, started again when repaired (see below)
  *   nic     nic-down       disk     disk-fail      gcPause  pause
  *   deadlock deadlock      only the heartbeat thread runs; the watchdog kills it at repair
  *   switch  switch-down on switch:S          power  power-down on power:P
@@ -13,6 +13,18 @@
  *                                             switches and the power controllers STONITH fences
  *                                             through, so a fence into a lost DC fails, as it does
  *                                             under the `dc-down` fault kind of a schedule)
+ *
+ * A `process` failure is the service's process alone. On a host whose design declares several
+ * processes (`NodeSpec.processes`: keepalived beside the trading service, Patroni beside
+ * PostgreSQL, Pacemaker and Corosync beside the resource) it kills the first one, the service
+ * (it owns the threads no process names), while the host and its other processes live, so the
+ * design's own supervision reacts as the real one does: keepalived's check script, Patroni
+ * starting PostgreSQL, Pacemaker's monitor operation. Killing every process of the host would
+ * turn a service crash into a lost node (Pacemaker fences it, keepalived's adverts stop). The
+ * file's `restart` is systemd's (or the operator's) restart: the process stays down until
+ * then, as a single-process host does. A process only the design starts
+ * (`ProcessSpec.startedByDesign`: PostgreSQL under Patroni, a Pacemaker resource) is left to
+ * the design instead, which starts it when and where it would (the repair does not).
  *
  * A change that goes down begins the element's faults (in that order); the element's next
  * change, back up, heals them in the same order. Fault ids are the change's index in the
@@ -96,6 +108,14 @@ export class IncidentFaults {
       const type = this.plant.nodeComponents[element % this.perNode].type;
       const kind = NODE_COMPONENT_KINDS[type];
       if (!kind) throw new Error(`no fault kind for component type ${type}`);
+      if (type === 'process') {
+        // the service: the first declared process (absent: the host's one process)
+        const processes = this.world.node(node).processes;
+        if (processes !== undefined) {
+          const service = processes.specs[0];
+          return [parsed(kind, node, service.startedByDesign ? { component: service.name, restartAfter: 'supervisor' } : { component: service.name })];
+        }
+      }
       return [parsed(kind, node)];
     }
     const shared = this.plant.shared[element - nodeCount * this.perNode];
@@ -103,6 +123,6 @@ export class IncidentFaults {
   }
 }
 
-function parsed(kind: string, target: string): ElementFault {
-  return { kind: faultKind(kind)!, spec: parseFault({ at: '0s', kind, target }, 0, UNBOUNDED, SOURCE) };
+function parsed(kind: string, target: string, fields: Record<string, string> = {}): ElementFault {
+  return { kind: faultKind(kind)!, spec: parseFault({ at: '0s', kind, target, ...fields }, 0, UNBOUNDED, SOURCE) };
 }

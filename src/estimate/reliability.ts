@@ -64,7 +64,7 @@ export interface ReliabilityData {
 /** Node component types, what each does to the node, and whether its repair needs a crew. */
 export const NODE_COMPONENTS = {
   server: { crew: true, doc: 'the host: down means powered off; repair powers it on and it boots' },
-  process: { crew: false, doc: 'the service process: down means crashed (kill -9); repair restarts it' },
+  process: { crew: false, doc: 'the service process alone (the host and its other processes live): down means crashed (kill -9); repair restarts it, unless only the design starts it (Patroni, Pacemaker)' },
   nic: { crew: true, doc: "the node's network interface: down cuts every link of the node" },
   disk: { crew: true, doc: 'the data disk: down means failed (data lost, I/O fails); repair installs an empty disk' },
 } as const;

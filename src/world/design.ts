@@ -91,6 +91,12 @@ export interface ProcessSpec {
   threads: readonly string[];
   /** A supervisor restarts it alone after this long (default: the node's `supervisedRestart`). */
   supervisedRestart?: Micros;
+  /**
+   * Only the design itself starts it again (Pacemaker its resources, Patroni its PostgreSQL):
+   * no systemd restart, and a fault that leaves the restart to the `supervisor` does not start
+   * it when it ends either (the design decides whether, and where, it runs again).
+   */
+  startedByDesign?: boolean;
 }
 
 /**

@@ -220,8 +220,10 @@ export class SimNode implements Endpoint {
       this.world.network.resetConnectionsOf(this.id, (type) => this.processOfKind(type) === index, name);
     }
     const spec = procs.specs[index];
-    // 'on-request': it ended by itself; only the design's supervisor starts it (startBySupervisor)
-    const after = restart === 'supervisor' ? (spec.supervisedRestart ?? this.supervisedRestart) : restart === 'never' || restart === 'on-request' ? undefined : restart;
+    // 'on-request': it ended by itself; only the design's supervisor starts it (startBySupervisor);
+    // so does 'supervisor' for a process only the design starts (Pacemaker's resources)
+    const bySystemd = restart === 'supervisor' && !spec.startedByDesign;
+    const after = bySystemd ? (spec.supervisedRestart ?? this.supervisedRestart) : restart === 'supervisor' || restart === 'never' || restart === 'on-request' ? undefined : restart;
     if (after === undefined) return;
     const sim = this.world.sim;
     sim.cancel(procs.restarts[index]);

@@ -98,3 +98,51 @@ describe("an incident's component changes go through the fault kinds", () => {
     expect(fences).toEqual([false, true]);
   });
 });
+
+describe("an incident's process failure is the service's process alone", () => {
+  it('keepalived: the trading service dies, keepalived and the host live, and it stays down until the repair', async () => {
+    const { run, plant, faults } = await setup('keepalived-vrrp');
+    const node = plant.nodes[0];
+    const element = elementOf(plant, { node, type: 'process' });
+    run.sim.at(5 * SECOND, () => faults.apply(0, element, true, 15 * SECOND));
+    run.sim.at(15 * SECOND, () => faults.apply(1, element, false, 15 * SECOND));
+    run.step(6 * SECOND);
+    const host = run.world.node(node);
+    const procs = host.processes!;
+    expect(host.state).toBe('up');
+    expect(procs.isRunning(procs.indexOf('trading-service'))).toBe(false);
+    expect(procs.isRunning(procs.indexOf('keepalived'))).toBe(true);
+    run.step(14 * SECOND); // systemd's RestartSec (5 s) does not start it early: the file's restart does
+    expect(procs.isRunning(procs.indexOf('trading-service'))).toBe(false);
+    run.step(16 * SECOND);
+    expect(procs.isRunning(procs.indexOf('trading-service'))).toBe(true);
+    const history = { events: run.world.history.events };
+    expect(eventsOf(history, 'fault-begin').map((e) => [e.kind, e.targets])).toEqual([['process-crash', [node]]]);
+  });
+
+  it('postgres-patroni: PostgreSQL dies, Patroni lives and starts it itself in its next loop, before the repair', async () => {
+    const { run, plant, faults } = await setup('postgres-patroni');
+    const node = plant.nodes[0];
+    const element = elementOf(plant, { node, type: 'process' });
+    run.sim.at(20 * SECOND, () => faults.apply(0, element, true, 80 * SECOND));
+    run.sim.at(80 * SECOND, () => faults.apply(1, element, false, 80 * SECOND));
+    run.step(20 * SECOND + 1);
+    const procs = run.world.node(node).processes!;
+    expect(procs.isRunning(procs.indexOf('postgres'))).toBe(false);
+    expect(procs.isRunning(procs.indexOf('patroni'))).toBe(true);
+    run.step(35 * SECOND); // loop_wait 10 s (+ a loop): Patroni has started it, long before the repair
+    expect(procs.isRunning(procs.indexOf('postgres'))).toBe(true);
+  });
+
+  it('a host of one process: every process dies, as before', async () => {
+    const { run, plant, faults } = await setup();
+    const node = plant.nodes[0];
+    const element = elementOf(plant, { node, type: 'process' });
+    run.sim.at(5 * SECOND, () => faults.apply(0, element, true, 15 * SECOND));
+    run.sim.at(15 * SECOND, () => faults.apply(1, element, false, 15 * SECOND));
+    run.step(6 * SECOND);
+    expect(run.world.node(node).state).toBe('crashed');
+    run.step(16 * SECOND);
+    expect(run.world.node(node).state).toBe('up');
+  });
+});

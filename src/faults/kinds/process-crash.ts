@@ -11,7 +11,9 @@
  * beside the trading service, PostgreSQL beside Patroni) while the host and the others live;
  * absent, every process of the host dies. A target without that process is left alone.
  *
- * When the fault ends a process that is still down is started again (the operator steps in).
+ * When the fault ends a process that is still down is started again (the operator steps in),
+ * except one the design alone starts (`ProcessSpec.startedByDesign`: Pacemaker's resources)
+ * killed with `restartAfter: supervisor`: whether and where it runs again is the design's call.
  */
 import { name, optional, restartDelay, writeDuration } from '../fields.ts';
 import { checkComponent, defineKind, eachNode } from '../kind.ts';
@@ -43,7 +45,11 @@ export default defineKind({
       targets: hosts,
       detail: `kill -9 of ${component}, ${restart}`,
       begin: () => eachNode(world, hosts, (node) => node.crashComponent(component, `${component} killed`, restartAfter ?? 'never')),
-      end: () => eachNode(world, hosts, (node) => node.startComponent(component, `${component} restarted after process crash`)),
+      end: () =>
+        eachNode(world, hosts, (node) => {
+          const leftToDesign = restartAfter === 'supervisor' && node.processes!.specs[node.processes!.indexOf(component)].startedByDesign;
+          if (!leftToDesign) node.startComponent(component, `${component} restarted after process crash`);
+        }),
     };
   },
 });
