@@ -83,9 +83,29 @@
  *   (`transitionDelay`) and the stop operations on the stopping node (`resourceStopTime`),
  *   during which it still serves (calibration/fixtures/pacemaker--graceful-stop.jsonl).
  *
- * Left out: resource monitor operations and local restarts (a process crash here is a crash
- * of the node's whole stack, which Pacemaker treats as a lost node), so a deadlocked service
- * under a healthy cluster stack is a gray failure here too; the multiple-active
+ * - the resource's monitor operation (Pacemaker Explained, "Resource Operations"; each node
+ *   runs two processes, the trading service and the cluster stack): every `monitorInterval`
+ *   after the start and after each result, the node running the resources checks the service:
+ *   its process gone fails at once (OCF_NOT_RUNNING), a hung service fails when the check has
+ *   not answered within `monitorTimeout`. A failure (on-fail default restart) raises the
+ *   node's fail-count and, after the DC's scheduler round (`transitionDelay`), stops the
+ *   service here (SIGTERM then SIGKILL: a hung one is killed; `resourceStopTime` when it runs)
+ *   and starts it again here (`resourceStartTime`); the VIP and DRBD stay, so nothing is
+ *   fenced and the peer does not move. Once the fail-count reaches `migrationThreshold`
+ *   (INFINITY by default: always restarted in place) the resource is stopped here and the DC
+ *   starts it on the peer, without fencing (the stop succeeded). A start that fails sets the
+ *   fail-count to INFINITY (start-failure-is-fatal). A stop that takes longer than
+ *   `resourceStopTimeout` failed: on-fail for stop is fence, so another node fences this one
+ *   (a failed node is not the DC: its fencing runs elsewhere) and the resource starts there
+ *   only after the confirmed fence; without fencing the resource stays blocked. A kill of
+ *   the service alone (`process-crash` `component: trading-service`, the estimate's `process`
+ *   failure) is this path: the service only Pacemaker starts; a kill without `component` is
+ *   the whole stack's, a lost node (test/models/hot-standby-stonith-monitor.test.ts).
+ *
+ * Left out: failure-timeout (0 by default: a fail-count never expires until the node
+ * restarts, which clears its transient attributes); the cluster stack killed alone and
+ * restarted without a fence (a real node is fenced once its corosync is gone; here it stays
+ * silent until fenced); the multiple-active
  * recovery after a split with stonith disabled; fence topologies with several levels;
  * resource stickiness and failback policies beyond the tie-break above.
  *
@@ -134,7 +154,7 @@
 import { defineDesign, type Resolved } from '../src/world/design.ts';
 import { majorityOf, oneOf } from '../src/world/estimate-declaration.ts';
 import { messageKinds } from '../src/world/messages.ts';
-import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
+import type { Actor, Msg, NodeContext, TimerHandle } from '../src/world/actor.ts';
 import { MS, type Micros } from '../src/sim/time.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { SyncReplicator } from '../src/parts/sync-replicator.ts';
@@ -169,6 +189,10 @@ const params = {
   resourceStopTime: { kind: 'duration', default: '150ms', doc: "the stop operations of a node shutting down (IPaddr2's stop), after the DC's scheduler round", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median SIGTERM to "Result of stop operation for vip" without a CIB re-ask, less transitionDelay (calibration/fixtures/pacemaker--graceful-stop.jsonl)' },
   resourceStartTime: { kind: 'duration', default: '280ms', doc: "the resources' start operations on the node the DC chose (IPaddr2's start) before they answer", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median a\'s "Result of stop operation" to b\'s "Result of start operation for vip" (calibration/fixtures/pacemaker--graceful-stop.jsonl)' },
   fenceDeviceStartTime: { kind: 'duration', default: '160ms', doc: "after a fence, the fenced node's fence device is started on the survivor before the resources", source: 'measured: Pacemaker 2.1.5, median fenced to "Result of start operation for vip" (440 ms, calibration/fixtures/pacemaker--host-death.jsonl) less resourceStartTime' },
+  monitorInterval: { kind: 'duration', default: '10s', doc: "the resource's recurring monitor operation on the node running it (0s: none, a failed or hung service goes unnoticed)", source: 'Pacemaker Explained, "Resource Operations": monitor interval (no default: set per resource; ocf:heartbeat agents\' metadata advise interval 10s, e.g. IPaddr2; pcs falls back to 60s)' },
+  monitorTimeout: { kind: 'duration', positive: true, default: '20s', doc: 'a monitor that has not answered within this long failed (a hung service)', source: 'Pacemaker include/crm/common/actions.h PCMK_DEFAULT_ACTION_TIMEOUT_MS 20000 (the default operation timeout)' },
+  migrationThreshold: { kind: 'integer', default: 1000000, min: 1, doc: "failures of the resource on a node before it is moved off it (1000000: INFINITY, it is always restarted in place)", source: 'Pacemaker Explained, resource meta-attributes: migration-threshold default INFINITY (1000000, CRM_SCORE_INFINITY); failure-timeout default 0 (fail counts never expire)' },
+  resourceStopTimeout: { kind: 'duration', positive: true, default: '20s', doc: "a stop operation that takes longer failed: the node is fenced (on-fail for stop is fence with stonith-enabled; block without)", source: 'Pacemaker Explained, "Resource Operations": on-fail default fence for stop if stonith-enabled, else block; timeout default 20 s (PCMK_DEFAULT_ACTION_TIMEOUT_MS)' },
   fenceRetryInterval: { kind: 'duration', default: '5s', doc: 'pause before retrying a failed fencing action', source: "hasim's approximation of Pacemaker's re-scheduling" },
   fenceNetwork: { kind: 'enum', default: 'separate', values: ['separate', 'shared'], doc: 'IPMI on its own management network, or through the cluster switches', source: 'recommended layout: dedicated management network' },
   garpCount: { kind: 'integer', default: 5, min: 1, doc: 'gratuitous ARPs sent when the VIP starts', source: 'ocf:heartbeat:IPaddr2 arp_count default 5' },
@@ -207,6 +231,27 @@ const DC_DEADTIME: Micros = 20_000 * MS;
 /** The controller's sleep before asking for the CIB again (controld_schedulerd.c: sleep(1)). */
 const CIB_REASK_SLEEP: Micros = 1_000 * MS;
 
+/**
+ * Each node's processes: the resource (the trading service), which only Pacemaker starts, and
+ * the cluster stack (corosync, Pacemaker's daemons, the fencer; DRBD's kernel side runs with
+ * them on the heartbeat thread). The estimate's `process` failure and `process-crash` with
+ * `component: trading-service` kill the service alone; without `component` both die.
+ */
+const SERVICE = 'trading-service';
+const CLUSTER_STACK = 'cluster-stack';
+const PROCESSES = [
+  { name: SERVICE, threads: ['main'], startedByDesign: true },
+  { name: CLUSTER_STACK, threads: [HEARTBEAT_THREAD] },
+];
+/** The monitor operation's probe of the service runs on the service's own thread: a hung service never answers it. */
+const MONITOR_PROBE = 'pcmk-monitor-probe';
+/** The resource agent's status check reaching the service on localhost. */
+const LOCALHOST_LATENCY: Micros = 100;
+/** The cluster stack's resource-operation timers (pacemaker-execd and the controller). */
+const OPERATION_KINDS: ReadonlySet<string> = new Set(['pcmk-monitor', 'pcmk-monitor-timeout', 'pcmk-recover-stop', 'pcmk-stop-result', 'pcmk-recover-start']);
+/** Pacemaker's INFINITY (CRM_SCORE_INFINITY): a failed start sets the fail-count to it. */
+const INFINITY_SCORE = 1_000_000;
+
 /** What each node's beats carry: Pacemaker's view of it, and DRBD's data generation. */
 interface PeerView {
   primary: boolean;
@@ -223,6 +268,10 @@ interface PeerView {
   length: number;
   /** Shutting down (the `shutdown` attribute): its resources are moving off it, it will leave. */
   shutdown: boolean;
+  /** The resource's fail-count here reached migration-threshold: it may not run here. */
+  banned: boolean;
+  /** A stop of the resource failed here: the node must be fenced before the resource moves. */
+  stopFailed: boolean;
 }
 
 /** The designated controller tells its partition that a node is fenced (stonith-ng's broadcast). */
@@ -256,7 +305,9 @@ class PacemakerNode implements Actor {
   private readonly stonith: Stonith;
   private readonly qdevice: QdeviceClient | undefined;
   private wasQuorate: boolean | undefined;
-  private readonly server: OrderServer;
+  /** The trading service's context: inert once that process dies (the order server uses it). */
+  private svc: NodeContext;
+  private server!: OrderServer;
   private readonly replica: StandbyReplica;
   /** The primary's synchronous stream to each other node (DRBD 9 protocol C: every peer). */
   private replicators = new Map<string, SyncReplicator>();
@@ -288,6 +339,15 @@ class PacemakerNode implements Actor {
   private bootAt: Micros = 0;
   /** This node has seen the whole cluster since it started, or waited dc-deadtime for it. */
   private formed = false;
+  /** The resource's fail-count on this node (a transient attribute: a reboot clears it). */
+  private failCount = 0;
+  /** A failed resource is being recovered here (stop, then start): the DC does not move it meanwhile. */
+  private recovering = false;
+  /** A stop of the resource failed here (on-fail=fence): only fencing ends it. */
+  private stopFailed = false;
+  /** The recurring monitor's next run, and the number of the operation in flight. */
+  private monitorTimer: TimerHandle | undefined;
+  private monitorOp = 0;
   /** SIGTERM: resources stopped here; exits once every member answered (see the header). */
   private shutdown: { exit: () => void; waiting: Set<string> } | undefined;
 
@@ -354,7 +414,13 @@ class PacemakerNode implements Actor {
         this.upToDate = true;
       },
     });
-    this.server = new OrderServer(ctx, {
+    this.svc = ctx.forProcess(SERVICE);
+    this.buildService();
+  }
+
+  /** The trading service's order server, for this life of its process. */
+  private buildService(): void {
+    this.server = new OrderServer(this.svc, {
       replicate: (entry, done, index) => this.replicateToAll(entry, done, index),
       // the resource fails on an I/O error and is stopped here; a peer starts it (no fencing:
       // the stop succeeded and this node is still in the membership)
@@ -375,6 +441,7 @@ class PacemakerNode implements Actor {
 
   threadOf(kind: string): string {
     const clusterStack =
+      OPERATION_KINDS.has(kind) ||
       HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-request' || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'pcmk-started' || kind === 'pcmk-stopped' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start' || kind === 'pcmk-shutdown' || kind === 'pcmk-shutdown-done';
     // the secondary's side of replication is DRBD in the kernel (or PostgreSQL's walreceiver),
     // not the trading service: a deadlocked service on the standby goes on writing and acking
@@ -397,6 +464,15 @@ class PacemakerNode implements Actor {
 
   onTimer(kind: string, data: unknown): void {
     if (kind === 'pcmk-stopped') return this.stopForShutdown();
+    if (kind === 'pcmk-monitor') return this.runMonitor();
+    if (kind === MONITOR_PROBE) return this.onMonitorResult(data as number);
+    if (kind === 'pcmk-monitor-timeout') {
+      if (data === this.monitorOp) this.resourceFailed(`monitor timed out after ${this.p.monitorTimeout / MS} ms`);
+      return;
+    }
+    if (kind === 'pcmk-recover-stop') return this.recoverStop();
+    if (kind === 'pcmk-stop-result') return this.onStopResult(data as boolean);
+    if (kind === 'pcmk-recover-start') return this.recoverStart();
     if (kind === 'pcmk-started') {
       this.starting = false;
       this.fencedSinceStart = false;
@@ -434,7 +510,19 @@ class PacemakerNode implements Actor {
   private ownView(): PeerView {
     const log = this.ctx.disk.entries;
     if (!this.diskOk()) this.upToDate = false;
-    return { primary: this.server.primary, diskOk: this.diskOk(), upToDate: this.upToDate, boots: this.ctx.bootCount, unclean: [...this.unclean], epoch: this.epoch, lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0, length: log.length, shutdown: this.shutdown !== undefined };
+    return {
+      primary: this.server.primary,
+      diskOk: this.diskOk(),
+      upToDate: this.upToDate,
+      boots: this.ctx.bootCount,
+      unclean: [...this.unclean],
+      epoch: this.epoch,
+      lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0,
+      length: log.length,
+      shutdown: this.shutdown !== undefined,
+      banned: this.banned(),
+      stopFailed: this.stopFailed,
+    };
   }
 
   private view(): Record<string, unknown> {
@@ -444,6 +532,7 @@ class PacemakerNode implements Actor {
   private onPeerView(peer: string, view: PeerView): void {
     if (!this.membership.members.has(peer) && this.unclean.has(peer)) return; // a lost node's late beat
     this.views.set(peer, view);
+    if (view.stopFailed) this.onStopFailed(peer);
     this.heardAt.set(peer, this.ctx.monotonic());
     // an unclean node back in the membership with a restarted stack runs nothing: it is clean
     if (this.unclean.has(peer) && view.boots > (this.bootsWhenLost.get(peer) ?? Infinity) && !view.primary) {
@@ -462,7 +551,9 @@ class PacemakerNode implements Actor {
 
   /** The designated controller: the first node, in preference order, of this partition, not shutting down. */
   private isDc(): boolean {
-    return this.order.find((n) => (n === this.ctx.id && !this.shutdown) || (this.membership.members.has(n) && !this.views.get(n)?.shutdown)) === this.ctx.id;
+    // a node whose stop failed is fenced by another (the fencer runs the device elsewhere)
+    const eligible = (n: string) => (n === this.ctx.id ? !this.shutdown && !this.stopFailed : this.membership.members.has(n) && !this.views.get(n)?.shutdown && !this.views.get(n)?.stopFailed);
+    return this.order.find(eligible) === this.ctx.id;
   }
 
   /** Whether `peer` is shutting down (its resources are moving off it). */
@@ -482,12 +573,12 @@ class PacemakerNode implements Actor {
     if (this.order.length > 2 && !this.formed) return;
     // the DC decides for the partition even when its own disk failed; it is then no candidate
     const own = this.ownView();
-    const candidates: [string, PeerView][] = own.diskOk ? [[this.ctx.id, own]] : [];
+    const candidates: [string, PeerView][] = own.diskOk && !own.banned ? [[this.ctx.id, own]] : [];
     for (const member of this.membership.members) {
       const view = this.views.get(member);
       if (!view) return; // not heard since it joined: wait for its state
       if (view.primary) return;
-      if (view.diskOk && !view.shutdown) candidates.push([member, view]);
+      if (view.diskOk && !view.shutdown && !view.banned) candidates.push([member, view]);
     }
     if (candidates.length === 0) return;
     const anyUpToDate = candidates.some(([, v]) => v.upToDate);
@@ -698,6 +789,10 @@ class PacemakerNode implements Actor {
   private stopResources(reason: string): void {
     if (!this.server.primary) return;
     this.ctx.note(`stopping resources: ${reason}`);
+    this.ctx.cancelTimer(this.monitorTimer);
+    this.monitorTimer = undefined;
+    this.monitorOp++;
+    this.recovering = false;
     for (const r of this.replicators.values()) r.stop();
     this.replicators = new Map();
     this.ctx.releaseVip();
@@ -716,8 +811,131 @@ class PacemakerNode implements Actor {
     this.replicators = new Map(
       this.peers.map((peer) => [peer, new SyncReplicator(this.ctx, { peer, epoch, startAlone: out.includes(peer), stallTimeout: STALL_CHECK, stallPolicy: 'block' })]),
     );
+    // the start operation starts the service (it does not run where the resource is stopped)
+    if (!this.ctx.processRunning(SERVICE) && !this.ctx.startProcess(SERVICE)) this.ctx.note('the service did not start');
     this.server.becomePrimary(epoch);
     this.ctx.takeVip();
+    this.armMonitor();
+  }
+
+  // --- the resource's monitor operation and its recovery (Pacemaker Explained, "Resource Operations") ---
+
+  /** The recurring monitor runs `monitorInterval` after the start, and after each result. */
+  private armMonitor(): void {
+    this.ctx.cancelTimer(this.monitorTimer);
+    this.monitorTimer = this.p.monitorInterval > 0 ? this.ctx.setTimer(this.p.monitorInterval, 'pcmk-monitor') : undefined;
+  }
+
+  /**
+   * The monitor: the agent finds the service's process gone (OCF_NOT_RUNNING, at once), or
+   * asks it for its status on localhost and waits `monitorTimeout` for the answer (a hung
+   * service never gives it).
+   */
+  private runMonitor(): void {
+    this.monitorTimer = undefined;
+    if (!this.server.primary || this.recovering || this.stopFailed) return;
+    if (!this.ctx.processRunning(SERVICE)) return this.resourceFailed('monitor: not running');
+    const op = ++this.monitorOp;
+    this.svc.setTimer(LOCALHOST_LATENCY, MONITOR_PROBE, op);
+    this.ctx.setTimer(this.p.monitorTimeout, 'pcmk-monitor-timeout', op);
+  }
+
+  private onMonitorResult(op: number): void {
+    if (op !== this.monitorOp) return;
+    this.monitorOp++; // its timeout no longer counts
+    this.armMonitor();
+  }
+
+  /**
+   * The monitor failed (on-fail default restart): the fail-count goes up; the failure reaches
+   * the DC, whose scheduler round orders a stop here, then a start here, or on another node
+   * once the fail-count reached migration-threshold.
+   */
+  private resourceFailed(reason: string): void {
+    if (this.recovering || !this.server.primary) return;
+    this.monitorOp++;
+    this.failCount++;
+    this.recovering = true;
+    this.ctx.note(`resource failed (${reason}): fail-count ${this.failCount}, recovering`);
+    this.ctx.setTimer(this.transitionDelay(), 'pcmk-recover-stop');
+  }
+
+  /**
+   * The stop: the agent stops the service (SIGTERM, then SIGKILL: a hung service is killed),
+   * taking `resourceStopTime` when it runs (nothing to stop when it died). A stop longer than
+   * `resourceStopTimeout` failed: on-fail for stop is fence (with stonith-enabled), so a peer
+   * fences this node; without fencing, block: the resource stays failed here.
+   */
+  private recoverStop(): void {
+    if (!this.recovering) return;
+    const stopTime = this.ctx.processRunning(SERVICE) ? this.p.resourceStopTime : 0;
+    const failed = stopTime > this.p.resourceStopTimeout;
+    this.ctx.setTimer(failed ? this.p.resourceStopTimeout : stopTime, 'pcmk-stop-result', failed);
+  }
+
+  private onStopResult(failed: boolean): void {
+    if (!this.recovering) return;
+    if (failed) {
+      this.stopFailed = true;
+      this.ctx.note(`stop of the resource timed out after ${this.p.resourceStopTimeout / MS} ms: ${this.p.stonithEnabled ? 'this node must be fenced (on-fail=fence)' : 'blocked (on-fail=block, no fencing)'}`);
+      return;
+    }
+    this.ctx.exitProcess(SERVICE, 'stopped by Pacemaker (recovery)');
+    if (this.banned()) return this.stopResources(`fail-count ${this.failCount} reached migration-threshold ${this.p.migrationThreshold}: moving the resource`);
+    this.ctx.setTimer(this.p.resourceStartTime, 'pcmk-recover-start');
+  }
+
+  /**
+   * The start here (on-fail=restart below migration-threshold). A start that fails (the
+   * service cannot be started) sets the fail-count to INFINITY (start-failure-is-fatal,
+   * default true): the resource moves.
+   */
+  private recoverStart(): void {
+    if (!this.recovering) return;
+    this.recovering = false;
+    if (!this.ctx.startProcess(SERVICE)) {
+      this.failCount = INFINITY_SCORE;
+      return this.stopResources('start of the resource failed (start-failure-is-fatal): moving it');
+    }
+    this.ctx.note(`resource restarted here (fail-count ${this.failCount})`);
+    this.armMonitor();
+  }
+
+  /** The fail-count reached migration-threshold: the resource may not run here (failure-timeout 0: until a reboot clears it). */
+  private banned(): boolean {
+    return this.failCount >= this.p.migrationThreshold;
+  }
+
+  /**
+   * A member's stop failed: the DC fences it (it still holds the resource, which may not start
+   * elsewhere before); without fencing nothing moves (on-fail=block).
+   */
+  private onStopFailed(peer: string): void {
+    if (!this.p.stonithEnabled || this.unclean.has(peer)) return;
+    this.ctx.note(`${peer}: stop of the resource failed, fencing it`);
+    this.unclean.add(peer);
+    this.ranResources.set(peer, true);
+    this.bootsWhenLost.set(peer, this.views.get(peer)?.boots ?? 0);
+    if (this.mayAct()) this.fenceUnclean();
+  }
+
+  /**
+   * The service's process died (killed, or stopped by the recovery): its orders are refused
+   * by the kernel until it runs again. Pacemaker does not notice by itself: its next monitor
+   * does.
+   */
+  onProcessExit(process: string): void {
+    if (process === SERVICE && this.server.primary) this.ctx.declareRole('down', this.epoch);
+  }
+
+  /** The service started again (by the recovery, a promotion, or an operator): a new life of its order server. */
+  onProcessStart(process: string): void {
+    if (process !== SERVICE) return;
+    const primary = this.server.primary;
+    this.svc = this.ctx.forProcess(SERVICE);
+    this.buildService();
+    if (primary) this.server.becomePrimary(this.epoch);
+    else this.server.becomeStandby(this.epoch);
   }
 }
 
@@ -726,7 +944,7 @@ const STANDBY_REPLICATION_KINDS: ReadonlySet<string> = new Set(['repl-entry', 'r
 
 /** When the cluster stays down with a node up (the estimate report prints it beside such incidents). */
 const STAYS_DOWN =
-  "(1) a node that was fenced while its peer went on alone has Outdated data: if that peer then fails, the returning node does not start the resources (DRBD refuses to promote Outdated data), so the service waits for the peer's repair; (2) in two nodes, a node whose cluster stack restarts while its peer is down (a process crash here restarts the node's whole stack) has no quorum until it has seen the peer again (votequorum(5) wait_for_all, enabled by two_node); (3) the active node's power domain is lost: its IPMI fence device is dark with it, every fence fails, and nothing starts until the power is back (a second fencing level, a switched PDU or SBD, would avoid it). All three are what a real Pacemaker + DRBD pair does. Left out here, so also counted: a deadlocked service on the active node (no resource monitor operation detects it).";
+  "(1) a node that was fenced while its peer went on alone has Outdated data: if that peer then fails, the returning node does not start the resources (DRBD refuses to promote Outdated data), so the service waits for the peer's repair; (2) in two nodes, a node whose cluster stack restarts while its peer is down (the node rebooted: a server crash or a power loss; a crash or hang of the service alone is restarted in place by Pacemaker's monitor) has no quorum until it has seen the peer again (votequorum(5) wait_for_all, enabled by two_node); (3) the active node's power domain is lost: its IPMI fence device is dark with it, every fence fails, and nothing starts until the power is back (a second fencing level, a switched PDU or SBD, would avoid it). All three are what a real Pacemaker + DRBD pair does.";
 
 export default defineDesign({
   name: 'hot-standby-stonith',
@@ -738,7 +956,7 @@ export default defineDesign({
     perNode(p.pcmkDelayMax, ids.length, 'pcmkDelayMax');
     return {
       nodes: [
-        ...ids.map((id, i) => ({ id, rack: `r${i + 1}` })),
+        ...ids.map((id, i) => ({ id, rack: `r${i + 1}`, processes: PROCESSES })),
         ...(p.quorumDevice === 'none' ? [] : [{ id: ARBITER, rack: 'r-arbiter', serving: false }]),
       ],
       fencePowerOffTime: p.fencePowerOffTime,

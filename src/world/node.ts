@@ -214,6 +214,8 @@ export class SimNode implements Endpoint {
     // killed for good (no restart): it will not come up until the fault ends
     procs.heldDown[index] = restart === 'never';
     if (procs.kill(index)) {
+      // a deadlock of this process alone ends with it (its supervisor killed the hung process)
+      if (this.stuckThreads && procs.onlyStuck(index, this.stuckThreads)) this.stuckThreads = undefined;
       this.recordProcessState(name, 'crashed', reason);
       const actor = this.actor;
       if (actor?.onProcessExit) this.world.runGuarded(this, () => actor.onProcessExit!(name));
@@ -307,7 +309,8 @@ export class SimNode implements Endpoint {
 
   /** A watchdog (or the operator) kills the process hung as `incarnation` and restarts it. */
   killHung(incarnation: number, reason: string, restartAfter: Micros | 'supervisor'): void {
-    if (this.incarnation === incarnation) this.crashProcess(reason, restartAfter);
+    // still hung: a supervisor may have killed the hung process of a host that runs several
+    if (this.incarnation === incarnation && this.stuckThreads !== undefined) this.crashProcess(reason, restartAfter);
   }
 
   /** The threads still running under a deadlock (undefined: not deadlocked). */

@@ -54,6 +54,14 @@ export class HostProcesses {
     return this.running[index];
   }
 
+  /**
+   * Whether a deadlock that leaves `running` threads running stalls process `index` alone: every
+   * other process runs all its threads (so killing `index` ends the deadlock).
+   */
+  onlyStuck(index: number, running: ReadonlySet<string>): boolean {
+    return this.specs.every((spec, i) => i === index || spec.threads.every((thread) => running.has(thread)));
+  }
+
   /** Marks process `index` dead; false if it already was. */
   kill(index: number): boolean {
     if (!this.running[index]) return false;

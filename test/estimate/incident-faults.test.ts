@@ -134,6 +134,22 @@ describe("an incident's process failure is the service's process alone", () => {
     expect(procs.isRunning(procs.indexOf('postgres'))).toBe(true);
   });
 
+  it("hot-standby-stonith: the resource dies under a live cluster stack; Pacemaker's monitor restarts it in place, long before the repair, with no fence", async () => {
+    const { run, plant, faults } = await setup('hot-standby-stonith');
+    const element = elementOf(plant, { node: 'a', type: 'process' });
+    run.sim.at(20 * SECOND, () => faults.apply(0, element, true, 600 * SECOND));
+    run.sim.at(600 * SECOND, () => faults.apply(1, element, false, 600 * SECOND));
+    run.step(20 * SECOND + 1);
+    const procs = run.world.node('a').processes!;
+    expect(procs.isRunning(procs.indexOf('trading-service'))).toBe(false);
+    expect(procs.isRunning(procs.indexOf('cluster-stack'))).toBe(true);
+    run.step(20 * SECOND + 10 * SECOND + 2 * SECOND); // the next monitor (10 s), then stop and start
+    expect(procs.isRunning(procs.indexOf('trading-service'))).toBe(true);
+    const history = { events: run.world.history.events };
+    expect(eventsOf(history, 'fence')).toEqual([]);
+    expect(run.world.node('a').state).toBe('up');
+  });
+
   it('a host of one process: every process dies, as before', async () => {
     const { run, plant, faults } = await setup();
     const node = plant.nodes[0];

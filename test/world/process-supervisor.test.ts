@@ -103,3 +103,32 @@ describe('a supervisor in the design starts a dead process', () => {
     expect(bootsB).toBe(2);
   });
 });
+
+describe("a hung process killed by the design's supervisor", () => {
+  it('ends the deadlock when the stuck threads were its own: started again, it runs; the deadlock fault\'s end then leaves the host alone', () => {
+    const { world, starts, ctx } = supervisedHost();
+    const node = world.node('a');
+    let hung: number | undefined;
+    world.sim.at(KILL, () => (hung = node.hang(['patroni'])));
+    world.sim.at(KILL + 100 * MS, () => ctx().exitProcess('postgres', 'killed by its supervisor'));
+    world.sim.at(KILL + 200 * MS, () => ctx().startProcess('postgres'));
+    world.sim.at(KILL + 300 * MS, () => node.killHung(hung!, 'watchdog', 'supervisor'));
+    world.sim.runUntil(2 * SECOND);
+    expect(node.runningThreads).toBeUndefined();
+    expect(starts).toEqual([KILL + 200 * MS]);
+    expect(node.state).toBe('up');
+    expect(node.incarnation).toBe(hung);
+  });
+
+  it('leaves the deadlock when another process is stuck too: the host stays hung until the watchdog', () => {
+    const { world, ctx } = supervisedHost();
+    const node = world.node('a');
+    let hung: number | undefined;
+    world.sim.at(KILL, () => (hung = node.hang([])));
+    world.sim.at(KILL + 100 * MS, () => ctx().exitProcess('postgres', 'killed by its supervisor'));
+    world.sim.runUntil(2 * SECOND);
+    expect(node.runningThreads).toEqual(new Set());
+    node.killHung(hung!, 'watchdog', 'supervisor');
+    expect(node.incarnation).toBeGreaterThan(hung!);
+  });
+});
