@@ -103,6 +103,8 @@ export interface PatroniConfig {
   /** How long the leader keeps its key while PostgreSQL is down and being restarted. */
   primaryStartTimeoutUs: Micros;
   replication: PgReplicationConfig;
+  /** use_slots: the leader keeps a physical replication slot per member in the DCS. */
+  useSlots?: boolean;
   /**
    * Who may take over in synchronous mode (default `patroni`): Patroni clears the sync standby
    * from /sync once it stops streaming, and the race checks maximum_lag_on_failover. `stolon-*`
@@ -193,7 +195,13 @@ export class PatroniNode implements Actor {
       relearn: () => this.orders.relearnLog(),
       panic: (reason) => this.ctx.exitProcess(POSTGRES, `PANIC: ${reason}`),
     });
-    this.orders = new OrderServer(pgCtx, { write: this.pg.writeWal, replicate: this.pg.replicate, replicateAfterLocal: true });
+    this.orders = new OrderServer(pgCtx, {
+      write: this.pg.writeWal,
+      replicate: this.pg.replicate,
+      replicateAfterLocal: true,
+      // a retried order whose WAL was removed at a checkpoint is still in the database
+      knownElsewhere: (orderId) => pgCtx.disk.compactedHas(orderId),
+    });
   }
 
   // --- Actor -------------------------------------------------------------------------------
@@ -347,6 +355,10 @@ export class PatroniNode implements Actor {
       });
     }
     const leader = keys.leader?.value as string | undefined;
+    if (leader === me && this.config.useSlots && this.running === 'primary' && this.pgUp) {
+      // sync_replication_slots: a slot for every other member in the DCS, none for the others
+      this.pg.setSlots(this.liveMembers(keys).filter((m) => m !== me));
+    }
     if (leader === me) return this.pgDownSinceUs === undefined && this.pgUp ? this.renew(keys) : this.recoverPrimary(keys);
     if (!this.pgUp) return this.recoverReplica(keys);
     if (leader !== undefined) {

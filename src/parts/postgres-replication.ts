@@ -34,13 +34,33 @@
  *
  * A timeline is identified by the `term` of its entries (the design's epoch: unique per
  * promotion), so two logs agree up to the end of their common (term, start, end) runs.
- * Left out: cascading replication, replication slots (a standby too far behind would need a
- * base backup), WAL segment recycling, wal_writer_flush_after (1 MB: reached only above
- * ~25 MB/s of WAL), and the whole-page rule of XLogBackgroundFlush.
+ *
+ * WAL recycling (with `walRecycling`; src/backend/access/transam/xlog.c of PostgreSQL 16):
+ * every `checkpoint_timeout` a checkpoint (a restartpoint on a standby) removes the WAL
+ * segments no longer needed (RemoveOldXlogFiles after KeepLogSeg): those before the previous
+ * checkpoint's redo point, before `wal_keep_size` from the end, and before the oldest
+ * replication slot's restart_lsn (the primary's physical slots, which `setSlots` keeps, one per
+ * standby as Patroni's `use_slots` does; a new slot reserves WAL from the last redo point, as
+ * ReplicationSlotReserveWal does on a primary, and advances with its standby's flush reports).
+ * `max_slot_wal_keep_size` is -1 (the default): a slot retains WAL without limit. The removed
+ * WAL is folded on disk (its ids and prefix hashes, see world/disk.ts) and its timeline runs are
+ * kept as the timeline history (PostgreSQL's .history files). A standby that asks for removed
+ * WAL is refused ("requested WAL segment has already been removed", walsender.c) and retries
+ * every wal_retrieve_retry_interval, for ever: only a new base backup (`patronictl reinit`)
+ * or a WAL archive brings it back; a standby with an empty data directory gets a base backup
+ * (pg_basebackup, as Patroni creates a replica). The checkpoint's redo point is taken at the
+ * previous checkpoint (a spread checkpoint ends ~0.9 checkpoint_timeout after its redo point,
+ * so removal comes up to 30 s later than PostgreSQL's: a little more WAL kept), and removal is
+ * by whole segments.
+ *
+ * Left out: cascading replication, checkpoints requested by `max_wal_size` (1 GB: before
+ * checkpoint_timeout only above ~3.5 MB/s of WAL), base-backup time, restore_command (a WAL
+ * archive), wal_writer_flush_after (1 MB: reached only above ~25 MB/s of WAL), and the
+ * whole-page rule of XLogBackgroundFlush.
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
-import type { DiskEntry } from '../world/disk.ts';
+import type { DiskEntry, DiskSnapshot } from '../world/disk.ts';
 import { messageKinds } from '../world/messages.ts';
 import type { ReplicateFn } from './order-server.ts';
 import { defineProbe, emitsProbe } from '../world/probes.ts';
@@ -85,7 +105,22 @@ export interface PgReplicationConfig {
   walRetrieveRetryIntervalUs: Micros;
   /** With `synchronous_commit = off`, the WAL writer flushes this often (`wal_writer_delay`, 200 ms). */
   walWriterDelayUs?: Micros;
+  /** WAL removal at checkpoints (undefined: every node keeps all its WAL). */
+  walRecycling?: WalRecycling;
 }
+
+/** What decides which WAL a checkpoint removes; positions in entries. */
+export interface WalRecycling {
+  /** `checkpoint_timeout` (5 min). */
+  checkpointTimeoutUs: Micros;
+  /** `wal_keep_size` in entries (Patroni sets 128 MB). */
+  walKeepEntries: number;
+  /** One WAL segment (16 MB) in entries: WAL is removed by whole segments. */
+  segmentEntries: number;
+}
+
+/** The disk key of the timeline history of removed WAL (PostgreSQL's .history files). */
+const HISTORY_KEY = 'pg-timeline-history';
 
 /** One walsender as `pg_stat_replication` shows it. */
 export interface StandbyStatus {
@@ -113,13 +148,14 @@ const CHUNK = 1000;
 /** Replay lags the flush by about this much (only `remote_apply` can see it). */
 const APPLY_DELAY_US: Micros = 50;
 
-export function timelineRuns(entries: readonly DiskEntry[]): TimelineRun[] {
-  const runs: TimelineRun[] = [];
+/** The timeline runs of `entries`, which start at position `offset`, after the runs `before` (copied). */
+export function timelineRuns(entries: readonly DiskEntry[], offset = 0, before: readonly TimelineRun[] = []): TimelineRun[] {
+  const runs: TimelineRun[] = before.map((r) => ({ ...r }));
   for (let i = 0; i < entries.length; i++) {
     const term = entries[i].term ?? 0;
     const last = runs[runs.length - 1];
-    if (last && last.term === term) last.end = i + 1;
-    else runs.push({ term, start: i, end: i + 1 });
+    if (last && last.term === term && last.end === offset + i) last.end = offset + i + 1;
+    else runs.push({ term, start: offset + i, end: offset + i + 1 });
   }
   return runs;
 }
@@ -144,11 +180,16 @@ interface PgConnect extends Msg {
   flushed: number;
   applied: number;
 }
-/** walsender -> walreceiver: streaming starts at `from` (the standby rewinds anything after it). */
+/**
+ * walsender -> walreceiver: streaming starts at `from` (the standby rewinds anything after it).
+ * With `backup`, the standby's data directory was empty and the WAL before `from` is removed:
+ * it is a base backup of everything before `from` first.
+ */
 interface PgStart extends Msg {
   type: 'pg-start';
   streamId: number;
   from: number;
+  backup?: { snapshot: DiskSnapshot; history: TimelineRun[] };
 }
 /** WAL records from `start`; `wantWrite`/`wantApply`: a commit waits for that reply level. */
 interface PgWal extends Msg {
@@ -173,10 +214,11 @@ interface PgKeepalive extends Msg {
   streamId: number;
   sentUpTo: number;
 }
-/** No walsender for that stream (0: this server is not a primary): reconnect. */
+/** No walsender for that stream (0: this server is not a primary): reconnect. `walRemoved`: the WAL the standby needs is gone. */
 interface PgRefuse extends Msg {
   type: 'pg-refuse';
   streamId: number;
+  walRemoved?: boolean;
 }
 const PG_MESSAGES = messageKinds<PgConnect | PgStart | PgWal | PgReply | PgKeepalive | PgRefuse>('pg-connect', 'pg-reply', 'pg-start', 'pg-wal', 'pg-keepalive', 'pg-refuse');
 
@@ -213,6 +255,15 @@ export class PostgresReplication {
   private received = 0;
   private applied = 0;
   private retryTimer: TimerHandle | undefined;
+  /** The standby was told its WAL is gone (noted once until it streams again). */
+  private walGone = false;
+  // WAL recycling
+  /** Physical replication slots on the primary: standby -> restart_lsn. */
+  private readonly slots = new Map<string, number>();
+  /** The redo point of the last checkpoint. */
+  private lastRedo: number;
+  /** The timeline runs of the removed (folded) WAL. */
+  private foldedHistory: TimelineRun[];
 
   constructor(
     private readonly ctx: NodeContext,
@@ -220,12 +271,67 @@ export class PostgresReplication {
     private readonly hooks: ReplicationHooks,
   ) {
     this.flushed = this.received = this.applied = ctx.disk.length;
+    this.lastRedo = ctx.disk.compactedLength;
+    this.foldedHistory = this.historyOnDisk();
+  }
+
+  /**
+   * The timeline history of the folded WAL, as saved. A crash between a removal and the save's
+   * fsync leaves it short: its last run stands for the rest (the folded entries were removed
+   * minutes after they were written, long after any timeline switch near them).
+   */
+  private historyOnDisk(): TimelineRun[] {
+    const disk = this.ctx.disk;
+    const folded = disk.compactedLength;
+    if (folded === 0) return [];
+    const saved = ((disk.get(HISTORY_KEY) as TimelineRun[] | undefined) ?? []).filter((r) => r.start < folded).map((r) => ({ ...r, end: Math.min(r.end, folded) }));
+    const last = saved[saved.length - 1];
+    if (last === undefined) return [{ term: disk.lastCompacted?.term ?? 0, start: 0, end: folded }];
+    last.end = folded;
+    return saved;
+  }
+
+  /** The whole WAL's timeline runs, removed WAL included. */
+  private runs(): TimelineRun[] {
+    const disk = this.ctx.disk;
+    return timelineRuns(disk.entries, disk.compactedLength, this.foldedHistory);
   }
 
   /** Starts the standby's status timer (and the WAL writer's); call at boot. */
   start(): void {
     if (this.config.walReceiverStatusIntervalUs > 0) this.ctx.setTimer(this.config.walReceiverStatusIntervalUs, 'pg-status');
     if (this.asyncCommit) this.ctx.setTimer(this.walWriterDelayUs, 'pg-walwriter');
+    if (this.config.walRecycling) this.ctx.setTimer(this.config.walRecycling.checkpointTimeoutUs, 'pg-checkpoint');
+  }
+
+  /**
+   * The primary's physical replication slots are these standbys' (Patroni's use_slots: one per
+   * member in the DCS; a member gone from it loses its slot at the leader's next loop).
+   */
+  setSlots(standbys: readonly string[]): void {
+    if (!this.isPrimary) return;
+    for (const name of [...this.slots.keys()]) {
+      if (standbys.includes(name)) continue;
+      this.slots.delete(name);
+      this.ctx.note(`postgres: replication slot of ${name} dropped`);
+    }
+    for (const name of standbys) if (!this.slots.has(name)) this.slots.set(name, this.lastRedo);
+  }
+
+  /** A checkpoint (a restartpoint on a standby): removes the WAL nothing needs any more. */
+  private checkpoint(recycling: WalRecycling): void {
+    this.ctx.setTimer(recycling.checkpointTimeoutUs, 'pg-checkpoint');
+    const disk = this.ctx.disk;
+    let keep = Math.min(this.lastRedo, disk.length - recycling.walKeepEntries);
+    if (this.isPrimary) for (const restart of this.slots.values()) keep = Math.min(keep, restart);
+    this.lastRedo = Math.min(this.flushed, disk.durableLength);
+    keep = Math.floor(keep / recycling.segmentEntries) * recycling.segmentEntries;
+    if (keep <= disk.compactedLength || disk.failed) return;
+    const upTo = Math.min(keep, disk.durableLength);
+    const history = timelineRuns(disk.entries.slice(0, upTo - disk.compactedLength), disk.compactedLength, this.foldedHistory);
+    disk.compact(upTo);
+    this.foldedHistory = history;
+    disk.put(HISTORY_KEY, history);
   }
 
   /** `synchronous_commit = off`: commits return before their WAL is flushed. */
@@ -252,9 +358,9 @@ export class PostgresReplication {
     const disk = this.ctx.disk;
     const upTo = disk.length;
     if (!this.isPrimary || upTo <= this.flushed || upTo <= disk.durableLength) return;
-    const last = disk.entries[upTo - 1];
+    const last = disk.entryAt(upTo - 1);
     disk.flush((ok) => {
-      if (!ok || disk.entries[upTo - 1] !== last || upTo <= this.flushed) return;
+      if (!ok || disk.entryAt(upTo - 1) !== last || upTo <= this.flushed) return;
       this.flushed = upTo;
       for (const s of this.senders.values()) this.pump(s);
     });
@@ -276,6 +382,7 @@ export class PostgresReplication {
     this.follow(undefined);
     this.isPrimary = true;
     this.senders.clear();
+    this.slots.clear();
     this.clearWaiters();
   }
 
@@ -283,6 +390,7 @@ export class PostgresReplication {
   stopPrimary(): void {
     this.isPrimary = false;
     this.senders.clear();
+    this.slots.clear();
     this.clearWaiters();
   }
 
@@ -306,7 +414,7 @@ export class PostgresReplication {
   readonly replicate: ReplicateFn = (entry, done, index) => {
     // asynchronous commit: no wait for any standby; the WAL writer's flush ships it
     if (this.asyncCommit) return done(true);
-    if (this.ctx.disk.entries[index] === entry && index + 1 > this.flushed) this.flushed = index + 1;
+    if (this.ctx.disk.entryAt(index) === entry && index + 1 > this.flushed) this.flushed = index + 1;
     this.dropSilent();
     for (const s of this.senders.values()) this.pump(s);
     if (!this.needsSyncStandby()) return done(true);
@@ -334,17 +442,20 @@ export class PostgresReplication {
 
   /** Whether a read sees the order: in the WAL (replayed, on a standby) and not waiting for its sync standby. */
   visible(orderId: string): boolean {
-    const log = this.ctx.disk.entries;
+    const disk = this.ctx.disk;
+    const log = disk.entries;
+    const folded = disk.compactedLength;
     // a standby shows what it replayed; a primary, or a former one not yet streaming, its whole WAL
-    const end = this.isPrimary || this.streamId === 0 ? log.length : Math.min(this.applied, log.length);
+    const end = this.isPrimary || this.streamId === 0 ? disk.length : Math.min(this.applied, disk.length);
     let at = -1;
-    for (let i = end - 1; i >= 0; i--) {
-      if (log[i].orderId === orderId) {
+    for (let i = end - 1; i >= folded; i--) {
+      if (log[i - folded].orderId === orderId) {
         at = i;
         break;
       }
     }
-    if (at < 0) return false;
+    // removed WAL was replayed and released long ago
+    if (at < 0) return end >= folded && disk.compactedHas(orderId);
     for (let i = this.waitersHead; i < this.waiters.length; i++) if (this.waiters[i].index === at && this.waiters[i].done !== IGNORE) return false;
     return true;
   }
@@ -425,13 +536,21 @@ export class PostgresReplication {
   }
 
   private pump(s: WalSender): void {
-    const log = this.ctx.disk.entries;
-    const end = Math.min(this.flushed, log.length);
+    const disk = this.ctx.disk;
+    const log = disk.entries;
+    const folded = disk.compactedLength;
+    const end = Math.min(this.flushed, disk.length);
     const wantWrite = this.config.synchronousCommit === 'remote_write';
     const wantApply = this.config.synchronousCommit === 'remote_apply';
+    if (s.sentUpTo < folded && s.sentUpTo < end) {
+      // the walsender's next WAL was removed under it (no slot held it)
+      this.senders.delete(s.node);
+      this.ctx.send(s.node, { type: 'pg-refuse', streamId: s.streamId, walRemoved: true } satisfies PgRefuse);
+      return;
+    }
     while (s.sentUpTo < end) {
       const n = Math.min(end - s.sentUpTo, CHUNK);
-      const entries = log.slice(s.sentUpTo, s.sentUpTo + n);
+      const entries = log.slice(s.sentUpTo - folded, s.sentUpTo - folded + n);
       this.ctx.probe(REPL_SENT, s.node);
       this.ctx.send(s.node, { type: 'pg-wal', streamId: s.streamId, start: s.sentUpTo, entries, wantWrite, wantApply } satisfies PgWal);
       s.sentUpTo += n;
@@ -443,18 +562,27 @@ export class PostgresReplication {
       this.ctx.send(from, { type: 'pg-refuse', streamId: 0 } satisfies PgRefuse);
       return;
     }
-    const common = commonPrefix(timelineRuns(this.ctx.disk.entries), msg.runs);
+    const disk = this.ctx.disk;
+    const folded = disk.compactedLength;
+    const common = commonPrefix(this.runs(), msg.runs);
+    // an empty data directory is cloned (pg_basebackup); a standby needing removed WAL is refused
+    const backup = common < folded && msg.runs.length === 0 ? { snapshot: disk.snapshot(folded), history: this.foldedHistory.map((r) => ({ ...r })) } : undefined;
+    if (common < folded && !backup) {
+      this.ctx.send(from, { type: 'pg-refuse', streamId: 0, walRemoved: true } satisfies PgRefuse);
+      return;
+    }
+    const from0 = backup ? folded : common;
     const s: WalSender = {
       node: from,
       streamId: this.nextStreamId++,
-      sentUpTo: common,
-      write: common,
-      flush: Math.min(common, msg.flushed),
-      apply: Math.min(common, msg.applied),
+      sentUpTo: from0,
+      write: from0,
+      flush: backup ? from0 : Math.min(common, msg.flushed),
+      apply: backup ? from0 : Math.min(common, msg.applied),
       lastReplyUs: this.ctx.monotonic(),
     };
     this.senders.set(from, s);
-    this.ctx.send(from, { type: 'pg-start', streamId: s.streamId, from: common } satisfies PgStart);
+    this.ctx.send(from, { type: 'pg-start', streamId: s.streamId, from: from0, ...(backup ? { backup } : {}) } satisfies PgStart);
     this.pump(s);
   }
 
@@ -469,6 +597,8 @@ export class PostgresReplication {
     s.flush = Math.max(s.flush, msg.flush);
     s.apply = Math.max(s.apply, msg.apply);
     s.lastReplyUs = this.ctx.monotonic();
+    const restart = this.slots.get(from);
+    if (restart !== undefined && msg.flush > restart) this.slots.set(from, msg.flush);
     this.ctx.probe(REPL_ACKED, from);
     if (msg.status) this.ctx.send(from, { type: 'pg-keepalive', streamId: s.streamId, sentUpTo: s.sentUpTo } satisfies PgKeepalive);
     this.release();
@@ -497,8 +627,7 @@ export class PostgresReplication {
     this.ctx.cancelTimer(this.retryTimer);
     this.retryTimer = undefined;
     if (this.upstream === undefined) return;
-    const entries = this.ctx.disk.entries;
-    this.ctx.send(this.upstream, { type: 'pg-connect', runs: timelineRuns(entries), flushed: this.flushed, applied: this.applied } satisfies PgConnect);
+    this.ctx.send(this.upstream, { type: 'pg-connect', runs: this.runs(), flushed: this.flushed, applied: this.applied } satisfies PgConnect);
     this.retryTimer = this.ctx.setTimer(this.config.walRetrieveRetryIntervalUs, 'pg-retry');
   }
 
@@ -508,11 +637,27 @@ export class PostgresReplication {
     this.ctx.cancelTimer(this.retryTimer);
     this.retryTimer = undefined;
     const at = msg.from;
-    if (at < this.ctx.disk.length) {
+    const disk = this.ctx.disk;
+    if (msg.backup) {
+      if (disk.failed) return;
+      this.ctx.note(`pg_basebackup: data directory cloned from ${from} (WAL before entry ${at} removed there)`);
+      disk.restore(msg.backup.snapshot);
+      this.foldedHistory = msg.backup.history;
+      disk.put(HISTORY_KEY, msg.backup.history);
+      this.lastRedo = at;
+      this.flushed = this.applied = at;
+      this.hooks.relearn();
+    } else if (at < disk.compactedLength) {
+      // pg_rewind would need WAL this node removed: it fails, and the standby stays behind
+      this.ctx.note(`pg_rewind: could not find the WAL before entry ${disk.compactedLength} (forked off ${from}'s timeline at ${at})`);
+      this.retryTimer = this.ctx.setTimer(this.config.walRetrieveRetryIntervalUs, 'pg-retry');
+      return;
+    } else if (at < disk.length) {
       this.ctx.note(`pg_rewind: WAL after entry ${at} discarded (forked off ${from}'s timeline)`);
-      this.ctx.disk.truncate(at);
+      disk.truncate(at);
       this.hooks.relearn();
     }
+    this.walGone = false;
     this.received = at;
     this.flushed = Math.min(this.flushed, at);
     this.applied = Math.min(this.applied, at);
@@ -539,7 +684,7 @@ export class PostgresReplication {
 
   private onFlushed(index: number, entry: DiskEntry, ok: boolean, wantApply: boolean): void {
     // an entry rewound away meanwhile no longer counts
-    if (!ok || this.ctx.disk.entries[index] !== entry) return;
+    if (!ok || this.ctx.disk.entryAt(index) !== entry) return;
     if (index + 1 > this.flushed) this.flushed = index + 1;
     if (this.isPrimary) return;
     if (wantApply) {
@@ -593,7 +738,17 @@ export class PostgresReplication {
         if (from === this.upstream && msg.streamId === this.streamId && msg.sentUpTo > this.received) this.connect();
         return true;
       case 'pg-refuse':
-        if (from === this.upstream && msg.streamId === this.streamId && this.streamId !== 0) this.connect();
+        if (from !== this.upstream) return true;
+        if (msg.walRemoved === true && !this.walGone) {
+          // walsender.c: the standby retries every wal_retrieve_retry_interval, for ever
+          this.walGone = true;
+          this.ctx.note(`postgres: could not receive data from WAL stream: requested WAL segment has already been removed (on ${from}; needs a new base backup)`);
+        }
+        if (msg.streamId === this.streamId && this.streamId !== 0) {
+          this.streamId = 0;
+          if (msg.walRemoved === true) this.retryTimer ??= this.ctx.setTimer(this.config.walRetrieveRetryIntervalUs, 'pg-retry');
+          else this.connect();
+        }
         return true;
     }
   }
@@ -607,13 +762,16 @@ export class PostgresReplication {
       case 'pg-walwriter':
         this.walWriterRound();
         return true;
+      case 'pg-checkpoint':
+        if (this.config.walRecycling) this.checkpoint(this.config.walRecycling);
+        return true;
       case 'pg-retry':
         this.retryTimer = undefined;
         if (this.streamId === 0) this.connect();
         return true;
       case 'pg-apply': {
         const { index, entry } = data as { index: number; entry: DiskEntry };
-        if (this.ctx.disk.entries[index] !== entry || this.isPrimary) return true;
+        if (this.ctx.disk.entryAt(index) !== entry || this.isPrimary) return true;
         this.applied = Math.max(this.applied, index + 1);
         this.reply(false);
         return true;
