@@ -63,12 +63,19 @@ function prefixLengthOf(id: string): number {
   return parsedDash + 1;
 }
 
+/** Up to this many prefixes a lookup scans them; past it, it slices the id's prefix and asks the Map. */
+const SCAN_LIMIT = 16;
+
 /**
  * Per-client entries keyed by an id's prefix (its text up to and including the last `-`),
- * remembering the last one looked up: a client's ids come in runs, so that skips the Map.
+ * remembering the last one looked up: a client's ids come in runs, so that skips the rest. A
+ * run has a few clients whose orders interleave, so a miss scans the few prefixes rather than
+ * slicing the id's prefix (a new string, hashed) to ask the Map.
  */
 export class PrefixTable<T extends { prefix: string }> {
   private readonly byPrefix = new Map<string, T>();
+  /** The entries in first-seen order (the Map's values, kept for the scan). */
+  private readonly entries: T[] = [];
   private last: T | undefined;
 
   /** `id`'s entry; `make` creates a missing one (absent: undefined is returned instead). */
@@ -76,11 +83,24 @@ export class PrefixTable<T extends { prefix: string }> {
     const last = this.last;
     const prefixLength = prefixLengthOf(id);
     if (last && last.prefix.length === prefixLength && id.startsWith(last.prefix)) return last;
-    const prefix = id.slice(0, prefixLength);
-    let entry = this.byPrefix.get(prefix);
+    let entry: T | undefined;
+    const entries = this.entries;
+    if (entries.length <= SCAN_LIMIT) {
+      for (let i = 0; i < entries.length; i++) {
+        const candidate = entries[i];
+        if (candidate.prefix.length === prefixLength && id.startsWith(candidate.prefix)) {
+          entry = candidate;
+          break;
+        }
+      }
+    } else {
+      entry = this.byPrefix.get(id.slice(0, prefixLength));
+    }
     if (!entry && make) {
+      const prefix = id.slice(0, prefixLength);
       entry = make(prefix);
       this.byPrefix.set(prefix, entry);
+      entries.push(entry);
     }
     if (entry) this.last = entry;
     return entry;
@@ -88,11 +108,12 @@ export class PrefixTable<T extends { prefix: string }> {
 
   /** The entries, in first-seen order. */
   values(): IterableIterator<T> {
-    return this.byPrefix.values();
+    return this.entries.values();
   }
 
   clear(): void {
     this.byPrefix.clear();
+    this.entries.length = 0;
     this.last = undefined;
   }
 }
