@@ -100,13 +100,6 @@ interface PendingOrder {
   connection: number;
 }
 
-/** An attempt's deadline; stale once the order has moved on to another attempt or ended. */
-interface Deadline {
-  order: PendingOrder;
-  attempt: number;
-  at: Micros;
-}
-
 function okEvent(time: Micros, client: string, orderId: string, node: string, latency: Micros, attempt: number, replicas: number | undefined): EventOf<'ok'> {
   const ok: EventOf<'ok'> = { type: 'ok', time, client, orderId, node, latency, attempt };
   if (replicas !== undefined) ok.replicas = replicas;
@@ -118,9 +111,13 @@ export class Client implements Endpoint {
   /**
    * Attempt deadlines in the order they were set. The timeout is the same for every attempt,
    * so deadlines come in time order and one timer (for the head) serves them all: a run does
-   * not push and cancel a heap event per order.
+   * not push and cancel a heap event per order. Three parallel columns (no object per attempt):
+   * the order, its attempt then, and the deadline; an entry is stale once its order has moved on
+   * to another attempt or ended.
    */
-  private deadlines: Deadline[] = [];
+  private deadlineOrders: PendingOrder[] = [];
+  private deadlineAttempts: number[] = [];
+  private deadlineTimes: Micros[] = [];
   private deadlineHead = 0;
   private deadlineTimer: SimEvent | undefined;
   /** With `keep` sessions, orders that ended `info`: a late ack still counts. Value: invoke time. */
@@ -154,6 +151,11 @@ export class Client implements Endpoint {
   private arrivalsSoFar = 0;
   /** The part of the service this client's orders go to (its shard), where the design serves in scopes. */
   private readonly scope: string | undefined;
+  /**
+   * The next arrival: one heap event, scheduled again each time it fires (it is never
+   * cancelled, and is out of the heap when it runs), so an order allocates no event of its own.
+   */
+  private readonly arrival: SimEvent;
 
   constructor(
     readonly id: string,
@@ -166,6 +168,7 @@ export class Client implements Endpoint {
     this.readsOn = (workload.readsPerSecond ?? 0) > 0;
     this.breaker = workload.retry.kind === 'breaker' ? new CircuitBreaker(workload.retry) : undefined;
     this.scope = world.routing.scopeOf(id);
+    this.arrival = { time: 0, seq: 0, cancelled: false, run: this.submit, arg: undefined };
   }
 
   start(): void {
@@ -218,21 +221,27 @@ export class Client implements Endpoint {
     const arrivals = this.workload.arrivals;
     switch (arrivals.kind) {
       case 'poisson':
-        sim.after(this.gap(), this.submit);
+        this.arriveAt(sim.now + this.gap());
         return;
       case 'constant':
         // from the first arrival, not the last, so rounding never drifts the pace
-        sim.at(Math.round(this.firstArrivalAt + this.arrivalsSoFar++ * this.meanGap), this.submit);
+        this.arriveAt(Math.round(this.firstArrivalAt + this.arrivalsSoFar++ * this.meanGap));
         return;
       case 'burst': {
         // the window is in schedule time, which counts from the end of boot (world.origin)
         const origin = this.world.origin;
         const window = { multiplier: arrivals.multiplier, from: origin + arrivals.from, to: origin + arrivals.to };
         const at = burstArrival(sim.now, -Math.log(1 - this.rng.float()), this.meanGap, window);
-        sim.at(Math.max(sim.now + 1, Math.round(at)), this.submit);
+        this.arriveAt(Math.max(sim.now + 1, Math.round(at)));
         return;
       }
     }
+  }
+
+  /** Schedules the next arrival at `time` (a whole µs; the simulator clamps it to now). */
+  private arriveAt(time: Micros): void {
+    this.arrival.time = time;
+    this.world.sim.schedule(this.arrival);
   }
 
   private readonly submit = (): void => {
@@ -257,7 +266,9 @@ export class Client implements Endpoint {
     order.target = this.world.routing.resolve(this.id);
     if (order.target !== undefined) this.sendAttempt(order);
     else if (this.world.routing.awaitingDiscovery(this.id)) this.parked.push(order);
-    this.deadlines.push({ order, attempt: order.attempt, at: sim.now + this.workload.timeout });
+    this.deadlineOrders.push(order);
+    this.deadlineAttempts.push(order.attempt);
+    this.deadlineTimes.push(sim.now + this.workload.timeout);
     if (!this.deadlineTimer) this.armDeadlineTimer();
   }
 
@@ -282,24 +293,29 @@ export class Client implements Endpoint {
   }
 
   private armDeadlineTimer(): void {
-    while (this.deadlineHead < this.deadlines.length && !this.live(this.deadlines[this.deadlineHead])) this.deadlineHead++;
-    if (this.deadlineHead > 1024 && this.deadlineHead * 2 > this.deadlines.length) {
-      this.deadlines = this.deadlines.slice(this.deadlineHead);
+    const count = this.deadlineOrders.length;
+    while (this.deadlineHead < count && !this.live(this.deadlineHead)) this.deadlineHead++;
+    if (this.deadlineHead > 1024 && this.deadlineHead * 2 > count) {
+      this.deadlineOrders = this.deadlineOrders.slice(this.deadlineHead);
+      this.deadlineAttempts = this.deadlineAttempts.slice(this.deadlineHead);
+      this.deadlineTimes = this.deadlineTimes.slice(this.deadlineHead);
       this.deadlineHead = 0;
     }
-    const head = this.deadlines[this.deadlineHead];
-    this.deadlineTimer = head ? this.world.sim.at(head.at, this.onDeadline) : undefined;
+    const head = this.deadlineHead;
+    this.deadlineTimer = head < this.deadlineOrders.length ? this.world.sim.at(this.deadlineTimes[head], this.onDeadline) : undefined;
   }
 
-  private live(d: Deadline): boolean {
-    return this.pending.get(d.order.orderId) === d.order && d.order.attempt === d.attempt && d.order.timer === undefined;
+  /** Whether deadline entry `i` still stands: its order is pending, in the same attempt, not waiting to retry. */
+  private live(i: number): boolean {
+    const order = this.deadlineOrders[i];
+    return this.pending.get(order.orderId) === order && order.attempt === this.deadlineAttempts[i] && order.timer === undefined;
   }
 
   private readonly onDeadline = (): void => {
     const now = this.world.sim.now;
-    while (this.deadlineHead < this.deadlines.length && this.deadlines[this.deadlineHead].at <= now) {
-      const d = this.deadlines[this.deadlineHead++];
-      if (this.live(d)) this.onTimeout(d.order);
+    while (this.deadlineHead < this.deadlineOrders.length && this.deadlineTimes[this.deadlineHead] <= now) {
+      const i = this.deadlineHead++;
+      if (this.live(i)) this.onTimeout(this.deadlineOrders[i]);
     }
     this.armDeadlineTimer();
   };
