@@ -86,12 +86,16 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
   const lastUpdate = new Float64Array(n);
   const speed = new Float64Array(n).fill(1);
   const nextSpeed = new Float64Array(n);
-  const nodeNext = new Float64Array(n);
+  // every pending instant in one array, scanned once per event (the first earliest wins):
+  // node failures or repairs, shared elements' changes, then the instants from which a node's
+  // and a shared element's down period counts
+  const pending = new Float64Array(2 * (n + shared.length)).fill(Infinity);
+  const nodeNext = pending.subarray(0, n);
   const failCause = new Int32Array(n);
   const waiting: number[] = [];
   let busyCrews = 0;
   const sharedDown = new Uint8Array(shared.length);
-  const sharedNext = new Float64Array(shared.length);
+  const sharedNext = pending.subarray(n, n + shared.length);
   let upMask = full;
   let outMask = 0;
   // the clients see a down period as an outage only from the first order sent in it, and not
@@ -101,9 +105,9 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
   const unseen = (down: number): number => down - seenOutage(down, view);
   let countedDown = 0;
   let countedOut = 0;
-  const nodeCountAt = new Float64Array(n).fill(Infinity);
+  const nodeCountAt = pending.subarray(n + shared.length, 2 * n + shared.length);
   const sharedCounted = new Uint8Array(shared.length);
-  const sharedCountAt = new Float64Array(shared.length).fill(Infinity);
+  const sharedCountAt = pending.subarray(2 * n + shared.length);
   const countedOutMask = (): number => {
     let mask = 0;
     for (let s = 0; s < shared.length; s++) if (sharedCounted[s]) mask |= shared[s].mask;
@@ -180,31 +184,14 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
   };
 
   for (;;) {
+    // the next change, or an element down for a while starting to count (the clients' first
+    // unserved order)
     let next = Infinity;
     let who = -1;
-    for (let i = 0; i < n; i++) {
-      if (nodeNext[i] < next) {
-        next = nodeNext[i];
-        who = i;
-      }
-    }
-    for (let j = 0; j < shared.length; j++) {
-      if (sharedNext[j] < next) {
-        next = sharedNext[j];
-        who = n + j;
-      }
-    }
-    // an element down for a while starts to count (the clients' first unserved order)
-    for (let i = 0; i < n; i++) {
-      if (nodeCountAt[i] < next) {
-        next = nodeCountAt[i];
-        who = n + shared.length + i;
-      }
-    }
-    for (let j = 0; j < shared.length; j++) {
-      if (sharedCountAt[j] < next) {
-        next = sharedCountAt[j];
-        who = 2 * n + shared.length + j;
+    for (let e = 0; e < pending.length; e++) {
+      if (pending[e] < next) {
+        next = pending[e];
+        who = e;
       }
     }
     if (open && closeAt <= next) {
