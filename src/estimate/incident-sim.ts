@@ -36,7 +36,9 @@
  * operator) or a bug; the report counts such incidents. Down with the structure down (a shard
  * whose server and spare are both out) is what the structure predicts, not flagged.
  *
- *   warmup+phase | change 0 | min(gap, settle[+recovery]) | change 1 | ... | change k | settle[+recovery] | drain
+ * The settle after the last change ends early once the design is steady again (`QUIET_SHARE`).
+ *
+ *   warmup+phase | change 0 | min(gap, settle[+recovery]) | change 1 | ... | change k | settle[+recovery], or until quiet | drain
  *                ^ t0                                                                ^ clients stop
  */
 import { lostAcks, type LostAck } from '../check/no-lost-ack.ts';
@@ -49,6 +51,8 @@ import type { Incident } from './components.ts';
 import { IncidentFaults } from './incident-faults.ts';
 import type { Plant } from './plant.ts';
 import type { HistoryEvent } from '../history/history.ts';
+import { isOrderTraffic } from '../history/traffic.ts';
+import type { World } from '../world/world.ts';
 
 export interface IncidentOutcome {
   /** Seconds the clients saw the service down, fast-forwarded gaps included, weighted by the share of orders affected (scopes). */
@@ -97,6 +101,8 @@ export interface IncidentSimOptions {
   /** The rest of the workload (clients, timeout, attempts, retry, arrivals). */
   workload?: Partial<Workload>;
   maxEvents?: number;
+  /** End the settle after the last change once the design is steady again (`QUIET_SHARE`; default true). false: always `settle`. */
+  quietEnd?: boolean;
 }
 
 /** Random extra warm-up, so an incident meets periodic timers at a random phase. */
@@ -114,6 +120,26 @@ const DRAIN: Micros = 2 * SECOND;
  * in steps of `settle`, so a healthy failover costs nothing more.
  */
 export const RECOVERY_CAP: Micros = 15 * 60 * SECOND;
+/**
+ * The quiet-end rule. The settle after an incident's last change (every component is up again)
+ * ends early, at the first check from `QUIET_SHARE * settle` after the change on, once the
+ * design is steady again: the clients see the service up, no control event (role, node state,
+ * fencing, VIP, DNS, load balancer, fault, note; not a recorded probe, which a design may fire
+ * per order) was recorded for the last `QUIET_SHARE * settle`, and every node is running (a
+ * repaired server still booting is not steady). What is cut is the protocol's quiet tail:
+ * heartbeats and orders after a GC pause nobody noticed, or after a rejoin has settled. Acked
+ * orders a design still loses there (dns-failover's failback) are extrapolated over the cut
+ * part like a skipped gap's (`extrapolatedLoss`), so the losses after the last change stay a
+ * settle's worth. Earlier gaps are not cut: a design may react to a change silently for longer
+ * than the quiet time (dr-site's DR runbook: 31 s of silence, then a promotion 30 s later), and
+ * the next change would then meet that reaction half done, in a different order than for real
+ * (test/estimate/quiet-end.test.ts). After the last change nothing follows that a cut could
+ * reorder; what it could miss is a reaction still due after `QUIET_SHARE * settle` of silence,
+ * and the estimates of every bundled design are unchanged by it (the commit's figures).
+ */
+export const QUIET_SHARE = 0.5;
+/** How often (per `settle`) the quiet-end rule is checked once the quiet time has passed. */
+const QUIET_CHECKS = 12;
 
 export function simulateIncident(incident: Incident, seed: number, options: IncidentSimOptions): IncidentOutcome {
   const { plant, settle } = options;
@@ -126,9 +152,11 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
   const origin = world.origin;
   const t0 = options.warmup + Math.floor(sim.rng('estimate:phase').float() * PHASE_JITTER);
 
-  const structureUpAfter = structureUpAfterEachChange(incident, plant);
+  const { structureUpAfter, nodesUpAfter } = afterEachChange(incident, plant);
   const faults = new IncidentFaults(world, plant);
-  const probe = new ServiceProbe(world.history.events, workload.timeout);
+  const probe = new ServiceProbe(world, plant.nodes, workload.timeout);
+  const quiet = options.quietEnd === false ? settle : Math.round(settle * QUIET_SHARE);
+  const quietStep = Math.max(1, Math.round(settle / QUIET_CHECKS));
   const count = incident.elements.length;
   /** The real gap before each change (0 before the first). */
   const gaps = incident.offsets.map((offset, c) => (c === 0 ? 0 : Math.round((offset - incident.offsets[c - 1]) * SECOND)));
@@ -145,9 +173,17 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     // gradual fault's ramp reads it; the heal itself is the element's own up change)
     const endsAt = nominalRepairTime(incident, c, clock, gaps, settle);
     sim.at(origin + clock, () => faults.apply(c, element, incident.downs[c], origin + endsAt));
-    const gap = c + 1 < count ? gaps[c + 1] : Infinity;
-    let simulated = Math.min(gap, settle);
+    const last = c + 1 === count;
+    const gap = last ? Infinity : gaps[c + 1];
+    const full = Math.min(gap, settle);
+    // the protocol's reaction, up to `settle`; after the last change, ended as soon as the
+    // design is steady again (the quiet-end rule)
+    let simulated = last ? Math.min(full, quiet) : full;
     if (running) running = run.step(origin + clock + simulated);
+    while (running && simulated < full && !probe.steady(sim.now, quiet, nodesUpAfter[c])) {
+      simulated = Math.min(simulated + quietStep, full);
+      running = run.step(origin + clock + simulated);
+    }
     // down though every node it needs is up: the protocol is still recovering; give it more
     // time, settle by settle, up to RECOVERY_CAP or the next change
     const limit = Math.min(gap, Math.max(settle, RECOVERY_CAP));
@@ -156,7 +192,10 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
       running = run.step(origin + clock + simulated);
     }
     clock += simulated;
-    if (c + 1 < count) skipped.push(Math.max(0, gap - simulated));
+    // the time not simulated before the next change; after the last change, what the quiet end
+    // cut of its settle: its losses are extrapolated like a skipped gap's (`extrapolatedLoss`),
+    // so the losses counted after the last change stay a settle's worth
+    skipped.push(Math.max(0, (c + 1 < count ? gap : settle) - simulated));
   }
   const settleEndAt = clock;
   const endAt = settleEndAt + DRAIN;
@@ -198,7 +237,7 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     for (const o of scope.outages) downtime += scope.share * (lengthOf(o) ?? 0);
   }
   const lost = lostAcks(history);
-  const loss = extrapolatedLoss(lost, at, skipped);
+  const loss = extrapolatedLoss(lost, [...at, settleEndAt], skipped);
   return {
     downtimeSeconds: downtime / SECOND,
     outageSeconds,
@@ -254,12 +293,18 @@ export function stillLosing(lost: readonly LostAck[], lastChange: Micros, end: M
   return lost.some((l) => l.ackAt >= from && l.ackAt < to);
 }
 
-/** Per change, whether every node the structure needs is up once it is applied (its share up is 1). */
-function structureUpAfterEachChange(incident: Incident, plant: Plant): boolean[] {
+/**
+ * Per change, once it is applied: whether every node the structure needs is up (its share up is
+ * 1), and which of the plant's nodes the incident has up (bit i: `plant.nodes[i]`, none of its
+ * components or shared elements down).
+ */
+function afterEachChange(incident: Incident, plant: Plant): { structureUpAfter: boolean[]; nodesUpAfter: number[] } {
   const perNode = plant.nodeComponents.length;
   const nodeElements = plant.nodes.length * perNode;
   const downs = new Int32Array(plant.nodes.length);
-  return incident.elements.map((element, c) => {
+  const structureUpAfter: boolean[] = [];
+  const nodesUpAfter: number[] = [];
+  incident.elements.forEach((element, c) => {
     const step = incident.downs[c] ? 1 : -1;
     if (element < nodeElements) downs[Math.floor(element / perNode)] += step;
     else {
@@ -268,8 +313,10 @@ function structureUpAfterEachChange(incident: Incident, plant: Plant): boolean[]
     }
     let upMask = 0;
     for (let i = 0; i < downs.length; i++) if (downs[i] === 0) upMask |= 1 << i;
-    return plant.table[upMask] === 1;
+    structureUpAfter.push(plant.table[upMask] === 1);
+    nodesUpAfter.push(upMask);
   });
+  return { structureUpAfter, nodesUpAfter };
 }
 
 /**
@@ -287,24 +334,52 @@ function nominalRepairTime(incident: Incident, c: number, clock: Micros, gaps: r
 }
 
 /**
- * Whether the service is down now, as the clients see it: some client's latest concluded order
- * failed or timed out (an outage runs until that client's next ack, `check/outages.ts`; for a
- * design that serves in scopes, one scope down is enough), or an order has waited longer than
- * the client timeout without an answer (an outage the clients have not concluded yet: its
- * retries are still under way). Reads only the events recorded since the last call.
+ * What the clients and the history show while an incident runs. `down`: whether the service is
+ * down now, as the clients see it: some client's latest concluded order failed or timed out (an
+ * outage runs until that client's next ack, `check/outages.ts`; for a design that serves in
+ * scopes, one scope down is enough), or an order has waited longer than the client timeout
+ * without an answer (an outage the clients have not concluded yet: its retries are still under
+ * way). `steady`: the quiet-end rule (`QUIET_SHARE`). Reads only the events recorded since the
+ * last call.
  */
-class ServiceProbe {
+export class ServiceProbe {
   private scanned = 0;
   private readonly failing = new Set<string>();
   /** Orders invoked and not yet concluded, with their invoke times (in invoke order). */
   private readonly pending = new Map<string, Micros>();
+  /** When the last control event (anything but order traffic and probes: a role, a node state, a fence, a route, a fault, a note) was recorded. */
+  private lastControlAt = -Infinity;
+  private readonly events: readonly HistoryEvent[];
 
   constructor(
-    private readonly events: readonly HistoryEvent[],
+    private readonly world: World,
+    /** The plant's nodes, in its order (the bits of `nodesUp`). */
+    private readonly nodes: readonly string[],
     private readonly timeout: Micros,
-  ) {}
+  ) {
+    this.events = world.history.events;
+  }
 
   down(now: Micros): boolean {
+    this.scan();
+    const { failing, pending } = this;
+    if (failing.size > 0) return true;
+    for (const invokedAt of pending.values()) return now - invokedAt > this.timeout; // the oldest
+    return false;
+  }
+
+  /**
+   * Whether the design is back in a steady state at `now`: the service is up as the clients see
+   * it, no control event for `quiet`, and every node the incident has up (`nodesUp`, a mask over
+   * `nodes`) is running (a repaired server that is still booting is not steady).
+   */
+  steady(now: Micros, quiet: Micros, nodesUp: number): boolean {
+    if (this.down(now) || now - this.lastControlAt < quiet) return false;
+    for (let i = 0; i < this.nodes.length; i++) if (nodesUp & (1 << i) && !this.world.isRunning(this.nodes[i])) return false;
+    return true;
+  }
+
+  private scan(): void {
     const { events, failing, pending } = this;
     for (; this.scanned < events.length; this.scanned++) {
       const e = events[this.scanned];
@@ -313,10 +388,7 @@ class ServiceProbe {
         pending.delete(e.orderId);
         if (e.type === 'ok') failing.delete(e.client);
         else failing.add(e.client);
-      }
+      } else if (e.type !== 'probe' && !isOrderTraffic(e)) this.lastControlAt = e.time; // a recorded probe fires per order (lock.acquired)
     }
-    if (failing.size > 0) return true;
-    for (const invokedAt of pending.values()) return now - invokedAt > this.timeout; // the oldest
-    return false;
   }
 }
