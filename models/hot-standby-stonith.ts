@@ -83,7 +83,7 @@
  *   (`transitionDelay`) and the stop operations on the stopping node (`resourceStopTime`),
  *   during which it still serves (calibration/fixtures/pacemaker--graceful-stop.jsonl).
  *
- * - the resource's monitor operation (Pacemaker Explained, "Resource Operations"; each node
+ * - the resource's monitor operation (`pacemaker-resource.ts`; Pacemaker Explained, "Resource Operations"; each node
  *   runs two processes, the trading service and the cluster stack): every `monitorInterval`
  *   after the start and after each result, the node running the resources checks the service:
  *   its process gone fails at once (OCF_NOT_RUNNING), a hung service fails when the check has
@@ -154,7 +154,7 @@
 import { defineDesign, type Resolved } from '../src/world/design.ts';
 import { majorityOf, oneOf } from '../src/world/estimate-declaration.ts';
 import { messageKinds } from '../src/world/messages.ts';
-import type { Actor, Msg, NodeContext, TimerHandle } from '../src/world/actor.ts';
+import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { MS, type Micros } from '../src/sim/time.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { SyncReplicator } from '../src/parts/sync-replicator.ts';
@@ -162,6 +162,7 @@ import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { CorosyncMembership, MEMBERSHIP_KINDS } from '../src/parts/corosync-membership.ts';
 import { HEARTBEAT_KINDS, HEARTBEAT_THREAD } from '../src/parts/heartbeat.ts';
 import { Stonith } from '../src/parts/stonith.ts';
+import { PacemakerResource, RESOURCE_OPERATION_KINDS } from '../src/parts/pacemaker-resource.ts';
 import { Qnetd, QdeviceClient, type QdeviceAlgorithm } from '../src/parts/qnetd.ts';
 import { perNode } from '../src/world/params.ts';
 
@@ -243,14 +244,6 @@ const PROCESSES = [
   { name: SERVICE, threads: ['main'], startedByDesign: true },
   { name: CLUSTER_STACK, threads: [HEARTBEAT_THREAD] },
 ];
-/** The monitor operation's probe of the service runs on the service's own thread: a hung service never answers it. */
-const MONITOR_PROBE = 'pcmk-monitor-probe';
-/** The resource agent's status check reaching the service on localhost. */
-const LOCALHOST_LATENCY: Micros = 100;
-/** The cluster stack's resource-operation timers (pacemaker-execd and the controller). */
-const OPERATION_KINDS: ReadonlySet<string> = new Set(['pcmk-monitor', 'pcmk-monitor-timeout', 'pcmk-recover-stop', 'pcmk-stop-result', 'pcmk-recover-start']);
-/** Pacemaker's INFINITY (CRM_SCORE_INFINITY): a failed start sets the fail-count to it. */
-const INFINITY_SCORE = 1_000_000;
 
 /** What each node's beats carry: Pacemaker's view of it, and DRBD's data generation. */
 interface PeerView {
@@ -339,15 +332,8 @@ class PacemakerNode implements Actor {
   private bootAt: Micros = 0;
   /** This node has seen the whole cluster since it started, or waited dc-deadtime for it. */
   private formed = false;
-  /** The resource's fail-count on this node (a transient attribute: a reboot clears it). */
-  private failCount = 0;
-  /** A failed resource is being recovered here (stop, then start): the DC does not move it meanwhile. */
-  private recovering = false;
-  /** A stop of the resource failed here (on-fail=fence): only fencing ends it. */
-  private stopFailed = false;
-  /** The recurring monitor's next run, and the number of the operation in flight. */
-  private monitorTimer: TimerHandle | undefined;
-  private monitorOp = 0;
+  /** The resource's monitor operation and recovery here (pacemaker-resource.ts). */
+  private readonly resource: PacemakerResource;
   /** SIGTERM: resources stopped here; exits once every member answered (see the header). */
   private shutdown: { exit: () => void; waiting: Set<string> } | undefined;
 
@@ -416,6 +402,20 @@ class PacemakerNode implements Actor {
     });
     this.svc = ctx.forProcess(SERVICE);
     this.buildService();
+    this.resource = new PacemakerResource(ctx, {
+      service: SERVICE,
+      monitorInterval: p.monitorInterval,
+      monitorTimeout: p.monitorTimeout,
+      migrationThreshold: p.migrationThreshold,
+      resourceStopTime: p.resourceStopTime,
+      resourceStopTimeout: p.resourceStopTimeout,
+      resourceStartTime: p.resourceStartTime,
+      stonithEnabled: p.stonithEnabled,
+      serviceContext: () => this.svc,
+      runsHere: () => this.server.primary,
+      transitionDelay: () => this.transitionDelay(),
+      moveAway: (reason) => this.stopResources(reason),
+    });
   }
 
   /** The trading service's order server, for this life of its process. */
@@ -441,7 +441,7 @@ class PacemakerNode implements Actor {
 
   threadOf(kind: string): string {
     const clusterStack =
-      OPERATION_KINDS.has(kind) ||
+      RESOURCE_OPERATION_KINDS.has(kind) ||
       HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-request' || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'pcmk-started' || kind === 'pcmk-stopped' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start' || kind === 'pcmk-shutdown' || kind === 'pcmk-shutdown-done';
     // the secondary's side of replication is DRBD in the kernel (or PostgreSQL's walreceiver),
     // not the trading service: a deadlocked service on the standby goes on writing and acking
@@ -464,15 +464,7 @@ class PacemakerNode implements Actor {
 
   onTimer(kind: string, data: unknown): void {
     if (kind === 'pcmk-stopped') return this.stopForShutdown();
-    if (kind === 'pcmk-monitor') return this.runMonitor();
-    if (kind === MONITOR_PROBE) return this.onMonitorResult(data as number);
-    if (kind === 'pcmk-monitor-timeout') {
-      if (data === this.monitorOp) this.resourceFailed(`monitor timed out after ${this.p.monitorTimeout / MS} ms`);
-      return;
-    }
-    if (kind === 'pcmk-recover-stop') return this.recoverStop();
-    if (kind === 'pcmk-stop-result') return this.onStopResult(data as boolean);
-    if (kind === 'pcmk-recover-start') return this.recoverStart();
+    if (this.resource.onTimer(kind, data)) return;
     if (kind === 'pcmk-started') {
       this.starting = false;
       this.fencedSinceStart = false;
@@ -520,8 +512,8 @@ class PacemakerNode implements Actor {
       lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0,
       length: log.length,
       shutdown: this.shutdown !== undefined,
-      banned: this.banned(),
-      stopFailed: this.stopFailed,
+      banned: this.resource.banned,
+      stopFailed: this.resource.stopFailed,
     };
   }
 
@@ -552,7 +544,7 @@ class PacemakerNode implements Actor {
   /** The designated controller: the first node, in preference order, of this partition, not shutting down. */
   private isDc(): boolean {
     // a node whose stop failed is fenced by another (the fencer runs the device elsewhere)
-    const eligible = (n: string) => (n === this.ctx.id ? !this.shutdown && !this.stopFailed : this.membership.members.has(n) && !this.views.get(n)?.shutdown && !this.views.get(n)?.stopFailed);
+    const eligible = (n: string) => (n === this.ctx.id ? !this.shutdown && !this.resource.stopFailed : this.membership.members.has(n) && !this.views.get(n)?.shutdown && !this.views.get(n)?.stopFailed);
     return this.order.find(eligible) === this.ctx.id;
   }
 
@@ -789,10 +781,7 @@ class PacemakerNode implements Actor {
   private stopResources(reason: string): void {
     if (!this.server.primary) return;
     this.ctx.note(`stopping resources: ${reason}`);
-    this.ctx.cancelTimer(this.monitorTimer);
-    this.monitorTimer = undefined;
-    this.monitorOp++;
-    this.recovering = false;
+    this.resource.stopped();
     for (const r of this.replicators.values()) r.stop();
     this.replicators = new Map();
     this.ctx.releaseVip();
@@ -815,95 +804,7 @@ class PacemakerNode implements Actor {
     if (!this.ctx.processRunning(SERVICE) && !this.ctx.startProcess(SERVICE)) this.ctx.note('the service did not start');
     this.server.becomePrimary(epoch);
     this.ctx.takeVip();
-    this.armMonitor();
-  }
-
-  // --- the resource's monitor operation and its recovery (Pacemaker Explained, "Resource Operations") ---
-
-  /** The recurring monitor runs `monitorInterval` after the start, and after each result. */
-  private armMonitor(): void {
-    this.ctx.cancelTimer(this.monitorTimer);
-    this.monitorTimer = this.p.monitorInterval > 0 ? this.ctx.setTimer(this.p.monitorInterval, 'pcmk-monitor') : undefined;
-  }
-
-  /**
-   * The monitor: the agent finds the service's process gone (OCF_NOT_RUNNING, at once), or
-   * asks it for its status on localhost and waits `monitorTimeout` for the answer (a hung
-   * service never gives it).
-   */
-  private runMonitor(): void {
-    this.monitorTimer = undefined;
-    if (!this.server.primary || this.recovering || this.stopFailed) return;
-    if (!this.ctx.processRunning(SERVICE)) return this.resourceFailed('monitor: not running');
-    const op = ++this.monitorOp;
-    this.svc.setTimer(LOCALHOST_LATENCY, MONITOR_PROBE, op);
-    this.ctx.setTimer(this.p.monitorTimeout, 'pcmk-monitor-timeout', op);
-  }
-
-  private onMonitorResult(op: number): void {
-    if (op !== this.monitorOp) return;
-    this.monitorOp++; // its timeout no longer counts
-    this.armMonitor();
-  }
-
-  /**
-   * The monitor failed (on-fail default restart): the fail-count goes up; the failure reaches
-   * the DC, whose scheduler round orders a stop here, then a start here, or on another node
-   * once the fail-count reached migration-threshold.
-   */
-  private resourceFailed(reason: string): void {
-    if (this.recovering || !this.server.primary) return;
-    this.monitorOp++;
-    this.failCount++;
-    this.recovering = true;
-    this.ctx.note(`resource failed (${reason}): fail-count ${this.failCount}, recovering`);
-    this.ctx.setTimer(this.transitionDelay(), 'pcmk-recover-stop');
-  }
-
-  /**
-   * The stop: the agent stops the service (SIGTERM, then SIGKILL: a hung service is killed),
-   * taking `resourceStopTime` when it runs (nothing to stop when it died). A stop longer than
-   * `resourceStopTimeout` failed: on-fail for stop is fence (with stonith-enabled), so a peer
-   * fences this node; without fencing, block: the resource stays failed here.
-   */
-  private recoverStop(): void {
-    if (!this.recovering) return;
-    const stopTime = this.ctx.processRunning(SERVICE) ? this.p.resourceStopTime : 0;
-    const failed = stopTime > this.p.resourceStopTimeout;
-    this.ctx.setTimer(failed ? this.p.resourceStopTimeout : stopTime, 'pcmk-stop-result', failed);
-  }
-
-  private onStopResult(failed: boolean): void {
-    if (!this.recovering) return;
-    if (failed) {
-      this.stopFailed = true;
-      this.ctx.note(`stop of the resource timed out after ${this.p.resourceStopTimeout / MS} ms: ${this.p.stonithEnabled ? 'this node must be fenced (on-fail=fence)' : 'blocked (on-fail=block, no fencing)'}`);
-      return;
-    }
-    this.ctx.exitProcess(SERVICE, 'stopped by Pacemaker (recovery)');
-    if (this.banned()) return this.stopResources(`fail-count ${this.failCount} reached migration-threshold ${this.p.migrationThreshold}: moving the resource`);
-    this.ctx.setTimer(this.p.resourceStartTime, 'pcmk-recover-start');
-  }
-
-  /**
-   * The start here (on-fail=restart below migration-threshold). A start that fails (the
-   * service cannot be started) sets the fail-count to INFINITY (start-failure-is-fatal,
-   * default true): the resource moves.
-   */
-  private recoverStart(): void {
-    if (!this.recovering) return;
-    this.recovering = false;
-    if (!this.ctx.startProcess(SERVICE)) {
-      this.failCount = INFINITY_SCORE;
-      return this.stopResources('start of the resource failed (start-failure-is-fatal): moving it');
-    }
-    this.ctx.note(`resource restarted here (fail-count ${this.failCount})`);
-    this.armMonitor();
-  }
-
-  /** The fail-count reached migration-threshold: the resource may not run here (failure-timeout 0: until a reboot clears it). */
-  private banned(): boolean {
-    return this.failCount >= this.p.migrationThreshold;
+    this.resource.started();
   }
 
   /**
