@@ -5,7 +5,10 @@
  * evenly between the etcd nodes). A member that is not the leader answers with the leader's
  * name (the client goes there at once) or with "no leader" (the client tries the next member
  * after a short back-off). A request that runs out of time reports `undefined`: Patroni's
- * `DCSError`.
+ * `DCSError`. A member whose etcd is not running resets the connection (it exited, or the
+ * kernel refuses the port): the client moves on to the next member at once, as Patroni's etcd
+ * client does on a socket error (patroni/dcs/etcd.py `_do_http_request`: the next machine of its
+ * cache, in the same pass), and pauses as after "no leader" once every member refused in a row.
  *
  * A watch asks the DCS leader to say when one of some keys' values changes or a key goes away;
  * it fires at most once and is replaced by the next watch.
@@ -26,6 +29,8 @@ interface Pending {
   member: number;
   attempt: number;
   timer: TimerHandle | undefined;
+  /** Members that refused this request's connection in a row (reset). */
+  refused: number;
 }
 
 export class DcsClient {
@@ -45,7 +50,7 @@ export class DcsClient {
   /** Runs a transaction; `done(undefined)` if no member answered within the retry timeout. */
   request(txn: DcsTxn, done: (result: DcsResult | undefined) => void): void {
     const reqId = this.nextReqId++;
-    const p: Pending = { txn, done, deadlineUs: this.ctx.monotonic() + this.retryTimeoutUs, member: this.preferred, attempt: 0, timer: undefined };
+    const p: Pending = { txn, done, deadlineUs: this.ctx.monotonic() + this.retryTimeoutUs, member: this.preferred, attempt: 0, timer: undefined, refused: 0 };
     this.pending.set(reqId, p);
     this.attempt(reqId, p);
   }
@@ -81,6 +86,7 @@ export class DcsClient {
       return true;
     }
     if (msg.attempt !== p.attempt) return true;
+    p.refused = 0;
     this.ctx.cancelTimer(p.timer);
     const hinted = msg.leader === undefined ? -1 : this.members.indexOf(msg.leader);
     if (hinted >= 0 && hinted !== p.member) {
@@ -91,6 +97,23 @@ export class DcsClient {
       p.timer = this.ctx.setTimer(NO_LEADER_BACKOFF_US, 'dcs-retry', reqId);
     }
     return true;
+  }
+
+  /** The kernel reset our connection to `peer`: its etcd is not running. Requests waiting on it move on. */
+  onConnectionReset(peer: string): void {
+    const index = this.members.indexOf(peer);
+    if (index < 0) return;
+    for (const [reqId, p] of this.pending) {
+      if (p.member !== index) continue;
+      this.ctx.cancelTimer(p.timer);
+      p.member = (index + 1) % this.members.length;
+      if (++p.refused < this.members.length) {
+        this.attempt(reqId, p);
+      } else {
+        p.refused = 0;
+        p.timer = this.ctx.setTimer(NO_LEADER_BACKOFF_US, 'dcs-retry', reqId);
+      }
+    }
   }
 
   onTimer(kind: string, data: unknown): boolean {

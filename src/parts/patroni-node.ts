@@ -249,10 +249,14 @@ export class PatroniNode implements Actor {
     if (leader !== undefined && leader !== this.ctx.id) this.pg.follow(leader);
   }
 
-  /** The kernel reset a connection: a peer's PostgreSQL died (a walsender or walreceiver sees it at once). */
+  /**
+   * The kernel reset a connection: a peer's PostgreSQL died (a walsender or walreceiver sees it
+   * at once), its Patroni (queries to it fail), or a DCS member's etcd (the DCS client moves on).
+   */
   onConnectionReset(peer: string, process?: string): void {
     if (process === undefined || process === POSTGRES) this.pg.onConnectionReset(peer);
     if (process === undefined || process === PATRONI) this.refuseQueriesTo(peer);
+    this.dcs.onConnectionReset(peer);
   }
 
   onMessage(from: string, msg: Msg): void {
