@@ -12,7 +12,7 @@
  * way from the roles declared in that scope; the default scope `''` is the whole service.
  */
 import type { Micros } from '../sim/time.ts';
-import { durableIds } from '../history/durable-log.ts';
+import { durableIds, type DurableIds } from '../history/durable-log.ts';
 import type { FinalNodeState, History, Role } from '../history/history.ts';
 import { controlEvents } from '../history/traffic.ts';
 import { hasScopes, orderScopes, scopeOf } from './scopes.ts';
@@ -57,6 +57,12 @@ export interface DurableOrders {
   scopeOfOrder(orderId: string): string;
   /** `true` or `false`, or `null` when the order's scope has no authority to judge by. */
   isDurable(orderId: string): boolean | null;
+  /**
+   * `isDurable` of an order given as `OrderTimes.forEachOrder` visits it (a client id as its
+   * prefix and n, any other id whole with n = -1), so a pass over every acked order of a long
+   * run builds no string per order (only with scopes, which need the id to find its scope).
+   */
+  isDurableOrder(prefixOrId: string, n: number): boolean | null;
 }
 
 /**
@@ -66,18 +72,23 @@ export interface DurableOrders {
 export function durableOrders(history: History): DurableOrders {
   const scopes = hasScopes(history) ? orderScopes(history) : undefined;
   /** Per scope: the authority's durable order ids, or null when the scope has no authority. */
-  const durableIn = new Map<string, { has(id: string): boolean } | null>();
+  const durableIn = new Map<string, DurableIds | null>();
   const scopeOfOrder = (orderId: string) => scopes?.get(orderId) ?? '';
+  const idsOf = (scope: string): DurableIds | null => {
+    let ids = durableIn.get(scope);
+    if (ids === undefined) {
+      const authority = authoritativeNode(history, scope);
+      durableIn.set(scope, (ids = authority ? durableIds(authority.durableLog) : null));
+    }
+    return ids;
+  };
+  const isDurable = (orderId: string) => idsOf(scopeOfOrder(orderId))?.has(orderId) ?? null;
   return {
     scopeOfOrder,
-    isDurable(orderId) {
-      const scope = scopeOfOrder(orderId);
-      if (!durableIn.has(scope)) {
-        const authority = authoritativeNode(history, scope);
-        durableIn.set(scope, authority ? durableIds(authority.durableLog) : null);
-      }
-      const ids = durableIn.get(scope)!;
-      return ids === null ? null : ids.has(orderId);
+    isDurable,
+    isDurableOrder(prefixOrId, n) {
+      if (scopes) return isDurable(n < 0 ? prefixOrId : `${prefixOrId}${n}`);
+      return idsOf('')?.hasOrder(prefixOrId, n) ?? null;
     },
   };
 }

@@ -31,9 +31,10 @@ const SHOWN_IDS = 5;
 export const lostAcks = memoPerHistory(function lostAcks(history: History): LostAck[] {
   const orders = durableOrders(history);
   const lost: LostAck[] = [];
-  // every order's first ack, folded (history/fold/acks.ts)
-  digestOf(history).acks.firstAck.forEach((orderId, ackAt) => {
-    if (orders.isDurable(orderId) !== false) return;
+  // every order's first ack, folded (history/fold/acks.ts); an id string only for the lost ones
+  digestOf(history).acks.firstAck.forEachOrder((prefixOrId, n, ackAt) => {
+    if (orders.isDurableOrder(prefixOrId, n) !== false) return;
+    const orderId = n < 0 ? prefixOrId : `${prefixOrId}${n}`;
     const scope = orders.scopeOfOrder(orderId);
     lost.push(scope === '' ? { orderId, ackAt } : { orderId, ackAt, scope });
   });

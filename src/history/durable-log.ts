@@ -132,14 +132,23 @@ export function idAt(log: DurableLog, position: number): string | undefined {
   return position >= log.folded.length ? log.tail[position - log.folded.length] : undefined;
 }
 
+/** Which orders a durable log holds: by id, or as `OrderTimes.forEachOrder` visits them (no string built). */
+export interface DurableIds {
+  has(id: string): boolean;
+  hasOrder(prefixOrId: string, n: number): boolean;
+}
+
 /**
  * A lookup of which orders a log holds (folded or not). Built once per log: the tail goes into
  * a set of its own, so many lookups cost one pass.
  */
-export function durableIds(log: DurableLog): { has(id: string): boolean } {
+export function durableIds(log: DurableLog): DurableIds {
   const tail = new OrderIdSet(log.tail);
   const folded = log.folded.ids;
-  return { has: (id) => tail.has(id) || folded.has(id) };
+  return {
+    has: (id) => tail.has(id) || folded.has(id),
+    hasOrder: (prefixOrId, n) => tail.hasOrder(prefixOrId, n) || folded.hasOrder(prefixOrId, n),
+  };
 }
 
 /**

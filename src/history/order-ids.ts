@@ -157,6 +157,18 @@ export class OrderIdSet implements Iterable<string> {
     return word < bits.words.length && (bits.words[word] & (1 << (n & 31))) !== 0;
   }
 
+  /**
+   * `has` of an id given as `OrderTimes.forEachOrder` visits it: a client id as its prefix
+   * (up to and including the last `-`) and n, any other id whole with n = -1. Builds no string.
+   */
+  hasOrder(prefixOrId: string, n: number): boolean {
+    if (n < 0) return this.has(prefixOrId);
+    const bits = this.byPrefix.lookup(prefixOrId);
+    if (!bits) return false;
+    const word = n >>> 5;
+    return word < bits.words.length && (bits.words[word] & (1 << (n & 31))) !== 0;
+  }
+
   /** Removes `id`; true when it was there. */
   delete(id: string): boolean {
     const n = orderIndexOf(id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OrderIdNumbers, OrderIdSet, orderIndexOf } from '../../src/history/order-ids.ts';
+import { OrderTimes } from '../../src/history/order-columns.ts';
 
 describe('orderIndexOf', () => {
   it('reads the n of <prefix>-<n> and refuses every other shape', () => {
@@ -33,6 +34,24 @@ describe('OrderIdSet', () => {
         }
         expect(new Set(set)).toEqual(model);
         expect([...set].length).toBe(model.size);
+      }),
+    );
+  });
+
+  it('answers hasOrder as has for every order OrderTimes.forEachOrder visits (as prefix and n, or whole)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(id, fc.boolean()), { maxLength: 200 }), fc.array(id, { maxLength: 50 }), (timed, onlyInSet) => {
+        const set = new OrderIdSet([...timed.filter(([, inSet]) => inSet).map(([x]) => x), ...onlyInSet]);
+        const times = new OrderTimes();
+        timed.forEach(([x], i) => times.setFirst(x, i * 1_000));
+        const visited = new Set<string>();
+        times.forEachOrder((prefixOrId, n, time) => {
+          const whole = n < 0 ? prefixOrId : `${prefixOrId}${n}`;
+          visited.add(whole);
+          expect(time).toBe(times.get(whole));
+          expect(set.hasOrder(prefixOrId, n)).toBe(set.has(whole));
+        });
+        expect(visited).toEqual(new Set(timed.map(([x]) => x)));
       }),
     );
   });
