@@ -197,6 +197,35 @@ describe('a DCS member whose disk fails', () => {
 
   // etcd's leader sends its entries before saving them (raft.go, thesis 10.2.1): the followers
   // have the write, so the new leader commits it and the client's retry finds it done
+  it('a full disk (ENOSPC) ends it at each write while full; with space freed it runs on with its data, no re-add needed', () => {
+    const h = setup();
+    h.runUntil(3 * SECOND);
+    const leader = leaderOf(h)!;
+    const [f, o] = MEMBERS.filter((m) => m !== leader);
+    node(h, f).disk.fill();
+    h.sim.at(3 * SECOND + 1, () => user(h).send(acquire('u1')));
+    h.runUntil(4 * SECOND);
+    expect(node(h, f).state).toBe('crashed');
+    // restarted 10 s later, still full: the next write ends it again
+    h.sim.at(14 * SECOND, () => user(h).send({ puts: [{ key: 'x', value: 1 }] }));
+    h.runUntil(15 * SECOND);
+    expect(node(h, f).bootCount).toBe(2);
+    expect(node(h, f).state).toBe('crashed');
+    h.sim.at(16 * SECOND, () => node(h, f).disk.unfill());
+    h.runUntil(25 * SECOND);
+    expect(node(h, f).state).toBe('up');
+    expect(notes(h, f, 'waiting to be re-added')).toEqual([]);
+    expect(h.world.history.events.filter((e) => e.type === 'node-state' && e.node === f && e.state === 'crashed').map((e) => (e as { reason: string }).reason)).toEqual([
+      'etcd: failed to save Raft hard state and entries: no space left on device',
+      'etcd: failed to save Raft hard state and entries: no space left on device',
+    ]);
+    // and it counts: with o gone, the leader and f commit
+    h.sim.at(25 * SECOND, () => node(h, o).crashProcess('test', 'never'));
+    h.sim.at(26 * SECOND, () => user(h, 'u2').send({ puts: [{ key: 'y', value: 1 }] }));
+    h.runUntil(27 * SECOND);
+    expect(user(h, 'u2').answers[0].result?.ok).toBe(true);
+  });
+
   it('a leader exits at its next proposal; the other two elect a leader that commits the write it had sent', () => {
     const h = setup();
     h.runUntil(3 * SECOND);
