@@ -31,6 +31,17 @@ faults:
   - { at: 10s, kind: process-crash, target: a, component: trading-service, restartAfter: supervisor }
 `);
 
+const TWO_CRASHES = schedule(`
+name: active-service-crashes-twice
+description: the active node's service is killed at 10 s and again at 30 s, its restart left to Pacemaker
+duration: 60s
+settle: 10s
+workload: { ordersPerSecond: 20 }
+faults:
+  - { at: 10s, kind: process-crash, target: a, component: trading-service, restartAfter: supervisor }
+  - { at: 30s, kind: process-crash, target: a, component: trading-service, restartAfter: supervisor }
+`);
+
 const notes = (r: ReturnType<typeof run>, node: string, pattern: RegExp) => r.history.events.filter((e) => e.type === 'note' && e.node === node && pattern.test(e.text));
 /** Monitor interval + timeout, and the recovery's scheduler round (+1 s CIB re-ask), stop and start. */
 const INTERVAL = 10 * SECOND;
@@ -88,6 +99,18 @@ describe('hot-standby-stonith: the monitor operation', () => {
     expect(r.violations).toEqual([]);
   });
 
+  it('migration-threshold 2: the first failure is restarted in place, the second moves the resource to b', () => {
+    const r = run(stonith, TWO_CRASHES, 1, { migrationThreshold: 2 });
+    const restarted = notes(r, 'a', /^resource restarted here \(fail-count 1\)/);
+    expect(restarted.length).toBe(1);
+    expect(restarted[0].time).toBeLessThan(30 * SECOND);
+    expect(promotedAt(r, 'b', 10 * SECOND)! > 30 * SECOND).toBe(true);
+    expect(notes(r, 'a', /^stopping resources: fail-count 2 reached migration-threshold 2/).length).toBe(1);
+    expect(eventsOf(r, 'fence')).toEqual([]);
+    expect(r.metrics.lostAcked).toBe(0);
+    expect(r.violations).toEqual([]);
+  });
+
   it('a stop that outlasts its timeout fails: b fences a (on-fail=fence) and only then starts the resources', () => {
     const r = run(stonith, HANG, 1, { resourceStopTime: '30s' });
     const stopFailed = notes(r, 'a', /^stop of the resource timed out/)[0];
@@ -99,5 +122,13 @@ describe('hot-standby-stonith: the monitor operation', () => {
     expect(takeover).toBeGreaterThan(fence.time);
     expect(r.metrics.lostAcked).toBe(0);
     expect(r.violations).toEqual([]);
+  });
+
+  it('without fencing a failed stop blocks (on-fail=block): nothing is fenced and b starts nothing while a holds the failed resource', () => {
+    const r = run(stonith, HANG, 1, { resourceStopTime: '30s', stonithEnabled: false });
+    const stopFailed = notes(r, 'a', /^stop of the resource timed out .*blocked/)[0];
+    expect(stopFailed).toBeDefined();
+    expect(eventsOf(r, 'fence')).toEqual([]);
+    expect(promotedAt(r, 'b', 10 * SECOND) ?? Infinity).toBeGreaterThan(110 * SECOND);
   });
 });
