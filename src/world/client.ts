@@ -35,7 +35,7 @@ import type { Micros } from '../sim/time.ts';
 import type { SimEvent } from '../sim/queue.ts';
 import type { Rng } from '../sim/rng.ts';
 import type { Msg } from './actor.ts';
-import type { Endpoint } from './network.ts';
+import type { Endpoint, Port } from './network.ts';
 import type { World } from './world.ts';
 import type { EventOf } from '../history/history.ts';
 import { burstArrival, type ArrivalProcess } from './arrivals.ts';
@@ -156,6 +156,8 @@ export class Client implements Endpoint {
    * cancelled, and is out of the heap when it runs), so an order allocates no event of its own.
    */
   private readonly arrival: SimEvent;
+  /** Its attachment to the network, looked up at the first send (the client is attached after it is built). */
+  private port: Port | undefined;
 
   constructor(
     readonly id: string,
@@ -277,7 +279,8 @@ export class Client implements Endpoint {
     const msg: Msg = { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt };
     // sent to the virtual IP: a host that no longer has that address drops it (see SimNode.receive)
     if (this.world.routing.spec.kind === 'vip') msg.vip = this.world.routing.vipOf(this.id);
-    this.world.network.send(this.id, order.target!, msg);
+    const network = this.world.network;
+    network.sendFrom((this.port ??= network.port(this.id)), order.target!, msg);
   }
 
   /** The client learnt where the primary is: the attempts waiting for it go there. */
