@@ -41,13 +41,17 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
+/** CPU seconds by thread: the main thread, the workers' JS threads, V8's GC and compiler threads. */
+type ThreadSplit = { main: number; workers: number; background: number };
+
 /**
  * CPU seconds per thread of this process (Linux: /proc/self/task), sampled every 100 ms while a
  * campaign runs so that worker threads are seen before they exit: the main thread, the worker
  * threads (started during the campaign) and the threads that were there before (V8's platform
- * threads: parallel and concurrent GC, optimising compiles). Empty elsewhere.
+ * threads: parallel and concurrent GC, optimising compiles). Empty elsewhere. `mark` takes a
+ * sample that `stop` also reports the split from (the steady state, after the warm-up).
  */
-function threadSampler(): { stop: () => { main: number; workers: number; background: number } | undefined } {
+function threadSampler(): { mark: () => void; stop: () => { whole: ThreadSplit; sinceMark?: ThreadSplit } | undefined } {
   const read = (): Map<string, number> => {
     const out = new Map<string, number>();
     if (!existsSync('/proc/self/task')) return out;
@@ -67,19 +71,29 @@ function threadSampler(): { stop: () => { main: number; workers: number; backgro
   const poll = setInterval(() => {
     for (const [tid, cpu] of read()) last.set(tid, cpu);
   }, 100);
+  /** The split of `last` against a baseline sample. */
+  const splitFrom = (base: Map<string, number>): ThreadSplit => {
+    const split = { main: 0, workers: 0, background: 0 };
+    for (const [tid, cpu] of last) {
+      const spent = cpu - (base.get(tid) ?? 0);
+      if (tid === String(process.pid)) split.main += spent;
+      else if (before.has(tid)) split.background += spent;
+      else split.workers += spent;
+    }
+    return split;
+  };
+  let marked: Map<string, number> | undefined;
   return {
+    /** Samples now: `stop` also gives the split since this instant. */
+    mark() {
+      for (const [tid, cpu] of read()) last.set(tid, cpu);
+      marked = new Map(last);
+    },
     stop() {
       clearInterval(poll);
       for (const [tid, cpu] of read()) last.set(tid, cpu);
       if (before.size === 0) return undefined;
-      const split = { main: 0, workers: 0, background: 0 };
-      for (const [tid, cpu] of last) {
-        const spent = cpu - (before.get(tid) ?? 0);
-        if (tid === String(process.pid)) split.main += spent;
-        else if (before.has(tid)) split.background += spent;
-        else split.workers += spent;
-      }
-      return split;
+      return { whole: splitFrom(before), sinceMark: marked && splitFrom(marked) };
     },
   };
 }
@@ -92,8 +106,17 @@ interface Speed {
   /** CPU seconds per run, all threads: what the load of a shared machine does not change. */
   cpuPerRun: number;
   /** The same split by thread (Linux): main, the workers' JS threads, V8's GC and compiler threads. */
-  threads?: { main: number; workers: number; background: number };
+  threads?: ThreadSplit;
+  /**
+   * CPU seconds per run by thread after the first `WARM_RUNS` runs (Linux): the steady state,
+   * once each worker's JIT has warmed up. The difference from `threads` is start-up and warm-up,
+   * which every worker pays for itself.
+   */
+  steadyThreads?: ThreadSplit;
 }
+
+/** Runs after which a campaign counts as warmed up, for the steady CPU split. */
+const WARM_RUNS = 20;
 
 async function bareLoop(design: string, profile: string, runs: number): Promise<Speed> {
   const d = await loadDesign(design);
@@ -121,13 +144,16 @@ async function campaignSpeed(design: string, profile: string, runs: number, work
       const at = performance.now();
       first ??= { done: p.done, at };
       last = { done: p.done, at };
+      if (p.done === WARM_RUNS) sampler.mark();
     },
   });
   const overall = runs / (result.runsElapsedMs / 1000);
   const steady = first && last && last.at > first.at ? (last.done - first.done) / ((last.at - first.at) / 1000) : overall;
   const split = sampler.stop();
-  const threads = split && { main: split.main / runs, workers: split.workers / runs, background: split.background / runs };
-  return { overall, steady, cpuPerRun: (cpuSeconds() - cpu) / runs, threads };
+  const perRun = (t: ThreadSplit, n: number): ThreadSplit => ({ main: t.main / n, workers: t.workers / n, background: t.background / n });
+  const threads = split && perRun(split.whole, runs);
+  const steadyThreads = split?.sinceMark && runs > WARM_RUNS ? perRun(split.sinceMark, runs - WARM_RUNS) : undefined;
+  return { overall, steady, cpuPerRun: (cpuSeconds() - cpu) / runs, threads, steadyThreads };
 }
 
 async function memory(runs: number): Promise<void> {
@@ -159,7 +185,7 @@ export async function benchCampaign(argv: string[] = []): Promise<Figure[]> {
   await bareLoop('raft', profile, 3); // warm up the JIT and tsx's cache
   // Interleaved rounds, best of each: a busy machine only ever makes a measurement worse.
   const best = (a: Speed | undefined, b: Speed): Speed =>
-    a ? { overall: Math.max(a.overall, b.overall), steady: Math.max(a.steady, b.steady), cpuPerRun: Math.min(a.cpuPerRun, b.cpuPerRun), threads: a.cpuPerRun <= b.cpuPerRun ? a.threads : b.threads } : b;
+    a ? { overall: Math.max(a.overall, b.overall), steady: Math.max(a.steady, b.steady), cpuPerRun: Math.min(a.cpuPerRun, b.cpuPerRun), ...(a.cpuPerRun <= b.cpuPerRun ? { threads: a.threads, steadyThreads: a.steadyThreads } : { threads: b.threads, steadyThreads: b.steadyThreads }) } : b;
   let bare: Speed | undefined;
   let one: Speed | undefined;
   let two: Speed | undefined;
@@ -179,6 +205,8 @@ export async function benchCampaign(argv: string[] = []): Promise<Figure[]> {
   console.log(`  check, 1 worker:                ${f(w1.overall)} runs/s (steady ${f(w1.steady)})  ${cpu(w1)}`);
   console.log(`  check, 2 workers:               ${f(w2.overall)} runs/s (steady ${f(w2.steady)})  ${cpu(w2)}  (goal >= 60 runs/s)`);
   console.log(`  2-worker speed-up:              ${(w2.overall / w1.overall).toFixed(2)}x (steady ${(w2.steady / w1.steady).toFixed(2)}x)  (goal >= 1.8x)`);
+  const steadyCpu = (s: Speed) => (s.steadyThreads ? `${ms(s.steadyThreads.workers + s.steadyThreads.background + s.steadyThreads.main)} ms CPU/run (workers ${ms(s.steadyThreads.workers)}, V8 GC/compiler threads ${ms(s.steadyThreads.background)})` : 'n/a');
+  if (w1.steadyThreads || w2.steadyThreads) console.log(`  after ${WARM_RUNS} runs (warmed up):     1 worker ${steadyCpu(w1)}; 2 workers ${steadyCpu(w2)}`);
   console.log(`  campaign overhead, 1 worker:    ${pct(1 - w1.overall / b.overall)} wall (steady ${pct(1 - w1.steady / b.overall)}), ${pct(w1.cpuPerRun / b.cpuPerRun - 1)} CPU  (goal < 10 %)`);
   const memoryAt = flag('--memory');
   if (memoryAt >= 0) {
@@ -198,6 +226,14 @@ export async function benchCampaign(argv: string[] = []): Promise<Figure[]> {
         ? [
             { key: `campaign.raft.workerThreadsCpuPerRun.${i + 1}`, label: `  of which the worker threads, ${i + 1} worker${i ? 's' : ''}`, value: w.threads.workers * 1000, unit: 'ms', better: 'lower' },
             { key: `campaign.raft.backgroundCpuPerRun.${i + 1}`, label: `  of which V8's GC/compiler threads, ${i + 1} worker${i ? 's' : ''}`, value: w.threads.background * 1000, unit: 'ms', better: 'lower' },
+          ]
+        : [],
+    ),
+    ...[w1, w2].flatMap((w, i): Figure[] =>
+      w.steadyThreads
+        ? [
+            { key: `campaign.raft.steadyCpuPerRun.${i + 1}`, label: `check raft: CPU per run after ${WARM_RUNS} runs, ${i + 1} worker${i ? 's' : ''}`, value: (w.steadyThreads.workers + w.steadyThreads.background + w.steadyThreads.main) * 1000, unit: 'ms', better: 'lower' },
+            { key: `campaign.raft.steadyBackgroundCpuPerRun.${i + 1}`, label: `  of which V8's GC/compiler threads`, value: w.steadyThreads.background * 1000, unit: 'ms', better: 'lower' },
           ]
         : [],
     ),
