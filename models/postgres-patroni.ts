@@ -175,7 +175,7 @@ export default defineDesign({
     useSlots: { kind: 'boolean', default: true, doc: 'the leader keeps a physical replication slot for every member in the DCS (dropped when its member key expires): its WAL is retained while the slot exists', source: 'Patroni 3.3 patroni/config.py: use_slots True; patroni/dcs/__init__.py _get_members_slots; PostgreSQL 16: max_slot_wal_keep_size -1 (unlimited)' },
     walKeepSize: { kind: 'integer', default: 134_217_728, min: 0, unit: 'B', doc: 'WAL kept beyond what checkpoints and slots need (wal_keep_size)', source: "Patroni 3.3 patroni/postgresql/config.py CMDLINE_OPTIONS: wal_keep_size '128MB'" },
     checkpointTimeout: { kind: 'duration', default: '300s', positive: true, doc: 'a checkpoint (restartpoint on a standby) every this long removes WAL older than the previous redo point, wal_keep_size and the slots', source: 'PostgreSQL 16 docs: checkpoint_timeout 5min' },
-    walSegmentSize: { kind: 'integer', default: 16_777_216, min: 1_048_576, unit: 'B', doc: 'WAL segment size: checkpoints remove WAL by whole segments', source: 'PostgreSQL 16 docs: initdb --wal-segsize (default 16 MB)' },
+    walSegmentSizeMb: { kind: 'integer', default: 16, oneOf: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], doc: 'WAL segment size in MB: checkpoints remove WAL by whole segments', source: 'PostgreSQL wal_segment_size default 16 MB (initdb --wal-segsize: a power of 2, 1-1024)' },
     readFromReplicas: { kind: 'boolean', default: false, doc: 'clients read from any member (a replica pool: hot standbys answer from what they replayed), not only the primary', source: "Patroni's sample haproxy.cfg: a replica port checked with GET /replica; PostgreSQL docs, Hot Standby" },
     syncFailover: { kind: 'enum', default: 'patroni', values: ['patroni', 'stolon-names', 'stolon-lsn'], doc: 'who may take over in synchronous mode: patroni (/sync cleared when the standby goes, lag check); stolon-names (the down sync standby stays named and is elected by name); stolon-lsn (elected only if its WAL reached the old primary\'s)', source: 'Patroni docs, Replication modes; sorintlab/stolon PR #514 (lost transactions with sync repl)' },
   },
@@ -239,7 +239,7 @@ export default defineDesign({
         walRecycling: {
           checkpointTimeoutUs: p.checkpointTimeout,
           walKeepEntries: Math.floor(p.walKeepSize / p.walBytesPerOrder),
-          segmentEntries: Math.max(1, Math.floor(p.walSegmentSize / p.walBytesPerOrder)),
+          segmentEntries: Math.max(1, Math.floor((p.walSegmentSizeMb * 1_048_576) / p.walBytesPerOrder)),
         },
       },
       useSlots: p.useSlots,

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { invariants, noteAt, run, SECOND } from './postgres-patroni-helpers.ts';
 
-const SMALL = { checkpointTimeout: '10s', walKeepSize: 1_048_576, walSegmentSize: 1_048_576 };
+const SMALL = { checkpointTimeout: '10s', walKeepSize: 1_048_576, walSegmentSizeMb: 1 };
 const down = (seconds: number) => `{ at: 10s, kind: crash, target: pg3, for: ${seconds}s }`;
 
 describe('postgres-patroni WAL recycling', () => {
