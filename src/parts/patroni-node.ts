@@ -105,6 +105,8 @@ export interface PatroniConfig {
   replication: PgReplicationConfig;
   /** use_slots: the leader keeps a physical replication slot per member in the DCS. */
   useSlots?: boolean;
+  /** member_slots_ttl (Patroni 4.0+, 30 min; 0: Patroni 3.x): a slot outlives its member's key this long. */
+  memberSlotsTtlUs?: Micros;
   /**
    * Who may take over in synchronous mode (default `patroni`): Patroni clears the sync standby
    * from /sync once it stops streaming, and the race checks maximum_lag_on_failover. `stolon-*`
@@ -155,6 +157,8 @@ export class PatroniNode implements Actor {
   /** SIGTERM received: the HA loop no longer runs (`onStop`). */
   private stopping = false;
   private loopTimer: TimerHandle | undefined;
+  /** When the leader found each member's key gone (member_slots_ttl counts from there). */
+  private readonly memberGoneSinceUs = new Map<string, Micros>();
   /** The last cluster view read from the DCS. */
   private lastKeys: DcsKeys | undefined;
   /** A primary's POST /failsafe, valid until (monotonic). */
@@ -359,10 +363,7 @@ export class PatroniNode implements Actor {
       });
     }
     const leader = keys.leader?.value as string | undefined;
-    if (leader === me && this.config.useSlots && this.running === 'primary' && this.pgUp) {
-      // sync_replication_slots: a slot for every other member in the DCS, none for the others
-      this.pg.setSlots(this.liveMembers(keys).filter((m) => m !== me));
-    }
+    if (leader === me && this.config.useSlots && this.running === 'primary' && this.pgUp) this.syncSlots(keys);
     if (leader === me) return this.pgDownSinceUs === undefined && this.pgUp ? this.renew(keys) : this.recoverPrimary(keys);
     if (!this.pgUp) return this.recoverReplica(keys);
     if (leader !== undefined) {
@@ -596,6 +597,24 @@ export class PatroniNode implements Actor {
       if (r) this.lastKeys = r.keys;
       done(r);
     });
+  }
+
+  /**
+   * sync_replication_slots on the leader: a slot for every other member in the DCS; one whose
+   * key expired keeps its slot for member_slots_ttl (Patroni 4.0+; 3.x drops it at once).
+   */
+  private syncSlots(keys: DcsKeys): void {
+    const now = this.ctx.monotonic();
+    const ttl = this.config.memberSlotsTtlUs ?? 0;
+    const slots: string[] = [];
+    for (const m of this.config.members) {
+      if (m === this.ctx.id) continue;
+      if (keys[memberKey(m)] !== undefined) this.memberGoneSinceUs.delete(m);
+      else if (!this.memberGoneSinceUs.has(m)) this.memberGoneSinceUs.set(m, now);
+      const goneSince = this.memberGoneSinceUs.get(m);
+      if (goneSince === undefined || now - goneSince < ttl) slots.push(m);
+    }
+    this.pg.setSlots(slots);
   }
 
   private liveMembers(keys: DcsKeys): string[] {

@@ -34,6 +34,15 @@ describe('postgres-patroni WAL recycling', () => {
     expect(logs.map((l) => l.length)).toEqual([logs[0].length, logs[0].length, logs[0].length]);
   });
 
+  it("with Patroni 4's member_slots_ttl the slot outlives the member key and the same long outage catches up", () => {
+    const r = run([down(60)], { ...SMALL, memberSlotsTtl: '1800s' }, 1, '80s', '20s');
+    expect(r.violations).toEqual([]);
+    expect(noteAt(r, 'pg1', 'replication slot of pg3 dropped')).toBeUndefined();
+    expect(noteAt(r, 'pg3', 'requested WAL segment has already been removed')).toBeUndefined();
+    const logs = r.history.final.filter((f) => f.node.startsWith('pg')).map((f) => f.durableLog);
+    expect(logs[2].length).toBe(logs[0].length);
+  });
+
   it('without slots (use_slots false) the same short outage outlives the WAL kept', () => {
     // 1 kB an order: a segment is 1,048 orders (~5 s), and nothing beyond the redo point is kept
     const r = run([down(20)], { ...SMALL, walKeepSize: 0, walBytesPerOrder: 1000, useSlots: false }, 1, '80s', '20s');
