@@ -310,7 +310,13 @@ export class SimNode implements Endpoint {
   /** A watchdog (or the operator) kills the process hung as `incarnation` and restarts it. */
   killHung(incarnation: number, reason: string, restartAfter: Micros | 'supervisor'): void {
     // still hung: a supervisor may have killed the hung process of a host that runs several
-    if (this.incarnation === incarnation && this.stuckThreads !== undefined) this.crashProcess(reason, restartAfter);
+    if (this.incarnation !== incarnation || this.stuckThreads === undefined) return;
+    const procs = this.processes;
+    const stalled = procs?.stalled(this.stuckThreads);
+    if (!procs || !stalled || stalled.length === procs.specs.length) return this.crashProcess(reason, restartAfter);
+    // another process runs on (keepalived, the cluster stack): only the hung ones are killed
+    this.stuckThreads = undefined;
+    for (const index of stalled) this.crashComponent(procs.nameOf(index), reason, restartAfter);
   }
 
   /** The threads still running under a deadlock (undefined: not deadlocked). */

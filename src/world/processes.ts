@@ -62,6 +62,15 @@ export class HostProcesses {
     return this.specs.every((spec, i) => i === index || spec.threads.every((thread) => running.has(thread)));
   }
 
+  /** The processes a deadlock that leaves `running` threads running stalls (a thread of theirs is stuck). */
+  stalled(running: ReadonlySet<string>): number[] {
+    const out: number[] = [];
+    this.specs.forEach((spec, i) => {
+      if (spec.threads.some((thread) => !running.has(thread))) out.push(i);
+    });
+    return out;
+  }
+
   /** Marks process `index` dead; false if it already was. */
   kill(index: number): boolean {
     if (!this.running[index]) return false;

@@ -120,6 +120,25 @@ describe("a hung process killed by the design's supervisor", () => {
     expect(node.incarnation).toBe(hung);
   });
 
+  it("the deadlock's end (the watchdog) kills only the hung process when another runs on: the host and that one live", () => {
+    const { world, starts } = supervisedHost();
+    const node = world.node('a');
+    const procs = node.processes!;
+    let hung: number | undefined;
+    let patroniLife: number | undefined;
+    world.sim.at(KILL, () => {
+      hung = node.hang(['patroni']);
+      patroniLife = procs.incarnations[procs.indexOf('patroni')];
+    });
+    world.sim.at(KILL + SECOND, () => node.killHung(hung!, 'watchdog', 0));
+    world.sim.runUntil(3 * SECOND);
+    expect(node.incarnation).toBe(hung);
+    expect(node.runningThreads).toBeUndefined();
+    expect(procs.incarnations[procs.indexOf('patroni')]).toBe(patroniLife);
+    expect(procs.isRunning(procs.indexOf('postgres'))).toBe(true);
+    expect(starts).toEqual([KILL + SECOND]);
+  });
+
   it('leaves the deadlock when another process is stuck too: the host stays hung until the watchdog', () => {
     const { world, ctx } = supervisedHost();
     const node = world.node('a');

@@ -3,7 +3,9 @@
  * keep running (default: the heartbeat thread, so peers still see it beating while the order
  * thread is stuck: the classic gray failure); events for any other thread wait forever. When
  * the fault ends a watchdog or the operator kills the stuck process and it restarts after
- * `restartAfter` (default at once). A process that died meanwhile is left alone.
+ * `restartAfter` (default at once); on a host that runs several processes, only the ones with
+ * a stuck thread when another runs on (the trading service, not keepalived beside it). A
+ * process that died meanwhile is left alone.
  */
 import { nameList, optional, restartDelay } from '../fields.ts';
 import { defineKind } from '../kind.ts';
