@@ -19,6 +19,16 @@ import { setFlagsFromString } from 'node:v8';
 // 26. It applies to this thread and the worker threads started later (V8's flags are the
 // process's). A JIT tier changes no result: the trace hashes are the same.
 setFlagsFromString('--always-sparkplug');
+// Half V8's budget for inlining into one optimised function (920 bytes of bytecode by default):
+// hasim's hot handlers call deep chains of small methods, and with the full budget each
+// optimised handler carries most of the simulator inlined, so a deopt anywhere in it (common
+// while a run's rarer paths, failovers and retries, are met for the first time) throws all of it
+// away and its recompile costs tens of ms on the compiler's threads. `check raft --runs 60` on
+// the bench's profile (60 s at 200 orders/s), CPU, A/B alternated at load ~20: 9.20-9.26 ->
+// 8.60-9.00 s with 1 worker, 11.27-11.53 -> 9.78-9.83 s with 2 (in one thread, per run: 143-149
+// -> 130-134 ms from a fresh process, 125-129 -> 111-114 ms after 25 warm-up runs). No result
+// changes: the same --json, and the golden trace hashes recomputed under the flag are identical.
+setFlagsFromString('--max-inlined-bytecode-size-cumulative=460');
 
 const source = new URL('../src/cli/hasim.ts', import.meta.url);
 const checkout = existsSync(source);
