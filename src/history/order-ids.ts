@@ -12,7 +12,7 @@
 /** The largest n kept in a bitset; larger (or zero-padded) suffixes go to the plain Set. */
 const MAX_INDEX = 0x3fffffff;
 
-/** One client's ids as a bitset, grown by doubling. */
+/** One client's ids as a bitset, grown by a quarter at a time (`grown`). */
 interface PrefixBits {
   prefix: string;
   words: Uint32Array;
@@ -231,9 +231,15 @@ export class OrderIdSet implements Iterable<string> {
   }
 }
 
+/**
+ * A copy of `words` long enough for index `word`: a quarter longer (at least), not twice. A long
+ * run's sets are its largest columns (several per run: the invoked orders, each node's folded
+ * log), and doubling leaves a set up to half empty: 1.7 MB of 4 MB per client after an hour at
+ * 10,000/s. Growing by a quarter copies each word ~5 times over a run instead of ~2: noise
+ * beside the run.
+ */
 function grown(words: Uint32Array, word: number): Uint32Array {
-  let length = words.length * 2;
-  while (length <= word) length *= 2;
+  const length = Math.max(word + 1, words.length + (words.length >>> 2) + 8);
   const next = new Uint32Array(length);
   next.set(words);
   return next;
