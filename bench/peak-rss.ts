@@ -1,8 +1,9 @@
 /**
  * One run in a process of its own, for its peak resident memory: `simulate()` of a design with
  * no faults for the given simulated seconds at the given order rate, the checks and metrics
- * included, the order traffic folded as it is recorded (what `hasim run` and `check` do). Prints one JSON line: peak RSS (MB), wall seconds, orders,
- * events, trace hash.
+ * included, the order traffic folded as it is recorded (what `hasim run` and `check` do), V8's
+ * heap held near what is live as `hasim run` holds it (src/cli/heap-growth.ts). Prints one JSON
+ * line: peak RSS (MB), wall seconds, orders, events, trace hash.
  *
  *   npx tsx bench/peak-rss.ts raft 60 10000
  */
@@ -10,6 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { loadDesign } from '../src/campaign/catalog.ts';
 import { simulate } from '../src/campaign/simulate.ts';
 import { SECOND } from '../src/sim/time.ts';
+import { holdHeapNearLive } from '../src/cli/heap-growth.ts';
+
+holdHeapNearLive();
 
 const [design, seconds, rate] = process.argv.slice(2);
 const d = await loadDesign(design);

@@ -32,6 +32,7 @@ import { loadInvariantModules } from '../campaign/invariant-modules.ts';
 import { composeInvariants, type Invariant } from '../check/index.ts';
 import type { Workload } from '../world/client.ts';
 import { out } from './io.ts';
+import { holdHeapNearLive } from './heap-growth.ts';
 
 export interface OneRunFlags extends WorkloadFlags {
   scenario?: string;
@@ -128,6 +129,8 @@ const runTimeoutS = (flags: OneRunFlags) => parseCount(flags.runTimeout ?? Strin
 export async function dispatchToWorker(designName: string, flags: OneRunFlags): Promise<boolean> {
   if (inRunWorker()) return false;
   await prepareOneRun(designName, flags);
+  // before the worker starts: V8's flags are the process's (heap-growth.ts)
+  holdHeapNearLive();
   // a user's design or invariant module needs the tsx boot (campaign/worker-bundle.ts)
   const entry = await workerEntry('run', { userCode: isDesignPath(designName) || (flags.invariantModule?.length ?? 0) > 0 });
   await runInWorker(cliArgv(), runTimeoutS(flags), designName, entry);
@@ -137,6 +140,7 @@ export async function dispatchToWorker(designName: string, flags: OneRunFlags): 
 /** Runs the simulation the flags describe (in this thread). */
 export async function executeOneRun(designName: string, flags: OneRunFlags): Promise<OneRun> {
   const { design, seed, schedule, params, htmlWindows, workload, maxEvents, extraInvariants } = await prepareOneRun(designName, flags);
+  holdHeapNearLive();
   const result = simulate({ design, seed, schedule, params, workload, maxEvents, extraInvariants, recordTrace: flags.trace !== undefined, recordMessages: flags.html !== undefined,
     // the HTML report draws every order, and --history writes every event
     foldTraffic: !flags.html && !flags.history });
