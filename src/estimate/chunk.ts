@@ -4,12 +4,14 @@
  * run and what the confidence intervals treat as independent batches; everything about a
  * chunk follows from (seed, chunk index), so any number of workers gives the same answer.
  *
- * Two passes over the same drawn history (the component sampler is cheap and deterministic):
+ * Two passes, the history drawn once:
  *
  *   count     classes and how many incidents of each   -> inclusion probabilities
- *   simulate  each incident is simulated with its class's probability (`sampling.ts`),
- *             with its own seed; the chunk reports its structural downtime (every incident)
- *             and the simulated incidents' outcomes with their weights 1/pi
+ *             (and the incidents that may be sampled: each incident's selection draw is made
+ *             here, and those below a bound on their class's probability are kept, `InclusionBound`)
+ *   simulate  each kept incident whose draw is below its class's probability (`sampling.ts`) is
+ *             simulated with its own seed; the chunk reports its structural downtime (every
+ *             incident) and the simulated incidents' outcomes with their weights 1/pi
  *
  * Jobs and results are plain data (they cross worker-thread boundaries).
  */
@@ -25,7 +27,7 @@ import { simulateIncident, type IncidentOutcome } from './incident-sim.ts';
 import { buildPlant, clientView } from './plant.ts';
 import { scopeCount } from './structure.ts';
 import type { ReliabilityData } from './reliability.ts';
-import { incidentSeed } from './sampling.ts';
+import { InclusionBound, incidentSeed } from './sampling.ts';
 
 export interface ChunkJob {
   pass: 'count' | 'simulate';
@@ -41,8 +43,24 @@ export interface ChunkJob {
   /** The rest of their workload (`--clients`, `--timeout`, `--retry`, ...). */
   workload?: Partial<Workload>;
   maxEvents?: number;
-  /** Pass `simulate`: [class hash, pi] pairs. */
-  inclusion?: [number, number][];
+  /** Pass `count`: the expected number of simulations of the whole estimate (Infinity: every incident). */
+  simulations?: number;
+  /** Pass `simulate`: the incidents to simulate, with their inclusion probabilities. */
+  sampled?: SampledIncident[];
+}
+
+/** An incident the count pass kept: its place in the chunk's history and its selection draw. */
+export interface Candidate {
+  incident: Incident;
+  ordinal: number;
+  /** Its draw from the chunk's selection stream: sampled if below its class's probability. */
+  u: number;
+}
+
+export interface SampledIncident {
+  incident: Incident;
+  ordinal: number;
+  pi: number;
 }
 
 export interface ClassCount {
@@ -67,6 +85,7 @@ export interface ChunkResult {
   structuralDownSeconds: number;
   /** Pass `count`. */
   classes?: ClassCount[];
+  candidates?: Candidate[];
   /** Pass `simulate`. */
   simulated?: SimulatedIncident[];
 }
@@ -87,27 +106,25 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
   if (job.pass === 'count') {
     const names = elementNames(plant);
     const classes = new Map<number, ClassCount>();
+    // the selection draws, one per incident in order, as the simulate pass would make them
+    const select = Rng.stream(job.seed, `estimate:select:${job.chunk}`);
+    const bound = new InclusionBound(job.simulations ?? Infinity);
+    const candidates: Candidate[] = [];
+    let ordinal = 0;
     const totals = drawIncidents(plant, rng, span, settleSeconds, (draw) => {
       let c = classes.get(draw.key);
       if (!c) classes.set(draw.key, (c = { key: draw.key, name: className(names, draw.incident(), settleSeconds), count: 0, structuralDownSeconds: 0 }));
       c.count++;
       c.structuralDownSeconds += draw.structuralDown;
+      const u = select.float();
+      if (u < bound.of(c.count)) candidates.push({ incident: draw.incident(), ordinal, u });
+      if (++ordinal % BOUND_EVERY === 0) bound.update([...classes.values()].map((k) => k.count));
     });
-    return { chunk: job.chunk, seconds: totals.seconds, incidents: totals.incidents, structuralDownSeconds: totals.structuralDown, classes: [...classes.values()] };
+    return { chunk: job.chunk, seconds: totals.seconds, incidents: totals.incidents, structuralDownSeconds: totals.structuralDown, classes: [...classes.values()], candidates };
   }
 
-  const inclusion = new Map(job.inclusion ?? []);
-  const select = Rng.stream(job.seed, `estimate:select:${job.chunk}`);
-  const chosen: { incident: Incident; ordinal: number; pi: number }[] = [];
-  let ordinal = 0;
-  const totals = drawIncidents(plant, rng, span, settleSeconds, (draw) => {
-    const pi = inclusion.get(draw.key) ?? 1;
-    const u = select.float();
-    if (u < pi) chosen.push({ incident: draw.incident(), ordinal, pi });
-    ordinal++;
-  });
-  const simulated = chosen.map(({ incident, ordinal: n, pi }): SimulatedIncident => {
-    const outcome = simulateIncident(incident, incidentSeed(job.seed, job.chunk, n), {
+  const simulated = (job.sampled ?? []).map(({ incident, ordinal, pi }): SimulatedIncident => {
+    const outcome = simulateIncident(incident, incidentSeed(job.seed, job.chunk, ordinal), {
       design,
       params,
       plant,
@@ -119,5 +136,8 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
     });
     return { key: incident.key, weight: 1 / pi, structuralDownSeconds: incident.structuralDown, ...outcome };
   });
-  return { chunk: job.chunk, seconds: totals.seconds, incidents: totals.incidents, structuralDownSeconds: totals.structuralDown, simulated };
+  return { chunk: job.chunk, seconds: 0, incidents: 0, structuralDownSeconds: 0, simulated };
 }
+
+/** How often (in incidents) the count pass tightens its inclusion bound. */
+const BOUND_EVERY = 1024;

@@ -211,16 +211,26 @@ async function estimateOne(name: string, options: EstimateOptions, pool: ChunkPo
     ...(options.workload ? { workload: options.workload } : {}),
     ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
   };
-  const counted = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'count', chunk })), progress);
+  const budget = options.simulations ?? DEFAULT_SIMULATIONS;
+  const counted = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'count', chunk, simulations: budget })), progress);
   const counts = new Map<number, number>();
   const names = new Map<number, string>();
   for (const c of counted.flatMap((r) => r.classes!)) {
     counts.set(c.key, (counts.get(c.key) ?? 0) + c.count);
     names.set(c.key, c.name);
   }
-  const inclusion = [...inclusionProbabilities(counts, options.simulations ?? DEFAULT_SIMULATIONS).entries()];
-  const simulated = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'simulate', chunk, inclusion })), progress);
-  return summarise(name, params, options, simulated, counts, names);
+  const inclusion = inclusionProbabilities(counts, budget);
+  // the kept incidents whose selection draw falls below their class's probability
+  const sampled = counted.map((r) =>
+    r.candidates!.flatMap(({ incident, ordinal, u }) => {
+      const pi = inclusion.get(incident.key) ?? 1;
+      return u < pi ? [{ incident, ordinal, pi }] : [];
+    }),
+  );
+  for (const r of counted) delete r.candidates;
+  const simulated = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'simulate', chunk, sampled: sampled[chunk] })), progress);
+  const results = counted.map(({ classes: _classes, ...totals }, chunk): ChunkResult => ({ ...totals, simulated: simulated[chunk].simulated }));
+  return summarise(name, params, options, results, counts, names);
 }
 
 async function summarise(

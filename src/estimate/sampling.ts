@@ -47,6 +47,57 @@ export function inclusionProbabilities(counts: ReadonlyMap<number, number>, budg
   return new Map(classes.map(([key, n]) => [key, Math.min(1, given.get(key)! / n)]));
 }
 
+/**
+ * An upper bound, from part of the counts, on the inclusion probability a class will get: lets
+ * the counting pass keep the few incidents that may be sampled, so no second pass redraws the
+ * history (chunk.ts). `inclusionProbabilities` gives class c
+ *
+ *   pi_c = min(1, min(n_c, f + lambda sqrt(n_c)) / n_c)      (f <= 1 the floor, lambda the water level)
+ *
+ * and the budget is spent: budget >= sum_c min(n_c, lambda sqrt(n_c)) >= F(lambda), the same sum
+ * over any part of the counts (one chunk's so far: each count is at most its class's total, and
+ * min(n, lambda sqrt(n)) grows with n). So lambda <= lambda_max, the root of F = budget, and
+ * since (1 + lambda sqrt(n)) / n falls with n, pi_c <= min(1, (1 + lambda_max sqrt(m)) / m) for
+ * any m <= n_c. Counts that grow only lower lambda_max, so a bound computed earlier stays valid.
+ */
+export class InclusionBound {
+  /** The water level's bound; Infinity: every incident may be sampled. */
+  private lambda = Infinity;
+
+  constructor(private readonly budget: number) {}
+
+  /** Bounds the water level with these class counts (part of the final ones). */
+  update(counts: readonly number[]): void {
+    let total = 0;
+    let high = 0;
+    for (const n of counts) {
+      total += n;
+      high = Math.max(high, Math.sqrt(n));
+    }
+    if (!(total > this.budget)) return; // F never reaches the budget: no bound yet
+    const spent = (lambda: number): number => {
+      let sum = 0;
+      for (const n of counts) sum += Math.min(n, lambda * Math.sqrt(n));
+      return sum;
+    };
+    // F(high) = total > budget; bisect, keeping the upper end (a bound must not fall below the root)
+    let low = 0;
+    for (let i = 0; i < 60 && high - low > 1e-12 * high; i++) {
+      const mid = (low + high) / 2;
+      if (spent(mid) >= this.budget) high = mid;
+      else low = mid;
+    }
+    this.lambda = Math.min(this.lambda, high);
+  }
+
+  /** At least the inclusion probability of a class counted `n` times so far (n >= 1). */
+  of(n: number): number {
+    if (this.lambda === Infinity) return 1;
+    // the slack covers rounding in inclusionProbabilities' sums
+    return Math.min(1, ((1 + this.lambda * Math.sqrt(n)) / n) * (1 + 1e-9));
+  }
+}
+
 /** A deterministic 53-bit seed for incident `ordinal` of chunk `chunk` under the root seed. */
 export function incidentSeed(rootSeed: number, chunk: number, ordinal: number): number {
   let lo = 0x811c9dc5 ^ (rootSeed >>> 0);
