@@ -35,23 +35,12 @@
  * A timeline is identified by the `term` of its entries (the design's epoch: unique per
  * promotion), so two logs agree up to the end of their common (term, start, end) runs.
  *
- * WAL recycling (with `walRecycling`; src/backend/access/transam/xlog.c of PostgreSQL 16):
- * every `checkpoint_timeout` a checkpoint (a restartpoint on a standby) removes the WAL
- * segments no longer needed (RemoveOldXlogFiles after KeepLogSeg): those before the previous
- * checkpoint's redo point, before `wal_keep_size` from the end, and before the oldest
- * replication slot's restart_lsn (the primary's physical slots, which `setSlots` keeps, one per
- * standby as Patroni's `use_slots` does; a new slot reserves WAL from the last redo point, as
- * ReplicationSlotReserveWal does on a primary, and advances with its standby's flush reports).
- * `max_slot_wal_keep_size` is -1 (the default): a slot retains WAL without limit. The removed
- * WAL is folded on disk (its ids and prefix hashes, see world/disk.ts) and its timeline runs are
- * kept as the timeline history (PostgreSQL's .history files). A standby that asks for removed
- * WAL is refused ("requested WAL segment has already been removed", walsender.c) and retries
- * every wal_retrieve_retry_interval, for ever: only a new base backup (`patronictl reinit`)
- * or a WAL archive brings it back; a standby with an empty data directory gets a base backup
- * (pg_basebackup, as Patroni creates a replica). The checkpoint's redo point is taken at the
- * previous checkpoint (a spread checkpoint ends ~0.9 checkpoint_timeout after its redo point,
- * so removal comes up to 30 s later than PostgreSQL's: a little more WAL kept), and removal is
- * by whole segments.
+ * WAL recycling (with `walRecycling`): checkpoints remove the WAL nothing needs any more, within
+ * the limits of the replication slots (src/parts/postgres-wal.ts); a standby that asks for
+ * removed WAL is refused ("requested WAL segment has already been removed", walsender.c) and
+ * retries every wal_retrieve_retry_interval, for ever: only a new base backup (`patronictl
+ * reinit`) or a WAL archive brings it back; a standby with an empty data directory gets a base
+ * backup (pg_basebackup, as Patroni creates a replica).
  *
  * Left out: cascading replication, checkpoints requested by `max_wal_size` (1 GB: before
  * checkpoint_timeout only above ~3.5 MB/s of WAL), base-backup time, restore_command (a WAL
@@ -64,6 +53,9 @@ import type { DiskEntry, DiskSnapshot } from '../world/disk.ts';
 import { messageKinds } from '../world/messages.ts';
 import type { ReplicateFn } from './order-server.ts';
 import { defineProbe, emitsProbe } from '../world/probes.ts';
+import { commonPrefix, WalRetention, type TimelineRun, type WalRecycling } from './postgres-wal.ts';
+
+export { commonPrefix, timelineRuns, type TimelineRun, type WalRecycling } from './postgres-wal.ts';
 import { COMMIT_WAITING as SHARED_COMMIT_WAITING, REPL_ACKED as SHARED_REPL_ACKED, REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
 
 const COMMIT_WAITING = emitsProbe(import.meta.url, SHARED_COMMIT_WAITING);
@@ -109,19 +101,6 @@ export interface PgReplicationConfig {
   walRecycling?: WalRecycling;
 }
 
-/** What decides which WAL a checkpoint removes; positions in entries. */
-export interface WalRecycling {
-  /** `checkpoint_timeout` (5 min). */
-  checkpointTimeoutUs: Micros;
-  /** `wal_keep_size` in entries (Patroni sets 128 MB). */
-  walKeepEntries: number;
-  /** One WAL segment (16 MB) in entries: WAL is removed by whole segments. */
-  segmentEntries: number;
-}
-
-/** The disk key of the timeline history of removed WAL (PostgreSQL's .history files). */
-const HISTORY_KEY = 'pg-timeline-history';
-
 /** One walsender as `pg_stat_replication` shows it. */
 export interface StandbyStatus {
   node: string;
@@ -136,40 +115,10 @@ interface WalSender extends StandbyStatus {
   lastReplyUs: Micros;
 }
 
-/** A run of consecutive entries of one timeline: [start, end). */
-export interface TimelineRun {
-  term: number;
-  start: number;
-  end: number;
-}
-
 /** Most entries per WAL message while a standby catches up. */
 const CHUNK = 1000;
 /** Replay lags the flush by about this much (only `remote_apply` can see it). */
 const APPLY_DELAY_US: Micros = 50;
-
-/** The timeline runs of `entries`, which start at position `offset`, after the runs `before` (copied). */
-export function timelineRuns(entries: readonly DiskEntry[], offset = 0, before: readonly TimelineRun[] = []): TimelineRun[] {
-  const runs: TimelineRun[] = before.map((r) => ({ ...r }));
-  for (let i = 0; i < entries.length; i++) {
-    const term = entries[i].term ?? 0;
-    const last = runs[runs.length - 1];
-    if (last && last.term === term && last.end === offset + i) last.end = offset + i + 1;
-    else runs.push({ term, start: offset + i, end: offset + i + 1 });
-  }
-  return runs;
-}
-
-/** How many leading entries two logs share, from their timeline runs. */
-export function commonPrefix(a: readonly TimelineRun[], b: readonly TimelineRun[]): number {
-  let common = 0;
-  for (let k = 0; k < Math.min(a.length, b.length); k++) {
-    if (a[k].term !== b[k].term || a[k].start !== b[k].start) return common;
-    common = Math.min(a[k].end, b[k].end);
-    if (a[k].end !== b[k].end) return common;
-  }
-  return common;
-}
 
 // --- the streaming replication protocol ------------------------------------------------------
 
@@ -257,13 +206,8 @@ export class PostgresReplication {
   private retryTimer: TimerHandle | undefined;
   /** The standby was told its WAL is gone (noted once until it streams again). */
   private walGone = false;
-  // WAL recycling
-  /** Physical replication slots on the primary: standby -> restart_lsn. */
-  private readonly slots = new Map<string, number>();
-  /** The redo point of the last checkpoint. */
-  private lastRedo: number;
-  /** The timeline runs of the removed (folded) WAL. */
-  private foldedHistory: TimelineRun[];
+  /** Checkpoints, slots and the timeline history of removed WAL. */
+  private readonly wal: WalRetention;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -271,30 +215,7 @@ export class PostgresReplication {
     private readonly hooks: ReplicationHooks,
   ) {
     this.flushed = this.received = this.applied = ctx.disk.length;
-    this.lastRedo = ctx.disk.compactedLength;
-    this.foldedHistory = this.historyOnDisk();
-  }
-
-  /**
-   * The timeline history of the folded WAL, as saved. A crash between a removal and the save's
-   * fsync leaves it short: its last run stands for the rest (the folded entries were removed
-   * minutes after they were written, long after any timeline switch near them).
-   */
-  private historyOnDisk(): TimelineRun[] {
-    const disk = this.ctx.disk;
-    const folded = disk.compactedLength;
-    if (folded === 0) return [];
-    const saved = ((disk.get(HISTORY_KEY) as TimelineRun[] | undefined) ?? []).filter((r) => r.start < folded).map((r) => ({ ...r, end: Math.min(r.end, folded) }));
-    const last = saved[saved.length - 1];
-    if (last === undefined) return [{ term: disk.lastCompacted?.term ?? 0, start: 0, end: folded }];
-    last.end = folded;
-    return saved;
-  }
-
-  /** The whole WAL's timeline runs, removed WAL included. */
-  private runs(): TimelineRun[] {
-    const disk = this.ctx.disk;
-    return timelineRuns(disk.entries, disk.compactedLength, this.foldedHistory);
+    this.wal = new WalRetention(ctx);
   }
 
   /** Starts the standby's status timer (and the WAL writer's); call at boot. */
@@ -304,34 +225,14 @@ export class PostgresReplication {
     if (this.config.walRecycling) this.ctx.setTimer(this.config.walRecycling.checkpointTimeoutUs, 'pg-checkpoint');
   }
 
-  /**
-   * The primary's physical replication slots are these standbys' (Patroni's use_slots: one per
-   * member in the DCS; a member gone from it loses its slot at the leader's next loop).
-   */
+  /** The primary's physical replication slots are these standbys' (see WalRetention.setSlots). */
   setSlots(standbys: readonly string[]): void {
-    if (!this.isPrimary) return;
-    for (const name of [...this.slots.keys()]) {
-      if (standbys.includes(name)) continue;
-      this.slots.delete(name);
-      this.ctx.note(`postgres: replication slot of ${name} dropped`);
-    }
-    for (const name of standbys) if (!this.slots.has(name)) this.slots.set(name, this.lastRedo);
+    if (this.isPrimary) this.wal.setSlots(standbys);
   }
 
-  /** A checkpoint (a restartpoint on a standby): removes the WAL nothing needs any more. */
-  private checkpoint(recycling: WalRecycling): void {
-    this.ctx.setTimer(recycling.checkpointTimeoutUs, 'pg-checkpoint');
-    const disk = this.ctx.disk;
-    let keep = Math.min(this.lastRedo, disk.length - recycling.walKeepEntries);
-    if (this.isPrimary) for (const restart of this.slots.values()) keep = Math.min(keep, restart);
-    this.lastRedo = Math.min(this.flushed, disk.durableLength);
-    keep = Math.floor(keep / recycling.segmentEntries) * recycling.segmentEntries;
-    if (keep <= disk.compactedLength || disk.failed) return;
-    const upTo = Math.min(keep, disk.durableLength);
-    const history = timelineRuns(disk.entries.slice(0, upTo - disk.compactedLength), disk.compactedLength, this.foldedHistory);
-    disk.compact(upTo);
-    this.foldedHistory = history;
-    disk.put(HISTORY_KEY, history);
+  /** The whole WAL's timeline runs, removed WAL included. */
+  private runs(): TimelineRun[] {
+    return this.wal.runs();
   }
 
   /** `synchronous_commit = off`: commits return before their WAL is flushed. */
@@ -382,7 +283,7 @@ export class PostgresReplication {
     this.follow(undefined);
     this.isPrimary = true;
     this.senders.clear();
-    this.slots.clear();
+    this.wal.dropSlots();
     this.clearWaiters();
   }
 
@@ -390,7 +291,7 @@ export class PostgresReplication {
   stopPrimary(): void {
     this.isPrimary = false;
     this.senders.clear();
-    this.slots.clear();
+    this.wal.dropSlots();
     this.clearWaiters();
   }
 
@@ -566,7 +467,7 @@ export class PostgresReplication {
     const folded = disk.compactedLength;
     const common = commonPrefix(this.runs(), msg.runs);
     // an empty data directory is cloned (pg_basebackup); a standby needing removed WAL is refused
-    const backup = common < folded && msg.runs.length === 0 ? { snapshot: disk.snapshot(folded), history: this.foldedHistory.map((r) => ({ ...r })) } : undefined;
+    const backup = common < folded && msg.runs.length === 0 ? { snapshot: disk.snapshot(folded), history: this.wal.history() } : undefined;
     if (common < folded && !backup) {
       this.ctx.send(from, { type: 'pg-refuse', streamId: 0, walRemoved: true } satisfies PgRefuse);
       return;
@@ -597,8 +498,7 @@ export class PostgresReplication {
     s.flush = Math.max(s.flush, msg.flush);
     s.apply = Math.max(s.apply, msg.apply);
     s.lastReplyUs = this.ctx.monotonic();
-    const restart = this.slots.get(from);
-    if (restart !== undefined && msg.flush > restart) this.slots.set(from, msg.flush);
+    this.wal.advanceSlot(from, msg.flush);
     this.ctx.probe(REPL_ACKED, from);
     if (msg.status) this.ctx.send(from, { type: 'pg-keepalive', streamId: s.streamId, sentUpTo: s.sentUpTo } satisfies PgKeepalive);
     this.release();
@@ -641,10 +541,7 @@ export class PostgresReplication {
     if (msg.backup) {
       if (disk.failed) return;
       this.ctx.note(`pg_basebackup: data directory cloned from ${from} (WAL before entry ${at} removed there)`);
-      disk.restore(msg.backup.snapshot);
-      this.foldedHistory = msg.backup.history;
-      disk.put(HISTORY_KEY, msg.backup.history);
-      this.lastRedo = at;
+      this.wal.restoreBackup(msg.backup.snapshot, msg.backup.history);
       this.flushed = this.applied = at;
       this.hooks.relearn();
     } else if (at < disk.compactedLength) {
@@ -763,7 +660,10 @@ export class PostgresReplication {
         this.walWriterRound();
         return true;
       case 'pg-checkpoint':
-        if (this.config.walRecycling) this.checkpoint(this.config.walRecycling);
+        if (this.config.walRecycling) {
+          this.ctx.setTimer(this.config.walRecycling.checkpointTimeoutUs, 'pg-checkpoint');
+          this.wal.checkpoint(this.config.walRecycling, Math.min(this.flushed, this.ctx.disk.durableLength), this.isPrimary);
+        }
         return true;
       case 'pg-retry':
         this.retryTimer = undefined;
