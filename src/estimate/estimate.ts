@@ -35,12 +35,13 @@
  */
 import type { Workload } from '../world/client.ts';
 import { InputError } from '../sim/input-error.ts';
-import { YEAR, SECOND } from '../sim/time.ts';
+import { YEAR, SECOND, type Micros } from '../sim/time.ts';
 import { isDesignPath, loadDesign } from '../campaign/catalog.ts';
 import { workerEntry } from '../campaign/worker-bundle.ts';
 import { resolveParams } from '../world/params.ts';
 import type { Design } from '../world/design.ts';
 import type { ChunkJob, ChunkResult, SimulatedIncident } from './chunk.ts';
+import type { Incident } from './components.ts';
 import { estimateSpecOf } from './declarations.ts';
 import { IdealTooLarge, idealAvailability, type IdealResult } from './ideal.ts';
 import { buildPlant, clientView } from './plant.ts';
@@ -228,9 +229,30 @@ async function estimateOne(name: string, options: EstimateOptions, pool: ChunkPo
     }),
   );
   for (const r of counted) delete r.candidates;
-  const simulated = await pool.runAll(Array.from({ length: chunks }, (_, chunk): ChunkJob => ({ ...base, pass: 'simulate', chunk, sampled: sampled[chunk] })), progress);
-  const results = counted.map(({ classes: _classes, ...totals }, chunk): ChunkResult => ({ ...totals, simulated: simulated[chunk].simulated }));
+  // one job per sampled incident, the longest first (longest-processing-time order), so the
+  // workers end together rather than one finishing a chunk with a 15-minute recovery alone;
+  // each chunk's outcomes are put back in its own order, so the estimate does not change
+  const spec = estimateSpecOf(design, resolveParams(design, params));
+  const jobs = sampled.flatMap((list, chunk) => list.map((s, position) => ({ chunk, position, s, seconds: simulatedSeconds(s.incident, spec) })));
+  jobs.sort((a, b) => b.seconds - a.seconds || a.chunk - b.chunk || a.position - b.position);
+  const left = sampled.map((list) => list.length);
+  left.forEach((n) => n === 0 && progress());
+  const outcomes = await pool.runAll(
+    jobs.map(({ chunk, s }): ChunkJob => ({ ...base, pass: 'simulate', chunk, sampled: [s] })),
+    (index) => --left[jobs[index].chunk] === 0 && progress(),
+  );
+  const simulated = sampled.map((list) => new Array<SimulatedIncident>(list.length));
+  jobs.forEach(({ chunk, position }, index) => (simulated[chunk][position] = outcomes[index].simulated![0]));
+  const results = counted.map(({ classes: _classes, ...totals }, chunk): ChunkResult => ({ ...totals, simulated: simulated[chunk] }));
   return summarise(name, params, options, results, counts, names);
+}
+
+/** About how much an incident simulates, in seconds: its warm-up, each gap up to `settle`, and the last settle (what the jobs are ordered by). */
+function simulatedSeconds(incident: Incident, spec: { warmup: Micros; settle: Micros }): number {
+  const settle = spec.settle / SECOND;
+  let seconds = spec.warmup / SECOND + settle;
+  for (let c = 1; c < incident.offsets.length; c++) seconds += Math.min(incident.offsets[c] - incident.offsets[c - 1], settle);
+  return seconds;
 }
 
 async function summarise(

@@ -52,19 +52,20 @@ export class ChunkPool {
   }
 
   /** Runs every job; `onDone` after each. */
-  async runAll(jobs: readonly ChunkJob[], onDone?: () => void): Promise<ChunkResult[]> {
+  /** Runs the jobs, queued in this order; `onDone` is called with each job's index as it finishes. */
+  async runAll(jobs: readonly ChunkJob[], onDone?: (index: number) => void): Promise<ChunkResult[]> {
     if (this.workers === 0) {
       const results: ChunkResult[] = [];
-      for (const job of jobs) {
+      for (const [index, job] of jobs.entries()) {
         // let a stopping signal through between chunks
         await nextTurn();
         if (this.signal?.aborted) throw this.stopped();
         results.push(await runChunk(job));
-        onDone?.();
+        onDone?.(index);
       }
       return results;
     }
-    return Promise.all(jobs.map((job) => this.run(job).then((r) => (onDone?.(), r))));
+    return Promise.all(jobs.map((job, index) => this.run(job).then((r) => (onDone?.(index), r))));
   }
 
   private run(job: ChunkJob): Promise<ChunkResult> {
