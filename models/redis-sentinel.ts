@@ -34,7 +34,7 @@
  * The replication backlog is `repl-backlog-size` (1 MB): at `replBytesPerOrder` 100 B that is
  * ~10,500 orders, 52 s at 200 orders/s but 1 s at 10,000/s, so at HFT rates a replica cut off
  * for more than a second comes back with a full resync (diskless: 5 s fork delay, then RDB
- * transfer and load), not serving fresh data and ranked last by Sentinel meanwhile.
+ * transfer and load), not serving fresh data and ranked by Sentinel below replicas of the same priority meanwhile.
  *
  * Left out: Sentinel and replica discovery (configured), hello over pub/sub, scripts, fork
  * time, client-side +switch-master subscriptions. Offsets count orders rather than bytes.

@@ -48,7 +48,7 @@
  *   the fork; the writes after it follow as the stream;
  * - at +FULLRESYNC the replica discards its cached master (replicationDiscardCachedMaster), so
  *   INFO reports no offset (`slave_repl_offset:1`, server.c genRedisInfoString) and Sentinel
- *   ranks it last, and a later PSYNC can only ask for a full resync (`PSYNC ? -1`);
+ *   ranks it below the replicas of its priority (priority first, then offset), and a later PSYNC can only ask for a full resync (`PSYNC ? -1`);
  * - the RDB is transferred and loaded (repl-diskless-load disabled: to disk, then "Flushing old
  *   data" and a blocking load) in `size / fullSyncBytesPerSecond`; the replica keeps serving its
  *   old data until the load, its link stays down (master_link_status is up only once
