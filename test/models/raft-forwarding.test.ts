@@ -38,10 +38,12 @@ describe('raft: a follower forwards client requests with its Ready', () => {
       };
     }
     const sends: { from: string; at: number; keys: string[] }[] = [];
-    const send = run.world.network.send.bind(run.world.network);
-    run.world.network.send = (from, to, msg) => {
+    // nodes send from their port (Network.sendFrom)
+    const send = run.world.network.sendFrom.bind(run.world.network);
+    run.world.network.sendFrom = (port, to, msg) => {
+      const from = port.endpoint.id;
       if (msg.type === 'raft-forward') sends.push({ from, at: run.sim.now, keys: (msg.orders as OrderRequest[]).map((o) => `${from}/${o.orderId}#${o.attempt}`) });
-      send(from, to, msg);
+      send(port, to, msg);
     };
     // the clients go to the leader once they know it: a leader crash sends them to a follower
     run.step(1.5 * SECOND);
