@@ -40,6 +40,8 @@ export class RaftLog {
   durableIndex: number;
   /** Called when an fsync completes (the node's Ready loop goes on), durable or not. */
   onSynced: () => void = () => {};
+  /** An fsync failed (EIO: the disk died under it). */
+  onSyncFailed: () => void = () => {};
   /** orderId -> index, kept only while `indexing` (the node leads). */
   private readonly indexByOrder = new Map<string, number>();
   private indexing = false;
@@ -221,7 +223,8 @@ export class RaftLog {
   private readonly fsynced = (ok: boolean): void => {
     this.syncing = false;
     const durable = this.disk.durableLength;
-    if (ok && durable > this.durableIndex) this.durableIndex = durable;
+    if (!ok) return this.onSyncFailed();
+    if (durable > this.durableIndex) this.durableIndex = durable;
     this.onSynced();
   };
 }

@@ -19,8 +19,8 @@
  * monotonic clocks (jumps do not matter), and the heartbeat's margin absorbs drift up to ~10 %
  * at etcd's defaults. Without CheckQuorum voters do not wait, and the lease is only a heuristic.
  *
- * Disk failures: a write refused (disk failed or full) stops the node, as etcd panics on a WAL
- * write error; like etcd under its supervisor, it starts again `restartAfterHaltUs` later if
+ * Disk failures: a write refused (disk failed or full), or an fsync the disk died under (EIO),
+ * stops the node, as etcd exits on a WAL write error; like etcd under its supervisor, it starts again `restartAfterHaltUs` later if
  * the disk takes writes (checking again until it does), unless its data is gone (a replaced
  * disk): etcd will not rejoin a member whose data directory was lost without an operator's
  * member remove/add, which is not modelled.
@@ -115,7 +115,7 @@ export class RaftNode implements Actor {
    */
   private boot(newCluster: boolean): void {
     const ctx = this.ctx;
-    if (this.log) this.log.onSynced = () => {};
+    if (this.log) this.log.onSynced = this.log.onSyncFailed = () => {};
     this.log = new RaftLog(ctx.disk);
     const phaseUs = this.config.tickUs > 1 ? Math.floor(ctx.rng.float() * this.config.tickUs) : 0;
     this.ticker = new RaftTicker(this.config.tickUs, phaseUs);
@@ -125,6 +125,8 @@ export class RaftNode implements Actor {
     this.transfer = new RaftTransfer(this);
     this.snapshots = new RaftSnapshots(this);
     this.log.onSynced = () => this.replication.onSynced();
+    // etcd exits when a WAL fsync fails (raft.go: lg.Fatal on storage.Save's error)
+    this.log.onSyncFailed = () => this.halted || this.halt('an fsync failed: the disk died under it');
     this.halted = false;
     this.role = 'follower';
     this.leaderId = undefined;

@@ -62,6 +62,8 @@ export class Disk {
   private lastDurableAt: Micros = 0;
   /** Bumped on host crash and disk failure so in-flight fsyncs of a previous life are ignored. */
   private generation = 0;
+  /** The generation a disk failure started: fsyncs issued before it still in flight then fail (EIO) at their completion. */
+  private failedFromGeneration = 0;
   /** Bumped when the process dies: its pending fsyncs still land, but nobody is told. */
   private callbackGeneration = 0;
 
@@ -207,7 +209,10 @@ export class Disk {
   }
 
   private readonly appendDurable = (append: PendingAppend): void => {
-    if (append.generation !== this.generation) return;
+    if (append.generation !== this.generation) {
+      if (this.failedUnder(append.generation, append.callbacks)) append.done?.(false);
+      return;
+    }
     // after a truncate another entry may sit at this position: its own fsync makes it durable
     if (append.index > this.durableCount && this.entryAt(append.index - 1) === append.entry) this.durableCount = append.index;
     if (append.callbacks === this.callbackGeneration) append.done?.(true);
@@ -262,10 +267,22 @@ export class Disk {
     const generation = this.generation;
     const callbacks = this.callbackGeneration;
     this.sim.at(this.fsyncDoneAt(), () => {
-      if (generation !== this.generation) return;
+      if (generation !== this.generation) {
+        if (this.failedUnder(generation, callbacks)) done?.(false);
+        return;
+      }
       apply();
       if (callbacks === this.callbackGeneration) done?.(true);
     });
+  }
+
+  /**
+   * Whether an fsync issued in `generation` by a process still alive (its callback generation
+   * current) met a disk failure: the kernel returns EIO to the waiting fsync, so the process
+   * learns of it (etcd and PostgreSQL then exit, see their parts), where before it waited for ever.
+   */
+  private failedUnder(generation: number, callbacks: number): boolean {
+    return callbacks === this.callbackGeneration && this.failedFromGeneration > generation;
   }
 
   /** When an fsync issued now completes: its drawn latency, never before the previous one (fsyncs complete in order). */
@@ -290,6 +307,8 @@ export class Disk {
   /** The host died (power loss, kernel panic): what was not fsynced, page cache included, is gone. */
   crash(): void {
     this.generation++;
+    // the host's processes died with it: their completion callbacks never run
+    this.callbackGeneration++;
     this.log.length = this.durableCount - this.folded.length;
     this.kv = new Map(this.durableKv);
     this.lastDurableAt = this.sim.now;
@@ -299,6 +318,7 @@ export class Disk {
   fail(): void {
     if (++this.failures > 1) return;
     this.generation++;
+    this.failedFromGeneration = this.generation;
     this.log = [];
     this.folded = new FoldedLog();
     this.lastFolded = undefined;
