@@ -8,7 +8,7 @@
  * reached over a separate management network unless `fenceNetwork=shared`.
  *
  * Mechanisms modelled:
- * - membership (`corosync-membership.ts`): a node silent for `token` is suspected; the new
+ * - membership (`corosync-membership.ts`, configured by `corosync-cluster.ts`): a node silent for `token` is suspected; the new
  *   membership forms `consensus` later; on the idle ring the token comes round once per
  *   corosync `hold` (561 ms for token 3000), and only its arrival restarts the token timer, so
  *   a dead node is suspected token - [0, hold) after its death (2.44-3.0 s, as measured); `two_node` keeps quorum on each side of a split, and
@@ -68,20 +68,10 @@
  *   fences the minority and keeps serving or takes over, the minority stops (no-quorum-policy
  *   stop) and fences nobody (test/models/hot-standby-stonith-nodes.test.ts).
  *
- * - graceful stop (`graceful-stop`: SIGTERM to pacemakerd, what `pcs cluster stop` / `systemctl
- *   stop pacemaker corosync` does): the node asks for its shutdown (pacemaker-controld sets the
- *   `shutdown` node attribute; Pacemaker Explained, "node attributes": shutdown), stops its
- *   resources (VIP released, service stopped, DRBD demoted and brought down, a clean
- *   disconnect that freezes nothing), the DC, now another node, starts them on the best
- *   remaining node as for a failed resource (no fencing: the node is not lost), and once that
- *   transition is done the node's controller exits and corosync announces its leave, so the
- *   membership drops it at once, without the token timeout (`corosync-membership.ts`). A node
- *   lost after announcing its shutdown with its resources stopped is expected down, not fenced
- *   (Pacemaker fences only nodes lost unexpectedly: "Fencing", Pacemaker Explained / Clusters
- *   from Scratch). The switchover costs the messages, the start operations on the new node
- *   (`resourceStartTime`) and the VIP's gratuitous ARPs, after the DC's scheduler round
- *   (`transitionDelay`) and the stop operations on the stopping node (`resourceStopTime`),
- *   during which it still serves (calibration/fixtures/pacemaker--graceful-stop.jsonl).
+ * - graceful stop (`graceful-stop`: SIGTERM to pacemakerd; `pacemaker-shutdown.ts`, which says
+ *   how and cites Pacemaker Explained): the node's resources are stopped (`resourceStopTime`,
+ *   after the DC's `transitionDelay`), the DC starts them elsewhere without fencing, and the
+ *   node leaves the membership at once (calibration/fixtures/pacemaker--graceful-stop.jsonl).
  *
  * - the resource's monitor operation (`pacemaker-resource.ts`; Pacemaker Explained, "Resource Operations"; each node
  *   runs two processes, the trading service and the cluster stack): every `monitorInterval`
@@ -153,17 +143,19 @@
  */
 import { defineDesign, type Resolved } from '../src/world/design.ts';
 import { majorityOf, oneOf } from '../src/world/estimate-declaration.ts';
-import { messageKinds } from '../src/world/messages.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { MS, type Micros } from '../src/sim/time.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
 import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { CorosyncMembership, MEMBERSHIP_KINDS } from '../src/parts/corosync-membership.ts';
+import { corosyncFor } from '../src/parts/corosync-cluster.ts';
+import { PacemakerShutdown, SHUTDOWN_STOPPED_TIMER } from '../src/parts/pacemaker-shutdown.ts';
+import { CONTROLLER_MESSAGE_KINDS, FENCED_NOTICES, START_REQUESTS, pickStartNode, type FencedNotice, type PeerView, type StartRequest } from '../src/parts/pacemaker-view.ts';
 import { HEARTBEAT_KINDS, HEARTBEAT_THREAD } from '../src/parts/heartbeat.ts';
 import { Stonith } from '../src/parts/stonith.ts';
 import { PacemakerResource, RESOURCE_OPERATION_KINDS } from '../src/parts/pacemaker-resource.ts';
-import { Qnetd, QdeviceClient, type QdeviceAlgorithm } from '../src/parts/qnetd.ts';
+import { Qnetd, type QdeviceAlgorithm, type QdeviceClient } from '../src/parts/qnetd.ts';
 import { perNode } from '../src/world/params.ts';
 
 const params = {
@@ -209,15 +201,6 @@ const NODE_IDS: readonly string[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'
 const nodeIdsOf = (p: Params): readonly string[] => NODE_IDS.slice(0, p.nodes);
 /** Beats carry each node's Pacemaker state this often (its CPG messages are immediate; this is resolution). */
 const TOKEN_SAMPLE: Micros = 100 * MS;
-/**
- * The token's rotation on an idle ring: the representative holds it for corosync's `hold`,
- * token_retransmit x 0.8 - 1000/HZ with token_retransmit = token / (retransmits + 0.2)
- * (exec/totemconfig.c; HZ 100: 561 ms for token 3000, as corosync-cmapctl shows).
- */
-function tokenHold(token: Micros, retransmitsBeforeLoss: number): Micros {
-  const retransmit = Math.floor(token / MS / (retransmitsBeforeLoss + 0.2));
-  return Math.floor(retransmit * 0.8 - 10) * MS;
-}
 /** Nothing acks without the peers while they are in the membership; stalls only wait. */
 const STALL_CHECK: Micros = 10_000 * MS;
 /** How often quorum is re-evaluated and the partition reported to the arbiter. */
@@ -244,51 +227,6 @@ const PROCESSES = [
   { name: SERVICE, threads: ['main'], startedByDesign: true },
   { name: CLUSTER_STACK, threads: [HEARTBEAT_THREAD] },
 ];
-
-/** What each node's beats carry: Pacemaker's view of it, and DRBD's data generation. */
-interface PeerView {
-  primary: boolean;
-  /** The node's disk takes writes (DRBD: not Diskless / Failed). */
-  diskOk: boolean;
-  /** DRBD UpToDate: the primary told it it holds every acked order (since its last boot). */
-  upToDate: boolean;
-  /** How often the node's stack has started: a higher count than when it was lost means it restarted. */
-  boots: number;
-  /** The nodes it holds unclean (the CIB is shared: the DC fences what any member saw lost). */
-  unclean: string[];
-  epoch: number;
-  lastTerm: number;
-  length: number;
-  /** Shutting down (the `shutdown` attribute): its resources are moving off it, it will leave. */
-  shutdown: boolean;
-  /** The resource's fail-count here reached migration-threshold: it may not run here. */
-  banned: boolean;
-  /** A stop of the resource failed here: the node must be fenced before the resource moves. */
-  stopFailed: boolean;
-}
-
-/** The designated controller tells its partition that a node is fenced (stonith-ng's broadcast). */
-interface FencedNotice extends Msg {
-  type: 'pcmk-fenced';
-  target: string;
-}
-/** The designated controller tells the node it chose to start the resources (a transition). */
-interface StartRequest extends Msg {
-  type: 'pcmk-start';
-}
-/** A node asks the cluster to move its resources off it (the `shutdown` attribute), with its view. */
-interface ShutdownRequest extends Msg {
-  type: 'pcmk-shutdown';
-  view: PeerView;
-}
-/** A member ran the transition for a shutdown request (started the resources or could not). */
-interface ShutdownDone extends Msg {
-  type: 'pcmk-shutdown-done';
-}
-const FENCED_NOTICES = messageKinds<FencedNotice>('pcmk-fenced');
-const SHUTDOWN_REQUESTS = messageKinds<ShutdownRequest>('pcmk-shutdown');
-const SHUTDOWN_DONE = messageKinds<ShutdownDone>('pcmk-shutdown-done');
-const START_REQUESTS = messageKinds<StartRequest>('pcmk-start');
 
 class PacemakerNode implements Actor {
   /** Every other node of the cluster, in order of preference. */
@@ -334,8 +272,8 @@ class PacemakerNode implements Actor {
   private formed = false;
   /** The resource's monitor operation and recovery here (pacemaker-resource.ts). */
   private readonly resource: PacemakerResource;
-  /** SIGTERM: resources stopped here; exits once every member answered (see the header). */
-  private shutdown: { exit: () => void; waiting: Set<string> } | undefined;
+  /** SIGTERM to pacemakerd here, and the handover asked of the members (pacemaker-shutdown.ts). */
+  private readonly shutdown: PacemakerShutdown;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -344,38 +282,28 @@ class PacemakerNode implements Actor {
     this.order = nodeIdsOf(p);
     this.peers = this.order.filter((n) => n !== ctx.id);
     const n = this.order.length;
-    // corosync.conf(5): the effective token grows by token_coefficient per node beyond two
-    const token = p.token + Math.max(0, n - 2) * p.tokenCoefficient;
-    const withDevice = p.quorumDevice !== 'none';
-    this.qdevice = withDevice
-      ? new QdeviceClient(ctx, { arbiter: ARBITER, voteValidity: p.qdeviceTimeout, partition: () => [ctx.id, ...this.membership.members] })
-      : undefined;
-    // votequorum(5): two_node only in a two-node cluster (it implies wait_for_all); a device turns it off
-    const twoNode = p.twoNode && n === 2 && !withDevice;
-    this.membership = new CorosyncMembership(ctx, {
-      peers: this.peers,
-      token,
-      consensus: p.consensus > 0 ? p.consensus : Math.round(1.2 * token),
-      beatInterval: TOKEN_SAMPLE,
-      tokenRotation: tokenHold(token, p.tokenRetransmitsBeforeLossConst),
-      twoNode,
-      waitForAll: p.waitForAll && twoNode,
-      qdeviceVote: this.qdevice ? () => this.qdevice!.hasVote() : undefined,
-      payload: () => this.view(),
-      onPeerState: (peer, view) => this.onPeerView(peer, view as unknown as PeerView),
-      onMemberLost: (peer) => {
-        this.qdevice?.report(true);
-        this.onMemberLost(peer);
+    ({ membership: this.membership, qdevice: this.qdevice } = corosyncFor(
+      ctx,
+      {
+        peers: this.peers,
+        token: p.token,
+        tokenCoefficient: p.tokenCoefficient,
+        consensus: p.consensus,
+        tokenRetransmitsBeforeLossConst: p.tokenRetransmitsBeforeLossConst,
+        twoNode: p.twoNode,
+        waitForAll: p.waitForAll,
+        beatInterval: TOKEN_SAMPLE,
+        arbiter: p.quorumDevice !== 'none' ? ARBITER : undefined,
+        qdeviceTimeout: p.qdeviceTimeout,
       },
-      onMemberJoined: () => {
-        this.qdevice?.report(true);
-        this.decide();
+      {
+        payload: () => this.view(),
+        onPeerState: (peer, view) => this.onPeerView(peer, view as unknown as PeerView),
+        onMemberLost: (peer) => this.onMemberLost(peer),
+        onMemberJoined: () => this.decide(),
+        onMemberLeft: (peer) => this.onMemberLeft(peer),
       },
-      onMemberLeft: (peer) => {
-        this.qdevice?.report(true);
-        this.onMemberLeft(peer);
-      },
-    });
+    ));
     const delays = (list: string | number | boolean, name: string) => Object.fromEntries(perNode(list, n, name).map((d, i) => [this.order[i], d]));
     this.stonith = new Stonith(ctx, {
       action: p.stonithAction as 'reboot' | 'off',
@@ -416,6 +344,19 @@ class PacemakerNode implements Actor {
       transitionDelay: () => this.transitionDelay(),
       moveAway: (reason) => this.stopResources(reason),
     });
+    this.shutdown = new PacemakerShutdown(ctx, {
+      resourceStopTime: p.resourceStopTime,
+      members: () => this.membership.members,
+      runsResources: () => this.server.primary,
+      transitionDelay: () => this.transitionDelay(),
+      stopHere: (reason) => {
+        this.stopResources(reason);
+        this.replica.stop(); // DRBD brought down: a clean disconnect
+      },
+      ownView: () => this.ownView(),
+      leave: () => this.membership.leave(),
+      onPeerShutdown: (peer, view) => this.onShutdownRequest(peer, view),
+    });
   }
 
   /** The trading service's order server, for this life of its process. */
@@ -442,7 +383,7 @@ class PacemakerNode implements Actor {
   threadOf(kind: string): string {
     const clusterStack =
       RESOURCE_OPERATION_KINDS.has(kind) ||
-      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-request' || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'pcmk-started' || kind === 'pcmk-stopped' || kind === 'quorum-tick' || kind === 'qdevice-vote' || kind === 'pcmk-fenced' || kind === 'pcmk-start' || kind === 'pcmk-shutdown' || kind === 'pcmk-shutdown-done';
+      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-request' || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'pcmk-started' || kind === SHUTDOWN_STOPPED_TIMER || kind === 'quorum-tick' || kind === 'qdevice-vote' || CONTROLLER_MESSAGE_KINDS.has(kind);
     // the secondary's side of replication is DRBD in the kernel (or PostgreSQL's walreceiver),
     // not the trading service: a deadlocked service on the standby goes on writing and acking
     return clusterStack || STANDBY_REPLICATION_KINDS.has(kind) ? HEARTBEAT_THREAD : 'main';
@@ -453,8 +394,7 @@ class PacemakerNode implements Actor {
     if (this.qdevice?.handle(msg)) return this.onQuorumChange();
     if (FENCED_NOTICES.has(msg)) return this.onFenced(msg.target, false);
     if (START_REQUESTS.has(msg)) return this.startIfFree();
-    if (SHUTDOWN_REQUESTS.has(msg)) return this.onShutdownRequest(from, msg.view);
-    if (SHUTDOWN_DONE.has(msg)) return this.onShutdownDone(from);
+    if (this.shutdown.handle(from, msg)) return;
     if (msg.type === 'repl-ack' || msg.type === 'resync-request') {
       this.replicators.get(from)?.handle(from, msg);
       return;
@@ -463,7 +403,7 @@ class PacemakerNode implements Actor {
   }
 
   onTimer(kind: string, data: unknown): void {
-    if (kind === 'pcmk-stopped') return this.stopForShutdown();
+    if (kind === SHUTDOWN_STOPPED_TIMER) return this.shutdown.stopped();
     if (this.resource.onTimer(kind, data)) return;
     if (kind === 'pcmk-started') {
       this.starting = false;
@@ -511,7 +451,7 @@ class PacemakerNode implements Actor {
       epoch: this.epoch,
       lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0,
       length: log.length,
-      shutdown: this.shutdown !== undefined,
+      shutdown: this.shutdown.requested,
       banned: this.resource.banned,
       stopFailed: this.resource.stopFailed,
     };
@@ -535,7 +475,7 @@ class PacemakerNode implements Actor {
       this.bootsWhenLost.delete(peer);
     }
     this.newestEpoch = Math.max(this.newestEpoch, view.epoch);
-    if (view.primary && !this.server.primary && !this.shutdown) this.replica.follow(peer, view.epoch);
+    if (view.primary && !this.server.primary && !this.shutdown.requested) this.replica.follow(peer, view.epoch);
     // DRBD: a peer whose disk failed is Diskless; the primary goes on without it
     if (!view.diskOk && this.server.primary && this.replicators.get(peer)?.mode === 'sync') this.replicators.get(peer)!.continueAlone();
     this.decide();
@@ -544,7 +484,7 @@ class PacemakerNode implements Actor {
   /** The designated controller: the first node, in preference order, of this partition, not shutting down. */
   private isDc(): boolean {
     // a node whose stop failed is fenced by another (the fencer runs the device elsewhere)
-    const eligible = (n: string) => (n === this.ctx.id ? !this.shutdown && !this.resource.stopFailed : this.membership.members.has(n) && !this.views.get(n)?.shutdown && !this.views.get(n)?.stopFailed);
+    const eligible = (n: string) => (n === this.ctx.id ? !this.shutdown.requested && !this.resource.stopFailed : this.membership.members.has(n) && !this.views.get(n)?.shutdown && !this.views.get(n)?.stopFailed);
     return this.order.find(eligible) === this.ctx.id;
   }
 
@@ -573,10 +513,7 @@ class PacemakerNode implements Actor {
       if (view.diskOk && !view.shutdown && !view.banned) candidates.push([member, view]);
     }
     if (candidates.length === 0) return;
-    const anyUpToDate = candidates.some(([, v]) => v.upToDate);
-    const rank = ([id, v]: [string, PeerView], [id2, w]: [string, PeerView]) =>
-      Number(w.upToDate && anyUpToDate) - Number(v.upToDate && anyUpToDate) || w.epoch - v.epoch || w.lastTerm - v.lastTerm || w.length - v.length || this.order.indexOf(id) - this.order.indexOf(id2);
-    const [best, bestView] = candidates.sort(rank)[0];
+    const [best, bestView] = pickStartNode(candidates, this.order);
     // with a node out of the membership only an UpToDate node may start: the one out may hold
     // newer data (DRBD refuses to promote an Outdated/Consistent disk then)
     const missing = this.peers.some((n) => !this.membership.members.has(n) || this.shuttingDown(n));
@@ -595,7 +532,7 @@ class PacemakerNode implements Actor {
 
   /** Whether the resources may start in this partition: nobody runs them, nothing is unclean, quorum (the DC's own disk may have failed: it then starts them elsewhere). */
   private free(): boolean {
-    if (this.starting || this.shutdown || this.server.primary || this.unclean.size > 0 || !this.mayAct() || !this.membership.quorate()) return false;
+    if (this.starting || this.shutdown.requested || this.server.primary || this.unclean.size > 0 || !this.mayAct() || !this.membership.quorate()) return false;
     for (const member of this.membership.members) if (this.views.get(member)?.primary) return false;
     return true;
   }
@@ -665,31 +602,9 @@ class PacemakerNode implements Actor {
     }
   }
 
-  /**
-   * SIGTERM to pacemakerd: stop the resources here, DRBD down, and ask the members to move them
-   * (the `shutdown` attribute reaching the DC); exit when they all answered. Alone, or with no
-   * member, there is nothing to wait for.
-   */
+  /** SIGTERM to pacemakerd: the resources move off this node, then it leaves (pacemaker-shutdown.ts). */
   onStop(_process: string | undefined, exit: () => void): void {
-    if (this.shutdown) return;
-    this.shutdown = { exit, waiting: new Set(this.membership.members) };
-    this.ctx.note('shutdown requested (SIGTERM to pacemakerd): moving resources off this node');
-    // the shutdown attribute reaches the DC, whose scheduler round orders the stop; the stop
-    // operations then run here (a standby has nothing to stop)
-    const stopIn = this.server.primary ? this.transitionDelay() + this.p.resourceStopTime : 0;
-    if (stopIn > 0) this.ctx.setTimer(stopIn, 'pcmk-stopped');
-    else this.stopForShutdown();
-  }
-
-  /** The shutdown's stop operations are done: resources down, DRBD down, the members told. */
-  private stopForShutdown(): void {
-    if (!this.shutdown) return;
-    this.shutdown.waiting = new Set(this.membership.members);
-    this.stopResources('node shutting down');
-    this.replica.stop(); // DRBD brought down: a clean disconnect
-    const view = this.ownView();
-    for (const member of this.membership.members) this.ctx.send(member, { type: 'pcmk-shutdown', view } satisfies ShutdownRequest);
-    this.maybeExit();
+    this.shutdown.request(exit);
   }
 
   /** A member is shutting down: record it and run the transition (start the resources elsewhere). */
@@ -697,20 +612,6 @@ class PacemakerNode implements Actor {
     this.views.set(peer, view);
     if (this.server.primary) this.replicators.get(peer)?.continueAlone(); // its DRBD went down cleanly
     this.decide();
-    this.ctx.send(peer, { type: 'pcmk-shutdown-done' } satisfies ShutdownDone);
-  }
-
-  private onShutdownDone(peer: string): void {
-    this.shutdown?.waiting.delete(peer);
-    this.maybeExit();
-  }
-
-  /** The transition is done: the controller exits and corosync announces the leave. */
-  private maybeExit(): void {
-    const shutdown = this.shutdown;
-    if (!shutdown || shutdown.waiting.size > 0) return;
-    this.membership.leave();
-    shutdown.exit();
   }
 
   /** A member left cleanly (its corosync stopped): nothing to fence, its resources were moved. */
