@@ -12,9 +12,9 @@
  *   promoted: PSYNC2), else answers FULLRESYNC and the replica *discards its dataset* and loads
  *   the master's. A demoted master that accepted writes after the fork always full-resyncs:
  *   that is how its acknowledged writes are lost;
- * - WAIT numreplicas timeout blocks the client until that many replicas acked its offset (the
- *   master asks with REPLCONF GETACK) or the timeout passes, then returns the count either
- *   way: the application acks the order regardless, so WAIT is best effort, not a guarantee;
+ * - WAIT numreplicas timeout (redis-wait.ts) blocks the client until that many replicas acked
+ *   its offset or the timeout passes; the application acks the order regardless, so WAIT is
+ *   best effort, not a guarantee;
  * - min-replicas-to-write N refuses writes (NOREPLICAS) unless N replicas acked within
  *   min-replicas-max-lag seconds (whole seconds, as Redis compares unixtime);
  * - a replica answers writes with READONLY (naming its master, which a Sentinel-aware client
@@ -43,9 +43,8 @@
  * with an unknown history. A full resync is Redis 7's default diskless sync (redis.conf
  * `repl-diskless-sync yes`, `repl-diskless-sync-delay 5`; replication.c 7.2.4):
  * - the master does not answer the PSYNC until it forks the RDB child, `repl-diskless-sync-delay`
- *   after the first waiting replica (shouldStartChildReplication: `max_idle >=
- *   repl_diskless_sync_delay`); replicas waiting then share that fork. The RDB is the dataset at
- *   the fork; the writes after it follow as the stream;
+ *   after the first waiting replica; replicas waiting then share that fork
+ *   (redis-master-replication.ts, which holds the master's side of replication);
  * - at +FULLRESYNC the replica discards its cached master (replicationDiscardCachedMaster), so
  *   INFO reports no offset (`slave_repl_offset:1`, server.c genRedisInfoString) and Sentinel
  *   ranks it below the replicas of its priority (priority first, then offset), and a later PSYNC can only ask for a full resync (`PSYNC ? -1`);
@@ -65,118 +64,14 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext, OrderRequest, TimerHandle } from '../world/actor.ts';
-import type { DiskEntry, DiskSnapshot } from '../world/disk.ts';
-import { messageKinds } from '../world/messages.ts';
+import type { DiskEntry } from '../world/disk.ts';
 import { OrderServer } from './order-server.ts';
 import { RedisDataset } from './redis-dataset.ts';
+import { FORK_TIMER, RedisMasterReplication } from './redis-master-replication.ts';
+import { randomRunId, SERVER_MESSAGES, type FromMaster, type Psync, type RedisConfig, type RedisInfo, type ReplFullResync } from './redis-protocol.ts';
+import { RedisWait, WAIT_TIMER } from './redis-wait.ts';
 
-export interface RedisConfig {
-  /** The master when no REPLICAOF was ever persisted (the initial topology). */
-  initialMaster: string;
-  /** `replica-priority` (lower is preferred by Sentinel; 0: never promoted). */
-  replicaPriority: number;
-  /** `min-replicas-to-write` (0: off). */
-  minReplicasToWrite: number;
-  /** `min-replicas-max-lag`. */
-  minReplicasMaxLagUs: Micros;
-  /** The application's `WAIT numreplicas timeout` after each write (0 replicas: no WAIT). */
-  waitReplicas: number;
-  waitTimeoutUs: Micros;
-  /** `repl-timeout`. */
-  replTimeoutUs: Micros;
-  /** `repl-ping-replica-period`. */
-  replPingReplicaPeriodUs: Micros;
-  /** `repl-backlog-size`, in bytes. */
-  replBacklogSizeBytes: number;
-  /** Bytes of replication stream (and of RDB) per order: converts bytes to offsets. */
-  bytesPerOrder: number;
-  /** `repl-diskless-sync-delay` (0: fork at once). */
-  replDisklessSyncDelayUs: Micros;
-  /** How fast a full resync's RDB is transferred and loaded, bytes per second. */
-  fullSyncBytesPerSecond: number;
-}
-
-/** What INFO reports, as Sentinel reads it. */
-export interface RedisInfo {
-  role: 'master' | 'slave';
-  masterHost: string | undefined;
-  linkUp: boolean;
-  /** How long the master link has been down (0 when up). */
-  linkDownUs: Micros;
-  offset: number;
-  priority: number;
-  runId: string;
-}
-
-// --- messages: replication between servers, and the commands Sentinel sends ------------------
-
-/** A replica (re)connects: PSYNC <replid> <offset>. */
-interface Psync extends Msg {
-  type: 'psync';
-  replid: string;
-  offset: number;
-}
-/** REPLCONF ACK <offset>: how much of the stream the replica has. */
-interface ReplconfAck extends Msg {
-  type: 'replconf-ack';
-  offset: number;
-}
-/** +CONTINUE: the master knows this history; streaming goes on from `from`. */
-interface ReplContinue extends Msg {
-  type: 'repl-continue';
-  replid: string;
-  from: number;
-}
-/** +FULLRESYNC with the RDB: the replica discards its dataset and loads `rdb`. */
-interface ReplFullResync extends Msg {
-  type: 'repl-fullresync';
-  replid: string;
-  rdb: DiskSnapshot;
-}
-/** The master holds the PSYNC for its diskless-sync delay (it sends newlines meanwhile). */
-interface ReplWaitBgsave extends Msg {
-  type: 'repl-wait-bgsave';
-}
-/** Writes of the stream from offset `start`. */
-interface ReplData extends Msg {
-  type: 'repl-data';
-  start: number;
-  entries: DiskEntry[];
-}
-interface ReplPing extends Msg {
-  type: 'repl-ping';
-}
-/** REPLCONF GETACK: WAIT asks the replicas for their offsets now. */
-interface ReplGetack extends Msg {
-  type: 'repl-getack';
-}
-/** Sentinel's REPLICAOF: `master` null is REPLICAOF NO ONE; `epoch` is Sentinel's config epoch. */
-export interface SentinelReplicaOf extends Msg {
-  type: 'sentinel-replicaof';
-  master: string | null;
-  epoch: number;
-}
-interface SentinelPing extends Msg {
-  type: 'sentinel-ping';
-}
-interface SentinelInfoRequest extends Msg {
-  type: 'sentinel-info';
-}
-type FromMaster = ReplContinue | ReplFullResync | ReplWaitBgsave | ReplData | ReplPing | ReplGetack;
-const SERVER_MESSAGES = messageKinds<OrderRequest | SentinelPing | SentinelInfoRequest | SentinelReplicaOf | Psync | ReplconfAck | FromMaster>(
-  'order',
-  'sentinel-ping',
-  'sentinel-info',
-  'sentinel-replicaof',
-  'psync',
-  'replconf-ack',
-  'repl-continue',
-  'repl-fullresync',
-  'repl-wait-bgsave',
-  'repl-data',
-  'repl-ping',
-  'repl-getack',
-);
+export { randomRunId, type RedisConfig, type RedisInfo, type SentinelReplicaOf } from './redis-protocol.ts';
 
 /** The replication id of the initial topology's history (see onStart). */
 const INITIAL_REPLID = 'initial-replication-history';
@@ -187,20 +82,6 @@ const CRON_US: Micros = 1_000_000;
 /** The AOF folds in batches of at least this many entries (a fold copies the unfolded rest). */
 const AOF_FOLD_BATCH = 1024;
 
-interface ReplicaLink {
-  ackOffset: number;
-  lastAckUs: Micros;
-  sentUpTo: number;
-  /** Waiting for the RDB fork of a full resync (SLAVE_STATE_WAIT_BGSAVE_START): nothing is streamed yet. */
-  waitingBgsave: boolean;
-}
-
-interface Waiter {
-  offset: number;
-  done: (ok: boolean, replicas?: number) => void;
-  deadlineUs: Micros;
-}
-
 interface PersistedConfig {
   replicaof: string | null;
   epoch: number;
@@ -208,12 +89,6 @@ interface PersistedConfig {
 
 /** `shutdown-timeout`: how long SHUTDOWN waits for lagging replicas (redis.conf default 10). */
 const SHUTDOWN_TIMEOUT_US: Micros = 10_000_000;
-
-export function randomRunId(ctx: NodeContext): string {
-  let id = '';
-  for (let i = 0; i < 40; i++) id += '0123456789abcdef'[ctx.rng.int(16)];
-  return id;
-}
 
 export class RedisServer implements Actor {
   private readonly orders: OrderServer;
@@ -225,14 +100,12 @@ export class RedisServer implements Actor {
   private replid2 = '';
   private secondReplOffset = -1;
   // master side
-  private readonly replicas = new Map<string, ReplicaLink>();
-  private waiters: Waiter[] = [];
-  /** One timer, always for the oldest waiter's deadline. */
-  private waitTimer: TimerHandle | undefined;
+  /** The replicas streamed to, their PSYNCs, the full resync's fork (redis-master-replication.ts). */
+  private readonly replicas: RedisMasterReplication;
+  /** Clients blocked in WAIT (redis-wait.ts). */
+  private readonly wait: RedisWait;
   /** The dataset in memory and the backlog; the offset is its length. The AOF on disk follows it. */
   private readonly dataset: RedisDataset;
-  /** The fork of a diskless full resync, armed for repl-diskless-sync-delay. */
-  private forkTimer: TimerHandle | undefined;
   // replica side
   private linkUp = false;
   /** A full resync under way: waiting for the master's fork, or loading its RDB. */
@@ -258,6 +131,19 @@ export class RedisServer implements Actor {
       fsyncBeforeAck: false,
       leaderHint: () => this.masterHost,
       knownElsewhere: (orderId) => this.dataset.foldedHas(orderId),
+    });
+    this.replicas = new RedisMasterReplication(ctx, {
+      config,
+      dataset: this.dataset,
+      cronUs: CRON_US,
+      isMaster: () => this.role === 'master',
+      replid: () => this.replid,
+      knowsHistory: (replid, offset) => replid === this.replid || (replid === this.replid2 && offset <= this.secondReplOffset),
+    });
+    this.wait = new RedisWait(ctx, {
+      waitReplicas: config.waitReplicas,
+      waitTimeoutUs: config.waitTimeoutUs,
+      ackedAtLeast: (offset) => this.replicas.ackedAtLeast(offset),
     });
   }
 
@@ -317,15 +203,10 @@ export class RedisServer implements Actor {
   onStop(_process: string | undefined, exit: () => void): void {
     if (this.shutdown) return;
     this.shutdown = { exit, done: false };
-    if (this.role !== 'master' || this.replicasCaughtUp()) return this.finishShutdown('no replica lags');
+    if (this.role !== 'master' || this.replicas.caughtUp()) return this.finishShutdown('no replica lags');
     this.ctx.note('redis: Waiting for replicas before shutting down');
-    for (const node of this.replicas.keys()) this.ctx.send(node, { type: 'repl-getack' });
+    this.replicas.getackAll();
     this.ctx.setTimer(SHUTDOWN_TIMEOUT_US, 'redis-shutdown-timeout');
-  }
-
-  private replicasCaughtUp(): boolean {
-    for (const r of this.replicas.values()) if (r.ackOffset < this.dataset.length) return false;
-    return true;
   }
 
   private finishShutdown(why: string): void {
@@ -337,14 +218,9 @@ export class RedisServer implements Actor {
 
   onTimer(kind: string): void {
     if (kind === 'redis-shutdown-timeout') return this.finishShutdown('shutdown-timeout: replicas still lagging');
-    if (kind === 'redis-fork') return this.forkForFullResync();
+    if (kind === FORK_TIMER) return this.replicas.fork();
     if (kind === 'redis-loaded') return this.finishLoad();
-    if (kind === 'redis-wait') {
-      this.waitTimer = undefined;
-      this.checkWaiters();
-      this.armWaitTimer();
-      return;
-    }
+    if (kind === WAIT_TIMER) return this.wait.onTimer();
     if (kind !== 'redis-cron') return;
     this.ctx.setTimer(CRON_US, 'redis-cron');
     this.cron();
@@ -398,12 +274,11 @@ export class RedisServer implements Actor {
     this.masterHost = master;
     this.epoch = epoch;
     this.replicas.clear();
-    this.ctx.cancelTimer(this.forkTimer);
-    this.forkTimer = undefined;
+    this.replicas.cancelFork();
     this.cancelSync();
     // blocked WAITs end, but a demoted master acks nothing more (OrderServer refuses them)
     this.orders.becomeStandby(epoch);
-    this.releaseWaiters(true);
+    this.wait.release(true);
     this.markLinkDown();
     this.connect();
   }
@@ -413,20 +288,11 @@ export class RedisServer implements Actor {
   private onOrder(order: OrderRequest): void {
     if (this.shutdown) return; // paused until the process exits (CLIENT PAUSE WRITE), then reset
     if (this.role === 'replica') return this.ctx.rejectOrder(order, 'readonly', this.masterHost);
-    if (this.config.minReplicasToWrite > 0 && this.goodReplicas() < this.config.minReplicasToWrite) {
+    if (this.config.minReplicasToWrite > 0 && this.replicas.goodReplicas() < this.config.minReplicasToWrite) {
       return this.ctx.rejectOrder(order, 'noreplicas');
     }
     if (!this.aofWritable()) return this.ctx.rejectOrder(order, 'misconf');
     this.orders.handle(order);
-  }
-
-  /** Replicas whose last ack is at most min-replicas-max-lag whole seconds old. */
-  private goodReplicas(): number {
-    const nowS = Math.floor(this.ctx.monotonic() / 1_000_000);
-    const maxLagS = Math.floor(this.config.minReplicasMaxLagUs / 1_000_000);
-    let good = 0;
-    for (const r of this.replicas.values()) if (!r.waitingBgsave && nowS - Math.floor(r.lastAckUs / 1_000_000) <= maxLagS) good++;
-    return good;
   }
 
   /** Whether the AOF accepts writes and is in step with memory (else writes get MISCONF). */
@@ -439,80 +305,18 @@ export class RedisServer implements Actor {
   private propagate(entry: DiskEntry, done: (ok: boolean) => void): void {
     this.dataset.push(entry);
     this.foldAof();
-    for (const [node, r] of this.replicas) this.pump(node, r);
+    this.replicas.pumpAll();
     if (this.config.waitReplicas <= 0) return done(true);
-    this.waiters.push({ offset: this.dataset.length, done, deadlineUs: this.ctx.monotonic() + this.config.waitTimeoutUs });
-    this.armWaitTimer();
-    for (const node of this.replicas.keys()) this.ctx.send(node, { type: 'repl-getack' });
-    this.checkWaiters();
-  }
-
-  private checkWaiters(): void {
-    const now = this.ctx.monotonic();
-    let i = 0;
-    for (; i < this.waiters.length; i++) {
-      const w = this.waiters[i];
-      let acked = 0;
-      for (const r of this.replicas.values()) if (r.ackOffset >= w.offset) acked++;
-      // WAIT returns the count reached when enough acked or on timeout: the ack happens either way
-      if (acked < this.config.waitReplicas && now < w.deadlineUs) break;
-      w.done(true, acked);
-    }
-    if (i > 0) this.waiters = this.waiters.slice(i);
-  }
-
-  private armWaitTimer(): void {
-    if (this.waitTimer || this.waiters.length === 0) return;
-    this.waitTimer = this.ctx.setTimer(Math.max(0, this.waiters[0].deadlineUs - this.ctx.monotonic()), 'redis-wait');
-  }
-
-  private releaseWaiters(ok: boolean): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w.done(ok);
+    this.wait.add(this.dataset.length, done);
+    this.replicas.getackAll();
+    this.wait.check();
   }
 
   // --- master side of replication ----------------------------------------------------------
 
   private onPsync(from: string, replid: string, offset: number): void {
     if (this.role !== 'master') return this.ctx.send(from, { type: 'repl-refused' });
-    const knows = replid === this.replid || (replid === this.replid2 && offset <= this.secondReplOffset);
-    const now = this.ctx.monotonic();
-    if (knows && this.dataset.canContinueFrom(offset)) {
-      const r: ReplicaLink = { ackOffset: offset, lastAckUs: now, sentUpTo: offset, waitingBgsave: false };
-      this.replicas.set(from, r);
-      this.ctx.send(from, { type: 'repl-continue', replid: this.replid, from: offset } satisfies ReplContinue);
-      return this.pump(from, r);
-    }
-    if (knows && offset <= this.dataset.length) {
-      this.ctx.note(`redis: Unable to partial resync with replica ${from} for lack of backlog (offset ${offset}, backlog from ${this.dataset.backlogStart})`);
-    }
-    this.replicas.set(from, { ackOffset: 0, lastAckUs: now, sentUpTo: 0, waitingBgsave: true });
-    if (this.config.replDisklessSyncDelayUs <= 0) return this.forkForFullResync();
-    this.ctx.send(from, { type: 'repl-wait-bgsave' } satisfies ReplWaitBgsave);
-    this.forkTimer ??= this.ctx.setTimer(this.config.replDisklessSyncDelayUs, 'redis-fork');
-  }
-
-  /** The RDB child forks: every replica waiting gets the dataset as of now, then the stream after it. */
-  private forkForFullResync(): void {
-    this.forkTimer = undefined;
-    if (this.role !== 'master') return;
-    let rdb: DiskSnapshot | undefined;
-    for (const [node, r] of this.replicas) {
-      if (!r.waitingBgsave) continue;
-      rdb ??= this.dataset.snapshot();
-      r.waitingBgsave = false;
-      r.sentUpTo = rdb.length;
-      r.lastAckUs = this.ctx.monotonic();
-      this.ctx.send(node, { type: 'repl-fullresync', replid: this.replid, rdb } satisfies ReplFullResync);
-    }
-  }
-
-  private pump(node: string, r: ReplicaLink): void {
-    const length = this.dataset.length;
-    if (r.waitingBgsave || r.sentUpTo >= length) return;
-    this.ctx.send(node, { type: 'repl-data', start: r.sentUpTo, entries: this.dataset.from(r.sentUpTo) } satisfies ReplData);
-    r.sentUpTo = length;
+    this.replicas.onPsync(from, replid, offset);
   }
 
   /** Folds the AOF where memory folded, once it is in step with memory (and only its durable part). */
@@ -523,12 +327,9 @@ export class RedisServer implements Actor {
   }
 
   private onAck(from: string, offset: number): void {
-    const r = this.replicas.get(from);
-    if (this.role !== 'master' || !r || r.waitingBgsave) return;
-    r.ackOffset = Math.max(r.ackOffset, offset);
-    r.lastAckUs = this.ctx.monotonic();
-    if (this.waiters.length) this.checkWaiters();
-    if (this.shutdown && this.replicasCaughtUp()) this.finishShutdown('replicas caught up');
+    if (this.role !== 'master' || !this.replicas.onAck(from, offset)) return;
+    if (this.wait.pending) this.wait.check();
+    if (this.shutdown && this.replicas.caughtUp()) this.finishShutdown('replicas caught up');
   }
 
   // --- replica side ------------------------------------------------------------------------
@@ -646,16 +447,7 @@ export class RedisServer implements Actor {
       else this.connect();
       return;
     }
-    if (this.waiters.length) this.checkWaiters();
-    for (const [node, r] of this.replicas) {
-      if (now - r.lastAckUs > this.config.replTimeoutUs) {
-        this.replicas.delete(node);
-        this.ctx.note(`redis: replica ${node} timed out`);
-      }
-    }
-    // repl-ping-replica-period: a master pings its replicas so their link stays up when idle
-    if (Math.floor(now / this.config.replPingReplicaPeriodUs) !== Math.floor((now - CRON_US) / this.config.replPingReplicaPeriodUs)) {
-      for (const node of this.replicas.keys()) this.ctx.send(node, { type: 'repl-ping' });
-    }
+    if (this.wait.pending) this.wait.check();
+    this.replicas.cron(now);
   }
 }
