@@ -13,7 +13,7 @@
  *   corosync `hold` (561 ms for token 3000), and only its arrival restarts the token timer, so
  *   a dead node is suspected token - [0, hold) after its death (2.44-3.0 s, as measured); `two_node` keeps quorum on each side of a split, and
  *   `wait_for_all` (implied by two_node) withholds it after boot until the peer has been seen;
- * - fencing (`stonith.ts`): a lost peer is unclean and must be fenced (`stonith-action`
+ * - fencing (`stonith.ts`, `pacemaker-unclean.ts`): a lost peer is unclean and must be fenced (`stonith-action`
  *   reboot) before anything of its is touched: the DC's scheduler round (`transitionDelay`:
  *   CIB updates, a scheduler run, a DC election first if the DC was lost) leads to the fencing
  *   request, and the survivor starts the resources (declares primary, takes the VIP with
@@ -154,6 +154,7 @@ import { PacemakerShutdown, SHUTDOWN_STOPPED_TIMER } from '../src/parts/pacemake
 import { CONTROLLER_MESSAGE_KINDS, FENCED_NOTICES, START_REQUESTS, pickStartNode, type FencedNotice, type PeerView, type StartRequest } from '../src/parts/pacemaker-view.ts';
 import { HEARTBEAT_KINDS, HEARTBEAT_THREAD } from '../src/parts/heartbeat.ts';
 import { Stonith } from '../src/parts/stonith.ts';
+import { UncleanNodes } from '../src/parts/pacemaker-unclean.ts';
 import { PacemakerResource, RESOURCE_OPERATION_KINDS } from '../src/parts/pacemaker-resource.ts';
 import { Qnetd, type QdeviceAlgorithm, type QdeviceClient } from '../src/parts/qnetd.ts';
 import { perNode } from '../src/world/params.ts';
@@ -244,16 +245,8 @@ class PacemakerNode implements Actor {
   private replicators = new Map<string, SyncReplicator>();
   /** The last view heard from each member (dropped when it leaves the membership). */
   private readonly views = new Map<string, PeerView>();
-  /** Nodes that left the membership and are not fenced yet: nothing of theirs may move. */
-  private readonly unclean = new Set<string>();
-  /** Whether each unclean node ran the resources when it was lost (priority-fencing-delay). */
-  private readonly ranResources = new Map<string, boolean>();
-  /** Each unclean node's boot count when it was lost. */
-  private readonly bootsWhenLost = new Map<string, number>();
-  /** When each node was last confirmed fenced: members' views lag a beat behind that. */
-  private readonly fencedAt = new Map<string, Micros>();
-  /** When each peer was last heard. */
-  private readonly heardAt = new Map<string, Micros>();
+  /** Nodes that left the membership and are not fenced yet: nothing of theirs may move (pacemaker-unclean.ts). */
+  private readonly unclean: UncleanNodes;
   /**
    * The DC's last start request: for a second nothing else is started (the member's view will
    * show it running), and a refused one is repeated once a second, not every beat.
@@ -280,6 +273,7 @@ class PacemakerNode implements Actor {
     private readonly p: Params,
   ) {
     this.order = nodeIdsOf(p);
+    this.unclean = new UncleanNodes(ctx);
     this.peers = this.order.filter((n) => n !== ctx.id);
     const n = this.order.length;
     ({ membership: this.membership, qdevice: this.qdevice } = corosyncFor(
@@ -447,7 +441,7 @@ class PacemakerNode implements Actor {
       diskOk: this.diskOk(),
       upToDate: this.upToDate,
       boots: this.ctx.bootCount,
-      unclean: [...this.unclean],
+      unclean: this.unclean.list(),
       epoch: this.epoch,
       lastTerm: log.length ? (log[log.length - 1].term ?? 0) : 0,
       length: log.length,
@@ -465,14 +459,11 @@ class PacemakerNode implements Actor {
     if (!this.membership.members.has(peer) && this.unclean.has(peer)) return; // a lost node's late beat
     this.views.set(peer, view);
     if (view.stopFailed) this.onStopFailed(peer);
-    this.heardAt.set(peer, this.ctx.monotonic());
+    this.unclean.heard(peer);
     // an unclean node back in the membership with a restarted stack runs nothing: it is clean
-    if (this.unclean.has(peer) && view.boots > (this.bootsWhenLost.get(peer) ?? Infinity) && !view.primary) {
+    if (this.unclean.rejoinedRestarted(peer, view.boots, view.primary)) {
       this.ctx.note(`${peer} rejoined after a restart: no longer unclean`);
       this.stonith.cancel(peer);
-      this.unclean.delete(peer);
-      this.ranResources.delete(peer);
-      this.bootsWhenLost.delete(peer);
     }
     this.newestEpoch = Math.max(this.newestEpoch, view.epoch);
     if (view.primary && !this.server.primary && !this.shutdown.requested) this.replica.follow(peer, view.epoch);
@@ -593,13 +584,9 @@ class PacemakerNode implements Actor {
   /** The DC fences the nodes it or any member holds unclean, once this partition may act (Pacemaker fences only with quorum). */
   private fenceUnclean(): void {
     if (!this.p.stonithEnabled || !this.isDc()) return;
-    for (const target of this.unclean) this.stonith.fence(target, this.ranResources.get(target) ?? false);
-    for (const member of this.membership.members) {
-      for (const target of this.views.get(member)?.unclean ?? []) {
-        const justFenced = this.ctx.monotonic() - (this.fencedAt.get(target) ?? -Infinity) < QUORUM_TICK;
-        if (target !== this.ctx.id && !this.unclean.has(target) && !justFenced) this.stonith.fence(target, false);
-      }
-    }
+    const membersUnclean = [...this.membership.members].map((member) => this.views.get(member)?.unclean ?? []);
+    // a member's view lags a beat behind a fence just confirmed
+    this.unclean.fenceAll(this.stonith, this.ctx.id, membersUnclean, QUORUM_TICK);
   }
 
   /** SIGTERM to pacemakerd: the resources move off this node, then it leaves (pacemaker-shutdown.ts). */
@@ -633,15 +620,13 @@ class PacemakerNode implements Actor {
       else this.decide();
       return;
     }
-    if ((this.fencedAt.get(peer) ?? -Infinity) >= (this.heardAt.get(peer) ?? Infinity)) {
+    if (this.unclean.fencedSinceHeard(peer)) {
       // the DC fenced it before this node's own membership change: nothing to wait for
       if (this.server.primary) this.replicators.get(peer)?.continueAlone();
       else this.decide();
       return;
     }
-    this.unclean.add(peer);
-    this.ranResources.set(peer, ranResources);
-    this.bootsWhenLost.set(peer, boots);
+    this.unclean.add(peer, ranResources, boots);
     if (this.mayAct()) this.fenceUnclean();
     else this.ctx.note(`no quorum: not fencing ${peer}`);
     // a partition that lost quorum applies no-quorum-policy at the membership change
@@ -650,12 +635,10 @@ class PacemakerNode implements Actor {
 
   /** `target` is confirmed down: by this node's own fence (then tell the partition) or the DC's notice. */
   private onFenced(target: string, byMe: boolean): void {
-    this.fencedAt.set(target, this.ctx.monotonic());
+    const wasUnclean = this.unclean.fenced(target);
     this.fencedSinceStart = true;
     if (byMe) for (const member of this.membership.members) this.ctx.send(member, { type: 'pcmk-fenced', target } satisfies FencedNotice);
-    if (!this.unclean.delete(target)) return;
-    this.ranResources.delete(target);
-    this.bootsWhenLost.delete(target);
+    if (!wasUnclean) return;
     if (this.server.primary) {
       this.ctx.note(`${target} fenced: continuing without it`);
       this.replicators.get(target)?.continueAlone();
@@ -715,9 +698,7 @@ class PacemakerNode implements Actor {
   private onStopFailed(peer: string): void {
     if (!this.p.stonithEnabled || this.unclean.has(peer)) return;
     this.ctx.note(`${peer}: stop of the resource failed, fencing it`);
-    this.unclean.add(peer);
-    this.ranResources.set(peer, true);
-    this.bootsWhenLost.set(peer, this.views.get(peer)?.boots ?? 0);
+    this.unclean.add(peer, true, this.views.get(peer)?.boots ?? 0);
     if (this.mayAct()) this.fenceUnclean();
   }
 
