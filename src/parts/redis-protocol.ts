@@ -123,3 +123,13 @@ export function randomRunId(ctx: NodeContext): string {
   for (let i = 0; i < 40; i++) id += '0123456789abcdef'[ctx.rng.int(16)];
   return id;
 }
+
+/**
+ * A server's replication ids, shared by its master and replica sides: its history's id, and
+ * (PSYNC2) the previous one with the offset up to which it is the same history.
+ */
+export interface ReplicationIds {
+  replid: string;
+  replid2: string;
+  secondReplOffset: number;
+}

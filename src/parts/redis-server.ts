@@ -45,13 +45,10 @@
  * - the master does not answer the PSYNC until it forks the RDB child, `repl-diskless-sync-delay`
  *   after the first waiting replica; replicas waiting then share that fork
  *   (redis-master-replication.ts, which holds the master's side of replication);
- * - at +FULLRESYNC the replica discards its cached master (replicationDiscardCachedMaster), so
- *   INFO reports no offset (`slave_repl_offset:1`, server.c genRedisInfoString) and Sentinel
- *   ranks it below the replicas of its priority (priority first, then offset), and a later PSYNC can only ask for a full resync (`PSYNC ? -1`);
- * - the RDB is transferred and loaded (repl-diskless-load disabled: to disk, then "Flushing old
- *   data" and a blocking load) in `size / fullSyncBytesPerSecond`; the replica keeps serving its
- *   old data until the load, its link stays down (master_link_status is up only once
- *   connected), and the stream that arrives meanwhile waits in its socket;
+ * - at +FULLRESYNC the replica discards its cached master (INFO reports no offset, so Sentinel
+ *   ranks it below the replicas of its priority) and loads the RDB in a blocking load of
+ *   `size / fullSyncBytesPerSecond`, keeping its old data and its link down meanwhile
+ *   (redis-replica-replication.ts, which holds the replica's side of replication);
  * - the master counts the replica for min-replicas-to-write once it forked for it
  *   (refreshGoodSlavesCount counts online replicas).
  * Memory and the AOF keep a folded prefix plus the backlog (the AOF is folded at the same
@@ -63,12 +60,13 @@
  * full sync between transfer (which REPLICAOF can cancel) and blocking load.
  */
 import type { Micros } from '../sim/time.ts';
-import type { Actor, Msg, NodeContext, OrderRequest, TimerHandle } from '../world/actor.ts';
+import type { Actor, Msg, NodeContext, OrderRequest } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 import { OrderServer } from './order-server.ts';
 import { RedisDataset } from './redis-dataset.ts';
 import { FORK_TIMER, RedisMasterReplication } from './redis-master-replication.ts';
-import { randomRunId, SERVER_MESSAGES, type FromMaster, type Psync, type RedisConfig, type RedisInfo, type ReplFullResync } from './redis-protocol.ts';
+import { randomRunId, SERVER_MESSAGES, type RedisConfig, type RedisInfo, type ReplicationIds } from './redis-protocol.ts';
+import { LOADED_TIMER, RedisReplicaReplication } from './redis-replica-replication.ts';
 import { RedisWait, WAIT_TIMER } from './redis-wait.ts';
 
 export { randomRunId, type RedisConfig, type RedisInfo, type SentinelReplicaOf } from './redis-protocol.ts';
@@ -96,9 +94,8 @@ export class RedisServer implements Actor {
   private masterHost: string | undefined;
   private epoch = 0;
   private readonly runId: string;
-  private replid: string;
-  private replid2 = '';
-  private secondReplOffset = -1;
+  /** replid, and PSYNC2's previous replid and offset (shared by both sides of replication). */
+  private readonly ids: ReplicationIds;
   // master side
   /** The replicas streamed to, their PSYNCs, the full resync's fork (redis-master-replication.ts). */
   private readonly replicas: RedisMasterReplication;
@@ -107,15 +104,8 @@ export class RedisServer implements Actor {
   /** The dataset in memory and the backlog; the offset is its length. The AOF on disk follows it. */
   private readonly dataset: RedisDataset;
   // replica side
-  private linkUp = false;
-  /** A full resync under way: waiting for the master's fork, or loading its RDB. */
-  private sync: 'none' | 'waiting' | 'loading' = 'none';
-  /** The RDB being loaded and the stream that arrived meanwhile. */
-  private loading: { msg: ReplFullResync; timer: TimerHandle; queued: FromMaster[] } | undefined;
-  /** The cached master was discarded (+FULLRESYNC): no offset to report or continue from until loaded. */
-  private noCachedMaster = false;
-  private lastIoUs = 0;
-  private linkDownSinceUs = 0;
+  /** The link to the master, PSYNC, the stream and full resyncs (redis-replica-replication.ts). */
+  private readonly link: RedisReplicaReplication;
   /** SIGTERM's SHUTDOWN under way: writes are paused; `exit` once the replicas caught up. */
   private shutdown: { exit: () => void; done: boolean } | undefined;
 
@@ -124,7 +114,7 @@ export class RedisServer implements Actor {
     private readonly config: RedisConfig,
   ) {
     this.runId = randomRunId(ctx);
-    this.replid = randomRunId(ctx);
+    this.ids = { replid: randomRunId(ctx), replid2: '', secondReplOffset: -1 };
     this.dataset = new RedisDataset(Math.max(1, Math.floor(config.replBacklogSizeBytes / config.bytesPerOrder)));
     this.orders = new OrderServer(ctx, {
       replicate: (entry, done) => this.propagate(entry, done),
@@ -137,8 +127,17 @@ export class RedisServer implements Actor {
       dataset: this.dataset,
       cronUs: CRON_US,
       isMaster: () => this.role === 'master',
-      replid: () => this.replid,
-      knowsHistory: (replid, offset) => replid === this.replid || (replid === this.replid2 && offset <= this.secondReplOffset),
+      replid: () => this.ids.replid,
+      knowsHistory: (replid, offset) => replid === this.ids.replid || (replid === this.ids.replid2 && offset <= this.ids.secondReplOffset),
+    });
+    this.link = new RedisReplicaReplication(ctx, {
+      config,
+      dataset: this.dataset,
+      ids: this.ids,
+      master: () => (this.role === 'replica' ? this.masterHost : undefined),
+      learn: (orderId) => this.orders.learn(orderId),
+      relearnLog: () => this.orders.relearnLog(),
+      foldAof: () => this.foldAof(),
     });
     this.wait = new RedisWait(ctx, {
       waitReplicas: config.waitReplicas,
@@ -154,9 +153,9 @@ export class RedisServer implements Actor {
     const disk = this.ctx.disk;
     // the run starts with the replication set up and in sync (the replicas did their first full
     // sync before trading began): a fresh node shares the initial master's history, at offset 0
-    if (conf === undefined && disk.length === 0) this.replid = INITIAL_REPLID;
+    if (conf === undefined && disk.length === 0) this.ids.replid = INITIAL_REPLID;
     this.dataset.loadFrom(disk.snapshot(disk.compactedLength), disk.entries); // loaded from the AOF
-    this.linkDownSinceUs = this.ctx.monotonic();
+    this.link.start();
     if (replicaof === null) this.becomeMaster(this.epoch);
     else this.becomeReplica(replicaof, this.epoch);
     this.ctx.setTimer(CRON_US, 'redis-cron');
@@ -183,20 +182,13 @@ export class RedisServer implements Actor {
       case 'repl-data':
       case 'repl-ping':
       case 'repl-getack':
-        return this.onFromMaster(from, msg);
+        return this.link.onFromMaster(from, msg);
     }
   }
 
   /** The master's process died on a living host: the replica's link is down now, not after repl-timeout. */
   onConnectionReset(peer: string): void {
-    if (this.role !== 'replica' || peer !== this.masterHost) return;
-    if (this.sync !== 'none') {
-      this.ctx.note('redis: Connection with master lost during the full resync, aborted');
-      return this.cancelSync();
-    }
-    if (!this.linkUp) return;
-    this.ctx.note('redis: Connection with master lost');
-    this.markLinkDown();
+    this.link.onConnectionReset(peer);
   }
 
   /** SIGTERM: SHUTDOWN (see the header): wait for lagging replicas, up to shutdown-timeout. */
@@ -219,7 +211,7 @@ export class RedisServer implements Actor {
   onTimer(kind: string): void {
     if (kind === 'redis-shutdown-timeout') return this.finishShutdown('shutdown-timeout: replicas still lagging');
     if (kind === FORK_TIMER) return this.replicas.fork();
-    if (kind === 'redis-loaded') return this.finishLoad();
+    if (kind === LOADED_TIMER) return this.link.finishLoad();
     if (kind === WAIT_TIMER) return this.wait.onTimer();
     if (kind !== 'redis-cron') return;
     this.ctx.setTimer(CRON_US, 'redis-cron');
@@ -231,9 +223,9 @@ export class RedisServer implements Actor {
     return {
       role: this.role === 'master' ? 'master' : 'slave',
       masterHost: this.masterHost,
-      linkUp: this.linkUp,
-      linkDownUs: this.role === 'replica' && !this.linkUp ? now - this.linkDownSinceUs : 0,
-      offset: this.noCachedMaster ? 0 : this.dataset.length,
+      linkUp: this.link.linkUp,
+      linkDownUs: this.role === 'replica' && !this.link.linkUp ? this.link.linkDownFor(now) : 0,
+      offset: this.link.reportsOffset ? this.dataset.length : 0,
       priority: this.config.replicaPriority,
       runId: this.runId,
     };
@@ -247,9 +239,9 @@ export class RedisServer implements Actor {
     if (master === null) {
       if (this.role === 'master') return;
       // PSYNC2: remember the old history so the other replicas can continue from it
-      this.replid2 = this.replid;
-      this.secondReplOffset = this.dataset.length;
-      this.replid = randomRunId(this.ctx);
+      this.ids.replid2 = this.ids.replid;
+      this.ids.secondReplOffset = this.dataset.length;
+      this.ids.replid = randomRunId(this.ctx);
       this.becomeMaster(epoch);
       this.ctx.note(`redis: promoted to master (REPLICAOF NO ONE), epoch ${epoch}`);
     } else if (this.role === 'master' || master !== this.masterHost) {
@@ -261,11 +253,9 @@ export class RedisServer implements Actor {
   private becomeMaster(epoch: number): void {
     this.role = 'master';
     this.masterHost = undefined;
-    this.linkUp = false;
     this.epoch = epoch;
     this.replicas.clear();
-    this.cancelSync();
-    this.noCachedMaster = false;
+    this.link.stop();
     this.orders.becomePrimary(epoch);
   }
 
@@ -275,12 +265,12 @@ export class RedisServer implements Actor {
     this.epoch = epoch;
     this.replicas.clear();
     this.replicas.cancelFork();
-    this.cancelSync();
+    this.link.cancelSync();
     // blocked WAITs end, but a demoted master acks nothing more (OrderServer refuses them)
     this.orders.becomeStandby(epoch);
     this.wait.release(true);
-    this.markLinkDown();
-    this.connect();
+    this.link.markLinkDown();
+    this.link.connect();
   }
 
   // --- clients -----------------------------------------------------------------------------
@@ -332,93 +322,7 @@ export class RedisServer implements Actor {
     if (this.shutdown && this.replicas.caughtUp()) this.finishShutdown('replicas caught up');
   }
 
-  // --- replica side ------------------------------------------------------------------------
-
-  private connect(): void {
-    if (this.role !== 'replica' || this.masterHost === undefined) return;
-    // without a cached master a replica can only ask for a full resync (PSYNC ? -1)
-    const replid = this.noCachedMaster ? '?' : this.replid;
-    this.ctx.send(this.masterHost, { type: 'psync', replid, offset: this.dataset.length } satisfies Psync);
-  }
-
-  private markLinkDown(): void {
-    if (this.linkUp || this.linkDownSinceUs === 0) this.linkDownSinceUs = this.ctx.monotonic();
-    this.linkUp = false;
-  }
-
-  private onFromMaster(from: string, msg: FromMaster): void {
-    if (this.role !== 'replica' || from !== this.masterHost) return;
-    // a blocking RDB load: what the master sends meanwhile waits in the socket
-    if (this.loading) return void this.loading.queued.push(msg);
-    const disk = this.ctx.disk;
-    switch (msg.type) {
-      case 'repl-continue':
-        if (msg.replid !== this.replid) {
-          this.replid2 = this.replid;
-          this.replid = msg.replid;
-        }
-        break;
-      case 'repl-wait-bgsave':
-        this.sync = 'waiting';
-        break;
-      case 'repl-fullresync': {
-        this.sync = 'loading';
-        this.noCachedMaster = true;
-        const loadUs = Math.ceil((msg.rdb.length * this.config.bytesPerOrder * 1_000_000) / this.config.fullSyncBytesPerSecond);
-        this.ctx.note(`redis: MASTER <-> REPLICA sync: receiving and loading an RDB of ${msg.rdb.length} entries from ${from} (${loadUs / 1000} ms)`);
-        this.loading = { msg, timer: this.ctx.setTimer(loadUs, 'redis-loaded'), queued: [] };
-        break;
-      }
-      case 'repl-data': {
-        if (!this.linkUp) return;
-        if (msg.start !== this.dataset.length) {
-          // part of the stream was lost: resynchronise
-          this.markLinkDown();
-          return this.connect();
-        }
-        for (const e of msg.entries) {
-          this.dataset.push(e);
-          if (disk.length === this.dataset.length - 1) disk.append(e);
-          this.orders.learn(e.orderId);
-        }
-        this.foldAof();
-        break;
-      }
-      case 'repl-getack':
-        if (this.sync === 'none') this.ctx.send(from, { type: 'replconf-ack', offset: this.dataset.length });
-        break;
-      default:
-        break;
-    }
-    if (msg.type === 'repl-continue') this.linkUp = true;
-    this.lastIoUs = this.ctx.monotonic();
-  }
-
-  /** The RDB is loaded: it replaces the dataset and the AOF, the link is up, the queued stream applies. */
-  private finishLoad(): void {
-    const loading = this.loading;
-    if (!loading) return;
-    this.loading = undefined;
-    this.sync = 'none';
-    this.noCachedMaster = false;
-    const { msg } = loading;
-    if (this.dataset.length > 0) this.ctx.note(`redis: full resync from ${this.masterHost}, local dataset of ${this.dataset.length} entries discarded`);
-    this.dataset.load(msg.rdb);
-    this.ctx.disk.restore(msg.rdb);
-    this.orders.relearnLog();
-    this.replid = msg.replid;
-    this.replid2 = '';
-    this.linkUp = true;
-    this.lastIoUs = this.ctx.monotonic();
-    for (const queued of loading.queued) this.onFromMaster(this.masterHost!, queued);
-  }
-
-  /** A full resync is abandoned (link lost, new role): the old dataset stays. */
-  private cancelSync(): void {
-    if (this.loading) this.ctx.cancelTimer(this.loading.timer);
-    this.loading = undefined;
-    this.sync = 'none';
-  }
+  // --- AOF ---------------------------------------------------------------------------------
 
   /** BGREWRITEAOF once the disk works again: the AOF is rebuilt from memory. */
   private rewriteAofIfBehind(): void {
@@ -431,22 +335,7 @@ export class RedisServer implements Actor {
   private cron(): void {
     const now = this.ctx.monotonic();
     this.rewriteAofIfBehind();
-    if (this.role === 'replica') {
-      if (this.sync === 'loading') return; // a blocking load: the cron does not run
-      if (this.sync === 'waiting') {
-        // the master sends a newline every second while it delays the fork; silence ends the wait
-        if (now - this.lastIoUs <= this.config.replTimeoutUs) return;
-        this.ctx.note('redis: Timeout connecting to the MASTER...');
-        this.sync = 'none';
-      }
-      if (this.linkUp && now - this.lastIoUs > this.config.replTimeoutUs) {
-        this.ctx.note('redis: MASTER timeout, link down');
-        this.markLinkDown();
-      }
-      if (this.linkUp) this.ctx.send(this.masterHost!, { type: 'replconf-ack', offset: this.dataset.length });
-      else this.connect();
-      return;
-    }
+    if (this.role === 'replica') return this.link.cron(now);
     if (this.wait.pending) this.wait.check();
     this.replicas.cron(now);
   }
