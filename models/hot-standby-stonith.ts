@@ -23,7 +23,7 @@
  *   of a split race to fence each other; `pcmk_delay_base`/`pcmk_delay_max` add a (random)
  *   delay, `priority-fencing-delay` makes the side that does not run the resources shoot
  *   later so the active side wins;
- * - synchronous replication (`sync-replicator.ts`): an order is acked once both disks have
+ * - synchronous replication (`drbd-peers.ts`, `sync-replicator.ts`): an order is acked once both disks have
  *   it; while the peer is lost, I/O freezes (DRBD's resource-and-stonith) until the fence is
  *   confirmed, then the survivor continues alone;
  * - the fenced node reboots (`bootTime`), rejoins as standby, resyncs (`resync.ts`: its
@@ -146,7 +146,7 @@ import { majorityOf, oneOf } from '../src/world/estimate-declaration.ts';
 import type { Actor, Msg, NodeContext } from '../src/world/actor.ts';
 import { MS, type Micros } from '../src/sim/time.ts';
 import { OrderServer } from '../src/parts/order-server.ts';
-import { SyncReplicator } from '../src/parts/sync-replicator.ts';
+import { DrbdPeers } from '../src/parts/drbd-peers.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { CorosyncMembership, MEMBERSHIP_KINDS } from '../src/parts/corosync-membership.ts';
 import { corosyncFor } from '../src/parts/corosync-cluster.ts';
@@ -242,7 +242,7 @@ class PacemakerNode implements Actor {
   private server!: OrderServer;
   private readonly replica: StandbyReplica;
   /** The primary's synchronous stream to each other node (DRBD 9 protocol C: every peer). */
-  private replicators = new Map<string, SyncReplicator>();
+  private readonly drbd: DrbdPeers;
   /** The last view heard from each member (dropped when it leaves the membership). */
   private readonly views = new Map<string, PeerView>();
   /** Nodes that left the membership and are not fenced yet: nothing of theirs may move (pacemaker-unclean.ts). */
@@ -274,6 +274,7 @@ class PacemakerNode implements Actor {
   ) {
     this.order = nodeIdsOf(p);
     this.unclean = new UncleanNodes(ctx);
+    this.drbd = new DrbdPeers(ctx);
     this.peers = this.order.filter((n) => n !== ctx.id);
     const n = this.order.length;
     ({ membership: this.membership, qdevice: this.qdevice } = corosyncFor(
@@ -356,7 +357,7 @@ class PacemakerNode implements Actor {
   /** The trading service's order server, for this life of its process. */
   private buildService(): void {
     this.server = new OrderServer(this.svc, {
-      replicate: (entry, done, index) => this.replicateToAll(entry, done, index),
+      replicate: (entry, done, index) => this.drbd.replicate(entry, done, index),
       // the resource fails on an I/O error and is stopped here; a peer starts it (no fencing:
       // the stop succeeded and this node is still in the membership)
       onWriteFailed: () => this.stopResources('local disk failed'),
@@ -389,10 +390,7 @@ class PacemakerNode implements Actor {
     if (FENCED_NOTICES.has(msg)) return this.onFenced(msg.target, false);
     if (START_REQUESTS.has(msg)) return this.startIfFree();
     if (this.shutdown.handle(from, msg)) return;
-    if (msg.type === 'repl-ack' || msg.type === 'resync-request') {
-      this.replicators.get(from)?.handle(from, msg);
-      return;
-    }
+    if (this.drbd.handle(from, msg)) return;
     if (!this.server.primary) this.replica.handle(from, msg);
   }
 
@@ -411,7 +409,7 @@ class PacemakerNode implements Actor {
       return this.onQuorumChange();
     }
     if (this.membership.onTimer(kind, data) || this.stonith.onTimer(kind, data) || this.replica.onTimer(kind, data)) return;
-    for (const r of this.replicators.values()) r.onTimer(kind);
+    this.drbd.onTimer(kind);
   }
 
   /** This node's data generation (durable). */
@@ -468,7 +466,7 @@ class PacemakerNode implements Actor {
     this.newestEpoch = Math.max(this.newestEpoch, view.epoch);
     if (view.primary && !this.server.primary && !this.shutdown.requested) this.replica.follow(peer, view.epoch);
     // DRBD: a peer whose disk failed is Diskless; the primary goes on without it
-    if (!view.diskOk && this.server.primary && this.replicators.get(peer)?.mode === 'sync') this.replicators.get(peer)!.continueAlone();
+    if (!view.diskOk && this.server.primary) this.drbd.peerDiskless(peer);
     this.decide();
   }
 
@@ -597,14 +595,14 @@ class PacemakerNode implements Actor {
   /** A member is shutting down: record it and run the transition (start the resources elsewhere). */
   private onShutdownRequest(peer: string, view: PeerView): void {
     this.views.set(peer, view);
-    if (this.server.primary) this.replicators.get(peer)?.continueAlone(); // its DRBD went down cleanly
+    if (this.server.primary) this.drbd.continueAlone(peer); // its DRBD went down cleanly
     this.decide();
   }
 
   /** A member left cleanly (its corosync stopped): nothing to fence, its resources were moved. */
   private onMemberLeft(peer: string): void {
     this.views.delete(peer);
-    if (this.server.primary) this.replicators.get(peer)?.continueAlone();
+    if (this.server.primary) this.drbd.continueAlone(peer);
     else this.decide();
   }
 
@@ -616,13 +614,13 @@ class PacemakerNode implements Actor {
     this.views.delete(peer);
     if (!this.p.stonithEnabled) {
       // no fencing: act on the membership alone
-      if (this.server.primary) this.replicators.get(peer)?.continueAlone();
+      if (this.server.primary) this.drbd.continueAlone(peer);
       else this.decide();
       return;
     }
     if (this.unclean.fencedSinceHeard(peer)) {
       // the DC fenced it before this node's own membership change: nothing to wait for
-      if (this.server.primary) this.replicators.get(peer)?.continueAlone();
+      if (this.server.primary) this.drbd.continueAlone(peer);
       else this.decide();
       return;
     }
@@ -641,24 +639,11 @@ class PacemakerNode implements Actor {
     if (!wasUnclean) return;
     if (this.server.primary) {
       this.ctx.note(`${target} fenced: continuing without it`);
-      this.replicators.get(target)?.continueAlone();
+      this.drbd.continueAlone(target);
       return;
     }
     if (this.unclean.size === 0 && !this.upToDate && this.isDc()) this.ctx.note(`${target} fenced, but this node is not UpToDate: resources stay stopped unless an UpToDate node starts them`);
     this.decide();
-  }
-
-  /** The primary's write: acked once every peer still in sync has it (DRBD protocol C). */
-  private replicateToAll(entry: Parameters<SyncReplicator['replicate']>[0], done: (ok: boolean) => void, index: number): void {
-    if (this.replicators.size === 0) return done(false);
-    let waiting = this.replicators.size;
-    let failed = false;
-    for (const r of this.replicators.values()) {
-      r.replicate(entry, (ok) => {
-        failed ||= !ok;
-        if (--waiting === 0) done(!failed);
-      }, index);
-    }
   }
 
   /** Stops the resource group here (a failed resource): VIP released, no more acks. */
@@ -666,8 +651,7 @@ class PacemakerNode implements Actor {
     if (!this.server.primary) return;
     this.ctx.note(`stopping resources: ${reason}`);
     this.resource.stopped();
-    for (const r of this.replicators.values()) r.stop();
-    this.replicators = new Map();
+    this.drbd.stop();
     this.ctx.releaseVip();
     this.server.becomeStandby(this.epoch);
     this.replica.start();
@@ -681,9 +665,7 @@ class PacemakerNode implements Actor {
     this.setEpoch(epoch);
     this.upToDate = true; // DRBD: the primary's disk is UpToDate, and stays so once it steps down
     this.replica.stop();
-    this.replicators = new Map(
-      this.peers.map((peer) => [peer, new SyncReplicator(this.ctx, { peer, epoch, startAlone: out.includes(peer), stallTimeout: STALL_CHECK, stallPolicy: 'block' })]),
-    );
+    this.drbd.start(this.peers, epoch, out, STALL_CHECK);
     // the start operation starts the service (it does not run where the resource is stopped)
     if (!this.ctx.processRunning(SERVICE) && !this.ctx.startProcess(SERVICE)) this.ctx.note('the service did not start');
     this.server.becomePrimary(epoch);
