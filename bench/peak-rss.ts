@@ -3,7 +3,8 @@
  * no faults for the given simulated seconds at the given order rate, the checks and metrics
  * included, the order traffic folded as it is recorded (what `hasim run` and `check` do), V8's
  * heap held near what is live as `hasim run` holds it (src/cli/heap-growth.ts). Prints one JSON
- * line: peak RSS (MB), wall seconds, orders, events, trace hash.
+ * line: peak RSS (MB), the array buffers held at the end (MB), wall seconds, orders, events,
+ * trace hash.
  *
  *   npx tsx bench/peak-rss.ts raft 60 10000
  */
@@ -22,6 +23,8 @@ const start = performance.now();
 const r = simulate({ design: d, seed: 1, schedule, workload: { ordersPerSecond: Number(rate) }, drain: 0, foldTraffic: true });
 console.log(JSON.stringify({
   peakRssMB: process.resourceUsage().maxRSS / 1024,
+  // what the run keeps outside V8's heap (the folded history's columns, the logs' bitsets), still held by `r`
+  arrayBuffersMB: process.memoryUsage().arrayBuffers / 1048576,
   wallSeconds: (performance.now() - start) / 1000,
   orders: r.metrics.orders,
   events: r.metrics.events,
