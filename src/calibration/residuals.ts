@@ -58,7 +58,7 @@ export const RESIDUALS: Residual[] = [
     experiment: 'keepalived--check-hang-weight-60',
     step: 'clientFirstFailed',
     cause:
-      "with weight -60 a stays MASTER at priority 90 and keeps its VIP until b's first advert after b took over (Master_Down_Interval). When a failure comes its time agrees (median 6508 vs 6001 ms), but the real client sees one in every trial (30/30, recorded at high priority) and hasim's in 9 of 20 runs: the real client's failures are the requests in flight when a drops the VIP; hasim's client fails only where an order is on its way to a at that instant (Poisson, 200/s), and the real UDP client may also lose a request while the ARP caches move. Not established which",
+      "with weight -60 a stays MASTER at priority 90 and keeps its VIP until b's first advert after b took over (Master_Down_Interval). When a failure comes its time agreed (median 6508 vs 6001 ms) until a deadlock's end killed only the hung process (5ba51f8, so keepalived on a lives on): hasim's now comes at a median 5047 ms, not yet explained. The real client sees one in every trial (30/30, recorded at high priority) and hasim's in 9 of 20 runs: the real client's failures are the requests in flight when a drops the VIP; hasim's client fails only where an order is on its way to a at that instant (Poisson, 200/s), and the real UDP client may also lose a request while the ARP caches move. Not established which",
   },
   {
     experiment: 'keepalived--check-hang-weight-60',
