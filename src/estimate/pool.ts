@@ -37,8 +37,10 @@ export class ChunkPool {
     /** The module workers start from (default: the tsx boot; `campaign/worker-bundle.ts` gives a faster one). */
     entry: URL = WORKER_URL,
   ) {
-    // a stop fails what is pending at once (the workers are terminated when the caller closes the pool)
-    signal?.addEventListener('abort', () => this.fail(stopped()), { once: true });
+    // a stop fails what is pending at once (the workers are terminated when the caller closes the pool);
+    // one that came before the pool (while its workers' bundle was being built) fails every job
+    if (signal?.aborted) this.fail(stopped());
+    else signal?.addEventListener('abort', () => this.fail(stopped()), { once: true });
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(entry);
       worker.on('message', (reply: Reply) => this.onReply(worker, reply));
