@@ -103,9 +103,11 @@ export interface NodeContext {
   releaseVip(vip?: string): void;
   /**
    * Points the service's DNS record at `target` (DNS-failover designs); with `deleteFor` by
-   * deleting the record and creating it again that much later (NXDOMAIN in between).
+   * deleting the record and creating it again that much later (NXDOMAIN in between). The change
+   * is a call to the DNS provider over the node's network: false (and a note) when the node has
+   * no carrier (NIC or access switch down), and the record stays as it was.
    */
-  updateDns(target: string, deleteFor?: Micros): void;
+  updateDns(target: string, deleteFor?: Micros): boolean;
   /** Asks the power controller (IPMI) to fence `target`; `done(ok)` after confirmation or timeout. */
   fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void;
   /**

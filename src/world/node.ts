@@ -646,8 +646,16 @@ class BootContext implements NodeContext {
     if (this.alive) this.node.world.routing.releaseVip(this.id, vip);
   }
 
-  updateDns(target: string, deleteFor?: Micros): void {
-    if (this.alive) this.node.world.routing.updateDns(target, deleteFor);
+  updateDns(target: string, deleteFor?: Micros): boolean {
+    if (!this.alive) return false;
+    // the change is an API call to the DNS provider (Route 53, nsupdate) over the node's network:
+    // a node whose NIC or access switch is down cannot make it
+    if (!this.node.world.network.carrier(this.id)) {
+      this.note(`DNS update to ${target} failed: no network`);
+      return false;
+    }
+    this.node.world.routing.updateDns(target, deleteFor);
+    return true;
   }
 
   fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void {
