@@ -147,6 +147,17 @@ const params = {
 type Params = Resolved<typeof params>;
 
 const MONITOR = 'monitor';
+
+/**
+ * The estimate's settle: the longest the design may stay silent after a change and still act,
+ * which is the DR runbook's whole reaction (the DC's silence, the runbook, the observer's
+ * answer, the fencing, the clients' DNS caches) plus a margin, and never under the 60 s it was.
+ * A shorter settle cut a DR promotion half done (60.5 s after the change at the defaults).
+ */
+export function drReactionBound(p: Params): Micros {
+  const reaction = p.drDetectionTimeout + p.promotionDelay + (p.confirmDcDown ? CONFIRM_TIMEOUT : 0) + (p.fenceOldSite ? p.fenceTimeout : 0) + Math.max(p.dnsTtl, p.clientMinCache);
+  return Math.max(60 * SECOND, reaction + 15 * SECOND);
+}
 /** wal_segment_size is in MB of 2^20 bytes. */
 const MB = 1024 * 1024;
 const EPOCH_KEY = 'dr-epoch';
@@ -483,8 +494,8 @@ export default defineDesign({
   },
   createNode: (ctx, p) => (ctx.id === MONITOR ? new Observer(ctx, p) : new DrNode(ctx, p)),
   // any data node of either site can serve; the observer is a monitor
-  estimate: (_p, t) => {
+  estimate: (p, t) => {
     const data = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
-    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: 60 * SECOND };
+    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: drReactionBound(p) };
   },
 });

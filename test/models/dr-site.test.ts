@@ -21,6 +21,7 @@ import type { Schedule } from '../../src/faults/schedule.ts';
 import design from '../../models/dr-site.ts';
 import { faultSchedule } from './fault-schedule.ts';
 import { unfoldedIds } from '../../src/history/durable-log.ts';
+import { resolveParams } from '../../src/world/params.ts';
 
 const SECOND = 1_000_000;
 
@@ -79,6 +80,16 @@ describe('dr-site: losing the primary datacenter', () => {
     expect(outage.rtoMs).toBeLessThanOrEqual(61_000 + 5_000);
     // the HA requirement (RTO < 1 min) is not met by a 30 s + 30 s runbook
     expect(violated(r, 'recovery').length).toBeGreaterThan(0);
+  });
+
+  it("the estimate's settle outlasts the DR reaction (the clients served again), at the defaults and with a slow runbook", () => {
+    for (const params of [{}, { promotionDelay: '120s', dnsTtl: '60s' }]) {
+      const r = run([dcLoss], params, '240s');
+      const resolved = resolveParams(design, params) as Parameters<typeof design.topology>[0];
+      const declare = design.estimate as Extract<typeof design.estimate, (...args: never[]) => unknown>;
+      const settle = declare(resolved, design.topology(resolved)).settle!;
+      expect(outageAt(r, 20 * SECOND).rtoMs * 1_000).toBeLessThan(settle);
+    }
   });
 
   it('the RTO follows the runbook: 10 s detection + 10 s script', () => {
