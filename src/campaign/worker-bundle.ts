@@ -46,7 +46,8 @@ const WORKERS: Record<WorkerKind, { source: string; boot: URL }> = {
   // `hasim run` and `hasim replay` (the CLI's main in a worker, src/cli/run-in-worker.ts)
   run: { source: 'src/cli/run-worker.ts', boot: new URL('../cli/run-worker-boot.mjs', import.meta.url) },
 };
-const SOURCES: Record<BundleKind, string> = { ...Object.fromEntries(Object.entries(WORKERS).map(([k, w]) => [k, w.source])), cli: 'src/cli/hasim.ts' } as Record<BundleKind, string>;
+/** The module a kind of bundle runs. */
+const sourceOf = (kind: BundleKind): string => (kind === 'cli' ? 'src/cli/hasim.ts' : WORKERS[kind].source);
 
 /** A bundle unused for this long before the newest one was built is removed. */
 const UNUSED_MS = 24 * 3600 * 1000;
@@ -66,7 +67,7 @@ export async function workerEntry(kind: WorkerKind, options: { userCode: boolean
  * undefined outside a checkout. (The bundle loads its packages from the node_modules above `dir`.)
  */
 export async function bundle(kind: BundleKind, root: string = ROOT, dir: string = bundleDir(root)): Promise<URL | undefined> {
-  const source = join(root, SOURCES[kind]);
+  const source = join(root, sourceOf(kind));
   if (!existsSync(source)) return undefined; // an installed package: dist/ is JavaScript already
   const file = bundleFile(kind, root, dir);
   if (existsSync(file)) {

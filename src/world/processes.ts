@@ -59,7 +59,7 @@ export class HostProcesses {
    * other process runs all its threads (so killing `index` ends the deadlock).
    */
   onlyStuck(index: number, running: ReadonlySet<string>): boolean {
-    return this.specs.every((spec, i) => i === index || spec.threads.every((thread) => running.has(thread)));
+    return this.stalled(running).every((i) => i === index);
   }
 
   /** The processes a deadlock that leaves `running` threads running stalls (a thread of theirs is stuck). */
