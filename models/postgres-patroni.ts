@@ -128,7 +128,8 @@ import { MS, SECOND } from '../src/sim/time.ts';
 import { defineDesign } from '../src/world/design.ts';
 import { majorityOf } from '../src/world/estimate-declaration.ts';
 import { DcsMember } from '../src/parts/dcs-member.ts';
-import { PATRONI as PATRONI_PROCESS, POSTGRES, PatroniNode, type SyncFailover, type SynchronousMode } from '../src/parts/patroni-node.ts';
+import { PATRONI as PATRONI_PROCESS, POSTGRES, PatroniNode } from '../src/parts/patroni-node.ts';
+import type { SyncFailover, SynchronousMode } from '../src/parts/patroni-config.ts';
 import { SYNCHRONOUS_COMMIT_LEVELS, type SynchronousCommit } from '../src/parts/postgres-replication.ts';
 import { InputError } from '../src/sim/input-error.ts';
 

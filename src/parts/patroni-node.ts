@@ -38,30 +38,15 @@ import { messageKinds } from '../world/messages.ts';
 import { DcsClient } from './dcs-client.ts';
 import type { DcsKeys, DcsResult, DcsTxn } from './dcs-store.ts';
 import { OrderServer } from './order-server.ts';
-import { ASYNC, PostgresReplication, type PgReplicationConfig } from './postgres-replication.ts';
-import { raceVerdict, type MemberStatus } from './patroni-sync.ts';
+import { ASYNC, PostgresReplication } from './postgres-replication.ts';
+import { raceVerdict } from './patroni-sync.ts';
+import type { PatroniConfig } from './patroni-config.ts';
+import { PatroniRestCalls, REST_TIMEOUT_TIMER, type PatroniFailsafeReply, type PatroniQuery, type PatroniStatusReply } from './patroni-rest.ts';
 import { PatroniSyncManager, syncKey, type SyncConfirm } from './patroni-sync-manager.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { DEMOTE_BEGIN as SHARED_DEMOTE, ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE } from './common-probes.ts';
 
 // --- messages: Patroni's REST checks between members, and client reads and cancels ---------
-
-/** GET /patroni (`patroni-status`) or the failsafe POST (`patroni-failsafe`) to another member. */
-interface PatroniQuery extends Msg {
-  type: 'patroni-status' | 'patroni-failsafe';
-  queryId: number;
-}
-interface PatroniStatusReply extends Msg {
-  type: 'patroni-status-reply';
-  queryId: number;
-  role: 'primary' | 'replica';
-  walBytes: number;
-}
-interface PatroniFailsafeReply extends Msg {
-  type: 'patroni-failsafe-reply';
-  queryId: number;
-  ok: boolean;
-}
 const PATRONI_MESSAGES = messageKinds<PatroniQuery | PatroniStatusReply | PatroniFailsafeReply | CancelRequest | ReadRequest>(
   'patroni-status',
   'patroni-failsafe',
@@ -75,64 +60,12 @@ const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
 const DEMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_DEMOTE);
 
-
 /** Etcd3.watch adds this to a replica's wait for the leader's update (patroni/dcs/etcd3.py). */
 const REPLICA_WATCH_SLACK_US: Micros = 500_000;
-export type SynchronousMode = 'off' | 'on' | 'strict' | 'quorum';
-
-export interface PatroniConfig {
-  /** The Patroni members (PostgreSQL nodes), this one included. */
-  members: readonly string[];
-  /** The member that initialises the cluster when the DCS has no `/initialize` key. */
-  bootstrapMember: string;
-  dcsMembers: readonly string[];
-  ttlUs: Micros;
-  loopWaitUs: Micros;
-  retryTimeoutUs: Micros;
-  maximumLagOnFailoverBytes: number;
-  /** WAL bytes one order generates (positions are counted in orders). */
-  walBytesPerOrder: number;
-  synchronousMode: SynchronousMode;
-  /** Synchronous standbys wanted (`synchronous_node_count`, default 1). */
-  synchronousNodeCount?: number;
-  /** A racing member compares its WAL with the others' (Patroni always does; false is a planted flaw). */
-  raceComparesWal?: boolean;
-  watchdog: boolean;
-  watchdogSafetyMarginUs: Micros;
-  failsafeMode: boolean;
-  /** How long the leader keeps its key while PostgreSQL is down and being restarted. */
-  primaryStartTimeoutUs: Micros;
-  replication: PgReplicationConfig;
-  /** use_slots: the leader keeps a physical replication slot per member in the DCS. */
-  useSlots?: boolean;
-  /** member_slots_ttl (Patroni 4.0+, 30 min; 0: Patroni 3.x): a slot outlives its member's key this long. */
-  memberSlotsTtlUs?: Micros;
-  /**
-   * Who may take over in synchronous mode (default `patroni`): Patroni clears the sync standby
-   * from /sync once it stops streaming, and the race checks maximum_lag_on_failover. `stolon-*`
-   * is Stolon's sentinel: the chosen sync standby stays in synchronous_standby_names while it is
-   * down, and on failover `stolon-names` elects it because it is named there, `stolon-lsn` only
-   * if its WAL reached the old primary's last position (sorintlab/stolon PR #514).
-   */
-  syncFailover?: SyncFailover;
-}
-
-export type SyncFailover = 'patroni' | 'stolon-names' | 'stolon-lsn';
-
-/** Patroni's timeout for one REST call to another member (`fetch_node_status`: 2 s). */
-const REST_TIMEOUT_US: Micros = 2_000_000;
 /** `pg_ctl promote` until the node leaves recovery and accepts writes (an estimate). */
 const PROMOTION_US: Micros = 500_000;
 /** A stopping leader gives its replicas this long to receive the shutdown checkpoint (ha.py `time.sleep(1)`). */
 const SHUTDOWN_CATCH_UP_US: Micros = 1_000_000;
-
-
-interface Query {
-  waiting: Set<string>;
-  answers: MemberStatus[];
-  ok: boolean;
-  done: (answers: MemberStatus[], allOk: boolean) => void;
-}
 
 const memberKey = (name: string) => `members/${name}`;
 
@@ -169,8 +102,7 @@ export class PatroniNode implements Actor {
   private dataLost = false;
   /** PostgreSQL was killed while running as primary: the watchdog is kept alive while the key is held. */
   private pgCrashedAsLeader = false;
-  private readonly queries = new Map<number, Query>();
-  private nextQueryId = 1;
+  private readonly rest: PatroniRestCalls;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -178,6 +110,7 @@ export class PatroniNode implements Actor {
   ) {
     this.buildPostgres();
     this.dcs = new DcsClient(ctx, config.dcsMembers, config.retryTimeoutUs);
+    this.rest = new PatroniRestCalls(ctx);
     this.sync = new PatroniSyncManager({
       ctx,
       config,
@@ -230,7 +163,7 @@ export class PatroniNode implements Actor {
       this.promoting = false;
       this.busy = false;
       this.stopping = false;
-      this.queries.clear();
+      this.rest.clear();
       this.loopTimer = undefined;
       this.dcs = new DcsClient(this.ctx, this.config.dcsMembers, this.config.retryTimeoutUs);
       return;
@@ -259,7 +192,7 @@ export class PatroniNode implements Actor {
    */
   onConnectionReset(peer: string, process?: string): void {
     if (process === undefined || process === POSTGRES) this.pg.onConnectionReset(peer);
-    if (process === undefined || process === PATRONI) this.refuseQueriesTo(peer);
+    if (process === undefined || process === PATRONI) this.rest.refuse(peer);
     this.dcs.onConnectionReset(peer);
   }
 
@@ -281,7 +214,7 @@ export class PatroniNode implements Actor {
       }
       case 'patroni-status-reply':
       case 'patroni-failsafe-reply':
-        this.onQueryReply(from, msg);
+        this.rest.onReply(from, msg);
         return;
       case 'cancel':
         // the client's cancel request for a commit still waiting for the sync standby
@@ -301,8 +234,8 @@ export class PatroniNode implements Actor {
         this.loopTimer = undefined;
         this.cycle();
         return;
-      case 'patroni-rest-timeout':
-        this.finishQuery(data as number);
+      case REST_TIMEOUT_TIMER:
+        this.rest.finish(data as number);
         return;
       case 'patroni-promoted':
         this.promoted(data as number);
@@ -497,7 +430,7 @@ export class PatroniNode implements Actor {
     const sync = syncKey(keys);
     const checked = sync && this.config.synchronousMode !== 'off' ? new Set([sync.leader, ...sync.standbys]) : eligible;
     const others = this.liveMembers(keys).filter((m) => m !== me && checked.has(m));
-    this.query(others, 'patroni-status', (answers) => {
+    this.rest.query(others, 'patroni-status', (answers) => {
       const verdict = raceVerdict({
         me,
         myWalBytes: this.walBytes(),
@@ -560,7 +493,7 @@ export class PatroniNode implements Actor {
     }
     // DCS failsafe mode: keep running as primary if every member in /failsafe acknowledges it
     const members = ((this.lastKeys?.failsafe?.value as string[] | undefined) ?? []).filter((m) => m !== this.ctx.id);
-    this.query(members, 'patroni-failsafe', (_answers, allOk) => {
+    this.rest.query(members, 'patroni-failsafe', (_answers, allOk) => {
       if (allOk && this.running === 'primary') {
         this.ctx.note('patroni: DCS unreachable, every member reached: continuing as primary (failsafe_mode)');
         this.pingWatchdog();
@@ -708,44 +641,5 @@ export class PatroniNode implements Actor {
 
   private pingWatchdog(): void {
     if (this.config.watchdog && (this.running === 'primary' || this.promoting)) this.ctx.armWatchdog(this.watchdogTimeout());
-  }
-
-  // --- REST calls to other members ---------------------------------------------------------
-
-  private query(members: string[], type: PatroniQuery['type'], done: (answers: MemberStatus[], allOk: boolean) => void): void {
-    if (members.length === 0) return done([], true);
-    const queryId = this.nextQueryId++;
-    this.queries.set(queryId, { waiting: new Set(members), answers: [], ok: true, done });
-    for (const m of members) this.ctx.send(m, { type, queryId } satisfies PatroniQuery);
-    this.ctx.setTimer(REST_TIMEOUT_US, 'patroni-rest-timeout', queryId);
-  }
-
-  /**
-   * A member's Patroni is gone while its host lives: the REST call to it is refused at once
-   * (requests raises ConnectionError on ECONNREFUSED; ha.py counts the member as not answering)
-   * instead of running into the 2 s timeout.
-   */
-  private refuseQueriesTo(peer: string): void {
-    for (const [queryId, q] of [...this.queries]) {
-      if (!q.waiting.delete(peer)) continue;
-      q.ok = false;
-      if (q.waiting.size === 0) this.finishQuery(queryId);
-    }
-  }
-
-  private onQueryReply(from: string, msg: PatroniStatusReply | PatroniFailsafeReply): void {
-    const queryId = msg.queryId;
-    const q = this.queries.get(queryId);
-    if (!q || !q.waiting.delete(from)) return;
-    if (msg.type === 'patroni-failsafe-reply') q.ok &&= msg.ok === true;
-    else q.answers.push({ node: from, role: msg.role, walBytes: msg.walBytes });
-    if (q.waiting.size === 0) this.finishQuery(queryId);
-  }
-
-  private finishQuery(queryId: number): void {
-    const q = this.queries.get(queryId);
-    if (!q) return;
-    this.queries.delete(queryId);
-    q.done(q.answers, q.ok && q.waiting.size === 0);
   }
 }

@@ -9,7 +9,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { NodeContext } from '../world/actor.ts';
 import type { DcsKeys, DcsResult, DcsTxn } from './dcs-store.ts';
-import type { PatroniConfig } from './patroni-node.ts';
+import type { PatroniConfig } from './patroni-config.ts';
 import { pickSyncStandbys, quorumTarget, type SyncKey } from './patroni-sync.ts';
 import { ASYNC, firstOf, sameSyncNames, type PostgresReplication, type SyncStandbyNames } from './postgres-replication.ts';
 
