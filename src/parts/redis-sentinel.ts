@@ -32,140 +32,21 @@
  * TCP link state (a dead link is seen only as unanswered PINGs),
  * and a master reporting itself replica.
  */
-import type { Micros } from '../sim/time.ts';
+import { SECOND, type Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
 import { randomRunId, type RedisInfo } from './redis-server.ts';
-import { messageKinds } from '../world/messages.ts';
+import { SENTINEL_MESSAGES, type IsMasterDown, type IsMasterDownReply, type SentinelHello } from './sentinel-messages.ts';
+import {
+  ASK_PERIOD, DEFAULT_HZ, ELECTION_TIMEOUT, HELLO_PERIOD, INFO_PERIOD, MAX_DESYNC, PING_PERIOD, SLAVE_RECONF_TIMEOUT, TILT_PERIOD, TILT_TRIGGER,
+  selectSlave, type FailoverState, type Instance, type Link, type Peer, type Persisted, type SentinelConfig,
+} from './sentinel-state.ts';
 import { emitsProbe } from '../world/probes.ts';
 import { ELECTION_WON as SHARED_WON, PROMOTE_BEGIN as SHARED_PROMOTE, SENTINEL_ODOWN as SHARED_ODOWN, SENTINEL_TILT as SHARED_TILT } from './common-probes.ts';
-
-// --- what a Sentinel receives: from Redis servers, other Sentinels and clients ---------------
-
-interface SentinelPingMsg extends Msg {
-  type: 'sentinel-ping';
-}
-interface SentinelPongMsg extends Msg {
-  type: 'sentinel-pong';
-}
-/** A Redis server's INFO, as far as Sentinel reads it. */
-interface SentinelInfoReply extends Msg {
-  type: 'sentinel-info-reply';
-  info: RedisInfo;
-}
-/** The hello message (__sentinel__:hello): who I am, my epochs and the master I know. */
-interface SentinelHello extends Msg {
-  type: 'sentinel-hello';
-  runId: string;
-  currentEpoch: number;
-  master: string;
-  configEpoch: number;
-}
-/** SENTINEL is-master-down-by-addr; `runId` '*' asks only whether it is down, else also for a vote. */
-interface IsMasterDown extends Msg {
-  type: 'is-master-down';
-  master: string;
-  epoch: number;
-  runId: string;
-}
-interface IsMasterDownReply extends Msg {
-  type: 'is-master-down-reply';
-  down: boolean;
-  /** The leader this Sentinel voted for, or '*'. */
-  leader: string;
-  leaderEpoch: number;
-}
-/** A Sentinel-following client asks for the master (world/discovery.ts). */
-interface DiscoverMsg extends Msg {
-  type: 'discover';
-}
-/** A client subscribes to +switch-master. */
-interface SubscribeMsg extends Msg {
-  type: 'subscribe';
-}
-const SENTINEL_MESSAGES = messageKinds<SentinelPingMsg | SentinelPongMsg | SentinelInfoReply | SentinelHello | DiscoverMsg | SubscribeMsg | IsMasterDown | IsMasterDownReply>(
-  'sentinel-ping',
-  'sentinel-pong',
-  'sentinel-info-reply',
-  'sentinel-hello',
-  'discover',
-  'subscribe',
-  'is-master-down',
-  'is-master-down-reply',
-);
 
 const ELECTION_WON = emitsProbe(import.meta.url, SHARED_WON);
 const PROMOTE_BEGIN = emitsProbe(import.meta.url, SHARED_PROMOTE);
 const SENTINEL_ODOWN = emitsProbe(import.meta.url, SHARED_ODOWN);
 const SENTINEL_TILT = emitsProbe(import.meta.url, SHARED_TILT);
-
-export interface SentinelConfig {
-  /** The monitored Redis nodes (master and replicas). */
-  redisNodes: readonly string[];
-  /** Every Sentinel, this one included. */
-  sentinels: readonly string[];
-  initialMaster: string;
-  quorum: number;
-  downAfterUs: Micros;
-  failoverTimeoutUs: Micros;
-  parallelSyncs: number;
-}
-
-const S = 1_000_000;
-const PING_PERIOD = 1 * S;
-const INFO_PERIOD = 10 * S;
-const HELLO_PERIOD = 2 * S;
-const ASK_PERIOD = 1 * S;
-const TILT_TRIGGER = 2 * S;
-const TILT_PERIOD = 30 * S;
-const MAX_DESYNC = 1 * S;
-const ELECTION_TIMEOUT = 10 * S;
-const SLAVE_RECONF_TIMEOUT = 10 * S;
-/** sentinel.c: hz is CONFIG_DEFAULT_HZ plus a random part, redrawn every tick, to desynchronise Sentinels. */
-const DEFAULT_HZ = 10;
-
-type FailoverState = 'none' | 'wait-start' | 'select-slave' | 'send-slaveof-noone' | 'wait-promotion' | 'reconf-slaves' | 'update-config';
-
-interface Link {
-  node: string;
-  /** Send time of the oldest unanswered PING (0: none). */
-  actPingUs: Micros;
-  lastPingUs: Micros;
-  lastPongUs: Micros;
-  lastAvailUs: Micros;
-  sdown: boolean;
-  sdownSinceUs: Micros;
-  /** The kernel reset the connection: the next tick reconnects and PINGs at once. */
-  disconnected: boolean;
-}
-
-interface Instance extends Link {
-  info: RedisInfo | undefined;
-  infoRefreshUs: Micros;
-  lastInfoSentUs: Micros;
-  roleReportedUs: Micros;
-  /** When INFO last showed a different master host (slave_conf_change_time). */
-  slaveConfChangeUs: Micros;
-  reconf: 'none' | 'sent' | 'inprog' | 'done';
-  reconfSentUs: Micros;
-}
-
-interface Peer extends Link {
-  masterDown: boolean;
-  leader: string | undefined;
-  leaderEpoch: number;
-  lastMasterDownReplyUs: Micros;
-  lastAskUs: Micros;
-  lastHelloUs: Micros;
-}
-
-interface Persisted {
-  myId: string;
-  currentEpoch: number;
-  masterAddr: string;
-  configEpoch: number;
-  leader: string | undefined;
-  leaderEpoch: number;
-}
 
 export class RedisSentinel implements Actor {
   private conf!: Persisted;
@@ -278,7 +159,7 @@ export class RedisSentinel implements Actor {
 
   private scheduleTick(): void {
     const hz = DEFAULT_HZ + this.ctx.rng.int(DEFAULT_HZ);
-    this.ctx.setTimer(Math.round(S / hz), 'sentinel-tick');
+    this.ctx.setTimer(Math.round(SECOND / hz), 'sentinel-tick');
   }
 
   private freshLink(node: string, now: Micros): Link {
@@ -348,7 +229,7 @@ export class RedisSentinel implements Actor {
     const fastInfo = this.odown || this.failoverInProgress;
     for (const inst of this.instances.values()) {
       const replica = inst.node !== this.conf.masterAddr;
-      const infoPeriod = replica && (fastInfo || (inst.info?.linkDownUs ?? 0) > 0) ? S : INFO_PERIOD;
+      const infoPeriod = replica && (fastInfo || (inst.info?.linkDownUs ?? 0) > 0) ? SECOND : INFO_PERIOD;
       if (now - inst.infoRefreshUs > infoPeriod && now - inst.lastInfoSentUs > infoPeriod) {
         inst.lastInfoSentUs = now;
         this.ctx.send(inst.node, { type: 'sentinel-info' });
@@ -520,29 +401,9 @@ export class RedisSentinel implements Actor {
     return [...this.instances.values()].filter((i) => i.node !== this.conf.masterAddr && i.node !== this.promoted);
   }
 
-  /**
-   * sentinel.c sentinelSelectSlave: the known replicas that are not down, answered a ping within
-   * 5 ping periods and INFO within its validity, whose master link has been down no longer than
-   * the master's down time plus 10 x down-after, and whose priority is not 0; best priority, then
-   * offset, then run id. It does not look at the role an instance reports: an old master that
-   * came back while the current master is down (so no Sentinel has converted it to a replica:
-   * that waits for a sane master) still reports role master, stays in the master's replica list
-   * and is selected, which is how the service comes back when it is the only data node up.
-   */
+  /** sentinelSelectSlave (sentinel-state.ts `selectSlave`) over this Sentinel's instances. */
   private selectSlave(now: Micros): string | undefined {
-    const master = this.master;
-    const maxMasterDownUs = (master.sdown ? now - master.sdownSinceUs : 0) + this.config.downAfterUs * 10;
-    const infoValidityUs = master.sdown ? 3 * S : 3 * INFO_PERIOD;
-    const candidates = [...this.instances.values()].filter((i) => {
-      const info = i.info;
-      return (
-        i.node !== this.conf.masterAddr && info !== undefined && !i.sdown &&
-        now - i.lastAvailUs <= 5 * PING_PERIOD && info.priority !== 0 &&
-        now - i.infoRefreshUs <= infoValidityUs && info.linkDownUs <= maxMasterDownUs
-      );
-    });
-    candidates.sort((a, b) => a.info!.priority - b.info!.priority || b.info!.offset - a.info!.offset || (a.info!.runId < b.info!.runId ? -1 : 1));
-    return candidates[0]?.node;
+    return selectSlave([...this.instances.values()], this.master, this.conf.masterAddr, this.config.downAfterUs, now);
   }
 
   private reconfNextSlave(now: Micros): void {
