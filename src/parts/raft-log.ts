@@ -14,8 +14,8 @@
  * - commit (§5.4.2): a leader commits by counting replicas only entries of its own term, and
  *   with them everything before.
  *
- * While its node leads, the log keeps an index orderId -> log index, so a retried order is
- * found without a scan (followers skip that cost; a new leader builds it once).
+ * While its node leads, the log keeps an index orderId -> log index (`raft-order-index.ts`), so
+ * a retried order is found without a scan (followers skip that cost; a new leader builds it once).
  *
  * Durability is etcd's WAL: entries are written as they come (page cache) and made durable by
  * one fsync for everything written since the last (`sync`, the Ready loop's `storage.Save`),
@@ -31,6 +31,7 @@
  */
 import type { Disk, DiskSnapshot } from '../world/disk.ts';
 import type { RaftEntry } from './raft-config.ts';
+import { RaftOrderIndex } from './raft-order-index.ts';
 
 /** `termAt` of an index folded away by compaction (etcd-io/raft: ErrCompacted). */
 export const COMPACTED = -2;
@@ -43,7 +44,7 @@ export class RaftLog {
   /** An fsync failed (EIO: the disk died under it). */
   onSyncFailed: () => void = () => {};
   /** orderId -> index, kept only while `indexing` (the node leads). */
-  private readonly indexByOrder = new Map<string, number>();
+  private readonly indexByOrder = new RaftOrderIndex();
   private indexing = false;
   /** An fsync is in flight. */
   syncing = false;
@@ -121,7 +122,7 @@ export class RaftLog {
     const entries = this.disk.entries as readonly RaftEntry[];
     for (let i = compacted + 1; this.indexing && i <= index; i++) {
       const e = entries[i - compacted - 1];
-      if (!e.noop && this.indexByOrder.get(e.orderId) === i) this.indexByOrder.delete(e.orderId);
+      if (!e.noop) this.indexByOrder.deleteAt(e.orderId, i);
     }
     this.disk.compact(index);
   }
@@ -176,7 +177,7 @@ export class RaftLog {
     const compacted = this.disk.compactedLength;
     for (let i = index; this.indexing && i <= this.disk.length; i++) {
       const e = entries[i - compacted - 1];
-      if (!e.noop && this.indexByOrder.get(e.orderId) === i) this.indexByOrder.delete(e.orderId);
+      if (!e.noop) this.indexByOrder.deleteAt(e.orderId, i);
     }
     this.disk.truncate(index - 1);
     if (this.durableIndex >= index) this.durableIndex = index - 1;
