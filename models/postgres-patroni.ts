@@ -130,7 +130,7 @@ import { majorityOf } from '../src/world/estimate-declaration.ts';
 import { DcsMember } from '../src/parts/dcs-member.ts';
 import { PATRONI as PATRONI_PROCESS, POSTGRES, PatroniNode } from '../src/parts/patroni-node.ts';
 import type { SyncFailover, SynchronousMode } from '../src/parts/patroni-config.ts';
-import { SYNCHRONOUS_COMMIT_LEVELS, type SynchronousCommit } from '../src/parts/postgres-replication.ts';
+import { SYNCHRONOUS_COMMIT_LEVELS, type SynchronousCommit } from '../src/parts/postgres-settings.ts';
 import { InputError } from '../src/sim/input-error.ts';
 
 const DCS_NODES = ['dcs1', 'dcs2', 'dcs3'];

@@ -5,7 +5,7 @@
  * settings and their defaults are cited in models/postgres-patroni.ts).
  */
 import type { Micros } from '../sim/time.ts';
-import type { PgReplicationConfig } from './postgres-replication.ts';
+import type { PgReplicationConfig } from './postgres-settings.ts';
 
 export type SynchronousMode = 'off' | 'on' | 'strict' | 'quorum';
 

@@ -11,7 +11,8 @@ import type { NodeContext } from '../world/actor.ts';
 import type { DcsKeys, DcsResult, DcsTxn } from './dcs-store.ts';
 import type { PatroniConfig } from './patroni-config.ts';
 import { pickSyncStandbys, quorumTarget, type SyncKey } from './patroni-sync.ts';
-import { ASYNC, firstOf, sameSyncNames, type PostgresReplication, type SyncStandbyNames } from './postgres-replication.ts';
+import type { PostgresReplication } from './postgres-replication.ts';
+import { ASYNC, firstOf, sameSyncNames, type SyncStandbyNames } from './postgres-settings.ts';
 
 /** Patroni sleeps this long before checking that a newly named sync standby is synchronous. */
 const SYNC_CONFIRM_US: Micros = 2_000_000;

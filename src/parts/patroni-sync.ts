@@ -18,7 +18,7 @@
  *   ack set and no acked commit is lost (ha.py `_is_healthiest_node`, lines ~1394-1459 of
  *   Patroni 4.1.4).
  */
-import type { StandbyStatus } from './postgres-replication.ts';
+import type { StandbyStatus } from './postgres-settings.ts';
 
 /** The `/sync` key: the primary it was written by, the standbys allowed to fail over (voters), and the quorum. */
 export interface SyncKey {

@@ -49,11 +49,12 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
-import type { DiskEntry, DiskSnapshot } from '../world/disk.ts';
-import { messageKinds } from '../world/messages.ts';
+import type { DiskEntry } from '../world/disk.ts';
 import type { ReplicateFn } from './order-server.ts';
 import { defineProbe, emitsProbe } from '../world/probes.ts';
-import { commonPrefix, WalRetention, type TimelineRun, type WalRecycling } from './postgres-wal.ts';
+import { commonPrefix, WalRetention, type TimelineRun } from './postgres-wal.ts';
+import { PG_MESSAGES, type PgConnect, type PgKeepalive, type PgRefuse, type PgReply, type PgStart, type PgWal } from './postgres-protocol.ts';
+import { ASYNC, type PgReplicationConfig, type StandbyStatus, type SyncStandbyNames } from './postgres-settings.ts';
 
 export { commonPrefix, timelineRuns, type TimelineRun, type WalRecycling } from './postgres-wal.ts';
 import { COMMIT_WAITING as SHARED_COMMIT_WAITING, REPL_ACKED as SHARED_REPL_ACKED, REPL_SENT as SHARED_REPL_SENT } from './common-probes.ts';
@@ -66,49 +67,6 @@ export const COMMIT_VISIBLE_UNACKED = defineProbe(import.meta.url, 'commit.visib
 /** The done of a cancelled waiter: released later with the others, it does nothing. */
 const IGNORE = (): void => {};
 
-export type SynchronousCommit = 'off' | 'local' | 'remote_write' | 'on' | 'remote_apply';
-export const SYNCHRONOUS_COMMIT_LEVELS: readonly SynchronousCommit[] = ['off', 'local', 'remote_write', 'on', 'remote_apply'];
-
-/**
- * `synchronous_standby_names`: `'*'` (any one connected standby), or `FIRST num (names)` /
- * `ANY num (names)`; no names: asynchronous.
- */
-export type SyncStandbyNames = '*' | { method: 'first' | 'any'; num: number; names: readonly string[] };
-export const ASYNC: SyncStandbyNames = { method: 'first', num: 0, names: [] };
-
-/** `FIRST n (names)` with every listed standby required (Patroni's multisync form `n (a, b)`). */
-export function firstOf(names: readonly string[]): SyncStandbyNames {
-  return { method: 'first', num: names.length, names };
-}
-
-/** Whether two settings are the same (names compared in order). */
-export function sameSyncNames(a: SyncStandbyNames, b: SyncStandbyNames): boolean {
-  if (a === '*' || b === '*') return a === b;
-  return a.method === b.method && a.num === b.num && a.names.length === b.names.length && a.names.every((n, i) => n === b.names[i]);
-}
-
-export interface PgReplicationConfig {
-  synchronousCommit: SynchronousCommit;
-  /** The walsender drops a standby silent for this long (`wal_sender_timeout`, default 60 s; 0: never). */
-  walSenderTimeoutUs: Micros;
-  /** A standby reports its positions at least this often (`wal_receiver_status_interval`, 10 s; 0: only as WAL arrives). */
-  walReceiverStatusIntervalUs: Micros;
-  /** A standby retries a failed connection after this long (`wal_retrieve_retry_interval`, 5 s). */
-  walRetrieveRetryIntervalUs: Micros;
-  /** With `synchronous_commit = off`, the WAL writer flushes this often (`wal_writer_delay`, 200 ms). */
-  walWriterDelayUs?: Micros;
-  /** WAL removal at checkpoints (undefined: every node keeps all its WAL). */
-  walRecycling?: WalRecycling;
-}
-
-/** One walsender as `pg_stat_replication` shows it. */
-export interface StandbyStatus {
-  node: string;
-  write: number;
-  flush: number;
-  apply: number;
-}
-
 interface WalSender extends StandbyStatus {
   streamId: number;
   sentUpTo: number;
@@ -119,57 +77,6 @@ interface WalSender extends StandbyStatus {
 const CHUNK = 1000;
 /** Replay lags the flush by about this much (only `remote_apply` can see it). */
 const APPLY_DELAY_US: Micros = 50;
-
-// --- the streaming replication protocol ------------------------------------------------------
-
-/** walreceiver -> walsender: START_REPLICATION, with the standby's timeline history and positions. */
-interface PgConnect extends Msg {
-  type: 'pg-connect';
-  runs: TimelineRun[];
-  flushed: number;
-  applied: number;
-}
-/**
- * walsender -> walreceiver: streaming starts at `from` (the standby rewinds anything after it).
- * With `backup`, the standby's data directory was empty and the WAL before `from` is removed:
- * it is a base backup of everything before `from` first.
- */
-interface PgStart extends Msg {
-  type: 'pg-start';
-  streamId: number;
-  from: number;
-  backup?: { snapshot: DiskSnapshot; history: TimelineRun[] };
-}
-/** WAL records from `start`; `wantWrite`/`wantApply`: a commit waits for that reply level. */
-interface PgWal extends Msg {
-  type: 'pg-wal';
-  streamId: number;
-  start: number;
-  entries: DiskEntry[];
-  wantWrite: boolean;
-  wantApply: boolean;
-}
-/** The standby's status update (write/flush/apply positions); `status` asks for a keepalive back. */
-interface PgReply extends Msg {
-  type: 'pg-reply';
-  streamId: number;
-  write: number;
-  flush: number;
-  apply: number;
-  status: boolean;
-}
-interface PgKeepalive extends Msg {
-  type: 'pg-keepalive';
-  streamId: number;
-  sentUpTo: number;
-}
-/** No walsender for that stream (0: this server is not a primary): reconnect. `walRemoved`: the WAL the standby needs is gone. */
-interface PgRefuse extends Msg {
-  type: 'pg-refuse';
-  streamId: number;
-  walRemoved?: boolean;
-}
-const PG_MESSAGES = messageKinds<PgConnect | PgStart | PgWal | PgReply | PgKeepalive | PgRefuse>('pg-connect', 'pg-reply', 'pg-start', 'pg-wal', 'pg-keepalive', 'pg-refuse');
 
 export interface ReplicationHooks {
   /** An entry arrived by replication (so a retried order is recognised after a promotion). */
