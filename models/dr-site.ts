@@ -18,7 +18,16 @@
  * - local HA: the primary replicates to the other node of its own site, synchronously by
  *   default (`sync-replicator.ts`, falling back to async after `syncStallTimeout`) or
  *   asynchronously; that standby promotes itself when the primary is silent for `deadTime`
- *   (no fencing, like the document's pair) and points DNS at itself;
+ *   (no fencing, like the document's pair) and points DNS at itself. It checks neither its own
+ *   link nor a quorum: the document's `monitorPeer` promotes as soon as `sendHeartbeat(peer)`
+ *   fails (`if (role_ == Role::SECONDARY && !peer_alive) promoteToePrimary()`), so a standby
+ *   cut off by its own NIC promotes itself too (keepalived, the document's other local
+ *   mechanism, would not: its instance enters FAULT on carrier loss; see keepalived-vrrp.ts).
+ *   Its DNS update fails behind the dead NIC (the provider's API is over the network), and it
+ *   is retried each tick once the link is back: the isolated node is then the newest primary,
+ *   which p1 steps down to (below), and without the name the clients would be sent to a
+ *   standby until an operator stepped in. What p1 acked meanwhile is lost (the newest epoch's
+ *   log wins): the price of a promotion without quorum or fencing;
  * - DR replication per `mode` (`async-replicator.ts`): `real-time` streams every entry at
  *   once (RPO: what is in flight, ~ms); `log-shipping` is PostgreSQL WAL archiving
  *   (`wal-archiver.ts`): a 16 MB segment (`walSegmentSizeMb`) is shipped when it is full or
@@ -32,15 +41,19 @@
  *   what arrives in order and resyncs on a gap or a new primary (`standby-replica.ts`,
  *   `resync.ts`);
  * - DR promotion (the runbook): when no node of the primary's site has been heard for
- *   `drDetectionTimeout`, the first DR node starts `dr_failover.sh`; `promotionDelay` later
- *   (the script's or the operator's time) it checks once more that the site is still silent,
- *   promotes itself at a new epoch and updates DNS; clients follow as their cached answer
- *   expires (`dnsTtl`, at least `clientMinCache`). Silence is all the DR site sees, so a
- *   cross-DC partition looks exactly like a DC loss: without `confirmDcDown` the DR site
- *   promotes while dc1 still serves the clients that have not re-resolved: a split brain.
+ *   `drDetectionTimeout`, or its nodes still beat but none of them has been primary for that
+ *   long (p1 down and p2 resigned on a failed disk: the site is up and serves nothing, which
+ *   the document's step 1, "Detect primary DC failure", and the Route 53 health check its
+ *   timeout comes from see as the site's failure), the first DR node starts `dr_failover.sh`;
+ *   `promotionDelay` later (the script's or the operator's time) it checks once more that the
+ *   site has still failed, promotes itself at a new epoch and updates DNS; clients follow as
+ *   their cached answer expires (`dnsTtl`, at least `clientMinCache`). Silence is all the DR
+ *   site sees, so a cross-DC partition looks exactly like a DC loss: without `confirmDcDown`
+ *   the DR site promotes while dc1 still serves the clients that have not re-resolved: a
+ *   split brain.
  *   With `confirmDcDown` the runbook first asks an observer beside the clients (the operator
- *   phoning the primary DC; a third-site monitor) whether dc1 answers it, and promotes only if
- *   not;
+ *   phoning the primary DC; a third-site monitor) whether a primary of dc1 answers it, and
+ *   promotes only if not;
  * - a primary whose log disk fails or fills up resigns (a failed resource) and the local
  *   standby takes over at once; it rejoins as a standby and resyncs once its disk works;
  * - a node that restarts comes back as standby, follows the newest primary it hears, and
@@ -117,6 +130,8 @@ interface DrConfirmReply extends Msg {
   type: 'dr-confirm-reply';
   site: 'dc1' | 'dc2';
   alive: string[];
+  /** Of those, the ones whose last beat said they are primary. */
+  serving: string[];
 }
 const CONFIRM_REQUESTS = messageKinds<DrConfirm>('dr-confirm');
 const CONFIRM_REPLIES = messageKinds<DrConfirmReply>('dr-confirm-reply');
@@ -196,6 +211,14 @@ class DrNode implements Actor {
   private bootAt: Micros = 0;
   private replicators = new Map<string, AsyncReplicator | SyncReplicator | WalArchiver>();
   private localPeer: string | undefined;
+  /** When a node of each site last beat as primary (the DR runbook's second trigger: a site alive with no primary). */
+  private readonly primaryHeardAt: Record<'dc1' | 'dc2', Micros> = { dc1: 0, dc2: 0 };
+  /**
+   * This primary's last DNS update went through. A node that promoted behind a dead NIC could
+   * not move the name (the provider's API is over the network); it retries each tick once its
+   * link is back, so the newest primary, which the older ones step down to, holds the name.
+   */
+  private nameMoved = false;
   /** The DR runbook in progress. */
   private runbook: { startedAt: Micros; site: 'dc1' | 'dc2'; confirmSentAt?: Micros; fencing?: boolean } | undefined;
 
@@ -227,6 +250,7 @@ class DrNode implements Actor {
 
   onStart(): void {
     this.bootAt = this.ctx.monotonic();
+    this.primaryHeardAt.dc1 = this.primaryHeardAt.dc2 = this.bootAt;
     if (this.ctx.id === this.known.node && this.ctx.bootCount === 0) this.becomePrimary(this.epoch);
     else this.server.becomeStandby(this.epoch);
     this.detector.start();
@@ -239,7 +263,7 @@ class DrNode implements Actor {
 
   onMessage(from: string, msg: Msg): void {
     if (this.detector.handle(from, msg) || this.server.handle(msg)) return;
-    if (CONFIRM_REPLIES.has(msg)) return this.confirmed(msg.alive);
+    if (CONFIRM_REPLIES.has(msg)) return this.confirmed(msg.alive, msg.serving);
     if (this.primary) this.replicators.get(from)?.handle(from, msg);
     else this.replica.handle(from, msg);
   }
@@ -262,6 +286,7 @@ class DrNode implements Actor {
     if (beat.resigned) this.resigned.add(peer);
     else this.resigned.delete(peer);
     if (!beat.primary) return;
+    this.primaryHeardAt[siteOf(peer)] = this.ctx.monotonic();
     if (beat.epoch > this.known.epoch || (beat.epoch === this.known.epoch && peer !== this.known.node && this.ranks(peer, this.known.node))) {
       this.remember(peer, beat.epoch);
     }
@@ -269,7 +294,7 @@ class DrNode implements Actor {
       this.stepDown(peer, beat.epoch);
     } else if (this.primary) {
       // a stale primary claims the service (and may have moved the record): point it back here
-      this.ctx.updateDns(this.ctx.id);
+      this.nameMoved = this.ctx.updateDns(this.ctx.id);
     }
     if (!this.primary && peer === this.known.node) this.replica.follow(peer, beat.epoch);
   }
@@ -294,7 +319,10 @@ class DrNode implements Actor {
   }
 
   private tick(): void {
-    if (this.primary) return;
+    if (this.primary) {
+      if (!this.nameMoved && this.ctx.linkUp()) this.nameMoved = this.ctx.updateDns(this.ctx.id);
+      return;
+    }
     const { node: primary } = this.known;
     if (primary === this.ctx.id) {
       // restarted as the last primary: resume unless someone newer showed up meanwhile
@@ -313,17 +341,27 @@ class DrNode implements Actor {
     this.drRunbook(primarySite);
   }
 
-  /** dr_failover.sh, run by the first DR node once the primary's whole site is silent. */
+  /**
+   * dr_failover.sh, run by the first DR node once the primary's site has failed: silent for
+   * `drDetectionTimeout`, or still beating with no node of it primary for that long (the local
+   * standby's disk failed while the primary was down, so it resigned: the site is up but
+   * serves nothing, which the runbook's health check of the service sees as the site's failure).
+   */
   private drRunbook(primarySite: 'dc1' | 'dc2'): void {
     const siteSilence = Math.min(...this.sites[primarySite].map((n) => this.silentFor(n)));
     const now = this.ctx.monotonic();
-    if (siteSilence < this.p.drDetectionTimeout || this.firstLive(this.site) !== this.ctx.id) {
+    const noPrimary = now - this.primaryHeardAt[primarySite];
+    // the site's own silence, or, while the site is heard, its lack of a primary
+    const silent = siteSilence >= this.p.deadTime;
+    const failedFor = silent ? siteSilence : noPrimary;
+    if (failedFor < this.p.drDetectionTimeout || this.firstLive(this.site) !== this.ctx.id) {
       if (this.runbook) this.ctx.note(`${primarySite} heard again: DR runbook aborted`);
       this.runbook = undefined;
       return;
     }
     if (!this.runbook) {
-      this.ctx.note(`${primarySite} silent for ${Math.round(siteSilence / 1e6)} s: DR runbook started`);
+      const why = silent ? 'silent' : 'up with no primary';
+      this.ctx.note(`${primarySite} ${why} for ${Math.round(failedFor / 1e6)} s: DR runbook started`);
       this.runbook = { startedAt: now, site: primarySite };
       return;
     }
@@ -338,15 +376,15 @@ class DrNode implements Actor {
     }
   }
 
-  private confirmed(alive: string[]): void {
+  private confirmed(alive: string[], serving: string[]): void {
     if (!this.runbook || this.primary) return;
     this.runbook.confirmSentAt = undefined;
-    if (alive.length > 0) {
+    if (serving.length > 0) {
       this.ctx.note(`the observer still reaches ${alive.join(', ')}: a partition, not a DC loss; not promoting`);
       this.runbook.startedAt = this.ctx.monotonic(); // check again after another delay
       return;
     }
-    this.promoteDr(this.runbook.site, 'DR promotion (dr_failover.sh, DC loss confirmed)');
+    this.promoteDr(this.runbook.site, alive.length > 0 ? `DR promotion (dr_failover.sh, the observer reaches ${alive.join(', ')} but no primary)` : 'DR promotion (dr_failover.sh, DC loss confirmed)');
   }
 
   /**
@@ -405,7 +443,7 @@ class DrNode implements Actor {
         : new AsyncReplicator(this.ctx, { peer: remote, epoch, flushInterval: p.mode === 'real-time' ? 0 : p.snapshotInterval }));
     }
     this.server.becomePrimary(epoch);
-    this.ctx.updateDns(this.ctx.id);
+    this.nameMoved = this.ctx.updateDns(this.ctx.id);
   }
 
   /** The log refused a write (failed or full disk): stop, and let the local standby take over. */
@@ -444,16 +482,27 @@ class DrNode implements Actor {
   };
 }
 
-/** An observer beside the clients: answers whether it still hears a site's nodes. */
+/** An observer beside the clients: answers whether it still hears a site's nodes, and which of them say they are primary. */
 class Observer implements Actor {
   private readonly detector: SilenceDetector;
+  /** Nodes whose last beat said they are primary. */
+  private readonly primaries = new Set<string>();
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly p: Params,
   ) {
     const all = [...sites(p).dc1, ...sites(p).dc2];
-    this.detector = new SilenceDetector(ctx, { peers: all, beatInterval: p.heartbeatInterval, timeout: p.deadTime, onLost: () => {} });
+    this.detector = new SilenceDetector(ctx, {
+      peers: all,
+      beatInterval: p.heartbeatInterval,
+      timeout: p.deadTime,
+      onHeard: (peer, beat) => {
+        if ((beat as Beat).primary) this.primaries.add(peer);
+        else this.primaries.delete(peer);
+      },
+      onLost: () => {},
+    });
   }
 
   onStart(): void {
@@ -465,7 +514,8 @@ class Observer implements Actor {
     if (this.detector.handle(from, msg)) return;
     if (CONFIRM_REQUESTS.has(msg)) {
       const site = msg.site;
-      this.ctx.send(from, { type: 'dr-confirm-reply', site, alive: sites(this.p)[site].filter((n) => this.detector.alive(n)) } satisfies DrConfirmReply);
+      const alive = sites(this.p)[site].filter((n) => this.detector.alive(n));
+      this.ctx.send(from, { type: 'dr-confirm-reply', site, alive, serving: alive.filter((n) => this.primaries.has(n)) } satisfies DrConfirmReply);
     }
   }
 
@@ -473,6 +523,10 @@ class Observer implements Actor {
     this.detector.onTimer(kind, data);
   }
 }
+
+/** When dr-site stays down with a node able to serve (the estimate prints it beside the incidents it flags). */
+const STAYS_DOWN =
+  "the trading service deadlocked on the primary while its heartbeat thread goes on beating as primary: the local standby hears its peer alive (the document's monitorPeer checks the heartbeat, not the service) and the DR site hears a primary in dc1, so nothing fails over until the stuck process is killed (the deadlock's repair); the document's pair has no health check of the service (hot-standby-naive shows the same gray failure).";
 
 export default defineDesign({
   name: 'dr-site',
@@ -496,6 +550,6 @@ export default defineDesign({
   // any data node of either site can serve; the observer is a monitor
   estimate: (p, t) => {
     const data = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
-    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: drReactionBound(p) };
+    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: drReactionBound(p), staysDown: STAYS_DOWN };
   },
 });
