@@ -10,6 +10,7 @@
  */
 import type { Micros } from '../../sim/time.ts';
 import type { EventOf, HistoryEvent } from '../history.ts';
+import { LatencyCounts } from '../latency-counts.ts';
 import { OrderTimes } from '../order-columns.ts';
 import { OrderIdSet } from '../order-ids.ts';
 import type { OrderScopes } from './order-scopes.ts';
@@ -21,7 +22,7 @@ export class AckBook {
   /** Order id -> its first ack (any `ok` event, invoked or not). */
   readonly firstAck = new OrderTimes();
   /** Every `ok` event's latency -> count. */
-  readonly latency = new Map<Micros, number>();
+  readonly latency = new LatencyCounts();
   /** Acks recorded at the instant of the control event before them: their control position. */
   readonly controlPosition = new Map<string, number>();
   /** Acks given while their scope had no primary: the node that acked. */
@@ -46,7 +47,7 @@ export class AckBook {
   }
 
   ok(e: EventOf<'ok'>, time: Micros, controlCount: number, lastControlAt: Micros | undefined): void {
-    this.latency.set(e.latency, (this.latency.get(e.latency) ?? 0) + 1);
+    this.latency.add(e.latency);
     if (!this.firstAck.setFirst(e.orderId, time)) return;
     if (time === lastControlAt) this.controlPosition.set(e.orderId, controlCount);
     if (this.lossPrimary.get(this.scopes.get(e.orderId) ?? '') === undefined) this.ackerWithoutPrimary.set(e.orderId, e.node);

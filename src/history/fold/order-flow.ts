@@ -10,6 +10,7 @@
  */
 import type { Micros } from '../../sim/time.ts';
 import type { EventOf } from '../history.ts';
+import { LatencyCounts } from '../latency-counts.ts';
 import { OrderIdSet } from '../order-ids.ts';
 import { byInvokeThenId, type OrderRecord } from '../order-record.ts';
 import { AckFrontier } from './ack-frontier.ts';
@@ -47,7 +48,7 @@ export class OrderFlow {
   /** Measured orders acked within the timeout. */
   measuredServed = 0;
   /** Ack latencies of measured orders acked within the timeout: latency -> count. */
-  readonly servedLatency = new Map<Micros, number>();
+  readonly servedLatency = new LatencyCounts();
   readonly scopes = new Map<string, ScopeFlow>();
   /** The first invoke of the run, boot included. */
   firstInvokeAt: Micros | undefined;
@@ -92,7 +93,7 @@ export class OrderFlow {
     }
     if (boot) return;
     this.measuredServed++;
-    this.servedLatency.set(e.latency, (this.servedLatency.get(e.latency) ?? 0) + 1);
+    this.servedLatency.add(e.latency);
     this.scopes.get(order.scope)!.served++;
   }
 
