@@ -148,6 +148,45 @@ export class HistoryRecorder {
     this.events.push(event);
   }
 
+  /*
+   * The order traffic, by its fields: once folding, straight into the fold, so a busy run does
+   * not build an event object per invoke, ack sent, ack received and exchange order only to
+   * switch on its type and drop it. Until then (or without folding) the same event as `record`.
+   */
+
+  /** `{ type: 'invoke', time, client, orderId, scope }` (no `scope` when undefined). */
+  recordInvoke(time: Micros, client: string, orderId: string, scope: string | undefined): void {
+    const fold = this.fold;
+    if (fold !== undefined) fold.invoke(client, orderId, scope, time - this.origin);
+    else this.events.push(scope === undefined ? { type: 'invoke', time, client, orderId } : { type: 'invoke', time, client, orderId, scope });
+  }
+
+  /** `{ type: 'ok', time, client, orderId, node, latency, attempt, replicas }` (no `replicas` when undefined). */
+  recordOk(time: Micros, client: string, orderId: string, node: string, latency: Micros, attempt: number, replicas: number | undefined): void {
+    const fold = this.fold;
+    if (fold !== undefined) {
+      fold.ok(orderId, node, latency, time - this.origin);
+      return;
+    }
+    const ok: EventOf<'ok'> = { type: 'ok', time, client, orderId, node, latency, attempt };
+    if (replicas !== undefined) ok.replicas = replicas;
+    this.events.push(ok);
+  }
+
+  /** `{ type: 'ack-sent', time, node, orderId }`. */
+  recordAckSent(time: Micros, node: string, orderId: string): void {
+    const fold = this.fold;
+    if (fold !== undefined) fold.ackSent(node, orderId, time - this.origin);
+    else this.events.push({ type: 'ack-sent', time, node, orderId });
+  }
+
+  /** `{ type: 'exchange', time, node, orderId, token, accepted, reason }`. */
+  recordExchange(time: Micros, node: string, orderId: string, token: number | null, accepted: boolean, reason: string | undefined): void {
+    const fold = this.fold;
+    if (fold !== undefined) fold.exchangeOrder(node, orderId, accepted, reason, time - this.origin);
+    else this.events.push({ type: 'exchange', time, node, orderId, token, accepted, reason });
+  }
+
   /** Folds the order traffic from the origin on, with this frame (in history times: from the origin). */
   foldTraffic(frame: FlowFrame): void {
     this.foldFrame = frame;

@@ -37,7 +37,6 @@ import type { Rng } from '../sim/rng.ts';
 import type { Msg } from './actor.ts';
 import type { Endpoint, Port } from './network.ts';
 import type { World } from './world.ts';
-import type { EventOf } from '../history/history.ts';
 import { burstArrival, type ArrivalProcess } from './arrivals.ts';
 import { CircuitBreaker, exponentialDelay, type RetryPolicy } from './retry-policy.ts';
 export type { ArrivalProcess } from './arrivals.ts';
@@ -98,12 +97,6 @@ interface PendingOrder {
   uncertain: boolean;
   /** The connection generation of `target` the current attempt was sent on. */
   connection: number;
-}
-
-function okEvent(time: Micros, client: string, orderId: string, node: string, latency: Micros, attempt: number, replicas: number | undefined): EventOf<'ok'> {
-  const ok: EventOf<'ok'> = { type: 'ok', time, client, orderId, node, latency, attempt };
-  if (replicas !== undefined) ok.replicas = replicas;
-  return ok;
 }
 
 export class Client implements Endpoint {
@@ -252,7 +245,7 @@ export class Client implements Endpoint {
     const orderId = this.orderIdPrefix + this.nextOrder++;
     const order: PendingOrder = { orderId, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false, connection: 0 };
     this.pending.set(orderId, order);
-    this.world.history.record(this.scope === undefined ? { type: 'invoke', time: sim.now, client: this.id, orderId } : { type: 'invoke', time: sim.now, client: this.id, orderId, scope: this.scope });
+    this.world.history.recordInvoke(sim.now, this.id, orderId, this.scope);
     this.attempt(order);
     this.scheduleArrival();
   };
@@ -422,13 +415,13 @@ export class Client implements Endpoint {
       sim.cancel(order.timer);
       this.pending.delete(orderId);
       if (this.readsOn) this.decide(orderId);
-      this.world.history.record(okEvent(sim.now, this.id, orderId, node, sim.now - order.invokedAt, attempt, replicas));
+      this.world.history.recordOk(sim.now, this.id, orderId, node, sim.now - order.invokedAt, attempt, replicas);
       return;
     }
     const invokedAt = this.indeterminate.get(orderId);
     if (invokedAt !== undefined) {
       this.indeterminate.delete(orderId);
-      this.world.history.record(okEvent(sim.now, this.id, orderId, node, sim.now - invokedAt, attempt, replicas));
+      this.world.history.recordOk(sim.now, this.id, orderId, node, sim.now - invokedAt, attempt, replicas);
     }
   }
 

@@ -85,7 +85,7 @@ export class Exchange implements Endpoint {
       if (token !== null) this.raiseFloor(token, orderId);
       this.accepted.add(orderId);
     }
-    this.world.history.record({ type: 'exchange', time: this.world.sim.now, node, orderId, token, accepted, reason });
+    this.world.history.recordExchange(this.world.sim.now, node, orderId, token, accepted, reason);
   }
 
   private floorFor(orderId: string): number {

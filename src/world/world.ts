@@ -256,7 +256,7 @@ export class World {
   }
 
   recordAckSent(node: string, orderId: string): void {
-    this.history.record({ type: 'ack-sent', time: this.sim.now, node, orderId });
+    this.history.recordAckSent(this.sim.now, node, orderId);
   }
 
   recordNodeState(node: string, state: NodeState, reason: string): void {

@@ -46,11 +46,12 @@ export class AckBook {
     }
   }
 
-  ok(e: EventOf<'ok'>, time: Micros, controlCount: number, lastControlAt: Micros | undefined): void {
-    this.latency.add(e.latency);
-    if (!this.firstAck.setFirst(e.orderId, time)) return;
-    if (time === lastControlAt) this.controlPosition.set(e.orderId, controlCount);
-    if (this.lossPrimary.get(this.scopes.get(e.orderId) ?? '') === undefined) this.ackerWithoutPrimary.set(e.orderId, e.node);
+  /** A client got an ack of `orderId` from `node` at `time`, after `controlCount` control events. */
+  ok(orderId: string, node: string, latency: Micros, time: Micros, controlCount: number, lastControlAt: Micros | undefined): void {
+    this.latency.add(latency);
+    if (!this.firstAck.setFirst(orderId, time)) return;
+    if (time === lastControlAt) this.controlPosition.set(orderId, controlCount);
+    if (this.lossPrimary.get(this.scopes.get(orderId) ?? '') === undefined) this.ackerWithoutPrimary.set(orderId, node);
   }
 
   /** A read, asked at `invokedAt` (history time). */

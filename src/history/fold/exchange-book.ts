@@ -4,7 +4,6 @@
  * already accepted is a duplicate (check/no-duplicate-order.ts) named with its first one.
  */
 import type { Micros } from '../../sim/time.ts';
-import type { EventOf } from '../history.ts';
 import { OrderTags, OrderTimes } from '../order-columns.ts';
 import { NameTags } from './name-tags.ts';
 
@@ -29,20 +28,21 @@ export class ExchangeBook {
   /** First-accepting nodes that did not fit a tag (over 255 names). */
   private readonly overflow = new Map<string, string>();
 
-  add(e: EventOf<'exchange'>, time: Micros): void {
-    if (!e.accepted) {
+  /** The exchange received `orderId` from `node` at `time`, and accepted it or not (`reason`). */
+  add(node: string, orderId: string, accepted: boolean, reason: string | undefined, time: Micros): void {
+    if (!accepted) {
       this.rejected++;
-      if (e.reason === 'stale-token') this.staleTokenRejections++;
+      if (reason === 'stale-token') this.staleTokenRejections++;
       return;
     }
     this.accepted++;
-    if (this.firstAt.setFirst(e.orderId, time)) {
-      const tag = this.nodes.tagOf(e.node);
-      if (tag === 0) this.overflow.set(e.orderId, e.node);
-      else this.firstNode.setFirst(e.orderId, tag);
+    if (this.firstAt.setFirst(orderId, time)) {
+      const tag = this.nodes.tagOf(node);
+      if (tag === 0) this.overflow.set(orderId, node);
+      else this.firstNode.setFirst(orderId, tag);
       return;
     }
-    const first = { node: this.nodes.nameOf(this.firstNode.get(e.orderId)) ?? this.overflow.get(e.orderId)!, time: this.firstAt.get(e.orderId)! };
-    this.duplicates.push({ orderId: e.orderId, first, again: { node: e.node, time } });
+    const first = { node: this.nodes.nameOf(this.firstNode.get(orderId)) ?? this.overflow.get(orderId)!, time: this.firstAt.get(orderId)! };
+    this.duplicates.push({ orderId, first, again: { node, time } });
   }
 }

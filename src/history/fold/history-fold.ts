@@ -46,12 +46,10 @@ export class HistoryFold {
   add(e: HistoryEvent, time: Micros, origin: Micros = 0): boolean {
     switch (e.type) {
       case 'invoke':
-        this.orders.invoke(e, time);
+        this.invoke(e.client, e.orderId, e.scope, time);
         return true;
       case 'ok':
-        this.scopes.effect(e.node, e.orderId);
-        this.orders.ok(e, time);
-        this.acks.ok(e, time, this.controlCount, this.lastControlAt);
+        this.ok(e.orderId, e.node, e.latency, time);
         return true;
       case 'fail':
       case 'info':
@@ -61,15 +59,10 @@ export class HistoryFold {
         this.acks.read(e, e.invokedAt - origin);
         return true;
       case 'ack-sent':
-        this.scopes.effect(e.node, e.orderId);
-        this.effects.add(e.node, time, this.controlCount);
+        this.ackSent(e.node, e.orderId, time);
         return true;
       case 'exchange':
-        if (e.accepted) {
-          this.scopes.effect(e.node, e.orderId);
-          this.effects.add(e.node, time, this.controlCount);
-        }
-        this.exchange.add(e, time);
+        this.exchangeOrder(e.node, e.orderId, e.accepted, e.reason, time);
         return true;
       default:
         this.scopes.control(e);
@@ -78,6 +71,39 @@ export class HistoryFold {
         this.lastControlAt = time;
         return false;
     }
+  }
+
+  /*
+   * The order traffic's events one by one, by their fields: what `add` does with each, and what
+   * the recorder calls without building the event (history.ts `recordInvoke` etc.: four objects
+   * an order fewer at 10,000 orders/s).
+   */
+
+  /** A client invoked `orderId` (an `invoke` event). */
+  invoke(client: string, orderId: string, scope: string | undefined, time: Micros): void {
+    this.orders.invoke(client, orderId, scope, time);
+  }
+
+  /** A client got an ack of `orderId` from `node` (an `ok` event). */
+  ok(orderId: string, node: string, latency: Micros, time: Micros): void {
+    this.scopes.effect(node, orderId);
+    this.orders.ok(orderId, node, latency, time);
+    this.acks.ok(orderId, node, latency, time, this.controlCount, this.lastControlAt);
+  }
+
+  /** `node` sent an ack of `orderId` (an `ack-sent` event). */
+  ackSent(node: string, orderId: string, time: Micros): void {
+    this.scopes.effect(node, orderId);
+    this.effects.add(node, time, this.controlCount);
+  }
+
+  /** The exchange received `orderId` from `node` (an `exchange` event). */
+  exchangeOrder(node: string, orderId: string, accepted: boolean, reason: string | undefined, time: Micros): void {
+    if (accepted) {
+      this.scopes.effect(node, orderId);
+      this.effects.add(node, time, this.controlCount);
+    }
+    this.exchange.add(node, orderId, accepted, reason, time);
   }
 }
 

@@ -58,12 +58,13 @@ export class OrderFlow {
 
   constructor(private readonly frame: FlowFrame) {}
 
-  invoke(e: EventOf<'invoke'>, time: Micros): void {
-    if (!this.invoked.add(e.orderId)) return;
+  /** `client` invoked `orderId` (in `scope`, if the event named one) at `time`. */
+  invoke(client: string, orderId: string, eventScope: string | undefined, time: Micros): void {
+    if (!this.invoked.add(orderId)) return;
     this.sorted = undefined;
-    const scope = e.scope ?? this.frame.clientScopes?.[e.client] ?? '';
-    const order: FlowOrder = { orderId: e.orderId, client: e.client, scope, invokeAt: time, outcome: 'pending', firstAck: [undefined, undefined] };
-    this.open.set(e.orderId, order);
+    const scope = eventScope ?? this.frame.clientScopes?.[client] ?? '';
+    const order: FlowOrder = { orderId, client, scope, invokeAt: time, outcome: 'pending', firstAck: [undefined, undefined] };
+    this.open.set(orderId, order);
     this.firstInvokeAt ??= time;
     let own = this.scopes.get(scope);
     if (!own) this.scopes.set(scope, (own = { served: 0, firstInvokeAt: time }));
@@ -72,28 +73,29 @@ export class OrderFlow {
     this.everyOrder.invoked(order);
   }
 
-  ok(e: EventOf<'ok'>, time: Micros): void {
-    const order = this.open.get(e.orderId);
+  /** A client got an ack of `orderId` from `node` at `time`, `latency` after its invoke. */
+  ok(orderId: string, node: string, latency: Micros, time: Micros): void {
+    const order = this.open.get(orderId);
     if (!order || order.outcome === 'ok') return;
     this.sorted = undefined;
     order.outcome = 'ok';
     order.outcomeAt = time;
-    order.latency = e.latency;
-    order.ackNode = e.node;
+    order.latency = latency;
+    order.ackNode = node;
     order.reason = undefined;
     this.frontierOf(order.scope).acked(order, time);
     this.everyOrder.acked(order, time);
     const boot = order.invokeAt < 0;
-    if (!boot && e.latency > this.frame.clientTimeout) return;
+    if (!boot && latency > this.frame.clientTimeout) return;
     // served (or a boot order, never counted): nothing after this changes it, so only counts remain of it
-    this.open.delete(e.orderId);
+    this.open.delete(orderId);
     if (order.invokeAt >= this.frame.healAt) {
       this.settledAfterHeal++;
       if (time <= this.frame.settleEndAt) this.settledAfterHealBySettle = true;
     }
     if (boot) return;
     this.measuredServed++;
-    this.servedLatency.add(e.latency);
+    this.servedLatency.add(latency);
     this.scopes.get(order.scope)!.served++;
   }
 
