@@ -97,6 +97,8 @@ interface PendingOrder {
   uncertain: boolean;
   /** The connection generation of `target` the current attempt was sent on. */
   connection: number;
+  /** Whether it is still in `pending` (no outcome yet): what a stale deadline or retry asks, without a lookup by id. */
+  open: boolean;
 }
 
 export class Client implements Endpoint {
@@ -243,7 +245,7 @@ export class Client implements Endpoint {
     if (this.stopped) return;
     const sim = this.world.sim;
     const orderId = this.orderIdPrefix + this.nextOrder++;
-    const order: PendingOrder = { orderId, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false, connection: 0 };
+    const order: PendingOrder = { orderId, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false, connection: 0, open: true };
     this.pending.set(orderId, order);
     this.world.history.recordInvoke(sim.now, this.id, orderId, this.scope);
     this.attempt(order);
@@ -281,7 +283,7 @@ export class Client implements Endpoint {
     const parked = this.parked;
     this.parked = [];
     for (const order of parked) {
-      if (this.pending.get(order.orderId) !== order || order.timer !== undefined || order.target !== undefined) continue;
+      if (!order.open || order.timer !== undefined || order.target !== undefined) continue;
       order.target = this.world.routing.resolve(this.id);
       if (order.target === undefined) this.parked.push(order);
       else this.sendAttempt(order);
@@ -304,7 +306,7 @@ export class Client implements Endpoint {
   /** Whether deadline entry `i` still stands: its order is pending, in the same attempt, not waiting to retry. */
   private live(i: number): boolean {
     const order = this.deadlineOrders[i];
-    return this.pending.get(order.orderId) === order && order.attempt === this.deadlineAttempts[i] && order.timer === undefined;
+    return order.open && order.attempt === this.deadlineAttempts[i] && order.timer === undefined;
   }
 
   private readonly onDeadline = (): void => {
@@ -344,7 +346,7 @@ export class Client implements Endpoint {
   private retryAfter(order: PendingOrder, delay: Micros): void {
     order.timer = this.world.sim.after(delay, () => {
       order.timer = undefined;
-      if (this.pending.get(order.orderId) === order) this.attempt(order);
+      if (order.open) this.attempt(order);
     });
   }
 
@@ -414,6 +416,7 @@ export class Client implements Endpoint {
       this.breaker?.succeeded();
       sim.cancel(order.timer);
       this.pending.delete(orderId);
+      order.open = false;
       if (this.readsOn) this.decide(orderId);
       this.world.history.recordOk(sim.now, this.id, orderId, node, sim.now - order.invokedAt, attempt, replicas);
       return;
@@ -456,6 +459,7 @@ export class Client implements Endpoint {
 
   private conclude(order: PendingOrder, outcome: 'fail' | 'info', reason: string): void {
     this.pending.delete(order.orderId);
+    order.open = false;
     if (this.readsOn) this.decide(order.orderId);
     const time = this.world.sim.now;
     if (outcome === 'info' && this.workload.session === 'keep') this.indeterminate.set(order.orderId, order.invokedAt);
