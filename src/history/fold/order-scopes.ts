@@ -38,7 +38,8 @@ export class OrderScopes {
 
   /** `node` acted on `orderId` (an ack sent or received, or an accepted exchange order). */
   effect(node: string, orderId: string): void {
-    if (this.tags.get(orderId) !== 0 || this.whole.has(orderId) || this.overflow.has(orderId)) return;
+    // until a named scope is seen, no order has a tag or an overflow entry: only `whole` can hold it
+    if (this.whole.has(orderId) || (this.named && (this.tags.get(orderId) !== 0 || this.overflow.has(orderId)))) return;
     const now = this.primaryIn.get(node);
     const scope = now && now.length > 0 ? now[now.length - 1] : this.lastScope.get(node);
     if (scope === undefined) return;
@@ -54,6 +55,7 @@ export class OrderScopes {
 
   /** The order's scope, undefined when no primary ever acted on it. */
   get(orderId: string): string | undefined {
+    if (!this.named) return this.whole.has(orderId) ? '' : undefined;
     const tagged = this.names.nameOf(this.tags.get(orderId)) ?? this.overflow.get(orderId);
     if (tagged !== undefined) return tagged;
     return this.whole.has(orderId) ? '' : undefined;
