@@ -30,11 +30,18 @@
  *
  * Steps come from keepalived's own log lines, read as they are written (stamped on arrival):
  * b's "Entering MASTER STATE"; the client's first failed request (sent after the fault, no
- * answer within 1 s: failed at send + 1 s) and first request served by `b`.
+ * answer within 1 s: failed at send + 1 s; only requests sent at least 1 s before the client is
+ * stopped count) and first request served by `b`; a's last answer (`masterLastServed`), and
+ * under a negative weight a's "Entering BACKUP STATE" (`masterBackup`).
  *
  * Run as root: `npm run calibrate keepalived -- --trials 20` (every fault in turn), or one:
  * `npx tsx calibration/keepalived.ts --fault host-death|graceful-stop|check-hang|preempt-return|advert-loss
- * [--weight -60] [--return-after-ms 8000] [--loss 0.5 --loss-s 30] --trials 20`.
+ * [--weight -60] [--return-after-ms 8000] [--loss 0.5 --loss-s 30] [--sniff true] --trials 20`.
+ *
+ * `--sniff true` also watches the client's bridge port (lib/wire-sniff.py, kernel timestamps)
+ * and adds the switch-over as the wire saw it to each trial (lib/wire-steps.ts): b's first
+ * advert as MASTER and first gratuitous ARP, a's last reply, and the requests sent to a's MAC
+ * that were never answered (`wire` counts).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -42,6 +49,7 @@ import { join } from 'node:path';
 import { bound, descendants, killAll, killPid, nowMs, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
 import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
 import { ip, makeLan } from './lib/netns-lan.ts';
+import { summariseWire, type WireFrame } from './lib/wire-steps.ts';
 
 const FAULT = flag('fault', 'host-death');
 const FAULTS = ['host-death', 'graceful-stop', 'check-hang', 'preempt-return', 'advert-loss'];
@@ -82,6 +90,8 @@ const SETTINGS = {
   ...(FAULT === 'advert-loss' ? { lossProbability: LOSS, lossS: LOSS_S, loss: "iptables -m statistic --mode random on INPUT and OUTPUT of a's namespace" } : {}),
 };
 const TRIALS = Number(flag('trials', '20'));
+/** `--sniff`: watch the client's wire (lib/wire-sniff.py) and add the switch-over's frames to each trial. */
+const SNIFF = flag('sniff', 'false') === 'true';
 const NS = { lan: 'calib-lan', a: 'calib-a', b: 'calib-b', c: 'calib-c' };
 const ADDR = { a: '10.99.0.1', b: '10.99.0.2', c: '10.99.0.10' };
 const VIP = '10.99.0.100';
@@ -94,6 +104,12 @@ function makeNetwork(): void {
     { ns: NS.b, addr: ADDR.b },
     { ns: NS.c, addr: ADDR.c },
   ]);
+}
+
+/** A host's MAC address (its eth0). */
+function macOf(ns: string): string {
+  const [link] = JSON.parse(ip('-n', ns, '-j', 'link', 'show', 'eth0').toString()) as { address: string }[];
+  return link.address;
 }
 
 function keepalivedConf(dir: string, host: 'a' | 'b'): string {
@@ -164,6 +180,17 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     },
   });
   await waitFor(() => replies.some((r) => r.host === 'a'), 5000, 20);
+  // the client's bridge port (hosts a, b, c are p0, p1, p2): every frame to or from it
+  const wire: WireFrame[] = [];
+  if (SNIFF) {
+    start('sniffer', 'ip', ['netns', 'exec', NS.lan, 'python3', new URL('./lib/wire-sniff.py', import.meta.url).pathname, 'p2', String(PORT)], join(dir, 'wire.log'), {
+      onLine: (text) => {
+        const [ms, kind, ...fields] = text.split(' ');
+        if (kind) wire.push({ ms: Number(ms), kind, fields });
+      },
+    });
+    await sleep(300);
+  }
   const [lo, hi] = SETTINGS.faultWindowMs;
   await sleep(lo + rng() * (hi - lo));
 
@@ -209,6 +236,10 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     returned = await waitFor(() => replies.some((r) => r.host === 'a' && r.ms > (returnedAtMs ?? 0)), 15_000, 20);
   }
   await sleep(SETTINGS.requestTimeoutMs + 200);
+  // the client stops with the processes: a request sent less than a timeout before then was
+  // never given its chance to fail (before, the requests sent while killAll ran counted as
+  // failures 1 s later, a failure in every trial that had none)
+  const stopAtMs = nowMs();
   await killAll();
 
   const after = (l: { ms: number }, from = faultAtMs) => l.ms >= from;
@@ -218,7 +249,8 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   const aFault = line('a', /Entering FAULT STATE/);
   const aScriptFailed = line('a', /Script.*(failed|timed out)/i);
   const answered = new Set(replies.map((r) => r.seq));
-  const firstUnanswered = [...sent].filter(([seq, ms]) => ms >= faultAtMs && !answered.has(seq)).map(([, ms]) => ms).sort((x, y) => x - y)[0];
+  const judged = (ms: number) => ms >= faultAtMs && ms + SETTINGS.requestTimeoutMs <= stopAtMs;
+  const firstUnanswered = [...sent].filter(([seq, ms]) => judged(ms) && !answered.has(seq)).map(([, ms]) => ms).sort((x, y) => x - y)[0];
   const firstFail = firstUnanswered === undefined ? undefined : firstUnanswered + SETTINGS.requestTimeoutMs;
   const firstServedByB = replies.find((r) => r.host === 'b' && r.ms > faultAtMs);
   const rel = (ms: number | undefined) => (ms === undefined ? null : Math.round((ms - faultAtMs) * 10) / 10);
@@ -228,9 +260,15 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     clientFirstFailed: rel(firstFail),
     clientFirstServed: rel(firstServedByB?.ms),
   };
+  // a's last answer after the fault: requests sent after it and before b's first answer are
+  // the ones the switch loses
+  const lastServedByA = replies.filter((r) => r.host === 'a' && r.ms > faultAtMs).at(-1);
+  steps.masterLastServed = rel(lastServedByA?.ms);
   if (FAULT === 'check-hang') {
     steps.masterScriptFailed = rel(aScriptFailed?.ms);
     steps.masterFault = rel(aFault?.ms);
+    // weight < 0: a, MASTER at a lower priority, steps down when it hears b's first advert
+    if (WEIGHT !== 0) steps.masterBackup = rel(line('a', /Entering BACKUP STATE/)?.ms);
   }
   if (returnedAtMs !== undefined) {
     const from = returnedAtMs;
@@ -240,6 +278,8 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     steps.backupBackToBackup = rel(line('b', /Entering BACKUP STATE/, from)?.ms);
     steps.clientServedByReturned = rel(replies.find((r) => r.host === 'a' && r.ms > from)?.ms);
   }
+  const wireSteps = SNIFF ? summariseWire(wire, { a: macOf(NS.a), b: macOf(NS.b) }, VIP, faultAtMs) : undefined;
+  for (const [name, ms] of Object.entries(wireSteps?.steps ?? {})) steps[name] = rel(ms);
   if (lossEndMs !== undefined) {
     // a takeover that began in the window counts
     steps.firstFalseTakeover = steps.backupMaster;
@@ -257,7 +297,8 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     trial: index,
     completed: taken && returned && bMaster !== undefined,
     steps,
-    unansweredRequests: [...sent].filter(([seq, ms]) => ms >= faultAtMs && !answered.has(seq) && (firstServedByB === undefined || ms < firstServedByB.ms)).length,
+    unansweredRequests: [...sent].filter(([seq, ms]) => judged(ms) && !answered.has(seq) && (firstServedByB === undefined || ms < firstServedByB.ms)).length,
+    ...(wireSteps ? { wire: wireSteps.counts } : {}),
     lostAckedWrites: 0,
   };
 }
