@@ -70,6 +70,7 @@ import {
   type DcsWatchEventMsg,
   type DcsWatchMsg,
 } from './dcs-store.ts';
+import { DcsLeases, EXPIRY_TIMER } from './dcs-leases.ts';
 
 export interface DcsConfig {
   /** The DCS members (node ids), this one included. */
@@ -132,9 +133,8 @@ export class DcsMember {
   /** Leader: the requests the in-flight proposal answers (undefined: none in flight). */
   private inFlight: Request[] | undefined;
   private inFlightResult: { ok: boolean }[] = [];
-  /** Leader: monotonic expiry instant of each TTL key. */
-  private readonly expiresAt = new Map<string, Micros>();
-  private expiryTimer: TimerHandle | undefined;
+  /** Leader: the TTL keys' leases. */
+  private readonly leases: DcsLeases;
   private readonly watchers = new Map<string, Watcher>();
   /** Booted on a replaced (empty) disk: out of the cluster until the leader commits its re-add. */
   private joining = false;
@@ -146,7 +146,9 @@ export class DcsMember {
   constructor(
     private readonly ctx: NodeContext,
     private readonly config: DcsConfig,
-  ) {}
+  ) {
+    this.leases = new DcsLeases(ctx);
+  }
 
   get majority(): number {
     return Math.floor(this.config.members.length / 2) + 1;
@@ -285,8 +287,8 @@ export class DcsMember {
         this.electionTimer = undefined;
         this.onElectionTimer();
         return true;
-      case 'dcs-expiry':
-        this.expiryTimer = undefined;
+      case EXPIRY_TIMER:
+        this.leases.fired();
         this.expireKeys();
         return true;
       default:
@@ -315,9 +317,7 @@ export class DcsMember {
     for (const r of [...(this.inFlight ?? []), ...this.queue]) this.reply(r, { error: 'no-leader' });
     this.inFlight = undefined;
     this.queue.length = 0;
-    this.expiresAt.clear();
-    this.ctx.cancelTimer(this.expiryTimer);
-    this.expiryTimer = undefined;
+    this.leases.clear();
     this.watchers.clear();
     this.ctx.note('dcs: stepped down');
   }
@@ -406,10 +406,7 @@ export class DcsMember {
     this.acked.clear();
     this.ctx.note(`dcs: leader for term ${this.term}`);
     // etcd's lessor.Promote: every lease restarts at its full TTL plus the election timeout
-    const now = this.ctx.monotonic();
-    for (const [key, k] of Object.entries(this.accepted.keys)) {
-      if (k.ttlUs !== undefined) this.expiresAt.set(key, now + this.config.electionTimeoutUs + k.ttlUs);
-    }
+    this.leases.promote(this.accepted.keys, this.config.electionTimeoutUs);
     this.committed = this.accepted;
     this.ctx.cancelTimer(this.electionTimer);
     this.electionTimer = this.ctx.setTimer(this.config.electionTimeoutUs, 'dcs-election');
@@ -494,7 +491,7 @@ export class DcsMember {
     this.committed = this.accepted;
     this.inFlight = undefined;
     const keys = this.committed.keys;
-    this.trackExpiry(previous, keys);
+    this.leases.track(previous, keys);
     requests.forEach((r, i) => this.reply(r, { result: { ok: results[i].ok, rev: this.committed.rev, keys } satisfies DcsResult }));
     for (const r of requests) if (r.rejoin !== undefined) this.ctx.send(r.rejoin, { type: 'dcs-joined', term: this.term } satisfies DcsJoinedMsg);
     for (const [client, w] of this.watchers) this.checkWatch(client, w);
@@ -508,8 +505,7 @@ export class DcsMember {
    */
   private next(): void {
     if (this.inFlight || this.role !== 'leader') return;
-    const now = this.ctx.monotonic();
-    const expired = [...this.expiresAt].filter(([, at]) => at <= now).map(([key]) => key);
+    const expired = this.leases.expired();
     if (expired.length === 0 && this.queue.length === 0) return;
     if (expired.length) {
       this.ctx.note(`dcs: ${expired.join(', ')} expired`);
@@ -562,30 +558,10 @@ export class DcsMember {
 
   // --- TTLs --------------------------------------------------------------------------------
 
-  /** Restarts the TTL of every key written by the last commit; forgets deleted keys. */
-  private trackExpiry(previous: DcsKeys, keys: DcsKeys): void {
-    const now = this.ctx.monotonic();
-    for (const key of this.expiresAt.keys()) if (!keys[key]) this.expiresAt.delete(key);
-    for (const [key, k] of Object.entries(keys)) {
-      if (previous[key]?.modRev === k.modRev) continue;
-      if (k.ttlUs === undefined) this.expiresAt.delete(key);
-      else this.expiresAt.set(key, now + k.ttlUs);
-    }
-    this.scheduleExpiry();
-  }
-
-  private scheduleExpiry(): void {
-    this.ctx.cancelTimer(this.expiryTimer);
-    this.expiryTimer = undefined;
-    if (this.role !== 'leader' || this.expiresAt.size === 0) return;
-    const first = Math.min(...this.expiresAt.values());
-    this.expiryTimer = this.ctx.setTimer(Math.max(0, first - this.ctx.monotonic()), 'dcs-expiry');
-  }
-
   /** Expiry is a replicated delete, proposed like a client's transaction (see `next`). */
   private expireKeys(): void {
     if (this.role !== 'leader') return;
     this.next();
-    if (!this.inFlight) this.scheduleExpiry();
+    if (!this.inFlight) this.leases.schedule(this.role === 'leader');
   }
 }
