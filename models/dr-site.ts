@@ -528,6 +528,10 @@ class Observer implements Actor {
 const STAYS_DOWN =
   "the trading service deadlocked on the primary while its heartbeat thread goes on beating as primary: the local standby hears its peer alive (the document's monitorPeer checks the heartbeat, not the service) and the DR site hears a primary in dc1, so nothing fails over until the stuck process is killed (the deadlock's repair); the document's pair has no health check of the service (hot-standby-naive shows the same gray failure).";
 
+/** Why dr-site loses acked orders (the estimate prints it beside the classes that lose them). */
+const LOSES_ACKED =
+  "(1) a node cut off by its own NIC promotes itself on the silence it hears (the local standby: the document's monitorPeer checks neither its link nor a quorum; the DR node: dr_failover.sh without confirmDcDown); when its link is back it is the newest primary, the old one steps down to it and what the old one acked meanwhile is dropped (a newer epoch's log wins, as a promoted PostgreSQL timeline or Redis replication id does); confirmDcDown stops the DR node, nothing stops the local standby but quorum or fencing; (2) the DR site is fed asynchronously: promoted after a DC loss, or with the local standby stuck when the primary dies, it lacks what was in flight (real-time) or not yet shipped (log shipping, snapshots); (3) local replication falls back to asynchronous after syncStallTimeout: a primary that then fails loses what it acked alone.";
+
 export default defineDesign({
   name: 'dr-site',
   description: 'primary DC with a local HA pair + DR site ~8 ms away (real-time, log shipping or snapshots); DR promotion after detection + runbook delay; DNS',
@@ -550,6 +554,6 @@ export default defineDesign({
   // any data node of either site can serve; the observer is a monitor
   estimate: (p, t) => {
     const data = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
-    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: drReactionBound(p), staysDown: STAYS_DOWN };
+    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: drReactionBound(p), staysDown: STAYS_DOWN, losesAcked: LOSES_ACKED };
   },
 });

@@ -22,6 +22,8 @@ export interface ResolvedEstimateSpec extends StructureSpec {
   origin: 'declared' | typeof ANY_ONE_SERVING;
   /** The design's account of when it stays down with its structure up (`EstimateDeclaration.staysDown`). */
   staysDown?: string;
+  /** The design's account of the acked orders it loses (`EstimateDeclaration.losesAcked`). */
+  losesAcked?: string;
 }
 
 export const DEFAULT_WARMUP: Micros = 10 * SECOND;
@@ -53,5 +55,6 @@ export function estimateSpecOf(design: Design, params: ParamValues): ResolvedEst
     settle: spec.settle ?? DEFAULT_SETTLE,
     origin: declared === ANY_ONE_SERVING ? ANY_ONE_SERVING : 'declared',
     ...(spec.staysDown ? { staysDown: spec.staysDown } : {}),
+    ...(spec.losesAcked ? { losesAcked: spec.losesAcked } : {}),
   };
 }

@@ -140,6 +140,8 @@ export interface DesignEstimate {
   incidents: { total: number; perYear: number; simulated: number; unrecovered: number; downThroughFastForward: number; stillLosing: number; modelErrors: number; events: number };
   /** The design's own account of when it stays down with its structure up (its estimate declaration), if it gives one. */
   staysDown?: string;
+  /** The design's own account of why it loses acked orders (its estimate declaration), if it gives one. */
+  losesAcked?: string;
   classes: ClassBreakdown[];
 }
 
@@ -328,6 +330,7 @@ async function summarise(
       events: all.reduce((s, i) => s + i.events, 0),
     },
     ...(spec.staysDown ? { staysDown: spec.staysDown } : {}),
+    ...(spec.losesAcked ? { losesAcked: spec.losesAcked } : {}),
     classes: breakdown(all, counts, names, totalYears, lossScale),
   };
 }

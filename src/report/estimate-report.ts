@@ -92,7 +92,7 @@ export function estimateNotes(results: readonly DesignEstimate[], data: Reliabil
     if (r.incidents.modelErrors) notes.push(`${r.design}: ${r.incidents.modelErrors} incident simulations failed with a model error (counted at their structural downtime).`);
     if (r.incidents.stillLosing) notes.push(`${r.design}: ${r.incidents.stillLosing} simulated incidents were still losing acked orders when their simulation ended (the design does not get back to a healthy state by itself, e.g. two primaries whose logs diverge until an operator reconciles them): its lost orders a year are a lower bound.`);
     const lossy = r.classes.filter((c) => c.lostAckedPerYear > 0).sort((a, b) => b.lostAckedPerYear - a.lostAckedPerYear).slice(0, 3);
-    if (lossy.length) notes.push(`${r.design}: acked orders lost in: ${lossy.map((c) => `${c.name} (${num(c.incidentsPerYear, 3)}/yr, ${num(c.lostAckedPerYear, 1)} orders/yr, ${c.lossIncidents} of ${c.simulated} simulated)`).join('; ')}.`);
+    if (lossy.length) notes.push(`${r.design}: acked orders lost in: ${lossy.map((c) => `${c.name} (${num(c.incidentsPerYear, 3)}/yr, ${num(c.lostAckedPerYear, 1)} orders/yr, ${c.lossIncidents} of ${c.simulated} simulated)`).join('; ')}.${r.losesAcked ? ` The design: ${r.losesAcked}` : ''}`);
     const worst = r.classes.filter((c) => c.excessMinutesPerYear > 0.01).slice(0, 3);
     if (worst.length) notes.push(`${r.design}: costliest incidents: ${worst.map((c) => `${c.name} (${num(c.incidentsPerYear, 3)}/yr, +${num(c.excessMinutesPerYear, 1)} min/yr)`).join('; ')}.`);
   }

@@ -53,6 +53,12 @@ export interface EstimateDeclaration extends StructureSpec {
    * design's real behaviour from a model gap.
    */
   staysDown?: string;
+  /**
+   * Why the real system loses acknowledged orders (asynchronous replication, a promotion
+   * without quorum whose log then wins): printed beside the classes that lose them, so a reader
+   * can tell the design's real behaviour from a model gap.
+   */
+  losesAcked?: string;
 }
 
 /** The explicit choice: one serving node suffices; serving nodes beyond the first are standbys in declaration order. */

@@ -33,5 +33,8 @@ describe('estimate: which incident classes stay down or lose orders', () => {
     expect(notes).toContain(`${flagged[0].name} (`);
     expect(notes).toContain(`The design: ${r.staysDown}`);
     expect(notes).toMatch(/acked orders lost in: /);
+    // a design's account of its losses is printed beside them
+    const why = 'its asynchronous replication loses what the standby had not received.';
+    expect(estimateNotes([{ ...r, losesAcked: why }], data).find((n) => n.includes('acked orders lost in: '))).toMatch(new RegExp(`\\)\\. The design: ${why}$`));
   }, 120_000);
 });

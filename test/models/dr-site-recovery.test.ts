@@ -25,6 +25,12 @@ function run(faultLines: string[], duration: string, params: Record<string, unkn
 
 const promotions = (r: RunResult) => r.history.events.flatMap((e) => (e.type === 'role' && e.role === 'primary' ? [{ node: e.node, epoch: e.epoch, time: e.time }] : []));
 const dnsChanges = (r: RunResult) => r.history.events.flatMap((e) => (e.type === 'dns' ? [{ node: e.node, time: e.time }] : []));
+/** The estimate declaration at the defaults. */
+function declaration() {
+  const resolved = resolveParams(design, {}) as Parameters<typeof design.topology>[0];
+  const declare = design.estimate as Extract<typeof design.estimate, (...args: never[]) => unknown>;
+  return declare(resolved, design.topology(resolved));
+}
 const lastAckAt = (r: RunResult) => r.history.events.reduce((t, e) => (e.type === 'ok' ? e.time : t), 0);
 
 describe('dr-site: a local standby cut off by its own NIC', () => {
@@ -52,8 +58,10 @@ describe('dr-site: a local standby cut off by its own NIC', () => {
     expect(outage!.open).toBe(false);
     expect(outage!.endMs).toBeLessThan(70_000);
     expect(lastAckAt(r)).toBeGreaterThan(85 * SECOND);
-    // the design's rule (the newest epoch is authoritative) drops what p1 acked meanwhile
+    // the design's rule (the newest epoch is authoritative) drops what p1 acked meanwhile, and
+    // its estimate says so beside the classes that lose orders
     expect(r.violations.filter((v) => v.invariant === 'no-lost-ack')).toHaveLength(1);
+    expect(declaration().losesAcked).toMatch(/cut off by its own NIC promotes itself/);
   });
 });
 
@@ -93,8 +101,6 @@ describe('dr-site: what it does not recover from (its estimate staysDown)', () =
     const outage = r.metrics.outages.find((o) => o.startMs >= 19_000)!;
     expect(outage.endMs - 20_000).toBeGreaterThanOrEqual(50_000);
     // and the estimate states it as the design's own behaviour, not a model gap
-    const resolved = resolveParams(design, {}) as Parameters<typeof design.topology>[0];
-    const declare = design.estimate as Extract<typeof design.estimate, (...args: never[]) => unknown>;
-    expect(declare(resolved, design.topology(resolved)).staysDown).toMatch(/deadlocked on the primary/);
+    expect(declaration().staysDown).toMatch(/deadlocked on the primary/);
   });
 });
