@@ -41,6 +41,7 @@ import type { Micros } from '../sim/time.ts';
 import type { Msg, OrderRequest } from '../world/actor.ts';
 import { electionTimeoutUs } from './raft-config.ts';
 import type { RaftNode } from './raft-node.ts';
+import { RaftWaiters } from './raft-waiters.ts';
 
 /** The exchange's answer to an `exchange-mass-query`. */
 export interface ExchangeMassStatus extends Msg {
@@ -75,8 +76,8 @@ export class RaftOrderPath {
   private applied = 0;
   /** Every order at or below this index is known to be at the exchange. */
   private confirmed = 0;
-  /** Requests waiting for their entry to commit, by order id. */
-  private readonly waiting = new Map<string, OrderRequest | OrderRequest[]>();
+  /** Requests waiting for their entry to commit, by its log index. */
+  private readonly waiting = new RaftWaiters();
   /** Retries of committed orders waiting for the lease to be confirmed. */
   private waitingForLease: OrderRequest[] = [];
   private question: Question | undefined;
@@ -97,6 +98,7 @@ export class RaftOrderPath {
   startLeading(): void {
     const node = this.node;
     this.applied = node.commitIndex;
+    this.waiting.reset(this.applied + 1);
     this.confirmed = Math.min(node.exchangeKnown, node.commitIndex);
     this.question = undefined;
     node.ctx.send('exchange', { type: 'exchange-fence', token: node.term });
@@ -105,7 +107,7 @@ export class RaftOrderPath {
   stopLeading(): void {
     // requests in flight are not refused: their entries may still commit under the next
     // leader, so the clients' timeouts (indeterminate outcomes) are the truth
-    this.waiting.clear();
+    this.waiting.reset(this.applied + 1);
     this.waitingForLease = [];
     this.question = undefined;
     if (this.confirmed > this.node.exchangeKnown) this.node.exchangeKnown = this.confirmed;
@@ -123,10 +125,10 @@ export class RaftOrderPath {
     const index = node.log.indexOf(order.orderId) ?? (node.log.compactedHas(order.orderId) ? node.log.compactedIndex : undefined);
     if (index === undefined) {
       if (!node.appendAsLeader({ orderId: order.orderId, term: node.term })) return;
-      this.wait(order);
+      this.waiting.add(node.log.lastIndex, order);
       node.replication.broadcast();
     } else if (index > this.applied) {
-      this.wait(order);
+      this.waiting.add(index, order);
     } else if (node.replication.leaseValid()) {
       ctx.ackOrder(order);
     } else {
@@ -199,13 +201,6 @@ export class RaftOrderPath {
     for (const order of m.orders) this.onOrder(order);
   }
 
-  private wait(order: OrderRequest): void {
-    const already = this.waiting.get(order.orderId);
-    if (already === undefined) this.waiting.set(order.orderId, order);
-    else if (Array.isArray(already)) already.push(order);
-    else this.waiting.set(order.orderId, [already, order]);
-  }
-
   /** Has the effects of newly committed entries, while the lease holds. */
   applyCommitted(): void {
     const node = this.node;
@@ -216,11 +211,10 @@ export class RaftOrderPath {
     while (this.applied < node.commitIndex) {
       const index = ++this.applied;
       const entry = log.entryAt(index);
+      const requests = this.waiting.take(index);
       if (entry.noop) continue;
       if (entry.term === term) ctx.sendToExchange(entry.orderId, term);
-      const requests = this.waiting.get(entry.orderId);
       if (requests === undefined) continue;
-      this.waiting.delete(entry.orderId);
       if (Array.isArray(requests)) for (const r of requests) ctx.ackOrder(r);
       else ctx.ackOrder(requests);
     }
