@@ -26,6 +26,7 @@ import type { Micros } from '../sim/time.ts';
 import type { InstallSnapshot } from './raft-snapshots.ts';
 import type { TimerHandle } from '../world/actor.ts';
 import { electionTimeoutUs, leaseUs, type AppendEntries, type AppendResponse, type RaftEntry } from './raft-config.ts';
+import { RaftInflights } from './raft-inflights.ts';
 import { commitIndexFor } from './raft-log.ts';
 import type { RaftNode } from './raft-node.ts';
 
@@ -41,7 +42,7 @@ class Progress {
   probing = true;
   probeSent = false;
   /** Replicate: the last index of each unanswered AppendEntries with entries, oldest first. */
-  inflight: number[] = [];
+  readonly inflight = new RaftInflights();
   /** The leader's send time (monotonic) of the latest AppendEntries the follower answered. */
   answeredSentAt: Micros = -Infinity;
   /** When the leader last heard from it (monotonic), for CheckQuorum. */
@@ -63,6 +64,14 @@ export class RaftReplication {
   private heartbeatAt: Micros = 0;
   private checkQuorumAt: Micros = 0;
   private readonly matchScratch: Float64Array;
+  /**
+   * The entries of the last AppendEntries sent, by index range: a Ready sends the same range to
+   * followers in step, and they share one array (a leader's log only grows, so a range's entries
+   * do not change while it leads).
+   */
+  private sentFrom = 0;
+  private sentTo = 0;
+  private sentEntries: readonly RaftEntry[] = NO_ENTRIES;
   private readonly termAt = (index: number): number => this.node.log.termAt(index);
   // follower side
   /** Highest index known to match the current term's leader. */
@@ -82,6 +91,8 @@ export class RaftReplication {
     const { ctx, config, log, peers } = this.node;
     this.progress = peers.map((id) => new Progress(id, this.node.voterPeers.includes(id)));
     this.byId.clear();
+    this.sentEntries = NO_ENTRIES;
+    this.sentFrom = this.sentTo = 0;
     for (const p of this.progress) {
       p.next = log.lastIndex + 1;
       this.byId.set(p.id, p);
@@ -109,6 +120,8 @@ export class RaftReplication {
     this.heartbeatTimer = this.checkQuorumTimer = undefined;
     this.progress = [];
     this.byId.clear();
+    this.sentEntries = NO_ENTRIES;
+    this.sentFrom = this.sentTo = 0;
   }
 
   /**
@@ -173,7 +186,7 @@ export class RaftReplication {
     const log = node.log;
     if (p.next - 1 < log.compactedIndex && !node.snapshots.pending(p.id)) {
       p.probing = true;
-      p.inflight.length = 0;
+      p.inflight.reset();
       if (p.heardAt >= node.ctx.monotonic() - electionTimeoutUs(node.config)) {
         // the entries it needs are compacted: it gets the snapshot, and appends to it pause
         p.next = node.snapshots.send(p.id) + 1;
@@ -189,10 +202,10 @@ export class RaftReplication {
     const last = log.lastIndex;
     // a probe already in flight is not repeated with its entries: an empty one finds the match;
     // entries go only in a Ready (not during the leader's fsync) and within the inflight window
-    const windowFull = !p.probing && p.inflight.length >= node.config.maxInflightAppends;
+    const windowFull = !p.probing && p.inflight.count >= node.config.maxInflightAppends;
     const withEntries = p.next <= last && !(p.probing && p.probeSent) && !log.syncing && !windowFull;
     if (!withEntries && !heartbeat) return;
-    const entries = withEntries ? log.slice(p.next, Math.min(last, p.next + node.config.maxEntriesPerAppend - 1)) : NO_ENTRIES;
+    const entries = withEntries ? this.entriesFor(p.next, Math.min(last, p.next + node.config.maxEntriesPerAppend - 1)) : NO_ENTRIES;
     const prevIndex = p.next - 1;
     const msg: AppendEntries = {
       type: 'raft-append',
@@ -208,8 +221,18 @@ export class RaftReplication {
     if (p.probing) p.probeSent = true;
     else {
       p.next = prevIndex + entries.length + 1;
-      if (entries.length > 0) p.inflight.push(p.next - 1);
+      if (entries.length > 0) p.inflight.add(p.next - 1);
     }
+  }
+
+  /** Entries `from` to `to` (inclusive), shared with the previous AppendEntries if it had the same. */
+  private entriesFor(from: number, to: number): readonly RaftEntry[] {
+    if (from !== this.sentFrom || to !== this.sentTo) {
+      this.sentEntries = this.node.log.slice(from, to);
+      this.sentFrom = from;
+      this.sentTo = to;
+    }
+    return this.sentEntries;
   }
 
   onAppendResponse(from: string, m: AppendResponse): void {
@@ -223,10 +246,7 @@ export class RaftReplication {
     if (m.success) {
       node.snapshots.answered(from);
       if (m.durableIndex > p.match) p.match = m.durableIndex;
-      const inflight = p.inflight;
-      let freed = 0;
-      while (freed < inflight.length && inflight[freed] <= m.matchedIndex) freed++;
-      if (freed > 0) inflight.splice(0, freed);
+      p.inflight.freeLE(m.matchedIndex);
       if (p.probing) {
         p.probing = false;
         p.probeSent = false;
@@ -249,7 +269,7 @@ export class RaftReplication {
     if (p.probing ? rejectedIndex !== p.next - 1 : rejectedIndex <= p.match) return false;
     p.probing = true;
     p.probeSent = false;
-    p.inflight.length = 0;
+    p.inflight.reset();
     p.next = Math.max(p.match + 1, Math.min(rejectedIndex, hintIndex + 1));
     return true;
   }
