@@ -27,7 +27,10 @@
  *   is retried each tick once the link is back: the isolated node is then the newest primary,
  *   which p1 steps down to (below), and without the name the clients would be sent to a
  *   standby until an operator stepped in. What p1 acked meanwhile is lost (the newest epoch's
- *   log wins): the price of a promotion without quorum or fencing;
+ *   log wins): the price of a promotion without quorum or fencing. `checkOwnLink` is the
+ *   keepalived way: a node acts on silence (local failover, DR runbook) only while its own
+ *   interface has carrier, so a dead NIC or access switch port no longer promotes it (a
+ *   partition with the links up still does: that takes quorum or fencing);
  * - DR replication per `mode` (`async-replicator.ts`): `real-time` streams every entry at
  *   once (RPO: what is in flight, ~ms); `log-shipping` is PostgreSQL WAL archiving
  *   (`wal-archiver.ts`): a 16 MB segment (`walSegmentSizeMb`) is shipped when it is full or
@@ -101,6 +104,9 @@
  *   failure threshold 3; promotionDelay 30 s: the scripted `dr_failover.sh` (promote, start
  *   three services, change the Route 53 record); an operator following a runbook by hand is
  *   more like 5 min.
+ * - checkOwnLink false: the document's monitorPeer promotes on the peer's silence alone;
+ *   keepalived.conf(5): a vrrp_instance tracks its interface (FAULT without carrier) unless
+ *   dont_track_primary.
  * - confirmDcDown false, fenceOldSite false: `dr_failover.sh` checks and fences nothing
  *   before promoting; fenceTimeout 60 s: Pacemaker's stonith-timeout default.
  * - dnsTtl 5 s: the document's DNS failover ("TTL: 5 seconds"); AWS recommends 60 s or less for
@@ -151,6 +157,7 @@ const params = {
   promotionDelay: { kind: 'duration', default: '30s', doc: 'time the DR runbook takes before promoting (scripted; ~5min by hand)', source: 'HA document dr_failover.sh (promote, start services, Route 53 change)' },
   fenceOldSite: { kind: 'boolean', default: false, doc: 'the DR runbook powers off the old primary site (out-of-band) and promotes only once every fence is confirmed', source: 'HA document dr_failover.sh fences nothing; GitHub 2018-10-21 post-incident analysis: writes accepted on both coasts' },
   fenceTimeout: { kind: 'duration', positive: true, default: '60s', doc: 'fenceOldSite: how long one power-off may take', source: 'Pacemaker Explained: stonith-timeout default 60s' },
+  checkOwnLink: { kind: 'boolean', default: false, doc: 'a standby promotes (local failover or DR runbook) only while its own network interface has carrier, so a node cut off by its NIC or access switch does not', source: 'HA document monitorPeer checks nothing (false); keepalived tracks the instance interface and enters FAULT on carrier loss (keepalived.conf(5))' },
   confirmDcDown: { kind: 'boolean', default: false, doc: 'promote only if an observer beside the clients cannot reach the primary DC either', source: 'HA document: dr_failover.sh checks nothing (false)' },
   dnsTtl: { kind: 'duration', default: '5s', doc: 'TTL of the service record', source: 'HA document §3 DNS failover: TTL 5 seconds; AWS: 60 s or less with health checks' },
   clientMinCache: { kind: 'duration', default: '0s', doc: 'clients cache an answer at least this long', source: 'glibc getaddrinfo does not cache; a JVM caches 30 s' },
@@ -219,6 +226,8 @@ class DrNode implements Actor {
    * link is back, so the newest primary, which the older ones step down to, holds the name.
    */
   private nameMoved = false;
+  /** checkOwnLink: when this node's link last came back (Infinity while it is down); silence counts from then. */
+  private linkBackAt: Micros = 0;
   /** The DR runbook in progress. */
   private runbook: { startedAt: Micros; site: 'dc1' | 'dc2'; confirmSentAt?: Micros; fencing?: boolean } | undefined;
 
@@ -310,7 +319,7 @@ class DrNode implements Actor {
   }
 
   private silentFor(node: string): Micros {
-    return this.ctx.monotonic() - (this.lastHeard.get(node) ?? this.bootAt);
+    return this.ctx.monotonic() - Math.max(this.lastHeard.get(node) ?? this.bootAt, this.linkBackAt);
   }
 
   /** The first node of `site` (other than `except`) that is this node or was heard recently. */
@@ -323,6 +332,15 @@ class DrNode implements Actor {
       if (!this.nameMoved && this.ctx.linkUp()) this.nameMoved = this.ctx.updateDns(this.ctx.id);
       return;
     }
+    // with checkOwnLink, silence heard behind a dead link says nothing about the others: it
+    // counts again from the first tick the link is back
+    if (this.p.checkOwnLink && !this.ctx.linkUp()) {
+      if (this.runbook) this.ctx.note('no carrier: DR runbook aborted');
+      this.runbook = undefined;
+      this.linkBackAt = Infinity;
+      return;
+    }
+    if (this.linkBackAt === Infinity) this.linkBackAt = this.ctx.monotonic();
     const { node: primary } = this.known;
     if (primary === this.ctx.id) {
       // restarted as the last primary: resume unless someone newer showed up meanwhile
@@ -350,7 +368,7 @@ class DrNode implements Actor {
   private drRunbook(primarySite: 'dc1' | 'dc2'): void {
     const siteSilence = Math.min(...this.sites[primarySite].map((n) => this.silentFor(n)));
     const now = this.ctx.monotonic();
-    const noPrimary = now - this.primaryHeardAt[primarySite];
+    const noPrimary = now - Math.max(this.primaryHeardAt[primarySite], this.linkBackAt);
     // the site's own silence, or, while the site is heard, its lack of a primary
     const silent = siteSilence >= this.p.deadTime;
     const failedFor = silent ? siteSilence : noPrimary;

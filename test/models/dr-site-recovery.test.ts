@@ -65,6 +65,17 @@ describe('dr-site: a local standby cut off by its own NIC', () => {
   });
 });
 
+describe('dr-site --set checkOwnLink=true: a node behind a dead link does not act on the silence', () => {
+  it('neither the local standby nor the DR node promotes, and nothing p1 acked is lost', () => {
+    const r = run(['{ at: 20s, kind: nic-down, target: p2, for: 40.4s }', '{ at: 40.8s, kind: pause, target: p1, for: 500ms }', '{ at: 30s, kind: nic-down, target: d1, for: 60s }'], '110s', { checkOwnLink: true });
+    expect(promotions(r).filter((p) => p.time > 0)).toEqual([]);
+    expect(r.metrics.lostAcked).toBe(0);
+    // the same faults without the check: both promote themselves
+    const unchecked = run(['{ at: 20s, kind: nic-down, target: p2, for: 40.4s }', '{ at: 40.8s, kind: pause, target: p1, for: 500ms }', '{ at: 30s, kind: nic-down, target: d1, for: 60s }'], '110s');
+    expect(new Set(promotions(unchecked).filter((p) => p.time > 0).map((p) => p.node))).toEqual(new Set(['p2', 'd1']));
+  });
+});
+
 describe('dr-site: the primary datacenter up with no primary', () => {
   // p1 down; p2 takes over, then its log disk fails and it resigns: dc1 still beats, serves nothing
   const r = run(['{ at: 20s, kind: crash, target: p1 }', '{ at: 45s, kind: disk-fail, target: p2, for: 20s }'], '150s');
