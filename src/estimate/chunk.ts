@@ -111,6 +111,7 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
     const bound = new InclusionBound(job.simulations ?? Infinity);
     const candidates: Candidate[] = [];
     let ordinal = 0;
+    let nextUpdate = BOUND_FIRST;
     const totals = drawIncidents(plant, rng, span, settleSeconds, (draw) => {
       let c = classes.get(draw.key);
       if (!c) classes.set(draw.key, (c = { key: draw.key, name: className(names, draw.incident(), settleSeconds), count: 0, structuralDownSeconds: 0 }));
@@ -118,7 +119,10 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
       c.structuralDownSeconds += draw.structuralDown;
       const u = select.float();
       if (u < bound.of(c.count)) candidates.push({ incident: draw.incident(), ordinal, u });
-      if (++ordinal % BOUND_EVERY === 0) bound.update([...classes.values()].map((k) => k.count));
+      if (++ordinal === nextUpdate) {
+        bound.update([...classes.values()].map((k) => k.count));
+        nextUpdate = Math.min(2 * nextUpdate, nextUpdate + BOUND_EVERY);
+      }
     });
     return { chunk: job.chunk, seconds: totals.seconds, incidents: totals.incidents, structuralDownSeconds: totals.structuralDown, classes: [...classes.values()], candidates };
   }
@@ -139,5 +143,10 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
   return { chunk: job.chunk, seconds: 0, incidents: 0, structuralDownSeconds: 0, simulated };
 }
 
-/** How often (in incidents) the count pass tightens its inclusion bound. */
+/**
+ * When the count pass tightens its inclusion bound: after `BOUND_FIRST` incidents, then at twice
+ * as many each time (the bound is loosest, and each update cheapest, at a chunk's start: until the
+ * first one every incident is kept), then every `BOUND_EVERY`.
+ */
+const BOUND_FIRST = 16;
 const BOUND_EVERY = 1024;

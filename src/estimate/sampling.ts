@@ -59,10 +59,21 @@ export function inclusionProbabilities(counts: ReadonlyMap<number, number>, budg
  * min(n, lambda sqrt(n)) grows with n). So lambda <= lambda_max, the root of F = budget, and
  * since (1 + lambda sqrt(n)) / n falls with n, pi_c <= min(1, (1 + lambda_max sqrt(m)) / m) for
  * any m <= n_c. Counts that grow only lower lambda_max, so a bound computed earlier stays valid.
+ * The floor is bounded too: f = min(1, budget / K) for the K classes of the final counts, and every
+ * class seen so far is one of them, so f <= min(1, budget / K_seen); then
+ * pi_c <= min(1, (f_max + lambda_max sqrt(m)) / m), which still falls with m. And once K_seen >=
+ * budget, the floor spends the whole budget (K f = budget, every n_c >= 1 >= f), so the water
+ * level is 0: pi_c = f / n_c <= budget / (K_seen m). That is postgres-patroni's case (its long
+ * incidents are nearly all classes of their own, ~900 a chunk for a budget of 300): a frequent
+ * class's incident is then kept with probability budget / (K_seen m), not (1 + lambda_max sqrt(m)) / m.
+ * (`FLOOR_SLACK` covers what inclusionProbabilities' sum of K floors leaves of the budget by
+ * rounding, which its water-filling spends.)
  */
 export class InclusionBound {
   /** The water level's bound; Infinity: every incident may be sampled. */
   private lambda = Infinity;
+  /** The floor's bound, min(1, budget / classes seen). */
+  private floor = 1;
 
   constructor(private readonly budget: number) {}
 
@@ -70,19 +81,27 @@ export class InclusionBound {
   update(counts: readonly number[]): void {
     let total = 0;
     let high = 0;
+    let classes = 0;
     for (const n of counts) {
       total += n;
       high = Math.max(high, Math.sqrt(n));
+      if (n > 0) classes++;
     }
     if (!(total > this.budget)) return; // F never reaches the budget: no bound yet
+    this.floor = Math.min(this.floor, this.budget / classes + FLOOR_SLACK);
+    if (classes >= this.budget) {
+      this.lambda = 0; // the floor spends the budget
+      return;
+    }
     const spent = (lambda: number): number => {
       let sum = 0;
       for (const n of counts) sum += Math.min(n, lambda * Math.sqrt(n));
       return sum;
     };
-    // F(high) = total > budget; bisect, keeping the upper end (a bound must not fall below the root)
+    // F(high) = total > budget; bisect, keeping the upper end (a bound must not fall below the
+    // root); to 1e-6 of it, which loosens the bound by as little
     let low = 0;
-    for (let i = 0; i < 60 && high - low > 1e-12 * high; i++) {
+    for (let i = 0; i < 60 && high - low > 1e-6 * high; i++) {
       const mid = (low + high) / 2;
       if (spent(mid) >= this.budget) high = mid;
       else low = mid;
@@ -94,9 +113,12 @@ export class InclusionBound {
   of(n: number): number {
     if (this.lambda === Infinity) return 1;
     // the slack covers rounding in inclusionProbabilities' sums
-    return Math.min(1, ((1 + this.lambda * Math.sqrt(n)) / n) * (1 + 1e-9));
+    return Math.min(1, ((this.floor + this.lambda * Math.sqrt(n)) / n) * (1 + 1e-9));
   }
 }
+
+/** Absolute slack on the floor's bound: far above the rounding of a sum of a million floors, far below any probability that matters. */
+const FLOOR_SLACK = 1e-6;
 
 /** A deterministic 53-bit seed for incident `ordinal` of chunk `chunk` under the root seed. */
 export function incidentSeed(rootSeed: number, chunk: number, ordinal: number): number {

@@ -33,6 +33,27 @@ describe('the inclusion bound of the count pass', () => {
     );
   });
 
+  it('with about as many classes as the budget or more, is never below the final probability, and bounds by the floor alone once they outnumber it', () => {
+    fc.assert(
+      fc.property(
+        // classes near or above the budget in number (postgres-patroni: ~45,000 for 300 simulations)
+        fc.array(fc.record({ total: fc.integer({ min: 1, max: 100_000 }), seen: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 2, maxLength: 200 }),
+        fc.double({ min: 0.05, max: 2, noNaN: true }),
+        (classes, share) => {
+          const budget = Math.max(1, Math.floor(share * classes.length));
+          const pi = inclusionProbabilities(new Map(classes.map((c, key) => [key, c.total])), budget);
+          const partial = classes.map((c) => Math.max(1, Math.floor(c.seen * c.total)));
+          const bound = new InclusionBound(budget);
+          bound.update(partial);
+          classes.forEach((c, key) => expect(bound.of(partial[key])).toBeGreaterThanOrEqual(pi.get(key)!));
+          // the whole budget goes to the floors: a class seen m times is kept with budget / (K m)
+          if (classes.length >= budget && partial.reduce((a, b) => a + b, 0) > budget) expect(bound.of(1000)).toBeLessThanOrEqual((budget / classes.length + 2e-6) / 1000);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('is tight enough to matter: most of a frequent class is left out', () => {
     const bound = new InclusionBound(300);
     bound.update([40_000, 2_000, 500, 30, 1]);
