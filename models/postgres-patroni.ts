@@ -250,11 +250,21 @@ export default defineDesign({
     });
   },
   // a PostgreSQL node (two with synchronous_mode_strict: commits block without a sync standby),
-  // and the DCS majority that holds the leader key
+  // and the DCS majority that holds the leader key.
+  // Silent reaction: the longest Patroni goes without a recorded event while the clients are
+  // served is a leader whose Patroni died or hung (a fault event) with PostgreSQL still serving:
+  // its key expires at most ttl after its last renewal, and a replica sees that at its next HA
+  // loop, loop_wait later, and promotes (Patroni ha.py: the leader race runs once per loop;
+  // the key's TTL is set at each update, dcs/etcd3.py). A leader cut off from the DCS demotes
+  // within loop_wait + retry_timeout < ttl (ha.py demote on a failed update_lock), so sooner.
+  // Slower timers record nothing the clients or the roles see while the service is up (the
+  // walsender's timeout drops an asynchronous standby; a checkpoint recycles WAL), or run with
+  // the service down (primary_start_timeout).
   estimate: (p, t) => {
     const pg = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
     const dcs = t.nodes.filter((n) => n.serving === false).map((n) => n.id);
     const need = p.synchronousMode === 'strict' ? 2 : 1;
-    return { structure: { all: [{ atLeast: need, of: pg }, majorityOf(dcs)] }, standby: { need, of: pg }, warmup: 40 * SECOND, settle: 60 * SECOND, staysDown: STAYS_DOWN };
+    const silentReaction = Math.max(p.ttl, 20 * SECOND) + Math.max(p.loopWait, SECOND);
+    return { structure: { all: [{ atLeast: need, of: pg }, majorityOf(dcs)] }, standby: { need, of: pg }, warmup: 40 * SECOND, settle: 60 * SECOND, silentReaction, staysDown: STAYS_DOWN };
   },
 });

@@ -159,12 +159,19 @@ export default defineDesign({
     });
   },
   // a Redis server serves; Sentinels only fail over
-  estimate: (_p, t) => {
+  estimate: (p, t) => {
     const redis = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
     return {
       structure: { atLeast: 1, of: redis },
       standby: { need: 1, of: redis },
       settle: 60 * SECOND,
+      // the longest Sentinel goes without a recorded event while the clients are served: an
+      // instance stops answering PINGs (a fault event) and is marked +sdown down-after-milliseconds
+      // later (sentinel.c sentinelCheckSubjectivelyDown); what Sentinel learns by INFO (a replica
+      // restarted as a master, a new replica) it acts on within one INFO period, 10 s
+      // (SENTINEL_INFO_PERIOD); every step after those is a logged event (+odown, +try-failover,
+      // +convert-to-slave...). A failover-timeout (180 s) ends beyond the settle, fast-forwarded anyway.
+      silentReaction: p.downAfterMilliseconds * 1_000 + 10 * SECOND,
       staysDown:
         "(1) a failover needs a Sentinel leader voted by a majority of the Sentinels (sentinel.c sentinelGetLeader: max(quorum, majority)); with most Sentinels down a master that fails stays down until enough of them are back (Sentinels are monitors, not in the structure); (2) a master whose disk fails refuses writes (MISCONF: its AOF cannot be written) but still answers Sentinel's PING, so Sentinel sees nothing to fail over and writes wait for the disk's repair, as with real Redis + Sentinel.",
     };

@@ -134,6 +134,7 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
       plant,
       warmup: spec.warmup,
       settle: spec.settle,
+      ...(spec.silentReaction !== undefined ? { silentReaction: spec.silentReaction } : {}),
       ordersPerSecond: job.ordersPerSecond,
       workload: job.workload,
       maxEvents: job.maxEvents,

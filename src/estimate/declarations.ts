@@ -18,6 +18,8 @@ import { validateStructure, type StructureSpec } from './structure.ts';
 export interface ResolvedEstimateSpec extends StructureSpec {
   warmup: Micros;
   settle: Micros;
+  /** The design's longest silent reaction (`EstimateDeclaration.silentReaction`), if it declares one: a long gap's settle may end after this much quiet. */
+  silentReaction?: Micros;
   /** `declared`, or `any-one-serving` when the design chose that rule instead of a structure. */
   origin: 'declared' | typeof ANY_ONE_SERVING;
   /** The design's account of when it stays down with its structure up (`EstimateDeclaration.staysDown`). */
@@ -53,8 +55,14 @@ export function estimateSpecOf(design: Design, params: ParamValues): ResolvedEst
     standby: spec.standby,
     warmup: spec.warmup ?? DEFAULT_WARMUP,
     settle: spec.settle ?? DEFAULT_SETTLE,
+    ...(spec.silentReaction !== undefined ? { silentReaction: silentReactionOf(spec.silentReaction, design.name) } : {}),
     origin: declared === ANY_ONE_SERVING ? ANY_ONE_SERVING : 'declared',
     ...(spec.staysDown ? { staysDown: spec.staysDown } : {}),
     ...(spec.losesAcked ? { losesAcked: spec.losesAcked } : {}),
   };
+}
+
+function silentReactionOf(value: Micros, design: string): Micros {
+  if (!(value > 0) || !Number.isFinite(value)) throw new InputError(design, 'estimate.silentReaction', 'a positive duration in µs', String(value));
+  return value;
 }

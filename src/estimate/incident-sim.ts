@@ -37,6 +37,13 @@
  * whose server and spare are both out) is what the structure predicts, not flagged.
  *
  * The settle after the last change ends early once the design is steady again (`QUIET_SHARE`).
+ * The settle before a long gap (the next change more than `settle` away) ends early too, once
+ * the design has been steady for its declared longest silent reaction (`silentReaction`, a
+ * bound the design cites from its timers): with no control event for that long, the service up
+ * and every node it has up running, no reaction of the design is still pending, and what
+ * follows is the steady state the fast-forward skips. The next change then comes as it would
+ * after the whole settle. Without the declaration such a settle cannot be cut: a design may
+ * react silently for longer than any generic quiet time (dr-site's runbook, `QUIET_SHARE`).
  *
  *   warmup+phase | change 0 | min(gap, settle[+recovery]) | change 1 | ... | change k | settle[+recovery], or until quiet | drain
  *                ^ t0                                                                ^ clients stop
@@ -103,6 +110,12 @@ export interface IncidentSimOptions {
   maxEvents?: number;
   /** End the settle after the last change once the design is steady again (`QUIET_SHARE`; default true). false: always `settle`. */
   quietEnd?: boolean;
+  /**
+   * The design's longest silent reaction (`EstimateDeclaration.silentReaction`): a long gap's
+   * settle ends once this much has passed quietly (`steady`). Undeclared: every gap gets its
+   * whole settle.
+   */
+  silentReaction?: Micros;
 }
 
 /** Random extra warm-up, so an incident meets periodic timers at a random phase. */
@@ -177,10 +190,12 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     const gap = last ? Infinity : gaps[c + 1];
     const full = Math.min(gap, settle);
     // the protocol's reaction, up to `settle`; after the last change, ended as soon as the
-    // design is steady again (the quiet-end rule)
-    let simulated = last ? Math.min(full, quiet) : full;
+    // design is steady again (the quiet-end rule); before a long gap, once the design's longest
+    // silent reaction has passed quietly (the silent-reaction rule)
+    const quietFor = last ? quiet : gap > settle && options.silentReaction !== undefined ? options.silentReaction : full;
+    let simulated = Math.min(full, quietFor);
     if (running) running = run.step(origin + clock + simulated);
-    while (running && simulated < full && !probe.steady(sim.now, quiet, nodesUpAfter[c])) {
+    while (running && simulated < full && !probe.steady(sim.now, quietFor, nodesUpAfter[c])) {
       simulated = Math.min(simulated + quietStep, full);
       running = run.step(origin + clock + simulated);
     }
@@ -192,8 +207,8 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
       running = run.step(origin + clock + simulated);
     }
     clock += simulated;
-    // the time not simulated before the next change; after the last change, what the quiet end
-    // cut of its settle: its losses are extrapolated like a skipped gap's (`extrapolatedLoss`),
+    // the time not simulated before the next change (a silent-reaction cut included: skipped
+    // like the rest of the gap); after the last change, what the quiet end cut of its settle: its losses are extrapolated like a skipped gap's (`extrapolatedLoss`),
     // so the losses counted after the last change stay a settle's worth
     skipped.push(Math.max(0, (c + 1 < count ? gap : settle) - simulated));
   }

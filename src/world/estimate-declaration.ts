@@ -46,6 +46,17 @@ export interface EstimateDeclaration extends StructureSpec {
   /** How long the protocol gets after each change before quiet time is fast-forwarded (default 30 s). */
   settle?: Micros;
   /**
+   * The longest the design's protocol can go silent on its way to a reaction: from a recorded
+   * control event (a fault, a role, a fence, a route, a note) to the next one it causes, through
+   * timers that record nothing (a leader key's TTL and the loop that notices it expired, a
+   * monitor's down-after), while the clients see the service up. Cite the timers. When declared,
+   * a long gap's settle (the next change more than `settle` away) ends once this long has passed
+   * with no control event, the service up and every up node running: no reaction can be pending
+   * then, and the rest is the steady state the fast-forward skips anyway. Undeclared: every gap
+   * is simulated for its whole `settle`.
+   */
+  silentReaction?: Micros;
+  /**
    * When the real system stays down although every node of the structure is up, and why: the
    * structure counts nodes, not what they know (a stale standby that must not be promoted, a
    * lone monitor that is down). The estimate report prints it beside the incidents it flags as
