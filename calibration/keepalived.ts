@@ -36,7 +36,11 @@
  *
  * Run as root: `npm run calibrate keepalived -- --trials 20` (every fault in turn), or one:
  * `npx tsx calibration/keepalived.ts --fault host-death|graceful-stop|check-hang|preempt-return|advert-loss
- * [--weight -60] [--return-after-ms 8000] [--loss 0.5 --loss-s 30] [--sniff true] --trials 20`.
+ * [--weight -60] [--return-after-ms 8000] [--loss 0.5 --loss-s 30] [--sniff true] [--client tcp] --trials 20`.
+ *
+ * `--client tcp` runs the Pacemaker harness's TCP service and client instead of the UDP ones
+ * (lib/tcp-echo.ts: one connection per request, not retried; failures are the client's own:
+ * a reset, a refused connect or the timeout); the experiment's name gets `-tcp`.
  *
  * `--sniff true` also watches the client's bridge port (lib/wire-sniff.py, kernel timestamps)
  * and adds the switch-over as the wire saw it to each trial (lib/wire-steps.ts): b's first
@@ -50,6 +54,7 @@ import { bound, descendants, killAll, killPid, nowMs, sleep, start, tempDir, wai
 import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
 import { ip, makeLan } from './lib/netns-lan.ts';
 import { summariseWire, type WireFrame } from './lib/wire-steps.ts';
+import { TCP_ECHO_CLIENT, TCP_ECHO_SERVICE } from './lib/tcp-echo.ts';
 
 const FAULT = flag('fault', 'host-death');
 const FAULTS = ['host-death', 'graceful-stop', 'check-hang', 'preempt-return', 'advert-loss'];
@@ -62,6 +67,17 @@ if (!Number.isInteger(WEIGHT) || WEIGHT > 0 || WEIGHT < -253) {
   console.error(`keepalived: --weight: expected an integer from -253 to 0, found '${flag('weight', '0')}'`);
   process.exit(2);
 }
+/**
+ * `--client tcp`: the service and client of the Pacemaker harness (lib/tcp-echo.ts: one TCP
+ * connection per request, not retried), as hasim's clients ride TCP: a request to a host whose
+ * service was killed is refused by its living kernel instead of waiting out its timeout.
+ */
+const CLIENT_KIND = flag('client', 'udp');
+if (CLIENT_KIND !== 'udp' && CLIENT_KIND !== 'tcp') {
+  console.error(`keepalived: --client: expected udp or tcp, found '${CLIENT_KIND}'`);
+  process.exit(2);
+}
+const TCP = CLIENT_KIND === 'tcp';
 const RETURN_AFTER_MS = Number(flag('return-after-ms', '8000'));
 if (!(RETURN_AFTER_MS >= 5000)) {
   console.error(`keepalived: --return-after-ms: expected at least 5000 (b must have taken over), found '${flag('return-after-ms', '8000')}'`);
@@ -74,7 +90,7 @@ if (!(LOSS > 0 && LOSS < 1) || !(LOSS_S >= 5 && LOSS_S <= 300)) {
   process.exit(2);
 }
 /** The fixture's experiment name: the fault, with a non-default weight. */
-const EXPERIMENT = FAULT === 'check-hang' && WEIGHT !== 0 ? `check-hang-weight${WEIGHT}` : FAULT === 'advert-loss' ? `advert-loss-${Math.round(LOSS * 100)}` : FAULT;
+const EXPERIMENT = (FAULT === 'check-hang' && WEIGHT !== 0 ? `check-hang-weight${WEIGHT}` : FAULT === 'advert-loss' ? `advert-loss-${Math.round(LOSS * 100)}` : FAULT) + (TCP ? '-tcp' : '');
 const SETTINGS = {
   fault: FAULT,
   advertIntS: 1,
@@ -85,6 +101,7 @@ const SETTINGS = {
   garpMasterDelayS: 5,
   garpMasterRepeat: 5,
   faultWindowMs: [2000, 5000],
+  ...(TCP ? { client: 'TCP, one connection per request, not retried (lib/tcp-echo.ts)' } : {}),
   ...(FAULT === 'check-hang' ? { vrrpScript: { intervalS: 1, timeoutS: 1, fall: 1, rise: 1, weight: WEIGHT } } : {}),
   ...(FAULT === 'preempt-return' ? { returnAfterMs: RETURN_AFTER_MS, preempt: true, preemptDelayS: 0 } : {}),
   ...(FAULT === 'advert-loss' ? { lossProbability: LOSS, lossS: LOSS_S, loss: "iptables -m statistic --mode random on INPUT and OUTPUT of a's namespace" } : {}),
@@ -165,18 +182,24 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     start(`keepalived-${host}`, 'ip', ['netns', 'exec', NS[host], 'keepalived', '-n', '-l', '-D', '-P', '-f', keepalivedConf(dir, host), '-p', join(dir, `${host}.pid`), '-r', join(dir, `${host}-vrrp.pid`)], join(dir, `ka-${host}.log`), {
       onLine: (text, ms) => lines.push({ host, ms, text }),
     });
+  const failures: { seq: number; ms: number }[] = [];
+  const service = (host: 'a' | 'b') =>
+    start(`service-${host}`, 'ip', ['netns', 'exec', NS[host], process.execPath, '-e', TCP ? TCP_ECHO_SERVICE : SERVICE, host, ...(TCP ? [String(PORT)] : [])], join(dir, `svc-${host}.log`));
   const services: Record<string, Proc> = {};
-  for (const host of ['a', 'b'] as const) services[host] = start(`service-${host}`, 'ip', ['netns', 'exec', NS[host], process.execPath, '-e', SERVICE, host], join(dir, `svc-${host}.log`));
+  for (const host of ['a', 'b'] as const) services[host] = service(host);
   const kaA = ka('a');
   await sleep(200);
   const kaB = ka('b');
   const ready = await waitFor(() => lines.some((l) => l.host === 'a' && /Entering MASTER STATE/.test(l.text)) && lines.some((l) => l.host === 'b' && /Entering BACKUP STATE/.test(l.text)), 15_000, 50);
   if (!ready) throw new Error('keepalived did not settle (a MASTER, b BACKUP)');
-  start('client', 'ip', ['netns', 'exec', NS.c, process.execPath, '-e', CLIENT], join(dir, 'client.log'), {
+  const clientArgs = TCP ? ['-e', TCP_ECHO_CLIENT, VIP, String(PORT), String(SETTINGS.requestsPerSecond), String(SETTINGS.requestTimeoutMs)] : ['-e', CLIENT];
+  start('client', 'ip', ['netns', 'exec', NS.c, process.execPath, ...clientArgs], join(dir, 'client.log'), {
     onLine: (text, ms) => {
-      const [kind, seq, host] = text.split(' ');
-      if (kind === 'S') sent.set(Number(seq), ms);
-      else if (kind === 'R') replies.push({ seq: Number(seq), host, ms });
+      const [kind, seq, a, b] = text.split(' ');
+      // the TCP client stamps its own lines (S seq ms, R seq host ms, F seq ms reason)
+      if (kind === 'S') sent.set(Number(seq), TCP ? Number(a) : ms);
+      else if (kind === 'R') replies.push({ seq: Number(seq), host: a, ms: TCP ? Number(b) : ms });
+      else if (kind === 'F') failures.push({ seq: Number(seq), ms: Number(a) });
     },
   });
   await waitFor(() => replies.some((r) => r.host === 'a'), 5000, 20);
@@ -231,7 +254,7 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   if (FAULT === 'preempt-return') {
     await sleep(faultAtMs + RETURN_AFTER_MS - nowMs());
     returnedAtMs = nowMs();
-    services.a = start('service-a', 'ip', ['netns', 'exec', NS.a, process.execPath, '-e', SERVICE, 'a'], join(dir, 'svc-a.log'));
+    services.a = service('a');
     ka('a');
     returned = await waitFor(() => replies.some((r) => r.host === 'a' && r.ms > (returnedAtMs ?? 0)), 15_000, 20);
   }
@@ -251,7 +274,9 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   const answered = new Set(replies.map((r) => r.seq));
   const judged = (ms: number) => ms >= faultAtMs && ms + SETTINGS.requestTimeoutMs <= stopAtMs;
   const firstUnanswered = [...sent].filter(([seq, ms]) => judged(ms) && !answered.has(seq)).map(([, ms]) => ms).sort((x, y) => x - y)[0];
-  const firstFail = firstUnanswered === undefined ? undefined : firstUnanswered + SETTINGS.requestTimeoutMs;
+  // TCP: the client's own failure lines (a reset, a refused connect, its timeout), up to the stop
+  const tcpFailures = failures.filter((f) => f.ms >= faultAtMs && f.ms <= stopAtMs).map((f) => f.ms);
+  const firstFail = TCP ? (tcpFailures.length ? Math.min(...tcpFailures) : undefined) : firstUnanswered === undefined ? undefined : firstUnanswered + SETTINGS.requestTimeoutMs;
   const firstServedByB = replies.find((r) => r.host === 'b' && r.ms > faultAtMs);
   const rel = (ms: number | undefined) => (ms === undefined ? null : Math.round((ms - faultAtMs) * 10) / 10);
   const steps: Record<string, number | null> = {
@@ -297,7 +322,9 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     trial: index,
     completed: taken && returned && bMaster !== undefined,
     steps,
-    unansweredRequests: [...sent].filter(([seq, ms]) => judged(ms) && !answered.has(seq) && (firstServedByB === undefined || ms < firstServedByB.ms)).length,
+    unansweredRequests: TCP
+      ? tcpFailures.filter((ms) => firstServedByB === undefined || ms < firstServedByB.ms).length
+      : [...sent].filter(([seq, ms]) => judged(ms) && !answered.has(seq) && (firstServedByB === undefined || ms < firstServedByB.ms)).length,
     ...(wireSteps ? { wire: wireSteps.counts } : {}),
     lostAckedWrites: 0,
   };
@@ -318,7 +345,7 @@ async function main(): Promise<void> {
       'check-hang': `the MASTER's vrrp_script starts hanging (killed at its 1 s timeout: failed), weight ${WEIGHT}; its service keeps answering; 2 hosts + a client in network namespaces on one bridge`,
       'advert-loss': `every packet into or out of the MASTER's namespace dropped with probability ${LOSS} for ${LOSS_S} s (iptables statistic); 2 hosts + a client in network namespaces on one bridge`,
       'preempt-return': `keepalived and the service of the MASTER host SIGKILLed and the VIP removed (host reboot), both restarted ${RETURN_AFTER_MS} ms later: the returning priority-150 host preempts; 2 hosts + a client in network namespaces on one bridge`,
-    }[FAULT]!,
+    }[FAULT]! + (TCP ? '; the service and client on TCP, one connection per request' : ''),
     versions: { keepalived: versionOf('keepalived', ['--version']), kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim() },
     settings: SETTINGS,
   });
