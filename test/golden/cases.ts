@@ -1,6 +1,6 @@
 /**
  * The golden trace hashes: every bundled design under a few bundled scenarios and seeds. The
- * hashes are committed in `trace-hashes.json` and checked by `trace-hashes.test.ts`, so a change
+ * hashes are committed in `trace-hashes.json` and checked by `trace-hashes-*.test.ts`, so a change
  * that claims "same behaviour" proves it, and one that moves behaviour shows which runs moved in
  * the diff of that file. Update them only with `npm run golden:update`, and say in the commit
  * which hashes moved and why.
