@@ -170,15 +170,20 @@ export class RaftOrderPath {
    * etcd having exited, sends nothing.)
    */
   onReadyDone(nextReadySyncing: boolean): void {
+    // a sent array travels in the message: a new one replaces it, but an empty one is kept
+    // (every fsync of every node ends here, most with nothing to forward)
     if (this.node.halted) {
-      this.forwardInReady = [];
-      this.forwardNext = [];
+      if (this.forwardInReady.length > 0) this.forwardInReady = [];
+      if (this.forwardNext.length > 0) this.forwardNext = [];
       return;
     }
-    if (this.forwardInReady.length > 0) this.sendForwarded(this.forwardInReady);
-    this.forwardInReady = [];
+    if (this.forwardInReady.length > 0) {
+      this.sendForwarded(this.forwardInReady);
+      this.forwardInReady = [];
+    }
+    if (this.forwardNext.length === 0) return;
     if (nextReadySyncing) this.forwardInReady = this.forwardNext;
-    else if (this.forwardNext.length > 0) this.sendForwarded(this.forwardNext);
+    else this.sendForwarded(this.forwardNext);
     this.forwardNext = [];
   }
 
