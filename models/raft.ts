@@ -179,6 +179,15 @@ export default defineDesign({
       snapshotCount: p.snapshotCount,
       snapshotCatchUpEntries: p.snapshotCatchUpEntries,
     }),
-  // a majority of the voters must be up; every node works all the time; learners are not needed
-  estimate: (p) => ({ structure: majorityOf(voterIds(p.nodes)) }),
+  // a majority of the voters must be up; every node works all the time; learners are not needed.
+  // Silent reaction: the longest etcd goes without a recorded event while the clients are served
+  // is a member that crashed or halted (a fault event) being restarted by systemd RestartSec
+  // later (supervisedRestart), then a randomised election timeout, below 2 x electionTimeout
+  // (or electionTimeoutMax), and a heartbeat before it campaigns or hears its leader (raft.go
+  // tickElection, resetRandomizedElectionTimeout; a pre-candidate is a declared role); a leader
+  // cut from its quorum steps down within an election timeout (checkQuorum). Taken as their sum.
+  estimate: (p) => ({
+    structure: majorityOf(voterIds(p.nodes)),
+    silentReaction: p.restartSec + (p.electionTimeoutMax === 0 ? 2 * p.electionTimeout : Math.max(p.electionTimeout, p.electionTimeoutMax)) + p.heartbeatInterval,
+  }),
 });

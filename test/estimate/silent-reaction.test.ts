@@ -78,6 +78,24 @@ describe('incident simulation: the silent-reaction rule', () => {
     expect(cut.events).toBeLessThan(full.events);
   }, 60_000);
 
+  it("raft: a leader's repair with a follower's GC pauses and process crash in it measures the same, with fewer events", async () => {
+    const raft = (await import('../../models/raft.ts')).default;
+    const silent = estimateSpecOf(raft, resolveParams(raft, {})).silentReaction!;
+    const changes: [string, boolean, number][] = [
+      ['n1.server', true, 0],
+      ['n2.gcPause', true, 3600],
+      ['n2.gcPause', false, 3601.5],
+      ['n3.process', true, 7200],
+      ['n3.process', false, 7210],
+      ['n1.server', false, 36_000],
+    ];
+    const full = await simulate(raft, 'raft', changes, undefined);
+    const cut = await simulate(raft, 'raft', changes, silent);
+    expect(full.downtimeSeconds).toBeGreaterThan(0.5); // the election after n1's crash
+    expect(measured(cut)).toEqual(measured(full));
+    expect(cut.events).toBeLessThan(0.9 * full.events);
+  }, 60_000);
+
   it("a declaration shorter than the design's real silent reaction changes the outcome: dr-site's DR runbook", async () => {
     // d1 (the DR site) loses its NIC and, silently, runs its runbook (31 s) and promotes itself
     // (30 s later); an hour later p1's process crashes and p2 takes over locally. Cut after 10 s
@@ -92,10 +110,13 @@ describe('incident simulation: the silent-reaction rule', () => {
     expect(measured(tooShort)).not.toEqual(measured(full));
   }, 60_000);
 
-  it("is declared from the design's own timers, and must be a positive duration", () => {
+  it("is declared from the design's own timers, and must be a positive duration", async () => {
     expect(estimateSpecOf(patroni, resolveParams(patroni, {})).silentReaction).toBe(40 * SECOND); // ttl 30 s + loop_wait 10 s
     expect(estimateSpecOf(patroni, resolveParams(patroni, { ttl: '60s' })).silentReaction).toBe(70 * SECOND);
     expect(estimateSpecOf(sentinel, resolveParams(sentinel, { downAfterMilliseconds: '5000' })).silentReaction).toBe(15 * SECOND);
+    const raft = (await import('../../models/raft.ts')).default;
+    expect(estimateSpecOf(raft, resolveParams(raft, {})).silentReaction).toBe(12.1 * SECOND); // RestartSec 10 s + 2 x 1 s + 100 ms
+    expect(estimateSpecOf(raft, resolveParams(raft, { electionTimeoutMax: '5s' })).silentReaction).toBe(15.1 * SECOND);
     const dr = { ...patroni, estimate: { structure: 'pg1', silentReaction: -1 } } as unknown as Design;
     expect(() => estimateSpecOf(dr, resolveParams(patroni, {}))).toThrow(InputError);
     expect(() => estimateSpecOf(dr, resolveParams(patroni, {}))).toThrow(/estimate\.silentReaction/);
