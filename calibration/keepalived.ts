@@ -217,9 +217,13 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   const [lo, hi] = SETTINGS.faultWindowMs;
   await sleep(lo + rng() * (hi - lo));
 
+  // a's PIDs first, then the fault's time and the kills at once: walking /proc takes tens of ms
+  // at load, which stamped the fault that much early (host death's UDP failure at 1033 ms, not
+  // the timeout's 1000 + half a request interval)
+  const victimsOfA = [...descendants(kaA.pid), kaA.pid, services.a.pid];
   const faultAtMs = nowMs();
   const killHostA = () => {
-    for (const pid of [...descendants(kaA.pid), kaA.pid, services.a.pid]) {
+    for (const pid of victimsOfA) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
