@@ -63,6 +63,16 @@ function prefixLengthOf(id: string): number {
   return parsedDash + 1;
 }
 
+/**
+ * `id.startsWith(prefix)`, compared from the prefix's end (its `-`, then the client's number,
+ * where ids of different clients differ): a client prefix is a few characters, and the inlined
+ * loop is cheaper than a call to the builtin for every lookup of a busy run.
+ */
+function startsWith(id: string, prefix: string): boolean {
+  for (let i = prefix.length - 1; i >= 0; i--) if (id.charCodeAt(i) !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Up to this many prefixes a lookup scans them; past it, it slices the id's prefix and asks the Map. */
 const SCAN_LIMIT = 16;
 
@@ -82,13 +92,13 @@ export class PrefixTable<T extends { prefix: string }> {
   lookup(id: string, make?: (prefix: string) => T): T | undefined {
     const last = this.last;
     const prefixLength = prefixLengthOf(id);
-    if (last && last.prefix.length === prefixLength && id.startsWith(last.prefix)) return last;
+    if (last && last.prefix.length === prefixLength && startsWith(id, last.prefix)) return last;
     let entry: T | undefined;
     const entries = this.entries;
     if (entries.length <= SCAN_LIMIT) {
       for (let i = 0; i < entries.length; i++) {
         const candidate = entries[i];
-        if (candidate.prefix.length === prefixLength && id.startsWith(candidate.prefix)) {
+        if (candidate.prefix.length === prefixLength && startsWith(id, candidate.prefix)) {
           entry = candidate;
           break;
         }

@@ -51,7 +51,9 @@ export class AckBook {
     this.latency.add(latency);
     if (!this.firstAck.setFirst(orderId, time)) return;
     if (time === lastControlAt) this.controlPosition.set(orderId, controlCount);
-    if (this.lossPrimary.get(this.scopes.get(orderId) ?? '') === undefined) this.ackerWithoutPrimary.set(orderId, node);
+    // without named scopes an order's scope is '' or none, which the loss rule reads as ''
+    const scope = this.scopes.anyNamed ? (this.scopes.get(orderId) ?? '') : '';
+    if (this.lossPrimary.get(scope) === undefined) this.ackerWithoutPrimary.set(orderId, node);
   }
 
   /** A read, asked at `invokedAt` (history time). */

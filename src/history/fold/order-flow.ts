@@ -63,7 +63,9 @@ export class OrderFlow {
     if (!this.invoked.add(orderId)) return;
     this.sorted = undefined;
     const scope = eventScope ?? this.frame.clientScopes?.[client] ?? '';
-    const order: FlowOrder = { orderId, client, scope, invokeAt: time, outcome: 'pending', firstAck: [undefined, undefined] };
+    // every field an outcome sets is there from the start: one object shape, and no property
+    // store allocated when the ack comes (most orders are acked)
+    const order: FlowOrder = { orderId, client, scope, invokeAt: time, outcome: 'pending', outcomeAt: undefined, latency: undefined, ackNode: undefined, reason: undefined, firstAck: [undefined, undefined] };
     this.open.set(orderId, order);
     this.firstInvokeAt ??= time;
     let own = this.scopes.get(scope);

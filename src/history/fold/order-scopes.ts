@@ -53,6 +53,11 @@ export class OrderScopes {
     else this.tags.setFirst(orderId, tag);
   }
 
+  /** Whether a named scope (a shard) was seen: until then every order's scope is the whole service or none. */
+  get anyNamed(): boolean {
+    return this.named;
+  }
+
   /** The order's scope, undefined when no primary ever acted on it. */
   get(orderId: string): string | undefined {
     if (!this.named) return this.whole.has(orderId) ? '' : undefined;
