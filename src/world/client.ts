@@ -271,9 +271,12 @@ export class Client implements Endpoint {
 
   private sendAttempt(order: PendingOrder): void {
     order.connection = this.connectionTo(order.target!);
-    const msg: Msg = { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt };
-    // sent to the virtual IP: a host that no longer has that address drops it (see SimNode.receive)
-    if (this.world.routing.spec.kind === 'vip') msg.vip = this.world.routing.vipOf(this.id);
+    // sent to the virtual IP: a host that no longer has that address drops it (see SimNode.receive);
+    // built whole either way (adding `vip` afterwards would allocate a property store per order)
+    const msg: Msg =
+      this.world.routing.spec.kind === 'vip'
+        ? { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt, vip: this.world.routing.vipOf(this.id) }
+        : { type: 'order', orderId: order.orderId, client: this.id, attempt: order.attempt };
     const network = this.world.network;
     network.sendFrom((this.port ??= network.port(this.id)), order.target!, msg);
   }

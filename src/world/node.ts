@@ -620,8 +620,8 @@ class BootContext implements NodeContext {
     if (!this.alive) return;
     this.node.world.probes.emit(ORDER_ACKED, this.id, order.orderId);
     this.node.world.recordAckSent(this.id, order.orderId);
-    const ack: Msg = { type: 'ack', orderId: order.orderId, attempt: order.attempt };
-    if (replicas !== undefined) ack.replicas = replicas;
+    // built whole (adding `replicas` afterwards would allocate a property store per ack)
+    const ack: Msg = replicas === undefined ? { type: 'ack', orderId: order.orderId, attempt: order.attempt } : { type: 'ack', orderId: order.orderId, attempt: order.attempt, replicas };
     this.node.world.network.sendFrom(this.port, order.client, ack);
   }
 
