@@ -38,6 +38,7 @@ import type { Msg } from './actor.ts';
 import type { Endpoint, Port } from './network.ts';
 import type { World } from './world.ts';
 import { burstArrival, type ArrivalProcess } from './arrivals.ts';
+import { PendingOrders } from './pending-orders.ts';
 import { CircuitBreaker, exponentialDelay, type RetryPolicy } from './retry-policy.ts';
 export type { ArrivalProcess } from './arrivals.ts';
 export type { RetryPolicy } from './retry-policy.ts';
@@ -88,6 +89,8 @@ export const DEFAULT_WORKLOAD: Workload = {
 
 interface PendingOrder {
   orderId: string;
+  /** Its number n (the id is `<prefix>n`). */
+  n: number;
   invokedAt: Micros;
   attempt: number;
   target: string | undefined;
@@ -102,7 +105,7 @@ interface PendingOrder {
 }
 
 export class Client implements Endpoint {
-  private readonly pending = new Map<string, PendingOrder>();
+  private readonly pending = new PendingOrders<PendingOrder>();
   /**
    * Attempt deadlines in the order they were set. The timeout is the same for every attempt,
    * so deadlines come in time order and one timer (for the head) serves them all: a run does
@@ -244,9 +247,10 @@ export class Client implements Endpoint {
   private readonly submit = (): void => {
     if (this.stopped) return;
     const sim = this.world.sim;
-    const orderId = this.orderIdPrefix + this.nextOrder++;
-    const order: PendingOrder = { orderId, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false, connection: 0, open: true };
-    this.pending.set(orderId, order);
+    const n = this.nextOrder++;
+    const orderId = this.orderIdPrefix + n;
+    const order: PendingOrder = { orderId, n, invokedAt: sim.now, attempt: 0, target: undefined, timer: undefined, uncertain: false, connection: 0, open: true };
+    this.pending.add(n, order);
     this.world.history.recordInvoke(sim.now, this.id, orderId, this.scope);
     this.attempt(order);
     this.scheduleArrival();
@@ -390,7 +394,7 @@ export class Client implements Endpoint {
       if (about.type === 'order') this.onReject(from, { type: 'reject', orderId: about.orderId, attempt: about.attempt, reason: 'connection-refused' });
       return;
     }
-    for (const order of [...this.pending.values()]) {
+    for (const order of this.pending.values()) {
       if (order.target !== from || order.timer !== undefined || !this.canReceive(order, order.attempt)) continue;
       order.uncertain = true;
       this.onReject(from, { type: 'reject', orderId: order.orderId, attempt: order.attempt, reason: 'connection-reset' });
@@ -418,7 +422,7 @@ export class Client implements Endpoint {
       if (!this.canReceive(order, attempt)) return;
       this.breaker?.succeeded();
       sim.cancel(order.timer);
-      this.pending.delete(orderId);
+      this.pending.delete(order.n, order);
       order.open = false;
       if (this.readsOn) this.decide(orderId);
       this.world.history.recordOk(sim.now, this.id, orderId, node, sim.now - order.invokedAt, attempt, replicas);
@@ -461,7 +465,7 @@ export class Client implements Endpoint {
   }
 
   private conclude(order: PendingOrder, outcome: 'fail' | 'info', reason: string): void {
-    this.pending.delete(order.orderId);
+    this.pending.delete(order.n, order);
     order.open = false;
     if (this.readsOn) this.decide(order.orderId);
     const time = this.world.sim.now;
