@@ -1,12 +1,15 @@
 /**
- * `hasim check` and `hasim merge` as a user runs them: exit codes 0 / 1 / 2 / 130, one-line
- * errors for bad flags, JSON and JUnit outputs, failing schedules written with their replay
- * commands, shards merged to the whole run, and Ctrl-C then --resume.
+ * `hasim check` and `hasim merge`: exit codes 0 / 1 / 2 / 130, one-line errors for bad flags,
+ * JSON and JUnit outputs, failing schedules written with their replay commands, shards merged
+ * to the whole run, and Ctrl-C then --resume. The report, exit code and signal cases spawn the
+ * binary as a user runs it; the rest call the CLI's main in-process (the same code, without a
+ * process start of ~1 s CPU per case).
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
 import { hasim, withoutProgress } from './run-hasim.ts';
 
 const fixture = (name: string) => new URL(`../campaign/fixtures/${name}`, import.meta.url).pathname;
@@ -54,11 +57,13 @@ describe('hasim check', () => {
   });
 
   it('writes the JSON to stdout alone with a bare --json', async () => {
-    const r = await hasim(['check', DESIGN, '--runs', '2', '--workers', '0', '-s', SHORT, '--json'], { cwd: dir });
+    const r = await runCli(['check', DESIGN, '--runs', '2', '--workers', '0', '-s', SHORT, '--json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).designs[0].runs).toBe(2);
   });
 
+  // The one-line errors are the CLI's own, the same in-process (binary.test.ts shows the process
+  // behaves like main): no process per case.
   for (const [what, args, message] of [
     ['--shard 3/2', ['--shard', '3/2'], /^hasim: --shard: expected i\/n with 1 <= i <= n/],
     ['--runs -1', ['--runs', '-1'], /^hasim: --runs: expected an integer >= 1/],
@@ -68,7 +73,7 @@ describe('hasim check', () => {
     ['both a profile and schedules', ['--profile', PROFILE, '-s', SHORT], /^hasim: --profile: expected either a random profile or schedules/],
   ] as const) {
     it(`exits 2 with one line for ${what}`, async () => {
-      const r = await hasim(['check', DESIGN, '--workers', '0', ...args], { cwd: dir });
+      const r = await runCli(['check', DESIGN, '--workers', '0', ...args], { cwd: dir });
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -77,26 +82,26 @@ describe('hasim check', () => {
   }
 
   it('exits 2 with one line for an unknown design', async () => {
-    const r = await hasim(['check', 'no-such-design', '--runs', '1'], { cwd: dir });
+    const r = await runCli(['check', 'no-such-design', '--runs', '1'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^hasim: design: no-such-design: expected a bundled design \([^)]*\) or a path to a design file\n$/);
   });
 
   it('merges shards into what the whole run writes', async () => {
     const common = [DESIGN, '--runs', '9', '--workers', '0', '--profile', PROFILE, '--set', 'mode=split', '--max-failures', '3', '--shrink-runs', '20'];
-    const runs = await Promise.all([
-      hasim(['check', ...common, '--json', 'whole.json'], { cwd: dir }),
-      hasim(['check', ...common, '--shard', '1/2', '--json', 's1.json'], { cwd: dir }),
-      hasim(['check', ...common, '--shard', '2/2', '--json', 's2.json'], { cwd: dir }),
-    ]);
+    // in-process, one after the other (runCli changes the working directory while it runs)
+    const runs = [];
+    for (const extra of [['--json', 'whole.json'], ['--shard', '1/2', '--json', 's1.json'], ['--shard', '2/2', '--json', 's2.json']]) {
+      runs.push(await runCli(['check', ...common, ...extra], { cwd: dir }));
+    }
     expect(runs[0].code).toBe(1);
     for (const r of runs) expect(withoutProgress(r.stderr)).toBe('');
-    const merged = await hasim(['merge', 's2.json', 's1.json', '--json', 'merged.json', '--junit', 'merged.xml'], { cwd: dir });
+    const merged = await runCli(['merge', 's2.json', 's1.json', '--json', 'merged.json', '--junit', 'merged.xml'], { cwd: dir });
     expect(merged.code).toBe(1);
     const read = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
     expect(timingFree(read('merged.json'))).toEqual(timingFree(read('whole.json')));
     expect(merged.stdout).toContain('9 of 9 runs (seeds 1..9;');
-    const bad = await hasim(['merge', 's1.json'], { cwd: dir });
+    const bad = await runCli(['merge', 's1.json'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^hasim: merge: expected every shard of the split \(missing 2\/2\)\n$/);
   });
