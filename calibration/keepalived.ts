@@ -219,8 +219,10 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
 
   // a's PIDs first, then the fault's time and the kills at once: walking /proc takes tens of ms
   // at load, which stamped the fault that much early (host death's UDP failure at 1033 ms, not
-  // the timeout's 1000 + half a request interval)
-  const victimsOfA = [...descendants(kaA.pid), kaA.pid, services.a.pid];
+  // the timeout's 1000 + half a request interval). keepalived's parent first: it respawns a VRRP
+  // child it sees die ("Respawning"), and a child forked before the parent's own kill outlived
+  // the trial as an orphan advertising priority 150, so b never took over in the trials after
+  const victimsOfA = [kaA.pid, ...descendants(kaA.pid), services.a.pid];
   const faultAtMs = nowMs();
   const killHostA = () => {
     for (const pid of victimsOfA) {
