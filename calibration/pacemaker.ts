@@ -26,6 +26,17 @@
  *   controller exits and corosync announces the leave. No fencing. Steps: a's "Result of stop
  *   operation for vip on a: ok" (vipStopped), b's start as above, b's corosync "Members left: 1"
  *   (membership), and the client's view. a's echo service keeps running.
+ * - `partition`: a and b cut from each other (iptables DROP of b's address on INPUT and OUTPUT
+ *   in a's namespace), the client still reaching both, the fence devices acting out of band (as
+ *   IPMI on a management network). Both lose the token at once, keep quorum (two_node) and race
+ *   to fence each other: a, the DC, runs its scheduler at once; b first elects itself DC. Steps
+ *   per node (tokenLostA/B, membershipA/B, b's election, fenceRequestedA/B, each fence agent's
+ *   begin and done, fencedA/B), b's VIP start, the client's last reply from a and first from b;
+ *   per trial who survived (`aSurvived`, `bSurvived`: its corosync still runs) and whether the
+ *   client was served by a after b (`bothServed`). `--delay-a-s N` / `--delay-b-s N` set
+ *   pcmk_delay_base on the device that fences a / b, `--priority-fencing-delay-s N` the cluster's
+ *   priority-fencing-delay (with priority 10 on the VIP); the experiment's name carries them
+ *   (`partition-delay-a-5s`).
  *
  * Steps (ms from the fault) come from the systems' own logs, which carry millisecond timestamps
  * of this machine's clock: corosync on b "A processor failed, forming new configuration"
@@ -36,7 +47,8 @@
  * attempt after the fault and first request served by b.
  *
  * Run as root: `npm run calibrate pacemaker -- --trials 25`, or
- * `npx tsx calibration/pacemaker.ts --fault host-death --trials 25 [--seed N] [--keep]`.
+ * `npx tsx calibration/pacemaker.ts --fault host-death|graceful-stop|partition --trials 25 [--delay-a-s 5]
+ * [--seed N] [--keep]`.
  * Prerequisites (Debian): corosync, pacemaker, resource-agents (IPaddr2), perl, util-linux
  * (unshare, nsenter), iproute2.
  */
@@ -47,9 +59,10 @@ import { bound, killAll, nowMs, onCleanup, sleep, start, tempDir, waitFor } from
 import { FixtureWriter, SetupError, flag, recordTrials, versionOf } from './lib/record.ts';
 import { ip, makeLan } from './lib/netns-lan.ts';
 import { TCP_ECHO_CLIENT, TCP_ECHO_SERVICE } from './lib/tcp-echo.ts';
+import { readStamped, type Stamped } from './lib/stamped-log.ts';
 
 const FAULT = flag('fault', 'host-death');
-const FAULTS = ['host-death', 'graceful-stop'];
+const FAULTS = ['host-death', 'graceful-stop', 'partition'];
 if (!FAULTS.includes(FAULT)) {
   console.error(`pacemaker: --fault: expected one of ${FAULTS.join(', ')}, found '${FAULT}'`);
   process.exit(2);
@@ -59,6 +72,24 @@ if (!Number.isInteger(TRIALS) || TRIALS < 1) {
   console.error(`pacemaker: --trials: expected a positive integer, found '${flag('trials', '20')}'`);
   process.exit(2);
 }
+/** A duration flag in seconds (`--delay-a-s 5`), checked before any work. */
+function secondsFlag(name: string): number {
+  const value = Number(flag(name, '0'));
+  if (!Number.isFinite(value) || value < 0) {
+    console.error(`pacemaker: --${name}: expected a non-negative number of seconds, found '${flag(name, '0')}'`);
+    process.exit(2);
+  }
+  return value;
+}
+/** pcmk_delay_base of the device fencing each node (`--delay-a-s`, `--delay-b-s`), and priority-fencing-delay. */
+const DELAY_BASE_S = { a: secondsFlag('delay-a-s'), b: secondsFlag('delay-b-s') };
+const PRIORITY_FENCING_DELAY_S = secondsFlag('priority-fencing-delay-s');
+/** The fixture's experiment name: the fault, and the fencing delays when set. */
+const EXPERIMENT = [
+  FAULT,
+  ...(['a', 'b'] as const).filter((n) => DELAY_BASE_S[n] > 0).map((n) => `delay-${n}-${DELAY_BASE_S[n]}s`),
+  ...(PRIORITY_FENCING_DELAY_S > 0 ? [`priority-delay-${PRIORITY_FENCING_DELAY_S}s`] : []),
+].join('-');
 const SETTINGS = {
   fault: FAULT,
   nodes: 2,
@@ -75,6 +106,9 @@ const SETTINGS = {
   requestTimeoutMs: 1000,
   client: 'TCP, open loop: one connection per request, not retried',
   faultWindowMs: [2000, 5000],
+  pcmkDelayBaseS: DELAY_BASE_S,
+  priorityFencingDelayS: PRIORITY_FENCING_DELAY_S,
+  ...(FAULT === 'partition' ? { partition: "a | b: iptables DROP of b's address on INPUT and OUTPUT in a's namespace (the client reaches both); the fence devices act out of band" } : {}),
 };
 const NS = { lan: 'calib-pcmk-lan', a: 'calib-pcmk-a', b: 'calib-pcmk-b', c: 'calib-pcmk-c' };
 const ADDR = { a: '10.98.0.1', b: '10.98.0.2', c: '10.98.0.10' };
@@ -182,7 +216,7 @@ function cibXml(dir: string): string {
   const fence = (n: NodeName) => `      <primitive id="fence-${n}" class="stonith" type="fence_dummy">
         <instance_attributes id="fence-${n}-i">
           <nvpair id="fence-${n}-h" name="pcmk_host_list" value="${n}"/>
-          <nvpair id="fence-${n}-d" name="calib_dir" value="${dir}"/>
+          <nvpair id="fence-${n}-d" name="calib_dir" value="${dir}"/>${DELAY_BASE_S[n] > 0 ? `\n          <nvpair id="fence-${n}-delay" name="pcmk_delay_base" value="${DELAY_BASE_S[n]}s"/>` : ''}
         </instance_attributes>
       </primitive>`;
   return `<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
@@ -190,7 +224,7 @@ function cibXml(dir: string): string {
     <crm_config>
       <cluster_property_set id="cib-bootstrap-options">
         <nvpair id="o-stonith" name="stonith-enabled" value="true"/>
-        <nvpair id="o-name" name="cluster-name" value="calib"/>
+        <nvpair id="o-name" name="cluster-name" value="calib"/>${PRIORITY_FENCING_DELAY_S > 0 ? `\n        <nvpair id="o-pfd" name="priority-fencing-delay" value="${PRIORITY_FENCING_DELAY_S}s"/>` : ''}
       </cluster_property_set>
     </crm_config>
     <nodes/>
@@ -202,7 +236,7 @@ ${NODES.map(fence).join('\n')}
           <nvpair id="vip-m" name="cidr_netmask" value="24"/>
           <nvpair id="vip-n" name="nic" value="eth0"/>
         </instance_attributes>
-        <operations><op id="vip-mon" name="monitor" interval="10s"/></operations>
+        <operations><op id="vip-mon" name="monitor" interval="10s"/></operations>${PRIORITY_FENCING_DELAY_S > 0 ? '\n        <meta_attributes id="vip-meta"><nvpair id="vip-prio" name="priority" value="10"/></meta_attributes>' : ''}
       </primitive>
     </resources>
     <constraints>
@@ -244,33 +278,6 @@ function nodeLauncher(dir: string, host: NodeName): string[] {
   return ['netns', 'exec', NS[host], 'nice', '-n', '-15', 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', script];
 }
 
-/** A log line's own timestamp ("Dec 05 18:03:15.591 ..."), as ms since the epoch (this machine's zone). */
-function stampOf(line: string, nearMs: number): number | undefined {
-  const m = /^(\w{3}) (\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3})/.exec(line);
-  if (!m) return undefined;
-  const near = new Date(nearMs);
-  const t = new Date(near.getFullYear(), near.getMonth(), near.getDate(), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])).getTime();
-  // a line from just before or after midnight
-  if (t - nearMs > 12 * 3600_000) return t - 86_400_000;
-  if (nearMs - t > 12 * 3600_000) return t + 86_400_000;
-  return t;
-}
-
-interface Stamped {
-  ms: number;
-  text: string;
-}
-
-function readStamped(path: string, nearMs: number): Stamped[] {
-  if (!existsSync(path)) return [];
-  const out: Stamped[] = [];
-  for (const text of readFileSync(path, 'utf8').split('\n')) {
-    const ms = stampOf(text, nearMs);
-    if (ms !== undefined) out.push({ ms, text });
-  }
-  return out;
-}
-
 async function trial(index: number, rng: () => number): Promise<Record<string, unknown>> {
   try {
     return await runTrial(index, rng);
@@ -290,6 +297,8 @@ async function runTrial(index: number, rng: () => number): Promise<Record<string
   }
   // a fenced host's interface is down: bring both up for the new trial
   for (const host of NODES) ip('-n', NS[host], 'link', 'set', 'eth0', 'up');
+  // and the last trial's partition is healed
+  ip('netns', 'exec', NS.a, 'iptables', '-F');
   const pcmkLog = (host: NodeName) => join(dir, host, 'log-pacemaker', 'pacemaker.log');
   const csLog = (host: NodeName) => join(dir, `stack-${host}.log`);
 
@@ -340,12 +349,18 @@ async function runTrial(index: number, rng: () => number): Promise<Record<string
         // gone
       }
     }
+  } else if (FAULT === 'partition') {
+    // a's namespace drops everything from and to b: a full cut between the nodes (corosync's
+    // knet and Pacemaker's traffic), while the client reaches both and the fence devices act
+    // out of band, as IPMI on a management network
+    ip('netns', 'exec', NS.a, 'sh', '-c', `iptables -A INPUT -s ${ADDR.b} -j DROP && iptables -A OUTPUT -d ${ADDR.b} -j DROP`);
   } else {
     if (pacemakerd === undefined || corosync === undefined) throw new SetupError('pacemakerd or corosync not found on a');
     process.kill(pacemakerd, 'SIGTERM');
     // pcs cluster stop: corosync is stopped once pacemaker has exited
     if (await waitFor(() => commOf(pacemakerd) !== 'pacemakerd', 60_000, 20)) process.kill(corosync, 'SIGTERM');
   }
+  if (FAULT === 'partition') return partitionOutcome(dir, faultAtMs, index, { sent, replies, failures });
   const servedByB = await waitFor(() => replies.some((r) => r.host === 'b' && r.ms > faultAtMs), 30_000, 50);
   await sleep(SETTINGS.requestTimeoutMs + 200);
   await clearHosts();
@@ -406,6 +421,89 @@ async function runTrial(index: number, rng: () => number): Promise<Record<string
   };
 }
 
+interface ClientLog {
+  sent: Map<number, number>;
+  replies: { seq: number; host: string; ms: number }[];
+  failures: { seq: number; ms: number; reason: string }[];
+}
+
+/** Whether `host`'s cluster stack still runs (a fenced node's processes are all killed). */
+function stackAlive(host: NodeName): boolean {
+  return pidsOf(host).some((pid) => commOf(pid) === 'corosync');
+}
+
+/**
+ * A partition's fence race, to its end: both nodes lose the token and form a membership of
+ * their own (two_node keeps quorum on each side); a, the DC, schedules the fencing of b at
+ * once, while b first elects itself DC. Waits until a fence agent has acted (plus time for a
+ * second one racing it, and for b to start the VIP if it won), then reads each node's steps
+ * from its own logs, who survived, and whether the client was ever served by both.
+ */
+async function partitionOutcome(dir: string, faultAtMs: number, index: number, client: ClientLog): Promise<Record<string, unknown>> {
+  const fenceLines = () => (existsSync(join(dir, 'fence.log')) ? readFileSync(join(dir, 'fence.log'), 'utf8').split('\n').filter(Boolean) : []);
+  const someFenceDone = () => fenceLines().some((l) => l.split(' ')[1] === 'done');
+  // the token (3 s), consensus (3.6 s), a round, and the longest delay configured
+  const limitMs = 20_000 + 1000 * Math.max(DELAY_BASE_S.a, DELAY_BASE_S.b, PRIORITY_FENCING_DELAY_S);
+  const fenced = await waitFor(someFenceDone, limitMs, 50);
+  // a fence racing the first one, and the winner's resources
+  await sleep(2000);
+  const bAlive = stackAlive('b');
+  const aAlive = stackAlive('a');
+  if (bAlive && !aAlive) await waitFor(() => client.replies.some((r) => r.host === 'b' && r.ms > faultAtMs), 10_000, 50);
+  await sleep(SETTINGS.requestTimeoutMs + 200);
+  const survivor = aAlive && bAlive ? 'both' : aAlive ? 'a' : bAlive ? 'b' : 'none';
+  // the client's view ends here: the teardown kills the survivor's service too
+  const endMs = nowMs();
+  await clearHosts();
+
+  const pa = readStamped(join(dir, 'a', 'log-pacemaker', 'pacemaker.log'), faultAtMs);
+  const pb = readStamped(join(dir, 'b', 'log-pacemaker', 'pacemaker.log'), faultAtMs);
+  const csA = readStamped(join(dir, 'stack-a.log'), faultAtMs);
+  const csB = readStamped(join(dir, 'stack-b.log'), faultAtMs);
+  const first = (lines: Stamped[], pattern: RegExp) => lines.find((l) => l.ms >= faultAtMs - 1 && pattern.test(l.text))?.ms;
+  const agent = (what: 'begin' | 'done', target: NodeName) => {
+    const line = fenceLines().find((l) => l.split(' ')[1] === what && l.split(' ')[3] === target);
+    return line === undefined ? undefined : Number(line.split(' ')[0]);
+  };
+  const rel = (ms: number | undefined) => (ms === undefined ? null : Math.round((ms - faultAtMs) * 10) / 10);
+  const after = client.replies.filter((r) => r.ms > faultAtMs && r.ms < endMs);
+  const firstByB = after.find((r) => r.host === 'b');
+  const lastByA = after.filter((r) => r.host === 'a').at(-1);
+  const firstFail = client.failures.find((f) => ((client.sent.get(f.seq) ?? 0) >= faultAtMs || f.ms >= faultAtMs) && (client.sent.get(f.seq) ?? f.ms) < endMs - SETTINGS.requestTimeoutMs);
+  const steps: Record<string, number | null> = {
+    tokenLostA: rel(first(csA, /A processor failed, forming new configuration/)),
+    tokenLostB: rel(first(csB, /A processor failed, forming new configuration/)),
+    membershipA: rel(first(csA, /A new membership .* was formed/)),
+    membershipB: rel(first(csB, /A new membership .* was formed/)),
+    electedDcB: rel(first(pb, /S_ELECTION -> S_INTEGRATION/)),
+    fenceRequestedA: rel(first(pa, /Requesting fencing \(reboot\) of node b/)),
+    fenceRequestedB: rel(first(pb, /Requesting fencing \(reboot\) of node a/)),
+    fenceAgentBeginB: rel(agent('begin', 'b')),
+    fenceAgentDoneB: rel(agent('done', 'b')),
+    fenceAgentBeginA: rel(agent('begin', 'a')),
+    fenceAgentDoneA: rel(agent('done', 'a')),
+    fencedB: rel(first(pa, /Operation 'reboot' targeting b by a .*: OK/)),
+    fencedA: rel(first(pb, /Operation 'reboot' targeting a by b .*: OK/)),
+    vipStartedB: rel(first(pb, /Result of start operation for vip on b: ok/)),
+    clientFirstFailed: rel(firstFail?.ms),
+    clientLastServedA: rel(lastByA?.ms),
+    clientFirstServedB: rel(firstByB?.ms),
+  };
+  return {
+    trial: index,
+    completed: fenced && survivor !== 'both' && (survivor !== 'b' || firstByB !== undefined),
+    steps,
+    survivor,
+    aSurvived: aAlive ? 1 : 0,
+    bSurvived: bAlive ? 1 : 0,
+    // the client served by a after b had served it: both nodes ran the VIP at once
+    bothServed: firstByB !== undefined && lastByA !== undefined && lastByA.ms > firstByB.ms ? 1 : 0,
+    firstFailure: firstFail?.reason ?? null,
+    failedAttempts: client.failures.filter((f) => f.ms >= faultAtMs && (client.sent.get(f.seq) ?? f.ms) < endMs - SETTINGS.requestTimeoutMs).length,
+    lostAckedWrites: 0,
+  };
+}
+
 function dirname(): string {
   return new URL('.', import.meta.url).pathname;
 }
@@ -428,10 +526,11 @@ async function main(): Promise<void> {
   makeNetwork();
   const writer = new FixtureWriter({
     system: 'pacemaker',
-    experiment: FAULT,
+    experiment: EXPERIMENT,
     description: {
       'graceful-stop': "SIGTERM to a's pacemakerd (a is the DC, running the VIP), then to its corosync once pacemakerd exited (pcs cluster stop); the VIP moves to b without fencing; 2 nodes + a TCP client in network namespaces on one bridge, each node in its own mount namespace",
       'host-death': "every process of host a (the DC, running the VIP) SIGKILLed at once, its kernel alive; b fences it (namespace power-off) and starts the IPaddr2 VIP; 2 nodes + a TCP client in network namespaces on one bridge, each node in its own mount namespace",
+      partition: `a (the DC, running the VIP) and b cut from each other (iptables in a's namespace), the client reaching both: both lose the token, keep quorum (two_node) and race to fence each other (namespace power-off, out of band); pcmk_delay_base a ${DELAY_BASE_S.a} s, b ${DELAY_BASE_S.b} s, priority-fencing-delay ${PRIORITY_FENCING_DELAY_S} s; 2 nodes + a TCP client in network namespaces on one bridge, each node in its own mount namespace`,
     }[FAULT]!,
     versions: {
       corosync: versionOf('corosync', ['-v']),
@@ -441,7 +540,7 @@ async function main(): Promise<void> {
     },
     settings: SETTINGS,
   });
-  await recordTrials(writer, TRIALS, trial, (record, s) => FAULT === 'graceful-stop' ? `dc ${record.dc} vip stopped ${s.vipStopped} started ${s.vipStarted} membership ${s.membership} failed ${s.clientFirstFailed} served ${s.clientFirstServed}` : `dc ${record.dc} token ${s.tokenLost} membership ${s.membership} fence req ${s.fenceRequested} fenced ${s.fenced} vip ${s.vipStarted} failed ${s.clientFirstFailed} served ${s.clientFirstServed}`);
+  await recordTrials(writer, TRIALS, trial, (record, s) => FAULT === 'partition' ? `survivor ${record.survivor} token a ${s.tokenLostA} b ${s.tokenLostB} dc b ${s.electedDcB} fence req a ${s.fenceRequestedA} b ${s.fenceRequestedB} agent done b ${s.fenceAgentDoneB} a ${s.fenceAgentDoneA} vip b ${s.vipStartedB} failed ${s.clientFirstFailed} last a ${s.clientLastServedA} served b ${s.clientFirstServedB} both ${record.bothServed}` : FAULT === 'graceful-stop' ? `dc ${record.dc} vip stopped ${s.vipStopped} started ${s.vipStarted} membership ${s.membership} failed ${s.clientFirstFailed} served ${s.clientFirstServed}` : `dc ${record.dc} token ${s.tokenLost} membership ${s.membership} fence req ${s.fenceRequested} fenced ${s.fenced} vip ${s.vipStarted} failed ${s.clientFirstFailed} served ${s.clientFirstServed}`);
 }
 
 await main();

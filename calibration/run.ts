@@ -37,6 +37,8 @@ const HARNESSES: Record<string, string[][]> = {
   pacemaker: [
     ['pacemaker.ts', '--fault', 'host-death'],
     ['pacemaker.ts', '--fault', 'graceful-stop'],
+    ['pacemaker.ts', '--fault', 'partition'],
+    ['pacemaker.ts', '--fault', 'partition', '--delay-a-s', '5'],
   ],
 };
 
