@@ -49,7 +49,16 @@
  *   default), stops its resources; `freeze` keeps what runs but starts nothing; `ignore`
  *   acts as if quorate (Pacemaker Explained, cluster options: no-quorum-policy);
  * - fence races (ClusterLabs, "Fencing" / Pacemaker Explained on pcmk_delay_base: "to avoid
- *   fence races ... both nodes may fence each other"): with a fence that takes seconds to
+ *   fence races ... both nodes may fence each other"): in a two-node split both lose the token,
+ *   keep quorum and schedule the other's fencing; the sitting DC needs no election, so its round
+ *   is shorter (`dcTransitionDelay`), but right after the loss it deletes the lost node's
+ *   transient attributes from the CIB, and when the scheduler's CIB query returns with that
+ *   update pending it sleeps 1 s and asks again (`dcCibReaskShare`, 25 of 40 real partitions);
+ *   the fence agent then runs on the requester (`fenceAgentTime`: forking it, its status query)
+ *   before its power-off command, and a requester shot meanwhile fences nobody. Measured with
+ *   the real software (calibration/fixtures/pacemaker--partition.jsonl): the standby won 14 of
+ *   20 races, the active DC 6, never both dead, never both serving; the same shares in hasim.
+ *   With a fence that takes seconds to
  *   power its target off (`fencePowerOffTime`, e.g. a cloud or hypervisor agent), both sides of
  *   a two-node split send their power-off before either dies and, with stonith-action `off`,
  *   both end powered off; a `pcmk_delay_base` on the device that fences one node (per node:
@@ -108,6 +117,17 @@
  * - tokenRetransmitsBeforeLossConst 4: corosync.conf(5); with the token it sets the idle
  *   ring's token hold (exec/totemconfig.c: token / (4 + 0.2) x 0.8 - 10 ms = 561 ms, which
  *   `corosync-cmapctl runtime.config.totem.hold` shows on corosync 3.1.7).
+ * - dcTransitionDelay 130 ms, dcCibReaskShare 0.6: measured on partitions of the same cluster
+ *   (calibration/fixtures/pacemaker--partition.jsonl, and -delay-a-5s where a delay on the
+ *   device fencing a lets a finish every round): the median of the DC's 15 rounds without a
+ *   re-ask (72-320 ms); in 25 of 40 the DC asked after 1.07-1.42 s (the re-ask) or had not
+ *   asked when it was shot 246-992 ms after its membership.
+ *   fenceAgentTime 0 s: fence_ipmilan queries the power status before sending the off
+ *   (fence-agents fencing.py), but a cost both sides of a race share does not change who wins;
+ *   set it for a slow agent (the harness's perl agent: 105 ms).
+ * - operationTimeSpread 0.5: Pacemaker's own times are medians; each run draws log-normally
+ *   around it (src/parts/pacemaker-timing.ts, fitted to the fixtures: IPaddr2's start 76-636 ms
+ *   around 280).
  * - transitionDelay 200 ms, cibReaskShare 0.16 (4 of 25), resourceStartTime 280 ms,
  *   fenceDeviceStartTime 160 ms, resourceStopTime 150 ms: measured on Pacemaker 2.1.5 with an
  *   ocf:heartbeat:IPaddr2 VIP (calibration/pacemaker.ts, fixtures pacemaker--host-death and
@@ -153,11 +173,12 @@ import { corosyncFor } from '../src/parts/corosync-cluster.ts';
 import { PacemakerShutdown, SHUTDOWN_STOPPED_TIMER } from '../src/parts/pacemaker-shutdown.ts';
 import { CONTROLLER_MESSAGE_KINDS, FENCED_NOTICES, START_REQUESTS, pickStartNode, type FencedNotice, type PeerView, type StartRequest } from '../src/parts/pacemaker-view.ts';
 import { HEARTBEAT_KINDS, HEARTBEAT_THREAD } from '../src/parts/heartbeat.ts';
-import { Stonith } from '../src/parts/stonith.ts';
+import { STONITH_TIMER_KINDS, Stonith } from '../src/parts/stonith.ts';
 import { UncleanNodes } from '../src/parts/pacemaker-unclean.ts';
 import { PacemakerResource, RESOURCE_OPERATION_KINDS } from '../src/parts/pacemaker-resource.ts';
 import { Qnetd, type QdeviceAlgorithm, type QdeviceClient } from '../src/parts/qnetd.ts';
 import { perNode } from '../src/world/params.ts';
+import { drawOperationTime } from '../src/parts/pacemaker-timing.ts';
 
 const params = {
   nodes: { kind: 'integer', default: 2, min: 2, max: 9, doc: 'cluster nodes a, b, c... (the resources prefer them in this order)', source: 'Pacemaker/Corosync two-node cluster (the HA document); corosync supports more' },
@@ -173,16 +194,20 @@ const params = {
   stonithMaxAttempts: { kind: 'integer', default: 10, min: 1, doc: 'failed fencing attempts before giving up on a target', source: 'Pacemaker Explained: stonith-max-attempts default 10' },
   pcmkDelayBase: { kind: 'duration-list', default: '0s', doc: 'static delay before fencing each node (a, b; one value: both): the device fencing that node waits', source: 'Pacemaker Explained: pcmk_delay_base default 0s' },
   pcmkDelayMax: { kind: 'duration-list', default: '0s', doc: 'per fenced node: base plus a random part, at most this', source: 'Pacemaker Explained: pcmk_delay_max default 0s' },
+  fenceAgentTime: { kind: 'duration', default: '0s', doc: "from the fencer's request to the agent's power-off command (forking the agent, its power-status query first); a requester shot meanwhile fences nobody", source: 'fence-agents fencing.py fence_action (status before off); 0: a cost both sides of a race share does not change who wins, and the confirmation waits for the device' },
   fencePowerOffTime: { kind: 'duration', default: '0s', doc: 'from the fence request reaching the device to the target being off (the target runs on meanwhile)', source: 'IPMI hard power-off: immediate; cloud/hypervisor agents: seconds to minutes' },
   quorumDevice: { kind: 'enum', default: 'none', values: ['none', 'ffsplit', 'lms'], doc: 'a corosync-qnetd arbiter on a third host and its algorithm (two_node off when set)', source: 'corosync-qdevice(8): model net, algorithm ffsplit or lms' },
   qdeviceTimeout: { kind: 'duration', positive: true, default: '10s', doc: "how long the arbiter's vote lasts without renewal", source: 'corosync-qdevice(8): timeout default 10 s' },
   noQuorumPolicy: { kind: 'enum', default: 'stop', values: ['stop', 'freeze', 'ignore'], doc: 'what a node without quorum does with its resources', source: 'Pacemaker Explained: no-quorum-policy default stop' },
   priorityFencingDelay: { kind: 'duration', default: '0s', doc: 'extra delay for fencing the node that runs the resources', source: 'Pacemaker Explained: priority-fencing-delay default 0 (disabled)' },
   transitionDelay: { kind: 'duration', default: '200ms', doc: "from a node's loss to the DC's fencing request (DC election if it was the DC, CIB updates, a scheduler run)", source: 'measured: Pacemaker 2.1.5, median membership to "Requesting fencing" (calibration/fixtures/pacemaker--host-death.jsonl)' },
+  dcTransitionDelay: { kind: 'duration', default: '130ms', doc: "from a node's loss to the fencing request when this node already was the DC (no election, no join round)", source: 'measured: Pacemaker 2.1.5, partitions of two nodes, median of the DC\'s 15 rounds without a re-ask, membership to "Requesting fencing" (calibration/fixtures/pacemaker--partition.jsonl, pacemaker--partition-delay-a-5s.jsonl)' },
+  dcCibReaskShare: { kind: 'number', default: 0.6, min: 0, max: 1, doc: "share of the sitting DC's rounds after a node loss that wait 1 s more for pending CIB updates (its own deletion of the lost node's transient attributes is one)", source: 'Pacemaker controld_schedulerd.c do_pe_invoke_callback ("Re-asking for the CIB"), controld_delete_node_state; share measured: 25 of 40 partitions (calibration/fixtures/pacemaker--partition.jsonl, pacemaker--partition-delay-a-5s.jsonl)' },
   cibReaskShare: { kind: 'number', default: 0.16, min: 0, max: 1, doc: "share of the DC's scheduler rounds that wait 1 s more for pending CIB updates", source: 'Pacemaker controld_schedulerd.c do_pe_invoke_callback ("Re-asking for the CIB", sleep(1)); share measured (calibration/fixtures/pacemaker--host-death.jsonl)' },
   resourceStopTime: { kind: 'duration', default: '150ms', doc: "the stop operations of a node shutting down (IPaddr2's stop), after the DC's scheduler round", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median SIGTERM to "Result of stop operation for vip" without a CIB re-ask, less transitionDelay (calibration/fixtures/pacemaker--graceful-stop.jsonl)' },
   resourceStartTime: { kind: 'duration', default: '280ms', doc: "the resources' start operations on the node the DC chose (IPaddr2's start) before they answer", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median a\'s "Result of stop operation" to b\'s "Result of start operation for vip" (calibration/fixtures/pacemaker--graceful-stop.jsonl)' },
   fenceDeviceStartTime: { kind: 'duration', default: '160ms', doc: "after a fence, the fenced node's fence device is started on the survivor before the resources", source: 'measured: Pacemaker 2.1.5, median fenced to "Result of start operation for vip" (440 ms, calibration/fixtures/pacemaker--host-death.jsonl) less resourceStartTime' },
+  operationTimeSpread: { kind: 'number', default: 0.5, min: 0, max: 2, doc: "log-standard deviation of Pacemaker's own times (transitionDelay, resourceStartTime, resourceStopTime, fenceDeviceStartTime are medians; each run is drawn log-normally around it; 0: constant)", source: 'measured: Pacemaker 2.1.5 + IPaddr2, pooled log-sd 0.5 of five operation times over 50 trials (calibration/fixtures/pacemaker--host-death.jsonl, pacemaker--graceful-stop.jsonl; src/parts/pacemaker-timing.ts)' },
   monitorInterval: { kind: 'duration', default: '10s', doc: "the resource's recurring monitor operation on the node running it (0s: none, a failed or hung service goes unnoticed)", source: 'Pacemaker Explained, "Resource Operations": monitor interval (no default: set per resource; ocf:heartbeat agents\' metadata advise interval 10s, e.g. IPaddr2; pcs falls back to 60s)' },
   monitorTimeout: { kind: 'duration', positive: true, default: '20s', doc: 'a monitor that has not answered within this long failed (a hung service)', source: 'Pacemaker include/crm/common/actions.h PCMK_DEFAULT_ACTION_TIMEOUT_MS 20000 (the default operation timeout)' },
   migrationThreshold: { kind: 'integer', default: 1000000, min: 1, doc: "failures of the resource on a node before it is moved off it (1000000: INFINITY, it is always restarted in place)", source: 'Pacemaker Explained, resource meta-attributes: migration-threshold default INFINITY (1000000, CRM_SCORE_INFINITY); failure-timeout default 0 (fail counts never expire)' },
@@ -267,6 +292,8 @@ class PacemakerNode implements Actor {
   private readonly resource: PacemakerResource;
   /** SIGTERM to pacemakerd here, and the handover asked of the members (pacemaker-shutdown.ts). */
   private readonly shutdown: PacemakerShutdown;
+  /** Nodes lost while this node was already the DC: its round to fence them is `dcTransitionDelay`'s. */
+  private readonly lostWhileDc = new Set<string>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -302,7 +329,9 @@ class PacemakerNode implements Actor {
     const delays = (list: string | number | boolean, name: string) => Object.fromEntries(perNode(list, n, name).map((d, i) => [this.order[i], d]));
     this.stonith = new Stonith(ctx, {
       action: p.stonithAction as 'reboot' | 'off',
-      requestDelay: () => this.transitionDelay(),
+      // the round that leads to fencing a lost node: the sitting DC's own, or one after a DC election
+      requestDelay: (target) => this.transitionDelay(this.lostWhileDc.has(target)),
+      agentTime: () => this.operationTime(p.fenceAgentTime),
       stonithTimeout: p.stonithTimeout,
       // the delays belong to the device that fences each node
       pcmkDelayBase: delays(p.pcmkDelayBase, 'pcmkDelayBase'),
@@ -330,9 +359,9 @@ class PacemakerNode implements Actor {
       monitorInterval: p.monitorInterval,
       monitorTimeout: p.monitorTimeout,
       migrationThreshold: p.migrationThreshold,
-      resourceStopTime: p.resourceStopTime,
+      resourceStopTime: () => this.operationTime(p.resourceStopTime),
       resourceStopTimeout: p.resourceStopTimeout,
-      resourceStartTime: p.resourceStartTime,
+      resourceStartTime: () => this.operationTime(p.resourceStartTime),
       stonithEnabled: p.stonithEnabled,
       serviceContext: () => this.svc,
       runsHere: () => this.server.primary,
@@ -340,7 +369,7 @@ class PacemakerNode implements Actor {
       moveAway: (reason) => this.stopResources(reason),
     });
     this.shutdown = new PacemakerShutdown(ctx, {
-      resourceStopTime: p.resourceStopTime,
+      resourceStopTime: () => this.operationTime(p.resourceStopTime),
       members: () => this.membership.members,
       runsResources: () => this.server.primary,
       transitionDelay: () => this.transitionDelay(),
@@ -378,7 +407,7 @@ class PacemakerNode implements Actor {
   threadOf(kind: string): string {
     const clusterStack =
       RESOURCE_OPERATION_KINDS.has(kind) ||
-      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || kind === 'stonith-request' || kind === 'stonith-attempt' || kind === 'fence-result' || kind === 'pcmk-started' || kind === SHUTDOWN_STOPPED_TIMER || kind === 'quorum-tick' || kind === 'qdevice-vote' || CONTROLLER_MESSAGE_KINDS.has(kind);
+      HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || STONITH_TIMER_KINDS.has(kind) || kind === 'fence-result' || kind === 'pcmk-started' || kind === SHUTDOWN_STOPPED_TIMER || kind === 'quorum-tick' || kind === 'qdevice-vote' || CONTROLLER_MESSAGE_KINDS.has(kind);
     // the secondary's side of replication is DRBD in the kernel (or PostgreSQL's walreceiver),
     // not the trading service: a deadlocked service on the standby goes on writing and acking
     return clusterStack || STANDBY_REPLICATION_KINDS.has(kind) ? HEARTBEAT_THREAD : 'main';
@@ -537,9 +566,15 @@ class PacemakerNode implements Actor {
    * the scheduler's CIB query returns, sleeps 1 s and asks again (controld_schedulerd.c,
    * do_pe_invoke_callback: "Re-asking for the CIB").
    */
-  private transitionDelay(): Micros {
-    const reask = this.p.cibReaskShare > 0 && this.ctx.rng.float() < this.p.cibReaskShare;
-    return this.p.transitionDelay + (reask ? CIB_REASK_SLEEP : 0);
+  private transitionDelay(sittingDc = false): Micros {
+    const share = sittingDc ? this.p.dcCibReaskShare : this.p.cibReaskShare;
+    const reask = share > 0 && this.ctx.rng.float() < share;
+    return this.operationTime(sittingDc ? this.p.dcTransitionDelay : this.p.transitionDelay) + (reask ? CIB_REASK_SLEEP : 0);
+  }
+
+  /** One run of Pacemaker's work whose median is `median` (pacemaker-timing.ts: `operationTimeSpread`). */
+  private operationTime(median: Micros): Micros {
+    return drawOperationTime(this.ctx.rng, median, this.p.operationTimeSpread);
   }
 
   /**
@@ -549,7 +584,7 @@ class PacemakerNode implements Actor {
    * done, if nothing changed meanwhile.
    */
   private startHere(): void {
-    const startIn = this.p.resourceStartTime + (this.fencedSinceStart ? this.p.fenceDeviceStartTime : 0);
+    const startIn = this.operationTime(this.p.resourceStartTime) + (this.fencedSinceStart ? this.operationTime(this.p.fenceDeviceStartTime) : 0);
     if (startIn <= 0) return this.startNow();
     if (this.starting) return;
     this.starting = true;
@@ -625,6 +660,9 @@ class PacemakerNode implements Actor {
       return;
     }
     this.unclean.add(peer, ranResources, boots);
+    // a node that was the DC before this loss (the lost one came after it) needs no election
+    if (this.order.indexOf(this.ctx.id) < this.order.indexOf(peer) && this.isDc()) this.lostWhileDc.add(peer);
+    else this.lostWhileDc.delete(peer);
     if (this.mayAct()) this.fenceUnclean();
     else this.ctx.note(`no quorum: not fencing ${peer}`);
     // a partition that lost quorum applies no-quorum-policy at the membership change

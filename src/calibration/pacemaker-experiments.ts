@@ -46,6 +46,61 @@ const GRACEFUL_STOP_STEPS: StepDef[] = [
   ...HOST_DEATH_STEPS.filter((s) => s.name.startsWith('client')),
 ];
 
+/** `target`'s first confirmed fence by `by` at or after the fault. */
+function fencedBy(by: string, target: string): StepDef['at'] {
+  return (history, fault) => history.events.find((e): e is Ev<'fence'> => e.type === 'fence' && e.node === by && e.target === target && e.ok && e.time >= fault.at)?.time;
+}
+
+/** The last request `node` served at or after the fault (any client). */
+function lastServedBy(node: string): StepDef['at'] {
+  return (history, fault) => {
+    let last: Micros | undefined;
+    for (const e of history.events) if (e.type === 'ok' && e.node === node && e.time >= fault.at) last = e.time;
+    return last;
+  };
+}
+
+/** 1 when `node` was never powered off after the fault (not fenced), else 0. */
+function survived(node: string): (history: History, fault: FaultFacts) => number {
+  return (history, fault) => (history.events.some((e) => e.type === 'node-state' && e.node === node && e.state === 'off' && e.time >= fault.at) ? 0 : 1);
+}
+
+/** 1 when a served the client after b had first served it (both ran the VIP at once), else 0. */
+function bothServed(history: History, fault: FaultFacts): number {
+  const firstByB = firstServedAfter(history, fault.at, 'a');
+  const lastByA = lastServedBy('a')(history, fault);
+  return firstByB !== undefined && lastByA !== undefined && lastByA > firstByB ? 1 : 0;
+}
+
+/**
+ * a | b cut from each other, the client reaching both: each side's token loss and membership,
+ * each side's fencing request and confirmed fence of the other, b's start of the VIP if it won,
+ * and the client's view (the harness reads them from each node's own logs).
+ */
+const PARTITION_STEPS: StepDef[] = [
+  { name: 'tokenLostA', doc: 'corosync on a: "A processor failed, forming new configuration"', at: noteOn('a', /^corosync: token lost/) },
+  { name: 'tokenLostB', doc: 'corosync on b: "A processor failed, forming new configuration"', at: noteOn('b', /^corosync: token lost/) },
+  { name: 'membershipA', doc: 'corosync on a: "A new membership ... was formed" (b left)', at: noteOn('a', /^corosync: new membership/) },
+  { name: 'membershipB', doc: 'corosync on b: "A new membership ... was formed" (a left)', at: noteOn('b', /^corosync: new membership/) },
+  { name: 'fenceRequestedA', doc: 'pacemaker-controld on a: "Requesting fencing (reboot) of node b"', at: noteOn('a', /^stonith: fencing b/) },
+  { name: 'fenceRequestedB', doc: 'pacemaker-controld on b: "Requesting fencing (reboot) of node a"', at: noteOn('b', /^stonith: fencing a/) },
+  { name: 'fencedB', doc: 'pacemaker-fenced on a: "Operation \'reboot\' targeting b by a ...: OK"', at: fencedBy('a', 'b') },
+  { name: 'fencedA', doc: 'pacemaker-fenced on b: "Operation \'reboot\' targeting a by b ...: OK"', at: fencedBy('b', 'a') },
+  { name: 'vipStartedB', doc: 'pacemaker-controld on b: "Result of start operation for vip on b: ok"', at: (history, fault) => history.events.find((e) => e.type === 'vip' && e.node === 'b' && e.time >= fault.at)?.time },
+  // the client's first failure and last reply from a are recorded but not compared: hasim's
+  // design replicates through DRBD (protocol C, fencing resource-and-stonith), whose I/O freezes
+  // at the cut until the fence, so its client fails a second after the cut; the harness's
+  // service has no replicated disk and serves on until a is shot
+  { name: 'clientFirstServedB', doc: 'the client first served by b (time to service when b wins)', at: (h, f) => firstServedAfter(h, f.at, 'a') },
+];
+
+/** Who survives the fence race, and whether both nodes ever served (the real fixture's per-trial 0/1 fields). */
+const PARTITION_COUNTS: NonNullable<Experiment['counts']> = [
+  { name: 'aSurvived', doc: 'trials where a (the DC, running the VIP) survived the fence race', above: 0, of: survived('a') },
+  { name: 'bSurvived', doc: 'trials where b survived the fence race', above: 0, of: survived('b') },
+  { name: 'bothServed', doc: 'trials where the client was served by a after b had served it (both ran the VIP)', above: 0, of: bothServed },
+];
+
 /** The harness's client (HARNESS_CLIENT in experiments.ts): 200 writes/s, 1 s timeout, 20 ms back-off. */
 const CLIENT: Partial<Workload> = { ordersPerSecond: 200, clients: 1, timeout: 1_000_000, retryBackoff: 20_000 };
 
@@ -56,8 +111,10 @@ const HARNESS = {
   // the harness's corosync.conf and CIB are the model's defaults (token 3000 ms, consensus
   // 1.2 x token, two_node, stonith-action reboot, no fencing delays); its fence device (the
   // fencer forking the perl agent, which downs the interface and kills the namespace's
-  // processes) takes a median 103 ms from the request to done: fencePowerOffTime
-  params: { nodes: 2, token: '3000ms', consensus: '0s', twoNode: true, stonithEnabled: true, stonithAction: 'reboot', fencePowerOffTime: '105ms' },
+  // processes at its end) takes a median 103 ms (host death) and 125 ms (partition) from the
+  // request to done, nearly all of it before the kill: the requester's agent time, which a
+  // requester shot meanwhile never completes
+  params: { nodes: 2, token: '3000ms', consensus: '0s', twoNode: true, stonithEnabled: true, stonithAction: 'reboot', fenceAgentTime: '105ms' },
   workload: CLIENT,
   faultWindowMs: [2000, 5000],
   seeds: 20,
@@ -83,4 +140,23 @@ export const PACEMAKER_EXPERIMENTS: Experiment[] = [
     steps: GRACEFUL_STOP_STEPS,
     chain: ['vipStopped', 'vipStarted', 'clientFirstServed'],
   },
+  // either may win: b's path is compared where it won (trials a won have no fencedA)
+  partition('pacemaker--partition', {}, PARTITION_STEPS, ['membershipB', 'fenceRequestedB', 'fencedA', 'vipStartedB', 'clientFirstServedB']),
+  // the usual remedy: a static delay on the device that fences the active node, so it shoots
+  // first; b's fence of a never comes (it waits 5 s), nor does b's start
+  partition('pacemaker--partition-delay-a-5s', { pcmkDelayBase: '5s,0s' }, PARTITION_STEPS.filter((s) => !['fencedA', 'vipStartedB', 'clientFirstServedB'].includes(s.name)), ['membershipA', 'fenceRequestedA', 'fencedB']),
 ];
+
+/** a | b for the rest of the run, with the harness's fencing delays (`pcmkDelayBase` per fenced node). */
+function partition(id: string, delays: Record<string, unknown>, steps: StepDef[], chain: string[]): Experiment {
+  return {
+    id,
+    ...HARNESS,
+    params: { ...HARNESS.params, ...delays },
+    fault: { kind: 'partition', fields: 'groups: [[a], [b]]' },
+    afterFaultMs: 15_000,
+    steps,
+    chain,
+    counts: PARTITION_COUNTS,
+  };
+}

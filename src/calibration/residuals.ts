@@ -97,14 +97,6 @@ export const RESIDUALS: Residual[] = [
         "once HAProxy marks the new primary UP, the real client is served 30-80 ms later (medians of the recordings; 31 ms in the one made at high priority): its retry cycle is a TCP connection through HAProxy, PostgreSQL's start-up handshake and a 20 ms back-off; hasim's client is served within a few ms of the check, without the connection set-up",
     },
   ]),
-  ...['vipStarted', 'clientFirstServed'].map(
-    (step): Residual => ({
-      experiment: 'pacemaker--graceful-stop',
-      step,
-      cause:
-        "a's stop result comes a median 450 ms after SIGTERM, and in 8 of 25 trials 742-1475 ms (the controller's 1 s CIB re-ask, or a slow stop at load 26-35), twice as often as after a node loss (4/25); hasim's one cibReaskShare (0.16) and fixed transitionDelay + resourceStopTime (350 ms) put b's start a median 630 ms after the SIGTERM against 815 ms. b's start itself agrees (vipStopped→vipStarted 280 vs 284 ms)",
-    }),
-  ),
   {
     experiment: 'pacemaker--graceful-stop',
     step: 'membership',

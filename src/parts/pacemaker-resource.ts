@@ -41,10 +41,11 @@ export interface PacemakerResourceOptions {
   monitorInterval: Micros;
   monitorTimeout: Micros;
   migrationThreshold: number;
-  /** The stop operation's length when the service runs, and its timeout. */
-  resourceStopTime: Micros;
+  /** The stop operation's length when the service runs (drawn per stop), and its timeout. */
+  resourceStopTime(): Micros;
   resourceStopTimeout: Micros;
-  resourceStartTime: Micros;
+  /** The start operation's duration, drawn per start. */
+  resourceStartTime(): Micros;
   stonithEnabled: boolean;
   /** The service's context for this life of its process (the probe runs in it). */
   serviceContext(): NodeContext;
@@ -139,7 +140,7 @@ export class PacemakerResource {
   /** The stop: `resourceStopTime` when the service runs (a hung one is killed), nothing to stop when it died. */
   private recoverStop(): void {
     if (!this.recoveringNow) return;
-    const stopTime = this.ctx.processRunning(this.options.service) ? this.options.resourceStopTime : 0;
+    const stopTime = this.ctx.processRunning(this.options.service) ? this.options.resourceStopTime() : 0;
     const failed = stopTime > this.options.resourceStopTimeout;
     this.ctx.setTimer(failed ? this.options.resourceStopTimeout : stopTime, 'pcmk-stop-result', failed);
   }
@@ -154,7 +155,7 @@ export class PacemakerResource {
     }
     this.ctx.exitProcess(this.options.service, 'stopped by Pacemaker (recovery)');
     if (this.banned) return this.options.moveAway(`fail-count ${this.failCount} reached migration-threshold ${this.options.migrationThreshold}: moving the resource`);
-    this.ctx.setTimer(this.options.resourceStartTime, 'pcmk-recover-start');
+    this.ctx.setTimer(this.options.resourceStartTime(), 'pcmk-recover-start');
   }
 
   /** The start here; one that fails sets the fail-count to INFINITY (start-failure-is-fatal, default true). */

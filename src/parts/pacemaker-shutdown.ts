@@ -29,7 +29,8 @@ export const SHUTDOWN_STOPPED_TIMER = 'pcmk-stopped';
 
 export interface PacemakerShutdownOptions {
   /** The stop operations' length on the node running the resources (IPaddr2's stop). */
-  resourceStopTime: Micros;
+  /** The stop operations' duration, drawn per stop. */
+  resourceStopTime(): Micros;
   /** The current membership (every member is told, and must answer). */
   members(): ReadonlySet<string>;
   /** Whether the resources run here (a standby has nothing to stop). */
@@ -71,7 +72,7 @@ export class PacemakerShutdown {
     this.ctx.note('shutdown requested (SIGTERM to pacemakerd): moving resources off this node');
     // the shutdown attribute reaches the DC, whose scheduler round orders the stop; the stop
     // operations then run here (a standby has nothing to stop)
-    const stopIn = this.options.runsResources() ? this.options.transitionDelay() + this.options.resourceStopTime : 0;
+    const stopIn = this.options.runsResources() ? this.options.transitionDelay() + this.options.resourceStopTime() : 0;
     if (stopIn > 0) this.ctx.setTimer(stopIn, SHUTDOWN_STOPPED_TIMER);
     else this.stopped();
   }

@@ -13,6 +13,12 @@
  * ("Requesting fencing (reboot) of node ..."; the DC's scheduler round, measured in
  * calibration/fixtures/pacemaker--host-death.jsonl).
  *
+ * Each attempt runs the fence agent first (`agentTime`: the fencer forks it, and an agent such
+ * as fence_ipmilan asks the device for the power status before it sends the power-off,
+ * fence-agents fencing.py fence_action): only then does the command leave for the device, so a
+ * requester that is itself powered off meanwhile (shot by the peer it races) fences nobody.
+ * Which side of a two-node split wins is decided there: the command sent first.
+ *
  * Before the first attempt it waits `pcmk_delay_base` plus a random part such that the sum
  * stays below `pcmk_delay_max` (drawn from the node's seeded stream), and, when the target
  * runs the resources, `priority-fencing-delay` on top: in a fence race of a two-node cluster
@@ -21,13 +27,18 @@
 import type { Micros } from '../sim/time.ts';
 import type { FenceAction, NodeContext } from '../world/actor.ts';
 
+/** The timers a node running Stonith must route to it (and to the thread its fencer runs on). */
+export const STONITH_TIMER_KINDS: ReadonlySet<string> = new Set(['stonith-request', 'stonith-attempt', 'stonith-command']);
+
 export interface StonithOptions {
   /** `stonith-action`: reboot (the fenced node comes back after booting) or off. */
   action: FenceAction;
   /** From the node being lost to the fencing request (the scheduler's transition), drawn per request; 0: at once. */
-  requestDelay?: () => Micros;
+  requestDelay?: (target: string) => Micros;
   /** `stonith-timeout`: how long one fencing attempt may take before it counts as failed. */
   stonithTimeout: Micros;
+  /** From an attempt's start to the agent's power-off command (0: at once); dies with the requester. */
+  agentTime?: Micros | (() => Micros);
   /** `pcmk_delay_base`: a static delay before fencing (per target: the device that fences it). */
   pcmkDelayBase: Micros | Readonly<Record<string, Micros>>;
   /** `pcmk_delay_max`: base plus a random delay stays below this (0: no random part); per target too. */
@@ -73,7 +84,7 @@ export class Stonith {
   fence(target: string, targetRunsResources: boolean): void {
     if (this.inProgress.has(target)) return;
     this.inProgress.set(target, 0);
-    const requestDelay = this.options.requestDelay?.() ?? 0;
+    const requestDelay = this.options.requestDelay?.(target) ?? 0;
     if (requestDelay > 0) {
       this.awaitingRequest.add(target);
       this.ctx.setTimer(requestDelay, 'stonith-request', { target, targetRunsResources });
@@ -94,13 +105,26 @@ export class Stonith {
       if (this.awaitingRequest.delete(target) && this.inProgress.has(target)) this.request(target, targetRunsResources);
       return true;
     }
+    if (kind === 'stonith-command') {
+      const target = data as string;
+      if (this.inProgress.has(target)) this.command(target);
+      return true;
+    }
     if (kind !== 'stonith-attempt') return false;
     const target = data as string;
     if (this.inProgress.has(target)) this.attempt(target);
     return true;
   }
 
+  /** The fencer runs the agent; its command goes out once the agent gets that far. */
   private attempt(target: string): void {
+    const { agentTime } = this.options;
+    const delay = typeof agentTime === 'function' ? agentTime() : (agentTime ?? 0);
+    if (delay > 0) this.ctx.setTimer(delay, 'stonith-command', target);
+    else this.command(target);
+  }
+
+  private command(target: string): void {
     const { action, stonithTimeout } = this.options;
     this.ctx.fence(target, action, stonithTimeout, (ok) => {
       if (!this.inProgress.has(target)) return; // cancelled meanwhile

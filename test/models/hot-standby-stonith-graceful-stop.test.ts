@@ -26,16 +26,17 @@ faults:
 `);
 
 describe('hot-standby-stonith: graceful stop of the active node', () => {
-  it.each([1, 2, 3])('seed %i: b serves within a second, nothing fenced, nothing lost; a rejoins as standby', (seed) => {
+  it.each([1, 2, 3])('seed %i: b serves well before a token timeout, nothing fenced, nothing lost; a rejoins as standby', (seed) => {
     const r = run(stonith, GRACEFUL, seed);
     expect(invariantsViolated(r)).toEqual([]);
     expect(r.metrics.lostAcked).toBe(0);
     expect(eventsOf(r, 'fence')).toEqual([]);
     const takeover = promotedAt(r, 'b', STOP)!;
-    // messages, the scheduler round and the stop and start operations, no token timeout (3 s) nor consensus (3.6 s)
-    expect(takeover - STOP).toBeLessThan(START + 50_000);
+    // messages, the scheduler round and the stop and start operations (each drawn around its
+    // median: operationTimeSpread), no token timeout (3 s) nor consensus (3.6 s)
+    expect(takeover - STOP).toBeLessThan(Math.max(START + 50_000, 2 * SECOND));
     const served = acksBy(r, 'b', STOP)[0];
-    expect(served.time - STOP).toBeLessThan(1 * SECOND);
+    expect(served.time - STOP).toBeLessThan(2 * SECOND);
     // a exited once the DC had taken in its shutdown (b's start operations may still be
     // running: the controller does not wait for them), and came back as a standby without a fence
     const aStates = eventsOf(r, 'node-state').filter((e) => e.node === 'a');

@@ -19,7 +19,8 @@ faults:
 
 /** b's new-membership note, its fencing request note, the confirmed fence and its takeover. */
 function steps(params: Record<string, unknown>, seed = 1) {
-  const r = run(stonith, KILL, seed, params);
+  // each knob's exact effect: Pacemaker's times at their medians (no operationTimeSpread)
+  const r = run(stonith, KILL, seed, { operationTimeSpread: 0, ...params });
   const note = (pattern: RegExp) => r.history.events.find((e) => e.type === 'note' && e.node === 'b' && e.time >= 10 * SECOND && pattern.test(e.text))!.time;
   return {
     membership: note(/^corosync: new membership/),
@@ -72,7 +73,7 @@ duration: 14s
 settle: 1s
 faults:
   - { at: 10s, kind: graceful-stop, target: a }
-`), 1, { transitionDelay: '300ms', cibReaskShare: 0, resourceStopTime: '700ms', resourceStartTime: '400ms', fenceDeviceStartTime: '5s' });
+`), 1, { operationTimeSpread: 0, transitionDelay: '300ms', cibReaskShare: 0, resourceStopTime: '700ms', resourceStartTime: '400ms', fenceDeviceStartTime: '5s' });
     const stopped = r.history.events.find((e) => e.type === 'note' && e.node === 'a' && /^stopping resources: node shutting down/.test(e.text))!.time;
     expect(stopped - 10 * SECOND).toBe(1_000_000);
     const lastAckByA = r.history.events.filter((e) => e.type === 'ack-sent' && e.node === 'a').at(-1)!.time;
@@ -80,5 +81,38 @@ faults:
     const takeover = promotedAt(r, 'b', 10 * SECOND)!;
     expect(takeover - stopped).toBeGreaterThanOrEqual(400_000);
     expect(takeover - stopped).toBeLessThan(450_000);
+  });
+
+  describe('a partition: the sitting DC against the node that must elect itself', () => {
+    const SPLIT = schedule(`
+name: split
+duration: 20s
+settle: 1s
+faults:
+  - { at: 10s, kind: partition, groups: [[a], [b]] }
+`);
+    /** Each side's membership and fencing request notes, and who was powered off. */
+    function race(params: Record<string, unknown>, seed = 1) {
+      const r = run(stonith, SPLIT, seed, { operationTimeSpread: 0, cibReaskShare: 0, dcCibReaskShare: 0, ...params });
+      const note = (node: string, pattern: RegExp) => r.history.events.find((e) => e.type === 'note' && e.node === node && e.time >= 10 * SECOND && pattern.test(e.text))?.time;
+      const off = [...new Set(r.history.events.flatMap((e) => (e.type === 'node-state' && e.state === 'off' ? [e.node] : [])))];
+      return { membershipA: note('a', /^corosync: new membership/)!, membershipB: note('b', /^corosync: new membership/)!, requestA: note('a', /^stonith: fencing b/), requestB: note('b', /^stonith: fencing a/), off };
+    }
+
+    it('dcTransitionDelay is the sitting DC\'s round (a), transitionDelay the round after an election (b): the shorter one wins', () => {
+      const aFast = race({ dcTransitionDelay: '50ms', transitionDelay: '400ms' });
+      expect(aFast.requestA! - aFast.membershipA).toBe(50_000);
+      expect(aFast.off).toEqual(['b']);
+      const bFast = race({ dcTransitionDelay: '400ms', transitionDelay: '50ms' });
+      expect(bFast.requestB! - bFast.membershipB).toBe(50_000);
+      expect(bFast.off).toEqual(['a']);
+    });
+
+    it('dcCibReaskShare 1: the sitting DC re-asks for the CIB (a second more) and the standby shoots it first', () => {
+      const r = race({ dcTransitionDelay: '50ms', transitionDelay: '200ms', dcCibReaskShare: 1 });
+      expect(r.requestB! - r.membershipB).toBe(200_000);
+      expect(r.requestA).toBeUndefined(); // shot before its round ended
+      expect(r.off).toEqual(['a']);
+    });
   });
 });

@@ -118,4 +118,26 @@ describe('STONITH (Pacemaker semantics over IPMI)', () => {
     expect(fenced).toEqual([]);
     expect(h.world.history.events.filter((e) => e.type === 'fence')).toEqual([]);
   });
+
+  it('agentTime: the command leaves that much after the attempt starts, and a requester powered off meanwhile fences nobody', () => {
+    // the agent runs 300 ms; a is powered off 100 ms into it (the peer it races shot it first)
+    const raced = fencer({ agentTime: () => 300_000 });
+    raced.h.sim.at(SECOND + 100_000, () => raced.h.world.node('a').powerOff('shot by b'));
+    raced.h.runUntil(10 * SECOND);
+    expect(raced.fenceEvents()).toEqual([]);
+    expect(raced.h.world.history.events.some((e) => e.type === 'node-state' && e.node === 'b' && e.state === 'off')).toBe(false);
+
+    // the same death after the command left: the fence goes through (the device acts on its own)
+    const late = fencer({ agentTime: () => 300_000 });
+    late.h.sim.at(SECOND + 400_000, () => late.h.world.node('a').powerOff('shot by b'));
+    late.h.runUntil(10 * SECOND);
+    expect(late.h.world.history.events.some((e) => e.type === 'node-state' && e.node === 'b' && e.state === 'off')).toBe(true);
+
+    // without an agent time the command leaves at the attempt: the early death no longer saves b
+    const instant = fencer();
+    instant.h.sim.at(SECOND + 100_000, () => instant.h.world.node('a').powerOff('shot by b'));
+    instant.h.runUntil(10 * SECOND);
+    const bOff = instant.h.world.history.events.find((e) => e.type === 'node-state' && e.node === 'b' && e.state === 'off');
+    expect(bOff?.time).toBeLessThan(SECOND + 100_000);
+  });
 });
