@@ -62,6 +62,7 @@ export class RaftLog {
     const entries = this.disk.entries as readonly RaftEntry[];
     const offset = this.compactedIndex + 1;
     this.indexByOrder.clear();
+    this.indexByOrder.dropThrough(this.compactedIndex);
     for (let i = 0; i < entries.length; i++) if (!entries[i].noop) this.indexByOrder.set(entries[i].orderId, i + offset);
     this.indexing = true;
   }
@@ -117,14 +118,9 @@ export class RaftLog {
    * snapshot, as etcd's `raftStorage.Compact(compacti)` after a snapshot.
    */
   compact(index: number): void {
-    const compacted = this.disk.compactedLength;
-    if (index <= compacted) return;
-    const entries = this.disk.entries as readonly RaftEntry[];
-    for (let i = compacted + 1; this.indexing && i <= index; i++) {
-      const e = entries[i - compacted - 1];
-      if (!e.noop) this.indexByOrder.deleteAt(e.orderId, i);
-    }
+    if (index <= this.disk.compactedLength) return;
     this.disk.compact(index);
+    if (this.indexing) this.indexByOrder.dropThrough(this.disk.compactedLength);
   }
 
   /** The first `index` entries as a snapshot (at least the compacted ones). */

@@ -11,15 +11,18 @@ describe('RaftOrderIndex', () => {
     { weight: 1, arbitrary: fc.tuple(fc.nat({ max: 2 }), fc.integer({ min: 5_000_000, max: 5_000_020 })).map(([c, n]) => `c${c}-${n}`) },
     { weight: 1, arbitrary: fc.constantFrom('(no-op of term 3)', 'c1-007', 'c1-', 'x') },
   );
-  const op = fc.tuple(fc.constantFrom('set', 'set', 'set', 'delete', 'deleteOther', 'get', 'clear'), id, fc.integer({ min: 1, max: 1_000_000 }));
+  const op = fc.tuple(fc.constantFrom('set', 'set', 'set', 'delete', 'deleteOther', 'get', 'clear', 'drop'), id, fc.integer({ min: 1, max: 1_000_000 }));
 
-  it('answers get/set/deleteAt/clear as a Map does', () => {
+  it('answers get/set/deleteAt/dropThrough/clear as a Map does', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 50, maxLength: 1_500 }), (ops) => {
         const index = new RaftOrderIndex();
         const model = new Map<string, number>();
+        let floor = 0;
         for (const [what, x, logIndex] of ops) {
           if (what === 'set') {
+            // a compacted log only grows past its floor
+            if (logIndex <= floor) continue;
             index.set(x, logIndex);
             model.set(x, logIndex);
           } else if (what === 'delete' || what === 'deleteOther') {
@@ -31,7 +34,14 @@ describe('RaftOrderIndex', () => {
             if (logIndex % 20 === 0) {
               index.clear();
               model.clear();
+              floor = 0;
             }
+          } else if (what === 'drop') {
+            // compaction through a log index a little past the floor: every entry up to it goes
+            const through = floor + (logIndex % 50_000);
+            index.dropThrough(through);
+            floor = Math.max(floor, through);
+            for (const [k, v] of model) if (v <= floor) model.delete(k);
           }
           expect(index.get(x)).toBe(model.get(x));
         }
@@ -39,6 +49,19 @@ describe('RaftOrderIndex', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('slides past the compacted orders: a long run keeps a window of the orders since the last compaction', () => {
+    const index = new RaftOrderIndex();
+    for (let n = 0; n < 100_000; n++) {
+      index.set(`c1-${n}`, n + 1);
+      // compaction every 1,000 entries, keeping the last 100
+      if (n % 1_000 === 999) index.dropThrough(n + 1 - 100);
+    }
+    expect(index.get('c1-99999')).toBe(100_000);
+    expect(index.get('c1-99900')).toBe(99_901);
+    expect(index.get('c1-99899')).toBeUndefined();
+    expect(index.slotCount).toBeLessThanOrEqual(2_048);
   });
 
   it('follows a leader: interleaved clients, retries of older orders, compaction from the front', () => {
@@ -65,10 +88,8 @@ describe('RaftOrderIndex', () => {
       }
       if (log.length - compacted > 2_000) {
         const upTo = log.length - 500;
-        for (let i = compacted + 1; i <= upTo; i++) {
-          index.deleteAt(log[i - 1], i);
-          if (model.get(log[i - 1]) === i) model.delete(log[i - 1]);
-        }
+        index.dropThrough(upTo);
+        for (let i = compacted + 1; i <= upTo; i++) if (model.get(log[i - 1]) === i) model.delete(log[i - 1]);
         compacted = upTo;
       }
     }
