@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import { loadDesign, reliabilityPath } from '../campaign/catalog.ts';
 import { checkServesReads } from '../world/design.ts';
 import type { Command } from 'commander';
-import { DEFAULT_SIMULATIONS, estimate, EstimateStopped, MINUTES_PER_YEAR } from '../estimate/estimate.ts';
+import { DEFAULT_SIMULATIONS, estimate, EstimateStopped, MINUTES_PER_YEAR, type IncidentRecord } from '../estimate/estimate.ts';
+import { IncidentLog } from '../estimate/incident-log.ts';
 import { loadReliability } from '../estimate/reliability.ts';
 import { estimateJson, estimateNotes, estimateRawTable, estimateTable } from '../report/estimate-report.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
@@ -39,6 +40,7 @@ interface EstimateFlags extends WorkloadFlags {
   ordersPerSecond: string;
   incidentOrdersPerSecond?: string;
   html?: string;
+  incidents?: string;
 }
 
 const CONVENTIONS = `
@@ -88,11 +90,12 @@ export function estimateCommand(cli: Command): void {
     .option('--incident-orders-per-second <n>', 'order rate inside incident simulations (default 10; --rate says the same)')
     .option('--format <format>', 'table, json, csv or md', 'table')
     .option('--json [file]', 'write the JSON result to FILE, or to stdout instead of the table')
-    .option('--html <file>', 'write a self-contained HTML report (availability intervals, downtime against the budget) to FILE'))
+    .option('--html <file>', 'write a self-contained HTML report (availability intervals, downtime against the budget) to FILE')
+    .option('--incidents <file>', 'write every simulated incident to FILE as JSON lines (class, changes, seed, weight, outcome, trace hash) with the command that replays it: hasim estimate-replay FILE --incident N'))
     .addHelpText('after', CONVENTIONS)
     .action(async (designs: string[], flags: EstimateFlags) => {
       const format = parseFormat(flags.format);
-      checkOutputs({ json: flags.json, html: flags.html });
+      checkOutputs({ json: flags.json, html: flags.html, incidents: flags.incidents });
       const data = loadReliability(reliabilityPath(flags.reliability!));
       const years = parseYears(flags.years);
       const confidence = parseConfidence(flags.confidence);
@@ -110,9 +113,11 @@ export function estimateCommand(cli: Command): void {
       if (workload.readsPerSecond) for (const name of designs) checkServesReads(await loadDesign(name), workload, '--reads');
       // a signal stops the estimate: it has no partial result (its intervals need every year asked for)
       const interrupt = interruptSignal((name) => `hasim: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; the estimate stopped and wrote nothing\n`);
+      const incidentLog = flags.incidents === undefined ? undefined : new IncidentLog(flags.incidents, { seed, reliability: data, incidentOrdersPerSecond, ordersPerSecond, ...(hasWorkload ? { workload } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}) }, HASIM_VERSION);
       let results;
       try {
-        results = await estimate({ ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond, signal: interrupt.signal });
+        results = await estimate({
+          ...(incidentLog ? { onIncident: (record: IncidentRecord) => incidentLog.add(record) } : {}), ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond, signal: interrupt.signal });
       } catch (error) {
         if (!(error instanceof EstimateStopped)) throw error;
         return exitWith(interrupt.exitCode() ?? EXIT_ON_SIGNAL.SIGINT);
@@ -132,6 +137,7 @@ export function estimateCommand(cli: Command): void {
         maxEvents: maxEvents ?? null,
       });
       if (typeof flags.json === 'string') writeJson(flags.json, json);
+      if (incidentLog && flags.incidents) writeOutput(flags.incidents, await incidentLog.text());
       if (flags.html) writeOutput(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes: estimateNotes(results, data) })));
       if (format === 'json' || flags.json === true) writeJson(true, json);
       else {

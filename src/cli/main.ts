@@ -15,6 +15,7 @@ import { sweepCommand } from './sweep-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { estimateCommand } from './estimate-command.ts';
+import { estimateReplayCommand } from './estimate-replay-command.ts';
 import { HASIM_VERSION } from '../report/run-json.ts';
 import { err, out, processIo, withIo, type CliIo } from './io.ts';
 import { inRunWorker } from './run-in-worker.ts';
@@ -69,6 +70,7 @@ export function program(): Command {
   mergeCommand(cli);
   replayCommand(cli);
   estimateCommand(cli);
+  estimateReplayCommand(cli);
   // Subcommands print errors and help through the same streams, never exit the process, and
   // wrap help at a fixed width (the README's command reference is this text).
   cli.configureHelp({ helpWidth: HELP_WIDTH });

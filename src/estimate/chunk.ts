@@ -23,7 +23,7 @@ import type { Design } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import { className, drawIncidents, elementNames, type Incident } from './components.ts';
 import { estimateSpecOf } from './declarations.ts';
-import { simulateIncident, type IncidentOutcome } from './incident-sim.ts';
+import { simulateIncident, type IncidentOutcome, type IncidentSimOptions } from './incident-sim.ts';
 import { buildPlant, clientView } from './plant.ts';
 import { scopeCount } from './structure.ts';
 import type { ReliabilityData } from './reliability.ts';
@@ -92,7 +92,8 @@ export interface ChunkResult {
 
 const designs = new Map<string, Promise<Design>>();
 
-export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
+/** `observe`: handed each simulated incident's finished run (in this thread only: `hasim estimate-replay`). */
+export async function runChunk(job: ChunkJob, observe?: IncidentSimOptions['onFinished']): Promise<ChunkResult> {
   let pending = designs.get(job.design);
   if (!pending) designs.set(job.design, (pending = loadDesign(job.design)));
   const design = await pending;
@@ -138,6 +139,7 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
       ordersPerSecond: job.ordersPerSecond,
       workload: job.workload,
       maxEvents: job.maxEvents,
+      ...(observe ? { onFinished: observe } : {}),
     });
     return { key: incident.key, weight: 1 / pi, structuralDownSeconds: incident.structuralDown, ...outcome };
   });

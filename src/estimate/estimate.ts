@@ -80,6 +80,23 @@ export interface EstimateOptions {
    * its intervals need every year it was asked for.
    */
   signal?: AbortSignal;
+  /** Called with every simulated incident, design by design in chunk and draw order (the same for any `workers`): `--incidents` (incident-log.ts). */
+  onIncident?: (record: IncidentRecord) => void;
+}
+
+/** One simulated incident as the estimate used it: where it was drawn, its class and weight, and its outcome. */
+export interface IncidentRecord {
+  design: string;
+  /** The design's `--set` values. */
+  params: Record<string, string>;
+  chunk: number;
+  /** Its place among the chunk's drawn incidents (its seed is `incidentSeed(seed, chunk, ordinal)`). */
+  ordinal: number;
+  /** Its inclusion probability (its weight is 1/pi). */
+  pi: number;
+  className: string;
+  incident: Incident;
+  outcome: SimulatedIncident;
 }
 
 /** What `estimate` rejects with once its `signal` aborted. */
@@ -245,6 +262,13 @@ async function estimateOne(name: string, options: EstimateOptions, pool: ChunkPo
   );
   const simulated = sampled.map((list) => new Array<SimulatedIncident>(list.length));
   jobs.forEach(({ chunk, position }, index) => (simulated[chunk][position] = outcomes[index].simulated![0]));
+  if (options.onIncident) {
+    sampled.forEach((list, chunk) =>
+      list.forEach(({ incident, ordinal, pi }, position) =>
+        options.onIncident!({ design: name, params, chunk, ordinal, pi, className: names.get(incident.key) ?? '', incident, outcome: simulated[chunk][position] }),
+      ),
+    );
+  }
   const results = counted.map(({ classes: _classes, ...totals }, chunk): ChunkResult => ({ ...totals, simulated: simulated[chunk] }));
   return summarise(name, params, options, results, counts, names);
 }

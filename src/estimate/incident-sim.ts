@@ -50,7 +50,7 @@
  */
 import { lostAcks, type LostAck } from '../check/no-lost-ack.ts';
 import { computeMetrics, type OutageMetrics } from '../metrics/index.ts';
-import { buildRun } from '../run/run.ts';
+import { buildRun, type FinishedRun, type Run } from '../run/run.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
 import { DEFAULT_WORKLOAD, type Workload } from '../world/client.ts';
 import type { Design, ParamValues } from '../world/design.ts';
@@ -95,6 +95,8 @@ export interface IncidentOutcome {
   /** The design threw or looped: the incident counts as its structural downtime only. */
   modelError?: string;
   events: number;
+  /** The simulation's trace hash (what `hasim estimate-replay` checks a replay against). */
+  traceHash: string;
 }
 
 export interface IncidentSimOptions {
@@ -116,6 +118,8 @@ export interface IncidentSimOptions {
    * whole settle.
    */
   silentReaction?: Micros;
+  /** Called with the finished run (its world, history and trace hash) before the outcome is worked out: `hasim estimate-replay` prints it. */
+  onFinished?: (run: Run, finished: FinishedRun) => void;
 }
 
 /** Random extra warm-up, so an incident meets periodic timers at a random phase. */
@@ -216,7 +220,9 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
   const endAt = settleEndAt + DRAIN;
   sim.at(origin + settleEndAt, () => world.stopClients());
   if (running) run.step(origin + endAt);
-  const { history, modelError, events } = run.finish({ healAt: at[count - 1], settleEndAt, endAt });
+  const finished = run.finish({ healAt: at[count - 1], settleEndAt, endAt });
+  options.onFinished?.(run, finished);
+  const { history, modelError, events, traceHash } = finished;
   const metrics = computeMetrics(history);
   const windowStart = t0 - workload.timeout;
   /** An outage's length in this incident, fast-forwarded gaps included; undefined: a warm-up hiccup, not this incident's. */
@@ -267,6 +273,7 @@ export function simulateIncident(incident: Incident, seed: number, options: Inci
     stillLosing: stillLosing(lost, at[count - 1], settleEndAt),
     ...(modelError ? { modelError: modelError.detail } : booted === 'never' ? { modelError: 'the design never served during boot' } : {}),
     events,
+    traceHash,
   };
 }
 

@@ -1,0 +1,243 @@
+/**
+ * `hasim estimate --incidents FILE`: every simulated incident of an estimate as one JSON line,
+ * so an incident the estimate flags (down through a fast-forward, lost acked orders, split
+ * brain) can be replayed alone with the one-line command its `replay` field gives
+ * (`hasim estimate-replay FILE --incident N`, incident-replay.ts).
+ *
+ * The file's first line is the estimate's header (not its command line: the file is the same
+ * for any `--workers`): what every incident simulation shares (the
+ * root seed, the reliability data itself, the incident order rate, the workload, the event
+ * budget), so a replay needs nothing but the file. Each further line is one incident, in the
+ * order the estimate visits them (design by design, chunk by chunk, in draw order: the same
+ * file for any number of workers): its number, design and `--set` values, where it was drawn
+ * (chunk, ordinal, hence its seed), its class and weight, its component changes with their
+ * times, the drawn incident as the simulation takes it, its outcome (the figures the estimate
+ * used, and why it is flagged) and its simulation's trace hash.
+ *
+ * ```jsonl
+ * {"type":"estimate","seed":1,"reliability":{...},"incidentOrdersPerSecond":10,...}
+ * {"type":"incident","incident":1,"design":"hot-standby-stonith","class":"a.server- L a.server+",...,"replay":"hasim estimate-replay inc.jsonl --incident 1"}
+ * ```
+ */
+import { readFileSync } from 'node:fs';
+import { loadDesign } from '../campaign/catalog.ts';
+import { parseWorkload, WORKLOAD_FIELDS, writeWorkload } from '../faults/schedule-workload.ts';
+import { InputError } from '../sim/input-error.ts';
+import type { Workload } from '../world/client.ts';
+import { resolveParams } from '../world/params.ts';
+import { elementNames, type Incident } from './components.ts';
+import { estimateSpecOf } from './declarations.ts';
+import type { IncidentRecord } from './estimate.ts';
+import type { IncidentOutcome } from './incident-sim.ts';
+import { buildPlant, clientView } from './plant.ts';
+import type { ReliabilityData } from './reliability.ts';
+import { incidentSeed } from './sampling.ts';
+import { scopeCount } from './structure.ts';
+
+/** What every incident simulation of the estimate shares. */
+export interface IncidentLogSetup {
+  seed: number;
+  reliability: ReliabilityData;
+  /** Orders per second inside incident simulations. */
+  incidentOrdersPerSecond: number;
+  /** The real order rate lost orders are scaled to. */
+  ordersPerSecond: number;
+  workload?: Partial<Workload>;
+  maxEvents?: number;
+}
+
+export interface IncidentLogHeader {
+  type: 'estimate';
+  hasim: string;
+  seed: number;
+  reliability: unknown;
+  incidentOrdersPerSecond: number;
+  ordersPerSecond: number;
+  workload: Record<string, unknown> | null;
+  maxEvents: number | null;
+}
+
+/** One incident's line. */
+export interface IncidentLine {
+  type: 'incident';
+  incident: number;
+  design: string;
+  params: Record<string, string>;
+  chunk: number;
+  ordinal: number;
+  seed: number;
+  class: string;
+  pi: number;
+  weight: number;
+  /** The component changes, seconds from the incident's first one. */
+  changes: { atSeconds: number; element: string; change: 'down' | 'up' }[];
+  outcome: IncidentLogOutcome;
+  /** Why the estimate reports it: empty when it is an ordinary incident. */
+  flagged: string[];
+  traceHash: string;
+  /** The drawn incident as the simulation takes it. */
+  draw: Incident;
+  replay: string;
+}
+
+export type IncidentLogOutcome = Omit<IncidentOutcome, 'traceHash'> & { lostAckedAtRealRate: number; structuralDownSeconds: number };
+
+/** Collects the lines of an estimate's incidents; `text` is the file. */
+export class IncidentLog {
+  private readonly lines: string[];
+  private count = 0;
+  private readonly names = new Map<string, Promise<string[]>>();
+  private readonly pending: Promise<void>[] = [];
+
+  constructor(
+    /** The file, as the replay command names it. */
+    private readonly file: string,
+    private readonly setup: IncidentLogSetup,
+    hasim: string,
+  ) {
+    const header: IncidentLogHeader = {
+      type: 'estimate',
+      hasim,
+      seed: setup.seed,
+      reliability: encodeNumbers(setup.reliability),
+      incidentOrdersPerSecond: setup.incidentOrdersPerSecond,
+      ordersPerSecond: setup.ordersPerSecond,
+      workload: setup.workload && Object.keys(setup.workload).length > 0 ? writeWorkload(setup.workload) : null,
+      maxEvents: setup.maxEvents ?? null,
+    };
+    this.lines = [JSON.stringify(header)];
+  }
+
+  /** Adds one incident (called in the estimate's order: the line numbers follow it). */
+  add(record: IncidentRecord): void {
+    const number = ++this.count;
+    const at = this.lines.push('') - 1;
+    // element names need the design's plant: built once per design, the line filled in order
+    this.pending.push(
+      this.elementNames(record.design, record.params).then((names) => {
+        this.lines[at] = JSON.stringify(this.line(number, record, names));
+      }),
+    );
+  }
+
+  async text(): Promise<string> {
+    await Promise.all(this.pending);
+    return this.lines.join('\n') + '\n';
+  }
+
+  private line(number: number, record: IncidentRecord, names: readonly string[]): IncidentLine {
+    const { incident, outcome } = record;
+    const { traceHash, key: _key, weight, ...figures } = outcome;
+    const lossScale = this.setup.ordersPerSecond / this.setup.incidentOrdersPerSecond;
+    return {
+      type: 'incident',
+      incident: number,
+      design: record.design,
+      params: record.params,
+      chunk: record.chunk,
+      ordinal: record.ordinal,
+      seed: incidentSeed(this.setup.seed, record.chunk, record.ordinal),
+      class: record.className,
+      pi: record.pi,
+      weight,
+      changes: incident.offsets.map((offset, c) => ({ atSeconds: offset, element: names[incident.elements[c]] ?? String(incident.elements[c]), change: incident.downs[c] ? 'down' : 'up' })),
+      outcome: { ...figures, lostAckedAtRealRate: outcome.lostAcked * lossScale },
+      flagged: flagsOf(outcome),
+      traceHash,
+      draw: incident,
+      replay: `hasim estimate-replay ${shellWord(this.file)} --incident ${number}`,
+    };
+  }
+
+  private elementNames(name: string, params: Record<string, string>): Promise<string[]> {
+    const key = JSON.stringify([name, params]);
+    let names = this.names.get(key);
+    if (!names) {
+      names = loadDesign(name).then((design) => {
+        const resolved = resolveParams(design, params);
+        const spec = estimateSpecOf(design, resolved);
+        return elementNames(buildPlant(design, resolved, this.setup.reliability, spec, clientView(this.setup.workload, this.setup.incidentOrdersPerSecond, scopeCount(spec.structure))));
+      });
+      this.names.set(key, names);
+    }
+    return names;
+  }
+}
+
+/** Why an incident stands out, in the estimate report's words. */
+export function flagsOf(outcome: IncidentOutcome): string[] {
+  const flags: string[] = [];
+  if (outcome.downThroughFastForward) flags.push('down through a fast-forward');
+  if (outcome.unrecovered) flags.push('unrecovered');
+  if (outcome.lostAcked > 0) flags.push('lost acked orders');
+  if (outcome.stillLosing) flags.push('still losing acked orders');
+  if (outcome.splitBrainPairs > 0 || outcome.splitBrainMs > 0) flags.push('split brain');
+  if (outcome.modelError !== undefined) flags.push('model error');
+  return flags;
+}
+
+/** The header and one incident of a log (`--incident N`), checked enough to replay it. */
+export function readIncidentLog(path: string, number: number): { header: IncidentLogHeader; line: IncidentLine; setup: IncidentLogSetup } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(path, '', 'a readable incident log written by hasim estimate --incidents');
+  }
+  const rows = text.split('\n').filter((row) => row.trim() !== '');
+  const parse = (row: string, at: number): Record<string, unknown> => {
+    try {
+      const value: unknown = JSON.parse(row);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    throw new InputError(path, `line ${at}`, 'one JSON object per line (a log written by hasim estimate --incidents)');
+  };
+  const header = rows.length > 0 ? parse(rows[0], 1) : undefined;
+  if (header?.type !== 'estimate') throw new InputError(path, 'line 1', 'the estimate header of a log written by hasim estimate --incidents');
+  const count = rows.length - 1;
+  if (!(number >= 1 && number <= count)) throw new InputError('--incident', '', `an incident number from 1 to ${count} (the log's "incident" field)`, String(number));
+  const line = parse(rows[number], number + 1);
+  if (line.type !== 'incident' || line.incident !== number) throw new InputError(path, `line ${number + 1}`, `incident ${number}`);
+  const h = header as unknown as IncidentLogHeader;
+  const setup: IncidentLogSetup = {
+    seed: h.seed,
+    reliability: decodeNumbers(h.reliability) as ReliabilityData,
+    incidentOrdersPerSecond: h.incidentOrdersPerSecond,
+    ordersPerSecond: h.ordersPerSecond,
+    ...(h.workload ? { workload: readWorkload(h.workload, path) } : {}),
+    ...(h.maxEvents !== null ? { maxEvents: h.maxEvents } : {}),
+  };
+  return { header: h, line: line as unknown as IncidentLine, setup };
+}
+
+/** The header's workload back: a file's fields parsed as a file's, the others (the client session) as written. */
+function readWorkload(written: Record<string, unknown>, path: string): Partial<Workload> {
+  const fileFields = Object.fromEntries(Object.entries(written).filter(([name]) => WORKLOAD_FIELDS.includes(name)));
+  const rest = Object.fromEntries(Object.entries(written).filter(([name]) => !WORKLOAD_FIELDS.includes(name)));
+  return { ...rest, ...parseWorkload(fileFields, { source: path, field: 'workload' }) } as Partial<Workload>;
+}
+
+/** JSON has no Infinity (unlimited repair crews): written as {"number": "Infinity"}. */
+export function encodeNumbers(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return { number: String(value) };
+  if (Array.isArray(value)) return value.map(encodeNumbers);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeNumbers(v)]));
+  return value;
+}
+
+export function decodeNumbers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeNumbers);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === 'number' && typeof entries[0][1] === 'string') return Number(entries[0][1]);
+    return Object.fromEntries(entries.map(([k, v]) => [k, decodeNumbers(v)]));
+  }
+  return value;
+}
+
+/** A path as one shell word (quoted when it has anything but safe characters). */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
