@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { replayIncident } from '../estimate/incident-replay.ts';
-import type { IncidentLogOutcome } from '../estimate/incident-log.ts';
+import type { IncidentLine, IncidentLogOutcome } from '../estimate/incident-log.ts';
 import type { SimulatedIncident } from '../estimate/chunk.ts';
 import type { IncidentOutcome } from '../estimate/incident-sim.ts';
 import { runJson } from '../report/run-json.ts';
@@ -53,7 +53,7 @@ export function estimateReplayCommand(cli: Command): void {
         err(verdict + '\n');
       } else {
         if (typeof flags.json === 'string') writeOutput(flags.json, text);
-        out(runText(result, { replayCommand: line.replay }) + '\n' + estimateFigures(line.outcome, outcome, lossScale, line.weight, line.flagged) + verdict + '\n');
+        out(runText(result, { replayCommand: line.replay }) + '\n' + changesText(line) + estimateFigures(line.outcome, outcome, lossScale, line.weight, line.flagged) + verdict + '\n');
       }
       exitWith(reproduced ? 0 : 1);
     });
@@ -63,6 +63,12 @@ export function estimateReplayCommand(cli: Command): void {
 function outcomeFigures(o: SimulatedIncident, lossScale: number): IncidentLogOutcome {
   const { traceHash: _hash, key: _key, weight: _weight, ...figures } = o;
   return { ...figures, lostAckedAtRealRate: o.lostAcked * lossScale };
+}
+
+/** The drawn changes in real time: the timeline above is the simulated clock, on which gaps longer than the design's settle are cut short (fast-forwarded). */
+function changesText(line: IncidentLine): string {
+  const rows = line.changes.map((c) => `  ${c.atSeconds.toFixed(3).padStart(14)}s  ${c.element} ${c.change}`);
+  return [`CHANGES (real time from the first; the timeline fast-forwards gaps longer than the design's settle)`, ...rows].join('\n') + '\n\n';
 }
 
 /** The figures the estimate used, as the log has them and as the replay worked them out again. */
