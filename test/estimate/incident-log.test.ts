@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeNumbers, encodeNumbers, type IncidentLine } from '../../src/estimate/incident-log.ts';
+import { replayIncident } from '../../src/estimate/incident-replay.ts';
 import { runCli } from '../cli/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hasim-incidents-'));
@@ -96,4 +97,32 @@ describe('hasim estimate --incidents', () => {
     const data = { repairCrews: Infinity, node: [{ ttf: { exponential: { mean: 5 } } }], low: -Infinity };
     expect(decodeNumbers(JSON.parse(JSON.stringify(encodeNumbers(data))))).toEqual(data);
   });
+});
+
+/**
+ * `npm run test:long` (HASIM_LONG=1): two designs, the log the same for any --workers, and
+ * every flagged incident of both replays with the estimate's trace hash and figures.
+ */
+describe.runIf(process.env.HASIM_LONG === '1')('hasim estimate --incidents, two designs and workers (test:long)', () => {
+  const TWO = ['estimate', 'hot-standby-naive', 'keepalived-vrrp', '--reliability', 'p1', '--years', '4', '--simulations', '12'];
+  const rowsOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((row) => JSON.parse(row));
+
+  it('writes the same log with 0 and 2 workers, and every flagged incident replays exactly', async () => {
+    const logs = [join(dir, 'w0.jsonl'), join(dir, 'w2.jsonl')];
+    for (const [i, workers] of ['0', '2'].entries()) expect((await runCli([...TWO, '--workers', workers, '--incidents', logs[i]])).code).toBe(0);
+    const [zero, two] = logs.map(rowsOf);
+    const withoutReplay = (rows: Record<string, unknown>[]) => rows.map(({ replay: _replay, ...rest }) => rest);
+    expect(withoutReplay(two)).toEqual(withoutReplay(zero));
+    const incidents = zero.slice(1) as IncidentLine[];
+    expect(new Set(incidents.map((l) => l.design))).toEqual(new Set(['hot-standby-naive', 'keepalived-vrrp']));
+    const flagged = incidents.filter((l) => l.flagged.length > 0);
+    expect(new Set(flagged.map((l) => l.design)).size).toBe(2);
+    for (const line of flagged) {
+      const replayed = await replayIncident(logs[0], line.incident);
+      expect(replayed.reproduced).toBe(true);
+      const { key: _key, weight, traceHash, ...figures } = replayed.outcome;
+      const { lostAckedAtRealRate: _real, ...logged } = line.outcome;
+      expect({ ...figures, weight, traceHash }).toEqual({ ...logged, weight: line.weight, traceHash: line.traceHash });
+    }
+  }, 300_000);
 });
