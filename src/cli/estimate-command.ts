@@ -146,6 +146,7 @@ export function estimateCommand(cli: Command): void {
           out(estimateNotes(results, data).map((n) => `- ${n}`).join('\n') + '\n');
           const set = Object.entries(hasWorkload ? writeWorkload(workload) : {}).map(([k, v]) => `, ${k} ${String(v)}`).join('');
           out(`- incident simulations: ${incidentOrdersPerSecond} orders/s${set}, the rest of the workload the defaults; event budget ${maxEvents ?? 5_000_000} each\n`);
+          if (incidentLog) out(`- ${incidentLog.summary()}\n`);
         }
       }
       exitWith(0);

@@ -86,6 +86,8 @@ export type IncidentLogOutcome = Omit<IncidentOutcome, 'traceHash'> & { lostAcke
 export class IncidentLog {
   private readonly lines: string[];
   private count = 0;
+  /** The flagged incidents' numbers with their design and why. */
+  private readonly flagged: { number: number; design: string; flags: string[] }[] = [];
   private readonly names = new Map<string, Promise<string[]>>();
   private readonly pending: Promise<void>[] = [];
 
@@ -111,6 +113,8 @@ export class IncidentLog {
   /** Adds one incident (called in the estimate's order: the line numbers follow it). */
   add(record: IncidentRecord): void {
     const number = ++this.count;
+    const flags = flagsOf(record.outcome);
+    if (flags.length > 0) this.flagged.push({ number, design: record.design, flags });
     const at = this.lines.push('') - 1;
     // element names need the design's plant: built once per design, the line filled in order
     this.pending.push(
@@ -123,6 +127,14 @@ export class IncidentLog {
   async text(): Promise<string> {
     await Promise.all(this.pending);
     return this.lines.join('\n') + '\n';
+  }
+
+  /** One line for the estimate's notes: how many incidents the log has, which are flagged, how to replay one. */
+  summary(): string {
+    const shown = this.flagged.slice(0, MAX_FLAGGED_SHOWN).map((f) => `#${f.number} ${f.design} (${f.flags.join(', ')})`);
+    const more = this.flagged.length > shown.length ? `, ... ${this.flagged.length - shown.length} more` : '';
+    const flagged = this.flagged.length === 0 ? 'none flagged' : `flagged: ${shown.join(', ')}${more}`;
+    return `incident log ${this.file}: ${this.count} simulated incident${this.count === 1 ? '' : 's'}, ${flagged}; replay one: hasim estimate-replay ${shellWord(this.file)} --incident N`;
   }
 
   private line(number: number, record: IncidentRecord, names: readonly string[]): IncidentLine {
@@ -163,6 +175,9 @@ export class IncidentLog {
     return names;
   }
 }
+
+/** How many flagged incidents the summary names. */
+const MAX_FLAGGED_SHOWN = 8;
 
 /** Why an incident stands out, in the estimate report's words. */
 export function flagsOf(outcome: IncidentOutcome): string[] {

@@ -18,6 +18,7 @@ const LOG = join(dir, 'incidents.jsonl');
 const ESTIMATE = ['estimate', 'hot-standby-naive', '--reliability', 'p1', '--years', '2', '--simulations', '6', '--workers', '0', '--seed', '3'];
 
 let lines: IncidentLine[] = [];
+let stdout = '';
 
 beforeAll(async () => {
   const run = await runCli([...ESTIMATE, '--incidents', LOG]);
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const rows = readFileSync(LOG, 'utf8').trim().split('\n').map((row) => JSON.parse(row));
   expect(rows[0]).toMatchObject({ type: 'estimate', seed: 3, incidentOrdersPerSecond: 10, ordersPerSecond: 200 });
   lines = rows.slice(1);
+  stdout = run.stdout;
 }, 30_000);
 
 describe('hasim estimate --incidents', () => {
@@ -38,6 +40,9 @@ describe('hasim estimate --incidents', () => {
       expect(line.class.startsWith(`${line.changes[0].element}${line.changes[0].change === 'down' ? '-' : '+'}`)).toBe(true);
       expect(line.traceHash).toMatch(/^[0-9a-f]+$/);
     });
+    // the report's notes say where the log is and which incidents are flagged
+    const flagged = lines.filter((l) => l.flagged.length > 0).map((l) => `#${l.incident} hot-standby-naive (${l.flagged.join(', ')})`);
+    expect(stdout).toContain(`- incident log ${LOG}: ${lines.length} simulated incidents, flagged: ${flagged.join(', ')}; replay one: hasim estimate-replay ${LOG} --incident N`);
   });
 
   it('replays a lossy incident bit for bit: same trace hash, same outage and lost acks as the estimate', async () => {
