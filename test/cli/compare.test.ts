@@ -1,9 +1,12 @@
 /**
- * `hasim compare` and `hasim sweep` as a user runs them: one row per design or value, in
- * every --format, exit 0 even when invariants fail (they measure), exit 2 on bad input.
+ * `hasim compare` and `hasim sweep`: one row per design or value, in every --format, exit 0
+ * even when invariants fail (they measure), exit 2 on bad input. Through the CLI's main
+ * in-process (a spawned hasim costs ~1 s CPU to load a user design; binary.test.ts and
+ * check.test.ts show the process behaves as main does).
  */
 import { describe, expect, it } from 'vitest';
-import { hasim, withoutProgress } from './run-hasim.ts';
+import { runCli } from './run-cli.ts';
+import { withoutProgress } from './run-hasim.ts';
 
 const fixture = (name: string) => new URL(`../campaign/fixtures/${name}`, import.meta.url).pathname;
 const DESIGN = fixture('misbehaving.ts');
@@ -11,7 +14,7 @@ const SHORT = fixture('short.yaml');
 
 describe('hasim compare', () => {
   it('prints one CSV row per design under the same seeds and schedules', async () => {
-    const r = await hasim(['compare', DESIGN, fixture('nondeterministic.ts'), '-s', SHORT, '--runs', '2', '--workers', '0', '--format', 'csv', '--set', 'misbehaving:mode=split', '--set', 'misbehaving:badFraction=1']);
+    const r = await runCli(['compare', DESIGN, fixture('nondeterministic.ts'), '-s', SHORT, '--runs', '2', '--workers', '0', '--format', 'csv', '--set', 'misbehaving:mode=split', '--set', 'misbehaving:badFraction=1']);
     expect(withoutProgress(r.stderr)).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\r\n');
@@ -30,7 +33,7 @@ describe('hasim compare', () => {
   });
 
   it('prints a terminal table under 120 columns, without a rule between rows, listing broken invariants below', async () => {
-    const r = await hasim(['compare', DESIGN, fixture('nondeterministic.ts'), '-s', SHORT, '--runs', '1', '--workers', '0', '--set', 'misbehaving:mode=split', '--set', 'misbehaving:badFraction=1']);
+    const r = await runCli(['compare', DESIGN, fixture('nondeterministic.ts'), '-s', SHORT, '--runs', '1', '--workers', '0', '--set', 'misbehaving:mode=split', '--set', 'misbehaving:badFraction=1']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
@@ -42,7 +45,7 @@ describe('hasim compare', () => {
   });
 
   it('prints JSON with one entry per design', async () => {
-    const r = await hasim(['compare', DESIGN, '-s', SHORT, '--runs', '1', '--workers', '0', '--format', 'json']);
+    const r = await runCli(['compare', DESIGN, '-s', SHORT, '--runs', '1', '--workers', '0', '--format', 'json']);
     expect(r.code).toBe(0);
     const file = JSON.parse(r.stdout);
     expect(file.kind).toBe('compare');
@@ -51,7 +54,7 @@ describe('hasim compare', () => {
   });
 
   it('exits 2 with one line for a --set naming a design it does not compare', async () => {
-    const r = await hasim(['compare', DESIGN, '-s', SHORT, '--runs', '1', '--set', 'raft:electionTimeout=1s']);
+    const r = await runCli(['compare', DESIGN, '-s', SHORT, '--runs', '1', '--set', 'raft:electionTimeout=1s']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^hasim: --set: raft: expected one of the compared designs \(misbehaving\)\n$/);
   });
@@ -59,7 +62,7 @@ describe('hasim compare', () => {
 
 describe('hasim sweep', () => {
   it('prints the trade-off table as Markdown, one row per value of a range', async () => {
-    const r = await hasim(['sweep', DESIGN, '--param', 'badFraction=0..1:0.5', '-s', SHORT, '--runs', '2', '--workers', '0', '--format', 'md', '--set', 'mode=split']);
+    const r = await runCli(['sweep', DESIGN, '--param', 'badFraction=0..1:0.5', '-s', SHORT, '--runs', '2', '--workers', '0', '--format', 'md', '--set', 'mode=split']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('| badFraction | safety verdict | runs | failed runs | RTO p50 | RTO p99 | false failovers | availability | split-brain runs | lost acked (runs) | ack p99 |');
@@ -69,7 +72,7 @@ describe('hasim sweep', () => {
   });
 
   it('exits 2 with one line for a parameter the design does not have', async () => {
-    const r = await hasim(['sweep', DESIGN, '--param', 'heartbeat=1s,2s', '-s', SHORT]);
+    const r = await runCli(['sweep', DESIGN, '--param', 'heartbeat=1s,2s', '-s', SHORT]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^hasim: --param: heartbeat: expected a parameter of misbehaving \(mode, badFraction\) or a workload setting \(rate, [^)]*\)\n$/);
   });
