@@ -20,6 +20,7 @@ import { estimateJson, estimateNotes, estimateRawTable, estimateTable } from '..
 import { HASIM_VERSION } from '../report/run-json.ts';
 import { estimateHtml, estimateReportInput } from '../report/html/estimate-page.ts';
 import { checkOutputs, writeOutput } from './output-path.ts';
+import { StreamedOutput } from './streamed-output.ts';
 import { parseFormat, renderTable } from '../report/table.ts';
 import { InputError } from '../sim/input-error.ts';
 import { EXIT_ON_SIGNAL, interruptSignal, parseCount, writeJson } from './campaign-output.ts';
@@ -113,17 +114,27 @@ export function estimateCommand(cli: Command): void {
       if (workload.readsPerSecond) for (const name of designs) checkServesReads(await loadDesign(name), workload, '--reads');
       // a signal stops the estimate: it has no partial result (its intervals need every year asked for)
       const interrupt = interruptSignal((name) => `hasim: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; the estimate stopped and wrote nothing\n`);
-      const incidentLog = flags.incidents === undefined ? undefined : new IncidentLog(flags.incidents, { seed, reliability: data, incidentOrdersPerSecond, ordersPerSecond, ...(hasWorkload ? { workload } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}) }, HASIM_VERSION);
+      // the incident log is streamed to a temporary file, put in place only if the estimate completes
+      const logFile = flags.incidents === undefined ? undefined : new StreamedOutput(flags.incidents);
       let results;
+      let incidentLog: IncidentLog | undefined;
       try {
+        if (logFile) {
+          const loaded = new Map(await Promise.all(designs.map(async (name) => [name, await loadDesign(name)] as const)));
+          const setup = { seed, reliability: data, incidentOrdersPerSecond, ordersPerSecond, ...(hasWorkload ? { workload } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}) };
+          incidentLog = new IncidentLog(flags.incidents!, setup, HASIM_VERSION, loaded, (text) => logFile.write(text));
+        }
+        const log = incidentLog;
         results = await estimate({
-          ...(incidentLog ? { onIncident: (record: IncidentRecord) => incidentLog.add(record) } : {}), ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond, signal: interrupt.signal });
+          ...(log ? { onIncident: (record: IncidentRecord) => log.add(record) } : {}), ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond, signal: interrupt.signal });
       } catch (error) {
+        logFile?.discard();
         if (!(error instanceof EstimateStopped)) throw error;
         return exitWith(interrupt.exitCode() ?? EXIT_ON_SIGNAL.SIGINT);
       } finally {
         interrupt.dispose();
       }
+      logFile?.commit();
       const json = estimateJson(results, data, {
         version: HASIM_VERSION,
         command: commandLine(),
@@ -137,7 +148,6 @@ export function estimateCommand(cli: Command): void {
         maxEvents: maxEvents ?? null,
       });
       if (typeof flags.json === 'string') writeJson(flags.json, json);
-      if (incidentLog && flags.incidents) writeOutput(flags.incidents, await incidentLog.text());
       if (flags.html) writeOutput(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes: estimateNotes(results, data) })));
       if (format === 'json' || flags.json === true) writeJson(true, json);
       else {

@@ -20,10 +20,10 @@
  * ```
  */
 import { readFileSync } from 'node:fs';
-import { loadDesign } from '../campaign/catalog.ts';
 import { parseWorkload, WORKLOAD_FIELDS, writeWorkload } from '../faults/schedule-workload.ts';
 import { InputError } from '../sim/input-error.ts';
 import type { Workload } from '../world/client.ts';
+import type { Design } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import { elementNames, type Incident } from './components.ts';
 import { estimateSpecOf } from './declarations.ts';
@@ -82,20 +82,25 @@ export interface IncidentLine {
 
 export type IncidentLogOutcome = Omit<IncidentOutcome, 'traceHash'> & { lostAckedAtRealRate: number; structuralDownSeconds: number };
 
-/** Collects the lines of an estimate's incidents; `text` is the file. */
+/**
+ * Formats an estimate's incidents as the log's lines and hands each to `write` as the estimate
+ * reaches it (the header first): the caller streams them to the file, so an estimate of every
+ * incident (`--simulations all`: hundreds of thousands) never holds the log in memory.
+ */
 export class IncidentLog {
-  private readonly lines: string[];
   private count = 0;
   /** The flagged incidents' numbers with their design and why. */
   private readonly flagged: { number: number; design: string; flags: string[] }[] = [];
-  private readonly names = new Map<string, Promise<string[]>>();
-  private readonly pending: Promise<void>[] = [];
+  private readonly names = new Map<string, string[]>();
 
   constructor(
     /** The file, as the replay command names it. */
     private readonly file: string,
     private readonly setup: IncidentLogSetup,
     hasim: string,
+    /** Every estimated design, loaded, by the name the estimate gives it. */
+    private readonly designs: ReadonlyMap<string, Design>,
+    private readonly write: (text: string) => void,
   ) {
     const header: IncidentLogHeader = {
       type: 'estimate',
@@ -107,26 +112,15 @@ export class IncidentLog {
       workload: setup.workload && Object.keys(setup.workload).length > 0 ? writeWorkload(setup.workload) : null,
       maxEvents: setup.maxEvents ?? null,
     };
-    this.lines = [JSON.stringify(header)];
+    write(JSON.stringify(header) + '\n');
   }
 
-  /** Adds one incident (called in the estimate's order: the line numbers follow it). */
+  /** Writes one incident's line (called in the estimate's order: the numbers follow it). */
   add(record: IncidentRecord): void {
     const number = ++this.count;
     const flags = flagsOf(record.outcome);
     if (flags.length > 0) this.flagged.push({ number, design: record.design, flags });
-    const at = this.lines.push('') - 1;
-    // element names need the design's plant: built once per design, the line filled in order
-    this.pending.push(
-      this.elementNames(record.design, record.params).then((names) => {
-        this.lines[at] = JSON.stringify(this.line(number, record, names));
-      }),
-    );
-  }
-
-  async text(): Promise<string> {
-    await Promise.all(this.pending);
-    return this.lines.join('\n') + '\n';
+    this.write(JSON.stringify(this.line(number, record, this.elementNames(record.design, record.params))) + '\n');
   }
 
   /** One line for the estimate's notes: how many incidents the log has, which are flagged, how to replay one. */
@@ -161,15 +155,16 @@ export class IncidentLog {
     };
   }
 
-  private elementNames(name: string, params: Record<string, string>): Promise<string[]> {
+  /** The names of the plant's elements (a change's `element` indexes them), per design and `--set` values. */
+  private elementNames(name: string, params: Record<string, string>): string[] {
     const key = JSON.stringify([name, params]);
     let names = this.names.get(key);
     if (!names) {
-      names = loadDesign(name).then((design) => {
-        const resolved = resolveParams(design, params);
-        const spec = estimateSpecOf(design, resolved);
-        return elementNames(buildPlant(design, resolved, this.setup.reliability, spec, clientView(this.setup.workload, this.setup.incidentOrdersPerSecond, scopeCount(spec.structure))));
-      });
+      const design = this.designs.get(name);
+      if (!design) throw new Error(`incident log: design ${name} was not loaded`);
+      const resolved = resolveParams(design, params);
+      const spec = estimateSpecOf(design, resolved);
+      names = elementNames(buildPlant(design, resolved, this.setup.reliability, spec, clientView(this.setup.workload, this.setup.incidentOrdersPerSecond, scopeCount(spec.structure))));
       this.names.set(key, names);
     }
     return names;

@@ -4,7 +4,7 @@
  * the estimate's trace hash and figures; a tampered line is caught; bad values exit 2 before
  * any work.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,13 @@ describe('hasim estimate --incidents', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(where);
     expect(run.stdout).toBe('');
+  });
+
+  it('leaves no file, not even a partial one, when the estimate fails', async () => {
+    const file = join(dir, 'failed.jsonl');
+    const run = await runCli(['estimate', 'single', '--reliability', 'p1', '--set', 'no-such-param=1', '--workers', '0', '--incidents', file]);
+    expect(run.code).toBe(2);
+    expect(readdirSync(dir).filter((name) => name.startsWith('failed.jsonl'))).toEqual([]);
   });
 
   it('keeps Infinity (unlimited repair crews) through JSON', () => {
