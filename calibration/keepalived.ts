@@ -219,17 +219,22 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
 
   // a's PIDs first, then the fault's time and the kills at once: walking /proc takes tens of ms
   // at load, which stamped the fault that much early (host death's UDP failure at 1033 ms, not
-  // the timeout's 1000 + half a request interval). keepalived's parent first: it respawns a VRRP
-  // child it sees die ("Respawning"), and a child forked before the parent's own kill outlived
-  // the trial as an orphan advertising priority 150, so b never took over in the trials after
-  const victimsOfA = [kaA.pid, ...descendants(kaA.pid), services.a.pid];
+  // the timeout's 1000 + half a request interval). Every one is stopped before any is killed:
+  // keepalived's parent respawns a VRRP child it sees die ("Respawning": with the child killed
+  // first, at load a new one was forked before the parent's own kill and outlived the trial
+  // advertising priority 150, so b never took over in the trials after), and the VRRP child
+  // gets SIGTERM when its parent dies (vrrp_daemon.c: prctl(PR_SET_PDEATHSIG, SIGTERM)), which runs its shutdown path: a
+  // priority-0 advert, a graceful stop instead of a host death
+  const victimsOfA = [...descendants(kaA.pid), kaA.pid, services.a.pid];
   const faultAtMs = nowMs();
   const killHostA = () => {
-    for (const pid of victimsOfA) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
+    for (const signal of ['SIGSTOP', 'SIGKILL'] as const) {
+      for (const pid of victimsOfA) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // gone
+        }
       }
     }
   };
