@@ -362,6 +362,20 @@ export const EXPERIMENTS: Experiment[] = [
     steps: KEEPALIVED_STEPS,
   },
   {
+    // the same host death with the harness's TCP client (--client tcp): one connection per
+    // request and no retry, so hasim's client gets one attempt per order too (a refusal fails it)
+    id: 'keepalived--host-death-tcp',
+    system: 'keepalived',
+    design: 'keepalived-vrrp',
+    params: KEEPALIVED_PARAMS,
+    workload: { ...HARNESS_CLIENT, maxAttempts: 1 },
+    fault: { kind: 'process-crash', target: 'a' },
+    faultWindowMs: [2000, 5000],
+    afterFaultMs: 6000,
+    seeds: 30,
+    steps: KEEPALIVED_STEPS,
+  },
+  {
     id: 'patroni--primary-host-death',
     system: 'patroni',
     design: 'postgres-patroni',
