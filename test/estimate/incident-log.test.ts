@@ -57,7 +57,12 @@ describe('hasim estimate --incidents', () => {
     expect(json.replayed).toEqual({ ...lossy!.outcome, traceHash: lossy!.traceHash });
     // the run's own metrics see the same loss the estimate counted (no skipped gap to extrapolate over here)
     expect(json.metrics.lostAcked).toBeGreaterThan(0);
+    expect(json).not.toHaveProperty('history');
     expect(run.stderr).toContain('reproduced');
+    // --history: every event of the incident's run, as hasim run --json --history gives it
+    const full = JSON.parse((await runCli(['estimate-replay', LOG, '--incident', String(lossy!.incident), '--json', '--history'])).stdout);
+    expect(full.history.events.some((e: { type: string }) => e.type === 'fault-begin')).toBe(true);
+    expect(full.traceHash).toBe(lossy!.traceHash);
   }, 20_000);
 
   it('prints the run as hasim run does, then the estimate figures beside the replay', async () => {
