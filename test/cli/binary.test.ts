@@ -6,11 +6,13 @@
  * uninterrupted run. How designs that fail to load are named is in user-code.test.ts (the
  * loading happens in a worker thread under tsx there too, as in the binary).
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hasim, withoutProgress } from './run-hasim.ts';
+import { BIN, hasim, withoutProgress } from './run-hasim.ts';
 
 const fixture = (name: string) => new URL(`../campaign/fixtures/${name}`, import.meta.url).pathname;
 const DESIGN = fixture('misbehaving.ts');
@@ -42,6 +44,14 @@ export default {
 const oneLine = (stderr: string) => expect(stderr).toMatch(/^hasim: [^\n]+\n$/);
 
 describe('the hasim binary', () => {
+  it.concurrent('writes a report larger than a pipe holds whole before it exits (--json --history on a pipe)', async () => {
+    // through a shell pipe (a child's stdio from spawn is a socket, which did not show it)
+    const { stdout } = await promisify(execFile)('sh', ['-c', `"${process.execPath}" "${BIN}" run single -s primary-crash --json --history | cat`], { maxBuffer: 256 << 20 });
+    // ~18 MB: exiting at once cut it at a multiple of the pipe's 64 KiB
+    expect(stdout.length).toBeGreaterThan(1 << 20);
+    expect(JSON.parse(stdout).history.events.length).toBeGreaterThan(0);
+  });
+
   it.concurrent('survives a design that exits or loops forever at import: one line, exit 2', async () => {
     const [exits, loops] = await Promise.all([hasim(['run', join(dir, 'exits.mjs')]), hasim(['check', join(dir, 'loops.mjs'), '--run-timeout', '2'])]);
     expect([exits.code, exits.stdout]).toEqual([2, '']);
