@@ -20,7 +20,7 @@ const SENTINEL = 'redis-sentinel--master-kill';
 const WAIT1 = 'redis-sentinel--master-kill-wait1';
 
 const UDP_CLIENT =
-  "the harness's service and client speak UDP, so a request to the host whose processes were killed gets no answer and fails at its 1 s timeout; hasim's clients ride TCP, and the living kernel refuses them at once. Measured: the same host death with the harness's TCP client (keepalived--host-death-tcp) fails at a median 10 ms real vs 4 ms hasim and every step agrees. (The host-death UDP recording also stamped the fault before walking /proc for a's PIDs, a few tens of ms early: 1033 ms, not the timeout's ~1003; preempt-return, recorded after the harness's fix, fails at 1009 ms)";
+  "the harness's service and client speak UDP, so a request to the host whose processes were killed gets no answer and fails at its 1 s timeout; hasim's clients ride TCP, and the living kernel refuses them at once. Measured: the same host death with the harness's TCP client (keepalived--host-death-tcp) fails at a median 10 ms real vs 4 ms hasim and every step agrees. (host death's UDP failure now comes at 1003 ms, the timeout plus the wait for the next request; before the harness read a's PIDs ahead of the fault's stamp, 1033)";
 
 export const RESIDUALS: Residual[] = [
   {
