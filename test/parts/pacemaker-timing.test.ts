@@ -14,13 +14,17 @@ describe("Pacemaker's operation times (log-normal around the configured median)"
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 10_000, max: 2_000_000 }), fc.double({ min: 0.1, max: 1, noNaN: true }), (seed, median, spread) => {
         const xs = draws(seed, median, spread);
-        expect(Math.abs(medianOf(xs) / median - 1)).toBeLessThan(0.06);
+        // the sample median of n log-normal draws has a log standard error of about
+        // 1.2533 * spread / sqrt(n): allow 4.5 of them (a fixed 6 % failed 1 run in ~100 at spread 0.83)
+        const medianTolerance = Math.exp((4.5 * 1.2533 * spread) / Math.sqrt(xs.length)) - 1;
+        expect(Math.abs(medianOf(xs) / median - 1)).toBeLessThan(medianTolerance);
         const logs = xs.map((x) => Math.log(x / median));
         const sd = Math.sqrt(logs.reduce((s, l) => s + l * l, 0) / logs.length);
         expect(Math.abs(sd / spread - 1)).toBeLessThan(0.08);
         expect(xs.every((x) => x > 0)).toBe(true);
       }),
-      { numRuns: 15 },
+      // a fixed seed: the same 15 cases in every run, so the suite cannot fail by chance
+      { numRuns: 15, seed: 20261206 },
     );
   });
 
