@@ -160,6 +160,26 @@ export interface DesignEstimate {
   /** The design's own account of why it loses acked orders (its estimate declaration), if it gives one. */
   losesAcked?: string;
   classes: ClassBreakdown[];
+  /** How far the simulations cover the classes (see `coverage`). */
+  coverage: Coverage;
+}
+
+/**
+ * How far the simulations cover the incident classes. With more classes than simulations, every
+ * class gets the same small inclusion probability whatever its frequency (sampling.ts: the floor
+ * is budget / classes and nothing is left for the sqrt-count share), so a class drawn once
+ * stands for thousands of incidents and a class never drawn adds only its structural downtime:
+ * the estimate stays unbiased, but its interval, from batch means over chunks, can miss that
+ * spread. Reported so a reader knows when to compare seeds or raise --simulations.
+ */
+export interface Coverage {
+  classes: number;
+  /** The expected number of simulations asked for (`--simulations`; Infinity: all). */
+  budget: number;
+  /** Classes with at least one simulated incident. */
+  classesSimulated: number;
+  /** The share of all incidents that are in a class with no simulated incident. */
+  unsimulatedIncidentShare: number;
 }
 
 export const MINUTES_PER_YEAR = YEAR / (60 * SECOND);
@@ -356,7 +376,19 @@ async function summarise(
     ...(spec.staysDown ? { staysDown: spec.staysDown } : {}),
     ...(spec.losesAcked ? { losesAcked: spec.losesAcked } : {}),
     classes: breakdown(all, counts, names, totalYears, lossScale),
+    coverage: coverage(all, counts, options.simulations ?? DEFAULT_SIMULATIONS),
   };
+}
+
+function coverage(all: SimulatedIncident[], counts: Map<number, number>, budget: number): Coverage {
+  const simulatedKeys = new Set(all.map((i) => i.key));
+  let total = 0;
+  let unsimulated = 0;
+  for (const [key, n] of counts) {
+    total += n;
+    if (!simulatedKeys.has(key)) unsimulated += n;
+  }
+  return { classes: counts.size, budget, classesSimulated: simulatedKeys.size, unsimulatedIncidentShare: total ? unsimulated / total : 0 };
 }
 
 function ideal(plant: ReturnType<typeof buildPlant>): DesignEstimate['ideal'] {

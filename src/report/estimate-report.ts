@@ -82,6 +82,10 @@ export function estimateNotes(results: readonly DesignEstimate[], data: Reliabil
     if (r.ideal.availability === null) notes.push(`${r.design}: ideal not computed: ${r.ideal.note}.`);
     else if (!r.ideal.exact) notes.push(`${r.design}: ideal marked ~ is approximate (non-exponential times in a CTMC taken as exponential with the same means).`);
     if (r.incidents.simulated < r.incidents.total) notes.push(`${r.design}: ${r.incidents.simulated.toLocaleString('en-US')} of ${r.incidents.total.toLocaleString('en-US')} incidents simulated (stratified by class, weighted; raise --simulations for tighter figures).`);
+    const cov = r.coverage;
+    if (cov.classes > cov.budget) {
+      notes.push(`${r.design}: ${cov.classes.toLocaleString('en-US')} incident classes for ${cov.budget.toLocaleString('en-US')} simulations: every class is simulated with the same ${num(cov.budget / cov.classes, 3)} expected simulations whatever its frequency, so a frequent class drawn once can move the downtime by minutes a year, and ${(cov.classes - cov.classesSimulated).toLocaleString('en-US')} classes (${num(100 * cov.unsimulatedIncidentShare, 1)} % of the incidents) were never simulated and count at their structural downtime. The interval may not show this spread: compare --seed values, or raise --simulations toward the class count.`);
+    }
     if (r.incidents.unrecovered) notes.push(`${r.design}: ${r.incidents.unrecovered} simulated incidents did not recover within settle after the last repair (counted up to the window end).`);
     if (r.incidents.downThroughFastForward) {
       const flagged = r.classes.filter((c) => c.downThroughFastForward > 0).sort((a, b) => b.downThroughFastForward - a.downThroughFastForward);
