@@ -8,30 +8,19 @@
 import { describe, expect, it } from 'vitest';
 import patroni from '../../models/postgres-patroni.ts';
 import stonith from '../../models/hot-standby-stonith.ts';
-import { elementNames, type Incident } from '../../src/estimate/components.ts';
-import { estimateSpecOf } from '../../src/estimate/declarations.ts';
+import { elementNames } from '../../src/estimate/components.ts';
 import { IncidentFaults } from '../../src/estimate/incident-faults.ts';
-import { QUIET_SHARE, ServiceProbe, simulateIncident, type IncidentOutcome } from '../../src/estimate/incident-sim.ts';
-import { parseReliability } from '../../src/estimate/reliability.ts';
+import { QUIET_SHARE, ServiceProbe, type IncidentOutcome } from '../../src/estimate/incident-sim.ts';
 import { buildRun } from '../../src/run/run.ts';
 import { SECOND } from '../../src/sim/time.ts';
 import { DEFAULT_WORKLOAD } from '../../src/world/client.ts';
 import type { Design } from '../../src/world/design.ts';
 import { resolveParams } from '../../src/world/params.ts';
-import { plantOf } from './helpers.ts';
+import { plantOf, RULES_DATA, simulateChanges, type Change } from './helpers.ts';
 
-const data = parseReliability('name: p\ncomponents:\n  server: { mttf: 1000h, mttr: 10h }\n  process: { mttf: 720h, restart: 10s }\n  nic: { mttf: 100000h, mttr: 2h }\nsoftware:\n  gcPause: { every: 24h, duration: 200ms }\n', '<test>');
+const data = RULES_DATA;
 
-async function simulate(design: Design, name: string, changes: [string, boolean, number][], quietEnd: boolean): Promise<IncidentOutcome> {
-  const params = resolveParams(design, {});
-  const spec = estimateSpecOf(design, params);
-  const plant = await plantOf(name, data);
-  const names = elementNames(plant);
-  const offsets = changes.map(([, , at]) => at);
-  const incident: Incident = { start: 0, offsets, elements: changes.map(([e]) => names.indexOf(e)), downs: changes.map(([, d]) => d), structuralDown: 0, length: offsets[offsets.length - 1], key: 0 };
-  expect(incident.elements).not.toContain(-1);
-  return simulateIncident(incident, 5, { design, params, plant, warmup: spec.warmup, settle: spec.settle, ordersPerSecond: 10, quietEnd });
-}
+const simulate = (design: Design, name: string, changes: Change[], quietEnd: boolean): Promise<IncidentOutcome> => simulateChanges(design, name, changes, { quietEnd });
 
 // what the run cost differs (events, and so the trace): the figures must not
 const withoutEvents = ({ events: _events, traceHash: _traceHash, ...rest }: IncidentOutcome) => rest;

@@ -8,28 +8,17 @@
 import { describe, expect, it } from 'vitest';
 import patroni from '../../models/postgres-patroni.ts';
 import sentinel from '../../models/redis-sentinel.ts';
-import { elementNames, type Incident } from '../../src/estimate/components.ts';
 import { estimateSpecOf } from '../../src/estimate/declarations.ts';
-import { simulateIncident, type IncidentOutcome } from '../../src/estimate/incident-sim.ts';
-import { parseReliability } from '../../src/estimate/reliability.ts';
+import type { IncidentOutcome } from '../../src/estimate/incident-sim.ts';
 import { InputError } from '../../src/sim/input-error.ts';
 import { SECOND, type Micros } from '../../src/sim/time.ts';
 import type { Design } from '../../src/world/design.ts';
 import { resolveParams } from '../../src/world/params.ts';
-import { plantOf } from './helpers.ts';
+import { simulateChanges, type Change } from './helpers.ts';
 
-const data = parseReliability('name: p\ncomponents:\n  server: { mttf: 1000h, mttr: 10h }\n  process: { mttf: 720h, restart: 10s }\n  nic: { mttf: 100000h, mttr: 2h }\nsoftware:\n  gcPause: { every: 24h, duration: 200ms }\n', '<test>');
 
-async function simulate(design: Design, name: string, changes: [string, boolean, number][], silentReaction: Micros | undefined, seed = 5): Promise<IncidentOutcome> {
-  const params = resolveParams(design, {});
-  const spec = estimateSpecOf(design, params);
-  const plant = await plantOf(name, data);
-  const names = elementNames(plant);
-  const offsets = changes.map(([, , at]) => at);
-  const incident: Incident = { start: 0, offsets, elements: changes.map(([e]) => names.indexOf(e)), downs: changes.map(([, d]) => d), structuralDown: 0, length: offsets[offsets.length - 1], key: 0 };
-  expect(incident.elements).not.toContain(-1);
-  return simulateIncident(incident, seed, { design, params, plant, warmup: spec.warmup, settle: spec.settle, ordersPerSecond: 10, ...(silentReaction !== undefined ? { silentReaction } : {}) });
-}
+const simulate = (design: Design, name: string, changes: Change[], silentReaction: Micros | undefined): Promise<IncidentOutcome> =>
+  simulateChanges(design, name, changes, silentReaction !== undefined ? { silentReaction } : {});
 
 /** What an incident measures, with its times to the second a failover's timing varies by. */
 const measured = (o: IncidentOutcome) => ({
