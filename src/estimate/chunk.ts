@@ -24,8 +24,7 @@ import { resolveParams } from '../world/params.ts';
 import { className, drawIncidents, elementNames, type Incident } from './components.ts';
 import { estimateSpecOf } from './declarations.ts';
 import { simulateIncident, type IncidentOutcome, type IncidentSimOptions } from './incident-sim.ts';
-import { buildPlant, clientView } from './plant.ts';
-import { scopeCount } from './structure.ts';
+import { incidentPlant } from './plant.ts';
 import type { ReliabilityData } from './reliability.ts';
 import { InclusionBound, incidentSeed } from './sampling.ts';
 
@@ -99,7 +98,7 @@ export async function runChunk(job: ChunkJob, observe?: IncidentSimOptions['onFi
   const design = await pending;
   const params = resolveParams(design, job.params);
   const spec = estimateSpecOf(design, params);
-  const plant = buildPlant(design, params, job.reliability, spec, clientView(job.workload, job.ordersPerSecond, scopeCount(spec.structure)));
+  const plant = incidentPlant(design, params, job.reliability, spec, job.workload, job.ordersPerSecond);
   const settleSeconds = spec.settle / SECOND;
   const rng = Rng.stream(job.seed, `estimate:chunk:${job.chunk}`);
   const span = job.spanYears * (YEAR / SECOND);

@@ -44,12 +44,12 @@ import type { ChunkJob, ChunkResult, SimulatedIncident } from './chunk.ts';
 import type { Incident } from './components.ts';
 import { estimateSpecOf } from './declarations.ts';
 import { IdealTooLarge, idealAvailability, type IdealResult } from './ideal.ts';
-import { buildPlant, clientView } from './plant.ts';
+import { incidentPlant, type Plant } from './plant.ts';
 import { ChunkPool } from './pool.ts';
 import type { ReliabilityData } from './reliability.ts';
 import { inclusionProbabilities } from './sampling.ts';
 import { batchMeans, weightedPoisson, weightedQuantile, type Interval } from './statistics.ts';
-import { formatStructure, scopeCount } from './structure.ts';
+import { formatStructure } from './structure.ts';
 
 export interface EstimateOptions {
   designs: string[];
@@ -313,7 +313,7 @@ async function summarise(
   const design = await loadDesign(name);
   const resolved = resolveParams(design, params);
   const spec = estimateSpecOf(design, resolved);
-  const plant = buildPlant(design, resolved, options.reliability, spec, clientView(options.workload, options.incidentOrdersPerSecond ?? 10, scopeCount(spec.structure)));
+  const plant = incidentPlant(design, resolved, options.reliability, spec, options.workload, options.incidentOrdersPerSecond ?? 10);
   const lossScale = (options.ordersPerSecond ?? 200) / (options.incidentOrdersPerSecond ?? 10);
   const totalYears = chunks.reduce((s, c) => s + c.seconds, 0) / (YEAR / SECOND);
   const all: SimulatedIncident[] = chunks.flatMap((c) => c.simulated!);
@@ -391,7 +391,7 @@ function coverage(all: SimulatedIncident[], counts: Map<number, number>, budget:
   return { classes: counts.size, budget, classesSimulated: simulatedKeys.size, unsimulatedIncidentShare: total ? unsimulated / total : 0 };
 }
 
-function ideal(plant: ReturnType<typeof buildPlant>): DesignEstimate['ideal'] {
+function ideal(plant: Plant): DesignEstimate['ideal'] {
   try {
     const result = idealAvailability(plant);
     return result.exact ? result : { ...result, note: 'approximate: the CTMC takes the non-exponential times as exponential with the same means' };

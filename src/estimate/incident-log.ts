@@ -29,10 +29,9 @@ import { elementNames, type Incident } from './components.ts';
 import { estimateSpecOf } from './declarations.ts';
 import type { IncidentRecord } from './estimate.ts';
 import type { IncidentOutcome } from './incident-sim.ts';
-import { buildPlant, clientView } from './plant.ts';
+import { incidentPlant } from './plant.ts';
 import type { ReliabilityData } from './reliability.ts';
 import { incidentSeed } from './sampling.ts';
-import { scopeCount } from './structure.ts';
 
 /** What every incident simulation of the estimate shares. */
 export interface IncidentLogSetup {
@@ -164,7 +163,7 @@ export class IncidentLog {
       if (!design) throw new Error(`incident log: design ${name} was not loaded`);
       const resolved = resolveParams(design, params);
       const spec = estimateSpecOf(design, resolved);
-      names = elementNames(buildPlant(design, resolved, this.setup.reliability, spec, clientView(this.setup.workload, this.setup.incidentOrdersPerSecond, scopeCount(spec.structure))));
+      names = elementNames(incidentPlant(design, resolved, this.setup.reliability, spec, this.setup.workload, this.setup.incidentOrdersPerSecond));
       this.names.set(key, names);
     }
     return names;

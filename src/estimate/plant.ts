@@ -30,7 +30,7 @@ import { placementOf } from '../world/world.ts';
 import type { Design, ParamValues } from '../world/design.ts';
 import type { ResolvedEstimateSpec } from './declarations.ts';
 import { standbyAgingFactor, type ComponentReliability, type ReliabilityData } from './reliability.ts';
-import { shareTable } from './structure.ts';
+import { scopeCount, shareTable } from './structure.ts';
 
 export type SharedKind = 'switch' | 'rack' | 'power' | 'dc';
 
@@ -90,6 +90,15 @@ export function seenOutage(down: number, clients: ClientView): number {
   }
   const e = Math.exp(-a / gap);
   return (down - gap) * (1 - e) + a * e;
+}
+
+/**
+ * The plant an estimate's incidents are simulated on: `buildPlant` with the clients' view of
+ * outages at the incident simulations' order rate and workload (one place for the estimate, its
+ * chunks and its incident log, so they cannot disagree on which outages the clients see).
+ */
+export function incidentPlant(design: Design, params: ParamValues, data: ReliabilityData, spec: ResolvedEstimateSpec, workload: Parameters<typeof clientView>[0], ordersPerSecond: number): Plant {
+  return buildPlant(design, params, data, spec, clientView(workload, ordersPerSecond, scopeCount(spec.structure)));
 }
 
 /** The view of an incident workload: `ordersPerSecond` over every client, spread over `scopes` scopes. */
