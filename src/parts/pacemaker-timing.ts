@@ -8,12 +8,55 @@
  * to log-normal (a median times a skewed factor: the work waits behind other processes); the
  * log-standard deviations are 0.35-0.64, pooled 0.5 (`operationTimeSpread`). A draw keeps the
  * configured value as its median, so the median figures calibrated before stay.
+ *
+ * `PacemakerClock` draws one node's times: its scheduler rounds (with the CIB re-ask) and
+ * operations, from the node's seeded stream.
  */
 import type { Rng } from '../sim/rng.ts';
-import type { Micros } from '../sim/time.ts';
+import { SECOND, type Micros } from '../sim/time.ts';
 
 /** A duration drawn log-normally with median `median` and log-standard deviation `spread` (0: `median` itself). */
 export function drawOperationTime(rng: Rng, median: Micros, spread: number): Micros {
   if (median <= 0 || spread <= 0) return median;
   return Math.round(median * Math.exp(spread * rng.gaussian()));
+}
+
+/** The controller's sleep before asking for the CIB again (controld_schedulerd.c: sleep(1)). */
+export const CIB_REASK_SLEEP: Micros = SECOND;
+
+/** A node's Pacemaker times: the medians, the re-ask shares and the spread (the design's params). */
+export interface PacemakerTimes {
+  /** The round after a DC election (measured on host death). */
+  transitionDelay: Micros;
+  /** The round of a node that already was the DC when the peer was lost. */
+  dcTransitionDelay: Micros;
+  cibReaskShare: number;
+  dcCibReaskShare: number;
+  operationTimeSpread: number;
+}
+
+/** Draws a node's Pacemaker times from its seeded stream (`rng` is read at each draw). */
+export class PacemakerClock {
+  constructor(
+    private readonly source: { readonly rng: Rng },
+    private readonly times: PacemakerTimes,
+  ) {}
+
+  /**
+   * The DC's scheduler round after a node was lost: `transitionDelay` (`dcTransitionDelay` for a
+   * sitting DC), and in a share of rounds (`cibReaskShare`, `dcCibReaskShare`) a second more,
+   * when the controller finds other CIB updates pending as the scheduler's CIB query returns,
+   * sleeps 1 s and asks again (controld_schedulerd.c, do_pe_invoke_callback: "Re-asking for
+   * the CIB").
+   */
+  round(sittingDc = false): Micros {
+    const share = sittingDc ? this.times.dcCibReaskShare : this.times.cibReaskShare;
+    const reask = share > 0 && this.source.rng.float() < share;
+    return this.operation(sittingDc ? this.times.dcTransitionDelay : this.times.transitionDelay) + (reask ? CIB_REASK_SLEEP : 0);
+  }
+
+  /** One run of Pacemaker's work whose median is `median` (`operationTimeSpread`). */
+  operation(median: Micros): Micros {
+    return drawOperationTime(this.source.rng, median, this.times.operationTimeSpread);
+  }
 }

@@ -1,0 +1,63 @@
+/**
+ * What a hot-standby-stonith node is configured with: the design's parameters as the node uses
+ * them (their defaults and sources are in models/hot-standby-stonith.ts), the nodes' names in
+ * order of preference, and the processes each node runs.
+ */
+import type { Micros } from '../sim/time.ts';
+import { HEARTBEAT_THREAD } from './heartbeat.ts';
+import type { PacemakerTimes } from './pacemaker-timing.ts';
+
+export interface PacemakerConfig extends PacemakerTimes {
+  /** Cluster nodes (a, b, c... in order of preference). */
+  nodes: number;
+  token: Micros;
+  tokenCoefficient: Micros;
+  tokenRetransmitsBeforeLossConst: number;
+  /** 0: derived (1.2 x token). */
+  consensus: Micros;
+  twoNode: boolean;
+  waitForAll: boolean;
+  stonithEnabled: boolean;
+  stonithTimeout: Micros;
+  /** `reboot` or `off`. */
+  stonithAction: string;
+  stonithMaxAttempts: number;
+  /** Per fenced node (a, b...; one value: all), a duration list. */
+  pcmkDelayBase: string;
+  pcmkDelayMax: string;
+  fenceAgentTime: Micros;
+  /** `none`, `ffsplit` or `lms`. */
+  quorumDevice: string;
+  qdeviceTimeout: Micros;
+  /** `stop`, `freeze` or `ignore`. */
+  noQuorumPolicy: string;
+  priorityFencingDelay: Micros;
+  resourceStopTime: Micros;
+  resourceStartTime: Micros;
+  fenceDeviceStartTime: Micros;
+  monitorInterval: Micros;
+  monitorTimeout: Micros;
+  migrationThreshold: number;
+  resourceStopTimeout: Micros;
+  fenceRetryInterval: Micros;
+}
+
+/** Node ids in order of preference: on a tie the first starts the resources (a location constraint). */
+const NODE_IDS: readonly string[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+/** The first `count` node ids, in order of preference. */
+export const pacemakerNodeIds = (count: number): readonly string[] => NODE_IDS.slice(0, count);
+/** The corosync-qnetd arbiter's node id. */
+export const ARBITER = 'qnetd';
+
+/**
+ * Each node's processes: the resource (the trading service), which only Pacemaker starts, and
+ * the cluster stack (corosync, Pacemaker's daemons, the fencer; DRBD's kernel side runs with
+ * them on the heartbeat thread). The estimate's `process` failure and `process-crash` with
+ * `component: trading-service` kill the service alone; without `component` both die.
+ */
+export const SERVICE = 'trading-service';
+const CLUSTER_STACK = 'cluster-stack';
+export const PACEMAKER_PROCESSES = [
+  { name: SERVICE, threads: ['main'], startedByDesign: true },
+  { name: CLUSTER_STACK, threads: [HEARTBEAT_THREAD] },
+];
