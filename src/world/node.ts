@@ -15,22 +15,23 @@
  * and the others live (`crashComponent`): that process's events are dropped, connections to it
  * are refused, its TCP peers get a reset, and its timers of a previous life never fire.
  */
-import type { Role, NodeState } from '../history/history.ts';
+import type { NodeState } from '../history/history.ts';
 import type { Micros } from '../sim/time.ts';
 import type { SimEvent } from '../sim/queue.ts';
-import type { Actor, FenceAction, Msg, NodeContext, OrderRequest, TimerHandle } from './actor.ts';
-import type { ParamValues } from './design.ts';
-import type { Disk } from './disk.ts';
-import { EXCHANGE_SENT, FENCE_SENT, ORDER_ACKED, VIP_CLAIMED, type Probe } from './probes.ts';
+import { TRACE_TIMER } from '../sim/trace-codes.ts';
+import type { Actor, Msg, TimerHandle } from './actor.ts';
+import { BootContext } from './boot-context.ts';
 import { LocalClock } from './clock.ts';
-import { HostProcesses } from './processes.ts';
 import type { ProcessSpec } from './design.ts';
+import type { Disk } from './disk.ts';
+import type { Endpoint } from './network.ts';
+import { NodeConditions } from './node-conditions.ts';
+import { cancelComponentRestarts, crashComponent, startBySupervisor, startComponent } from './node-components.ts';
+import { HostProcesses } from './processes.ts';
 import type { World } from './world.ts';
-import type { Endpoint, Port } from './network.ts';
-import { TRACE_PROCESS_STATE, TRACE_TIMER } from '../sim/trace-codes.ts';
 
 /** A timer is its own heap event (`run` fires it, `arg` is the timer): one object per timer. */
-interface Timer extends TimerHandle, SimEvent {
+export interface Timer extends TimerHandle, SimEvent {
   /** The boot the timer belongs to: it never fires in a later one. */
   incarnation: number;
   data: unknown;
@@ -39,10 +40,7 @@ interface Timer extends TimerHandle, SimEvent {
   procIncarnation: number;
 }
 
-/** Trace id of a process's state changes (`<process>:up`, `<process>:crashed`). */
-const processState = (name: string, state: 'up' | 'crashed') => `${name}:${state}`;
-
-export class SimNode implements Endpoint {
+export class SimNode extends NodeConditions implements Endpoint {
   state: NodeState = 'off';
   /** Bumped at every boot and every death; events carry the incarnation they belong to. */
   incarnation = 0;
@@ -53,18 +51,10 @@ export class SimNode implements Endpoint {
   private held: (() => void)[] = [];
   /** Threads still running under a deadlock (undefined: no deadlock). */
   private stuckThreads: ReadonlySet<string> | undefined;
-  /** Extra processing delay per event (memory leak, swapping): the sum of every fault's share. */
-  private slowdownUs: Micros = 0;
   /** Power cuts in force (power-domain loss, fencing, manual power-off). */
   powerCuts = 0;
   /** Pause faults in force: the first pauses the process, the last resumes it. */
   private pauses = 0;
-  /** Parameter overrides of configuration errors in force, applied at boot, in order. */
-  private configLayers: ParamValues[] = [];
-  /** Configuration errors in force that point the node at a wrong peer address. */
-  private wrongPeers = 0;
-  /** Market-data feed failures in force for this node. */
-  private feedCuts = 0;
   /** A supervisor restarts a crashed process after this long (undefined: nobody does). */
   supervisedRestart: Micros | undefined;
   readonly index: number;
@@ -84,6 +74,7 @@ export class SimNode implements Endpoint {
     index: number,
     processes?: readonly ProcessSpec[],
   ) {
+    super();
     this.index = index;
     this.processes = processes && processes.length > 0 ? new HostProcesses(processes) : undefined;
     this.severalProcesses = this.processes !== undefined;
@@ -201,81 +192,21 @@ export class SimNode implements Endpoint {
   }
 
   /**
-   * kill -9 of one process while the host and its other processes live: its events stop, the
-   * Actor drops its volatile state (`onProcessExit`), the kernel resets its TCP connections,
-   * the host keeps its addresses and its page cache. `restart` as for `crashProcess`, with the
-   * process's own supervised restart delay.
+   * kill -9 of one process while the host and its other processes live (node-components.ts).
+   * `restart` as for `crashProcess`, with the process's own supervised restart delay.
    */
   crashComponent(name: string, reason: string, restart: Micros | 'supervisor' | 'never' | 'on-request' = 'supervisor'): void {
-    const procs = this.processes;
-    const index = procs?.indexOf(name) ?? -1;
-    if (!procs || index < 0) throw new Error(`node ${this.id} runs no process ${name}`);
-    if (this.state !== 'up' && this.state !== 'paused') return;
-    // killed for good (no restart): it will not come up until the fault ends
-    procs.heldDown[index] = restart === 'never';
-    if (procs.kill(index)) {
-      // a deadlock of this process alone ends with it (its supervisor killed the hung process)
-      if (this.stuckThreads && procs.onlyStuck(index, this.stuckThreads)) this.stuckThreads = undefined;
-      this.recordProcessState(name, 'crashed', reason);
-      const actor = this.actor;
-      if (actor?.onProcessExit) this.world.runGuarded(this, () => actor.onProcessExit!(name));
-      this.world.network.resetConnectionsOf(this.id, (type) => this.processOfKind(type) === index, name);
-    }
-    const spec = procs.specs[index];
-    // 'on-request': it ended by itself; only the design's supervisor starts it (startBySupervisor);
-    // so does 'supervisor' for a process only the design starts (Pacemaker's resources)
-    const bySystemd = restart === 'supervisor' && !spec.startedByDesign;
-    const after = bySystemd ? (spec.supervisedRestart ?? this.supervisedRestart) : restart === 'supervisor' || restart === 'never' || restart === 'on-request' ? undefined : restart;
-    if (after === undefined) return;
-    const sim = this.world.sim;
-    sim.cancel(procs.restarts[index]);
-    const hostIncarnation = this.incarnation;
-    procs.restarts[index] = sim.after(after, () => {
-      procs.restarts[index] = undefined;
-      if (hostIncarnation === this.incarnation) this.startComponent(name, 'restarted');
-    });
+    crashComponent(this, name, reason, restart);
   }
 
   /** The design's supervisor starts a dead process, unless the fault that killed it holds it down. */
   startBySupervisor(name: string): boolean {
-    const procs = this.processes;
-    const index = procs?.indexOf(name) ?? -1;
-    if (!procs || index < 0) return true;
-    if (procs.isRunning(index)) return true;
-    if (procs.heldDown[index]) return false;
-    this.startComponent(name, 'started by its supervisor');
-    return procs.isRunning(index);
+    return startBySupervisor(this, name);
   }
 
   /** Starts one dead process again (no-op when it runs, or when the host is down). */
   startComponent(name: string, reason: string): void {
-    const procs = this.processes;
-    const index = procs?.indexOf(name) ?? -1;
-    if (!procs || index < 0 || (this.state !== 'up' && this.state !== 'paused')) return;
-    if (!procs.start(index)) return;
-    this.recordProcessState(name, 'up', reason);
-    const actor = this.actor;
-    const incarnation = this.incarnation;
-    const start = () => {
-      if (incarnation === this.incarnation && procs.isRunning(index)) actor?.onProcessStart?.(name);
-    };
-    if (this.state === 'paused') this.held.push(start);
-    else this.world.runGuarded(this, start);
-  }
-
-  private cancelProcessRestarts(): void {
-    const procs = this.processes;
-    if (!procs) return;
-    for (let i = 0; i < procs.restarts.length; i++) {
-      this.world.sim.cancel(procs.restarts[i]);
-      procs.restarts[i] = undefined;
-    }
-  }
-
-  private recordProcessState(name: string, state: 'up' | 'crashed', reason: string): void {
-    const sim = this.world.sim;
-    sim.trace.add(sim.now, TRACE_PROCESS_STATE, this.index, sim.trace.id(processState(name, state)));
-    this.world.note(this.id, `${name} ${state === 'up' ? 'started' : 'died'}: ${reason}`);
+    startComponent(this, name, reason);
   }
 
   /**
@@ -293,7 +224,7 @@ export class SimNode implements Endpoint {
     this.setState('up', 'resumed');
     const held = this.held;
     this.held = [];
-    for (const run of held) this.dispatchNow(run);
+    for (const run of held) this.runOrHold(run);
   }
 
   /**
@@ -324,64 +255,9 @@ export class SimNode implements Endpoint {
     return this.stuckThreads;
   }
 
-  /** Adds `delay` to the handling of every event (a memory leak's share); `unslow` takes it back. */
-  slow(delay: Micros): void {
-    this.slowdownUs = Math.max(0, this.slowdownUs + delay);
-  }
-
-  unslow(delay: Micros): void {
-    this.slowdownUs = Math.max(0, this.slowdownUs - delay);
-  }
-
-  /** Extra processing delay per event now. */
-  get slowdown(): Micros {
-    return this.slowdownUs;
-  }
-
-  /**
-   * Configures the node with wrong parameter values from its next boot on; returns the layer
-   * to pass to `restoreConfig`. Overlapping errors stack, later ones win.
-   */
-  overrideConfig(values: ParamValues): ParamValues {
-    const layer = { ...values };
-    this.configLayers.push(layer);
-    return layer;
-  }
-
-  restoreConfig(layer: ParamValues): void {
-    this.configLayers = this.configLayers.filter((l) => l !== layer);
-  }
-
-  /** The parameter overrides a boot applies now (undefined: none). */
-  get configOverrides(): ParamValues | undefined {
-    return this.configLayers.length === 0 ? undefined : Object.assign({}, ...this.configLayers);
-  }
-
-  /** Points the node at a wrong peer address (counted; `fixPeer` undoes one). */
-  misconfigurePeer(): void {
-    this.wrongPeers++;
-  }
-
-  fixPeer(): void {
-    if (this.wrongPeers > 0) this.wrongPeers--;
-  }
-
-  /** Whether the node is configured with a wrong peer address. */
-  get wrongPeer(): boolean {
-    return this.wrongPeers > 0;
-  }
-
-  /** The node's market-data feed fails (counted; `restoreFeed` undoes one). */
-  cutFeed(): void {
-    this.feedCuts++;
-  }
-
-  restoreFeed(): void {
-    if (this.feedCuts > 0) this.feedCuts--;
-  }
-
-  get feedUp(): boolean {
-    return this.feedCuts === 0;
+  /** The deadlock is over: the only stalled process was killed (node-components.ts). */
+  endDeadlock(): void {
+    this.stuckThreads = undefined;
   }
 
   /** Arms the host watchdog for `timeout` (undefined: disarms it). */
@@ -404,7 +280,7 @@ export class SimNode implements Endpoint {
     this.held = [];
     this.actor = undefined;
     this.stuckThreads = undefined;
-    this.cancelProcessRestarts();
+    cancelComponentRestarts(this);
     // a dead process leaves its writes in the page cache; a dead host loses them
     if (state === 'crashed') this.disk.processDied();
     else this.disk.crash();
@@ -482,14 +358,15 @@ export class SimNode implements Endpoint {
     if (this.slowdownUs > 0) {
       const incarnation = this.incarnation;
       this.world.sim.after(this.slowdownUs, () => {
-        if (incarnation === this.incarnation) this.dispatchNow(run);
+        if (incarnation === this.incarnation) this.runOrHold(run);
       });
       return;
     }
-    this.dispatchNow(run);
+    this.runOrHold(run);
   }
 
-  private dispatchNow(run: () => void): void {
+  /** Runs `run` now, or holds it until the process resumes (frozen). */
+  runOrHold(run: () => void): void {
     if (this.state === 'paused') this.held.push(run);
     else if (this.state === 'up') this.world.runGuarded(this, run);
   }
@@ -528,159 +405,4 @@ export class SimNode implements Endpoint {
       if (timer.incarnation === this.incarnation) this.actor?.onTimer?.(timer.kind, timer.data);
     });
   };
-}
-
-/** The context one boot of a node sees; inert once that boot's process is gone. */
-class BootContext implements NodeContext {
-  readonly id: string;
-  readonly nodes: readonly string[];
-  readonly bootCount: number;
-  readonly rng;
-  readonly disk: Disk;
-  /** The node's attachment to the network: its sends skip looking it up by name. */
-  private readonly port: Port;
-
-  constructor(
-    private readonly node: SimNode,
-    readonly incarnation: number,
-  ) {
-    this.id = node.id;
-    this.nodes = node.world.nodeIds;
-    this.bootCount = node.bootCount;
-    this.rng = node.world.sim.rng(`node:${node.id}`);
-    this.disk = node.disk;
-    this.port = node.world.network.port(node.id);
-  }
-
-  private get alive(): boolean {
-    return this.incarnation === this.node.incarnation && this.node.state === 'up';
-  }
-
-  forProcess(name: string): NodeContext {
-    const procs = this.node.processes;
-    const index = procs?.indexOf(name) ?? -1;
-    if (!procs) return this;
-    if (index < 0) throw new Error(`node ${this.id} runs no process ${name}`);
-    const incarnation = procs.incarnations[index];
-    const base = this;
-    const node = this.node;
-    // every effect of BootContext checks `alive`: the view's also checks its process's life
-    const view = Object.create(this) as BootContext;
-    Object.defineProperty(view, 'alive', { get: () => base.alive && node.processAlive(index, incarnation) });
-    view.setTimer = (delay, kind, data) => node.setTimer(base.incarnation, delay, kind, data, index, incarnation);
-    return view;
-  }
-
-  processRunning(name: string): boolean {
-    const procs = this.node.processes;
-    return procs === undefined || procs.isRunning(procs.indexOf(name));
-  }
-
-  startProcess(name: string): boolean {
-    return this.alive && this.node.startBySupervisor(name);
-  }
-
-  exitProcess(name: string, reason: string, restartAfter?: Micros): void {
-    if (!this.alive) return;
-    if (this.node.processes) this.node.crashComponent(name, reason, restartAfter ?? 'on-request');
-    else this.node.crashProcess(reason, restartAfter ?? 'never');
-  }
-
-  now(): Micros {
-    return this.node.clock.read(this.node.world.sim.now);
-  }
-
-  monotonic(): Micros {
-    return this.node.clock.monotonic(this.node.world.sim.now);
-  }
-
-  linkUp(): boolean {
-    return this.node.world.network.carrier(this.id);
-  }
-
-  send(to: string, msg: Msg): void {
-    if (!this.alive) return;
-    if (this.node.wrongPeer && this.node.world.isNode(to)) return; // configured with a wrong peer address
-    this.node.world.network.sendFrom(this.port, to, msg);
-  }
-
-  setTimer(delay: Micros, kind: string, data?: unknown): TimerHandle {
-    return this.node.setTimer(this.incarnation, delay, kind, data);
-  }
-
-  cancelTimer(timer: TimerHandle | undefined): void {
-    if (timer) this.node.world.sim.cancel(timer as Timer);
-  }
-
-  declareRole(role: Role, epoch: number, scope?: string): void {
-    if (this.alive) this.node.world.declareRole(this.id, role, epoch, scope);
-  }
-
-  ackOrder(order: OrderRequest, replicas?: number): void {
-    if (!this.alive) return;
-    this.node.world.probes.emit(ORDER_ACKED, this.id, order.orderId);
-    this.node.world.recordAckSent(this.id, order.orderId);
-    // built whole (adding `replicas` afterwards would allocate a property store per ack)
-    const ack: Msg = replicas === undefined ? { type: 'ack', orderId: order.orderId, attempt: order.attempt } : { type: 'ack', orderId: order.orderId, attempt: order.attempt, replicas };
-    this.node.world.network.sendFrom(this.port, order.client, ack);
-  }
-
-  rejectOrder(order: OrderRequest, reason: string, leaderHint?: string): void {
-    if (!this.alive) return;
-    this.node.world.network.sendFrom(this.port, order.client, { type: 'reject', orderId: order.orderId, attempt: order.attempt, reason, leaderHint });
-  }
-
-  sendToExchange(orderId: string, token?: number): void {
-    if (!this.alive) return;
-    this.node.world.probes.emit(EXCHANGE_SENT, this.id, orderId);
-    this.node.world.network.sendFrom(this.port, 'exchange', { type: 'exchange-order', orderId, token: token ?? null });
-  }
-
-  takeVip(vip = 'vip'): void {
-    if (!this.alive) return;
-    this.node.world.probes.emit(VIP_CLAIMED, this.id, vip);
-    this.node.world.routing.claimVip(this.id, vip);
-  }
-
-  releaseVip(vip = 'vip'): void {
-    if (this.alive) this.node.world.routing.releaseVip(this.id, vip);
-  }
-
-  updateDns(target: string, deleteFor?: Micros): boolean {
-    if (!this.alive) return false;
-    // the change is an API call to the DNS provider (Route 53, nsupdate) over the node's network:
-    // a node whose NIC or access switch is down cannot make it
-    if (!this.node.world.network.carrier(this.id)) {
-      this.note(`DNS update to ${target} failed: no network`);
-      return false;
-    }
-    this.node.world.routing.updateDns(target, deleteFor);
-    return true;
-  }
-
-  fence(target: string, action: FenceAction, timeout: Micros, done: (ok: boolean) => void): void {
-    if (!this.alive) return;
-    this.node.world.probes.emit(FENCE_SENT, this.id, target);
-    this.node.world.power.request(this.node, this.incarnation, target, action, timeout, done);
-  }
-
-  armWatchdog(timeout: Micros | undefined): void {
-    if (this.alive) this.node.armWatchdog(timeout);
-  }
-
-  marketOpen(): boolean {
-    return this.node.world.exchange.open;
-  }
-
-  feedUp(): boolean {
-    return this.node.feedUp;
-  }
-
-  note(text: string): void {
-    if (this.alive) this.node.world.note(this.id, text);
-  }
-
-  probe(probe: Probe, subject?: string): void {
-    if (this.alive) this.node.world.probes.emit(probe, this.id, subject);
-  }
 }
