@@ -8,7 +8,8 @@
  * spent only while the node is up, at the node's ageing speed (1 when serving; the standby
  * factor when idle, see `plant.ts`). The first component to run out takes the node down; its
  * repair starts at once when it needs no crew, else when a crew is free (FIFO); the repaired
- * component is new. Shared elements alternate up (TTF) and down (TTR) on their own.
+ * component is new. An element a node does not have (an agent process it does not run, see
+ * `plant.ts`) never fails. Shared elements alternate up (TTF) and down (TTR) on their own.
  *
  * An incident opens at the first failure while everything is healthy and closes once
  * everything has been healthy for `settleSeconds` without a new failure: failures closer
@@ -22,7 +23,7 @@
  */
 import { sampler, type Sampler } from '../sim/distributions.ts';
 import type { Rng } from '../sim/rng.ts';
-import { agingSpeeds, seenOutage, type ClientView, type Plant } from './plant.ts';
+import { agingSpeeds, hasElement, seenOutage, type ClientView, type Plant } from './plant.ts';
 
 export interface Incident {
   /** Seconds from the span start. */
@@ -60,9 +61,9 @@ export interface SpanTotals {
   seconds: number;
 }
 
-/** Element names, indexed as the sampler numbers them: node components, then shared elements. */
+/** Element names, indexed as the sampler numbers them: node components (`a.server`, `pg1.agent:patroni`), then shared elements. */
 export function elementNames(plant: Plant): string[] {
-  const names = plant.nodes.flatMap((node) => plant.nodeComponents.map((c) => `${node}.${c.type}`));
+  const names = plant.nodes.flatMap((node) => plant.nodeComponents.map((c) => `${node}.${c.type}${c.process === undefined ? '' : `:${c.process}`}`));
   return [...names, ...plant.shared.map((s) => s.id)];
 }
 
@@ -137,7 +138,8 @@ export function drawIncidents(plant: Plant, rng: Rng, spanSeconds: number, settl
     }
   };
 
-  for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) life[i * m + k] = drawTtf(k);
+  // an element a node does not have (an agent process it does not run) never runs out
+  for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) life[i * m + k] = hasElement(plant, i, k) ? drawTtf(k) : Infinity;
   updateSpeeds();
   for (let i = 0; i < n; i++) schedule(i);
   for (let j = 0; j < shared.length; j++) sharedNext[j] = sharedTtf[j](rng) / MICROS_PER_SECOND;

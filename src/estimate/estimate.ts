@@ -160,6 +160,8 @@ export interface DesignEstimate {
   /** The design's own account of why it loses acked orders (its estimate declaration), if it gives one. */
   losesAcked?: string;
   classes: ClassBreakdown[];
+  /** Node component types the data gives that the design has no element for: `agent` when no node runs an HA agent process beside its service (`plant.ts`). */
+  absentComponents: string[];
   /** How far the simulations cover the classes (see `coverage`). */
   coverage: Coverage;
 }
@@ -376,6 +378,7 @@ async function summarise(
     ...(spec.staysDown ? { staysDown: spec.staysDown } : {}),
     ...(spec.losesAcked ? { losesAcked: spec.losesAcked } : {}),
     classes: breakdown(all, counts, names, totalYears, lossScale),
+    absentComponents: plant.notApplicable,
     coverage: coverage(all, counts, options.simulations ?? DEFAULT_SIMULATIONS),
   };
 }

@@ -15,7 +15,8 @@
  * - *product form* when idle standbys are hot and crews never run short (crews >= nodes; a
  *   node has at most one component down at a time): nodes are independent and a node is up
  *   1/(1 + sum_k MTTR_k/MTTF_k) of the time (renewal reward: each component k fails once per
- *   MTTF_k of the node's up time and then keeps it down MTTR_k), exact for any distributions;
+ *   MTTF_k of the node's up time and then keeps it down MTTR_k; the sum is over the node's own
+ *   elements, so a DCS member has no agent term), exact for any distributions;
  * - otherwise the CTMC over node states (up, or down because of component k) with the FIFO
  *   queue of crew repairs, idle standbys ageing at their reduced speed (`plant.ts`), solved by
  *   `ctmc.ts`: exact when every node component is exponential, and marked approximate (the
@@ -32,7 +33,7 @@
 import { meanAfterDeficit, meanOf, type DistributionSpec } from '../sim/distributions.ts';
 import { YEAR } from '../sim/time.ts';
 import { stationary, type Transition } from './ctmc.ts';
-import { agingSpeeds, seenOutage, type ClientView, type Plant } from './plant.ts';
+import { agingSpeeds, hasElement, seenOutage, type ClientView, type Plant } from './plant.ts';
 import { isExponential } from './reliability.ts';
 
 export interface IdealResult {
@@ -77,14 +78,17 @@ export function idealAvailability(plant: Plant): IdealResult {
 
 function productFormMasks(plant: Plant): { probs: Float64Array; states: number } {
   const n = plant.nodes.length;
-  const load = plant.nodeComponents.reduce((s, c) => s + meanOf(c.ttr) / meanOf(c.ttf), 0);
-  // the share of time a node is down in periods longer than the client timeout
-  const countedDown = plant.nodeComponents.reduce((s, c) => s + seenMean(c.ttr, plant.clients) / meanOf(c.ttf), 0) / (1 + load);
-  const up = 1 - countedDown;
+  // per node (they differ when some run an agent process and others do not): the share of
+  // time it is down in periods longer than the client timeout
+  const up = plant.nodes.map((_, i) => {
+    const comps = plant.nodeComponents.filter((_, k) => hasElement(plant, i, k));
+    const load = comps.reduce((s, c) => s + meanOf(c.ttr) / meanOf(c.ttf), 0);
+    return 1 - comps.reduce((s, c) => s + seenMean(c.ttr, plant.clients) / meanOf(c.ttf), 0) / (1 + load);
+  });
   const probs = new Float64Array(1 << n);
   for (let m = 0; m < probs.length; m++) {
     let p = 1;
-    for (let i = 0; i < n; i++) p *= m & (1 << i) ? up : 1 - up;
+    for (let i = 0; i < n; i++) p *= m & (1 << i) ? up[i] : 1 - up[i];
     probs[m] = p;
   }
   return { probs, states: 1 };
@@ -153,6 +157,7 @@ function ctmcMasks(plant: Plant): { probs: Float64Array; states: number } {
       if (st === 0) {
         if (speeds[i] === 0) continue;
         comps.forEach((c, k) => {
+          if (!hasElement(plant, i, k)) return;
           const status = s.status.slice();
           status[i] = k + 1;
           const waiting = c.crew && inRepair >= plant.crews ? [...s.waiting, i] : s.waiting;

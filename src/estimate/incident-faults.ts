@@ -5,6 +5,8 @@
  *
  *   server  crash          host off, boots when repaired
  *   process process-crash  kill -9 of the service, started again when repaired (see below)
+ *   agent   process-crash  kill -9 of one HA agent process (component: keepalived, patroni,
+ *                          cluster-stack), started again when repaired (see below)
  *   nic     nic-down       disk     disk-fail      gcPause  pause
  *   deadlock deadlock      only the heartbeat thread runs; the watchdog kills it at repair
  *   switch  switch-down on switch:S          power  power-down on power:P
@@ -25,6 +27,16 @@
  * then, as a single-process host does. A process only the design starts
  * (`ProcessSpec.startedByDesign`: PostgreSQL under Patroni, a Pacemaker resource) is left to
  * the design instead, which starts it when and where it would (the repair does not).
+ *
+ * An `agent` failure is one HA agent process of the host alone (every process the design
+ * declares after the service: `plant.ts`), killed with SIGKILL while the service and the host
+ * live, so the model shows what the real system does when its agent vanishes without running
+ * its shutdown path: keepalived leaves the VIP configured and the BACKUP takes over after
+ * Master_Down_Interval (both hold the address until keepalived restarts); Patroni leaves
+ * PostgreSQL running as primary, HAProxy's REST check fails, and the leader key expires after
+ * ttl (with the watchdog the host is reset first); corosync and Pacemaker gone, the peer sees
+ * the node leave the membership and fences it. The repair is the file's `restart` (systemd's
+ * Restart=, or an operator): the agent stays down until then.
  *
  * A change that goes down begins the element's faults (in that order); the element's next
  * change, back up, heals them in the same order. Fault ids are the change's index in the
@@ -47,6 +59,7 @@ const UNBOUNDED: Micros = Number.MAX_SAFE_INTEGER;
 const NODE_COMPONENT_KINDS: Record<string, string> = {
   server: 'crash',
   process: 'process-crash',
+  agent: 'process-crash',
   nic: 'nic-down',
   disk: 'disk-fail',
   gcPause: 'pause',
@@ -105,9 +118,12 @@ export class IncidentFaults {
     const nodeCount = this.plant.nodes.length;
     if (element < nodeCount * this.perNode) {
       const node = this.plant.nodes[Math.floor(element / this.perNode)];
-      const type = this.plant.nodeComponents[element % this.perNode].type;
+      const component = this.plant.nodeComponents[element % this.perNode];
+      const type = component.type;
       const kind = NODE_COMPONENT_KINDS[type];
       if (!kind) throw new Error(`no fault kind for component type ${type}`);
+      // an HA agent alone, down until the repair (systemd's or the operator's restart)
+      if (type === 'agent') return [parsed(kind, node, { component: component.process! })];
       if (type === 'process') {
         // the service: the first declared process (absent: the host's one process)
         const processes = this.world.node(node).processes;

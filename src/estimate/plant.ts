@@ -3,7 +3,10 @@
  * sampler (`components.ts`) and the ideal (`ideal.ts`) see it.
  *
  *   node units      every node has every node component type (server, process, nic, disk,
- *                   gcPause, deadlock): one unit that is down while any of them is
+ *                   gcPause, deadlock): one unit that is down while any of them is; and an
+ *                   `agent` element per HA agent process the design runs (every process of
+ *                   `NodeSpec.processes` after the first, the service: keepalived, patroni,
+ *                   cluster-stack), which only the nodes running that process have (`absent`)
  *   shared elements every access switch, rack, power domain and datacenter the data gives a
  *                   rate for: each takes out the nodes placed in it, all at once
  *
@@ -27,7 +30,7 @@
 import { SECOND, type Micros } from '../sim/time.ts';
 import { DEFAULT_WORKLOAD } from '../world/client.ts';
 import { placementOf } from '../world/world.ts';
-import type { Design, ParamValues } from '../world/design.ts';
+import type { Design, NodeSpec, ParamValues, ProcessSpec } from '../world/design.ts';
 import type { ResolvedEstimateSpec } from './declarations.ts';
 import { standbyAgingFactor, type ComponentReliability, type ReliabilityData } from './reliability.ts';
 import { scopeCount, shareTable } from './structure.ts';
@@ -47,7 +50,12 @@ export interface SharedElement {
 
 export interface Plant {
   nodes: string[];
+  /** The elements of a node unit: the data's node types, `agent` expanded to one per agent process (its `process` set). */
   nodeComponents: ComponentReliability[];
+  /** Bit k of `absent[i]`: node i has no element k (an agent process it does not run); it never fails. */
+  absent: Uint32Array;
+  /** Node component types the data gives that this design has no element for (`agent` when no node runs an agent process). */
+  notApplicable: string[];
   shared: SharedElement[];
   /** The share of the service up (structure.ts) for each node-up bit mask: 1 up, 0 down, between: some scopes down. */
   table: Float64Array;
@@ -129,9 +137,12 @@ export function buildPlant(design: Design, params: ParamValues, data: Reliabilit
   add('rack', 'rack', data.domains.rack);
   add('power', 'power', data.domains.power);
   add('dc', 'dc', data.domains.dc);
+  const { nodeComponents, absent, notApplicable } = nodeElements(data.node, topology.nodes);
   return {
     nodes,
-    nodeComponents: data.node,
+    nodeComponents,
+    absent,
+    notApplicable,
     shared,
     table: shareTable(spec.structure, nodes),
     standbyOrder: spec.standby ? spec.standby.of.map((id) => nodes.indexOf(id)) : [],
@@ -140,6 +151,38 @@ export function buildPlant(design: Design, params: ParamValues, data: Reliabilit
     crews: data.repairCrews,
     clients,
   };
+}
+
+/**
+ * The elements of the node units: every node component type of the data, but `agent`, which
+ * becomes one element per agent process the design's nodes run (in the order the nodes declare
+ * them), absent on the nodes that do not run it, and dropped (`notApplicable`) when none does.
+ * A design names its agents by declaring them after its service in `NodeSpec.processes`.
+ */
+export function nodeElements(types: readonly ComponentReliability[], nodes: readonly NodeSpec[]): Pick<Plant, 'nodeComponents' | 'absent' | 'notApplicable'> {
+  const agents: string[] = [];
+  for (const node of nodes) for (const spec of agentProcesses(node)) if (!agents.includes(spec.name)) agents.push(spec.name);
+  const nodeComponents = types.flatMap((c) => (c.type === 'agent' ? agents.map((name) => ({ ...c, process: name })) : [c]));
+  if (nodeComponents.length > 32) throw new RangeError(`${nodeComponents.length} node elements: at most 32 fit the absent masks`);
+  const absent = new Uint32Array(nodes.length);
+  nodes.forEach((node, i) => {
+    const runs = agentProcesses(node).map((spec) => spec.name);
+    nodeComponents.forEach((c, k) => {
+      if (c.process !== undefined && !runs.includes(c.process)) absent[i] |= 1 << k;
+    });
+  });
+  const notApplicable = types.some((c) => c.type === 'agent') && agents.length === 0 ? ['agent'] : [];
+  return { nodeComponents, absent, notApplicable };
+}
+
+/** A node's HA agent processes: every process it declares after the first (the service). */
+export function agentProcesses(node: NodeSpec): readonly ProcessSpec[] {
+  return node.processes?.slice(1) ?? [];
+}
+
+/** Whether node `i` of the plant has element `k`. */
+export function hasElement(plant: Plant, i: number, k: number): boolean {
+  return (plant.absent[i] & (1 << k)) === 0;
 }
 
 /**

@@ -8,6 +8,7 @@
  * components:                 # per component type: time to failure and time to repair
  *   server:  { mttf: 1000h, mttr: 10h }            # exponential unless a distribution is given
  *   process: { mttf: 720h, restart: 10s }
+ *   agent:   { mttf: 2880h, restart: 10s }       # the HA agent beside it: keepalived, Patroni, Pacemaker
  *   disk:    { ttf: { weibull: { shape: 1.2, scale: 50000h } }, mttr: 8h }
  * repairCrews: 2              # at most this many components under repair at once (FIFO)
  * standby: hot                # hot | cold | { warm: 0.3 }: how idle standbys fail
@@ -26,6 +27,13 @@
  * `repairCrews` in failure order; process restarts, GC pauses and deadlocks need no crew, and
  * switches and domains are repaired by their own people. Every mistake is an InputError
  * naming the field.
+ *
+ * `process` and `agent` split a host's software the way the design does (`NodeSpec.processes`):
+ * the first process a design declares is the service, and every further one is an HA agent
+ * that runs beside it (keepalived beside the trading service, Patroni beside PostgreSQL,
+ * Pacemaker and corosync beside the resource). The plant (`plant.ts`) gives each node one
+ * `agent` element per agent process it runs, and none to a node that runs none (a DCS member,
+ * a single-process host); a design none of whose nodes runs one has no agent class at all.
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -41,6 +49,8 @@ export interface ComponentReliability {
   ttr: DistributionSpec;
   /** Its repair waits for one of the repair crews. */
   crew: boolean;
+  /** For an `agent` element of a plant: the agent process it kills (`plant.ts` sets it per design). */
+  process?: string;
 }
 
 export type StandbyMode = { kind: 'hot' } | { kind: 'cold' } | { kind: 'warm'; factor: number };
@@ -50,7 +60,7 @@ export interface ReliabilityData {
   /** One line for `hasim list`. */
   description: string;
   source: string;
-  /** Component types every node has (server, process, nic, disk, and the software incidents). */
+  /** Component types of the nodes (server, process, agent, nic, disk, and the software incidents); the plant keeps those a node has. */
   node: ComponentReliability[];
   /** Every access switch, when the file gives `switch`. */
   switch: ComponentReliability | undefined;
@@ -65,6 +75,7 @@ export interface ReliabilityData {
 export const NODE_COMPONENTS = {
   server: { crew: true, doc: 'the host: down means powered off; repair powers it on and it boots' },
   process: { crew: false, doc: 'the service process alone (the host and its other processes live): down means crashed (kill -9); repair restarts it, unless only the design starts it (Patroni, Pacemaker)' },
+  agent: { crew: false, doc: "an HA agent process beside the service (keepalived, Patroni, Pacemaker/corosync: every process a design declares after its first), alone: down means killed (kill -9) while the service and the host live; repair restarts it (systemd Restart=, or an operator); one element per agent process, none on nodes that run no agent (a design without one has no agent class)" },
   nic: { crew: true, doc: "the node's network interface: down cuts every link of the node" },
   disk: { crew: true, doc: 'the data disk: down means failed (data lost, I/O fails); repair installs an empty disk' },
 } as const;

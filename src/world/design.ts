@@ -65,7 +65,9 @@ export interface NodeSpec {
   /**
    * The processes the host runs, when it runs several that fail separately (Patroni and
    * PostgreSQL; keepalived and the trading service). Absent: one process, the whole Actor.
-   * See processes.ts.
+   * The first is the service (it also owns the threads no process names); every further one is
+   * an HA agent beside it, which `hasim estimate` fails at the reliability data's `agent` rate
+   * (and its `process` rate kills the first). See processes.ts.
    */
   processes?: ProcessSpec[];
 }

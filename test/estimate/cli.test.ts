@@ -40,4 +40,13 @@ describe('hasim estimate on the command line', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('components.server.mttr');
   }, 60_000);
+
+  it('exits 2 with one line on an agent rate without its restart, before any work', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hasim-estimate-')), 'agent.yaml');
+    writeFileSync(file, 'components:\n  agent: { mttf: 2880h }\n');
+    const run = await hasim(['estimate', 'keepalived-vrrp', '--reliability', file, '--years', '1000']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('components.agent.mttr');
+  }, 60_000);
 });

@@ -27,6 +27,7 @@ describe('reliability data files', () => {
     const byType = Object.fromEntries(p1.node.map((c) => [c.type, c]));
     expect(byType.server).toMatchObject({ ttf: { exponential: { mean: 1000 * HOUR } }, ttr: { exponential: { mean: 10 * HOUR } }, crew: true });
     expect(byType.process).toMatchObject({ ttr: { constant: 10 * SECOND }, crew: false });
+    expect(byType.agent).toMatchObject({ ttf: { exponential: { mean: 2880 * HOUR } }, ttr: { constant: 10 * SECOND }, crew: false });
     expect(byType.disk.ttf).toEqual({ weibull: { shape: 1.2, scale: 50000 * HOUR } });
     expect(byType.gcPause).toMatchObject({ ttf: { exponential: { mean: 24 * HOUR } }, crew: false });
     expect(byType.deadlock.ttr).toEqual({ exponential: { mean: 10 * 60 * SECOND } });
@@ -44,6 +45,10 @@ describe('reliability data files', () => {
     ['components:\n  server: { mttf: -5h, mttr: 1h }', 'components.server.mttf', 'duration'],
     ['components:\n  server: { mttf: 0h, mttr: 1h }', 'components.server.mttf', 'positive duration'],
     ['components:\n  toaster: { mttf: 1h, mttr: 1h }', 'components.toaster', 'a component type'],
+    ['components:\n  agents: { mttf: 1h, mttr: 1h }', 'components.agents', 'server, process, agent, nic, disk'],
+    ['components:\n  agent: { mttf: 2880h }', 'components.agent.mttr', 'a restart delay'],
+    ['components:\n  agent: { mttf: 0h, restart: 10s }', 'components.agent.mttf', 'positive duration'],
+    ['components:\n  agent: { mttf: 2880h, restart: 10s, mttr: 1h }', 'components.agent.restart', 'either mttr or restart'],
     ['components:\n  server: { mttf: 1h, ttf: 2h, mttr: 1h }', 'components.server.ttf', 'either mttf or ttf'],
     ['components:\n  server: { mttf: 1h, mttr: 1h, colour: red }', 'components.server.colour', 'one of mttf'],
     ['components:\n  server: { ttf: { gamma: 3 }, mttr: 1h }', 'components.server.ttf', 'one of { constant'],
