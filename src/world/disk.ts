@@ -15,7 +15,7 @@
  */
 import type { Rng } from '../sim/rng.ts';
 import type { Sampler } from '../sim/distributions.ts';
-import type { Simulator } from '../sim/simulator.ts';
+import type { SimEvent, Simulator } from '../sim/simulator.ts';
 import type { Micros } from '../sim/time.ts';
 import { FoldedLog, type DurableLog } from '../history/durable-log.ts';
 
@@ -26,17 +26,24 @@ export interface DiskEntry {
   [field: string]: unknown;
 }
 
-export type WriteDone = (ok: boolean) => void;
+/** A write's completion: `ok`, and the `arg` the write was given (so a caller needs no closure per write). */
+export type WriteDone<T = undefined> = (ok: boolean, arg: T) => void;
 
-/** An appended entry waiting for its fsync. */
-interface PendingAppend {
+/**
+ * An fsync in flight (of an `append` or a `flush`): its own heap event, `run` completing it
+ * with itself as `arg`, so a write allocates one object and no closure (this is on the path of
+ * every order, and every Ready of raft).
+ */
+interface PendingFsync extends SimEvent {
   /** The disk's generation and callback generation when written (a host death or process death since drops it, or its callback). */
   generation: number;
   callbacks: number;
-  entry: DiskEntry;
-  /** 1-based position of the entry in the whole log (folded entries included). */
-  index: number;
-  done: WriteDone | undefined;
+  /** The whole log's length it makes durable (folded entries included)... */
+  upTo: number;
+  /** ...if the entry at position upTo - 1 is still this one (a truncate may have replaced it); undefined: nothing. */
+  last: DiskEntry | undefined;
+  done: WriteDone<any> | undefined;
+  doneArg: unknown;
 }
 
 /** The first entries of a log in folded form, frozen: what a snapshot carries. */
@@ -196,27 +203,15 @@ export class Disk {
     this.durableCount = snapshot.length;
   }
 
-  /** Appends an entry; `done(true)` once durable, `done(false)` at once if the disk refuses. */
-  append(entry: DiskEntry, done?: WriteDone): void {
+  /** Appends an entry; `done(true, arg)` once durable, `done(false, arg)` at once if the disk refuses. */
+  append<T>(entry: DiskEntry, done?: WriteDone<T>, arg?: T): void {
     if (this.failed || this.full || this.length >= this.capacityEntries) {
-      if (done) this.sim.after(0, done, false);
+      if (done) this.refuse(done, arg);
       return;
     }
     this.log.push(entry);
-    // the hot path of every order: the append rides as its event's argument, no closures
-    const append: PendingAppend = { generation: this.generation, callbacks: this.callbackGeneration, entry, index: this.length, done };
-    this.sim.at(this.fsyncDoneAt(), this.appendDurable, append);
+    this.fsync(entry, done, arg);
   }
-
-  private readonly appendDurable = (append: PendingAppend): void => {
-    if (append.generation !== this.generation) {
-      if (this.failedUnder(append.generation, append.callbacks)) append.done?.(false);
-      return;
-    }
-    // after a truncate another entry may sit at this position: its own fsync makes it durable
-    if (append.index > this.durableCount && this.entryAt(append.index - 1) === append.entry) this.durableCount = append.index;
-    if (append.callbacks === this.callbackGeneration) append.done?.(true);
-  };
 
   /**
    * Writes an entry to the kernel's page cache without an fsync (PostgreSQL's asynchronous
@@ -229,17 +224,48 @@ export class Disk {
     return true;
   }
 
-  /** fsyncs everything written so far (`done(true)` once durable), in order with other fsyncs. */
-  flush(done?: WriteDone): void {
+  /** fsyncs everything written so far (`done(true, arg)` once durable), in order with other fsyncs. */
+  flush<T>(done?: WriteDone<T>, arg?: T): void {
     if (this.failed) {
-      if (done) this.sim.after(0, done, false);
+      if (done) this.refuse(done, arg);
       return;
     }
-    const upTo = this.length;
-    const last = this.entryAt(upTo - 1);
-    this.afterFsync(() => {
-      if (upTo > this.durableCount && last !== undefined && this.entryAt(upTo - 1) === last) this.durableCount = upTo;
-    }, done);
+    this.fsync(this.entryAt(this.length - 1), done, arg);
+  }
+
+  /** Starts an fsync of the log up to its current end, `last` the entry there. */
+  private fsync(last: DiskEntry | undefined, done: WriteDone<any> | undefined, doneArg: unknown): void {
+    const pending: PendingFsync = {
+      time: this.fsyncDoneAt(),
+      seq: 0,
+      cancelled: false,
+      run: this.fsyncDone,
+      arg: undefined,
+      generation: this.generation,
+      callbacks: this.callbackGeneration,
+      upTo: this.length,
+      last,
+      done,
+      doneArg,
+    };
+    pending.arg = pending;
+    this.sim.schedule(pending);
+  }
+
+  private readonly fsyncDone = (fsync: PendingFsync): void => {
+    if (fsync.generation !== this.generation) {
+      if (this.failedUnder(fsync.generation, fsync.callbacks) && fsync.done !== undefined) fsync.done(false, fsync.doneArg);
+      return;
+    }
+    // after a truncate another entry may sit at this position: its own fsync makes it durable
+    const upTo = fsync.upTo;
+    if (upTo > this.durableCount && fsync.last !== undefined && this.entryAt(upTo - 1) === fsync.last) this.durableCount = upTo;
+    if (fsync.callbacks === this.callbackGeneration && fsync.done !== undefined) fsync.done(true, fsync.doneArg);
+  };
+
+  /** A refused write: `done(false, arg)` as an event of its own, now (never within the caller's handler). */
+  private refuse<T>(done: WriteDone<T>, arg: T | undefined): void {
+    this.sim.after(0, () => done(false, arg as T));
   }
 
   /** Drops entries from position `index` on (Raft's conflict truncation); durable at once. Folded entries stay. */
@@ -250,7 +276,7 @@ export class Disk {
   }
 
   /** Writes a key durably after fsync (votes, terms). */
-  put(key: string, value: unknown, done?: WriteDone): void {
+  put(key: string, value: unknown, done?: (ok: boolean) => void): void {
     if (this.failed) {
       if (done) this.sim.after(0, done, false);
       return;
@@ -263,7 +289,7 @@ export class Disk {
     return this.kv.get(key);
   }
 
-  private afterFsync(apply: () => void, done?: WriteDone): void {
+  private afterFsync(apply: () => void, done?: (ok: boolean) => void): void {
     const generation = this.generation;
     const callbacks = this.callbackGeneration;
     this.sim.at(this.fsyncDoneAt(), () => {
