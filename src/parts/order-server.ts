@@ -19,6 +19,7 @@
  * that must be refused (the classic lease bug is checking validity too early).
  */
 import { OrderIdSet } from '../history/order-ids.ts';
+import { OrdersById } from '../history/orders-by-id.ts';
 import type { NodeContext, Msg, OrderRequest } from '../world/actor.ts';
 import type { DiskEntry } from '../world/disk.ts';
 import { ORDER_MESSAGES } from '../world/messages.ts';
@@ -26,15 +27,23 @@ import { ORDER_MESSAGES } from '../world/messages.ts';
 /** `replicas`: what the ack tells the client about replication (Redis WAIT's count), if anything. */
 export type ReplicateFn = (entry: DiskEntry, done: (ok: boolean, replicas?: number) => void, index: number) => void;
 
-/** An order being written (locally, and replicated when the design replicates before the ack). */
+/**
+ * An order being written (locally, and replicated when the design replicates before the ack),
+ * with the requests waiting for it: one object per order, found by id in a window of its
+ * client's order numbers (`OrdersById`), and the argument of its disk write's completion, so
+ * an order allocates no Map entry, array or closure here (but for the replication policy's
+ * callback, whose signature is the designs').
+ */
 interface PendingWrite {
+  orderId: string;
+  /** The request that started the write; retries that arrived while it was in flight follow in `more`. */
   order: OrderRequest;
+  more: OrderRequest[] | undefined;
+  /** Arrival rank among writes: requests are refused in arrival order when in-flight writes are abandoned. */
+  seq: number;
   entry: DiskEntry;
   /** The log position the entry takes (the disk's length before it). */
   index: number;
-  replicate: ReplicateFn | undefined;
-  /** Replication starts once the local write is done (else at once, in parallel). */
-  afterLocal: boolean;
   local: boolean;
   replicated: boolean;
   refused: boolean;
@@ -71,8 +80,9 @@ export class OrderServer {
   epoch = 0;
   /** Order ids in the local log (durable or in flight); compact, as it holds every order of the run. */
   private readonly known = new OrderIdSet();
-  /** Requests waiting for an order in flight, by order id. */
-  private readonly waiting = new Map<string, OrderRequest[]>();
+  /** Orders in flight (and the requests waiting for them), by order id. */
+  private readonly waiting = new OrdersById<PendingWrite>();
+  private nextSeq = 0;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -107,7 +117,7 @@ export class OrderServer {
   relearnLog(): void {
     this.known.clear();
     for (const entry of this.ctx.disk.entries) this.known.add(entry.orderId);
-    for (const orderId of this.waiting.keys()) this.known.add(orderId);
+    for (const write of this.inArrivalOrder()) this.known.add(write.orderId);
   }
 
   /** Orders waiting for durability or replication. */
@@ -117,12 +127,19 @@ export class OrderServer {
 
   /** Refuses every order still in flight (they were neither acked nor sent to the exchange). */
   abandonInFlight(reason: string): void {
-    const waiting = [...this.waiting];
+    if (this.waiting.size === 0) return;
+    const writes = this.inArrivalOrder();
     this.waiting.clear();
-    for (const [orderId, requests] of waiting) {
-      this.known.delete(orderId);
-      for (const r of requests) this.ctx.rejectOrder(r, reason, this.options.leaderHint?.());
+    for (const write of writes) {
+      this.known.delete(write.orderId);
+      this.ctx.rejectOrder(write.order, reason, this.options.leaderHint?.());
+      if (write.more) for (const r of write.more) this.ctx.rejectOrder(r, reason, this.options.leaderHint?.());
     }
+  }
+
+  /** The writes in flight in the order they arrived. */
+  private inArrivalOrder(): PendingWrite[] {
+    return this.waiting.values().sort((a, b) => a.seq - b.seq);
   }
 
   /**
@@ -130,10 +147,10 @@ export class OrderServer {
    * (no ack), and the order stays known, since the log has it.
    */
   cancel(orderId: string, reason: string): void {
-    const requests = this.waiting.get(orderId);
-    if (!requests) return;
-    this.waiting.delete(orderId);
-    for (const r of requests) this.ctx.rejectOrder(r, reason);
+    const write = this.waiting.delete(orderId);
+    if (!write) return;
+    this.ctx.rejectOrder(write.order, reason);
+    if (write.more) for (const r of write.more) this.ctx.rejectOrder(r, reason);
   }
 
   /** Handles `order` messages; returns false for any other message. */
@@ -148,33 +165,40 @@ export class OrderServer {
     if (!this.primary || this.options.mayAct?.() === false) return ctx.rejectOrder(order, 'not-primary', this.options.leaderHint?.());
     if (!ctx.marketOpen()) return ctx.rejectOrder(order, 'market-closed');
     if (!ctx.feedUp()) return ctx.rejectOrder(order, 'no-market-data');
-    const inFlight = this.waiting.get(order.orderId);
-    if (inFlight) {
-      inFlight.push(order);
-      return;
+    const known = this.known.has(order.orderId);
+    if (known) {
+      // every order in flight is known: only a retry can be waiting for one
+      const inFlight = this.waiting.get(order.orderId);
+      if (inFlight) {
+        (inFlight.more ??= []).push(order);
+        return;
+      }
     }
-    if (this.known.has(order.orderId) || this.options.knownElsewhere?.(order.orderId) === true) return ctx.ackOrder(order);
+    if (known || this.options.knownElsewhere?.(order.orderId) === true) return ctx.ackOrder(order);
     this.known.add(order.orderId);
-    this.waiting.set(order.orderId, [order]);
     const entry: DiskEntry = { orderId: order.orderId, term: this.epoch };
-    const replicate = this.options.replicate;
     const write: PendingWrite = {
+      orderId: order.orderId,
       order,
+      more: undefined,
+      seq: this.nextSeq++,
       entry,
       index: ctx.disk.length,
-      replicate,
-      afterLocal: this.options.replicateAfterLocal === true,
       local: this.options.fsyncBeforeAck === false,
-      replicated: !replicate,
+      replicated: !this.options.replicate,
       refused: false,
       replicas: undefined,
     };
+    this.waiting.add(write);
     // callbacks are inline arrows into methods: a named closure per order costs a function
     // rename (`__name`) under tsx, a tenth of a busy run
     if (this.options.write) this.options.write(entry, (ok) => this.written(write, ok));
-    else ctx.disk.append(entry, (ok) => this.written(write, ok));
-    if (!write.afterLocal) this.startReplication(write);
+    else ctx.disk.append(entry, this.onAppended, write);
+    if (this.options.replicateAfterLocal !== true) this.startReplication(write);
   }
+
+  /** The disk's completion of an order's append (one function for every order: no closure per write). */
+  private readonly onAppended = (ok: boolean, write: PendingWrite): void => this.written(write, ok);
 
   /** The order's local write finished. */
   private written(write: PendingWrite, ok: boolean): void {
@@ -185,12 +209,12 @@ export class OrderServer {
       return;
     }
     write.local = true;
-    if (write.afterLocal) this.startReplication(write);
+    if (this.options.replicateAfterLocal === true) this.startReplication(write);
     this.maybeFinish(write);
   }
 
   private startReplication(write: PendingWrite): void {
-    write.replicate?.(write.entry, (ok, count) => this.replicatedTo(write, ok, count), write.index);
+    this.options.replicate?.(write.entry, (ok, count) => this.replicatedTo(write, ok, count), write.index);
   }
 
   /** The replication policy answered for the order. */
@@ -211,22 +235,30 @@ export class OrderServer {
     this.finish(write.order.orderId, true, write.replicas);
   }
 
+  /**
+   * Ends the order in flight under this id (which, after an abandon and a new request, may be a
+   * newer write than the one that finished) with its requests: acked and sent to the exchange,
+   * or refused.
+   */
   private finish(orderId: string, ok: boolean, replicas?: number): void {
-    const requests = this.waiting.get(orderId);
-    if (!requests) return;
-    this.waiting.delete(orderId);
+    const write = this.waiting.delete(orderId);
+    if (!write) return;
+    const ctx = this.ctx;
     if (ok && (!this.primary || this.options.mayAct?.() === false)) {
       // demoted, or the lease ran out, while the order was in flight: no effect may follow
       this.known.delete(orderId);
-      for (const r of requests) this.ctx.rejectOrder(r, 'not-primary', this.options.leaderHint?.());
+      ctx.rejectOrder(write.order, 'not-primary', this.options.leaderHint?.());
+      if (write.more) for (const r of write.more) ctx.rejectOrder(r, 'not-primary', this.options.leaderHint?.());
       return;
     }
     if (!ok) {
       this.known.delete(orderId);
-      for (const r of requests) this.ctx.rejectOrder(r, 'not-durable');
+      ctx.rejectOrder(write.order, 'not-durable');
+      if (write.more) for (const r of write.more) ctx.rejectOrder(r, 'not-durable');
       return;
     }
-    this.ctx.sendToExchange(orderId, this.options.token?.());
-    for (const r of requests) this.ctx.ackOrder(r, replicas);
+    ctx.sendToExchange(orderId, this.options.token?.());
+    ctx.ackOrder(write.order, replicas);
+    if (write.more) for (const r of write.more) ctx.ackOrder(r, replicas);
   }
 }
