@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { loadDesign, reliabilityPath } from '../campaign/catalog.ts';
 import { checkServesReads } from '../world/design.ts';
 import type { Command } from 'commander';
-import { DEFAULT_SIMULATIONS, estimate, EstimateStopped, MINUTES_PER_YEAR, type IncidentRecord } from '../estimate/estimate.ts';
+import { DEFAULT_SIMULATIONS, estimate, EstimateStopped, MINUTES_PER_YEAR, paramsOf, type IncidentRecord } from '../estimate/estimate.ts';
 import { IncidentLog } from '../estimate/incident-log.ts';
 import { loadReliability } from '../estimate/reliability.ts';
 import { estimateJson, estimateNotes, estimateRawTable, estimateTable } from '../report/estimate-report.ts';
@@ -122,7 +122,8 @@ export function estimateCommand(cli: Command): void {
         if (logFile) {
           const loaded = new Map(await Promise.all(designs.map(async (name) => [name, await loadDesign(name)] as const)));
           const setup = { seed, reliability: data, incidentOrdersPerSecond, ordersPerSecond, ...(hasWorkload ? { workload } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}) };
-          incidentLog = new IncidentLog(flags.incidents!, setup, HASIM_VERSION, loaded, (text) => logFile.write(text));
+          const sets = parseDesignSets(flags.set);
+          incidentLog = new IncidentLog(flags.incidents!, setup, HASIM_VERSION, loaded, (name, design) => paramsOf(name, design, { params: sets }), (text) => logFile.write(text));
         }
         const log = incidentLog;
         results = await estimate({

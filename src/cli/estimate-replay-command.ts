@@ -4,6 +4,9 @@
  * it as `hasim run` prints a run (violations, metrics, timeline), then the figures the estimate
  * took from it beside the replay's, and whether the trace hash matches the estimate's.
  *
+ * When the design's code, its resolved parameters or hasim's version differ from what the log's
+ * header pinned, one line on stderr says so before the replay (a differing hash is then expected).
+ *
  * Exit codes: 0 when the replay reproduced the estimate's simulation (same trace hash, whatever
  * the incident did), 1 when it did not, 2 for a bad file or flag.
  */
@@ -12,7 +15,7 @@ import { replayIncident } from '../estimate/incident-replay.ts';
 import type { IncidentLine, IncidentLogOutcome } from '../estimate/incident-log.ts';
 import type { SimulatedIncident } from '../estimate/chunk.ts';
 import type { IncidentOutcome } from '../estimate/incident-sim.ts';
-import { runJson } from '../report/run-json.ts';
+import { HASIM_VERSION, runJson } from '../report/run-json.ts';
 import { runText } from '../report/run-text.ts';
 import { InputError } from '../sim/input-error.ts';
 import { commandLine, err, exitWith, out } from './io.ts';
@@ -35,17 +38,19 @@ export function estimateReplayCommand(cli: Command): void {
     .action(async (file: string, flags: EstimateReplayFlags) => {
       const number = Number(flags.incident);
       if (!/^\s*\d+\s*$/.test(flags.incident) || !(number >= 1)) throw new InputError('--incident', '', 'an incident number (1 or more) from the log', JSON.stringify(flags.incident));
-      const replayed = await replayIncident(file, number);
-      const { line, result, design, outcome, reproduced } = replayed;
+      // a model changed since the log: said before the replay runs, so a differing hash is read as expected
+      const replayed = await replayIncident(file, number, { hasim: HASIM_VERSION, onCodeChanged: (text) => err(`hasim: note: ${text}\n`) });
+      const { line, result, design, outcome, reproduced, codeChanged } = replayed;
       const verdict = reproduced
         ? `trace hash ${result.traceHash}: reproduced the estimate's simulation of incident ${line.incident}`
-        : `trace hash ${result.traceHash} differs from the estimate's ${line.traceHash}: NOT reproduced`;
+        : `trace hash ${result.traceHash} differs from the estimate's ${line.traceHash}: NOT reproduced${codeChanged === undefined ? '' : ' (the code or parameters changed since the log: see the note above)'}`;
       const lossScale = replayed.setup.ordersPerSecond / replayed.setup.incidentOrdersPerSecond;
       const body = {
         ...runJson(result, design, commandLine(), flags.history ?? false),
         incident: line,
         replayed: { ...outcomeFigures(outcome, lossScale), traceHash: result.traceHash },
         reproduced,
+        codeChanged: codeChanged ?? null,
       };
       const text = JSON.stringify(body, null, 2) + '\n';
       if (flags.json === true) {

@@ -234,7 +234,7 @@ async function checkParams(options: EstimateOptions): Promise<void> {
 }
 
 /** `--set name=value` applies to every design that has the parameter, `design:name=value` to one. */
-function paramsOf(name: string, design: Design, options: EstimateOptions): Record<string, string> {
+export function paramsOf(name: string, design: Design, options: Pick<EstimateOptions, 'params'>): Record<string, string> {
   const shared = Object.entries(options.params?.['*'] ?? {}).filter(([key]) => key in design.params);
   return { ...Object.fromEntries(shared), ...(options.params?.[design.name] ?? {}), ...(options.params?.[name] ?? {}) };
 }

@@ -7,8 +7,10 @@
  * The file's first line is the estimate's header (not its command line: the file is the same
  * for any `--workers`): what every incident simulation shares (the
  * root seed, the reliability data itself, the incident order rate, the workload, the event
- * budget), so a replay needs nothing but the file. Each further line is one incident, in the
- * order the estimate visits them (design by design, chunk by chunk, in draw order: the same
+ * budget), so a replay needs nothing but the file; and, per design, hashes of the code that
+ * simulated it and of its resolved parameters (design-source.ts), so a replay after a model
+ * change says so instead of leaving a differing trace hash to look like a bug. Each further
+ * line is one incident, in the order the estimate visits them (design by design, chunk by chunk, in draw order: the same
  * file for any number of workers): its number, design and `--set` values, where it was drawn
  * (chunk, ordinal, hence its seed), its class and weight, its component changes with their
  * times, the drawn incident as the simulation takes it, its outcome (the figures the estimate
@@ -27,6 +29,7 @@ import type { Design } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import { elementNames, type Incident } from './components.ts';
 import { estimateSpecOf } from './declarations.ts';
+import { designSource, paramsHash, type DesignSource } from './design-source.ts';
 import type { IncidentRecord } from './estimate.ts';
 import type { IncidentOutcome } from './incident-sim.ts';
 import { incidentPlant } from './plant.ts';
@@ -54,6 +57,15 @@ export interface IncidentLogHeader {
   ordersPerSecond: number;
   workload: Record<string, unknown> | null;
   maxEvents: number | null;
+  /** Per estimated design: the code its incidents ran and its resolved parameters (absent in logs of hasim before it). */
+  designs?: Record<string, DesignPin>;
+}
+
+/** What pins a design's simulation: its code (design-source.ts) and its resolved parameter values. */
+export interface DesignPin {
+  source: DesignSource;
+  /** `paramsHash` of the `--set` values over the defaults. */
+  params: string;
 }
 
 /** One incident's line. */
@@ -99,6 +111,8 @@ export class IncidentLog {
     hasim: string,
     /** Every estimated design, loaded, by the name the estimate gives it. */
     private readonly designs: ReadonlyMap<string, Design>,
+    /** A design's `--set` values, as the estimate gives them (estimate.ts `paramsOf`). */
+    paramsOf: (name: string, design: Design) => Record<string, string>,
     private readonly write: (text: string) => void,
   ) {
     const header: IncidentLogHeader = {
@@ -110,6 +124,7 @@ export class IncidentLog {
       ordersPerSecond: setup.ordersPerSecond,
       workload: setup.workload && Object.keys(setup.workload).length > 0 ? writeWorkload(setup.workload) : null,
       maxEvents: setup.maxEvents ?? null,
+      designs: Object.fromEntries([...designs].map(([name, design]) => [name, designPin(name, design, paramsOf(name, design))])),
     };
     write(JSON.stringify(header) + '\n');
   }
@@ -168,6 +183,11 @@ export class IncidentLog {
     }
     return names;
   }
+}
+
+/** A design's pin as the code on disk and its parameters give it now. */
+export function designPin(name: string, design: Design, params: Record<string, string>): DesignPin {
+  return { source: designSource(name), params: paramsHash(resolveParams(design, params)) };
 }
 
 /** How many flagged incidents the summary names. */

@@ -10,6 +10,10 @@
  * quiet end, recovery steps up to RECOVERY_CAP, incident-sim.ts), its faults are the plant's
  * component changes (incident-faults.ts), and its warm-up has a random phase; so it is replayed
  * by the code that simulated it rather than translated into a schedule.
+ *
+ * Before it runs, the replay compares the code and parameters the log's header pinned for the
+ * design (design-source.ts) with today's, and says in one line which files differ: after a
+ * model change a differing trace hash is expected, not a sign that the replay is unfaithful.
  */
 import type { RunResult } from '../campaign/simulate.ts';
 import { loadDesign } from '../campaign/catalog.ts';
@@ -20,7 +24,8 @@ import type { FinishedRun, Run } from '../run/run.ts';
 import type { Design } from '../world/design.ts';
 import { resolveParams } from '../world/params.ts';
 import { runChunk, type SimulatedIncident } from './chunk.ts';
-import { readIncidentLog, type IncidentLine, type IncidentLogSetup } from './incident-log.ts';
+import { designPin, readIncidentLog, type IncidentLine, type IncidentLogHeader, type IncidentLogSetup } from './incident-log.ts';
+import { sourceChanges } from './design-source.ts';
 
 export interface ReplayedIncident {
   line: IncidentLine;
@@ -32,11 +37,22 @@ export interface ReplayedIncident {
   outcome: SimulatedIncident;
   /** Same trace hash as the estimate's simulation of it. */
   reproduced: boolean;
+  /** What differs from the code and parameters the log was written with (`codeChange`), or undefined. */
+  codeChanged: string | undefined;
 }
 
-export async function replayIncident(path: string, number: number): Promise<ReplayedIncident> {
-  const { line, setup } = readIncidentLog(path, number);
+export interface ReplayOptions {
+  /** hasim's version now, compared with the log's. */
+  hasim?: string;
+  /** Told what changed since the log was written (`codeChange`) before the incident runs. */
+  onCodeChanged?(text: string): void;
+}
+
+export async function replayIncident(path: string, number: number, options: ReplayOptions = {}): Promise<ReplayedIncident> {
+  const { header, line, setup } = readIncidentLog(path, number);
   const design = await loadDesign(line.design);
+  const codeChanged = codeChange(header, line, design, options.hasim);
+  if (codeChanged !== undefined) options.onCodeChanged?.(codeChanged);
   let finished: { run: Run; finished: FinishedRun } | undefined;
   const chunk = await runChunk(
     {
@@ -73,5 +89,29 @@ export async function replayIncident(path: string, number: number): Promise<Repl
     history,
     probes: run.world.probes.counters(),
   };
-  return { line, setup, design, result, outcome, reproduced: done.traceHash === line.traceHash };
+  return { line, setup, design, result, outcome, reproduced: done.traceHash === line.traceHash, codeChanged };
+}
+
+/** How many changed files the line names before "and N more". */
+const FILES_NAMED = 4;
+
+/**
+ * One line saying how the code and parameters that would replay `line` differ from those the log
+ * pinned (design files, resolved parameter values, hasim's version), or that the log pinned none;
+ * undefined when everything is as it was.
+ */
+export function codeChange(header: IncidentLogHeader, line: IncidentLine, design: Design, hasim?: string): string | undefined {
+  const pinned = header.designs?.[line.design];
+  if (!pinned) return `this log holds no hash of ${line.design}'s code (written by a hasim before it recorded one): a trace hash that differs may be a model change or a bug`;
+  const now = designPin(line.design, design, line.params);
+  const files = sourceChanges(pinned.source, now.source);
+  const what: string[] = [];
+  if (files.length > 0) {
+    const named = files.slice(0, FILES_NAMED).join(', ');
+    what.push(`its code (${named}${files.length > FILES_NAMED ? ` and ${files.length - FILES_NAMED} more` : ''})`);
+  }
+  if (pinned.params !== now.params) what.push('its resolved parameter values (a default moved)');
+  if (hasim !== undefined && header.hasim !== hasim) what.push(`hasim's version (${header.hasim} then, ${hasim} now)`);
+  if (what.length === 0) return undefined;
+  return `${line.design} changed since this log was written: ${what.join('; ')}; a trace hash that differs is expected, not a bug`;
 }

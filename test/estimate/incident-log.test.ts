@@ -6,12 +6,14 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeNumbers, encodeNumbers, type IncidentLine } from '../../src/estimate/incident-log.ts';
-import { replayIncident } from '../../src/estimate/incident-replay.ts';
+import { decodeNumbers, encodeNumbers, readIncidentLog, type IncidentLine } from '../../src/estimate/incident-log.ts';
+import { codeChange, replayIncident } from '../../src/estimate/incident-replay.ts';
+import { loadDesign } from '../../src/campaign/catalog.ts';
 import { runCli } from '../cli/run-cli.ts';
 
+const ROOT = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'hasim-incidents-'));
 const LOG = join(dir, 'incidents.jsonl');
 // a few years of the HA document's naive hot standby: async replication loses acked orders
@@ -26,6 +28,9 @@ beforeAll(async () => {
   expect(run.code).toBe(0);
   const rows = readFileSync(LOG, 'utf8').trim().split('\n').map((row) => JSON.parse(row));
   expect(rows[0]).toMatchObject({ type: 'estimate', seed: 3, incidentOrdersPerSecond: 10, ordersPerSecond: 200 });
+  // the code and parameters the incidents ran with, pinned for the replay
+  expect(rows[0].designs['hot-standby-naive'].source.files).toHaveProperty(['models/hot-standby-naive.ts']);
+  expect(rows[0].designs['hot-standby-naive'].params).toMatch(/^[0-9a-f]{16}$/);
   lines = rows.slice(1);
   stdout = run.stdout;
 }, 30_000);
@@ -53,6 +58,9 @@ describe('hasim estimate --incidents', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     expect(json.reproduced).toBe(true);
+    // nothing changed since the log: no note
+    expect(json.codeChanged).toBeNull();
+    expect(run.stderr).not.toContain('note');
     expect(json.traceHash).toBe(lossy!.traceHash);
     expect(json.replayed).toEqual({ ...lossy!.outcome, traceHash: lossy!.traceHash });
     // the run's own metrics see the same loss the estimate counted (no skipped gap to extrapolate over here)
@@ -85,7 +93,53 @@ describe('hasim estimate --incidents', () => {
     const run = await runCli(['estimate-replay', tampered, '--incident', '1']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('NOT reproduced');
+    // the code is as the log pinned it: a differing hash here is a bug, and nothing excuses it
+    expect(run.stdout).not.toContain('changed since the log');
+    expect(run.stderr).toBe('');
   }, 20_000);
+
+  it('says in one line, before the replay, that the design changed since the log: its code named file by file', async () => {
+    const userDir = mkdtempSync(join(tmpdir(), 'hasim-user-design-'));
+    const file = join(userDir, 'my-single.ts');
+    const source = (restart: string) =>
+      [`import single from '${ROOT}/models/single.ts';`, `import { defineDesign } from '${ROOT}/src/world/design.ts';`, `export default defineDesign({ ...single, name: 'my-single', params: { restartSec: { ...single.params.restartSec, default: '${restart}' } } });`, ''].join('\n');
+    writeFileSync(join(userDir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(file, source('5s'));
+    const log = join(userDir, 'incidents.jsonl');
+    const estimated = await runCli(['estimate', file, '--reliability', 'p1', '--years', '2', '--simulations', '3', '--workers', '0', '--seed', '3', '--incidents', log]);
+    expect(estimated.stderr).toBe('');
+    expect(estimated.code).toBe(0);
+    const replay = () => runCli(['estimate-replay', log, '--incident', '1']);
+    // unchanged: no note, reproduced
+    const same = await replay();
+    expect(same.stderr).toBe('');
+    expect(same.code).toBe(0);
+    // a comment added: the code differs (named), the run does not
+    writeFileSync(file, source('5s') + '// edited\n');
+    const edited = await replay();
+    expect(edited.stderr.trim().split('\n')).toEqual([`hasim: note: ${file} changed since this log was written: its code (user:my-single.ts); a trace hash that differs is expected, not a bug`]);
+    expect(edited.code).toBe(0);
+    // a log written before the pins: said, not guessed
+    const rows = readFileSync(log, 'utf8').trim().split('\n');
+    const { designs: _designs, ...header } = JSON.parse(rows[0]);
+    const old = join(userDir, 'old.jsonl');
+    writeFileSync(old, [JSON.stringify(header), ...rows.slice(1)].join('\n') + '\n');
+    writeFileSync(file, source('5s'));
+    const unpinned = await runCli(['estimate-replay', old, '--incident', '1']);
+    expect(unpinned.stderr).toContain(`this log holds no hash of ${file}'s code`);
+    expect(unpinned.code).toBe(0);
+  }, 30_000);
+
+  it("names a moved parameter default and another hasim version, and nothing when all is as logged", async () => {
+    const { header, line } = readIncidentLog(LOG, 1);
+    const design = await loadDesign('hot-standby-naive');
+    expect(codeChange(header, line, design, header.hasim)).toBeUndefined();
+    const [name, spec] = Object.entries(design.params)[0];
+    const moved = { ...design, params: { ...design.params, [name]: { ...spec, default: spec.kind === 'duration' ? '123s' : spec.default } } } as typeof design;
+    expect(spec.kind).toBe('duration');
+    expect(codeChange(header, line, moved, header.hasim)).toBe("hot-standby-naive changed since this log was written: its resolved parameter values (a default moved); a trace hash that differs is expected, not a bug");
+    expect(codeChange(header, line, design, '9.9.9')).toContain(`hasim's version (${header.hasim} then, 9.9.9 now)`);
+  });
 
   it.each([
     [['estimate', 'single', '--reliability', 'p1', '--incidents', dir], '--incidents'],
