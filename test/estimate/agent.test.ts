@@ -5,6 +5,9 @@
  * at all, the sampler and the ideal leave absent elements out, and an incident's agent failure
  * kills that one process while the service and the host live.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawIncidents, elementNames } from '../../src/estimate/components.ts';
 import { idealAvailability } from '../../src/estimate/ideal.ts';
@@ -21,6 +24,8 @@ import { DEFAULT_WORKLOAD } from '../../src/world/client.ts';
 import { resolveParams } from '../../src/world/params.ts';
 import { estimate } from '../../src/estimate/estimate.ts';
 import { estimateNotes } from '../../src/report/estimate-report.ts';
+import { replayIncident } from '../../src/estimate/incident-replay.ts';
+import { runCli } from '../cli/run-cli.ts';
 import { plantOf } from './helpers.ts';
 
 /** Agents fail (MTTF 1000 h, MTTR 10 h), plus `extra` YAML lines. */
@@ -139,4 +144,21 @@ describe("an incident's agent failure kills that process alone, until the repair
     run.step(60 * SECOND);
     expect(eventsOf({ events: run.world.history.events }, 'fence').some((e) => e.target === 'a')).toBe(true);
   });
+});
+
+describe('an agent incident in the incident log', () => {
+  it('is named by its process and replays bit for bit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hasim-agent-'));
+    const data = join(dir, 'agents.yaml');
+    writeFileSync(data, 'components:\n  agent: { mttf: 2880h, restart: 10s }\n');
+    const log = join(dir, 'agents.jsonl');
+    const run = await runCli(['estimate', 'keepalived-vrrp', '--reliability', data, '--years', '1', '--simulations', 'all', '--workers', '0', '--incidents', log]);
+    expect(run.code).toBe(0);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines[0].class).toMatch(/^[ab]\.agent:keepalived- ~3 [ab]\.agent:keepalived\+$/);
+    const replayed = await replayIncident(log, 1);
+    expect(replayed.reproduced).toBe(true);
+    expect(replayed.outcome.traceHash).toBe(lines[0].traceHash);
+  }, 30_000);
 });
