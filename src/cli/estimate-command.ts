@@ -149,7 +149,12 @@ export function estimateCommand(cli: Command): void {
         maxEvents: maxEvents ?? null,
       });
       if (typeof flags.json === 'string') writeJson(flags.json, json);
-      if (flags.html) writeOutput(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes: estimateNotes(results, data) })));
+      if (flags.html) {
+        const flagged = results.some((r) => r.incidents.downThroughFastForward + r.incidents.unrecovered + r.incidents.stillLosing + r.incidents.modelErrors > 0 || r.lostAckedPerYear.mean > 0);
+        const replayHint = flagged ? ['to replay the flagged incidents one by one (timeline, invariants, figures), run the estimate again with --incidents FILE: this page then lists them with their hasim estimate-replay commands.'] : [];
+        const notes = [...estimateNotes(results, data), ...(incidentLog ? [incidentLog.summary()] : replayHint)];
+        writeOutput(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes, ...(incidentLog ? { incidents: incidentLog.highlights() } : {}) })));
+      }
       if (format === 'json' || flags.json === true) writeJson(true, json);
       else {
         out(renderTable(format === 'csv' ? estimateRawTable(results) : estimateTable(results), format));

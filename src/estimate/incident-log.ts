@@ -102,6 +102,9 @@ export class IncidentLog {
   private count = 0;
   /** The flagged incidents' numbers with their design and why. */
   private readonly flagged: { number: number; design: string; flags: string[] }[] = [];
+  /** The first flagged incidents and each design's longest ones, for the HTML report (`highlights`). */
+  private readonly flaggedShown: IncidentHighlight[] = [];
+  private readonly longest = new Map<string, IncidentHighlight[]>();
   private readonly names = new Map<string, string[]>();
 
   constructor(
@@ -134,7 +137,43 @@ export class IncidentLog {
     const number = ++this.count;
     const flags = flagsOf(record.outcome);
     if (flags.length > 0) this.flagged.push({ number, design: record.design, flags });
-    this.write(JSON.stringify(this.line(number, record, this.elementNames(record.design, record.params))) + '\n');
+    const line = this.line(number, record, this.elementNames(record.design, record.params));
+    this.remember(line);
+    this.write(JSON.stringify(line) + '\n');
+  }
+
+  /**
+   * The incidents a reader should look at, each with its replay command: the first
+   * `MAX_FLAGGED_LISTED` flagged ones and every design's `LONGEST_LISTED` longest (by the
+   * downtime the estimate charged them), in log order; `flagged` counts every flagged one.
+   */
+  highlights(): { file: string; count: number; flagged: number; incidents: IncidentHighlight[] } {
+    const listed = new Map<number, IncidentHighlight>();
+    for (const h of this.flaggedShown) listed.set(h.incident, h);
+    for (const list of this.longest.values()) for (const h of list) if (!listed.has(h.incident)) listed.set(h.incident, h);
+    const incidents = [...listed.values()].sort((a, b) => a.incident - b.incident);
+    return { file: this.file, count: this.count, flagged: this.flagged.length, incidents };
+  }
+
+  private remember(line: IncidentLine): void {
+    const highlight: IncidentHighlight = {
+      incident: line.incident,
+      design: line.design,
+      className: line.class,
+      flagged: line.flagged,
+      downtimeSeconds: line.outcome.downtimeSeconds,
+      lostAckedAtRealRate: line.outcome.lostAckedAtRealRate,
+      replay: line.replay,
+    };
+    if (line.flagged.length > 0 && this.flaggedShown.length < MAX_FLAGGED_LISTED) this.flaggedShown.push(highlight);
+    if (!(highlight.downtimeSeconds > 0)) return;
+    const list = this.longest.get(line.design) ?? [];
+    // kept longest first; a tie keeps the earlier incident ahead, so the list is the same for any --workers
+    const at = list.findIndex((h) => highlight.downtimeSeconds > h.downtimeSeconds);
+    if (at >= 0) list.splice(at, 0, highlight);
+    else list.push(highlight);
+    if (list.length > LONGEST_LISTED) list.length = LONGEST_LISTED;
+    this.longest.set(line.design, list);
   }
 
   /** One line for the estimate's notes: how many incidents the log has, which are flagged, how to replay one. */
@@ -192,6 +231,22 @@ export function designPin(name: string, design: Design, params: Record<string, s
 
 /** How many flagged incidents the summary names. */
 const MAX_FLAGGED_SHOWN = 8;
+/** How many flagged incidents the HTML report lists, and how many of each design's longest. */
+const MAX_FLAGGED_LISTED = 40;
+const LONGEST_LISTED = 3;
+
+/** An incident the HTML report lists with its replay command. */
+export interface IncidentHighlight {
+  incident: number;
+  design: string;
+  className: string;
+  /** Why it is flagged (empty: listed as one of its design's longest). */
+  flagged: string[];
+  /** The downtime the estimate charged it, fast-forwards included. */
+  downtimeSeconds: number;
+  lostAckedAtRealRate: number;
+  replay: string;
+}
 
 /** Why an incident stands out, in the estimate report's words. */
 export function flagsOf(outcome: IncidentOutcome): string[] {

@@ -3,7 +3,9 @@
  * design, availability with its confidence interval on a nines axis
  * next to the ideal one (component failures alone, every failover instant and perfect); the
  * downtime per year, real against ideal, against the budget (52 min/yr, four nines); outages
- * per year, RTO, and the yearly probabilities of losing acked data or of a split brain.
+ * per year, RTO, and the yearly probabilities of losing acked data or of a split brain. With
+ * the estimate's incident log (`--incidents FILE`), the incidents to look at (the flagged ones
+ * and each design's longest), each with the command that replays it, behind a copy button.
  *
  * The page takes this file's own documented input type, shaped after design.md §8 (`estimate`
  * JSON), so it can be drawn from any source; `estimateReportInput` maps `estimate()`'s results
@@ -37,6 +39,28 @@ export interface EstimateReportInput {
   designs: EstimateDesign[];
   /** Caveats a reader must see (figures resting on few events, approximate ideals...). */
   notes?: string[];
+  /** The incident log the estimate wrote (`--incidents FILE`) and the incidents it lists. */
+  incidents?: EstimateIncidents;
+}
+
+/** The incident log of `hasim estimate --incidents FILE` as the page lists it. */
+export interface EstimateIncidents {
+  file: string;
+  /** Incidents in the log, and how many of them are flagged. */
+  count: number;
+  flagged: number;
+  /** The listed ones, in log order. */
+  incidents: {
+    incident: number;
+    design: string;
+    className: string;
+    /** Why it is flagged; empty when listed as one of its design's longest. */
+    flagged: string[];
+    downtimeSeconds: number;
+    lostAckedAtRealRate: number;
+    /** `hasim estimate-replay FILE --incident N`. */
+    replay: string;
+  }[];
 }
 
 export interface EstimateDesign {
@@ -126,6 +150,7 @@ export function estimateHtml(input: EstimateReportInput): string {
     safetySection(d),
     `<section><h2>By design</h2><div class="charts">${charts.join('')}</div></section>`,
     input.notes?.length ? `<section><h2>Notes</h2><ul class="notes">${input.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>` : '',
+    input.incidents ? incidentsSection(input.incidents) : '',
     `<section><h2>Table</h2>${table(['design', 'safety verdict', 'availability', 'interval', 'nines', 'ideal', 'downtime/yr', 'outages/yr', 'RTO p99', 'P(data loss)/yr', 'P(split brain)/yr'], rows)}</section>`,
   ].join('\n');
   return htmlDocument({ title: `hasim estimate: ${names.join(', ')}`, page: 'estimate', body, scripts: ['common.js'] });
@@ -148,6 +173,26 @@ export function estimateReportInput(results: readonly DesignEstimate[], meta: Om
       verdict: estimateVerdict(r),
     })),
   };
+}
+
+/** The incidents to look at, each with its replay command (copy button: common.js). */
+function incidentsSection(log: EstimateIncidents): string {
+  const intro = `<p>The incident log <code>${esc(log.file)}</code> holds every simulated incident (${log.count.toLocaleString('en-US')}, ${log.flagged.toLocaleString('en-US')} flagged). Listed: the flagged ones${log.flagged > log.incidents.filter((x) => x.flagged.length > 0).length ? ' (the first of them)' : ''} and each design's longest. Each command re-runs its incident exactly, as <code>hasim run</code> prints a run: timeline, invariants, the estimate's figures beside the replay's.</p>`;
+  if (log.incidents.length === 0) return `<section id="incidents"><h2>Incidents to replay</h2>${intro}<p>None flagged, none down.</p></section>`;
+  const head = ['#', 'design', 'class', 'why listed', 'downtime', 'acked orders lost (real rate)', 'replay'].map((c) => `<th>${esc(c)}</th>`).join('');
+  const rows = log.incidents.map((x) => {
+    const cells = [
+      `<td class="num">${x.incident}</td>`,
+      `<td>${esc(x.design)}</td>`,
+      `<td><code>${esc(x.className)}</code></td>`,
+      `<td class="${x.flagged.length ? 'bad' : ''}">${esc(x.flagged.length ? x.flagged.join(', ') : 'among the longest')}</td>`,
+      `<td class="num">${esc(fmt.ms(x.downtimeSeconds * 1000))}</td>`,
+      `<td class="num">${esc(Math.round(x.lostAckedAtRealRate).toLocaleString('en-US'))}</td>`,
+      `<td>${copyable(x.replay, `replay-${x.incident}`)}</td>`,
+    ];
+    return `<tr id="incident-${x.incident}">${cells.join('')}</tr>`;
+  });
+  return `<section id="incidents"><h2>Incidents to replay</h2>${intro}<table class="data incidents"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
 /** Safety first: each design's verdict, before any availability figure. */
