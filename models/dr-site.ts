@@ -125,22 +125,7 @@ import { WalArchiver } from '../src/parts/wal-archiver.ts';
 import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { SilenceDetector, heartbeatThreadOf } from '../src/parts/heartbeat.ts';
-import { messageKinds } from '../src/world/messages.ts';
-
-/** The primary asks the observer which nodes of `site` it still sees alive. */
-interface DrConfirm extends Msg {
-  type: 'dr-confirm';
-  site: 'dc1' | 'dc2';
-}
-interface DrConfirmReply extends Msg {
-  type: 'dr-confirm-reply';
-  site: 'dc1' | 'dc2';
-  alive: string[];
-  /** Of those, the ones whose last beat said they are primary. */
-  serving: string[];
-}
-const CONFIRM_REQUESTS = messageKinds<DrConfirm>('dr-confirm');
-const CONFIRM_REPLIES = messageKinds<DrConfirmReply>('dr-confirm-reply');
+import { CONFIRM_REPLIES, DrObserver, type DrConfirm } from '../src/parts/dr-observer.ts';
 
 const params = {
   mode: { kind: 'enum', default: 'real-time', values: ['real-time', 'log-shipping', 'snapshots'], doc: 'how the DR site is fed', source: 'HA document §6: real-time replication, periodic snapshots, transaction log shipping' },
@@ -500,48 +485,6 @@ class DrNode implements Actor {
   };
 }
 
-/** An observer beside the clients: answers whether it still hears a site's nodes, and which of them say they are primary. */
-class Observer implements Actor {
-  private readonly detector: SilenceDetector;
-  /** Nodes whose last beat said they are primary. */
-  private readonly primaries = new Set<string>();
-
-  constructor(
-    private readonly ctx: NodeContext,
-    private readonly p: Params,
-  ) {
-    const all = [...sites(p).dc1, ...sites(p).dc2];
-    this.detector = new SilenceDetector(ctx, {
-      peers: all,
-      beatInterval: p.heartbeatInterval,
-      timeout: p.deadTime,
-      onHeard: (peer, beat) => {
-        if ((beat as Beat).primary) this.primaries.add(peer);
-        else this.primaries.delete(peer);
-      },
-      onLost: () => {},
-    });
-  }
-
-  onStart(): void {
-    this.ctx.declareRole('witness', 1);
-    this.detector.start();
-  }
-
-  onMessage(from: string, msg: Msg): void {
-    if (this.detector.handle(from, msg)) return;
-    if (CONFIRM_REQUESTS.has(msg)) {
-      const site = msg.site;
-      const alive = sites(this.p)[site].filter((n) => this.detector.alive(n));
-      this.ctx.send(from, { type: 'dr-confirm-reply', site, alive, serving: alive.filter((n) => this.primaries.has(n)) } satisfies DrConfirmReply);
-    }
-  }
-
-  onTimer(kind: string, data: unknown): void {
-    this.detector.onTimer(kind, data);
-  }
-}
-
 /** When dr-site stays down with a node able to serve (the estimate prints it beside the incidents it flags). */
 const STAYS_DOWN =
   "the trading service deadlocked on the primary while its heartbeat thread goes on beating as primary: the local standby hears its peer alive (the document's monitorPeer checks the heartbeat, not the service) and the DR site hears a primary in dc1, so nothing fails over until the stuck process is killed (the deadlock's repair); the document's pair has no health check of the service (hot-standby-naive shows the same gray failure).";
@@ -568,7 +511,7 @@ export default defineDesign({
       interDcLatency: { 'dc1>dc2': p.interDcLatency, 'dc2>dc-clients': p.interDcLatency, 'dc1>dc-clients': p.clientLatency },
     };
   },
-  createNode: (ctx, p) => (ctx.id === MONITOR ? new Observer(ctx, p) : new DrNode(ctx, p)),
+  createNode: (ctx, p) => (ctx.id === MONITOR ? new DrObserver(ctx, { sites: sites(p), beatInterval: p.heartbeatInterval, timeout: p.deadTime }) : new DrNode(ctx, p)),
   // any data node of either site can serve; the observer is a monitor
   estimate: (p, t) => {
     const data = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
