@@ -168,11 +168,12 @@ export interface DesignEstimate {
 
 /**
  * How far the simulations cover the incident classes. With more classes than simulations, every
- * class gets the same small inclusion probability whatever its frequency (sampling.ts: the floor
- * is budget / classes and nothing is left for the sqrt-count share), so a class drawn once
- * stands for thousands of incidents and a class never drawn adds only its structural downtime:
- * the estimate stays unbiased, but its interval, from batch means over chunks, can miss that
- * spread. Reported so a reader knows when to compare seeds or raise --simulations.
+ * class first gets the same floor, budget / (2 classes) expected simulations, and the other half
+ * of the budget goes by sqrt(count) (sampling.ts), so frequent classes are simulated a few times
+ * but most rare ones never: those count at their structural downtime only, and one drawn rare
+ * class with a long protocol outage stands for hundreds of incidents. The estimate stays
+ * unbiased, but its interval, from batch means over chunks, can miss that spread. Reported so a
+ * reader knows when to compare seeds or raise --simulations.
  */
 export interface Coverage {
   classes: number;

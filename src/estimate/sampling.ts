@@ -14,18 +14,25 @@
  * simulation outcomes are seen (here: from the class counts of a first, counting pass) and
  * positive. With an unlimited budget every pi_c is 1 and every incident is simulated.
  *
- * Allocation: first one expected simulation per class (rare classes, where split brain and
- * data loss hide, are then simulated whole), then the rest of the budget in proportion to
- * sqrt(count) (between equal and proportional allocation: frequent classes are measured
- * well), capped at the count (water-filling: what a capped class does not use goes to the
- * others).
+ * Allocation, in two halves when classes are many:
+ *   floor   every class first gets f = min(1, budget / (2K)) expected simulations (K classes):
+ *           one each while K <= budget/2, so rare classes (where split brain and data loss
+ *           hide) are simulated whole; with more classes, at most half of the budget, so no
+ *           class is silently dropped (pi > 0) yet the floors never spend it all;
+ *   sqrt    the rest, max(budget/2, budget - K), in proportion to sqrt(count) (between equal
+ *           and proportional allocation: frequent classes are measured well), capped at the
+ *           count (water-filling: what a capped class does not use goes to the others).
+ * Before, the floor was min(1, budget/K): with more classes than simulations (dr-site under
+ * p1: 4,855 classes for 300) the floors spent everything and a frequent class was drawn as
+ * rarely as a one-off, 0 or 1 times with a weight of 73,472 (drsite-5). With K <= budget/2 the
+ * two rules are the same.
  */
 
 /** pi per class (by class hash) so that the expected number of simulations is `budget`. */
 export function inclusionProbabilities(counts: ReadonlyMap<number, number>, budget: number): Map<number, number> {
   const classes = [...counts.entries()].filter(([, n]) => n > 0);
-  // first every class gets up to one simulation (fewer when there are more classes than budget)
-  const floor = Math.min(1, budget / Math.max(1, classes.length));
+  // first every class gets up to one simulation, the floors together at most half the budget
+  const floor = floorOf(budget, classes.length);
   const given = new Map(classes.map(([key, n]) => [key, Math.min(n, floor)]));
   let remaining = budget - [...given.values()].reduce((a, b) => a + b, 0);
   // then the rest in proportion to sqrt(count), capped at the count (water-filling)
@@ -47,65 +54,86 @@ export function inclusionProbabilities(counts: ReadonlyMap<number, number>, budg
   return new Map(classes.map(([key, n]) => [key, Math.min(1, given.get(key)! / n)]));
 }
 
+/** The expected simulations every one of `classes` classes gets first: one each, the floors together at most half the budget. */
+export function floorOf(budget: number, classes: number): number {
+  return Math.min(1, budget / (2 * Math.max(1, classes)));
+}
+
 /**
  * An upper bound, from part of the counts, on the inclusion probability a class will get: lets
  * the counting pass keep the few incidents that may be sampled, so no second pass redraws the
- * history (chunk.ts). `inclusionProbabilities` gives class c
+ * history (chunk.ts).
  *
- *   pi_c = min(1, min(n_c, f + lambda sqrt(n_c)) / n_c)      (f <= 1 the floor, lambda the water level)
+ * What it bounds. With K classes of final counts n_c (every chunk's), `inclusionProbabilities`
+ * gives class c
  *
- * and the budget is spent: budget >= sum_c min(n_c, lambda sqrt(n_c)) >= F(lambda), the same sum
- * over any part of the counts (one chunk's so far: each count is at most its class's total, and
- * min(n, lambda sqrt(n)) grows with n). So lambda <= lambda_max, the root of F = budget, and
- * since (1 + lambda sqrt(n)) / n falls with n, pi_c <= min(1, (1 + lambda_max sqrt(m)) / m) for
- * any m <= n_c. Counts that grow only lower lambda_max, so a bound computed earlier stays valid.
- * The floor is bounded too: f = min(1, budget / K) for the K classes of the final counts, and every
- * class seen so far is one of them, so f <= min(1, budget / K_seen); then
- * pi_c <= min(1, (f_max + lambda_max sqrt(m)) / m), which still falls with m. And once K_seen >=
- * budget, the floor spends the whole budget (K f = budget, every n_c >= 1 >= f), so the water
- * level is 0: pi_c = f / n_c <= budget / (K_seen m). That is postgres-patroni's case (its long
- * incidents are nearly all classes of their own, ~900 a chunk for a budget of 300): a frequent
- * class's incident is then kept with probability budget / (K_seen m), not (1 + lambda_max sqrt(m)) / m.
- * (`FLOOR_SLACK` covers what inclusionProbabilities' sum of K floors leaves of the budget by
- * rounding, which its water-filling spends.)
+ *   pi_c = min(1, min(n_c, f + lambda sqrt(n_c)) / n_c),   f = min(1, budget / (2K)),
+ *
+ * where, when sum n_c > budget (otherwise every pi is 1), the water level lambda spends the
+ * budget: sum_c min(n_c, f + lambda sqrt(n_c)) = budget. Every n_c >= 1 >= f, so taking the K
+ * floors out (K f = min(K, budget/2)):
+ *
+ *   sum_c min(n_c - f, lambda sqrt(n_c)) = R,   R = budget - K f = max(budget/2, budget - K).
+ *
+ * The proof, from counts m_c <= n_c of the K_s <= K classes seen so far (one chunk's):
+ *   (a) f <= f_s = min(1, budget / (2 K_s)), and R <= R_s = max(budget/2, budget - K_s).
+ *   (b) Each seen class has m_c - f_s <= n_c - f and sqrt(m_c) <= sqrt(n_c), and the classes
+ *       not seen add terms >= 0, so G(lambda) = sum_seen min(m_c - f_s, lambda sqrt(m_c))
+ *       <= R <= R_s at the real lambda (every term >= 0: m_c >= 1 >= f_s).
+ *   (c) G is continuous and nondecreasing, and strictly increasing wherever some term is below
+ *       its cap m_c - f_s; it tops out at sum_seen (m_c - f_s). If that top exceeds R_s, let
+ *       lambda_s be the root of G = R_s: some term is still below its cap there, so
+ *       G(lambda) > R_s for every lambda > lambda_s, and (b) gives lambda <= lambda_s. (If it
+ *       does not, there is no bound yet: every incident may be sampled. If it does, sum n_c >
+ *       sum (n_c - f) >= top > R_s >= R, so the final counts do have a water level.)
+ *   (d) (f + lambda sqrt(n)) / n = f/n + lambda/sqrt(n) falls with n, so for 1 <= m <= n_c
+ *
+ *         pi_c <= min(1, f_s / m + lambda_s / sqrt(m)).
+ *
+ *   (e) Counts that grow lower f_s and R_s and raise G, so they only lower lambda_s: a bound
+ *       computed earlier in the chunk stays valid, and the tighter of the two is kept.
+ * Unlike the rule before (floors of budget / K, which left nothing above them once K_seen >=
+ * budget), the water level never falls to 0: half the budget is always spent by sqrt(count),
+ * so a frequent class's incident is kept with about lambda_s / sqrt(m), not f_s / m. The
+ * bisection keeps its upper end (never below the root), and `of` allows 1e-9 relative for the
+ * rounding of inclusionProbabilities' floating sums (far below any probability that matters).
  */
 export class InclusionBound {
   /** The water level's bound; Infinity: every incident may be sampled. */
   private lambda = Infinity;
-  /** The floor's bound, min(1, budget / classes seen). */
+  /** The floor's bound, min(1, budget / (2 classes seen)). */
   private floor = 1;
 
   constructor(private readonly budget: number) {}
 
-  /** Bounds the water level with these class counts (part of the final ones). */
+  /** Bounds the floor and the water level with these class counts (part of the final ones; zeros are ignored). */
   update(counts: readonly number[]): void {
+    let classes = 0;
     let total = 0;
     let high = 0;
-    let classes = 0;
     for (const n of counts) {
+      if (!(n > 0)) continue;
+      classes++;
       total += n;
       high = Math.max(high, Math.sqrt(n));
-      if (n > 0) classes++;
     }
-    if (!(total > this.budget)) return; // F never reaches the budget: no bound yet
-    this.floor = Math.min(this.floor, this.budget / classes + FLOOR_SLACK);
-    if (classes >= this.budget) {
-      this.lambda = 0; // the floor spends the budget
-      return;
-    }
+    const floor = floorOf(this.budget, classes);
+    const rest = Math.max(this.budget / 2, this.budget - classes);
+    if (!(total - classes * floor > rest)) return; // G never reaches R_s: no bound yet
     const spent = (lambda: number): number => {
       let sum = 0;
-      for (const n of counts) sum += Math.min(n, lambda * Math.sqrt(n));
+      for (const n of counts) if (n > 0) sum += Math.min(n - floor, lambda * Math.sqrt(n));
       return sum;
     };
-    // F(high) = total > budget; bisect, keeping the upper end (a bound must not fall below the
-    // root); to 1e-6 of it, which loosens the bound by as little
+    // G(high) = the top > R_s (high * sqrt(m) >= m for every m); bisect, keeping the upper end
+    // (a bound must not fall below the root), to 1e-6 of it, which loosens the bound by as little
     let low = 0;
     for (let i = 0; i < 60 && high - low > 1e-6 * high; i++) {
       const mid = (low + high) / 2;
-      if (spent(mid) >= this.budget) high = mid;
+      if (spent(mid) >= rest) high = mid;
       else low = mid;
     }
+    this.floor = Math.min(this.floor, floor);
     this.lambda = Math.min(this.lambda, high);
   }
 
@@ -113,12 +141,9 @@ export class InclusionBound {
   of(n: number): number {
     if (this.lambda === Infinity) return 1;
     // the slack covers rounding in inclusionProbabilities' sums
-    return Math.min(1, ((this.floor + this.lambda * Math.sqrt(n)) / n) * (1 + 1e-9));
+    return Math.min(1, (this.floor / n + this.lambda / Math.sqrt(n)) * (1 + 1e-9));
   }
 }
-
-/** Absolute slack on the floor's bound: far above the rounding of a sum of a million floors, far below any probability that matters. */
-const FLOOR_SLACK = 1e-6;
 
 /** A deterministic 53-bit seed for incident `ordinal` of chunk `chunk` under the root seed. */
 export function incidentSeed(rootSeed: number, chunk: number, ordinal: number): number {

@@ -8,6 +8,7 @@ import { type Tabular } from './table.ts';
 import type { ReliabilityData } from '../estimate/reliability.ts';
 import type { DesignEstimate, RareEventRate } from '../estimate/estimate.ts';
 import { RECOVERY_CAP } from '../estimate/incident-sim.ts';
+import { floorOf } from '../estimate/sampling.ts';
 import { SECOND } from '../sim/time.ts';
 import { estimateVerdict, markedAvailability } from './verdict.ts';
 
@@ -85,7 +86,7 @@ export function estimateNotes(results: readonly DesignEstimate[], data: Reliabil
     if (r.incidents.simulated < r.incidents.total) notes.push(`${r.design}: ${r.incidents.simulated.toLocaleString('en-US')} of ${r.incidents.total.toLocaleString('en-US')} incidents simulated (stratified by class, weighted; raise --simulations for tighter figures).`);
     const cov = r.coverage;
     if (cov.classes > cov.budget) {
-      notes.push(`${r.design}: ${cov.classes.toLocaleString('en-US')} incident classes for ${cov.budget.toLocaleString('en-US')} simulations: every class is simulated with the same ${num(cov.budget / cov.classes, 3)} expected simulations whatever its frequency, so a frequent class drawn once can move the downtime by minutes a year, and ${(cov.classes - cov.classesSimulated).toLocaleString('en-US')} classes (${num(100 * cov.unsimulatedIncidentShare, 1)} % of the incidents) were never simulated and count at their structural downtime. The interval may not show this spread: compare --seed values, or raise --simulations toward the class count.`);
+      notes.push(`${r.design}: ${cov.classes.toLocaleString('en-US')} incident classes for ${cov.budget.toLocaleString('en-US')} simulations: half of them are spread evenly (${num(floorOf(cov.budget, cov.classes), 3)} expected simulations per class) and half by the square root of each class's frequency, so frequent classes are simulated a few times and most rare ones not at all: ${(cov.classes - cov.classesSimulated).toLocaleString('en-US')} classes (${num(100 * cov.unsimulatedIncidentShare, 1)} % of the incidents) were never simulated and count at their structural downtime. The interval may not show this spread: compare --seed values, or raise --simulations toward the class count.`);
     }
     if (r.incidents.unrecovered) notes.push(`${r.design}: ${r.incidents.unrecovered} simulated incidents did not recover within settle after the last repair (counted up to the window end).`);
     if (r.incidents.downThroughFastForward) {

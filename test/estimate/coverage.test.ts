@@ -1,7 +1,7 @@
 /**
  * The estimate says how far its simulations cover the incident classes. With more classes than
- * simulations every class gets the same small inclusion probability whatever its frequency
- * (sampling.ts), so the report must say so; with enough simulations it says nothing. The
+ * simulations most rare classes are never simulated (sampling.ts: half the budget spread evenly,
+ * half by sqrt(count)), so the report must say so; with enough simulations it says nothing. The
  * single design under servers failing every 100 h has a handful of classes over a few years.
  */
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,8 @@ describe('estimate: coverage of the incident classes', () => {
     const note = estimateNotes([few], data).find((n) => n.includes('incident classes for'));
     expect(note).toContain(`${c.classes} incident classes for 2 simulations`);
     expect(note).toContain(`${c.classes - c.classesSimulated} classes`);
+    // the even half: budget / (2 classes) each
+    expect(note).toContain(`(${(1 / c.classes).toFixed(3)} expected simulations per class)`);
 
     const [all] = await estimate({ designs: ['single'], reliability: data, years: 2, seed: 1, simulations: Infinity });
     expect(all.coverage.classesSimulated).toBe(all.coverage.classes);
