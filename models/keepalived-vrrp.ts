@@ -18,9 +18,19 @@
  * - Preemption: on by default, the returning higher-priority node takes the VIP back once its
  *   down timer (started at boot) runs out; `nopreempt` leaves it BACKUP; `preemptDelay`
  *   postpones preemption after startup or after first hearing a lower-priority master.
- * - On entering MASTER: an advert, `garpMasterRepeat` gratuitous ARPs at once and as many again
- *   `garpMasterDelay` later; a MASTER hearing a lower-priority MASTER re-asserts itself with an
- *   advert and a burst of GARPs (how a split brain ends once the peers hear each other).
+ * - On entering MASTER: an advert, then (keepalived's processing time later) the VIP added and
+ *   `garpMasterRepeat` gratuitous ARPs, as many again `garpMasterDelay` later; a MASTER hearing a
+ *   lower-priority MASTER re-asserts itself with an advert and a burst of GARPs (how a split
+ *   brain ends once the peers hear each other).
+ * - keepalived's processing time (`processingTime`, `processingTimeSpread`): keepalived sends
+ *   its advert as new MASTER before it adds the VIP over netlink and sends its gratuitous ARPs
+ *   (vrrp.c `vrrp_state_master_tx`: "the old master needs to remove the VIPs before we send the
+ *   gratuitous ARPs, so send the advert first"), and the old MASTER, hearing it, removes the VIP
+ *   after its own processing; each change takes a time drawn log-normally per change. A client
+ *   request sent between the old MASTER's removal and the new one's ARP reaching the client goes
+ *   to the old MAC and is lost (src/parts/vrrp.ts cites the lines). On a quiet host this loses a
+ *   request in about one switch-over in 30; on a loaded one (processing times of ms to tens of
+ *   ms) in one in three.
  * - vrrp_script every `scriptInterval`, failing on a non-zero exit or after `scriptTimeout`;
  *   `fall` / `rise`; `weight` 0 puts the instance in FAULT while failing, a negative weight
  *   lowers its priority (a failover only if that drops it below the peer's), a positive one
@@ -102,7 +112,8 @@
  *
  * Left out: VRRP authentication, sync groups, VMACs, unicast vs multicast (both reach the same
  * peer here); `garp_master_refresh` (0 by default); the time notify scripts and a service start
- * take; `init_fail`; VRRPv3 sub-second adverts.
+ * take (notify_master / notify_backup run as soon as the address change is done); `init_fail`;
+ * VRRPv3 sub-second adverts.
  *
  * Defaults and sources:
  * - priorities 150,100 (`a`, `b`): keepalived.conf(5) `priority` default 100; models.md's
@@ -124,6 +135,17 @@
  *   `net.ipv4.neigh.default.base_reachable_time_ms` = 30000 (ip-sysctl.rst).
  * - arpAccept 0, arpLocktime 1 s: Linux defaults (ip-sysctl: arp_accept FALSE; neigh locktime
  *   100 jiffies); clientKernel current: what a client installed today runs.
+ * - processingTime 300 us, processingTimeSpread 0.8: measured on the client's wire against
+ *   keepalived 2.2.7 on an idle host (calibration/fixtures/keepalived--check-hang-weight-60.jsonl,
+ *   30 trials at load 0.1-1.2, `--sniff true`): the new MASTER's first advert to its first
+ *   gratuitous ARP took 0.1 / 0.3 / 0.8 / 6.9 ms (min / median / p90 / max), log-standard
+ *   deviation 0.78. The old MASTER's side cannot be seen on the wire; its "Entering BACKUP
+ *   STATE" line (written just before its netlink delete) reached the harness a median 0.5 ms
+ *   after the advert, against 0.4 ms for the new MASTER's "Entering MASTER STATE" written right
+ *   after its advert, so its decision takes about 0.1 ms and its delete, one netlink address
+ *   change like the add, is drawn from the same distribution. At load 23-33 (the recording of
+ *   calibration/fixtures/keepalived--check-hang-weight-60-loaded.jsonl) the same time was
+ *   0.6 / 6.1 / 55 / 60 ms: `--set processingTime=6.1ms processingTimeSpread=1.5` models such a host.
  * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
  * - notifyBackup standby: the document's become_backup.sh comment "(or keep in standby mode)",
  *   the only reading under which the standby can hold replicated state.
@@ -139,6 +161,7 @@ import { AsyncReplicator } from '../src/parts/async-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { VRRP_KINDS, VRRP_THREAD, VrrpInstance } from '../src/parts/vrrp.ts';
 import { VRRP_SCRIPT_KINDS, VrrpScript } from '../src/parts/vrrp-script.ts';
+import { drawOperationTime } from '../src/parts/pacemaker-timing.ts';
 
 const params = {
   priorities: { kind: 'integer-list', default: '150,100', min: 1, max: 254, doc: 'priority of each host a, b, c... (2 to 9 values: also the number of hosts)', source: 'keepalived.conf(5) priority (default 100); models.md: master e.g. 150' },
@@ -158,6 +181,8 @@ const params = {
   arpAccept: { kind: 'integer', default: 0, oneOf: [0, 1, 2], doc: 'clients\' arp_accept: 0 ignores a gratuitous ARP for an address not in the cache; 1 (and 2, the VIP being in the clients\' subnet) creates the entry', source: 'Linux ip-sysctl: arp_accept, default 0 (FALSE)' },
   arpLocktime: { kind: 'duration', default: '1s', doc: 'clients\' neigh locktime: an entry updated less than this long ago is not overridden', source: 'Linux ip-sysctl / neigh: locktime, default 100 jiffies = 1 s' },
   clientKernel: { kind: 'enum', default: 'current', values: ['current', 'legacy'], doc: 'current: a gratuitous ARP overrides an existing entry whatever its locktime; legacy (before the 2017 change "arp: always override existing neigh entries with gratuitous ARP"): only with arp_accept on, else the locktime applies to it too', source: 'net/ipv4/arp.c arp_process: override = locktime passed || is_garp; older kernels set is_garp only under arp_accept' },
+  processingTime: { kind: 'duration', default: '300us', doc: "keepalived's own time for an address change (median): from a new MASTER's advert to its VIP added and gratuitous ARPs sent, and from the old MASTER hearing it to its VIP removed (0: at once)", source: "vrrp.c vrrp_state_master_tx / vrrp_state_become_master (advert, then netlink add, then ARPs); measured on an idle host: advert to first ARP 0.3 ms median (calibration/fixtures/keepalived--check-hang-weight-60.jsonl)" },
+  processingTimeSpread: { kind: 'number', default: 0.8, min: 0, max: 3, doc: 'log-standard deviation of processingTime (each change is drawn log-normally around the median; 0: constant)', source: 'measured: 0.78 over 30 switch-overs on an idle host (calibration/fixtures/keepalived--check-hang-weight-60.jsonl)' },
   restartSec: { kind: 'duration', default: '5s', doc: 'supervised restart delay after a process crash', source: 'systemd.service(5) Restart=always, RestartSec=5s (common operator setting)' },
 } as const;
 
@@ -242,6 +267,7 @@ class KeepalivedHost implements Actor {
       startAsMaster,
       // the daemons were started before the run: their timers have a random phase
       firstAdvertDelayUs: Math.floor(ka.rng.float() * p.advertInt),
+      addressChangeUs: () => drawOperationTime(ka.rng, p.processingTime, p.processingTimeSpread),
       onMaster: () => this.notifyMaster(),
       onBackup: () => this.notifyBackup(),
       onFault: () => ka.note('keepalived: FAULT (no notify_fault configured)'),

@@ -32,6 +32,24 @@
  * and leaves it for BACKUP when the link is back. keepalived hears the change from netlink at
  * once; here the link state is read every 100 ms.
  *
+ * Order of operations on a change of MASTER, as keepalived 2.2.7 does it (keepalived/vrrp/vrrp.c):
+ * a new MASTER sends its advert first, then adds the VIP over netlink and only then sends its
+ * gratuitous ARPs and runs notify_master (`vrrp_state_master_tx`, lines 2003-2037: the advert at
+ * 2009, "the old master needs to remove the VIPs before we send the gratuitous ARPs, so send the
+ * advert first", then `vrrp_state_become_master`, lines 1654-1706: the address added at 1671,
+ * `kernel_netlink_poll` at 1684, the gratuitous ARPs at 1686, the notifies at 1698). A MASTER
+ * that hears a better advert logs "Entering BACKUP STATE", removes the VIP over netlink and then
+ * runs notify_backup (`vrrp_state_leave_master`, lines 1785-1819: the log at 1797,
+ * `vrrp_restore_interface` at 1809, the notifies at 1812); into FAULT it sends its priority-0
+ * advert first, the same way.
+ * Each address change takes keepalived's own processing time (`addressChangeUs`, drawn per
+ * change): between the new MASTER's advert and its ARPs the clients still send to the old
+ * MASTER, which may already have dropped the address, so a request in that window is lost. The
+ * window is the race between the two processing times, milliseconds apart at most on a quiet
+ * host (calibration/fixtures/keepalived--check-hang-weight-60.jsonl) and tens of ms on a loaded
+ * one. keepalived is single-threaded and the netlink call synchronous, so any event that arrives
+ * meanwhile first completes the pending change.
+ *
  * Everything runs on the `heartbeat` thread: keepalived is its own process, so a deadlock of
  * the service it watches does not stop its adverts. Times are read from the monotonic clock.
  */
@@ -49,7 +67,7 @@ export type VrrpState = 'BACKUP' | 'MASTER' | 'FAULT';
 export const VRRP_THREAD = 'heartbeat';
 
 /** Message and timer kinds of this part (all on `VRRP_THREAD`). */
-export const VRRP_KINDS: ReadonlySet<string> = new Set(['vrrp-advert', 'vrrp-adver-timer', 'vrrp-down-timer', 'vrrp-garp-delay', 'vrrp-link-poll']);
+export const VRRP_KINDS: ReadonlySet<string> = new Set(['vrrp-advert', 'vrrp-adver-timer', 'vrrp-down-timer', 'vrrp-garp-delay', 'vrrp-link-poll', 'vrrp-address']);
 
 /** How often the link state is read (keepalived is told by netlink at once). */
 const LINK_POLL_US: Micros = 100_000;
@@ -80,6 +98,12 @@ export interface VrrpOptions {
   startAsMaster: boolean;
   /** With `startAsMaster`: when the first periodic advert goes out (the daemon's phase, < advert_int). */
   firstAdvertDelayUs?: Micros;
+  /**
+   * keepalived's processing time for one address change, drawn per change: from a new MASTER's
+   * advert to its VIP added and gratuitous ARPs sent, and from a MASTER's decision to step down
+   * to its VIP removed (absent: 0, both at once).
+   */
+  addressChangeUs?: () => Micros;
   /** notify_master: this node now holds the virtual IP. */
   onMaster(): void;
   /** notify_backup. */
@@ -99,6 +123,9 @@ export class VrrpInstance {
   private downTimer: TimerHandle | undefined;
   private adverTimer: TimerHandle | undefined;
   private garpTimer: TimerHandle | undefined;
+  /** The address change keepalived is still making (netlink), and its timer. */
+  private pendingChange: 'add' | 'remove' | undefined;
+  private changeTimer: TimerHandle | undefined;
   /** Monotonic time from which a lower-priority master may be preempted (undefined: delay not started). */
   private preemptAt: Micros | undefined;
 
@@ -133,7 +160,7 @@ export class VrrpInstance {
       this.linkFault = !this.ctx.linkUp();
       this.ctx.setTimer(LINK_POLL_US, 'vrrp-link-poll');
     }
-    if (this.options.startAsMaster && !this.faulty) return this.becomeMaster(this.options.firstAdvertDelayUs);
+    if (this.options.startAsMaster && !this.faulty) return this.becomeMaster(this.options.firstAdvertDelayUs, true);
     // keepalived at startup removes any virtual address a previous life left configured (one
     // killed by SIGKILL could not clean up) before entering BACKUP or FAULT: vrrp_init_state
     // calls vrrp_restore_interface(vrrp, false, true) (keepalived/vrrp/vrrp_scheduler.c), and
@@ -150,6 +177,7 @@ export class VrrpInstance {
    * vrrp.c vrrp_restore_interface(vrrp, true, false) sends VRRP_PRIO_STOP). Then it stops.
    */
   shutdown(): void {
+    this.settle();
     if (this.state === 'MASTER') {
       this.sendAdvert(0);
       this.ctx.releaseVip();
@@ -166,6 +194,7 @@ export class VrrpInstance {
   /** A track script with weight 0 failed (true) or recovered (false). */
   setFault(faulty: boolean): void {
     if (this.scriptFault === faulty) return;
+    this.settle();
     const was = this.faulty;
     this.scriptFault = faulty;
     this.faultChanged(was);
@@ -180,11 +209,19 @@ export class VrrpInstance {
 
   handle(from: string, msg: Msg): boolean {
     if (!VRRP_MESSAGES.has(msg)) return false;
-    if (this.started && this.options.peers.includes(from)) this.onAdvert(from, msg.priority);
+    if (!this.started || !this.options.peers.includes(from)) return true;
+    this.settle();
+    this.onAdvert(from, msg.priority);
     return true;
   }
 
   onTimer(kind: string): boolean {
+    if (kind === 'vrrp-address') {
+      this.changeTimer = undefined;
+      if (this.pendingChange !== undefined) this.finishChange(this.pendingChange);
+      return true;
+    }
+    if (VRRP_KINDS.has(kind)) this.settle();
     switch (kind) {
       case 'vrrp-down-timer':
         this.downTimer = undefined;
@@ -254,38 +291,84 @@ export class VrrpInstance {
     return this.ctx.nodes.indexOf(node);
   }
 
-  private becomeMaster(firstAdvertDelay: Micros = this.options.advertIntUs): void {
+  /**
+   * Enters MASTER: the advert now, the address (and its gratuitous ARPs, the garp_master_delay
+   * timer and notify_master) once keepalived has added it. `steadyState`: the run starts with
+   * the VIP already in place.
+   */
+  private becomeMaster(firstAdvertDelay: Micros = this.options.advertIntUs, steadyState = false): void {
     this.cancelTimers();
     this.ctx.probe(ELECTION_WON);
     this.state = 'MASTER';
     // the advert goes first so an old master drops the address before our ARPs arrive
     this.sendAdvert(this.effectivePriority);
+    this.adverTimer = this.ctx.setTimer(firstAdvertDelay, 'vrrp-adver-timer');
+    this.changeAddress('add', steadyState);
+  }
+
+  /** vrrp_state_become_master after the advert: the VIP added, its ARPs, the second-burst timer, notify_master. */
+  private addressAdded(): void {
     this.ctx.takeVip();
     if (this.options.garpMasterDelayUs > 0) this.garpTimer = this.ctx.setTimer(this.options.garpMasterDelayUs, 'vrrp-garp-delay');
-    this.adverTimer = this.ctx.setTimer(firstAdvertDelay, 'vrrp-adver-timer');
     this.options.onMaster();
+  }
+
+  /** vrrp_restore_interface, then the notify of the state left for (BACKUP or FAULT). */
+  private addressRemoved(): void {
+    this.ctx.releaseVip();
+    if (this.state === 'FAULT') this.options.onFault();
+    else this.options.onBackup();
+  }
+
+  /** Starts an address change: done at once without a processing time (or `now`), else when its timer fires. */
+  private changeAddress(change: 'add' | 'remove', now = false): void {
+    const delay = now ? 0 : (this.options.addressChangeUs?.() ?? 0);
+    if (delay <= 0) return this.finishChange(change);
+    this.pendingChange = change;
+    this.changeTimer = this.ctx.setTimer(delay, 'vrrp-address');
+  }
+
+  /**
+   * keepalived makes the netlink call synchronously in its one thread: an event that arrives
+   * while a change is pending is handled once it is complete, so the change completes first.
+   */
+  private settle(): void {
+    const change = this.pendingChange;
+    if (change === undefined) return;
+    this.ctx.cancelTimer(this.changeTimer);
+    this.finishChange(change);
+  }
+
+  private finishChange(change: 'add' | 'remove'): void {
+    this.pendingChange = undefined;
+    this.changeTimer = undefined;
+    if (change === 'add') this.addressAdded();
+    else this.addressRemoved();
   }
 
   private enterBackup(): void {
     const wasMaster = this.state === 'MASTER';
     this.cancelTimers();
-    if (wasMaster) this.ctx.releaseVip();
     this.state = 'BACKUP';
     // keepalived clears the preempt delay when a master steps down and restarts it at startup
     // and when leaving FAULT
     this.preemptAt = !wasMaster && this.options.preemptDelayUs > 0 ? this.ctx.monotonic() + this.options.preemptDelayUs : undefined;
     this.armDownTimer(this.masterDownInterval());
-    this.options.onBackup();
+    if (wasMaster) this.changeAddress('remove');
+    else this.options.onBackup();
   }
 
   private enterFault(): void {
-    if (this.state === 'MASTER') {
-      this.sendAdvert(0); // keepalived vrrp_state_leave_master: priority 0 so a backup takes over after Skew_Time
-      this.ctx.releaseVip();
-    }
+    const wasMaster = this.state === 'MASTER';
+    // keepalived logs the transition before its priority-0 advert and the address removal
+    // (vrrp_state_leave_master, vrrp.c 1800-1802): notify_fault comes after both
+    this.ctx.note('keepalived: Entering FAULT STATE');
+    // priority 0 so a backup takes over after Skew_Time
+    if (wasMaster) this.sendAdvert(0);
     this.cancelTimers();
     this.state = 'FAULT';
-    this.options.onFault();
+    if (wasMaster) this.changeAddress('remove');
+    else this.options.onFault();
   }
 
   private armDownTimer(delay: Micros): void {

@@ -75,7 +75,7 @@ describe('keepalived-vrrp: one process of a host killed', () => {
     expect(fault - KILL).toBeLessThanOrEqual(1 * SECOND + 1 * MS); // the next script run (interval 1 s)
     const taken = primaryAt(w, 'b')! - fault;
     expect(taken).toBeGreaterThanOrEqual(SKEW_B);
-    expect(taken).toBeLessThan(SKEW_B + 2 * MS);
+    expect(taken).toBeLessThan(SKEW_B + 5 * MS); // + b's processing time (the VIP add before notify_master)
     expect(w.routing.holdersOf('vip')).toEqual(['b']);
   });
 });
@@ -92,7 +92,7 @@ describe('keepalived-vrrp: graceful stop (SIGTERM)', () => {
         w.sim.runUntil(KILL + 3 * SECOND);
         const taken = primaryAt(w, 'b')! - KILL;
         expect(taken, `seed ${seed}`).toBeGreaterThanOrEqual(SKEW_B);
-        expect(taken).toBeLessThan(SKEW_B + 2 * MS); // + one link latency for the advert
+        expect(taken).toBeLessThan(SKEW_B + 5 * MS); // + one link latency for the advert and b's processing time (median 0.3 ms)
         expect(w.routing.holdersOf('vip')).toEqual(['b']);
       }
     });

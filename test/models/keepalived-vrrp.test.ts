@@ -110,7 +110,8 @@ describe('keepalived-vrrp: takeover timing (RFC 3768 §6.1, §6.4.2)', () => {
       expect(fault - 10 * SECOND).toBeLessThanOrEqual(2 * SECOND); // next run of the script + its 1 s timeout
       const [takeover] = promotions(r, 'b');
       expect(takeover - fault).toBeGreaterThanOrEqual(SKEW_B);
-      expect(takeover - fault).toBeLessThanOrEqual(SKEW_B + MS);
+      // + a link latency and b's processing time (the VIP add before notify_master: median 0.3 ms)
+      expect(takeover - fault).toBeLessThanOrEqual(SKEW_B + 5 * MS);
       expect(r.metrics.rtoMaxMs).toBeLessThan(3_000);
     }
   });

@@ -36,7 +36,9 @@ class Lan {
       monotonic: () => sim.now,
       now: () => sim.now,
       send: (to: string, msg: Msg) => {
-        if (!router.alive || this.cut.has(`${id}>${to}`)) return;
+        if (!router.alive) return;
+        router.log.push(`advert${(msg as unknown as { priority: number }).priority}>${to}@${sim.now}`);
+        if (this.cut.has(`${id}>${to}`)) return;
         sim.after(LINK_US, () => {
           const peer = this.routers.get(to);
           if (peer?.alive) peer.vrrp.handle(id, msg);
@@ -116,6 +118,75 @@ describe('VRRP timers (RFC 3768 §6.1)', () => {
     a.vrrp.start();
     lan.sim.runUntil(6 * SECOND);
     expect(a.log.filter((l) => l.startsWith('vip@'))).toEqual(['vip@0', `vip@${5 * SECOND}`]);
+  });
+});
+
+describe("keepalived's order of operations and processing time (vrrp.c vrrp_state_master_tx, vrrp_state_become_master, vrrp_state_leave_master)", () => {
+  const PROCESSING_US = 300;
+  /** a MASTER at 150 drops to 90 at 0.5 s (a track script's weight -60): b takes over Master_Down_Interval after a's last priority-150 advert (0 s). */
+  function takeover(addressChangeUs?: () => number): { lan: Lan; a: Router; b: Router; at: number } {
+    const lan = new Lan();
+    const a = lan.add('a', { priority: 150, startAsMaster: true, addressChangeUs, peers: ['b'] });
+    const b = lan.add('b', { priority: 100, addressChangeUs, peers: ['a'] });
+    a.vrrp.start();
+    b.vrrp.start();
+    lan.sim.at(0.5 * SECOND, () => a.vrrp.setPriority(90));
+    lan.sim.runUntil(5 * SECOND);
+    return { lan, a, b, at: LINK_US + 3_609_375 };
+  }
+
+  it('the new MASTER sends its advert first, adds the VIP (its ARPs) and runs notify_master a processing time later', () => {
+    const { b, at } = takeover(() => PROCESSING_US);
+    const after = b.log.filter((l) => Number(l.split('@')[1]) >= at);
+    expect(after.slice(0, 3)).toEqual([`advert100>a@${at}`, `vip@${at + PROCESSING_US}`, `MASTER@${at + PROCESSING_US}`]);
+  });
+
+  it('the old MASTER removes the VIP and runs notify_backup a processing time after hearing the advert, so the clients still reach it until then', () => {
+    const { a, at } = takeover(() => PROCESSING_US);
+    const heard = at + LINK_US;
+    expect(a.vrrp.state).toBe('BACKUP');
+    expect(a.log.filter((l) => /^(release|BACKUP)@/.test(l) && Number(l.split('@')[1]) > 0)).toEqual([`release@${heard + PROCESSING_US}`, `BACKUP@${heard + PROCESSING_US}`]);
+  });
+
+  it("a request is lost only when the old MASTER's removal comes before the new one's ARPs: the window is the difference of the two processing times", () => {
+    // the new MASTER is slow (5 ms), the old one quick (0.2 ms): the VIP is on neither host
+    // from 0.2 ms after the advert reached a until b's ARPs, 4.8 ms - LINK_US later
+    const times = new Map([['a', 200], ['b', 5_000]]);
+    const lan = new Lan();
+    const a = lan.add('a', { priority: 150, startAsMaster: true, addressChangeUs: () => times.get('a')!, peers: ['b'] });
+    const b = lan.add('b', { priority: 100, addressChangeUs: () => times.get('b')!, peers: ['a'] });
+    a.vrrp.start();
+    b.vrrp.start();
+    lan.sim.at(0.5 * SECOND, () => a.vrrp.setPriority(90));
+    lan.sim.runUntil(5 * SECOND);
+    const at = LINK_US + 3_609_375;
+    const released = Number(a.log.find((l) => l.startsWith('release@') && l !== 'release@0')!.split('@')[1]);
+    const claimed = Number(b.log.find((l) => l.startsWith('vip@'))!.split('@')[1]);
+    expect([released, claimed]).toEqual([at + LINK_US + 200, at + 5_000]);
+  });
+
+  it('the steady state at the run\'s start has the VIP in place at once', () => {
+    const lan = new Lan();
+    const a = lan.add('a', { priority: 150, startAsMaster: true, addressChangeUs: () => PROCESSING_US });
+    a.vrrp.start();
+    expect(a.log.filter((l) => !l.startsWith('advert'))).toEqual(['vip@0', 'MASTER@0']);
+  });
+
+  it('an event during a pending change is handled once the change is done (keepalived is single-threaded)', () => {
+    // b's address changes take 2 s; its track script fails 1 s into the add: b completes the
+    // add (ARPs, notify_master), then sends priority 0 and removes the VIP 2 s later
+    const lan = new Lan();
+    const a = lan.add('a', { priority: 150, startAsMaster: true, peers: ['b'] });
+    const b = lan.add('b', { priority: 100, addressChangeUs: () => 2 * SECOND, peers: ['a'] });
+    a.vrrp.start();
+    b.vrrp.start();
+    lan.sim.at(0.5 * SECOND, () => a.vrrp.setPriority(90));
+    const at = LINK_US + 3_609_375;
+    lan.sim.at(at + SECOND / 2, () => lan.kill('a')); // nothing else reaches b
+    lan.sim.at(at + SECOND, () => b.vrrp.setFault(true));
+    lan.sim.runUntil(8 * SECOND);
+    const changes = b.log.filter((l) => /^(advert|vip|MASTER|release|FAULT)/.test(l) && Number(l.split('@')[1]) >= at);
+    expect(changes).toEqual([`advert100>a@${at}`, `vip@${at + SECOND}`, `MASTER@${at + SECOND}`, `advert0>a@${at + SECOND}`, `release@${at + 3 * SECOND}`, `FAULT@${at + 3 * SECOND}`]);
   });
 });
 
