@@ -36,8 +36,20 @@
  * for more than a second comes back with a full resync (diskless: 5 s fork delay, then RDB
  * transfer and load), not serving fresh data and ranked by Sentinel below replicas of the same priority meanwhile.
  *
+ * A replica that stops reading its stream (paused, cut off, loading an RDB) has the master
+ * buffer it: first the socket buffers (`replicaSocketBuffer`, ~5 MB measured), then the master's
+ * output buffer, which `client-output-buffer-limit replica 256mb 64mb 60` bounds: over 256 MB,
+ * or over 64 MB for more than 60 s, the master closes the connection and the replica must PSYNC
+ * again (src/parts/redis-output-buffer.ts). At 10,000 orders/s of 100 B (1 MB/s) a stopped
+ * replica is dropped by repl-timeout (60 s) long before: the limit bites at heavier streams
+ * (more bytes per order or orders) and in a full resync whose RDB takes longer to load than the
+ * soft limit allows the stream that piles up meanwhile, which then starts over. A master left
+ * without replicas for `repl-backlog-ttl` (1 h) frees its backlog: a replica returning later
+ * full-resyncs.
+ *
  * Left out: Sentinel and replica discovery (configured), hello over pub/sub, scripts, fork
- * time, client-side +switch-master subscriptions. Offsets count orders rather than bytes.
+ * time, client-side +switch-master subscriptions, TCP's window / RTT limit on a slow link.
+ * Offsets count orders rather than bytes.
  *
  * Known results it reproduces (test/models/redis-sentinel*.test.ts):
  * - detection takes down-after-milliseconds (30 s) before SDOWN; failover follows in about a
@@ -70,7 +82,8 @@
  *   SENTINEL_INFO_PERIOD, SENTINEL_PUBLISH_PERIOD, SENTINEL_TILT_TRIGGER, SENTINEL_TILT_PERIOD,
  *   SENTINEL_ELECTION_TIMEOUT);
  * - replica-priority 100, min-replicas-to-write 0 (off), min-replicas-max-lag 10, repl-timeout
- *   60, repl-ping-replica-period 10: redis.conf of Redis 7;
+ *   60, repl-ping-replica-period 10, client-output-buffer-limit replica 256mb 64mb 60,
+ *   repl-backlog-ttl 3600: redis.conf of Redis 7;
  * - WAIT 1 1000 when enabled: the HA document's `WAIT 1 1000`;
  * - client: redis-py, the most used Python client (redis/sentinel.py); a Sentinel query waits
  *   2 s for an answer, Jedis's default socket timeout (Protocol.DEFAULT_TIMEOUT 2000 ms).
@@ -109,6 +122,11 @@ export default defineDesign({
     replBytesPerOrder: { kind: 'integer', default: 100, min: 1, unit: 'B', doc: 'replication stream (and RDB) bytes one order adds: converts repl-backlog-size to orders', source: 'estimate: one order as a RESP command (an HSET of a few fields) is ~100 bytes' },
     replDisklessSyncDelay: { kind: 'duration', default: '5s', doc: 'a full resync waits this long for more replicas before the master forks its RDB (diskless sync)', source: `${REDIS_CONF}: repl-diskless-sync yes, repl-diskless-sync-delay 5` },
     fullSyncBytesPerSecond: { kind: 'integer', default: 100_000_000, min: 1, unit: 'B', doc: 'bytes per second at which a full resync transfers and loads the RDB', source: 'estimate: 1 GbE carries ~117 MB/s; loading an RDB of small keys is of the same order' },
+    replicaOutputBufferHardLimit: { kind: 'integer', default: 268_435_456, min: 0, unit: 'B', doc: "client-output-buffer-limit replica's hard limit: a master holding this much unsent stream for a replica closes its connection at once (0: none; below replBacklogSize it is replBacklogSize)", source: `${REDIS_CONF}: client-output-buffer-limit replica 256mb 64mb 60; networking.c checkClientOutputBufferLimits` },
+    replicaOutputBufferSoftLimit: { kind: 'integer', default: 67_108_864, min: 0, unit: 'B', doc: "client-output-buffer-limit replica's soft limit: the connection is closed once the buffer stayed at least this large for more than replicaOutputBufferSoftTime (0: none)", source: `${REDIS_CONF}: client-output-buffer-limit replica 256mb 64mb 60` },
+    replicaOutputBufferSoftTime: { kind: 'duration', default: '60s', doc: 'how long (whole seconds, exceeded) the buffer may stay over the soft limit', source: `${REDIS_CONF}: client-output-buffer-limit replica 256mb 64mb 60` },
+    replicaSocketBuffer: { kind: 'integer', default: 5_000_000, min: 0, unit: 'B', doc: "stream the master's and the replica's kernel socket buffers take when the replica stops reading, before the master's output buffer grows", source: 'measured: Redis 7.0.15 on Linux loopback, a SIGSTOPped replica at ~10 MB/s, 4.5-9 MB (median ~5 MB; calibration/redis-obuf.ts, fixtures redis-obuf--*); Linux tcp_wmem max 4 MB' },
+    replBacklogTtl: { kind: 'duration', default: '3600s', doc: 'a master without connected replicas this long frees its backlog (a new replication id): a replica returning later needs a full resync (0s: never)', source: `${REDIS_CONF}: repl-backlog-ttl 3600; replication.c replicationCron` },
     sentinelQueryTimeout: { kind: 'duration', default: '2000ms', doc: "how long a client waits for one Sentinel's answer before asking the next (a Sentinel cut off by a partition answers never)", source: "Jedis Protocol.DEFAULT_TIMEOUT 2000 ms; redis-py's Sentinel takes socket_timeout from sentinel_kwargs (its docs' example: 0.1 s)" },
     client: { kind: 'enum', default: 'redis-py', values: ['redis-py', 'jedis', 'probe'], doc: 'how clients find the master: ask Sentinel and re-ask on errors (redis-py), follow +switch-master (jedis), or probe the nodes', source: 'redis-py redis/sentinel.py SentinelConnectionPool; Jedis JedisSentinelPool' },
   },
@@ -156,6 +174,9 @@ export default defineDesign({
       bytesPerOrder: p.replBytesPerOrder,
       replDisklessSyncDelayUs: p.replDisklessSyncDelay,
       fullSyncBytesPerSecond: p.fullSyncBytesPerSecond,
+      replicaOutputBufferLimit: { hardBytes: p.replicaOutputBufferHardLimit, softBytes: p.replicaOutputBufferSoftLimit, softUs: p.replicaOutputBufferSoftTime },
+      replicaSocketBufferBytes: p.replicaSocketBuffer,
+      replBacklogTtlUs: p.replBacklogTtl,
     });
   },
   // a Redis server serves; Sentinels only fail over

@@ -14,6 +14,12 @@
  * - a PSYNC continues only from an offset inside it (masterTryPartialResynchronization:
  *   `psync_offset < server.repl_backlog->offset || psync_offset > offset + histlen` -> full
  *   resync).
+ * - a master that had no replica for `repl-backlog-ttl` frees its backlog (replicationCron,
+ *   redis-master-replication.ts): no PSYNC continues until a replica's full resync creates a
+ *   new one;
+ * - the stream a master still holds for a replica (its output buffer: Redis 7 shares the
+ *   backlog's blocks with the replicas' buffers, replication.c feedReplicationBuffer) is kept
+ *   even past the backlog (`keepFrom`).
  * Offsets count orders; `bytesPerOrder` converts the byte-sized backlog to orders.
  */
 import { FoldedLog } from '../history/durable-log.ts';
@@ -26,6 +32,9 @@ export class RedisDataset {
   private tail: DiskEntry[] = [];
   /** Where the backlog began (its creation); it never reaches further back. */
   private createdAt = 0;
+  private backlogFreed = false;
+  /** The first offset a replica's output buffer still holds (Infinity: none): never folded. */
+  keepFrom = Infinity;
 
   /** @param backlogEntries repl-backlog-size in orders. */
   constructor(private readonly backlogEntries: number) {}
@@ -42,18 +51,31 @@ export class RedisDataset {
 
   /** Whether the backlog holds the stream from `offset` to the end (a partial resync is possible). */
   canContinueFrom(offset: number): boolean {
-    return offset >= this.backlogStart && offset <= this.length;
+    return !this.backlogFreed && offset >= this.backlogStart && offset <= this.length;
   }
 
-  /** A new, empty backlog from the current offset (node start, end of a full resync). */
+  /** Whether there is a backlog (repl-backlog-ttl frees a master's). */
+  get hasBacklog(): boolean {
+    return !this.backlogFreed;
+  }
+
+  /** A new, empty backlog from the current offset (node start, end of a full resync, a replica after a free). */
   resetBacklog(): void {
     this.createdAt = this.length;
+    this.backlogFreed = false;
+  }
+
+  /** repl-backlog-ttl: the backlog is freed (freeReplicationBacklog). */
+  freeBacklog(): void {
+    this.backlogFreed = true;
   }
 
   push(entry: DiskEntry): void {
     this.tail.push(entry);
     // fold lazily, in batches of a backlog: amortised, and the tail stays within two backlogs
-    if (this.tail.length >= 2 * this.backlogEntries + 1024) this.foldTo(this.length - this.backlogEntries);
+    // (plus what a replica's output buffer holds, folded only a batch at a time too)
+    const b = this.backlogEntries;
+    if (this.tail.length >= 2 * b + 1024 && Math.min(this.length - b, this.keepFrom) - this.folded.length >= b + 1024) this.foldTo(this.length - b);
   }
 
   /** The entries from `offset` (inside the tail) to the end. */
@@ -85,6 +107,7 @@ export class RedisDataset {
     this.lastFolded = snapshot.last;
     this.tail = [];
     this.createdAt = this.length;
+    this.backlogFreed = false;
   }
 
   /** The dataset becomes the AOF's (the node starts): its folded prefix and its entries. */
@@ -95,7 +118,7 @@ export class RedisDataset {
   }
 
   private foldTo(offset: number): void {
-    const n = offset - this.folded.length;
+    const n = Math.min(offset, this.keepFrom) - this.folded.length;
     if (n <= 0) return;
     for (let i = 0; i < n; i++) this.folded.add(this.tail[i].orderId);
     this.lastFolded = this.tail[n - 1];

@@ -16,28 +16,58 @@
  *   the stream;
  * - min-replicas-to-write counts the replicas whose last ack is at most min-replicas-max-lag
  *   whole seconds old (Redis compares unixtime), once the master forked for them
- *   (refreshGoodSlavesCount counts online replicas).
+ *   (refreshGoodSlavesCount counts online replicas);
+ * - after a full resync's fork the stream is kept on the master until the replica's first
+ *   REPLCONF ACK, sent as soon as it loaded the RDB (replication.c 7.2.4: the master sets
+ *   `repl_start_cmd_stream_on_ack` at l. 1663, replicaStartCommandStream at the ACK, l. 1229;
+ *   the replica's "Send the initial ACK immediately", l. 2286);
+ * - the stream a replica does not read fills the kernels' socket buffers
+ *   (`replicaSocketBufferBytes`), then the master's output buffer for it, whose limit
+ *   (`client-output-buffer-limit replica`, redis-output-buffer.ts) closes the connection; the
+ *   replica then reconnects with PSYNC, continued only if its offset is still in the backlog.
+ *   A replica reads while its ACKs (every second) keep coming; one silent for more than
+ *   `READING_US` with more unread stream than the socket buffers take is not reading, and the
+ *   stream past them stays in the master's buffer (so a replica dropped has only what reached
+ *   its socket);
+ * - replicationCron (l. 3818-3886) drops a replica whose last ACK is older than repl-timeout
+ *   ("Disconnecting timedout replica"), and a master that has had no replica for longer than
+ *   `repl-backlog-ttl` frees its backlog and takes a new replication id ("Replication backlog
+ *   freed after 3600 seconds without connected replicas."): a replica returning later needs a
+ *   full resync. A replica whose process dies is dropped at once (its connection resets).
  */
 import type { Micros } from '../sim/time.ts';
 import type { NodeContext, TimerHandle } from '../world/actor.ts';
 import type { DiskSnapshot } from '../world/disk.ts';
-import type { RedisConfig, ReplContinue, ReplData, ReplFullResync, ReplWaitBgsave } from './redis-protocol.ts';
+import type { RedisConfig, ReplClosed, ReplContinue, ReplData, ReplFullResync, ReplWaitBgsave } from './redis-protocol.ts';
 import type { RedisDataset } from './redis-dataset.ts';
+import { OutputBufferCheck } from './redis-output-buffer.ts';
 
 /** The fork of a diskless full resync's timer kind. */
 export const FORK_TIMER = 'redis-fork';
 
+/**
+ * A replica whose last ACK is at most this old is reading its stream (it ACKs every second,
+ * replicationCron; half a second more for the ACK's way).
+ */
+const READING_US: Micros = 1_500_000;
+
 interface ReplicaLink {
   ackOffset: number;
   lastAckUs: Micros;
+  /** The stream up to here is written to the replica's socket; the rest is the master's output buffer for it. */
   sentUpTo: number;
   /** Waiting for the RDB fork of a full resync (SLAVE_STATE_WAIT_BGSAVE_START): nothing is streamed yet. */
   waitingBgsave: boolean;
+  /** Streaming: a continued PSYNC, or the first ACK after a full resync's RDB (before it, the stream is kept). */
+  online: boolean;
+  readonly limit: OutputBufferCheck;
 }
 
 export interface MasterReplicationOptions {
   config: RedisConfig;
   dataset: RedisDataset;
+  /** A new replication id and no second one (the backlog was freed, or created from scratch). */
+  newHistory(): void;
   /** replicationCron's period. */
   cronUs: Micros;
   /** Whether this server is the master now. */
@@ -52,15 +82,32 @@ export class RedisMasterReplication {
   private readonly replicas = new Map<string, ReplicaLink>();
   /** The fork of a diskless full resync, armed for repl-diskless-sync-delay. */
   private forkTimer: TimerHandle | undefined;
+  /** Since when the master has had no replica (repl_no_slaves_since), for repl-backlog-ttl. */
+  private noReplicasSinceUs: Micros;
+  /** Stream the socket buffers take, and bytes per order, in orders. */
+  private readonly socketEntries: number;
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly options: MasterReplicationOptions,
-  ) {}
+  ) {
+    this.noReplicasSinceUs = ctx.monotonic();
+    this.socketEntries = Math.floor(options.config.replicaSocketBufferBytes / options.config.bytesPerOrder);
+  }
 
-  /** Forgets every replica (a new role). */
+  /** Forgets every replica (a new role); the time without replicas starts now. */
   clear(): void {
     this.replicas.clear();
+    this.noReplicasSinceUs = this.ctx.monotonic();
+    this.options.dataset.keepFrom = Infinity;
+  }
+
+  /** A replica's connection was reset (its process died): it is freed at once. */
+  onConnectionReset(node: string): void {
+    if (!this.replicas.delete(node)) return;
+    this.ctx.note(`redis: Connection with replica ${node} lost.`);
+    if (this.replicas.size === 0) this.noReplicasSinceUs = this.ctx.monotonic();
+    this.keepHeldStream();
   }
 
   /** Drops a pending fork (demoted). */
@@ -102,15 +149,21 @@ export class RedisMasterReplication {
     const knows = this.options.knowsHistory(replid, offset);
     const now = this.ctx.monotonic();
     if (knows && dataset.canContinueFrom(offset)) {
-      const r: ReplicaLink = { ackOffset: offset, lastAckUs: now, sentUpTo: offset, waitingBgsave: false };
+      const r: ReplicaLink = { ackOffset: offset, lastAckUs: now, sentUpTo: offset, waitingBgsave: false, online: true, limit: this.newLimit() };
       this.replicas.set(from, r);
       this.ctx.send(from, { type: 'repl-continue', replid: this.options.replid(), from: offset } satisfies ReplContinue);
-      return this.pump(from, r);
+      this.pump(from, r);
+      return this.keepHeldStream();
     }
     if (knows && offset <= dataset.length) {
       this.ctx.note(`redis: Unable to partial resync with replica ${from} for lack of backlog (offset ${offset}, backlog from ${dataset.backlogStart})`);
     }
-    this.replicas.set(from, { ackOffset: 0, lastAckUs: now, sentUpTo: 0, waitingBgsave: true });
+    // a master without a backlog (freed by repl-backlog-ttl) creates one, with a new history
+    if (!dataset.hasBacklog) {
+      this.options.newHistory();
+      dataset.resetBacklog();
+    }
+    this.replicas.set(from, { ackOffset: 0, lastAckUs: now, sentUpTo: 0, waitingBgsave: true, online: false, limit: this.newLimit() });
     if (config.replDisklessSyncDelayUs <= 0) return this.fork();
     this.ctx.send(from, { type: 'repl-wait-bgsave' } satisfies ReplWaitBgsave);
     this.forkTimer ??= this.ctx.setTimer(config.replDisklessSyncDelayUs, FORK_TIMER);
@@ -129,19 +182,25 @@ export class RedisMasterReplication {
       r.lastAckUs = this.ctx.monotonic();
       this.ctx.send(node, { type: 'repl-fullresync', replid: this.options.replid(), rdb } satisfies ReplFullResync);
     }
+    this.keepHeldStream();
   }
 
   /** Streams the new writes to every replica. */
   pumpAll(): void {
     for (const [node, r] of this.replicas) this.pump(node, r);
+    this.keepHeldStream();
   }
 
-  /** REPLCONF ACK from a streaming replica: true when it counted. */
+  /** REPLCONF ACK from a replica past its fork: true when it counted. The first puts it online (the stream starts). */
   onAck(from: string, offset: number): boolean {
     const r = this.replicas.get(from);
     if (!r || r.waitingBgsave) return false;
     r.ackOffset = Math.max(r.ackOffset, offset);
     r.lastAckUs = this.ctx.monotonic();
+    r.online = true;
+    // the replica reads: what the master held for it goes out
+    this.pump(from, r);
+    this.keepHeldStream();
     return true;
   }
 
@@ -149,21 +208,73 @@ export class RedisMasterReplication {
   cron(now: Micros): void {
     const { replTimeoutUs, replPingReplicaPeriodUs } = this.options.config;
     for (const [node, r] of this.replicas) {
-      if (now - r.lastAckUs > replTimeoutUs) {
-        this.replicas.delete(node);
-        this.ctx.note(`redis: replica ${node} timed out`);
-      }
+      if (now - r.lastAckUs > replTimeoutUs) this.drop(node, 'timed out');
     }
+    this.freeIdleBacklog(now);
     // repl-ping-replica-period: a master pings its replicas so their link stays up when idle
     if (Math.floor(now / replPingReplicaPeriodUs) !== Math.floor((now - this.options.cronUs) / replPingReplicaPeriodUs)) {
       for (const node of this.replicas.keys()) this.ctx.send(node, { type: 'repl-ping' });
     }
   }
 
+  /** The master's output buffer for a replica, in bytes: the stream not yet written to its socket. */
+  outputBufferBytes(node: string): number {
+    const r = this.replicas.get(node);
+    return r && !r.waitingBgsave ? (this.options.dataset.length - r.sentUpTo) * this.options.config.bytesPerOrder : 0;
+  }
+
+  /**
+   * Writes the new stream to a replica's socket as far as it takes it (see the header), then
+   * checks the output buffer's limit on what stays.
+   */
   private pump(node: string, r: ReplicaLink): void {
-    const length = this.options.dataset.length;
-    if (r.waitingBgsave || r.sentUpTo >= length) return;
-    this.ctx.send(node, { type: 'repl-data', start: r.sentUpTo, entries: this.options.dataset.from(r.sentUpTo) } satisfies ReplData);
-    r.sentUpTo = length;
+    const { dataset, config } = this.options;
+    const length = dataset.length;
+    if (r.waitingBgsave) return;
+    if (r.online && r.sentUpTo < length) {
+      const reading = this.ctx.monotonic() - r.lastAckUs <= READING_US;
+      const upTo = reading ? length : Math.min(length, r.ackOffset + this.socketEntries);
+      if (upTo > r.sentUpTo) {
+        const entries = dataset.from(r.sentUpTo);
+        if (upTo < length) entries.length = upTo - r.sentUpTo;
+        this.ctx.send(node, { type: 'repl-data', start: r.sentUpTo, entries } satisfies ReplData);
+        r.sentUpTo = upTo;
+      }
+    }
+    if (r.sentUpTo < length && r.limit.overLimit((length - r.sentUpTo) * config.bytesPerOrder, this.ctx.monotonic())) {
+      this.drop(node, `scheduled to be closed ASAP for overcoming of output buffer limits (${(length - r.sentUpTo) * config.bytesPerOrder} bytes unsent after offset ${r.sentUpTo}, acked ${r.ackOffset})`);
+    }
+  }
+
+  /** Frees a replica's connection: its output buffer is gone; the FIN follows what was written. */
+  private drop(node: string, why: string): void {
+    this.replicas.delete(node);
+    if (this.replicas.size === 0) this.noReplicasSinceUs = this.ctx.monotonic();
+    this.ctx.note(`redis: replica ${node} ${why}`);
+    this.ctx.send(node, { type: 'repl-closed' } satisfies ReplClosed);
+    this.keepHeldStream();
+  }
+
+  /** repl-backlog-ttl: a master without replicas for longer frees its backlog, with a new replication id. */
+  private freeIdleBacklog(now: Micros): void {
+    const ttlUs = this.options.config.replBacklogTtlUs;
+    if (ttlUs <= 0 || this.replicas.size !== 0 || !this.options.dataset.hasBacklog) return;
+    // whole seconds, as replicationCron compares server.unixtime
+    if (Math.floor(now / 1_000_000) - Math.floor(this.noReplicasSinceUs / 1_000_000) <= Math.floor(ttlUs / 1_000_000)) return;
+    this.options.newHistory();
+    this.options.dataset.freeBacklog();
+    this.ctx.note(`redis: Replication backlog freed after ${Math.floor(ttlUs / 1_000_000)} seconds without connected replicas.`);
+  }
+
+  /** The dataset keeps the stream still in a replica's output buffer (past the fork, not yet written). */
+  private keepHeldStream(): void {
+    let keep = Infinity;
+    for (const r of this.replicas.values()) if (!r.waitingBgsave && r.sentUpTo < keep) keep = r.sentUpTo;
+    this.options.dataset.keepFrom = keep;
+  }
+
+  private newLimit(): OutputBufferCheck {
+    const { replicaOutputBufferLimit, replBacklogSizeBytes } = this.options.config;
+    return new OutputBufferCheck(replicaOutputBufferLimit, replBacklogSizeBytes);
   }
 }

@@ -10,6 +10,7 @@ import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, OrderRequest } from '../world/actor.ts';
 import type { DiskEntry, DiskSnapshot } from '../world/disk.ts';
 import { messageKinds } from '../world/messages.ts';
+import type { OutputBufferLimit } from './redis-output-buffer.ts';
 
 export interface RedisConfig {
   /** The master when no REPLICAOF was ever persisted (the initial topology). */
@@ -35,6 +36,12 @@ export interface RedisConfig {
   replDisklessSyncDelayUs: Micros;
   /** How fast a full resync's RDB is transferred and loaded, bytes per second. */
   fullSyncBytesPerSecond: number;
+  /** `client-output-buffer-limit replica <hard> <soft> <seconds>` (redis-output-buffer.ts); 0 bytes: that limit off. */
+  replicaOutputBufferLimit: OutputBufferLimit;
+  /** Stream bytes the kernels' socket buffers take between master and replica before Redis's own buffer grows. */
+  replicaSocketBufferBytes: number;
+  /** `repl-backlog-ttl`: a master without replicas this long frees its backlog (0: never). */
+  replBacklogTtlUs: Micros;
 }
 
 /** What INFO reports, as Sentinel reads it. */
@@ -101,7 +108,11 @@ export interface SentinelPing extends Msg {
 export interface SentinelInfoRequest extends Msg {
   type: 'sentinel-info';
 }
-export type FromMaster = ReplContinue | ReplFullResync | ReplWaitBgsave | ReplData | ReplPing | ReplGetack;
+/** The master closed the replication connection (its FIN, after the data it had written). */
+export interface ReplClosed extends Msg {
+  type: 'repl-closed';
+}
+export type FromMaster = ReplContinue | ReplFullResync | ReplWaitBgsave | ReplData | ReplPing | ReplGetack | ReplClosed;
 export const SERVER_MESSAGES = messageKinds<OrderRequest | SentinelPing | SentinelInfoRequest | SentinelReplicaOf | Psync | ReplconfAck | FromMaster>(
   'order',
   'sentinel-ping',
@@ -115,6 +126,7 @@ export const SERVER_MESSAGES = messageKinds<OrderRequest | SentinelPing | Sentin
   'repl-data',
   'repl-ping',
   'repl-getack',
+  'repl-closed',
 );
 
 /** A run id or replication id: 40 hex digits (from the node's seeded stream). */

@@ -15,10 +15,13 @@
  *   data" and a blocking load) in `size / fullSyncBytesPerSecond`; the replica keeps serving its
  *   old data until the load, its link stays down (master_link_status is up only once
  *   connected), and the stream that arrives meanwhile waits in its socket;
+ * - once loaded, the replica ACKs at once (replication.c 7.2.4 l. 2286, "Send the initial ACK
+ *   immediately to put this replica in online state"): the master starts its stream then;
  * - a gap in the stream, or repl-timeout without data or a ping, takes the link down and the
  *   replica reconnects every second; a connection reset by the master's host (its process
- *   died) takes it down at once ("Connection with master lost", replication.c freeClient ->
- *   replicationHandleMasterDisconnection).
+ *   died) or closed by the master (its output buffer limit, its repl-timeout: the FIN arrives
+ *   after the data written before it) takes it down at once ("Connection with master lost",
+ *   replication.c freeClient -> replicationHandleMasterDisconnection).
  */
 import type { Micros } from '../sim/time.ts';
 import type { NodeContext, TimerHandle } from '../world/actor.ts';
@@ -99,7 +102,7 @@ export class RedisReplicaReplication {
     this.linkUpNow = false;
   }
 
-  /** The master's connection was reset (its process died on a living host). */
+  /** The master's connection was reset (its process died on a living host) or closed by the master. */
   onConnectionReset(peer: string): void {
     if (peer !== this.options.master()) return;
     if (this.sync !== 'none') {
@@ -153,6 +156,8 @@ export class RedisReplicaReplication {
       case 'repl-getack':
         if (this.sync === 'none') this.ctx.send(from, { type: 'replconf-ack', offset: dataset.length });
         break;
+      case 'repl-closed':
+        return this.onConnectionReset(from);
       default:
         break;
     }
@@ -178,6 +183,7 @@ export class RedisReplicaReplication {
     ids.replid2 = '';
     this.linkUpNow = true;
     this.lastIoUs = this.ctx.monotonic();
+    this.ctx.send(master!, { type: 'replconf-ack', offset: dataset.length });
     for (const queued of loading.queued) this.onFromMaster(master!, queued);
   }
 

@@ -54,10 +54,17 @@
  * Memory and the AOF keep a folded prefix plus the backlog (the AOF is folded at the same
  * point once durable), so a long run at HFT rates keeps no object per order beyond them.
  *
- * Left out: chained replicas, repl-backlog-ttl (a master without replicas frees its backlog
- * after an hour), the replica output buffer limit (`client-output-buffer-limit replica 256mb
- * 64mb 60`, which breaks a full sync whose stream outgrows it), fork time, and the split of a
- * full sync between transfer (which REPLICAOF can cancel) and blocking load.
+ * A replica that does not read its stream (stopped, cut off, loading an RDB) makes the master
+ * buffer it: past the socket buffers, in an output buffer limited by `client-output-buffer-limit
+ * replica 256mb 64mb 60` (redis-output-buffer.ts); over it the master closes the connection and
+ * the replica must PSYNC again, usually a full resync at HFT rates, and a full sync whose stream
+ * outgrows the limit during the RDB's load starts over. A master with no replica for
+ * `repl-backlog-ttl` (3600 s) frees its backlog: a replica returning later full-resyncs
+ * (redis-master-replication.ts).
+ *
+ * Left out: chained replicas, fork time, the split of a full sync between transfer (which
+ * REPLICAOF can cancel) and blocking load, and TCP's throughput limit on a long-latency link
+ * (window / RTT): the stream reaches a replica whatever the link's delay.
  */
 import type { Micros } from '../sim/time.ts';
 import type { Actor, Msg, NodeContext, OrderRequest } from '../world/actor.ts';
@@ -128,6 +135,11 @@ export class RedisServer implements Actor {
       cronUs: CRON_US,
       isMaster: () => this.role === 'master',
       replid: () => this.ids.replid,
+      newHistory: () => {
+        this.ids.replid = randomRunId(ctx);
+        this.ids.replid2 = '';
+        this.ids.secondReplOffset = -1;
+      },
       knowsHistory: (replid, offset) => replid === this.ids.replid || (replid === this.ids.replid2 && offset <= this.ids.secondReplOffset),
     });
     this.link = new RedisReplicaReplication(ctx, {
@@ -182,13 +194,18 @@ export class RedisServer implements Actor {
       case 'repl-data':
       case 'repl-ping':
       case 'repl-getack':
+      case 'repl-closed':
         return this.link.onFromMaster(from, msg);
     }
   }
 
-  /** The master's process died on a living host: the replica's link is down now, not after repl-timeout. */
+  /**
+   * A peer's process died on a living host: a replica's link to it (its master) is down now, not
+   * after repl-timeout; a master frees it (a replica) at once.
+   */
   onConnectionReset(peer: string): void {
     this.link.onConnectionReset(peer);
+    if (this.role === 'master') this.replicas.onConnectionReset(peer);
   }
 
   /** SIGTERM: SHUTDOWN (see the header): wait for lagging replicas, up to shutdown-timeout. */

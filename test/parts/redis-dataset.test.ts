@@ -54,4 +54,28 @@ describe('RedisDataset', () => {
     expect(prefixHash(asLog(replica), 19 * 256)).toEqual(prefixHash(asLog(master), 19 * 256));
     expect(prefixHash(asLog(replica), 19 * 256)).toBeDefined();
   });
+
+  it('keeps the stream a replica output buffer holds past the backlog, and folds in batches once released', () => {
+    const d = new RedisDataset(100);
+    d.keepFrom = 50;
+    for (let i = 0; i < 10_000; i++) d.push(entry(i));
+    expect(d.foldedLength).toBeLessThanOrEqual(50);
+    expect(d.from(50)[0].orderId).toBe('c1-50');
+    expect(d.canContinueFrom(50)).toBe(false); // kept for the buffer, not for a PSYNC
+    d.keepFrom = Infinity;
+    for (let i = 10_000; i < 10_100; i++) d.push(entry(i));
+    expect(d.length - d.foldedLength).toBeLessThan(2 * 100 + 1_024);
+  });
+
+  it('a freed backlog (repl-backlog-ttl) continues nothing until a new one is created', () => {
+    const d = new RedisDataset(100);
+    for (let i = 0; i < 50; i++) d.push(entry(i));
+    expect(d.canContinueFrom(50)).toBe(true);
+    d.freeBacklog();
+    expect(d.hasBacklog).toBe(false);
+    expect(d.canContinueFrom(50)).toBe(false);
+    d.resetBacklog();
+    expect(d.canContinueFrom(50)).toBe(true);
+    expect(d.canContinueFrom(49)).toBe(false);
+  });
 });
