@@ -160,7 +160,7 @@ export interface DesignEstimate {
   /** The design's own account of why it loses acked orders (its estimate declaration), if it gives one. */
   losesAcked?: string;
   classes: ClassBreakdown[];
-  /** Node component types the data gives that the design has no element for: `agent` when no node runs an HA agent process beside its service (`plant.ts`). */
+  /** Node component types the data gives that the design has no element for: `agent` when no node runs an HA agent process beside its service, `agent:<process>` when none runs that one (`plant.ts`). */
   absentComponents: string[];
   /** How far the simulations cover the classes (see `coverage`). */
   coverage: Coverage;

@@ -156,13 +156,27 @@ export function buildPlant(design: Design, params: ParamValues, data: Reliabilit
 /**
  * The elements of the node units: every node component type of the data, but `agent`, which
  * becomes one element per agent process the design's nodes run (in the order the nodes declare
- * them), absent on the nodes that do not run it, and dropped (`notApplicable`) when none does.
- * A design names its agents by declaring them after its service in `NodeSpec.processes`.
+ * them; each with its `agent:<process>` rates if the data gives them, else `agent`'s), absent
+ * on the nodes that do not run it, and dropped (`notApplicable`: `agent`, or `agent:<process>`)
+ * when none does. A design names its agents by declaring them after its service in
+ * `NodeSpec.processes`.
  */
 export function nodeElements(types: readonly ComponentReliability[], nodes: readonly NodeSpec[]): Pick<Plant, 'nodeComponents' | 'absent' | 'notApplicable'> {
   const agents: string[] = [];
   for (const node of nodes) for (const spec of agentProcesses(node)) if (!agents.includes(spec.name)) agents.push(spec.name);
-  const nodeComponents = types.flatMap((c) => (c.type === 'agent' ? agents.map((name) => ({ ...c, process: name })) : [c]));
+  // an agent process takes its own `agent:<process>` rates, else `agent`'s; the agent elements
+  // sit where the data's first agent entry does
+  const generic = types.find((c) => c.type === 'agent' && c.process === undefined);
+  const ratesOf = (name: string) => types.find((c) => c.type === 'agent' && c.process === name) ?? generic;
+  const firstAgent = types.findIndex((c) => c.type === 'agent');
+  const nodeComponents = types.flatMap((c, i) => {
+    if (c.type !== 'agent') return [c];
+    if (i !== firstAgent) return [];
+    return agents.flatMap((name) => {
+      const rates = ratesOf(name);
+      return rates ? [{ ...rates, process: name }] : [];
+    });
+  });
   if (nodeComponents.length > 32) throw new RangeError(`${nodeComponents.length} node elements: at most 32 fit the absent masks`);
   const absent = new Uint32Array(nodes.length);
   nodes.forEach((node, i) => {
@@ -171,7 +185,10 @@ export function nodeElements(types: readonly ComponentReliability[], nodes: read
       if (c.process !== undefined && !runs.includes(c.process)) absent[i] |= 1 << k;
     });
   });
-  const notApplicable = types.some((c) => c.type === 'agent') && agents.length === 0 ? ['agent'] : [];
+  const notApplicable = [
+    ...(generic && agents.length === 0 ? ['agent'] : []),
+    ...types.flatMap((c) => (c.type === 'agent' && c.process !== undefined && !agents.includes(c.process) ? [`agent:${c.process}`] : [])),
+  ];
   return { nodeComponents, absent, notApplicable };
 }
 

@@ -8,7 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { DISTRIBUTION_KINDS } from '../sim/distributions.ts';
 import { DURATION_EXPECTED } from '../sim/time.ts';
-import { DEFAULT_DEADLOCK_MTTR, DOMAIN_KINDS, NODE_COMPONENTS, SOFTWARE_INCIDENTS } from './reliability.ts';
+import { AGENT_PROCESS, DEFAULT_DEADLOCK_MTTR, DOMAIN_KINDS, NODE_COMPONENTS, SOFTWARE_INCIDENTS } from './reliability.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -78,6 +78,9 @@ export function reliabilityJsonSchema(): JsonSchema {
         properties: {
           ...Object.fromEntries(Object.entries(NODE_COMPONENTS).map(([type, c]) => [type, component(c.doc)])),
           switch: component('every access switch: down cuts the links of every node behind it'),
+        },
+        patternProperties: {
+          [AGENT_PROCESS.source]: component("one agent process's own rates (agent:patroni), over agent's for it: the real units differ (Patroni's example unit says Restart=no, pacemaker.service restarts on failure)"),
         },
       },
       repairCrews: { description: 'at most this many hardware repairs at once, first failed first repaired (default unlimited)', oneOf: [{ type: 'integer', minimum: 1 }, { const: 'unlimited' }] },

@@ -34,6 +34,9 @@
  * Pacemaker and corosync beside the resource). The plant (`plant.ts`) gives each node one
  * `agent` element per agent process it runs, and none to a node that runs none (a DCS member,
  * a single-process host); a design none of whose nodes runs one has no agent class at all.
+ * `agent:<process>` (`agent:patroni: { mttf: 2880h, mttr: 1h }`) gives one agent process its
+ * own rates over `agent`'s: the real units differ (Patroni's example unit says Restart=no,
+ * pacemaker.service restarts on failure).
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -79,6 +82,8 @@ export const NODE_COMPONENTS = {
   nic: { crew: true, doc: "the node's network interface: down cuts every link of the node" },
   disk: { crew: true, doc: 'the data disk: down means failed (data lost, I/O fails); repair installs an empty disk' },
 } as const;
+/** `agent:<process>`: the rates of one agent process (its name in the design's `NodeSpec.processes`), over `agent`'s for it. */
+export const AGENT_PROCESS = /^agent:([A-Za-z0-9][A-Za-z0-9._-]*)$/;
 export const SOFTWARE_INCIDENTS = {
   gcPause: { doc: 'stop-the-world pauses: `every` (mean time between pauses, exponential), `duration` (a distribution)' },
   deadlock: { doc: 'the service is alive but stuck (its heartbeat thread still runs): mttf, and mttr (default 10m) until a watchdog or an operator kills it' },
@@ -115,8 +120,10 @@ export function parseReliability(text: string, source: string): ReliabilityData 
   const known = [...Object.keys(NODE_COMPONENTS), 'switch'];
   for (const [type, raw] of Object.entries(components)) {
     const field = `components.${type}`;
-    if (!known.includes(type)) throw new InputError(source, field, `a component type (${known.join(', ')}); GC pauses and deadlocks go under software`);
-    if (type === 'switch') switchData = timeToFailure(raw, source, field, 'switch', false);
+    const agentProcess = AGENT_PROCESS.exec(type)?.[1];
+    if (agentProcess !== undefined) node.push({ ...timeToFailure(raw, source, field, 'agent', false), process: agentProcess });
+    else if (!known.includes(type)) throw new InputError(source, field, `a component type (${known.join(', ')}, or agent:<process> for one agent process); GC pauses and deadlocks go under software`);
+    else if (type === 'switch') switchData = timeToFailure(raw, source, field, 'switch', false);
     else node.push(timeToFailure(raw, source, field, type, NODE_COMPONENTS[type as keyof typeof NODE_COMPONENTS].crew));
   }
   node.push(...software(doc.software, source));

@@ -81,6 +81,8 @@ export function estimateNotes(results: readonly DesignEstimate[], data: Reliabil
     const few = [r.pDataLossPerYear.fewEvents ? 'data loss' : '', r.pSplitBrainPerYear.fewEvents ? 'split brain' : ''].filter(Boolean);
     if (few.length) notes.push(`${r.design}: P(${few.join('), P(')}) rests on fewer than 10 simulated events: read it as an order of magnitude (the upper bound is what the data supports).`);
     if (r.absentComponents.includes('agent')) notes.push(`${r.design}: no node runs an HA agent process beside its service, so the data's agent rate does not apply (no agent class).`);
+    const otherAgents = r.absentComponents.filter((c) => c.startsWith('agent:'));
+    if (otherAgents.length) notes.push(`${r.design}: no node runs ${otherAgents.map((c) => c.slice('agent:'.length)).join(', ')}, so the data's ${otherAgents.join(', ')} rates do not apply.`);
     if (r.ideal.availability === null) notes.push(`${r.design}: ideal not computed: ${r.ideal.note}.`);
     else if (!r.ideal.exact) notes.push(`${r.design}: ideal marked ~ is approximate (non-exponential times in a CTMC taken as exponential with the same means).`);
     if (r.incidents.simulated < r.incidents.total) notes.push(`${r.design}: ${r.incidents.simulated.toLocaleString('en-US')} of ${r.incidents.total.toLocaleString('en-US')} incidents simulated (stratified by class, weighted; raise --simulations for tighter figures).`);

@@ -19,7 +19,7 @@ import { loadDesign } from '../../src/campaign/catalog.ts';
 import { eventsOf } from '../../src/history/history.ts';
 import { buildRun } from '../../src/run/run.ts';
 import { Rng } from '../../src/sim/rng.ts';
-import { SECOND } from '../../src/sim/time.ts';
+import { HOUR, SECOND } from '../../src/sim/time.ts';
 import { DEFAULT_WORKLOAD } from '../../src/world/client.ts';
 import { resolveParams } from '../../src/world/params.ts';
 import { estimate } from '../../src/estimate/estimate.ts';
@@ -53,13 +53,33 @@ describe('the agent component: one element per agent process a node runs', () =>
     }
   });
 
-  it('the estimate of a design without agents names the agent class absent, in its JSON and under the table', async () => {
-    const data = agents('  server: { mttf: 1000h, mttr: 10h }');
+  it('the estimate of a design without agents (or without the process an agent:<process> names) names the class absent, in its JSON and under the table', async () => {
+    const data = agents('  server: { mttf: 1000h, mttr: 10h }\n  agent:patroni: { mttf: 500h, mttr: 1h }');
     const results = await estimate({ designs: ['single', 'keepalived-vrrp'], reliability: data, years: 1, simulations: 2, workers: 0 });
-    expect(results.map((r) => [r.design, r.absentComponents])).toEqual([['single', ['agent']], ['keepalived-vrrp', []]]);
-    const notes = estimateNotes(results, data).filter((n) => n.includes('agent rate'));
-    expect(notes).toEqual(["single: no node runs an HA agent process beside its service, so the data's agent rate does not apply (no agent class)."]);
+    expect(results.map((r) => [r.design, r.absentComponents])).toEqual([['single', ['agent', 'agent:patroni']], ['keepalived-vrrp', ['agent:patroni']]]);
+    const notes = estimateNotes(results, data).filter((n) => n.includes('no node runs'));
+    expect(notes).toEqual([
+      "single: no node runs an HA agent process beside its service, so the data's agent rate does not apply (no agent class).",
+      "single: no node runs patroni, so the data's agent:patroni rates do not apply.",
+      "keepalived-vrrp: no node runs patroni, so the data's agent:patroni rates do not apply.",
+    ]);
   }, 30_000);
+
+  it('agent:<process> gives one agent process its own rates over agent\'s; one no node runs is named absent', async () => {
+    const data = agents('  agent:patroni: { mttf: 500h, mttr: 1h }');
+    expect(data.node.map((c) => [c.type, c.process])).toEqual([['agent', undefined], ['agent', 'patroni']]);
+    const pg = await plantOf('postgres-patroni', data);
+    expect(pg.nodeComponents).toEqual([{ type: 'agent', process: 'patroni', ttf: { exponential: { mean: 500 * HOUR } }, ttr: { exponential: { mean: HOUR } }, crew: false }]);
+    expect(pg.notApplicable).toEqual([]);
+    const ka = await plantOf('keepalived-vrrp', data);
+    expect(ka.nodeComponents).toEqual([{ type: 'agent', process: 'keepalived', ttf: { exponential: { mean: 1000 * HOUR } }, ttr: { exponential: { mean: 10 * HOUR } }, crew: false }]);
+    expect(ka.notApplicable).toEqual(['agent:patroni']);
+    // without agent's own rates, only the processes named get an element
+    const only = parseReliability('components:\n  server: { mttf: 1000h, mttr: 10h }\n  agent:patroni: { mttf: 500h, mttr: 1h }', '<only>');
+    expect((await plantOf('keepalived-vrrp', only)).nodeComponents.map((c) => c.type)).toEqual(['server']);
+    expect(elementNames(await plantOf('postgres-patroni', only)).slice(0, 2)).toEqual(['pg1.server', 'pg1.agent:patroni']);
+    expect(() => parseReliability('components:\n  "agent:": { mttf: 1h, mttr: 1h }', 'bad.yaml')).toThrow(/components\.agent:.*agent:<process>/);
+  });
 
   it('the sampler never fails an element a node does not have, and fails the others at their rate', async () => {
     const plant = await plantOf('postgres-patroni', agents());
