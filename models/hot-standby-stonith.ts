@@ -59,8 +59,10 @@
  *   is shorter (`dcTransitionDelay`), but right after the loss it deletes the lost node's
  *   transient attributes from the CIB, and when the scheduler's CIB query returns with that
  *   update pending it sleeps 1 s and asks again (`dcCibReaskShare`, 25 of 40 real partitions);
- *   the fence agent then runs on the requester (`fenceAgentTime`: forking it, its status query)
- *   before its power-off command, and a requester shot meanwhile fences nobody. Measured with
+ *   the fence agent then runs on the requester (`fenceAgentTime`: forking it; then its status
+ *   query and the off, `ipmiCommandTime` each) before the target is off, and a requester shot
+ *   meanwhile fences nobody; the agent confirms the fence only when it exits, after its
+ *   `fencePowerWait` sleeps and polls (and for a reboot the power-on). Measured with
  *   the real software (calibration/fixtures/pacemaker--partition.jsonl): the standby won 14 of
  *   20 races, the active DC 6, never both dead, never both serving; the same shares in hasim.
  *   With a fence that takes seconds to
@@ -127,9 +129,17 @@
  *   device fencing a lets a finish every round): the median of the DC's 15 rounds without a
  *   re-ask (72-320 ms); in 25 of 40 the DC asked after 1.07-1.42 s (the re-ask) or had not
  *   asked when it was shot 246-992 ms after its membership.
- *   fenceAgentTime 0 s: fence_ipmilan queries the power status before sending the off
- *   (fence-agents fencing.py), but a cost both sides of a race share does not change who wins;
- *   set it for a slow agent (the harness's perl agent: 105 ms).
+ * - fenceAgentTime 170 ms, ipmiCommandTime 150 ms, fencePowerWait 2 s: fence_ipmilan (fence-agents
+ *   4.12.1, method onoff) forks (170 ms), queries the power status and sends the off (an
+ *   ipmitool lanplus session each, 150 ms): the target is off about 0.47 s after the fencer's
+ *   request, and a requester shot before that fences nobody. The agent then sleeps power_wait
+ *   (2 s), polls the status until off and, for stonith-action reboot, powers the target on,
+ *   sleeps power_wait again and polls until on; only its exit confirms the fence: 4.45 s
+ *   after the off for a reboot, 2.15 s for an off (fencing.py fence_action,
+ *   async_set_multi_power_fn). The times were measured here (fence_ipmilan's start; ipmitool
+ *   against OpenIPMI's ipmi_sim, a simulated BMC that answers at once: real BMCs are slower);
+ *   power_wait is the agent's default. The calibration harness's agent (a perl script that
+ *   powers its target off at its end) takes 105 ms and confirms at once.
  * - operationTimeSpread 0.5: Pacemaker's own times are medians; each run draws log-normally
  *   around it (src/parts/pacemaker-timing.ts, fitted to the fixtures: IPaddr2's start 76-636 ms
  *   around 280).
@@ -187,7 +197,9 @@ const params = {
   stonithMaxAttempts: { kind: 'integer', default: 10, min: 1, doc: 'failed fencing attempts before giving up on a target', source: 'Pacemaker Explained: stonith-max-attempts default 10' },
   pcmkDelayBase: { kind: 'duration-list', default: '0s', doc: 'static delay before fencing each node (a, b; one value: both): the device fencing that node waits', source: 'Pacemaker Explained: pcmk_delay_base default 0s' },
   pcmkDelayMax: { kind: 'duration-list', default: '0s', doc: 'per fenced node: base plus a random part, at most this', source: 'Pacemaker Explained: pcmk_delay_max default 0s' },
-  fenceAgentTime: { kind: 'duration', default: '0s', doc: "from the fencer's request to the agent's power-off command (forking the agent, its power-status query first); a requester shot meanwhile fences nobody", source: 'fence-agents fencing.py fence_action (status before off); 0: a cost both sides of a race share does not change who wins, and the confirmation waits for the device' },
+  fenceAgentTime: { kind: 'duration', default: '170ms', doc: "from the fencer's request to the agent's first IPMI command (forking fence_ipmilan, a Python program); its status query and the off follow (ipmiCommandTime each); a requester shot before the off fences nobody", source: 'measured: fence-agents 4.12.1 fence_ipmilan -o metadata, 0.11-0.25 s wall (50 ms CPU) on this 2-core machine at load 14-19' },
+  ipmiCommandTime: { kind: 'duration', default: '150ms', doc: "one ipmitool command of the fence agent (an IPMI v2.0 lanplus session: open, RAKP 1-4, privilege, the command, close): the status query and the off before the target is off, then the status polls (and for a reboot the power-on) before the fence is confirmed", source: 'measured: ipmitool 1.8.19 -I lanplus chassis power status run by fence_ipmilan against OpenIPMI ipmi_sim on loopback, 92-207 ms (median 146) at load 14-19; a BMC that answers at once, so a floor for real BMC firmware' },
+  fencePowerWait: { kind: 'duration', default: '2s', doc: "the fence agent's sleep after each power command before it polls the status (after the off; for a reboot after the on too): the fence is confirmed only after it", source: 'fence-agents 4.12.1 fence_ipmilan main(): power_wait default 2; fencing.py async_set_multi_power_fn sleeps power_wait after set_power_fn; fence_action reboot = off then on (method onoff)' },
   fencePowerOffTime: { kind: 'duration', default: '0s', doc: 'from the fence request reaching the device to the target being off (the target runs on meanwhile)', source: 'IPMI hard power-off: immediate; cloud/hypervisor agents: seconds to minutes' },
   quorumDevice: { kind: 'enum', default: 'none', values: ['none', 'ffsplit', 'lms'], doc: 'a corosync-qnetd arbiter on a third host and its algorithm (two_node off when set)', source: 'corosync-qdevice(8): model net, algorithm ffsplit or lms' },
   qdeviceTimeout: { kind: 'duration', positive: true, default: '10s', doc: "how long the arbiter's vote lasts without renewal", source: 'corosync-qdevice(8): timeout default 10 s' },

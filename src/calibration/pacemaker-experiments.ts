@@ -119,9 +119,11 @@ const HARNESS = {
   // 1.2 x token, two_node, stonith-action reboot, no fencing delays); its fence device (the
   // fencer forking the perl agent, which downs the interface and kills the namespace's
   // processes at its end) takes a median 103 ms (host death) and 125 ms (partition) from the
-  // request to done, nearly all of it before the kill: the requester's agent time, which a
-  // requester shot meanwhile never completes
-  params: { nodes: 2, token: '3000ms', consensus: '0s', twoNode: true, stonithEnabled: true, stonithAction: 'reboot', fenceAgentTime: '105ms' },
+  // request to done, nearly all of it before the kill: the requester's agent time
+  // (fenceAgentTime), which a requester shot meanwhile never completes; the fence is confirmed
+  // at once after the kill: no IPMI commands, no power_wait (the model's defaults are
+  // fence_ipmilan's)
+  params: { nodes: 2, token: '3000ms', consensus: '0s', twoNode: true, stonithEnabled: true, stonithAction: 'reboot', fenceAgentTime: '105ms', ipmiCommandTime: '0s', fencePowerWait: '0s' },
   workload: CLIENT,
   faultWindowMs: [2000, 5000],
   seeds: 20,

@@ -26,6 +26,8 @@ export interface PacemakerConfig extends PacemakerTimes {
   pcmkDelayBase: string;
   pcmkDelayMax: string;
   fenceAgentTime: Micros;
+  ipmiCommandTime: Micros;
+  fencePowerWait: Micros;
   /** `none`, `ffsplit` or `lms`. */
   quorumDevice: string;
   qdeviceTimeout: Micros;

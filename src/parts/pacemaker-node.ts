@@ -105,7 +105,13 @@ export class PacemakerNode implements Actor {
       action: p.stonithAction as 'reboot' | 'off',
       // the round that leads to fencing a lost node: the sitting DC's own, or one after a DC election
       requestDelay: (target) => this.clock.round(this.lostWhileDc.has(target)),
-      agentTime: () => this.clock.operation(p.fenceAgentTime),
+      // fence_ipmilan: its start, the status query, the off; after the off, power_wait and a
+      // status poll, and for a reboot the on, power_wait and a poll again (fencing.py)
+      agentTime: () => this.clock.operation(p.fenceAgentTime) + this.clock.operation(p.ipmiCommandTime) + this.clock.operation(p.ipmiCommandTime),
+      confirmTime: () => {
+        const off = p.fencePowerWait + this.clock.operation(p.ipmiCommandTime);
+        return p.stonithAction === 'reboot' ? off + this.clock.operation(p.ipmiCommandTime) + p.fencePowerWait + this.clock.operation(p.ipmiCommandTime) : off;
+      },
       stonithTimeout: p.stonithTimeout,
       // the delays belong to the device that fences each node
       pcmkDelayBase: delays(p.pcmkDelayBase, 'pcmkDelayBase'),

@@ -19,6 +19,14 @@
  * requester that is itself powered off meanwhile (shot by the peer it races) fences nobody.
  * Which side of a two-node split wins is decided there: the command sent first.
  *
+ * The device's answer is not yet the fencer's: the agent goes on until its action is complete
+ * (`confirmTime`), and only its exit confirms the fence. fence_ipmilan (method onoff, the
+ * default) sleeps `power_wait` after the off (2 s), polls the status until it reads off, and
+ * for a reboot powers the target on again, sleeps `power_wait` once more and polls until on
+ * (fence-agents fencing.py fence_action / async_set_multi_power_fn; fence_ipmilan main sets
+ * power_wait 2). The target is off from the command on; the cluster acts on it only when
+ * the agent has exited.
+ *
  * Before the first attempt it waits `pcmk_delay_base` plus a random part such that the sum
  * stays below `pcmk_delay_max` (drawn from the node's seeded stream), and, when the target
  * runs the resources, `priority-fencing-delay` on top: in a fence race of a two-node cluster
@@ -28,7 +36,7 @@ import type { Micros } from '../sim/time.ts';
 import type { FenceAction, NodeContext } from '../world/actor.ts';
 
 /** The timers a node running Stonith must route to it (and to the thread its fencer runs on). */
-export const STONITH_TIMER_KINDS: ReadonlySet<string> = new Set(['stonith-request', 'stonith-attempt', 'stonith-command']);
+export const STONITH_TIMER_KINDS: ReadonlySet<string> = new Set(['stonith-request', 'stonith-attempt', 'stonith-command', 'stonith-confirmed']);
 
 export interface StonithOptions {
   /** `stonith-action`: reboot (the fenced node comes back after booting) or off. */
@@ -39,6 +47,8 @@ export interface StonithOptions {
   stonithTimeout: Micros;
   /** From an attempt's start to the agent's power-off command (0: at once); dies with the requester. */
   agentTime?: Micros | (() => Micros);
+  /** From the device's answer (the target is off) to the agent's exit, which confirms the fence (0: at once); drawn per fence. */
+  confirmTime?: () => Micros;
   /** `pcmk_delay_base`: a static delay before fencing (per target: the device that fences it). */
   pcmkDelayBase: Micros | Readonly<Record<string, Micros>>;
   /** `pcmk_delay_max`: base plus a random delay stays below this (0: no random part); per target too. */
@@ -110,6 +120,11 @@ export class Stonith {
       if (this.inProgress.has(target)) this.command(target);
       return true;
     }
+    if (kind === 'stonith-confirmed') {
+      const target = data as string;
+      if (this.inProgress.has(target)) this.confirmed(target);
+      return true;
+    }
     if (kind !== 'stonith-attempt') return false;
     const target = data as string;
     if (this.inProgress.has(target)) this.attempt(target);
@@ -129,8 +144,11 @@ export class Stonith {
     this.ctx.fence(target, action, stonithTimeout, (ok) => {
       if (!this.inProgress.has(target)) return; // cancelled meanwhile
       if (ok) {
-        this.inProgress.delete(target);
-        this.options.onFenced(target);
+        // the agent runs on (power_wait, the status polls, for a reboot the power-on) and
+        // confirms the fence when it exits
+        const confirmIn = this.options.confirmTime?.() ?? 0;
+        if (confirmIn > 0) this.ctx.setTimer(confirmIn, 'stonith-confirmed', target);
+        else this.confirmed(target);
         return;
       }
       const attempts = (this.inProgress.get(target) ?? 0) + 1;
@@ -143,6 +161,12 @@ export class Stonith {
       this.inProgress.set(target, attempts);
       this.ctx.setTimer(this.options.retryInterval, 'stonith-attempt', target);
     });
+  }
+
+  /** The agent exited with success: the fence is confirmed. */
+  private confirmed(target: string): void {
+    this.inProgress.delete(target);
+    this.options.onFenced(target);
   }
 
   /** pcmk_delay_base plus a random part, the sum kept below pcmk_delay_max. */

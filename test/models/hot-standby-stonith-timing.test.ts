@@ -3,7 +3,11 @@
  * (calibration/fixtures/pacemaker--host-death.jsonl), each shown against the behaviour it adds:
  * - transitionDelay: the DC's scheduler round between the membership change and the fencing
  *   request; cibReaskShare: the rounds where the controller sleeps 1 s and re-asks for the CIB;
- * - resourceStartTime: the start operations between the confirmed fence and the VIP answering.
+ * - resourceStartTime: the start operations between the confirmed fence and the VIP answering;
+ * - fence_ipmilan's times (fenceAgentTime, ipmiCommandTime, fencePowerWait): before the target
+ *   is off, and from the off to the confirmed fence.
+ * The Pacemaker knobs are shown with an instant fence agent (the calibration harness's, which
+ * confirms as it powers off), so each effect is that knob's alone.
  */
 import { describe, expect, it } from 'vitest';
 import stonith from '../../models/hot-standby-stonith.ts';
@@ -17,10 +21,13 @@ faults:
   - { at: 10s, kind: process-crash, target: a }
 `);
 
-/** b's new-membership note, its fencing request note, the confirmed fence and its takeover. */
+/** A fence agent that powers off at once and confirms as it does. */
+const INSTANT_AGENT = { fenceAgentTime: '0s', ipmiCommandTime: '0s', fencePowerWait: '0s' };
+
+/** b's new-membership note, its fencing request note, the target's power-off and b's takeover. */
 function steps(params: Record<string, unknown>, seed = 1) {
   // each knob's exact effect: Pacemaker's times at their medians (no operationTimeSpread)
-  const r = run(stonith, KILL, seed, { operationTimeSpread: 0, ...params });
+  const r = run(stonith, KILL, seed, { operationTimeSpread: 0, ...INSTANT_AGENT, ...params });
   const note = (pattern: RegExp) => r.history.events.find((e) => e.type === 'note' && e.node === 'b' && e.time >= 10 * SECOND && pattern.test(e.text))!.time;
   return {
     membership: note(/^corosync: new membership/),
@@ -54,6 +61,18 @@ describe('hot-standby-stonith: Pacemaker\'s own costs', () => {
     });
     expect(delays.filter((d) => d === 1_200_000).length).toBeGreaterThan(0);
     expect(delays.filter((d) => d === 200_000).length).toBeGreaterThan(0);
+  });
+
+  it('fence_ipmilan (the defaults): a is off fenceAgentTime + 2 ipmiCommandTime after the request; a reboot is confirmed 2 fencePowerWait + 3 ipmiCommandTime after the off', () => {
+    const agent = { fenceAgentTime: '170ms', ipmiCommandTime: '150ms', fencePowerWait: '2s', resourceStartTime: '0s', fenceDeviceStartTime: '0s' };
+    const reboot = steps(agent);
+    // the agent's start, the status query and the off, then the hop to the BMC (well under 5 ms)
+    const within = (actual: number, expected: number) => expect([actual - expected >= 0, actual - expected < 5_000]).toEqual([true, true]);
+    within(reboot.fenced - reboot.requested, 470_000);
+    // power_wait, a poll, the on, power_wait, a poll; the answer's hop back
+    within(reboot.takeover - reboot.fenced, 4_450_000);
+    const off = steps({ ...agent, stonithAction: 'off' });
+    within(off.takeover - off.fenced, 2_150_000); // power_wait and a poll
   });
 
   it('resourceStartTime: b declares primary (and takes the VIP) that long after the confirmed fence', () => {

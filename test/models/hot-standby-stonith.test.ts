@@ -17,6 +17,10 @@ const HOLD = 0.561 * SECOND;
 /** The DC's scheduler round before the fencing request, and the resources' start operations (the model's defaults). */
 const TRANSITION = 0.2 * SECOND;
 const START = 0.44 * SECOND;
+/** fence_ipmilan's two power_wait sleeps of a reboot (2 s each), before the fence is confirmed. */
+const POWER_WAITS = 4 * SECOND;
+/** Its start and five IPMI commands at their medians (170 ms + 5 x 150 ms), doubled for the drawn spread. */
+const FENCE_AGENT = 2 * 0.92 * SECOND;
 
 const PARTITION = schedule(`
 name: partition-primary
@@ -52,15 +56,16 @@ describe('hot-standby-stonith', () => {
     }
   });
 
-  it('the survivor starts the resources only after token + consensus + the scheduler + a confirmed fence + the start operations', () => {
+  it('the survivor starts the resources only after token + consensus + the scheduler + a confirmed fence (fence_ipmilan\'s reboot) + the start operations', () => {
     for (const seed of SEEDS) {
       const r = run(stonith, PRIMARY_CRASH, seed);
       const takeover = promotedAt(r, 'b')!;
       const fence = eventsOf(r, 'fence').find((e) => e.target === 'a' && e.ok)!;
       expect(fence.time).toBeLessThanOrEqual(takeover);
-      expect(takeover - 20 * SECOND).toBeGreaterThanOrEqual(TOKEN - HOLD + CONSENSUS + TRANSITION + START);
+      expect(takeover - fence.time).toBeGreaterThanOrEqual(POWER_WAITS);
+      expect(takeover - 20 * SECOND).toBeGreaterThanOrEqual(TOKEN - HOLD + CONSENSUS + TRANSITION + POWER_WAITS + START);
       // in a share of rounds the DC re-asks for the CIB after a 1 s sleep (cibReaskShare)
-      expect(takeover - 20 * SECOND).toBeLessThanOrEqual(TOKEN + CONSENSUS + TRANSITION + SECOND + START + 10_000);
+      expect(takeover - 20 * SECOND).toBeLessThanOrEqual(TOKEN + CONSENSUS + TRANSITION + SECOND + FENCE_AGENT + POWER_WAITS + START + 10_000);
     }
   });
 

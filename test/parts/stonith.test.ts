@@ -140,4 +140,25 @@ describe('STONITH (Pacemaker semantics over IPMI)', () => {
     const bOff = instant.h.world.history.events.find((e) => e.type === 'node-state' && e.node === 'b' && e.state === 'off');
     expect(bOff?.time).toBeLessThan(SECOND + 100_000);
   });
+
+  it('confirmTime: the target is off at the device\'s answer, but onFenced comes only when the agent exits, that much later', () => {
+    const instant = fencer();
+    instant.h.runUntil(10 * SECOND);
+    const waiting = fencer({ confirmTime: () => 4_450_000 });
+    waiting.h.runUntil(10 * SECOND);
+    const offAt = (h: typeof instant.h) => h.world.history.events.find((e) => e.type === 'node-state' && e.node === 'b' && e.state === 'off')?.time;
+    // the power-off itself is not delayed
+    expect(offAt(waiting.h)).toBe(offAt(instant.h));
+    expect(waiting.fenceEvents()).toHaveLength(1);
+    expect(waiting.fenced).toHaveLength(1);
+    expect(waiting.fenced[0] - instant.fenced[0]).toBe(4_450_000);
+  });
+
+  it('confirmTime: a requester that dies while its agent still runs never confirms the fence (the target stays off)', () => {
+    const w = fencer({ confirmTime: () => 4_450_000 });
+    w.h.sim.at(3 * SECOND, () => w.h.world.node('a').powerOff('the requester dies during the agent\'s power_wait'));
+    w.h.runUntil(10 * SECOND);
+    expect(w.fenceEvents()).toHaveLength(1); // the device acted
+    expect(w.fenced).toEqual([]); // but its requester never saw the agent's exit
+  });
 });
