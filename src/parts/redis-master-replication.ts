@@ -25,10 +25,15 @@
  *   (`replicaSocketBufferBytes`), then the master's output buffer for it, whose limit
  *   (`client-output-buffer-limit replica`, redis-output-buffer.ts) closes the connection; the
  *   replica then reconnects with PSYNC, continued only if its offset is still in the backlog.
- *   A replica reads while its ACKs (every second) keep coming; one silent for more than
- *   `READING_US` with more unread stream than the socket buffers take is not reading, and the
- *   stream past them stays in the master's buffer (so a replica dropped has only what reached
- *   its socket);
+ *   The master's kernel knows how far the replica read (TCP's ACKs); hasim's master infers it
+ *   from the REPLCONF ACKs, one a second: a replica reads what is written within `READ_US`
+ *   (half an ACK period) of its last ACK. One that stopped did so between two ACKs, so that
+ *   midpoint is the unbiased guess; a replica that reads on ACKs again within the second. The
+ *   stream past that point plus the socket buffers stays in the master's buffer (so a replica
+ *   dropped has only what reached its socket). Measured against real Redis (a SIGSTOPped
+ *   replica, test/calibration/redis-obuf.test.ts). At over ~10 MB/s of stream (100,000 orders/s
+ *   of 100 B) the second half of each ACK period would outgrow the socket buffers and hold a
+ *   live replica's stream until its next ACK;
  * - replicationCron (l. 3818-3886) drops a replica whose last ACK is older than repl-timeout
  *   ("Disconnecting timedout replica"), and a master that has had no replica for longer than
  *   `repl-backlog-ttl` frees its backlog and takes a new replication id ("Replication backlog
@@ -46,16 +51,18 @@ import { OutputBufferCheck } from './redis-output-buffer.ts';
 export const FORK_TIMER = 'redis-fork';
 
 /**
- * A replica whose last ACK is at most this old is reading its stream (it ACKs every second,
- * replicationCron; half a second more for the ACK's way).
+ * A replica reads the stream written at most this long after its last ACK (half of its ACK
+ * period, replicationCron's second: see the header).
  */
-const READING_US: Micros = 1_500_000;
+const READ_US: Micros = 500_000;
 
 interface ReplicaLink {
   ackOffset: number;
   lastAckUs: Micros;
   /** The stream up to here is written to the replica's socket; the rest is the master's output buffer for it. */
   sentUpTo: number;
+  /** How far the replica has read, as the master infers it (see the header). */
+  readUpTo: number;
   /** Waiting for the RDB fork of a full resync (SLAVE_STATE_WAIT_BGSAVE_START): nothing is streamed yet. */
   waitingBgsave: boolean;
   /** Streaming: a continued PSYNC, or the first ACK after a full resync's RDB (before it, the stream is kept). */
@@ -149,7 +156,7 @@ export class RedisMasterReplication {
     const knows = this.options.knowsHistory(replid, offset);
     const now = this.ctx.monotonic();
     if (knows && dataset.canContinueFrom(offset)) {
-      const r: ReplicaLink = { ackOffset: offset, lastAckUs: now, sentUpTo: offset, waitingBgsave: false, online: true, limit: this.newLimit() };
+      const r: ReplicaLink = { ackOffset: offset, lastAckUs: now, sentUpTo: offset, readUpTo: offset, waitingBgsave: false, online: true, limit: this.newLimit() };
       this.replicas.set(from, r);
       this.ctx.send(from, { type: 'repl-continue', replid: this.options.replid(), from: offset } satisfies ReplContinue);
       this.pump(from, r);
@@ -163,7 +170,7 @@ export class RedisMasterReplication {
       this.options.newHistory();
       dataset.resetBacklog();
     }
-    this.replicas.set(from, { ackOffset: 0, lastAckUs: now, sentUpTo: 0, waitingBgsave: true, online: false, limit: this.newLimit() });
+    this.replicas.set(from, { ackOffset: 0, lastAckUs: now, sentUpTo: 0, readUpTo: 0, waitingBgsave: true, online: false, limit: this.newLimit() });
     if (config.replDisklessSyncDelayUs <= 0) return this.fork();
     this.ctx.send(from, { type: 'repl-wait-bgsave' } satisfies ReplWaitBgsave);
     this.forkTimer ??= this.ctx.setTimer(config.replDisklessSyncDelayUs, FORK_TIMER);
@@ -179,6 +186,7 @@ export class RedisMasterReplication {
       rdb ??= this.options.dataset.snapshot();
       r.waitingBgsave = false;
       r.sentUpTo = rdb.length;
+      r.readUpTo = rdb.length;
       r.lastAckUs = this.ctx.monotonic();
       this.ctx.send(node, { type: 'repl-fullresync', replid: this.options.replid(), rdb } satisfies ReplFullResync);
     }
@@ -196,6 +204,7 @@ export class RedisMasterReplication {
     const r = this.replicas.get(from);
     if (!r || r.waitingBgsave) return false;
     r.ackOffset = Math.max(r.ackOffset, offset);
+    r.readUpTo = Math.max(r.readUpTo, offset);
     r.lastAckUs = this.ctx.monotonic();
     r.online = true;
     // the replica reads: what the master held for it goes out
@@ -232,8 +241,8 @@ export class RedisMasterReplication {
     const length = dataset.length;
     if (r.waitingBgsave) return;
     if (r.online && r.sentUpTo < length) {
-      const reading = this.ctx.monotonic() - r.lastAckUs <= READING_US;
-      const upTo = reading ? length : Math.min(length, r.ackOffset + this.socketEntries);
+      if (this.ctx.monotonic() - r.lastAckUs <= READ_US) r.readUpTo = length;
+      const upTo = Math.min(length, r.readUpTo + this.socketEntries);
       if (upTo > r.sentUpTo) {
         const entries = dataset.from(r.sentUpTo);
         if (upTo < length) entries.length = upTo - r.sentUpTo;
