@@ -29,10 +29,14 @@ describe('the component sampler', () => {
     ['raft', '', { nodes: '5' }],
     ['n-plus-1', 'repairCrews: 1', { shards: '3' }],
     ['hot-standby-witness', 'domains:\n  rack: { mttf: 20000h, mttr: 8h }', {}],
-  ])('draws histories whose structural downtime matches the exact ideal: %s %s %j', async (design, extra, params) => {
+    // agents on some nodes only (none on the DCS members, the qnetd arbiter): product form and CTMC
+    ['postgres-patroni', '  agent: { mttf: 1000h, mttr: 10h }', {}, 1_500],
+    ['postgres-patroni', '  agent: { mttf: 1000h, mttr: 10h }\nstandby: { warm: 0.5 }', {}, 1_500],
+    ['hot-standby-stonith', '  agent: { mttf: 1000h, mttr: 10h }\nrepairCrews: 1', { quorumDevice: 'ffsplit' }, 5_000],
+  ])('draws histories whose structural downtime matches the exact ideal: %s %s %j', async (design, extra, params, years = 40_000) => {
     const plant = await plantOf(design, serversOnly(extra), params);
     const exact = idealAvailability(plant).downtimeMinutesPerYear;
-    const sampled = sampledDowntime(plant, 40_000);
+    const sampled = sampledDowntime(plant, years);
     expect(sampled.low).toBeLessThanOrEqual(exact);
     expect(sampled.high).toBeGreaterThanOrEqual(exact);
   });
