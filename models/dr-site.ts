@@ -57,6 +57,26 @@
  *   With `confirmDcDown` the runbook first asks an observer beside the clients (the operator
  *   phoning the primary DC; a third-site monitor) whether a primary of dc1 answers it, and
  *   promotes only if not;
+ * - DR detection by a health check of the service (`drDetection: health-check`, off by
+ *   default: the document's runbook watches the site's heartbeats). A Route 53-style HTTP check
+ *   from outside both DCs (node `hc`, src/parts/dr-health-check.ts) requests each site's
+ *   service address every `healthCheckInterval`; a node answers it on its order thread, healthy
+ *   only while it serves, so the site passes when its primary answers within
+ *   `healthCheckTimeout`. `healthCheckFailureThreshold` failed checks in a row make the site
+ *   unhealthy, and that status (a CloudWatch alarm on the check) is what starts the runbook; the
+ *   rest is the same (`promotionDelay`, `confirmDcDown`, `fenceOldSite`, DNS). What it changes:
+ *   a primary deadlocked behind its beating heartbeat thread, which nothing fails over with
+ *   heartbeats, fails the check and the DR site takes over (after 60-90 s of checks plus the
+ *   runbook); a cross-DC partition the checker sees through no longer promotes the DR site
+ *   (no split brain without `confirmDcDown`); detection is slower (3 x 30 s against 30 s), so a
+ *   DC loss costs ~40 s more and a partition that also cuts dc1 from the checker splits the
+ *   brain as before, for longer; and a dc1 that only the checker cannot reach (its path to the
+ *   checkers, not the clients' or the DR link) is failed over while it serves: d1 is promoted,
+ *   p1 steps down on its next beat and drops what it acked in between (a false DR failover,
+ *   test/models/dr-site-health-check.test.ts). The local pair still watches heartbeats only. The
+ *   checker is one node of the plant, failing like a server (Route 53's ~15 checkers in several
+ *   regions fail far less); while its status is older than two intervals the runbook does not
+ *   act on it (an alarm without data);
  * - a primary whose log disk fails or fills up resigns (a failed resource) and the local
  *   standby takes over at once; it rejoins as a standby and resyncs once its disk works;
  * - a node that restarts comes back as standby, follows the newest primary it hears, and
@@ -81,8 +101,8 @@
  *
  * Left out: the document's separate market-data, OMS and risk services (one order service
  * stands for them); restoring a snapshot onto cold hardware (the document's "RTO: Hours" for
- * snapshots; add it to `promotionDelay`); Route 53's own health checks (the DR runbook updates
- * the record).
+ * snapshots; add it to `promotionDelay`); Route 53's own answer switching on the health check
+ * (the DR runbook updates the record once it has promoted).
  *
  * Defaults and their sources:
  * - mode real-time: the document's first DR strategy ("Real-time State Replication ... RPO 0
@@ -107,6 +127,11 @@
  * - checkOwnLink false: the document's monitorPeer promotes on the peer's silence alone;
  *   keepalived.conf(5): a vrrp_instance tracks its interface (FAULT without carrier) unless
  *   dont_track_primary.
+ * - drDetection heartbeat: the document's runbook; healthCheckInterval 30 s, failure threshold 3,
+ *   timeout 4 s: Route 53's defaults (RequestInterval 30, FailureThreshold 3; "a TCP connection
+ *   within four seconds", then a 2xx/3xx "within two seconds"), Route 53 Developer Guide, "Values
+ *   that you specify when you create or update health checks" and "How Amazon Route 53
+ *   determines whether a health check is healthy".
  * - confirmDcDown false, fenceOldSite false: `dr_failover.sh` checks and fences nothing
  *   before promoting; fenceTimeout 60 s: Pacemaker's stonith-timeout default.
  * - dnsTtl 5 s: the document's DNS failover ("TTL: 5 seconds"); AWS recommends 60 s or less for
@@ -126,6 +151,7 @@ import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { SilenceDetector, heartbeatThreadOf } from '../src/parts/heartbeat.ts';
 import { CONFIRM_REPLIES, DrObserver, type DrConfirm } from '../src/parts/dr-observer.ts';
+import { DR_HEALTH, SiteHealthChecker } from '../src/parts/dr-health-check.ts';
 
 const params = {
   mode: { kind: 'enum', default: 'real-time', values: ['real-time', 'log-shipping', 'snapshots'], doc: 'how the DR site is fed', source: 'HA document §6: real-time replication, periodic snapshots, transaction log shipping' },
@@ -138,7 +164,11 @@ const params = {
   syncStallTimeout: { kind: 'duration', default: '10s', doc: 'sync: wait this long for the local standby, then continue async', source: 'MySQL rpl_semi_sync_master_timeout = 10000 ms' },
   heartbeatInterval: { kind: 'duration', default: '1s', doc: 'heartbeat period between all nodes', source: 'HA document: monitorPeer sleeps 1 s' },
   deadTime: { kind: 'duration', default: '3s', doc: 'local failover: silence after which the primary is lost', source: 'corosync token timeout default 3000 ms' },
-  drDetectionTimeout: { kind: 'duration', default: '30s', doc: 'silence of the whole primary DC before the DR runbook starts', source: 'Route 53 health checks: 10 s interval x failure threshold 3' },
+  drDetection: { kind: 'enum', default: 'heartbeat', values: ['heartbeat', 'health-check'], doc: "what starts the DR runbook: heartbeat (the primary DC silent, or beating with no primary, for drDetectionTimeout) or health-check (an HTTP check of the service's order path from outside both DCs fails healthCheckFailureThreshold times in a row)", source: 'HA document dr_failover.sh step 1 "Detect primary DC failure" (heartbeat); Route 53 health checks, Developer Guide "How Amazon Route 53 determines whether a health check is healthy"' },
+  drDetectionTimeout: { kind: 'duration', default: '30s', doc: 'heartbeat detection: silence of the whole primary DC (or its lack of a primary) before the DR runbook starts', source: 'Route 53 health checks: 10 s interval x failure threshold 3' },
+  healthCheckInterval: { kind: 'duration', positive: true, default: '30s', doc: 'health-check detection: time between two checks of each DC\'s service', source: 'Route 53 RequestInterval: 30 s by default (10 s fast)' },
+  healthCheckFailureThreshold: { kind: 'integer', default: 3, min: 1, max: 10, doc: 'health-check detection: checks in a row that must fail (or pass) to change a DC\'s status', source: 'Route 53 FailureThreshold: 3 by default (1-10)' },
+  healthCheckTimeout: { kind: 'duration', positive: true, default: '4s', doc: 'health-check detection: a check not answered by then has failed', source: 'Route 53: a TCP connection within 4 s, then a 2xx/3xx within 2 s' },
   promotionDelay: { kind: 'duration', default: '30s', doc: 'time the DR runbook takes before promoting (scripted; ~5min by hand)', source: 'HA document dr_failover.sh (promote, start services, Route 53 change)' },
   fenceOldSite: { kind: 'boolean', default: false, doc: 'the DR runbook powers off the old primary site (out-of-band) and promotes only once every fence is confirmed', source: 'HA document dr_failover.sh fences nothing; GitHub 2018-10-21 post-incident analysis: writes accepted on both coasts' },
   fenceTimeout: { kind: 'duration', positive: true, default: '60s', doc: 'fenceOldSite: how long one power-off may take', source: 'Pacemaker Explained: stonith-timeout default 60s' },
@@ -154,6 +184,8 @@ const params = {
 type Params = Resolved<typeof params>;
 
 const MONITOR = 'monitor';
+/** The health checker of `drDetection: health-check` (Route 53's checkers, outside both DCs). */
+const CHECKER = 'hc';
 
 /**
  * The estimate's settle: the longest the design may stay silent after a change and still act,
@@ -162,9 +194,21 @@ const MONITOR = 'monitor';
  * A shorter settle cut a DR promotion half done (60.5 s after the change at the defaults).
  */
 export function drReactionBound(p: Params): Micros {
-  const reaction = p.drDetectionTimeout + p.promotionDelay + (p.confirmDcDown ? CONFIRM_TIMEOUT : 0) + (p.fenceOldSite ? p.fenceTimeout : 0) + Math.max(p.dnsTtl, p.clientMinCache);
+  const reaction = detectionBound(p) + p.promotionDelay + (p.confirmDcDown ? CONFIRM_TIMEOUT : 0) + (p.fenceOldSite ? p.fenceTimeout : 0) + Math.max(p.dnsTtl, p.clientMinCache);
   return Math.max(60 * SECOND, reaction + 15 * SECOND);
 }
+/**
+ * The longest the DR runbook may take to notice the primary DC's failure: the heartbeat timeout,
+ * or for the health check a whole interval before the first failed check (the failure lands just
+ * after one), `healthCheckFailureThreshold` failed checks each taking up to its timeout, and the
+ * status report's way to the DR site.
+ */
+function detectionBound(p: Params): Micros {
+  if (p.drDetection === 'heartbeat') return p.drDetectionTimeout;
+  return p.healthCheckFailureThreshold * p.healthCheckInterval + p.healthCheckTimeout + SECOND;
+}
+/** A status from the health checker older than this says nothing (the checker is down or cut off): two intervals and a check's timeout. */
+const staleAfter = (p: Params): Micros => 2 * p.healthCheckInterval + p.healthCheckTimeout;
 /** wal_segment_size is in MB of 2^20 bytes. */
 const MB = 1024 * 1024;
 const EPOCH_KEY = 'dr-epoch';
@@ -213,6 +257,14 @@ class DrNode implements Actor {
   private nameMoved = false;
   /** checkOwnLink: when this node's link last came back (Infinity while it is down); silence counts from then. */
   private linkBackAt: Micros = 0;
+  /**
+   * drDetection health-check: each site's last status from the checker, when it came, and
+   * whether it is in alarm: it went from healthy to unhealthy in two fresh reports (a CloudWatch
+   * alarm fires on that transition, not on a state: the DR site's own check fails from the start,
+   * as a standby answers 503, and that is no alarm). Learning of a new primary in a site clears
+   * its alarm: the promoted site's check is still failing for a few intervals, which is old news.
+   */
+  private readonly checked: Record<'dc1' | 'dc2', { healthy: boolean; at: Micros; alarm: boolean } | undefined> = { dc1: undefined, dc2: undefined };
   /** The DR runbook in progress. */
   private runbook: { startedAt: Micros; site: 'dc1' | 'dc2'; confirmSentAt?: Micros; fencing?: boolean } | undefined;
 
@@ -255,9 +307,18 @@ class DrNode implements Actor {
     return heartbeatThreadOf(kind);
   }
 
+  /**
+   * The answer to the health checker's HTTP check of the order path (on the order thread: a
+   * deadlocked service answers nothing): 200 while this node serves, 503 as a standby.
+   */
+  healthy(): boolean {
+    return this.primary;
+  }
+
   onMessage(from: string, msg: Msg): void {
     if (this.detector.handle(from, msg) || this.server.handle(msg)) return;
     if (CONFIRM_REPLIES.has(msg)) return this.confirmed(msg.alive, msg.serving);
+    if (DR_HEALTH.has(msg)) return this.healthReported(msg.healthy);
     if (this.primary) this.replicators.get(from)?.handle(from, msg);
     else this.replica.handle(from, msg);
   }
@@ -299,6 +360,8 @@ class DrNode implements Actor {
   }
 
   private remember(node: string, epoch: number): void {
+    const status = this.checked[siteOf(node)];
+    if (status && node !== this.known.node) status.alarm = false;
     this.known = { node, epoch };
     this.ctx.disk.put(PRIMARY_KEY, { ...this.known });
   }
@@ -351,20 +414,15 @@ class DrNode implements Actor {
    * serves nothing, which the runbook's health check of the service sees as the site's failure).
    */
   private drRunbook(primarySite: 'dc1' | 'dc2'): void {
-    const siteSilence = Math.min(...this.sites[primarySite].map((n) => this.silentFor(n)));
     const now = this.ctx.monotonic();
-    const noPrimary = now - Math.max(this.primaryHeardAt[primarySite], this.linkBackAt);
-    // the site's own silence, or, while the site is heard, its lack of a primary
-    const silent = siteSilence >= this.p.deadTime;
-    const failedFor = silent ? siteSilence : noPrimary;
-    if (failedFor < this.p.drDetectionTimeout || this.firstLive(this.site) !== this.ctx.id) {
-      if (this.runbook) this.ctx.note(`${primarySite} heard again: DR runbook aborted`);
+    const failure = this.p.drDetection === 'health-check' ? this.checkedFailure(primarySite, now) : this.heardFailure(primarySite, now);
+    if (failure === undefined || this.firstLive(this.site) !== this.ctx.id) {
+      if (this.runbook) this.ctx.note(`${primarySite} ${this.p.drDetection === 'health-check' ? 'healthy again' : 'heard again'}: DR runbook aborted`);
       this.runbook = undefined;
       return;
     }
     if (!this.runbook) {
-      const why = silent ? 'silent' : 'up with no primary';
-      this.ctx.note(`${primarySite} ${why} for ${Math.round(failedFor / 1e6)} s: DR runbook started`);
+      this.ctx.note(`${primarySite} ${failure}: DR runbook started`);
       this.runbook = { startedAt: now, site: primarySite };
       return;
     }
@@ -376,6 +434,42 @@ class DrNode implements Actor {
       if (sentAt !== undefined) this.ctx.note('no answer from the observer: not promoting yet');
       this.runbook.confirmSentAt = now;
       this.ctx.send(MONITOR, { type: 'dr-confirm', site: primarySite } satisfies DrConfirm);
+    }
+  }
+
+  /**
+   * Heartbeat detection: how the primary's site has failed (silent for `drDetectionTimeout`, or
+   * beating with no primary for that long), or undefined while it has not.
+   */
+  private heardFailure(primarySite: 'dc1' | 'dc2', now: Micros): string | undefined {
+    const siteSilence = Math.min(...this.sites[primarySite].map((n) => this.silentFor(n)));
+    const noPrimary = now - Math.max(this.primaryHeardAt[primarySite], this.linkBackAt);
+    // the site's own silence, or, while the site is heard, its lack of a primary
+    const silent = siteSilence >= this.p.deadTime;
+    const failedFor = silent ? siteSilence : noPrimary;
+    if (failedFor < this.p.drDetectionTimeout) return undefined;
+    return `${silent ? 'silent' : 'up with no primary'} for ${Math.round(failedFor / 1e6)} s`;
+  }
+
+  /**
+   * Health-check detection: the checker's last status says the primary's site is unhealthy
+   * (`healthCheckFailureThreshold` failed checks of its service in a row), or undefined while it
+   * is healthy or the status is stale (no news from the checker: the alarm has no data, so the
+   * runbook does not act on it).
+   */
+  private checkedFailure(primarySite: 'dc1' | 'dc2', now: Micros): string | undefined {
+    const status = this.checked[primarySite];
+    if (!status?.alarm || now - status.at > staleAfter(this.p)) return undefined;
+    return `unhealthy for the health check of its service (${this.p.healthCheckFailureThreshold} failed checks in a row)`;
+  }
+
+  private healthReported(healthy: Record<'dc1' | 'dc2', boolean>): void {
+    const at = this.ctx.monotonic();
+    for (const site of ['dc1', 'dc2'] as const) {
+      const before = this.checked[site];
+      const fresh = before !== undefined && at - before.at <= staleAfter(this.p);
+      const alarm = !healthy[site] && fresh && (before.alarm || before.healthy);
+      this.checked[site] = { healthy: healthy[site], at, alarm };
     }
   }
 
@@ -486,8 +580,11 @@ class DrNode implements Actor {
 }
 
 /** When dr-site stays down with a node able to serve (the estimate prints it beside the incidents it flags). */
-const STAYS_DOWN =
-  "the trading service deadlocked on the primary while its heartbeat thread goes on beating as primary: the local standby hears its peer alive (the document's monitorPeer checks the heartbeat, not the service) and the DR site hears a primary in dc1, so nothing fails over until the stuck process is killed (the deadlock's repair); the document's pair has no health check of the service (hot-standby-naive shows the same gray failure).";
+const STAYS_DOWN_HEARTBEAT =
+  "the trading service deadlocked on the primary while its heartbeat thread goes on beating as primary: the local standby hears its peer alive (the document's monitorPeer checks the heartbeat, not the service) and the DR site hears a primary in dc1, so nothing fails over until the stuck process is killed (the deadlock's repair); the document's pair has no health check of the service (hot-standby-naive shows the same gray failure); drDetection=health-check fails it over to the DR site.";
+/** The same with the health check: what is left. */
+const STAYS_DOWN_HEALTH_CHECK =
+  "a primary deadlocked behind its beating heartbeat thread is failed over by the DR site only: the local standby hears its peer alive (the document's monitorPeer), so with the DR node down as well nothing takes over until the stuck process is killed; and while the health checker `hc` is down or cut off the runbook does not act on its status (older than two check intervals: an alarm without data), so a primary DC failing meanwhile waits for `hc` (one node of the plant stands for Route 53's ~15 checkers, which overstates this).";
 
 /** Why dr-site loses acked orders (the estimate prints it beside the classes that lose them). */
 const LOSES_ACKED =
@@ -504,17 +601,26 @@ export default defineDesign({
       ...s.dc2.map((id, i) => ({ id, dc: 'dc2', rack: `dc2-r${i + 1}`, supervisedRestart: p.restartSec })),
     ];
     if (p.confirmDcDown) nodes.push({ id: MONITOR, dc: 'dc-clients', rack: 'observer', serving: false });
+    // Route 53's health checkers: outside both DCs and the clients' metro
+    if (p.drDetection === 'health-check') nodes.push({ id: CHECKER, dc: 'dc-checks', rack: 'route53', serving: false });
     return {
       nodes,
       routing: { kind: 'dns', initial: 'p1', ttl: p.dnsTtl, clientMinCache: p.clientMinCache },
       clientDc: 'dc-clients',
-      interDcLatency: { 'dc1>dc2': p.interDcLatency, 'dc2>dc-clients': p.interDcLatency, 'dc1>dc-clients': p.clientLatency },
+      interDcLatency: { 'dc1>dc2': p.interDcLatency, 'dc2>dc-clients': p.interDcLatency, 'dc1>dc-clients': p.clientLatency, ...(p.drDetection === 'health-check' ? { 'dc1>dc-checks': p.interDcLatency, 'dc2>dc-checks': p.interDcLatency } : {}) },
     };
   },
-  createNode: (ctx, p) => (ctx.id === MONITOR ? new DrObserver(ctx, { sites: sites(p), beatInterval: p.heartbeatInterval, timeout: p.deadTime }) : new DrNode(ctx, p)),
+  createNode: (ctx, p) => {
+    if (ctx.id === MONITOR) return new DrObserver(ctx, { sites: sites(p), beatInterval: p.heartbeatInterval, timeout: p.deadTime });
+    if (ctx.id === CHECKER) {
+      const check = { intervalUs: p.healthCheckInterval, timeoutUs: p.healthCheckTimeout, failureThreshold: p.healthCheckFailureThreshold };
+      return new SiteHealthChecker(ctx, { sites: sites(p), ...check, firstCheckDelayUs: Math.floor(ctx.rng.float() * p.healthCheckInterval) });
+    }
+    return new DrNode(ctx, p);
+  },
   // any data node of either site can serve; the observer is a monitor
   estimate: (p, t) => {
     const data = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
-    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: drReactionBound(p), staysDown: STAYS_DOWN, losesAcked: LOSES_ACKED };
+    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: drReactionBound(p), staysDown: p.drDetection === 'health-check' ? STAYS_DOWN_HEALTH_CHECK : STAYS_DOWN_HEARTBEAT, losesAcked: LOSES_ACKED };
   },
 });
