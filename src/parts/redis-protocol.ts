@@ -36,6 +36,8 @@ export interface RedisConfig {
   replDisklessSyncDelayUs: Micros;
   /** How fast a full resync's RDB is transferred and loaded, bytes per second. */
   fullSyncBytesPerSecond: number;
+  /** Bytes the dataset held before the run's orders (in every RDB; its transfer and load take longer). */
+  initialDatasetBytes: number;
   /** `client-output-buffer-limit replica <hard> <soft> <seconds>` (redis-output-buffer.ts); 0 bytes: that limit off. */
   replicaOutputBufferLimit: OutputBufferLimit;
   /** Stream bytes the kernels' socket buffers take between master and replica before Redis's own buffer grows. */

@@ -12,7 +12,8 @@
  *   INFO reports no offset (`slave_repl_offset:1`, server.c genRedisInfoString) and a later
  *   PSYNC can only ask for a full resync (`PSYNC ? -1`);
  * - the RDB is transferred and loaded (repl-diskless-load disabled: to disk, then "Flushing old
- *   data" and a blocking load) in `size / fullSyncBytesPerSecond`; the replica keeps serving its
+ *   data" and a blocking load) in `size / fullSyncBytesPerSecond`, its size the run's orders
+ *   plus the data the dataset held before them (`initialDatasetBytes`); the replica keeps serving its
  *   old data until the load, its link stays down (master_link_status is up only once
  *   connected), and the stream that arrives meanwhile waits in its socket;
  * - once loaded, the replica ACKs at once (replication.c 7.2.4 l. 2286, "Send the initial ACK
@@ -133,7 +134,7 @@ export class RedisReplicaReplication {
       case 'repl-fullresync': {
         this.sync = 'loading';
         this.noCachedMaster = true;
-        const loadUs = Math.ceil((msg.rdb.length * config.bytesPerOrder * 1_000_000) / config.fullSyncBytesPerSecond);
+        const loadUs = Math.ceil(((msg.rdb.length * config.bytesPerOrder + config.initialDatasetBytes) * 1_000_000) / config.fullSyncBytesPerSecond);
         this.ctx.note(`redis: MASTER <-> REPLICA sync: receiving and loading an RDB of ${msg.rdb.length} entries from ${from} (${loadUs / 1000} ms)`);
         this.loading = { msg, timer: this.ctx.setTimer(loadUs, LOADED_TIMER), queued: [] };
         break;

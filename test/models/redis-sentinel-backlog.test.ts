@@ -43,6 +43,17 @@ describe('redis-sentinel replication backlog', () => {
     expect(notes(r, 'MASTER <-> REPLICA sync', 'redis2')).toHaveLength(1);
   });
 
+  it("the data held before the run (initialDatasetBytes) is in every RDB: 1 GB takes the load 10 s at 100 MB/s", () => {
+    const r = run(CUT_REDIS2, { replBacklogSize: 10_000, initialDatasetBytes: 1_000_000_000 }, 1, '4s', '20s', { ordersPerSecond: 200 });
+    expect(r.violations).toEqual([]);
+    const load = notes(r, 'MASTER <-> REPLICA sync', 'redis2');
+    expect(load).toHaveLength(1);
+    const loadMs = Number(load[0].text.match(/\(([\d.]+) ms\)/)![1]);
+    expect(loadMs).toBeGreaterThan(10_000);
+    expect(loadMs).toBeLessThan(10_010);
+    expect(notes(r, 'local dataset of', 'redis2')[0].time - load[0].time).toBe(Math.ceil(loadMs * 1000));
+  });
+
   // random-default seed 3 at 2,000 orders/s with a 50 kB backlog: the master's process restarts
   // at 57 s and reloads its AOF, most of it folded; a retry of an order in the folded part must be
   // recognised (OrderServer's knownElsewhere), not accepted again (2,061 duplicates without it)
