@@ -143,12 +143,21 @@
  * - operationTimeSpread 0.5: Pacemaker's own times are medians; each run draws log-normally
  *   around it (src/parts/pacemaker-timing.ts, fitted to the fixtures: IPaddr2's start 76-636 ms
  *   around 280).
+ * - highLoadShare 0: a quiet cluster. Pacemaker's controller throttles itself under load
+ *   (controld_throttle.c): each node checks its load average every 30 s and broadcasts a change
+ *   of mode; while any node reports high load (above load-threshold 80 % x 2.0 per core) the DC
+ *   runs a transition's actions one at a time (batch-limit max(1, peers / 2)). After a fence the
+ *   transition starts the fenced node's fence device and the resources, unordered: on a quiet
+ *   cluster side by side, throttled the device first (`fenceDeviceStartTime`). The calibration
+ *   machine (load 12-35 on 2 cores) was always high, but whether a's first report (30 s after its
+ *   start) reached b before the fault was the trial's luck: the experiments set the share.
  * - transitionDelay 200 ms, cibReaskShare 0.16 (4 of 25), resourceStartTime 280 ms,
- *   fenceDeviceStartTime 160 ms, resourceStopTime 150 ms: measured on Pacemaker 2.1.5 with an
+ *   fenceDeviceStartTime 130 ms, resourceStopTime 150 ms: measured on Pacemaker 2.1.5 with an
  *   ocf:heartbeat:IPaddr2 VIP (calibration/pacemaker.ts, fixtures pacemaker--host-death and
  *   pacemaker--graceful-stop): the median of membership to "Requesting fencing" without the
- *   re-ask; of a's stop result to b's start result in a graceful stop; of the confirmed fence
- *   to the start result (440 ms) less the VIP's start; of SIGTERM to the stop result without a
+ *   re-ask; of a's stop result to b's start result in a graceful stop; of the fence device's
+ *   start in throttled transitions (the harness's perl agent; fence_ipmilan's start is its
+ *   monitor, a Python start and an IPMI status query); of SIGTERM to the stop result without a
  *   re-ask, less transitionDelay. Recorded on a loaded 2-core machine (load 26-35), so a quiet
  *   server is likely somewhat faster. cibReaskShare is the share of scheduler rounds where the
  *   controller sleeps 1 s and asks for the CIB again because other CIB updates are pending
@@ -211,7 +220,8 @@ const params = {
   cibReaskShare: { kind: 'number', default: 0.16, min: 0, max: 1, doc: "share of the DC's scheduler rounds that wait 1 s more for pending CIB updates", source: 'Pacemaker controld_schedulerd.c do_pe_invoke_callback ("Re-asking for the CIB", sleep(1)); share measured (calibration/fixtures/pacemaker--host-death.jsonl)' },
   resourceStopTime: { kind: 'duration', default: '150ms', doc: "the stop operations of a node shutting down (IPaddr2's stop), after the DC's scheduler round", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median SIGTERM to "Result of stop operation for vip" without a CIB re-ask, less transitionDelay (calibration/fixtures/pacemaker--graceful-stop.jsonl)' },
   resourceStartTime: { kind: 'duration', default: '280ms', doc: "the resources' start operations on the node the DC chose (IPaddr2's start) before they answer", source: 'measured: Pacemaker 2.1.5 + ocf:heartbeat:IPaddr2, median a\'s "Result of stop operation" to b\'s "Result of start operation for vip" (calibration/fixtures/pacemaker--graceful-stop.jsonl)' },
-  fenceDeviceStartTime: { kind: 'duration', default: '160ms', doc: "after a fence, the fenced node's fence device is started on the survivor before the resources", source: 'measured: Pacemaker 2.1.5, median fenced to "Result of start operation for vip" (440 ms, calibration/fixtures/pacemaker--host-death.jsonl) less resourceStartTime' },
+  fenceDeviceStartTime: { kind: 'duration', default: '130ms', doc: "after a fence, the fenced node's fence device is started on the survivor in the same transition; it delays the resources' start only when the DC is throttled (highLoadShare)", source: 'measured: Pacemaker 2.1.5, the harness\'s fence device (stonith:fence_dummy, a perl agent): median 132 ms from "Initiating start operation fence-a_start_0" to its result in 8 throttled transitions (64-360 ms; logs of 16 host-death and partition trials, pcmk2-6 report)' },
+  highLoadShare: { kind: 'number', default: 0, min: 0, max: 1, doc: "share of runs in which a node's controller has reported high load to the DC (load average above 1.6 per core), so the DC runs a transition's actions one at a time: after a fence the fenced node's device starts before the resources (0: a quiet cluster, the device starts beside them)", source: 'Pacemaker 2.1.5 daemons/controld/controld_throttle.c (load-threshold 80 %, THROTTLE_FACTOR_HIGH 2.0; throttle_get_total_job_limit: max(1, peers / 2) while any node is high), lib/pacemaker/pcmk_graph_consumer.c (batch-limit); seen in 12 of 12 logged trials: serialized exactly when a\'s "New throttle mode: high load" came before the fault' },
   operationTimeSpread: { kind: 'number', default: 0.5, min: 0, max: 2, doc: "log-standard deviation of Pacemaker's own times (transitionDelay, resourceStartTime, resourceStopTime, fenceDeviceStartTime are medians; each run is drawn log-normally around it; 0: constant)", source: 'measured: Pacemaker 2.1.5 + IPaddr2, pooled log-sd 0.5 of five operation times over 50 trials (calibration/fixtures/pacemaker--host-death.jsonl, pacemaker--graceful-stop.jsonl; src/parts/pacemaker-timing.ts)' },
   monitorInterval: { kind: 'duration', default: '10s', doc: "the resource's recurring monitor operation on the node running it (0s: none, a failed or hung service goes unnoticed)", source: 'Pacemaker Explained, "Resource Operations": monitor interval (no default: set per resource; ocf:heartbeat agents\' metadata advise interval 10s, e.g. IPaddr2; pcs falls back to 60s)' },
   monitorTimeout: { kind: 'duration', positive: true, default: '20s', doc: 'a monitor that has not answered within this long failed (a hung service)', source: 'Pacemaker include/crm/common/actions.h PCMK_DEFAULT_ACTION_TIMEOUT_MS 20000 (the default operation timeout)' },

@@ -130,10 +130,24 @@ const HARNESS = {
   minTrials: 20,
 } satisfies Partial<Experiment>;
 
+/**
+ * The share of trials in which a node had reported high load before the fault, so b's
+ * transition ran one action at a time (highLoadShare; controld_throttle.c): the harness's machine
+ * was always loaded (12-35 on 2 cores), but a's first report comes 30 s after its controller
+ * started, within a second of the fault, so it reached b in some trials and not in others (12 of
+ * 12 logged trials: throttled exactly when it had). These fixtures predate the harness's
+ * `throttled` field; the share is read from each trial's gap between the confirmed fence and the
+ * VIP's start request: at least 100 ms (the fence device's start came first: 64-360 ms in the
+ * logs) in 18 of 25 host deaths, and, from the confirmed fence to the VIP started, over 400 ms in
+ * 12 of the 14 partitions b won (the other two 148 and 156 ms: the VIP started beside the device).
+ */
+const HIGH_LOAD_SHARE = { hostDeath: 18 / 25, partition: 12 / 14 };
+
 export const PACEMAKER_EXPERIMENTS: Experiment[] = [
   {
     id: 'pacemaker--host-death',
     ...HARNESS,
+    params: { ...HARNESS.params, highLoadShare: HIGH_LOAD_SHARE.hostDeath },
     // every process of a (the DC, running the VIP) killed, its kernel alive
     fault: { kind: 'process-crash', target: 'a' },
     afterFaultMs: 12_000,
@@ -150,13 +164,13 @@ export const PACEMAKER_EXPERIMENTS: Experiment[] = [
     chain: ['vipStopped', 'vipStarted', 'clientFirstServed'],
   },
   // either may win: b's path is compared where it won (trials a won have no fencedA)
-  partition('pacemaker--partition', {}, PARTITION_STEPS, ['membershipB', 'fenceRequestedB', 'fencedA', 'vipStartedB', 'clientFirstServedB']),
+  partition('pacemaker--partition', { highLoadShare: HIGH_LOAD_SHARE.partition }, PARTITION_STEPS, ['membershipB', 'fenceRequestedB', 'fencedA', 'vipStartedB', 'clientFirstServedB']),
   // the usual remedy: a static delay on the device that fences the active node, so it shoots
   // first; b's fence of a never comes (it waits 5 s), nor does b's start
-  partition('pacemaker--partition-delay-a-5s', { pcmkDelayBase: '5s,0s' }, PARTITION_STEPS.filter((s) => !['fencedA', 'vipStartedB', 'clientFirstServedB'].includes(s.name)), ['membershipA', 'fenceRequestedA', 'fencedB']),
+  partition('pacemaker--partition-delay-a-5s', { pcmkDelayBase: '5s,0s', highLoadShare: HIGH_LOAD_SHARE.partition }, PARTITION_STEPS.filter((s) => !['fencedA', 'vipStartedB', 'clientFirstServedB'].includes(s.name)), ['membershipA', 'fenceRequestedA', 'fencedB']),
 ];
 
-/** a | b for the rest of the run, with the harness's fencing delays (`pcmkDelayBase` per fenced node). */
+/** a | b for the rest of the run, with the harness's fencing delays (`pcmkDelayBase` per fenced node) and load. */
 function partition(id: string, delays: Record<string, unknown>, steps: StepDef[], chain: string[]): Experiment {
   return {
     id,

@@ -37,6 +37,8 @@ export interface PacemakerConfig extends PacemakerTimes {
   resourceStopTime: Micros;
   resourceStartTime: Micros;
   fenceDeviceStartTime: Micros;
+  /** Share of runs where a node reports high load, so the DC runs a transition one action at a time. */
+  highLoadShare: number;
   monitorInterval: Micros;
   monitorTimeout: Micros;
   migrationThreshold: number;

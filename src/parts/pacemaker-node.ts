@@ -67,6 +67,8 @@ export class PacemakerNode implements Actor {
   private readonly shutdown: PacemakerShutdown;
   /** Nodes lost while this node was already the DC: its round to fence them is `dcTransitionDelay`'s. */
   private readonly lostWhileDc = new Set<string>();
+  /** Whether a node has reported high load to this DC in this run (`highLoadShare`), drawn when first needed. */
+  private highLoad: boolean | undefined;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -171,7 +173,9 @@ export class PacemakerNode implements Actor {
       blocked: () => this.shutdown.requested || this.server.primary || this.unclean.size > 0 || !this.mayAct() || !this.membership.quorate(),
       diskOk: () => this.diskOk(),
       startRequestPatience: () => QUORUM_TICK + p.resourceStartTime,
-      startTime: (fencedFirst) => this.clock.operation(p.resourceStartTime) + (fencedFirst ? this.clock.operation(p.fenceDeviceStartTime) : 0),
+      // a throttled DC runs one action at a time: the fenced node's device starts before the
+      // resources, otherwise beside them (controld_throttle.c, pcmk_graph_consumer.c batch-limit)
+      startTime: (afterFence) => this.clock.operation(p.resourceStartTime) + (afterFence && this.throttled() ? this.clock.operation(p.fenceDeviceStartTime) : 0),
       promote: (out) => this.promote(this.nextEpoch(), out),
       askToStart: (node) => this.ctx.send(node, { type: 'pcmk-start' } satisfies StartRequest),
     });
@@ -286,6 +290,20 @@ export class PacemakerNode implements Actor {
     // DRBD: a peer whose disk failed is Diskless; the primary goes on without it
     if (!view.diskOk && this.server.primary) this.drbd.peerDiskless(peer);
     this.placement.decide();
+  }
+
+  /**
+   * Whether this DC runs its transitions one action at a time: some node's controller has
+   * reported high load (its load average above load-threshold 80 % x 2.0 per core, checked every
+   * 30 s and broadcast on a change), and the DC caps the transition's batch limit at
+   * max(1, peers / 2) (controld_throttle.c throttle_get_total_job_limit; the graph runs no more
+   * synapses at once, pcmk_graph_consumer.c). Drawn once a run with `highLoadShare`.
+   */
+  private throttled(): boolean {
+    const share = this.p.highLoadShare;
+    if (share <= 0 || share >= 1) return share >= 1;
+    this.highLoad ??= this.ctx.rng.float() < share;
+    return this.highLoad;
   }
 
   /** Whether this node may act as a cluster: quorate, or told to ignore quorum. */

@@ -5,10 +5,12 @@
  * down or whose resource failed). The DC picks the node with the newest data, an UpToDate one
  * if there is any (DRBD compares generations), the preferred one on a tie (`pickStartNode`),
  * and starts the resources there: itself, or by asking that node (a transition). The start
- * operations then run on that node (`resourceStartTime`; after a fence the fenced node's fence
- * device is started first, `fenceDeviceStartTime`: Pacemaker starts fencing devices before the
- * resources that require fencing) and the resources answer once they are done, if nothing
- * changed meanwhile. After start-up nothing is decided until every node was seen or
+ * operations then run on that node (`resourceStartTime`) and the resources answer once they are
+ * done, if nothing changed meanwhile. After a fence the transition also starts the fenced
+ * node's fence device on the survivor; the two starts are not ordered (a fence device needs
+ * only quorum, the resources the fence), so the device's start delays the resources only when
+ * the DC runs the transition one action at a time, which it does while a node reports high
+ * load (`throttled`, see startTime in pacemaker-node.ts). After start-up nothing is decided until every node was seen or
  * dc-deadtime passed (Pacemaker Explained, cluster options: dc-deadtime 20 s).
  */
 import { MS, type Micros } from '../sim/time.ts';
@@ -42,8 +44,8 @@ export interface PlacementOptions {
   diskOk(): boolean;
   /** How long a transition's start request stays in flight before the DC may start elsewhere. */
   startRequestPatience(): Micros;
-  /** The start operations' duration here, drawn per start (`fencedFirst`: the fence device's start comes first). */
-  startTime(fencedFirst: boolean): Micros;
+  /** The start operations' duration here, drawn per start (`afterFence`: a fenced node's device is started in the same transition). */
+  startTime(afterFence: boolean): Micros;
   /** Starts the resource group here now; `out`: the peers acks cannot wait for. */
   promote(out: readonly string[]): void;
   /** Asks `node` to start the resources (a transition). */
@@ -58,7 +60,7 @@ export class ResourcePlacement {
   private lastStartRequest: { node: string; at: Micros } | undefined;
   /** The resources' start operations are running here (`resourceStartTime`). */
   private starting = false;
-  /** A node was fenced since the last start here: its fence device starts first (`fenceDeviceStartTime`). */
+  /** A node was fenced since the last start here: its fence device starts in the same transition (`fenceDeviceStartTime`). */
   private fencedSinceStart = false;
   private bootAt: Micros = 0;
   /** This node has seen the whole cluster since it started, or waited dc-deadtime for it. */
@@ -74,7 +76,7 @@ export class ResourcePlacement {
     this.bootAt = this.ctx.monotonic();
   }
 
-  /** A node was fenced: the next start here starts its fence device first. */
+  /** A node was fenced: the next start here starts its fence device too. */
   fenced(): void {
     this.fencedSinceStart = true;
   }

@@ -80,9 +80,23 @@ describe('hot-standby-stonith: Pacemaker\'s own costs', () => {
     expect(s.takeover - s.fenced).toBe(2 * SECOND);
   });
 
-  it('fenceDeviceStartTime: after a fence the fenced node\'s device starts first, then the resources', () => {
-    const s = steps({ resourceStartTime: '2s', fenceDeviceStartTime: '500ms' });
+  it('highLoadShare 1 (a node reported high load): the DC runs one action at a time, the fenced node\'s device starts first, then the resources', () => {
+    const s = steps({ resourceStartTime: '2s', fenceDeviceStartTime: '500ms', highLoadShare: 1 });
     expect(s.takeover - s.fenced).toBe(2.5 * SECOND);
+  });
+
+  it('highLoadShare 0 (a quiet cluster): the fenced node\'s device starts beside the resources and does not delay them', () => {
+    const s = steps({ resourceStartTime: '2s', fenceDeviceStartTime: '500ms', highLoadShare: 0 });
+    expect(s.takeover - s.fenced).toBe(2 * SECOND);
+  });
+
+  it('highLoadShare 0.5: over seeds, some runs are throttled and others not', () => {
+    const gaps = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => {
+      const s = steps({ resourceStartTime: '2s', fenceDeviceStartTime: '500ms', highLoadShare: 0.5 }, seed);
+      return s.takeover - s.fenced;
+    });
+    expect(gaps.filter((g) => g === 2.5 * SECOND).length).toBeGreaterThan(0);
+    expect(gaps.filter((g) => g === 2 * SECOND).length).toBeGreaterThan(0);
   });
 
   it('graceful stop: a serves on through the scheduler round and its stop operations, then b starts (no fence device to start)', () => {
