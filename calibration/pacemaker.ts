@@ -44,7 +44,9 @@
  * pacemaker-controld "Requesting fencing (reboot) of node a" (fenceRequested), the fencer's
  * "Operation 'reboot' targeting a ... OK" (fenced), "Result of start operation for vip on b: ok"
  * (vipStarted); the fence agent's own log (fenceAgentDone), and the client's first failed
- * attempt after the fault and first request served by b.
+ * attempt after the fault and first request served by b. Per host-death and partition trial,
+ * `throttled`: some node's controller had reported high load before the fault (its "New
+ * throttle mode" line), so the DC ran the transition one action at a time (controld_throttle.c).
  *
  * Run as root: `npm run calibrate pacemaker -- --trials 25`, or
  * `npx tsx calibration/pacemaker.ts --fault host-death|graceful-stop|partition --trials 25 [--delay-a-s 5]
@@ -414,6 +416,7 @@ async function runTrial(index: number, rng: () => number): Promise<Record<string
     completed: servedByB && steps.vipStarted !== null && steps.fenced !== null,
     steps,
     dc: dcBefore.at(-1) ?? null,
+    throttled: throttledAtFault(dir, faultAtMs),
     killedPids: victims.length,
     firstFailure: firstFail?.reason ?? null,
     failedAttempts: failures.filter((f) => f.ms >= faultAtMs && (firstServedByB === undefined || f.ms <= firstServedByB.ms)).length,
@@ -425,6 +428,22 @@ interface ClientLog {
   sent: Map<number, number>;
   replies: { seq: number; host: string; ms: number }[];
   failures: { seq: number; ms: number; reason: string }[];
+}
+
+/**
+ * 1 when, at the fault, some node's controller had last reported high (or extreme) load: each
+ * controller checks its load every 30 s and broadcasts a change of mode ("New throttle mode",
+ * controld_throttle.c), and while any node's last mode is high the DC runs a transition's
+ * actions one at a time (throttle_get_total_job_limit: max(1, peers / 2)), so after a fence the
+ * fenced node's fence device starts before the VIP, not beside it. Whether a's first report (30
+ * s after its controller started) came before the fault is an accident of the trial's timing.
+ */
+function throttledAtFault(dir: string, faultAtMs: number): 0 | 1 {
+  for (const host of NODES) {
+    const modes = readStamped(join(dir, host, 'log-pacemaker', 'pacemaker.log'), faultAtMs).filter((l) => l.ms < faultAtMs && /New throttle mode: /.test(l.text));
+    if (/New throttle mode: (high|extreme) load/.test(modes.at(-1)?.text ?? '')) return 1;
+  }
+  return 0;
 }
 
 /** Whether `host`'s cluster stack still runs (a fenced node's processes are all killed). */
@@ -494,6 +513,7 @@ async function partitionOutcome(dir: string, faultAtMs: number, index: number, c
     completed: fenced && survivor !== 'both' && (survivor !== 'b' || firstByB !== undefined),
     steps,
     survivor,
+    throttled: throttledAtFault(dir, faultAtMs),
     aSurvived: aAlive ? 1 : 0,
     bSurvived: bAlive ? 1 : 0,
     // the client served by a after b had served it: both nodes ran the VIP at once
