@@ -72,6 +72,11 @@ export class RedisReplicaReplication {
     return now - this.linkDownSinceUs;
   }
 
+  /** In a full resync's blocking RDB load (server.loading): commands without CMD_LOADING get -LOADING. */
+  get loadingRdb(): boolean {
+    return this.sync === 'loading';
+  }
+
   /** The offset INFO reports: none while the cached master is discarded. */
   get reportsOffset(): boolean {
     return !this.noCachedMaster;

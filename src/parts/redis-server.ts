@@ -38,6 +38,10 @@
  *   `shutdown-timeout` (10 s, redis.conf) for every replica to catch up; then it flushes the AOF
  *   and exits. So a planned stop of the master loses no acknowledged write to the failover.
  *
+ * During a full resync's blocking RDB load a replica refuses REPLICAOF with -LOADING (it has no
+ * CMD_LOADING flag), so Sentinel cannot promote or reconfigure it until the load is over: the
+ * promotion waits, and a load longer than failover-timeout aborts the failover.
+ *
  * The replication backlog is bounded (src/parts/redis-dataset.ts): a replica whose PSYNC
  * offset has left the master's last `repl-backlog-size` bytes gets a full resync, as does one
  * with an unknown history. A full resync is Redis 7's default diskless sync (redis.conf
@@ -252,6 +256,10 @@ export class RedisServer implements Actor {
 
   /** REPLICAOF NO ONE / REPLICAOF host, as Sentinel sends them (with CONFIG REWRITE). */
   private onReplicaOf(master: string | null, epoch: number): void {
+    // REPLICAOF has no CMD_LOADING flag (commands/replicaof.json): during a blocking RDB load it
+    // is refused with -LOADING (server.c processCommand, 7.2.4 l. 4097), which Sentinel ignores
+    // (sentinelDiscardReplyCallback): it waits for the promotion until failover-timeout
+    if (this.link.loadingRdb) return this.ctx.note(`redis: -LOADING Redis is loading the dataset in memory (REPLICAOF ${master ?? 'NO ONE'} refused)`);
     this.ctx.disk.put('redis-conf', { replicaof: master, epoch } satisfies PersistedConfig);
     if (master === null) {
       if (this.role === 'master') return;

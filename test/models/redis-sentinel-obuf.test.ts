@@ -8,7 +8,7 @@
  * 10,000 orders/s of 100 B it takes minutes, and repl-timeout (60 s) drops a stopped replica first.
  */
 import { describe, expect, it } from 'vitest';
-import { notes, run, SECOND } from './redis-sentinel-helpers.ts';
+import { notes, promotions, run, SECOND } from './redis-sentinel-helpers.ts';
 
 const HEAVY = { replBytesPerOrder: 2000, replicaSocketBuffer: 1_000_000 };
 const HARD_8MB = { ...HEAVY, replicaOutputBufferHardLimit: 8_000_000, replicaOutputBufferSoftLimit: 4_000_000, replicaOutputBufferSoftTime: '3s' };
@@ -111,3 +111,26 @@ describe('redis-sentinel repl-backlog-ttl', () => {
     expect(notes(r, 'MASTER <-> REPLICA sync')).toEqual([]);
   });
 });
+
+describe('redis-sentinel: a replica in a blocking RDB load cannot be promoted', () => {
+  it('REPLICAOF NO ONE gets -LOADING: the failover waits for failover-timeout and succeeds only after the load', () => {
+    // both replicas cut off past a 10 kB backlog: full resyncs of a 3 GB dataset (30 s loads
+    // from ~9 s); the master dies at 12 s, Sentinel fails over at once (2 s down-after)
+    const faults = [
+      '{ at: 1s, kind: partition, groups: [[redis2, redis3], [others]], for: 3s }',
+      '{ at: 12s, kind: crash, target: redis1 }',
+    ];
+    const params = { replBacklogSize: 10_000, initialDatasetBytes: 3_000_000_000, downAfterMilliseconds: 2000, failoverTimeout: '20s' };
+    const r = run(faults, params, 1, '70s', '5s');
+    const refused = notes(r, '-LOADING Redis is loading the dataset in memory (REPLICAOF NO ONE refused)');
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused[0].time).toBeLessThan(20 * SECOND);
+    expect(notes(r, '-failover-abort').length).toBeGreaterThanOrEqual(1);
+    const promoted = promotions(r, 12 * SECOND, 'redis1');
+    expect(promoted.length).toBeGreaterThanOrEqual(1);
+    const loaded = notes(r, 'full resync from redis1', promoted[0].node);
+    expect(loaded).toHaveLength(1);
+    expect(promoted[0].time).toBeGreaterThan(loaded[0].time);
+  });
+});
+
