@@ -170,10 +170,12 @@ export interface DesignEstimate {
  * How far the simulations cover the incident classes. With more classes than simulations, every
  * class first gets the same floor, budget / (2 classes) expected simulations, and the other half
  * of the budget goes by sqrt(count) (sampling.ts), so frequent classes are simulated a few times
- * but most rare ones never: those count at their structural downtime only, and one drawn rare
- * class with a long protocol outage stands for hundreds of incidents. The estimate stays
- * unbiased, but its interval, from batch means over chunks, can miss that spread. Reported so a
- * reader knows when to compare seeds or raise --simulations.
+ * but most rare ones never: those count at their structural downtime only, and a simulated
+ * incident stands for 1/pi of its class, up to thousands of incidents. The estimate stays
+ * unbiased, but its interval, from batch means over chunks, can miss that spread (dr-site under
+ * p1, 300 simulations: a primary's deadlock, 1.5 a year, simulated 0.5 times in expectation and
+ * carrying most of the protocol's cost when drawn). Reported so a reader knows when to compare
+ * seeds or raise --simulations.
  */
 export interface Coverage {
   classes: number;
@@ -183,6 +185,13 @@ export interface Coverage {
   classesSimulated: number;
   /** The share of all incidents that are in a class with no simulated incident. */
   unsimulatedIncidentShare: number;
+  /**
+   * The simulated incident with the largest weighted excess downtime (weight x (downtime -
+   * structural)), its weight and its share of the sum of every positive one; null when no
+   * simulated incident was down beyond the structure. A share near 1 with a weight above 1: the
+   * protocol's cost rests on one draw.
+   */
+  heaviest: { className: string; weight: number; share: number } | null;
 }
 
 export const MINUTES_PER_YEAR = YEAR / (60 * SECOND);
@@ -380,11 +389,11 @@ async function summarise(
     ...(spec.losesAcked ? { losesAcked: spec.losesAcked } : {}),
     classes: breakdown(all, counts, names, totalYears, lossScale),
     absentComponents: plant.notApplicable,
-    coverage: coverage(all, counts, options.simulations ?? DEFAULT_SIMULATIONS),
+    coverage: coverage(all, counts, names, options.simulations ?? DEFAULT_SIMULATIONS),
   };
 }
 
-function coverage(all: SimulatedIncident[], counts: Map<number, number>, budget: number): Coverage {
+function coverage(all: SimulatedIncident[], counts: Map<number, number>, names: Map<number, string>, budget: number): Coverage {
   const simulatedKeys = new Set(all.map((i) => i.key));
   let total = 0;
   let unsimulated = 0;
@@ -392,7 +401,22 @@ function coverage(all: SimulatedIncident[], counts: Map<number, number>, budget:
     total += n;
     if (!simulatedKeys.has(key)) unsimulated += n;
   }
-  return { classes: counts.size, budget, classesSimulated: simulatedKeys.size, unsimulatedIncidentShare: total ? unsimulated / total : 0 };
+  // the heaviest draw: the first of the largest, in the estimate's (chunk, draw) order
+  let excess = 0;
+  let heaviest: SimulatedIncident | undefined;
+  const weighted = (i: SimulatedIncident) => i.weight * (i.downtimeSeconds - i.structuralDownSeconds);
+  for (const i of all) {
+    if (!(weighted(i) > 0)) continue;
+    excess += weighted(i);
+    if (!heaviest || weighted(i) > weighted(heaviest)) heaviest = i;
+  }
+  return {
+    classes: counts.size,
+    budget,
+    classesSimulated: simulatedKeys.size,
+    unsimulatedIncidentShare: total ? unsimulated / total : 0,
+    heaviest: heaviest ? { className: names.get(heaviest.key) ?? String(heaviest.key), weight: heaviest.weight, share: weighted(heaviest) / excess } : null,
+  };
 }
 
 function ideal(plant: Plant): DesignEstimate['ideal'] {

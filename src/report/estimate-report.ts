@@ -73,6 +73,9 @@ export function estimateRawTable(results: readonly DesignEstimate[]): Tabular {
 }
 
 /** Lines under the table: the caveats a reader must see. */
+/** The share of the protocol's weighted excess downtime one sampled incident must make for the notes to say the figure rests on it. */
+const HEAVIEST_SHARE = 0.5;
+
 export function estimateNotes(results: readonly DesignEstimate[], data: ReliabilityData): string[] {
   const notes: string[] = [];
   const years = results[0]?.years ?? 0;
@@ -89,6 +92,10 @@ export function estimateNotes(results: readonly DesignEstimate[], data: Reliabil
     const cov = r.coverage;
     if (cov.classes > cov.budget) {
       notes.push(`${r.design}: ${cov.classes.toLocaleString('en-US')} incident classes for ${cov.budget.toLocaleString('en-US')} simulations: half of them are spread evenly (${num(floorOf(cov.budget, cov.classes), 3)} expected simulations per class) and half by the square root of each class's frequency, so frequent classes are simulated a few times and most rare ones not at all: ${(cov.classes - cov.classesSimulated).toLocaleString('en-US')} classes (${num(100 * cov.unsimulatedIncidentShare, 1)} % of the incidents) were never simulated and count at their structural downtime. The interval may not show this spread: compare --seed values, or raise --simulations toward the class count.`);
+    }
+    const heavy = cov.heaviest;
+    if (heavy && heavy.weight > 1 && heavy.share >= HEAVIEST_SHARE) {
+      notes.push(`${r.design}: one simulated incident (${heavy.className}, weighted as ${num(heavy.weight, 0)} incidents of its class) makes ${num(100 * heavy.share, 0)} % of the protocol's downtime beyond the structure: that figure rests on one draw. Compare --seed values, or raise --simulations.`);
     }
     if (r.incidents.unrecovered) notes.push(`${r.design}: ${r.incidents.unrecovered} simulated incidents did not recover within settle after the last repair (counted up to the window end).`);
     if (r.incidents.downThroughFastForward) {
