@@ -151,7 +151,7 @@ import { SyncReplicator } from '../src/parts/sync-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { SilenceDetector, heartbeatThreadOf } from '../src/parts/heartbeat.ts';
 import { CONFIRM_REPLIES, DrObserver, type DrConfirm } from '../src/parts/dr-observer.ts';
-import { DR_HEALTH, SiteHealthChecker } from '../src/parts/dr-health-check.ts';
+import { DR_HEALTH, SiteHealthAlarm, SiteHealthChecker } from '../src/parts/dr-health-check.ts';
 
 const params = {
   mode: { kind: 'enum', default: 'real-time', values: ['real-time', 'log-shipping', 'snapshots'], doc: 'how the DR site is fed', source: 'HA document §6: real-time replication, periodic snapshots, transaction log shipping' },
@@ -207,8 +207,6 @@ function detectionBound(p: Params): Micros {
   if (p.drDetection === 'heartbeat') return p.drDetectionTimeout;
   return p.healthCheckFailureThreshold * p.healthCheckInterval + p.healthCheckTimeout + SECOND;
 }
-/** A status from the health checker older than this says nothing (the checker is down or cut off): two intervals and a check's timeout. */
-const staleAfter = (p: Params): Micros => 2 * p.healthCheckInterval + p.healthCheckTimeout;
 /** wal_segment_size is in MB of 2^20 bytes. */
 const MB = 1024 * 1024;
 const EPOCH_KEY = 'dr-epoch';
@@ -257,14 +255,8 @@ class DrNode implements Actor {
   private nameMoved = false;
   /** checkOwnLink: when this node's link last came back (Infinity while it is down); silence counts from then. */
   private linkBackAt: Micros = 0;
-  /**
-   * drDetection health-check: each site's last status from the checker, when it came, and
-   * whether it is in alarm: it went from healthy to unhealthy in two fresh reports (a CloudWatch
-   * alarm fires on that transition, not on a state: the DR site's own check fails from the start,
-   * as a standby answers 503, and that is no alarm). Learning of a new primary in a site clears
-   * its alarm: the promoted site's check is still failing for a few intervals, which is old news.
-   */
-  private readonly checked: Record<'dc1' | 'dc2', { healthy: boolean; at: Micros; alarm: boolean } | undefined> = { dc1: undefined, dc2: undefined };
+  /** drDetection health-check: the checker's reports, read as an alarm per site. */
+  private readonly alarm: SiteHealthAlarm;
   /** The DR runbook in progress. */
   private runbook: { startedAt: Micros; site: 'dc1' | 'dc2'; confirmSentAt?: Micros; fencing?: boolean } | undefined;
 
@@ -274,6 +266,8 @@ class DrNode implements Actor {
   ) {
     this.site = siteOf(ctx.id);
     this.sites = sites(p);
+    // a status older than two intervals and a check's timeout says nothing (the checker is down or cut off)
+    this.alarm = new SiteHealthAlarm(2 * p.healthCheckInterval + p.healthCheckTimeout);
     this.order = [...this.sites.dc1, ...this.sites.dc2];
     this.epoch = (ctx.disk.get(EPOCH_KEY) as number | undefined) ?? 1;
     this.known = (ctx.disk.get(PRIMARY_KEY) as { node: string; epoch: number } | undefined) ?? { node: 'p1', epoch: 1 };
@@ -318,7 +312,7 @@ class DrNode implements Actor {
   onMessage(from: string, msg: Msg): void {
     if (this.detector.handle(from, msg) || this.server.handle(msg)) return;
     if (CONFIRM_REPLIES.has(msg)) return this.confirmed(msg.alive, msg.serving);
-    if (DR_HEALTH.has(msg)) return this.healthReported(msg.healthy);
+    if (DR_HEALTH.has(msg)) return this.alarm.report(msg.healthy, this.ctx.monotonic());
     if (this.primary) this.replicators.get(from)?.handle(from, msg);
     else this.replica.handle(from, msg);
   }
@@ -360,8 +354,7 @@ class DrNode implements Actor {
   }
 
   private remember(node: string, epoch: number): void {
-    const status = this.checked[siteOf(node)];
-    if (status && node !== this.known.node) status.alarm = false;
+    if (node !== this.known.node) this.alarm.newPrimary(siteOf(node));
     this.known = { node, epoch };
     this.ctx.disk.put(PRIMARY_KEY, { ...this.known });
   }
@@ -458,19 +451,8 @@ class DrNode implements Actor {
    * runbook does not act on it).
    */
   private checkedFailure(primarySite: 'dc1' | 'dc2', now: Micros): string | undefined {
-    const status = this.checked[primarySite];
-    if (!status?.alarm || now - status.at > staleAfter(this.p)) return undefined;
+    if (!this.alarm.alarmed(primarySite, now)) return undefined;
     return `unhealthy for the health check of its service (${this.p.healthCheckFailureThreshold} failed checks in a row)`;
-  }
-
-  private healthReported(healthy: Record<'dc1' | 'dc2', boolean>): void {
-    const at = this.ctx.monotonic();
-    for (const site of ['dc1', 'dc2'] as const) {
-      const before = this.checked[site];
-      const fresh = before !== undefined && at - before.at <= staleAfter(this.p);
-      const alarm = !healthy[site] && fresh && (before.alarm || before.healthy);
-      this.checked[site] = { healthy: healthy[site], at, alarm };
-    }
   }
 
   private confirmed(alive: string[], serving: string[]): void {

@@ -16,6 +16,9 @@
  *
  *   round:  health-check -> p1, p2, d1     ...timeout...   verdict per site -> RiseFall -> dr-health to all
  *
+ * The data nodes read those reports through `SiteHealthAlarm`: the runbook starts on an alarm,
+ * a site turning from healthy to unhealthy, not on a state (below).
+ *
  * Like any monitor it sees only what its probes see: a site alive for the clients but cut off
  * from the checker is failed over (dr-site.ts says what that does). While its own interface
  * has no carrier it judges nothing and reports nothing. Route 53's checkers are
@@ -110,5 +113,42 @@ export class SiteHealthChecker implements Actor {
     for (const node of [...this.options.sites.dc1, ...this.options.sites.dc2]) {
       this.ctx.send(node, { type: 'dr-health', healthy: { dc1: this.status.dc1.up, dc2: this.status.dc2.up } } satisfies DrHealth);
     }
+  }
+}
+
+/**
+ * A data node's view of the checker's reports, as the DR runbook reads them: a CloudWatch alarm
+ * on the health check. A site is in alarm once it went from healthy to unhealthy in two fresh
+ * reports (an alarm fires on that transition, not on a state: the DR site's own check fails from
+ * the start, as a standby answers 503, and that is no alarm). Learning of a new primary in a site
+ * clears its alarm (`newPrimary`): the promoted site's check goes on failing for a few intervals,
+ * which is old news. A report older than `staleAfterUs` says nothing (the checker is down or cut
+ * off: an alarm without data does not act).
+ */
+export class SiteHealthAlarm {
+  private readonly last: Record<DrSite, { healthy: boolean; at: Micros; alarm: boolean } | undefined> = { dc1: undefined, dc2: undefined };
+
+  constructor(private readonly staleAfterUs: Micros) {}
+
+  /** A `dr-health` report received at `at`. */
+  report(healthy: Record<DrSite, boolean>, at: Micros): void {
+    for (const site of SITES) {
+      const before = this.last[site];
+      const fresh = before !== undefined && at - before.at <= this.staleAfterUs;
+      const alarm = !healthy[site] && fresh && (before.alarm || before.healthy);
+      this.last[site] = { healthy: healthy[site], at, alarm };
+    }
+  }
+
+  /** A new primary in `site`: its failing check until then is no alarm. */
+  newPrimary(site: DrSite): void {
+    const status = this.last[site];
+    if (status) status.alarm = false;
+  }
+
+  /** Whether `site` is in alarm now, on a fresh report. */
+  alarmed(site: DrSite, now: Micros): boolean {
+    const status = this.last[site];
+    return status !== undefined && status.alarm && now - status.at <= this.staleAfterUs;
   }
 }
