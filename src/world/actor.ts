@@ -28,6 +28,16 @@ export interface OrderRequest extends Msg {
   attempt: number;
 }
 
+/**
+ * Acks of several orders to one client that left together (`NodeContext.ackOrders`): one
+ * message, one delivery, each order still acked (and recorded) on its own. `orders` are the
+ * requests answered; their ids and attempts are what the reply carries.
+ */
+export interface OrderAcks extends Msg {
+  type: 'acks';
+  orders: readonly OrderRequest[];
+}
+
 /** A client's read of an order (message type `read`): answer `read-result` to `client`. */
 export interface ReadRequest extends Msg {
   type: 'read';
@@ -93,6 +103,13 @@ export interface NodeContext {
    * WAIT returns); the client records it with its `ok`.
    */
   ackOrder(order: OrderRequest, replicas?: number): void;
+  /**
+   * Acks orders answered together (the entries one commit advance applies), each as `ackOrder`
+   * does; those to the same client leave in one message (`acks`; one alone as `ack`), as a
+   * server writes the replies it produced together to a client's connection in one flush (see
+   * BootContext.ackOrders). `orders` is the caller's to drop: its array may travel in the message.
+   */
+  ackOrders(orders: OrderRequest[]): void;
   /** Refuses an order (`not-primary`, `market-closed`, ...), optionally naming the leader. */
   rejectOrder(order: OrderRequest, reason: string, leaderHint?: string): void;
   /** Sends an order to the exchange, with a fencing token where the design has one. */

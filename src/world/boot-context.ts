@@ -7,7 +7,7 @@
  */
 import type { Role } from '../history/history.ts';
 import type { Micros } from '../sim/time.ts';
-import type { FenceAction, Msg, NodeContext, OrderRequest, TimerHandle } from './actor.ts';
+import type { FenceAction, Msg, NodeContext, OrderAcks, OrderRequest, TimerHandle } from './actor.ts';
 import type { Disk } from './disk.ts';
 import type { Port } from './network.ts';
 import type { SimNode, Timer } from './node.ts';
@@ -106,6 +106,41 @@ export class BootContext implements NodeContext {
     // built whole (adding `replicas` afterwards would allocate a property store per ack)
     const ack: Msg = replicas === undefined ? { type: 'ack', orderId: order.orderId, attempt: order.attempt } : { type: 'ack', orderId: order.orderId, attempt: order.attempt, replicas };
     this.node.world.network.sendFrom(this.port, order.client, ack);
+  }
+
+  /**
+   * Replies a server produces together leave together: grpc-go's loopy writer (etcd's client
+   * API) writes every frame queued on a connection and flushes once its control buffer is empty
+   * (internal/transport/controlbuf.go `loopyWriter.run`, waiting for more while under
+   * `minBatchSize` = 1000 bytes), so the responses to the requests one commit advance applied
+   * share a write and, at a few dozen bytes each, a TCP segment. One message per client then: one
+   * latency draw, one delivery, the acks in their order. Each order is still acked (probe,
+   * `ack-sent`) on its own, in the given order.
+   */
+  ackOrders(orders: OrderRequest[]): void {
+    if (!this.alive || orders.length === 0) return;
+    const world = this.node.world;
+    for (let i = 0; i < orders.length; i++) {
+      world.probes.emit(ORDER_ACKED, this.id, orders[i].orderId);
+      world.recordAckSent(this.id, orders[i].orderId);
+    }
+    const client = orders[0].client;
+    let oneClient = true;
+    for (let i = 1; i < orders.length && oneClient; i++) oneClient = orders[i].client === client;
+    if (oneClient) return this.sendAcks(client, orders);
+    // several clients: one message each, in the order of their first ack
+    const byClient = new Map<string, OrderRequest[]>();
+    for (const order of orders) {
+      const group = byClient.get(order.client);
+      if (group) group.push(order);
+      else byClient.set(order.client, [order]);
+    }
+    for (const [to, group] of byClient) this.sendAcks(to, group);
+  }
+
+  private sendAcks(client: string, orders: OrderRequest[]): void {
+    const msg: Msg = orders.length === 1 ? { type: 'ack', orderId: orders[0].orderId, attempt: orders[0].attempt } : ({ type: 'acks', orders } satisfies OrderAcks);
+    this.node.world.network.sendFrom(this.port, client, msg);
   }
 
   rejectOrder(order: OrderRequest, reason: string, leaderHint?: string): void {

@@ -34,7 +34,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { SimEvent } from '../sim/queue.ts';
 import type { Rng } from '../sim/rng.ts';
-import type { Msg } from './actor.ts';
+import type { Msg, OrderAcks } from './actor.ts';
 import type { Endpoint, Port } from './network.ts';
 import type { World } from './world.ts';
 import { burstArrival, type ArrivalProcess } from './arrivals.ts';
@@ -361,6 +361,10 @@ export class Client implements Endpoint {
     switch (msg.type) {
       case 'ack':
         this.onAck(from, msg.orderId as string, msg.attempt as number, msg.replicas as number | undefined);
+        return;
+      case 'acks':
+        // several acks in one reply (NodeContext.ackOrders): each counts on its own, in order
+        for (const order of (msg as OrderAcks).orders) this.onAck(from, order.orderId, order.attempt, undefined);
         return;
       case 'reject':
         this.onReject(from, msg);
