@@ -19,7 +19,9 @@
  * majority of durable copies, entries of the current term only (§5.4.2), a no-op at the start
  * of each term; currentTerm and votedFor fsynced before a vote is answered; log appends
  * fsynced before an AppendEntries is acknowledged, the leader counting itself only after its
- * own fsync; clients acked only after commit; orders sent to the exchange by the leader that
+ * own fsync; clients acked only after commit, the acks of one apply pass to one client in one
+ * reply (etcd answers the requests of the entries it applies together, and gRPC writes a
+ * connection's queued replies in one flush; see `raft-order-path.ts`); orders sent to the exchange by the leader that
  * commits them, with the term as fencing token, and reconciled by (mass) order-status queries,
  * so that each committed order reaches the exchange exactly once across failovers and lost
  * messages (see `raft-order-path.ts`); a leader acts only within a lease from its majority's last

@@ -206,13 +206,21 @@ export class RaftOrderPath {
     for (const order of m.orders) this.onOrder(order);
   }
 
-  /** Has the effects of newly committed entries, while the lease holds. */
+  /**
+   * Has the effects of newly committed entries, while the lease holds: each of its own term
+   * goes to the exchange, and the requests waiting for them are acked together (one reply per
+   * client: `NodeContext.ackOrders`), as etcd answers every request of the entries one apply
+   * pass commits at once (server/etcdserver/server.go `applyEntries` → `applyEntryNormal`,
+   * `s.w.Trigger(id, ar)` per entry, waking each request's gRPC handler) and each client
+   * connection's replies go out in one write (see BootContext.ackOrders).
+   */
   applyCommitted(): void {
     const node = this.node;
     if (node.role !== 'leader') return;
     if (this.applied >= node.commitIndex && this.waitingForLease.length === 0) return;
     if (!node.replication.leaseValid()) return;
     const { ctx, log, term } = node;
+    let acks: OrderRequest[] | undefined;
     while (this.applied < node.commitIndex) {
       const index = ++this.applied;
       const entry = log.entryAt(index);
@@ -220,13 +228,16 @@ export class RaftOrderPath {
       if (entry.noop) continue;
       if (entry.term === term) ctx.sendToExchange(entry.orderId, term);
       if (requests === undefined) continue;
-      if (Array.isArray(requests)) for (const r of requests) ctx.ackOrder(r);
-      else ctx.ackOrder(requests);
+      acks ??= [];
+      if (Array.isArray(requests)) for (const r of requests) acks.push(r);
+      else acks.push(requests);
     }
     if (this.waitingForLease.length > 0) {
-      for (const r of this.waitingForLease) ctx.ackOrder(r);
+      if (acks === undefined) acks = this.waitingForLease;
+      else for (const r of this.waitingForLease) acks.push(r);
       this.waitingForLease = [];
     }
+    if (acks !== undefined) ctx.ackOrders(acks);
     node.snapshots.afterApply(this.applied);
   }
 
