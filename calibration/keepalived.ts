@@ -45,7 +45,9 @@
  * `--sniff true` also watches the client's bridge port (lib/wire-sniff.py, kernel timestamps)
  * and adds the switch-over as the wire saw it to each trial (lib/wire-steps.ts): b's first
  * advert as MASTER and first gratuitous ARP, a's last reply, and the requests sent to a's MAC
- * that were never answered (`wire` counts).
+ * that were never answered (`wire` counts); and each host's address changes from netlink
+ * (`ip -ts monitor address`): when b added the VIP (`addrBackupVipAdded`) and a removed it
+ * (`addrMasterVipRemoved`). These steps are to the hundredth of a ms.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -53,7 +55,7 @@ import { join } from 'node:path';
 import { bound, descendants, killAll, killPid, nowMs, sleep, start, tempDir, waitFor, type Proc } from './lib/procs.ts';
 import { FixtureWriter, flag, versionOf, recordTrials } from './lib/record.ts';
 import { ip, makeLan } from './lib/netns-lan.ts';
-import { summariseWire, type WireFrame } from './lib/wire-steps.ts';
+import { parseAddressChange, summariseWire, type AddressChange, type WireFrame } from './lib/wire-steps.ts';
 import { TCP_ECHO_CLIENT, TCP_ECHO_SERVICE } from './lib/tcp-echo.ts';
 
 const FAULT = flag('fault', 'host-death');
@@ -205,7 +207,19 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
   await waitFor(() => replies.some((r) => r.host === 'a'), 5000, 20);
   // the client's bridge port (hosts a, b, c are p0, p1, p2): every frame to or from it
   const wire: WireFrame[] = [];
+  // and each host's address changes as netlink announces them (`ip -ts monitor address`, stamped
+  // by ip as it reads each message: local time to the microsecond): when keepalived's netlink
+  // call added or removed the VIP, which the wire cannot show for the old MASTER
+  const addressChanges: AddressChange[] = [];
   if (SNIFF) {
+    for (const host of ['a', 'b'] as const) {
+      start(`addr-monitor-${host}`, 'ip', ['-n', NS[host], '-ts', 'monitor', 'address'], join(dir, `addr-${host}.log`), {
+        onLine: (text) => {
+          const change = parseAddressChange(text, VIP);
+          if (change) addressChanges.push({ ...change, host });
+        },
+      });
+    }
     start('sniffer', 'ip', ['netns', 'exec', NS.lan, 'python3', new URL('./lib/wire-sniff.py', import.meta.url).pathname, 'p2', String(PORT)], join(dir, 'wire.log'), {
       onLine: (text) => {
         const [ms, kind, ...fields] = text.split(' ');
@@ -315,7 +329,14 @@ async function trial(index: number, rng: () => number): Promise<Record<string, u
     steps.clientServedByReturned = rel(replies.find((r) => r.host === 'a' && r.ms > from)?.ms);
   }
   const wireSteps = SNIFF ? summariseWire(wire, { a: macOf(NS.a), b: macOf(NS.b) }, VIP, faultAtMs) : undefined;
-  for (const [name, ms] of Object.entries(wireSteps?.steps ?? {})) steps[name] = rel(ms);
+  // kernel and netlink stamps, to the hundredth of a ms (the gaps between them are fractions of one)
+  const fine = (ms: number | undefined) => (ms === undefined ? null : Math.round((ms - faultAtMs) * 100) / 100);
+  for (const [name, ms] of Object.entries(wireSteps?.steps ?? {})) steps[name] = fine(ms);
+  if (SNIFF) {
+    const change = (host: 'a' | 'b', deleted: boolean) => addressChanges.find((c) => c.host === host && c.deleted === deleted && c.ms >= faultAtMs)?.ms;
+    steps.addrBackupVipAdded = fine(change('b', false));
+    steps.addrMasterVipRemoved = fine(change('a', true));
+  }
   if (lossEndMs !== undefined) {
     // a takeover that began in the window counts
     steps.firstFalseTakeover = steps.backupMaster;

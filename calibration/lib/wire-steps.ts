@@ -49,3 +49,22 @@ export function summariseWire(frames: readonly WireFrame[], macs: { a: string; b
     },
   };
 }
+
+/** One address change of a host, from `ip -ts monitor address` (ms since the epoch). */
+export interface AddressChange {
+  host: string;
+  ms: number;
+  deleted: boolean;
+}
+
+/**
+ * A line of `ip -ts monitor address` about `vip`, e.g.
+ * `[2026-12-06T01:54:58.074235] Deleted 2: eth0    inet 10.99.0.100/24 scope global secondary eth0`;
+ * the stamp is local time with microseconds. Other lines (other addresses, continuation lines): undefined.
+ */
+export function parseAddressChange(line: string, vip: string): Omit<AddressChange, 'host'> | undefined {
+  const m = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{1,6})\] (Deleted )?.*\binet (\S+)/.exec(line);
+  if (!m || m[4].split('/')[0] !== vip) return undefined;
+  // without an offset Date.parse reads a date-time as local time, as ip printed it
+  return { ms: Date.parse(m[1]) + Number(`0.${m[2]}`) * 1000, deleted: m[3] !== undefined };
+}
