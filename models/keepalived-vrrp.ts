@@ -143,9 +143,13 @@
  *   STATE" line (written just before its netlink delete) reached the harness a median 0.5 ms
  *   after the advert, against 0.4 ms for the new MASTER's "Entering MASTER STATE" written right
  *   after its advert, so its decision takes about 0.1 ms and its delete, one netlink address
- *   change like the add, is drawn from the same distribution. At load 23-33 (the recording of
- *   calibration/fixtures/keepalived--check-hang-weight-60-loaded.jsonl) the same time was
- *   0.6 / 6.1 / 55 / 60 ms: `--set processingTime=6.1ms processingTimeSpread=1.5` models such a host.
+ *   change like the add, is drawn from the same distribution. At load 20-33 (the 60 trials of
+ *   calibration/fixtures/keepalived--check-hang-weight-60-loaded.jsonl that watched the wire)
+ *   the same time was 0.6 / 7.7 / 36 / 60 ms, log-sd 1.1, and in its trials 61-90, which also
+ *   read each host's address changes from netlink, the old MASTER's removal came a median
+ *   8.9 ms after the advert against 8.8 ms for the new MASTER's ARP (the removal stamps are
+ *   late by the monitor's own wake-up): the same distribution on both sides.
+ *   `--set processingTime=7.7ms processingTimeSpread=1.1` models such a host.
  * - restartSec 5 s: systemd `Restart=always`, `RestartSec=5s` (as for `single`).
  * - notifyBackup standby: the document's become_backup.sh comment "(or keep in standby mode)",
  *   the only reading under which the standby can hold replicated state.

@@ -59,7 +59,7 @@ export const RESIDUALS: Residual[] = [
       experiment: `keepalived--${id}`,
       step: 'lostAckedWrites',
       cause:
-        "hasim's a keeps acking the orders that reach it until it hears b and has removed the VIP, and a run in 30 to 60 loses one that had not reached b yet (asynchronous replication); the real a does the same, but the harness's stateless echo service cannot count lost writes (the real 0 is not a count)",
+        "hasim's a keeps acking the orders that reach it until it has heard b and removed the VIP, and some runs lose one that had not reached b yet (asynchronous replication): 2 in 60 with an idle host's processing times, 7 in 60 with a loaded host's, whose longer removal keeps a acking longer. The real a does the same, but the harness's stateless echo service cannot count lost writes (the real 0 is not a count)",
     }),
   ),
   {
