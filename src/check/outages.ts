@@ -48,7 +48,7 @@
 import type { Micros } from '../sim/time.ts';
 import type { History, HistoryEvent } from '../history/history.ts';
 import { digestOf } from '../history/fold/history-fold.ts';
-import type { FlowOrder } from '../history/fold/order-flow.ts';
+import { firstAckOf, type FlowOrder } from '../history/fold/order-flow.ts';
 import { serviceOf } from '../history/order-record.ts';
 import { controlEvents } from '../history/traffic.ts';
 import { memoPerHistory } from './memo.ts';
@@ -150,7 +150,7 @@ function unservedSpans(history: History, notServed: FlowOrder[], scope: string, 
     }
     const start = counted[i].invokeAt;
     // the first ack a client received for an order invoked at or after this one
-    const ack = counted[i].firstAck[slot];
+    const ack = firstAckOf(counted[i], slot);
     const open = ack === undefined || ack.outcomeAt! > history.settleEndAt;
     const end = open ? Math.max(start, history.settleEndAt) : ack.outcomeAt!;
     let unserved = 0;

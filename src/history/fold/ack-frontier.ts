@@ -40,7 +40,7 @@ export class AckFrontier {
     const best = this.bestNow;
     if (order.invokeAt === this.now && best && byInvokeThenId(order, best) <= 0) {
       // an ack at this instant of an order at or after this one's position already answers it
-      order.firstAck[this.slot] = best;
+      setFirstAck(order, this.slot, best);
       this.answer(order);
       return;
     }
@@ -61,13 +61,13 @@ export class AckFrontier {
       this.answeredCount = 0;
     } else if (byInvokeThenId(order, this.bestNow!) > 0) {
       this.bestNow = order;
-      for (let i = 0; i < this.answeredCount; i++) this.answeredNow[i].firstAck[slot] = order;
+      for (let i = 0; i < this.answeredCount; i++) setFirstAck(this.answeredNow[i], slot, order);
     }
     const best = this.bestNow!;
     const queue = this.queue;
     while (this.head < queue.length && byInvokeThenId(queue[this.head], order) <= 0) {
       const answered = queue[this.head++];
-      answered.firstAck[slot] = best;
+      setFirstAck(answered, slot, best);
       this.answer(answered);
     }
     if (this.head > 1024 && this.head * 2 > queue.length) {
@@ -82,4 +82,9 @@ export class AckFrontier {
     else this.answeredNow.push(order);
     this.answeredCount++;
   }
+}
+
+function setFirstAck(order: FlowOrder, slot: FrontierSlot, ack: FlowOrder): void {
+  if (slot === 0) order.firstAck0 = ack;
+  else order.firstAck1 = ack;
 }

@@ -15,9 +15,18 @@ import { OrderIdSet } from '../order-ids.ts';
 import { byInvokeThenId, type OrderRecord } from '../order-record.ts';
 import { AckFrontier } from './ack-frontier.ts';
 
-/** An order not (yet) served, with the first ack after it in its scope ([0]) and service-wide ([1]). */
+/**
+ * An order not (yet) served, with the first ack after it in its scope (`firstAck0`) and
+ * service-wide (`firstAck1`): two fields, not a pair, which would be an array (64 bytes) per order.
+ */
 export interface FlowOrder extends OrderRecord {
-  firstAck: [FlowOrder | undefined, FlowOrder | undefined];
+  firstAck0: FlowOrder | undefined;
+  firstAck1: FlowOrder | undefined;
+}
+
+/** The first ack after `order` in its scope (slot 0) or service-wide (slot 1). */
+export function firstAckOf(order: FlowOrder, slot: 0 | 1): FlowOrder | undefined {
+  return slot === 0 ? order.firstAck0 : order.firstAck1;
 }
 
 /** What the fold needs to know up front: the frame of the run (history times). */
@@ -65,7 +74,7 @@ export class OrderFlow {
     const scope = eventScope ?? this.frame.clientScopes?.[client] ?? '';
     // every field an outcome sets is there from the start: one object shape, and no property
     // store allocated when the ack comes (most orders are acked)
-    const order: FlowOrder = { orderId, client, scope, invokeAt: time, outcome: 'pending', outcomeAt: undefined, latency: undefined, ackNode: undefined, reason: undefined, firstAck: [undefined, undefined] };
+    const order: FlowOrder = { orderId, client, scope, invokeAt: time, outcome: 'pending', outcomeAt: undefined, latency: undefined, ackNode: undefined, reason: undefined, firstAck0: undefined, firstAck1: undefined };
     this.open.set(orderId, order);
     this.firstInvokeAt ??= time;
     let own = this.scopes.get(scope);
