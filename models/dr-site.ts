@@ -63,8 +63,10 @@
  *   service address every `healthCheckInterval`; a node answers it on its order thread, healthy
  *   only while it serves, so the site passes when its primary answers within
  *   `healthCheckTimeout`. `healthCheckFailureThreshold` failed checks in a row make the site
- *   unhealthy, and that status (a CloudWatch alarm on the check) is what starts the runbook; the
- *   rest is the same (`promotionDelay`, `confirmDcDown`, `fenceOldSite`, DNS). What it changes:
+ *   unhealthy, and that status turning (a CloudWatch alarm on the check) is what starts the
+ *   runbook, which aborts when a check passes again (the status lags by the threshold's passed
+ *   checks: an alarm-triggered script that did not look again would fail over a primary whose
+ *   deadlock ended meanwhile, split the brain for a beat and drop its acks since); the rest is the same (`promotionDelay`, `confirmDcDown`, `fenceOldSite`, DNS). What it changes:
  *   a primary deadlocked behind its beating heartbeat thread, which nothing fails over with
  *   heartbeats, fails the check and the DR site takes over (after 60-90 s of checks plus the
  *   runbook); a cross-DC partition the checker sees through no longer promotes the DR site
@@ -312,7 +314,7 @@ class DrNode implements Actor {
   onMessage(from: string, msg: Msg): void {
     if (this.detector.handle(from, msg) || this.server.handle(msg)) return;
     if (CONFIRM_REPLIES.has(msg)) return this.confirmed(msg.alive, msg.serving);
-    if (DR_HEALTH.has(msg)) return this.alarm.report(msg.healthy, this.ctx.monotonic());
+    if (DR_HEALTH.has(msg)) return this.alarm.report(msg.healthy, msg.passed, this.ctx.monotonic());
     if (this.primary) this.replicators.get(from)?.handle(from, msg);
     else this.replica.handle(from, msg);
   }
@@ -410,7 +412,7 @@ class DrNode implements Actor {
     const now = this.ctx.monotonic();
     const failure = this.p.drDetection === 'health-check' ? this.checkedFailure(primarySite, now) : this.heardFailure(primarySite, now);
     if (failure === undefined || this.firstLive(this.site) !== this.ctx.id) {
-      if (this.runbook) this.ctx.note(`${primarySite} ${this.p.drDetection === 'health-check' ? 'healthy again' : 'heard again'}: DR runbook aborted`);
+      if (this.runbook) this.ctx.note(`${primarySite} ${this.p.drDetection === 'health-check' ? 'passed a health check' : 'heard again'}: DR runbook aborted`);
       this.runbook = undefined;
       return;
     }
@@ -445,13 +447,14 @@ class DrNode implements Actor {
   }
 
   /**
-   * Health-check detection: the checker's last status says the primary's site is unhealthy
-   * (`healthCheckFailureThreshold` failed checks of its service in a row), or undefined while it
-   * is healthy or the status is stale (no news from the checker: the alarm has no data, so the
-   * runbook does not act on it).
+   * Health-check detection: the checker's status turned the primary's site unhealthy
+   * (`healthCheckFailureThreshold` failed checks of its service in a row) and its last check
+   * failed too, or undefined: healthy, passing again (a primary that recovered while the status
+   * lags: the runbook checks once more that the site has still failed, as with heartbeats), or a
+   * stale status (no news from the checker: the alarm has no data, so the runbook does not act).
    */
   private checkedFailure(primarySite: 'dc1' | 'dc2', now: Micros): string | undefined {
-    if (!this.alarm.alarmed(primarySite, now)) return undefined;
+    if (!this.alarm.failing(primarySite, now)) return undefined;
     return `unhealthy for the health check of its service (${this.p.healthCheckFailureThreshold} failed checks in a row)`;
   }
 

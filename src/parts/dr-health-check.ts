@@ -31,10 +31,12 @@ import { messageKinds } from '../world/messages.ts';
 import { RiseFall } from '../world/rise-fall.ts';
 import type { DrSite } from './dr-observer.ts';
 
-/** Each site's status after a check, as the checker tells the data nodes. */
+/** Each site's status after a check, as the checker tells the data nodes, and that check's own result. */
 export interface DrHealth extends Msg {
   type: 'dr-health';
   healthy: Record<DrSite, boolean>;
+  /** Whether the site passed this check (the status lags it by the threshold's checks). */
+  passed: Record<DrSite, boolean>;
 }
 export const DR_HEALTH = messageKinds<DrHealth>('dr-health');
 
@@ -111,7 +113,8 @@ export class SiteHealthChecker implements Actor {
       if (ok) this.served.add(site);
     }
     for (const node of [...this.options.sites.dc1, ...this.options.sites.dc2]) {
-      this.ctx.send(node, { type: 'dr-health', healthy: { dc1: this.status.dc1.up, dc2: this.status.dc2.up } } satisfies DrHealth);
+      const passed = { dc1: this.passed.has('dc1'), dc2: this.passed.has('dc2') };
+      this.ctx.send(node, { type: 'dr-health', healthy: { dc1: this.status.dc1.up, dc2: this.status.dc2.up }, passed } satisfies DrHealth);
     }
   }
 }
@@ -123,20 +126,24 @@ export class SiteHealthChecker implements Actor {
  * the start, as a standby answers 503, and that is no alarm). Learning of a new primary in a site
  * clears its alarm (`newPrimary`): the promoted site's check goes on failing for a few intervals,
  * which is old news. A report older than `staleAfterUs` says nothing (the checker is down or cut
- * off: an alarm without data does not act).
+ * off: an alarm without data does not act). `failing` is what the runbook acts on: in alarm, and
+ * the last check failed too (the runbook checks once more that the site has still failed: the
+ * status needs the threshold's passed checks to turn healthy again, so a primary that recovered
+ * within the detection and the runbook's delay, a deadlock that ended, would otherwise be failed
+ * over while it serves again).
  */
 export class SiteHealthAlarm {
-  private readonly last: Record<DrSite, { healthy: boolean; at: Micros; alarm: boolean } | undefined> = { dc1: undefined, dc2: undefined };
+  private readonly last: Record<DrSite, { healthy: boolean; passed: boolean; at: Micros; alarm: boolean } | undefined> = { dc1: undefined, dc2: undefined };
 
   constructor(private readonly staleAfterUs: Micros) {}
 
   /** A `dr-health` report received at `at`. */
-  report(healthy: Record<DrSite, boolean>, at: Micros): void {
+  report(healthy: Record<DrSite, boolean>, passed: Record<DrSite, boolean>, at: Micros): void {
     for (const site of SITES) {
       const before = this.last[site];
       const fresh = before !== undefined && at - before.at <= this.staleAfterUs;
       const alarm = !healthy[site] && fresh && (before.alarm || before.healthy);
-      this.last[site] = { healthy: healthy[site], at, alarm };
+      this.last[site] = { healthy: healthy[site], passed: passed[site], at, alarm };
     }
   }
 
@@ -150,5 +157,10 @@ export class SiteHealthAlarm {
   alarmed(site: DrSite, now: Micros): boolean {
     const status = this.last[site];
     return status !== undefined && status.alarm && now - status.at <= this.staleAfterUs;
+  }
+
+  /** In alarm, and its last check failed too. */
+  failing(site: DrSite, now: Micros): boolean {
+    return this.alarmed(site, now) && !this.last[site]!.passed;
   }
 }

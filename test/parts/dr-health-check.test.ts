@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SiteHealthAlarm } from '../../src/parts/dr-health-check.ts';
 
 const S = 1_000_000;
-const report = (alarm: SiteHealthAlarm, at: number, dc1: boolean, dc2 = false) => alarm.report({ dc1, dc2 }, at * S);
+const report = (alarm: SiteHealthAlarm, at: number, dc1: boolean, dc2 = false, passed = { dc1, dc2 }) => alarm.report({ dc1, dc2 }, passed, at * S);
 
 describe('SiteHealthAlarm', () => {
   it('alarms when a healthy site turns unhealthy, and stays in alarm while it stays so', () => {
@@ -40,6 +40,17 @@ describe('SiteHealthAlarm', () => {
     report(alarm, 120, true, true);
     report(alarm, 150, true, false);
     expect(alarm.alarmed('dc2', 150 * S)).toBe(true);
+  });
+
+  it('is failing only while the last check failed too: a site that recovered within the status lag is not failed over', () => {
+    const alarm = new SiteHealthAlarm(64 * S);
+    report(alarm, 30, true);
+    report(alarm, 60, false);
+    expect(alarm.failing('dc1', 60 * S)).toBe(true);
+    // the primary is back: its check passes, the status stays unhealthy until 3 have passed
+    report(alarm, 90, false, false, { dc1: true, dc2: false });
+    expect(alarm.alarmed('dc1', 90 * S)).toBe(true);
+    expect(alarm.failing('dc1', 90 * S)).toBe(false);
   });
 
   it('says nothing on a stale report, and a turn across a gap in the reports is no alarm', () => {
