@@ -73,6 +73,11 @@
  *   for promotion");
  * - a redis-py client learns the new master from Sentinel once it is promoted; a Jedis client
  *   from the +switch-master message.
+ * - a replica that stops reading is dropped by the master over client-output-buffer-limit
+ *   replica at the times real Redis 7.0.15 drops it (test/calibration/redis-obuf.test.ts); a
+ *   replica loading an RDB refuses REPLICAOF with -LOADING, so Sentinel cannot promote it until
+ *   the load is over and a longer load aborts the failover at failover-timeout
+ *   (test/models/redis-sentinel-obuf.test.ts).
  *
  * Sources of the defaults:
  * - down-after-milliseconds 30000, quorum 2, failover-timeout 180000, parallel-syncs 1:

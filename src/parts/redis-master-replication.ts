@@ -34,8 +34,9 @@
  *   replica, test/calibration/redis-obuf.test.ts). At over ~10 MB/s of stream (100,000 orders/s
  *   of 100 B) the second half of each ACK period would outgrow the socket buffers and hold a
  *   live replica's stream until its next ACK;
- * - replicationCron (l. 3818-3886) drops a replica whose last ACK is older than repl-timeout
- *   ("Disconnecting timedout replica"), and a master that has had no replica for longer than
+ * - replicationCron (l. 3818-3886) drops a replica whose last ACK (or, while it loads an RDB,
+ *   its newline: redis-replica-replication.ts) is older than repl-timeout ("Disconnecting
+ *   timedout replica"), and a master that has had no replica for longer than
  *   `repl-backlog-ttl` frees its backlog and takes a new replication id ("Replication backlog
  *   freed after 3600 seconds without connected replicas."): a replica returning later needs a
  *   full resync. A replica whose process dies is dropped at once (its connection resets).
@@ -197,6 +198,12 @@ export class RedisMasterReplication {
   pumpAll(): void {
     for (const [node, r] of this.replicas) this.pump(node, r);
     this.keepHeldStream();
+  }
+
+  /** A loading replica's newline: it is alive (its ack time is refreshed, its offset is not). */
+  onNewline(from: string): void {
+    const r = this.replicas.get(from);
+    if (r && !r.waitingBgsave) r.lastAckUs = this.ctx.monotonic();
   }
 
   /** REPLCONF ACK from a replica past its fork: true when it counted. The first puts it online (the stream starts). */

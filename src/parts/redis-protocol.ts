@@ -110,18 +110,23 @@ export interface SentinelPing extends Msg {
 export interface SentinelInfoRequest extends Msg {
   type: 'sentinel-info';
 }
+/** A loading replica's newline to its master (replicationSendNewlineToMaster): it refreshes its ack time. */
+export interface ReplNewline extends Msg {
+  type: 'repl-newline';
+}
 /** The master closed the replication connection (its FIN, after the data it had written). */
 export interface ReplClosed extends Msg {
   type: 'repl-closed';
 }
 export type FromMaster = ReplContinue | ReplFullResync | ReplWaitBgsave | ReplData | ReplPing | ReplGetack | ReplClosed;
-export const SERVER_MESSAGES = messageKinds<OrderRequest | SentinelPing | SentinelInfoRequest | SentinelReplicaOf | Psync | ReplconfAck | FromMaster>(
+export const SERVER_MESSAGES = messageKinds<OrderRequest | SentinelPing | SentinelInfoRequest | SentinelReplicaOf | Psync | ReplconfAck | ReplNewline | FromMaster>(
   'order',
   'sentinel-ping',
   'sentinel-info',
   'sentinel-replicaof',
   'psync',
   'replconf-ack',
+  'repl-newline',
   'repl-continue',
   'repl-fullresync',
   'repl-wait-bgsave',

@@ -16,6 +16,11 @@
  *   plus the data the dataset held before them (`initialDatasetBytes`); the replica keeps serving its
  *   old data until the load, its link stays down (master_link_status is up only once
  *   connected), and the stream that arrives meanwhile waits in its socket;
+ * - while it loads, the replica sends its master a newline once a second
+ *   (rdbLoadProgressCallback -> replicationSendNewlineToMaster, at most once per `time(NULL)`
+ *   second), which refreshes the master's `repl_ack_time` for it (networking.c
+ *   processInlineBuffer: "a slave to ping back while loading a big RDB file"), so a long load is
+ *   not taken for a dead replica;
  * - once loaded, the replica ACKs at once (replication.c 7.2.4 l. 2286, "Send the initial ACK
  *   immediately to put this replica in online state"): the master starts its stream then;
  * - a gap in the stream, or repl-timeout without data or a ping, takes the link down and the
@@ -31,6 +36,9 @@ import type { FromMaster, Psync, RedisConfig, ReplFullResync, ReplicationIds } f
 
 /** The end of a full resync's blocking load (timer kind). */
 export const LOADED_TIMER = 'redis-loaded';
+/** A newline to the master every second of a full resync's load (timer kind). */
+export const NEWLINE_TIMER = 'redis-load-newline';
+const NEWLINE_PERIOD_US: Micros = 1_000_000;
 
 export interface ReplicaReplicationOptions {
   config: RedisConfig;
@@ -51,7 +59,7 @@ export class RedisReplicaReplication {
   /** A full resync under way: waiting for the master's fork, or loading its RDB. */
   private sync: 'none' | 'waiting' | 'loading' = 'none';
   /** The RDB being loaded and the stream that arrived meanwhile. */
-  private loading: { msg: ReplFullResync; timer: TimerHandle; queued: FromMaster[] } | undefined;
+  private loading: { msg: ReplFullResync; timer: TimerHandle; newline: TimerHandle; queued: FromMaster[] } | undefined;
   /** The cached master was discarded (+FULLRESYNC): no offset to report or continue from until loaded. */
   private noCachedMaster = false;
   private lastIoUs = 0;
@@ -141,7 +149,7 @@ export class RedisReplicaReplication {
         this.noCachedMaster = true;
         const loadUs = Math.ceil(((msg.rdb.length * config.bytesPerOrder + config.initialDatasetBytes) * 1_000_000) / config.fullSyncBytesPerSecond);
         this.ctx.note(`redis: MASTER <-> REPLICA sync: receiving and loading an RDB of ${msg.rdb.length} entries from ${from} (${loadUs / 1000} ms)`);
-        this.loading = { msg, timer: this.ctx.setTimer(loadUs, LOADED_TIMER), queued: [] };
+        this.loading = { msg, timer: this.ctx.setTimer(loadUs, LOADED_TIMER), newline: this.ctx.setTimer(NEWLINE_PERIOD_US, NEWLINE_TIMER), queued: [] };
         break;
       }
       case 'repl-data': {
@@ -175,6 +183,7 @@ export class RedisReplicaReplication {
   finishLoad(): void {
     const loading = this.loading;
     if (!loading) return;
+    this.ctx.cancelTimer(loading.newline);
     this.loading = undefined;
     this.sync = 'none';
     this.noCachedMaster = false;
@@ -195,9 +204,20 @@ export class RedisReplicaReplication {
 
   /** A full resync is abandoned (link lost, new role): the old dataset stays. */
   cancelSync(): void {
-    if (this.loading) this.ctx.cancelTimer(this.loading.timer);
+    if (this.loading) {
+      this.ctx.cancelTimer(this.loading.timer);
+      this.ctx.cancelTimer(this.loading.newline);
+    }
     this.loading = undefined;
     this.sync = 'none';
+  }
+
+  /** A second of the load went by: a newline keeps the master from timing this replica out. */
+  sendNewline(): void {
+    const master = this.options.master();
+    if (!this.loading || master === undefined) return;
+    this.ctx.send(master, { type: 'repl-newline' });
+    this.loading.newline = this.ctx.setTimer(NEWLINE_PERIOD_US, NEWLINE_TIMER);
   }
 
   /** replicationCron on a replica. */

@@ -77,7 +77,7 @@ import { OrderServer } from './order-server.ts';
 import { RedisDataset } from './redis-dataset.ts';
 import { FORK_TIMER, RedisMasterReplication } from './redis-master-replication.ts';
 import { randomRunId, SERVER_MESSAGES, type RedisConfig, type RedisInfo, type ReplicationIds } from './redis-protocol.ts';
-import { LOADED_TIMER, RedisReplicaReplication } from './redis-replica-replication.ts';
+import { LOADED_TIMER, NEWLINE_TIMER, RedisReplicaReplication } from './redis-replica-replication.ts';
 import { RedisWait, WAIT_TIMER } from './redis-wait.ts';
 
 export { randomRunId, type RedisConfig, type RedisInfo, type SentinelReplicaOf } from './redis-protocol.ts';
@@ -192,6 +192,9 @@ export class RedisServer implements Actor {
         return this.onPsync(from, msg.replid, msg.offset);
       case 'replconf-ack':
         return this.onAck(from, msg.offset);
+      case 'repl-newline':
+        if (this.role === 'master') this.replicas.onNewline(from);
+        return;
       case 'repl-continue':
       case 'repl-fullresync':
       case 'repl-wait-bgsave':
@@ -233,6 +236,7 @@ export class RedisServer implements Actor {
     if (kind === 'redis-shutdown-timeout') return this.finishShutdown('shutdown-timeout: replicas still lagging');
     if (kind === FORK_TIMER) return this.replicas.fork();
     if (kind === LOADED_TIMER) return this.link.finishLoad();
+    if (kind === NEWLINE_TIMER) return this.link.sendNewline();
     if (kind === WAIT_TIMER) return this.wait.onTimer();
     if (kind !== 'redis-cron') return;
     this.ctx.setTimer(CRON_US, 'redis-cron');

@@ -79,6 +79,16 @@ describe('redis-sentinel replica output-buffer limit', () => {
     expect(notes(unlimited, 'MASTER <-> REPLICA sync', 'redis2')).toHaveLength(1);
   });
 
+  it('a load longer than repl-timeout is not taken for a dead replica: its newlines keep it', () => {
+    // past a 10 kB backlog: a full resync of a 3 GB dataset, a 30 s load against a 10 s repl-timeout
+    const faults = ['{ at: 1s, kind: partition, groups: [[redis2], [others]], for: 3s }'];
+    const r = run(faults, { replBacklogSize: 10_000, initialDatasetBytes: 3_000_000_000, replTimeout: '10s' }, 1, '45s', '5s');
+    expect(r.violations).toEqual([]);
+    expect(notes(r, 'timed out', 'redis1')).toEqual([]);
+    expect(notes(r, 'MASTER <-> REPLICA sync', 'redis2')).toHaveLength(1);
+    expect(notes(r, 'full resync from redis1', 'redis2')).toHaveLength(1);
+  });
+
   it("a replica's process dying frees it on the master at once", () => {
     const r = run(['{ at: 2s, kind: process-crash, target: redis2, restartAfter: 1s, for: 1s }'], {}, 1, '6s', '4s');
     const lost = notes(r, 'Connection with replica redis2 lost.', 'redis1');
