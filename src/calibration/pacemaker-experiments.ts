@@ -141,7 +141,7 @@ const HARNESS = {
  * logs) in 18 of 25 host deaths, and, from the confirmed fence to the VIP started, over 400 ms in
  * 12 of the 14 partitions b won (the other two 148 and 156 ms: the VIP started beside the device).
  */
-const HIGH_LOAD_SHARE = { hostDeath: 18 / 25, partition: 12 / 14 };
+const HIGH_LOAD_SHARE = { hostDeath: 18 / 25, partition: 12 / 14, hostDeathRerun: 19 / 25, partitionRerun: 13 / 20 };
 
 export const PACEMAKER_EXPERIMENTS: Experiment[] = [
   {
@@ -165,6 +165,19 @@ export const PACEMAKER_EXPERIMENTS: Experiment[] = [
   },
   // either may win: b's path is compared where it won (trials a won have no fencedA)
   partition('pacemaker--partition', { highLoadShare: HIGH_LOAD_SHARE.partition }, PARTITION_STEPS, ['membershipB', 'fenceRequestedB', 'fencedA', 'vipStartedB', 'clientFirstServedB']),
+  // the same two faults recorded again on 2026-12-06 (load 18-30, beside another helper's
+  // real-system harness at the same priority), with each trial's `throttled` recorded by the
+  // harness: 19 of 25 and 13 of 20 (9 of the 14 partitions b won)
+  {
+    id: 'pacemaker--host-death-rerun',
+    ...HARNESS,
+    params: { ...HARNESS.params, highLoadShare: HIGH_LOAD_SHARE.hostDeathRerun },
+    fault: { kind: 'process-crash', target: 'a' },
+    afterFaultMs: 12_000,
+    steps: HOST_DEATH_STEPS,
+    chain: ['tokenLost', 'membership', 'fenceRequested', 'fenced', 'vipStarted', 'clientFirstServed'],
+  },
+  partition('pacemaker--partition-rerun', { highLoadShare: HIGH_LOAD_SHARE.partitionRerun }, PARTITION_STEPS, ['membershipB', 'fenceRequestedB', 'fencedA', 'vipStartedB', 'clientFirstServedB']),
   // the usual remedy: a static delay on the device that fences the active node, so it shoots
   // first; b's fence of a never comes (it waits 5 s), nor does b's start
   partition('pacemaker--partition-delay-a-5s', { pcmkDelayBase: '5s,0s', highLoadShare: HIGH_LOAD_SHARE.partition }, PARTITION_STEPS.filter((s) => !['fencedA', 'vipStartedB', 'clientFirstServedB'].includes(s.name)), ['membershipA', 'fenceRequestedA', 'fencedB']),
