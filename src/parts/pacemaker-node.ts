@@ -6,7 +6,7 @@
  * stop, and DRBD's replication and data generation. The parts it wires: corosync-cluster.ts,
  * stonith.ts, pacemaker-unclean.ts, pacemaker-placement.ts (the DC and where the resources
  * start), pacemaker-resource.ts, pacemaker-shutdown.ts, pacemaker-timing.ts, drbd-peers.ts,
- * standby-replica.ts and qnetd.ts (the arbiter's client).
+ * drbd-generation.ts, standby-replica.ts and qnetd.ts (the arbiter's client).
  */
 import type { Actor, Msg, NodeContext } from '../world/actor.ts';
 import { MS, type Micros } from '../sim/time.ts';
@@ -26,6 +26,7 @@ import type { QdeviceClient } from './qnetd.ts';
 import { PacemakerClock } from './pacemaker-timing.ts';
 import { ResourcePlacement, STARTED_TIMER } from './pacemaker-placement.ts';
 import { ARBITER, SERVICE, pacemakerNodeIds, type PacemakerConfig } from './pacemaker-config.ts';
+import { DrbdGeneration } from './drbd-generation.ts';
 
 /** Beats carry each node's Pacemaker state this often (its CPG messages are immediate; this is resolution). */
 const TOKEN_SAMPLE: Micros = 100 * MS;
@@ -33,7 +34,6 @@ const TOKEN_SAMPLE: Micros = 100 * MS;
 const STALL_CHECK: Micros = 10_000 * MS;
 /** How often quorum is re-evaluated and the partition reported to the arbiter. */
 const QUORUM_TICK: Micros = 1_000 * MS;
-const EPOCH_KEY = 'drbd.generation';
 
 export class PacemakerNode implements Actor {
   /** Every other node of the cluster, in order of preference. */
@@ -59,8 +59,8 @@ export class PacemakerNode implements Actor {
   private readonly clock: PacemakerClock;
   /** DRBD UpToDate: the primary said this standby holds every acked order (reset at boot). */
   private upToDate = false;
-  /** The newest data generation seen on any node. */
-  private newestEpoch = 0;
+  /** DRBD's data generation here, and the newest seen on any node (drbd-generation.ts). */
+  private readonly generation: DrbdGeneration;
   /** The resource's monitor operation and recovery here (pacemaker-resource.ts). */
   private readonly resource: PacemakerResource;
   /** SIGTERM to pacemakerd here, and the handover asked of the members (pacemaker-shutdown.ts). */
@@ -78,6 +78,7 @@ export class PacemakerNode implements Actor {
     this.clock = new PacemakerClock(ctx, p);
     this.unclean = new UncleanNodes(ctx);
     this.drbd = new DrbdPeers(ctx);
+    this.generation = new DrbdGeneration(ctx);
     this.peers = this.order.filter((n) => n !== ctx.id);
     const n = this.order.length;
     ({ membership: this.membership, qdevice: this.qdevice } = corosyncFor(
@@ -128,7 +129,7 @@ export class PacemakerNode implements Actor {
       onAppended: (entry) => this.server.learn(entry.orderId),
       onResynced: (_primary, epoch) => {
         this.server.relearnLog();
-        this.setEpoch(epoch); // DRBD: after a resync the secondary carries the primary's generation
+        this.generation.raiseTo(epoch); // DRBD: after a resync the secondary carries the primary's generation
       },
       onInSync: () => {
         this.upToDate = true;
@@ -176,7 +177,7 @@ export class PacemakerNode implements Actor {
       // a throttled DC runs one action at a time: the fenced node's device starts before the
       // resources, otherwise beside them (controld_throttle.c, pcmk_graph_consumer.c batch-limit)
       startTime: (afterFence) => this.clock.operation(p.resourceStartTime) + (afterFence && this.throttled() ? this.clock.operation(p.fenceDeviceStartTime) : 0),
-      promote: (out) => this.promote(this.nextEpoch(), out),
+      promote: (out) => this.promote(this.generation.next(), out),
       askToStart: (node) => this.ctx.send(node, { type: 'pcmk-start' } satisfies StartRequest),
     });
   }
@@ -199,7 +200,7 @@ export class PacemakerNode implements Actor {
     // A run begins with the cluster formed and the resources on the preferred node; its peers
     // are not UpToDate until their first resync, so acks need not wait for them meanwhile.
     // After a reboot, wait_for_all holds everything until the peer is seen, then `decide`.
-    if (this.ctx.bootCount === 0 && this.ctx.id === this.order[0]) this.promote(this.nextEpoch(), this.peers);
+    if (this.ctx.bootCount === 0 && this.ctx.id === this.order[0]) this.promote(this.generation.next(), this.peers);
   }
 
   threadOf(kind: string): string {
@@ -236,17 +237,7 @@ export class PacemakerNode implements Actor {
 
   /** This node's data generation (durable). */
   private get epoch(): number {
-    return (this.ctx.disk.get(EPOCH_KEY) as number | undefined) ?? 0;
-  }
-
-  private setEpoch(epoch: number): void {
-    if (epoch > this.epoch) this.ctx.disk.put(EPOCH_KEY, epoch);
-  }
-
-  /** A new generation, above every one seen. */
-  private nextEpoch(): number {
-    this.newestEpoch = Math.max(this.newestEpoch, this.epoch) + 1;
-    return this.newestEpoch;
+    return this.generation.current;
   }
 
   private diskOk(): boolean {
@@ -285,7 +276,7 @@ export class PacemakerNode implements Actor {
       this.ctx.note(`${peer} rejoined after a restart: no longer unclean`);
       this.stonith.cancel(peer);
     }
-    this.newestEpoch = Math.max(this.newestEpoch, view.epoch);
+    this.generation.seen(view.epoch);
     if (view.primary && !this.server.primary && !this.shutdown.requested) this.replica.follow(peer, view.epoch);
     // DRBD: a peer whose disk failed is Diskless; the primary goes on without it
     if (!view.diskOk && this.server.primary) this.drbd.peerDiskless(peer);
@@ -410,7 +401,7 @@ export class PacemakerNode implements Actor {
    * `out`: peers fenced, lost or diskless, whom acks cannot wait for.
    */
   private promote(epoch: number, out: readonly string[]): void {
-    this.setEpoch(epoch);
+    this.generation.raiseTo(epoch);
     this.upToDate = true; // DRBD: the primary's disk is UpToDate, and stays so once it steps down
     this.replica.stop();
     this.drbd.start(this.peers, epoch, out, STALL_CHECK);
