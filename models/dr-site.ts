@@ -574,6 +574,9 @@ const STAYS_DOWN_HEALTH_CHECK =
 /** Why dr-site loses acked orders (the estimate prints it beside the classes that lose them). */
 const LOSES_ACKED =
   "(1) a node cut off by its own NIC promotes itself on the silence it hears (the local standby: the document's monitorPeer checks neither its link nor a quorum; the DR node: dr_failover.sh without confirmDcDown); when its link is back it is the newest primary, the old one steps down to it and what the old one acked meanwhile is dropped (a newer epoch's log wins, as a promoted PostgreSQL timeline or Redis replication id does); checkOwnLink stops both (keepalived's interface tracking), confirmDcDown the DR node, and a partition with the links up takes quorum or fencing; (2) the DR site is fed asynchronously: promoted after a DC loss, or with the local standby stuck when the primary dies, it lacks what was in flight (real-time) or not yet shipped (log shipping, snapshots); (3) local replication falls back to asynchronous after syncStallTimeout: a primary that then fails loses what it acked alone.";
+/** What the health check adds to it (drDetection health-check). */
+const LOSES_ACKED_HEALTH_CHECK =
+  "(4) with the health check, the DR site is promoted while dc1 serves when only the checker cannot reach dc1, or when p1's deadlock ends within the last check before the promotion (the check's verdict comes a timeout later): p1 steps down on d1's next beat and drops what it acked in that beat; the DR node of (1) no longer promotes itself behind its own dead NIC (it acts on the checker's alarm, which does not reach it), the local standby still does.";
 
 export default defineDesign({
   name: 'dr-site',
@@ -606,6 +609,6 @@ export default defineDesign({
   // any data node of either site can serve; the observer is a monitor
   estimate: (p, t) => {
     const data = t.nodes.filter((n) => n.serving !== false).map((n) => n.id);
-    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: drReactionBound(p), staysDown: p.drDetection === 'health-check' ? STAYS_DOWN_HEALTH_CHECK : STAYS_DOWN_HEARTBEAT, losesAcked: LOSES_ACKED };
+    return { structure: { atLeast: 1, of: data }, standby: { need: 1, of: data }, settle: drReactionBound(p), staysDown: p.drDetection === 'health-check' ? STAYS_DOWN_HEALTH_CHECK : STAYS_DOWN_HEARTBEAT, losesAcked: p.drDetection === 'health-check' ? `${LOSES_ACKED} ${LOSES_ACKED_HEALTH_CHECK}` : LOSES_ACKED };
   },
 });
