@@ -21,7 +21,7 @@
 import { OrderIdSet } from '../history/order-ids.ts';
 import { OrdersById } from '../history/orders-by-id.ts';
 import type { NodeContext, Msg, OrderRequest } from '../world/actor.ts';
-import type { DiskEntry } from '../world/disk.ts';
+import type { DiskEntry, WriteDone } from '../world/disk.ts';
 import { ORDER_MESSAGES } from '../world/messages.ts';
 
 /** `replicas`: what the ack tells the client about replication (Redis WAIT's count), if anything. */
@@ -60,10 +60,11 @@ export interface OrderServerOptions {
   /** Who the primary is, for refusals. */
   leaderHint?: () => string | undefined;
   /**
-   * Writes the entry to the local log; `done(true)` when it counts as written locally (default:
-   * `disk.append`, durable after fsync). PostgreSQL's asynchronous commit writes without fsync.
+   * Writes the entry to the local log; `done(true, arg)` when it counts as written locally
+   * (default: `disk.append`, durable after fsync). PostgreSQL's asynchronous commit writes
+   * without fsync.
    */
-  write?: (entry: DiskEntry, done: (ok: boolean) => void) => void;
+  write?: <T>(entry: DiskEntry, done: WriteDone<T>, arg: T) => void;
   /** Whether the order path is fsynced before the ack (default true). */
   fsyncBeforeAck?: boolean;
   /** Whether this node may produce external effects right now (e.g. it holds a valid lease). */
@@ -190,14 +191,12 @@ export class OrderServer {
       replicas: undefined,
     };
     this.waiting.add(write);
-    // callbacks are inline arrows into methods: a named closure per order costs a function
-    // rename (`__name`) under tsx, a tenth of a busy run
-    if (this.options.write) this.options.write(entry, (ok) => this.written(write, ok));
+    if (this.options.write) this.options.write(entry, this.onAppended, write);
     else ctx.disk.append(entry, this.onAppended, write);
     if (this.options.replicateAfterLocal !== true) this.startReplication(write);
   }
 
-  /** The disk's completion of an order's append (one function for every order: no closure per write). */
+  /** The completion of an order's local write (one function for every order: no closure per write). */
   private readonly onAppended = (ok: boolean, write: PendingWrite): void => this.written(write, ok);
 
   /** The order's local write finished. */

@@ -49,7 +49,7 @@
  */
 import type { Micros } from '../sim/time.ts';
 import type { Msg, NodeContext, TimerHandle } from '../world/actor.ts';
-import type { DiskEntry } from '../world/disk.ts';
+import type { DiskEntry, WriteDone } from '../world/disk.ts';
 import type { ReplicateFn } from './order-server.ts';
 import { defineProbe, emitsProbe } from '../world/probes.ts';
 import { commonPrefix, WalRetention, type TimelineRun } from './postgres-wal.ts';
@@ -155,9 +155,10 @@ export class PostgresReplication {
    * Writes a commit's WAL for OrderServer (its `write` option). With `synchronous_commit = off`
    * it goes to the kernel only and the commit returns at once; the WAL writer flushes it later.
    */
-  readonly writeWal = (entry: DiskEntry, done: (ok: boolean) => void): void => {
-    if (!this.asyncCommit) return this.ctx.disk.append(entry, done);
-    done(this.ctx.disk.write(entry));
+  readonly writeWal = <T>(entry: DiskEntry, done: WriteDone<T>, arg: T): void => {
+    const disk = this.ctx.disk;
+    if (!this.asyncCommit) return disk.append(entry, done, arg);
+    done(disk.write(entry), arg, disk.length);
   };
 
   /** The WAL writer's round: flush what was written since the last one, then ship it. */
@@ -478,13 +479,16 @@ export class PostgresReplication {
     if (disk.full || disk.length >= disk.capacityEntries) return this.hooks.panic('could not write to WAL segment: No space left on device');
     const wantApply = msg.wantApply === true;
     for (const entry of msg.entries) {
-      const index = disk.length;
-      disk.append(entry, (ok) => this.onFlushed(index, entry, ok, wantApply));
+      // the entry rides as the write's argument and its position comes back with the completion: no closure per entry
+      disk.append(entry, wantApply ? this.onFlushedToApply : this.onFlushedToKeep, entry);
       this.hooks.learn(entry.orderId);
     }
     this.received = disk.length;
     if (msg.wantWrite) this.reply(false);
   }
+
+  private readonly onFlushedToApply = (ok: boolean, entry: DiskEntry, upTo: number): void => this.onFlushed(upTo - 1, entry, ok, true);
+  private readonly onFlushedToKeep = (ok: boolean, entry: DiskEntry, upTo: number): void => this.onFlushed(upTo - 1, entry, ok, false);
 
   private onFlushed(index: number, entry: DiskEntry, ok: boolean, wantApply: boolean): void {
     // an entry rewound away meanwhile no longer counts

@@ -26,8 +26,12 @@ export interface DiskEntry {
   [field: string]: unknown;
 }
 
-/** A write's completion: `ok`, and the `arg` the write was given (so a caller needs no closure per write). */
-export type WriteDone<T = undefined> = (ok: boolean, arg: T) => void;
+/**
+ * A write's completion: `ok`, the `arg` the write was given (so a caller needs no closure per
+ * write), and the log length its fsync covered (an appended entry's position + 1; 0 when the
+ * disk refused the write at once).
+ */
+export type WriteDone<T = undefined> = (ok: boolean, arg: T, upTo: number) => void;
 
 /**
  * An fsync in flight (of an `append` or a `flush`): its own heap event, `run` completing it
@@ -254,18 +258,18 @@ export class Disk {
 
   private readonly fsyncDone = (fsync: PendingFsync): void => {
     if (fsync.generation !== this.generation) {
-      if (this.failedUnder(fsync.generation, fsync.callbacks) && fsync.done !== undefined) fsync.done(false, fsync.doneArg);
+      if (this.failedUnder(fsync.generation, fsync.callbacks) && fsync.done !== undefined) fsync.done(false, fsync.doneArg, fsync.upTo);
       return;
     }
     // after a truncate another entry may sit at this position: its own fsync makes it durable
     const upTo = fsync.upTo;
     if (upTo > this.durableCount && fsync.last !== undefined && this.entryAt(upTo - 1) === fsync.last) this.durableCount = upTo;
-    if (fsync.callbacks === this.callbackGeneration && fsync.done !== undefined) fsync.done(true, fsync.doneArg);
+    if (fsync.callbacks === this.callbackGeneration && fsync.done !== undefined) fsync.done(true, fsync.doneArg, fsync.upTo);
   };
 
   /** A refused write: `done(false, arg)` as an event of its own, now (never within the caller's handler). */
   private refuse<T>(done: WriteDone<T>, arg: T | undefined): void {
-    this.sim.after(0, () => done(false, arg as T));
+    this.sim.after(0, () => done(false, arg as T, 0));
   }
 
   /** Drops entries from position `index` on (Raft's conflict truncation); durable at once. Folded entries stay. */
