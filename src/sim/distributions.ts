@@ -40,8 +40,9 @@ export function sampler(spec: DistributionSpec): Sampler {
     return (rng) => min + rng.float() * (max - min);
   }
   if ('exponential' in spec) {
+    // the ziggurat (exponential.ts): exact, without a logarithm on ~99 % of draws
     const mean = spec.exponential.mean;
-    return (rng) => -mean * Math.log(1 - rng.float());
+    return (rng) => mean * rng.exponential();
   }
   if ('normal' in spec) {
     const { mean, stddev } = spec.normal;

@@ -5,6 +5,7 @@
  * 32-bit state mixing, identical on every platform).
  */
 import seedrandom from 'seedrandom';
+import { standardExponential } from './exponential.ts';
 
 export class Rng {
   private readonly draw: () => number;
@@ -32,6 +33,11 @@ export class Rng {
   /** Uniform integer in [min, max] inclusive. */
   between(min: number, max: number): number {
     return min + Math.floor(this.draw() * (max - min + 1));
+  }
+
+  /** An exponential draw of mean 1 (exact, by the ziggurat: exponential.ts). */
+  exponential(): number {
+    return standardExponential(this);
   }
 
   /** True with probability p. */

@@ -14,7 +14,9 @@ const data = parseReliability('name: flaky\ncomponents:\n  server: { mttf: 100h,
 describe('estimate: coverage of the incident classes', () => {
   it('counts the classes, the simulated ones and the incidents in classes never simulated, and warns when classes outnumber simulations', async () => {
     const records: IncidentRecord[] = [];
-    const [few] = await estimate({ designs: ['single'], reliability: data, years: 2, seed: 1, simulations: 2, onIncident: (r) => records.push(r) });
+    // seed 2: its two simulations draw incidents that cost more than their structural downtime
+    // (seed 1 stopped doing so when the exponential draws changed to the ziggurat, sim/exponential.ts)
+    const [few] = await estimate({ designs: ['single'], reliability: data, years: 2, seed: 2, simulations: 2, onIncident: (r) => records.push(r) });
     const c = few.coverage;
     expect(c.budget).toBe(2);
     expect(c.classes).toBeGreaterThan(2);
@@ -34,10 +36,10 @@ describe('estimate: coverage of the incident classes', () => {
     expect(positive.length).toBeGreaterThan(0);
     const top = weighted.indexOf(Math.max(...positive));
     expect(c.heaviest).toEqual({ className: records[top].className, weight: records[top].outcome.weight, share: weighted[top] / positive.reduce((a, b) => a + b, 0) });
-    // here one draw, weighted as ~26 process restarts, is the whole protocol cost, and the notes say so
+    // here one draw, weighted as ~38 process restarts, is most of the protocol cost, and the notes say so
     expect(estimateNotes([few], data).some((n) => n.includes(`one simulated incident (${c.heaviest!.className}`) && n.includes('rests on one draw'))).toBe(c.heaviest!.share >= 0.5);
 
-    const [all] = await estimate({ designs: ['single'], reliability: data, years: 2, seed: 1, simulations: Infinity });
+    const [all] = await estimate({ designs: ['single'], reliability: data, years: 2, seed: 2, simulations: Infinity });
     expect(all.coverage.classesSimulated).toBe(all.coverage.classes);
     expect(all.coverage.unsimulatedIncidentShare).toBe(0);
     expect(estimateNotes([all], data).some((n) => n.includes('incident classes for'))).toBe(false);
