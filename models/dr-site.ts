@@ -86,7 +86,15 @@
  *   after a DR promotion the returning dc1 nodes follow the DR site (no automatic failback)
  *   and resync, dropping what they acked that the DR site never got; a primary that hears a
  *   newer one steps down the same way, and one that hears an older one claim the service
- *   points the DNS record back at itself.
+ *   points the DNS record back at itself. A primary that returns after its successor died
+ *   resumes without the successor's orders (p1 off while p2 was promoted, then p2 off): the
+ *   document's HotStandbyService takes its role from its configuration and keeps no epoch, and
+ *   nothing p1 heard or persisted can know of a promotion made while it was off, so this is the
+ *   design's behaviour, stated in `losesAcked` (d1 has p2's orders, but dc1 does not ask it);
+ * - a node that was frozen (a GC pause, a VM stall) counts its peers' silence from its resume,
+ *   not across its own pause: its held tick runs before the beats that arrived meanwhile, and
+ *   the document's monitorPeer would not act on that stale silence, since each round sends a
+ *   fresh probe after its sleep (`peer_alive = sendHeartbeat(peer)`), which a live peer answers.
  *
  * Where the clients are: trading clients are colocated with the venue, not in either DC; we
  * place them (and the exchange gateway) at a third location, `dc-clients`, `clientLatency`
@@ -257,6 +265,13 @@ class DrNode implements Actor {
   private nameMoved = false;
   /** checkOwnLink: when this node's link last came back (Infinity while it is down); silence counts from then. */
   private linkBackAt: Micros = 0;
+  /** When the last `dr-tick` ran: a much later tick means this process itself was frozen meanwhile. */
+  private lastTickAt: Micros = 0;
+  /**
+   * When this process last came back from a stall (a GC pause, a VM freeze: a tick more than two
+   * intervals late); silence counts from then, see `tick`.
+   */
+  private resumedAt: Micros = 0;
   /** drDetection health-check: the checker's reports, read as an alarm per site. */
   private readonly alarm: SiteHealthAlarm;
   /** The DR runbook in progress. */
@@ -291,7 +306,7 @@ class DrNode implements Actor {
   }
 
   onStart(): void {
-    this.bootAt = this.ctx.monotonic();
+    this.bootAt = this.lastTickAt = this.ctx.monotonic();
     this.primaryHeardAt.dc1 = this.primaryHeardAt.dc2 = this.bootAt;
     if (this.ctx.id === this.known.node && this.ctx.bootCount === 0) this.becomePrimary(this.epoch);
     else this.server.becomeStandby(this.epoch);
@@ -362,7 +377,7 @@ class DrNode implements Actor {
   }
 
   private silentFor(node: string): Micros {
-    return this.ctx.monotonic() - Math.max(this.lastHeard.get(node) ?? this.bootAt, this.linkBackAt);
+    return this.ctx.monotonic() - Math.max(this.lastHeard.get(node) ?? this.bootAt, this.linkBackAt, this.resumedAt);
   }
 
   /** The first node of `site` (other than `except`) that is this node or was heard recently. */
@@ -371,6 +386,17 @@ class DrNode implements Actor {
   }
 
   private tick(): void {
+    // A tick held by a stall runs first on resume, before the beats that arrived meanwhile: the
+    // silence it would measure is this node's own. The document's monitorPeer does not act on
+    // it: each round sends a fresh probe (`peer_alive = sendHeartbeat(peer)` after the sleep), which
+    // a live peer answers, so a standby resuming from a pause hears its primary before it judges.
+    // Here silence counts again from the resume (the peers' held beats are delivered right after).
+    const now = this.ctx.monotonic();
+    if (now - this.lastTickAt > 2 * this.p.heartbeatInterval) {
+      this.resumedAt = now;
+      if (!this.primary) this.ctx.note(`resumed after ${Math.round((now - this.lastTickAt) / 1e5) / 10} s frozen: peers' silence counts from now`);
+    }
+    this.lastTickAt = now;
     if (this.primary) {
       if (!this.nameMoved && this.ctx.linkUp()) this.nameMoved = this.ctx.updateDns(this.ctx.id);
       return;
@@ -438,7 +464,7 @@ class DrNode implements Actor {
    */
   private heardFailure(primarySite: 'dc1' | 'dc2', now: Micros): string | undefined {
     const siteSilence = Math.min(...this.sites[primarySite].map((n) => this.silentFor(n)));
-    const noPrimary = now - Math.max(this.primaryHeardAt[primarySite], this.linkBackAt);
+    const noPrimary = now - Math.max(this.primaryHeardAt[primarySite], this.linkBackAt, this.resumedAt);
     // the site's own silence, or, while the site is heard, its lack of a primary
     const silent = siteSilence >= this.p.deadTime;
     const failedFor = silent ? siteSilence : noPrimary;
@@ -573,10 +599,10 @@ const STAYS_DOWN_HEALTH_CHECK =
 
 /** Why dr-site loses acked orders (the estimate prints it beside the classes that lose them). */
 const LOSES_ACKED =
-  "(1) a node cut off by its own NIC promotes itself on the silence it hears (the local standby: the document's monitorPeer checks neither its link nor a quorum; the DR node: dr_failover.sh without confirmDcDown); when its link is back it is the newest primary, the old one steps down to it and what the old one acked meanwhile is dropped (a newer epoch's log wins, as a promoted PostgreSQL timeline or Redis replication id does); checkOwnLink stops both (keepalived's interface tracking), confirmDcDown the DR node, and a partition with the links up takes quorum or fencing; (2) the DR site is fed asynchronously: promoted after a DC loss, or with the local standby stuck when the primary dies, it lacks what was in flight (real-time) or not yet shipped (log shipping, snapshots); (3) local replication falls back to asynchronous after syncStallTimeout: a primary that then fails loses what it acked alone.";
+  "(1) a node cut off by its own NIC promotes itself on the silence it hears (the local standby: the document's monitorPeer checks neither its link nor a quorum; the DR node: dr_failover.sh without confirmDcDown); when its link is back it is the newest primary, the old one steps down to it and what the old one acked meanwhile is dropped (a newer epoch's log wins, as a promoted PostgreSQL timeline or Redis replication id does); checkOwnLink stops both (keepalived's interface tracking), confirmDcDown the DR node, and a partition with the links up takes quorum or fencing; (2) the DR site is fed asynchronously: promoted after a DC loss, or with the local standby stuck when the primary dies, it lacks what was in flight (real-time) or not yet shipped (log shipping, snapshots); (3) local replication falls back to asynchronous after syncStallTimeout: a primary that then fails loses what it acked alone; (4) a primary that comes back after its successor died resumes without the successor's orders (p1 down, p2 promoted, p2 down, p1 back: p1 resumes at its own epoch, and when p2 returns p1 steps down to it and drops what it acked meanwhile): the document's HotStandbyService takes its role from its configuration (HotStandbyService(Role initial_role, ...)) and keeps no epoch, and p1 was off for the whole promotion, so nothing it heard or persisted says p2 ever served; the DR site has p2's orders but dc1 does not ask it (a witness, or a DCS leader key with timelines as in Patroni, would).";
 /** What the health check adds to it (drDetection health-check). */
 const LOSES_ACKED_HEALTH_CHECK =
-  "(4) with the health check, the DR site is promoted while dc1 serves when only the checker cannot reach dc1, or when p1's deadlock ends within the last check before the promotion (the check's verdict comes a timeout later): p1 steps down on d1's next beat and drops what it acked in that beat; the DR node of (1) no longer promotes itself behind its own dead NIC (it acts on the checker's alarm, which does not reach it), the local standby still does.";
+  "(5) with the health check, the DR site is promoted while dc1 serves when only the checker cannot reach dc1, or when p1's deadlock ends within the last check before the promotion (the check's verdict comes a timeout later): p1 steps down on d1's next beat and drops what it acked in that beat; the DR node of (1) no longer promotes itself behind its own dead NIC (it acts on the checker's alarm, which does not reach it), the local standby still does.";
 
 export default defineDesign({
   name: 'dr-site',

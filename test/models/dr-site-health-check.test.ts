@@ -127,7 +127,7 @@ describe('dr-site health-check detection: what it costs and what it leaves alone
     const declared = declare(resolved, design.topology(resolved));
     expect(declared.settle).toBeGreaterThan(DETECTION_MAX + PROMOTION_DELAY + 5 * SECOND);
     expect(declared.staysDown).toMatch(/health checker `hc` is down or cut off/);
-    expect(declared.losesAcked).toMatch(/\(4\) with the health check, the DR site is promoted while dc1 serves/);
+    expect(declared.losesAcked).toMatch(/\(5\) with the health check, the DR site is promoted while dc1 serves/);
     // the checker is no data node: the structure is still one of p1, p2, d1
     expect(declared.structure).toEqual({ atLeast: 1, of: ['p1', 'p2', 'd1'] });
   });
