@@ -43,9 +43,11 @@
  * - `stonithEnabled=false` (a dangerous, real setting): the survivor starts the resources as
  *   soon as the peer leaves the membership, without fencing: split brain under a partition.
  * Corosync, Pacemaker and the fencer are daemons beside the service: they run on the
- * `heartbeat` thread, which a deadlock of the service leaves running; so does the secondary's
- * side of replication (DRBD is a kernel module; PostgreSQL's walreceiver is its own process), so
- * a deadlocked service on the standby does not stall the primary's writes.
+ * `heartbeat` thread, which a deadlock of the service leaves running. The secondary's side of
+ * replication is DRBD, a kernel module (drbd.ko; its receiver is a kernel thread), declared as
+ * the host's kernel (`ProcessSpec.kernel`, pacemaker-config.ts): a deadlock or kill of the
+ * service or of the cluster stack on the standby leaves it acking, so the primary's writes go on
+ * until the fence cuts the standby off; it stops only with the host.
  *
  * - quorum (`quorumDevice`, `noQuorumPolicy`): with a corosync-qnetd arbiter on a third host
  *   (`qnetd.ts`, ffsplit or lms) two_node is off and the arbiter's vote decides a split:

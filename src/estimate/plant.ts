@@ -192,9 +192,9 @@ export function nodeElements(types: readonly ComponentReliability[], nodes: read
   return { nodeComponents, absent, notApplicable };
 }
 
-/** A node's HA agent processes: every process it declares after the first (the service). */
+/** A node's HA agent processes: every process it declares after the first (the service), but not the kernel's. */
 export function agentProcesses(node: NodeSpec): readonly ProcessSpec[] {
-  return node.processes?.slice(1) ?? [];
+  return node.processes?.slice(1).filter((p) => !p.kernel) ?? [];
 }
 
 /** Whether node `i` of the plant has element `k`. */

@@ -30,7 +30,10 @@ export function staticDesignView(design: Design, params: ParamValues): StaticDes
   };
 }
 
-/** Every process name the design's hosts declare, in declaration order, each once. */
+/**
+ * Every process name the design's hosts declare, in declaration order, each once: the names a
+ * fault's `component` may take. The kernel's entries (ProcessSpec.kernel) are none: no fault kills them.
+ */
 export function processNamesOf(nodes: readonly NodeSpec[]): string[] {
-  return [...new Set(nodes.flatMap((n) => (n.processes ?? []).map((p) => p.name)))];
+  return [...new Set(nodes.flatMap((n) => (n.processes ?? []).filter((p) => !p.kernel).map((p) => p.name)))];
 }

@@ -4,6 +4,7 @@
  * order of preference, and the processes each node runs.
  */
 import type { Micros } from '../sim/time.ts';
+import type { ProcessSpec } from '../world/design.ts';
 import { HEARTBEAT_THREAD } from './heartbeat.ts';
 import type { PacemakerTimes } from './pacemaker-timing.ts';
 
@@ -54,14 +55,19 @@ export const pacemakerNodeIds = (count: number): readonly string[] => NODE_IDS.s
 export const ARBITER = 'qnetd';
 
 /**
- * Each node's processes: the resource (the trading service), which only Pacemaker starts, and
- * the cluster stack (corosync, Pacemaker's daemons, the fencer; DRBD's kernel side runs with
- * them on the heartbeat thread). The estimate's `process` failure and `process-crash` with
- * `component: trading-service` kill the service alone; without `component` both die.
+ * Each node's processes: the resource (the trading service), which only Pacemaker starts, the
+ * cluster stack (corosync, Pacemaker's daemons, the fencer), and DRBD's receiving side, which is
+ * the kernel's (drbd.ko: its receiver is a kernel thread, drbd_receiver.c), so killing the
+ * cluster stack or the service leaves it receiving and acking; it stops with the host, or when
+ * the fence cuts the connection. The estimate's `process` failure and `process-crash` with
+ * `component: trading-service` kill the service alone; without `component` both processes die.
  */
 export const SERVICE = 'trading-service';
 const CLUSTER_STACK = 'cluster-stack';
-export const PACEMAKER_PROCESSES = [
+/** The thread of DRBD's receiving side (the secondary's replication). */
+export const DRBD_THREAD = 'drbd';
+export const PACEMAKER_PROCESSES: ProcessSpec[] = [
   { name: SERVICE, threads: ['main'], startedByDesign: true },
   { name: CLUSTER_STACK, threads: [HEARTBEAT_THREAD] },
+  { name: 'drbd', threads: [DRBD_THREAD], kernel: true },
 ];

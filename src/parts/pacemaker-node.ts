@@ -25,7 +25,7 @@ import { PacemakerResource, RESOURCE_OPERATION_KINDS } from './pacemaker-resourc
 import type { QdeviceClient } from './qnetd.ts';
 import { PacemakerClock } from './pacemaker-timing.ts';
 import { ResourcePlacement, STARTED_TIMER } from './pacemaker-placement.ts';
-import { ARBITER, SERVICE, pacemakerNodeIds, type PacemakerConfig } from './pacemaker-config.ts';
+import { ARBITER, DRBD_THREAD, SERVICE, pacemakerNodeIds, type PacemakerConfig } from './pacemaker-config.ts';
 import { DrbdGeneration } from './drbd-generation.ts';
 
 /** Beats carry each node's Pacemaker state this often (its CPG messages are immediate; this is resolution). */
@@ -207,9 +207,10 @@ export class PacemakerNode implements Actor {
     const clusterStack =
       RESOURCE_OPERATION_KINDS.has(kind) ||
       HEARTBEAT_KINDS.has(kind) || MEMBERSHIP_KINDS.has(kind) || STONITH_TIMER_KINDS.has(kind) || kind === 'fence-result' || kind === STARTED_TIMER || kind === SHUTDOWN_STOPPED_TIMER || kind === 'quorum-tick' || kind === 'qdevice-vote' || CONTROLLER_MESSAGE_KINDS.has(kind);
-    // the secondary's side of replication is DRBD in the kernel (or PostgreSQL's walreceiver),
-    // not the trading service: a deadlocked service on the standby goes on writing and acking
-    return clusterStack || STANDBY_REPLICATION_KINDS.has(kind) ? HEARTBEAT_THREAD : 'main';
+    // the secondary's side of replication is DRBD in the kernel, neither the trading service nor
+    // the cluster stack: the standby goes on writing and acking whichever of them is deadlocked or killed
+    if (STANDBY_REPLICATION_KINDS.has(kind)) return DRBD_THREAD;
+    return clusterStack ? HEARTBEAT_THREAD : 'main';
   }
 
   onMessage(from: string, msg: Msg): void {

@@ -99,6 +99,14 @@ export interface ProcessSpec {
    * it when it ends either (the design decides whether, and where, it runs again).
    */
   startedByDesign?: boolean;
+  /**
+   * Not a process but the host's kernel (a kernel module such as DRBD): its threads run while
+   * the host runs. No `process-crash` or `graceful-stop` reaches it, with or without
+   * `component` (a fault cannot name it, and a kill of every process leaves it running); a
+   * deadlock of the processes does not stall it; it is never an estimate `agent`. It dies only
+   * with the host (crash, power loss, fence, watchdog reset).
+   */
+  kernel?: boolean;
 }
 
 /**

@@ -22,6 +22,7 @@ export function crashComponent(node: SimNode, name: string, reason: string, rest
   const procs = node.processes;
   const index = procs?.indexOf(name) ?? -1;
   if (!procs || index < 0) throw new Error(`node ${node.id} runs no process ${name}`);
+  if (procs.isKernel(index)) throw new Error(`node ${node.id}: ${name} is the host's kernel, which no process kill reaches`);
   if (node.state !== 'up' && node.state !== 'paused') return;
   // killed for good (no restart): it will not come up until the fault ends
   procs.heldDown[index] = restart === 'never';

@@ -234,7 +234,8 @@ export class SimNode extends NodeConditions implements Endpoint {
    */
   hang(threads: readonly string[]): number | undefined {
     if (this.state !== 'up' && this.state !== 'paused') return undefined;
-    this.stuckThreads = new Set(threads);
+    // the kernel's threads (DRBD) are no process's: a deadlock of the processes leaves them running
+    this.stuckThreads = new Set(this.processes ? [...threads, ...this.processes.kernelThreads] : threads);
     return this.incarnation;
   }
 
@@ -244,7 +245,7 @@ export class SimNode extends NodeConditions implements Endpoint {
     if (this.incarnation !== incarnation || this.stuckThreads === undefined) return;
     const procs = this.processes;
     const stalled = procs?.stalled(this.stuckThreads);
-    if (!procs || !stalled || stalled.length === procs.specs.length) return this.crashProcess(reason, restartAfter);
+    if (!procs || !stalled || stalled.length === procs.userProcesses) return this.crashProcess(reason, restartAfter);
     // another process runs on (keepalived, the cluster stack): only the hung ones are killed
     this.stuckThreads = undefined;
     for (const index of stalled) this.crashComponent(procs.nameOf(index), reason, restartAfter);

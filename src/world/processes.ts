@@ -8,7 +8,9 @@
  *             └── keepalived      (thread heartbeat)       dead since t, restart pending
  *
  * A whole-host death (crash, power loss) or a `process-crash` without `component` ends every
- * process at once; the next boot starts them all afresh. A design that declares no processes
+ * process at once; the next boot starts them all afresh. A `kernel` entry (ProcessSpec.kernel:
+ * DRBD's receiving side) is the host's kernel, not a process: no kill of one process reaches
+ * it, and it runs through a deadlock of the processes. A design that declares no processes
  * has none of this: its node is one process, as it always was.
  */
 import type { SimEvent } from '../sim/queue.ts';
@@ -26,6 +28,10 @@ export class HostProcesses {
   readonly heldDown: boolean[];
   /** How many processes are dead while the host lives (0 on the hot path). */
   down = 0;
+  /** The threads of the host's kernel (`kernel` entries), which no process's death or deadlock stops. */
+  readonly kernelThreads: readonly string[];
+  /** How many entries are processes (not the kernel): a kill or deadlock of all of them is the whole service's. */
+  readonly userProcesses: number;
 
   constructor(readonly specs: readonly ProcessSpec[]) {
     specs.forEach((spec, i) => {
@@ -35,6 +41,12 @@ export class HostProcesses {
     this.incarnations = specs.map(() => 0);
     this.restarts = specs.map(() => undefined);
     this.heldDown = specs.map(() => false);
+    this.kernelThreads = specs.flatMap((spec) => (spec.kernel ? spec.threads : []));
+    this.userProcesses = specs.filter((spec) => !spec.kernel).length;
+  }
+
+  isKernel(index: number): boolean {
+    return this.specs[index].kernel === true;
   }
 
   /** The process that runs `thread` (the first process owns threads no process names). */
@@ -71,9 +83,9 @@ export class HostProcesses {
     return out;
   }
 
-  /** Marks process `index` dead; false if it already was. */
+  /** Marks process `index` dead; false if it already was, or if it is the kernel (which no kill reaches). */
   kill(index: number): boolean {
-    if (!this.running[index]) return false;
+    if (!this.running[index] || this.isKernel(index)) return false;
     this.running[index] = false;
     this.incarnations[index]++;
     this.down++;

@@ -59,7 +59,7 @@ export class World {
   readonly routing: Routing;
   readonly power: PowerController;
   readonly nodeIds: readonly string[];
-  /** The processes the hosts run, when the design declares several per host (else none). */
+  /** The processes the hosts run, when the design declares several per host (else none); not the kernel's entries, which no fault names. */
   readonly processNames: readonly string[];
   readonly clientIds: readonly string[];
   readonly topology: Topology;
@@ -97,7 +97,7 @@ export class World {
     this.routing = new Routing(this, t.routing);
     this.power = new PowerController(this, t.separateFenceNetwork ?? true, t.bootTime ?? 30 * SECOND, t.fencePowerOffTime ?? 0);
     this.nodeIds = t.nodes.map((n) => n.id);
-    this.processNames = [...new Set(t.nodes.flatMap((n) => (n.processes ?? []).map((p) => p.name)))];
+    this.processNames = [...new Set(t.nodes.flatMap((n) => (n.processes ?? []).filter((p) => !p.kernel).map((p) => p.name)))];
     const clients = Math.max(workload.clients, t.minClients ?? 0);
     this.workload = { ...workload, clients };
     this.clientIds = Array.from({ length: clients }, (_, i) => `client:${i + 1}`);
