@@ -56,8 +56,9 @@
  * each fault triggered by the `lock.acquired` probe: Kleppmann's GC pause of the holder
  * (kleppmann-gc-pause; the pause always lands in the critical section, but a second holder
  * needs one of the order's client retries to reach i2, 72 of seeds 1-100), the lock lost in a
- * Sentinel failover (redis-failover-lock-loss), and Redlock with a clock jump on one master (redlock-clock-jump). Sources: M. Kleppmann, "How to
- * do distributed locking", 2016-02-08, martin.kleppmann.com/2016/02/08/how-to-do-distributed-locking.html;
+ * Sentinel failover (redis-failover-lock-loss), and Redlock with a clock jump on one master
+ * (redlock-clock-jump). Sources: M. Kleppmann, "How to do distributed locking", 2016-02-08,
+ * martin.kleppmann.com/2016/02/08/how-to-do-distributed-locking.html;
  * redis.io/docs/latest/develop/use/patterns/distributed-locks/ ("Why failover-based
  * implementations are not enough", "The Redlock algorithm").
  *
