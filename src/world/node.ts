@@ -98,8 +98,24 @@ export class SimNode extends NodeConditions implements Endpoint {
   /**
    * kill -9: volatile state lost, disk kept. `restart` says who brings it back: after a given
    * delay, the design's own `supervisor` (if it has one), or `never` (someone starts it later).
+   * On a host with a kernel entry (ProcessSpec.kernel: DRBD) every process dies alone
+   * (`crashComponent`, each restarted as its own kill would be) and the host, its kernel and the
+   * Actor's kernel state live on; elsewhere the whole Actor dies and the next boot makes a new one.
    */
   crashProcess(reason: string, restart: Micros | 'supervisor' | 'never' = 'supervisor'): void {
+    if (this.state === 'off') return;
+    const procs = this.processes;
+    if (procs && procs.userProcesses < procs.specs.length && (this.state === 'up' || this.state === 'paused')) {
+      // the host's kernel (DRBD) lives on: every process dies alone, each restarted as its own
+      // kill would be, and the Actor keeps the kernel's state
+      for (let i = 0; i < procs.specs.length; i++) if (!procs.isKernel(i)) this.crashComponent(procs.nameOf(i), reason, restart);
+      return;
+    }
+    this.crashWhole(reason, restart);
+  }
+
+  /** Every process of the host ends together, the Actor with them (the kernel's state too). */
+  private crashWhole(reason: string, restart: Micros | 'supervisor' | 'never'): void {
     if (this.state === 'off') return;
     if (this.state !== 'crashed') this.die('crashed', reason);
     const after = restart === 'supervisor' ? this.supervisedRestart : restart === 'never' ? undefined : restart;
@@ -130,13 +146,19 @@ export class SimNode extends NodeConditions implements Endpoint {
 
   /** Starts the process again now (no-op when it runs, or when the node has no power). */
   startProcess(reason: string): void {
-    if (this.state === 'crashed') this.boot(reason);
+    if (this.state === 'crashed') return this.boot(reason);
+    const procs = this.processes;
+    if (!procs || procs.userProcesses === procs.specs.length) return;
+    // a host with a kernel entry lost its processes alone (crashProcess): start each dead one
+    for (let i = 0; i < procs.specs.length; i++) if (!procs.isKernel(i) && !procs.isRunning(i)) this.startComponent(procs.nameOf(i), reason);
   }
 
   /** Restarts a running process at once, e.g. to load a changed configuration. */
   restartProcess(reason: string): void {
     if (this.state !== 'up' && this.state !== 'paused') return;
-    this.crashProcess(reason, 'never');
+    // every process at once, even beside a kernel entry (crashProcess would leave the cluster
+    // stack silent): the Actor is booted afresh, so the kernel's volatile state restarts too
+    this.crashWhole(reason, 'never');
     this.boot(reason);
   }
 
@@ -156,7 +178,9 @@ export class SimNode extends NodeConditions implements Endpoint {
       if (exited || incarnation !== this.incarnation) return;
       if (component !== undefined && procs!.incarnations[procs!.indexOf(component)] !== life) return;
       exited = true;
-      if (component === undefined) this.crashProcess(reason, restart);
+      // a stop of every process is an orderly shutdown: the design's stop path took its kernel
+      // side down too (Pacemaker stops DRBD with the resources), so the whole Actor ends
+      if (component === undefined) this.crashWhole(reason, restart);
       else this.crashComponent(component, reason, restart);
     };
     const sim = this.world.sim;

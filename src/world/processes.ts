@@ -9,8 +9,9 @@
  *
  * A whole-host death (crash, power loss) or a `process-crash` without `component` ends every
  * process at once; the next boot starts them all afresh. A `kernel` entry (ProcessSpec.kernel:
- * DRBD's receiving side) is the host's kernel, not a process: no kill of one process reaches
- * it, and it runs through a deadlock of the processes. A design that declares no processes
+ * DRBD's receiving side) is the host's kernel, not a process: no kill reaches it (a
+ * `process-crash` without `component` kills each process alone and leaves the host up), and it
+ * runs through a deadlock of the processes; it dies only with the host. A design that declares no processes
  * has none of this: its node is one process, as it always was.
  */
 import type { SimEvent } from '../sim/queue.ts';

@@ -5,7 +5,9 @@
  * primary's writes: the primary serves until the fence cuts the standby off (resource-and-stonith),
  * and only then waits for the fence to be confirmed. Before, the receiver ran on the cluster
  * stack's thread, and the primary's writes froze from the kill on (13 s at seed 1, against
- * 4.75 s from the fence). A crash of the standby's host still stops the receiver at once.
+ * 4.75 s from the fence). The same when every process of the standby is killed (`process-crash`
+ * without `component`: the host and its kernel live). A crash of the standby's host still stops
+ * the receiver at once.
  */
 import { describe, expect, it } from 'vitest';
 import stonith from '../../models/hot-standby-stonith.ts';
@@ -37,6 +39,14 @@ describe('hot-standby-stonith: the standby\'s cluster stack is killed', () => {
     const r = run(stonith, scheduleOf('standby-stack-kill', 'kind: process-crash, target: b, component: cluster-stack'), seed);
     const offAt = fencedOffAt(r);
     // the membership needs seconds to lose b: the kill alone must not stop the primary
+    expect(offAt - killAt).toBeGreaterThan(2 * SECOND);
+    for (const o of r.metrics.outages) expect(o.startMs * MS).toBeGreaterThanOrEqual(offAt);
+    expect(r.metrics.lostAcked).toBe(0);
+  });
+
+  it.each([1, 2])('seed %i: kill -9 of every process of b (no component) leaves its kernel, DRBD, acking too', (seed) => {
+    const r = run(stonith, scheduleOf('standby-kill-all', 'kind: process-crash, target: b'), seed);
+    const offAt = fencedOffAt(r);
     expect(offAt - killAt).toBeGreaterThan(2 * SECOND);
     for (const o of r.metrics.outages) expect(o.startMs * MS).toBeGreaterThanOrEqual(offAt);
     expect(r.metrics.lostAcked).toBe(0);
