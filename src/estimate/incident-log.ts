@@ -245,6 +245,7 @@ export interface IncidentHighlight {
   /** The downtime the estimate charged it, fast-forwards included. */
   downtimeSeconds: number;
   lostAckedAtRealRate: number;
+  /** `hasim estimate-replay FILE --incident N`. */
   replay: string;
 }
 

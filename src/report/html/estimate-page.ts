@@ -17,6 +17,7 @@
  * ```
  */
 import type { DesignEstimate } from '../../estimate/estimate.ts';
+import type { IncidentHighlight } from '../../estimate/incident-log.ts';
 import { fmt } from '../format.ts';
 import { estimateVerdict } from '../verdict.ts';
 import { esc, facts, htmlDocument, table, copyable } from './document.ts';
@@ -50,17 +51,7 @@ export interface EstimateIncidents {
   count: number;
   flagged: number;
   /** The listed ones, in log order. */
-  incidents: {
-    incident: number;
-    design: string;
-    className: string;
-    /** Why it is flagged; empty when listed as one of its design's longest. */
-    flagged: string[];
-    downtimeSeconds: number;
-    lostAckedAtRealRate: number;
-    /** `hasim estimate-replay FILE --incident N`. */
-    replay: string;
-  }[];
+  incidents: IncidentHighlight[];
 }
 
 export interface EstimateDesign {
