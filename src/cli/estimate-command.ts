@@ -118,16 +118,16 @@ export function estimateCommand(cli: Command): void {
       const logFile = flags.incidents === undefined ? undefined : new StreamedOutput(flags.incidents);
       let results;
       let incidentLog: IncidentLog | undefined;
+      const sets = parseDesignSets(flags.set);
       try {
         if (logFile) {
           const loaded = new Map(await Promise.all(designs.map(async (name) => [name, await loadDesign(name)] as const)));
           const setup = { seed, reliability: data, incidentOrdersPerSecond, ordersPerSecond, ...(hasWorkload ? { workload } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}) };
-          const sets = parseDesignSets(flags.set);
           incidentLog = new IncidentLog(flags.incidents!, setup, HASIM_VERSION, loaded, (name, design) => paramsOf(name, design, { params: sets }), (text) => logFile.write(text));
         }
         const log = incidentLog;
         results = await estimate({
-          ...(log ? { onIncident: (record: IncidentRecord) => log.add(record) } : {}), ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: parseDesignSets(flags.set), ordersPerSecond, incidentOrdersPerSecond, signal: interrupt.signal });
+          ...(log ? { onIncident: (record: IncidentRecord) => log.add(record) } : {}), ...(hasWorkload ? { workload } : {}), maxEvents, designs, reliability: data, years, confidence, workers, seed, simulations, params: sets, ordersPerSecond, incidentOrdersPerSecond, signal: interrupt.signal });
       } catch (error) {
         logFile?.discard();
         if (!(error instanceof EstimateStopped)) throw error;
@@ -150,7 +150,7 @@ export function estimateCommand(cli: Command): void {
       });
       if (typeof flags.json === 'string') writeJson(flags.json, json);
       if (flags.html) {
-        const flagged = results.some((r) => r.incidents.downThroughFastForward + r.incidents.unrecovered + r.incidents.stillLosing + r.incidents.modelErrors > 0 || r.lostAckedPerYear.mean > 0);
+        const flagged = results.some((r) => r.incidents.downThroughFastForward + r.incidents.unrecovered + r.incidents.stillLosing + r.incidents.modelErrors > 0 || r.lostAckedPerYear.mean > 0 || r.pSplitBrainPerYear.events > 0);
         const replayHint = flagged ? ['to replay the flagged incidents one by one (timeline, invariants, figures), run the estimate again with --incidents FILE: this page then lists them with their hasim estimate-replay commands.'] : [];
         const notes = [...estimateNotes(results, data), ...(incidentLog ? [incidentLog.summary()] : replayHint)];
         writeOutput(flags.html, estimateHtml(estimateReportInput(results, { hasim: HASIM_VERSION, command: commandLine(), horizonYears: years, seed, notes, ...(incidentLog ? { incidents: incidentLog.highlights() } : {}) })));

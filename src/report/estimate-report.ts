@@ -72,10 +72,10 @@ export function estimateRawTable(results: readonly DesignEstimate[]): Tabular {
   };
 }
 
-/** Lines under the table: the caveats a reader must see. */
 /** The share of the protocol's weighted excess downtime one sampled incident must make for the notes to say the figure rests on it. */
 const HEAVIEST_SHARE = 0.5;
 
+/** Lines under the table: the caveats a reader must see. */
 export function estimateNotes(results: readonly DesignEstimate[], data: ReliabilityData): string[] {
   const notes: string[] = [];
   const years = results[0]?.years ?? 0;
