@@ -165,7 +165,7 @@ import { AsyncReplicator } from '../src/parts/async-replicator.ts';
 import { StandbyReplica } from '../src/parts/standby-replica.ts';
 import { VRRP_KINDS, VRRP_THREAD, VrrpInstance } from '../src/parts/vrrp.ts';
 import { VRRP_SCRIPT_KINDS, VrrpScript } from '../src/parts/vrrp-script.ts';
-import { drawOperationTime } from '../src/parts/pacemaker-timing.ts';
+import { drawAroundMedian } from '../src/sim/distributions.ts';
 
 const params = {
   priorities: { kind: 'integer-list', default: '150,100', min: 1, max: 254, doc: 'priority of each host a, b, c... (2 to 9 values: also the number of hosts)', source: 'keepalived.conf(5) priority (default 100); models.md: master e.g. 150' },
@@ -271,7 +271,7 @@ class KeepalivedHost implements Actor {
       startAsMaster,
       // the daemons were started before the run: their timers have a random phase
       firstAdvertDelayUs: Math.floor(ka.rng.float() * p.advertInt),
-      addressChangeUs: () => drawOperationTime(ka.rng, p.processingTime, p.processingTimeSpread),
+      addressChangeUs: () => drawAroundMedian(ka.rng, p.processingTime, p.processingTimeSpread),
       onMaster: () => this.notifyMaster(),
       onBackup: () => this.notifyBackup(),
       onFault: () => ka.note('keepalived: FAULT (no notify_fault configured)'),

@@ -12,14 +12,12 @@
  * `PacemakerClock` draws one node's times: its scheduler rounds (with the CIB re-ask) and
  * operations, from the node's seeded stream.
  */
+import { drawAroundMedian } from '../sim/distributions.ts';
 import type { Rng } from '../sim/rng.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
 
-/** A duration drawn log-normally with median `median` and log-standard deviation `spread` (0: `median` itself). */
-export function drawOperationTime(rng: Rng, median: Micros, spread: number): Micros {
-  if (median <= 0 || spread <= 0) return median;
-  return Math.round(median * Math.exp(spread * rng.gaussian()));
-}
+/** An operation's time: log-normal around its calibrated median (`drawAroundMedian`). */
+export const drawOperationTime = drawAroundMedian;
 
 /** The controller's sleep before asking for the CIB again (controld_schedulerd.c: sleep(1)). */
 export const CIB_REASK_SLEEP: Micros = SECOND;

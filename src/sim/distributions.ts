@@ -226,3 +226,13 @@ function fieldOf(body: unknown, name: string, source: string, at: string): unkno
 export function lognormalFromP99(median: Micros, p99: Micros): DistributionSpec {
   return { lognormal: { median, sigma: Math.log(p99 / median) / Z99 } };
 }
+
+/**
+ * A duration drawn log-normally with median `median` and log-standard deviation `spread` (0:
+ * `median` itself): an operation time calibrated by its median (Pacemaker's operations,
+ * keepalived's address changes).
+ */
+export function drawAroundMedian(rng: Rng, median: Micros, spread: number): Micros {
+  if (median <= 0 || spread <= 0) return median;
+  return Math.round(median * Math.exp(spread * rng.gaussian()));
+}
