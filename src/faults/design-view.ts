@@ -4,7 +4,9 @@
  * defaults. Random schedules are drawn, and shrunk schedules simplified, against this view, so
  * neither needs to build a World. A test pins that it agrees with the World's own view.
  */
-import type { Design, NodeSpec, ParamValues } from '../world/design.ts';
+import { processNamesOf, type Design, type ParamValues } from '../world/design.ts';
+
+export { processNamesOf };
 import { placementOf } from '../world/world.ts';
 import type { DesignParamsView } from './kind.ts';
 import type { DesignView, Place } from './targets.ts';
@@ -30,10 +32,3 @@ export function staticDesignView(design: Design, params: ParamValues): StaticDes
   };
 }
 
-/**
- * Every process name the design's hosts declare, in declaration order, each once: the names a
- * fault's `component` may take. The kernel's entries (ProcessSpec.kernel) are none: no fault kills them.
- */
-export function processNamesOf(nodes: readonly NodeSpec[]): string[] {
-  return [...new Set(nodes.flatMap((n) => (n.processes ?? []).filter((p) => !p.kernel).map((p) => p.name)))];
-}

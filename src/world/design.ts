@@ -243,6 +243,14 @@ export interface Design<S extends ParamSpecs = ParamSpecs> {
 }
 
 /**
+ * Every process name the design's hosts declare, in declaration order, each once: the names a
+ * fault's `component` may take. The kernel's entries (ProcessSpec.kernel) are none: no fault kills them.
+ */
+export function processNamesOf(nodes: readonly NodeSpec[]): string[] {
+  return [...new Set(nodes.flatMap((n) => (n.processes ?? []).filter((p) => !p.kernel).map((p) => p.name)))];
+}
+
+/**
  * Refuses reads (`readsPerSecond` > 0) for a design that does not serve them, naming `source`
  * (the flag or field that asked for them), before any run.
  */

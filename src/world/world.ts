@@ -15,7 +15,7 @@ import type { Simulator } from '../sim/simulator.ts';
 import { SECOND, type Micros } from '../sim/time.ts';
 import type { Actor, FenceAction, Msg, NodeContext } from './actor.ts';
 import { Client, type Workload } from './client.ts';
-import type { Design, NodeSpec, ParamValues, Topology } from './design.ts';
+import { processNamesOf, type Design, type NodeSpec, type ParamValues, type Topology } from './design.ts';
 import { Disk } from './disk.ts';
 import { Exchange } from './exchange.ts';
 import { LoadBalancer } from './load-balancer.ts';
@@ -97,7 +97,7 @@ export class World {
     this.routing = new Routing(this, t.routing);
     this.power = new PowerController(this, t.separateFenceNetwork ?? true, t.bootTime ?? 30 * SECOND, t.fencePowerOffTime ?? 0);
     this.nodeIds = t.nodes.map((n) => n.id);
-    this.processNames = [...new Set(t.nodes.flatMap((n) => (n.processes ?? []).filter((p) => !p.kernel).map((p) => p.name)))];
+    this.processNames = processNamesOf(t.nodes);
     const clients = Math.max(workload.clients, t.minClients ?? 0);
     this.workload = { ...workload, clients };
     this.clientIds = Array.from({ length: clients }, (_, i) => `client:${i + 1}`);
