@@ -2,8 +2,9 @@
  * Exponential draws by the ziggurat method (Marsaglia & Tsang 2000, "The Ziggurat Method for
  * Generating Random Variables", J. Stat. Softw. 5(8)): exact, and about 99 % of draws cost one
  * uniform, a table lookup, a multiplication and a comparison, where inversion, -ln(1 - u), pays
- * a logarithm on every draw. Every message's latency in an exponential-latency network and every
- * Poisson arrival at 10,000 orders/s is one draw, so the logarithm was ~10 % of such a run.
+ * a logarithm on every draw. Every message's latency in an exponential-latency network is one
+ * draw, so the logarithm was ~10 % of such a run. (The clients' Poisson gaps keep inversion,
+ * `world/client.ts`: switching them gained nothing measurable and would move every golden hash.)
  *
  * The area under f(x) = e^-x is cut into N = 256 horizontal layers of equal area v:
  *

@@ -23,7 +23,7 @@ export class LinkFaults {
   private cutCount = new Int32Array(0);
   /** How many endpoints are attached. */
   private n = 0;
-  /** In force now; replaced (never mutated) when one ends. */
+  /** In force now: a new one is pushed; one that ends is filtered out into a new array. */
   impairments: Impairment[] = [];
 
   /** `rng`: the network's stream, from which the impairments draw. */

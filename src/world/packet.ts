@@ -42,7 +42,7 @@ export type Port = Readonly<Attachment>;
 
 /**
  * A message in flight: its own heap event (`run` delivers it, `arg` is the packet itself). Kept
- * small, since one is allocated per message: what only a TCP packet held in its link's in-flight
+ * small, since one is taken per message (a delivered one is reused): what only a TCP packet held in its link's in-flight
  * queue needs (`Flight`) hangs off it, and only such packets have it.
  */
 export interface Packet extends SimEvent {
