@@ -143,17 +143,11 @@ const HARNESS = {
  */
 const HIGH_LOAD_SHARE = { hostDeath: 18 / 25, partition: 12 / 14, hostDeathRerun: 19 / 25, partitionRerun: 13 / 20 };
 
+/** b's path through a partition, compared where b won (trials a won have no fencedA). */
+const PARTITION_B_CHAIN = ['membershipB', 'fenceRequestedB', 'fencedA', 'vipStartedB', 'clientFirstServedB'];
+
 export const PACEMAKER_EXPERIMENTS: Experiment[] = [
-  {
-    id: 'pacemaker--host-death',
-    ...HARNESS,
-    params: { ...HARNESS.params, highLoadShare: HIGH_LOAD_SHARE.hostDeath },
-    // every process of a (the DC, running the VIP) killed, its kernel alive
-    fault: { kind: 'process-crash', target: 'a' },
-    afterFaultMs: 12_000,
-    steps: HOST_DEATH_STEPS,
-    chain: ['tokenLost', 'membership', 'fenceRequested', 'fenced', 'vipStarted', 'clientFirstServed'],
-  },
+  hostDeath('pacemaker--host-death', HIGH_LOAD_SHARE.hostDeath),
   {
     id: 'pacemaker--graceful-stop',
     ...HARNESS,
@@ -164,31 +158,36 @@ export const PACEMAKER_EXPERIMENTS: Experiment[] = [
     chain: ['vipStopped', 'vipStarted', 'clientFirstServed'],
   },
   // either may win: b's path is compared where it won (trials a won have no fencedA)
-  partition('pacemaker--partition', { highLoadShare: HIGH_LOAD_SHARE.partition }, PARTITION_STEPS, ['membershipB', 'fenceRequestedB', 'fencedA', 'vipStartedB', 'clientFirstServedB']),
+  partition('pacemaker--partition', { highLoadShare: HIGH_LOAD_SHARE.partition }, PARTITION_STEPS, PARTITION_B_CHAIN),
   // the same two faults recorded again on 2026-12-06 (load 18-30, beside another helper's
   // real-system harness at the same priority), with each trial's `throttled` recorded by the
   // harness: 19 of 25 and 13 of 20 (9 of the 14 partitions b won)
-  {
-    id: 'pacemaker--host-death-rerun',
-    ...HARNESS,
-    params: { ...HARNESS.params, highLoadShare: HIGH_LOAD_SHARE.hostDeathRerun },
-    fault: { kind: 'process-crash', target: 'a' },
-    afterFaultMs: 12_000,
-    steps: HOST_DEATH_STEPS,
-    chain: ['tokenLost', 'membership', 'fenceRequested', 'fenced', 'vipStarted', 'clientFirstServed'],
-  },
-  partition('pacemaker--partition-rerun', { highLoadShare: HIGH_LOAD_SHARE.partitionRerun }, PARTITION_STEPS, ['membershipB', 'fenceRequestedB', 'fencedA', 'vipStartedB', 'clientFirstServedB']),
+  hostDeath('pacemaker--host-death-rerun', HIGH_LOAD_SHARE.hostDeathRerun),
+  partition('pacemaker--partition-rerun', { highLoadShare: HIGH_LOAD_SHARE.partitionRerun }, PARTITION_STEPS, PARTITION_B_CHAIN),
   // the usual remedy: a static delay on the device that fences the active node, so it shoots
   // first; b's fence of a never comes (it waits 5 s), nor does b's start
   partition('pacemaker--partition-delay-a-5s', { pcmkDelayBase: '5s,0s', highLoadShare: HIGH_LOAD_SHARE.partition }, PARTITION_STEPS.filter((s) => !['fencedA', 'vipStartedB', 'clientFirstServedB'].includes(s.name)), ['membershipA', 'fenceRequestedA', 'fencedB']),
 ];
 
-/** a | b for the rest of the run, with the harness's fencing delays (`pcmkDelayBase` per fenced node) and load. */
-function partition(id: string, delays: Record<string, unknown>, steps: StepDef[], chain: string[]): Experiment {
+/** Every process of a (the DC, running the VIP) killed, its kernel alive, at the given load share. */
+function hostDeath(id: string, highLoadShare: number): Experiment {
   return {
     id,
     ...HARNESS,
-    params: { ...HARNESS.params, ...delays },
+    params: { ...HARNESS.params, highLoadShare },
+    fault: { kind: 'process-crash', target: 'a' },
+    afterFaultMs: 12_000,
+    steps: HOST_DEATH_STEPS,
+    chain: ['tokenLost', 'membership', 'fenceRequested', 'fenced', 'vipStarted', 'clientFirstServed'],
+  };
+}
+
+/** a | b for the rest of the run, with the harness's fencing delays (`pcmkDelayBase` per fenced node) and load. */
+function partition(id: string, params: Record<string, unknown>, steps: StepDef[], chain: string[]): Experiment {
+  return {
+    id,
+    ...HARNESS,
+    params: { ...HARNESS.params, ...params },
     fault: { kind: 'partition', fields: 'groups: [[a], [b]]' },
     afterFaultMs: 15_000,
     steps,
