@@ -118,7 +118,8 @@ export class OrderServer {
   relearnLog(): void {
     this.known.clear();
     for (const entry of this.ctx.disk.entries) this.known.add(entry.orderId);
-    for (const write of this.inArrivalOrder()) this.known.add(write.orderId);
+    // a set: the order the ids go in does not matter, so no sort
+    for (const write of this.waiting.values()) this.known.add(write.orderId);
   }
 
   /** Orders waiting for durability or replication. */
